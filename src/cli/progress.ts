@@ -1,0 +1,58 @@
+/**
+ * Progress for long plans and applies: a spinner with counts on a TTY (ora), plain lines
+ * otherwise (CI logs, cron mail). Always on stderr, so stdout stays the plan/report.
+ */
+import ora, { type Ora } from 'ora';
+
+export interface Progress {
+  /** A new phase: "Reading live state", "Applying 12 changes". */
+  phase(text: string): void;
+  /** Something finished inside the phase (a resource read, a change applied). */
+  step(text: string): void;
+  stop(): void;
+}
+
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, enabled = true): Progress {
+  if (!enabled) return { phase() {}, step() {}, stop() {} };
+  if (stream.isTTY && !process.env.CI) return new SpinnerProgress(ora({ stream, discardStdin: false }));
+  return new LineProgress(stream);
+}
+
+class SpinnerProgress implements Progress {
+  private title = '';
+  private count = 0;
+
+  constructor(private readonly spinner: Ora) {}
+
+  phase(text: string): void {
+    if (this.title) this.spinner.succeed(`${this.title} (${this.count})`);
+    this.title = text;
+    this.count = 0;
+    this.spinner.start(text);
+  }
+
+  step(text: string): void {
+    this.count++;
+    this.spinner.text = `${this.title}: ${this.count} · ${text}`;
+  }
+
+  stop(): void {
+    if (this.title) this.spinner.succeed(`${this.title} (${this.count})`);
+    this.title = '';
+  }
+}
+
+/** Non-TTY: a line per phase and per finished step, nothing rewritten in place. */
+class LineProgress implements Progress {
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  phase(text: string): void {
+    this.stream.write(`${text}...\n`);
+  }
+
+  step(text: string): void {
+    this.stream.write(`  ${text}\n`);
+  }
+
+  stop(): void {}
+}

@@ -1,0 +1,107 @@
+/**
+ * What every command that talks to AWS shares: the target options, the in-process sandbox
+ * behind `--sandbox`, and opening one session per target.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { TargetSession, loadAndValidate, targetNames, type SessionOptions } from '../engine/session.js';
+import { FORMATS, type Format } from '../render/index.js';
+import type { KindName } from '../kinds/types.js';
+import { KIND_NAMES } from '../kinds/index.js';
+import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
+import { DEFAULT_SEED } from '../sandbox/world.js';
+
+export interface TargetOptions {
+  target?: string;
+  sandbox?: boolean;
+  sandboxState?: string;
+  region?: string;
+  profile?: string;
+  parallelism?: number;
+  quotaScale?: number;
+  kinds?: string[];
+  format: Format;
+  debug?: boolean;
+}
+
+/** The in-process sandbox runs the quotas this many times faster, so demos are quick. */
+export const SANDBOX_QUOTA_SCALE = 10;
+
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option('-t, --target <name>', 'target to use (optional when the config has one); "all" for every target')
+    .option('--sandbox', 'run against an in-process sandbox (state in .connectform/sandbox-state.json); no AWS account needed')
+    .option('--sandbox-state <file>', 'state file of the in-process sandbox')
+    .option('--region <region>', 'override the target region')
+    .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
+    .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
+    .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
+    .option('--kinds <kinds...>', `only these kinds (${KIND_NAMES.join(', ')})`)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
+}
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a whole number ≥ 1, got "${v}"`);
+  return n;
+}
+
+export function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`expected a number > 0, got "${v}"`);
+  return n;
+}
+
+/** Names of the targets a command runs on ("all" → every one). */
+export async function chooseTargets(configPaths: string[], target: string | undefined): Promise<string[]> {
+  if (target !== 'all') return [target as string];
+  const { config } = await loadAndValidate(configPaths, undefined).catch(async () => ({ config: await (await import('../config/load.js')).loadConfig(configPaths) }));
+  return targetNames(config);
+}
+
+/**
+ * Run `fn` with a session per chosen target; the in-process sandbox (when asked for) lives
+ * exactly as long as the command and keeps its world in a state file between runs.
+ */
+export async function withSessions<T>(configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
+  const names = opts.target === 'all' ? await chooseTargets(configPaths, 'all') : [opts.target];
+  let sandbox: SandboxHandle | undefined;
+  const sessions: TargetSession[] = [];
+  try {
+    const base: SessionOptions = {
+      region: opts.region,
+      profile: opts.profile,
+      parallelism: opts.parallelism,
+      quotaScale: opts.quotaScale,
+      kinds: opts.kinds as KindName[] | undefined,
+      log: opts.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    };
+    if (opts.sandbox) {
+      // Validate first: a broken config never starts anything.
+      const resolved = await Promise.all(names.map((n) => loadAndValidate(configPaths, n)));
+      sandbox = await startInProcessSandbox(opts, resolved.map((r) => r.target.instanceId));
+      base.endpoint = sandbox.endpoint;
+      base.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+      base.quotaScale = opts.quotaScale ?? SANDBOX_QUOTA_SCALE;
+    }
+    for (const n of names) sessions.push(await TargetSession.open(configPaths, n, base));
+    return await fn(sessions);
+  } finally {
+    for (const s of sessions) s.close();
+    await sandbox?.stop();
+  }
+}
+
+/** The sandbox holds every target's instance (with the default seed's contact flows). */
+async function startInProcessSandbox(opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
+  const statePath = resolve(opts.sandboxState ?? join('.connectform', 'sandbox-state.json'));
+  mkdirSync(resolve(statePath, '..'), { recursive: true });
+  const seed = structuredClone(DEFAULT_SEED);
+  const template = seed.connect.instances[0];
+  for (const id of new Set(instanceIds)) {
+    if (!seed.connect.instances.some((i: { id: string }) => i.id === id)) seed.connect.instances.push({ ...structuredClone(template), id });
+  }
+  return startSandbox({ seed, statePath, quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: opts.quotaScale ?? SANDBOX_QUOTA_SCALE });
+}

@@ -1,0 +1,46 @@
+/** `validate`: every problem of the config at once, with positions; no AWS call. */
+import type { Command } from 'commander';
+import { formatProblems } from '../config/annotations.js';
+import { loadConfig } from '../config/load.js';
+import { listTargets } from '../config/resolve.js';
+import { loadAndValidate } from '../engine/session.js';
+import { ConfigError, type Problem } from '../errors.js';
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('check the config against the API schemas and rules (offline)')
+    .argument('<config...>', 'config file(s) or directory')
+    .option('-t, --target <name>', 'validate for this target only (default: every target)')
+    .action(async (configPaths: string[], opts: { target?: string }) => {
+      const config = await loadConfig(configPaths);
+      const names = opts.target ? [opts.target] : listTargets(config);
+      const problems: Problem[] = [];
+      let resources = 0;
+      for (const name of names.length ? names : [undefined]) {
+        try {
+          const r = await loadAndValidate(configPaths, name);
+          problems.push(...r.warnings);
+          resources = Math.max(resources, r.resources.length);
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          problems.push(...err.problems);
+        }
+      }
+      const unique = dedupe(problems);
+      if (unique.some((p) => p.severity === 'error')) throw new ConfigError(unique);
+      if (unique.length) process.stderr.write(formatProblems(unique, process.env));
+      process.stdout.write(`Config is valid: ${resources} resource(s), ${names.length} target(s).\n`);
+    });
+}
+
+/** The same problem found for several targets is reported once. */
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.pos?.file}:${p.pos?.line}:${p.pos?.col}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

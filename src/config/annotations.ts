@@ -1,0 +1,164 @@
+/**
+ * Problems for humans: one line each (`file:line:col: error: message (hint)`), sorted, with a
+ * count line; on GitHub Actions also as workflow commands so they show up on the PR's diff.
+ * Also the small helpers every message-building module shares (paths, "did you mean").
+ */
+import { isAbsolute, relative, sep } from 'node:path';
+import { formatProblem, type Problem } from '../errors.js';
+import type { Path } from '../kinds/types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Paths and suggestions
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+/** `['Actions', 0, 'TaskAction']` → `Actions[0].TaskAction` (odd keys quoted). */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** `rules[3]` + `['Actions', 0]` → `rules[3].Actions[0]`. */
+export function joinPath(label: string, path: Path): string {
+  const rest = formatPath(path);
+  if (!label) return rest;
+  if (!rest) return label;
+  return rest.startsWith('[') ? `${label}${rest}` : `${label}.${rest}`;
+}
+
+/** Optimal-string-alignment distance: a swapped pair of letters (Actoins) costs 1. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The candidate the user most likely meant, if any is close: same letters ignoring case, a few
+ * edits away (a third of the length), or one containing the other (OnPostCallAnalysis).
+ */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length > 200) return undefined; // not a typo; and keeps the quadratic distance cheap
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    if (candidate === word) continue;
+    let score = distance(w, c);
+    const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
+    if (score > limit && w.length >= 4 && (c.includes(w) || w.includes(c))) score = limit;
+    if (score <= limit && score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** `; did you mean 'X'?` or nothing. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const near = nearest(word, candidates);
+  return near === undefined ? '' : `; did you mean '${near}'?`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorting and text output
+
+/** By file, line, column (problems without a position first); otherwise in the order found. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => {
+      const pa = a.p.pos;
+      const pb = b.p.pos;
+      if (!pa || !pb) return (pa ? 1 : 0) - (pb ? 1 : 0) || a.i - b.i;
+      if (pa.file !== pb.file) return pa.file < pb.file ? -1 : 1;
+      return pa.line - pb.line || pa.col - pb.col || a.i - b.i;
+    })
+    .map(({ p }) => p);
+}
+
+/** The same finding reported twice (e.g. once per target) is shown once. */
+export function dedupeProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.severity}\0${p.pos?.file}\0${p.pos?.line}\0${p.pos?.col}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `2 errors, 1 warning` (or `no problems`). */
+export function countLine(problems: readonly Problem[]): string {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  if (!problems.length) return 'no problems';
+  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+}
+
+/**
+ * Every problem on its own line, sorted and de-duplicated, then the count line; followed by the
+ * GitHub workflow commands when `env.GITHUB_ACTIONS` is set. Ends with a newline.
+ */
+export function formatProblems(problems: readonly Problem[], env: NodeJS.ProcessEnv = process.env): string {
+  const sorted = sortProblems(dedupeProblems(problems));
+  const lines = sorted.map(formatProblem);
+  lines.push(countLine(sorted));
+  if (env.GITHUB_ACTIONS) lines.push(...githubAnnotations(sorted, env.GITHUB_WORKSPACE));
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitHub Actions workflow commands
+
+/** Message text: %, CR and LF are encoded (GitHub's escapeData). */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Property values additionally encode `:` and `,` (GitHub's escapeProperty). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** Annotations need repository-relative paths; a path outside the workspace is left as is. */
+function workspacePath(file: string, workspace: string | undefined): string {
+  let out = file;
+  if (workspace && isAbsolute(file)) {
+    const rel = relative(workspace, file);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) out = rel;
+  }
+  return sep === '\\' ? out.split(sep).join('/') : out;
+}
+
+/** `::error file=F,line=L,col=C::message (hint)` for one problem. */
+export function githubAnnotation(p: Problem, workspace?: string): string {
+  const command = p.severity === 'error' ? 'error' : 'warning';
+  const props = p.pos
+    ? ` file=${escapeProperty(workspacePath(p.pos.file, workspace))},line=${p.pos.line},col=${p.pos.col}`
+    : '';
+  const text = p.hint ? `${p.message} (${p.hint})` : p.message;
+  return `::${command}${props}::${escapeData(text)}`;
+}
+
+export function githubAnnotations(problems: readonly Problem[], workspace?: string): string[] {
+  return sortProblems(problems).map((p) => githubAnnotation(p, workspace));
+}

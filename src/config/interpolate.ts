@@ -1,0 +1,131 @@
+/**
+ * `${var.NAME}` and `${env.NAME}` in string values (never in keys), resolved for one target.
+ * `$${` is a literal `${`. A string that is exactly one `${var.x}` takes the var's own type
+ * (number, boolean), so `TargetSlaMinutes: ${var.sla}` stays a number; embedded ones are
+ * stringified. One pass only: a var's value is not interpolated again.
+ */
+import type { Path } from '../kinds/types.js';
+import { didYouMean } from './annotations.js';
+
+export type VarValue = string | number | boolean;
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface InterpolationScope {
+  /** The target's vars; undefined where `${var.*}` is not allowed (the target's own fields). */
+  vars?: Readonly<Record<string, VarValue>>;
+  env: Env;
+  /** For messages ("target 'prod' defines ..."). */
+  targetName?: string;
+}
+
+/** One problem, at `path` inside the interpolated value; the caller adds the position. */
+export interface InterpolationIssue {
+  path: Path;
+  message: string;
+  hint?: string;
+}
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const LITERAL_HINT = 'write $${ for a literal ${';
+
+type Resolved = { value: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
+
+function lookup(expr: string, scope: InterpolationScope): Resolved {
+  const dot = expr.indexOf('.');
+  const ns = dot < 0 ? '' : expr.slice(0, dot);
+  const name = dot < 0 ? expr : expr.slice(dot + 1);
+  if (ns === 'var') {
+    if (!scope.vars) {
+      return { issue: { message: `\${var.${name}} cannot be used in target fields`, hint: 'target fields take ${env.NAME} only' } };
+    }
+    if (!VAR_NAME.test(name)) return { issue: { message: `'${name}' is not a valid variable name in \${var.${name}}`, hint: 'names use letters, digits, _ and -' } };
+    if (Object.hasOwn(scope.vars, name)) return { value: scope.vars[name] };
+    const defined = Object.keys(scope.vars);
+    const target = scope.targetName === undefined ? 'the target' : `target '${scope.targetName}'`;
+    return {
+      issue: {
+        message: `undefined variable '${name}'; ${target} defines ${defined.length ? defined.join(', ') : 'no vars'}${didYouMean(name, defined)}`,
+        hint: `add it under targets.${scope.targetName ?? '<name>'}.vars`,
+      },
+    };
+  }
+  if (ns === 'env') {
+    if (!ENV_NAME.test(name)) return { issue: { message: `'${name}' is not a valid environment variable name in \${env.${name}}` } };
+    const value = Object.hasOwn(scope.env, name) ? scope.env[name] : undefined;
+    if (value === undefined) return { issue: { message: `environment variable '${name}' is not set`, hint: `set it before running connectform, or ${LITERAL_HINT}` } };
+    return { value };
+  }
+  const guess = /^vars?\.|^envs?\./i.test(expr) ? didYouMean(expr, [`var.${name}`, `env.${name}`]) : '';
+  return { issue: { message: `unknown interpolation '\${${expr}}'${guess}`, hint: `use \${var.NAME} or \${env.NAME}, or ${LITERAL_HINT}` } };
+}
+
+/** Interpolate one string; issues carry no path. */
+export function interpolateString(text: string, scope: InterpolationScope): { value: VarValue; issues: Omit<InterpolationIssue, 'path'>[] } {
+  const issues: Omit<InterpolationIssue, 'path'>[] = [];
+  if (!text.includes('${')) return { value: text, issues };
+
+  // Exactly one `${var.x}` and nothing else: keep the var's type.
+  if (text.startsWith('${var.') && text.indexOf('}') === text.length - 1) {
+    const r = lookup(text.slice(2, -1), scope);
+    if ('value' in r) return { value: r.value, issues };
+    issues.push(r.issue);
+    return { value: text, issues };
+  }
+
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const dollar = text.indexOf('$', i);
+    if (dollar < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, dollar);
+    if (text.startsWith('$${', dollar)) {
+      out += '${';
+      i = dollar + 3;
+    } else if (!text.startsWith('${', dollar)) {
+      out += '$';
+      i = dollar + 1;
+    } else {
+      const close = text.indexOf('}', dollar + 2);
+      if (close < 0) {
+        issues.push({ message: `unterminated '\${' in '${text.slice(dollar, dollar + 40)}'`, hint: `close it with }, or ${LITERAL_HINT}` });
+        out += text.slice(dollar);
+        break;
+      }
+      const r = lookup(text.slice(dollar + 2, close), scope);
+      if ('value' in r) out += String(r.value);
+      else {
+        issues.push(r.issue);
+        out += text.slice(dollar, close + 1);
+      }
+      i = close + 1;
+    }
+  }
+  return { value: out, issues };
+}
+
+/** Interpolate every string inside `value` (a copy is returned; keys are left alone). */
+export function interpolate(value: unknown, scope: InterpolationScope, path: Path = []): { value: unknown; issues: InterpolationIssue[] } {
+  const issues: InterpolationIssue[] = [];
+  const walk = (v: unknown, at: Path): unknown => {
+    if (typeof v === 'string') {
+      const r = interpolateString(v, scope);
+      for (const issue of r.issues) issues.push({ path: at, ...issue });
+      return r.value;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        // defineProperty: even a `__proto__` key (the loader rejects them) stays plain data.
+        Object.defineProperty(out, k, { value: walk(item, [...at, k]), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return v;
+  };
+  return { value: walk(value, path), issues };
+}

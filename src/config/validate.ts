@@ -1,0 +1,382 @@
+/**
+ * Offline validation: each resource against its kind's JSON Schema (ajv, every error, each one
+ * positioned at the offending node), then the kind's own semantic audit, lifecycle checks and
+ * duplicate names. Also the document-level check of targets/settings/top-level keys, which the
+ * loader runs before interpolation. Nothing here throws for bad input; it returns Problems.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { formatPos, type Problem, type SourcePos } from '../errors.js';
+import type { AuditContext, Body, DeclaredResource, KindName, Path } from '../kinds/types.js';
+import { joinPath, nearest, sortProblems } from './annotations.js';
+import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
+
+/** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
+export interface KindLike {
+  name: KindName;
+  configKey: string;
+  schema: object;
+  key(body: Body): string;
+  audit(d: DeclaredResource, ctx: AuditContext): Problem[];
+}
+
+export interface ValidateOptions {
+  /** The target's contact flows, once read: audits then check name references too. */
+  flows?: AuditContext['flows'];
+}
+
+/** Where a validated value lives: a label for messages (`rules[3]`) and positions inside it. */
+export interface Locator {
+  label: string;
+  positionOf(path: Path): SourcePos;
+  /** Position of the key itself (unknown fields); falls back to positionOf. */
+  keyPositionOf?(path: Path): SourcePos;
+}
+
+/** Extras resolveTarget attaches to its resources; plain DeclaredResources work without them. */
+interface ResourceExtras {
+  label?: string;
+  keyPositionOf?(path: Path): SourcePos;
+  /** The lifecycle as written, when present (DeclaredResource.lifecycle is already sanitized). */
+  rawLifecycle?: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ajv
+
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** One compiled validator per schema object, for the life of the process. */
+function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    // Compile without $id: two schema objects with the same $id (a test's fake kind) must not clash.
+    const { $id: _id, ...rest } = schema as JsonSchema;
+    validate = ajv.compile(rest);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+type JsonType = 'null' | 'array' | 'object' | 'string' | 'integer' | 'number' | 'boolean';
+
+function jsonType(v: unknown): JsonType {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v as JsonType;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  null: 'empty',
+  array: 'a list',
+  object: 'a mapping',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+function typeWords(type: unknown): string {
+  const types = (Array.isArray(type) ? type : String(type).split(',')).map(String);
+  return types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+}
+
+function typeMatches(type: unknown, actual: JsonType): boolean {
+  const types = Array.isArray(type) ? type : [type];
+  return types.some((t) => t === actual || (t === 'number' && actual === 'integer') || (t === 'integer' && actual === 'number'));
+}
+
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** ajv's instancePath (`/Actions/0/Name`) as a Path, numbers for list indexes. */
+function toPath(pointer: string, data: unknown): Path {
+  const path: Path = [];
+  if (!pointer) return path;
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      path.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      path.push(seg);
+      cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return path;
+}
+
+/**
+ * A oneOf/anyOf fails with every branch's errors. Keep only the branch whose type matches the
+ * value (a `{ name: 1 }` flow reference gets "name: must be a string", not three errors); when
+ * none matches, one message names the accepted forms.
+ */
+function simplifyBranches(errors: ErrorObject[]): { errors: ErrorObject[]; messages: Map<ErrorObject, string> } {
+  const drop = new Set<ErrorObject>();
+  const messages = new Map<ErrorObject, string>();
+  for (const e of errors) {
+    if ((e.keyword !== 'oneOf' && e.keyword !== 'anyOf') || !Array.isArray(e.schema)) continue;
+    const branches = e.schema as JsonSchema[];
+    // Schema paths repeat for every list item; the instance path tells the items apart.
+    const under = (x: ErrorObject) => x.schemaPath.startsWith(`${e.schemaPath}/`) && (x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`));
+    const inBranch = (x: ErrorObject, i: number) => under(x) && x.schemaPath.startsWith(`${e.schemaPath}/${i}/`);
+    const chosen = branches.findIndex((b) => typeMatches(b.type, jsonType(e.data)));
+    if (chosen >= 0) {
+      for (const x of errors) if (under(x) && !inBranch(x, chosen)) drop.add(x);
+      if (errors.some((x) => inBranch(x, chosen))) drop.add(e);
+    } else {
+      for (const x of errors) if (under(x)) drop.add(x);
+      messages.set(e, `must be ${branches.map((b) => `${typeWords(b.type)}${b.title ? ` (${b.title})` : ''}`).join(' or ')}`);
+    }
+  }
+  // ajv adds a summary `propertyNames` error next to the specific one about the key.
+  for (const e of errors) {
+    if (e.keyword === 'propertyNames' && errors.some((x) => x !== e && x.propertyName !== undefined && x.instancePath === e.instancePath)) drop.add(e);
+  }
+  return { errors: errors.filter((e) => !drop.has(e)), messages };
+}
+
+const MAX_LISTED_VALUES = 25;
+
+function enumText(allowed: unknown[], value: unknown): string {
+  const near = typeof value === 'string' ? nearest(value, allowed.map(String)) : undefined;
+  const list = allowed.length <= MAX_LISTED_VALUES ? `one of ${allowed.map(String).join(', ')}` : `one of ${allowed.length} values`;
+  return `must be ${list} (got ${show(value)})${near !== undefined ? `; did you mean '${near}'?` : ''}`;
+}
+
+const count = (n: unknown, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What is wrong with one value (or map key), after "must": shared by value and key errors.
+ * `(got ...)` is left out for keys, whose text is already in the message.
+ */
+function describeValue(e: ErrorObject, value: unknown, isKey: boolean): { text: string; hint?: string } {
+  const got = (what: string) => (isKey ? '' : ` (got ${what})`);
+  switch (e.keyword) {
+    case 'enum': {
+      const text = enumText(e.params.allowedValues as unknown[], value);
+      return { text: isKey ? text.replace(/ \(got [^)]*\)/, '') : text };
+    }
+    case 'type': {
+      const quote = String(e.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
+      return { text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`, ...(quote ? { hint: `quote it: '${String(value)}'` } : {}) };
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const n = typeof value === 'string' ? [...value].length : 0;
+      return { text: `must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${count(e.params.limit, 'character')} long${got(String(n))}` };
+    }
+    case 'minItems':
+    case 'maxItems':
+      return { text: `must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${count(e.params.limit, 'item')}${got(String(Array.isArray(value) ? value.length : 0))}` };
+    case 'minProperties':
+    case 'maxProperties': {
+      const n = value && typeof value === 'object' ? Object.keys(value).length : 0;
+      return { text: `must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${count(e.params.limit, 'entry', 'entries')}${got(String(n))}` };
+    }
+    case 'pattern':
+      return { text: `must match ${e.params.pattern}${got(show(value))}` };
+    case 'uniqueItems':
+      return { text: `must not repeat items (items ${e.params.j} and ${e.params.i} are the same)`, hint: 'remove the duplicate' };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { text: `${e.message}${got(show(value))}` };
+    default:
+      return { text: e.message ?? `fails ${e.keyword}` };
+  }
+}
+
+/** One ajv error → one human problem, positioned at the node it is about. */
+function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string | undefined): Problem {
+  const path = toPath(e.instancePath, data);
+  const keyPos = loc.keyPositionOf ?? loc.positionOf;
+  const where = joinPath(loc.label, path) || 'document';
+  const error = (message: string, at: Path = path, hint?: string, byKey = false): Problem => ({
+    severity: 'error',
+    message,
+    ...(hint ? { hint } : {}),
+    pos: byKey ? keyPos(at) : loc.positionOf(at),
+    path: joinPath(loc.label, at),
+  });
+  if (override) return error(`${where}: ${override}`);
+
+  // An error about a map key (propertyNames): point at the key itself.
+  if (e.propertyName !== undefined) {
+    const { text, hint } = describeValue(e, e.propertyName, true);
+    return error(`${where}: key '${e.propertyName}' ${text}`, [...path, e.propertyName], hint, true);
+  }
+  if (e.keyword === 'additionalProperties') {
+    const key = String(e.params.additionalProperty);
+    const allowed = Object.keys(((e.parentSchema as JsonSchema | undefined)?.properties as object | undefined) ?? {});
+    const near = nearest(key, allowed);
+    const what = path.length === 0 && !loc.label ? `unknown top-level key '${key}'` : `unknown field '${key}' in ${where}`;
+    const hint = near !== undefined ? undefined : allowed.length ? `allowed: ${allowed.join(', ')}` : 'this mapping takes no fields';
+    return error(near !== undefined ? `${what}; did you mean '${near}'?` : what, [...path, key], hint, true);
+  }
+  if (e.keyword === 'required') return error(`${where}: missing required field '${e.params.missingProperty}'`);
+  const { text, hint } = describeValue(e, e.data, false);
+  return error(`${where}: ${text}`, path, hint);
+}
+
+/** Every schema error of `data` as positioned problems (empty when valid). */
+export function schemaProblems(schema: object, data: unknown, loc: Locator): Problem[] {
+  const validate = validatorFor(schema);
+  if (validate(data)) return [];
+  const { errors, messages } = simplifyBranches(validate.errors ?? []);
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors) {
+    const p = toProblem(e, data, loc, messages.get(e));
+    const key = `${formatPos(p.pos)}\0${p.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document
+
+let shellSchema: JsonSchema | undefined;
+
+/**
+ * Top-level keys, `targets` and `settings` of one file, before interpolation. Resource items are
+ * only required to be mappings here: they are checked per target, after `${...}`.
+ */
+export function validateDocument(root: unknown, loc: Omit<Locator, 'label'>): Problem[] {
+  shellSchema ??= buildDocumentSchema({ items: 'object' });
+  return schemaProblems(shellSchema, root ?? null, { ...loc, label: '' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+
+function extras(d: DeclaredResource): ResourceExtras {
+  return d as DeclaredResource & ResourceExtras;
+}
+
+/** The item as written: body plus the lifecycle key, which the item schema also covers. */
+function itemData(d: DeclaredResource): Body {
+  const raw = 'rawLifecycle' in d ? extras(d).rawLifecycle : Object.keys(d.lifecycle ?? {}).length ? d.lifecycle : undefined;
+  return raw === undefined ? d.body : { ...d.body, lifecycle: raw };
+}
+
+function safeKey(kind: KindLike, body: Body): string | undefined {
+  try {
+    const key = kind.key(body);
+    return typeof key === 'string' && key ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The top-level field holding the resource's name, to point duplicate errors at it. */
+function keyField(body: Body, key: string): Path {
+  const field = Object.keys(body).find((k) => body[k] === key);
+  return field === undefined ? [] : [field];
+}
+
+/**
+ * Validate every resource of one target: schema, then (for items that passed it) the kind's
+ * audit and lifecycle checks, then duplicate names. All problems, sorted by file, line, column.
+ */
+export function validateResources(resources: readonly DeclaredResource[], kinds: readonly KindLike[], options: ValidateOptions = {}): Problem[] {
+  const problems: Problem[] = [];
+  const byKind = new Map<KindName, DeclaredResource[]>();
+  for (const d of resources) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
+
+  for (const [kindName, items] of byKind) {
+    const kind = kinds.find((k) => k.name === kindName);
+    if (!kind) {
+      problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
+      continue;
+    }
+    const valid: { d: DeclaredResource; label: string; key?: string }[] = [];
+    items.forEach((d, i) => {
+      const label = extras(d).label ?? `${kind.configKey}[${i}]`;
+      const loc: Locator = { label, positionOf: (p) => d.positionOf(p), keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p) };
+      const found = schemaProblems(kind.schema, itemData(d), loc);
+      problems.push(...found);
+      if (!found.length) valid.push({ d, label, key: safeKey(kind, d.body) });
+    });
+
+    const ctx: AuditContext = { all: items, ...(options.flows ? { flows: options.flows } : {}) };
+    for (const { d, label } of valid) {
+      try {
+        problems.push(...kind.audit(d, ctx));
+      } catch (err) {
+        problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
+      }
+    }
+    problems.push(...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid));
+  }
+  return sortProblems(problems);
+}
+
+function topLevelFields(kind: KindLike): string[] {
+  return Object.keys(((kind.schema as JsonSchema).properties as object | undefined) ?? {}).filter((k) => k !== 'lifecycle');
+}
+
+/** ignoreChanges must name real fields; renamedFrom must name a resource that is gone. */
+function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: string; key?: string }[]): Problem[] {
+  const problems: Problem[] = [];
+  const fields = topLevelFields(kind);
+  const declared = new Map(valid.filter((v) => v.key !== undefined).map((v) => [v.key!, v.d]));
+  const renamed = new Map<string, DeclaredResource>();
+  for (const { d, label, key } of valid) {
+    d.lifecycle.ignoreChanges?.forEach((entry, i) => {
+      const first = entry.split(/[.[]/)[0];
+      if (!fields.includes(first)) {
+        const near = nearest(first, fields);
+        problems.push({
+          severity: 'error',
+          message: `${label}.lifecycle.ignoreChanges[${i}]: unknown field '${first}'${near !== undefined ? `; did you mean '${near}'?` : ''}`,
+          ...(near === undefined ? { hint: `fields of a ${kind.name}: ${fields.join(', ')}` } : {}),
+          pos: d.positionOf(['lifecycle', 'ignoreChanges', i]),
+          path: `${label}.lifecycle.ignoreChanges[${i}]`,
+        });
+      }
+    });
+    const from = d.lifecycle.renamedFrom;
+    if (from === undefined) continue;
+    const at = d.positionOf(['lifecycle', 'renamedFrom']);
+    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${label}.lifecycle.renamedFrom: ${message}`, hint, pos: at, path: `${label}.lifecycle.renamedFrom` });
+    const other = declared.get(from);
+    const earlier = renamed.get(from);
+    if (from === key) error(`'${from}' is this resource's own name`, 'remove renamedFrom');
+    else if (other) error(`'${from}' is still declared at ${formatPos(other.pos)}`, 'a rename needs the old name to be gone from the config');
+    else if (earlier) error(`'${from}' is already being renamed at ${formatPos(earlier.pos)}`, 'only one resource can take over an old name');
+    else renamed.set(from, d);
+  }
+  return problems;
+}
+
+/** Identity (kind.key) must be unique per target: the second declaration is the error. */
+function duplicateProblems(kind: KindLike, valid: { d: DeclaredResource; label: string; key?: string }[]): Problem[] {
+  const problems: Problem[] = [];
+  const first = new Map<string, DeclaredResource>();
+  for (const { d, label, key } of valid) {
+    if (key === undefined) continue;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, d);
+      continue;
+    }
+    problems.push({
+      severity: 'error',
+      message: `${label}: duplicate ${kind.name} '${key}'; first declared at ${formatPos(earlier.pos)}`,
+      hint: 'names identify resources within a target: rename or remove one',
+      pos: d.positionOf(keyField(d.body, key)),
+      path: label,
+    });
+  }
+  return problems;
+}

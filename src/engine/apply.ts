@@ -1,0 +1,154 @@
+/**
+ * Carries out a plan: the only module that writes. Order: creates, updates and replaces
+ * (in parallel up to `parallelism`), then deletes, so a failed create never follows a delete
+ * of something else. A replace is delete-then-create (names are unique, so both cannot exist);
+ * if the create fails the old resource is re-created from its live body, and the report says so.
+ */
+import pLimit from 'p-limit';
+import { SafetyError } from '../errors.js';
+import { canonicalJson, idempotencyToken } from '../kinds/common.js';
+import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
+import { changedTopLevel } from './diff.js';
+import type { Change, Plan } from './plan.js';
+import { liveKey } from './planner.js';
+
+export type ResultStatus = 'ok' | 'failed' | 'restored' | 'skipped';
+
+export interface ApplyResult {
+  kind: KindName;
+  name: string;
+  action: Change['action'];
+  status: ResultStatus;
+  /** One line: what went wrong, or what was done to recover. */
+  message?: string;
+  /** When a replace failed and the restore failed too: the old body, so nothing is lost. */
+  lostBody?: Body;
+}
+
+export interface ApplyReport {
+  target: string;
+  results: ApplyResult[];
+  summary: { ok: number; failed: number; restored: number; skipped: number };
+}
+
+export type ApplyEvent = { type: 'start' | 'done'; change: Change; result?: ApplyResult };
+
+export interface ApplyOptions {
+  parallelism: number;
+  force?: boolean;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+/** Refuse before any write call when a safety rail says no. */
+export function assertSafe(plan: Plan, force: boolean | undefined): void {
+  const hard = plan.blocked.filter((b) => b.rule === 'preventDestroy');
+  const soft = plan.blocked.filter((b) => b.rule === 'threshold');
+  const reasons = [...hard, ...(force ? [] : soft)].map((b) => b.message);
+  if (reasons.length) {
+    const forceHint = hard.length ? 'remove lifecycle.preventDestroy from the config first' : 'or re-run with --force';
+    throw new SafetyError(`apply refused (${forceHint}):\n  - ${reasons.join('\n  - ')}`, reasons);
+  }
+}
+
+/** Deterministic: the same change re-run after a crash sends the same token (no duplicates). */
+export function tokenFor(ctx: TargetContext, change: Change, desired: Body, replacing?: string): string {
+  return idempotencyToken([ctx.target.region, ctx.target.instanceId, change.kind, change.name, canonicalJson(desired), replacing ?? '']);
+}
+
+export async function applyPlan(
+  ctx: TargetContext,
+  kinds: readonly ResourceKind[],
+  plan: Plan,
+  live: ReadonlyMap<string, LiveResource>,
+  options: ApplyOptions,
+): Promise<ApplyReport> {
+  assertSafe(plan, options.force);
+  const kindOf = new Map(kinds.map((k) => [k.name, k]));
+  const limit = pLimit(Math.max(1, options.parallelism));
+  const results: ApplyResult[] = [];
+
+  const run = async (change: Change) => {
+    options.onEvent?.({ type: 'start', change });
+    const result = await applyChange(ctx, kindOf.get(change.kind)!, change, live);
+    results.push(result);
+    options.onEvent?.({ type: 'done', change, result });
+  };
+
+  const actionable = plan.changes.filter((c) => c.action !== 'manual');
+  const writes = actionable.filter((c) => c.action !== 'delete');
+  const deletes = actionable.filter((c) => c.action === 'delete');
+  await Promise.all(writes.map((c) => limit(() => run(c))));
+  await Promise.all(deletes.map((c) => limit(() => run(c))));
+  for (const c of plan.changes.filter((c) => c.action === 'manual')) {
+    results.push({ kind: c.kind, name: c.name, action: 'manual', status: 'skipped', message: c.reason });
+  }
+
+  const order = new Map(plan.changes.map((c, i) => [liveKey(c.kind, c.name), i]));
+  results.sort((a, b) => order.get(liveKey(a.kind, a.name))! - order.get(liveKey(b.kind, b.name))!);
+  const summary = { ok: 0, failed: 0, restored: 0, skipped: 0 };
+  for (const r of results) summary[r.status]++;
+  return { target: plan.target, results, summary };
+}
+
+async function applyChange(ctx: TargetContext, kind: ResourceKind, change: Change, live: ReadonlyMap<string, LiveResource>): Promise<ApplyResult> {
+  const base = { kind: change.kind, name: change.name, action: change.action };
+  let current = live.get(liveKey(change.kind, change.renamedFrom ?? change.name));
+  try {
+    if (current?.fromCache) current = await reread(ctx, kind, current);
+    switch (change.action) {
+      case 'create':
+        await kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!));
+        return { ...base, status: 'ok' };
+      case 'update':
+        await kind.update(ctx, mustHave(current, change), change.desired!, changedTopLevel(change.fields));
+        return { ...base, status: 'ok' };
+      case 'delete':
+        await kind.delete(ctx, mustHave(current, change));
+        return { ...base, status: 'ok' };
+      case 'replace':
+        return await replace(ctx, kind, change, mustHave(current, change));
+      default:
+        return { ...base, status: 'skipped', message: change.reason };
+    }
+  } catch (err) {
+    return { ...base, status: 'failed', message: (err as Error).message };
+  }
+}
+
+async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource): Promise<ApplyResult> {
+  const base = { kind: change.kind, name: change.name, action: change.action };
+  await kind.delete(ctx, current); // a failure here leaves the old resource untouched
+  try {
+    await kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, current.id));
+    return { ...base, status: 'ok' };
+  } catch (createErr) {
+    const oldBody = kind.normalize(current.body, { flows: ctx.flows });
+    try {
+      await kind.create(ctx, oldBody, tokenFor(ctx, change, oldBody, `restore:${current.id}`));
+      return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored` };
+    } catch (restoreErr) {
+      return {
+        ...base,
+        status: 'failed',
+        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report`,
+        lostBody: oldBody,
+      };
+    }
+  }
+}
+
+/** A cached resource is re-read before it is changed; a stale cache must not drive a write. */
+async function reread(ctx: TargetContext, kind: ResourceKind, cached: LiveResource): Promise<LiveResource | undefined> {
+  const fresh = await kind.describe?.(ctx, cached.id);
+  if (!fresh) return undefined;
+  const norm = (l: LiveResource) => canonicalJson(kind.normalize(l.body, { flows: ctx.flows }));
+  if (norm(fresh) !== norm(cached)) {
+    throw new Error(`it changed since the plan read it from the snapshot cache; run plan --refresh and review again`);
+  }
+  return fresh;
+}
+
+function mustHave(current: LiveResource | undefined, change: Change): LiveResource {
+  if (!current) throw new Error(`${change.kind} "${change.name}" is no longer live; plan again`);
+  return current;
+}

@@ -1,0 +1,70 @@
+/**
+ * The snapshot cache behind incremental plans: described resources keyed by kind + id, valid
+ * while the list call reports the same last-modified stamp. Kept as one JSON file per target
+ * scope (region, instance, endpoint) under `.connectform/cache/`, so CI can keep it between runs.
+ *
+ * A cache can be wrong (a tag change does not move LastUpdatedTime), so: the plan says how much
+ * it trusted the cache, `--refresh` bypasses it, and apply re-reads every cached resource it is
+ * about to change and refuses the change if it is not what the plan saw.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sha256 } from '../kinds/common.js';
+import type { DescribeCache, KindName, LiveResource } from '../kinds/types.js';
+
+interface Entry {
+  version: string;
+  live: LiveResource;
+}
+
+const FORMAT = 1;
+
+/** Always describes; remembers nothing. */
+export const NO_CACHE: DescribeCache = { through: (_k, _id, _v, describe) => describe() };
+
+export class SnapshotCache implements DescribeCache {
+  hits = 0;
+  misses = 0;
+  private entries = new Map<string, Entry>();
+  private readonly seen = new Map<string, Entry>();
+
+  constructor(
+    private readonly file: string,
+    /** --refresh: read nothing from the cache, but write what this run described. */
+    private readonly refresh = false,
+  ) {
+    if (refresh) return;
+    try {
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: [string, Entry][] };
+      if (doc.format === FORMAT) this.entries = new Map(doc.entries);
+    } catch {
+      // no cache yet, or unreadable: start empty (a cache is only ever an optimisation)
+    }
+  }
+
+  static fileFor(dir: string, scope: { region: string; instanceId: string; endpoint?: string }): string {
+    return join(dir, `${sha256(`${scope.region}|${scope.instanceId}|${scope.endpoint ?? ''}`).slice(0, 16)}.json`);
+  }
+
+  async through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined> {
+    const key = `${kind}|${id}`;
+    const hit = version ? this.entries.get(key) : undefined;
+    if (hit && hit.version === version) {
+      this.hits++;
+      this.seen.set(key, hit);
+      return { ...structuredClone(hit.live), fromCache: true };
+    }
+    this.misses++;
+    const live = await describe();
+    if (live && version) this.seen.set(key, { version, live: { ...live, fromCache: undefined } });
+    return live;
+  }
+
+  /** Keep only what this run listed (deleted resources drop out); atomic replace. */
+  save(): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: [...this.seen] }));
+    renameSync(tmp, this.file);
+  }
+}

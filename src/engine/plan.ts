@@ -1,0 +1,100 @@
+/**
+ * The plan: plain, sorted, versioned data. Its JSON form (`--format json`, `plan --out`) is the
+ * documented contract (docs/plan-format.md); bump PLAN_VERSION on any incompatible change.
+ */
+import type { Body, KindName, Lifecycle } from '../kinds/types.js';
+
+export const PLAN_VERSION = 1;
+
+/**
+ * create/update/replace/delete are carried out by apply; `manual` is a difference the API cannot
+ * fix (Lex V1 associations), reported, counted apart and never "applied".
+ */
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'manual';
+
+export interface FieldChange {
+  /** `Actions[0].TaskAction.Name`; top-level fields are bare names. */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface Change {
+  kind: KindName;
+  /** Identity (key) of the resource. */
+  name: string;
+  action: Action;
+  fields: FieldChange[];
+  /** Why a replace/manual/delete happens, in words. */
+  reason?: string;
+  /** Server id of the live resource acted on (update/replace/delete/manual). */
+  id?: string;
+  /** The live resource's version when planned; a saved plan refuses to apply if it moved. */
+  liveVersion?: string;
+  /** Normalized desired body (create/update/replace): what apply sends. Secrets are digests. */
+  desired?: Body;
+  /** Identity before a rename (lifecycle.renamedFrom). */
+  renamedFrom?: string;
+  lifecycle?: Lifecycle;
+}
+
+export interface ResourceRef {
+  kind: KindName;
+  name: string;
+}
+
+export interface Summary {
+  create: number;
+  update: number;
+  replace: number;
+  delete: number;
+  manual: number;
+  unchanged: number;
+  unmanaged: number;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  target: string;
+  /** region / instance the plan was made against, to refuse applying it elsewhere. */
+  scope: { region: string; instanceId: string };
+  createdAt: string;
+  /** sha256 of the resolved config of this target; a saved plan refuses a changed config. */
+  configFingerprint: string;
+  changes: Change[];
+  /** Live resources not declared and not pruned: left alone. */
+  unmanaged: ResourceRef[];
+  /** Reasons apply must refuse without --force (thresholds) or at all (preventDestroy). */
+  blocked: Blocker[];
+  /** Non-fatal notes for the reader (cache trusted, kinds skipped, validation warnings...). */
+  notes: string[];
+  summary: Summary;
+}
+
+export interface Blocker {
+  /** `preventDestroy` cannot be forced; `threshold` can with --force. */
+  rule: 'preventDestroy' | 'threshold';
+  kind: KindName;
+  name?: string;
+  message: string;
+}
+
+export function emptySummary(): Summary {
+  return { create: 0, update: 0, replace: 0, delete: 0, manual: 0, unchanged: 0, unmanaged: 0 };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
+
+const ACTION_ORDER: Record<Action, number> = { create: 0, update: 1, replace: 2, manual: 3, delete: 4 };
+
+/** Kind order is the registry's; then name; a plan prints and serializes the same every time. */
+export function sortChanges(changes: Change[], kindOrder: KindName[]): Change[] {
+  return [...changes].sort(
+    (a, b) =>
+      kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) ||
+      ACTION_ORDER[a.action] - ACTION_ORDER[b.action],
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * One target, end to end: resolve the config for it, validate (offline first, so a broken
+ * config makes no API call), read live state under the quotas, build the plan, apply it.
+ * The CLI and the tests both drive connectform through this module.
+ */
+import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { resolveTarget, listTargets } from '../config/resolve.js';
+import { validateResources } from '../config/validate.js';
+import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
+import { AwsClients } from '../aws/clients.js';
+import { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { QuotaTable, type Quota } from '../aws/pacing.js';
+import { ConfigError, UsageError, type Problem } from '../errors.js';
+import { KINDS } from '../kinds/index.js';
+import { canonicalJson, sha256 } from '../kinds/common.js';
+import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
+import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
+import { NO_CACHE, SnapshotCache } from './cache.js';
+import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
+import type { Plan } from './plan.js';
+
+export interface SessionOptions {
+  /** Endpoint override for every client of the target (the sandbox). */
+  endpoint?: string;
+  /** Static credentials (the sandbox takes any). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  region?: string;
+  /** Region of the AWS Chatbot client (custom actions); default: the target's, if Chatbot serves it. */
+  chatbotRegion?: string;
+  profile?: string;
+  parallelism?: number;
+  /** Multiply every quota (the bench, the fast in-process sandbox). */
+  quotaScale?: number;
+  /** Restrict to these kinds. */
+  kinds?: KindName[];
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  /** Snapshot cache directory; false turns the cache off. Default `.connectform/cache`. */
+  cacheDir?: string | false;
+  /** Identity of the live world for the cache (default: region, instance and endpoint). */
+  cacheScope?: string;
+  /** Read everything again, ignoring the cache (it is still refreshed). */
+  refresh?: boolean;
+  /** Progress of reads ("rule queue-backlog-alarm") for the CLI's progress display. */
+  onRead?: (kind: KindName, name: string) => void;
+}
+
+export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
+
+export const DEFAULT_PARALLELISM = 8;
+
+/** Load the config and return every problem at once (loader, interpolation, schema, audit). */
+export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv) {
+  const config = await loadConfig(configPaths);
+  const { target, resources, problems } = resolveTarget(config, targetName, env);
+  const all: Problem[] = [...problems];
+  if (!problems.some((p) => p.severity === 'error')) all.push(...validateResources(resources, KINDS));
+  if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
+  return { config, target, resources, warnings: all };
+}
+
+export function targetNames(config: LoadedConfig): string[] {
+  return listTargets(config);
+}
+
+export class TargetSession {
+  readonly ctx: TargetContext;
+  private liveIndex = new Map<string, LiveResource>();
+  private readonly snapshot?: SnapshotCache;
+
+  private constructor(
+    readonly config: LoadedConfig,
+    readonly target: ResolvedTargetConfig,
+    readonly resources: DeclaredResource[],
+    readonly warnings: Problem[],
+    readonly kinds: readonly ResourceKind[],
+    readonly aws: AwsClients,
+    private readonly options: SessionOptions,
+  ) {
+    this.ctx = {
+      target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
+      aws,
+      flows: new ContactFlowDirectory(),
+      cache: NO_CACHE,
+      declared: resources,
+      log: options.log ?? (() => {}),
+    };
+    if (options.cacheDir !== false) {
+      const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
+      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), options.refresh);
+      this.ctx.cache = this.snapshot;
+    }
+  }
+
+  /** Validates offline and throws ConfigError before any client is even created. */
+  static async open(configPaths: string | string[], targetName: string | undefined, options: SessionOptions = {}): Promise<TargetSession> {
+    const { config, target, resources, warnings } = await loadAndValidate(configPaths, targetName, options.env);
+    const kinds = selectKinds(config, resources, options.kinds);
+    if (options.profile) process.env.AWS_PROFILE = options.profile; // the default chain reads it
+    else if (target.profile) process.env.AWS_PROFILE = target.profile;
+    const settings = config.settings ?? {};
+    const aws = new AwsClients({
+      region: options.region ?? target.region,
+      chatbotRegion: options.chatbotRegion ?? target.chatbotRegion,
+      endpoint: options.endpoint ?? target.endpoint,
+      credentials: options.credentials ?? loopbackCredentials(options.endpoint ?? target.endpoint),
+      parallelism: options.parallelism ?? settings.parallelism ?? DEFAULT_PARALLELISM,
+      quotas: new QuotaTable((settings.quotas ?? {}) as Record<string, Quota>, options.quotaScale ?? 1),
+    });
+    return new TargetSession(config, target, resources, warnings, kinds, aws, options);
+  }
+
+  get name(): string {
+    return this.target.name;
+  }
+
+  /** Reads contact flows (when a kind in scope uses them), then re-checks name references. */
+  async resolveReferences(): Promise<void> {
+    if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
+    this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
+    const problems = validateResources(this.resources, this.kinds, { flows: this.ctx.flows }).filter((p) => p.severity === 'error');
+    if (problems.length) throw new ConfigError(problems);
+  }
+
+  /** Live state of every kind in scope, kinds read in parallel. */
+  async readLive(): Promise<Map<KindName, LiveResource[]>> {
+    const entries = await Promise.all(
+      this.kinds.map(async (kind) => {
+        const items: LiveResource[] = [];
+        for await (const item of kind.read(this.ctx)) {
+          items.push(item);
+          this.options.onRead?.(kind.name, item.key);
+        }
+        this.ctx.log(`read ${items.length} ${kind.configKey}`);
+        return [kind.name, items] as const;
+      }),
+    );
+    this.snapshot?.save();
+    this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
+    return new Map(entries);
+  }
+
+  configFingerprint(): string {
+    return sha256(
+      canonicalJson({
+        target: { name: this.target.name, region: this.ctx.target.region, instanceId: this.target.instanceId },
+        resources: this.resources.map((r) => ({ kind: r.kind, body: r.body, lifecycle: r.lifecycle })),
+        prune: this.config.settings?.prune ?? false,
+      }),
+    );
+  }
+
+  async plan(): Promise<Plan> {
+    await this.resolveReferences();
+    const live = await this.readLive();
+    const prune = this.config.settings?.prune ?? false;
+    const threshold: DestroyThreshold = { ...DEFAULT_DESTROY_THRESHOLD, ...(this.config.settings?.destroyThreshold ?? {}) };
+    return buildPlan({
+      target: this.target.name,
+      scope: { region: this.ctx.target.region, instanceId: this.target.instanceId },
+      configFingerprint: this.configFingerprint(),
+      kinds: this.kinds,
+      declared: this.resources,
+      live,
+      flows: this.ctx.flows,
+      prune: (kind) => prune === true || (Array.isArray(prune) && (prune as string[]).includes(kind)),
+      threshold,
+      notes: [...this.cacheNotes(), ...this.warnings.filter((w) => w.severity === 'warning').map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`)],
+    });
+  }
+
+  /** The plan says how far it trusted the cache (apply re-reads those resources anyway). */
+  private cacheNotes(): string[] {
+    const hits = this.snapshot?.hits ?? 0;
+    if (!hits) return [];
+    return [`${hits} resource(s) unchanged since the last run were taken from the snapshot cache (apply re-reads before changing any; --refresh reads everything)`];
+  }
+
+  /** Calls per API made by this session (the bench and --debug print them). */
+  callStats() {
+    return this.aws.stats();
+  }
+
+  /** Apply `plan`; the live index must come from the read that made (or re-checked) it. */
+  async apply(plan: Plan, options: Partial<ApplyOptions> = {}): Promise<ApplyReport> {
+    return applyPlan(this.ctx, this.kinds, plan, this.liveIndex, {
+      parallelism: options.parallelism ?? this.options.parallelism ?? this.config.settings?.parallelism ?? DEFAULT_PARALLELISM,
+      force: options.force,
+      onEvent: options.onEvent,
+    });
+  }
+
+  close(): void {
+    this.aws.destroy();
+  }
+}
+
+/**
+ * A plan makes only the calls it needs: the kinds the config declares, plus kinds pruning is
+ * on for (their undeclared resources may be deleted), or exactly `--kinds`.
+ */
+function selectKinds(config: LoadedConfig, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
+  if (only?.length) {
+    const unknown = only.filter((k) => !KINDS.some((x) => x.name === k));
+    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${KINDS.map((k) => k.name).join(', ')}`);
+    return KINDS.filter((k) => only.includes(k.name));
+  }
+  const prune = config.settings?.prune ?? false;
+  return KINDS.filter(
+    (k) => resources.some((r) => r.kind === k.name) || (Array.isArray(prune) && (prune as string[]).includes(k.name)) || (prune === true && config.declaredKinds?.includes(k.name)),
+  );
+}
+
+/** A loopback endpoint is the sandbox, which accepts any signature: don't require real credentials. */
+function loopbackCredentials(endpoint: string | undefined) {
+  if (!endpoint) return undefined;
+  const host = new URL(endpoint).hostname;
+  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1') {
+    return { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'sandbox', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'sandbox' };
+  }
+  return undefined;
+}

@@ -1,0 +1,158 @@
+/**
+ * Small pure helpers shared by the kinds' normalize/read/write code. Normalization is where
+ * false positives die (octoDNS's lesson): each kind states what is a set, what is a server
+ * default and what is a reference, using these pieces.
+ */
+import { createHash } from 'node:crypto';
+import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import type { Body } from './types.js';
+
+/** JSON with object keys sorted at every depth: equal data → equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeysDeep(value));
+}
+
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeysDeep((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}
+
+/** Drop undefined/null members, empty objects and empty arrays at every depth (AWS omits them). */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(prune).filter((v) => v !== undefined) as T;
+  }
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const p = prune(v);
+      if (p === undefined || p === null) continue;
+      if (Array.isArray(p) && p.length === 0) continue;
+      if (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0) continue;
+      out[k] = p;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** A list AWS treats as a set: sorted by canonical JSON so order never shows as a diff. */
+export function asSet<T>(list: T[] | undefined): T[] | undefined {
+  if (!list) return list;
+  return [...list].sort((a, b) => cmp(canonicalJson(a), canonicalJson(b)));
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Keep only `keys` of an object (drops server-filled fields such as RuleArn, CreatedTime). */
+export function pick(body: Record<string, unknown>, keys: readonly string[]): Body {
+  const out: Body = {};
+  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
+  return out;
+}
+
+/** Secrets are compared by digest and shown as one; the value itself never leaves the process. */
+export function secretDigest(value: unknown): string {
+  return `(sensitive, sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 12)})`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A contact flow reference as the config may write it: a UUID/ARN string or `{ name }`. */
+export type FlowRef = string | { name: string };
+
+/**
+ * Normal form of a flow reference: `{ name }` when the flow is known (plans then show names),
+ * otherwise the id string as is (an unknown id still diffs honestly).
+ */
+export function flowRefToName(ref: unknown, flows: ContactFlowDirectory): unknown {
+  if (typeof ref === 'string') {
+    const flow = flows.byIdOrArn(ref);
+    return flow ? { name: flow.name } : ref;
+  }
+  return ref;
+}
+
+/** Wire form of a flow reference: the id. Unknown names were rejected by validation earlier. */
+export function flowRefToId(ref: unknown, flows: ContactFlowDirectory): string | undefined {
+  if (ref === undefined || ref === null) return undefined;
+  if (typeof ref === 'string') return flows.byIdOrArn(ref)?.id ?? ref;
+  const name = (ref as { name?: string }).name ?? '';
+  const match = flows.named(name);
+  if (match.length !== 1) throw new Error(`contact flow "${name}" ${match.length ? 'is ambiguous' : 'does not exist'}`);
+  return match[0].id;
+}
+
+/** Validation message for a flow reference that does not resolve, with the nearest names. */
+export function unknownFlowMessage(ref: unknown, flows: ContactFlowDirectory): string | undefined {
+  if (ref === undefined || ref === null) return undefined;
+  if (typeof ref === 'string') {
+    return flows.byIdOrArn(ref) ? undefined : `contact flow id "${ref}" does not exist in this instance`;
+  }
+  const name = (ref as { name?: string }).name ?? '';
+  const n = flows.named(name).length;
+  if (n === 1) return undefined;
+  if (n > 1) return `contact flow name "${name}" is ambiguous (${n} flows); use its id`;
+  const near = flows.nearest(name);
+  return `unknown contact flow "${name}"${near.length ? `; nearest: ${near.map((x) => `"${x}"`).join(', ')}` : ''}`;
+}
+
+/** Deterministic idempotency token (UUID-shaped, fits every ClientToken constraint we call). */
+export function idempotencyToken(parts: unknown[]): string {
+  const h = sha256(canonicalJson(parts));
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** connectform's management marker: a tag on what it created, the only things prune may delete. */
+export const MARKER_TAG_KEY = 'connectform:managed';
+export const MARKER_TAG_VALUE = 'true';
+
+/** Tags as the user sees them: the marker removed (it is ours, never a diff). */
+export function userTags(tags: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!tags) return undefined;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(tags).sort()) if (k !== MARKER_TAG_KEY) out[k] = tags[k];
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Pages through a NextToken API, yielding each page's items. */
+export async function* pages<P extends { NextToken?: string; nextToken?: string }, T>(
+  fetchPage: (token: string | undefined) => Promise<P>,
+  items: (page: P) => T[] | undefined,
+): AsyncIterable<T> {
+  let token: string | undefined;
+  do {
+    const page = await fetchPage(token);
+    for (const item of items(page) ?? []) yield item;
+    token = page.NextToken ?? page.nextToken;
+  } while (token);
+}
+
+/** Run `fn` over `items` with at most `n` in flight, yielding results as they finish. */
+export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncIterable<R> {
+  type Slot = Promise<{ slot: Slot; result: R }>;
+  const running = new Set<Slot>();
+  for await (const item of items as AsyncIterable<T>) {
+    const slot: Slot = fn(item).then((result) => ({ slot, result }));
+    running.add(slot);
+    if (running.size >= n) {
+      const done = await Promise.race(running);
+      running.delete(done.slot);
+      yield done.result;
+    }
+  }
+  while (running.size) {
+    const done = await Promise.race(running);
+    running.delete(done.slot);
+    yield done.result;
+  }
+}

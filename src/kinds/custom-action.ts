@@ -1,0 +1,526 @@
+/**
+ * AWS Chatbot (Amazon Q Developer in chat applications) custom actions (`customActions:`): a
+ * CLI command run from a chat channel, by alias (`@aws run <AliasName>`) or as a button on
+ * notifications (`Attachments`). Identity: `ActionName`, which is part of the ARN, so a rename is
+ * a replace. Custom actions belong to the account (their ARNs carry no region), not to a Connect
+ * instance; the API answers in four regions only (SUPPORTED_REGIONS).
+ *
+ * The body is CreateCustomAction's request minus ClientToken, plus one field of connectform's
+ * own: `ChatConfigurations`, the set of chat configuration ARNs the action is associated with
+ * (AssociateToConfiguration / DisassociateFromConfiguration; the member is `ChatConfiguration`).
+ *
+ * ListAssociations lists the resources of one chat configuration; there is no per-action
+ * listing and the API set connectform uses cannot enumerate chat configurations. So `read` asks
+ * about the chat configurations the config names (collected by `audit`, or handed over with
+ * `declaredChatConfigurations`); associations with other channels are not seen.
+ */
+import { ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, type Tag } from '@aws-sdk/client-chatbot';
+import {
+  AssociateToConfigurationCommand,
+  CreateCustomActionCommand,
+  DeleteCustomActionCommand,
+  DisassociateFromConfigurationCommand,
+  GetCustomActionCommand,
+  ListAssociationsCommand,
+  ListCustomActionsCommand,
+  UpdateCustomActionCommand,
+  type CustomAction,
+  type CustomActionAttachment,
+  type CustomActionDefinition,
+} from '../aws/chatbot-custom-actions.js';
+import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
+import { buildKindSchema } from '../config/generate-schemas.js';
+import { UsageError, type Problem } from '../errors.js';
+import {
+  MARKER_TAG_KEY,
+  MARKER_TAG_VALUE,
+  asSet,
+  canonicalJson,
+  cmp,
+  mapConcurrent,
+  pages,
+  pick,
+  prune,
+  sha256,
+  sortKeysDeep,
+} from './common.js';
+import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
+
+const CONFIG_KEY = 'customActions';
+
+/**
+ * The regions the AWS Chatbot API answers in (the service documentation in the model:
+ * "AWS Chatbot APIs are currently available in the following Regions").
+ */
+export const SUPPORTED_REGIONS: readonly string[] = CHATBOT_REGIONS;
+
+/** CreateCustomAction's members a config describes, plus connectform's ChatConfigurations. */
+export const CUSTOM_ACTION_FIELDS = ['ActionName', 'AliasName', 'Definition', 'Attachments', 'Tags', 'ChatConfigurations'] as const;
+
+/** The fields UpdateCustomAction sends (it changes neither ActionName nor Tags). */
+const UPDATE_FIELDS = ['Definition', 'AliasName', 'Attachments'];
+
+const ATTACHMENT_FIELDS = ['NotificationType', 'ButtonText', 'Criteria', 'Variables'] as const;
+const CRITERIA_FIELDS = ['Operator', 'VariableName', 'Value'] as const;
+
+/** Custom actions described at once (GetCustomAction + ListTagsForResource each). */
+const DESCRIBE_CONCURRENCY = 8;
+/** Chat configurations whose associations are listed at once. */
+const ASSOCIATION_CONCURRENCY = 4;
+
+// -------------------------------------------------------------------------------------------
+// Region
+// -------------------------------------------------------------------------------------------
+
+export function isSupportedRegion(region: string): boolean {
+  return SUPPORTED_REGIONS.includes(region);
+}
+
+/** Throws a UsageError naming the supported regions when `region` is not one of them. */
+export function assertSupportedRegion(targetName: string, region: string): void {
+  if (isSupportedRegion(region)) return;
+  throw new UsageError(
+    `target "${targetName}" is in ${region || '(no region)'}, but the AWS Chatbot API (custom actions) is only available in ` +
+      `${SUPPORTED_REGIONS.join(', ')}; set the target's chatbotRegion to one of them (custom actions belong to the account)`,
+  );
+}
+
+// -------------------------------------------------------------------------------------------
+// Chat configurations to ask ListAssociations about
+// -------------------------------------------------------------------------------------------
+
+/**
+ * Chat configuration ARNs whose associations `read` lists: those the declared custom actions of
+ * this target name (ListAssociations is per chat configuration, and no operation we call lists
+ * chat configurations).
+ */
+function declaredChatConfigurations(ctx: TargetContext): string[] {
+  const arns = new Set<string>();
+  for (const d of ctx.declared) {
+    if (d.kind !== 'customAction' || !Array.isArray(d.body.ChatConfigurations)) continue;
+    for (const arn of d.body.ChatConfigurations) if (typeof arn === 'string' && arn) arns.add(arn);
+  }
+  return [...arns].sort(cmp);
+}
+
+function accountOf(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
+// -------------------------------------------------------------------------------------------
+// Normal form
+// -------------------------------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function normalizeAttachment(a: unknown): unknown {
+  if (!isObj(a)) return a;
+  const out = pick(a, ATTACHMENT_FIELDS);
+  // Criteria are conditions on the notification's variables: order carries no meaning.
+  if (Array.isArray(out.Criteria)) out.Criteria = dedupe(asSet(out.Criteria.map((c) => (isObj(c) ? pick(c, CRITERIA_FIELDS) : c))) ?? []);
+  if (isObj(out.Variables)) out.Variables = sortKeysDeep(out.Variables);
+  return out;
+}
+
+function dedupe<T>(list: T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const k = canonicalJson(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** User tags in TagKey order, the marker removed (it is connectform's, never a diff). */
+function normalizeTags(tags: unknown): unknown {
+  if (!Array.isArray(tags)) return tags;
+  return tags
+    .filter((t) => !(isObj(t) && t.TagKey === MARKER_TAG_KEY))
+    .map((t) => (isObj(t) ? pick(t, ['TagKey', 'TagValue']) : t))
+    .sort((a, b) => cmp(String((a as Obj)?.TagKey ?? ''), String((b as Obj)?.TagKey ?? '')) || cmp(canonicalJson(a), canonicalJson(b)));
+}
+
+function normalize(body: Body): Body {
+  const out = pick(body, CUSTOM_ACTION_FIELDS);
+  if (isObj(out.Definition)) out.Definition = pick(out.Definition, ['CommandText']);
+  // Attachments stay a list: the documentation does not say that their order is meaningless
+  // (with two attachments matching one notification, which button wins is not documented).
+  if (Array.isArray(out.Attachments)) out.Attachments = out.Attachments.map(normalizeAttachment);
+  out.Tags = normalizeTags(out.Tags);
+  if (Array.isArray(out.ChatConfigurations)) out.ChatConfigurations = [...new Set(out.ChatConfigurations)].sort((a, b) => cmp(String(a), String(b)));
+  return prune(out);
+}
+
+// -------------------------------------------------------------------------------------------
+// Audit
+// -------------------------------------------------------------------------------------------
+
+/** `$name` (or `${name}`) in CommandText; names as Variables keys allow them. */
+const VARIABLE_REF = /\$\{?([A-Za-z0-9_][A-Za-z0-9_-]*)\}?/g;
+
+export function commandVariables(commandText: string): string[] {
+  const names = new Set<string>();
+  for (const m of commandText.matchAll(VARIABLE_REF)) names.add(m[1].replace(/-+$/, ''));
+  return [...names];
+}
+
+/** TagList max 200, less the marker. */
+const MAX_USER_TAGS = 199;
+
+const CHAT_CONFIGURATION_ARN = /^arn:aws[a-z-]*:(chatbot|wheatley):[^:]*:\d{12}:chat-configuration\/.+/;
+
+function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
+  const problems: Problem[] = [];
+  const body = d.body;
+  const index = ctx.all.indexOf(d);
+  const add = (severity: Problem['severity'], path: (string | number)[], message: string, hint?: string) =>
+    problems.push({ severity, message, hint, pos: d.positionOf(path), path: problemPath(index, path) });
+
+  const chatConfigurations = Array.isArray(body.ChatConfigurations) ? body.ChatConfigurations : [];
+
+  // Attachments: every criterion tests a variable the attachment extracts.
+  const attachments = Array.isArray(body.Attachments) ? body.Attachments : [];
+  const extracted = new Set<string>();
+  attachments.forEach((a, i) => {
+    if (!isObj(a)) return;
+    const variables = isObj(a.Variables) ? a.Variables : {};
+    for (const name of Object.keys(variables)) extracted.add(name);
+    const criteria = Array.isArray(a.Criteria) ? a.Criteria : [];
+    criteria.forEach((c, j) => {
+      if (!isObj(c)) return;
+      const name = c.VariableName;
+      if (typeof name === 'string' && !(name in variables)) {
+        const known = Object.keys(variables);
+        add(
+          'error',
+          ['Attachments', i, 'Criteria', j, 'VariableName'],
+          `criterion tests variable "${name}", which this attachment's Variables do not define`,
+          known.length ? `defined here: ${known.join(', ')}` : `add it to Attachments[${i}].Variables`,
+        );
+      }
+      if (c.Operator === 'EQUALS' && c.Value === undefined) {
+        add('error', ['Attachments', i, 'Criteria', j], `an EQUALS criterion needs a Value to compare "${String(name)}" with`, 'or use Operator HAS_VALUE');
+      }
+    });
+  });
+
+  // CommandText variables: a button click prompts for any the attachments do not extract. For
+  // an alias-only action prompting is the documented behaviour (`run invoke` asks for
+  // $functionName), so only actions with attachments are checked.
+  const commandText = isObj(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
+  if (attachments.length) {
+    for (const name of commandVariables(commandText)) {
+      if (!extracted.has(name)) {
+        add(
+          'warning',
+          ['Definition', 'CommandText'],
+          `CommandText uses $${name}, which no attachment extracts: Chatbot will prompt for it when the button is used`,
+          `define ${name} in an attachment's Variables if the notification carries it`,
+        );
+      }
+    }
+  }
+
+  if (body.AliasName === undefined && attachments.length === 0) {
+    add('warning', [], 'custom action has neither AliasName nor Attachments: nothing in a chat channel can invoke it');
+  }
+
+  // An alias names one action: two actions with the same alias cannot both be invoked.
+  if (typeof body.AliasName === 'string') {
+    const others = (index >= 0 ? ctx.all.slice(0, index) : ctx.all).filter((o) => o !== d && o.body.AliasName === body.AliasName);
+    if (others.length) {
+      add('error', ['AliasName'], `AliasName "${body.AliasName}" is also used by custom action "${String(others[0].body.ActionName ?? '?')}"`, 'aliases must be unique');
+    }
+  }
+
+  // Tags: the marker is connectform's; `aws:` is reserved (User-Defined Tag Restrictions).
+  const tags = Array.isArray(body.Tags) ? body.Tags : [];
+  const seenKeys = new Set<string>();
+  tags.forEach((t, i) => {
+    if (!isObj(t) || typeof t.TagKey !== 'string') return;
+    const key = t.TagKey;
+    if (key === MARKER_TAG_KEY) add('error', ['Tags', i, 'TagKey'], `tag key "${MARKER_TAG_KEY}" is reserved for connectform's management marker`);
+    else if (key.toLowerCase().startsWith('aws:')) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" uses the reserved prefix "aws:"`);
+    if (seenKeys.has(key)) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" appears more than once`);
+    seenKeys.add(key);
+  });
+
+  // TagList allows 200 entries; CreateCustomAction sends the marker too.
+  if (tags.length > MAX_USER_TAGS) {
+    add('error', ['Tags'], `at most ${MAX_USER_TAGS} tags (the API allows ${MAX_USER_TAGS + 1} and connectform adds its marker)`);
+  }
+
+  // ChatConfigurations: chat configuration ARNs, each once.
+  const seenConfigs = new Set<string>();
+  chatConfigurations.forEach((arn, i) => {
+    if (typeof arn !== 'string') return;
+    if (!CHAT_CONFIGURATION_ARN.test(arn)) {
+      add('error', ['ChatConfigurations', i], `"${arn}" is not a chat configuration ARN`, 'e.g. arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops');
+    }
+    if (seenConfigs.has(arn)) add('warning', ['ChatConfigurations', i], `chat configuration "${arn}" is listed more than once`);
+    seenConfigs.add(arn);
+  });
+
+  return problems;
+}
+
+function problemPath(index: number, path: (string | number)[]): string {
+  let out = index >= 0 ? `${CONFIG_KEY}[${index}]` : CONFIG_KEY;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${p}`;
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------
+// Replace
+// -------------------------------------------------------------------------------------------
+
+function replaceReason(live: Body, desired: Body, changed: string[]): string | undefined {
+  if (changed.includes('ActionName')) return 'ActionName is part of the ARN; UpdateCustomAction cannot change it';
+  if (changed.includes('AliasName') && live.AliasName !== undefined && desired.AliasName === undefined) {
+    return `UpdateCustomAction keeps the current AliasName when none is sent, so removing "${String(live.AliasName)}" needs delete + create`;
+  }
+  return undefined;
+}
+
+// -------------------------------------------------------------------------------------------
+// Read
+// -------------------------------------------------------------------------------------------
+
+async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
+  const { aws, target } = ctx;
+  assertSupportedRegion(target.name, aws.chatbotRegion);
+
+  const associations = await readAssociations(ctx);
+  const arns = pages(
+    async (NextToken) => {
+      try {
+        return await aws.call('chatbot:ListCustomActions', () => aws.chatbot.send(new ListCustomActionsCommand({ NextToken, MaxResults: 100 })));
+      } catch (err) {
+        throw remoteError('chatbot:ListCustomActions', 'custom actions', err);
+      }
+    },
+    (page) => page.CustomActions,
+  );
+  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describe(ctx, arn, associations.get(arn) ?? []))) {
+    if (live) yield live;
+  }
+}
+
+/** Custom action ARN → the declared chat configurations it is associated with. */
+async function readAssociations(ctx: TargetContext): Promise<Map<string, string[]>> {
+  const { aws, target } = ctx;
+  const byAction = new Map<string, string[]>();
+  // A chat configuration of another account (another target's config) cannot be ours.
+  const probes = declaredChatConfigurations(ctx).filter((arn) => !target.accountId || accountOf(arn) === target.accountId);
+  const lists = mapConcurrent(probes, ASSOCIATION_CONCURRENCY, async (ChatConfiguration) => {
+    const resources: string[] = [];
+    try {
+      for await (const a of pages(
+        (NextToken) =>
+          aws.call('chatbot:ListAssociations', () => aws.chatbot.send(new ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }))),
+        (page) => page.Associations,
+      )) {
+        if (a.Resource) resources.push(a.Resource);
+      }
+    } catch (err) {
+      if (!isNotFound(err)) throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
+      ctx.log(`chat configuration ${ChatConfiguration} does not exist in this account; its associations were not read`);
+    }
+    return { ChatConfiguration, resources };
+  });
+  for await (const { ChatConfiguration, resources } of lists) {
+    for (const arn of resources) {
+      const list = byAction.get(arn) ?? [];
+      list.push(ChatConfiguration);
+      byAction.set(arn, list);
+    }
+  }
+  return byAction;
+}
+
+async function describe(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
+  const { aws } = ctx;
+  try {
+    const [got, tagged] = await Promise.all([
+      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send(new GetCustomActionCommand({ CustomActionArn: arn }))),
+      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
+    ]);
+    return toLive(got.CustomAction ?? ({ CustomActionArn: arn } as CustomAction), tagged.Tags ?? [], chatConfigurations);
+  } catch (err) {
+    if (isNotFound(err)) return undefined; // deleted between the list and the describe
+    throw remoteError('chatbot:GetCustomAction', `custom action "${arn}"`, err);
+  }
+}
+
+export function actionNameFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('custom-action/') + 'custom-action/'.length);
+}
+
+function toLive(action: CustomAction, tags: Tag[], chatConfigurations: string[]): LiveResource {
+  const arn = action.CustomActionArn;
+  const body: Body = prune({
+    ActionName: action.ActionName ?? actionNameFromArn(arn),
+    AliasName: action.AliasName,
+    Definition: action.Definition,
+    Attachments: action.Attachments,
+    Tags: tags.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue ?? '' })),
+    ChatConfigurations: [...new Set(chatConfigurations)].sort(cmp),
+  });
+  return {
+    kind: 'customAction',
+    key: String(body.ActionName),
+    id: arn,
+    arn,
+    body,
+    managed: tags.some((t) => t.TagKey === MARKER_TAG_KEY),
+    // GetCustomAction carries no last-modified stamp: a hash of everything read stands in.
+    version: sha256(canonicalJson(body)),
+  };
+}
+
+// -------------------------------------------------------------------------------------------
+// Write
+// -------------------------------------------------------------------------------------------
+
+function tagMap(body: Body): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of (body.Tags as { TagKey?: string; TagValue?: string }[] | undefined) ?? []) {
+    if (t.TagKey && t.TagKey !== MARKER_TAG_KEY) out.set(t.TagKey, t.TagValue ?? '');
+  }
+  return out;
+}
+
+function chatConfigurationsOf(body: Body): string[] {
+  return ((body.ChatConfigurations as string[] | undefined) ?? []).filter((x) => typeof x === 'string');
+}
+
+async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
+  try {
+    await ctx.aws.call('chatbot:AssociateToConfiguration', () =>
+      ctx.aws.chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration })),
+    );
+  } catch (err) {
+    throw remoteError('chatbot:AssociateToConfiguration', `custom action "${arn}" and chat configuration "${ChatConfiguration}"`, err);
+  }
+}
+
+async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
+  try {
+    await ctx.aws.call('chatbot:DisassociateFromConfiguration', () =>
+      ctx.aws.chatbot.send(new DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration })),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return; // not associated (or gone): what we wanted
+    throw remoteError('chatbot:DisassociateFromConfiguration', `custom action "${arn}" and chat configuration "${ChatConfiguration}"`, err);
+  }
+}
+
+async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
+  const want = normalize(desired);
+  const name = String(want.ActionName ?? '');
+  const tags: Tag[] = [...tagMap(want)].map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+  tags.push({ TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE });
+  let arn: string;
+  try {
+    const out = await ctx.aws.call('chatbot:CreateCustomAction', () =>
+      ctx.aws.chatbot.send(
+        new CreateCustomActionCommand({
+          ActionName: name,
+          Definition: want.Definition as CustomActionDefinition,
+          AliasName: want.AliasName as string | undefined,
+          Attachments: want.Attachments as CustomActionAttachment[] | undefined,
+          Tags: tags,
+          ClientToken: token,
+        }),
+      ),
+    );
+    arn = out.CustomActionArn;
+  } catch (err) {
+    throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
+  }
+  const configs = chatConfigurationsOf(want);
+  for (const config of configs) await associate(ctx, arn, config);
+  return { id: arn, arn };
+}
+
+async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
+  const want = normalize(desired);
+  const have = normalize(live.body);
+  const arn = live.arn ?? live.id;
+  const name = String(want.ActionName ?? live.key);
+
+  if (changed.some((f) => UPDATE_FIELDS.includes(f))) {
+    // Absent members are left as they are, so the whole desired state is sent; no attachments
+    // is sent as an empty list when the live action has some, to remove them.
+    const attachments = (want.Attachments as CustomActionAttachment[] | undefined) ?? (have.Attachments ? [] : undefined);
+    try {
+      await ctx.aws.call('chatbot:UpdateCustomAction', () =>
+        ctx.aws.chatbot.send(
+          new UpdateCustomActionCommand({
+            CustomActionArn: arn,
+            Definition: want.Definition as CustomActionDefinition,
+            AliasName: want.AliasName as string | undefined,
+            Attachments: attachments,
+          }),
+        ),
+      );
+    } catch (err) {
+      throw remoteError('chatbot:UpdateCustomAction', `custom action "${name}"`, err);
+    }
+  }
+
+  if (changed.includes('Tags')) {
+    const wantTags = tagMap(want);
+    const haveTags = tagMap(have);
+    const removed = [...haveTags.keys()].filter((k) => !wantTags.has(k)); // never the marker: tagMap drops it
+    const set = [...wantTags].filter(([k, v]) => haveTags.get(k) !== v).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+    try {
+      if (removed.length) {
+        await ctx.aws.call('chatbot:UntagResource', () => ctx.aws.chatbot.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: removed })));
+      }
+      if (set.length) {
+        await ctx.aws.call('chatbot:TagResource', () => ctx.aws.chatbot.send(new TagResourceCommand({ ResourceARN: arn, Tags: set })));
+      }
+    } catch (err) {
+      throw remoteError('chatbot:TagResource', `custom action "${name}"`, err);
+    }
+  }
+
+  if (changed.includes('ChatConfigurations')) {
+    const wantConfigs = new Set(chatConfigurationsOf(want));
+    const haveConfigs = new Set(chatConfigurationsOf(have));
+    for (const c of wantConfigs) if (!haveConfigs.has(c)) await associate(ctx, arn, c);
+    for (const c of haveConfigs) if (!wantConfigs.has(c)) await disassociate(ctx, arn, c);
+  }
+}
+
+async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
+  const arn = live.arn ?? live.id;
+  for (const c of chatConfigurationsOf(live.body)) await disassociate(ctx, arn, c);
+  try {
+    await ctx.aws.call('chatbot:DeleteCustomAction', () => ctx.aws.chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arn })));
+  } catch (err) {
+    if (isNotFound(err)) return; // already gone: what we wanted
+    throw remoteError('chatbot:DeleteCustomAction', `custom action "${live.key}"`, err);
+  }
+}
+
+export const customActionKind: ResourceKind = {
+  name: 'customAction',
+  configKey: CONFIG_KEY,
+  title: 'Chatbot custom action',
+  get schema() {
+    return buildKindSchema('customAction');
+  },
+  capabilities: { create: true, update: true, delete: true, replaceOn: ['ActionName'], marker: true, usesContactFlows: false },
+  key: (body) => String(body.ActionName ?? ''),
+  audit,
+  read,
+  normalize,
+  replaceReason,
+  create,
+  update,
+  delete: remove,
+};

@@ -1,0 +1,140 @@
+/**
+ * The one interface every resource kind implements. A new kind = one file in src/kinds/, one
+ * generated schema in schemas/, one line in src/kinds/index.ts. The engine never branches on a
+ * kind's name: what differs between kinds is declared here (capabilities) or done in its hooks.
+ */
+import type { Problem, SourcePos } from '../errors.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+
+export type KindName = 'rule' | 'taskTemplate' | 'customAction' | 'lexChannelAssociation';
+
+/** A resource body as the user writes it: the API's own field names. Plain JSON data. */
+export type Body = Record<string, unknown>;
+
+/** A path inside a body, e.g. ['Actions', 0, 'TaskAction', 'Name']. */
+export type Path = (string | number)[];
+
+/** Per-resource settings that are not part of the API body (Terraform's `lifecycle`). */
+export interface Lifecycle {
+  /** Refuse any plan that deletes or replaces this resource. */
+  preventDestroy?: boolean;
+  /** Dotted paths (`Function`, `Actions`, `Fields.Description`) whose differences are ignored. */
+  ignoreChanges?: string[];
+  /** The resource's previous identity (name): the plan renames it instead of create + orphan. */
+  renamedFrom?: string;
+}
+
+/** One resource declared in the config, already interpolated for one target. */
+export interface DeclaredResource {
+  kind: KindName;
+  body: Body;
+  lifecycle: Lifecycle;
+  /** Where the resource item starts, and the position of any path inside it (nearest node). */
+  pos: SourcePos;
+  positionOf(path: Path): SourcePos;
+}
+
+/** One live resource as read from AWS. `body` uses config field names (API names). */
+export interface LiveResource {
+  kind: KindName;
+  /** Identity within the target (a name, never an ARN). */
+  key: string;
+  /** Server identity used by update/delete calls (RuleId, task template Id, action ARN, ...). */
+  id: string;
+  arn?: string;
+  /** Config-shaped body, before normalization (may still hold server-side ids). */
+  body: Body;
+  /** Carries connectform's management marker: only these are eligible for pruning. */
+  managed: boolean;
+  /** A last-modified stamp or content hash; a saved plan refuses to apply when it moved. */
+  version: string;
+  /** Kind-private data the write calls need (e.g. the Lex bot and alias). */
+  extra?: Record<string, unknown>;
+  /** Came from the snapshot cache, not a describe call of this run (apply re-reads it). */
+  fromCache?: boolean;
+}
+
+/**
+ * The snapshot cache of described resources (incremental plans). Kinds whose list call returns
+ * a last-modified stamp route their describe calls through it; an unchanged stamp → no call.
+ */
+export interface DescribeCache {
+  through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined>;
+}
+
+/** What a kind can do; the engine and the shared test battery read these instead of branching. */
+export interface Capabilities {
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+  /** Top-level fields whose change forces delete + create (UpdateX cannot change them). */
+  replaceOn: string[];
+  /** Whether the kind can carry connectform's management marker (tags); decides pruning. */
+  marker: boolean;
+  /** Needs the Connect instance's contact flows for name references. */
+  usesContactFlows: boolean;
+}
+
+export interface AuditContext {
+  /** Every declared resource of this kind in this target (for cross-item checks). */
+  all: DeclaredResource[];
+  /** Known contact flows of the target, when the kind uses them and the target was reachable. */
+  flows?: ContactFlowDirectory;
+}
+
+export interface TargetInfo {
+  name: string;
+  region: string;
+  /** Connect instance id (UUID). */
+  instanceId: string;
+  /** AWS account id, learned from ARNs/STS or the sandbox; '' until known. */
+  accountId: string;
+}
+
+export interface TargetContext {
+  target: TargetInfo;
+  aws: AwsClients;
+  flows: ContactFlowDirectory;
+  cache: DescribeCache;
+  /** Every resource the config declares for this target (some reads are scoped by them). */
+  declared: readonly DeclaredResource[];
+  /** Progress/diagnostic lines (never the plan itself). */
+  log(line: string): void;
+}
+
+export interface NormalizeContext {
+  flows: ContactFlowDirectory;
+}
+
+export interface ResourceKind {
+  readonly name: KindName;
+  /** Top-level key in the config: 'rules', 'taskTemplates', ... */
+  readonly configKey: string;
+  /** Human title for output: 'Connect rule', ... */
+  readonly title: string;
+  /** JSON Schema for one item (generated into schemas/<name>.schema.json). */
+  readonly schema: object;
+  readonly capabilities: Capabilities;
+  /** Paths whose values are secrets: compared by hash, never printed or saved. */
+  readonly secretPaths?: string[];
+
+  key(body: Body): string;
+  /** Semantic checks the schema cannot express; positions via d.positionOf. */
+  audit(d: DeclaredResource, ctx: AuditContext): Problem[];
+  /** List, then describe each (through ctx.aws.call, which paces by quota; via ctx.cache when the list gives a stamp). */
+  read(ctx: TargetContext): AsyncIterable<LiveResource>;
+  /** Re-read one resource by id (apply uses it on cached entries); undefined when it is gone. */
+  describe?(ctx: TargetContext, id: string): Promise<LiveResource | undefined>;
+  /**
+   * The comparable form of either side: no server fields, defaults filled, sets sorted, contact
+   * flow ids shown as `{ name }` references, secrets hashed. Pure.
+   */
+  normalize(body: Body, ctx: NormalizeContext): Body;
+  /** Why changing `changed` top-level fields from live to desired needs a replace, if it does. */
+  replaceReason(live: Body, desired: Body, changed: string[]): string | undefined;
+  /** Create; `token` is the deterministic idempotency token. Returns the new live resource's id. */
+  create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }>;
+  update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void>;
+  delete(ctx: TargetContext, live: LiveResource): Promise<void>;
+}

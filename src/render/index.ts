@@ -1,0 +1,39 @@
+/**
+ * Plan outputs as small pluggable renderers (octoDNS's PlanLogger/PlanMarkdown idea): the
+ * engine produces data, a renderer only formats it. Add a format = add a file and a line here.
+ */
+import type { Plan } from '../engine/plan.js';
+import type { ApplyReport } from '../engine/apply.js';
+import { JsonRenderer } from './json.js';
+import { MarkdownRenderer } from './markdown.js';
+import { TextRenderer } from './text.js';
+
+export interface RenderOptions {
+  color: boolean;
+}
+
+export interface Renderer {
+  plan(plans: Plan[]): string;
+  report(reports: ApplyReport[]): string;
+}
+
+export const FORMATS = ['text', 'json', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function rendererFor(format: Format, options: RenderOptions): Renderer {
+  switch (format) {
+    case 'json':
+      return new JsonRenderer();
+    case 'markdown':
+      return new MarkdownRenderer();
+    default:
+      return new TextRenderer(options.color);
+  }
+}
+
+/** Colour only on a TTY, never with NO_COLOR (https://no-color.org), FORCE_COLOR to insist. */
+export function colorWanted(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}

@@ -1,0 +1,19 @@
+import type { ApplyReport } from '../engine/apply.js';
+import type { Plan } from '../engine/plan.js';
+import type { Renderer } from './index.js';
+
+/**
+ * The documented, versioned plan document (docs/plan-format.md). One target → the plan itself;
+ * several (`--target all`) → `{ version, plans: [...] }`.
+ */
+export class JsonRenderer implements Renderer {
+  plan(plans: Plan[]): string {
+    const doc = plans.length === 1 ? plans[0] : { version: 1, plans };
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  }
+
+  report(reports: ApplyReport[]): string {
+    const doc = reports.length === 1 ? { version: 1, ...reports[0] } : { version: 1, reports };
+    return `${JSON.stringify(doc, null, 2)}\n`;
+  }
+}

@@ -1,0 +1,72 @@
+import { createColors } from 'picocolors';
+import type { ApplyReport } from '../engine/apply.js';
+import type { Action, Change, Plan } from '../engine/plan.js';
+import type { Renderer } from './index.js';
+import { plural, showValue } from './values.js';
+
+const SYMBOL: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-', manual: '!' };
+
+/** Terraform-like: one block per change, field rows under it, a summary line last. */
+export class TextRenderer implements Renderer {
+  private readonly c: ReturnType<typeof createColors>;
+
+  constructor(color: boolean) {
+    this.c = createColors(color);
+  }
+
+  plan(plans: Plan[]): string {
+    return plans.map((p) => this.onePlan(p)).join('\n');
+  }
+
+  private onePlan(plan: Plan): string {
+    const c = this.c;
+    const lines: string[] = [c.bold(`Target ${plan.target} (${plan.scope.region}, instance ${plan.scope.instanceId})`)];
+    if (plan.changes.length === 0) lines.push('', c.green('No changes. Live state matches the config.'));
+    for (const change of plan.changes) lines.push('', ...this.change(change));
+    if (plan.unmanaged.length) {
+      const byKind = new Map<string, number>();
+      for (const u of plan.unmanaged) byKind.set(u.kind, (byKind.get(u.kind) ?? 0) + 1);
+      const list = [...byKind].map(([k, n]) => `${n} ${k}`).join(', ');
+      lines.push('', c.dim(`Not in the config, left alone: ${list} (settings.prune deletes those connectform created)`));
+    }
+    for (const note of plan.notes) lines.push(c.dim(`Note: ${note}`));
+    for (const b of plan.blocked) lines.push(c.red(`Blocked: ${b.message}`));
+    const s = plan.summary;
+    lines.push(
+      '',
+      `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete` +
+        `${s.manual ? `, ${s.manual} needing a manual step` : ''}; ${s.unchanged} unchanged.`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+
+  private change(change: Change): string[] {
+    const c = this.c;
+    const paint = { create: c.green, update: c.yellow, replace: c.magenta, delete: c.red, manual: c.cyan }[change.action];
+    const rename = change.renamedFrom ? ` (renamed from "${change.renamedFrom}")` : '';
+    const reason = change.reason ? c.dim(`  # ${change.reason}`) : '';
+    const out = [paint(`  ${SYMBOL[change.action]} ${change.kind} "${change.name}"${rename}`) + reason];
+    for (const f of change.fields) {
+      if (f.before === undefined) out.push(c.green(`      + ${f.path}: ${showValue(f.after)}`));
+      else if (f.after === undefined) out.push(c.red(`      - ${f.path}: ${showValue(f.before)}`));
+      else out.push(c.yellow(`      ~ ${f.path}: ${showValue(f.before)} → ${showValue(f.after)}`));
+    }
+    return out;
+  }
+
+  report(reports: ApplyReport[]): string {
+    const c = this.c;
+    const lines: string[] = [];
+    for (const r of reports) {
+      lines.push(c.bold(`Apply on ${r.target}:`));
+      for (const res of r.results) {
+        const mark = { ok: c.green('ok'), failed: c.red('FAILED'), restored: c.yellow('RESTORED'), skipped: c.cyan('manual') }[res.status];
+        lines.push(`  ${mark.padEnd(8)} ${res.action} ${res.kind} "${res.name}"${res.message ? `: ${res.message}` : ''}`);
+        if (res.lostBody) lines.push(`           previous body: ${JSON.stringify(res.lostBody)}`);
+      }
+      const s = r.summary;
+      lines.push(`Apply: ${plural(s.ok, 'change')} applied, ${s.failed} failed, ${s.restored} restored, ${s.skipped} left for a manual step.`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Fault injection for the sandbox: server-side quotas (token buckets), added latency, injected
+ * 500/503 answers and dropped connections. Everything random comes from seeded PRNG streams, one
+ * per API (`service:Operation`), so a run under `randomSeed` is reproducible even when several
+ * APIs are called concurrently: the draws of one API do not depend on how other APIs interleave.
+ */
+
+/** A small, fast, well-distributed 32-bit PRNG; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a: derives independent PRNG seeds from names. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export interface Quota {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface QuotaOptions extends Quota {
+  /** Overrides by `service:Operation` (e.g. `connect:ListRules`) or `service:*`. */
+  perOperation?: Record<string, Quota>;
+}
+
+/** Connect documents 2 requests/s, burst 5, per API; the sandbox applies it to all three services. */
+export const DEFAULT_QUOTA: Quota = { ratePerSecond: 2, burst: 5 };
+
+/** Classic token bucket, full at start; a request spends one token or is throttled. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(readonly quota: Quota, private readonly now: () => number) {
+    this.tokens = quota.burst;
+    this.last = now();
+  }
+
+  /** Returns 0 when the request may pass, else the ms until a token will be available. */
+  take(): number {
+    const t = this.now();
+    this.tokens = Math.min(this.quota.burst, this.tokens + ((t - this.last) / 1000) * this.quota.ratePerSecond);
+    this.last = t;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.quota.ratePerSecond) * 1000);
+  }
+}
+
+export interface FaultOptions {
+  /** false disables quotas; otherwise every API gets its own bucket (default DEFAULT_QUOTA). */
+  quotas?: false | QuotaOptions;
+  /** Multiplies every quota's rate (bursts unchanged): the benchmark runs the same shape faster. */
+  quotaScale?: number;
+  /** Added before each answer: a fixed delay or a uniform range [min, max]. */
+  latencyMs?: number | [number, number];
+  /** Fraction of requests answered 500 (InternalService*) or 503 (ServiceUnavailable), half each. */
+  errorRate?: number;
+  /** Fraction of requests whose connection is destroyed without an answer. */
+  resetRate?: number;
+  /** Seeds every random draw; without it draws use Math.random. */
+  randomSeed?: number;
+  /** Monotonic clock in ms (tests may inject one). */
+  now?: () => number;
+}
+
+export type FaultVerdict = { kind: 'pass' } | { kind: 'reset' } | { kind: 'error'; status: 500 | 503 };
+
+export class Faults {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly streams = new Map<string, () => number>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: FaultOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    for (const [name, rate] of [
+      ['errorRate', options.errorRate],
+      ['resetRate', options.resetRate],
+    ] as const) {
+      if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${name} must be within 0..1, got ${rate}`);
+    }
+  }
+
+  /** The quota in force for an API, after overrides and scaling; undefined when quotas are off. */
+  quotaFor(api: string): Quota | undefined {
+    const q = this.options.quotas;
+    if (q === false) return undefined;
+    const service = api.split(':')[0];
+    const base = q?.perOperation?.[api] ?? q?.perOperation?.[`${service}:*`] ?? (q ? { ratePerSecond: q.ratePerSecond, burst: q.burst } : DEFAULT_QUOTA);
+    return { ratePerSecond: base.ratePerSecond * (this.options.quotaScale ?? 1), burst: base.burst };
+  }
+
+  /** 0 when the request is within quota, else ms until it would be (for Retry-After). */
+  throttle(api: string): number {
+    let bucket = this.buckets.get(api);
+    if (!bucket) {
+      const quota = this.quotaFor(api);
+      if (!quota) return 0;
+      bucket = new TokenBucket(quota, this.now);
+      this.buckets.set(api, bucket);
+    }
+    return bucket.take();
+  }
+
+  /** Latency to add to this request, drawn from the API's stream. */
+  latency(api: string): number {
+    const l = this.options.latencyMs;
+    if (l === undefined) return 0;
+    if (typeof l === 'number') return l;
+    const [min, max] = l;
+    return min + Math.floor(this.random(api)() * (max - min + 1));
+  }
+
+  /** Whether to drop, fail or serve this request. Always draws twice so streams stay aligned. */
+  verdict(api: string): FaultVerdict {
+    const rnd = this.random(api);
+    const resetDraw = rnd();
+    const errorDraw = rnd();
+    if (resetDraw < (this.options.resetRate ?? 0)) return { kind: 'reset' };
+    const errorRate = this.options.errorRate ?? 0;
+    if (errorDraw < errorRate) return { kind: 'error', status: errorDraw < errorRate / 2 ? 500 : 503 };
+    return { kind: 'pass' };
+  }
+
+  /** A named deterministic stream (also used for server-generated ids under randomSeed). */
+  random(name: string): () => number {
+    let s = this.streams.get(name);
+    if (!s) {
+      const seed = this.options.randomSeed;
+      s = seed === undefined ? Math.random : mulberry32((seed ^ hashString(name)) >>> 0);
+      this.streams.set(name, s);
+    }
+    return s;
+  }
+
+  get seeded(): boolean {
+    return this.options.randomSeed !== undefined;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,140 @@
+/**
+ * In-process entry point of the sandbox: a local HTTP emulator of the Connect, Chatbot and Lex V1
+ * operations connectform calls, speaking restJson1 so the real AWS SDK clients (and the AWS CLI)
+ * talk to it through an endpoint override. See docs/sandbox.md.
+ */
+import { ApiError } from './protocol.js';
+import { Faults, type QuotaOptions } from './faults.js';
+import { SandboxEngine, type SandboxStats } from './server.js';
+import { connectOps } from './ops/connect.js';
+import { chatbotOps } from './ops/chatbot.js';
+import { lexOps } from './ops/lex.js';
+import {
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_SEED,
+  SeedError,
+  StateSaver,
+  customActionArn,
+  loadSeedFile,
+  loadState,
+  worldFromSeed,
+  type Seed,
+  type World,
+} from './world.js';
+
+export { DEFAULT_SEED, DEFAULT_INSTANCE_ID, DEFAULT_ACCOUNT_ID, SeedError, type Seed, type FullSeed, type World } from './world.js';
+export type { SandboxStats, OperationStats } from './server.js';
+export type { Quota, QuotaOptions } from './faults.js';
+export { DEFAULT_QUOTA } from './faults.js';
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** A seed object or the path of a YAML seed file; default DEFAULT_SEED. Ignored when the state file exists. */
+  seed?: Seed | string;
+  /** Persist the world here (atomically) after every change; load it on start when it exists. */
+  statePath?: string;
+  /** Default: the seed's `accountId`, else 123456789012. */
+  accountId?: string;
+  /** Region for requests without a SigV4 scope; default us-east-1. */
+  region?: string;
+  /** Makes injected faults, latencies and server-generated ids reproducible. */
+  randomSeed?: number;
+  /** false disables throttling; default 2 requests/s with a burst of 5 per `service:Operation`. */
+  quotas?: false | QuotaOptions;
+  /** Multiplies every quota rate (bursts unchanged). */
+  quotaScale?: number;
+  latencyMs?: number | [number, number];
+  /** 0..1: fraction of requests answered 500 / 503. */
+  errorRate?: number;
+  /** 0..1: fraction of requests whose connection is dropped without an answer. */
+  resetRate?: number;
+}
+
+export interface SandboxHandle {
+  /** `http://127.0.0.1:PORT`, for the SDKs' `endpoint` and the AWS CLI's `--endpoint-url`. */
+  endpoint: string;
+  stats(): SandboxStats;
+  resetStats(): void;
+  /** Stops serving and writes the state file (when there is one). */
+  stop(): Promise<void>;
+  /** The live world (plain JSON data). */
+  readonly world: World;
+}
+
+/** Same thing, shorter name. */
+export type Sandbox = SandboxHandle;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
+  const faults = new Faults({
+    quotas: options.quotas,
+    quotaScale: options.quotaScale,
+    latencyMs: options.latencyMs,
+    errorRate: options.errorRate,
+    resetRate: options.resetRate,
+    randomSeed: options.randomSeed,
+  });
+  let saver: StateSaver | undefined;
+  const loaded = options.statePath ? await loadState(options.statePath) : undefined;
+  // The seed only matters for a fresh world; a state file already holds everything.
+  const seed: Seed = loaded ? {} : typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed ?? DEFAULT_SEED;
+  const accountId = options.accountId ?? seed.accountId ?? DEFAULT_ACCOUNT_ID;
+  const engine = new SandboxEngine({
+    world: loaded ?? worldFromSeed(seed, String(accountId)),
+    handlers: { connect: connectOps, chatbot: chatbotOps, 'lex-models': lexOps },
+    faults,
+    onWrite: () => saver?.markDirty(),
+    defaultRegion: options.region,
+  });
+  if (!loaded) await seedResources(engine, seed);
+  if (options.statePath) {
+    saver = new StateSaver(options.statePath, () => engine.world);
+    if (!loaded) saver.markDirty();
+  }
+  const endpoint = await engine.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+  return {
+    endpoint,
+    stats: () => engine.stats.snapshot(),
+    resetStats: () => engine.stats.reset(),
+    stop: async () => {
+      await engine.close();
+      await saver?.flush();
+    },
+    get world() {
+      return engine.world;
+    },
+  };
+}
+
+/**
+ * Seeded rules, task templates and custom actions go through their create operations, so they
+ * are validated and filled (ids, ARNs, times) exactly like resources created over the wire.
+ */
+async function seedResources(engine: SandboxEngine, seed: Seed): Promise<void> {
+  const run = async (where: string, api: string, input: Record<string, unknown>) => {
+    try {
+      return await engine.invoke(api, input);
+    } catch (err) {
+      if (err instanceof ApiError) throw new SeedError(`invalid seed: ${where}: ${err.code}: ${err.message}`);
+      throw err;
+    }
+  };
+  for (const [i, inst] of (seed.connect?.instances ?? []).entries()) {
+    for (const [j, body] of (inst.rules ?? []).entries()) {
+      await run(`connect.instances[${i}].rules[${j}]`, 'connect:CreateRule', { ...body, InstanceId: String(inst.id) });
+    }
+    for (const [j, body] of (inst.taskTemplates ?? []).entries()) {
+      await run(`connect.instances[${i}].taskTemplates[${j}]`, 'connect:CreateTaskTemplate', { ...body, InstanceId: String(inst.id) });
+    }
+  }
+  for (const [i, body] of (seed.chatbot?.customActions ?? []).entries()) {
+    await run(`chatbot.customActions[${i}]`, 'chatbot:CreateCustomAction', body);
+  }
+  const account = engine.world.accountId;
+  for (const [i, link] of (seed.chatbot?.associations ?? []).entries()) {
+    const resource = link.customAction.startsWith('arn:') ? link.customAction : customActionArn(account, link.customAction);
+    await run(`chatbot.associations[${i}]`, 'chatbot:AssociateToConfiguration', { Resource: resource, ChatConfiguration: link.chatConfiguration });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * AWS Chatbot operations: custom actions, their links to chat configurations (which only come
+ * from the seed: the sandbox does not emulate Slack/Teams/Chime configuration APIs), and tags.
+ *
+ * Custom actions are per account, not per region: their ARN has an empty region field, so two
+ * regions could not hold two actions with one name without their ARNs colliding.
+ */
+import type { Handlers, OpContext } from '../server.js';
+import { customActionArn, type ChatConfigurationRecord, type CustomActionRecord, type Tags, type World } from '../world.js';
+
+/** Per-resource tag limit: AWS's usual 50 (the TagList maximum of 200 bounds one request). */
+const MAX_TAGS = 50;
+
+interface Tag {
+  TagKey: string;
+  TagValue: string;
+}
+
+const toMap = (tags: Tag[] | undefined): Tags => Object.fromEntries((tags ?? []).map((t) => [t.TagKey, t.TagValue]));
+const toList = (tags: Tags): Tag[] => Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+
+function action(world: World, arn: string, ctx: OpContext): CustomActionRecord {
+  return world.chatbot.customActions[arn] ?? ctx.notFound(`Custom action ${arn} not found.`);
+}
+
+function configuration(world: World, arn: string, ctx: OpContext): ChatConfigurationRecord {
+  return world.chatbot.chatConfigurations[arn] ?? ctx.notFound(`Chat configuration ${arn} not found.`);
+}
+
+function taggable(world: World, arn: string, ctx: OpContext): { Tags: Tags } {
+  return world.chatbot.customActions[arn] ?? world.chatbot.chatConfigurations[arn] ?? ctx.notFound(`Resource ${arn} not found.`);
+}
+
+export const chatbotOps: Handlers = {
+  CreateCustomAction(world, input, ctx) {
+    const arn = customActionArn(ctx.accountId, input.ActionName);
+    if (world.chatbot.customActions[arn]) ctx.conflict(`A custom action named ${input.ActionName} already exists.`);
+    const tags = toMap(input.Tags);
+    // TooManyTagsException is not among CreateCustomAction's errors; its validation error is.
+    if (Object.keys(tags).length > MAX_TAGS) ctx.invalid(`A resource can have at most ${MAX_TAGS} tags.`);
+    world.chatbot.customActions[arn] = {
+      CustomActionArn: arn,
+      ActionName: input.ActionName,
+      Definition: input.Definition,
+      AliasName: input.AliasName,
+      Attachments: input.Attachments,
+      Tags: tags,
+      CreatedTime: ctx.now(),
+    };
+    ctx.created(arn);
+    return { CustomActionArn: arn };
+  },
+
+  GetCustomAction(world, input, ctx) {
+    return { CustomAction: action(world, input.CustomActionArn, ctx) };
+  },
+
+  UpdateCustomAction(world, input, ctx) {
+    const a = action(world, input.CustomActionArn, ctx);
+    // A full update: an AliasName or Attachments left out is removed.
+    a.Definition = input.Definition;
+    a.AliasName = input.AliasName;
+    a.Attachments = input.Attachments;
+    return { CustomActionArn: a.CustomActionArn };
+  },
+
+  DeleteCustomAction(world, input, ctx) {
+    const a = action(world, input.CustomActionArn, ctx);
+    delete world.chatbot.customActions[a.CustomActionArn];
+    for (const c of Object.values(world.chatbot.chatConfigurations)) c.associations = c.associations.filter((r) => r !== a.CustomActionArn);
+    ctx.deleted(a.CustomActionArn);
+    return {};
+  },
+
+  ListCustomActions(world, _input, ctx) {
+    const { page, nextToken } = ctx.paginate(Object.keys(world.chatbot.customActions));
+    return { CustomActions: page, NextToken: nextToken };
+  },
+
+  AssociateToConfiguration(world, input, ctx) {
+    const a = action(world, input.Resource, ctx);
+    const c = configuration(world, input.ChatConfiguration, ctx);
+    // Linking twice is a no-op, like re-applying the same state.
+    if (!c.associations.includes(a.CustomActionArn)) c.associations.push(a.CustomActionArn);
+    return {};
+  },
+
+  DisassociateFromConfiguration(world, input, ctx) {
+    const c = configuration(world, input.ChatConfiguration, ctx);
+    // Unlinking what is not linked succeeds (the end state is the one asked for).
+    c.associations = c.associations.filter((r) => r !== input.Resource);
+    return {};
+  },
+
+  ListAssociations(world, input, ctx) {
+    const c = configuration(world, input.ChatConfiguration, ctx);
+    const { page, nextToken } = ctx.paginate(c.associations);
+    return { Associations: page.map((Resource) => ({ Resource })), NextToken: nextToken };
+  },
+
+  TagResource(world, input, ctx) {
+    const target = taggable(world, input.ResourceARN, ctx);
+    const merged = { ...target.Tags, ...toMap(input.Tags) };
+    if (Object.keys(merged).length > MAX_TAGS) ctx.fail('TooManyTagsException', `A resource can have at most ${MAX_TAGS} tags.`);
+    target.Tags = merged;
+    return {};
+  },
+
+  UntagResource(world, input, ctx) {
+    const target = taggable(world, input.ResourceARN, ctx);
+    for (const key of input.TagKeys as string[]) delete target.Tags[key];
+    return {};
+  },
+
+  ListTagsForResource(world, input, ctx) {
+    return { Tags: toList(taggable(world, input.ResourceARN, ctx).Tags) };
+  },
+};

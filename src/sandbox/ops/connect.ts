@@ -1,0 +1,337 @@
+/**
+ * Amazon Connect operations: rules, task templates, tags and contact flow listing. Inputs
+ * arrive validated against the model (required members, lengths, patterns, enums), so these
+ * handlers only check what the model cannot express (names unique within an instance,
+ * references to contact flows that exist, the action definition an ActionType needs) and
+ * apply the effect.
+ */
+import type { Handlers, OpContext } from '../server.js';
+import {
+  contactFlowArn,
+  parseConnectArn,
+  ruleArn,
+  taskTemplateArn,
+  type ConnectInstance,
+  type RuleRecord,
+  type Tags,
+  type TaskTemplateRecord,
+  type World,
+} from '../world.js';
+import { loadModel } from '../../aws/models.js';
+
+type Json = Record<string, unknown>;
+
+/** A resource's tags, or nothing when it has none (TagMap has min 1, so `{}` is never sent). */
+const tagsOrNothing = (tags: Tags) => (Object.keys(tags).length ? { ...tags } : undefined);
+
+/** Connect's per-resource tag limit (the TagMap maximum). */
+const MAX_TAGS = 50;
+
+function instance(world: World, ctx: OpContext, id: string): ConnectInstance {
+  // InstanceId is the bare id: the model's doc says to take it from the ARN, not to pass the ARN.
+  return world.connect.instances[id] ?? ctx.notFound(`Instance ${id} not found.`);
+}
+
+/** A contact flow reference may be the flow's id or its ARN. */
+function flowExists(inst: ConnectInstance, ref: string): boolean {
+  if (ref in inst.contactFlows) return true;
+  const arn = parseConnectArn(ref);
+  return arn?.kind === 'contact-flow' && arn.instanceId === inst.Id && arn.id! in inst.contactFlows;
+}
+
+// ------------------------------------------------------------------------------------------
+// Rules
+// ------------------------------------------------------------------------------------------
+
+/** Which RuleAction member carries the definition of each ActionType (not derivable by name). */
+const ACTION_DEFINITION: Record<string, string> = {
+  CREATE_TASK: 'TaskAction',
+  ASSIGN_CONTACT_CATEGORY: 'AssignContactCategoryAction',
+  GENERATE_EVENTBRIDGE_EVENT: 'EventBridgeAction',
+  SEND_NOTIFICATION: 'SendNotificationAction',
+  CREATE_CASE: 'CreateCaseAction',
+  UPDATE_CASE: 'UpdateCaseAction',
+  ASSIGN_SLA: 'AssignSlaAction',
+  END_ASSOCIATED_TASKS: 'EndAssociatedTasksAction',
+  SUBMIT_AUTO_EVALUATION: 'SubmitAutoEvaluationAction',
+  EXTRACT_INFORMATION: 'ExtractInformationAction',
+};
+
+/**
+ * Each action must carry the definition its ActionType needs (when that definition has required
+ * members; the empty ones like AssignContactCategoryAction may be left out) and no definition
+ * of another type; a task action's flow must exist in the instance.
+ */
+function checkActions(inst: ConnectInstance, actions: Json[], ctx: OpContext): void {
+  const model = loadModel('connect');
+  const definitions = new Set(Object.values(ACTION_DEFINITION));
+  actions.forEach((action, i) => {
+    const type = action.ActionType as string;
+    const own = ACTION_DEFINITION[type];
+    const ownShape = own ? model.shapes[model.shapes.RuleAction.members![own].shape] : undefined;
+    if (own && action[own] === undefined && (ownShape?.required?.length ?? 0) > 0) {
+      ctx.invalid(`Actions[${i}]: ActionType ${type} requires ${own}.`);
+    }
+    for (const key of Object.keys(action)) {
+      if (definitions.has(key) && key !== own) ctx.invalid(`Actions[${i}]: ${key} does not belong to ActionType ${type}.`);
+    }
+    const flow = (action.TaskAction as Json | undefined)?.ContactFlowId as string | undefined;
+    if (flow !== undefined && !flowExists(inst, flow)) {
+      ctx.invalid(`Actions[${i}].TaskAction.ContactFlowId: contact flow ${flow} does not exist in instance ${inst.Id}.`);
+    }
+  });
+}
+
+function uniqueRuleName(inst: ConnectInstance, name: string, self: string | undefined, ctx: OpContext): void {
+  if (Object.values(inst.rules).some((r) => r.Name === name && r.RuleId !== self)) {
+    ctx.conflict(`A rule with the name ${name} already exists in instance ${inst.Id}.`);
+  }
+}
+
+function rule(inst: ConnectInstance, id: string, ctx: OpContext): RuleRecord {
+  return inst.rules[id] ?? ctx.notFound(`Rule ${id} not found in instance ${inst.Id}.`);
+}
+
+// ------------------------------------------------------------------------------------------
+// Task templates
+// ------------------------------------------------------------------------------------------
+
+interface PropertyProblem {
+  PropertyPath: string;
+  Reason: string;
+  Message: string;
+}
+
+/**
+ * What Connect reports as PropertyValidationException (its Reason enum names these cases): a
+ * name already used in the instance, duplicate field names, neither a ContactFlowId nor a
+ * QUICK_CONNECT field (the ContactFlowId doc requires one), and flows that do not exist.
+ */
+function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined, ctx: OpContext): void {
+  const problems: PropertyProblem[] = [];
+  const add = (PropertyPath: string, Reason: string, Message: string) => problems.push({ PropertyPath, Reason, Message });
+  if (Object.values(inst.taskTemplates).some((o) => o.Name === t.Name && o.Id !== self)) {
+    add('Name', 'RESOURCE_NAME_ALREADY_EXISTS', `A task template named ${String(t.Name)} already exists.`);
+  }
+  const fields = (t.Fields as Json[] | undefined) ?? [];
+  const seen = new Set<string>();
+  fields.forEach((f, i) => {
+    const name = (f.Id as Json | undefined)?.Name as string | undefined;
+    if (name === undefined) return add(`Fields[${i}].Id.Name`, 'REQUIRED_PROPERTY_MISSING', 'A field needs a name.');
+    if (seen.has(name)) add(`Fields[${i}].Id.Name`, 'UNIQUE_CONSTRAINT_VIOLATED', `Field name ${name} is used more than once.`);
+    seen.add(name);
+  });
+  if (t.ContactFlowId === undefined && !fields.some((f) => f.Type === 'QUICK_CONNECT')) {
+    add('ContactFlowId', 'REQUIRED_PROPERTY_MISSING', 'Either a ContactFlowId or a field of type QUICK_CONNECT is required.');
+  }
+  for (const key of ['ContactFlowId', 'SelfAssignFlowId']) {
+    const ref = t[key] as string | undefined;
+    if (ref !== undefined && !flowExists(inst, ref)) {
+      add(key, 'REFERENCED_RESOURCE_NOT_FOUND', `Contact flow ${ref} does not exist in instance ${inst.Id}.`);
+    }
+  }
+  if (problems.length) ctx.fail('PropertyValidationException', problems.map((p) => p.Message).join(' '), { PropertyList: problems });
+}
+
+function template(inst: ConnectInstance, id: string, ctx: OpContext): TaskTemplateRecord {
+  return inst.taskTemplates[id] ?? ctx.notFound(`Task template ${id} not found in instance ${inst.Id}.`);
+}
+
+/** The members UpdateTaskTemplate replaces wholesale ("does not support partial updates"). */
+const TEMPLATE_CONTENT = ['Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Fields'] as const;
+
+// ------------------------------------------------------------------------------------------
+// Tags
+// ------------------------------------------------------------------------------------------
+
+/** The taggable thing an ARN names: the instance, a contact flow, a rule or a task template. */
+function taggable(world: World, arn: string, ctx: OpContext): { Tags: Tags } {
+  if (!arn.startsWith('arn:')) return ctx.invalid(`${arn} is not an ARN.`);
+  const p = parseConnectArn(arn);
+  const inst = p && p.account === world.accountId ? world.connect.instances[p.instanceId] : undefined;
+  const found = !inst
+    ? undefined
+    : p!.kind === undefined
+      ? inst
+      : p!.kind === 'rule'
+        ? inst.rules[p!.id!]
+        : p!.kind === 'task-template'
+          ? inst.taskTemplates[p!.id!]
+          : p!.kind === 'contact-flow'
+            ? inst.contactFlows[p!.id!]
+            : undefined;
+  return found ?? ctx.notFound(`Resource ${arn} not found.`);
+}
+
+// ------------------------------------------------------------------------------------------
+// Handlers
+// ------------------------------------------------------------------------------------------
+
+export const connectOps: Handlers = {
+  CreateRule(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    uniqueRuleName(inst, input.Name, undefined, ctx);
+    checkActions(inst, input.Actions, ctx);
+    const RuleId = ctx.newId();
+    const RuleArn = ruleArn(ctx.region, ctx.accountId, inst.Id, RuleId);
+    const now = ctx.now();
+    inst.rules[RuleId] = {
+      RuleId,
+      RuleArn,
+      Name: input.Name,
+      TriggerEventSource: input.TriggerEventSource,
+      Function: input.Function,
+      Actions: input.Actions,
+      PublishStatus: input.PublishStatus,
+      PreEvaluationFilters: input.PreEvaluationFilters,
+      CreatedTime: now,
+      LastUpdatedTime: now,
+      LastUpdatedBy: ctx.callerArn,
+      Tags: { ...(input.Tags ?? {}) },
+    };
+    ctx.created(RuleArn);
+    return { RuleArn, RuleId };
+  },
+
+  UpdateRule(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const r = rule(inst, input.RuleId, ctx);
+    uniqueRuleName(inst, input.Name, r.RuleId, ctx);
+    checkActions(inst, input.Actions, ctx);
+    // TriggerEventSource cannot change; everything UpdateRule carries is replaced.
+    Object.assign(r, {
+      Name: input.Name,
+      Function: input.Function,
+      Actions: input.Actions,
+      PublishStatus: input.PublishStatus,
+      PreEvaluationFilters: input.PreEvaluationFilters,
+      LastUpdatedTime: ctx.now(),
+      LastUpdatedBy: ctx.callerArn,
+    });
+    return undefined;
+  },
+
+  DescribeRule(world, input, ctx) {
+    const r = rule(instance(world, ctx, input.InstanceId), input.RuleId, ctx);
+    return { Rule: { ...r, Tags: tagsOrNothing(r.Tags) } };
+  },
+
+  ListRules(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const matching = Object.values(inst.rules).filter(
+      (r) =>
+        (input.PublishStatus === undefined || r.PublishStatus === input.PublishStatus) &&
+        (input.EventSourceName === undefined || r.TriggerEventSource.EventSourceName === input.EventSourceName),
+    );
+    const { page, nextToken } = ctx.paginate(matching);
+    return {
+      RuleSummaryList: page.map((r) => ({
+        Name: r.Name,
+        RuleId: r.RuleId,
+        RuleArn: r.RuleArn,
+        EventSourceName: r.TriggerEventSource.EventSourceName,
+        PublishStatus: r.PublishStatus,
+        ActionSummaries: r.Actions.map((a) => ({ ActionType: a.ActionType })),
+        CreatedTime: r.CreatedTime,
+        LastUpdatedTime: r.LastUpdatedTime,
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  DeleteRule(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const r = rule(inst, input.RuleId, ctx);
+    delete inst.rules[r.RuleId];
+    ctx.deleted(r.RuleArn);
+    return undefined;
+  },
+
+  CreateTaskTemplate(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    checkTemplate(inst, input, undefined, ctx);
+    const Id = ctx.newId();
+    const Arn = taskTemplateArn(ctx.region, ctx.accountId, inst.Id, Id);
+    const now = ctx.now();
+    const record: TaskTemplateRecord = { Id, Arn, Name: input.Name, Fields: input.Fields, Status: input.Status ?? 'ACTIVE', CreatedTime: now, LastModifiedTime: now, Tags: {} };
+    for (const key of TEMPLATE_CONTENT) if (input[key] !== undefined) (record as unknown as Json)[key] = input[key];
+    inst.taskTemplates[Id] = record;
+    ctx.created(Arn);
+    return { Id, Arn };
+  },
+
+  GetTaskTemplate(world, input, ctx) {
+    // SnapshotVersion is accepted but the sandbox keeps no snapshots: the current version answers.
+    const inst = instance(world, ctx, input.InstanceId);
+    const t = template(inst, input.TaskTemplateId, ctx);
+    return { ...t, InstanceId: inst.Id, Tags: tagsOrNothing(t.Tags) };
+  },
+
+  UpdateTaskTemplate(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const t = template(inst, input.TaskTemplateId, ctx);
+    // Full update of the content; Name and Status, which every template has, keep their value
+    // when left out.
+    const next: Json = { Name: input.Name ?? t.Name, Status: input.Status ?? t.Status, Fields: input.Fields ?? [] };
+    for (const key of TEMPLATE_CONTENT) if (key !== 'Fields' && input[key] !== undefined) next[key] = input[key];
+    checkTemplate(inst, next, t.Id, ctx);
+    for (const key of TEMPLATE_CONTENT) delete (t as unknown as Json)[key];
+    Object.assign(t, next, { LastModifiedTime: ctx.now() });
+    return { ...t, InstanceId: inst.Id };
+  },
+
+  ListTaskTemplates(world, input, ctx) {
+    // The model documents NextToken as always null in responses: every match comes in one page,
+    // and MaxResults / NextToken are only validated.
+    const inst = instance(world, ctx, input.InstanceId);
+    const TaskTemplates = Object.values(inst.taskTemplates)
+      .filter((t) => (input.Status === undefined || t.Status === input.Status) && (input.Name === undefined || t.Name === input.Name))
+      .map((t) => ({ Id: t.Id, Arn: t.Arn, Name: t.Name, Description: t.Description, Status: t.Status, LastModifiedTime: t.LastModifiedTime, CreatedTime: t.CreatedTime }));
+    return { TaskTemplates };
+  },
+
+  DeleteTaskTemplate(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const t = template(inst, input.TaskTemplateId, ctx);
+    delete inst.taskTemplates[t.Id];
+    ctx.deleted(t.Arn);
+    return {};
+  },
+
+  TagResource(world, input, ctx) {
+    const target = taggable(world, input.resourceArn, ctx);
+    const merged = { ...target.Tags, ...input.tags };
+    if (Object.keys(merged).length > MAX_TAGS) ctx.invalid(`A resource can have at most ${MAX_TAGS} tags.`);
+    target.Tags = merged;
+    return undefined;
+  },
+
+  UntagResource(world, input, ctx) {
+    const target = taggable(world, input.resourceArn, ctx);
+    for (const key of input.tagKeys as string[]) delete target.Tags[key];
+    return undefined;
+  },
+
+  ListTagsForResource(world, input, ctx) {
+    // Untagged: no `tags` at all, since TagMap's min is 1 (callers should read `tags ?? {}`).
+    return { tags: tagsOrNothing(taggable(world, input.resourceArn, ctx).Tags) };
+  },
+
+  ListContactFlows(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const types = input.ContactFlowTypes as string[] | undefined;
+    const flows = Object.values(inst.contactFlows).filter((f) => !types?.length || types.includes(f.ContactFlowType));
+    const { page, nextToken } = ctx.paginate(flows);
+    return {
+      ContactFlowSummaryList: page.map((f) => ({
+        Id: f.Id,
+        Arn: contactFlowArn(ctx.region, ctx.accountId, inst.Id, f.Id),
+        Name: f.Name,
+        ContactFlowType: f.ContactFlowType,
+        ContactFlowState: f.ContactFlowState,
+        ContactFlowStatus: f.ContactFlowStatus,
+      })),
+      NextToken: nextToken,
+    };
+  },
+};

@@ -1,0 +1,411 @@
+/**
+ * The sandbox's HTTP front door and request pipeline. One port serves Connect, Chatbot and Lex
+ * V1: a request is routed by the models (protocol.ts), put through the fault injector (quota,
+ * latency, injected errors, resets), parsed, validated against the model (validate.ts), checked
+ * for a replayed idempotency token, and only then handed to the operation's handler (ops/*),
+ * which implements nothing but the operation's effect on the world.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { ServiceName } from '../aws/models.js';
+import {
+  ApiError,
+  buildRoutes,
+  credentialScope,
+  decodePageToken,
+  defaultPageSize,
+  encodePageToken,
+  errorCodes,
+  fingerprint,
+  matchRoute,
+  paginatorFor,
+  parseRequest,
+  serializeError,
+  serializeOutput,
+  services,
+  type ErrorCodes,
+  type Route,
+  type WireResponse,
+} from './protocol.js';
+import { describeViolations, validateShape } from './validate.js';
+import { Faults, sleep } from './faults.js';
+import type { World } from './world.js';
+
+// ------------------------------------------------------------------------------------------
+// What handlers see
+// ------------------------------------------------------------------------------------------
+
+export interface OpContext {
+  /** `connect:CreateRule`. */
+  readonly api: string;
+  /** From the request's SigV4 scope; us-east-1 when unsigned. */
+  readonly region: string;
+  readonly accountId: string;
+  /** Who "made" the call, for LastUpdatedBy. */
+  readonly callerArn: string;
+  /** The current time as an ISO string (records store ISO; the wire gets epoch seconds). */
+  now(): string;
+  /** A fresh UUID; reproducible under randomSeed. */
+  newId(): string;
+  /** Fail with the operation's declared validation error. */
+  invalid(message: string): never;
+  notFound(message: string): never;
+  conflict(message: string): never;
+  /** Fail with a specific error shape (e.g. PropertyValidationException with its PropertyList). */
+  fail(code: string, message: string, fields?: Record<string, unknown>): never;
+  /** One page of `items` per the operation's paginator (NextToken, MaxResults and defaults). */
+  paginate<T>(items: T[]): { page: T[]; nextToken?: string };
+  /** Record what an idempotent create made, so its token is forgotten when it is deleted. */
+  created(resource: string): void;
+  /** A resource is gone: client tokens that created it may create anew. */
+  deleted(resource: string): void;
+}
+
+/** Inputs are validated against the model before a handler runs, hence the loose type. */
+export type Handler = (world: World, input: any, ctx: OpContext) => unknown;
+export type Handlers = Record<string, Handler>;
+
+// ------------------------------------------------------------------------------------------
+// Stats
+// ------------------------------------------------------------------------------------------
+
+export interface OperationStats {
+  calls: number;
+  throttled: number;
+  /** Error answers other than throttling (validation, not found, injected 500/503, ...). */
+  errors: number;
+  /** Injected 500/503 answers (also counted in errors). */
+  faults: number;
+  /** Connections dropped on purpose. */
+  resets: number;
+  inFlight: number;
+  maxInFlight: number;
+  /** Not a Get/List/Describe. */
+  write: boolean;
+}
+
+export interface SandboxStats {
+  startedAt: string;
+  calls: number;
+  writeCalls: number;
+  throttled: number;
+  errors: number;
+  faults: number;
+  resets: number;
+  /** Requests that matched no operation (answered 404 UnknownOperationException). */
+  unrouted: number;
+  inFlight: number;
+  maxInFlight: number;
+  /** Keyed `service:Operation` (`connect:CreateRule`, `chatbot:TagResource`, `lex:GetBots`). */
+  operations: Record<string, OperationStats>;
+}
+
+export const isWrite = (operation: string) => !/^(Get|List|Describe)/.test(operation);
+
+class StatsRecorder {
+  private s!: SandboxStats;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    const inFlight = this.s?.inFlight ?? 0;
+    const ops = this.s?.operations ?? {};
+    this.s = { startedAt: new Date().toISOString(), calls: 0, writeCalls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, unrouted: 0, inFlight, maxInFlight: inFlight, operations: {} };
+    // Requests still running keep their in-flight counts so the gauges stay truthful.
+    for (const [api, o] of Object.entries(ops)) if (o.inFlight) this.op(api, o.write).inFlight = o.inFlight;
+  }
+
+  private op(api: string, write: boolean): OperationStats {
+    return (this.s.operations[api] ??= { calls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, inFlight: 0, maxInFlight: 0, write });
+  }
+
+  begin(api: string, write: boolean): void {
+    const o = this.op(api, write);
+    o.calls++;
+    this.s.calls++;
+    if (write) this.s.writeCalls++;
+    o.maxInFlight = Math.max(o.maxInFlight, ++o.inFlight);
+    this.s.maxInFlight = Math.max(this.s.maxInFlight, ++this.s.inFlight);
+  }
+
+  end(api: string, outcome: 'ok' | 'throttled' | 'error' | 'fault' | 'reset'): void {
+    const o = this.s.operations[api];
+    if (o) {
+      o.inFlight = Math.max(0, o.inFlight - 1);
+      if (outcome === 'throttled') o.throttled++;
+      if (outcome === 'error' || outcome === 'fault') o.errors++;
+      if (outcome === 'fault') o.faults++;
+      if (outcome === 'reset') o.resets++;
+    }
+    this.s.inFlight = Math.max(0, this.s.inFlight - 1);
+    if (outcome === 'throttled') this.s.throttled++;
+    if (outcome === 'error' || outcome === 'fault') this.s.errors++;
+    if (outcome === 'fault') this.s.faults++;
+    if (outcome === 'reset') this.s.resets++;
+  }
+
+  unrouted(): void {
+    this.s.unrouted++;
+  }
+
+  snapshot(): SandboxStats {
+    return structuredClone(this.s);
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// The engine
+// ------------------------------------------------------------------------------------------
+
+export interface EngineOptions {
+  world: World;
+  handlers: Record<ServiceName, Handlers>;
+  faults: Faults;
+  /** Called after every successful write (persistence). */
+  onWrite?: () => void;
+  defaultRegion?: string;
+}
+
+export class SandboxEngine {
+  readonly routes: Route[];
+  readonly stats = new StatsRecorder();
+  private server: Server | undefined;
+  world: World;
+
+  constructor(private readonly options: EngineOptions) {
+    this.world = options.world;
+    this.routes = buildRoutes(services());
+  }
+
+  route(api: string): Route | undefined {
+    return this.routes.find((r) => r.api === api);
+  }
+
+  /** Runs one operation in-process (no HTTP, no faults): used for seeding. */
+  async invoke(api: string, input: Record<string, unknown>, region = this.options.defaultRegion ?? 'us-east-1'): Promise<unknown> {
+    const route = this.route(api);
+    if (!route) throw new Error(`no operation ${api}`);
+    // A copy: the world must not share objects with the caller's seed.
+    return this.execute(route, structuredClone(input), [], region);
+  }
+
+  private async execute(route: Route, input: Record<string, unknown>, parseViolations: ReturnType<typeof parseRequest>['violations'], region: string): Promise<unknown> {
+    const { service, operation, name, api } = route;
+    const model = service.model;
+    const codes = errorCodes(model, operation);
+    const violations = [...parseViolations, ...(operation.input ? validateShape(model, operation.input.shape, input) : [])];
+    if (violations.length) throw new ApiError(codes.validation, describeViolations(violations));
+
+    const handler = this.options.handlers[service.name][name];
+    if (!handler) throw new ApiError('UnknownOperationException', `${api} is not implemented by the sandbox`, {}, 404);
+
+    // Idempotency: same token + same request = the first answer, no new resource.
+    const tokenMember = Object.entries(operation.input ? model.shapes[operation.input.shape].members ?? {} : {}).find(([, m]) => m.idempotencyToken)?.[0];
+    const token = tokenMember ? (input[tokenMember] as string | undefined) : undefined;
+    const tokenKey = token ? `${api}|${token}` : undefined;
+    const requestPrint = tokenMember ? fingerprint({ ...input, [tokenMember]: undefined }) : '';
+    if (tokenKey) {
+      const prior = this.world.idempotency[tokenKey];
+      if (prior && prior.fingerprint === requestPrint) return structuredClone(prior.output);
+      if (prior) throw new ApiError(codes.idempotency, `The client token ${token} was already used with different request parameters.`);
+    }
+
+    let createdResource: string | undefined;
+    const ctx = this.context(route, codes, input, region, (r) => (createdResource = r));
+    const output = await handler(this.world, input, ctx);
+    if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource };
+    if (isWrite(name)) this.options.onWrite?.();
+    return output;
+  }
+
+  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, onCreated: (r: string) => void): OpContext {
+    const { model } = route.service;
+    const world = this.world;
+    const faults = this.options.faults;
+    const paginator = paginatorFor(model, route.name);
+    return {
+      api: route.api,
+      region,
+      accountId: world.accountId,
+      callerArn: `arn:aws:iam::${world.accountId}:user/sandbox`,
+      now: () => new Date().toISOString(),
+      newId: () => (faults.seeded ? seededUuid(faults.random('ids')) : randomUUID()),
+      invalid: (m) => {
+        throw new ApiError(codes.validation, m);
+      },
+      notFound: (m) => {
+        throw new ApiError(codes.notFound, m);
+      },
+      conflict: (m) => {
+        throw new ApiError(codes.conflict, m);
+      },
+      fail: (code, m, fields) => {
+        throw new ApiError(code, m, fields);
+      },
+      paginate: <T>(items: T[]) => {
+        if (!paginator) return { page: items };
+        const limitKey = paginator.limit_key;
+        const size = (limitKey ? (input[limitKey] as number | undefined) : undefined) ?? defaultPageSize(model, route.operation, limitKey);
+        const filters = fingerprint({ api: route.api, ...input, [paginator.input_token]: undefined, ...(limitKey ? { [limitKey]: undefined } : {}) });
+        const token = input[paginator.input_token] as string | undefined;
+        let offset = 0;
+        if (token !== undefined) {
+          const decoded = decodePageToken(token, filters);
+          if (decoded === undefined) throw new ApiError(codes.validation, 'The NextToken is not valid for this request.');
+          offset = decoded;
+        }
+        const page = items.slice(offset, offset + size);
+        return { page, nextToken: offset + size < items.length ? encodePageToken(offset + size, filters) : undefined };
+      },
+      created: onCreated,
+      deleted: (resource) => {
+        for (const [k, rec] of Object.entries(world.idempotency)) if (rec.resource === resource) delete world.idempotency[k];
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // HTTP
+  // ---------------------------------------------------------------------------------------
+
+  async listen(host: string, port: number): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        // A bug in the sandbox itself: answer like a 500 rather than hang the client.
+        if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ message: String(err) }) });
+      });
+    });
+    server.keepAliveTimeout = 5000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${shownHost}:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    const body = await readBody(req);
+    if (rawPath.startsWith('/_sandbox/')) return this.control(req.method ?? 'GET', rawPath, res);
+
+    const scope = credentialScope(req.headers.authorization);
+    const match = matchRoute(this.routes, req.method ?? 'GET', rawPath, query, scope?.service);
+    if (!match) {
+      this.stats.unrouted();
+      return send(res, {
+        status: 404,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
+        body: JSON.stringify({ message: `No operation matches ${req.method} ${rawPath}` }),
+      });
+    }
+
+    const { route, labels } = match;
+    const { api, service, operation } = route;
+    const faults = this.options.faults;
+    const codes = errorCodes(service.model, operation);
+    this.stats.begin(api, isWrite(route.name));
+    let outcome: 'ok' | 'throttled' | 'error' | 'fault' | 'reset' = 'ok';
+    res.once('close', () => this.stats.end(api, outcome));
+
+    // Draw before anything time-dependent so each API's random stream advances once per request.
+    const verdict = faults.verdict(api);
+    const latency = faults.latency(api);
+    const throttleMs = faults.throttle(api);
+    if (latency > 0) await sleep(latency);
+
+    if (verdict.kind === 'reset') {
+      outcome = 'reset';
+      req.socket.destroy();
+      return;
+    }
+    let wire: WireResponse;
+    if (throttleMs > 0) {
+      outcome = 'throttled';
+      const retryAfterSeconds = String(Math.max(1, Math.ceil(throttleMs / 1000)));
+      const modelled = service.model.shapes[codes.throttling]?.exception === true;
+      // Lex's LimitExceededException carries Retry-After (a header member); others have no such member.
+      wire = serializeError(service.model, new ApiError(codes.throttling, 'Rate exceeded', modelled ? { retryAfterSeconds } : {}, modelled ? undefined : 429));
+    } else if (verdict.kind === 'error') {
+      outcome = 'fault';
+      wire =
+        verdict.status === 500
+          ? serializeError(service.model, new ApiError(codes.internal, 'Internal service error (injected by the sandbox)', {}, service.model.shapes[codes.internal] ? undefined : 500))
+          : serializeError(service.model, new ApiError('ServiceUnavailableException', 'Service unavailable (injected by the sandbox)', {}, 503));
+    } else {
+      try {
+        const parsed = parseRequest(service.model, operation, labels, query, req.headers, body);
+        const output = await this.execute(route, parsed.input, parsed.violations, scope?.region ?? this.options.defaultRegion ?? 'us-east-1');
+        wire = serializeOutput(service.model, operation, output);
+      } catch (err) {
+        outcome = 'error';
+        if (err instanceof ApiError) wire = serializeError(service.model, err);
+        else {
+          // A sandbox bug: answer as the service's internal error rather than hang the client.
+          process.stderr.write(`sandbox: ${api} failed: ${(err as Error)?.stack ?? String(err)}\n`);
+          wire = serializeError(service.model, new ApiError(codes.internal, `sandbox internal error: ${String(err)}`, {}, service.model.shapes[codes.internal] ? undefined : 500));
+        }
+      }
+    }
+    send(res, wire);
+  }
+
+  private control(method: string, path: string, res: ServerResponse): void {
+    const json = (status: number, value: unknown) =>
+      send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+    if (method === 'GET' && path === '/_sandbox/stats') return json(200, this.stats.snapshot());
+    if (method === 'POST' && path === '/_sandbox/reset-stats') {
+      this.stats.reset();
+      return json(200, {});
+    }
+    if (method === 'GET' && path === '/_sandbox/world') return json(200, this.world);
+    if (method === 'GET' && path === '/_sandbox/health') return json(200, { ok: true });
+    return json(404, { message: `unknown sandbox endpoint ${method} ${path}` });
+  }
+}
+
+function send(res: ServerResponse, wire: WireResponse): void {
+  const body = wire.body ?? '';
+  res.writeHead(wire.status, {
+    ...wire.headers,
+    'x-amzn-requestid': randomUUID(),
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** A version-4-shaped UUID from a seeded stream, so ids repeat across runs under randomSeed. */
+function seededUuid(rnd: () => number): string {
+  const b = Array.from({ length: 16 }, () => Math.floor(rnd() * 256));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

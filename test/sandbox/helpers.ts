@@ -1,0 +1,91 @@
+/**
+ * Shared test plumbing: the real SDK clients pointed at a sandbox, and a raw HTTP helper for the
+ * cases no SDK can send (missing path labels, bad enums in the query, garbage tokens).
+ */
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { ChatbotClient } from '@aws-sdk/client-chatbot';
+import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
+import { DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
+
+export const INSTANCE = DEFAULT_INSTANCE_ID;
+export const ACCOUNT = '123456789012';
+export const FLOW_ESCALATION = '0d6a4f9e-1b2c-4d3e-8f70-a1b2c3d4e5f6';
+export const CHAT_OPS = `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/ops`;
+export const CHAT_ONCALL = `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/oncall`;
+
+const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+
+/** SDK retries off, so every error surfaces as the class the sandbox answered with. */
+export function clients(endpoint: string, region = 'us-east-1') {
+  const common = { endpoint, region, credentials, maxAttempts: 1 };
+  return {
+    connect: new ConnectClient(common),
+    chatbot: new ChatbotClient(common),
+    lex: new LexModelBuildingServiceClient(common),
+  };
+}
+
+/** Awaits a rejection and returns the error, failing if the promise resolves. */
+export async function failure(p: Promise<unknown>): Promise<Error & Record<string, any>> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & Record<string, any>;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  errorType: string | null;
+  body: any;
+}
+
+/**
+ * A request with a SigV4-shaped Authorization header (the sandbox reads the scope, it does not
+ * check signatures), built by hand.
+ */
+export async function raw(
+  endpoint: string,
+  signingName: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const h: Record<string, string> = { ...headers };
+  if (signingName) {
+    h.authorization = `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
+  }
+  if (body !== undefined) h['content-type'] = 'application/json';
+  const res = await fetch(endpoint + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, errorType: res.headers.get('x-amzn-errortype'), body: text ? JSON.parse(text) : undefined };
+}
+
+export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({
+  InstanceId: INSTANCE,
+  Name: name,
+  TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
+  Function: '{"Version":"2022-11-25","RuleFunction":{}}',
+  Actions: [
+    {
+      ActionType: 'CREATE_TASK' as const,
+      TaskAction: { Name: 'Follow up', ContactFlowId: FLOW_ESCALATION },
+    },
+  ],
+  PublishStatus: 'DRAFT' as const,
+  ...extra,
+});
+
+export const templateInput = (name: string, extra: Record<string, unknown> = {}) => ({
+  InstanceId: INSTANCE,
+  Name: name,
+  ContactFlowId: FLOW_ESCALATION,
+  Fields: [
+    { Id: { Name: 'Name' }, Type: 'NAME' as const },
+    { Id: { Name: 'Customer' }, Type: 'TEXT' as const, Description: 'Who called' },
+  ],
+  ...extra,
+});
