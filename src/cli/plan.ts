@@ -1,22 +1,30 @@
 /**
- * `plan` and `apply`: plan prints what would change; apply prints the plan, asks (on a TTY),
- * then carries it out and reports per change.
+ * `plan`, `apply` and `drift`.
+ *   plan   — what apply would change; `--out plan.json` saves it for `apply plan.json`.
+ *   apply  — plan (or load a saved plan and check it is still current), confirm, carry out.
+ *   drift  — for cron jobs: exit 0 no drift, 2 drift, 1 error; every target with `--target all`.
  */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ApplyFailedError, UsageError } from '../errors.js';
-import { assertSafe, type ApplyReport } from '../engine/apply.js';
+import { assertSafe, type ApplyEvent, type ApplyReport } from '../engine/apply.js';
 import { hasChanges, type Plan } from '../engine/plan.js';
+import { assertPlanCurrent, isSavedPlanFile, readSavedPlan, writeSavedPlan } from '../engine/saved-plan.js';
+import type { TargetSession } from '../engine/session.js';
 import { colorWanted, rendererFor } from '../render/index.js';
+import { createProgress, type Progress } from './progress.js';
 import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
+  out?: string;
+  refresh?: boolean;
 }
 
 interface ApplyCliOptions extends TargetOptions {
   autoApprove?: boolean;
   force?: boolean;
+  refresh?: boolean;
 }
 
 export function registerPlanCommands(program: Command): void {
@@ -25,34 +33,66 @@ export function registerPlanCommands(program: Command): void {
       .command('plan')
       .description('show what apply would change (reads live state; never writes)')
       .argument('<config...>', 'config file(s) or directory')
-      .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none'),
-  ).action(async (configPaths: string[], opts: PlanOptions, cmd: Command) => {
-    const global = cmd.optsWithGlobals() as PlanOptions;
-    const plans = await withSessions(configPaths, global, (sessions) => Promise.all(sessions.map((s) => s.plan())));
-    process.stdout.write(rendererFor(global.format, { color: colorWanted() }).plan(plans));
-    if (global.detailedExitcode && plans.some(hasChanges)) process.exitCode = 2;
+      .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none')
+      .option('--out <file>', 'also save the plan (JSON) for `connectform apply <file>`')
+      .option('--refresh', 'ignore the snapshot cache and describe every resource'),
+  ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as PlanOptions;
+    if (opts.out && opts.target === 'all') throw new UsageError('--out saves one target\'s plan; name the target with --target');
+    const plans = await planTargets(configPaths, opts);
+    if (opts.out) writeSavedPlan(opts.out, plans[0], configPaths);
+    process.stdout.write(rendererFor(opts.format, { color: colorWanted() }).plan(plans));
+    if (opts.detailedExitcode && plans.some(hasChanges)) process.exitCode = 2;
+  });
+
+  addTargetOptions(
+    program
+      .command('drift')
+      .description('report drift between the config and live state: exit 0 none, 2 drift, 1 error')
+      .argument('<config...>', 'config file(s) or directory')
+      .option('--refresh', 'ignore the snapshot cache and describe every resource'),
+  ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as PlanOptions;
+    const plans = await planTargets(configPaths, opts);
+    process.stdout.write(rendererFor(opts.format, { color: colorWanted() }).plan(plans));
+    process.exitCode = plans.some(hasChanges) ? 2 : 0;
   });
 
   addTargetOptions(
     program
       .command('apply')
-      .description('plan, confirm, then make the changes')
-      .argument('<config...>', 'config file(s) or directory')
+      .description('plan, confirm, then make the changes; or apply a plan saved with plan --out')
+      .argument('<config-or-plan...>', 'config file(s)/directory, or one saved plan file (.json)')
       .option('--auto-approve', 'do not ask for confirmation (required when stdin is not a terminal)')
-      .option('--force', 'apply even when deletes/replaces exceed the destroy threshold'),
-  ).action(async (configPaths: string[], _opts: ApplyCliOptions, cmd: Command) => {
+      .option('--force', 'apply even when deletes/replaces exceed the destroy threshold')
+      .option('--refresh', 'ignore the snapshot cache and describe every resource'),
+  ).action(async (args: string[], _opts: ApplyCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ApplyCliOptions;
     const render = rendererFor(opts.format, { color: colorWanted() });
-    const reports = await withSessions(configPaths, opts, async (sessions) => {
+    const savedFile = args.length === 1 && isSavedPlanFile(args[0]) ? args[0] : undefined;
+    const saved = savedFile ? readSavedPlan(savedFile) : undefined;
+    const configPaths = saved ? saved.configPaths : args;
+    if (saved) opts.target = saved.target;
+    const progress = createProgress(process.stderr, opts.format === 'text');
+    const reports = await withSessions(configPaths, { ...opts, refresh: opts.refresh || Boolean(saved) }, async (sessions) => {
       const out: ApplyReport[] = [];
       for (const session of sessions) {
-        const plan = await session.plan();
+        const plan = saved ?? (await planOne(session, progress));
+        if (saved) {
+          progress.phase(`Checking that the saved plan for ${session.name} is still current`);
+          await session.resolveReferences();
+          await session.readLive();
+          assertPlanCurrent(saved, { configFingerprint: session.configFingerprint(), scope: session.scope, target: session.name }, session.live);
+        }
+        progress.stop();
         process.stdout.write(render.plan([plan]));
-        if (!hasChanges(plan)) continue;
+        if (!plan.changes.some((c) => c.action !== 'manual')) continue;
         assertSafe(plan, opts.force);
-        if (plan.changes.every((c) => c.action === 'manual')) continue;
         await confirm(plan, opts.autoApprove);
-        out.push(await session.apply(plan, { force: opts.force, onEvent: progressLine(opts) }));
+        const count = plan.changes.filter((c) => c.action !== 'manual').length;
+        progress.phase(`Applying ${count} change(s) to ${session.name}`);
+        out.push(await session.apply(plan, { force: opts.force, onEvent: applyProgress(progress) }));
+        progress.stop();
       }
       return out;
     });
@@ -60,6 +100,33 @@ export function registerPlanCommands(program: Command): void {
     const failed = reports.reduce((n, r) => n + r.summary.failed, 0);
     if (failed) throw new ApplyFailedError(`${failed} change(s) failed; fix the cause and run apply again (it converges)`);
   });
+}
+
+/** Plan every chosen target concurrently (one combined result, in target order). */
+// (planOne below is the single-target form apply uses between its phases)
+async function planTargets(configPaths: string[], opts: PlanOptions): Promise<Plan[]> {
+  const progress = createProgress(process.stderr, opts.format === 'text');
+  try {
+    return await withSessions(configPaths, opts, (sessions) => {
+      progress.phase(`Reading live state of ${sessions.map((s) => s.name).join(', ')}`);
+      for (const s of sessions) s.onRead = (kind, name) => progress.step(`${s.name}: ${kind} ${name}`);
+      return Promise.all(sessions.map((s) => s.plan()));
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+async function planOne(session: TargetSession, progress: Progress): Promise<Plan> {
+  progress.phase(`Reading live state of ${session.name}`);
+  session.onRead = (kind, name) => progress.step(`${kind} ${name}`);
+  return session.plan();
+}
+
+function applyProgress(progress: Progress) {
+  return (e: ApplyEvent) => {
+    if (e.type === 'done') progress.step(`${e.result?.status === 'ok' ? 'done' : e.result?.status}: ${e.change.action} ${e.change.kind} "${e.change.name}"`, true);
+  };
 }
 
 async function confirm(plan: Plan, autoApprove: boolean | undefined): Promise<void> {
@@ -74,12 +141,4 @@ async function confirm(plan: Plan, autoApprove: boolean | undefined): Promise<vo
   } finally {
     rl.close();
   }
-}
-
-/** A plain line per finished change on stderr (stdout keeps the machine-readable output). */
-function progressLine(opts: TargetOptions) {
-  if (opts.format !== 'text') return undefined;
-  return (e: { type: string; change: { action: string; kind: string; name: string }; result?: { status: string } }) => {
-    if (e.type === 'done') process.stderr.write(`${e.result?.status === 'ok' ? 'done' : e.result?.status}: ${e.change.action} ${e.change.kind} "${e.change.name}"\n`);
-  };
 }

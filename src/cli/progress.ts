@@ -7,8 +7,11 @@ import ora, { type Ora } from 'ora';
 export interface Progress {
   /** A new phase: "Reading live state", "Applying 12 changes". */
   phase(text: string): void;
-  /** Something finished inside the phase (a resource read, a change applied). */
-  step(text: string): void;
+  /**
+   * Something finished inside the phase. `logged` steps (a change applied) also get a line in
+   * plain logs; the others (each resource read) only move the spinner's count.
+   */
+  step(text: string, logged?: boolean): void;
   stop(): void;
 }
 
@@ -44,15 +47,25 @@ class SpinnerProgress implements Progress {
 
 /** Non-TTY: a line per phase and per finished step, nothing rewritten in place. */
 class LineProgress implements Progress {
+  private title = '';
+  private count = 0;
+
   constructor(private readonly stream: NodeJS.WriteStream) {}
 
   phase(text: string): void {
+    this.stop();
+    this.title = text;
+    this.count = 0;
     this.stream.write(`${text}...\n`);
   }
 
-  step(text: string): void {
-    this.stream.write(`  ${text}\n`);
+  step(text: string, logged = false): void {
+    this.count++;
+    if (logged) this.stream.write(`  ${text}\n`);
   }
 
-  stop(): void {}
+  stop(): void {
+    if (this.title) this.stream.write(`${this.title}: ${this.count} done\n`);
+    this.title = '';
+  }
 }

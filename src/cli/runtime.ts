@@ -11,7 +11,6 @@ import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
-import { DEFAULT_SEED } from '../sandbox/world.js';
 
 export interface TargetOptions {
   target?: string;
@@ -22,6 +21,7 @@ export interface TargetOptions {
   parallelism?: number;
   quotaScale?: number;
   kinds?: string[];
+  refresh?: boolean;
   format: Format;
   debug?: boolean;
 }
@@ -76,13 +76,16 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
       parallelism: opts.parallelism,
       quotaScale: opts.quotaScale,
       kinds: opts.kinds as KindName[] | undefined,
+      refresh: opts.refresh,
       log: opts.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
     };
     if (opts.sandbox) {
       // Validate first: a broken config never starts anything.
       const resolved = await Promise.all(names.map((n) => loadAndValidate(configPaths, n)));
-      sandbox = await startInProcessSandbox(opts, resolved.map((r) => r.target.instanceId));
+      const statePath = sandboxStatePath(opts);
+      sandbox = await startInProcessSandbox(statePath, opts, resolved.map((r) => r.target.instanceId));
       base.endpoint = sandbox.endpoint;
+      base.cacheScope = `sandbox:${statePath}`; // the port changes every run; the world does not
       base.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
       base.quotaScale = opts.quotaScale ?? SANDBOX_QUOTA_SCALE;
     }
@@ -95,13 +98,16 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
 }
 
 /** The sandbox holds every target's instance (with the default seed's contact flows). */
-async function startInProcessSandbox(opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
-  const statePath = resolve(opts.sandboxState ?? join('.connectform', 'sandbox-state.json'));
+function sandboxStatePath(opts: TargetOptions): string {
+  return resolve(opts.sandboxState ?? join('.connectform', 'sandbox-state.json'));
+}
+
+async function startInProcessSandbox(statePath: string, opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
   mkdirSync(resolve(statePath, '..'), { recursive: true });
-  const seed = structuredClone(DEFAULT_SEED);
-  const template = seed.connect.instances[0];
-  for (const id of new Set(instanceIds)) {
-    if (!seed.connect.instances.some((i: { id: string }) => i.id === id)) seed.connect.instances.push({ ...structuredClone(template), id });
-  }
-  return startSandbox({ seed, statePath, quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: opts.quotaScale ?? SANDBOX_QUOTA_SCALE });
+  return startSandbox({
+    statePath,
+    ensureInstances: instanceIds,
+    quotas: { ratePerSecond: 2, burst: 5 },
+    quotaScale: opts.quotaScale ?? SANDBOX_QUOTA_SCALE,
+  });
 }

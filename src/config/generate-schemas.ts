@@ -265,6 +265,15 @@ const KIND_SPECS: Record<KindName, KindSpec> = {
     shape: 'CreateCustomActionRequest',
     operation: 'CreateCustomAction',
     omit: ['ClientToken'],
+    extend(walker, properties) {
+      // connectform's own field: the chat configurations to associate the action with
+      // (AssociateToConfiguration's ChatConfiguration, one call per ARN).
+      properties.ChatConfigurations = {
+        description: 'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
+        type: 'array',
+        items: walker.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']),
+      };
+    },
   },
   lexChannelAssociation: {
     title: 'Amazon Lex V1 bot channel association',

@@ -10,7 +10,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { Alias, CST, Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CST, Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
@@ -155,13 +155,21 @@ class YamlFile {
     } else if (isSeq(n)) for (const item of n.items) this.indexAnchors(item);
   }
 
-  /** YAML semantics: the nearest anchor of that name *before* the alias. Constant-time-ish. */
+  /**
+   * YAML semantics: the nearest anchor of that name *before* the alias. Anchors were indexed in
+   * document order, so a binary search keeps many same-named anchors from going quadratic.
+   */
   resolve(alias: Alias): Node | undefined {
-    const list = this.anchors.get(alias.source);
+    const list = this.anchors.get(alias.source) ?? [];
     const at = alias.range?.[0] ?? 0;
-    let found: Node | undefined;
-    for (const n of list ?? []) if ((n.range?.[0] ?? 0) < at) found = n;
-    return found;
+    let lo = 0;
+    let hi = list.length; // first index whose offset is >= at
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid].range?.[0] ?? 0) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1] : undefined;
   }
 
   deref(node: Node | null | undefined): Node | null | undefined {
@@ -585,7 +593,10 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
   const inputs = Array.isArray(pathOrPaths) ? pathOrPaths : [pathOrPaths];
   const fatal: Problem[] = [];
   const files = await expandPaths(inputs, fatal);
-  const parsed = await Promise.all(files.map(parseFile));
+  // One file at a time: parsing is synchronous anyway, and a huge directory must not run out of
+  // file descriptors.
+  const parsed: ParsedFile[] = [];
+  for (const file of files) parsed.push(await parseFile(file));
   const warnings = parsed.flatMap((f) => f.warnings);
   const good = parsed.filter((f) => !f.fatal.length);
   fatal.push(...parsed.flatMap((f) => f.fatal));

@@ -148,6 +148,12 @@ function enumText(allowed: unknown[], value: unknown): string {
   return `must be ${list} (got ${show(value)})${near !== undefined ? `; did you mean '${near}'?` : ''}`;
 }
 
+/** YAML 1.2 reads yes/no/on/off as text, unlike YAML 1.1 tools people know. */
+function booleanHint(type: unknown, value: unknown): string | undefined {
+  const wantsBoolean = (Array.isArray(type) ? type : String(type).split(',')).includes('boolean');
+  return wantsBoolean && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value) ? `write true or false; YAML 1.2 reads '${value}' as text` : undefined;
+}
+
 const count = (n: unknown, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -163,7 +169,8 @@ function describeValue(e: ErrorObject, value: unknown, isKey: boolean): { text: 
     }
     case 'type': {
       const quote = String(e.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
-      return { text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`, ...(quote ? { hint: `quote it: '${String(value)}'` } : {}) };
+      const hint = quote ? `quote it: '${String(value)}'` : booleanHint(e.params.type, value);
+      return { text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`, ...(hint ? { hint } : {}) };
     }
     case 'minLength':
     case 'maxLength': {
@@ -204,7 +211,10 @@ function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string
     pos: byKey ? keyPos(at) : loc.positionOf(at),
     path: joinPath(loc.label, at),
   });
-  if (override) return error(`${where}: ${override}`);
+  if (override) {
+    const branchTypes = Array.isArray(e.schema) ? (e.schema as JsonSchema[]).map((b) => b.type) : [];
+    return error(`${where}: ${override}`, path, booleanHint(branchTypes, e.data));
+  }
 
   // An error about a map key (propertyNames): point at the key itself.
   if (e.propertyName !== undefined) {
@@ -291,7 +301,11 @@ function keyField(body: Body, key: string): Path {
 export function validateResources(resources: readonly DeclaredResource[], kinds: readonly KindLike[], options: ValidateOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const byKind = new Map<KindName, DeclaredResource[]>();
-  for (const d of resources) byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d]);
+  for (const d of resources) {
+    const list = byKind.get(d.kind);
+    if (list) list.push(d);
+    else byKind.set(d.kind, [d]);
+  }
 
   for (const [kindName, items] of byKind) {
     const kind = kinds.find((k) => k.name === kindName);

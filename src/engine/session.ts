@@ -42,8 +42,6 @@ export interface SessionOptions {
   cacheScope?: string;
   /** Read everything again, ignoring the cache (it is still refreshed). */
   refresh?: boolean;
-  /** Progress of reads ("rule queue-backlog-alarm") for the CLI's progress display. */
-  onRead?: (kind: KindName, name: string) => void;
 }
 
 export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
@@ -66,6 +64,8 @@ export function targetNames(config: LoadedConfig): string[] {
 
 export class TargetSession {
   readonly ctx: TargetContext;
+  /** Called for each live resource read (progress display). */
+  onRead?: (kind: KindName, name: string) => void;
   private liveIndex = new Map<string, LiveResource>();
   private readonly snapshot?: SnapshotCache;
 
@@ -130,7 +130,7 @@ export class TargetSession {
         const items: LiveResource[] = [];
         for await (const item of kind.read(this.ctx)) {
           items.push(item);
-          this.options.onRead?.(kind.name, item.key);
+          this.onRead?.(kind.name, item.key);
         }
         this.ctx.log(`read ${items.length} ${kind.configKey}`);
         return [kind.name, items] as const;
@@ -139,6 +139,15 @@ export class TargetSession {
     this.snapshot?.save();
     this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
     return new Map(entries);
+  }
+
+  /** Live resources by kind + name, from the last readLive(). */
+  get live(): ReadonlyMap<string, LiveResource> {
+    return this.liveIndex;
+  }
+
+  get scope(): { region: string; instanceId: string } {
+    return { region: this.ctx.target.region, instanceId: this.target.instanceId };
   }
 
   configFingerprint(): string {
@@ -158,7 +167,7 @@ export class TargetSession {
     const threshold: DestroyThreshold = { ...DEFAULT_DESTROY_THRESHOLD, ...(this.config.settings?.destroyThreshold ?? {}) };
     return buildPlan({
       target: this.target.name,
-      scope: { region: this.ctx.target.region, instanceId: this.target.instanceId },
+      scope: this.scope,
       configFingerprint: this.configFingerprint(),
       kinds: this.kinds,
       declared: this.resources,

@@ -51,6 +51,11 @@ export interface SandboxOptions {
   errorRate?: number;
   /** 0..1: fraction of requests whose connection is dropped without an answer. */
   resetRate?: number;
+  /**
+   * Connect instance ids that must exist, even in a world loaded from a state file: missing ones
+   * are added with the default seed's contact flows (`--sandbox` hosts every target's instance).
+   */
+  ensureInstances?: string[];
 }
 
 export interface SandboxHandle {
@@ -89,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     defaultRegion: options.region,
   });
   if (!loaded) await seedResources(engine, seed);
+  addMissingInstances(engine.world, options.ensureInstances ?? [], String(accountId));
   if (options.statePath) {
     saver = new StateSaver(options.statePath, () => engine.world);
     if (!loaded) saver.markDirty();
@@ -106,6 +112,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return engine.world;
     },
   };
+}
+
+function addMissingInstances(world: World, ids: string[], accountId: string): void {
+  const missing = ids.filter((id) => !world.connect.instances[id]);
+  if (!missing.length) return;
+  const template = worldFromSeed({ connect: { instances: [DEFAULT_SEED.connect.instances[0]] } }, accountId);
+  const flows = Object.values(template.connect.instances)[0].contactFlows;
+  for (const id of missing) world.connect.instances[id] = { Id: id, Tags: {}, contactFlows: structuredClone(flows), rules: {}, taskTemplates: {} };
 }
 
 /**

@@ -105,8 +105,9 @@ describe('generated schemas', () => {
     expect(props('taskTemplate').Tags).toMatchObject({ type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { minLength: 1, maxLength: 128 } });
   });
 
-  it('customAction: CreateCustomActionRequest without ClientToken', () => {
-    expect(Object.keys(props('customAction'))).toEqual(['Definition', 'AliasName', 'Attachments', 'Tags', 'ActionName', 'lifecycle']);
+  it('customAction: CreateCustomActionRequest without ClientToken, plus ChatConfigurations', () => {
+    expect(Object.keys(props('customAction'))).toEqual(['Definition', 'AliasName', 'Attachments', 'Tags', 'ActionName', 'ChatConfigurations', 'lifecycle']);
+    expect(props('customAction').ChatConfigurations.items).toMatchObject({ type: 'string', minLength: 19, maxLength: 1169, pattern: expect.stringMatching(/^\^\(\?:arn:aws:/) });
     expect((buildKindSchema('customAction') as S).required).toEqual(['Definition', 'ActionName']);
   });
 

@@ -113,6 +113,7 @@ lexChannelAssociations:
 ${ruleYaml('r1', '    lifecycle: { preventDestroy: yes, bogus: 1 }\n')}${ruleYaml('r2', '    lifecycle: { ignoreChanges: [Functoin, Actions.0.Name] }\n')}${ruleYaml('r3', '    lifecycle: { renamedFrom: r2 }\n')}${ruleYaml('r4', '    lifecycle: { renamedFrom: r4 }\n')}${ruleYaml('r5', '    lifecycle: { renamedFrom: old }\n')}${ruleYaml('r6', '    lifecycle: { renamedFrom: old }\n')}`;
     const { problems, file } = await check(text);
     const full = `${TARGETS_YAML}${text}`;
+    expect(problems[0].hint).toBe("write true or false; YAML 1.2 reads 'yes' as text");
     expect(problems.map((p) => [p.message, p.pos])).toEqual([
       ['rules[0].lifecycle.preventDestroy: must be true or false (got a string)', at(file, full, 'yes')],
       ["unknown field 'bogus' in rules[0].lifecycle", at(file, full, 'bogus')],

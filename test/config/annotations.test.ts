@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { countLine, escapeData, escapeProperty, formatPath, formatProblems, githubAnnotation, joinPath, nearest } from '../../src/config/annotations.js';
+import type { Problem } from '../../src/errors.js';
+
+const problems: Problem[] = [
+  { severity: 'warning', message: 'unresolved tag', pos: { file: 'b.yaml', line: 1, col: 4 } },
+  { severity: 'error', message: "unknown field 'Actoins' in rules[0]; did you mean 'Actions'?", pos: { file: 'a.yaml', line: 12, col: 5 } },
+  { severity: 'error', message: 'rules[0].Name: must be a string (got an integer)', hint: "quote it: '7'", pos: { file: 'a.yaml', line: 3, col: 11 } },
+  { severity: 'error', message: 'no targets', hint: 'add a targets: mapping' },
+];
+
+describe('formatProblems', () => {
+  it('prints one line per problem, sorted, with hints and a count line', () => {
+    expect(formatProblems(problems, {})).toBe(
+      [
+        '<config>: error: no targets (add a targets: mapping)',
+        "a.yaml:3:11: error: rules[0].Name: must be a string (got an integer) (quote it: '7')",
+        "a.yaml:12:5: error: unknown field 'Actoins' in rules[0]; did you mean 'Actions'?",
+        'b.yaml:1:4: warning: unresolved tag',
+        '3 errors, 1 warning',
+        '',
+      ].join('\n'),
+    );
+    expect(formatProblems([], {})).toBe('no problems\n');
+  });
+
+  it('prints the same problem once even when several targets found it', () => {
+    expect(formatProblems([problems[1], { ...problems[1] }], {}).split('\n')).toHaveLength(3);
+    expect(countLine([problems[1]])).toBe('1 error');
+  });
+
+  it('adds GitHub workflow commands when GITHUB_ACTIONS is set', () => {
+    const out = formatProblems(problems, { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: '/repo' }).trimEnd().split('\n');
+    expect(out.slice(5)).toEqual([
+      '::error::no targets (add a targets: mapping)',
+      "::error file=a.yaml,line=3,col=11::rules[0].Name: must be a string (got an integer) (quote it: '7')",
+      "::error file=a.yaml,line=12,col=5::unknown field 'Actoins' in rules[0]; did you mean 'Actions'?",
+      '::warning file=b.yaml,line=1,col=4::unresolved tag',
+    ]);
+  });
+});
+
+describe('GitHub escaping', () => {
+  it('escapes %, CR and LF in data, and also : and , in properties', () => {
+    expect(escapeData('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext: a,b');
+    expect(escapeProperty('C:\\dir,x%\n')).toBe('C%3A\\dir%2Cx%25%0A');
+    expect(githubAnnotation({ severity: 'error', message: 'a,b: 100%\nnext', pos: { file: 'odd:name,1.yaml', line: 2, col: 3 } })).toBe(
+      '::error file=odd%3Aname%2C1.yaml,line=2,col=3::a,b: 100%25%0Anext',
+    );
+  });
+
+  it('makes absolute paths inside the workspace repository-relative', () => {
+    expect(githubAnnotation({ severity: 'error', message: 'm', pos: { file: '/repo/config/a.yaml', line: 1, col: 1 } }, '/repo')).toBe('::error file=config/a.yaml,line=1,col=1::m');
+    expect(githubAnnotation({ severity: 'error', message: 'm', pos: { file: '/elsewhere/a.yaml', line: 1, col: 1 } }, '/repo')).toBe('::error file=/elsewhere/a.yaml,line=1,col=1::m');
+  });
+});
+
+describe('message helpers', () => {
+  it('formats paths', () => {
+    expect(formatPath(['Actions', 0, 'TaskAction', 'References', 'my key'])).toBe('Actions[0].TaskAction.References["my key"]');
+    expect(joinPath('rules[3]', ['Name'])).toBe('rules[3].Name');
+    expect(joinPath('rules', [3])).toBe('rules[3]');
+    expect(joinPath('', [])).toBe('');
+  });
+
+  it('suggests the nearest name: typos, case, swapped letters, prefixes', () => {
+    const fields = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus'];
+    expect(nearest('Actoins', fields)).toBe('Actions');
+    expect(nearest('publishstatus', fields)).toBe('PublishStatus');
+    expect(nearest('Functoin', fields)).toBe('Function');
+    expect(nearest('Zzzzzz', fields)).toBeUndefined();
+    expect(nearest('OnPostCallAnalysis', ['OnPostChatAnalysisAvailable', 'OnPostCallAnalysisAvailable'])).toBe('OnPostCallAnalysisAvailable');
+    expect(nearest('Name', fields)).toBeUndefined();
+  });
+});

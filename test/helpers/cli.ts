@@ -1,0 +1,62 @@
+/**
+ * Test helpers: run the real CLI (compiled, as users run it) against a sandbox started in this
+ * process, with a config written to a temp directory. The CLI is spawned asynchronously so the
+ * in-process sandbox keeps serving while it runs.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'connectform.js');
+export const INSTANCE = '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+export function tempDir(prefix = 'connectform-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TargetSpec {
+  endpoint: string;
+  instanceId?: string;
+  region?: string;
+  vars?: Record<string, string>;
+}
+
+/** Write a config directory: connectform.yaml (targets, settings) + resources.yaml. */
+export function writeConfig(dir: string, targets: Record<string, TargetSpec>, settings: object, resources: Record<string, unknown[]> | string): string {
+  mkdirSync(dir, { recursive: true });
+  const t = Object.fromEntries(
+    Object.entries(targets).map(([name, s]) => [name, { region: s.region ?? 'us-east-2', instanceId: s.instanceId ?? INSTANCE, endpoint: s.endpoint, ...(s.vars ? { vars: s.vars } : {}) }]),
+  );
+  writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: t, settings }));
+  writeFileSync(join(dir, 'resources.yaml'), typeof resources === 'string' ? resources : stringify(resources));
+  return dir;
+}
+
+/** The plan JSON from `plan --format json` output. */
+export function planOf(r: CliResult): { changes: { kind: string; name: string; action: string; fields: { path: string }[]; reason?: string }[]; unmanaged: { kind: string; name: string }[]; summary: Record<string, number> } {
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`not a JSON plan (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
