@@ -13,7 +13,8 @@ const THROTTLE_NAMES = new Set([
   'Throttling',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+// ECONNREFUSED is left out on purpose: nothing listens there (a wrong endpoint), so fail fast.
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 export function classifyFailure(err: unknown): FailureClass {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };

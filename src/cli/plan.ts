@@ -103,7 +103,6 @@ export function registerPlanCommands(program: Command): void {
 }
 
 /** Plan every chosen target concurrently (one combined result, in target order). */
-// (planOne below is the single-target form apply uses between its phases)
 async function planTargets(configPaths: string[], opts: PlanOptions): Promise<Plan[]> {
   const progress = createProgress(process.stderr, opts.format === 'text');
   try {
@@ -117,6 +116,7 @@ async function planTargets(configPaths: string[], opts: PlanOptions): Promise<Pl
   }
 }
 
+/** One target, its own progress phase (apply plans targets one at a time). */
 async function planOne(session: TargetSession, progress: Progress): Promise<Plan> {
   progress.phase(`Reading live state of ${session.name}`);
   session.onRead = (kind, name) => progress.step(`${kind} ${name}`);

@@ -1,6 +1,6 @@
 /**
  * Offline validation: each resource against its kind's JSON Schema (ajv, every error, each one
- * positioned at the offending node), then the kind's own semantic audit, lifecycle checks and
+ * positioned at the offending node), the kind's own semantic audit, lifecycle checks and
  * duplicate names. Also the document-level check of targets/settings/top-level keys, which the
  * loader runs before interpolation. Nothing here throws for bad input; it returns Problems.
  */
@@ -295,8 +295,8 @@ function keyField(body: Body, key: string): Path {
 }
 
 /**
- * Validate every resource of one target: schema, then (for items that passed it) the kind's
- * audit and lifecycle checks, then duplicate names. All problems, sorted by file, line, column.
+ * Validate every resource of one target: schema, the kind's audit, then (for items the schema
+ * accepted) lifecycle checks and duplicate names. All problems, sorted by file, line, column.
  */
 export function validateResources(resources: readonly DeclaredResource[], kinds: readonly KindLike[], options: ValidateOptions = {}): Problem[] {
   const problems: Problem[] = [];
@@ -313,23 +313,27 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
       problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
       continue;
     }
-    const valid: { d: DeclaredResource; label: string; key?: string }[] = [];
-    items.forEach((d, i) => {
+    const checked = items.map((d, i) => {
       const label = extras(d).label ?? `${kind.configKey}[${i}]`;
       const loc: Locator = { label, positionOf: (p) => d.positionOf(p), keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p) };
       const found = schemaProblems(kind.schema, itemData(d), loc);
       problems.push(...found);
-      if (!found.length) valid.push({ d, label, key: safeKey(kind, d.body) });
+      return { d, label, valid: !found.length };
     });
 
+    // The audit runs for every item, so a broken item shows its semantic problems too (every
+    // problem at once). An audit may not expect a body the schema rejected: if it throws on
+    // one, the schema errors already say what is wrong; on a valid body it is a bug.
     const ctx: AuditContext = { all: items, ...(options.flows ? { flows: options.flows } : {}) };
-    for (const { d, label } of valid) {
+    for (const { d, label, valid } of checked) {
       try {
         problems.push(...kind.audit(d, ctx));
       } catch (err) {
-        problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
+        if (valid) problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
       }
     }
+    // Lifecycle and identity checks need a well-formed body.
+    const valid = checked.filter((c) => c.valid).map(({ d, label }) => ({ d, label, key: safeKey(kind, d.body) }));
     problems.push(...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid));
   }
   return sortProblems(problems);

@@ -3,6 +3,9 @@ import type { Change, Plan } from '../engine/plan.js';
 import type { Renderer } from './index.js';
 import { showValue } from './values.js';
 
+/** GitHub caps a comment at 65,536 characters; keep room for the caller's own text. */
+export const MARKDOWN_BUDGET = 60_000;
+
 const VERB = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', manual: 'manual step' } as const;
 
 /** For pull-request comments: a summary table, then one collapsible section per change. */
@@ -13,12 +16,24 @@ export class MarkdownRenderer implements Renderer {
       const s = p.summary;
       out.push(`| ${p.target} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} |`);
     }
+    let size = out.join('\n').length;
+    let omitted = 0;
     for (const p of plans) {
       if (plans.length > 1) out.push('', `### ${p.target}`);
       if (!p.changes.length) out.push('', 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${escapeCell(b.message)}`);
-      for (const c of p.changes) out.push('', ...this.change(c));
+      for (const c of p.changes) {
+        const section = ['', ...this.change(c)];
+        const length = section.join('\n').length;
+        if (size + length > MARKDOWN_BUDGET) {
+          omitted++;
+          continue;
+        }
+        size += length;
+        out.push(...section);
+      }
     }
+    if (omitted) out.push('', `_${omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
     return `${out.join('\n')}\n`;
   }
 

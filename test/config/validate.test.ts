@@ -126,20 +126,22 @@ ${ruleYaml('r1', '    lifecycle: { preventDestroy: yes, bogus: 1 }\n')}${ruleYam
 });
 
 describe('validateResources: audit, duplicates, order', () => {
-  it("runs the kind's audit only for items that passed the schema", async () => {
+  it("runs the kind's audit for every item, also one the schema rejected", async () => {
     const text = `rules:\n${ruleYaml('forbidden-1')}${ruleYaml('forbidden-2', '    Extra: 1\n')}`;
     const { problems, file } = await check(text);
-    expect(problems.map((p) => [p.message, p.pos?.line])).toEqual([
-      ["rules: names may not start with 'forbidden'", at(file, `${TARGETS_YAML}${text}`, 'forbidden-1').line],
-      ["unknown field 'Extra' in rules[1]", at(file, `${TARGETS_YAML}${text}`, 'Extra').line],
+    const full = `${TARGETS_YAML}${text}`;
+    expect(problems.map((p) => [p.message, p.pos])).toEqual([
+      ["rules: names may not start with 'forbidden'", at(file, full, 'forbidden-1')],
+      ["rules: names may not start with 'forbidden'", at(file, full, 'forbidden-2')],
+      ["unknown field 'Extra' in rules[1]", at(file, full, 'Extra')],
     ]);
   });
 
-  it('turns an audit that throws into a problem instead of a crash', async () => {
-    const { config } = await loadText(`${TARGETS_YAML}rules:\n${ruleYaml('r1')}`);
+  it('turns an audit that throws into a problem, unless the schema already rejected the item', async () => {
+    const { config } = await loadText(`${TARGETS_YAML}rules:\n${ruleYaml('r1')}${ruleYaml('r2', '    Extra: 1\n')}`);
     const { resources } = resolveTarget(config, undefined, {});
     const broken: KindLike = { ...FAKE_KINDS[0], audit: () => { throw new Error('boom'); } };
-    expect(validateResources(resources, [broken])).toMatchObject([{ severity: 'error', message: 'rules[0]: internal error while checking it: boom' }]);
+    expect(messages(validateResources(resources, [broken]))).toEqual(['rules[0]: internal error while checking it: boom', "unknown field 'Extra' in rules[1]"]);
   });
 
   it('reports a duplicate name across files at the second, naming the first', async () => {

@@ -2,7 +2,7 @@
  * The custom action kind: normalize (sets, the marker, server fields), audit (each rule at its
  * YAML position), replaceReason, and the read/write calls against a fake Chatbot client.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import deepDiff from 'deep-diff';
 import { LineCounter, isCollection, parseDocument, type Node } from 'yaml';
 import { ResourceNotFoundException } from '@aws-sdk/client-chatbot';
@@ -15,13 +15,12 @@ import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
 const mod = await import('../../src/kinds/custom-action.js');
-const { customActionKind: kind, SUPPORTED_REGIONS, commandVariables, forgetChatConfigurations, rememberedChatConfigurations, rememberChatConfigurations } = mod;
+const { customActionKind: kind, SUPPORTED_REGIONS, commandVariables } = mod;
 
 const nctx = { flows: new ContactFlowDirectory([]) };
 const norm = (b: Body) => kind.normalize(b, nctx);
 const ARN = (name: string) => `arn:aws:chatbot::123456789012:custom-action/${name}`;
 
-afterEach(() => forgetChatConfigurations());
 
 function diffPaths(a: Body, b: Body): string[] {
   return (deepDiff.diff(a, b) ?? []).map((d) => (d.path ?? []).map((p: string | number, i: number) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''));
@@ -266,11 +265,6 @@ describe('customAction kind: audit', () => {
     expect(warnings(b).map((p) => p.path)).toEqual(['customActions[0].ChatConfigurations[2]']);
   });
 
-  it('remembers the chat configurations it saw, for read', () => {
-    auditAll(fixture.base);
-    expect(rememberedChatConfigurations()).toEqual([ONCALL_CHANNEL, OPS_CHANNEL]);
-  });
-
   it('reports the semantic problems of the broken fixture at their lines', () => {
     const all = declare(fixture.broken.yaml);
     const problems = all.flatMap((d) => kind.audit(d, { all }));
@@ -294,10 +288,11 @@ describe('customAction kind: helpers', () => {
 
 type Handler = (name: string, input: any) => unknown;
 
-function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '123456789012') {
+function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '123456789012', chatConfigurations: string[] = []) {
   const sent: { name: string; input: any }[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
+    chatbotRegion: region,
     chatbot: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {
         const name = cmd.constructor.name.replace(/Command$/, '');
@@ -306,7 +301,9 @@ function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '12345678
       },
     },
   };
-  const ctx = { target: { name: 't', region, instanceId: 'i-1', accountId }, aws, flows: nctx.flows, log: () => {} } as unknown as TargetContext;
+  // The declared actions name the chat configurations whose associations read asks about.
+  const declared = [{ kind: 'customAction', body: { ActionName: 'declared', ChatConfigurations: chatConfigurations } }];
+  const ctx = { target: { name: 't', region, instanceId: 'i-1', accountId }, aws, flows: nctx.flows, declared, log: () => {} } as unknown as TargetContext;
   return { ctx, sent };
 }
 
@@ -328,8 +325,8 @@ describe('customAction kind: read', () => {
     expect(sent).toEqual([]);
   });
 
-  it('lists, describes, tags and joins the associations of remembered chat configurations', async () => {
-    rememberChatConfigurations([OPS_CHANNEL, ONCALL_CHANNEL, 'arn:aws:chatbot::999999999999:chat-configuration/slack-channel/other', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/gone']);
+  it('lists, describes, tags and joins the associations of declared chat configurations', async () => {
+    const probed = [OPS_CHANNEL, ONCALL_CHANNEL, 'arn:aws:chatbot::999999999999:chat-configuration/slack-channel/other', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/gone'];
     const actions: Record<string, Body> = Object.fromEntries(fixture.base.map((b) => [ARN(String(b.ActionName)), b]));
     const { ctx, sent } = fakeTarget((name, input) => {
       switch (name) {
@@ -353,7 +350,7 @@ describe('customAction kind: read', () => {
         }
       }
       throw new Error(`unexpected ${name}`);
-    });
+    }, 'us-east-2', '123456789012', probed);
     const live = (await collect(kind.read(ctx))).sort((a, b) => a.key.localeCompare(b.key));
     expect(live.map((l) => [l.key, l.id, l.managed])).toEqual([
       ['connect-queue-backlog', ARN('connect-queue-backlog'), true],

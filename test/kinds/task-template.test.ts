@@ -2,6 +2,7 @@
  * The task template kind's pure parts: normalize (what is a set, what is a default, what is a
  * reference), audit (every semantic rule, each at its YAML position) and replaceReason. No network.
  */
+import { NO_CACHE } from '../../src/engine/cache.js';
 import { describe, expect, it, vi } from 'vitest';
 import deepDiff from 'deep-diff';
 import { LineCounter, isCollection, parseDocument, type Node } from 'yaml';
@@ -339,7 +340,7 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
       },
     },
   };
-  const ctx = { target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' }, aws, flows, log: () => undefined } as any;
+  const ctx = { target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' }, aws, flows, cache: NO_CACHE, declared: [], log: () => undefined } as any;
   return { ctx, sent };
 }
 const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });

@@ -1,0 +1,367 @@
+/**
+ * `export`: the live state of one target written back as config. Every resource is written in
+ * its kind's normal form (`normalize(body, { flows })`), which is exactly what a plan compares:
+ * server-filled fields and connectform's marker tag are gone, contact flows are `{ name }`
+ * references, sets are sorted and secrets are digests. A plan of the exported config against
+ * the same target therefore shows no change, and `apply` of it to another target creates the
+ * same resources there (flow names are looked up in that target's instance).
+ *
+ * Strings are escaped for interpolation (`${` → `$${`), keys are put in a fixed readable order,
+ * resources are sorted by identity, and the YAML text is read back and compared before anything
+ * is returned, so what is written is what was read.
+ */
+import { Document, isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Scalar, type YAMLMap } from 'yaml';
+import { CHATBOT_REGIONS, type AwsClients } from '../aws/clients.js';
+import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.js';
+import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
+import type { LoadedConfig, Settings } from '../config/load.js';
+import { RemoteError, UsageError } from '../errors.js';
+import { canonicalJson, cmp } from '../kinds/common.js';
+import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
+
+/** What export needs of a session (a TargetSession is one). */
+export interface ExportSource {
+  readonly kinds: readonly ResourceKind[];
+  readonly ctx: TargetContext;
+  readonly aws: AwsClients;
+}
+
+export interface ExportOptions {
+  /**
+   * The user named the kinds (`--kinds`): any kind that cannot be read fails the export.
+   * Otherwise (every kind by default) such a kind is skipped and reported in `skipped`.
+   */
+  explicitKinds: boolean;
+}
+
+export interface ExportedKind {
+  kind: KindName;
+  configKey: string;
+  /** Config items, sorted by identity, keys in presentation order, strings escaped. */
+  items: Body[];
+}
+
+export interface SkippedKind {
+  kind: KindName;
+  reason: string;
+}
+
+export interface ExportResult {
+  target: string;
+  /** In registry order. */
+  kinds: ExportedKind[];
+  skipped: SkippedKind[];
+  /** Things the user should know about the written config (flows kept as ids, duplicates...). */
+  notes: string[];
+}
+
+/** Default `$schema` of the editor line: the document schema's `$id`. */
+export const DEFAULT_SCHEMA_REF = `${SCHEMA_BASE_URL}${DOCUMENT_SCHEMA_FILE}`;
+
+export const TARGETS_FILE = 'targets.yaml';
+
+/** `taskTemplates` → `task-templates.yaml`. */
+export function exportFileName(configKey: string): string {
+  return `${configKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.yaml`;
+}
+
+/** The first comment lines of every file export writes; export only overwrites files starting so. */
+export const EXPORT_MARKER = '# Written by `connectform export`';
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Read every kind of `source` and turn the live resources into config items. Kinds are read in
+ * parallel; one that fails is skipped (or fails the export when the kinds were named).
+ */
+export async function exportLive(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
+  const { ctx } = source;
+  const skipped: SkippedKind[] = [];
+  const notes: string[] = [];
+  // Named kinds must all be exported: the first failure is the command's error, as it came.
+  const skip = (kind: ResourceKind, err: unknown) => {
+    if (options.explicitKinds) throw err instanceof Error ? err : new UsageError(String(err));
+    skipped.push({ kind: kind.name, reason: messageOf(err) });
+  };
+
+  let kinds = [...source.kinds];
+  // Custom actions: AWS Chatbot answers in a few regions only.
+  const chatbot = kinds.find((k) => k.name === 'customAction');
+  if (chatbot && !CHATBOT_REGIONS.includes(source.aws.chatbotRegion)) {
+    skip(
+      chatbot,
+      new UsageError(`target "${ctx.target.name}": the AWS Chatbot API (custom actions) is not available in ${source.aws.chatbotRegion}, only in ${CHATBOT_REGIONS.join(', ')}; set the target's chatbotRegion`),
+    );
+    kinds = kinds.filter((k) => k !== chatbot);
+  }
+
+  // Contact flows, read once, only when a kind refers to them.
+  let flowsError: unknown;
+  if (kinds.some((k) => k.capabilities.usesContactFlows)) {
+    try {
+      ctx.flows = await ContactFlowDirectory.read(source.aws, ctx.target.instanceId);
+      ctx.log(`read ${ctx.flows.size} contact flows`);
+    } catch (err) {
+      flowsError = new RemoteError(`the contact flows of instance ${ctx.target.instanceId} could not be read: ${messageOf(err)}`, 'connect:ListContactFlows', err);
+    }
+  }
+
+  const read = await Promise.all(
+    kinds.map(async (kind) => {
+      if (kind.capabilities.usesContactFlows && flowsError !== undefined) return { kind, error: flowsError };
+      try {
+        const items: LiveResource[] = [];
+        for await (const item of kind.read(ctx)) items.push(item);
+        ctx.log(`read ${items.length} ${kind.configKey}`);
+        return { kind, items };
+      } catch (err) {
+        return { kind, error: err };
+      }
+    }),
+  );
+
+  const exported: ExportedKind[] = [];
+  for (const r of read) {
+    if ('error' in r) {
+      skip(r.kind, r.error);
+      continue;
+    }
+    exported.push(toConfigItems(r.kind, r.items, ctx.flows, notes));
+  }
+  return { target: ctx.target.name, kinds: exported, skipped, notes };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A directory that answers only for flows whose name is unique: an ambiguous name cannot be
+ * looked up again (validation rejects it), so such a flow stays an id in the export.
+ */
+class UniquelyNamedFlows extends ContactFlowDirectory {
+  constructor(private readonly all: ContactFlowDirectory) {
+    super();
+  }
+
+  override get size(): number {
+    return this.all.size;
+  }
+
+  override byIdOrArn(idOrArn: string): ContactFlowRef | undefined {
+    const flow = this.all.byIdOrArn(idOrArn);
+    return flow && this.all.named(flow.name).length === 1 ? flow : undefined;
+  }
+
+  override named(name: string): ContactFlowRef[] {
+    return this.all.named(name);
+  }
+
+  override nearest(name: string, limit?: number): string[] {
+    return this.all.nearest(name, limit);
+  }
+}
+
+/** Top-level fields that hold contact flow references (rules' are inside actions). */
+const FLOW_FIELDS = new Set(['ContactFlowId', 'SelfAssignFlowId']);
+
+export function toConfigItems(kind: ResourceKind, live: readonly LiveResource[], flows: ContactFlowDirectory, notes: string[] = []): ExportedKind {
+  const lookup = new UniquelyNamedFlows(flows);
+  const items = live
+    .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }) }))
+    .sort((a, b) => cmp(a.key, b.key) || cmp(canonicalJson(a.body), canonicalJson(b.body)));
+
+  const count = new Map<string, number>();
+  for (const { key } of items) count.set(key, (count.get(key) ?? 0) + 1);
+  for (const [key, n] of count) {
+    if (n > 1) notes.push(`${kind.title} "${key}" exists ${n} times in the target; the exported config will not validate until all but one are renamed or removed`);
+  }
+  for (const { key, body } of items) {
+    for (const ref of flowIds(body)) {
+      const flow = flows.byIdOrArn(ref.id);
+      notes.push(
+        flow
+          ? `${kind.title} "${key}": ${ref.path} is written as the id ${ref.id}, because more than one contact flow is named "${flow.name}"`
+          : `${kind.title} "${key}": ${ref.path} refers to contact flow ${ref.id}, which does not exist in the instance; the exported config will not validate until it is fixed`,
+      );
+    }
+  }
+  return { kind: kind.name, configKey: kind.configKey, items: items.map(({ body }) => present(kind, body)) };
+}
+
+/** Contact flow references still written as ids after normalization, with where they are. */
+function flowIds(body: Body): { path: string; id: string }[] {
+  const out: { path: string; id: string }[] = [];
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const p = path ? `${path}.${k}` : k;
+        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: p, id: x });
+        else walk(x, p);
+      }
+    }
+  };
+  walk(body, '');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presentation: key order and interpolation escaping
+// ---------------------------------------------------------------------------------------------
+
+/** Top-level field order per kind: identity first, then as a person would read the resource. */
+const TOP_ORDER: Record<KindName, readonly string[]> = {
+  rule: ['Name', 'TriggerEventSource', 'Function', 'PublishStatus', 'Actions', 'PreEvaluationFilters', 'Tags'],
+  taskTemplate: ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Status', 'Fields', 'Constraints', 'Defaults', 'Tags'],
+  customAction: ['ActionName', 'AliasName', 'Definition', 'Attachments', 'ChatConfigurations', 'Tags'],
+  lexChannelAssociation: ['name', 'botName', 'botAlias', 'type', 'description', 'botConfiguration'],
+};
+
+/** Nested keys that read best first (names, types); every other key follows alphabetically. */
+const NESTED_FIRST = ['Name', 'name', 'Id', 'ActionType', 'EventSourceName', 'Type', 'TagKey', 'TagValue', 'NotificationType', 'ButtonText', 'Operator', 'VariableName'];
+
+function rank(key: string, first: readonly string[]): number {
+  const i = first.indexOf(key);
+  return i < 0 ? first.length : i;
+}
+
+function ordered(obj: Record<string, unknown>, first: readonly string[]): [string, unknown][] {
+  return Object.entries(obj).sort(([a], [b]) => rank(a, first) - rank(b, first) || cmp(a, b));
+}
+
+/** `${` is interpolation in a config; a literal one is written `$${`. */
+export function escapeInterpolation(text: string): string {
+  return text.replaceAll('${', '$${');
+}
+
+function presentValue(v: unknown): unknown {
+  if (typeof v === 'string') return escapeInterpolation(v);
+  if (Array.isArray(v)) return v.map(presentValue);
+  if (v && typeof v === 'object') return fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
+  return v;
+}
+
+function present(kind: ResourceKind, body: Body): Body {
+  return fromEntries(ordered(body, TOP_ORDER[kind.name]).map(([k, x]) => [k, presentValue(x)])) as Body;
+}
+
+/** Like Object.fromEntries, but a `__proto__` key stays plain data. */
+function fromEntries(entries: [string, unknown][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing YAML
+// ---------------------------------------------------------------------------------------------
+
+export interface RenderOptions {
+  /** `$schema` of the yaml-language-server line; default DEFAULT_SCHEMA_REF. */
+  schemaRef?: string;
+}
+
+export interface ExportFile {
+  /** File name inside the output directory. */
+  name: string;
+  /** What it holds, for the summary: a kind, or `targets`. */
+  kind: KindName | 'targets';
+  /** Resources (or targets) in it. */
+  count: number;
+  text: string;
+}
+
+/** The single document export prints without --out: the resource lists only. */
+export function renderDocument(result: ExportResult, options: RenderOptions = {}): string {
+  const data = fromEntries(result.kinds.map((k) => [k.configKey, k.items]));
+  return renderYaml(data, header(options, [`Live state of target "${result.target}".`, ...skippedLines(result)]));
+}
+
+/**
+ * One file per exported kind, plus targets.yaml with the config's targets (as written, so
+ * `${env.X}` stays) and settings, so the directory is a config of its own.
+ */
+export function renderFiles(result: ExportResult, config: Pick<LoadedConfig, 'targets' | 'settings'>, options: RenderOptions = {}): { files: ExportFile[]; notes: string[] } {
+  const notes: string[] = [];
+  const files: ExportFile[] = result.kinds.map((k) => ({
+    name: exportFileName(k.configKey),
+    kind: k.kind,
+    count: k.items.length,
+    text: renderYaml(fromEntries([[k.configKey, k.items]]), header(options, [`Live state of target "${result.target}": ${k.configKey}.`])),
+  }));
+
+  const targets = fromEntries(config.targets.map((t) => [t.name, t.raw]));
+  const settings = exportedSettings(config.settings, result.kinds.map((k) => k.kind), notes);
+  const doc = fromEntries([['targets', targets], ...(Object.keys(settings).length ? [['settings', settings] as [string, unknown]] : [])]);
+  files.push({
+    name: TARGETS_FILE,
+    kind: 'targets',
+    count: config.targets.length,
+    text: renderYaml(doc, header(options, [`Targets and settings copied from the config the export of target "${result.target}" ran with.`, ...skippedLines(result)])),
+  });
+  return { files, notes };
+}
+
+/**
+ * The config's settings, with `prune` limited to the exported kinds: pruning a kind that was not
+ * exported would plan to delete every managed resource of it.
+ */
+function exportedSettings(settings: Settings, exported: KindName[], notes: string[]): Settings {
+  const out: Settings = structuredClone(settings);
+  if (Array.isArray(out.prune)) {
+    const dropped = out.prune.filter((k) => !exported.includes(k));
+    out.prune = out.prune.filter((k) => exported.includes(k));
+    if (dropped.length) notes.push(`settings.prune: ${dropped.join(', ')} left out of ${TARGETS_FILE} (not exported; pruning them would delete every managed one)`);
+    if (!out.prune.length) delete out.prune;
+  }
+  return out;
+}
+
+function skippedLines(result: ExportResult): string[] {
+  return result.skipped.map((s) => `Not exported: ${s.kind} (${s.reason.split('\n')[0]}).`);
+}
+
+function header(options: RenderOptions, lines: string[]): string {
+  return [`# yaml-language-server: $schema=${options.schemaRef ?? DEFAULT_SCHEMA_REF}`, `${EXPORT_MARKER}. ${lines[0] ?? ''}`.trimEnd(), ...lines.slice(1).map((l) => `# ${l}`)].join('\n');
+}
+
+/** Maps of scalars this short are written on one line (`{ name: Escalation }`). */
+const FLOW_MAP_WIDTH = 60;
+/** Collections above this depth stay block style: the document, its lists, the resources. */
+const FLOW_MIN_DEPTH = 3;
+
+function oneLine(node: unknown): boolean {
+  return (isScalar(node) && (typeof node.value !== 'string' || !node.value.includes('\n'))) || (isMap(node) && node.flow === true);
+}
+
+function renderYaml(data: Record<string, unknown>, head: string, compact = true): string {
+  const doc = new Document(data);
+  visit(doc, {
+    Pair(_, pair) {
+      // The config loader reads a plain `<<` key as a merge; a quoted one is a key.
+      if (isScalar(pair.key) && pair.key.value === '<<') (pair.key as Scalar).type = 'QUOTE_DOUBLE';
+    },
+  });
+  if (compact) {
+    // Bottom-up, so `Id: { Name: Title }` can make its field `{ Id: { Name: Title }, Type: NAME }`.
+    const maps: { map: YAMLMap; depth: number }[] = [];
+    visit(doc, {
+      Map(_, map, path) {
+        maps.push({ map, depth: path.filter((n) => isMap(n) || isSeq(n)).length });
+      },
+    });
+    for (const { map, depth } of maps.reverse()) {
+      if (depth < FLOW_MIN_DEPTH || !map.items.length || map.items.length > 3) continue;
+      if (!map.items.every((p) => isPair(p) && oneLine(p.value))) continue;
+      if (canonicalJson(map.toJSON()).length <= FLOW_MAP_WIDTH) map.flow = true;
+    }
+  }
+  const text = `${head}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: true })}`;
+  // What is written must read back as what was meant (quoting, block scalars, merge keys).
+  const back = parseYaml(text, { merge: true, uniqueKeys: true });
+  if (canonicalJson(back) !== canonicalJson(data)) throw new Error('internal error: the exported YAML does not read back as the live state (please report this)');
+  return text;
+}

@@ -1,0 +1,171 @@
+/**
+ * The GitOps workflow through the CLI against an in-process sandbox: saved plans, drift exit
+ * codes, PR-ready markdown, safety rails, per-target variables, CI annotations, and the
+ * terminal conventions (no colour off a TTY, no apply without confirmation).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { DEFAULT_SEED } from '../../src/sandbox/world.js';
+import { INSTANCE, planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+
+const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
+const rule = (name: string, fn = '$.x > 1', extra: object = {}) => ({
+  Name: name,
+  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+  Function: fn,
+  PublishStatus: 'PUBLISHED',
+  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
+  ...extra,
+});
+
+let sandbox: SandboxHandle;
+let dir: string;
+const cli = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: dir });
+const targets = () => ({
+  dev: { endpoint: sandbox.endpoint, vars: { env: 'dev', threshold: '10' } },
+  prod: { endpoint: sandbox.endpoint, instanceId: OTHER_INSTANCE, vars: { env: 'prod', threshold: '99' } },
+});
+
+beforeAll(async () => {
+  const seed = structuredClone(DEFAULT_SEED);
+  seed.connect!.instances!.push({ ...structuredClone(seed.connect!.instances![0]), id: OTHER_INSTANCE });
+  sandbox = await startSandbox({ seed, quotas: false });
+});
+afterAll(async () => sandbox?.stop());
+beforeEach(() => {
+  dir = tempDir('gitops-');
+});
+
+describe('saved plans', () => {
+  it('applies exactly the saved plan, and refuses it once live state or config moved', async () => {
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b')] });
+    expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
+
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', '$.x > 2'), rule('saved-b', '$.x > 3')] });
+    const planFile = join(dir, 'plan.json');
+    expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
+    const saved = JSON.parse(readFileSync(planFile, 'utf8'));
+    expect(saved.version).toBe(1);
+    expect(saved.changes.map((c: { name: string }) => c.name)).toEqual(['saved-a', 'saved-b']);
+    expect(readFileSync(planFile, 'utf8')).not.toMatch(/secretAccessKey|sandbox-secret/);
+
+    // Someone changes saved-b behind our back: the plan is stale, nothing is applied.
+    const other = join(dir, 'other');
+    writeConfig(other, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b', '$.x > 7')] });
+    expect((await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'])).code).toBe(0);
+    const stale = await cli('apply', planFile, '--auto-approve');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/stale[\s\S]*rule "saved-b" changed since the plan was made/);
+    const after = planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json'));
+    expect(after.changes.find((c) => c.name === 'saved-a')!.action).toBe('update'); // untouched
+
+    // A fresh plan applies exactly its changes.
+    expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
+    sandbox.resetStats();
+    const fresh = await cli('apply', planFile, '--auto-approve', '--format', 'json');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(sandbox.stats().operations['connect:UpdateRule']?.calls).toBe(2);
+    expect(planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json')).changes).toEqual([]);
+
+    // A changed config makes the saved plan stale too.
+    expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', '$.x > 5'), rule('saved-b', '$.x > 3')] });
+    const changed = await cli('apply', planFile, '--auto-approve');
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/the config changed since the plan was made/);
+  });
+});
+
+describe('drift', () => {
+  it('exits 0 without drift, 2 with drift (all targets, one report), 1 on error', async () => {
+    writeConfig(dir, targets(), {}, { rules: [rule('drift-${var.env}')] });
+    expect((await cli('apply', dir, '-t', 'all', '--auto-approve')).code).toBe(0);
+    const none = await cli('drift', dir, '-t', 'all', '--format', 'json');
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout).plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
+
+    writeConfig(dir, targets(), {}, { rules: [rule('drift-${var.env}', '$.x > ${var.threshold}')] });
+    const drift = await cli('drift', dir, '-t', 'all', '--format', 'json');
+    expect(drift.code).toBe(2);
+    const plans = JSON.parse(drift.stdout).plans;
+    expect(plans.map((p: { changes: { name: string; fields: { after: unknown }[] }[] }) => [p.changes[0].name, p.changes[0].fields[0].after])).toEqual([
+      ['drift-dev', '$.x > 10'],
+      ['drift-prod', '$.x > 99'],
+    ]);
+    expect((await cli('plan', dir, '-t', 'dev', '--detailed-exitcode')).code).toBe(2);
+
+    writeConfig(dir, { dev: { ...targets().dev, endpoint: 'http://127.0.0.1:1' } }, {}, { rules: [rule('x')] });
+    const down = await runCli(['drift', dir, '--quota-scale', '50']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
+  });
+});
+
+describe('markdown for pull requests', () => {
+  it('matches the golden file', async () => {
+    const seedDir = join(dir, 'seed');
+    writeConfig(seedDir, { dev: targets().dev }, { prune: true }, { rules: [rule('md-keep'), rule('md-change'), rule('md-gone'), rule('md-replace')] });
+    expect((await runCli(['apply', seedDir, '--auto-approve', '--quota-scale', '50'])).code).toBe(0);
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, {
+      rules: [
+        rule('md-keep'),
+        rule('md-change', '$.x > 5'),
+        rule('md-new'),
+        rule('md-replace', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
+      ],
+    });
+    const r = await cli('plan', dir, '--format', 'markdown');
+    expect(r.code, r.stderr).toBe(0);
+    const golden = join(import.meta.dirname, 'golden', 'plan.md');
+    if (!existsSync(golden) && process.env.UPDATE_GOLDEN) writeFileSync(golden, r.stdout);
+    expect(r.stdout).toBe(readFileSync(golden, 'utf8'));
+  });
+});
+
+describe('safety rails', () => {
+  it('preventDestroy blocks a replace even with --force; the threshold blocks until --force', async () => {
+    const rules = Array.from({ length: 10 }, (_, i) => rule(`rail-${i}`));
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules });
+    expect((await cli('apply', dir, '--auto-approve')).code).toBe(0);
+
+    const protectedReplace = { ...rule('rail-0', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }), lifecycle: { preventDestroy: true } };
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: [protectedReplace, ...rules.slice(1)] });
+    const blocked = await cli('apply', dir, '--auto-approve', '--force');
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/preventDestroy/);
+    expect(blocked.stdout).toMatch(/Blocked:/);
+
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: rules.slice(0, 6) }); // 4 of 10 deleted
+    const threshold = await cli('apply', dir, '--auto-approve');
+    expect(threshold.code).toBe(1);
+    expect(threshold.stderr).toMatch(/4 of 10 managed rules[\s\S]*--force/);
+    const forced = await cli('apply', dir, '--auto-approve', '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(planOf(await cli('plan', dir, '--format', 'json')).changes).toEqual([]);
+  });
+});
+
+describe('terminal and CI conventions', () => {
+  it('has no colour off a TTY, refuses apply without a TTY or --auto-approve, annotates errors on GitHub', async () => {
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('conv-a')] });
+    const plan = await runCli(['plan', dir, '--quota-scale', '50'], { env: { NO_COLOR: '' } });
+    expect(plan.stdout).not.toMatch(/\u001b\[/);
+    const apply = await cli('apply', dir);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/--auto-approve/);
+
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [{ ...rule('conv-b'), PublishStatus: 'LIVE' }] });
+    const bad = await runCli(['validate', dir], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/::error file=.*resources\.yaml,line=\d+,col=\d+::/);
+  });
+
+  it('an undefined variable is a positioned error', async () => {
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('v-${var.nope}')] });
+    const r = await runCli(['validate', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/resources\.yaml:\d+:\d+: error: .*nope/);
+  });
+});

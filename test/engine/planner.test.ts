@@ -1,0 +1,113 @@
+/**
+ * The pure planner: classification, field paths, ignoreChanges, renames, pruning scope and the
+ * safety rails. Real kinds (rule) with their own normalize; no AWS.
+ */
+import { describe, expect, it } from 'vitest';
+import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
+import { buildPlan, type PlanInput } from '../../src/engine/planner.js';
+import { ruleKind } from '../../src/kinds/rule.js';
+import type { Body, DeclaredResource, Lifecycle, LiveResource } from '../../src/kinds/types.js';
+
+const flows = new ContactFlowDirectory([{ id: 'f-1', name: 'Escalation' }]);
+const pos = { file: 'c.yaml', line: 1, col: 1 };
+
+const rule = (name: string, extra: Partial<Body> = {}): Body => ({
+  Name: name,
+  TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+  Function: '$.x > 1',
+  PublishStatus: 'PUBLISHED',
+  Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalation' } } }],
+  ...extra,
+});
+
+const declared = (body: Body, lifecycle: Lifecycle = {}): DeclaredResource => ({ kind: 'rule', body, lifecycle, pos, positionOf: () => pos });
+
+/** Live rules come back with flow ids, server fields and the marker tag. */
+const live = (body: Body, managed = true): LiveResource => {
+  const b = structuredClone(body);
+  for (const a of b.Actions as { TaskAction?: { ContactFlowId?: unknown } }[]) if (a.TaskAction) a.TaskAction.ContactFlowId = 'f-1';
+  return { kind: 'rule', key: String(b.Name), id: `id-${b.Name}`, body: { ...b, RuleArn: 'arn', CreatedTime: new Date(0) }, managed, version: 'v1' };
+};
+
+const plan = (decl: DeclaredResource[], lives: LiveResource[], extra: Partial<PlanInput> = {}) =>
+  buildPlan({
+    target: 't',
+    scope: { region: 'us-east-2', instanceId: 'i' },
+    configFingerprint: 'f',
+    kinds: [ruleKind],
+    declared: decl,
+    live: new Map([['rule', lives]]),
+    flows,
+    prune: () => false,
+    now: new Date(0),
+    ...extra,
+  });
+
+describe('planner', () => {
+  it('sees no change when only server fields, flow id vs name and set order differ', () => {
+    const body = rule('a', { Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }, ...(rule('a').Actions as Body[])] });
+    const reordered = { ...body, Actions: [...(body.Actions as Body[])].reverse(), Function: '$.x > 1\n' };
+    const p = plan([declared(reordered)], [live(body)]);
+    expect(p.changes).toEqual([]);
+    expect(p.summary.unchanged).toBe(1);
+  });
+
+  it('classifies create, update (with field paths), replace and unmanaged', () => {
+    const p = plan(
+      [declared(rule('new')), declared(rule('upd', { Function: '$.x > 2' })), declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } }))],
+      [live(rule('upd')), live(rule('rep')), live(rule('other'))],
+    );
+    expect(p.changes.map((c) => [c.name, c.action])).toEqual([['new', 'create'], ['rep', 'replace'], ['upd', 'update']]);
+    expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([{ path: 'Function', before: '$.x > 1', after: '$.x > 2' }]);
+    expect(p.changes.find((c) => c.name === 'rep')!.reason).toMatch(/TriggerEventSource/);
+    expect(p.unmanaged).toEqual([{ kind: 'rule', name: 'other' }]);
+    expect(p.summary).toMatchObject({ create: 1, update: 1, replace: 1, delete: 0, unmanaged: 1 });
+  });
+
+  it('prunes only what carries the marker', () => {
+    const p = plan([], [live(rule('mine')), live(rule('theirs'), false)], { prune: () => true });
+    expect(p.changes.map((c) => [c.name, c.action])).toEqual([['mine', 'delete']]);
+    expect(p.unmanaged).toEqual([{ kind: 'rule', name: 'theirs' }]);
+  });
+
+  it('ignoreChanges hides a difference and keeps the live value in what update sends', () => {
+    const p = plan([declared(rule('a', { Function: '$.x > 9', PublishStatus: 'DRAFT' }), { ignoreChanges: ['Function'] })], [live(rule('a'))]);
+    expect(p.changes).toHaveLength(1);
+    expect(p.changes[0].fields.map((f) => f.path)).toEqual(['PublishStatus']);
+    expect(p.changes[0].desired!.Function).toBe('$.x > 1');
+  });
+
+  it('renamedFrom renames in place on integration sources and replaces elsewhere', () => {
+    const zendesk = { TriggerEventSource: { EventSourceName: 'OnZendeskTicketCreate' } };
+    const p1 = plan([declared(rule('b', zendesk), { renamedFrom: 'a' })], [live(rule('a', zendesk))]);
+    expect(p1.changes.map((c) => [c.name, c.action, c.renamedFrom])).toEqual([['b', 'update', 'a']]);
+    const p2 = plan([declared(rule('b'), { renamedFrom: 'a' })], [live(rule('a'))]);
+    expect(p2.changes.map((c) => [c.name, c.action])).toEqual([['b', 'replace']]);
+    expect(p2.changes[0].reason).toMatch(/renames only/);
+  });
+
+  it('blocks a replace of a preventDestroy resource', () => {
+    const p = plan([declared(rule('a', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } }), { preventDestroy: true })], [live(rule('a'))]);
+    expect(p.blocked).toEqual([expect.objectContaining({ rule: 'preventDestroy', name: 'a' })]);
+  });
+
+  it('blocks deletes above the threshold once a kind has enough managed resources', () => {
+    const lives = Array.from({ length: 10 }, (_, i) => live(rule(`r${i}`)));
+    const keep = (n: number) => lives.slice(0, n).map((l) => declared(rule(l.key)));
+    const prune = () => true;
+    expect(plan(keep(7), lives, { prune }).blocked).toEqual([]); // 3 of 10 = 30%: allowed
+    const p = plan(keep(6), lives, { prune }); // 4 of 10
+    expect(p.blocked).toEqual([expect.objectContaining({ rule: 'threshold', kind: 'rule' })]);
+    expect(p.blocked[0].message).toMatch(/4 of 10/);
+    expect(plan(keep(6), lives, { prune, threshold: { percent: 50, minResources: 10 } }).blocked).toEqual([]);
+    expect(plan([], lives.slice(0, 9), { prune }).blocked).toEqual([]); // fewer than 10: no threshold
+  });
+
+  it('is sorted and stable: same input, same plan text', () => {
+    const input = [declared(rule('z')), declared(rule('a')), declared(rule('m'))];
+    const a = JSON.stringify(plan(input, []));
+    const b = JSON.stringify(plan([...input].reverse(), []));
+    expect(a).toBe(b);
+    expect(plan(input, []).changes.map((c) => c.name)).toEqual(['a', 'm', 'z']);
+  });
+});
