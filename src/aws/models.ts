@@ -71,6 +71,14 @@ const modelDir = [join(here, 'models'), join(here, '..', '..', 'src', 'aws', 'mo
 
 const cache = new Map<ServiceName, ServiceModel>();
 
+/**
+ * The prefix of an API's name everywhere (quotas, call counters, sandbox stats):
+ * `connect:ListRules`, `chatbot:GetCustomAction`, `lex:GetBots`: the service's signing name.
+ */
+export function apiName(service: ServiceName, operation: string): string {
+  return `${loadModel(service).metadata.signingName}:${operation}`;
+}
+
 export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service);
   if (!model) {

@@ -7,7 +7,7 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
+import { apiName, loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
 import type { KindName } from '../kinds/types.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -365,7 +365,7 @@ export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
 export function quotaKeys(): string[] {
   const keys: string[] = [];
   for (const service of QUOTA_SERVICES) {
-    keys.push(`${service}:*`, ...Object.keys(loadModel(service).operations).sort().map((op) => `${service}:${op}`));
+    keys.push(apiName(service, '*'), ...Object.keys(loadModel(service).operations).sort().map((op) => apiName(service, op)));
   }
   return keys;
 }

@@ -52,8 +52,8 @@ export const DEFAULT_PARALLELISM = 8;
 export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv) {
   const config = await loadConfig(configPaths);
   const { target, resources, problems } = resolveTarget(config, targetName, env);
-  const all: Problem[] = [...problems];
-  if (!problems.some((p) => p.severity === 'error')) all.push(...validateResources(resources, KINDS));
+  // Every problem at once: a settings typo must not hide the resources' errors.
+  const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return { config, target, resources, warnings: all };
 }
