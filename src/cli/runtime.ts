@@ -92,6 +92,7 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
     for (const n of names) sessions.push(await TargetSession.open(configPaths, n, base));
     return await fn(sessions);
   } finally {
+    if (opts.debug) for (const s of sessions) process.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);
     for (const s of sessions) s.close();
     await sandbox?.stop();
   }

@@ -1,4 +1,5 @@
 import { createColors } from 'picocolors';
+import { stringify } from 'yaml';
 import type { ApplyReport } from '../engine/apply.js';
 import type { Action, Change, Plan } from '../engine/plan.js';
 import type { Renderer } from './index.js';
@@ -47,11 +48,19 @@ export class TextRenderer implements Renderer {
     const reason = change.reason ? c.dim(`  # ${change.reason}`) : '';
     const out = [paint(`  ${SYMBOL[change.action]} ${change.kind} "${change.name}"${rename}`) + reason];
     for (const f of change.fields) {
-      if (f.before === undefined) out.push(c.green(`      + ${f.path}: ${showValue(f.after)}`));
-      else if (f.after === undefined) out.push(c.red(`      - ${f.path}: ${showValue(f.before)}`));
+      if (f.before === undefined) out.push(...this.field('+', f.path, f.after, c.green));
+      else if (f.after === undefined) out.push(...this.field('-', f.path, f.before, c.red));
       else out.push(c.yellow(`      ~ ${f.path}: ${showValue(f.before)} → ${showValue(f.after)}`));
     }
     return out;
+  }
+
+  /** A value added or removed whole: one line when short, an indented YAML block when not. */
+  private field(sign: string, path: string, value: unknown, paint: (s: string) => string): string[] {
+    const line = `      ${sign} ${path}: ${showValue(value, Infinity)}`;
+    if (line.length <= 110 || value === null || typeof value !== 'object') return [paint(`      ${sign} ${path}: ${showValue(value)}`)];
+    const block = stringify(value, { lineWidth: 0 }).trimEnd().split('\n');
+    return [paint(`      ${sign} ${path}:`), ...block.map((l) => paint(`      ${sign}   ${l}`))];
   }
 
   report(reports: ApplyReport[]): string {
