@@ -31,7 +31,7 @@ export class SnapshotCache implements DescribeCache {
   constructor(
     private readonly file: string,
     /** --refresh: read nothing from the cache, but write what this run described. */
-    private readonly refresh = false,
+    refresh = false,
   ) {
     if (refresh) return;
     try {

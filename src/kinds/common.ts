@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { isNotFound, remoteError, type AwsClients } from '../aws/clients.js';
 import type { Body } from './types.js';
 
 /** JSON with object keys sorted at every depth: equal data → equal text. */
@@ -154,5 +155,15 @@ export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>
     const done = await Promise.race(running);
     running.delete(done.slot);
     yield done.result;
+  }
+}
+
+/** A delete call where "not found" means already gone: what we wanted (re-runs converge). */
+export async function deleteIfPresent(aws: AwsClients, api: string, what: string, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await aws.call(api, send);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw remoteError(api, what, err);
   }
 }

@@ -43,6 +43,7 @@ import {
   prune,
   sha256,
   sortKeysDeep,
+  deleteIfPresent,
 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
@@ -499,12 +500,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
   for (const c of chatConfigurationsOf(live.body)) await disassociate(ctx, arn, c);
-  try {
-    await ctx.aws.call('chatbot:DeleteCustomAction', () => ctx.aws.chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arn })));
-  } catch (err) {
-    if (isNotFound(err)) return; // already gone: what we wanted
-    throw remoteError('chatbot:DeleteCustomAction', `custom action "${live.key}"`, err);
-  }
+  await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
+    ctx.aws.chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arn })),
+  );
 }
 
 export const customActionKind: ResourceKind = {

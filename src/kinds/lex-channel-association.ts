@@ -22,7 +22,7 @@ import {
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
 import { buildKindSchema } from '../config/generate-schemas.js';
-import { canonicalJson, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
+import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'lexChannelAssociations';
@@ -182,14 +182,9 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const botName = String(live.extra?.botName ?? live.body.botName ?? '');
   const botAlias = String(live.extra?.botAlias ?? live.body.botAlias ?? '');
   const name = String(live.body.name ?? '');
-  try {
-    await ctx.aws.call('lex:DeleteBotChannelAssociation', () =>
-      ctx.aws.lex.send(new DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
-    );
-  } catch (err) {
-    if (isNotFound(err)) return; // already gone: what we wanted
-    throw remoteError('lex:DeleteBotChannelAssociation', `Lex bot channel association "${live.key}"`, err);
-  }
+  await deleteIfPresent(ctx.aws, 'lex:DeleteBotChannelAssociation', `Lex bot channel association "${live.key}"`, () =>
+    ctx.aws.lex.send(new DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
+  );
 }
 
 export const lexChannelAssociationKind: ResourceKind = {

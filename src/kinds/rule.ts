@@ -18,12 +18,14 @@ import {
   type RuleSummary,
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
+import { ACTION_MEMBER } from '../aws/connect-rules.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
 import { buildKindSchema } from '../config/generate-schemas.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
   asSet,
+  deleteIfPresent,
   flowRefToId,
   flowRefToName,
   mapConcurrent,
@@ -38,19 +40,7 @@ import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeConte
 /** The fields of a rule that a config describes (CreateRule's, minus InstanceId/ClientToken). */
 const RULE_FIELDS = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'] as const;
 
-/** ActionType → the one definition member that must accompany it. */
-export const ACTION_MEMBER: Record<string, string> = {
-  CREATE_TASK: 'TaskAction',
-  ASSIGN_CONTACT_CATEGORY: 'AssignContactCategoryAction',
-  GENERATE_EVENTBRIDGE_EVENT: 'EventBridgeAction',
-  SEND_NOTIFICATION: 'SendNotificationAction',
-  CREATE_CASE: 'CreateCaseAction',
-  UPDATE_CASE: 'UpdateCaseAction',
-  ASSIGN_SLA: 'AssignSlaAction',
-  END_ASSOCIATED_TASKS: 'EndAssociatedTasksAction',
-  SUBMIT_AUTO_EVALUATION: 'SubmitAutoEvaluationAction',
-  EXTRACT_INFORMATION: 'ExtractInformationAction',
-};
+export { ACTION_MEMBER };
 
 const ANALYSIS = ['OnPostCallAnalysisAvailable', 'OnRealTimeCallAnalysisAvailable', 'OnRealTimeChatAnalysisAvailable', 'OnPostChatAnalysisAvailable'];
 /** The sources whose rules need a task action and may be renamed in place (UpdateRule docs). */
@@ -258,14 +248,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 }
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
-  try {
-    await ctx.aws.call('connect:DeleteRule', () =>
-      ctx.aws.connect.send(new DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id })),
-    );
-  } catch (err) {
-    if (isNotFound(err)) return; // already gone: what we wanted
-    throw remoteError('connect:DeleteRule', `rule "${live.key}"`, err);
-  }
+  await deleteIfPresent(ctx.aws, 'connect:DeleteRule', `rule "${live.key}"`, () =>
+    ctx.aws.connect.send(new DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id })),
+  );
 }
 
 export const ruleKind: ResourceKind = {

@@ -41,6 +41,7 @@ import {
   sha256,
   unknownFlowMessage,
   userTags,
+  deleteIfPresent,
 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
 
@@ -448,14 +449,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 }
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
-  try {
-    await ctx.aws.call('connect:DeleteTaskTemplate', () =>
-      ctx.aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
-    );
-  } catch (err) {
-    if (isNotFound(err)) return; // already gone: what we wanted
-    throw remoteError('connect:DeleteTaskTemplate', `task template "${live.key}"`, err);
-  }
+  await deleteIfPresent(ctx.aws, 'connect:DeleteTaskTemplate', `task template "${live.key}"`, () =>
+    ctx.aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
+  );
 }
 
 export const taskTemplateKind: ResourceKind = {

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { INSTANCE, planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
 const rule = (name: string, fn = '$.x > 1', extra: object = {}) => ({

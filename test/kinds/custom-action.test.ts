@@ -3,13 +3,12 @@
  * YAML position), replaceReason, and the read/write calls against a fake Chatbot client.
  */
 import { describe, expect, it, vi } from 'vitest';
-import deepDiff from 'deep-diff';
-import { LineCounter, isCollection, parseDocument, type Node } from 'yaml';
+import { declareBodies as declareBodiesOf, diffPaths, declareYaml } from '../helpers/declare.js';
 import { ResourceNotFoundException } from '@aws-sdk/client-chatbot';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { UsageError } from '../../src/errors.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
-import type { Body, DeclaredResource, LiveResource, Path, TargetContext } from '../../src/kinds/types.js';
+import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
@@ -18,40 +17,14 @@ const mod = await import('../../src/kinds/custom-action.js');
 const { customActionKind: kind, SUPPORTED_REGIONS, commandVariables } = mod;
 
 const nctx = { flows: new ContactFlowDirectory([]) };
+const declareBodies = (bodies: Body[]) => declareBodiesOf('customAction', bodies);
+const declare = (text: string, key = 'customActions') => declareYaml('customAction', text, key);
 const norm = (b: Body) => kind.normalize(b, nctx);
 const ARN = (name: string) => `arn:aws:chatbot::123456789012:custom-action/${name}`;
 
 
-function diffPaths(a: Body, b: Body): string[] {
-  return (deepDiff.diff(a, b) ?? []).map((d) => (d.path ?? []).map((p: string | number, i: number) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''));
-}
 
-/** Declared resources from YAML text, with nearest-node positions like the config loader's. */
-function declare(text: string, key = 'customActions'): DeclaredResource[] {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const items = doc.get(key, true);
-  if (!isCollection(items)) throw new Error('no list');
-  const data = doc.toJS()[key] as Body[];
-  const toPos = (node: unknown) => {
-    const { line, col } = lc.linePos((node as Node | undefined)?.range?.[0] ?? 0);
-    return { file: 'connectform.yaml', line, col };
-  };
-  return items.items.map((_, i) => {
-    const positionOf = (path: Path) => {
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn([key, i, ...path.slice(0, n)], true);
-        if (node !== undefined) return toPos(node);
-      }
-      return toPos(items);
-    };
-    return { kind: 'customAction', body: data[i], lifecycle: {}, pos: positionOf([]), positionOf } as DeclaredResource;
-  });
-}
 
-function declareBodies(bodies: Body[]): DeclaredResource[] {
-  return bodies.map((body) => ({ kind: 'customAction', body, lifecycle: {}, pos: { file: 'x.yaml', line: 1, col: 1 }, positionOf: () => ({ file: 'x.yaml', line: 1, col: 1 }) }));
-}
 function auditAll(bodies: Body[]) {
   const all = declareBodies(bodies);
   return all.flatMap((d) => kind.audit(d, { all }));

@@ -4,11 +4,11 @@
  * fake Lex client.
  */
 import { describe, expect, it, vi } from 'vitest';
-import deepDiff from 'deep-diff';
+import { declareBodies as declareBodiesOf, diffPaths } from '../helpers/declare.js';
 import { NotFoundException } from '@aws-sdk/client-lex-model-building-service';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { secretDigest } from '../../src/kinds/common.js';
-import type { Body, DeclaredResource, LiveResource, TargetContext } from '../../src/kinds/types.js';
+import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { lexChannelAssociationFixture as fixture, seed } from '../battery/fixtures/lex-channel-association.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
@@ -16,15 +16,10 @@ vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => 
 const { lexChannelAssociationKind: kind } = await import('../../src/kinds/lex-channel-association.js');
 
 const nctx = { flows: new ContactFlowDirectory([]) };
+const declareBodies = (bodies: Body[]) => declareBodiesOf('lexChannelAssociation', bodies);
 const norm = (b: Body) => kind.normalize(b, nctx);
 
-function diffPaths(a: Body, b: Body): string[] {
-  return (deepDiff.diff(a, b) ?? []).map((d) => (d.path ?? []).map((p: string | number, i: number) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''));
-}
 
-function declareBodies(bodies: Body[]): DeclaredResource[] {
-  return bodies.map((body) => ({ kind: 'lexChannelAssociation', body, lifecycle: {}, pos: { file: 'x.yaml', line: 1, col: 1 }, positionOf: () => ({ file: 'x.yaml', line: 1, col: 1 }) }));
-}
 
 /** What GetBotChannelAssociations returns for a declared body. */
 function liveOf(body: Body): Body {
@@ -47,7 +42,7 @@ describe('lexChannelAssociation kind: declaration', () => {
   });
 
   it('describes exactly what the seed pre-creates', () => {
-    const seeded = seed.lex.bots.flatMap((b) => b.channelAssociations.map((c) => `${b.name}/${c.botAlias}/${c.name}`));
+    const seeded = seed.lex.bots.flatMap((b) => (b.channelAssociations ?? []).map((c) => `${b.name}/${c.botAlias}/${c.name}`));
     expect(fixture.base.map((b) => kind.key(b))).toEqual(seeded);
     expect(new Set(seeded).size).toBe(seeded.length);
   });
@@ -152,12 +147,12 @@ describe('lexChannelAssociation kind: read', () => {
           return input.nextToken ? { bots: bots.slice(2).map((b) => ({ name: b.name })) } : { bots: bots.slice(0, 2).map((b) => ({ name: b.name })), nextToken: 'b2' };
         case 'GetBotAliases': {
           if (input.botName === 'Vanished') throw notFound();
-          const aliases = bots.find((b) => b.name === input.botName)!.aliases;
+          const aliases = bots.find((b) => b.name === input.botName)!.aliases ?? [];
           return input.nextToken ? { BotAliases: aliases.slice(1).map((a) => ({ name: a })) } : { BotAliases: aliases.slice(0, 1).map((a) => ({ name: a })), nextToken: aliases.length > 1 ? 'a2' : undefined };
         }
         case 'GetBotChannelAssociations': {
           const bot = bots.find((b) => b.name === input.botName)!;
-          const list = bot.channelAssociations.filter((c) => c.botAlias === input.botAlias);
+          const list = (bot.channelAssociations ?? []).filter((c) => c.botAlias === input.botAlias);
           const page = input.nextToken ? list.slice(1) : list.slice(0, 1);
           return {
             botChannelAssociations: page.map((c) => ({ ...c, botName: bot.name, createdDate: new Date('2024-01-01T00:00:00Z'), status: 'CREATED' })),

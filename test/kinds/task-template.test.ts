@@ -4,11 +4,10 @@
  */
 import { NO_CACHE } from '../../src/engine/cache.js';
 import { describe, expect, it, vi } from 'vitest';
-import deepDiff from 'deep-diff';
-import { LineCounter, isCollection, parseDocument, type Node } from 'yaml';
+import { declareBodies as declareBodiesOf, diffPaths, declareYaml } from '../helpers/declare.js';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
-import type { Body, DeclaredResource, Path } from '../../src/kinds/types.js';
+import type { Body } from '../../src/kinds/types.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
@@ -26,48 +25,12 @@ const flows = new ContactFlowDirectory(FLOWS.map((f) => ({ ...f, arn: `arn:aws:c
 const idOf = (name: string) => FLOWS.find((f) => f.name === name)!.id;
 const arnOf = (name: string) => flows.named(name)[0].arn!;
 const nctx = { flows };
+const declareBodies = (bodies: Body[]) => declareBodiesOf('taskTemplate', bodies);
+const declare = (text: string, key = 'taskTemplates') => declareYaml('taskTemplate', text, key);
 const norm = (b: Body) => kind.normalize(b, nctx);
 
-/** deep-diff paths of two normalized bodies, as the engine prints them. */
-function diffPaths(a: Body, b: Body): string[] {
-  return (deepDiff.diff(a, b) ?? []).map((d) => (d.path ?? []).map((p: string | number, i: number) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join(''));
-}
 
-/** Declared resources from YAML text, with nearest-node positions like the config loader's. */
-function declare(text: string, key = 'taskTemplates'): DeclaredResource[] {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const items = doc.get(key, true);
-  if (!isCollection(items)) throw new Error('no list');
-  const data = doc.toJS()[key] as Body[];
-  const toPos = (node: unknown) => {
-    const offset = (node as Node | undefined)?.range?.[0] ?? 0;
-    const { line, col } = lc.linePos(offset);
-    return { file: 'connectform.yaml', line, col };
-  };
-  return items.items.map((_, i) => {
-    const base: Path = [key, i];
-    const positionOf = (path: Path) => {
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn([...base, ...path.slice(0, n)], true);
-        if (node !== undefined) return toPos(node);
-      }
-      return toPos(items);
-    };
-    return { kind: 'taskTemplate', body: data[i], lifecycle: {}, pos: positionOf([]), positionOf } as unknown as DeclaredResource;
-  });
-}
 
-/** Declared resources from plain bodies (positions not under test). */
-function declareBodies(bodies: Body[]): DeclaredResource[] {
-  return bodies.map((body) => ({
-    kind: 'taskTemplate',
-    body,
-    lifecycle: {},
-    pos: { file: 'x.yaml', line: 1, col: 1 },
-    positionOf: () => ({ file: 'x.yaml', line: 1, col: 1 }),
-  }));
-}
 
 function auditOne(body: Body, withFlows = true) {
   const all = declareBodies([body]);

@@ -170,7 +170,7 @@ describe('stats', () => {
       expect(served).toEqual(s);
       expect((await fetch(`${endpoint}/_sandbox/reset-stats`, { method: 'POST' })).status).toBe(200);
       expect(sb.stats()).toMatchObject({ calls: 0, writeCalls: 0, operations: {} });
-      const world = await (await fetch(`${endpoint}/_sandbox/world`)).json();
+      const world = (await (await fetch(`${endpoint}/_sandbox/world`)).json()) as any;
       expect(Object.values(world.connect.instances[INSTANCE].rules).map((r: any) => r.Name)).toContain('stats-rule');
     });
   });

@@ -102,7 +102,7 @@ lex:
       connect: { instances: [{ id: INSTANCE, contactFlows: [{ id: 'f', name: 'F', type: 'NOT_A_TYPE' }] }] },
       lex: { bots: [{ name: 'Bot', aliases: ['prod'], channelAssociations: [{ name: 'c', botAlias: 'qa', type: 'Fax' }] }] },
     };
-    const err = await startSandbox({ seed: bad }).catch((e: unknown) => e as Error);
+    const err = (await startSandbox({ seed: bad }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(SeedError);
     expect(err.message).toMatch(/contactFlows\[0\]\.type/);
     expect(err.message).toMatch(/channelAssociations\[0\]\.type/);

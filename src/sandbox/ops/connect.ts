@@ -5,6 +5,7 @@
  * references to contact flows that exist, the action definition an ActionType needs) and
  * apply the effect.
  */
+import { ACTION_MEMBER } from '../../aws/connect-rules.js';
 import type { Handlers, OpContext } from '../server.js';
 import {
   contactFlowArn,
@@ -43,19 +44,7 @@ function flowExists(inst: ConnectInstance, ref: string): boolean {
 // Rules
 // ------------------------------------------------------------------------------------------
 
-/** Which RuleAction member carries the definition of each ActionType (not derivable by name). */
-const ACTION_DEFINITION: Record<string, string> = {
-  CREATE_TASK: 'TaskAction',
-  ASSIGN_CONTACT_CATEGORY: 'AssignContactCategoryAction',
-  GENERATE_EVENTBRIDGE_EVENT: 'EventBridgeAction',
-  SEND_NOTIFICATION: 'SendNotificationAction',
-  CREATE_CASE: 'CreateCaseAction',
-  UPDATE_CASE: 'UpdateCaseAction',
-  ASSIGN_SLA: 'AssignSlaAction',
-  END_ASSOCIATED_TASKS: 'EndAssociatedTasksAction',
-  SUBMIT_AUTO_EVALUATION: 'SubmitAutoEvaluationAction',
-  EXTRACT_INFORMATION: 'ExtractInformationAction',
-};
+const ACTION_DEFINITION = ACTION_MEMBER;
 
 /**
  * Each action must carry the definition its ActionType needs (when that definition has required
