@@ -9,6 +9,7 @@ import { formatProblems } from '../config/annotations.js';
 import { registerPlanCommands } from './plan.js';
 import { registerValidateCommand } from './validate.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerExportCommand } from './export.js';
 
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommands(program);
   registerSandboxCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

@@ -24,6 +24,7 @@ export interface ExportSource {
   readonly kinds: readonly ResourceKind[];
   readonly ctx: TargetContext;
   readonly aws: AwsClients;
+  readKind(kind: ResourceKind): Promise<LiveResource[]>;
 }
 
 export interface ExportOptions {
@@ -79,21 +80,19 @@ export const EXPORT_MARKER = '# Written by `connectform export`';
 export async function exportLive(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
   const { ctx } = source;
   const skipped: SkippedKind[] = [];
+  const failures: unknown[] = [];
   const notes: string[] = [];
-  // Named kinds must all be exported: the first failure is the command's error, as it came.
-  const skip = (kind: ResourceKind, err: unknown) => {
-    if (options.explicitKinds) throw err instanceof Error ? err : new UsageError(String(err));
-    skipped.push({ kind: kind.name, reason: messageOf(err) });
-  };
+  let regionError: unknown;
 
   let kinds = [...source.kinds];
   // Custom actions: AWS Chatbot answers in a few regions only.
   const chatbot = kinds.find((k) => k.name === 'customAction');
   if (chatbot && !CHATBOT_REGIONS.includes(source.aws.chatbotRegion)) {
-    skip(
-      chatbot,
-      new UsageError(`target "${ctx.target.name}": the AWS Chatbot API (custom actions) is not available in ${source.aws.chatbotRegion}, only in ${CHATBOT_REGIONS.join(', ')}; set the target's chatbotRegion`),
+    regionError = new UsageError(
+      `target "${ctx.target.name}": the AWS Chatbot API (custom actions) is not available in ${source.aws.chatbotRegion}, only in ${CHATBOT_REGIONS.join(', ')}; set the target's chatbotRegion`,
     );
+    if (options.explicitKinds) throw regionError;
+    skipped.push({ kind: chatbot.name, reason: messageOf(regionError) });
     kinds = kinds.filter((k) => k !== chatbot);
   }
 
@@ -112,10 +111,7 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
     kinds.map(async (kind) => {
       if (kind.capabilities.usesContactFlows && flowsError !== undefined) return { kind, error: flowsError };
       try {
-        const items: LiveResource[] = [];
-        for await (const item of kind.read(ctx)) items.push(item);
-        ctx.log(`read ${items.length} ${kind.configKey}`);
-        return { kind, items };
+        return { kind, items: await source.readKind(kind) };
       } catch (err) {
         return { kind, error: err };
       }
@@ -125,16 +121,25 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
   const exported: ExportedKind[] = [];
   for (const r of read) {
     if ('error' in r) {
-      skip(r.kind, r.error);
+      // Named kinds must all be exported: the first failure is the command's error, as it came.
+      if (options.explicitKinds) throw asError(r.error);
+      skipped.push({ kind: r.kind.name, reason: messageOf(r.error) });
+      failures.push(r.error);
       continue;
     }
     exported.push(toConfigItems(r.kind, r.items, ctx.flows, notes));
   }
+  // Nothing readable at all (no credentials, wrong endpoint...) is a failure, not an empty export.
+  if (!exported.length && skipped.length) throw asError(failures[0] ?? regionError);
   return { target: ctx.target.name, kinds: exported, skipped, notes };
 }
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new UsageError(String(err));
 }
 
 /**
@@ -234,7 +239,8 @@ function ordered(obj: Record<string, unknown>, first: readonly string[]): [strin
 
 /** `${` is interpolation in a config; a literal one is written `$${`. */
 export function escapeInterpolation(text: string): string {
-  return text.replaceAll('${', '$${');
+  // A function, not a string: in a replacement string `$$` means one `$`.
+  return text.replaceAll('${', () => '$${');
 }
 
 function presentValue(v: unknown): unknown {

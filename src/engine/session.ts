@@ -125,20 +125,21 @@ export class TargetSession {
 
   /** Live state of every kind in scope, kinds read in parallel. */
   async readLive(): Promise<Map<KindName, LiveResource[]>> {
-    const entries = await Promise.all(
-      this.kinds.map(async (kind) => {
-        const items: LiveResource[] = [];
-        for await (const item of kind.read(this.ctx)) {
-          items.push(item);
-          this.onRead?.(kind.name, item.key);
-        }
-        this.ctx.log(`read ${items.length} ${kind.configKey}`);
-        return [kind.name, items] as const;
-      }),
-    );
+    const entries = await Promise.all(this.kinds.map(async (kind) => [kind.name, await this.readKind(kind)] as const));
     this.snapshot?.save();
     this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
     return new Map(entries);
+  }
+
+  /** Live state of one kind (export reads kind by kind, to skip the unreadable ones). */
+  async readKind(kind: ResourceKind): Promise<LiveResource[]> {
+    const items: LiveResource[] = [];
+    for await (const item of kind.read(this.ctx)) {
+      items.push(item);
+      this.onRead?.(kind.name, item.key);
+    }
+    this.ctx.log(`read ${items.length} ${kind.configKey}`);
+    return items;
   }
 
   /** Live resources by kind + name, from the last readLive(). */

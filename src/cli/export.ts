@@ -1,0 +1,134 @@
+/**
+ * `export`: write a target's live state as config. Without --out one YAML document (the
+ * resource lists) goes to stdout; with --out DIR, one file per kind plus targets.yaml, so DIR is
+ * a config of its own: `plan DIR` shows no change, `apply DIR --target other` bootstraps another
+ * environment. See docs/export.md.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument, renderFiles, type ExportFile, type ExportResult } from '../engine/export.js';
+import { KIND_NAMES, kindByName } from '../kinds/index.js';
+import type { KindName } from '../kinds/types.js';
+import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
+
+interface ExportCliOptions extends TargetOptions {
+  out?: string;
+  schema?: string;
+}
+
+export function registerExportCommand(program: Command): void {
+  addTargetOptions(
+    program
+      .command('export')
+      .description('write the live state of a target as config (a plan of it shows no change)')
+      .argument('<config...>', 'config file(s) or directory that define the target')
+      .option('-o, --out <dir>', 'write one file per kind and targets.yaml into this directory (default: one YAML document on stdout)')
+      .option('--schema <ref>', 'path or URL for the "# yaml-language-server: $schema=" line of each file'),
+  ).action(async (configPaths: string[], _opts: ExportCliOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as ExportCliOptions;
+    if (opts.target === 'all') throw new UsageError('export reads one target; name it with --target');
+    if (!opts.out && opts.format !== 'text') throw new UsageError('without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out');
+    const explicit = !!opts.kinds?.length;
+    const kinds = explicit ? kindNames(opts.kinds!) : [...KIND_NAMES];
+    const outDir = opts.out;
+    // Before any AWS call: a directory export cannot write to is known now.
+    if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
+
+    const { result, config } = await withSessions(configPaths, { ...opts, kinds }, async ([session]) => ({
+      result: await exportLive(session, { explicitKinds: explicit }),
+      config: session.config,
+    }));
+
+    for (const s of result.skipped) process.stderr.write(`note: ${s.kind} not exported: ${s.reason}\n`);
+    const schemaRef = opts.schema;
+    if (!outDir) {
+      for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+      process.stdout.write(renderDocument(result, { schemaRef }));
+      return;
+    }
+    const { files, notes } = renderFiles(result, config, { schemaRef });
+    for (const n of [...result.notes, ...notes]) process.stderr.write(`note: ${n}\n`);
+    writeFiles(outDir, files);
+    const others = otherYamlFiles(outDir, files);
+    if (others.length) {
+      process.stderr.write(`note: ${outDir} also holds ${others.join(', ')}: a directory is read as one config, so they are part of it too\n`);
+    }
+    process.stdout.write(summary(result, outDir, files, opts.format));
+  });
+}
+
+/** `--kinds` takes kind names (`taskTemplate`) or config keys (`taskTemplates`). */
+function kindNames(values: string[]): KindName[] {
+  const out: KindName[] = [];
+  for (const v of values.flatMap((x) => x.split(',')).filter(Boolean)) {
+    const kind = kindByName(v);
+    if (!kind) throw new UsageError(`unknown kind "${v}"; known: ${KIND_NAMES.join(', ')}`);
+    if (!out.includes(kind.name)) out.push(kind.name);
+  }
+  return out;
+}
+
+/** --out must be a directory (or not exist yet) where export would overwrite none but its own files. */
+function checkOutDir(dir: string, names: string[]): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
+  const foreign = names.filter((name) => {
+    const path = join(dir, name);
+    if (!existsSync(path)) return false;
+    const head = readFileSync(path, 'utf8').split('\n', 2);
+    return !head.some((line) => line.startsWith(EXPORT_MARKER));
+  });
+  if (foreign.length) {
+    const paths = foreign.map((f) => join(dir, f));
+    throw new UsageError(
+      `${paths.join(', ')} ${paths.length === 1 ? 'exists and was' : 'exist and were'} not written by connectform export; ` +
+        'choose another --out directory or move them away (export never overwrites a hand-written file)',
+    );
+  }
+}
+
+/**
+ * Files are replaced only when export wrote them (they start with its marker): a hand-written
+ * file of the same name is never overwritten. Each file is written whole (temp file + rename).
+ */
+function writeFiles(dir: string, files: ExportFile[]): void {
+  checkOutDir(dir, files.map((f) => f.name));
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) {
+    const path = join(dir, f.name);
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.text);
+    renameSync(tmp, path);
+  }
+}
+
+function otherYamlFiles(dir: string, files: ExportFile[]): string[] {
+  const ours = new Set(files.map((f) => f.name));
+  return readdirSync(dir)
+    .filter((n) => /\.ya?ml$/i.test(n) && !ours.has(n))
+    .sort();
+}
+
+function summary(result: ExportResult, dir: string, files: ExportFile[], format: TargetOptions['format']): string {
+  if (format === 'json') {
+    return `${JSON.stringify(
+      {
+        target: result.target,
+        out: dir,
+        files: files.map((f) => ({ file: f.name, kind: f.kind, count: f.count })),
+        skipped: result.skipped,
+        notes: result.notes,
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  const width = Math.max(...files.map((f) => f.name.length));
+  const lines = files.map((f) => {
+    const what = f.kind === 'targets' ? `${f.count} target(s) and settings` : `${f.count} ${kindByName(f.kind)?.configKey ?? f.kind}`;
+    return `  ${f.name.padEnd(width)}  ${what}`;
+  });
+  const skipped = result.skipped.map((s) => `  (not exported: ${s.kind})`);
+  return `Exported target "${result.target}" to ${dir}:\n${[...lines, ...skipped].join('\n')}\n`;
+}
