@@ -265,7 +265,15 @@ describe('export engine', () => {
       throw new Error('AccessDeniedException: not allowed to list rules');
     },
   };
-  const source = (kinds: ResourceKind[]): ExportSource => ({ kinds, ctx: ctx(), aws: { chatbotRegion: 'us-east-2' } as unknown as ExportSource['aws'] });
+  const source = (kinds: ResourceKind[]): ExportSource => {
+    const c = ctx();
+    const readKind = async (kind: ResourceKind) => {
+      const items = [];
+      for await (const item of kind.read(c)) items.push(item);
+      return items;
+    };
+    return { kinds, ctx: c, aws: { chatbotRegion: 'us-east-2' } as unknown as ExportSource['aws'], readKind };
+  };
 
   it('skips a kind whose read fails (every kind by default), fails when the kinds were named', async () => {
     const result = await exportLive(source([failingKind, okKind]), { explicitKinds: false });
