@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
 import { TargetSession, loadAndValidate, targetNames, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
