@@ -5,7 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { TargetSession, loadAndValidate, targetNames, type SessionOptions } from '../engine/session.js';
+import { loadConfig } from '../config/load.js';
+import { listTargets } from '../config/resolve.js';
+import { TargetSession, loadAndValidate, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import { KIND_NAMES } from '../kinds/index.js';
@@ -54,10 +56,8 @@ export function positiveNumber(v: string): number {
 }
 
 /** Names of the targets a command runs on ("all" → every one). */
-export async function chooseTargets(configPaths: string[], target: string | undefined): Promise<string[]> {
-  if (target !== 'all') return [target as string];
-  const { config } = await loadAndValidate(configPaths, undefined).catch(async () => ({ config: await (await import('../config/load.js')).loadConfig(configPaths) }));
-  return targetNames(config);
+async function chooseTargets(configPaths: string[], target: string | undefined): Promise<(string | undefined)[]> {
+  return target === 'all' ? listTargets(await loadConfig(configPaths)) : [target];
 }
 
 /**
@@ -65,7 +65,7 @@ export async function chooseTargets(configPaths: string[], target: string | unde
  * exactly as long as the command and keeps its world in a state file between runs.
  */
 export async function withSessions<T>(configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
-  const names = opts.target === 'all' ? await chooseTargets(configPaths, 'all') : [opts.target];
+  const names = await chooseTargets(configPaths, opts.target);
   let sandbox: SandboxHandle | undefined;
   const sessions: TargetSession[] = [];
   try {

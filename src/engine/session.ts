@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { resolveTarget, listTargets } from '../config/resolve.js';
+import { resolveTarget } from '../config/resolve.js';
 import { validateResources } from '../config/validate.js';
 import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
 import { AwsClients } from '../aws/clients.js';
@@ -56,10 +56,6 @@ export async function loadAndValidate(configPaths: string | string[], targetName
   const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return { config, target, resources, warnings: all };
-}
-
-export function targetNames(config: LoadedConfig): string[] {
-  return listTargets(config);
 }
 
 export class TargetSession {

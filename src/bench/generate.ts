@@ -1,0 +1,320 @@
+/**
+ * Realistic resource bodies for the benchmark, generated deterministically from an index: Connect
+ * rules over several event sources and action types, task templates with 4-8 fields, Chatbot
+ * custom actions with aliases, notification buttons, tags and chat channel links.
+ *
+ * Each resource comes in two shapes that describe the same thing:
+ *  - `config`: what a user writes (contact flows by `{ name }`, `ChatConfigurations`);
+ *  - `seed`: the create request the sandbox seed takes (flow ids; no connectform-only fields).
+ * A world seeded with `seed` bodies and a config declaring the `config` bodies plan to no change.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_INSTANCE_ID, DEFAULT_SEED, type FullSeed } from '../sandbox/world.js';
+import type { Body } from '../kinds/types.js';
+
+export const BENCH_TARGET = 'bench';
+/** AWS Chatbot answers in four regions only; the target sits in one of them. */
+export const BENCH_REGION = 'us-east-2';
+export const BENCH_INSTANCE = DEFAULT_INSTANCE_ID;
+
+export const OPS_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configuration/slack-channel/ops`;
+export const ONCALL_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configuration/slack-channel/oncall`;
+
+/** Contact flows of the default seed, by name (the config references them by name). */
+const FLOW_IDS: Record<string, string> = Object.fromEntries(DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => [f.name, f.id]));
+
+export interface Counts {
+  rules: number;
+  taskTemplates: number;
+  customActions: number;
+}
+
+export interface Generated {
+  config: Body;
+  seed: Body;
+}
+
+const TEAMS = ['care', 'billing', 'retention', 'sales', 'support', 'workforce', 'claims', 'onboarding'];
+const pad = (i: number) => String(i).padStart(4, '0');
+const team = (i: number) => TEAMS[i % TEAMS.length];
+
+/** The flow reference in both shapes. */
+function flow(name: string): { config: { name: string }; seed: string } {
+  const id = FLOW_IDS[name];
+  if (!id) throw new Error(`no contact flow "${name}" in the default seed`);
+  return { config: { name }, seed: id };
+}
+
+/** A body whose `{ $flow: name }` leaves become `{ name }` (config) or the flow id (seed). */
+function split(template: unknown): Generated {
+  const walk = (v: unknown, side: 'config' | 'seed'): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, side));
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$flow === 'string') return flow(o.$flow)[side];
+      return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined).map(([k, x]) => [k, walk(x, side)]));
+    }
+    return v;
+  };
+  return { config: walk(template, 'config') as Body, seed: walk(template, 'seed') as Body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+// ---------------------------------------------------------------------------------------------
+
+/** Rule `i`; `changed` moves its Function's threshold (the 5% scenario's one-field change). */
+export function rule(i: number, changed = false): Generated {
+  const t = team(i);
+  const n = 10 + (i % 37) + (changed ? 1 : 0);
+  const tags = i % 2 === 0 ? { team: t, env: 'bench', 'cost-center': `cc-${100 + (i % 12)}` } : undefined;
+  const publish = i % 5 === 4 ? 'DRAFT' : 'PUBLISHED';
+  const notify = (subject: string, content: string) => ({
+    ActionType: 'SEND_NOTIFICATION',
+    SendNotificationAction: {
+      DeliveryMethod: 'EMAIL',
+      Subject: subject,
+      Content: content,
+      ContentType: 'PLAIN_TEXT',
+      Recipient: { UserTags: { role: `${t}-supervisor` } },
+    },
+  });
+  const base = { PublishStatus: publish, Tags: tags };
+  switch (i % 8) {
+    case 0:
+      return split({
+        Name: `${t}-negative-sentiment-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+        Function: `$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -${(n % 5) + 1} AND $.Queue.Name == "${t}-${i % 9}"`,
+        Actions: [
+          {
+            ActionType: 'CREATE_TASK',
+            TaskAction: {
+              Name: `Call back unhappy ${t} customer`,
+              Description: 'Customer sentiment ended strongly negative on contact $.ContactId',
+              ContactFlowId: { $flow: 'Escalation' },
+              References: { Recording: { Type: 'URL', Value: 'https://connect.example.com/contact-trace-records/$.ContactId' } },
+            },
+          },
+          { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} },
+        ],
+        ...base,
+      });
+    case 1:
+      return split({
+        Name: `${t}-live-call-risk-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
+        Function: `$.ContactLens.RealTime.Categories.MatchedCategories CONTAINS "${t}-cancel-${n}"`,
+        Actions: [notify(`Live ${t} call at risk`, 'Contact $.ContactId mentioned cancelling. Consider barging in.')],
+        ...base,
+      });
+    case 2:
+      return split({
+        Name: `${t}-chat-profanity-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnRealTimeChatAnalysisAvailable' },
+        Function: `$.ContactLens.RealTime.Categories.MatchedCategories CONTAINS "profanity-level-${n}"`,
+        Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-profanity-${i % 50}` } }],
+        ...base,
+      });
+    case 3:
+      return split({
+        Name: `${t}-chat-follow-up-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
+        Function: `$.ContactLens.PostChat.Sentiment.Overall.Customer.Score < -${(n % 4) + 1}`,
+        Actions: [
+          { ActionType: 'CREATE_TASK', TaskAction: { Name: `Follow up ${t} chat $.ContactId`, ContactFlowId: { $flow: 'Callback' } } },
+          { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-negative` } },
+        ],
+        ...base,
+      });
+    case 4:
+      return split({
+        Name: `${t}-queue-backlog-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+        Function: `$.Metric.CONTACTS_IN_QUEUE > ${n}`,
+        Actions: [
+          { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-queue-backlog` } },
+          notify(`${t} queue backlog above ${n}`, 'Consider moving agents to the voice queue.'),
+        ],
+        ...base,
+      });
+    case 5:
+      return split({
+        Name: `${t}-low-evaluation-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
+        Function: `$.ContactEvaluation.TotalScore < ${40 + n}`,
+        Actions: [notify(`Evaluation below ${40 + n}%`, 'Agent $.Agent.UserName scored $.ContactEvaluation.TotalScore.')],
+        ...base,
+      });
+    case 6:
+      return split({
+        Name: `${t}-zendesk-urgent-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnZendeskTicketCreate', IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d' },
+        Function: `$.Zendesk.Ticket.Priority == "urgent" AND $.Zendesk.Ticket.GroupId == "${n}"`,
+        Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Urgent Zendesk ticket $.Zendesk.Ticket.Id', ContactFlowId: { $flow: 'Task routing' } } }],
+        ...base,
+      });
+    default:
+      return split({
+        Name: `${t}-case-priority-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
+        Function: `$.Case.Fields.priority == "high" AND $.Case.Fields.tier == "${n}"`,
+        Actions: [{ ActionType: 'UPDATE_CASE', UpdateCaseAction: { Fields: [{ Id: 'queue', Value: { StringValue: `${t}-priority-care` } }] } }],
+        ...base,
+      });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task templates
+// ---------------------------------------------------------------------------------------------
+
+const TEMPLATE_TOPICS = ['Billing dispute follow-up', 'Callback request', 'Address change', 'Refund approval', 'Fraud review', 'Warranty claim', 'Escalated complaint', 'Onboarding check'];
+const FLOW_NAMES = ['Task routing', 'Callback', 'Escalation', 'VIP routing'];
+
+/** Task template `i`; `changed` edits its Description. */
+export function taskTemplate(i: number, changed = false): Generated {
+  const topic = TEMPLATE_TOPICS[i % TEMPLATE_TOPICS.length];
+  const fields: Body[] = [
+    { Id: { Name: 'Title' }, Type: 'NAME', Description: `Short summary of the ${topic.toLowerCase()}` },
+    { Id: { Name: 'Account number' }, Type: 'TEXT', Description: 'Customer account number (10 digits)' },
+    { Id: { Name: 'Priority' }, Type: 'SINGLE_SELECT', SingleSelectOptions: ['Low', 'Normal', 'High'] },
+    { Id: { Name: 'Details' }, Type: 'DESCRIPTION' },
+  ];
+  if (i % 2 === 0) fields.push({ Id: { Name: 'Amount' }, Type: 'NUMBER', Description: 'Amount in the account currency' });
+  if (i % 3 === 0) fields.push({ Id: { Name: 'Follow up by' }, Type: 'SCHEDULED_TIME' });
+  if (i % 4 === 0) fields.push({ Id: { Name: 'Case link' }, Type: 'URL' });
+  if (i % 5 === 0) fields.push({ Id: { Name: 'Customer email' }, Type: 'EMAIL' });
+  const constraints: Body = { RequiredFields: [{ Id: { Name: 'Title' } }, { Id: { Name: 'Account number' } }] };
+  if (i % 3 === 0) constraints.ReadOnlyFields = [{ Id: { Name: 'Account number' } }];
+  return split({
+    Name: `${topic} ${pad(i)}`,
+    Description: `${topic} for the ${team(i)} team, queue ${i % 17}${changed ? ' (revised)' : ''}`,
+    ContactFlowId: { $flow: FLOW_NAMES[i % FLOW_NAMES.length] },
+    SelfAssignFlowId: i % 2 === 1 ? { $flow: 'Default agent transfer' } : undefined,
+    Status: i % 10 === 9 ? 'INACTIVE' : 'ACTIVE',
+    Fields: fields,
+    Constraints: constraints,
+    Defaults: i % 2 === 0 ? { DefaultFieldValues: [{ Id: { Name: 'Priority' }, DefaultValue: 'Normal' }] } : undefined,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom actions
+// ---------------------------------------------------------------------------------------------
+
+const COMMANDS = [
+  { verb: 'describe-alarm', text: 'cloudwatch describe-alarms --alarm-names $AlarmName', vars: { AlarmName: '$.detail.alarmName' } },
+  { verb: 'queue-metrics', text: 'connect get-current-metric-data --instance-id $InstanceId --filters Queues=$QueueId', vars: { InstanceId: '$.detail.instanceId', QueueId: '$.detail.queueId' } },
+  { verb: 'restart-lambda', text: 'lambda invoke --function-name $FunctionName /dev/null', vars: { FunctionName: '$.detail.functionName' } },
+  { verb: 'list-flows', text: 'connect list-contact-flows --instance-id $InstanceId', vars: { InstanceId: '$.detail.instanceId' } },
+];
+
+/** Custom action `i`; `changed` edits Definition.CommandText. */
+export function customAction(i: number, changed = false): Generated {
+  const c = COMMANDS[i % COMMANDS.length];
+  const name = `${team(i)}-${c.verb}-${pad(i)}`;
+  const withButton = i % 2 === 0;
+  const attachments = withButton
+    ? [
+        {
+          NotificationType: 'CloudWatch',
+          ButtonText: `${c.verb.replace(/-/g, ' ')} ${i % 100}`,
+          Criteria: [
+            ...Object.keys(c.vars).map((v) => ({ Operator: 'HAS_VALUE', VariableName: v })),
+            { Operator: 'EQUALS', VariableName: 'State', Value: 'ALARM' },
+          ],
+          Variables: { ...c.vars, State: '$.detail.state.value' },
+        },
+      ]
+    : undefined;
+  const channels = i % 4 === 0 ? [OPS_CHANNEL, ONCALL_CHANNEL] : i % 4 === 3 ? undefined : [OPS_CHANNEL];
+  const tags = [
+    { TagKey: 'team', TagValue: team(i) },
+    { TagKey: 'env', TagValue: 'bench' },
+  ];
+  const body = {
+    ActionName: name,
+    // Aliases must be unique; one action in three has one (the others are buttons only).
+    AliasName: !withButton || i % 3 === 0 ? `a${pad(i)}-${c.verb}`.slice(0, 30) : undefined,
+    Definition: { CommandText: `${c.text}${changed ? ' --no-cli-pager' : ''}` },
+    Attachments: attachments,
+    Tags: tags,
+  };
+  const config: Body = structuredClone(body) as Body;
+  for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  if (channels) config.ChatConfigurations = channels;
+  const seed = structuredClone(config);
+  delete seed.ChatConfigurations;
+  return { config, seed };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sets, the 5% change, the seed and the config directory
+// ---------------------------------------------------------------------------------------------
+
+export interface ResourceSet {
+  rules: Generated[];
+  taskTemplates: Generated[];
+  customActions: Generated[];
+}
+
+/** Which indices the change scenario edits: every 1/fraction-th resource of each kind. */
+export function changedIndex(i: number, percent: number): boolean {
+  if (percent <= 0) return false;
+  const step = Math.max(1, Math.round(100 / percent));
+  return i % step === step - 1;
+}
+
+export function generate(counts: Counts, changePercent = 0): ResourceSet {
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  return {
+    rules: range(counts.rules).map((i) => rule(i, changedIndex(i, changePercent))),
+    taskTemplates: range(counts.taskTemplates).map((i) => taskTemplate(i, changedIndex(i, changePercent))),
+    customActions: range(counts.customActions).map((i) => customAction(i, changedIndex(i, changePercent))),
+  };
+}
+
+export function changedCount(counts: Counts, percent: number): Counts {
+  const n = (total: number) => Array.from({ length: total }, (_, i) => i).filter((i) => changedIndex(i, percent)).length;
+  return { rules: n(counts.rules), taskTemplates: n(counts.taskTemplates), customActions: n(counts.customActions) };
+}
+
+/** DEFAULT_SEED plus `set` pre-created (rules, task templates, custom actions and their links). */
+export function seedWith(set: ResourceSet | undefined): FullSeed {
+  const seed = structuredClone(DEFAULT_SEED);
+  if (!set) return seed;
+  const instance = seed.connect.instances.find((x) => x.id === BENCH_INSTANCE)!;
+  instance.rules = set.rules.map((r) => r.seed);
+  instance.taskTemplates = set.taskTemplates.map((t) => t.seed);
+  seed.chatbot.customActions = set.customActions.map((a) => a.seed);
+  seed.chatbot.associations = set.customActions.flatMap((a) =>
+    ((a.config.ChatConfigurations as string[] | undefined) ?? []).map((chatConfiguration) => ({ customAction: String(a.config.ActionName), chatConfiguration })),
+  );
+  return seed;
+}
+
+/** Writes connectform.yaml (one target) and one YAML file per kind; returns the directory. */
+export function writeConfigDir(dir: string, set: ResourceSet, settings: Record<string, unknown> = {}): string {
+  mkdirSync(dir, { recursive: true });
+  const target = { region: BENCH_REGION, instanceId: BENCH_INSTANCE };
+  writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: { [BENCH_TARGET]: target }, settings }));
+  const files: [string, string, Generated[]][] = [
+    ['rules.yaml', 'rules', set.rules],
+    ['task-templates.yaml', 'taskTemplates', set.taskTemplates],
+    ['custom-actions.yaml', 'customActions', set.customActions],
+  ];
+  for (const [file, key, items] of files) {
+    if (items.length) writeFileSync(join(dir, file), stringify({ [key]: items.map((x) => x.config) }, { lineWidth: 0 }));
+  }
+  return dir;
+}
+
+/** Splits `total` resources in the issue's 1000 : 300 : 200 proportions. */
+export function proportional(total: number): Counts {
+  const taskTemplates = Math.round((total * 3) / 15);
+  const customActions = Math.round((total * 2) / 15);
+  return { rules: total - taskTemplates - customActions, taskTemplates, customActions };
+}

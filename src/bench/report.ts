@@ -1,0 +1,155 @@
+/**
+ * The bench's outputs: the targets of the issue judged against the measurements, a plain-text
+ * table for the terminal (and for docs/performance.md), and the JSON document (`--json FILE`).
+ */
+import { cpus, totalmem } from 'node:os';
+import type { InProcessResult } from './inprocess.js';
+import type { ScenarioResult } from './scenarios.js';
+import type { Counts } from './generate.js';
+
+export interface BenchSettings {
+  quotaScale: number;
+  /** The quota every API gets before scaling (the sandbox's and the client's). */
+  quota: { ratePerSecond: number; burst: number };
+  latencyMs: [number, number];
+  parallelism: number;
+  changePercent: number;
+  randomSeed: number;
+  counts: Counts;
+  diffResources: number;
+  validateResources: number;
+}
+
+export interface TargetResult {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchReport {
+  format: 'connectform-bench/1';
+  startedAt: string;
+  totalSeconds: number;
+  machine: { cpus: number; cpuModel: string; memoryMB: number; platform: string; arch: string; node: string };
+  settings: BenchSettings;
+  scenarios: ScenarioResult[];
+  inProcess: InProcessResult[];
+  targets: TargetResult[];
+}
+
+export function machine(): BenchReport['machine'] {
+  const list = cpus();
+  return {
+    cpus: list.length,
+    cpuModel: list[0]?.model?.trim() ?? 'unknown',
+    memoryMB: Math.round(totalmem() / 1024 / 1024),
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+  };
+}
+
+const x = (n: number) => `${n.toFixed(2)}×`;
+
+/** The issue's targets. Missing measurements (a scenario that crashed) count as missed. */
+export function judge(scenarios: ScenarioResult[], inProcess: InProcessResult[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  const byName = (prefix: string) => scenarios.find((s) => s.name.startsWith(prefix) && !s.informational);
+  const full = byName('full plan');
+  const inc = byName('incremental plan');
+  if (full) out.push({ name: 'full plan', target: '≤ 1.10× the quota floor', measured: full.ratio === null ? 'no floor' : x(full.ratio), met: full.ratio !== null && full.ratio <= 1.1 });
+  if (full && inc) {
+    const speedup = full.wallSeconds / Math.max(inc.wallSeconds, 1e-9);
+    out.push({ name: 'incremental plan', target: '≥ 20× faster than the full plan', measured: `${speedup.toFixed(1)}× faster`, met: speedup >= 20 });
+  }
+  for (const s of scenarios.filter((s) => s.name.startsWith('apply'))) {
+    out.push({ name: s.name, target: '≤ 1.15× the quota floor', measured: s.ratio === null ? 'no floor' : x(s.ratio), met: s.ratio !== null && s.ratio <= 1.15 });
+  }
+  const failed = scenarios.reduce((n, s) => n + s.failed, 0);
+  const problems = scenarios.reduce((n, s) => n + s.problems.length, 0);
+  out.push({ name: 'failed operations', target: '0', measured: `${failed}${problems ? ` (${problems} check(s) did not hold)` : ''}`, met: failed === 0 && problems === 0 });
+  const dr = inProcess.find((r) => r.name === 'diff + render');
+  if (dr) {
+    out.push({ name: `diff + render of ${dr.resources}`, target: '< 1 s CPU', measured: `${dr.cpuSeconds.toFixed(2)} s CPU`, met: dr.cpuSeconds < 1 });
+    out.push({ name: `diff + render of ${dr.resources}`, target: '< 300 MB peak RSS', measured: `${dr.peakRssMB.toFixed(0)} MB`, met: dr.peakRssMB < 300 });
+  }
+  return out;
+}
+
+function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const secs = (n: number) => n.toFixed(2);
+
+/** Short API names for the per-operation table: `connect:DescribeRule` → `DescribeRule`. */
+function scenarioColumn(name: string): string {
+  return name.replace('incremental plan, Connect kinds', 'incr. (Connect)').replace('incremental plan', 'incremental').replace(' changes', '');
+}
+
+export function renderText(r: BenchReport): string {
+  const s = r.settings;
+  const q = s.quota;
+  const out: string[] = [];
+  out.push(
+    `connectform bench: ${s.counts.rules} rules, ${s.counts.taskTemplates} task templates, ${s.counts.customActions} custom actions`,
+    `quota scale ${s.quotaScale}: every API ${q.ratePerSecond * s.quotaScale} req/s (${q.ratePerSecond} × ${s.quotaScale}), burst ${q.burst}; at the real quotas every time below is ${s.quotaScale}× longer`,
+    `sandbox latency ${s.latencyMs[0]}-${s.latencyMs[1]} ms, parallelism ${s.parallelism}, random seed ${s.randomSeed}`,
+    `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryMB} MB, ${r.machine.platform}/${r.machine.arch}, Node ${r.machine.node}`,
+    '',
+  );
+  out.push(
+    table(
+      ['scenario', 'wall s', 'floor s', 'wall/floor', 'calls', 'throttled', 'failed', 'load s'],
+      r.scenarios.map((sc) => [
+        sc.informational ? `(${sc.name})` : sc.name,
+        secs(sc.wallSeconds),
+        secs(sc.floorSeconds),
+        sc.ratio === null ? '-' : x(sc.ratio),
+        String(sc.calls),
+        sc.client.throttled === sc.throttled ? String(sc.throttled) : `${sc.throttled} (client ${sc.client.throttled})`,
+        String(sc.failed),
+        secs(sc.loadSeconds),
+      ]),
+      [false, true, true, true, true, true, true, true],
+    ),
+  );
+  // Calls per operation: one row per API, one column per scenario ("calls" or "calls/throttled").
+  const apis = [...new Set(r.scenarios.flatMap((sc) => Object.keys(sc.operations)))].sort();
+  if (apis.length) {
+    out.push('', 'calls per operation (server side; "/n" = n of them throttled):', '');
+    out.push(
+      table(
+        ['operation', ...r.scenarios.map((sc) => scenarioColumn(sc.name))],
+        apis.map((api) => [
+          api,
+          ...r.scenarios.map((sc) => {
+            const o = sc.operations[api];
+            if (!o) return '';
+            return o.throttled ? `${o.calls}/${o.throttled}` : String(o.calls);
+          }),
+        ]),
+        [false, ...r.scenarios.map(() => true)],
+      ),
+    );
+  }
+  if (r.inProcess.length) {
+    out.push('', 'in process (each in a child process of its own):', '');
+    out.push(
+      table(
+        ['measurement', 'resources', 'wall s', 'CPU s', 'peak RSS MB', 'baseline RSS MB'],
+        r.inProcess.map((m) => [m.name, String(m.resources), secs(m.wallSeconds), secs(m.cpuSeconds), m.peakRssMB.toFixed(0), m.baselineRssMB.toFixed(0)]),
+        [false, true, true, true, true, true],
+      ),
+    );
+  }
+  out.push('', 'targets:', '');
+  out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'met' : 'MISSED']), [false, false, true, false]));
+  const problems = r.scenarios.flatMap((sc) => sc.problems.map((p) => `${sc.name}: ${p}`));
+  if (problems.length) out.push('', 'problems:', ...problems.map((p) => `  ${p}`));
+  out.push('', `total ${r.totalSeconds.toFixed(0)} s`);
+  return `${out.join('\n')}\n`;
+}
