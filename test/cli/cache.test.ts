@@ -1,0 +1,77 @@
+/**
+ * Incremental plans: the snapshot cache skips describing what did not change, `--refresh`
+ * reads everything, and a wrong cache can never make apply act on a wrong plan.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+
+const rule = (i: number) => ({
+  Name: `cached-${i}`,
+  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+  Function: `$.x > ${i}`,
+  PublishStatus: 'PUBLISHED',
+  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `cached-${i}` } }],
+});
+const RULES = Array.from({ length: 12 }, (_, i) => rule(i));
+
+let sandbox: SandboxHandle;
+let dir: string;
+const cli = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: dir });
+const describes = () => sandbox.stats().operations['connect:DescribeRule']?.calls ?? 0;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ quotas: false });
+  dir = tempDir('cache-');
+  writeConfig(dir, { t: { endpoint: sandbox.endpoint } }, {}, { rules: RULES });
+  expect((await cli('apply', dir, '--auto-approve')).code).toBe(0);
+});
+afterAll(async () => sandbox?.stop());
+
+describe('snapshot cache', () => {
+  it('describes only what changed since the last run', async () => {
+    await cli('plan', dir); // warms the cache
+    sandbox.resetStats();
+    const warm = await cli('plan', dir, '--format', 'json');
+    expect(describes()).toBe(0);
+    expect(planOf(warm).changes).toEqual([]);
+    expect(JSON.parse(warm.stdout).notes.join(' ')).toMatch(/12 resource\(s\) .* snapshot cache/);
+
+    // One rule changes out of band: only that one is described again.
+    const other = tempDir('cache-other-');
+    writeConfig(other, { t: { endpoint: sandbox.endpoint } }, {}, { rules: [{ ...RULES[3], Function: '$.x > 300' }] });
+    expect((await runCli(['apply', other, '--auto-approve', '--quota-scale', '50', '--kinds', 'rule'], { cwd: other })).code).toBe(0);
+    sandbox.resetStats();
+    const p = planOf(await cli('plan', dir, '--format', 'json'));
+    expect(describes()).toBe(1);
+    expect(p.changes.map((c) => [c.name, c.action])).toEqual([['cached-3', 'update']]);
+    expect((await cli('apply', dir, '--auto-approve')).code).toBe(0);
+  });
+
+  it('--refresh describes everything', async () => {
+    sandbox.resetStats();
+    expect(planOf(await cli('plan', dir, '--format', 'json', '--refresh')).changes).toEqual([]);
+    expect(describes()).toBe(12);
+  });
+
+  it('a wrong cache cannot make apply act: the cached resource is re-read and the change refused', async () => {
+    await cli('plan', dir);
+    const cacheDir = join(dir, '.connectform', 'cache');
+    const [file] = readdirSync(cacheDir);
+    const doc = JSON.parse(readFileSync(join(cacheDir, file), 'utf8'));
+    const entry = doc.entries.find(([, e]: [string, { live: { key: string } }]) => e.live.key === 'cached-5')[1];
+    entry.live.body.Function = '$.x > 999'; // the cache now lies about cached-5
+    writeFileSync(join(cacheDir, file), JSON.stringify(doc));
+
+    const lying = planOf(await cli('plan', dir, '--format', 'json'));
+    expect(lying.changes.map((c) => c.name)).toEqual(['cached-5']); // the plan says it trusted the cache
+    sandbox.resetStats();
+    const apply = await cli('apply', dir, '--auto-approve');
+    expect(apply.code).toBe(1);
+    expect(apply.stdout + apply.stderr).toMatch(/changed since the plan read it from the snapshot cache/);
+    expect(sandbox.stats().operations['connect:UpdateRule']).toBeUndefined();
+    expect(planOf(await cli('plan', dir, '--format', 'json', '--refresh')).changes).toEqual([]);
+  });
+});
