@@ -78,17 +78,17 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
       refresh: opts.refresh,
       log: opts.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
     };
+    // Validate every target first: a broken config never starts anything or calls anything.
+    const validated = await Promise.all(names.map((n) => loadAndValidate(configPaths, n)));
     if (opts.sandbox) {
-      // Validate first: a broken config never starts anything.
-      const resolved = await Promise.all(names.map((n) => loadAndValidate(configPaths, n)));
       const statePath = sandboxStatePath(opts);
-      sandbox = await startInProcessSandbox(statePath, opts, resolved.map((r) => r.target.instanceId));
+      sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));
       base.endpoint = sandbox.endpoint;
       base.cacheScope = `sandbox:${statePath}`; // the port changes every run; the world does not
       base.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
       base.quotaScale = opts.quotaScale ?? SANDBOX_QUOTA_SCALE;
     }
-    for (const n of names) sessions.push(await TargetSession.open(configPaths, n, base));
+    for (const v of validated) sessions.push(TargetSession.create(v, base));
     return await fn(sessions);
   } finally {
     if (opts.debug) for (const s of sessions) process.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);

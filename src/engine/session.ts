@@ -48,8 +48,15 @@ export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
 
 export const DEFAULT_PARALLELISM = 8;
 
+export interface ValidatedConfig {
+  config: LoadedConfig;
+  target: ResolvedTargetConfig;
+  resources: DeclaredResource[];
+  warnings: Problem[];
+}
+
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
-export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv) {
+export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv): Promise<ValidatedConfig> {
   const config = await loadConfig(configPaths);
   const { target, resources, problems } = resolveTarget(config, targetName, env);
   // Every problem at once: a settings typo must not hide the resources' errors.
@@ -91,7 +98,12 @@ export class TargetSession {
 
   /** Validates offline and throws ConfigError before any client is even created. */
   static async open(configPaths: string | string[], targetName: string | undefined, options: SessionOptions = {}): Promise<TargetSession> {
-    const { config, target, resources, warnings } = await loadAndValidate(configPaths, targetName, options.env);
+    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env), options);
+  }
+
+  /** A session from an already validated config (creating clients makes no call). */
+  static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
+    const { config, target, resources, warnings } = validated;
     const kinds = selectKinds(config, resources, options.kinds);
     if (options.profile) process.env.AWS_PROFILE = options.profile; // the default chain reads it
     else if (target.profile) process.env.AWS_PROFILE = target.profile;
