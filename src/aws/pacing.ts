@@ -24,7 +24,9 @@ export class TokenBucket {
 
   constructor(readonly quota: Quota, private readonly now: () => number = () => performance.now()) {
     this.interval = 1000 / quota.ratePerSecond;
-    this.tolerance = Math.max(0, quota.burst - 1) * this.interval;
+    // One token of headroom: the first requests of a run arrive late (connection set-up), which
+    // would otherwise make the first spaced call early at the server.
+    this.tolerance = Math.max(0, quota.burst - 2) * this.interval;
   }
 
   /** Reserve a slot; returns how long to wait (ms) before sending. */

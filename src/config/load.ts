@@ -176,11 +176,32 @@ class YamlFile {
     return isAlias(node) ? this.resolve(node) : node;
   }
 
-  /** The pair for `key` in `map`, looking through `<<` merges the way the converter does. */
+  private readonly keyIndexes = new WeakMap<YAMLMap, Map<string, Pair<Node, Node>>>();
+
+  /** A mapping's own (non-merge) pairs by key text, first one winning; built once per mapping. */
+  private keyIndex(map: YAMLMap): Map<string, Pair<Node, Node>> {
+    let index = this.keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items as Pair<Node, Node>[]) {
+        if (isMergeKey(p.key)) continue;
+        const k = keyText(this.deref(p.key));
+        if (k !== undefined && !index.has(k)) index.set(k, p);
+      }
+      this.keyIndexes.set(map, index);
+    }
+    return index;
+  }
+
+  /**
+   * The pair for `key` in `map`, looking through `<<` merges the way the converter does. Indexed:
+   * every problem asks for positions, and a wide mapping can have as many problems as keys.
+   */
   private pair(map: YAMLMap, key: string, seen = new Set<Node>()): Pair<Node, Node> | undefined {
     seen.add(map);
     const pairs = map.items as Pair<Node, Node>[];
-    for (const p of pairs) if (!isMergeKey(p.key) && keyText(this.deref(p.key)) === key) return p;
+    const own = this.keyIndex(map).get(key);
+    if (own) return own;
     for (const p of pairs) {
       if (!isMergeKey(p.key)) continue;
       const value = this.deref(p.value);
@@ -258,8 +279,15 @@ class Converter {
 
   constructor(private readonly y: YamlFile) {}
 
+  private readonly reported = new Set<string>();
+
   private error(node: Node | null | undefined, message: string, hint?: string): void {
-    this.problems.push({ severity: 'error', message, ...(hint ? { hint } : {}), pos: this.y.pos(node) });
+    const pos = this.y.pos(node);
+    // An anchored node is converted once per alias: report its problems once.
+    const key = `${pos.line}:${pos.col}:${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.problems.push({ severity: 'error', message, ...(hint ? { hint } : {}), pos });
   }
 
   /** `depth` is the nesting of the container holding `node` (0 for the document). */
@@ -452,7 +480,9 @@ async function parseFile(file: string): Promise<ParsedFile> {
     const { line, col } = lines.linePos(deep);
     return { file, root: null, fatal: [fileProblem(file, `nesting is deeper than ${MAX_DEPTH} levels`, 'no connectform resource nests this deep; flatten the document', line, col)], warnings: [] };
   }
-  const docs = Array.from(new Composer({ merge: true, uniqueKeys: true }).compose(tokens, true, text.length));
+  // uniqueKeys compares every key with every other (quadratic: a 5 MiB mapping takes minutes);
+  // the Converter reports duplicate keys itself, in one pass.
+  const docs = Array.from(new Composer({ merge: true, uniqueKeys: false }).compose(tokens, true, text.length));
   const doc = docs[0] as Document.Parsed;
   const y = new YamlFile(file, doc, lines);
   const fatal: Problem[] = doc.errors.map((e) => ({ severity: 'error', message: e.message, ...(YAML_HINTS[e.code] ? { hint: YAML_HINTS[e.code] } : {}), pos: y.at(e.pos[0]) }));

@@ -3,7 +3,7 @@
  * only) and every resource (`${var.x}` from that target, `${env.X}`), and hand back
  * DeclaredResources that still know where each of their values was written.
  */
-import { UsageError, type Problem, type SourcePos } from '../errors.js';
+import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
@@ -142,7 +142,22 @@ function toResource(item: LoadedItem, body: unknown, lifecycle: unknown): Config
  * when no target can be chosen; everything else comes back in `problems`, sorted.
  */
 export function resolveTarget(config: LoadedConfig, targetName: string | undefined, env: Env = process.env): ResolvedTarget {
-  const picked = pickTarget(config, targetName);
+  let picked: LoadedTarget;
+  try {
+    picked = pickTarget(config, targetName);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    // A broken document (a misspelt `targets:`, a root or `targets` that is not a mapping)
+    // explains a missing target better than "no targets": report its problems, positioned.
+    if (config.problems.some((p) => p.severity === 'error')) throw new ConfigError(config.problems);
+    // No target anywhere is a problem of the config as a whole: the first file is the place.
+    if (!config.targets.length && config.files.length) {
+      throw new ConfigError([
+        { severity: 'error', message: 'the config defines no targets', hint: 'add a targets: mapping with region and instanceId', pos: { file: config.files[0], line: 1, col: 1 } },
+      ]);
+    }
+    throw err;
+  }
   const { target, problems } = resolveTargetFields(picked, env);
   const scope = { vars: target.vars, env, targetName: target.name };
 

@@ -10,7 +10,8 @@ import { canonicalJson, idempotencyToken } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { changedTopLevel } from './diff.js';
 import type { Change, Plan } from './plan.js';
-import { liveKey } from './planner.js';
+import { MARKER_PATH, liveKey } from './planner.js';
+import { PendingCreates } from './pending.js';
 
 export type ResultStatus = 'ok' | 'failed' | 'restored' | 'skipped';
 
@@ -35,6 +36,8 @@ export type ApplyEvent = { type: 'start' | 'done'; change: Change; result?: Appl
 
 export interface ApplyOptions {
   parallelism: number;
+  /** Journal of creates whose marker follows in a second call (kinds with `mark`). */
+  pending?: PendingCreates;
   force?: boolean;
   onEvent?: (e: ApplyEvent) => void;
 }
@@ -64,12 +67,12 @@ export async function applyPlan(
 ): Promise<ApplyReport> {
   assertSafe(plan, options.force);
   const kindOf = new Map(kinds.map((k) => [k.name, k]));
-  const limit = pLimit(Math.max(1, options.parallelism));
   const results: ApplyResult[] = [];
 
+  const pending = options.pending ?? new PendingCreates();
   const run = async (change: Change) => {
     options.onEvent?.({ type: 'start', change });
-    const result = await applyChange(ctx, kindOf.get(change.kind)!, change, live);
+    const result = await applyChange(ctx, kindOf.get(change.kind)!, change, live, pending);
     results.push(result);
     options.onEvent?.({ type: 'done', change, result });
   };
@@ -77,8 +80,8 @@ export async function applyPlan(
   const actionable = plan.changes.filter((c) => c.action !== 'manual');
   const writes = actionable.filter((c) => c.action !== 'delete');
   const deletes = actionable.filter((c) => c.action === 'delete');
-  await Promise.all(writes.map((c) => limit(() => run(c))));
-  await Promise.all(deletes.map((c) => limit(() => run(c))));
+  await runByKind(writes, options.parallelism, run);
+  await runByKind(deletes, options.parallelism, run);
   for (const c of plan.changes.filter((c) => c.action === 'manual')) {
     results.push({ kind: c.kind, name: c.name, action: 'manual', status: 'skipped', message: c.reason });
   }
@@ -90,23 +93,36 @@ export async function applyPlan(
   return { target: plan.target, results, summary };
 }
 
-async function applyChange(ctx: TargetContext, kind: ResourceKind, change: Change, live: ReadonlyMap<string, LiveResource>): Promise<ApplyResult> {
+async function applyChange(
+  ctx: TargetContext,
+  kind: ResourceKind,
+  change: Change,
+  live: ReadonlyMap<string, LiveResource>,
+  pending: PendingCreates,
+): Promise<ApplyResult> {
   const base = { kind: change.kind, name: change.name, action: change.action };
   let current = live.get(liveKey(change.kind, change.renamedFrom ?? change.name));
   try {
     if (current?.fromCache) current = await reread(ctx, kind, current);
     switch (change.action) {
       case 'create':
-        await kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!));
+        await createTracked(kind, pending, change.name, () => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!)));
         return { ...base, status: 'ok' };
-      case 'update':
-        await kind.update(ctx, mustHave(current, change), change.desired!, changedTopLevel(change.fields));
+      case 'update': {
+        const target = mustHave(current, change);
+        const changed = changedTopLevel(change.fields.filter((f) => f.path !== MARKER_PATH));
+        if (changed.length) await kind.update(ctx, target, change.desired!, changed);
+        if (change.mark && kind.mark) {
+          await kind.mark(ctx, target);
+          pending.remove(change.kind, change.name);
+        }
         return { ...base, status: 'ok' };
+      }
       case 'delete':
         await kind.delete(ctx, mustHave(current, change));
         return { ...base, status: 'ok' };
       case 'replace':
-        return await replace(ctx, kind, change, mustHave(current, change));
+        return await replace(ctx, kind, change, mustHave(current, change), pending);
       default:
         return { ...base, status: 'skipped', message: change.reason };
     }
@@ -115,11 +131,11 @@ async function applyChange(ctx: TargetContext, kind: ResourceKind, change: Chang
   }
 }
 
-async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource): Promise<ApplyResult> {
+async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource, pending: PendingCreates): Promise<ApplyResult> {
   const base = { kind: change.kind, name: change.name, action: change.action };
   await kind.delete(ctx, current); // a failure here leaves the old resource untouched
   try {
-    await kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, current.id));
+    await createTracked(kind, pending, change.name, () => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, current.id)));
     return { ...base, status: 'ok' };
   } catch (createErr) {
     const oldBody = kind.normalize(current.body, { flows: ctx.flows });
@@ -135,6 +151,31 @@ async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, c
       };
     }
   }
+}
+
+
+/**
+ * Kinds write through different APIs (each its own quota bucket): run them side by side, each
+ * with up to `parallelism` changes under way; requests in flight stay capped by AwsClients.
+ */
+async function runByKind(changes: Change[], parallelism: number, run: (c: Change) => Promise<void>): Promise<void> {
+  const groups = new Map<KindName, Change[]>();
+  for (const c of changes) groups.set(c.kind, [...(groups.get(c.kind) ?? []), c]);
+  await Promise.all(
+    [...groups.values()].map((group) => {
+      const limit = pLimit(Math.max(1, parallelism));
+      return Promise.all(group.map((c) => limit(() => run(c))));
+    }),
+  );
+}
+
+/** Journal a create of a kind that marks in a second call, until the create has returned. */
+async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: () => Promise<T>): Promise<T> {
+  if (!kind.mark) return create();
+  pending.add(kind.name, name);
+  const out = await create();
+  pending.remove(kind.name, name);
+  return out;
 }
 
 /** A cached resource is re-read before it is changed; a stale cache must not drive a write. */

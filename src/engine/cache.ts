@@ -13,11 +13,20 @@ import { sha256 } from '../kinds/common.js';
 import type { DescribeCache, KindName, LiveResource } from '../kinds/types.js';
 
 interface Entry {
+  /** The list call's stamp; '' for kinds whose list gives none (trusted for a while only). */
   version: string;
   live: LiveResource;
+  /** When it was described (ms since the epoch). */
+  savedAt: number;
 }
 
-const FORMAT = 1;
+/**
+ * How long a resource with no last-modified stamp (a custom action: ListCustomActions returns
+ * only ARNs) is taken from the cache. Short: drift jobs and applies should use --refresh.
+ */
+export const UNSTAMPED_TTL_MS = 15 * 60 * 1000;
+
+const FORMAT = 2;
 
 /** Always describes; remembers nothing. */
 export const NO_CACHE: DescribeCache = { through: (_k, _id, _v, describe) => describe() };
@@ -32,6 +41,8 @@ export class SnapshotCache implements DescribeCache {
     private readonly file: string,
     /** --refresh: read nothing from the cache, but write what this run described. */
     refresh = false,
+    private readonly unstampedTtlMs = UNSTAMPED_TTL_MS,
+    private readonly now: () => number = Date.now,
   ) {
     if (refresh) return;
     try {
@@ -48,16 +59,27 @@ export class SnapshotCache implements DescribeCache {
 
   async through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined> {
     const key = `${kind}|${id}`;
-    const hit = version ? this.entries.get(key) : undefined;
-    if (hit && hit.version === version) {
+    const hit = this.entries.get(key);
+    const fresh = hit && (version ? hit.version === version : hit.version === '' && this.now() - hit.savedAt < this.unstampedTtlMs);
+    if (hit && fresh) {
       this.hits++;
       this.seen.set(key, hit);
       return { ...structuredClone(hit.live), fromCache: true };
     }
     this.misses++;
     const live = await describe();
-    if (live && version) this.seen.set(key, { version, live: { ...live, fromCache: undefined } });
+    if (live) this.seen.set(key, { version: version ?? '', live: { ...live, fromCache: undefined }, savedAt: this.now() });
     return live;
+  }
+
+  /**
+   * Forget one resource: this run is about to change it, and not every change moves the stamp
+   * the cache trusts (TagResource does not), so the next run must describe it again.
+   */
+  forget(kind: KindName, id: string): void {
+    const key = `${kind}|${id}`;
+    this.entries.delete(key);
+    this.seen.delete(key);
   }
 
   /** Keep only what this run listed (deleted resources drop out); atomic replace. */

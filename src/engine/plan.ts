@@ -33,6 +33,8 @@ export interface Change {
   liveVersion?: string;
   /** Normalized desired body (create/update/replace): what apply sends. Secrets are digests. */
   desired?: Body;
+  /** Finish an interrupted create: put connectform's marker on the resource. */
+  mark?: boolean;
   /** Identity before a rename (lifecycle.renamedFrom). */
   renamedFrom?: string;
   lifecycle?: Lifecycle;

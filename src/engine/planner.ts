@@ -3,6 +3,10 @@
  * kind, contact flows) is passed in, so it is tested without AWS and re-run on a saved plan.
  */
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
+
+/** The row a `mark` change carries (connectform's marker, not a body field). */
+export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type Plan, type ResourceRef } from './plan.js';
@@ -26,6 +30,8 @@ export interface PlanInput {
   live: ReadonlyMap<KindName, readonly LiveResource[]>;
   flows: ContactFlowDirectory;
   prune: (kind: KindName) => boolean;
+  /** Creates an earlier apply started but may not have finished marking (see pending.ts). */
+  pending?: { has(kind: KindName, name: string): boolean };
   threshold?: DestroyThreshold;
   notes?: string[];
   now?: Date;
@@ -76,6 +82,8 @@ export function buildPlan(input: PlanInput): Plan {
       const detailed = diffDetailed(before, desired);
       const ignored = detailed.filter((x) => isIgnored(x.field.path, d.lifecycle.ignoreChanges));
       const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => x.field);
+      const unmarked = Boolean(kind.mark) && !current.managed && input.pending?.has(kind.name, key) === true;
+      if (unmarked) fields.push({ path: MARKER_PATH, after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
         summary.unchanged++;
         continue;
@@ -92,6 +100,10 @@ export function buildPlan(input: PlanInput): Plan {
         lifecycle: d.lifecycle,
       };
       if (renamedFrom) change.renamedFrom = renamedFrom;
+      if (unmarked) {
+        change.mark = true;
+        change.reason = 'an earlier apply created it but was interrupted before marking it as managed';
+      }
       const replace = kind.replaceReason(before, desired, changed);
       if (!kind.capabilities.update) {
         change.action = 'manual';

@@ -16,7 +16,8 @@ import { KINDS } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
-import { NO_CACHE, SnapshotCache } from './cache.js';
+import { NO_CACHE, SnapshotCache, UNSTAMPED_TTL_MS } from './cache.js';
+import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
 import type { Plan } from './plan.js';
 
@@ -40,11 +41,14 @@ export interface SessionOptions {
   cacheDir?: string | false;
   /** Identity of the live world for the cache (default: region, instance and endpoint). */
   cacheScope?: string;
+  /** Journal of creates in flight (see pending.ts); false keeps it in memory only. */
+  pendingDir?: string | false;
   /** Read everything again, ignoring the cache (it is still refreshed). */
   refresh?: boolean;
 }
 
 export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
+export const DEFAULT_PENDING_DIR = join('.connectform', 'pending');
 
 export const DEFAULT_PARALLELISM = 8;
 
@@ -71,6 +75,7 @@ export class TargetSession {
   onRead?: (kind: KindName, name: string) => void;
   private liveIndex = new Map<string, LiveResource>();
   private readonly snapshot?: SnapshotCache;
+  private readonly pending: PendingCreates;
 
   private constructor(
     readonly config: LoadedConfig,
@@ -89,8 +94,9 @@ export class TargetSession {
       declared: resources,
       log: options.log ?? (() => {}),
     };
+    const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
+    this.pending = new PendingCreates(options.pendingDir === false ? undefined : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope));
     if (options.cacheDir !== false) {
-      const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
       this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), options.refresh);
       this.ctx.cache = this.snapshot;
     }
@@ -127,7 +133,9 @@ export class TargetSession {
   async resolveReferences(): Promise<void> {
     if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
     this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
-    const problems = validateResources(this.resources, this.kinds, { flows: this.ctx.flows }).filter((p) => p.severity === 'error');
+    // Only the kinds in scope: `--kinds rule` must not trip over the config's other kinds.
+    const inScope = this.resources.filter((r) => this.kinds.some((k) => k.name === r.kind));
+    const problems = validateResources(inScope, this.kinds, { flows: this.ctx.flows }).filter((p) => p.severity === 'error');
     if (problems.length) throw new ConfigError(problems);
   }
 
@@ -183,6 +191,7 @@ export class TargetSession {
       live,
       flows: this.ctx.flows,
       prune: (kind) => prune === true || (Array.isArray(prune) && (prune as string[]).includes(kind)),
+      pending: this.pending,
       threshold,
       notes: [...this.cacheNotes(), ...this.warnings.filter((w) => w.severity === 'warning').map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`)],
     });
@@ -192,7 +201,10 @@ export class TargetSession {
   private cacheNotes(): string[] {
     const hits = this.snapshot?.hits ?? 0;
     if (!hits) return [];
-    return [`${hits} resource(s) unchanged since the last run were taken from the snapshot cache (apply re-reads before changing any; --refresh reads everything)`];
+    return [
+      `${hits} resource(s) were taken from the snapshot cache (rules and task templates whose last-modified time did not move; ` +
+        `custom actions described in the last ${UNSTAMPED_TTL_MS / 60000} minutes); apply re-reads any it changes; --refresh reads everything`,
+    ];
   }
 
   /** Calls per API made by this session (the bench and --debug print them). */
@@ -202,10 +214,17 @@ export class TargetSession {
 
   /** Apply `plan`; the live index must come from the read that made (or re-checked) it. */
   async apply(plan: Plan, options: Partial<ApplyOptions> = {}): Promise<ApplyReport> {
+    // What this apply changes leaves the cache before the first write (saved, so a crash
+    // mid-apply cannot keep a stale entry either): a tag change moves no version stamp.
+    if (this.snapshot) {
+      for (const c of plan.changes) if (c.id && c.action !== 'create' && c.action !== 'manual') this.snapshot.forget(c.kind, c.id);
+      this.snapshot.save();
+    }
     return applyPlan(this.ctx, this.kinds, plan, this.liveIndex, {
       parallelism: options.parallelism ?? this.options.parallelism ?? this.config.settings?.parallelism ?? DEFAULT_PARALLELISM,
       force: options.force,
       onEvent: options.onEvent,
+      pending: this.pending,
     });
   }
 

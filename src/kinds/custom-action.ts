@@ -304,7 +304,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     },
     (page) => page.CustomActions,
   );
-  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describe(ctx, arn, associations.get(arn) ?? []))) {
+  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, associations.get(arn) ?? []))) {
     if (live) yield live;
   }
 }
@@ -339,6 +339,27 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
     }
   }
   return byAction;
+}
+
+/**
+ * Through the snapshot cache: with no last-modified stamp to go by, a cached action is trusted
+ * for a short while (the plan says so; apply re-reads it before changing it). Its associations
+ * are always the ones just listed.
+ */
+async function describeCached(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
+  const live = await ctx.cache.through('customAction', arn, undefined, () => describe(ctx, arn, chatConfigurations));
+  if (live?.fromCache) {
+    if (chatConfigurations.length) live.body.ChatConfigurations = [...new Set(chatConfigurations)].sort(cmp);
+    else delete live.body.ChatConfigurations;
+    live.version = sha256(canonicalJson(live.body));
+  }
+  return live;
+}
+
+/** One action read afresh, associations included (apply re-reads cached actions with it). */
+async function describeOne(ctx: TargetContext, arn: string): Promise<LiveResource | undefined> {
+  const associations = await readAssociations(ctx);
+  return describe(ctx, arn, associations.get(arn) ?? []);
 }
 
 async function describe(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
@@ -516,6 +537,7 @@ export const customActionKind: ResourceKind = {
   key: (body) => String(body.ActionName ?? ''),
   audit,
   read,
+  describe: describeOne,
   normalize,
   replaceReason,
   create,

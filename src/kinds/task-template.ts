@@ -402,7 +402,13 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   try {
     await aws.call('connect:TagResource', () => aws.connect.send(new TagResourceCommand({ resourceArn: created.arn, tags })));
   } catch (err) {
-    throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, but not tagged)`, err);
+    // Without the marker the template would be unmanaged for good: the next plan finds it
+    // declared and unchanged, and nothing ever marks it (nor prunes it). Take the create back,
+    // so the next run starts over (the token is forgotten with the template).
+    const undone = await aws
+      .call('connect:DeleteTaskTemplate', () => aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id })))
+      .then(() => true, () => false);
+    throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`, err);
   }
   return created;
 }
@@ -448,6 +454,17 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
   }
 }
 
+/** Finish an interrupted create: the marker the create could not carry (see engine/pending.ts). */
+async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
+  try {
+    await ctx.aws.call('connect:TagResource', () =>
+      ctx.aws.connect.send(new TagResourceCommand({ resourceArn: live.arn, tags: { [MARKER_TAG_KEY]: MARKER_TAG_VALUE } })),
+    );
+  } catch (err) {
+    throw remoteError('connect:TagResource', `task template "${live.key}"`, err);
+  }
+}
+
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   await deleteIfPresent(ctx.aws, 'connect:DeleteTaskTemplate', `task template "${live.key}"`, () =>
     ctx.aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
@@ -466,6 +483,7 @@ export const taskTemplateKind: ResourceKind = {
   audit,
   read,
   describe: (ctx: TargetContext, id: string) => describe(ctx, id),
+  mark,
   normalize,
   replaceReason,
   create,

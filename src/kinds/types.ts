@@ -124,6 +124,11 @@ export interface ResourceKind {
   audit(d: DeclaredResource, ctx: AuditContext): Problem[];
   /** List, then describe each (through ctx.aws.call, which paces by quota; via ctx.cache when the list gives a stamp). */
   read(ctx: TargetContext): AsyncIterable<LiveResource>;
+  /**
+   * Put connectform's marker on an existing resource. Only kinds whose create cannot carry the
+   * marker itself have it; for them apply journals each create until the marker is on.
+   */
+  mark?(ctx: TargetContext, live: LiveResource): Promise<void>;
   /** Re-read one resource by id (apply uses it on cached entries); undefined when it is gone. */
   describe?(ctx: TargetContext, id: string): Promise<LiveResource | undefined>;
   /**

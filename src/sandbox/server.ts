@@ -232,7 +232,14 @@ export class SandboxEngine {
       accountId: world.accountId,
       callerArn: `arn:aws:iam::${world.accountId}:user/sandbox`,
       now: () => new Date().toISOString(),
-      newId: () => (faults.seeded ? seededUuid(faults.random('ids')) : randomUUID()),
+      newId: () => {
+        // Under randomSeed the stream starts over with each process, while a world loaded from a
+        // state file holds ids drawn from it before: never hand out an id that is in use.
+        for (;;) {
+          const id = faults.seeded ? seededUuid(faults.random('ids')) : randomUUID();
+          if (!idInUse(world, id)) return id;
+        }
+      },
       invalid: (m) => {
         throw new ApiError(codes.validation, m);
       },
@@ -399,6 +406,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Whether a server-generated id (rule, task template, contact flow) already names something. */
+function idInUse(world: World, id: string): boolean {
+  return Object.values(world.connect.instances).some((i) => id in i.rules || id in i.taskTemplates || id in i.contactFlows);
 }
 
 /** A version-4-shaped UUID from a seeded stream, so ids repeat across runs under randomSeed. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolate, interpolateString } from '../../src/config/interpolate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { listTargets, resolveTarget } from '../../src/config/resolve.js';
-import { UsageError } from '../../src/errors.js';
+import { ConfigError, UsageError } from '../../src/errors.js';
 import { FIXTURE_DIR, at, loadText, tempConfig, TARGETS_YAML, ruleYaml } from './helpers.js';
 
 const scope = { vars: { flow: 'Main flow', sla: 30, on: true }, env: { HOME_DIR: '/home/x', EMPTY: '' }, targetName: 'prod' };
@@ -128,7 +128,12 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget(config, 'prd', {})).toThrow(new UsageError("unknown target 'prd'; the config defines dev, prod; did you mean 'prod'?"));
     expect(resolveTarget(config, 'prod', {}).target.name).toBe('prod');
     const none = await loadText('rules: []\n');
-    expect(() => resolveTarget(none.config, undefined, {})).toThrow(UsageError);
+    // No target anywhere: a config problem, at the first file's start.
+    expect(() => resolveTarget(none.config, undefined, {})).toThrow(ConfigError);
+    expect(() => resolveTarget(none.config, undefined, {})).toThrow(/config\.yaml:1:1: error: the config defines no targets/);
+    // A misspelt `targets:` is reported as such, positioned, not as "no targets".
+    const typo = await loadText('target:\n  dev: { region: us-east-1, instanceId: x }\n');
+    expect(() => resolveTarget(typo.config, undefined, {})).toThrow(/1:1: error: unknown top-level key 'target'; did you mean 'targets'\?/);
   });
 
   it('passes the loader document problems through', async () => {

@@ -129,7 +129,7 @@ describe('loadConfig: hostile and broken input', () => {
     const dir = tempConfig({ 'a.yaml': 'settings: {}\nsettings: {}\n', 'b.yaml': 'targets:\n  1: {}\n  "1": {}\n' });
     const problems = await loadFailure(dir);
     expect(problems).toMatchObject([
-      { message: 'Map keys must be unique', pos: { file: join(dir, 'a.yaml'), line: 2, col: 1 } },
+      { message: "duplicate key 'settings'", pos: { file: join(dir, 'a.yaml'), line: 2, col: 1 } },
       { message: "duplicate key '1'", pos: { file: join(dir, 'b.yaml'), line: 3, col: 3 } },
     ]);
   });

@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { declareBodies as declareBodiesOf, diffPaths, declareYaml } from '../helpers/declare.js';
 import { ResourceNotFoundException } from '@aws-sdk/client-chatbot';
+import { NO_CACHE } from '../../src/engine/cache.js';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { UsageError } from '../../src/errors.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
@@ -276,7 +277,7 @@ function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '12345678
   };
   // The declared actions name the chat configurations whose associations read asks about.
   const declared = [{ kind: 'customAction', body: { ActionName: 'declared', ChatConfigurations: chatConfigurations } }];
-  const ctx = { target: { name: 't', region, instanceId: 'i-1', accountId }, aws, flows: nctx.flows, declared, log: () => {} } as unknown as TargetContext;
+  const ctx = { target: { name: 't', region, instanceId: 'i-1', accountId }, aws, flows: nctx.flows, cache: NO_CACHE, declared, log: () => {} } as unknown as TargetContext;
   return { ctx, sent };
 }
 

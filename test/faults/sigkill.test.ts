@@ -1,0 +1,265 @@
+/**
+ * SIGKILL the CLI at random points of an apply, 20 times, and re-run each to completion.
+ *
+ * The sandbox lives in this process (its state persisted with statePath, and restarted from the
+ * file once half-way), so it outlives every kill. Its latency (20-60 ms per call) stretches an
+ * apply to 1-1.5 s; a quarter of the kill delays (seeded PRNG) fall in the start-up and the reads,
+ * the rest are counted from the first write and spread over the writes. Each
+ * iteration moves the config to a new variant: creates, updates, replaces (a rule's
+ * TriggerEventSource flips) and prune deletes, so kills land mid-create, mid-replace (between its
+ * delete and its create) and mid-delete. After each re-run:
+ *   - the re-run exits 0 and `plan` is empty (converged);
+ *   - no name is held twice, no link is made twice (no duplicates);
+ *   - whatever disappeared was a managed resource the config dropped, or a rule it replaces
+ *     (nothing deleted that the config did not ask to delete); the unmanaged resources seeded
+ *     into the world (no marker tag) are all still there, unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { DEFAULT_SEED, DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
+import { planOf, runCli, tempDir } from '../helpers/cli.js';
+import {
+  ONCALL,
+  OPS,
+  actionBody,
+  duplicatesIn,
+  liveView,
+  prng,
+  ruleBody,
+  spawnCli,
+  until,
+  templateBody,
+  writeDesired,
+  type Desired,
+  type LiveView,
+  type RuleSource,
+} from './helpers.js';
+
+const ITERATIONS = Number(process.env.FAULTS_ITERATIONS ?? 20);
+const SEED = 0x5eed;
+/**
+ * Kill delays: start-up and reads take about as long as a whole `plan` run (the estimate follows
+ * each iteration's plan); the writes of the killed run (parallelism 3) about 0.4-0.6 s.
+ */
+const WRITE_SPAN_MS = 550;
+
+/** Resources nobody told connectform about: created in the seed, without its marker tag. */
+const UNMANAGED_SEED = {
+  rules: [
+    { ...ruleBody('legacy-escalation', { source: 'OnPostCallAnalysisAvailable' }), Tags: { owner: 'someone-else' } },
+    ruleBody('legacy-backlog', { source: 'OnMetricDataUpdate' }),
+  ],
+  taskTemplates: [{ ...templateBody('Legacy callback', { flow: 1 }), ContactFlowId: '2f8c6b1a-3d4e-4f5a-8b92-c3d4e5f6a7b8' }],
+  customActions: [
+    {
+      ActionName: 'legacy-restart',
+      AliasName: 'restart',
+      Definition: { CommandText: 'lambda invoke --function-name restart' },
+      Tags: [{ TagKey: 'owner', TagValue: 'ops-team' }],
+    },
+  ],
+};
+
+function seed() {
+  const s = structuredClone(DEFAULT_SEED);
+  const inst = s.connect.instances[0];
+  // Seed bodies are API requests: flow references as ids, Actions' flow by id.
+  inst.rules = UNMANAGED_SEED.rules.map((r) => {
+    const b = structuredClone(r) as Record<string, unknown>;
+    for (const a of b.Actions as { TaskAction?: { ContactFlowId: unknown } }[]) if (a.TaskAction) a.TaskAction.ContactFlowId = '0d6a4f9e-1b2c-4d3e-8f70-a1b2c3d4e5f6';
+    return b;
+  });
+  inst.taskTemplates = structuredClone(UNMANAGED_SEED.taskTemplates);
+  s.chatbot.customActions = structuredClone(UNMANAGED_SEED.customActions);
+  s.chatbot.associations = [{ customAction: 'legacy-restart', chatConfiguration: OPS }];
+  return s;
+}
+
+const LEGACY_ACTION_ARN = 'arn:aws:chatbot::123456789012:custom-action/legacy-restart';
+
+const ANALYSIS: RuleSource[] = ['OnPostCallAnalysisAvailable', 'OnPostChatAnalysisAvailable'];
+
+/** Iteration i's config: each resource present with p=0.8, its variant drawn from the PRNG. */
+function variant(rnd: () => number, i: number): Desired {
+  const present = () => i === 0 || rnd() < 0.8; // the first apply creates everything
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  const d: Desired = { rules: [], taskTemplates: [], customActions: [] };
+  for (let r = 0; r < 8; r++) {
+    const source = r < 6 ? pick(ANALYSIS) : 'OnMetricDataUpdate';
+    const threshold = 1 + Math.floor(rnd() * 4);
+    // Tags never change between variants: a tag-only change trips a separate bug (see tag-only-change.test.ts).
+    if (present()) d.rules.push(ruleBody(`kill-rule-${r}`, { source, threshold, ...(r % 3 === 0 ? { tags: { team: 'care' } } : {}) }));
+  }
+  for (let t = 0; t < 5; t++) {
+    const description = `Variant ${Math.floor(rnd() * 3)} of template ${t}`;
+    if (present()) d.taskTemplates.push(templateBody(`Kill template ${t}`, { flow: t, description }));
+  }
+  for (let a = 0; a < 5; a++) {
+    const version = 1 + Math.floor(rnd() * 3);
+    const channels = pick([[OPS], [ONCALL], [OPS, ONCALL]]);
+    if (present()) d.customActions.push(actionBody(`kill-action-${a}`, { version, channels }));
+  }
+  // Keep one action on each channel, so the read always probes both (associations with a
+  // channel no declared action names are not read, by design).
+  d.customActions.push(actionBody('kill-action-anchor', { channels: [OPS, ONCALL] }));
+  return d;
+}
+
+type Kind = 'rules' | 'taskTemplates' | 'customActions';
+const KINDS: Kind[] = ['rules', 'taskTemplates', 'customActions'];
+const nameOf = (kind: Kind, b: Record<string, unknown>) => String(kind === 'customActions' ? b.ActionName : b.Name);
+
+interface IterationLog {
+  i: number;
+  delay: number;
+  killed: boolean;
+  writesBeforeKill: number;
+  /** Rule replaces left between their delete and their create by the kill. */
+  midReplace: number;
+  rerunWrites: number;
+  leaked: string[];
+  /** Durations: killed run, re-run, plan. */
+  ms: number[];
+}
+
+describe('SIGKILL at random points of an apply, then re-run', () => {
+  let sandbox: SandboxHandle;
+  let dir: string;
+  let options: SandboxOptions;
+  const log: IterationLog[] = [];
+
+  beforeAll(async () => {
+    dir = tempDir('faults-sigkill-');
+    options = { seed: seed(), statePath: join(dir, 'sandbox-state.json'), quotas: false, latencyMs: [20, 60], randomSeed: SEED };
+    sandbox = await startSandbox(options);
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  const args = (cmd: string, ...extra: string[]) => [cmd, dir, '--format', 'json', '--parallelism', '8', '--quota-scale', '100', ...extra];
+
+  // About 60 s on 2 idle cores; the timeout only guards against a hang.
+  it(`${ITERATIONS} kills, each re-run converges with no duplicates and no unasked deletes`, { timeout: 180_000 }, async () => {
+    const rnd = prng(SEED);
+    const seeded = liveView(sandbox.world);
+    const seededUnmanaged = new Map(
+      [...seeded.rules, ...seeded.taskTemplates, ...seeded.customActions].map((x) => [x.id, JSON.stringify(recordOf(sandbox, x.id))]),
+    );
+    expect(seededUnmanaged.size).toBe(4);
+    let readsMs = 1000; // start-up + reads; re-estimated from every plan run below
+
+    for (let i = 0; i < ITERATIONS; i++) {
+      if (i === Math.floor(ITERATIONS / 2)) {
+        // The world survives a sandbox restart through its state file (ids, tokens and all).
+        // A new randomSeed: the same one would hand out the first run's ids again and the
+        // sandbox would overwrite live records with them (sandbox-restart.test.ts).
+        await sandbox.stop();
+        sandbox = await startSandbox({ ...options, randomSeed: SEED + 1 });
+      }
+      const desired = variant(rnd, i);
+      writeDesired(dir, sandbox.endpoint, desired, { prune: true });
+      const before = liveView(sandbox.world);
+
+      // The killed apply: a quarter of the kills land during start-up and the reads (a delay
+      // from the spawn), the rest during the writes (a delay from the first write call).
+      const inReads = rnd() < 0.25;
+      const delay = Math.round(inReads ? readsMs * (0.3 + 0.7 * rnd()) : rnd() * WRITE_SPAN_MS);
+      sandbox.resetStats();
+      const { child, done } = spawnCli(args('apply', '--auto-approve', '--force', '--parallelism', '3'), dir);
+      let exited = false;
+      void done.then(() => (exited = true));
+      let timer: NodeJS.Timeout | undefined;
+      if (inReads) timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      else {
+        await until(() => exited || sandbox.stats().writeCalls > 0, 20_000, 'the first write');
+        if (!exited) timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      }
+      const killedRun = await done;
+      clearTimeout(timer);
+      // Calls of the dead CLI still in the sandbox's latency sleep land within 60 ms.
+      await new Promise((r) => setTimeout(r, 100));
+      const writesBeforeKill = sandbox.stats().writeCalls;
+      const killed = killedRun.signal === 'SIGKILL';
+      // Replaces the kill cut between their delete and their create (the rule is gone for now).
+      const cut = liveView(sandbox.world);
+      const midReplace = desired.rules
+        .filter((b) => before.ruleSources[String(b.Name)] !== undefined && before.ruleSources[String(b.Name)] !== (b.TriggerEventSource as { EventSourceName: string }).EventSourceName)
+        .filter((b) => !cut.rules.some((r) => r.name === b.Name)).length;
+      if (!killed) expect(killedRun.code, killedRun.stderr).toBe(0);
+
+      // The re-run, to completion.
+      sandbox.resetStats();
+      const rerunStart = performance.now();
+      const rerun = await runCli(args('apply', '--auto-approve', '--force'), { cwd: dir });
+      const rerunWrites = sandbox.stats().writeCalls;
+      const rerunMs = Math.round(performance.now() - rerunStart);
+      const ctx = `iteration ${i} (kill at ${delay} ms, ${writesBeforeKill} writes before it)`;
+      expect(rerun.code, `${ctx}: re-run failed\n${rerun.stderr}`).toBe(0);
+      expect(rerun.stderr, ctx).not.toMatch(/\n\s+at /);
+
+      const planStart = performance.now();
+      const plan = await runCli(args('plan'), { cwd: dir });
+      readsMs = 0.5 * readsMs + 0.5 * (performance.now() - planStart);
+      expect(plan.code, `${ctx}: ${plan.stderr}`).toBe(0);
+      expect(planOf(plan).changes, `${ctx}: plan after the re-run is not empty`).toEqual([]);
+
+      const after = liveView(sandbox.world);
+      expect(duplicatesIn(after), `${ctx}: duplicates`).toEqual([]);
+      checkDesired(after, desired, ctx);
+      checkDeletes(before, after, desired, ctx);
+      // The seeded unmanaged resources: same ids, same records.
+      for (const [id, json] of seededUnmanaged) {
+        expect(JSON.stringify(recordOf(sandbox, id)), `${ctx}: unmanaged ${id} was changed or deleted`).toBe(json);
+      }
+      expect(after.associations[OPS], `${ctx}: the unmanaged action lost its link`).toContain(LEGACY_ACTION_ARN);
+      const leaked = [...after.rules, ...after.taskTemplates, ...after.customActions].filter((x) => !x.managed && !seededUnmanaged.has(x.id)).map((x) => x.name);
+      log.push({ i, delay, killed, writesBeforeKill, midReplace, rerunWrites, leaked, ms: [Math.round(killedRun.ms), rerunMs, Math.round(performance.now() - planStart)] });
+    }
+
+    // The kills really landed all over the apply: during the reads (no write yet), and between
+    // writes (some done, the re-run finishing the rest).
+    const midWrite = log.filter((l) => l.killed && l.writesBeforeKill > 0 && l.rerunWrites > 0).length;
+    const beforeWrites = log.filter((l) => l.killed && l.writesBeforeKill === 0).length;
+    expect(midWrite, JSON.stringify(log)).toBeGreaterThanOrEqual(Math.floor(ITERATIONS * 0.4));
+    expect(beforeWrites, JSON.stringify(log)).toBeGreaterThanOrEqual(Math.max(1, Math.floor(ITERATIONS * 0.1)));
+    // A task template whose create was cut before its TagResource stays without the marker: the
+    // deterministic form of that is in kill-points.test.ts; here it is only reported.
+    const leaks = log.flatMap((l) => l.leaked.map((n) => `${l.i}:${n}`));
+    if (process.env.FAULTS_VERBOSE) console.log(log.map((l) => JSON.stringify(l)).join('\n'));
+    if (leaks.length) console.warn(`created but never marked (not pruneable): ${[...new Set(leaks)].join(', ')}`);
+  });
+});
+
+function recordOf(sandbox: SandboxHandle, id: string): unknown {
+  const inst = sandbox.world.connect.instances[DEFAULT_INSTANCE_ID];
+  return inst.rules[id] ?? inst.taskTemplates[id] ?? sandbox.world.chatbot.customActions[id];
+}
+
+/** Every declared resource is live (with the declared rule source); every managed one is declared. */
+function checkDesired(after: LiveView, desired: Desired, ctx: string): void {
+  for (const kind of KINDS) {
+    const declared = desired[kind].map((b) => nameOf(kind, b)).sort();
+    const live = after[kind];
+    expect(declared.filter((n) => !live.some((x) => x.name === n)), `${ctx}: declared ${kind} missing`).toEqual([]);
+    expect(live.filter((x) => x.managed && !declared.includes(x.name)).map((x) => x.name), `${ctx}: managed ${kind} not declared (prune missed them)`).toEqual([]);
+  }
+  for (const b of desired.rules) {
+    expect(after.ruleSources[String(b.Name)], `${ctx}: rule ${String(b.Name)} source`).toBe((b.TriggerEventSource as { EventSourceName: string }).EventSourceName);
+  }
+}
+
+/** What disappeared must be a managed resource the config dropped, or a rule it replaces. */
+function checkDeletes(before: LiveView, after: LiveView, desired: Desired, ctx: string): void {
+  for (const kind of KINDS) {
+    const declared = new Map(desired[kind].map((b) => [nameOf(kind, b), b]));
+    for (const gone of before[kind].filter((x) => !after[kind].some((y) => y.id === x.id))) {
+      const body = declared.get(gone.name);
+      const dropped = gone.managed && !body;
+      const replaced =
+        kind === 'rules' && body !== undefined && before.ruleSources[gone.name] !== (body.TriggerEventSource as { EventSourceName: string }).EventSourceName;
+      expect(dropped || replaced, `${ctx}: ${kind} "${gone.name}" (${gone.managed ? 'managed' : 'unmanaged'}) was deleted, but the config did not ask for it`).toBe(true);
+    }
+  }
+}
