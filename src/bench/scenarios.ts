@@ -129,8 +129,7 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
       }),
     );
     if (o.connectOnlyIncremental) {
-      // A config of its own rather than `kinds: ['rule', 'taskTemplate']`: a session restricted
-      // by kinds refuses a config that also declares other kinds (see docs/performance.md).
+      // A config of its own: this row measures exactly what a rules-and-templates config reads.
       const dirConnect = writeConfigDir(join(o.workDir, 'config-a-connect'), { ...base, customActions: [] }, settings);
       results.push(
         await runStep(o, quotas, {

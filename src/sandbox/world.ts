@@ -132,7 +132,7 @@ export interface World {
 }
 
 // ------------------------------------------------------------------------------------------
-// Seed format (docs/sandbox.md)
+// Seed format (the README's "The sandbox" section)
 // ------------------------------------------------------------------------------------------
 
 export interface SeedContactFlow {
