@@ -3,6 +3,7 @@
  * seed), a view of the sandbox world by kind and name, the CLI spawned as a killable child, and
  * an intercepting proxy that can SIGKILL the CLI at an exact API call.
  */
+import { mulberry32 } from '../../src/sandbox/faults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -322,14 +323,5 @@ export class KillProxy {
   }
 }
 
-/** Deterministic PRNG for kill delays and config variants (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for kill delays and config variants: the sandbox's own. */
+export const prng = mulberry32;
