@@ -96,6 +96,10 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     }
   });
 
+  const tags = d.body.Tags as Record<string, unknown> | undefined;
+  if (tags && MARKER_TAG_KEY in tags) {
+    error(['Tags', MARKER_TAG_KEY], `the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`, 'remove it');
+  }
   if (INTEGRATION_SOURCES.includes(source) && !actions.some((a) => a.ActionType === 'CREATE_TASK' && a.TaskAction)) {
     error(['Actions'], `rules on ${source} need a CREATE_TASK action with a TaskAction (the API requires it for Zendesk and Salesforce sources)`);
   }

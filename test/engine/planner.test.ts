@@ -110,4 +110,9 @@ describe('planner', () => {
     expect(a).toBe(b);
     expect(plan(input, []).changes.map((c) => c.name)).toEqual(['a', 'm', 'z']);
   });
+
+  it('rejects a hand-written marker tag on a rule', () => {
+    const d = declared(rule('a', { Tags: { 'connectform:managed': 'true' } }));
+    expect(ruleKind.audit(d, { all: [d] }).map((p) => p.message)).toEqual([expect.stringMatching(/reserved for connectform/)]);
+  });
 });
