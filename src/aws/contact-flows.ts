@@ -3,6 +3,7 @@
  * `ContactFlowId: { name: Escalation }` and plans can show names instead of UUIDs.
  * Read once per target (ListContactFlows pages), only when some kind needs it.
  */
+import { editDistance } from '../edit-distance.js';
 import { ListContactFlowsCommand, type ContactFlowSummary } from '@aws-sdk/client-connect';
 import type { AwsClients } from './clients.js';
 
@@ -65,19 +66,4 @@ export class ContactFlowDirectory {
 
 function toRef(s: ContactFlowSummary): ContactFlowRef {
   return { id: s.Id ?? '', name: s.Name ?? '', arn: s.Arn, type: s.ContactFlowType };
-}
-
-/** Levenshtein distance; small inputs only (names, field names). */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
 }

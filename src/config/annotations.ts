@@ -3,6 +3,7 @@
  * count line; on GitHub Actions also as workflow commands so they show up on the PR's diff.
  * Also the small helpers every message-building module shares (paths, "did you mean").
  */
+import { editDistance } from '../edit-distance.js';
 import { isAbsolute, relative, sep } from 'node:path';
 import { formatProblem, type Problem } from '../errors.js';
 import type { Path } from '../kinds/types.js';
@@ -31,19 +32,6 @@ export function joinPath(label: string, path: Path): string {
   return rest.startsWith('[') ? `${label}${rest}` : `${label}.${rest}`;
 }
 
-/** Optimal-string-alignment distance: a swapped pair of letters (Actoins) costs 1. */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
 
 /**
  * The candidate the user most likely meant, if any is close: same letters ignoring case, a few
@@ -57,7 +45,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
     if (candidate === word) continue;
-    let score = distance(w, c);
+    let score = editDistance(w, c);
     const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
     if (score > limit && w.length >= 4 && (c.includes(w) || w.includes(c))) score = limit;
     if (score <= limit && score < bestScore) {

@@ -25,7 +25,8 @@ import {
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
-import { editDistance, type ContactFlowDirectory } from '../aws/contact-flows.js';
+import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { nearest } from '../config/annotations.js';
 import { buildKindSchema } from '../config/generate-schemas.js';
 import {
   MARKER_TAG_KEY,
@@ -229,7 +230,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const refCheck = (path: Path, entry: unknown, where: string) => {
     const name = idName(entry);
     if (name === undefined || byName.has(name)) return;
-    const near = nearestName(name, known);
+    const near = nearest(name, known);
     error([...path, 'Id', 'Name'], `${where} names field "${name}", which is not in Fields`, near ? `did you mean "${near}"?` : undefined);
   };
   if (isRec(constraints)) {
@@ -282,16 +283,6 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     if (n > MAX_USER_TAGS) error(['Tags'], `${n} tags; a resource holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
   }
   return problems;
-}
-
-/** The closest known name, if it is close enough to be a plausible typo. */
-function nearestName(name: string, known: string[]): string | undefined {
-  let best: { n: string; d: number } | undefined;
-  for (const n of known) {
-    const d = editDistance(n.toLowerCase(), name.toLowerCase());
-    if (!best || d < best.d) best = { n, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.n : undefined;
 }
 
 function replaceReason(): string | undefined {
