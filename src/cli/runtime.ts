@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { listTargets } from '../config/resolve.js';
-import { TargetSession, loadAndValidate, type SessionOptions } from '../engine/session.js';
+import { TargetSession, validateFor, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import { KIND_NAMES } from '../kinds/index.js';
@@ -56,8 +56,8 @@ export function positiveNumber(v: string): number {
 }
 
 /** Names of the targets a command runs on ("all" → every one). */
-async function chooseTargets(configPaths: string[], target: string | undefined): Promise<(string | undefined)[]> {
-  return target === 'all' ? listTargets(await loadConfig(configPaths)) : [target];
+function chooseTargets(config: LoadedConfig, target: string | undefined): (string | undefined)[] {
+  return target === 'all' ? listTargets(config) : [target];
 }
 
 /**
@@ -65,7 +65,8 @@ async function chooseTargets(configPaths: string[], target: string | undefined):
  * exactly as long as the command and keeps its world in a state file between runs.
  */
 export async function withSessions<T>(configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
-  const names = await chooseTargets(configPaths, opts.target);
+  const config = await loadConfig(configPaths);
+  const names = chooseTargets(config, opts.target);
   let sandbox: SandboxHandle | undefined;
   const sessions: TargetSession[] = [];
   try {
@@ -79,7 +80,7 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
       log: opts.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
     };
     // Validate every target first: a broken config never starts anything or calls anything.
-    const validated = await Promise.all(names.map((n) => loadAndValidate(configPaths, n)));
+    const validated = names.map((n) => validateFor(config, n));
     if (opts.sandbox) {
       const statePath = sandboxStatePath(opts);
       sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));

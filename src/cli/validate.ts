@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { formatProblems } from '../config/annotations.js';
 import { loadConfig } from '../config/load.js';
 import { listTargets } from '../config/resolve.js';
-import { loadAndValidate } from '../engine/session.js';
+import { validateFor } from '../engine/session.js';
 import { ConfigError, type Problem } from '../errors.js';
 
 export function registerValidateCommand(program: Command): void {
@@ -19,7 +19,7 @@ export function registerValidateCommand(program: Command): void {
       let resources = 0;
       for (const name of names.length ? names : [undefined]) {
         try {
-          const r = await loadAndValidate(configPaths, name);
+          const r = validateFor(config, name);
           problems.push(...r.warnings);
           resources = Math.max(resources, r.resources.length);
         } catch (err) {

@@ -61,7 +61,11 @@ export interface ValidatedConfig {
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
 export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv): Promise<ValidatedConfig> {
-  const config = await loadConfig(configPaths);
+  return validateFor(await loadConfig(configPaths), targetName, env);
+}
+
+/** Validate an already loaded config for one target (a config is parsed once per command). */
+export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv): ValidatedConfig {
   const { target, resources, problems } = resolveTarget(config, targetName, env);
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
