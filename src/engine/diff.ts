@@ -23,10 +23,6 @@ export interface DetailedChange {
 }
 
 /** Differences from `before` (live) to `after` (desired), sorted by path. */
-export function diffBodies(before: Body, after: Body): FieldChange[] {
-  return diffDetailed(before, after).map((d) => d.field);
-}
-
 export function diffDetailed(before: Body, after: Body): DetailedChange[] {
   const edits = diffFn(before, after) ?? [];
   const rows: DetailedChange[] = [];

@@ -68,9 +68,6 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** A contact flow reference as the config may write it: a UUID/ARN string or `{ name }`. */
-export type FlowRef = string | { name: string };
-
 /**
  * Normal form of a flow reference: `{ name }` when the flow is known (plans then show names),
  * otherwise the id string as is (an unknown id still diffs honestly).
