@@ -12,13 +12,14 @@ import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument
 import { KIND_NAMES, kindByName } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
 import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
+import type { CliRun } from './io.js';
 
 interface ExportCliOptions extends TargetOptions {
   out?: string;
   schema?: string;
 }
 
-export function registerExportCommand(program: Command): void {
+export function registerExportCommand(program: Command, { io }: CliRun): void {
   addTargetOptions(
     program
       .command('export')
@@ -36,26 +37,26 @@ export function registerExportCommand(program: Command): void {
     // Before any AWS call: a directory export cannot write to is known now.
     if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
 
-    const { result, config } = await withSessions(configPaths, { ...opts, kinds }, async ([session]) => ({
+    const { result, config } = await withSessions(io, configPaths, { ...opts, kinds }, async ([session]) => ({
       result: await exportLive(session, { explicitKinds: explicit }),
       config: session.config,
     }));
 
-    for (const s of result.skipped) process.stderr.write(`note: ${s.kind} not exported: ${s.reason}\n`);
+    for (const s of result.skipped) io.stderr.write(`note: ${s.kind} not exported: ${s.reason}\n`);
     const schemaRef = opts.schema;
     if (!outDir) {
-      for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
-      process.stdout.write(renderDocument(result, { schemaRef }));
+      for (const n of result.notes) io.stderr.write(`note: ${n}\n`);
+      io.stdout.write(renderDocument(result, { schemaRef }));
       return;
     }
     const { files, notes } = renderFiles(result, config, { schemaRef });
-    for (const n of [...result.notes, ...notes]) process.stderr.write(`note: ${n}\n`);
+    for (const n of [...result.notes, ...notes]) io.stderr.write(`note: ${n}\n`);
     writeFiles(outDir, files);
     const others = otherYamlFiles(outDir, files);
     if (others.length) {
-      process.stderr.write(`note: ${outDir} also holds ${others.join(', ')}: a directory is read as one config, so they are part of it too\n`);
+      io.stderr.write(`note: ${outDir} also holds ${others.join(', ')}: a directory is read as one config, so they are part of it too\n`);
     }
-    process.stdout.write(summary(result, outDir, files, opts.format));
+    io.stdout.write(summary(result, outDir, files, opts.format));
   });
 }
 

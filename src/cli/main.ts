@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** Entry point: run the program, exit with its code (see program.ts for the codes). */
+/** Entry point: run the program on the real process, exit with its code (see program.ts for the codes). */
 import { main } from './program.js';
 
 // Node 20 is our supported runtime and the lockfile pins the SDK; the SDK's notice that future

@@ -3,6 +3,7 @@
  * otherwise (CI logs, cron mail). Always on stderr, so stdout stays the plan/report.
  */
 import ora, { type Ora } from 'ora';
+import type { OutStream } from './io.js';
 
 export interface Progress {
   /** A new phase: "Reading live state", "Applying 12 changes". */
@@ -15,9 +16,10 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, enabled = true): Progress {
+export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
-  if (stream.isTTY && !process.env.CI) return new SpinnerProgress(ora({ stream, discardStdin: false }));
+  // The spinner redraws in place: only on a real terminal stream, never in CI logs.
+  if (stream.isTTY && !env.CI && 'columns' in stream) return new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false }));
   return new LineProgress(stream);
 }
 
@@ -50,7 +52,7 @@ class LineProgress implements Progress {
   private title = '';
   private count = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(private readonly stream: OutStream) {}
 
   phase(text: string): void {
     this.stop();

@@ -12,6 +12,7 @@ import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import { KIND_NAMES } from '../kinds/index.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
+import type { CliIO } from './io.js';
 
 export interface TargetOptions {
   target?: string;
@@ -64,7 +65,7 @@ function chooseTargets(config: LoadedConfig, target: string | undefined): (strin
  * Run `fn` with a session per chosen target; the in-process sandbox (when asked for) lives
  * exactly as long as the command and keeps its world in a state file between runs.
  */
-export async function withSessions<T>(configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
+export async function withSessions<T>(io: CliIO, configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
   const config = await loadConfig(configPaths);
   const names = chooseTargets(config, opts.target);
   let sandbox: SandboxHandle | undefined;
@@ -77,10 +78,11 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
       quotaScale: opts.quotaScale,
       kinds: opts.kinds as KindName[] | undefined,
       refresh: opts.refresh,
-      log: opts.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      log: opts.debug ? (line) => void io.stderr.write(`${line}\n`) : undefined,
+      env: io.env,
     };
     // Validate every target first: a broken config never starts anything or calls anything.
-    const validated = names.map((n) => validateFor(config, n));
+    const validated = names.map((n) => validateFor(config, n, io.env));
     if (opts.sandbox) {
       const statePath = sandboxStatePath(opts);
       sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));
@@ -92,7 +94,7 @@ export async function withSessions<T>(configPaths: string[], opts: TargetOptions
     for (const v of validated) sessions.push(TargetSession.create(v, base));
     return await fn(sessions);
   } finally {
-    if (opts.debug) for (const s of sessions) process.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);
+    if (opts.debug) for (const s of sessions) io.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);
     for (const s of sessions) s.close();
     await sandbox?.stop();
   }

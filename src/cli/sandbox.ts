@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { startSandbox, type SandboxOptions } from '../sandbox/index.js';
+import type { CliRun } from './io.js';
 
 export interface SandboxCommandOptions {
   host?: string;
@@ -87,7 +88,7 @@ export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void>
   print(`sandbox: stopped after ${s.calls} calls (${s.writeCalls} writes, ${s.throttled} throttled, ${s.errors} errors)`);
 }
 
-export function registerSandboxCommand(program: Command): Command {
+export function registerSandboxCommand(program: Command, { io }: CliRun): Command {
   return program
     .command('sandbox')
     .description('Serve a local emulator of the Connect, Chatbot and Lex V1 APIs connectform uses (prints its endpoint URL first)')
@@ -103,6 +104,6 @@ export function registerSandboxCommand(program: Command): Command {
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')
     .option('--account-id <id>', 'AWS account id of the emulated world')
     .action(async (opts: SandboxCommandOptions) => {
-      await sandboxCommand(opts);
+      await sandboxCommand({ print: (line) => io.stdout.write(`${line}\n`), ...opts });
     });
 }

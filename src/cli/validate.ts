@@ -5,8 +5,9 @@ import { loadConfig } from '../config/load.js';
 import { listTargets } from '../config/resolve.js';
 import { validateFor } from '../engine/session.js';
 import { ConfigError, type Problem } from '../errors.js';
+import type { CliRun } from './io.js';
 
-export function registerValidateCommand(program: Command): void {
+export function registerValidateCommand(program: Command, { io }: CliRun): void {
   program
     .command('validate')
     .description('check the config against the API schemas and rules (offline)')
@@ -19,7 +20,7 @@ export function registerValidateCommand(program: Command): void {
       let resources = 0;
       for (const name of names.length ? names : [undefined]) {
         try {
-          const r = validateFor(config, name);
+          const r = validateFor(config, name, io.env);
           problems.push(...r.warnings);
           resources = Math.max(resources, r.resources.length);
         } catch (err) {
@@ -29,8 +30,8 @@ export function registerValidateCommand(program: Command): void {
       }
       const unique = dedupe(problems);
       if (unique.some((p) => p.severity === 'error')) throw new ConfigError(unique);
-      if (unique.length) process.stderr.write(formatProblems(unique, process.env));
-      process.stdout.write(`Config is valid: ${resources} resource(s), ${names.length} target(s).\n`);
+      if (unique.length) io.stderr.write(formatProblems(unique, io.env));
+      io.stdout.write(`Config is valid: ${resources} resource(s), ${names.length} target(s).\n`);
     });
 }
 

@@ -4,11 +4,13 @@
  * terminal conventions (no colour off a TTY, no apply without confirmation).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, statSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { CreateRuleCommand, ListRulesCommand, TagResourceCommand } from '@aws-sdk/client-connect';
+import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, clients } from '../sandbox/helpers.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
 const rule = (name: string, fn = '$.x > 1', extra: object = {}) => ({
@@ -50,14 +52,17 @@ describe('saved plans', () => {
     expect(saved.version).toBe(1);
     expect(saved.changes.map((c: { name: string }) => c.name)).toEqual(['saved-a', 'saved-b']);
     expect(readFileSync(planFile, 'utf8')).not.toMatch(/secretAccessKey|sandbox-secret/);
+    expect(statSync(planFile).mode & 0o777).toBe(0o600);
 
     // Someone changes saved-b behind our back: the plan is stale, nothing is applied.
     const other = join(dir, 'other');
     writeConfig(other, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b', '$.x > 7')] });
-    expect((await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'])).code).toBe(0);
+    expect((await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'], { cwd: dir })).code).toBe(0);
+    sandbox.resetStats();
     const stale = await cli('apply', planFile, '--auto-approve');
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/stale[\s\S]*rule "saved-b" changed since the plan was made/);
+    expect(stale.stderr).toMatch(/nothing was applied[\s\S]*rule "saved-b": changed since the plan was made/);
+    expect(writes()).toBe(0);
     const after = planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json'));
     expect(after.changes.find((c) => c.name === 'saved-a')!.action).toBe('update'); // untouched
 
@@ -75,6 +80,115 @@ describe('saved plans', () => {
     const changed = await cli('apply', planFile, '--auto-approve');
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/the config changed since the plan was made/);
+  });
+
+  /** Writes the sandbox saw since the last reset. */
+  const writes = () => sandbox.stats().writeCalls;
+
+  /** A plan with one update saved to `file`; returns the parsed document. */
+  async function savedUpdate(file: string, extraRules: object[] = [], settings: object = {}) {
+    writeConfig(dir, { dev: targets().dev }, settings, { rules: [rule('t-a'), ...extraRules] });
+    expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
+    writeConfig(dir, { dev: targets().dev }, settings, { rules: [rule('t-a', '$.x > 42'), ...extraRules] });
+    const r = await cli('plan', dir, '-t', 'dev', '--out', file);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(readFileSync(file, 'utf8'));
+  }
+
+  it('refuses a hand-edited plan (an added delete, a changed body, an emptied blocked list) and writes nothing', async () => {
+    // A rule made in the console (not in the config, not managed) and a protected one.
+    await clients(sandbox.endpoint, 'us-east-2').connect.send(
+      new CreateRuleCommand({
+        InstanceId: INSTANCE,
+        Name: 'console-made',
+        TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+        Function: '$.x > 1',
+        Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'console' } }],
+        PublishStatus: 'PUBLISHED',
+      }),
+    );
+    const file = join(dir, 'tfplan'); // any name: recognised by content
+    const doc = await savedUpdate(file);
+    const tamper = (edit: (d: typeof doc) => void) => {
+      const d = structuredClone(doc);
+      edit(d);
+      writeFileSync(file, JSON.stringify(d));
+    };
+
+    tamper((d) => d.changes.push({ kind: 'rule', name: 'console-made', action: 'delete', fields: [], id: 'x', reason: 'pruned' }));
+    sandbox.resetStats();
+    let r = await cli('apply', file, '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rule "console-made": the saved plan would delete it; a plan made now has no change for it/);
+    expect(writes()).toBe(0);
+
+    tamper((d) => (d.changes[0].desired.Function = '$.x > 0'));
+    r = await cli('apply', file, '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rule "t-a": the body apply would send differs/);
+    expect(writes()).toBe(0);
+
+    // The untouched file applies.
+    writeFileSync(file, JSON.stringify(doc));
+    r = await cli('apply', file, '--auto-approve');
+    expect(r.code, r.stderr).toBe(0);
+    expect(writes()).toBe(1);
+  });
+
+  it('refuses a plan whose safety verdict was emptied by hand', async () => {
+    const file = join(dir, 'plan.out');
+    const protectedRule = { ...rule('t-keep'), lifecycle: { preventDestroy: true } };
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: [rule('t-a'), protectedRule] });
+    expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
+    writeConfig(dir, { dev: targets().dev }, { prune: true }, {
+      rules: [rule('t-a'), { ...protectedRule, TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }],
+    });
+    const planned = await cli('plan', dir, '-t', 'dev', '--out', file);
+    expect(planned.stdout).toMatch(/Blocked:/);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.blocked = [];
+    writeFileSync(file, JSON.stringify(doc));
+    sandbox.resetStats();
+    const r = await cli('apply', file, '--auto-approve', '--force');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/a plan made now is blocked: .*preventDestroy/);
+    expect(writes()).toBe(0);
+  });
+
+  it('notices a tag changed in the console between plan and apply', async () => {
+    const file = join(dir, 'plan.json');
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', '$.x > 1', { Tags: { team: 'a' } })] });
+    expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', '$.x > 2', { Tags: { team: 'a' } })] });
+    expect((await cli('plan', dir, '-t', 'dev', '--out', file)).code).toBe(0);
+    const { connect } = clients(sandbox.endpoint, 'us-east-2');
+    const listed = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
+    const arn = listed.RuleSummaryList!.find((x) => x.Name === 't-tag')!.RuleArn!;
+    await connect.send(new TagResourceCommand({ resourceArn: arn, tags: { team: 'console' } }));
+    sandbox.resetStats();
+    const r = await cli('apply', file, '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rule "t-tag": fields differ from the saved plan: Tags\.team/);
+    expect(writes()).toBe(0);
+  });
+
+  it('applies from another working directory, refuses another target, and show renders it again', async () => {
+    const plans = join(dir, 'plans');
+    mkdirSync(plans);
+    const file = join(plans, 'staging.plan');
+    await savedUpdate(file);
+    const wrong = await cli('apply', file, '-t', 'prod', '--auto-approve');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/is a plan for target "dev", not "prod"/);
+
+    for (const format of ['text', 'json', 'markdown']) {
+      const shown = await runCli(['show', file, '-f', format], { cwd: tempDir('elsewhere-') });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/t-a/);
+    }
+    const elsewhere = await runCli(['apply', file, '--auto-approve', '--quota-scale', '50'], { cwd: tempDir('elsewhere-') });
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json')).changes).toEqual([]);
   });
 });
 

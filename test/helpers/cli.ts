@@ -60,3 +60,33 @@ export function planOf(r: CliResult): { changes: { kind: string; name: string; a
     throw new Error(`not a JSON plan (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
 }
+
+/**
+ * The real program in this process: argv, env and stdin are the test's, stdout/stderr are
+ * captured. `cwd` switches the process's directory for the run (test files run in their own
+ * worker, one test at a time). `tty` makes stdout/stderr/stdin claim to be terminals.
+ */
+export async function runCliInProcess(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean } = {},
+): Promise<CliResult> {
+  const { main } = await import('../../src/cli/program.js');
+  const { Readable } = await import('node:stream');
+  let stdout = '';
+  let stderr = '';
+  const stdin = Object.assign(Readable.from(opts.stdin === undefined ? [] : [opts.stdin]), { isTTY: opts.tty ?? false });
+  const io = {
+    stdout: { write: (s: string) => ((stdout += s), true), isTTY: opts.tty ?? false },
+    stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.tty ?? false },
+    stdin,
+    env: { NO_COLOR: '1', ...opts.env },
+  };
+  const before = process.cwd();
+  if (opts.cwd) process.chdir(opts.cwd);
+  try {
+    const code = await main(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    if (opts.cwd) process.chdir(before);
+  }
+}

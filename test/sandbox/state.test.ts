@@ -9,6 +9,7 @@ import { ListAssociationsCommand } from '../../src/aws/chatbot-custom-actions.js
 import { DEFAULT_SEED, SeedError, startSandbox } from '../../src/sandbox/index.js';
 import { registerSandboxCommand, sandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbox.js';
 import { UsageError } from '../../src/errors.js';
+import { processIO } from '../../src/cli/io.js';
 import { FLOW_ESCALATION, INSTANCE, clients, ruleInput } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cf-sandbox-'));
@@ -162,7 +163,7 @@ describe('CLI', () => {
 
   it('registers the sandbox subcommand with its flags', () => {
     const program = new Command();
-    registerSandboxCommand(program);
+    registerSandboxCommand(program, { io: processIO(), exitCode: 0 });
     const cmd = program.commands.find((c) => c.name() === 'sandbox')!;
     const flags = cmd.options.map((o) => o.long);
     expect(flags).toEqual(

@@ -1,0 +1,32 @@
+/**
+ * The CLI's only view of the process: output streams, stdin, environment and an exit-code slot.
+ * `main(argv, io)` takes one, so tests run the real program in-process with captured streams
+ * and a made-up environment, and nothing below the CLI reads `process.*` for these.
+ */
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface InStream extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+}
+
+export interface CliIO {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: InStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The real process. */
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** What one run of the program shares between its commands: the io and the exit code. */
+export interface CliRun {
+  io: CliIO;
+  /** Set by a command that succeeds with something to say (2: changes / drift). */
+  exitCode: number;
+}
