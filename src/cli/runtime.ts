@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { listTargets } from '../config/resolve.js';
+import { listTargets, type ResolveOptions } from '../config/resolve.js';
+import { allowedEndpoints } from '../config/endpoints.js';
 import { TargetSession, validateFor, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
@@ -26,6 +27,7 @@ export interface TargetOptions {
   refresh?: boolean;
   format: Format;
   debug?: boolean;
+  allowEndpoint?: string[];
 }
 
 /** The in-process sandbox runs the quotas this many times faster, so demos are quick. */
@@ -41,7 +43,20 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
     .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
     .option('--kinds <kinds...>', `only these kinds (${KIND_NAMES.join(', ')})`)
+    .option(...ALLOW_ENDPOINT_OPTION)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
+}
+
+/** Repeatable: each use adds one URL. Shared by every command that resolves targets. */
+export const ALLOW_ENDPOINT_OPTION = [
+  '--allow-endpoint <url>',
+  'let targets use this non-loopback endpoint (repeatable; also CONNECTFORM_ALLOW_ENDPOINTS); a config alone may only name loopback endpoints',
+  (value: string, previous: string[] = []) => [...previous, value],
+] as const;
+
+/** What the trusted side of the run (flags, environment) says to the config resolver. */
+export function resolveOptions(opts: { allowEndpoint?: string[] }, env: NodeJS.ProcessEnv): ResolveOptions {
+  return { allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env) };
 }
 
 export function positiveInt(v: string): number {
@@ -82,7 +97,7 @@ export async function withSessions<T>(io: CliIO, configPaths: string[], opts: Ta
       env: io.env,
     };
     // Validate every target first: a broken config never starts anything or calls anything.
-    const validated = names.map((n) => validateFor(config, n, io.env));
+    const validated = names.map((n) => validateFor(config, n, io.env, resolveOptions(opts, io.env)));
     if (opts.sandbox) {
       const statePath = sandboxStatePath(opts);
       sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));

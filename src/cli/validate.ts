@@ -6,6 +6,7 @@ import { listTargets } from '../config/resolve.js';
 import { validateFor } from '../engine/session.js';
 import { ConfigError, type Problem } from '../errors.js';
 import type { CliRun } from './io.js';
+import { ALLOW_ENDPOINT_OPTION, resolveOptions } from './runtime.js';
 
 export function registerValidateCommand(program: Command, { io }: CliRun): void {
   program
@@ -13,14 +14,15 @@ export function registerValidateCommand(program: Command, { io }: CliRun): void 
     .description('check the config against the API schemas and rules (offline)')
     .argument('<config...>', 'config file(s) or directory')
     .option('-t, --target <name>', 'validate for this target only (default: every target)')
-    .action(async (configPaths: string[], opts: { target?: string }) => {
+    .option(...ALLOW_ENDPOINT_OPTION)
+    .action(async (configPaths: string[], opts: { target?: string; allowEndpoint?: string[] }) => {
       const config = await loadConfig(configPaths);
       const names = opts.target ? [opts.target] : listTargets(config);
       const problems: Problem[] = [];
       let resources = 0;
       for (const name of names.length ? names : [undefined]) {
         try {
-          const r = validateFor(config, name, io.env);
+          const r = validateFor(config, name, io.env, resolveOptions(opts, io.env));
           problems.push(...r.warnings);
           resources = Math.max(resources, r.resources.length);
         } catch (err) {

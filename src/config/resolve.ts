@@ -7,6 +7,7 @@ import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
+import { checkEndpoint } from './endpoints.js';
 import { interpolate, type Env, type VarValue } from './interpolate.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
 
@@ -52,11 +53,18 @@ function pickTarget(config: LoadedConfig, name: string | undefined): LoadedTarge
   throw new UsageError(`the config defines ${names.length} targets (${names.join(', ')}); choose one with --target`);
 }
 
-const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'endpoint', 'accountId'] as const;
+/** Target fields that take `${env.X}`; `endpoint` never does (see endpoints.ts). */
+const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'accountId'] as const;
+
+/** What the trusted side (flags, the CI's environment) says about this run. */
+export interface ResolveOptions {
+  /** Non-loopback endpoints a target may use (`--allow-endpoint`, CONNECTFORM_ALLOW_ENDPOINTS). */
+  allowedEndpoints?: readonly string[];
+}
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[^:]*:\d*:instance\/([^/]+)$/;
 
 /** Interpolate (env only) and check the target's own fields. */
-function resolveTargetFields(t: LoadedTarget, env: Env): { target: ResolvedTargetConfig; problems: Problem[] } {
+function resolveTargetFields(t: LoadedTarget, env: Env, options: ResolveOptions): { target: ResolvedTargetConfig; problems: Problem[] } {
   const problems: Problem[] = [];
   const where = `targets.${t.name}`;
   const err = (path: Path, message: string, hint?: string) =>
@@ -72,6 +80,11 @@ function resolveTargetFields(t: LoadedTarget, env: Env): { target: ResolvedTarge
     fields[field] = String(r.value);
     if (r.issues.length) unresolved.add(field);
   }
+  if (typeof t.raw.endpoint === 'string') {
+    const issue = checkEndpoint(t.raw.endpoint, options.allowedEndpoints ?? []);
+    if (issue) err(['endpoint'], issue.message, issue.hint);
+    else fields.endpoint = t.raw.endpoint;
+  }
   const vars: Record<string, VarValue> = {};
   const rawVars = t.raw.vars;
   if (rawVars !== null && typeof rawVars === 'object' && !Array.isArray(rawVars)) {
@@ -86,22 +99,13 @@ function resolveTargetFields(t: LoadedTarget, env: Env): { target: ResolvedTarge
 
   // Formats are checked after interpolation, where the real values are known.
   const known = (field: string) => (unresolved.has(field) ? undefined : fields[field]);
-  const [region, chatbotRegion, instanceId, endpoint, accountId] = ['region', 'chatbotRegion', 'instanceId', 'endpoint', 'accountId'].map(known);
+  const [region, chatbotRegion, instanceId, accountId] = ['region', 'chatbotRegion', 'instanceId', 'accountId'].map(known);
   if (region !== undefined && !new RegExp(REGION_PATTERN).test(region)) err(['region'], `'${region}' is not an AWS region`, 'e.g. us-east-1');
   if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion)) err(['chatbotRegion'], `'${chatbotRegion}' is not an AWS region`, 'e.g. us-east-2');
   if (instanceId !== undefined) {
     const arn = INSTANCE_ARN.exec(instanceId);
     if (arn) err(['instanceId'], 'is an instance ARN; connectform wants the instance id', `use '${arn[1]}'`);
     else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId)) err(['instanceId'], `'${instanceId}' is not a Connect instance id`, 'the id is the UUID at the end of the instance ARN');
-  }
-  if (endpoint !== undefined) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(endpoint).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) err(['endpoint'], `'${endpoint}' is not an http(s) URL`, 'e.g. http://127.0.0.1:4566');
   }
   if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId)) err(['accountId'], `'${accountId}' is not a 12-digit AWS account id`);
 
@@ -141,7 +145,7 @@ function toResource(item: LoadedItem, body: unknown, lifecycle: unknown): Config
  * Resolve `targetName` (optional when the config has exactly one target). Throws UsageError
  * when no target can be chosen; everything else comes back in `problems`, sorted.
  */
-export function resolveTarget(config: LoadedConfig, targetName: string | undefined, env: Env = process.env): ResolvedTarget {
+export function resolveTarget(config: LoadedConfig, targetName: string | undefined, env: Env = process.env, options: ResolveOptions = {}): ResolvedTarget {
   let picked: LoadedTarget;
   try {
     picked = pickTarget(config, targetName);
@@ -158,7 +162,7 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
     }
     throw err;
   }
-  const { target, problems } = resolveTargetFields(picked, env);
+  const { target, problems } = resolveTargetFields(picked, env, options);
   const scope = { vars: target.vars, env, targetName: target.name };
 
   const resources = config.items.map((item) => {

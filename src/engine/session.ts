@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { resolveTarget } from '../config/resolve.js';
+import { resolveTarget, type ResolveOptions } from '../config/resolve.js';
 import { validateResources } from '../config/validate.js';
 import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
 import { AwsClients } from '../aws/clients.js';
@@ -60,13 +60,13 @@ export interface ValidatedConfig {
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
-export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv): Promise<ValidatedConfig> {
-  return validateFor(await loadConfig(configPaths), targetName, env);
+export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): Promise<ValidatedConfig> {
+  return validateFor(await loadConfig(configPaths), targetName, env, options);
 }
 
 /** Validate an already loaded config for one target (a config is parsed once per command). */
-export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv): ValidatedConfig {
-  const { target, resources, problems } = resolveTarget(config, targetName, env);
+export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
+  const { target, resources, problems } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
