@@ -12,7 +12,7 @@ import { KINDS } from '../../src/kinds/index.js';
 import type { Body, KindName } from '../../src/kinds/types.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { ruleFixture } from './fixtures/rule.js';
 import { taskTemplateFixture } from './fixtures/task-template.js';
 import { customActionFixture } from './fixtures/custom-action.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { planOf, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
 
 const rule = (i: number) => ({
   Name: `cached-${i}`,

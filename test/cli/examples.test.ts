@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { ROOT, planOf, runCli, tempDir } from '../helpers/cli.js';
+import { ROOT, planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
 
 let sandbox: SandboxHandle;
 let dir: string;

@@ -18,7 +18,7 @@ import { taskTemplateKind } from '../../src/kinds/task-template.js';
 import type { Body, LiveResource, ResourceKind, TargetContext } from '../../src/kinds/types.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED, type FullSeed } from '../../src/sandbox/world.js';
-import { INSTANCE, planOf, runCli, tempDir } from '../helpers/cli.js';
+import { INSTANCE, planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
 import { ruleFixture } from '../battery/fixtures/rule.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { customActionFixture } from '../battery/fixtures/custom-action.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import {
   KillProxy,
   ONCALL,

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { planOf, runCli, tempDir } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
 import { ruleBody, templateBody, writeDesired } from './helpers.js';
 
 describe('a tag-only change converges', () => {
