@@ -4,7 +4,8 @@
  * a config of its own: `plan DIR` shows no change, `apply DIR --target other` bootstraps another
  * environment. See the README's "Export" section.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomically } from '../util/write-file.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -97,10 +98,7 @@ function writeFiles(dir: string, files: ExportFile[]): void {
   checkOutDir(dir, files.map((f) => f.name));
   mkdirSync(dir, { recursive: true });
   for (const f of files) {
-    const path = join(dir, f.name);
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.text);
-    renameSync(tmp, path);
+    writeFileAtomically(join(dir, f.name), f.text);
   }
 }
 

@@ -7,8 +7,9 @@
  * it trusted the cache, `--refresh` bypasses it, and apply re-reads every cached resource it is
  * about to change and refuses the change if it is not what the plan saw.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomically } from '../util/write-file.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sha256 } from '../kinds/common.js';
 import type { DescribeCache, KindName, LiveResource } from '../kinds/types.js';
 
@@ -84,9 +85,6 @@ export class SnapshotCache implements DescribeCache {
 
   /** Keep only what this run listed (deleted resources drop out); atomic replace. */
   save(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: [...this.seen] }));
-    renameSync(tmp, this.file);
+    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: [...this.seen] }));
   }
 }

@@ -5,8 +5,8 @@
  * plan finishes the job (an explicit "mark" update) instead of leaving a resource connectform
  * created unmanaged for good. Written synchronously and atomically: it must survive SIGKILL.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomically } from '../util/write-file.js';
+import { readFileSync } from 'node:fs';
 import type { KindName } from '../kinds/types.js';
 import { liveKey } from './planner.js';
 
@@ -32,10 +32,7 @@ export class PendingCreates {
 
   private save(): void {
     if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...this.keys].sort()));
-    renameSync(tmp, this.file);
+    writeFileAtomically(this.file, JSON.stringify([...this.keys].sort()));
   }
 }
 

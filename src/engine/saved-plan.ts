@@ -8,7 +8,8 @@
  *
  * The file holds only printable data (the renderers' redacted form): it is a CI artifact.
  */
-import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { writeFileAtomically } from '../util/write-file.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SafetyError, UsageError } from '../errors.js';
 import { canonicalJson } from '../kinds/common.js';
@@ -41,23 +42,7 @@ export function writeSavedPlan(file: string, plan: Plan, configPaths: string[], 
     configPaths: configPaths.map((p) => relative(base, resolve(p)) || '.'),
     ...(kinds?.length ? { kinds } : {}),
   };
-  writePrivateFile(file, `${JSON.stringify(saved, null, 2)}\n`);
-}
-
-/** Temp file (0600) + fsync + rename: a reader sees the old file or the whole new one. */
-function writePrivateFile(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
+  writeFileAtomically(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**

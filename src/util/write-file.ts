@@ -1,0 +1,19 @@
+/**
+ * The one way connectform writes a file it may be killed in the middle of (the snapshot cache,
+ * the journal of creates, saved plans, exported config): `write-file-atomic` writes a uniquely
+ * named temp file, fsyncs it and renames it over the target, and removes the temp file on any
+ * failure, so a reader sees the old file or the whole new one and no temp file is left behind.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+export interface WriteOptions {
+  /** File mode for a new file (0o600: readable by its owner only). */
+  mode?: number;
+}
+
+export function writeFileAtomically(file: string, text: string, options: WriteOptions = {}): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic.sync(file, text, { fsync: true, ...(options.mode !== undefined ? { mode: options.mode } : {}) });
+}
