@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { buildPlan } from '../engine/planner.js';
-import { loadAndValidate } from '../engine/session.js';
+import { loadAndValidate } from '../config/index.js';
 import { KINDS } from '../kinds/index.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 import type { Body, DeclaredResource, KindName, LiveResource } from '../kinds/types.js';

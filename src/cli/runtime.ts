@@ -5,10 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { listTargets, type ResolveOptions } from '../config/resolve.js';
+import { listTargets, loadConfig, validateFor, type LoadedConfig, type ResolveOptions } from '../config/index.js';
 import { allowedEndpoints } from '../config/endpoints.js';
-import { TargetSession, validateFor, type SessionOptions } from '../engine/session.js';
+import { TargetSession, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import { KIND_NAMES } from '../kinds/index.js';

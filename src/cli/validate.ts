@@ -1,9 +1,7 @@
 /** `validate`: every problem of the config at once, with positions; no AWS call. */
 import type { Command } from 'commander';
 import { formatProblems } from '../config/annotations.js';
-import { loadConfig } from '../config/load.js';
-import { listTargets } from '../config/resolve.js';
-import { validateFor } from '../engine/session.js';
+import { listTargets, loadConfig, validateFor } from '../config/index.js';
 import { ConfigError, type Problem } from '../errors.js';
 import type { CliRun } from './io.js';
 import { ALLOW_ENDPOINT_OPTION, resolveOptions } from './runtime.js';

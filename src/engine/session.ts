@@ -4,10 +4,7 @@
  * The CLI and the tests both drive connectform through this module.
  */
 import { join } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { resolveTarget, type ResolveOptions } from '../config/resolve.js';
-import { validateResources } from '../config/validate.js';
-import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
+import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type ValidatedConfig } from '../config/index.js';
 import { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable, type Quota } from '../aws/pacing.js';
@@ -51,27 +48,6 @@ export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
 export const DEFAULT_PENDING_DIR = join('.connectform', 'pending');
 
 export const DEFAULT_PARALLELISM = 8;
-
-export interface ValidatedConfig {
-  config: LoadedConfig;
-  target: ResolvedTargetConfig;
-  resources: DeclaredResource[];
-  warnings: Problem[];
-}
-
-/** Load the config and return every problem at once (loader, interpolation, schema, audit). */
-export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): Promise<ValidatedConfig> {
-  return validateFor(await loadConfig(configPaths), targetName, env, options);
-}
-
-/** Validate an already loaded config for one target (a config is parsed once per command). */
-export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
-  const { target, resources, problems } = resolveTarget(config, targetName, env, options);
-  // Every problem at once: a settings typo must not hide the resources' errors.
-  const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
-  if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all };
-}
 
 export class TargetSession {
   readonly ctx: TargetContext;

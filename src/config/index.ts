@@ -1,0 +1,41 @@
+/**
+ * The config layer's one door: load the files (YAML with positions), resolve one target
+ * (variables, environment, trust options) and validate (schema + each kind's audit), returning
+ * every problem at once. Commands and the engine come through here; nothing reaches into
+ * load/resolve/validate separately.
+ */
+import { ConfigError, type Problem } from '../errors.js';
+import { KINDS } from '../kinds/index.js';
+import type { DeclaredResource } from '../kinds/types.js';
+import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
+import { resolveTarget, type ResolveOptions } from './resolve.js';
+import { validateResources } from './validate.js';
+
+export { loadConfig } from './load.js';
+export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
+export { listTargets } from './resolve.js';
+export type { ResolveOptions } from './resolve.js';
+/** Re-checks after live reads (contact flow names), with the same messages as validation. */
+export { validateResources } from './validate.js';
+
+export interface ValidatedConfig {
+  config: LoadedConfig;
+  target: ResolvedTargetConfig;
+  resources: DeclaredResource[];
+  warnings: Problem[];
+}
+
+/** Load the config and return every problem at once (loader, interpolation, schema, audit). */
+export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): Promise<ValidatedConfig> {
+  return validateFor(await loadConfig(configPaths), targetName, env, options);
+}
+
+/** Validate an already loaded config for one target (a config is parsed once per command). */
+export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
+  const { target, resources, problems } = resolveTarget(config, targetName, env, options);
+  // Every problem at once: a settings typo must not hide the resources' errors.
+  const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
+  if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
+  return { config, target, resources, warnings: all };
+}
+
