@@ -3,6 +3,7 @@
  * otherwise (CI logs, cron mail). Always on stderr, so stdout stays the plan/report.
  */
 import ora, { type Ora } from 'ora';
+import { escapeTerminal } from '../render/escape.js';
 
 export interface Progress {
   /** A new phase: "Reading live state", "Applying 12 changes". */
@@ -17,8 +18,17 @@ export interface Progress {
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, enabled = true): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
-  if (stream.isTTY && !process.env.CI) return new SpinnerProgress(ora({ stream, discardStdin: false }));
-  return new LineProgress(stream);
+  if (stream.isTTY && !process.env.CI) return escaping(new SpinnerProgress(ora({ stream, discardStdin: false })));
+  return escaping(new LineProgress(stream));
+}
+
+/** Progress texts carry resource and target names from the config: escaped for the terminal/CI log. */
+function escaping(inner: Progress): Progress {
+  return {
+    phase: (text) => inner.phase(escapeTerminal(text)),
+    step: (text, logged) => inner.step(escapeTerminal(text), logged),
+    stop: () => inner.stop(),
+  };
 }
 
 class SpinnerProgress implements Progress {
