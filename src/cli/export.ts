@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { escapeTerminal } from '../render/escape.js';
 import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument, renderFiles, type ExportFile, type ExportResult } from '../engine/export.js';
 import { KIND_NAMES, kindByName } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
@@ -43,19 +44,19 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
       config: session.config,
     }));
 
-    for (const s of result.skipped) io.stderr.write(`note: ${s.kind} not exported: ${s.reason}\n`);
+    for (const s of result.skipped) io.stderr.write(`note: ${s.kind} not exported: ${escapeTerminal(s.reason)}\n`);
     const schemaRef = opts.schema;
     if (!outDir) {
-      for (const n of result.notes) io.stderr.write(`note: ${n}\n`);
+      for (const n of result.notes) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
       io.stdout.write(renderDocument(result, { schemaRef }));
       return;
     }
     const { files, notes } = renderFiles(result, config, { schemaRef });
-    for (const n of [...result.notes, ...notes]) io.stderr.write(`note: ${n}\n`);
+    for (const n of [...result.notes, ...notes]) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
     writeFiles(outDir, files);
     const others = otherYamlFiles(outDir, files);
     if (others.length) {
-      io.stderr.write(`note: ${outDir} also holds ${others.join(', ')}: a directory is read as one config, so they are part of it too\n`);
+      io.stderr.write(`note: ${escapeTerminal(outDir)} also holds ${escapeTerminal(others.join(', '))}: a directory is read as one config, so they are part of it too\n`);
     }
     io.stdout.write(summary(result, outDir, files, opts.format));
   });

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ConnectformError } from '../errors.js';
 import { formatProblems } from '../config/annotations.js';
+import { escapeTerminalLines } from '../render/escape.js';
 import { processIO, type CliIO, type CliRun } from './io.js';
 import { registerPlanCommands } from './plan.js';
 import { registerValidateCommand } from './validate.js';
@@ -49,10 +50,10 @@ function reportError(err: unknown, debug: boolean, io: CliIO): number {
   if (err instanceof ConfigError) {
     io.stderr.write(formatProblems(err.problems, io.env));
   } else if (err instanceof ConnectformError) {
-    io.stderr.write(`Error: ${err.message}\n`);
+    io.stderr.write(`Error: ${escapeTerminalLines(err.message)}\n`);
   } else {
     const e = err as Error;
-    io.stderr.write(`Error: ${e?.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    io.stderr.write(`Error: ${escapeTerminalLines(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
   }
   if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return err instanceof ConnectformError ? err.exitCode : EXIT.error;

@@ -3,6 +3,7 @@
  * otherwise (CI logs, cron mail). Always on stderr, so stdout stays the plan/report.
  */
 import ora, { type Ora } from 'ora';
+import { escapeTerminal } from '../render/escape.js';
 import type { OutStream } from './io.js';
 
 export interface Progress {
@@ -19,8 +20,17 @@ export interface Progress {
 export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
   // The spinner redraws in place: only on a real terminal stream, never in CI logs.
-  if (stream.isTTY && !env.CI && 'columns' in stream) return new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false }));
-  return new LineProgress(stream);
+  if (stream.isTTY && !env.CI && 'columns' in stream) return escaping(new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false })));
+  return escaping(new LineProgress(stream));
+}
+
+/** Progress texts carry resource and target names from the config: escaped for the terminal/CI log. */
+function escaping(inner: Progress): Progress {
+  return {
+    phase: (text) => inner.phase(escapeTerminal(text)),
+    step: (text, logged) => inner.step(escapeTerminal(text), logged),
+    stop: () => inner.stop(),
+  };
 }
 
 class SpinnerProgress implements Progress {

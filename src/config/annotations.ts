@@ -7,6 +7,7 @@ import { editDistance } from '../edit-distance.js';
 import { isAbsolute, relative, sep } from 'node:path';
 import { formatProblem, type Problem } from '../errors.js';
 import type { Path } from '../kinds/types.js';
+import { escapeTerminal, escapeTerminalLines, escapeWorkflowData, escapeWorkflowProperty } from '../render/escape.js';
 
 // ---------------------------------------------------------------------------------------------
 // Paths and suggestions
@@ -104,11 +105,12 @@ export function countLine(problems: readonly Problem[]): string {
 
 /**
  * Every problem on its own line, sorted and de-duplicated, then the count line; followed by the
- * GitHub workflow commands when `env.GITHUB_ACTIONS` is set. Ends with a newline.
+ * GitHub workflow commands when `env.GITHUB_ACTIONS` is set. Ends with a newline. File names,
+ * messages and hints quote the user's config, so each line is escaped (src/render/escape.ts).
  */
 export function formatProblems(problems: readonly Problem[], env: NodeJS.ProcessEnv = process.env): string {
   const sorted = sortProblems(dedupeProblems(problems));
-  const lines = sorted.map(formatProblem);
+  const lines = sorted.map((p) => escapeTerminal(formatProblem(p)));
   lines.push(countLine(sorted));
   if (env.GITHUB_ACTIONS) lines.push(...githubAnnotations(sorted, env.GITHUB_WORKSPACE));
   return `${lines.join('\n')}\n`;
@@ -116,16 +118,6 @@ export function formatProblems(problems: readonly Problem[], env: NodeJS.Process
 
 // ---------------------------------------------------------------------------------------------
 // GitHub Actions workflow commands
-
-/** Message text: %, CR and LF are encoded (GitHub's escapeData). */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** Property values additionally encode `:` and `,` (GitHub's escapeProperty). */
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
 
 /** Annotations need repository-relative paths; a path outside the workspace is left as is. */
 function workspacePath(file: string, workspace: string | undefined): string {
@@ -137,14 +129,18 @@ function workspacePath(file: string, workspace: string | undefined): string {
   return sep === '\\' ? out.split(sep).join('/') : out;
 }
 
-/** `::error file=F,line=L,col=C::message (hint)` for one problem. */
+/**
+ * `::error file=F,line=L,col=C::message (hint)` for one problem. The text is made terminal-safe
+ * first (a line break stays one, encoded as %0A: GitHub shows multi-line annotations), then
+ * encoded as GitHub's toolkit does, so nothing in it can end the command or start another.
+ */
 export function githubAnnotation(p: Problem, workspace?: string): string {
   const command = p.severity === 'error' ? 'error' : 'warning';
   const props = p.pos
-    ? ` file=${escapeProperty(workspacePath(p.pos.file, workspace))},line=${p.pos.line},col=${p.pos.col}`
+    ? ` file=${escapeWorkflowProperty(escapeTerminal(workspacePath(p.pos.file, workspace)))},line=${p.pos.line},col=${p.pos.col}`
     : '';
   const text = p.hint ? `${p.message} (${p.hint})` : p.message;
-  return `::${command}${props}::${escapeData(text)}`;
+  return `::${command}${props}::${escapeWorkflowData(escapeTerminalLines(text))}`;
 }
 
 export function githubAnnotations(problems: readonly Problem[], workspace?: string): string[] {

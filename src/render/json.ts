@@ -1,19 +1,21 @@
 import type { ApplyReport } from '../engine/apply.js';
 import type { Plan } from '../engine/plan.js';
+import { escapeJsonText } from './escape.js';
 import type { Renderer } from './index.js';
 
 /**
  * The documented, versioned plan document (the README's "The plan document" section). One target → the plan itself;
- * several (`--target all`) → `{ version, plans: [...] }`.
+ * several (`--target all`) → `{ version, plans: [...] }`. Printed through escapeJsonText: the same
+ * data, but no raw bidi/C1 characters or `##[` workflow commands reach a terminal or CI log.
  */
 export class JsonRenderer implements Renderer {
   plan(plans: Plan[]): string {
     const doc = plans.length === 1 ? plans[0] : { version: 1, plans };
-    return `${JSON.stringify(doc, null, 2)}\n`;
+    return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
   }
 
   report(reports: ApplyReport[]): string {
     const doc = reports.length === 1 ? { version: 1, ...reports[0] } : { version: 1, reports };
-    return `${JSON.stringify(doc, null, 2)}\n`;
+    return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
   }
 }

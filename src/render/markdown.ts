@@ -1,5 +1,6 @@
 import type { ApplyReport } from '../engine/apply.js';
 import type { Change, Plan } from '../engine/plan.js';
+import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
 import type { Renderer } from './index.js';
 import { showValue } from './values.js';
 
@@ -8,20 +9,24 @@ export const MARKDOWN_BUDGET = 60_000;
 
 const VERB = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', manual: 'manual step' } as const;
 
-/** For pull-request comments: a summary table, then one collapsible section per change. */
+/**
+ * For pull-request comments: a summary table, then one collapsible section per change. Names,
+ * keys, values and messages come from the pull request and AWS: each goes through the escape.ts
+ * function for where it lands (markdown text, code span, or raw HTML inside `<summary>`).
+ */
 export class MarkdownRenderer implements Renderer {
   plan(plans: Plan[]): string {
     const out: string[] = ['## connectform plan', '', '| target | create | update | replace | delete | manual | unchanged |', '|---|---:|---:|---:|---:|---:|---:|'];
     for (const p of plans) {
       const s = p.summary;
-      out.push(`| ${p.target} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} |`);
+      out.push(`| ${md(p.target)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} |`);
     }
     let size = out.join('\n').length;
     let omitted = 0;
     for (const p of plans) {
-      if (plans.length > 1) out.push('', `### ${p.target}`);
+      if (plans.length > 1) out.push('', `### ${md(p.target)}`);
       if (!p.changes.length) out.push('', 'No changes.');
-      for (const b of p.blocked) out.push('', `> **Blocked:** ${escapeCell(b.message)}`);
+      for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
       for (const c of p.changes) {
         const section = ['', ...this.change(c)];
         const length = section.join('\n').length;
@@ -38,17 +43,17 @@ export class MarkdownRenderer implements Renderer {
   }
 
   private change(c: Change): string[] {
-    const head = `<details><summary><b>${VERB[c.action]}</b> ${c.kind} <code>${escapeHtml(c.name)}</code>${c.reason ? ` — ${escapeHtml(c.reason)}` : ''}</summary>`;
-    const rows = c.fields.map((f) => `| \`${f.path}\` | ${cell(f.before)} | ${cell(f.after)} |`);
+    const head = `<details><summary><b>${VERB[c.action]}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.reason ? ` — ${escapeHtml(c.reason)}` : ''}</summary>`;
+    const rows = c.fields.map((f) => `| ${markdownCodeCell(f.path)} | ${cell(f.before)} | ${cell(f.after)} |`);
     return [head, '', '| field | before | after |', '|---|---|---|', ...rows, '', '</details>'];
   }
 
   report(reports: ApplyReport[]): string {
     const out: string[] = ['## connectform apply', '', '| target | applied | failed | restored | manual |', '|---|---:|---:|---:|---:|'];
-    for (const r of reports) out.push(`| ${r.target} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} |`);
+    for (const r of reports) out.push(`| ${md(r.target)} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} |`);
     for (const r of reports) {
       for (const res of r.results.filter((x) => x.status !== 'ok')) {
-        out.push(`- **${res.status}** ${res.action} ${res.kind} \`${res.name}\`${res.message ? `: ${escapeCell(res.message)}` : ''}`);
+        out.push(`- **${md(res.status)}** ${md(res.action)} ${md(res.kind)} ${markdownCode(res.name)}${res.message ? `: ${md(res.message)}` : ''}`);
       }
     }
     return `${out.join('\n')}\n`;
@@ -56,13 +61,5 @@ export class MarkdownRenderer implements Renderer {
 }
 
 function cell(v: unknown): string {
-  return v === undefined ? '' : `\`${escapeCell(showValue(v, 80)).replace(/`/g, "'")}\``;
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return v === undefined ? '' : markdownCodeCell(showValue(v, 80));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countLine, escapeData, escapeProperty, formatPath, formatProblems, githubAnnotation, joinPath, nearest } from '../../src/config/annotations.js';
+import { countLine, formatPath, formatProblems, githubAnnotation, joinPath, nearest } from '../../src/config/annotations.js';
 import type { Problem } from '../../src/errors.js';
 
 const problems: Problem[] = [
@@ -41,9 +41,8 @@ describe('formatProblems', () => {
 });
 
 describe('GitHub escaping', () => {
+  // escapeWorkflowData / escapeWorkflowProperty themselves: test/render/escape.test.ts
   it('escapes %, CR and LF in data, and also : and , in properties', () => {
-    expect(escapeData('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext: a,b');
-    expect(escapeProperty('C:\\dir,x%\n')).toBe('C%3A\\dir%2Cx%25%0A');
     expect(githubAnnotation({ severity: 'error', message: 'a,b: 100%\nnext', pos: { file: 'odd:name,1.yaml', line: 2, col: 3 } })).toBe(
       '::error file=odd%3Aname%2C1.yaml,line=2,col=3::a,b: 100%25%0Anext',
     );
@@ -52,6 +51,14 @@ describe('GitHub escaping', () => {
   it('makes absolute paths inside the workspace repository-relative', () => {
     expect(githubAnnotation({ severity: 'error', message: 'm', pos: { file: '/repo/config/a.yaml', line: 1, col: 1 } }, '/repo')).toBe('::error file=config/a.yaml,line=1,col=1::m');
     expect(githubAnnotation({ severity: 'error', message: 'm', pos: { file: '/elsewhere/a.yaml', line: 1, col: 1 } }, '/repo')).toBe('::error file=/elsewhere/a.yaml,line=1,col=1::m');
+  });
+});
+
+describe('hostile config text', () => {
+  it('prints problem lines and annotations with control and bidi characters made visible', () => {
+    const p: Problem = { severity: 'error', message: "unknown field 'a\x1b[2J\u202e'", hint: 'x\ny', pos: { file: 'c\rd.yaml', line: 1, col: 2 } };
+    expect(formatProblems([p], {})).toBe("c\\rd.yaml:1:2: error: unknown field 'a\\x1b[2J\\u202e' (x\\ny)\n1 error\n");
+    expect(githubAnnotation(p)).toBe("::error file=c\\rd.yaml,line=1,col=2::unknown field 'a\\x1b[2J\\u202e' (x%0Ay)");
   });
 });
 
