@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireResponse } from './protocol.js';
 
-/** API Gateway's payload limit, which AWS service front ends share: 10 MiB. */
+/** API Gateway's payload limit (10 MiB), which cannot be raised: the front door's limit we copy. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** How long the rest of a refused body is read (and discarded) before the connection is dropped. */

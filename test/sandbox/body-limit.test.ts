@@ -68,8 +68,8 @@ function streamBody(endpoint: string, total: number, opts: { declaredLength?: nu
         resolve({ status: res.statusCode!, errorType: res.headers['x-amzn-errortype'] as string | undefined, body: JSON.parse(text), produced: at });
       });
     });
-    // Our own destroy after the answer, or the server dropping the connection once it lingered.
-    req.on('error', (err) => (req.destroyed && produced > 0 ? undefined : reject(err)));
+    // Errors after the answer (our destroy, the server dropping the connection) change nothing.
+    req.on('error', reject);
     source.pipe(req);
   });
 }

@@ -11,7 +11,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CreateRuleCommand } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { StateSaver, loadState, removeStaleTempFiles, saveState } from '../../src/sandbox/persist.js';
-import { emptyWorld, type World } from '../../src/sandbox/world.js';
+import { SandboxEngine } from '../../src/sandbox/server.js';
+import { Faults } from '../../src/sandbox/faults.js';
+import { connectOps } from '../../src/sandbox/ops/connect.js';
+import { chatbotOps } from '../../src/sandbox/ops/chatbot.js';
+import { lexOps } from '../../src/sandbox/ops/lex.js';
+import { DEFAULT_SEED, emptyWorld, worldFromSeed, type World } from '../../src/sandbox/world.js';
 import { INSTANCE, clients, failure, ruleInput } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cf-durable-'));
@@ -130,6 +135,32 @@ describe('the sandbox answers a write only once it is in the state file', () => 
     expect(names).toEqual(['unsaved', 'saved']); // the next save holds the whole world
     expect(saved.RuleId).toBeDefined();
     connect.destroy();
+  });
+});
+
+describe('an idempotent replay', () => {
+  it("is answered only once the first call's write is saved", async () => {
+    let release!: () => void;
+    const saved = new Promise<void>((r) => (release = r));
+    let replayWaited = false;
+    const engine = new SandboxEngine({
+      world: worldFromSeed(DEFAULT_SEED, '123456789012'),
+      handlers: { connect: connectOps, chatbot: chatbotOps, 'lex-models': lexOps },
+      faults: new Faults({ quotas: false }),
+      untilSaved: () => {
+        replayWaited = true;
+        return saved;
+      },
+    });
+    const first = await engine.invoke('connect:CreateRule', ruleInput('once', { ClientToken: 'token-1' }));
+    let replayed: unknown;
+    const replay = engine.invoke('connect:CreateRule', ruleInput('once', { ClientToken: 'token-1' })).then((o) => (replayed = o));
+    await settle();
+    expect(replayWaited).toBe(true);
+    expect(replayed).toBeUndefined();
+    release();
+    await replay;
+    expect(replayed).toEqual(first);
   });
 });
 
