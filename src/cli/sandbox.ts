@@ -21,6 +21,7 @@ export interface SandboxCommandOptions {
   errorRate?: number | string;
   resetRate?: number | string;
   accountId?: string;
+  maxBodyBytes?: number | string;
   /** Stops the sandbox (tests); otherwise SIGINT / SIGTERM do. */
   signal?: AbortSignal;
   /** Where lines go; default stdout. */
@@ -60,6 +61,7 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     errorRate: number('--error-rate', opts.errorRate, rate, 'between 0 and 1'),
     resetRate: number('--reset-rate', opts.resetRate, rate, 'between 0 and 1'),
     accountId: opts.accountId,
+    maxBodyBytes: number('--max-body-bytes', opts.maxBodyBytes, (n) => Number.isSafeInteger(n) && n > 0, 'a positive whole number of bytes'),
   };
 }
 
@@ -103,6 +105,7 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
     .option('--error-rate <r>', 'fraction of requests answered 500/503 (0..1)')
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')
     .option('--account-id <id>', 'AWS account id of the emulated world')
+    .option('--max-body-bytes <n>', 'answer 413 to request bodies over N bytes (default 10 MiB, as API Gateway)')
     .action(async (opts: SandboxCommandOptions) => {
       await sandboxCommand({ print: (line) => io.stdout.write(`${line}\n`), ...opts });
     });

@@ -13,19 +13,19 @@ import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_SEED,
   SeedError,
-  StateSaver,
   customActionArn,
   loadSeedFile,
-  loadState,
   worldFromSeed,
   type Seed,
   type World,
 } from './world.js';
+import { StateSaver, loadState, removeStaleTempFiles } from './persist.js';
 
 export { DEFAULT_SEED, DEFAULT_INSTANCE_ID, DEFAULT_ACCOUNT_ID, SeedError, type Seed, type FullSeed, type World } from './world.js';
 export type { SandboxStats, OperationStats } from './server.js';
 export type { Quota, QuotaOptions } from './faults.js';
 export { DEFAULT_QUOTA } from './faults.js';
+export { DEFAULT_MAX_BODY_BYTES } from './body.js';
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -34,8 +34,13 @@ export interface SandboxOptions {
   port?: number;
   /** A seed object or the path of a YAML seed file; default DEFAULT_SEED. Ignored when the state file exists. */
   seed?: Seed | string;
-  /** Persist the world here (atomically) after every change; load it on start when it exists. */
+  /**
+   * Persist the world here; load it on start when it exists. Every write is answered only once a
+   * save including it is durable (temp file, fsync, rename); concurrent writes share saves.
+   */
   statePath?: string;
+  /** Request bodies over this many bytes are answered 413 without being read; default 10 MiB. */
+  maxBodyBytes?: number;
   /** Default: the seed's `accountId`, else 123456789012. */
   accountId?: string;
   /** Region for requests without a SigV4 scope; default us-east-1. */
@@ -82,6 +87,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     randomSeed: options.randomSeed,
   });
   let saver: StateSaver | undefined;
+  // A sandbox killed mid-save leaves its temp file behind.
+  if (options.statePath) await removeStaleTempFiles(options.statePath);
   const loaded = options.statePath ? await loadState(options.statePath) : undefined;
   // The seed only matters for a fresh world; a state file already holds everything.
   const seed: Seed = loaded ? {} : typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed ?? DEFAULT_SEED;
@@ -91,13 +98,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     handlers: { connect: connectOps, chatbot: chatbotOps, 'lex-models': lexOps },
     faults,
     onWrite: () => saver?.markDirty(),
+    untilSaved: async () => saver?.untilSaved(),
+    maxBodyBytes: options.maxBodyBytes,
     defaultRegion: options.region,
   });
   if (!loaded) await seedResources(engine, seed);
   addMissingInstances(engine.world, options.ensureInstances ?? [], String(accountId));
   if (options.statePath) {
     saver = new StateSaver(options.statePath, () => engine.world);
-    if (!loaded) saver.markDirty();
+    // The file exists before the endpoint is announced (and an unwritable path fails here).
+    if (!loaded) await saver.markDirty();
   }
   const endpoint = await engine.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   return {

@@ -30,6 +30,7 @@ import {
 } from './protocol.js';
 import { describeViolations, validateShape } from './validate.js';
 import { Faults, sleep } from './faults.js';
+import { DEFAULT_MAX_BODY_BYTES, readBody, refuseTooLarge } from './body.js';
 import type { World } from './world.js';
 
 // ------------------------------------------------------------------------------------------
@@ -164,8 +165,15 @@ export interface EngineOptions {
   world: World;
   handlers: Record<ServiceName, Handlers>;
   faults: Faults;
-  /** Called after every successful write (persistence). */
-  onWrite?: () => void;
+  /**
+   * Called after every successful write (persistence); the answer waits for the promise, so a
+   * write is acknowledged only once it is saved. A rejection answers the service's internal error.
+   */
+  onWrite?: () => Promise<void> | void;
+  /** Resolves once earlier writes are saved: a replayed idempotent create waits for it too. */
+  untilSaved?: () => Promise<void>;
+  /** Request bodies over this many bytes are answered 413 unread (default 10 MiB). */
+  maxBodyBytes?: number;
   defaultRegion?: string;
 }
 
@@ -209,7 +217,11 @@ export class SandboxEngine {
     const requestPrint = tokenMember ? fingerprint({ ...input, [tokenMember]: undefined }) : '';
     if (tokenKey) {
       const prior = this.world.idempotency[tokenKey];
-      if (prior && prior.fingerprint === requestPrint) return structuredClone(prior.output);
+      if (prior && prior.fingerprint === requestPrint) {
+        // The first call may still be waiting for its save: its answer is not ours to give sooner.
+        await this.persisted(codes, this.options.untilSaved);
+        return structuredClone(prior.output);
+      }
       if (prior) throw new ApiError(codes.idempotency, `The client token ${token} was already used with different request parameters.`);
     }
 
@@ -217,8 +229,19 @@ export class SandboxEngine {
     const ctx = this.context(route, codes, input, region, (r) => (createdResource = r));
     const output = await handler(this.world, input, ctx);
     if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource };
-    if (isWrite(name)) this.options.onWrite?.();
+    if (isWrite(name)) await this.persisted(codes, this.options.onWrite);
     return output;
+  }
+
+  /** Waits for persistence; a failed save is the sandbox's internal error (and told on stderr). */
+  private async persisted(codes: ErrorCodes, save: (() => Promise<void> | void) | undefined): Promise<void> {
+    try {
+      await save?.();
+    } catch (err) {
+      const reason = (err as Error)?.message ?? String(err);
+      process.stderr.write(`sandbox: cannot save the state file: ${reason}\n`);
+      throw new ApiError(codes.internal, `The sandbox could not save its state file (${reason}), so this call is not acknowledged; the change may still be in memory.`, {}, 500);
+    }
   }
 
   private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, onCreated: (r: string) => void): OpContext {
@@ -311,7 +334,10 @@ export class SandboxEngine {
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
-    const body = await readBody(req);
+    const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const read = await readBody(req, limit);
+    if ('tooLarge' in read) return refuseTooLarge(req, res, limit);
+    const { body } = read;
     if (rawPath.startsWith('/_sandbox/')) return this.control(req.method ?? 'GET', rawPath, res);
 
     const scope = credentialScope(req.headers.authorization);
@@ -397,15 +423,6 @@ function send(res: ServerResponse, wire: WireResponse): void {
     'content-length': String(Buffer.byteLength(body)),
   });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** Whether a server-generated id (rule, task template, contact flow) already names something. */

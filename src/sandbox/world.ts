@@ -1,13 +1,12 @@
 /**
  * The sandbox's world: everything the emulated services know, as plain JSON data (so it can be
- * persisted with `--state`, dumped at `GET /_sandbox/world`, and inspected by tests), plus the
+ * persisted with `--state` (persist.ts), dumped at `GET /_sandbox/world`, and inspected by tests), plus the
  * seed format that creates it and the built-in DEFAULT_SEED.
  *
  * Records keep the API's own field names so handlers can answer with them directly. Collections
  * are objects keyed by id; JS keeps their insertion order, which is creation order, which is the
  * order list operations page through (none of the keys are integer-like).
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { loadModel, type ServiceName } from '../aws/models.js';
@@ -393,69 +392,6 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
 
   if (problems.length) throw new SeedError(`invalid seed:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
   return world;
-}
-
-// ------------------------------------------------------------------------------------------
-// Persistence
-// ------------------------------------------------------------------------------------------
-
-const STATE_FORMAT = 'connectform-sandbox-state/1';
-
-export async function loadState(path: string): Promise<World | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  const doc = JSON.parse(text) as { format?: string; world?: World };
-  if (doc.format !== STATE_FORMAT || !doc.world) throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
-  return doc.world;
-}
-
-/** Atomic: readers (another CLI run) see the old file or the new one, never half of one. */
-export async function saveState(path: string, world: World): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ format: STATE_FORMAT, world }, null, 2)}\n`);
-  await rename(tmp, path);
-}
-
-/**
- * Coalesces saves: many writes in a burst cause at most one save in flight plus one queued,
- * and `flush()` waits until the file reflects the latest change.
- */
-export class StateSaver {
-  private pending: Promise<void> | undefined;
-  private dirty = false;
-  lastError: Error | undefined;
-
-  constructor(private readonly path: string, private readonly world: () => World) {}
-
-  markDirty(): void {
-    this.dirty = true;
-    this.pending ??= this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.dirty) {
-        this.dirty = false;
-        try {
-          await saveState(this.path, this.world());
-        } catch (err) {
-          this.lastError = err as Error;
-        }
-      }
-    } finally {
-      this.pending = undefined;
-    }
-  }
-
-  async flush(): Promise<void> {
-    while (this.pending) await this.pending;
-    if (this.lastError) throw this.lastError;
-  }
 }
 
 // ------------------------------------------------------------------------------------------
