@@ -21,6 +21,7 @@ import { Command } from 'commander';
 import { CreateRuleCommand, ListRulesCommand } from '@aws-sdk/client-connect';
 import { DEFAULT_MAX_BODY_BYTES, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { registerSandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbox.js';
+import { processIO } from '../../src/cli/io.js';
 import { UsageError } from '../../src/errors.js';
 import { INSTANCE, clients, failure, ruleInput } from './helpers.js';
 
@@ -143,7 +144,7 @@ describe('request body limit', () => {
     expect(sandboxOptionsFrom({}).maxBodyBytes).toBeUndefined();
     for (const bad of ['0', '-1', '1.5', 'ten']) expect(() => sandboxOptionsFrom({ maxBodyBytes: bad })).toThrow(UsageError);
     const program = new Command();
-    registerSandboxCommand(program);
+    registerSandboxCommand(program, { io: processIO(), exitCode: 0 });
     expect(program.commands.find((c) => c.name() === 'sandbox')!.options.map((o) => o.long)).toContain('--max-body-bytes');
   });
 });
