@@ -13,7 +13,7 @@ import { escapeTerminal } from '../render/escape.js';
 import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument, renderFiles, type ExportFile, type ExportResult } from '../engine/export.js';
 import { KIND_NAMES, kindByName } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
-import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
+import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 import type { CliRun } from './io.js';
 
 interface ExportCliOptions extends TargetOptions {
@@ -31,7 +31,7 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
       .option('--schema <ref>', 'path or URL for the "# yaml-language-server: $schema=" line of each file'),
   ).action(async (configPaths: string[], _opts: ExportCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ExportCliOptions;
-    if (opts.target === 'all') throw new UsageError('export reads one target; name it with --target');
+    singleTarget(opts.target, 'export reads one target');
     if (!opts.out && opts.format !== 'text') throw new UsageError('without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out');
     const explicit = !!opts.kinds?.length;
     const kinds = explicit ? kindNames(opts.kinds!) : [...KIND_NAMES];
@@ -39,6 +39,7 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
     // Before any AWS call: a directory export cannot write to is known now.
     if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
 
+    const { withSessions } = await import('./runtime.js');
     const { result, config } = await withSessions(io, configPaths, { ...opts, kinds }, async ([session]) => ({
       result: await exportLive(session, { explicitKinds: explicit }),
       config: session.config,

@@ -29,4 +29,6 @@ export interface CliRun {
   io: CliIO;
   /** Set by a command that succeeds with something to say (2: changes / drift). */
   exitCode: number;
+  /** `--no-color` was given: never colour, whatever the terminal and environment say. */
+  noColor?: boolean;
 }

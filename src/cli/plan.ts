@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { ApplyFailedError, UsageError } from '../errors.js';
-import { assertSafe, type ApplyEvent, type ApplyReport } from '../engine/apply.js';
+import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
 import { hasChanges, type Plan } from '../engine/plan.js';
 import { assertSamePlan, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../engine/saved-plan.js';
 import type { TargetSession } from '../engine/session.js';
@@ -16,7 +16,7 @@ import { FORMATS, colorWanted, rendererFor, type Format } from '../render/index.
 import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
 import { createProgress, type Progress } from './progress.js';
-import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
+import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
@@ -32,7 +32,7 @@ interface ApplyCliOptions extends TargetOptions {
 
 export function registerPlanCommands(program: Command, run: CliRun): void {
   const { io } = run;
-  const renderer = (format: Format) => rendererFor(format, { color: colorWanted(io.stdout, io.env) });
+  const renderer = (format: Format) => rendererFor(format, { color: !run.noColor && colorWanted(io.stdout, io.env) });
 
   addTargetOptions(
     program
@@ -44,7 +44,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .option('--refresh', 'ignore the snapshot cache and describe every resource'),
   ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions;
-    if (opts.out && opts.target === 'all') throw new UsageError("--out saves one target's plan; name the target with --target");
+    if (opts.out) singleTarget(opts.target, "--out saves one target's plan");
     const plans = await planTargets(io, configPaths, opts);
     if (opts.out) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
     io.stdout.write(renderer(opts.format).plan(plans));
@@ -88,15 +88,18 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const render = renderer(opts.format);
     const savedFile = args.length === 1 ? args[0] : undefined;
     const saved = savedFile ? readSavedPlanIfAny(savedFile) : undefined;
-    if (saved && opts.target !== undefined && opts.target !== saved.target) {
-      throw new UsageError(`${savedFile} is a plan for target "${saved.target}", not "${opts.target}"; plan and apply the same target`);
+    const asked = saved ? singleTarget(opts.target, `${savedFile} is a plan for one target ("${saved.target}")`) : undefined;
+    if (saved && asked !== undefined && asked !== saved.target) {
+      throw new UsageError(`${savedFile} is a plan for target "${saved.target}", not "${asked}"; plan and apply the same target`);
     }
     if (saved && opts.kinds?.length) throw new UsageError(`${savedFile}: a saved plan is applied with the --kinds it was made with; drop --kinds`);
     const configPaths = saved ? savedConfigPaths(saved, savedFile!) : args;
     const sessionOpts: ApplyCliOptions = saved
-      ? { ...opts, target: saved.target, ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
+      ? { ...opts, target: [saved.target], ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
       : opts;
     const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+    const { withSessions } = await import('./runtime.js');
+    const { assertSafe } = await import('../engine/apply.js');
     const reports = await withSessions(io, configPaths, sessionOpts, async (sessions) => {
       const out: ApplyReport[] = [];
       for (const session of sessions) {
@@ -125,6 +128,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
 /** Plan every chosen target concurrently (one combined result, in target order). */
 async function planTargets(io: CliIO, configPaths: string[], opts: PlanOptions): Promise<Plan[]> {
   const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const { withSessions } = await import('./runtime.js');
   try {
     return await withSessions(io, configPaths, opts, (sessions) => {
       progress.phase(`Reading live state of ${sessions.map((s) => s.name).join(', ')}`);

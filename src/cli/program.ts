@@ -3,8 +3,9 @@
  *   0 success · 1 error (config, usage, AWS, refused) · 2 changes/drift with --detailed-exitcode.
  * A user sees one line per problem; the stack only with --debug.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, ConnectformError } from '../errors.js';
+import { ConfigError, ConnectformError, UsageError } from '../errors.js';
 import { formatProblems } from '../config/annotations.js';
 import { escapeTerminalLines } from '../render/escape.js';
 import { processIO, type CliIO, type CliRun } from './io.js';
@@ -12,6 +13,7 @@ import { registerPlanCommands } from './plan.js';
 import { registerValidateCommand } from './validate.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerExportCommand } from './export.js';
+import { registerTargetsCommand } from './targets.js';
 
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
@@ -19,7 +21,12 @@ export function buildProgram(run: CliRun): Command {
   const { io } = run;
   const program = new Command('connectform')
     .description('Contact-center configuration as code: plan and apply Amazon Connect rules, task templates, Chatbot custom actions and Lex V1 channel associations.')
+    .version(packageVersion(), '-V, --version', 'print the version of connectform')
     .option('--debug', 'print stack traces and per-API call counts')
+    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
+    .hook('preAction', (_program, command) => {
+      if (command.optsWithGlobals().color === false) run.noColor = true;
+    })
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showHelpAfterError('(run connectform --help for usage)')
     .exitOverride();
@@ -27,7 +34,32 @@ export function buildProgram(run: CliRun): Command {
   registerPlanCommands(program, run);
   registerSandboxCommand(program, run);
   registerExportCommand(program, run);
+  registerTargetsCommand(program, run);
   return program;
+}
+
+/** package.json sits two levels above this file, in the source tree and in dist/ alike. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * Terraform writes `-target=x`; commander would read that as `-t arget=x` and run against a
+ * target nobody named. A single-dash word that is one of our long options is refused instead.
+ */
+function refuseSingleDashLongOptions(program: Command, argv: string[]): void {
+  const longNames = new Set<string>();
+  const visit = (cmd: Command) => {
+    for (const o of cmd.options) if (o.long) longNames.add(o.long.replace(/^--(no-)?/, ''));
+    cmd.commands.forEach(visit);
+  };
+  visit(program);
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const m = /^-([A-Za-z][A-Za-z-]+)(=.*)?$/.exec(arg);
+    if (m && longNames.has(m[1])) throw new UsageError(`unknown option '${arg}': did you mean '-${arg}'? (long options take two dashes)`);
+  }
 }
 
 /** Run the program on `argv` with `io` (the real process by default); resolves to the exit code. */
@@ -35,6 +67,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const run: CliRun = { io, exitCode: EXIT.ok };
   const program = buildProgram(run);
   try {
+    refuseSingleDashLongOptions(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return run.exitCode;
   } catch (err) {

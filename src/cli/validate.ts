@@ -4,23 +4,27 @@ import { formatProblems } from '../config/annotations.js';
 import { listTargets, loadConfig, validateFor } from '../config/index.js';
 import { ConfigError, type Problem } from '../errors.js';
 import type { CliRun } from './io.js';
-import { ALLOW_ENDPOINT_OPTION, resolveOptions } from './runtime.js';
+import { ALLOW_ENDPOINT_OPTION, TARGET_OPTION, VAR_FILE_OPTION, VAR_OPTION, chooseTargets, resolveOptions } from './options.js';
 
 export function registerValidateCommand(program: Command, { io }: CliRun): void {
   program
     .command('validate')
     .description('check the config against the API schemas and rules (offline)')
     .argument('<config...>', 'config file(s) or directory')
-    .option('-t, --target <name>', 'validate for this target only (default: every target)')
+    .option(...TARGET_OPTION)
     .option(...ALLOW_ENDPOINT_OPTION)
-    .action(async (configPaths: string[], opts: { target?: string; allowEndpoint?: string[] }) => {
+    .option(...VAR_OPTION)
+    .option(...VAR_FILE_OPTION)
+    .action(async (configPaths: string[], opts: { target?: string[]; allowEndpoint?: string[]; var?: string[]; varFile?: string[] }) => {
       const config = await loadConfig(configPaths);
-      const names = opts.target ? [opts.target] : listTargets(config);
+      // Default: every target (validation is offline and cheap).
+      const names = opts.target?.length ? chooseTargets(config, opts.target) : listTargets(config);
+      const trust = resolveOptions(opts, io.env, config);
       const problems: Problem[] = [];
       let resources = 0;
       for (const name of names.length ? names : [undefined]) {
         try {
-          const r = validateFor(config, name, io.env, resolveOptions(opts, io.env));
+          const r = validateFor(config, name, io.env, trust);
           problems.push(...r.warnings);
           resources = Math.max(resources, r.resources.length);
         } catch (err) {

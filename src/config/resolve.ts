@@ -60,6 +60,8 @@ const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'acco
 export interface ResolveOptions {
   /** Non-loopback endpoints a target may use (`--allow-endpoint`, CONNECTFORM_ALLOW_ENDPOINTS). */
   allowedEndpoints?: readonly string[];
+  /** `--var` / `--var-file`: replace the target's own vars of those names. */
+  varOverrides?: Readonly<Record<string, VarValue>>;
 }
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[^:]*:\d*:instance\/([^/]+)$/;
 
@@ -96,6 +98,8 @@ function resolveTargetFields(t: LoadedTarget, env: Env, options: ResolveOptions)
       } else if (typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
     }
   }
+  // Only names the target defines: another target's variable is not this one's.
+  for (const [name, value] of Object.entries(options.varOverrides ?? {})) if (Object.hasOwn(vars, name)) vars[name] = value;
 
   // Formats are checked after interpolation, where the real values are known.
   const known = (field: string) => (unresolved.has(field) ? undefined : fields[field]);

@@ -1,0 +1,156 @@
+/**
+ * The options every target command shares, how they are parsed, and what the trusted side of the
+ * run (flags, environment) tells the config resolver. Light on purpose: no SDK, no sandbox, so
+ * `--help` and `validate` start fast.
+ */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { allowedEndpoints } from '../config/endpoints.js';
+import { listTargets, type LoadedConfig, type ResolveOptions } from '../config/index.js';
+import type { VarValue } from '../config/interpolate.js';
+import { UsageError } from '../errors.js';
+import { KIND_NAMES } from '../kinds/index.js';
+import { FORMATS, type Format } from '../render/index.js';
+
+export interface TargetOptions {
+  /** Every `-t NAME` given, in order; `all` alone means every target. */
+  target?: string[];
+  sandbox?: boolean;
+  sandboxState?: string;
+  region?: string;
+  profile?: string;
+  parallelism?: number;
+  quotaScale?: number;
+  kinds?: string[];
+  refresh?: boolean;
+  format: Format;
+  debug?: boolean;
+  allowEndpoint?: string[];
+  /** `--var NAME=VALUE`, in order. */
+  var?: string[];
+  /** `--var-file FILE`, in order (read before the --var flags, which win). */
+  varFile?: string[];
+}
+
+/** The in-process sandbox runs the quotas this many times faster, so demos are quick. */
+export const SANDBOX_QUOTA_SCALE = 10;
+
+export function addTargetOptions(cmd: Command): Command {
+  return cmd
+    .option(...TARGET_OPTION)
+    .option('--sandbox', 'run against an in-process sandbox (state in .connectform/sandbox-state.json); no AWS account needed')
+    .option('--sandbox-state <file>', 'state file of the in-process sandbox')
+    .option('--region <region>', 'override the target region')
+    .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
+    .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
+    .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
+    .option('--kinds <kinds...>', `only these kinds (${KIND_NAMES.join(', ')})`)
+    .option(...ALLOW_ENDPOINT_OPTION)
+    .option(...VAR_OPTION)
+    .option(...VAR_FILE_OPTION)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Repeatable: `-t staging -t prod` plans both; `-t all` every target. */
+export const TARGET_OPTION = ['-t, --target <name>', 'target to use (optional when the config has one); repeat for several; "all" for every target', collect] as const;
+
+/** Repeatable: each use adds one URL. Shared by every command that resolves targets. */
+export const ALLOW_ENDPOINT_OPTION = [
+  '--allow-endpoint <url>',
+  'let targets use this non-loopback endpoint (repeatable; also CONNECTFORM_ALLOW_ENDPOINTS); a config alone may only name loopback endpoints',
+  collect,
+] as const;
+
+export const VAR_OPTION = ['--var <name=value>', "set a target variable, typed like a YAML scalar (--var sla=30 is a number); overrides the targets' vars; repeatable", collect] as const;
+export const VAR_FILE_OPTION = ['--var-file <file>', 'YAML mapping of variable names to values, overriding the targets\' vars; repeatable (later files and --var win)', collect] as const;
+
+/** Names of the targets a command runs on: `all` → every one; none → the config's only one. */
+export function chooseTargets(config: LoadedConfig, targets: string[] | undefined): (string | undefined)[] {
+  if (!targets?.length) return [undefined];
+  if (targets.includes('all')) {
+    if (targets.length > 1) throw new UsageError('-t all already means every target; drop the other --target flags');
+    return listTargets(config);
+  }
+  const dupes = targets.filter((t, i) => targets.indexOf(t) !== i);
+  if (dupes.length) throw new UsageError(`--target ${dupes[0]} is given more than once`);
+  return targets;
+}
+
+/** The one target a command works on (export, plan --out, saved plans): never several. */
+export function singleTarget(targets: string[] | undefined, why: string): string | undefined {
+  if (!targets?.length) return undefined;
+  if (targets.length > 1 || targets[0] === 'all') throw new UsageError(`${why}; name one target with --target`);
+  return targets[0];
+}
+
+/** What the trusted side of the run (flags, environment) says to the config resolver. */
+export function resolveOptions(opts: Pick<TargetOptions, 'allowEndpoint' | 'var' | 'varFile'>, env: NodeJS.ProcessEnv, config: LoadedConfig): ResolveOptions {
+  return { allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env), varOverrides: varOverrides(opts, config) };
+}
+
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A --var-file is a small mapping; anything larger is a mistake. */
+const MAX_VAR_FILE_BYTES = 1024 * 1024;
+
+/**
+ * `--var-file` files then `--var` flags, later ones winning, like Terraform. Values are YAML
+ * scalars (`30` a number, `true` a boolean, `"30"` a string). A name no target defines is an
+ * error: a typo would otherwise change nothing, silently.
+ */
+export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, config: LoadedConfig): Record<string, VarValue> {
+  const out: Record<string, VarValue> = {};
+  const set = (name: string, value: unknown, where: string) => {
+    if (!VAR_NAME.test(name)) throw new UsageError(`${where}: '${name}' is not a variable name (letters, digits, _ and -)`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new UsageError(`${where}: the value of '${name}' must be a string, number or boolean`);
+    }
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  };
+  for (const file of opts.varFile ?? []) {
+    let doc: unknown;
+    try {
+      const text = readFileSync(file, 'utf8');
+      if (text.length > MAX_VAR_FILE_BYTES) throw new Error(`larger than ${MAX_VAR_FILE_BYTES} bytes`);
+      doc = parseYaml(text, { maxAliasCount: 0 });
+    } catch (err) {
+      throw new UsageError(`--var-file ${file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined) continue;
+    if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`--var-file ${file}: expected a mapping of variable names to values`);
+    for (const [name, value] of Object.entries(doc)) set(name, value, `--var-file ${file}`);
+  }
+  for (const pair of opts.var ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var ${pair}: expected NAME=VALUE`);
+    const name = pair.slice(0, eq);
+    let value: unknown;
+    try {
+      value = parseYaml(pair.slice(eq + 1) || '""', { maxAliasCount: 0 });
+    } catch {
+      value = pair.slice(eq + 1);
+    }
+    set(name, value ?? '', `--var ${name}`);
+  }
+  const defined = new Set(config.targets.flatMap((t) => (t.raw.vars && typeof t.raw.vars === 'object' ? Object.keys(t.raw.vars) : [])));
+  for (const name of Object.keys(out)) {
+    if (!defined.has(name)) throw new UsageError(`--var ${name}: no target defines a variable '${name}'${defined.size ? ` (defined: ${[...defined].sort().join(', ')})` : ''}; add it under targets.<name>.vars first`);
+  }
+  return out;
+}
+
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+export function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+}
+
+
