@@ -11,7 +11,7 @@ import { allowedEndpoints } from '../config/endpoints.js';
 import { TargetSession, validateFor, type SessionOptions } from '../engine/session.js';
 import { FORMATS, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
-import { KIND_NAMES } from '../kinds/index.js';
+import { kindNames } from '../kinds/index.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import type { CliIO } from './io.js';
 
@@ -42,7 +42,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
     .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
     .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
-    .option('--kinds <kinds...>', `only these kinds (${KIND_NAMES.join(', ')})`)
+    .option('--kinds <kinds...>', `only these kinds (${kindNames().join(', ')})`)
     .option(...ALLOW_ENDPOINT_OPTION)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
 }

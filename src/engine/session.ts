@@ -12,7 +12,7 @@ import { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable, type Quota } from '../aws/pacing.js';
 import { ConfigError, UsageError, type Problem } from '../errors.js';
-import { KINDS } from '../kinds/index.js';
+import { allKinds } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
@@ -68,7 +68,7 @@ export async function loadAndValidate(configPaths: string | string[], targetName
 export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
   const { target, resources, problems } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
-  const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
+  const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return { config, target, resources, warnings: all };
 }
@@ -242,13 +242,14 @@ export class TargetSession {
  * on for (their undeclared resources may be deleted), or exactly `--kinds`.
  */
 function selectKinds(config: LoadedConfig, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
+  const kinds = allKinds();
   if (only?.length) {
-    const unknown = only.filter((k) => !KINDS.some((x) => x.name === k));
-    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${KINDS.map((k) => k.name).join(', ')}`);
-    return KINDS.filter((k) => only.includes(k.name));
+    const unknown = only.filter((k) => !kinds.some((x) => x.name === k));
+    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${kinds.map((k) => k.name).join(', ')}`);
+    return kinds.filter((k) => only.includes(k.name));
   }
   const prune = config.settings?.prune ?? false;
-  return KINDS.filter(
+  return kinds.filter(
     (k) => resources.some((r) => r.kind === k.name) || (Array.isArray(prune) && (prune as string[]).includes(k.name)) || (prune === true && config.declaredKinds?.includes(k.name)),
   );
 }
