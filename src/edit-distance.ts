@@ -16,3 +16,26 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length][b.length];
 }
+
+/**
+ * The candidate the user most likely meant, if any is close: same letters ignoring case, a few
+ * edits away (a third of the length), or one containing the other (OnPostCallAnalysis).
+ */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length > 200) return undefined; // not a typo; and keeps the quadratic distance cheap
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    if (candidate === word) continue;
+    let score = editDistance(w, c);
+    const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
+    if (score > limit && w.length >= 4 && (c.includes(w) || w.includes(c))) score = limit;
+    if (score <= limit && score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
+}

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { buildPlan } from '../engine/planner.js';
 import { loadAndValidate } from '../config/index.js';
-import { KINDS } from '../kinds/index.js';
+import { allKinds } from '../kinds/index.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 import type { Body, DeclaredResource, KindName, LiveResource } from '../kinds/types.js';
 import { rendererFor } from '../render/index.js';
@@ -116,7 +116,7 @@ function diffRender(n: number): InProcessResult {
     );
   }
   const flows = new ContactFlowDirectory(DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => ({ id: f.id, name: f.name, type: f.type })));
-  const usedKinds = KINDS.filter((k) => kinds.some(([name]) => name === k.name));
+  const usedKinds = allKinds().filter((k) => kinds.some(([name]) => name === k.name));
 
   const diff = measure(() =>
     buildPlan({

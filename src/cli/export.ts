@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { escapeTerminal } from '../render/escape.js';
 import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument, renderFiles, type ExportFile, type ExportResult } from '../engine/export.js';
-import { KIND_NAMES, kindByName } from '../kinds/index.js';
+import { kindByName, kindNames } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 import type { CliRun } from './io.js';
@@ -34,7 +34,7 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
     singleTarget(opts.target, 'export reads one target');
     if (!opts.out && opts.format !== 'text') throw new UsageError('without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out');
     const explicit = !!opts.kinds?.length;
-    const kinds = explicit ? kindNames(opts.kinds!) : [...KIND_NAMES];
+    const kinds = explicit ? namedKinds(opts.kinds!) : kindNames();
     const outDir = opts.out;
     // Before any AWS call: a directory export cannot write to is known now.
     if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
@@ -63,12 +63,12 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
   });
 }
 
-/** `--kinds` takes kind names (`taskTemplate`) or config keys (`taskTemplates`). */
-function kindNames(values: string[]): KindName[] {
+/** `--kinds` takes kind names or config keys (either spelling a kind is known by). */
+function namedKinds(values: string[]): KindName[] {
   const out: KindName[] = [];
   for (const v of values.flatMap((x) => x.split(',')).filter(Boolean)) {
     const kind = kindByName(v);
-    if (!kind) throw new UsageError(`unknown kind "${v}"; known: ${KIND_NAMES.join(', ')}`);
+    if (!kind) throw new UsageError(`unknown kind "${v}"; known: ${kindNames().join(', ')}`);
     if (!out.includes(kind.name)) out.push(kind.name);
   }
   return out;

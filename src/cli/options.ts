@@ -10,7 +10,7 @@ import { allowedEndpoints } from '../config/endpoints.js';
 import { listTargets, type LoadedConfig, type ResolveOptions } from '../config/index.js';
 import type { VarValue } from '../config/interpolate.js';
 import { UsageError } from '../errors.js';
-import { KIND_NAMES } from '../kinds/index.js';
+import { kindNames } from '../kinds/index.js';
 import { FORMATS, type Format } from '../render/index.js';
 
 export interface TargetOptions {
@@ -45,7 +45,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
     .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
     .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
-    .option('--kinds <kinds...>', `only these kinds (${KIND_NAMES.join(', ')})`)
+    .option('--kinds <kinds...>', `only these kinds (${kindNames().join(', ')})`)
     .option(...ALLOW_ENDPOINT_OPTION)
     .option(...VAR_OPTION)
     .option(...VAR_FILE_OPTION)

@@ -3,11 +3,14 @@
  * count line; on GitHub Actions also as workflow commands so they show up on the PR's diff.
  * Also the small helpers every message-building module shares (paths, "did you mean").
  */
-import { editDistance } from '../edit-distance.js';
 import { isAbsolute, relative, sep } from 'node:path';
+import { nearest } from '../edit-distance.js';
 import { formatProblem, type Problem } from '../errors.js';
 import type { Path } from '../kinds/types.js';
 import { escapeTerminal, escapeTerminalLines, escapeWorkflowData, escapeWorkflowProperty } from '../render/escape.js';
+
+/** Lives with the edit distance (the kinds use it too and must not import the config layer). */
+export { nearest };
 
 // ---------------------------------------------------------------------------------------------
 // Paths and suggestions
@@ -33,29 +36,6 @@ export function joinPath(label: string, path: Path): string {
   return rest.startsWith('[') ? `${label}${rest}` : `${label}.${rest}`;
 }
 
-
-/**
- * The candidate the user most likely meant, if any is close: same letters ignoring case, a few
- * edits away (a third of the length), or one containing the other (OnPostCallAnalysis).
- */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  const w = word.toLowerCase();
-  if (w.length > 200) return undefined; // not a typo; and keeps the quadratic distance cheap
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const candidate of candidates) {
-    const c = candidate.toLowerCase();
-    if (candidate === word) continue;
-    let score = editDistance(w, c);
-    const limit = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
-    if (score > limit && w.length >= 4 && (c.includes(w) || w.includes(c))) score = limit;
-    if (score <= limit && score < bestScore) {
-      best = candidate;
-      bestScore = score;
-    }
-  }
-  return best;
-}
 
 /** `; did you mean 'X'?` or nothing. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {

@@ -1,31 +1,21 @@
 /**
- * JSON Schemas (draft-07) for the config, generated from the AWS models so the schema and the API
- * can never disagree about a field, an enum value or a length. The kinds import their item schema
- * from here at runtime (nothing reads schemas/ at runtime); `npm run schemas` writes the same
- * objects to schemas/*.schema.json for editors, and a test keeps the committed files fresh.
+ * JSON Schemas (draft-07) for the config: the document (targets, settings, one list per
+ * registered kind) and, per kind, its item schema (src/kinds/schema.ts, from the spec the kind
+ * declares and the AWS model). Nothing reads schemas/ at runtime; `npm run schemas` writes the
+ * same objects to schemas/*.schema.json for editors, and a test keeps the committed files fresh.
+ * Nothing here names a kind: every list comes from the registry (src/kinds/index.ts).
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { apiName, loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
+import { apiName, loadModel, type ServiceName } from '../aws/models.js';
+import { allKinds, kindByName, kindNames } from '../kinds/index.js';
+import { itemSchema, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 import type { KindName } from '../kinds/types.js';
 
-export type JsonSchema = { [keyword: string]: unknown };
+export { anchoredPattern, lifecycleSchema, plainText, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 
-export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
-export const SCHEMA_BASE_URL = 'https://connectform.dev/schemas/';
 export const DOCUMENT_SCHEMA_FILE = 'connectform.schema.json';
-
-/** The four kinds, in registry order, and the top-level list key each one is declared under. */
-export const KIND_NAMES: readonly KindName[] = ['rule', 'taskTemplate', 'customAction', 'lexChannelAssociation'];
-export const CONFIG_KEY_OF: Readonly<Record<KindName, string>> = {
-  rule: 'rules',
-  taskTemplate: 'taskTemplates',
-  customAction: 'customActions',
-  lexChannelAssociation: 'lexChannelAssociations',
-};
-/** A Map, not an object: lookups use user-written keys, which may be `__proto__`. */
-export const KIND_BY_CONFIG_KEY: ReadonlyMap<string, KindName> = new Map(KIND_NAMES.map((k) => [CONFIG_KEY_OF[k], k]));
 
 /** Names used in `${var.NAME}` / `${env.NAME}` and as target names; shared with interpolate/resolve. */
 export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
@@ -36,289 +26,11 @@ export const ACCOUNT_ID_PATTERN = '^\\d{12}$';
 /** Quota keys name operations of these services (the model file names in src/aws/models). */
 export const QUOTA_SERVICES: readonly ServiceName[] = ['connect', 'chatbot', 'lex-models'];
 
-export function schemaFileName(kind: KindName): string {
-  return `${kind}.schema.json`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Model documentation → short plain text
-
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
-const MAX_DESCRIPTION = 300;
-
-/** Strip the model's HTML and keep the text short enough for an editor tooltip. */
-export function plainText(html: string | undefined, max = MAX_DESCRIPTION): string | undefined {
-  if (!html) return undefined;
-  const text = html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-      return ENTITIES[e.toLowerCase()] ?? m;
-    })
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([.,;:)])/g, '$1')
-    .trim();
-  if (!text) return undefined;
-  if (text.length <= max) return text;
-  // Prefer ending on a sentence; otherwise on a word.
-  const cut = text.slice(0, max);
-  const sentence = cut.lastIndexOf('. ');
-  if (sentence > max / 3) return cut.slice(0, sentence + 1);
-  return `${cut.slice(0, cut.lastIndexOf(' '))}...`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shape → schema
-
-/**
- * botocore patterns are not anchored (Smithy matches them anywhere in the value); a config
- * schema wants the whole value to match, so wrap them. A pattern JavaScript cannot compile under
- * ajv's unicode flag is dropped with a $comment (the API still enforces it).
- */
-export function anchoredPattern(pattern: string): { pattern: string } | { $comment: string } {
-  const wrapped = isAnchored(pattern) ? pattern : `^(?:${pattern})$`;
-  try {
-    new RegExp(wrapped, 'u');
-    return { pattern: wrapped };
-  } catch {
-    return { $comment: `model pattern ${JSON.stringify(pattern)} is not a JavaScript regular expression; not checked here (the API checks it)` };
-  }
-}
-
-/** `^...$` with no top-level `|`: already matches whole values only, so it stays readable as is. */
-function isAnchored(pattern: string): boolean {
-  if (!pattern.startsWith('^') || !pattern.endsWith('$') || pattern.endsWith('\\$')) return false;
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return false;
-  }
-  return true;
-}
-
-/** How a contact flow may be referenced: the API's id, or `{ name }` looked up in the instance. */
-function flowReference(idSchema: JsonSchema, description: string | undefined, nameShape: ModelShape | undefined): JsonSchema {
-  const name: JsonSchema = { description: "The flow's name in the target's Connect instance; connectform looks up its id.", type: 'string', minLength: nameShape?.min ?? 1 };
-  if (nameShape?.max !== undefined) name.maxLength = nameShape.max;
-  return {
-    ...(description ? { description: `${description} Either the flow's id, or { name } holding the flow's name.` } : {}),
-    oneOf: [
-      { title: 'flow id', ...idSchema },
-      { title: 'flow name reference', type: 'object', properties: { name }, required: ['name'], additionalProperties: false },
-    ],
-  };
-}
-
-class ShapeWalker {
-  constructor(
-    private readonly model: ServiceModel,
-    private readonly source: string,
-  ) {}
-
-  shape(name: string, description: string | undefined, stack: readonly string[] = []): JsonSchema {
-    const shape = this.model.shapes[name];
-    if (!shape) throw new Error(`${this.source}: shape ${name} is missing`);
-    // The models we use have no recursive shapes; inlining would loop forever if one appeared.
-    if (stack.includes(name)) throw new Error(`${this.source}: recursive shape ${[...stack, name].join(' > ')} cannot be inlined`);
-    const desc = description ?? plainText(shape.documentation);
-    const out: JsonSchema = desc ? { description: desc } : {};
-    const inner = [...stack, name];
-    switch (shape.type) {
-      case 'structure':
-        return Object.assign(out, this.structure(shape, inner));
-      case 'list':
-        out.type = 'array';
-        out.items = this.shape(shape.member!.shape, undefined, inner);
-        if (shape.min !== undefined) out.minItems = shape.min;
-        if (shape.max !== undefined) out.maxItems = shape.max;
-        return out;
-      case 'map': {
-        out.type = 'object';
-        const key = this.model.shapes[shape.key!.shape];
-        const names: JsonSchema = {};
-        if (key?.enum) names.enum = [...key.enum];
-        else {
-          if (key?.min !== undefined) names.minLength = key.min;
-          if (key?.max !== undefined) names.maxLength = key.max;
-          if (key?.pattern) Object.assign(names, anchoredPattern(key.pattern));
-        }
-        if (Object.keys(names).length) out.propertyNames = names;
-        out.additionalProperties = this.shape(shape.value!.shape, undefined, inner);
-        if (shape.min !== undefined) out.minProperties = shape.min;
-        if (shape.max !== undefined) out.maxProperties = shape.max;
-        return out;
-      }
-      case 'string':
-        out.type = 'string';
-        if (shape.enum) {
-          out.enum = [...shape.enum];
-          return out;
-        }
-        if (shape.min !== undefined) out.minLength = shape.min;
-        if (shape.max !== undefined) out.maxLength = shape.max;
-        if (shape.pattern) Object.assign(out, anchoredPattern(shape.pattern));
-        return out;
-      case 'integer':
-      case 'long':
-        out.type = 'integer';
-        if (shape.min !== undefined) out.minimum = shape.min;
-        if (shape.max !== undefined) out.maximum = shape.max;
-        return out;
-      case 'double':
-      case 'float':
-        out.type = 'number';
-        if (shape.min !== undefined) out.minimum = shape.min;
-        if (shape.max !== undefined) out.maximum = shape.max;
-        return out;
-      case 'boolean':
-        out.type = 'boolean';
-        return out;
-      case 'timestamp':
-      case 'blob':
-        out.type = 'string';
-        return out;
-    }
-  }
-
-  structure(shape: ModelShape, stack: readonly string[], only?: readonly string[], omit: readonly string[] = []): JsonSchema {
-    const properties: Record<string, JsonSchema> = {};
-    for (const [member, ref] of Object.entries(shape.members ?? {})) {
-      if (omit.includes(member) || (only && !only.includes(member))) continue;
-      properties[member] = this.member(ref.shape, plainText(ref.documentation), stack);
-    }
-    const required = (shape.required ?? []).filter((r) => r in properties);
-    return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
-  }
-
-  member(shapeName: string, description: string | undefined, stack: readonly string[]): JsonSchema {
-    // Every Connect position typed ContactFlowId (TaskAction.ContactFlowId, a task template's
-    // ContactFlowId and SelfAssignFlowId) also accepts a name reference.
-    if (this.source === 'connect' && shapeName === 'ContactFlowId') {
-      const { description: _, ...id } = this.shape(shapeName, undefined, stack);
-      return flowReference(id, description, this.model.shapes.ContactFlowName);
-    }
-    return this.shape(shapeName, description, stack);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Kind schemas
-
-export function lifecycleSchema(): JsonSchema {
-  return {
-    description: 'connectform settings for this resource (not sent to AWS).',
-    type: 'object',
-    properties: {
-      preventDestroy: { description: 'Refuse any plan that deletes or replaces this resource.', type: 'boolean' },
-      ignoreChanges: {
-        description: 'Dotted paths (Function, Actions, Fields.Description) whose differences are ignored.',
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        uniqueItems: true,
-      },
-      renamedFrom: { description: "The resource's previous name: the plan renames it instead of creating a new one.", type: 'string', minLength: 1 },
-    },
-    additionalProperties: false,
-  };
-}
-
-interface KindSpec {
-  title: string;
-  service: ServiceName;
-  shape: string;
-  omit?: string[];
-  only?: string[];
-  required?: string[];
-  /** Where the description comes from when it is not the shape's own documentation. */
-  operation?: string;
-  extend?(walker: ShapeWalker, properties: Record<string, JsonSchema>): void;
-}
-
-const KIND_SPECS: Record<KindName, KindSpec> = {
-  rule: {
-    title: 'Amazon Connect rule',
-    service: 'connect',
-    shape: 'CreateRuleRequest',
-    operation: 'CreateRule',
-    omit: ['InstanceId', 'ClientToken'],
-  },
-  taskTemplate: {
-    title: 'Amazon Connect task template',
-    service: 'connect',
-    shape: 'CreateTaskTemplateRequest',
-    operation: 'CreateTaskTemplate',
-    omit: ['InstanceId', 'ClientToken'],
-    extend(walker, properties) {
-      // CreateTaskTemplate takes no tags; connectform applies them with TagResource.
-      properties.Tags = walker.shape('TagMap', 'Tags of the task template (applied with TagResource after it is created).', ['CreateTaskTemplateRequest']);
-    },
-  },
-  customAction: {
-    title: 'AWS Chatbot custom action',
-    service: 'chatbot',
-    shape: 'CreateCustomActionRequest',
-    operation: 'CreateCustomAction',
-    omit: ['ClientToken'],
-    extend(walker, properties) {
-      // connectform's own field: the chat configurations to associate the action with
-      // (AssociateToConfiguration's ChatConfiguration, one call per ARN).
-      properties.ChatConfigurations = {
-        description: 'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
-        type: 'array',
-        items: walker.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']),
-      };
-    },
-  },
-  lexChannelAssociation: {
-    title: 'Amazon Lex V1 bot channel association',
-    service: 'lex-models',
-    shape: 'BotChannelAssociation',
-    // Only what the user declares; status, createdDate and failureReason are server fields.
-    only: ['name', 'description', 'botAlias', 'botName', 'type', 'botConfiguration'],
-    required: ['name', 'botName', 'botAlias', 'type'],
-  },
-};
-
-const kindCache = new Map<KindName, JsonSchema>();
-
-/** The JSON Schema of one config item of `kind` (memoized: the kinds and ajv share one object). */
+/** The item schema of a registered kind, by name (what validation checks after interpolation). */
 export function buildKindSchema(kind: KindName): JsonSchema {
-  let schema = kindCache.get(kind);
-  if (!schema) {
-    schema = generateKindSchema(kind);
-    kindCache.set(kind, schema);
-  }
-  return schema;
-}
-
-function generateKindSchema(kind: KindName): JsonSchema {
-  const spec = KIND_SPECS[kind];
-  const model = loadModel(spec.service);
-  const walker = new ShapeWalker(model, spec.service);
-  const shape = model.shapes[spec.shape];
-  const body = walker.structure(shape, [spec.shape], spec.only, spec.omit);
-  const properties = body.properties as Record<string, JsonSchema>;
-  spec.extend?.(walker, properties);
-  properties.lifecycle = lifecycleSchema();
-  const required = spec.required ?? (body.required as string[] | undefined) ?? [];
-  const description = plainText(spec.operation ? model.operations[spec.operation]?.documentation : shape.documentation);
-  return {
-    $schema: SCHEMA_DRAFT,
-    $id: `${SCHEMA_BASE_URL}${schemaFileName(kind)}`,
-    $comment: `Generated by \`npm run schemas\` from src/aws/models/${spec.service}.json (${spec.shape}); do not edit.`,
-    title: spec.title,
-    ...(description ? { description } : {}),
-    type: 'object',
-    properties,
-    required,
-    additionalProperties: false,
-  };
+  const registered = kindByName(kind);
+  if (!registered) throw new Error(`no resource kind named '${kind}' is registered`);
+  return itemSchema(registered);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,7 +91,7 @@ export function settingsSchema(): JsonSchema {
         description: 'Delete managed resources that are no longer declared: true, false, or a list of kinds.',
         oneOf: [
           { title: 'all kinds or none', type: 'boolean' },
-          { title: 'list of kinds', type: 'array', items: { type: 'string', enum: [...KIND_NAMES] }, uniqueItems: true },
+          { title: 'list of kinds', type: 'array', items: { type: 'string', enum: kindNames() }, uniqueItems: true },
         ],
       },
       parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: 1, maximum: 64 },
@@ -427,11 +139,11 @@ export function buildDocumentSchema(options: { items?: 'ref' | 'object' } = {}):
     },
     settings: settingsSchema(),
   };
-  for (const kind of KIND_NAMES) {
-    properties[CONFIG_KEY_OF[kind]] = {
-      description: `${KIND_SPECS[kind].title}s.`,
+  for (const kind of allKinds()) {
+    properties[kind.configKey] = {
+      description: `${kind.schemaSpec.title}s.`,
       type: ['array', 'null'],
-      items: itemsMode === 'ref' ? { $ref: schemaFileName(kind) } : { type: 'object' },
+      items: itemsMode === 'ref' ? { $ref: schemaFileName(kind.name) } : { type: 'object' },
     };
   }
   return {
@@ -495,7 +207,7 @@ export function editorSchema(schema: JsonSchema): JsonSchema {
 export function renderSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set(DOCUMENT_SCHEMA_FILE, stableJson(buildDocumentSchema()));
-  for (const kind of KIND_NAMES) files.set(schemaFileName(kind), stableJson(editorSchema(buildKindSchema(kind))));
+  for (const kind of allKinds()) files.set(schemaFileName(kind.name), stableJson(editorSchema(itemSchema(kind))));
   return files;
 }
 

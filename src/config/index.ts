@@ -5,7 +5,7 @@
  * load/resolve/validate separately.
  */
 import { ConfigError, type Problem } from '../errors.js';
-import { KINDS } from '../kinds/index.js';
+import { allKinds } from '../kinds/index.js';
 import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
@@ -34,7 +34,7 @@ export async function loadAndValidate(configPaths: string | string[], targetName
 export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
   const { target, resources, problems } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
-  const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
+  const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return { config, target, resources, warnings: all };
 }

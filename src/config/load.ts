@@ -14,7 +14,7 @@ import { CST, Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, ty
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
-import { KIND_BY_CONFIG_KEY, KIND_NAMES } from './generate-schemas.js';
+import { allKinds, kindNames } from '../kinds/index.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
 
@@ -536,7 +536,7 @@ function toSettings(raw: unknown): Settings {
   if (!isPlainObject(raw)) return {};
   const s: Settings = {};
   if (typeof raw.prune === 'boolean') s.prune = raw.prune;
-  else if (Array.isArray(raw.prune)) s.prune = raw.prune.filter((k): k is KindName => KIND_NAMES.includes(k as KindName));
+  else if (Array.isArray(raw.prune)) s.prune = raw.prune.filter((k): k is KindName => kindNames().includes(k as KindName));
   if (Number.isInteger(raw.parallelism) && (raw.parallelism as number) > 0) s.parallelism = raw.parallelism as number;
   if (isPlainObject(raw.destroyThreshold)) {
     const { percent, minResources } = raw.destroyThreshold;
@@ -588,7 +588,7 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
       } else settings = { value: toSettings(root.settings), pos };
     }
 
-    for (const [configKey, kind] of KIND_BY_CONFIG_KEY) {
+    for (const { configKey, name: kind } of allKinds()) {
       if (!Object.hasOwn(root, configKey)) continue;
       declared.add(kind);
       const list = root[configKey];
@@ -612,7 +612,7 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
       });
     }
   }
-  return { targets, settings: settings?.value ?? {}, items, declaredKinds: KIND_NAMES.filter((k) => declared.has(k)), problems };
+  return { targets, settings: settings?.value ?? {}, items, declaredKinds: kindNames().filter((k) => declared.has(k)), problems };
 }
 
 /**

@@ -8,13 +8,15 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { formatPos, type Problem, type SourcePos } from '../errors.js';
 import type { AuditContext, Body, DeclaredResource, KindName, Path } from '../kinds/types.js';
 import { joinPath, nearest, sortProblems } from './annotations.js';
+import { allKinds } from '../kinds/index.js';
+import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
 
 /** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
 export interface KindLike {
   name: KindName;
   configKey: string;
-  schema: object;
+  schemaSpec: KindSchemaSpec;
   key(body: Body): string;
   audit(d: DeclaredResource, ctx: AuditContext): Problem[];
 }
@@ -255,15 +257,16 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
 // ---------------------------------------------------------------------------------------------
 // Document
 
-let shellSchema: JsonSchema | undefined;
+/** Rebuilt when a kind is registered: the registry's array is replaced on each change. */
+let shell: { kinds: readonly unknown[]; schema: JsonSchema } | undefined;
 
 /**
  * Top-level keys, `targets` and `settings` of one file, before interpolation. Resource items are
  * only required to be mappings here: they are checked per target, after `${...}`.
  */
 export function validateDocument(root: unknown, loc: Omit<Locator, 'label'>): Problem[] {
-  shellSchema ??= buildDocumentSchema({ items: 'object' });
-  return schemaProblems(shellSchema, root ?? null, { ...loc, label: '' });
+  if (shell?.kinds !== allKinds()) shell = { kinds: allKinds(), schema: buildDocumentSchema({ items: 'object' }) };
+  return schemaProblems(shell.schema, root ?? null, { ...loc, label: '' });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +319,7 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     const checked = items.map((d, i) => {
       const label = extras(d).label ?? `${kind.configKey}[${i}]`;
       const loc: Locator = { label, positionOf: (p) => d.positionOf(p), keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p) };
-      const found = schemaProblems(kind.schema, itemData(d), loc);
+      const found = schemaProblems(itemSchema(kind), itemData(d), loc);
       problems.push(...found);
       return { d, label, valid: !found.length };
     });
@@ -340,7 +343,7 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
 }
 
 function topLevelFields(kind: KindLike): string[] {
-  return Object.keys(((kind.schema as JsonSchema).properties as object | undefined) ?? {}).filter((k) => k !== 'lifecycle');
+  return Object.keys((itemSchema(kind).properties as object | undefined) ?? {}).filter((k) => k !== 'lifecycle');
 }
 
 /** ignoreChanges must name real fields; renamedFrom must name a resource that is gone. */

@@ -11,7 +11,7 @@
  * is returned, so what is written is what was read.
  */
 import { Document, isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Scalar, type YAMLMap } from 'yaml';
-import { CHATBOT_REGIONS, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.js';
 import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
 import type { LoadedConfig, Settings } from '../config/load.js';
@@ -61,7 +61,7 @@ export const DEFAULT_SCHEMA_REF = `${SCHEMA_BASE_URL}${DOCUMENT_SCHEMA_FILE}`;
 
 export const TARGETS_FILE = 'targets.yaml';
 
-/** `taskTemplates` → `task-templates.yaml`. */
+/** A config key to its file name: `fooBars` → `foo-bars.yaml`. */
 export function exportFileName(configKey: string): string {
   return `${configKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.yaml`;
 }
@@ -82,18 +82,20 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
   const skipped: SkippedKind[] = [];
   const failures: unknown[] = [];
   const notes: string[] = [];
-  let regionError: unknown;
+  let unavailableError: unknown;
 
-  let kinds = [...source.kinds];
-  // Custom actions: AWS Chatbot answers in a few regions only.
-  const chatbot = kinds.find((k) => k.name === 'customAction');
-  if (chatbot && !CHATBOT_REGIONS.includes(source.aws.chatbotRegion)) {
-    regionError = new UsageError(
-      `target "${ctx.target.name}": the AWS Chatbot API (custom actions) is not available in ${source.aws.chatbotRegion}, only in ${CHATBOT_REGIONS.join(', ')}; set the target's chatbotRegion`,
-    );
-    if (options.explicitKinds) throw regionError;
-    skipped.push({ kind: chatbot.name, reason: messageOf(regionError) });
-    kinds = kinds.filter((k) => k !== chatbot);
+  // A kind that cannot be read in this target at all (its API is not offered in the region...).
+  const kinds: ResourceKind[] = [];
+  for (const kind of source.kinds) {
+    const reason = kind.unavailable?.(ctx);
+    if (reason === undefined) {
+      kinds.push(kind);
+      continue;
+    }
+    const error = new UsageError(`target "${ctx.target.name}": ${reason}`);
+    if (options.explicitKinds) throw error;
+    unavailableError ??= error;
+    skipped.push({ kind: kind.name, reason: messageOf(error) });
   }
 
   // Contact flows, read once, only when a kind refers to them.
@@ -130,7 +132,7 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
     exported.push(toConfigItems(r.kind, r.items, ctx.flows, notes));
   }
   // Nothing readable at all (no credentials, wrong endpoint...) is a failure, not an empty export.
-  if (!exported.length && skipped.length) throw asError(failures[0] ?? regionError);
+  if (!exported.length && skipped.length) throw asError(failures[0] ?? unavailableError);
   return { target: ctx.target.name, kinds: exported, skipped, notes };
 }
 
@@ -217,14 +219,6 @@ function flowIds(body: Body): { path: string; id: string }[] {
 // Presentation: key order and interpolation escaping
 // ---------------------------------------------------------------------------------------------
 
-/** Top-level field order per kind: identity first, then as a person would read the resource. */
-const TOP_ORDER: Record<KindName, readonly string[]> = {
-  rule: ['Name', 'TriggerEventSource', 'Function', 'PublishStatus', 'Actions', 'PreEvaluationFilters', 'Tags'],
-  taskTemplate: ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Status', 'Fields', 'Constraints', 'Defaults', 'Tags'],
-  customAction: ['ActionName', 'AliasName', 'Definition', 'Attachments', 'ChatConfigurations', 'Tags'],
-  lexChannelAssociation: ['name', 'botName', 'botAlias', 'type', 'description', 'botConfiguration'],
-};
-
 /** Nested keys that read best first (names, types); every other key follows alphabetically. */
 const NESTED_FIRST = ['Name', 'name', 'Id', 'ActionType', 'EventSourceName', 'Type', 'TagKey', 'TagValue', 'NotificationType', 'ButtonText', 'Operator', 'VariableName'];
 
@@ -251,7 +245,8 @@ function presentValue(v: unknown): unknown {
 }
 
 function present(kind: ResourceKind, body: Body): Body {
-  return fromEntries(ordered(body, TOP_ORDER[kind.name]).map(([k, x]) => [k, presentValue(x)])) as Body;
+  // Top level: the kind's own order (identity first, then as a person would read the resource).
+  return fromEntries(ordered(body, kind.exportOrder).map(([k, x]) => [k, presentValue(x)])) as Body;
 }
 
 /** Like Object.fromEntries, but a `__proto__` key stays plain data. */

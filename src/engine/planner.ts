@@ -109,9 +109,9 @@ export function buildPlan(input: PlanInput): Plan {
         change.action = 'manual';
         change.reason = `the ${kind.title} API cannot change it: fix it by hand (or delete it and re-create it as declared)`;
         delete change.desired;
-      } else if (replace || changed.some((f) => kind.capabilities.replaceOn.includes(f))) {
+      } else if (replace) {
         change.action = 'replace';
-        change.reason = replace ?? `${changed.filter((f) => kind.capabilities.replaceOn.includes(f)).join(', ')} cannot be changed in place`;
+        change.reason = replace;
         if (d.lifecycle.preventDestroy) {
           blocked.push({ rule: 'preventDestroy', kind: kind.name, name: key, message: `${kind.title} "${key}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
         }

@@ -9,7 +9,7 @@ import { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable, type Quota } from '../aws/pacing.js';
 import { ConfigError, UsageError, type Problem } from '../errors.js';
-import { KINDS } from '../kinds/index.js';
+import { allKinds } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
@@ -218,13 +218,14 @@ export class TargetSession {
  * on for (their undeclared resources may be deleted), or exactly `--kinds`.
  */
 function selectKinds(config: LoadedConfig, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
+  const kinds = allKinds();
   if (only?.length) {
-    const unknown = only.filter((k) => !KINDS.some((x) => x.name === k));
-    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${KINDS.map((k) => k.name).join(', ')}`);
-    return KINDS.filter((k) => only.includes(k.name));
+    const unknown = only.filter((k) => !kinds.some((x) => x.name === k));
+    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${kinds.map((k) => k.name).join(', ')}`);
+    return kinds.filter((k) => only.includes(k.name));
   }
   const prune = config.settings?.prune ?? false;
-  return KINDS.filter(
+  return kinds.filter(
     (k) => resources.some((r) => r.kind === k.name) || (Array.isArray(prune) && (prune as string[]).includes(k.name)) || (prune === true && config.declaredKinds?.includes(k.name)),
   );
 }

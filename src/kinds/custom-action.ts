@@ -29,7 +29,6 @@ import {
   type CustomActionDefinition,
 } from '../aws/chatbot-custom-actions.js';
 import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
-import { buildKindSchema } from '../config/generate-schemas.js';
 import { UsageError, type Problem } from '../errors.js';
 import {
   MARKER_TAG_KEY,
@@ -84,6 +83,13 @@ export function assertSupportedRegion(targetName: string, region: string): void 
     `target "${targetName}" is in ${region || '(no region)'}, but the AWS Chatbot API (custom actions) is only available in ` +
       `${SUPPORTED_REGIONS.join(', ')}; set the target's chatbotRegion to one of them (custom actions belong to the account)`,
   );
+}
+
+/** Export skips the kind (or fails, when it was named) rather than read in a region Chatbot does not serve. */
+function unavailable(ctx: TargetContext): string | undefined {
+  const region = ctx.aws.chatbotRegion;
+  if (isSupportedRegion(region)) return undefined;
+  return `the AWS Chatbot API (custom actions) is not available in ${region}, only in ${SUPPORTED_REGIONS.join(', ')}; set the target's chatbotRegion`;
 }
 
 // -------------------------------------------------------------------------------------------
@@ -526,15 +532,30 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   );
 }
 
-export const customActionKind: ResourceKind = {
+export const customActionKind: ResourceKind<'customAction'> = {
   name: 'customAction',
   configKey: CONFIG_KEY,
   title: 'Chatbot custom action',
-  get schema() {
-    return buildKindSchema('customAction');
+  schemaSpec: {
+    title: 'AWS Chatbot custom action',
+    service: 'chatbot',
+    shape: 'CreateCustomActionRequest',
+    operation: 'CreateCustomAction',
+    omit: ['ClientToken'],
+    extend(shapes, properties) {
+      // connectform's own field: the chat configurations to associate the action with
+      // (AssociateToConfiguration's ChatConfiguration, one call per ARN).
+      properties.ChatConfigurations = {
+        description: 'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
+        type: 'array',
+        items: shapes.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']),
+      };
+    },
   },
-  capabilities: { create: true, update: true, delete: true, replaceOn: ['ActionName'], marker: true, usesContactFlows: false },
+  exportOrder: ['ActionName', 'AliasName', 'Definition', 'Attachments', 'ChatConfigurations', 'Tags'],
+  capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: false },
   key: (body) => String(body.ActionName ?? ''),
+  unavailable,
   audit,
   read,
   describe: describeOne,

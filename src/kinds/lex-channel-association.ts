@@ -21,7 +21,6 @@ import {
 } from '@aws-sdk/client-lex-model-building-service';
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
-import { buildKindSchema } from '../config/generate-schemas.js';
 import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
@@ -187,14 +186,20 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   );
 }
 
-export const lexChannelAssociationKind: ResourceKind = {
+export const lexChannelAssociationKind: ResourceKind<'lexChannelAssociation'> = {
   name: 'lexChannelAssociation',
   configKey: CONFIG_KEY,
   title: 'Lex V1 bot channel association',
-  get schema() {
-    return buildKindSchema('lexChannelAssociation');
+  schemaSpec: {
+    title: 'Amazon Lex V1 bot channel association',
+    service: 'lex-models',
+    shape: 'BotChannelAssociation',
+    // Only what the user declares; status, createdDate and failureReason are server fields.
+    only: ['name', 'description', 'botAlias', 'botName', 'type', 'botConfiguration'],
+    required: ['name', 'botName', 'botAlias', 'type'],
   },
-  capabilities: { create: false, update: false, delete: true, replaceOn: [], marker: false, usesContactFlows: false },
+  exportOrder: ['name', 'botName', 'botAlias', 'type', 'description', 'botConfiguration'],
+  capabilities: { create: false, update: false, delete: true, marker: false, usesContactFlows: false },
   secretPaths: ['botConfiguration'],
   key: lexChannelKey,
   audit,

@@ -20,7 +20,6 @@ import {
 import type { Problem } from '../errors.js';
 import { ACTION_MEMBER } from '../aws/connect-rules.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
-import { buildKindSchema } from '../config/generate-schemas.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
@@ -257,14 +256,19 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   );
 }
 
-export const ruleKind: ResourceKind = {
+export const ruleKind: ResourceKind<'rule'> = {
   name: 'rule',
   configKey: 'rules',
   title: 'Connect rule',
-  get schema() {
-    return buildKindSchema('rule');
+  schemaSpec: {
+    title: 'Amazon Connect rule',
+    service: 'connect',
+    shape: 'CreateRuleRequest',
+    operation: 'CreateRule',
+    omit: ['InstanceId', 'ClientToken'],
   },
-  capabilities: { create: true, update: true, delete: true, replaceOn: ['TriggerEventSource'], marker: true, usesContactFlows: true },
+  exportOrder: ['Name', 'TriggerEventSource', 'Function', 'PublishStatus', 'Actions', 'PreEvaluationFilters', 'Tags'],
+  capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: true },
   key: (body) => String(body.Name ?? ''),
   audit,
   read,

@@ -26,8 +26,7 @@ import {
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { nearest } from '../config/annotations.js';
-import { buildKindSchema } from '../config/generate-schemas.js';
+import { nearest } from '../edit-distance.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
@@ -462,14 +461,23 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   );
 }
 
-export const taskTemplateKind: ResourceKind = {
+export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
   name: 'taskTemplate',
   configKey: 'taskTemplates',
   title: 'Connect task template',
-  get schema() {
-    return buildKindSchema('taskTemplate');
+  schemaSpec: {
+    title: 'Amazon Connect task template',
+    service: 'connect',
+    shape: 'CreateTaskTemplateRequest',
+    operation: 'CreateTaskTemplate',
+    omit: ['InstanceId', 'ClientToken'],
+    extend(shapes, properties) {
+      // CreateTaskTemplate takes no tags; connectform applies them with TagResource.
+      properties.Tags = shapes.shape('TagMap', 'Tags of the task template (applied with TagResource after it is created).', ['CreateTaskTemplateRequest']);
+    },
   },
-  capabilities: { create: true, update: true, delete: true, replaceOn: [], marker: true, usesContactFlows: true },
+  exportOrder: ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Status', 'Fields', 'Constraints', 'Defaults', 'Tags'],
+  capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: true },
   key: (body) => String(body.Name ?? ''),
   audit,
   read,

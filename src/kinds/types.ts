@@ -1,13 +1,16 @@
 /**
- * The one interface every resource kind implements. A new kind = one file in src/kinds/, one
- * generated schema in schemas/, one line in src/kinds/index.ts. The engine never branches on a
- * kind's name: what differs between kinds is declared here (capabilities) or done in its hooks.
+ * The one interface every resource kind implements. A new kind = one file in src/kinds/ (its
+ * hooks, schema spec and export order), one line in src/kinds/index.ts, and `npm run schemas`.
+ * Nothing outside src/kinds/ names a kind: what differs between kinds is declared here
+ * (capabilities, specs) or done in its hooks, and every list of kinds comes from the registry.
  */
 import type { Problem, SourcePos } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import type { KindName } from './index.js';
+import type { KindSchemaSpec } from './schema.js';
 
-export type KindName = 'rule' | 'taskTemplate' | 'customAction' | 'lexChannelAssociation';
+export type { KindName } from './index.js';
 
 /** A resource body as the user writes it: the API's own field names. Plain JSON data. */
 export type Body = Record<string, unknown>;
@@ -68,8 +71,6 @@ export interface Capabilities {
   create: boolean;
   update: boolean;
   delete: boolean;
-  /** Top-level fields whose change forces delete + create (UpdateX cannot change them). */
-  replaceOn: string[];
   /** Whether the kind can carry connectform's management marker (tags); decides pruning. */
   marker: boolean;
   /** Needs the Connect instance's contact flows for name references. */
@@ -107,19 +108,26 @@ export interface NormalizeContext {
   flows: ContactFlowDirectory;
 }
 
-export interface ResourceKind {
-  readonly name: KindName;
+export interface ResourceKind<N extends KindName = KindName> {
+  readonly name: N;
   /** Top-level key in the config: 'rules', 'taskTemplates', ... */
   readonly configKey: string;
   /** Human title for output: 'Connect rule', ... */
   readonly title: string;
-  /** JSON Schema for one item (generated into schemas/<name>.schema.json). */
-  readonly schema: object;
+  /** Which model shape one config item is (src/kinds/schema.ts turns it into the item's JSON Schema). */
+  readonly schemaSpec: KindSchemaSpec;
+  /** Top-level fields in the order export writes them (identity first); others follow alphabetically. */
+  readonly exportOrder: readonly string[];
   readonly capabilities: Capabilities;
   /** Paths whose values are secrets: compared by hash, never printed or saved. */
   readonly secretPaths?: string[];
 
   key(body: Body): string;
+  /**
+   * Checked before the kind is read at all: why it cannot be read in this target (its API is not
+   * offered in the target's region...), as a sentence saying what to change; undefined when it can.
+   */
+  unavailable?(ctx: TargetContext): string | undefined;
   /** Semantic checks the schema cannot express; positions via d.positionOf. */
   audit(d: DeclaredResource, ctx: AuditContext): Problem[];
   /** List, then describe each (through ctx.aws.call, which paces by quota; via ctx.cache when the list gives a stamp). */
@@ -136,7 +144,10 @@ export interface ResourceKind {
    * flow ids shown as `{ name }` references, secrets hashed. Pure.
    */
   normalize(body: Body, ctx: NormalizeContext): Body;
-  /** Why changing `changed` top-level fields from live to desired needs a replace, if it does. */
+  /**
+   * Why changing `changed` top-level fields from live to desired needs delete + create (the
+   * update call cannot change them), if it does: the only way a kind asks for a replace.
+   */
   replaceReason(live: Body, desired: Body, changed: string[]): string | undefined;
   /** Create; `token` is the deterministic idempotency token. Returns the new live resource's id. */
   create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }>;

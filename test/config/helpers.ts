@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { buildKindSchema } from '../../src/config/generate-schemas.js';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.js';
 import type { KindLike } from '../../src/config/validate.js';
 import { ConfigError, type Problem, type SourcePos } from '../../src/errors.js';
+import { kindByName } from '../../src/kinds/index.js';
 import type { Body, KindName } from '../../src/kinds/types.js';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/config', import.meta.url));
@@ -56,7 +56,7 @@ function fakeKind(name: KindName, configKey: string, keyField: string): KindLike
   return {
     name,
     configKey,
-    schema: buildKindSchema(name),
+    schemaSpec: kindByName(name)!.schemaSpec,
     key: (b: Body) => String(b[keyField]),
     audit: (d) =>
       typeof d.body[keyField] === 'string' && (d.body[keyField] as string).startsWith('forbidden')

@@ -8,12 +8,12 @@ import {
   buildDocumentSchema,
   buildKindSchema,
   editorSchema,
-  KIND_NAMES,
   plainText,
   renderSchemaFiles,
   schemasDir,
   type JsonSchema,
 } from '../../src/config/generate-schemas.js';
+import { kindNames } from '../../src/kinds/index.js';
 import { FIXTURE_DIR } from './helpers.js';
 
 type S = JsonSchema & { properties: Record<string, S>; items: S; oneOf: S[]; additionalProperties: S | boolean; required?: string[] };
@@ -37,7 +37,7 @@ describe('generated schemas', () => {
   it('the schema files compile under ajv, the document schema with its $refs resolved', () => {
     const files = renderSchemaFiles();
     const ajv = new Ajv({ strict: false, allErrors: true });
-    for (const kind of KIND_NAMES) ajv.addSchema(JSON.parse(files.get(`${kind}.schema.json`)!));
+    for (const kind of kindNames()) ajv.addSchema(JSON.parse(files.get(`${kind}.schema.json`)!));
     const validate = ajv.compile(JSON.parse(files.get('connectform.schema.json')!));
     // What an editor sees: the fixture files as written, before interpolation, are fine.
     for (const file of readdirSync(FIXTURE_DIR).filter((f) => /\.ya?ml$/.test(f))) {
@@ -66,7 +66,7 @@ describe('generated schemas', () => {
   });
 
   it('anchors every model pattern and each compiles with the unicode flag', () => {
-    for (const kind of KIND_NAMES) {
+    for (const kind of kindNames()) {
       for (const [at, s] of walk(buildKindSchema(kind))) {
         if (typeof s.pattern !== 'string') continue;
         expect(s.pattern, at).toMatch(/^\^.*\$$/);
@@ -118,7 +118,7 @@ describe('generated schemas', () => {
   });
 
   it('every item schema allows lifecycle, and structures are closed', () => {
-    for (const kind of KIND_NAMES) {
+    for (const kind of kindNames()) {
       expect(props(kind).lifecycle.properties).toHaveProperty('ignoreChanges');
       for (const [at, s] of walk(buildKindSchema(kind))) if (s.type === 'object' && s.properties) expect(s.additionalProperties, at).toBe(false);
     }
@@ -127,7 +127,7 @@ describe('generated schemas', () => {
   it('descriptions are plain, short text', () => {
     expect(plainText('<p>Use the <a href="x">Rules &amp; Function</a> language.</p> <p>More.</p>')).toBe('Use the Rules & Function language. More.');
     expect(plainText(`<p>${'word '.repeat(100)}</p>`)!.length).toBeLessThanOrEqual(303);
-    for (const kind of KIND_NAMES) {
+    for (const kind of kindNames()) {
       for (const [at, s] of walk(buildKindSchema(kind))) {
         if (typeof s.description === 'string') expect(s.description, at).not.toMatch(/<\/?[a-z]+[^>]*>/);
       }

@@ -60,7 +60,7 @@ describe('customAction kind: declaration', () => {
     expect(kind.name).toBe('customAction');
     expect(kind.configKey).toBe('customActions');
     expect(kind.key({ ActionName: 'x' })).toBe('x');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, replaceOn: ['ActionName'], marker: true, usesContactFlows: false });
+    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: false });
     expect(kind.secretPaths).toBeUndefined();
   });
 

@@ -36,7 +36,7 @@ describe('lexChannelAssociation kind: declaration', () => {
     expect(kind.name).toBe('lexChannelAssociation');
     expect(kind.configKey).toBe('lexChannelAssociations');
     expect(kind.key({ name: 'orders_slack', botName: 'OrderFlowers', botAlias: 'prod' })).toBe('OrderFlowers/prod/orders_slack');
-    expect(kind.capabilities).toEqual({ create: false, update: false, delete: true, replaceOn: [], marker: false, usesContactFlows: false });
+    expect(kind.capabilities).toEqual({ create: false, update: false, delete: true, marker: false, usesContactFlows: false });
     expect(kind.secretPaths).toEqual(['botConfiguration']);
     expect(fixture.replaceChange).toBeNull();
   });

@@ -83,7 +83,7 @@ describe('taskTemplate kind: declaration', () => {
     expect(kind.name).toBe('taskTemplate');
     expect(kind.configKey).toBe('taskTemplates');
     expect(kind.key({ Name: 'Callback request' })).toBe('Callback request');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, replaceOn: [], marker: true, usesContactFlows: true });
+    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: true });
     expect(kind.replaceReason({ Name: 'a' }, { Name: 'b' }, ['Name', 'Fields', 'Constraints', 'Status', 'ContactFlowId'])).toBeUndefined();
     expect(taskTemplateFixture.replaceChange).toBeNull();
   });

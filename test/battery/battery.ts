@@ -1,0 +1,180 @@
+/**
+ * The shared end-to-end battery, written once and run for every resource kind (DNSControl's
+ * "0 corrections on the second run"): through the CLI, against a world holding the kind's live
+ * resources (the sandbox, or a test kind's own store).
+ *   apply from empty → the second plan is empty; one-field change → one update naming the field;
+ *   identity change → replace; reordering a set → no change; prune off/on; broken config →
+ *   positioned errors, exit 1, no API call. Kinds declare what they can do (capabilities);
+ *   the battery reads those instead of special-casing a kind, and finds the kind through the
+ *   registry like the CLI does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
+import { kindByName } from '../../src/kinds/index.js';
+import type { Body, KindName, ResourceKind } from '../../src/kinds/types.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { DEFAULT_SEED } from '../../src/sandbox/world.js';
+import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
+
+export interface BatteryFixture {
+  kind: KindName;
+  configKey: string;
+  seed?: object;
+  base: Body[];
+  oneFieldChange(b: Body[]): { bodies: Body[]; name?: string; key?: string; expectPath: string };
+  replaceChange: ((b: Body[]) => { bodies: Body[]; name?: string; key?: string; lifecycle?: { index: number; renamedFrom: string } }) | null;
+  reorderSet(b: Body[]): Body[];
+  broken: { yaml: string; lines?: number[]; expectLines?: number[] };
+}
+
+/** Where the target's resources live, and what the battery counts of the calls made to it. */
+export interface BatteryWorld {
+  /** The target's endpoint (loopback). */
+  endpoint: string;
+  /** Since the last reset: every call, the writes, and the most in flight at once. */
+  stats(): { calls: number; writeCalls: number; maxInFlight: number };
+  resetStats(): void;
+  stop(): Promise<void>;
+}
+
+const PARALLELISM = 3;
+/** Sandbox and client quotas scaled alike: fast, but still paced and counted. */
+const QUOTA_SCALE = '25';
+
+/** The sandbox, seeded with the default world plus the fixture's seed. */
+export async function sandboxWorld(dir: string, fx: BatteryFixture): Promise<BatteryWorld> {
+  return startSandbox({
+    seed: { ...structuredClone(DEFAULT_SEED), ...(fx.seed ?? {}) },
+    quotas: { ratePerSecond: 2, burst: 5 },
+    quotaScale: Number(QUOTA_SCALE),
+    statePath: join(dir, 'sandbox-state.json'),
+  });
+}
+
+export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: BatteryFixture) => Promise<BatteryWorld> = sandboxWorld): void {
+  describe(`battery: ${fx.kind}`, () => {
+    let kind: ResourceKind;
+    let world: BatteryWorld;
+    let dir: string;
+    const keyOf = (b: Body) => kind.key(b);
+
+    const config = (bodies: Body[], settings: object = {}, lifecycle?: { index: number; renamedFrom: string }) => {
+      const items = bodies.map((b, i) => (lifecycle && i === lifecycle.index ? { ...b, lifecycle: { renamedFrom: lifecycle.renamedFrom } } : b));
+      writeConfig(dir, { test: { endpoint: world.endpoint } }, settings, { [fx.configKey]: items });
+    };
+    const cli = (cmd: string, ...extra: string[]) =>
+      runCli([cmd, dir, '--format', 'json', '--parallelism', String(PARALLELISM), '--quota-scale', QUOTA_SCALE, ...extra], { cwd: dir });
+    const plan = async () => {
+      const r = await cli('plan');
+      expect(r.code, r.stderr).toBe(0);
+      return planOf(r);
+    };
+    const applyOk = async () => {
+      const r = await cli('apply', '--auto-approve');
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    };
+    const expectEmptyPlan = async () => {
+      const p = await plan();
+      expect(p.changes.filter((c) => c.action !== 'manual'), JSON.stringify(p.changes, null, 1)).toEqual([]);
+      return p;
+    };
+
+    beforeAll(async () => {
+      // Looked up when the battery runs, so a kind registered by the test file is found too.
+      const registered = kindByName(fx.kind);
+      if (!registered) throw new Error(`no registered kind named ${fx.kind}`);
+      kind = registered;
+      dir = tempDir(`battery-${fx.kind}-`);
+      world = await startWorld(dir, fx);
+    });
+    afterAll(async () => world?.stop());
+
+    it('applies from empty, then the second plan is empty (and makes no write call)', async () => {
+      config(fx.base);
+      world.resetStats();
+      await applyOk();
+      expect(world.stats().maxInFlight).toBeLessThanOrEqual(PARALLELISM);
+      world.resetStats();
+      const p = await expectEmptyPlan();
+      expect(p.summary.unchanged).toBe(fx.base.length);
+      const stats = world.stats();
+      expect(stats.writeCalls).toBe(0);
+      expect(stats.maxInFlight).toBeLessThanOrEqual(PARALLELISM);
+    });
+
+    it('a one-field change is exactly one change naming that field', async () => {
+      const { bodies, name, key, expectPath } = fx.oneFieldChange(fx.base);
+      config(bodies);
+      const p = await plan();
+      expect(p.changes).toHaveLength(1);
+      const [c] = p.changes;
+      expect(c.name).toBe(name ?? key);
+      expect(c.action).toBe(kind.capabilities.update ? 'update' : 'manual');
+      expect(c.fields.map((f) => f.path)).toEqual([expectPath]);
+      if (kind.capabilities.update) {
+        await applyOk();
+        await expectEmptyPlan();
+      }
+      config(fx.base);
+      if (kind.capabilities.update) await applyOk();
+    });
+
+    it('an identity change is a replace, and applies to an empty plan', async () => {
+      if (!fx.replaceChange) {
+        // Declared, not branched on: such a kind must not ask for a replace whatever changes.
+        const [a, b] = fx.base.map((x) => kind.normalize(x, { flows: new ContactFlowDirectory() }));
+        const every = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+        expect(kind.replaceReason(a, b, every)).toBeUndefined();
+        return;
+      }
+      const { bodies, name, key, lifecycle } = fx.replaceChange(fx.base);
+      config(bodies, {}, lifecycle);
+      const p = await plan();
+      expect(p.changes.map((c) => [c.name, c.action])).toEqual([[name ?? key, 'replace']]);
+      expect(p.changes[0].reason).toBeTruthy();
+      await applyOk();
+      config(bodies);
+      await expectEmptyPlan();
+      // back to the base state for the next steps
+      config(fx.base, {}, lifecycle ? { index: lifecycle.index, renamedFrom: keyOf(bodies[lifecycle.index]) } : undefined);
+      await applyOk();
+      config(fx.base);
+      await expectEmptyPlan();
+    });
+
+    it('reordering what AWS treats as a set is no change', async () => {
+      config(fx.reorderSet(fx.base));
+      await expectEmptyPlan();
+    });
+
+    it('a resource removed from the config is left alone without pruning, deleted with it', async () => {
+      const removed = fx.base[fx.base.length - 1];
+      const kept = fx.base.slice(0, -1);
+      config(kept, { prune: false });
+      let p = await plan();
+      expect(p.changes).toEqual([]);
+      expect(p.unmanaged).toContainEqual({ kind: fx.kind, name: keyOf(removed) });
+
+      config(kept, { prune: true });
+      p = await plan();
+      expect(p.changes.map((c) => [c.name, c.action])).toEqual([[keyOf(removed), 'delete']]);
+      await applyOk();
+      p = await expectEmptyPlan();
+      expect(p.unmanaged.filter((u) => u.kind === fx.kind)).toEqual([]);
+    });
+
+    it('a broken config gives every error with its position, exit 1, and no API call', async () => {
+      writeConfig(dir, { test: { endpoint: world.endpoint } }, {}, fx.broken.yaml);
+      world.resetStats();
+      const r = await cli('plan');
+      expect(r.code).toBe(1);
+      for (const line of fx.broken.lines ?? fx.broken.expectLines ?? []) {
+        expect(r.stderr).toMatch(new RegExp(`resources\\.yaml:${line}:\\d+: error`));
+      }
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.stdout).toBe('');
+      expect(world.stats().calls).toBe(0);
+    });
+  });
+}
