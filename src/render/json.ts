@@ -3,7 +3,7 @@ import type { Plan } from '../engine/plan.js';
 import type { Renderer } from './index.js';
 
 /**
- * The documented, versioned plan document (the README's "The plan document" section). One target → the plan itself;
+ * The documented, versioned plan document (docs/PLAN-FORMAT.md). One target → the plan itself;
  * several (`--target all`) → `{ version, plans: [...] }`.
  */
 export class JsonRenderer implements Renderer {
