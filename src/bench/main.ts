@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: plan and apply against the sandbox under the quotas, each scenario's wall
  * time set against its quota floor, plus diff + render and validate measured in process.
- * See the README's "Performance" section.
+ * See docs/PERFORMANCE.md.
  *
  *   npm run bench -- [--quota-scale X] [--json FILE] [--rules N] [--task-templates N]
  *                    [--custom-actions N] [--change-percent P] [--latency MIN-MAX]

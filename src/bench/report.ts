@@ -1,6 +1,6 @@
 /**
  * The bench's outputs: the targets of the issue judged against the measurements, a plain-text
- * table for the terminal (and for the README's "Performance" section), and the JSON document (`--json FILE`).
+ * table for the terminal (and for docs/PERFORMANCE.md), and the JSON document (`--json FILE`).
  */
 import { cpus, totalmem } from 'node:os';
 import type { InProcessResult } from './inprocess.js';

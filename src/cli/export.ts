@@ -2,7 +2,7 @@
  * `export`: write a target's live state as config. Without --out one YAML document (the
  * resource lists) goes to stdout; with --out DIR, one file per kind plus targets.yaml, so DIR is
  * a config of its own: `plan DIR` shows no change, `apply DIR --target other` bootstraps another
- * environment. See the README's "Export" section.
+ * environment. See docs/EXPORT.md.
  */
 import { writeFileAtomically } from '../util/write-file.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';

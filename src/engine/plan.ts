@@ -1,6 +1,6 @@
 /**
  * The plan: plain, sorted, versioned data. Its JSON form (`--format json`, `plan --out`) is the
- * documented contract (the README's "The plan document" section); bump PLAN_VERSION on any incompatible change.
+ * documented contract (docs/PLAN-FORMAT.md); bump PLAN_VERSION on any incompatible change.
  */
 import type { Body, KindName, Lifecycle } from '../kinds/types.js';
 

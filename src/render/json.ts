@@ -4,7 +4,7 @@ import { escapeJsonText } from './escape.js';
 import type { Renderer } from './index.js';
 
 /**
- * The documented, versioned plan document (the README's "The plan document" section). One target → the plan itself;
+ * The documented, versioned plan document (docs/PLAN-FORMAT.md). One target → the plan itself;
  * several (`--target all`) → `{ version, plans: [...] }`. Printed through escapeJsonText: the same
  * data, but no raw bidi/C1 characters or `##[` workflow commands reach a terminal or CI log.
  */

@@ -1,7 +1,7 @@
 /**
  * In-process entry point of the sandbox: a local HTTP emulator of the Connect, Chatbot and Lex V1
  * operations connectform calls, speaking restJson1 so the real AWS SDK clients (and the AWS CLI)
- * talk to it through an endpoint override. See the README's "The sandbox" section.
+ * talk to it through an endpoint override. See docs/SANDBOX.md.
  */
 import { ApiError } from './protocol.js';
 import { Faults, type QuotaOptions } from './faults.js';

@@ -163,7 +163,7 @@ export function describeViolations(violations: Violation[]): string {
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${violations.map((v) => v.message).join('; ')}`;
 }
 
-/** Every pattern in a model, with how it compiled: for tests and `the README's "The sandbox" section`. */
+/** Every pattern in a model, with how it compiled: for tests and docs/SANDBOX.md ("Behaviour"). */
 export function patternReport(model: ServiceModel): { shape: string; pattern: string; compiled: CompiledPattern }[] {
   return Object.entries(model.shapes)
     .filter(([, s]) => s.pattern !== undefined)

@@ -131,7 +131,7 @@ export interface World {
 }
 
 // ------------------------------------------------------------------------------------------
-// Seed format (the README's "The sandbox" section)
+// Seed format (docs/SANDBOX.md, "The world and the seed")
 // ------------------------------------------------------------------------------------------
 
 export interface SeedContactFlow {

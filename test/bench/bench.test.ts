@@ -1,7 +1,7 @@
 /**
  * Smoke test of the benchmark harness (`npm run bench`), at a tiny scale and a high quota scale:
  * it runs the compiled harness as `npm run bench` does and checks the JSON it writes. It never
- * asserts a timing: the numbers belong to the README's "Performance" section, not to a unit test.
+ * asserts a timing: the numbers belong to docs/PERFORMANCE.md, not to a unit test.
  */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
