@@ -17,6 +17,14 @@ export interface CliIO {
   stderr: OutStream;
   stdin: InStream;
   env: NodeJS.ProcessEnv;
+  /** Ctrl-C / SIGTERM during apply (main.ts wires the real signals; tests abort it themselves). */
+  interrupt?: Interrupt;
+}
+
+/** Aborted on the first signal; `applying` tells the signal handler whether changes are under way. */
+export interface Interrupt {
+  signal: AbortSignal;
+  applying: boolean;
 }
 
 /** The real process. */

@@ -1,9 +1,38 @@
 #!/usr/bin/env node
 /** Entry point: run the program on the real process, exit with its code (see program.ts for the codes). */
+import { processIO, type Interrupt } from './io.js';
 import { main } from './program.js';
 
 // Node 20 is our supported runtime and the lockfile pins the SDK; the SDK's notice that future
 // releases will need Node 22 is noise on every run (shown with --debug).
 if (!process.argv.includes('--debug')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-process.exitCode = await main(process.argv.slice(2));
+/** After the first signal, changes under way get this long to finish before we exit anyway. */
+const INTERRUPT_GRACE_MS = 30_000;
+
+const controller = new AbortController();
+const interrupt: Interrupt = { signal: controller.signal, applying: false };
+const argv = process.argv.slice(2);
+
+// Only apply has changes worth finishing; every other command (and `sandbox`, which handles its
+// own signals) keeps Node's default: stop now.
+if (argv.includes('apply')) {
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1 || !interrupt.applying) {
+      process.stderr.write(`\n${name}: stopped${interrupt.applying ? ' at once; changes under way may not have finished' : ''}; run apply again to converge.\n`);
+      process.exit(130);
+    }
+    controller.abort();
+    process.stderr.write(`\n${name}: finishing the changes under way (at most ${INTERRUPT_GRACE_MS / 1000}s), starting no new one; press Ctrl-C again to stop at once.\n`);
+    setTimeout(() => {
+      process.stderr.write('The changes under way did not finish in time; stopped. Run apply again to converge.\n');
+      process.exit(130);
+    }, INTERRUPT_GRACE_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+process.exitCode = await main(argv, { ...processIO(), interrupt });

@@ -8,8 +8,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { ApplyFailedError, UsageError } from '../errors.js';
+import { escapeTerminal } from '../render/escape.js';
+import { formatError } from './report-error.js';
 import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
-import { hasChanges, type Plan } from '../engine/plan.js';
+import { PLAN_VERSION, hasChanges, type Plan } from '../engine/plan.js';
 import { assertSamePlan, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../engine/saved-plan.js';
 import type { TargetSession } from '../engine/session.js';
 import { FORMATS, colorWanted, rendererFor, type Format } from '../render/index.js';
@@ -17,6 +19,15 @@ import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
 import { createProgress, type Progress } from './progress.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
+
+/** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
+const EXIT_ERROR = 1;
+const EXIT_CHANGES = 2;
+const EXIT_REFUSED = 3;
+const EXIT_INTERRUPTED = 130;
+
+/** The printable form of a plan (what renderers and saved plans get). */
+const printablePlan = (plan: Plan): Plan => plan;
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
@@ -39,16 +50,17 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .command('plan')
       .description('show what apply would change (reads live state; never writes)')
       .argument('<config...>', 'config file(s) or directory')
-      .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when it has none')
+      .option('--detailed-exitcode', 'exit 0 no changes, 2 changes apply would make, 3 changes apply would refuse (blocked), 1 error')
       .option('--out <file>', 'also save the plan for `connectform apply <file>` (any file name; written readable by you only)')
       .option('--refresh', 'ignore the snapshot cache and describe every resource'),
   ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions;
     if (opts.out) singleTarget(opts.target, "--out saves one target's plan");
-    const plans = await planTargets(io, configPaths, opts);
-    if (opts.out) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
-    io.stdout.write(renderer(opts.format).plan(plans));
-    if (opts.detailedExitcode && plans.some(hasChanges)) run.exitCode = 2;
+    const { plans, failed } = await planTargets(run, configPaths, opts);
+    if (opts.out && plans.length) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
+    if (plans.length) io.stdout.write(renderer(opts.format).plan(plans));
+    if (failed) run.exitCode = EXIT_ERROR;
+    else if (opts.detailedExitcode) run.exitCode = plans.some((p) => p.blocked.length) ? EXIT_REFUSED : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
   addTargetOptions(
@@ -56,12 +68,13 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .command('drift')
       .description('report drift between the config and live state: exit 0 none, 2 drift, 1 error')
       .argument('<config...>', 'config file(s) or directory')
-      .option('--refresh', 'ignore the snapshot cache and describe every resource'),
-  ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
-    const opts = cmd.optsWithGlobals() as PlanOptions;
-    const plans = await planTargets(io, configPaths, opts);
-    io.stdout.write(renderer(opts.format).plan(plans));
-    run.exitCode = plans.some(hasChanges) ? 2 : 0;
+      .option('--cached', 'trust the snapshot cache (faster; a tag changed in the console may go unseen)'),
+  ).action(async (configPaths: string[], _opts: PlanOptions & { cached?: boolean }, cmd: Command) => {
+    const opts = cmd.optsWithGlobals() as PlanOptions & { cached?: boolean };
+    // The cron job's answer must not depend on a cache: tag edits move no version stamp.
+    const { plans, failed } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
+    if (plans.length) io.stdout.write(renderer(opts.format).plan(plans));
+    run.exitCode = failed ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
   program
@@ -85,7 +98,6 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .option('--refresh', 'ignore the snapshot cache and describe every resource'),
   ).action(async (args: string[], _opts: ApplyCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ApplyCliOptions;
-    const render = renderer(opts.format);
     const savedFile = args.length === 1 ? args[0] : undefined;
     const saved = savedFile ? readSavedPlanIfAny(savedFile) : undefined;
     const asked = saved ? singleTarget(opts.target, `${savedFile} is a plan for one target ("${saved.target}")`) : undefined;
@@ -97,43 +109,134 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const sessionOpts: ApplyCliOptions = saved
       ? { ...opts, target: [saved.target], ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
       : opts;
-    const progress = createProgress(io.stderr, opts.format === 'text', io.env);
     const { withSessions } = await import('./runtime.js');
-    const { assertSafe } = await import('../engine/apply.js');
-    const reports = await withSessions(io, configPaths, sessionOpts, async (sessions) => {
-      const out: ApplyReport[] = [];
-      for (const session of sessions) {
-        const plan = await planOne(session, progress);
-        // The reviewed file is a checksum, never a script: apply what a plan made now says,
-        // and only when that is exactly what was reviewed.
-        if (saved) assertSamePlan(saved, plan, savedFile!);
-        progress.stop();
-        io.stdout.write(render.plan([plan]));
-        if (!plan.changes.some((c) => c.action !== 'manual')) continue;
-        assertSafe(plan, opts.force);
-        await confirm(io, plan, opts.autoApprove);
-        const count = plan.changes.filter((c) => c.action !== 'manual').length;
-        progress.phase(`Applying ${count} change(s) to ${session.name}`);
-        out.push(await session.apply(plan, { force: opts.force, onEvent: applyProgress(progress) }));
-        progress.stop();
-      }
-      return out;
-    });
-    if (reports.length) io.stdout.write(render.report(reports));
-    const failed = reports.reduce((n, r) => n + r.summary.failed, 0);
-    if (failed) throw new ApplyFailedError(`${failed} change(s) failed; fix the cause and run apply again (it converges)`);
+    const outcomes = await withSessions(io, configPaths, sessionOpts, (sessions) => applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }));
+    finishApply(run, outcomes, opts);
   });
 }
 
-/** Plan every chosen target concurrently (one combined result, in target order). */
-async function planTargets(io: CliIO, configPaths: string[], opts: PlanOptions): Promise<Plan[]> {
+/** What happened to one target in `apply`: the summary line and the exit code come from these. */
+interface TargetOutcome {
+  target: string;
+  status: 'applied' | 'no changes' | 'failed' | 'refused' | 'cancelled' | 'interrupted' | 'not started';
+  plan?: Plan;
+  report?: ApplyReport;
+  error?: unknown;
+}
+
+/**
+ * Targets one after the other, each on its own: a refusal, a "no" or a failure ends that target
+ * only; each report is printed as its target finishes (so a later failure never hides what an
+ * earlier target changed). An interrupt stops before the next change and the next target.
+ */
+async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyCliOptions, saved?: { plan: Plan; file: string }): Promise<TargetOutcome[]> {
+  const { io } = run;
+  const render = rendererFor(opts.format, { color: !run.noColor && colorWanted(io.stdout, io.env) });
+  const text = opts.format !== 'json'; // JSON is one document at the end
+  const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const { assertSafe } = await import('../engine/apply.js');
+  const outcomes: TargetOutcome[] = [];
+  const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
+  for (const session of sessions) {
+    const outcome: TargetOutcome = { target: session.name, status: 'failed' };
+    outcomes.push(outcome);
+    if (io.interrupt?.signal.aborted) {
+      outcome.status = 'not started';
+      continue;
+    }
+    try {
+      const plan = await planOne(session, progress);
+      progress.stop();
+      // The reviewed file is a checksum, never a script: apply what a plan made now says,
+      // and only when that is exactly what was reviewed.
+      if (saved) assertSamePlan(saved.plan, plan, saved.file);
+      outcome.plan = plan;
+      if (text) io.stdout.write(render.plan([plan]));
+      if (!plan.changes.some((c) => c.action !== 'manual')) {
+        outcome.status = 'no changes';
+        continue;
+      }
+      try {
+        assertSafe(plan, opts.force);
+      } catch (err) {
+        outcome.status = 'refused';
+        throw err;
+      }
+      if (!(await confirm(io, plan, opts.autoApprove))) {
+        outcome.status = 'cancelled';
+        continue;
+      }
+      const count = plan.changes.filter((c) => c.action !== 'manual').length;
+      progress.phase(`Applying ${count} change(s) to ${session.name}`);
+      if (io.interrupt) io.interrupt.applying = true;
+      const report = await session.apply(plan, { force: opts.force, onEvent: applyProgress(progress), signal: io.interrupt?.signal });
+      if (io.interrupt) io.interrupt.applying = false;
+      progress.stop();
+      outcome.report = report;
+      if (text) io.stdout.write(render.report([report]));
+      outcome.status = report.summary.failed || report.summary.restored ? 'failed' : report.summary.interrupted ? 'interrupted' : 'applied';
+    } catch (err) {
+      progress.stop();
+      if (io.interrupt) io.interrupt.applying = false;
+      outcome.error = err;
+      if (sessions.length === 1) throw err; // one target: the top-level catch prints it as always
+      io.stderr.write(formatError(err, Boolean(opts.debug), io.env, prefix(session.name)));
+    }
+  }
+  return outcomes;
+}
+
+/** JSON: one document; text/markdown: a per-target summary when it says more than the reports. */
+function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptions): void {
+  const { io } = run;
+  if (opts.format === 'json') {
+    const doc = {
+      version: PLAN_VERSION,
+      targets: outcomes.map((o) => ({ target: o.target, status: o.status, ...(o.error ? { error: (o.error as Error).message ?? String(o.error) } : {}) })),
+      plans: outcomes.flatMap((o) => (o.plan ? [printablePlan(o.plan)] : [])),
+      reports: outcomes.flatMap((o) => (o.report ? [o.report] : [])),
+    };
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (outcomes.length > 1 || outcomes.some((o) => o.status === 'interrupted')) {
+    const lines = outcomes.map((o) => {
+      const s = o.report?.summary;
+      const detail = s ? ` (${s.ok} applied, ${s.failed} failed, ${s.restored} restored${s.interrupted ? `, ${s.interrupted} not started` : ''})` : '';
+      return `  ${escapeTerminal(o.target)}: ${o.status}${detail}`;
+    });
+    io.stderr.write(`Summary:\n${lines.join('\n')}\n`);
+  }
+  if (outcomes.some((o) => o.status === 'interrupted' || o.status === 'not started')) {
+    io.stderr.write('Interrupted: the changes under way finished, nothing new was started; run apply again to converge.\n');
+    run.exitCode = EXIT_INTERRUPTED;
+    return;
+  }
+  const failedChanges = outcomes.reduce((n, o) => n + (o.report?.summary.failed ?? 0) + (o.report?.summary.restored ?? 0), 0);
+  if (failedChanges) throw new ApplyFailedError(`${failedChanges} change(s) failed; fix the cause and run apply again (it converges)`);
+  if (outcomes.some((o) => o.status === 'cancelled' && outcomes.length === 1)) throw new UsageError('apply cancelled');
+  if (outcomes.some((o) => o.status !== 'applied' && o.status !== 'no changes')) run.exitCode = EXIT_ERROR;
+}
+
+/**
+ * Plan every chosen target concurrently, each on its own: one target's failure is printed with
+ * its name and never discards the other targets' plans.
+ */
+async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failed: boolean }> {
+  const { io } = run;
   const progress = createProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
   try {
-    return await withSessions(io, configPaths, opts, (sessions) => {
+    return await withSessions(io, configPaths, opts, async (sessions) => {
       progress.phase(`Reading live state of ${sessions.map((s) => s.name).join(', ')}`);
       for (const s of sessions) s.onRead = (kind, name) => progress.step(`${s.name}: ${kind} ${name}`);
-      return Promise.all(sessions.map((s) => s.plan()));
+      const settled = await Promise.allSettled(sessions.map((s) => s.plan()));
+      progress.stop();
+      if (sessions.length === 1 && settled[0].status === 'rejected') throw settled[0].reason;
+      const plans: Plan[] = [];
+      settled.forEach((r, i) => {
+        if (r.status === 'fulfilled') plans.push(r.value);
+        else io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+      });
+      return { plans, failed: plans.length < sessions.length };
     });
   } finally {
     progress.stop();
@@ -153,15 +256,20 @@ function applyProgress(progress: Progress) {
   };
 }
 
-async function confirm(io: CliIO, plan: Plan, autoApprove: boolean | undefined): Promise<void> {
-  if (autoApprove) return;
+/** True to go ahead; false when the person at the terminal said anything but "yes". */
+async function confirm(io: CliIO, plan: Plan, autoApprove: boolean | undefined): Promise<boolean> {
+  if (autoApprove) return true;
   if (!io.stdin.isTTY) {
     throw new UsageError('refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve (e.g. in CI)');
   }
-  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  // The question goes to stderr ourselves: stdout stays the plan, and io streams need not be Node streams.
+  io.stderr.write(`Apply these changes to ${escapeTerminal(plan.target)}? Only "yes" proceeds: `);
+  const rl = createInterface({ input: io.stdin, terminal: false });
   try {
-    const answer = await rl.question(`Apply these changes to ${plan.target}? Only "yes" proceeds: `);
-    if (answer.trim() !== 'yes') throw new UsageError('apply cancelled');
+    const answer = await rl.question('');
+    if (answer.trim() === 'yes') return true;
+    io.stderr.write(`Not applied to ${escapeTerminal(plan.target)}.\n`);
+    return false;
   } finally {
     rl.close();
   }

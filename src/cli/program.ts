@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, ConnectformError, UsageError } from '../errors.js';
-import { formatProblems } from '../config/annotations.js';
-import { escapeTerminalLines } from '../render/escape.js';
+import { UsageError } from '../errors.js';
+import { exitCodeOf, formatError } from './report-error.js';
 import { processIO, type CliIO, type CliRun } from './io.js';
 import { registerPlanCommands } from './plan.js';
 import { registerValidateCommand } from './validate.js';
@@ -76,18 +75,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 }
 
 function reportError(err: unknown, debug: boolean, io: CliIO): number {
-  if (err instanceof CommanderError) {
-    // commander already printed its message; --help and --version end here with code 0
-    return err.exitCode === 0 ? EXIT.ok : EXIT.error;
-  }
-  if (err instanceof ConfigError) {
-    io.stderr.write(formatProblems(err.problems, io.env));
-  } else if (err instanceof ConnectformError) {
-    io.stderr.write(`Error: ${escapeTerminalLines(err.message)}\n`);
-  } else {
-    const e = err as Error;
-    io.stderr.write(`Error: ${escapeTerminalLines(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`);
-  }
-  if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-  return err instanceof ConnectformError ? err.exitCode : EXIT.error;
+  // commander already printed its message; --help and --version end here with code 0
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+  io.stderr.write(formatError(err, debug, io.env));
+  return exitCodeOf(err);
 }

@@ -13,7 +13,8 @@ import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey } from './planner.js';
 import { PendingCreates } from './pending.js';
 
-export type ResultStatus = 'ok' | 'failed' | 'restored' | 'skipped';
+/** `skipped`: a manual step, never applied; `interrupted`: not started because the run was interrupted. */
+export type ResultStatus = 'ok' | 'failed' | 'restored' | 'skipped' | 'interrupted';
 
 export interface ApplyResult {
   kind: KindName;
@@ -29,7 +30,7 @@ export interface ApplyResult {
 export interface ApplyReport {
   target: string;
   results: ApplyResult[];
-  summary: { ok: number; failed: number; restored: number; skipped: number };
+  summary: { ok: number; failed: number; restored: number; skipped: number; interrupted: number };
 }
 
 export type ApplyEvent = { type: 'start' | 'done'; change: Change; result?: ApplyResult };
@@ -40,6 +41,11 @@ export interface ApplyOptions {
   pending?: PendingCreates;
   force?: boolean;
   onEvent?: (e: ApplyEvent) => void;
+  /**
+   * Aborted on the first Ctrl-C / SIGTERM: no new change starts; changes under way finish (a
+   * replace is never left half done), and the report marks the rest `interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Refuse before any write call when a safety rail says no. */
@@ -71,6 +77,10 @@ export async function applyPlan(
 
   const pending = options.pending ?? new PendingCreates();
   const run = async (change: Change) => {
+    if (options.signal?.aborted) {
+      results.push({ kind: change.kind, name: change.name, action: change.action, status: 'interrupted', message: 'not started: the run was interrupted' });
+      return;
+    }
     options.onEvent?.({ type: 'start', change });
     const result = await applyChange(ctx, kindOf.get(change.kind)!, change, live, pending);
     results.push(result);
@@ -88,7 +98,7 @@ export async function applyPlan(
 
   const order = new Map(plan.changes.map((c, i) => [liveKey(c.kind, c.name), i]));
   results.sort((a, b) => order.get(liveKey(a.kind, a.name))! - order.get(liveKey(b.kind, b.name))!);
-  const summary = { ok: 0, failed: 0, restored: 0, skipped: 0 };
+  const summary = { ok: 0, failed: 0, restored: 0, skipped: 0, interrupted: 0 };
   for (const r of results) summary[r.status]++;
   return { target: plan.target, results, summary };
 }

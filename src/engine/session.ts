@@ -204,6 +204,7 @@ export class TargetSession {
       parallelism: options.parallelism ?? this.options.parallelism ?? this.config.settings?.parallelism ?? DEFAULT_PARALLELISM,
       force: options.force,
       onEvent: options.onEvent,
+      signal: options.signal,
       pending: this.pending,
     });
   }

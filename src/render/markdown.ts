@@ -49,8 +49,8 @@ export class MarkdownRenderer implements Renderer {
   }
 
   report(reports: ApplyReport[]): string {
-    const out: string[] = ['## connectform apply', '', '| target | applied | failed | restored | manual |', '|---|---:|---:|---:|---:|'];
-    for (const r of reports) out.push(`| ${md(r.target)} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} |`);
+    const out: string[] = ['## connectform apply', '', '| target | applied | failed | restored | manual | not started |', '|---|---:|---:|---:|---:|---:|'];
+    for (const r of reports) out.push(`| ${md(r.target)} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} | ${r.summary.interrupted} |`);
     for (const r of reports) {
       for (const res of r.results.filter((x) => x.status !== 'ok')) {
         out.push(`- **${md(res.status)}** ${md(res.action)} ${md(res.kind)} ${markdownCode(res.name)}${res.message ? `: ${md(res.message)}` : ''}`);

@@ -74,12 +74,12 @@ export class TextRenderer implements Renderer {
     for (const r of reports) {
       lines.push(c.bold(`Apply on ${esc(r.target)}:`));
       for (const res of r.results) {
-        const mark = { ok: c.green('ok'), failed: c.red('FAILED'), restored: c.yellow('RESTORED'), skipped: c.cyan('manual') }[res.status];
+        const mark = { ok: c.green('ok'), failed: c.red('FAILED'), restored: c.yellow('RESTORED'), skipped: c.cyan('manual'), interrupted: c.yellow('NOT RUN') }[res.status];
         lines.push(`  ${mark.padEnd(8)} ${esc(res.action)} ${esc(res.kind)} "${esc(res.name)}"${res.message ? `: ${esc(res.message)}` : ''}`);
         if (res.lostBody) lines.push(`           previous body: ${esc(JSON.stringify(res.lostBody))}`);
       }
       const s = r.summary;
-      lines.push(`Apply: ${plural(s.ok, 'change')} applied, ${s.failed} failed, ${s.restored} restored, ${s.skipped} left for a manual step.`);
+      lines.push(`Apply: ${plural(s.ok, 'change')} applied, ${s.failed} failed, ${s.restored} restored, ${s.skipped} left for a manual step${s.interrupted ? `, ${s.interrupted} not started (interrupted)` : ''}.`);
     }
     return `${lines.join('\n')}\n`;
   }

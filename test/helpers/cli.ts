@@ -68,7 +68,7 @@ export function planOf(r: CliResult): { changes: { kind: string; name: string; a
  */
 export async function runCliInProcess(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean; interrupt?: { signal: AbortSignal; applying: boolean } } = {},
 ): Promise<CliResult> {
   const { main } = await import('../../src/cli/program.js');
   const { Readable } = await import('node:stream');
@@ -80,6 +80,7 @@ export async function runCliInProcess(
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.tty ?? false },
     stdin,
     env: { NO_COLOR: '1', ...opts.env },
+    ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
   };
   const before = process.cwd();
   if (opts.cwd) process.chdir(opts.cwd);

@@ -72,7 +72,7 @@ function hostileReport(target = HOSTILE): ApplyReport {
       { kind: 'rule', name: AT_START, action: 'replace', status: 'failed', message: AT_START, lostBody: { Name: HOSTILE } },
       { kind: 'rule', name: HOSTILE, action: 'create', status: 'ok' },
     ],
-    summary: { ok: 1, failed: 2, restored: 0, skipped: 0 },
+    summary: { ok: 1, failed: 2, restored: 0, skipped: 0, interrupted: 0 },
   };
 }
 

@@ -1,0 +1,28 @@
+/**
+ * How an error reads on stderr: one escaped line per problem (positions for config problems),
+ * the stack only with --debug. Used by the top-level catch and by multi-target commands, which
+ * report one target's error and go on with the others.
+ */
+import { ConfigError, ConnectformError } from '../errors.js';
+import { formatProblems } from '../config/annotations.js';
+import { escapeTerminalLines } from '../render/escape.js';
+
+/** `prefix` names the target when several run (`target prod: `). */
+export function formatError(err: unknown, debug: boolean, env: NodeJS.ProcessEnv, prefix = ''): string {
+  let out: string;
+  if (err instanceof ConfigError) {
+    out = formatProblems(err.problems, env);
+    if (prefix) out = out.replace(/^(?!$)/gm, prefix);
+  } else if (err instanceof ConnectformError) {
+    out = `Error: ${prefix}${escapeTerminalLines(err.message)}\n`;
+  } else {
+    const e = err as Error;
+    out = `Error: ${prefix}${escapeTerminalLines(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`;
+  }
+  if (debug && err instanceof Error && err.stack) out += `${err.stack}\n`;
+  return out;
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof ConnectformError ? err.exitCode : 1;
+}

@@ -1,0 +1,66 @@
+/**
+ * Ctrl-C during apply, with a real signal to a real process (the point of spawning here): the
+ * first SIGINT starts no new change, lets the ones under way finish, says what was and was not
+ * applied and exits 130; a second one exits at once; re-running converges without duplicates.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { spawnCli, until } from './helpers.js';
+
+const rule = (name: string) => ({
+  Name: name,
+  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+  Function: '$.x > 1',
+  PublishStatus: 'PUBLISHED',
+  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
+});
+const NAMES = ['sig-1', 'sig-2', 'sig-3', 'sig-4', 'sig-5', 'sig-6'];
+
+let sandbox: SandboxHandle;
+beforeAll(async () => {
+  // Slow answers so the signal lands while changes remain.
+  sandbox = await startSandbox({ quotas: false, latencyMs: 250 });
+});
+afterAll(async () => sandbox?.stop());
+
+const creates = () => sandbox.stats().operations['connect:CreateRule']?.calls ?? 0;
+
+describe('SIGINT during apply', () => {
+  it('first signal: changes under way finish, nothing new starts, exit 130; a re-run converges', async () => {
+    const dir = tempDir('sigint-');
+    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map(rule) });
+    sandbox.resetStats();
+    const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
+    await until(() => creates() >= 1, 30_000, 'the first create');
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: finishing the changes under way/);
+    expect(r.stderr).toMatch(/Interrupted: the changes under way finished, nothing new was started; run apply again to converge/);
+    expect(r.stdout).toMatch(/NOT RUN +create rule "sig-6"/);
+    const started = creates();
+    expect(started).toBeLessThan(NAMES.length);
+
+    const again = await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(creates()).toBe(NAMES.length); // every rule created exactly once
+    expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);
+  });
+
+  it('a second signal stops at once', async () => {
+    const dir = tempDir('sigint2-');
+    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map((n) => rule(`${n}-b`)) });
+    sandbox.resetStats();
+    const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
+    await until(() => creates() >= 1, 30_000, 'the first create');
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopped at once/);
+    const again = await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);
+  });
+});
