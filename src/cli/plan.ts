@@ -167,7 +167,7 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
         continue;
       }
       const count = plan.changes.filter((c) => c.action !== 'manual').length;
-      progress.phase(`Applying ${count} change(s) to ${session.name}`);
+      progress.phase(`Applying ${count} change(s) to ${session.name}`, count);
       if (io.interrupt) io.interrupt.applying = true;
       const report = await session.apply(plan, { force: opts.force, onEvent: applyProgress(progress), signal: io.interrupt?.signal });
       if (io.interrupt) io.interrupt.applying = false;

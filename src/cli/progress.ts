@@ -7,77 +7,149 @@ import { escapeTerminal } from '../render/escape.js';
 import type { OutStream } from './io.js';
 
 export interface Progress {
-  /** A new phase: "Reading live state", "Applying 12 changes". */
-  phase(text: string): void;
+  /** A new phase: "Reading live state", "Applying 12 changes"; `total` when the count is known. */
+  phase(text: string, total?: number): void;
   /**
    * Something finished inside the phase. `logged` steps (a change applied) also get a line in
-   * plain logs; the others (each resource read) only move the spinner's count.
+   * plain logs; the others (each resource read) only move the counts.
    */
   step(text: string, logged?: boolean): void;
   stop(): void;
 }
 
-export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv): Progress {
+/** Time for progress: injected in tests, so no test waits on the wall clock. */
+export interface ProgressClock {
+  now(): number;
+  /** Call `fn` every `ms` until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+export const SYSTEM_CLOCK: ProgressClock = {
+  now: () => Date.now(),
+  every: (ms, fn) => {
+    const t = setInterval(fn, ms);
+    t.unref(); // progress never keeps the process alive
+    return () => clearInterval(t);
+  },
+};
+
+/** Off a terminal a long phase still says it is alive at least this often (a CI log that looks stuck gets cancelled). */
+export const HEARTBEAT_MS = 30_000;
+/** The spinner's own line is refreshed this often so the elapsed time moves. */
+const SPINNER_TICK_MS = 1_000;
+
+export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
   // The spinner redraws in place: only on a real terminal stream, never in CI logs.
-  if (stream.isTTY && !env.CI && 'columns' in stream) return escaping(new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false })));
-  return escaping(new LineProgress(stream));
+  if (stream.isTTY && !env.CI && 'columns' in stream) return escaping(new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false }), clock));
+  return escaping(new LineProgress(stream, clock));
 }
 
 /** Progress texts carry resource and target names from the config: escaped for the terminal/CI log. */
 function escaping(inner: Progress): Progress {
   return {
-    phase: (text) => inner.phase(escapeTerminal(text)),
+    phase: (text, total) => inner.phase(escapeTerminal(text), total),
     step: (text, logged) => inner.step(escapeTerminal(text), logged),
     stop: () => inner.stop(),
   };
 }
 
-class SpinnerProgress implements Progress {
-  private title = '';
-  private count = 0;
+/** `8s`, `1m05s`, `1h02m`. */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
 
-  constructor(private readonly spinner: Ora) {}
+/** What a phase has done so far: `120/1000 · 1m05s` (the total only when known). */
+class PhaseCount {
+  title = '';
+  count = 0;
+  total: number | undefined;
+  private started = 0;
 
-  phase(text: string): void {
-    if (this.title) this.spinner.succeed(`${this.title} (${this.count})`);
-    this.title = text;
+  constructor(private readonly clock: ProgressClock) {}
+
+  start(title: string, total: number | undefined): void {
+    this.title = title;
     this.count = 0;
-    this.spinner.start(text);
+    this.total = total;
+    this.started = this.clock.now();
   }
 
-  step(text: string): void {
-    this.count++;
-    this.spinner.text = `${this.title}: ${this.count} · ${text}`;
-  }
-
-  stop(): void {
-    if (this.title) this.spinner.succeed(`${this.title} (${this.count})`);
-    this.title = '';
+  toString(): string {
+    return `${this.count}${this.total !== undefined ? `/${this.total}` : ''} · ${formatElapsed(this.clock.now() - this.started)}`;
   }
 }
 
-/** Non-TTY: a line per phase and per finished step, nothing rewritten in place. */
-class LineProgress implements Progress {
-  private title = '';
-  private count = 0;
+class SpinnerProgress implements Progress {
+  private readonly phaseCount: PhaseCount;
+  private last = '';
+  private stopTicking = () => {};
 
-  constructor(private readonly stream: OutStream) {}
+  constructor(
+    private readonly spinner: Ora,
+    private readonly clock: ProgressClock,
+  ) {
+    this.phaseCount = new PhaseCount(clock);
+  }
 
-  phase(text: string): void {
+  phase(text: string, total?: number): void {
     this.stop();
-    this.title = text;
-    this.count = 0;
+    this.phaseCount.start(text, total);
+    this.last = '';
+    this.spinner.start(this.line());
+    this.stopTicking = this.clock.every(SPINNER_TICK_MS, () => (this.spinner.text = this.line()));
+  }
+
+  step(text: string): void {
+    this.phaseCount.count++;
+    this.last = text;
+    this.spinner.text = this.line();
+  }
+
+  stop(): void {
+    this.stopTicking();
+    this.stopTicking = () => {};
+    if (this.phaseCount.title) this.spinner.succeed(`${this.phaseCount.title} (${this.phaseCount})`);
+    this.phaseCount.title = '';
+  }
+
+  private line(): string {
+    return `${this.phaseCount.title}: ${this.phaseCount}${this.last ? ` · ${this.last}` : ''}`;
+  }
+}
+
+/** Non-TTY: a line per phase and per logged step, and a heartbeat line during long phases. */
+class LineProgress implements Progress {
+  private readonly phaseCount: PhaseCount;
+  private stopHeartbeat = () => {};
+
+  constructor(
+    private readonly stream: OutStream,
+    private readonly clock: ProgressClock,
+  ) {
+    this.phaseCount = new PhaseCount(clock);
+  }
+
+  phase(text: string, total?: number): void {
+    this.stop();
+    this.phaseCount.start(text, total);
     this.stream.write(`${text}...\n`);
+    this.stopHeartbeat = this.clock.every(HEARTBEAT_MS, () => this.stream.write(`  ... ${this.phaseCount.title}: ${this.phaseCount}\n`));
   }
 
   step(text: string, logged = false): void {
-    this.count++;
+    this.phaseCount.count++;
     if (logged) this.stream.write(`  ${text}\n`);
   }
 
   stop(): void {
-    if (this.title) this.stream.write(`${this.title}: ${this.count} done\n`);
-    this.title = '';
+    this.stopHeartbeat();
+    this.stopHeartbeat = () => {};
+    if (this.phaseCount.title) this.stream.write(`${this.phaseCount.title}: ${this.phaseCount} done\n`);
+    this.phaseCount.title = '';
   }
 }

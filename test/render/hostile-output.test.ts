@@ -175,7 +175,7 @@ describe('markdown output', () => {
     expect(htmlTags(md)).toEqual([]);
     const lines = md.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('- '))).toHaveLength(2);
-    expect(lines.filter((l) => l.startsWith('|')).map(cellCount)).toEqual([5, 5, 5]);
+    expect(lines.filter((l) => l.startsWith('|')).map(cellCount)).toEqual([6, 6, 6]);
     expect(lines.every((l) => l === '' || /^(## connectform apply|\||- \*\*failed\*\* )/.test(l))).toBe(true);
   });
 
@@ -292,6 +292,6 @@ describe('progress lines', () => {
     const lines = written.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toBe('  \\x3a:error file=start.yaml::forged');
-    expect(lines[3]).toMatch(/: 3 done$/);
+    expect(lines[3]).toMatch(/: 3 · \d+s done$/);
   });
 });
