@@ -13,7 +13,7 @@ import { allKinds } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
-import { NO_CACHE, SnapshotCache, UNSTAMPED_TTL_MS } from './cache.js';
+import { NO_CACHE, SnapshotCache } from './cache.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
 import type { Plan } from './plan.js';
@@ -181,10 +181,8 @@ export class TargetSession {
   private cacheNotes(): string[] {
     const hits = this.snapshot?.hits ?? 0;
     if (!hits) return [];
-    return [
-      `${hits} resource(s) were taken from the snapshot cache (rules and task templates whose last-modified time did not move; ` +
-        `custom actions described in the last ${UNSTAMPED_TTL_MS / 60000} minutes); apply re-reads any it changes; --refresh reads everything`,
-    ];
+    // One short line: which resources and why is in docs/CONCEPTS.md, not on every plan.
+    return [`${hits} resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)`];
   }
 
   /** Calls per API made by this session (the bench and --debug print them). */
