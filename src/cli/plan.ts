@@ -11,6 +11,7 @@ import { assertSafe, type ApplyEvent, type ApplyReport } from '../engine/apply.j
 import { hasChanges, type Plan } from '../engine/plan.js';
 import { assertPlanCurrent, isSavedPlanFile, readSavedPlan, writeSavedPlan } from '../engine/saved-plan.js';
 import type { TargetSession } from '../engine/session.js';
+import { restoreSecrets } from '../engine/redact.js';
 import { colorWanted, rendererFor } from '../render/index.js';
 import { createProgress, type Progress } from './progress.js';
 import { addTargetOptions, withSessions, type TargetOptions } from './runtime.js';
@@ -77,12 +78,14 @@ export function registerPlanCommands(program: Command): void {
     const reports = await withSessions(configPaths, { ...opts, refresh: opts.refresh || Boolean(saved) }, async (sessions) => {
       const out: ApplyReport[] = [];
       for (const session of sessions) {
-        const plan = saved ?? (await planOne(session, progress));
+        let plan = saved ?? (await planOne(session, progress));
         if (saved) {
           progress.phase(`Checking that the saved plan for ${session.name} is still current`);
-          await session.resolveReferences();
-          await session.readLive();
+          // Planning again reads live state; the saved file holds markers where sensitive
+          // values go, and the fresh plan supplies them (redact.ts restoreSecrets).
+          const fresh = await session.plan();
           assertPlanCurrent(saved, { configFingerprint: session.configFingerprint(), scope: session.scope, target: session.name }, session.live);
+          plan = restoreSecrets(saved, fresh);
         }
         progress.stop();
         process.stdout.write(render.plan([plan]));

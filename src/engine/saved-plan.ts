@@ -1,14 +1,15 @@
 /**
  * Saved plans: `plan --out plan.json` writes the plan with what is needed to re-check it;
  * `apply plan.json` applies exactly that plan, and refuses when the config or any resource in
- * the plan changed since. Nothing secret is in the file: bodies are normalized (secrets are
- * digests) and credentials never enter a plan.
+ * the plan changed since. Nothing secret is in the file: it holds the printable plan (redact.ts:
+ * sensitive values are markers, no digests), and credentials never enter a plan.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SafetyError, UsageError } from '../errors.js';
 import type { LiveResource } from '../kinds/types.js';
 import { PLAN_VERSION, type Plan } from './plan.js';
 import { liveKey } from './planner.js';
+import { redactPlan } from './redact.js';
 
 export interface SavedPlan extends Plan {
   /** The config the plan was made from, as given on the command line (relative to the cwd). */
@@ -16,7 +17,7 @@ export interface SavedPlan extends Plan {
 }
 
 export function writeSavedPlan(file: string, plan: Plan, configPaths: string[]): void {
-  const saved: SavedPlan = { ...plan, configPaths };
+  const saved: SavedPlan = { ...redactPlan(plan), configPaths };
   writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
 }
 

@@ -19,6 +19,7 @@ import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
 import { NO_CACHE, SnapshotCache, UNSTAMPED_TTL_MS } from './cache.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
+import { printableBody } from './redact.js';
 import type { Plan } from './plan.js';
 
 export interface SessionOptions {
@@ -171,11 +172,17 @@ export class TargetSession {
     return { region: this.ctx.target.region, instanceId: this.target.instanceId };
   }
 
+  /**
+   * Over the printable bodies: a fingerprint of secret values would be a way to test guesses
+   * of them. Sensitive values count by their marker (which names the variables), so the
+   * fingerprint moves when the config changes, not when only a secret's value does.
+   */
   configFingerprint(): string {
+    const kindOf = (name: KindName) => KINDS.find((k) => k.name === name);
     return sha256(
       canonicalJson({
         target: { name: this.target.name, region: this.ctx.target.region, instanceId: this.target.instanceId },
-        resources: this.resources.map((r) => ({ kind: r.kind, body: r.body, lifecycle: r.lifecycle })),
+        resources: this.resources.map((r) => ({ kind: r.kind, body: printableBody(r, kindOf(r.kind)), lifecycle: r.lifecycle })),
         prune: this.config.settings?.prune ?? false,
       }),
     );

@@ -6,6 +6,7 @@
 import type { Problem, SourcePos } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import type { SensitiveValue } from '../config/sensitive.js';
 
 export type KindName = 'rule' | 'taskTemplate' | 'customAction' | 'lexChannelAssociation';
 
@@ -33,6 +34,8 @@ export interface DeclaredResource {
   /** Where the resource item starts, and the position of any path inside it (nearest node). */
   pos: SourcePos;
   positionOf(path: Path): SourcePos;
+  /** Body locations whose value came from a sensitive `${env.NAME}`: plans never show them. */
+  sensitive?: SensitiveValue[];
 }
 
 /** One live resource as read from AWS. `body` uses config field names (API names). */
@@ -116,7 +119,10 @@ export interface ResourceKind {
   /** JSON Schema for one item (generated into schemas/<name>.schema.json). */
   readonly schema: object;
   readonly capabilities: Capabilities;
-  /** Paths whose values are secrets: compared by hash, never printed or saved. */
+  /**
+   * Top-level fields whose values are secrets on both sides (config and live): the planner
+   * compares them but never puts them, or anything derived from them, in a printable plan.
+   */
   readonly secretPaths?: string[];
 
   key(body: Body): string;
