@@ -83,9 +83,9 @@ export function registerPlanCommands(program: Command): void {
           progress.phase(`Checking that the saved plan for ${session.name} is still current`);
           // Planning again reads live state; the saved file holds markers where sensitive
           // values go, and the fresh plan supplies them (redact.ts restoreSecrets).
-          const fresh = await session.plan();
-          assertPlanCurrent(saved, { configFingerprint: session.configFingerprint(), scope: session.scope, target: session.name }, session.live);
-          plan = restoreSecrets(saved, fresh);
+          const restored = restoreSecrets(saved, await session.plan());
+          assertPlanCurrent(restored, { configFingerprint: session.configFingerprint(), scope: session.scope, target: session.name }, session.live);
+          plan = restored;
         }
         progress.stop();
         process.stdout.write(render.plan([plan]));

@@ -7,7 +7,7 @@
  */
 import type { Path } from '../kinds/types.js';
 import { didYouMean } from './annotations.js';
-import { credentialReason, type SensitiveValue } from './sensitive.js';
+import { credentialReason, sensitiveMarker, type SensitiveValue } from './sensitive.js';
 
 export type VarValue = string | number | boolean;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -20,8 +20,8 @@ export interface InterpolationScope {
   targetName?: string;
   /** Variables the run (not the config) declared printable; every other `${env.X}` is sensitive. */
   publicEnv?: ReadonlySet<string>;
-  /** `env.NAME` sources of each var whose value used a sensitive variable (`vars: { k: ${env.X} }`). */
-  varSources?: Readonly<Record<string, readonly string[]>>;
+  /** Each var whose value used a sensitive variable (`vars: { k: ${env.X} }`): its sources and shown form. */
+  sensitiveVars?: Readonly<Record<string, SensitiveVar>>;
 }
 
 /** One problem, at `path` inside the interpolated value; the caller adds the position. */
@@ -35,8 +35,17 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LITERAL_HINT = 'write $${ for a literal ${';
 
-/** A value, and the `env.NAME` sources that make it sensitive (none: printable). */
-type Resolved = { value: VarValue; sources: readonly string[] } | { issue: Omit<InterpolationIssue, 'path'> };
+export interface SensitiveVar {
+  sources: readonly string[];
+  /** The value with a marker in place of each sensitive part. */
+  shown: VarValue;
+}
+
+/**
+ * A value, the `env.NAME` sources that make it sensitive (none: printable), and the value as
+ * it may be shown: a marker in place of each sensitive part.
+ */
+type Resolved = { value: VarValue; sources: readonly string[]; shown: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
 
 function lookup(expr: string, scope: InterpolationScope): Resolved {
   const dot = expr.indexOf('.');
@@ -47,7 +56,10 @@ function lookup(expr: string, scope: InterpolationScope): Resolved {
       return { issue: { message: `\${var.${name}} cannot be used in target fields`, hint: 'target fields take ${env.NAME} only' } };
     }
     if (!VAR_NAME.test(name)) return { issue: { message: `'${name}' is not a valid variable name in \${var.${name}}`, hint: 'names use letters, digits, _ and -' } };
-    if (Object.hasOwn(scope.vars, name)) return { value: scope.vars[name], sources: (scope.varSources && Object.hasOwn(scope.varSources, name) ? scope.varSources[name] : undefined) ?? [] };
+    if (Object.hasOwn(scope.vars, name)) {
+      const sensitive = scope.sensitiveVars && Object.hasOwn(scope.sensitiveVars, name) ? scope.sensitiveVars[name] : undefined;
+      return { value: scope.vars[name], sources: sensitive?.sources ?? [], shown: sensitive?.shown ?? scope.vars[name] };
+    }
     const defined = Object.keys(scope.vars);
     const target = scope.targetName === undefined ? 'the target' : `target '${scope.targetName}'`;
     return {
@@ -71,7 +83,9 @@ function lookup(expr: string, scope: InterpolationScope): Resolved {
     }
     const value = Object.hasOwn(scope.env, name) ? scope.env[name] : undefined;
     if (value === undefined) return { issue: { message: `environment variable '${name}' is not set`, hint: `set it before running connectform, or ${LITERAL_HINT}` } };
-    return { value, sources: scope.publicEnv?.has(name) ? [] : [`env.${name}`] };
+    if (scope.publicEnv?.has(name)) return { value, sources: [], shown: value };
+    const sources = [`env.${name}`];
+    return { value, sources, shown: sensitiveMarker(sources) };
   }
   const guess = /^vars?\.|^envs?\./i.test(expr) ? didYouMean(expr, [`var.${name}`, `env.${name}`]) : '';
   return { issue: { message: `unknown interpolation '\${${expr}}'${guess}`, hint: `use \${var.NAME} or \${env.NAME}, or ${LITERAL_HINT}` } };
@@ -82,13 +96,15 @@ export interface InterpolatedString {
   issues: Omit<InterpolationIssue, 'path'>[];
   /** `env.NAME` of each sensitive variable the value used, directly or through a var; sorted. */
   sources: string[];
+  /** The value with a marker in place of each sensitive part (the config's own text stays). */
+  shown: VarValue;
 }
 
 /** Interpolate one string; issues carry no path. */
 export function interpolateString(text: string, scope: InterpolationScope): InterpolatedString {
   const issues: Omit<InterpolationIssue, 'path'>[] = [];
   const sources = new Set<string>();
-  const done = (value: VarValue): InterpolatedString => ({ value, issues, sources: [...sources].sort() });
+  const done = (value: VarValue, shown: VarValue = value): InterpolatedString => ({ value, issues, sources: [...sources].sort(), shown });
   if (!text.includes('${')) return done(text);
 
   // Exactly one `${var.x}` and nothing else: keep the var's type.
@@ -96,46 +112,52 @@ export function interpolateString(text: string, scope: InterpolationScope): Inte
     const r = lookup(text.slice(2, -1), scope);
     if ('value' in r) {
       for (const s of r.sources) sources.add(s);
-      return done(r.value);
+      return done(r.value, r.shown);
     }
     issues.push(r.issue);
     return done(text);
   }
 
   let out = '';
+  let shown = ''; // `out` with markers for sensitive parts; literal text is added to both
+  const literal = (s: string) => {
+    out += s;
+    shown += s;
+  };
   let i = 0;
   while (i < text.length) {
     const dollar = text.indexOf('$', i);
     if (dollar < 0) {
-      out += text.slice(i);
+      literal(text.slice(i));
       break;
     }
-    out += text.slice(i, dollar);
+    literal(text.slice(i, dollar));
     if (text.startsWith('$${', dollar)) {
-      out += '${';
+      literal('${');
       i = dollar + 3;
     } else if (!text.startsWith('${', dollar)) {
-      out += '$';
+      literal('$');
       i = dollar + 1;
     } else {
       const close = text.indexOf('}', dollar + 2);
       if (close < 0) {
         issues.push({ message: `unterminated '\${' in '${text.slice(dollar, dollar + 40)}'`, hint: `close it with }, or ${LITERAL_HINT}` });
-        out += text.slice(dollar);
+        literal(text.slice(dollar));
         break;
       }
       const r = lookup(text.slice(dollar + 2, close), scope);
       if ('value' in r) {
         out += String(r.value);
+        shown += String(r.shown);
         for (const s of r.sources) sources.add(s);
       } else {
         issues.push(r.issue);
-        out += text.slice(dollar, close + 1);
+        literal(text.slice(dollar, close + 1));
       }
       i = close + 1;
     }
   }
-  return done(out);
+  return done(out, shown);
 }
 
 /**
@@ -149,7 +171,7 @@ export function interpolate(value: unknown, scope: InterpolationScope, path: Pat
     if (typeof v === 'string') {
       const r = interpolateString(v, scope);
       for (const issue of r.issues) issues.push({ path: at, ...issue });
-      if (r.sources.length) sensitive.push({ path: at, sources: r.sources });
+      if (r.sources.length) sensitive.push({ path: at, sources: r.sources, shown: r.shown });
       return r.value;
     }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));

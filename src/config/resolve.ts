@@ -7,7 +7,7 @@ import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
-import { interpolate, type Env, type VarValue } from './interpolate.js';
+import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
 import { PUBLIC_ENV_VARIABLE, Redactor, parsePublicEnv, sensitiveMarker, type SensitiveValue } from './sensitive.js';
 
@@ -78,6 +78,8 @@ interface ResolvedFields {
   problems: Problem[];
   /** `region`, `vars.x`, ... → the sensitive variables its value used. */
   sensitive: Record<string, string[]>;
+  /** The vars among them, with their shown form, for the resources' interpolation. */
+  sensitiveVars: Record<string, SensitiveVar>;
 }
 
 /** Interpolate (env only) and check the target's own fields. */
@@ -89,6 +91,7 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
 
   const fields: Record<string, string | undefined> = {};
   const sensitive: Record<string, string[]> = {};
+  const sensitiveVars: Record<string, SensitiveVar> = {};
   const unresolved = new Set<string>(); // already reported; its format is unknown
   const scope = { env, targetName: t.name, publicEnv };
   for (const field of TARGET_FIELDS) {
@@ -108,7 +111,10 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
         const r = interpolate(value, scope, ['vars', name]);
         for (const issue of r.issues) err(issue.path, issue.message, issue.hint);
         vars[name] = String(r.value);
-        if (r.sensitive.length) sensitive[`vars.${name}`] = r.sensitive[0].sources;
+        if (r.sensitive.length) {
+          sensitive[`vars.${name}`] = r.sensitive[0].sources;
+          sensitiveVars[name] = { sources: r.sensitive[0].sources, shown: r.sensitive[0].shown ?? '' };
+        }
       } else if (typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
     }
   }
@@ -148,7 +154,7 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
     file: t.file,
     pos: t.pos,
   };
-  return { target, problems, sensitive };
+  return { target, problems, sensitive, sensitiveVars };
 }
 
 function toResource(item: LoadedItem, body: unknown, lifecycle: unknown, sensitive: SensitiveValue[]): ConfigResource {
@@ -205,8 +211,7 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
   const publicEnv = publicEnvOf(env, options);
   const fields = resolveTargetFields(picked, env, publicEnv);
   const { target, problems } = fields;
-  const varSources = Object.fromEntries(Object.entries(fields.sensitive).filter(([k]) => k.startsWith('vars.')).map(([k, v]) => [k.slice('vars.'.length), v]));
-  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, varSources };
+  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, sensitiveVars: fields.sensitiveVars };
   const used: string[] = Object.values(fields.sensitive).flat();
 
   const resources = config.items.map((item) => {

@@ -52,6 +52,8 @@ export interface SensitiveValue {
   path: (string | number)[];
   /** `env.NAME` of each non-public variable involved. */
   sources: string[];
+  /** The value with a marker in place of each sensitive part: the config's own text, no secret. */
+  shown?: string | number | boolean;
 }
 
 /** Values shorter than this are replaced only as whole tokens, so `1` does not mangle output. */

@@ -50,6 +50,8 @@ export interface Change {
   desired?: Body;
   /** Where this resource's bodies hold sensitive values (never the values). */
   sensitive?: SensitivePath[];
+  /** In memory only: `name` as printed when it is built from a sensitive value (redactPlan uses it). */
+  shownName?: string;
   /** Finish an interrupted create: put connectform's marker on the resource. */
   mark?: boolean;
   /** Identity before a rename (lifecycle.renamedFrom). */
@@ -77,6 +79,8 @@ export interface Plan {
   target: string;
   /** region / instance the plan was made against, to refuse applying it elsewhere. */
   scope: { region: string; instanceId: string };
+  /** In memory only: `scope` as printed, when it came from sensitive variables (redactPlan uses it). */
+  shownScope?: { region: string; instanceId: string };
   createdAt: string;
   /** sha256 of the resolved config of this target; a saved plan refuses a changed config. */
   configFingerprint: string;

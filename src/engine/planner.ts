@@ -10,7 +10,7 @@ export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
-import { markRow, sensitivePathsOf } from './redact.js';
+import { markRow, redactValue, sensitivePathsOf } from './redact.js';
 
 export interface DestroyThreshold {
   /** Refuse when deletes + replaces exceed this share (%) of a kind's existing managed resources... */
@@ -24,6 +24,8 @@ export const DEFAULT_DESTROY_THRESHOLD: DestroyThreshold = { percent: 30, minRes
 export interface PlanInput {
   target: string;
   scope: { region: string; instanceId: string };
+  /** `scope` as a printed plan shows it, when a value came from a sensitive variable. */
+  shownScope?: { region: string; instanceId: string };
   configFingerprint: string;
   kinds: readonly ResourceKind[];
   declared: readonly DeclaredResource[];
@@ -69,6 +71,9 @@ export function buildPlan(input: PlanInput): Plan {
     for (const d of declared) {
       const sensitive = sensitivePathsOf(d, kind);
       const key = kind.key(d.body);
+      // A name built from a sensitive value is shown with the marker in its place.
+      const shownKey = d.sensitive?.length ? kind.key(redactValue(d.body, d.sensitive)) : key;
+      const named = shownKey !== key ? { shownName: shownKey } : {};
       const desired = kind.normalize(d.body, normCtx);
       let current = byKey.get(key);
       let renamedFrom: string | undefined;
@@ -80,7 +85,7 @@ export function buildPlan(input: PlanInput): Plan {
 
       if (!current) {
         const fields = Object.keys(desired).sort().map((path) => marked({ path, after: desired[path] }, [path], sensitive));
-        const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive) };
+        const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive), ...named };
         if (!kind.capabilities.create) {
           change.action = 'manual';
           change.reason = `the ${kind.title} API cannot create it: create it by hand, then re-run`;
@@ -111,6 +116,7 @@ export function buildPlan(input: PlanInput): Plan {
         desired: keepLiveValues(desired, before, ignored),
         lifecycle: d.lifecycle,
         ...withSensitive(sensitive),
+        ...named,
       };
       if (renamedFrom) change.renamedFrom = renamedFrom;
       if (unmarked) {
@@ -171,6 +177,7 @@ export function buildPlan(input: PlanInput): Plan {
     version: PLAN_VERSION,
     target: input.target,
     scope: input.scope,
+    ...(input.shownScope && (input.shownScope.region !== input.scope.region || input.shownScope.instanceId !== input.scope.instanceId) ? { shownScope: input.shownScope } : {}),
     createdAt: (input.now ?? new Date()).toISOString(),
     configFingerprint: input.configFingerprint,
     changes: sortChanges(changes, order),

@@ -58,12 +58,12 @@ export function markRow(row: FieldChange, segments: readonly Segment[], patterns
   if (within.length) row.sensitiveInside = within;
 }
 
-/** A copy of `value` with the value at every `patterns` place replaced by its marker. */
-export function redactValue<T>(value: T, patterns: readonly SensitivePath[]): T {
+/** A copy of `value` with the value at every `patterns` place replaced by its marker (or `shown`). */
+export function redactValue<T>(value: T, patterns: readonly SensitivePath[], shown?: unknown): T {
   if (!patterns.length) return value;
   const walk = (v: unknown, at: Segment[]): unknown => {
     const covering = patterns.filter((p) => isUnder(at, p.path));
-    if (covering.length) return v === undefined ? v : sensitiveMarker(union(covering.map((p) => p.sources)));
+    if (covering.length) return v === undefined ? v : (shown ?? sensitiveMarker(union(covering.map((p) => p.sources))));
     if (!patterns.some((p) => inside(at, p.path))) return v;
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));
     if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
@@ -90,8 +90,14 @@ function redactRow(row: FieldChange): FieldChange {
 }
 
 function redactChange(change: Change): Change {
-  const out: Change = { ...change, fields: change.fields.map(redactRow) };
+  const { shownName, ...rest } = change;
+  const out: Change = { ...rest, name: shownName ?? change.name, fields: change.fields.map(redactRow) };
   if (change.desired && change.sensitive) out.desired = redactValue(change.desired, change.sensitive);
+  // A server id can embed the name (a custom action's ARN does).
+  if (shownName !== undefined && out.id?.includes(change.name)) out.id = out.id.split(change.name).join(shownName);
+  // Some versions are hashes of the live body (custom actions): derived from its secrets. A
+  // saved plan's apply takes the fresh change, whose version is current (restoreSecrets).
+  if (change.sensitive?.length && out.liveVersion !== undefined) out.liveVersion = sensitiveMarker([]);
   return out;
 }
 
@@ -101,16 +107,22 @@ function redactChange(change: Change): Change {
  */
 export function redactPlan(plan: Plan): Plan {
   if (plan.redacted) return plan;
-  return { ...plan, changes: plan.changes.map(redactChange), redacted: true };
+  const { shownScope, ...rest } = plan;
+  return { ...rest, scope: shownScope ?? plan.scope, changes: plan.changes.map(redactChange), redacted: true };
 }
 
 /**
- * A body with each sensitive value replaced by its marker (which names the variables, not the
- * value): what a fingerprint may be computed over. Exact places here, no wildcards.
+ * A body with each sensitive value in its shown form (the config's text, a marker in place of
+ * each sensitive part) and each kind secret as a marker: what a fingerprint may be computed over.
  */
 export function printableBody(d: DeclaredResource, kind: Pick<ResourceKind, 'secretPaths'> | undefined): Body {
-  const exact = [...(d.sensitive ?? []), ...(kind?.secretPaths ?? []).map((p) => ({ path: [p], sources: [] }))];
-  return redactValue(d.body, exact);
+  const secrets = (kind?.secretPaths ?? []).map((p) => ({ path: [p], sources: [] }));
+  let body = redactValue(d.body, secrets);
+  for (const s of d.sensitive ?? []) {
+    if (secrets.some((p) => isUnder(s.path, p.path))) continue;
+    body = redactValue(body, [{ path: s.path, sources: s.sources }], s.shown);
+  }
+  return body;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -123,15 +135,18 @@ function sameJson(a: unknown, b: unknown): boolean {
  * config, same live state, real values): each saved change that has sensitive values is replaced
  * by the fresh change whose printable form is identical to it. Anything else is a stale plan.
  */
-export function restoreSecrets(saved: Plan, fresh: Plan): Plan {
+export function restoreSecrets<P extends Plan>(saved: P, fresh: Plan): P {
   const reasons: string[] = [];
   const changes = saved.changes.map((c) => {
     if (!c.sensitive?.length && !c.fields.some((f) => f.sensitive)) return c;
-    const match = fresh.changes.find((f) => f.kind === c.kind && f.name === c.name && sameJson(redactChange(f), c));
+    const match = fresh.changes.find((f) => f.kind === c.kind && sameJson(redactChange(f), c));
     if (!match) reasons.push(`${c.kind} "${c.name}" holds sensitive values that no longer plan the same (the config, the environment or live state moved)`);
     return match ?? c;
   });
   if (reasons.length) throw new SafetyError(`the saved plan is stale; run plan again:\n  - ${reasons.join('\n  - ')}`, reasons);
+  // A scope saved as markers is the fresh one when it prints the same; otherwise the saved one
+  // stays, and assertPlanCurrent reports the move.
   const { redacted: _printable, ...plan } = saved;
-  return { ...plan, changes };
+  const scope = sameJson(fresh.shownScope ?? fresh.scope, saved.scope) ? { scope: fresh.scope, ...(fresh.shownScope ? { shownScope: fresh.shownScope } : {}) } : {};
+  return { ...plan, ...scope, changes } as P;
 }

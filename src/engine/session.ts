@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { resolveTarget } from '../config/resolve.js';
+import { resolveTarget, type ResolveOptions } from '../config/resolve.js';
+import { sensitiveMarker, type Redactor } from '../config/sensitive.js';
 import { validateResources } from '../config/validate.js';
 import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
 import { AwsClients } from '../aws/clients.js';
@@ -37,6 +38,8 @@ export interface SessionOptions {
   /** Restrict to these kinds. */
   kinds?: KindName[];
   env?: NodeJS.ProcessEnv;
+  /** Variables whose values may be printed (`--public-env`); see config/sensitive.ts. */
+  publicEnv?: string[];
   log?: (line: string) => void;
   /** Snapshot cache directory; false turns the cache off. Default `.connectform/cache`. */
   cacheDir?: string | false;
@@ -58,20 +61,24 @@ export interface ValidatedConfig {
   target: ResolvedTargetConfig;
   resources: DeclaredResource[];
   warnings: Problem[];
+  /** Target fields from sensitive variables (`region`, `instanceId`, `vars.x`...) → their `env.NAME`s. */
+  sensitiveFields?: Record<string, string[]>;
+  /** Scrubs this target's sensitive values out of any text: wrap output with it. */
+  redactor?: Redactor;
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
-export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv): Promise<ValidatedConfig> {
-  return validateFor(await loadConfig(configPaths), targetName, env);
+export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): Promise<ValidatedConfig> {
+  return validateFor(await loadConfig(configPaths), targetName, env, options);
 }
 
 /** Validate an already loaded config for one target (a config is parsed once per command). */
-export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv): ValidatedConfig {
-  const { target, resources, problems } = resolveTarget(config, targetName, env);
+export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
+  const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, KINDS)];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all };
+  return { config, target, resources, warnings: all, sensitiveFields, redactor };
 }
 
 export class TargetSession {
@@ -90,6 +97,10 @@ export class TargetSession {
     readonly kinds: readonly ResourceKind[],
     readonly aws: AwsClients,
     private readonly options: SessionOptions,
+    /** Target fields from sensitive variables → their `env.NAME`s. */
+    readonly sensitiveFields: Record<string, string[]> = {},
+    /** Scrubs this target's sensitive values out of any text. */
+    readonly redactor?: Redactor,
   ) {
     this.ctx = {
       target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
@@ -109,12 +120,12 @@ export class TargetSession {
 
   /** Validates offline and throws ConfigError before any client is even created. */
   static async open(configPaths: string | string[], targetName: string | undefined, options: SessionOptions = {}): Promise<TargetSession> {
-    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env), options);
+    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env, { publicEnv: options.publicEnv }), options);
   }
 
   /** A session from an already validated config (creating clients makes no call). */
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
-    const { config, target, resources, warnings } = validated;
+    const { config, target, resources, warnings, sensitiveFields, redactor } = validated;
     const kinds = selectKinds(config, resources, options.kinds);
     if (options.profile) process.env.AWS_PROFILE = options.profile; // the default chain reads it
     else if (target.profile) process.env.AWS_PROFILE = target.profile;
@@ -127,7 +138,7 @@ export class TargetSession {
       parallelism: options.parallelism ?? settings.parallelism ?? DEFAULT_PARALLELISM,
       quotas: new QuotaTable((settings.quotas ?? {}) as Record<string, Quota>, options.quotaScale ?? 1),
     });
-    return new TargetSession(config, target, resources, warnings, kinds, aws, options);
+    return new TargetSession(config, target, resources, warnings, kinds, aws, options, sensitiveFields, redactor);
   }
 
   get name(): string {
@@ -179,13 +190,23 @@ export class TargetSession {
    */
   configFingerprint(): string {
     const kindOf = (name: KindName) => KINDS.find((k) => k.name === name);
+    const scope = this.printableScope();
     return sha256(
       canonicalJson({
-        target: { name: this.target.name, region: this.ctx.target.region, instanceId: this.target.instanceId },
+        target: { name: this.target.name, region: scope.region, instanceId: scope.instanceId },
         resources: this.resources.map((r) => ({ kind: r.kind, body: printableBody(r, kindOf(r.kind)), lifecycle: r.lifecycle })),
         prune: this.config.settings?.prune ?? false,
       }),
     );
+  }
+
+  /** region and instance as a plan may show them: a value from a sensitive variable is its marker. */
+  private printableScope(): { region: string; instanceId: string } {
+    const shown = (field: 'region' | 'instanceId', value: string) => {
+      const sources = field === 'region' && this.options.region ? undefined : this.sensitiveFields[field];
+      return sources ? sensitiveMarker(sources) : value;
+    };
+    return { region: shown('region', this.ctx.target.region), instanceId: shown('instanceId', this.target.instanceId) };
   }
 
   async plan(): Promise<Plan> {
@@ -196,6 +217,7 @@ export class TargetSession {
     return buildPlan({
       target: this.target.name,
       scope: this.scope,
+      shownScope: this.printableScope(),
       configFingerprint: this.configFingerprint(),
       kinds: this.kinds,
       declared: this.resources,

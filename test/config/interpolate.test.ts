@@ -10,7 +10,12 @@ const scope = { vars: { flow: 'Main flow', sla: 30, on: true }, env: { HOME_DIR:
 
 describe('interpolateString', () => {
   it('replaces vars and env, and stringifies embedded values', () => {
-    expect(interpolateString('flow ${var.flow} after ${var.sla}m in ${env.HOME_DIR}', scope)).toEqual({ value: 'flow Main flow after 30m in /home/x', issues: [], sources: ['env.HOME_DIR'] });
+    expect(interpolateString('flow ${var.flow} after ${var.sla}m in ${env.HOME_DIR}', scope)).toEqual({
+      value: 'flow Main flow after 30m in /home/x',
+      issues: [],
+      sources: ['env.HOME_DIR'],
+      shown: 'flow Main flow after 30m in (sensitive: env.HOME_DIR)',
+    });
     expect(interpolateString('[${env.EMPTY}]', scope).value).toBe('[]');
   });
 
@@ -22,7 +27,7 @@ describe('interpolateString', () => {
   });
 
   it('$${ is a literal ${, and a lone $ is left alone', () => {
-    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({ value: '${var.flow} costs $5 and $$', issues: [], sources: [] });
+    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({ value: '${var.flow} costs $5 and $$', issues: [], sources: [], shown: '${var.flow} costs $5 and $$' });
     expect(interpolateString('$.ContactLens.Score', scope).value).toBe('$.ContactLens.Score');
   });
 
@@ -51,11 +56,16 @@ describe('sensitive values (issue #9)', () => {
   const env = { A: 'alpha', B: 'beta', SHOWN: 'shown' };
 
   it('lists the non-public variables a value used, directly or through a var', () => {
-    const s = { env, vars: { v: 'alpha', plain: 'p' }, varSources: { v: ['env.A'] }, publicEnv: new Set(['SHOWN']) };
-    expect(interpolateString('${env.B}-${var.v}-${env.SHOWN}-${var.plain}', s)).toEqual({ value: 'beta-alpha-shown-p', issues: [], sources: ['env.A', 'env.B'] });
-    expect(interpolateString('${var.v}', s).sources).toEqual(['env.A']);
+    const s = { env, vars: { v: 'alpha', plain: 'p' }, sensitiveVars: { v: { sources: ['env.A'], shown: '(sensitive: env.A)' } }, publicEnv: new Set(['SHOWN']) };
+    expect(interpolateString('${env.B}-${var.v}-${env.SHOWN}-${var.plain}', s)).toEqual({
+      value: 'beta-alpha-shown-p',
+      issues: [],
+      sources: ['env.A', 'env.B'],
+      shown: '(sensitive: env.B)-(sensitive: env.A)-shown-p',
+    });
+    expect(interpolateString('${var.v}', s)).toMatchObject({ sources: ['env.A'], shown: '(sensitive: env.A)' });
     expect(interpolateString('${env.SHOWN}', s).sources).toEqual([]);
-    expect(interpolate({ a: ['x', '${env.A}'], b: '${env.SHOWN}' }, s).sensitive).toEqual([{ path: ['a', 1], sources: ['env.A'] }]);
+    expect(interpolate({ a: ['x', 'is ${env.A}'], b: '${env.SHOWN}' }, s).sensitive).toEqual([{ path: ['a', 1], sources: ['env.A'], shown: 'is (sensitive: env.A)' }]);
   });
 
   it('refuses credential names, even public or unset', () => {
@@ -79,8 +89,8 @@ customActions:
 `;
     const { config } = await loadText(text);
     expect(resolveTarget(config, undefined, env).resources[0].sensitive).toEqual([
-      { path: ['ActionName'], sources: ['env.A'] },
-      { path: ['Definition', 'CommandText'], sources: ['env.B'] },
+      { path: ['ActionName'], sources: ['env.A'], shown: '(sensitive: env.A)' },
+      { path: ['Definition', 'CommandText'], sources: ['env.B'], shown: '(sensitive: env.B)' },
     ]);
     expect(resolveTarget(config, undefined, { ...env, CONNECTFORM_PUBLIC_ENV: 'A' }, { publicEnv: ['B'] }).resources[0].sensitive).toBeUndefined();
   });

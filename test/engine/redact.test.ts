@@ -17,6 +17,7 @@ import { buildPlan } from '../../src/engine/planner.js';
 import type { Plan } from '../../src/engine/plan.js';
 import { readSavedPlan, writeSavedPlan } from '../../src/engine/saved-plan.js';
 import { SafetyError } from '../../src/errors.js';
+import { TargetSession, validateFor } from '../../src/engine/session.js';
 import { KINDS } from '../../src/kinds/index.js';
 import type { Body, KindName, LiveResource } from '../../src/kinds/types.js';
 import { at, loadText, TARGETS_YAML } from '../config/helpers.js';
@@ -109,7 +110,7 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
 const live = (kind: KindName, key: string, body: Body): LiveResource => ({ kind, key, id: `id-${key}`, body, managed: true, version: 'v1' });
 
 /** Load, resolve, validate (must be clean), then plan against `lives`. */
-async function planFor(yaml: string, lives: LiveResource[], runEnv: Record<string, string> = env, options: ResolveOptions = {}) {
+async function planFor(yaml: string, lives: LiveResource[], runEnv: Record<string, string> = env, options: ResolveOptions = {}, shownScope?: Plan['scope']) {
   const { config } = await loadText(`${TARGETS_YAML}${yaml}`);
   const resolved = resolveTarget(config, undefined, runEnv, options);
   expect(resolved.problems).toEqual([]);
@@ -118,6 +119,7 @@ async function planFor(yaml: string, lives: LiveResource[], runEnv: Record<strin
   const plan = buildPlan({
     target: 'dev',
     scope: { region: 'us-east-1', instanceId: 'i' },
+    ...(shownScope ? { shownScope } : {}),
     configFingerprint: 'f',
     kinds,
     declared: resolved.resources,
@@ -201,7 +203,7 @@ customActions:
     Definition: { CommandText: "echo \${var.phrase}" }
 `);
     const r = resolveTarget(config, undefined, env);
-    expect(r.resources[0].sensitive).toEqual([{ path: ['Definition', 'CommandText'], sources: ['env.MY_PHRASE'] }]);
+    expect(r.resources[0].sensitive).toEqual([{ path: ['Definition', 'CommandText'], sources: ['env.MY_PHRASE'], shown: 'echo (sensitive: env.MY_PHRASE)' }]);
     expect(r.sensitiveFields).toEqual({ 'vars.phrase': ['env.MY_PHRASE'] });
   });
 
@@ -328,6 +330,34 @@ describe('Redactor (the last line of defence)', () => {
   });
 });
 
+describe('config fingerprint', () => {
+  it('moves with the config, not with a sensitive value (it is no digest of one)', async () => {
+    const yaml = (command: string) => `targets:
+  dev:
+    region: \${env.MY_REGION}
+    instanceId: 11111111-2222-3333-4444-555555555555
+customActions:
+  - ActionName: ca1
+    Definition: { CommandText: "${command}" }
+`;
+    const fingerprint = async (text: string, runEnv: Record<string, string>) => {
+      const { config } = await loadText(text);
+      const session = TargetSession.create(validateFor(config, undefined, runEnv), { endpoint: 'http://127.0.0.1:9', cacheDir: false, pendingDir: false });
+      try {
+        return session.configFingerprint();
+      } finally {
+        session.close();
+      }
+    };
+    const a = await fingerprint(yaml('echo \${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' });
+    expect(await fingerprint(yaml('echo \${env.MY_PHRASE}'), { MY_REGION: 'us-west-2', MY_PHRASE: 'other-value' })).toBe(a);
+    expect(await fingerprint(yaml('echo! \${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' })).not.toBe(a);
+    // A public variable is plain data: its value counts.
+    const pub = { MY_PHRASE: 'first-value', CONNECTFORM_PUBLIC_ENV: 'MY_REGION' };
+    expect(await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-east-1' })).not.toBe(await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-west-2' }));
+  });
+});
+
 describe('saved plans', () => {
   it('apply gets the real values back from a fresh plan, and refuses when they plan differently', async () => {
     const c = CASES[2];
@@ -342,5 +372,28 @@ describe('saved plans', () => {
 
     const moved = await planFor(c.yaml, [live('customAction', 'ca1', c.live(SECRET))]); // now unchanged
     expect(() => restoreSecrets(saved, moved.plan)).toThrow(SafetyError);
+  });
+
+  it('a name and a scope from sensitive variables are saved as markers and restored for apply', async () => {
+    const yaml = 'customActions:\n  - ActionName: "${env.MY_PHRASE}"\n    Definition: { CommandText: new }\n';
+    const lives = [live('customAction', SECRET, { ActionName: SECRET, Definition: { CommandText: 'old' } })];
+    const shownScope = { region: '(sensitive: env.MY_REGION)', instanceId: 'i' };
+    const { plan } = await planFor(yaml, lives, env, {}, shownScope);
+    const file = join(mkdtempSync(join(tmpdir(), 'connectform-redact-')), 'plan.json');
+    writeSavedPlan(file, plan, ['connectform.yaml']);
+    expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+    expect(readFileSync(file, 'utf8')).not.toContain('us-east-1');
+    expectHidden(plan, [SECRET, 'us-east-1'], '(sensitive: env.MY_PHRASE)');
+    expect(outputs(plan).text).toContain('Target dev ((sensitive: env.MY_REGION), instance i)');
+    expect(outputs(plan).text).toContain('~ customAction "(sensitive: env.MY_PHRASE)"');
+
+    const saved = readSavedPlan(file);
+    expect(saved.changes[0].name).toBe('(sensitive: env.MY_PHRASE)');
+    const restored = restoreSecrets(saved, (await planFor(yaml, lives, env, {}, shownScope)).plan);
+    expect(restored.changes[0]).toMatchObject({ name: SECRET, id: `id-${SECRET}`, desired: { ActionName: SECRET } });
+    expect(restored.scope).toEqual({ region: 'us-east-1', instanceId: 'i' });
+    // Planned for another (printed) scope: the saved scope stays, for assertPlanCurrent to refuse.
+    const elsewhere = restoreSecrets(saved, (await planFor(yaml, lives, env, {}, { region: '(sensitive: env.OTHER)', instanceId: 'i' })).plan);
+    expect(elsewhere.scope).toEqual(shownScope);
   });
 });
