@@ -10,7 +10,7 @@ export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
-import { markRow, redactValue, sensitivePathsOf } from './redact.js';
+import { markRow, printableBody, sensitivePathsOf } from './redact.js';
 
 export interface DestroyThreshold {
   /** Refuse when deletes + replaces exceed this share (%) of a kind's existing managed resources... */
@@ -71,8 +71,8 @@ export function buildPlan(input: PlanInput): Plan {
     for (const d of declared) {
       const sensitive = sensitivePathsOf(d, kind);
       const key = kind.key(d.body);
-      // A name built from a sensitive value is shown with the marker in its place.
-      const shownKey = d.sensitive?.length ? kind.key(redactValue(d.body, d.sensitive)) : key;
+      // A name built from a sensitive value is shown with a marker in place of that part.
+      const shownKey = d.sensitive?.length ? kind.key(printableBody(d, undefined)) : key;
       const named = shownKey !== key ? { shownName: shownKey } : {};
       const desired = kind.normalize(d.body, normCtx);
       let current = byKey.get(key);
@@ -132,7 +132,7 @@ export function buildPlan(input: PlanInput): Plan {
         change.action = 'replace';
         change.reason = replace ?? `${changed.filter((f) => kind.capabilities.replaceOn.includes(f)).join(', ')} cannot be changed in place`;
         if (d.lifecycle.preventDestroy) {
-          blocked.push({ rule: 'preventDestroy', kind: kind.name, name: key, message: `${kind.title} "${key}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
+          blocked.push({ rule: 'preventDestroy', kind: kind.name, name: shownKey, message: `${kind.title} "${shownKey}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
         }
       }
       changes.push(change);

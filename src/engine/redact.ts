@@ -137,10 +137,12 @@ function sameJson(a: unknown, b: unknown): boolean {
  */
 export function restoreSecrets<P extends Plan>(saved: P, fresh: Plan): P {
   const reasons: string[] = [];
+  const taken = new Set<Change>();
   const changes = saved.changes.map((c) => {
     if (!c.sensitive?.length && !c.fields.some((f) => f.sensitive)) return c;
-    const match = fresh.changes.find((f) => f.kind === c.kind && sameJson(redactChange(f), c));
-    if (!match) reasons.push(`${c.kind} "${c.name}" holds sensitive values that no longer plan the same (the config, the environment or live state moved)`);
+    const match = fresh.changes.find((f) => f.kind === c.kind && !taken.has(f) && sameJson(redactChange(f), c));
+    if (match) taken.add(match);
+    else reasons.push(`${c.kind} "${c.name}" holds sensitive values that no longer plan the same (the config, the environment or live state moved)`);
     return match ?? c;
   });
   if (reasons.length) throw new SafetyError(`the saved plan is stale; run plan again:\n  - ${reasons.join('\n  - ')}`, reasons);

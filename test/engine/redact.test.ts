@@ -375,8 +375,9 @@ describe('saved plans', () => {
   });
 
   it('a name and a scope from sensitive variables are saved as markers and restored for apply', async () => {
-    const yaml = 'customActions:\n  - ActionName: "${env.MY_PHRASE}"\n    Definition: { CommandText: new }\n';
-    const lives = [live('customAction', SECRET, { ActionName: SECRET, Definition: { CommandText: 'old' } })];
+    const yaml = 'customActions:\n  - ActionName: "ops-${env.MY_PHRASE}"\n    Definition: { CommandText: new }\n';
+    const name = `ops-${SECRET}`;
+    const lives = [live('customAction', name, { ActionName: name, Definition: { CommandText: 'old' } })];
     const shownScope = { region: '(sensitive: env.MY_REGION)', instanceId: 'i' };
     const { plan } = await planFor(yaml, lives, env, {}, shownScope);
     const file = join(mkdtempSync(join(tmpdir(), 'connectform-redact-')), 'plan.json');
@@ -385,12 +386,12 @@ describe('saved plans', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('us-east-1');
     expectHidden(plan, [SECRET, 'us-east-1'], '(sensitive: env.MY_PHRASE)');
     expect(outputs(plan).text).toContain('Target dev ((sensitive: env.MY_REGION), instance i)');
-    expect(outputs(plan).text).toContain('~ customAction "(sensitive: env.MY_PHRASE)"');
+    expect(outputs(plan).text).toContain('~ customAction "ops-(sensitive: env.MY_PHRASE)"');
 
     const saved = readSavedPlan(file);
-    expect(saved.changes[0].name).toBe('(sensitive: env.MY_PHRASE)');
+    expect(saved.changes[0]).toMatchObject({ name: 'ops-(sensitive: env.MY_PHRASE)', id: 'id-ops-(sensitive: env.MY_PHRASE)', liveVersion: '(sensitive)' });
     const restored = restoreSecrets(saved, (await planFor(yaml, lives, env, {}, shownScope)).plan);
-    expect(restored.changes[0]).toMatchObject({ name: SECRET, id: `id-${SECRET}`, desired: { ActionName: SECRET } });
+    expect(restored.changes[0]).toMatchObject({ name, id: `id-${name}`, liveVersion: 'v1', desired: { ActionName: name } });
     expect(restored.scope).toEqual({ region: 'us-east-1', instanceId: 'i' });
     // Planned for another (printed) scope: the saved scope stays, for assertPlanCurrent to refuse.
     const elsewhere = restoreSecrets(saved, (await planFor(yaml, lives, env, {}, { region: '(sensitive: env.OTHER)', instanceId: 'i' })).plan);
