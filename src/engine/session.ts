@@ -185,8 +185,9 @@ export class TargetSession {
 
   /**
    * Over the printable bodies: a fingerprint of secret values would be a way to test guesses
-   * of them. Sensitive values count by their marker (which names the variables), so the
-   * fingerprint moves when the config changes, not when only a secret's value does.
+   * of them. A sensitive value counts by its shown form (the config's text, a marker naming the
+   * variable in place of each sensitive part), so the fingerprint moves when the config
+   * changes, not when only a secret's value does; a kind's secret fields count as a marker.
    */
   configFingerprint(): string {
     const kindOf = (name: KindName) => KINDS.find((k) => k.name === name);
