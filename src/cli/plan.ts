@@ -12,6 +12,7 @@ import { escapeTerminal } from '../render/escape.js';
 import { formatError } from './report-error.js';
 import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
 import { PLAN_VERSION, hasChanges, type Plan } from '../engine/plan.js';
+import { redactPlan } from '../engine/redact.js';
 import { assertSamePlan, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../engine/saved-plan.js';
 import type { TargetSession } from '../engine/session.js';
 import { FORMATS, colorWanted, rendererFor, type Format } from '../render/index.js';
@@ -26,8 +27,6 @@ const EXIT_CHANGES = 2;
 const EXIT_REFUSED = 3;
 const EXIT_INTERRUPTED = 130;
 
-/** The printable form of a plan (what renderers and saved plans get). */
-const printablePlan = (plan: Plan): Plan => plan;
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
@@ -193,7 +192,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
     const doc = {
       version: PLAN_VERSION,
       targets: outcomes.map((o) => ({ target: o.target, status: o.status, ...(o.error ? { error: (o.error as Error).message ?? String(o.error) } : {}) })),
-      plans: outcomes.flatMap((o) => (o.plan ? [printablePlan(o.plan)] : [])),
+      plans: outcomes.flatMap((o) => (o.plan ? [redactPlan(o.plan)] : [])),
       reports: outcomes.flatMap((o) => (o.report ? [o.report] : [])),
     };
     io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -10,6 +10,7 @@ import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
 import { validateResources } from './validate.js';
+import type { Redactor } from '../sensitive.js';
 
 export { loadConfig } from './load.js';
 export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
@@ -23,6 +24,10 @@ export interface ValidatedConfig {
   target: ResolvedTargetConfig;
   resources: DeclaredResource[];
   warnings: Problem[];
+  /** Target fields from sensitive variables (`region`, `instanceId`, `vars.x`...) → their `env.NAME`s. */
+  sensitiveFields: Record<string, string[]>;
+  /** Scrubs this target's sensitive values out of any text: wrap output with it. */
+  redactor: Redactor;
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -32,10 +37,10 @@ export async function loadAndValidate(configPaths: string | string[], targetName
 
 /** Validate an already loaded config for one target (a config is parsed once per command). */
 export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
-  const { target, resources, problems } = resolveTarget(config, targetName, env, options);
+  const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all };
+  return { config, target, resources, warnings: all, sensitiveFields, redactor };
 }
 

@@ -2,10 +2,12 @@
  * `${var.NAME}` and `${env.NAME}` in string values (never in keys), resolved for one target.
  * `$${` is a literal `${`. A string that is exactly one `${var.x}` takes the var's own type
  * (number, boolean), so `TargetSlaMinutes: ${var.sla}` stays a number; embedded ones are
- * stringified. One pass only: a var's value is not interpolated again.
+ * stringified. One pass only: a var's value is not interpolated again. Values from the
+ * environment are sensitive (see sensitive.ts): each result says which variables it used.
  */
 import type { Path } from '../kinds/types.js';
 import { didYouMean } from './annotations.js';
+import { credentialReason, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
 
 export type VarValue = string | number | boolean;
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -16,6 +18,10 @@ export interface InterpolationScope {
   env: Env;
   /** For messages ("target 'prod' defines ..."). */
   targetName?: string;
+  /** Variables the run (not the config) declared printable; every other `${env.X}` is sensitive. */
+  publicEnv?: ReadonlySet<string>;
+  /** Each var whose value used a sensitive variable (`vars: { k: ${env.X} }`): its sources and shown form. */
+  sensitiveVars?: Readonly<Record<string, SensitiveVar>>;
 }
 
 /** One problem, at `path` inside the interpolated value; the caller adds the position. */
@@ -29,7 +35,17 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LITERAL_HINT = 'write $${ for a literal ${';
 
-type Resolved = { value: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
+export interface SensitiveVar {
+  sources: readonly string[];
+  /** The value with a marker in place of each sensitive part. */
+  shown: VarValue;
+}
+
+/**
+ * A value, the `env.NAME` sources that make it sensitive (none: printable), and the value as
+ * it may be shown: a marker in place of each sensitive part.
+ */
+type Resolved = { value: VarValue; sources: readonly string[]; shown: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
 
 function lookup(expr: string, scope: InterpolationScope): Resolved {
   const dot = expr.indexOf('.');
@@ -40,7 +56,10 @@ function lookup(expr: string, scope: InterpolationScope): Resolved {
       return { issue: { message: `\${var.${name}} cannot be used in target fields`, hint: 'target fields take ${env.NAME} only' } };
     }
     if (!VAR_NAME.test(name)) return { issue: { message: `'${name}' is not a valid variable name in \${var.${name}}`, hint: 'names use letters, digits, _ and -' } };
-    if (Object.hasOwn(scope.vars, name)) return { value: scope.vars[name] };
+    if (Object.hasOwn(scope.vars, name)) {
+      const sensitive = scope.sensitiveVars && Object.hasOwn(scope.sensitiveVars, name) ? scope.sensitiveVars[name] : undefined;
+      return { value: scope.vars[name], sources: sensitive?.sources ?? [], shown: sensitive?.shown ?? scope.vars[name] };
+    }
     const defined = Object.keys(scope.vars);
     const target = scope.targetName === undefined ? 'the target' : `target '${scope.targetName}'`;
     return {
@@ -52,68 +71,107 @@ function lookup(expr: string, scope: InterpolationScope): Resolved {
   }
   if (ns === 'env') {
     if (!ENV_NAME.test(name)) return { issue: { message: `'${name}' is not a valid environment variable name in \${env.${name}}` } };
+    // Refused even when listed public: whoever edits the config must not reach credentials.
+    const credential = credentialReason(name);
+    if (credential !== undefined) {
+      return {
+        issue: {
+          message: `\${env.${name}} is refused: ${credential}, and credentials are never read into a config`,
+          hint: 'credentials stay in the environment for the AWS SDK; if this value is not a credential, export it under a name without SECRET, TOKEN, PASSWORD or KEY',
+        },
+      };
+    }
     const value = Object.hasOwn(scope.env, name) ? scope.env[name] : undefined;
     if (value === undefined) return { issue: { message: `environment variable '${name}' is not set`, hint: `set it before running connectform, or ${LITERAL_HINT}` } };
-    return { value };
+    if (scope.publicEnv?.has(name)) return { value, sources: [], shown: value };
+    const sources = [`env.${name}`];
+    return { value, sources, shown: sensitiveMarker(sources) };
   }
   const guess = /^vars?\.|^envs?\./i.test(expr) ? didYouMean(expr, [`var.${name}`, `env.${name}`]) : '';
   return { issue: { message: `unknown interpolation '\${${expr}}'${guess}`, hint: `use \${var.NAME} or \${env.NAME}, or ${LITERAL_HINT}` } };
 }
 
+export interface InterpolatedString {
+  value: VarValue;
+  issues: Omit<InterpolationIssue, 'path'>[];
+  /** `env.NAME` of each sensitive variable the value used, directly or through a var; sorted. */
+  sources: string[];
+  /** The value with a marker in place of each sensitive part (the config's own text stays). */
+  shown: VarValue;
+}
+
 /** Interpolate one string; issues carry no path. */
-export function interpolateString(text: string, scope: InterpolationScope): { value: VarValue; issues: Omit<InterpolationIssue, 'path'>[] } {
+export function interpolateString(text: string, scope: InterpolationScope): InterpolatedString {
   const issues: Omit<InterpolationIssue, 'path'>[] = [];
-  if (!text.includes('${')) return { value: text, issues };
+  const sources = new Set<string>();
+  const done = (value: VarValue, shown: VarValue = value): InterpolatedString => ({ value, issues, sources: [...sources].sort(), shown });
+  if (!text.includes('${')) return done(text);
 
   // Exactly one `${var.x}` and nothing else: keep the var's type.
   if (text.startsWith('${var.') && text.indexOf('}') === text.length - 1) {
     const r = lookup(text.slice(2, -1), scope);
-    if ('value' in r) return { value: r.value, issues };
+    if ('value' in r) {
+      for (const s of r.sources) sources.add(s);
+      return done(r.value, r.shown);
+    }
     issues.push(r.issue);
-    return { value: text, issues };
+    return done(text);
   }
 
   let out = '';
+  let shown = ''; // `out` with markers for sensitive parts; literal text is added to both
+  const literal = (s: string) => {
+    out += s;
+    shown += s;
+  };
   let i = 0;
   while (i < text.length) {
     const dollar = text.indexOf('$', i);
     if (dollar < 0) {
-      out += text.slice(i);
+      literal(text.slice(i));
       break;
     }
-    out += text.slice(i, dollar);
+    literal(text.slice(i, dollar));
     if (text.startsWith('$${', dollar)) {
-      out += '${';
+      literal('${');
       i = dollar + 3;
     } else if (!text.startsWith('${', dollar)) {
-      out += '$';
+      literal('$');
       i = dollar + 1;
     } else {
       const close = text.indexOf('}', dollar + 2);
       if (close < 0) {
         issues.push({ message: `unterminated '\${' in '${text.slice(dollar, dollar + 40)}'`, hint: `close it with }, or ${LITERAL_HINT}` });
-        out += text.slice(dollar);
+        literal(text.slice(dollar));
         break;
       }
       const r = lookup(text.slice(dollar + 2, close), scope);
-      if ('value' in r) out += String(r.value);
-      else {
+      if ('value' in r) {
+        out += String(r.value);
+        shown += String(r.shown);
+        for (const s of r.sources) sources.add(s);
+      } else {
         issues.push(r.issue);
-        out += text.slice(dollar, close + 1);
+        literal(text.slice(dollar, close + 1));
       }
       i = close + 1;
     }
   }
-  return { value: out, issues };
+  return done(out, shown);
 }
 
-/** Interpolate every string inside `value` (a copy is returned; keys are left alone). */
-export function interpolate(value: unknown, scope: InterpolationScope, path: Path = []): { value: unknown; issues: InterpolationIssue[] } {
+/**
+ * Interpolate every string inside `value` (a copy is returned; keys are left alone). `sensitive`
+ * lists each string whose value used a sensitive environment variable.
+ */
+export function interpolate(value: unknown, scope: InterpolationScope, path: Path = []): { value: unknown; issues: InterpolationIssue[]; sensitive: SensitiveValue[] } {
   const issues: InterpolationIssue[] = [];
+  const sensitive: SensitiveValue[] = [];
   const walk = (v: unknown, at: Path): unknown => {
     if (typeof v === 'string') {
       const r = interpolateString(v, scope);
       for (const issue of r.issues) issues.push({ path: at, ...issue });
+      if (r.sources.length) sensitive.push({ path: at, sources: r.sources, shown: r.shown });
       return r.value;
     }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));
@@ -127,5 +185,5 @@ export function interpolate(value: unknown, scope: InterpolationScope, path: Pat
     }
     return v;
   };
-  return { value: walk(value, path), issues };
+  return { value: walk(value, path), issues, sensitive };
 }

@@ -8,8 +8,9 @@ import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
 import { checkEndpoint } from './endpoints.js';
-import { interpolate, type Env, type VarValue } from './interpolate.js';
+import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
+import { PUBLIC_ENV_VARIABLE, Redactor, parsePublicEnv, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
 
 export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
 
@@ -30,6 +31,28 @@ export interface ResolvedTarget {
   resources: ConfigResource[];
   /** The loader's document problems plus this target's interpolation/target-field problems. */
   problems: Problem[];
+  /** Target fields (`region`, `vars.x`, ...) whose value used sensitive variables → their `env.NAME`s. */
+  sensitiveFields: Record<string, string[]>;
+  /** Scrubs every sensitive value this target used out of any text (wrap output with it). */
+  redactor: Redactor;
+}
+
+/** What the trusted side (flags, the CI's environment) says about this run; never the config. */
+export interface ResolveOptions {
+  /**
+   * Variables the run declares printable (`--public-env NAME`); `CONNECTFORM_PUBLIC_ENV=A,B` in
+   * `env` adds to them. Never read from the config: a pull request can edit the config, not CI.
+   */
+  publicEnv?: Iterable<string>;
+  /** Non-loopback endpoints a target may use (`--allow-endpoint`, CONNECTFORM_ALLOW_ENDPOINTS). */
+  allowedEndpoints?: readonly string[];
+  /** `--var` / `--var-file`: replace the target's own vars of those names. */
+  varOverrides?: Readonly<Record<string, VarValue>>;
+}
+
+/** Variables named public by `options` and by CONNECTFORM_PUBLIC_ENV in `env`. */
+export function publicEnvOf(env: Env, options: ResolveOptions = {}): Set<string> {
+  return new Set([...(options.publicEnv ?? []), ...parsePublicEnv(env[PUBLIC_ENV_VARIABLE])]);
 }
 
 /** Target names in declaration order. */
@@ -56,30 +79,36 @@ function pickTarget(config: LoadedConfig, name: string | undefined): LoadedTarge
 /** Target fields that take `${env.X}`; `endpoint` never does (see endpoints.ts). */
 const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'accountId'] as const;
 
-/** What the trusted side (flags, the CI's environment) says about this run. */
-export interface ResolveOptions {
-  /** Non-loopback endpoints a target may use (`--allow-endpoint`, CONNECTFORM_ALLOW_ENDPOINTS). */
-  allowedEndpoints?: readonly string[];
-  /** `--var` / `--var-file`: replace the target's own vars of those names. */
-  varOverrides?: Readonly<Record<string, VarValue>>;
-}
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[^:]*:\d*:instance\/([^/]+)$/;
 
+interface ResolvedFields {
+  target: ResolvedTargetConfig;
+  problems: Problem[];
+  /** `region`, `vars.x`, ... → the sensitive variables its value used. */
+  sensitive: Record<string, string[]>;
+  /** The vars among them, with their shown form, for the resources' interpolation. */
+  sensitiveVars: Record<string, SensitiveVar>;
+}
+
 /** Interpolate (env only) and check the target's own fields. */
-function resolveTargetFields(t: LoadedTarget, env: Env, options: ResolveOptions): { target: ResolvedTargetConfig; problems: Problem[] } {
+function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<string>, options: ResolveOptions): ResolvedFields {
   const problems: Problem[] = [];
   const where = `targets.${t.name}`;
   const err = (path: Path, message: string, hint?: string) =>
     problems.push({ severity: 'error', message: `${joinPath(where, path)}: ${message}`, ...(hint ? { hint } : {}), pos: t.positionOf(path), path: joinPath(where, path) });
 
   const fields: Record<string, string | undefined> = {};
+  const sensitive: Record<string, string[]> = {};
+  const sensitiveVars: Record<string, SensitiveVar> = {};
   const unresolved = new Set<string>(); // already reported; its format is unknown
+  const scope = { env, targetName: t.name, publicEnv };
   for (const field of TARGET_FIELDS) {
     const raw = t.raw[field];
     if (typeof raw !== 'string') continue; // absent, or a type error the document check reported
-    const r = interpolate(raw, { env, targetName: t.name }, [field]);
+    const r = interpolate(raw, scope, [field]);
     for (const issue of r.issues) err(issue.path, issue.message, issue.hint);
     fields[field] = String(r.value);
+    if (r.sensitive.length) sensitive[field] = r.sensitive[0].sources;
     if (r.issues.length) unresolved.add(field);
   }
   if (typeof t.raw.endpoint === 'string') {
@@ -92,26 +121,38 @@ function resolveTargetFields(t: LoadedTarget, env: Env, options: ResolveOptions)
   if (rawVars !== null && typeof rawVars === 'object' && !Array.isArray(rawVars)) {
     for (const [name, value] of Object.entries(rawVars)) {
       if (typeof value === 'string') {
-        const r = interpolate(value, { env, targetName: t.name }, ['vars', name]);
+        const r = interpolate(value, scope, ['vars', name]);
         for (const issue of r.issues) err(issue.path, issue.message, issue.hint);
         vars[name] = String(r.value);
+        if (r.sensitive.length) {
+          sensitive[`vars.${name}`] = r.sensitive[0].sources;
+          sensitiveVars[name] = { sources: r.sensitive[0].sources, shown: r.sensitive[0].shown ?? '' };
+        }
       } else if (typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
     }
   }
-  // Only names the target defines: another target's variable is not this one's.
-  for (const [name, value] of Object.entries(options.varOverrides ?? {})) if (Object.hasOwn(vars, name)) vars[name] = value;
+  // Only names the target defines: another target's variable is not this one's. A value given on
+  // the command line is the trusted side's own, so it is no longer an environment value.
+  for (const [name, value] of Object.entries(options.varOverrides ?? {})) {
+    if (!Object.hasOwn(vars, name)) continue;
+    vars[name] = value;
+    delete sensitive[`vars.${name}`];
+    delete sensitiveVars[name];
+  }
 
-  // Formats are checked after interpolation, where the real values are known.
+  // Formats are checked after interpolation, where the real values are known; a message quotes
+  // a sensitive value by its marker only.
   const known = (field: string) => (unresolved.has(field) ? undefined : fields[field]);
+  const quote = (field: string, value: string) => (sensitive[field] ? sensitiveMarker(sensitive[field]) : `'${value}'`);
   const [region, chatbotRegion, instanceId, accountId] = ['region', 'chatbotRegion', 'instanceId', 'accountId'].map(known);
-  if (region !== undefined && !new RegExp(REGION_PATTERN).test(region)) err(['region'], `'${region}' is not an AWS region`, 'e.g. us-east-1');
-  if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion)) err(['chatbotRegion'], `'${chatbotRegion}' is not an AWS region`, 'e.g. us-east-2');
+  if (region !== undefined && !new RegExp(REGION_PATTERN).test(region)) err(['region'], `${quote('region', region)} is not an AWS region`, 'e.g. us-east-1');
+  if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion)) err(['chatbotRegion'], `${quote('chatbotRegion', chatbotRegion)} is not an AWS region`, 'e.g. us-east-2');
   if (instanceId !== undefined) {
     const arn = INSTANCE_ARN.exec(instanceId);
-    if (arn) err(['instanceId'], 'is an instance ARN; connectform wants the instance id', `use '${arn[1]}'`);
-    else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId)) err(['instanceId'], `'${instanceId}' is not a Connect instance id`, 'the id is the UUID at the end of the instance ARN');
+    if (arn) err(['instanceId'], 'is an instance ARN; connectform wants the instance id', sensitive.instanceId ? 'use the UUID at its end' : `use '${arn[1]}'`);
+    else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId)) err(['instanceId'], `${quote('instanceId', instanceId)} is not a Connect instance id`, 'the id is the UUID at the end of the instance ARN');
   }
-  if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId)) err(['accountId'], `'${accountId}' is not a 12-digit AWS account id`);
+  if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId)) err(['accountId'], `${quote('accountId', accountId)} is not a 12-digit AWS account id`);
 
   const target: ResolvedTargetConfig = {
     name: t.name,
@@ -125,10 +166,10 @@ function resolveTargetFields(t: LoadedTarget, env: Env, options: ResolveOptions)
     file: t.file,
     pos: t.pos,
   };
-  return { target, problems };
+  return { target, problems, sensitive, sensitiveVars };
 }
 
-function toResource(item: LoadedItem, body: unknown, lifecycle: unknown): ConfigResource {
+function toResource(item: LoadedItem, body: unknown, lifecycle: unknown, sensitive: SensitiveValue[]): ConfigResource {
   const isObject = lifecycle !== null && typeof lifecycle === 'object' && !Array.isArray(lifecycle);
   return {
     kind: item.kind,
@@ -142,8 +183,21 @@ function toResource(item: LoadedItem, body: unknown, lifecycle: unknown): Config
     file: item.file,
     rawBody: item.body,
     ...('rawLifecycle' in item ? { rawLifecycle: lifecycle } : {}),
+    ...(sensitive.length ? { sensitive } : {}),
   };
 }
+
+/** A redactor for every sensitive variable named in `sources`, with its value in `env`. */
+function redactorFor(sources: Iterable<string>, env: Env): Redactor {
+  const entries: { source: string; value: string }[] = [];
+  for (const source of new Set(sources)) {
+    const name = source.slice('env.'.length);
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (value !== undefined) entries.push({ source, value });
+  }
+  return new Redactor(entries);
+}
+
 
 /**
  * Resolve `targetName` (optional when the config has exactly one target). Throws UsageError
@@ -166,17 +220,31 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
     }
     throw err;
   }
-  const { target, problems } = resolveTargetFields(picked, env, options);
-  const scope = { vars: target.vars, env, targetName: target.name };
+  const publicEnv = publicEnvOf(env, options);
+  const fields = resolveTargetFields(picked, env, publicEnv, options);
+  const { target, problems } = fields;
+  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, sensitiveVars: fields.sensitiveVars };
+  const used: string[] = Object.values(fields.sensitive).flat();
 
   const resources = config.items.map((item) => {
     const body = interpolate(item.body, scope);
-    const lifecycle = 'rawLifecycle' in item ? interpolate(item.rawLifecycle, scope, ['lifecycle']) : { value: undefined, issues: [] };
+    const lifecycle = 'rawLifecycle' in item ? interpolate(item.rawLifecycle, scope, ['lifecycle']) : { value: undefined, issues: [], sensitive: [] };
     for (const issue of [...body.issues, ...lifecycle.issues]) {
       const path = joinPath(item.label, issue.path);
       problems.push({ severity: 'error', message: `${path}: ${issue.message}`, ...(issue.hint ? { hint: issue.hint } : {}), pos: item.positionOf(issue.path), path });
     }
-    return toResource(item, body.value, lifecycle.value);
+    for (const s of [...body.sensitive, ...lifecycle.sensitive]) used.push(...s.sources);
+    return toResource(item, body.value, lifecycle.value, body.sensitive);
   });
-  return { target, resources, problems: sortProblems([...config.problems, ...problems]) };
+  const redactor = redactorFor(used, env);
+  // Validation quotes values in its messages: it scrubs them with this. Not enumerable, so a
+  // resource still compares and serializes as plain data.
+  for (const r of resources) Object.defineProperty(r, 'redactor', { value: redactor, enumerable: false });
+  return {
+    target,
+    resources,
+    problems: sortProblems([...config.problems, ...problems].map((p) => redactor.scrubProblem(p))),
+    sensitiveFields: fields.sensitive,
+    redactor,
+  };
 }

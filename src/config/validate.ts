@@ -11,6 +11,7 @@ import { joinPath, nearest, sortProblems } from './annotations.js';
 import { allKinds } from '../kinds/index.js';
 import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
+import { Redactor } from '../sensitive.js';
 
 /** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
 export interface KindLike {
@@ -32,6 +33,8 @@ export interface Locator {
   positionOf(path: Path): SourcePos;
   /** Position of the key itself (unknown fields); falls back to positionOf. */
   keyPositionOf?(path: Path): SourcePos;
+  /** True where the value came from a sensitive variable: no suggestion derived from it. */
+  isSensitive?(path: Path): boolean;
 }
 
 /** Extras resolveTarget attaches to its resources; plain DeclaredResources work without them. */
@@ -40,6 +43,8 @@ interface ResourceExtras {
   keyPositionOf?(path: Path): SourcePos;
   /** The lifecycle as written, when present (DeclaredResource.lifecycle is already sanitized). */
   rawLifecycle?: unknown;
+  /** Scrubs the target's sensitive values: messages quote bad values, never sensitive ones. */
+  redactor?: Redactor;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,8 +149,9 @@ function simplifyBranches(errors: ErrorObject[]): { errors: ErrorObject[]; messa
 
 const MAX_LISTED_VALUES = 25;
 
-function enumText(allowed: unknown[], value: unknown): string {
-  const near = typeof value === 'string' ? nearest(value, allowed.map(String)) : undefined;
+function enumText(allowed: unknown[], value: unknown, sensitive: boolean): string {
+  // "did you mean" would tell the reader how close a sensitive value is to each option.
+  const near = typeof value === 'string' && !sensitive ? nearest(value, allowed.map(String)) : undefined;
   const list = allowed.length <= MAX_LISTED_VALUES ? `one of ${allowed.map(String).join(', ')}` : `one of ${allowed.length} values`;
   return `must be ${list} (got ${show(value)})${near !== undefined ? `; did you mean '${near}'?` : ''}`;
 }
@@ -162,16 +168,16 @@ const count = (n: unknown, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * What is wrong with one value (or map key), after "must": shared by value and key errors.
  * `(got ...)` is left out for keys, whose text is already in the message.
  */
-function describeValue(e: ErrorObject, value: unknown, isKey: boolean): { text: string; hint?: string } {
+function describeValue(e: ErrorObject, value: unknown, isKey: boolean, sensitive = false): { text: string; hint?: string } {
   const got = (what: string) => (isKey ? '' : ` (got ${what})`);
   switch (e.keyword) {
     case 'enum': {
-      const text = enumText(e.params.allowedValues as unknown[], value);
+      const text = enumText(e.params.allowedValues as unknown[], value, sensitive);
       return { text: isKey ? text.replace(/ \(got [^)]*\)/, '') : text };
     }
     case 'type': {
       const quote = String(e.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
-      const hint = quote ? `quote it: '${String(value)}'` : booleanHint(e.params.type, value);
+      const hint = quote ? `quote it: '${String(value)}'` : sensitive ? undefined : booleanHint(e.params.type, value);
       return { text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`, ...(hint ? { hint } : {}) };
     }
     case 'minLength':
@@ -215,7 +221,7 @@ function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string
   });
   if (override) {
     const branchTypes = Array.isArray(e.schema) ? (e.schema as JsonSchema[]).map((b) => b.type) : [];
-    return error(`${where}: ${override}`, path, booleanHint(branchTypes, e.data));
+    return error(`${where}: ${override}`, path, loc.isSensitive?.(path) ? undefined : booleanHint(branchTypes, e.data));
   }
 
   // An error about a map key (propertyNames): point at the key itself.
@@ -232,7 +238,7 @@ function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string
     return error(near !== undefined ? `${what}; did you mean '${near}'?` : what, [...path, key], hint, true);
   }
   if (e.keyword === 'required') return error(`${where}: missing required field '${e.params.missingProperty}'`);
-  const { text, hint } = describeValue(e, e.data, false);
+  const { text, hint } = describeValue(e, e.data, false, loc.isSensitive?.(path) ?? false);
   return error(`${where}: ${text}`, path, hint);
 }
 
@@ -318,7 +324,12 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     }
     const checked = items.map((d, i) => {
       const label = extras(d).label ?? `${kind.configKey}[${i}]`;
-      const loc: Locator = { label, positionOf: (p) => d.positionOf(p), keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p) };
+      const loc: Locator = {
+        label,
+        positionOf: (p) => d.positionOf(p),
+        keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p),
+        isSensitive: (p) => (d.sensitive ?? []).some((s) => s.path.length <= p.length && s.path.every((seg, i) => seg === p[i])),
+      };
       const found = schemaProblems(itemSchema(kind), itemData(d), loc);
       problems.push(...found);
       return { d, label, valid: !found.length };
@@ -339,7 +350,10 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     const valid = checked.filter((c) => c.valid).map(({ d, label }) => ({ d, label, key: safeKey(kind, d.body) }));
     problems.push(...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid));
   }
-  return sortProblems(problems);
+  // Schema messages quote the bad value (`got '...'`), audits quote names: a value from a
+  // sensitive variable shows as its marker instead.
+  const redactor = Redactor.merge(...resources.map((d) => extras(d).redactor));
+  return sortProblems(problems.map((p) => redactor.scrubProblem(p)));
 }
 
 function topLevelFields(kind: KindLike): string[] {

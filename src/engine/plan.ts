@@ -15,8 +15,20 @@ export type Action = 'create' | 'update' | 'replace' | 'delete' | 'manual';
 export interface FieldChange {
   /** `Actions[0].TaskAction.Name`; top-level fields are bare names. */
   path: string;
+  /** In a printable plan (redactPlan) a sensitive row holds markers, never values. */
   before?: unknown;
   after?: unknown;
+  /** The value is sensitive: the `env.NAME`s it came from (empty for a kind's secret field). */
+  sensitive?: string[];
+  /** In memory only: sensitive places inside this row's value (it holds a whole list item or mapping). */
+  sensitiveInside?: SensitivePath[];
+}
+
+/** A place in a body whose value is sensitive; `null` stands for any list index. */
+export interface SensitivePath {
+  path: (string | number | null)[];
+  /** `env.NAME`s the value came from; empty for a kind's secret field (`secretPaths`). */
+  sources: string[];
 }
 
 export interface Change {
@@ -31,8 +43,15 @@ export interface Change {
   id?: string;
   /** The live resource's version when planned; a saved plan refuses to apply if it moved. */
   liveVersion?: string;
-  /** Normalized desired body (create/update/replace): what apply sends. Secrets are digests. */
+  /**
+   * Normalized desired body (create/update/replace): what apply sends. In a printable plan
+   * (redactPlan) the values at `sensitive` paths are markers; apply needs the in-memory plan.
+   */
   desired?: Body;
+  /** Where this resource's bodies hold sensitive values (never the values). */
+  sensitive?: SensitivePath[];
+  /** In memory only: `name` as printed when it is built from a sensitive value (redactPlan uses it). */
+  shownName?: string;
   /** Finish an interrupted create: put connectform's marker on the resource. */
   mark?: boolean;
   /** Identity before a rename (lifecycle.renamedFrom). */
@@ -60,6 +79,8 @@ export interface Plan {
   target: string;
   /** region / instance the plan was made against, to refuse applying it elsewhere. */
   scope: { region: string; instanceId: string };
+  /** In memory only: `scope` as printed, when it came from sensitive variables (redactPlan uses it). */
+  shownScope?: { region: string; instanceId: string };
   createdAt: string;
   /** sha256 of the resolved config of this target; a saved plan refuses a changed config. */
   configFingerprint: string;
@@ -71,6 +92,8 @@ export interface Plan {
   /** Non-fatal notes for the reader (cache trusted, kinds skipped, validation warnings...). */
   notes: string[];
   summary: Summary;
+  /** Set by redactPlan: the printable, saveable form (no sensitive value, nothing derived from one). */
+  redacted?: true;
 }
 
 export interface Blocker {

@@ -9,7 +9,8 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
-import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type Plan, type ResourceRef } from './plan.js';
+import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
+import { markRow, printableBody, sensitivePathsOf } from './redact.js';
 
 export interface DestroyThreshold {
   /** Refuse when deletes + replaces exceed this share (%) of a kind's existing managed resources... */
@@ -23,6 +24,8 @@ export const DEFAULT_DESTROY_THRESHOLD: DestroyThreshold = { percent: 30, minRes
 export interface PlanInput {
   target: string;
   scope: { region: string; instanceId: string };
+  /** `scope` as a printed plan shows it, when a value came from a sensitive variable. */
+  shownScope?: { region: string; instanceId: string };
   configFingerprint: string;
   kinds: readonly ResourceKind[];
   declared: readonly DeclaredResource[];
@@ -35,6 +38,16 @@ export interface PlanInput {
   threshold?: DestroyThreshold;
   notes?: string[];
   now?: Date;
+}
+
+/** `row` marked sensitive (or holding sensitive places) per `sensitive`; see redact.ts. */
+function marked(row: FieldChange, segments: (string | number)[], sensitive: SensitivePath[]): FieldChange {
+  markRow(row, segments, sensitive);
+  return row;
+}
+
+function withSensitive(sensitive: SensitivePath[]): Pick<Change, 'sensitive'> {
+  return sensitive.length ? { sensitive } : {};
 }
 
 export function liveKey(kind: KindName, name: string): string {
@@ -56,7 +69,11 @@ export function buildPlan(input: PlanInput): Plan {
     const declared = input.declared.filter((d) => d.kind === kind.name);
 
     for (const d of declared) {
+      const sensitive = sensitivePathsOf(d, kind);
       const key = kind.key(d.body);
+      // A name built from a sensitive value is shown with a marker in place of that part.
+      const shownKey = d.sensitive?.length ? kind.key(printableBody(d, undefined)) : key;
+      const named = shownKey !== key ? { shownName: shownKey } : {};
       const desired = kind.normalize(d.body, normCtx);
       let current = byKey.get(key);
       let renamedFrom: string | undefined;
@@ -67,8 +84,8 @@ export function buildPlan(input: PlanInput): Plan {
       if (current) claimed.add(current.key);
 
       if (!current) {
-        const fields = Object.keys(desired).sort().map((path) => ({ path, after: desired[path] }));
-        const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle };
+        const fields = Object.keys(desired).sort().map((path) => marked({ path, after: desired[path] }, [path], sensitive));
+        const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive), ...named };
         if (!kind.capabilities.create) {
           change.action = 'manual';
           change.reason = `the ${kind.title} API cannot create it: create it by hand, then re-run`;
@@ -81,7 +98,7 @@ export function buildPlan(input: PlanInput): Plan {
       const before = kind.normalize(current.body, normCtx);
       const detailed = diffDetailed(before, desired);
       const ignored = detailed.filter((x) => isIgnored(x.field.path, d.lifecycle.ignoreChanges));
-      const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => x.field);
+      const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => marked(x.field, x.segments, sensitive));
       const unmarked = Boolean(kind.mark) && !current.managed && input.pending?.has(kind.name, key) === true;
       if (unmarked) fields.push({ path: MARKER_PATH, after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
@@ -98,6 +115,8 @@ export function buildPlan(input: PlanInput): Plan {
         liveVersion: current.version,
         desired: keepLiveValues(desired, before, ignored),
         lifecycle: d.lifecycle,
+        ...withSensitive(sensitive),
+        ...named,
       };
       if (renamedFrom) change.renamedFrom = renamedFrom;
       if (unmarked) {
@@ -113,7 +132,7 @@ export function buildPlan(input: PlanInput): Plan {
         change.action = 'replace';
         change.reason = replace;
         if (d.lifecycle.preventDestroy) {
-          blocked.push({ rule: 'preventDestroy', kind: kind.name, name: key, message: `${kind.title} "${key}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
+          blocked.push({ rule: 'preventDestroy', kind: kind.name, name: shownKey, message: `${kind.title} "${shownKey}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
         }
       }
       changes.push(change);
@@ -123,14 +142,16 @@ export function buildPlan(input: PlanInput): Plan {
       if (claimed.has(l.key) || declared.some((d) => kind.key(d.body) === l.key)) continue;
       const prunable = input.prune(kind.name) && kind.capabilities.delete && (!kind.capabilities.marker || l.managed);
       if (prunable) {
+        const sensitive = sensitivePathsOf(undefined, kind);
         changes.push({
           kind: kind.name,
           name: l.key,
           action: 'delete',
-          fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => ({ path, before })),
+          fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
           reason: 'not in the config, and pruning is on',
+          ...withSensitive(sensitive),
         });
       } else {
         unmanaged.push({ kind: kind.name, name: l.key });
@@ -156,6 +177,7 @@ export function buildPlan(input: PlanInput): Plan {
     version: PLAN_VERSION,
     target: input.target,
     scope: input.scope,
+    ...(input.shownScope && (input.shownScope.region !== input.scope.region || input.shownScope.instanceId !== input.scope.instanceId) ? { shownScope: input.shownScope } : {}),
     createdAt: (input.now ?? new Date()).toISOString(),
     configFingerprint: input.configFingerprint,
     changes: sortChanges(changes, order),

@@ -21,6 +21,7 @@ export const SAVED_PLAN_FORMAT = 'connectform-saved-plan';
 
 /** A saved plan is our own JSON: anything larger was not written by `plan --out`. */
 const MAX_SAVED_PLAN_BYTES = 64 * 1024 * 1024;
+import { redactPlan } from './redact.js';
 
 export interface SavedPlan extends Plan {
   format: typeof SAVED_PLAN_FORMAT;
@@ -38,7 +39,7 @@ export function writeSavedPlan(file: string, plan: Plan, configPaths: string[], 
   const base = dirname(resolve(file));
   const saved: SavedPlan = {
     format: SAVED_PLAN_FORMAT,
-    ...plan,
+    ...redactPlan(plan),
     configPaths: configPaths.map((p) => relative(base, resolve(p)) || '.'),
     ...(kinds?.length ? { kinds } : {}),
   };
@@ -174,7 +175,9 @@ function changeDifferences(k: string, saved: Change, now: Change): string[] {
 
 /** Refuse (listing every difference) unless the re-derived plan is the reviewed one. */
 export function assertSamePlan(saved: Plan, now: Plan, file: string): void {
-  const diffs = planDifferences(saved, now);
+  // Compared in printable form, the only form the file can hold: a sensitive value that changed
+  // shows as `changed` in both, or the plans differ.
+  const diffs = planDifferences(saved, redactPlan(now));
   if (diffs.length) {
     throw new SafetyError(
       `${file} is not what a plan made now would do; nothing was applied. Review a new plan (plan --out) and apply that:\n  - ${diffs.join('\n  - ')}`,

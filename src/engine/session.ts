@@ -5,17 +5,19 @@
  */
 import { join } from 'node:path';
 import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type ValidatedConfig } from '../config/index.js';
+import { sensitiveMarker, type Redactor } from '../sensitive.js';
 import { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable, type Quota } from '../aws/pacing.js';
 import { ConfigError, UsageError, type Problem } from '../errors.js';
-import { allKinds } from '../kinds/index.js';
+import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
 import { NO_CACHE, SnapshotCache } from './cache.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
+import { printableBody } from './redact.js';
 import type { Plan } from './plan.js';
 
 export interface SessionOptions {
@@ -33,6 +35,8 @@ export interface SessionOptions {
   /** Restrict to these kinds. */
   kinds?: KindName[];
   env?: NodeJS.ProcessEnv;
+  /** Variables whose values may be printed (`--public-env`); see config/sensitive.ts. */
+  publicEnv?: string[];
   log?: (line: string) => void;
   /** Snapshot cache directory; false turns the cache off. Default `.connectform/cache`. */
   cacheDir?: string | false;
@@ -65,6 +69,10 @@ export class TargetSession {
     readonly kinds: readonly ResourceKind[],
     readonly aws: AwsClients,
     private readonly options: SessionOptions,
+    /** Target fields from sensitive variables → their `env.NAME`s. */
+    readonly sensitiveFields: Record<string, string[]> = {},
+    /** Scrubs this target's sensitive values out of any text. */
+    readonly redactor?: Redactor,
   ) {
     this.ctx = {
       target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
@@ -84,12 +92,12 @@ export class TargetSession {
 
   /** Validates offline and throws ConfigError before any client is even created. */
   static async open(configPaths: string | string[], targetName: string | undefined, options: SessionOptions = {}): Promise<TargetSession> {
-    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env), options);
+    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env, { publicEnv: options.publicEnv }), options);
   }
 
   /** A session from an already validated config (creating clients makes no call). */
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
-    const { config, target, resources, warnings } = validated;
+    const { config, target, resources, warnings, sensitiveFields, redactor } = validated;
     const kinds = selectKinds(config, resources, options.kinds);
     if (options.profile) process.env.AWS_PROFILE = options.profile; // the default chain reads it
     else if (target.profile) process.env.AWS_PROFILE = target.profile;
@@ -102,7 +110,7 @@ export class TargetSession {
       parallelism: options.parallelism ?? settings.parallelism ?? DEFAULT_PARALLELISM,
       quotas: new QuotaTable((settings.quotas ?? {}) as Record<string, Quota>, options.quotaScale ?? 1),
     });
-    return new TargetSession(config, target, resources, warnings, kinds, aws, options);
+    return new TargetSession(config, target, resources, warnings, kinds, aws, options, sensitiveFields, redactor);
   }
 
   get name(): string {
@@ -147,14 +155,31 @@ export class TargetSession {
     return { region: this.ctx.target.region, instanceId: this.target.instanceId };
   }
 
+  /**
+   * Over the printable bodies: a fingerprint of secret values would be a way to test guesses
+   * of them. A sensitive value counts by its shown form (the config's text, a marker naming the
+   * variable in place of each sensitive part), so the fingerprint moves when the config
+   * changes, not when only a secret's value does; a kind's secret fields count as a marker.
+   */
   configFingerprint(): string {
+    const kindOf = (name: KindName) => kindByName(name);
+    const scope = this.printableScope();
     return sha256(
       canonicalJson({
-        target: { name: this.target.name, region: this.ctx.target.region, instanceId: this.target.instanceId },
-        resources: this.resources.map((r) => ({ kind: r.kind, body: r.body, lifecycle: r.lifecycle })),
+        target: { name: this.target.name, region: scope.region, instanceId: scope.instanceId },
+        resources: this.resources.map((r) => ({ kind: r.kind, body: printableBody(r, kindOf(r.kind)), lifecycle: r.lifecycle })),
         prune: this.config.settings?.prune ?? false,
       }),
     );
+  }
+
+  /** region and instance as a plan may show them: a value from a sensitive variable is its marker. */
+  private printableScope(): { region: string; instanceId: string } {
+    const shown = (field: 'region' | 'instanceId', value: string) => {
+      const sources = field === 'region' && this.options.region ? undefined : this.sensitiveFields[field];
+      return sources ? sensitiveMarker(sources) : value;
+    };
+    return { region: shown('region', this.ctx.target.region), instanceId: shown('instanceId', this.target.instanceId) };
   }
 
   async plan(): Promise<Plan> {
@@ -165,6 +190,7 @@ export class TargetSession {
     return buildPlan({
       target: this.target.name,
       scope: this.scope,
+      shownScope: this.printableScope(),
       configFingerprint: this.configFingerprint(),
       kinds: this.kinds,
       declared: this.resources,

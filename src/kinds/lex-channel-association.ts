@@ -8,8 +8,9 @@
  * Lex V1 reached end of support in September 2025 (the model marks every operation deprecated
  * since 2025-09-08); the kind exists to audit and clean up what is left.
  *
- * `botConfiguration` holds the platform credentials (app secrets, tokens): its values are
- * compared by digest (secretDigest) and never printed or saved.
+ * `botConfiguration` holds the platform credentials (app secrets, tokens): normalize compares
+ * its values by digest (secretDigest), and `secretPaths` makes the planner keep those digests,
+ * like the values, out of every printed or saved plan (redact.ts).
  */
 import {
   DeleteBotChannelAssociationCommand,
@@ -148,9 +149,11 @@ function toLive(assoc: BotChannelAssociation, botName: string, botAlias: string)
     botAlias: assoc.botAlias ?? botAlias,
   };
   const key = lexChannelKey(body);
-  // A content hash over the comparable form (secrets as digests) and the creation date: an
-  // association deleted and re-created by hand moves it even when it reads the same.
-  const version = sha256(canonicalJson({ body: normalize(body), createdDate: assoc.createdDate?.toISOString() ?? '' }));
+  // A content hash over the comparable form and the creation date: an association deleted and
+  // re-created by hand moves it even when it reads the same. The version is saved in plans, so
+  // the secrets count by their keys only: a hash over their values would let a plan's reader
+  // test guesses of them. (No API changes an association in place; re-creating moves the date.)
+  const version = sha256(canonicalJson({ body: withoutSecretValues(normalize(body)), createdDate: assoc.createdDate?.toISOString() ?? '' }));
   return {
     kind: 'lexChannelAssociation',
     key,
@@ -160,6 +163,12 @@ function toLive(assoc: BotChannelAssociation, botName: string, botAlias: string)
     version,
     extra: { botName: body.botName, botAlias: body.botAlias, status: assoc.status, failureReason: assoc.failureReason },
   };
+}
+
+function withoutSecretValues(body: Body): Body {
+  const config = body.botConfiguration;
+  if (!config || typeof config !== 'object') return body;
+  return { ...body, botConfiguration: Object.keys(config).sort() };
 }
 
 function manualStep(what: string, body: Body): Error {

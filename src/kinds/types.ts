@@ -9,6 +9,7 @@ import type { AwsClients } from '../aws/clients.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import type { KindName } from './index.js';
 import type { KindSchemaSpec } from './schema.js';
+import type { SensitiveValue } from '../sensitive.js';
 
 export type { KindName } from './index.js';
 
@@ -36,6 +37,8 @@ export interface DeclaredResource {
   /** Where the resource item starts, and the position of any path inside it (nearest node). */
   pos: SourcePos;
   positionOf(path: Path): SourcePos;
+  /** Body locations whose value came from a sensitive `${env.NAME}`: plans never show them. */
+  sensitive?: SensitiveValue[];
 }
 
 /** One live resource as read from AWS. `body` uses config field names (API names). */
@@ -119,7 +122,10 @@ export interface ResourceKind<N extends KindName = KindName> {
   /** Top-level fields in the order export writes them (identity first); others follow alphabetically. */
   readonly exportOrder: readonly string[];
   readonly capabilities: Capabilities;
-  /** Paths whose values are secrets: compared by hash, never printed or saved. */
+  /**
+   * Top-level fields whose values are secrets on both sides (config and live): the planner
+   * compares them but never puts them, or anything derived from them, in a printable plan.
+   */
   readonly secretPaths?: string[];
 
   key(body: Body): string;

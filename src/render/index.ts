@@ -4,12 +4,15 @@
  */
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
+import { redactPlan, type Redactor } from '../engine/redact.js';
 import { JsonRenderer } from './json.js';
 import { MarkdownRenderer } from './markdown.js';
 import { TextRenderer } from './text.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Scrubs sensitive values out of the finished text too (values echoed back in AWS errors). */
+  redactor?: Redactor;
 }
 
 export interface Renderer {
@@ -20,7 +23,20 @@ export interface Renderer {
 export const FORMATS = ['text', 'json', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/**
+ * A renderer that only ever sees printable plans: it redacts them itself (see redact.ts), so no
+ * caller can print a sensitive value by forgetting to.
+ */
 export function rendererFor(format: Format, options: RenderOptions): Renderer {
+  const inner = formatRenderer(format, options);
+  const scrub = (text: string) => options.redactor?.scrub(text) ?? text;
+  return {
+    plan: (plans) => scrub(inner.plan(plans.map(redactPlan))),
+    report: (reports) => scrub(inner.report(reports)),
+  };
+}
+
+function formatRenderer(format: Format, options: RenderOptions): Renderer {
   switch (format) {
     case 'json':
       return new JsonRenderer();

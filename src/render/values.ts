@@ -1,4 +1,5 @@
 import { escapeTerminal } from './escape.js';
+import { isSensitiveMarker } from '../sensitive.js';
 
 /**
  * How a value appears in a human plan: compact, one line, long strings cut in the middle, and
@@ -12,6 +13,7 @@ export function showValue(value: unknown, max = 120): string {
 /** The value as text, before cutting and escaping: the place to teach new kinds of value. */
 function valueText(value: unknown): string {
   if (value === undefined) return '(none)';
+  if (isSensitiveMarker(value)) return value; // not a value: what stands in for one
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -337,7 +337,7 @@ describe('export engine', () => {
     const tags = parse(text, { merge: true }).rules[0].Tags;
     expect(tags).toEqual({ '<<': 'merge-looking', note: 'costs $${amount} and $$${more}' });
     // ...which the config's interpolation turns back into the live value
-    expect(interpolateString(tags.note, { env: {} })).toEqual({ value: 'costs ${amount} and $${more}', issues: [] });
+    expect(interpolateString(tags.note, { env: {} })).toEqual({ value: 'costs ${amount} and $${more}', issues: [], sources: [], shown: 'costs ${amount} and $${more}' });
   });
 
   it('targets.yaml copies targets as written and limits prune to the exported kinds', () => {

@@ -192,6 +192,25 @@ describe('saved plans', () => {
   });
 });
 
+describe('values from the environment (issue #9)', () => {
+  it('are saved as markers, and apply of the saved plan sends the real value', async () => {
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('sensitive-a', '$.x == "${env.CF_TEST_PHRASE}"')] });
+    const env = { CF_TEST_PHRASE: 'hunter2-xyz' };
+    const run = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: dir, env });
+    const planFile = join(dir, 'plan.json');
+    const planned = await run('plan', dir, '-t', 'dev', '--out', planFile);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('+ Function: (sensitive: env.CF_TEST_PHRASE)');
+    expect(planned.stdout + planned.stderr + readFileSync(planFile, 'utf8')).not.toContain('hunter2-xyz');
+
+    const applied = await run('apply', planFile, '--auto-approve');
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout + applied.stderr).not.toContain('hunter2-xyz');
+    // The rule got the real value, not the marker: planning again finds nothing to change.
+    expect(planOf(await run('plan', dir, '-t', 'dev', '--format', 'json')).changes).toEqual([]);
+  });
+});
+
 describe('drift', () => {
   it('exits 0 without drift, 2 with drift (all targets, one report), 1 on error', async () => {
     writeConfig(dir, targets(), {}, { rules: [rule('drift-${var.env}')] });

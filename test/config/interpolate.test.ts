@@ -10,7 +10,12 @@ const scope = { vars: { flow: 'Main flow', sla: 30, on: true }, env: { HOME_DIR:
 
 describe('interpolateString', () => {
   it('replaces vars and env, and stringifies embedded values', () => {
-    expect(interpolateString('flow ${var.flow} after ${var.sla}m in ${env.HOME_DIR}', scope)).toEqual({ value: 'flow Main flow after 30m in /home/x', issues: [] });
+    expect(interpolateString('flow ${var.flow} after ${var.sla}m in ${env.HOME_DIR}', scope)).toEqual({
+      value: 'flow Main flow after 30m in /home/x',
+      issues: [],
+      sources: ['env.HOME_DIR'],
+      shown: 'flow Main flow after 30m in (sensitive: env.HOME_DIR)',
+    });
     expect(interpolateString('[${env.EMPTY}]', scope).value).toBe('[]');
   });
 
@@ -22,7 +27,7 @@ describe('interpolateString', () => {
   });
 
   it('$${ is a literal ${, and a lone $ is left alone', () => {
-    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({ value: '${var.flow} costs $5 and $$', issues: [] });
+    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({ value: '${var.flow} costs $5 and $$', issues: [], sources: [], shown: '${var.flow} costs $5 and $$' });
     expect(interpolateString('$.ContactLens.Score', scope).value).toBe('$.ContactLens.Score');
   });
 
@@ -44,6 +49,50 @@ describe('interpolateString', () => {
 
   it('refuses ${var.x} where vars are not allowed (target fields)', () => {
     expect(interpolateString('${var.flow}', { env: {} }).issues[0]).toEqual({ message: '${var.flow} cannot be used in target fields', hint: 'target fields take ${env.NAME} only' });
+  });
+});
+
+describe('sensitive values (issue #9)', () => {
+  const env = { A: 'alpha', B: 'beta', SHOWN: 'shown' };
+
+  it('lists the non-public variables a value used, directly or through a var', () => {
+    const s = { env, vars: { v: 'alpha', plain: 'p' }, sensitiveVars: { v: { sources: ['env.A'], shown: '(sensitive: env.A)' } }, publicEnv: new Set(['SHOWN']) };
+    expect(interpolateString('${env.B}-${var.v}-${env.SHOWN}-${var.plain}', s)).toEqual({
+      value: 'beta-alpha-shown-p',
+      issues: [],
+      sources: ['env.A', 'env.B'],
+      shown: '(sensitive: env.B)-(sensitive: env.A)-shown-p',
+    });
+    expect(interpolateString('${var.v}', s)).toMatchObject({ sources: ['env.A'], shown: '(sensitive: env.A)' });
+    expect(interpolateString('${env.SHOWN}', s).sources).toEqual([]);
+    expect(interpolate({ a: ['x', 'is ${env.A}'], b: '${env.SHOWN}' }, s).sensitive).toEqual([{ path: ['a', 1], sources: ['env.A'], shown: 'is (sensitive: env.A)' }]);
+  });
+
+  it('refuses credential names, even public or unset', () => {
+    const s = { env: { GITHUB_TOKEN: 'ghp_x' }, publicEnv: new Set(['GITHUB_TOKEN']) };
+    for (const name of ['GITHUB_TOKEN', 'AWS_ACCESS_KEY_ID', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'db_password', 'MONKEY']) {
+      const r = interpolateString(`\${env.${name}}`, s);
+      expect(r.issues[0].message).toMatch(new RegExp(`^\\$\\{env\\.${name}\\} is refused: `));
+      expect(r.value).toBe(`\${env.${name}}`);
+    }
+  });
+
+  it('CONNECTFORM_PUBLIC_ENV and the publicEnv option make variables printable; the config cannot', async () => {
+    const text = `targets:
+  dev:
+    region: us-east-1
+    instanceId: 11111111-2222-3333-4444-555555555555
+    vars: { CONNECTFORM_PUBLIC_ENV: A }
+customActions:
+  - ActionName: "\${env.A}"
+    Definition: { CommandText: "\${env.B}" }
+`;
+    const { config } = await loadText(text);
+    expect(resolveTarget(config, undefined, env).resources[0].sensitive).toEqual([
+      { path: ['ActionName'], sources: ['env.A'], shown: '(sensitive: env.A)' },
+      { path: ['Definition', 'CommandText'], sources: ['env.B'], shown: '(sensitive: env.B)' },
+    ]);
+    expect(resolveTarget(config, undefined, { ...env, CONNECTFORM_PUBLIC_ENV: 'A' }, { publicEnv: ['B'] }).resources[0].sensitive).toBeUndefined();
   });
 });
 
@@ -112,7 +161,8 @@ describe('resolveTarget', () => {
     const r = resolveTarget(config, 't', { REGION: 'mars-1', HOME_X: '/h' });
     expect(r.target.vars).toEqual({ home: '/h' });
     expect(r.problems.map((p) => [p.message, p.pos?.line])).toEqual([
-      ["targets.t.region: 'mars-1' is not an AWS region", 3],
+      // The value came from the environment: the message names the variable, not the value.
+      ['targets.t.region: (sensitive: env.REGION) is not an AWS region', 3],
       ['targets.t.instanceId: is an instance ARN; connectform wants the instance id', 4],
       ["targets.t.endpoint: 'not a url' is not an http(s) URL", 5],
       ['targets.t.accountId: ${var.acct} cannot be used in target fields', 6],

@@ -181,6 +181,19 @@ describe('lexChannelAssociation kind: read', () => {
     expect(logs).toEqual([expect.stringContaining('Vanished')]);
   });
 
+  it('derives no version from the secrets: plans save the version (issue #9)', async () => {
+    const readWith = async (clientSecret: string) => {
+      const { ctx } = fakeTarget((name) => {
+        if (name === 'GetBots') return { bots: [{ name: 'OrderFlowers' }] };
+        if (name === 'GetBotAliases') return { BotAliases: [{ name: 'prod' }] };
+        const c = { name: 'slack', botName: 'OrderFlowers', botAlias: 'prod', type: 'Slack', createdDate: new Date('2024-01-01T00:00:00Z') };
+        return { botChannelAssociations: [{ ...c, botConfiguration: { clientId: '1.2', clientSecret } }] };
+      });
+      return (await collect(kind.read(ctx)))[0].version;
+    };
+    expect(await readWith('first-secret')).toBe(await readWith('other-secret'));
+  });
+
   it('wraps a failed list with the operation', async () => {
     const { ctx } = fakeTarget((name) => {
       if (name === 'GetBots') return { bots: [{ name: 'OrderFlowers' }] };
