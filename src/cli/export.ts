@@ -21,7 +21,8 @@ interface ExportCliOptions extends TargetOptions {
   schema?: string;
 }
 
-export function registerExportCommand(program: Command, { io }: CliRun): void {
+export function registerExportCommand(program: Command, run: CliRun): void {
+  const { io } = run;
   addTargetOptions(
     program
       .command('export')
@@ -40,7 +41,7 @@ export function registerExportCommand(program: Command, { io }: CliRun): void {
     if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
 
     const { withSessions } = await import('./runtime.js');
-    const { result, config } = await withSessions(io, configPaths, { ...opts, kinds }, async ([session]) => ({
+    const { result, config } = await withSessions(run, configPaths, { ...opts, kinds }, async ([session]) => ({
       result: await exportLive(session, { explicitKinds: explicit }),
       config: session.config,
     }));

@@ -31,6 +31,8 @@ export interface TargetOptions {
   var?: string[];
   /** `--var-file FILE`, in order (read before the --var flags, which win). */
   varFile?: string[];
+  /** `--public-env NAME`: environment variables the run vouches may be printed. */
+  publicEnv?: string[];
 }
 
 /** The in-process sandbox runs the quotas this many times faster, so demos are quick. */
@@ -49,6 +51,7 @@ export function addTargetOptions(cmd: Command): Command {
     .option(...ALLOW_ENDPOINT_OPTION)
     .option(...VAR_OPTION)
     .option(...VAR_FILE_OPTION)
+    .option(...PUBLIC_ENV_OPTION)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
 }
 
@@ -61,6 +64,12 @@ export const TARGET_OPTION = ['-t, --target <name>', 'target to use (optional wh
 export const ALLOW_ENDPOINT_OPTION = [
   '--allow-endpoint <url>',
   'let targets use this non-loopback endpoint (repeatable; also CONNECTFORM_ALLOW_ENDPOINTS); a config alone may only name loopback endpoints',
+  collect,
+] as const;
+
+export const PUBLIC_ENV_OPTION = [
+  '--public-env <name>',
+  'print this environment variable\'s value in plans (values from ${env.NAME} are hidden otherwise; repeatable; also CONNECTFORM_PUBLIC_ENV=A,B)',
   collect,
 ] as const;
 
@@ -87,8 +96,8 @@ export function singleTarget(targets: string[] | undefined, why: string): string
 }
 
 /** What the trusted side of the run (flags, environment) says to the config resolver. */
-export function resolveOptions(opts: Pick<TargetOptions, 'allowEndpoint' | 'var' | 'varFile'>, env: NodeJS.ProcessEnv, config: LoadedConfig): ResolveOptions {
-  return { allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env), varOverrides: varOverrides(opts, config) };
+export function resolveOptions(opts: Pick<TargetOptions, 'allowEndpoint' | 'var' | 'varFile' | 'publicEnv'>, env: NodeJS.ProcessEnv, config: LoadedConfig): ResolveOptions {
+  return { allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env), varOverrides: varOverrides(opts, config), publicEnv: opts.publicEnv ?? [] };
 }
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;

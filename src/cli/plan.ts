@@ -109,7 +109,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       ? { ...opts, target: [saved.target], ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
       : opts;
     const { withSessions } = await import('./runtime.js');
-    const outcomes = await withSessions(io, configPaths, sessionOpts, (sessions) => applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }));
+    const outcomes = await withSessions(run, configPaths, sessionOpts, (sessions) => applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }));
     finishApply(run, outcomes, opts);
   });
 }
@@ -224,7 +224,7 @@ async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions
   const progress = createProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
   try {
-    return await withSessions(io, configPaths, opts, async (sessions) => {
+    return await withSessions(run, configPaths, opts, async (sessions) => {
       progress.phase(`Reading live state of ${sessions.map((s) => s.name).join(', ')}`);
       for (const s of sessions) s.onRead = (kind, name) => progress.step(`${s.name}: ${kind} ${name}`);
       const settled = await Promise.allSettled(sessions.map((s) => s.plan()));

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
 import { exitCodeOf, formatError } from './report-error.js';
-import { processIO, type CliIO, type CliRun } from './io.js';
+import { processIO, scrubbedIO, type CliIO, type CliRun } from './io.js';
+import { Redactor } from '../sensitive.js';
 import { registerPlanCommands } from './plan.js';
 import { registerValidateCommand } from './validate.js';
 import { registerSandboxCommand } from './sandbox.js';
@@ -63,14 +64,15 @@ function refuseSingleDashLongOptions(program: Command, argv: string[]): void {
 
 /** Run the program on `argv` with `io` (the real process by default); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const run: CliRun = { io, exitCode: EXIT.ok };
+  const run: CliRun = { io, exitCode: EXIT.ok, redactor: new Redactor() };
+  run.io = scrubbedIO(io, () => run.redactor);
   const program = buildProgram(run);
   try {
     refuseSingleDashLongOptions(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return run.exitCode;
   } catch (err) {
-    return reportError(err, argv.includes('--debug'), io);
+    return reportError(err, argv.includes('--debug'), run.io);
   }
 }
 

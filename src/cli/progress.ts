@@ -41,15 +41,19 @@ const SPINNER_TICK_MS = 1_000;
 export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
   // The spinner redraws in place: only on a real terminal stream, never in CI logs.
-  if (stream.isTTY && !env.CI && 'columns' in stream) return escaping(new SpinnerProgress(ora({ stream: stream as NodeJS.WriteStream, discardStdin: false }), clock));
-  return escaping(new LineProgress(stream, clock));
+  const terminal = stream.underlying ?? stream;
+  if (terminal.isTTY && !env.CI && 'columns' in terminal) return cleaned(new SpinnerProgress(ora({ stream: terminal as NodeJS.WriteStream, discardStdin: false }), clock), stream.scrub);
+  return cleaned(new LineProgress(stream, clock), stream.scrub);
 }
 
-/** Progress texts carry resource and target names from the config: escaped for the terminal/CI log. */
-function escaping(inner: Progress): Progress {
+/**
+ * Progress texts carry resource and target names from the config: sensitive values scrubbed
+ * (the spinner writes past the scrubbing stream) and escaped for the terminal/CI log.
+ */
+function cleaned(inner: Progress, scrub: (text: string) => string = (t) => t): Progress {
   return {
-    phase: (text, total) => inner.phase(escapeTerminal(text), total),
-    step: (text, logged) => inner.step(escapeTerminal(text), logged),
+    phase: (text, total) => inner.phase(escapeTerminal(scrub(text)), total),
+    step: (text, logged) => inner.step(escapeTerminal(scrub(text)), logged),
     stop: () => inner.stop(),
   };
 }

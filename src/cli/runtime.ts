@@ -8,14 +8,16 @@ import { loadConfig, validateFor } from '../config/index.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
 import type { KindName } from '../kinds/types.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
-import type { CliIO } from './io.js';
+import type { CliRun } from './io.js';
+import { Redactor } from '../sensitive.js';
 import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, type TargetOptions } from './options.js';
 
 /**
  * Run `fn` with a session per chosen target; the in-process sandbox (when asked for) lives
  * exactly as long as the command and keeps its world in a state file between runs.
  */
-export async function withSessions<T>(io: CliIO, configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
+export async function withSessions<T>(run: CliRun, configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
+  const { io } = run;
   const config = await loadConfig(configPaths);
   const names = chooseTargets(config, opts.target);
   let sandbox: SandboxHandle | undefined;
@@ -34,6 +36,7 @@ export async function withSessions<T>(io: CliIO, configPaths: string[], opts: Ta
     // Validate every target first: a broken config never starts anything or calls anything.
     const trust = resolveOptions(opts, io.env, config);
     const validated = names.map((n) => validateFor(config, n, io.env, trust));
+    run.redactor = Redactor.merge(run.redactor, ...validated.map((v) => v.redactor));
     if (opts.sandbox) {
       const statePath = sandboxStatePath(opts);
       sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));

@@ -4,9 +4,11 @@ import { formatProblems } from '../config/annotations.js';
 import { listTargets, loadConfig, validateFor } from '../config/index.js';
 import { ConfigError, type Problem } from '../errors.js';
 import type { CliRun } from './io.js';
-import { ALLOW_ENDPOINT_OPTION, TARGET_OPTION, VAR_FILE_OPTION, VAR_OPTION, chooseTargets, resolveOptions } from './options.js';
+import { ALLOW_ENDPOINT_OPTION, PUBLIC_ENV_OPTION, TARGET_OPTION, VAR_FILE_OPTION, VAR_OPTION, chooseTargets, resolveOptions } from './options.js';
+import { Redactor } from '../sensitive.js';
 
-export function registerValidateCommand(program: Command, { io }: CliRun): void {
+export function registerValidateCommand(program: Command, run: CliRun): void {
+  const { io } = run;
   program
     .command('validate')
     .description('check the config against the API schemas and rules (offline)')
@@ -15,7 +17,8 @@ export function registerValidateCommand(program: Command, { io }: CliRun): void 
     .option(...ALLOW_ENDPOINT_OPTION)
     .option(...VAR_OPTION)
     .option(...VAR_FILE_OPTION)
-    .action(async (configPaths: string[], opts: { target?: string[]; allowEndpoint?: string[]; var?: string[]; varFile?: string[] }) => {
+    .option(...PUBLIC_ENV_OPTION)
+    .action(async (configPaths: string[], opts: { target?: string[]; allowEndpoint?: string[]; var?: string[]; varFile?: string[]; publicEnv?: string[] }) => {
       const config = await loadConfig(configPaths);
       // Default: every target (validation is offline and cheap).
       const names = opts.target?.length ? chooseTargets(config, opts.target) : listTargets(config);
@@ -25,6 +28,7 @@ export function registerValidateCommand(program: Command, { io }: CliRun): void 
       for (const name of names.length ? names : [undefined]) {
         try {
           const r = validateFor(config, name, io.env, trust);
+          run.redactor = Redactor.merge(run.redactor, r.redactor);
           problems.push(...r.warnings);
           resources = Math.max(resources, r.resources.length);
         } catch (err) {

@@ -22,6 +22,7 @@ import { CreateRuleCommand, ListRulesCommand } from '@aws-sdk/client-connect';
 import { DEFAULT_MAX_BODY_BYTES, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { registerSandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbox.js';
 import { processIO } from '../../src/cli/io.js';
+import { Redactor } from '../../src/sensitive.js';
 import { UsageError } from '../../src/errors.js';
 import { INSTANCE, clients, failure, ruleInput } from './helpers.js';
 
@@ -144,7 +145,7 @@ describe('request body limit', () => {
     expect(sandboxOptionsFrom({}).maxBodyBytes).toBeUndefined();
     for (const bad of ['0', '-1', '1.5', 'ten']) expect(() => sandboxOptionsFrom({ maxBodyBytes: bad })).toThrow(UsageError);
     const program = new Command();
-    registerSandboxCommand(program, { io: processIO(), exitCode: 0 });
+    registerSandboxCommand(program, { io: processIO(), exitCode: 0, redactor: new Redactor() });
     expect(program.commands.find((c) => c.name() === 'sandbox')!.options.map((o) => o.long)).toContain('--max-body-bytes');
   });
 });

@@ -10,6 +10,7 @@ import { DEFAULT_SEED, SeedError, startSandbox } from '../../src/sandbox/index.j
 import { registerSandboxCommand, sandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbox.js';
 import { UsageError } from '../../src/errors.js';
 import { processIO } from '../../src/cli/io.js';
+import { Redactor } from '../../src/sensitive.js';
 import { FLOW_ESCALATION, INSTANCE, clients, ruleInput } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cf-sandbox-'));
@@ -163,7 +164,7 @@ describe('CLI', () => {
 
   it('registers the sandbox subcommand with its flags', () => {
     const program = new Command();
-    registerSandboxCommand(program, { io: processIO(), exitCode: 0 });
+    registerSandboxCommand(program, { io: processIO(), exitCode: 0, redactor: new Redactor() });
     const cmd = program.commands.find((c) => c.name() === 'sandbox')!;
     const flags = cmd.options.map((o) => o.long);
     expect(flags).toEqual(
