@@ -127,8 +127,6 @@ function accountOf(arn: string): string {
 // Normal form
 // -------------------------------------------------------------------------------------------
 
-const isObj = isRecord;
-
 function normalizeAttachment(a: CustomActionAttachment): CustomActionAttachment {
   return {
     NotificationType: a.NotificationType,
@@ -203,12 +201,12 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const attachments = Array.isArray(body.Attachments) ? body.Attachments : [];
   const extracted = new Set<string>();
   attachments.forEach((a, i) => {
-    if (!isObj(a)) return;
-    const variables = isObj(a.Variables) ? a.Variables : {};
+    if (!isRecord(a)) return;
+    const variables = isRecord(a.Variables) ? a.Variables : {};
     for (const name of Object.keys(variables)) extracted.add(name);
     const criteria = Array.isArray(a.Criteria) ? a.Criteria : [];
     criteria.forEach((c, j) => {
-      if (!isObj(c)) return;
+      if (!isRecord(c)) return;
       const name = c.VariableName;
       if (typeof name === 'string' && !(name in variables)) {
         const known = Object.keys(variables);
@@ -228,7 +226,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   // CommandText variables: a button click prompts for any the attachments do not extract. For
   // an alias-only action prompting is the documented behaviour (`run invoke` asks for
   // $functionName), so only actions with attachments are checked.
-  const commandText = isObj(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
+  const commandText = isRecord(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
   if (attachments.length) {
     for (const name of commandVariables(commandText)) {
       if (!extracted.has(name)) {
@@ -258,7 +256,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const tags = Array.isArray(body.Tags) ? body.Tags : [];
   const seenKeys = new Set<string>();
   tags.forEach((t, i) => {
-    if (!isObj(t) || typeof t.TagKey !== 'string') return;
+    if (!isRecord(t) || typeof t.TagKey !== 'string') return;
     const key = t.TagKey;
     if (key === MARKER_TAG_KEY) add('error', ['Tags', i, 'TagKey'], `tag key "${MARKER_TAG_KEY}" is reserved for connectform's management marker`);
     else if (key.toLowerCase().startsWith('aws:')) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" uses the reserved prefix "aws:"`);

@@ -87,7 +87,6 @@ const LIST_PAGE_SIZE = 100;
 const DESCRIBE_WIDTH = 8;
 
 type Rec = Record<string, unknown>;
-const isRec = isRecord;
 
 function list(x: unknown): unknown[] {
   return Array.isArray(x) ? x : [];
@@ -95,7 +94,7 @@ function list(x: unknown): unknown[] {
 
 /** `Id.Name` of a field, a constraint entry or a default entry. */
 function idName(x: unknown): string | undefined {
-  const name = isRec(x) && isRec(x.Id) ? x.Id.Name : undefined;
+  const name = isRecord(x) && isRecord(x.Id) ? x.Id.Name : undefined;
   return typeof name === 'string' ? name : undefined;
 }
 
@@ -186,7 +185,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const nameFields: number[] = [];
   let quickConnect = false;
   fields.forEach((field, i) => {
-    if (!isRec(field)) return;
+    if (!isRecord(field)) return;
     const name = idName(field);
     if (name !== undefined) {
       const first = byName.get(name);
@@ -227,9 +226,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     error(['Fields', i, 'Type'], `a task template needs exactly one field of Type NAME; "${idName(fields[i]) ?? i}" is a second one (first: Fields[${nameFields[0]}])`);
   }
   const constraints = body.Constraints;
-  const required = isRec(constraints) ? list(constraints.RequiredFields) : [];
+  const required = isRecord(constraints) ? list(constraints.RequiredFields) : [];
   const listNameHint = nameField ? `add \`- Id: { Name: ${nameField} }\` to Constraints.RequiredFields` : undefined;
-  if (!isRec(constraints)) {
+  if (!isRecord(constraints)) {
     error(['Constraints'], 'Constraints is required: the service rejects a task template without Constraints.RequiredFields listing the NAME field', listNameHint);
   } else if (required.length === 0) {
     error(['Constraints', 'RequiredFields'], 'Constraints.RequiredFields must have at least one entry, the NAME field', listNameHint);
@@ -250,7 +249,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     const near = nearest(name, known);
     error([...path, 'Id', 'Name'], `${where} names field "${name}", which is not in Fields`, near ? `did you mean "${near}"?` : undefined);
   };
-  if (isRec(constraints)) {
+  if (isRecord(constraints)) {
     for (const k of CONSTRAINT_LISTS) {
       const entries = list(constraints[k]);
       const seen = new Set<string>();
@@ -263,7 +262,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
       if (entries.length > LIST_CAP) warn(['Constraints', k], `${entries.length} entries; CloudFormation caps Constraints.${k} at ${LIST_CAP}`);
     }
   }
-  const defaults = isRec(body.Defaults) ? list(body.Defaults.DefaultFieldValues) : [];
+  const defaults = isRecord(body.Defaults) ? list(body.Defaults.DefaultFieldValues) : [];
   const defaulted = new Map<string, number>();
   defaults.forEach((entry, i) => {
     const path: Path = ['Defaults', 'DefaultFieldValues', i];
@@ -274,7 +273,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     if (first !== undefined) error([...path, 'Id', 'Name'], `field "${name}" has two default values (also DefaultFieldValues[${first}])`);
     else defaulted.set(name, i);
     const field = byName.get(name)?.field;
-    const value = isRec(entry) ? entry.DefaultValue : undefined;
+    const value = isRecord(entry) ? entry.DefaultValue : undefined;
     if (field?.Type === 'SINGLE_SELECT' && Array.isArray(field.SingleSelectOptions) && value !== undefined && !field.SingleSelectOptions.includes(value)) {
       error([...path, 'DefaultValue'], `default "${String(value)}" of SINGLE_SELECT field "${name}" is not one of its options`, `options: ${field.SingleSelectOptions.map((o) => JSON.stringify(o)).join(', ')}`);
     }
@@ -292,7 +291,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   }
 
   // --- tags ---
-  if (isRec(body.Tags)) {
+  if (isRecord(body.Tags)) {
     if (MARKER_TAG_KEY in body.Tags) {
       error(['Tags', MARKER_TAG_KEY], `tag "${MARKER_TAG_KEY}" is connectform's management marker and cannot be set in the config`);
     }
@@ -355,8 +354,9 @@ async function* unique(summaries: AsyncIterable<TaskTemplateMetadata>): AsyncIte
 
 function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): LiveResource {
   const tags = t.Tags ?? {};
-  const body: TemplateBody = { ...pick(t, DOCUMENT_FIELDS), Tags: userTags(tags) };
-  if (!body.Tags) delete body.Tags;
+  const body: TemplateBody = pick(t, DOCUMENT_FIELDS);
+  const user = userTags(tags);
+  if (user) body.Tags = user;
   const modified = t.LastModifiedTime ?? summary.LastModifiedTime;
   return {
     kind: 'taskTemplate',
