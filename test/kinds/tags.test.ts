@@ -7,6 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, ListTagsForResourceCommand as ConnectListTags } from '@aws-sdk/client-connect';
 import { ListTagsForResourceCommand as ChatbotListTags } from '@aws-sdk/client-chatbot';
 import { AwsClients } from '../../src/aws/clients.js';
+import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
+import { NO_CACHE } from '../../src/engine/cache.js';
+import { customActionKind } from '../../src/kinds/custom-action.js';
+import { ruleKind } from '../../src/kinds/rule.js';
+import { taskTemplateKind } from '../../src/kinds/task-template.js';
+import type { LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
 import { CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
@@ -169,5 +175,59 @@ describe('reconcileTags under injected faults', () => {
     expect(message.startsWith(`${api} failed for the resource: `)).toBe(true);
     expect(message).not.toContain('\n');
     expect(sandbox.stats().operations[api]?.errors).toBeGreaterThan(0);
+  });
+});
+
+describe("each kind's tag-only update names the tag call that failed", () => {
+  // Before the shared reconciler a rule reported a TagResource failure as connect:UpdateRule and
+  // a custom action an UntagResource failure as chatbot:TagResource.
+  let sandbox: SandboxHandle;
+  let ctx: TargetContext;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ quotas: false, errorRate: 1, randomSeed: 5 });
+    const aws = awsOn(sandbox.endpoint);
+    ctx = {
+      target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '123456789012' },
+      aws,
+      flows: new ContactFlowDirectory(),
+      cache: NO_CACHE,
+      declared: [],
+      log: () => undefined,
+    };
+  });
+  afterAll(async () => {
+    ctx?.aws.destroy();
+    await sandbox?.stop();
+  });
+
+  const live = (kind: LiveResource['kind'], arn: string, body: LiveResource['body'], tags?: TagMap): LiveResource => ({
+    kind,
+    key: 'x',
+    id: arn,
+    arn,
+    body,
+    managed: true,
+    version: 'v',
+    ...(tags ? { extra: { tags } } : {}),
+  });
+  const rule = live('rule', 'arn:aws:connect:us-east-1:123456789012:instance/i-1/rule/r', { Name: 'x' }, { a: '1', ...MARKER });
+  const template = live('taskTemplate', 'arn:aws:connect:us-east-1:123456789012:instance/i-1/task-template/t', { Name: 'x' }, { a: '1', ...MARKER });
+  const action = live('customAction', 'arn:aws:chatbot::123456789012:custom-action/x', {
+    ActionName: 'x',
+    Definition: { CommandText: 'sts get-caller-identity' },
+    Tags: [{ TagKey: 'a', TagValue: '1' }, { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
+  });
+
+  it.each([
+    ['rule', 'connect:TagResource', () => ruleKind.update(ctx, rule, { Name: 'x', Tags: { a: '2' } }, ['Tags'])],
+    ['rule', 'connect:UntagResource', () => ruleKind.update(ctx, rule, { Name: 'x' }, ['Tags'])],
+    ['task template', 'connect:TagResource', () => taskTemplateKind.update(ctx, template, { Name: 'x', Tags: { a: '1', b: '2' } }, ['Tags'])],
+    ['task template', 'connect:UntagResource', () => taskTemplateKind.update(ctx, template, { Name: 'x' }, ['Tags'])],
+    ['custom action', 'chatbot:TagResource', () => customActionKind.update(ctx, action, { ...action.body, Tags: [{ TagKey: 'a', TagValue: '2' }] }, ['Tags'])],
+    ['custom action', 'chatbot:UntagResource', () => customActionKind.update(ctx, action, { ...action.body, Tags: [] }, ['Tags'])],
+  ])('%s: %s', async (_kind, api, update) => {
+    const err = await update().catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'RemoteError', operation: api });
+    expect((err as Error).message).toMatch(new RegExp(`^${api} failed for (rule|task template|custom action) "x": `));
   });
 });
