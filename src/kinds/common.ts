@@ -17,13 +17,33 @@ export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeysDeep((value as Record<string, unknown>)[k]);
+    for (const [k, v] of Object.entries(value).sort(([a], [b]) => cmp(a, b))) out[k] = sortKeysDeep(v);
     return out;
   }
   return value;
 }
 
-/** Drop undefined/null members, empty objects and empty arrays at every depth (AWS omits them). */
+/** A JSON object (not an array, not null): what audits test before reading members. */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return !!x && typeof x === 'object' && !Array.isArray(x);
+}
+
+/**
+ * The one cast from a plain JSON body to a kind's typed normal form (RuleBody, ...). Sound where
+ * kinds call it: in normalize/create/update/replaceReason, whose bodies are either declared ones
+ * the config's JSON Schema (generated from the same SDK model) accepted, or live ones a kind's
+ * read built from the SDK's own output types. The audit runs on bodies the schema may have
+ * rejected, so it reads plain JSON through guards instead.
+ */
+export function typedBody<T extends object>(body: Body): T {
+  return body as T;
+}
+
+/**
+ * Drop undefined/null members, empty objects and empty arrays at every depth (AWS omits them).
+ * Typed as returning T (the casts below): the result only lacks members that were empty, which
+ * the SDK shapes the kinds prune (every member `| undefined`) allow.
+ */
 export function prune<T>(value: T): T {
   if (Array.isArray(value)) {
     return value.map(prune).filter((v) => v !== undefined) as T;
@@ -52,11 +72,16 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Keep only `keys` of an object (drops server-filled fields such as RuleArn, CreatedTime). */
-export function pick(body: Record<string, unknown>, keys: readonly string[]): Body {
-  const out: Body = {};
-  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
-  return out;
+/**
+ * Keep only `keys` of an object that are defined (drops server-filled fields such as RuleArn,
+ * CreatedTime). Typed: picking from an SDK shape gives that shape's members.
+ */
+export function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Pick<T, K> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  // Every member of Pick<T, K> that `obj` defines is copied; undefined ones stay absent, which
+  // the (all `| undefined`) SDK shapes allow.
+  return out as Pick<T, K>;
 }
 
 /** Secrets are compared by digest and shown as one; the value itself never leaves the process. */
@@ -68,11 +93,14 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** A contact flow reference as configs and normal forms hold it: its id (or ARN), or `{ name }`. */
+export type FlowRef = string | { name: string };
+
 /**
  * Normal form of a flow reference: `{ name }` when the flow is known (plans then show names),
  * otherwise the id string as is (an unknown id still diffs honestly).
  */
-export function flowRefToName(ref: unknown, flows: ContactFlowDirectory): unknown {
+export function flowRefToName(ref: FlowRef, flows: ContactFlowDirectory): FlowRef {
   if (typeof ref === 'string') {
     const flow = flows.byIdOrArn(ref);
     return flow ? { name: flow.name } : ref;
@@ -81,10 +109,12 @@ export function flowRefToName(ref: unknown, flows: ContactFlowDirectory): unknow
 }
 
 /** Wire form of a flow reference: the id. Unknown names were rejected by validation earlier. */
-export function flowRefToId(ref: unknown, flows: ContactFlowDirectory): string | undefined {
+export function flowRefToId(ref: FlowRef, flows: ContactFlowDirectory): string;
+export function flowRefToId(ref: FlowRef | undefined, flows: ContactFlowDirectory): string | undefined;
+export function flowRefToId(ref: FlowRef | undefined, flows: ContactFlowDirectory): string | undefined {
   if (ref === undefined || ref === null) return undefined;
   if (typeof ref === 'string') return flows.byIdOrArn(ref)?.id ?? ref;
-  const name = (ref as { name?: string }).name ?? '';
+  const name = ref.name ?? '';
   const match = flows.named(name);
   if (match.length !== 1) throw new Error(`contact flow "${name}" ${match.length ? 'is ambiguous' : 'does not exist'}`);
   return match[0].id;
@@ -96,7 +126,7 @@ export function unknownFlowMessage(ref: unknown, flows: ContactFlowDirectory): s
   if (typeof ref === 'string') {
     return flows.byIdOrArn(ref) ? undefined : `contact flow id "${ref}" does not exist in this instance`;
   }
-  const name = (ref as { name?: string }).name ?? '';
+  const name = isRecord(ref) && typeof ref.name === 'string' ? ref.name : '';
   const n = flows.named(name).length;
   if (n === 1) return undefined;
   if (n > 1) return `contact flow name "${name}" is ambiguous (${n} flows); use its id`;
@@ -139,7 +169,7 @@ export async function* pages<P extends { NextToken?: string; nextToken?: string 
 export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncIterable<R> {
   type Slot = Promise<{ slot: Slot; result: R }>;
   const running = new Set<Slot>();
-  for await (const item of items as AsyncIterable<T>) {
+  for await (const item of items) {
     const slot: Slot = fn(item).then((result) => ({ slot, result }));
     running.add(slot);
     if (running.size >= n) {

@@ -14,7 +14,7 @@
  * about the chat configurations the config names (collected by `audit`, or handed over with
  * `declaredChatConfigurations`); associations with other channels are not seen.
  */
-import { ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, type Tag } from '@aws-sdk/client-chatbot';
+import { ListTagsForResourceCommand, type Tag } from '@aws-sdk/client-chatbot';
 import {
   AssociateToConfigurationCommand,
   CreateCustomActionCommand,
@@ -24,9 +24,11 @@ import {
   ListAssociationsCommand,
   ListCustomActionsCommand,
   UpdateCustomActionCommand,
+  type CreateCustomActionCommandInput,
+  type CreateCustomActionRequest,
   type CustomAction,
   type CustomActionAttachment,
-  type CustomActionDefinition,
+  type UpdateCustomActionCommandInput,
 } from '../aws/chatbot-custom-actions.js';
 import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
 import { UsageError, type Problem } from '../errors.js';
@@ -36,14 +38,16 @@ import {
   asSet,
   canonicalJson,
   cmp,
+  isRecord,
   mapConcurrent,
   pages,
   pick,
   prune,
   sha256,
-  sortKeysDeep,
+  typedBody,
   deleteIfPresent,
 } from './common.js';
+import { chatbotTagCalls, reconcileTags, type TagMap } from './tags.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'customActions';
@@ -54,13 +58,18 @@ const CONFIG_KEY = 'customActions';
  */
 export const SUPPORTED_REGIONS: readonly string[] = CHATBOT_REGIONS;
 
-/** CreateCustomAction's members a config describes, plus connectform's ChatConfigurations. */
-export const CUSTOM_ACTION_FIELDS = ['ActionName', 'AliasName', 'Definition', 'Attachments', 'Tags', 'ChatConfigurations'] as const;
+
+/**
+ * The typed normal form of a custom action: CreateCustomAction's request without ClientToken,
+ * plus the chat configurations it is associated with.
+ */
+export type CustomActionBody = Omit<CreateCustomActionRequest, 'ClientToken'> & { ChatConfigurations?: string[] };
+
+const asCustomActionBody = (body: Body): CustomActionBody => typedBody<CustomActionBody>(body);
 
 /** The fields UpdateCustomAction sends (it changes neither ActionName nor Tags). */
 const UPDATE_FIELDS = ['Definition', 'AliasName', 'Attachments'];
 
-const ATTACHMENT_FIELDS = ['NotificationType', 'ButtonText', 'Criteria', 'Variables'] as const;
 const CRITERIA_FIELDS = ['Operator', 'VariableName', 'Value'] as const;
 
 /** Custom actions described at once (GetCustomAction + ListTagsForResource each). */
@@ -118,16 +127,14 @@ function accountOf(arn: string): string {
 // Normal form
 // -------------------------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-
-function normalizeAttachment(a: unknown): unknown {
-  if (!isObj(a)) return a;
-  const out = pick(a, ATTACHMENT_FIELDS);
-  // Criteria are conditions on the notification's variables: order carries no meaning.
-  if (Array.isArray(out.Criteria)) out.Criteria = dedupe(asSet(out.Criteria.map((c) => (isObj(c) ? pick(c, CRITERIA_FIELDS) : c))) ?? []);
-  if (isObj(out.Variables)) out.Variables = sortKeysDeep(out.Variables);
-  return out;
+function normalizeAttachment(a: CustomActionAttachment): CustomActionAttachment {
+  return {
+    NotificationType: a.NotificationType,
+    ButtonText: a.ButtonText,
+    // Criteria are conditions on the notification's variables: order carries no meaning.
+    Criteria: a.Criteria && dedupe(asSet(a.Criteria.map((c) => pick(c, CRITERIA_FIELDS))) ?? []),
+    Variables: a.Variables && Object.fromEntries(Object.entries(a.Variables).sort(([x], [y]) => cmp(x, y))),
+  };
 }
 
 function dedupe<T>(list: T[]): T[] {
@@ -141,22 +148,25 @@ function dedupe<T>(list: T[]): T[] {
 }
 
 /** User tags in TagKey order, the marker removed (it is connectform's, never a diff). */
-function normalizeTags(tags: unknown): unknown {
-  if (!Array.isArray(tags)) return tags;
+function normalizeTags(tags: Tag[] | undefined): Tag[] | undefined {
   return tags
-    .filter((t) => !(isObj(t) && t.TagKey === MARKER_TAG_KEY))
-    .map((t) => (isObj(t) ? pick(t, ['TagKey', 'TagValue']) : t))
-    .sort((a, b) => cmp(String((a as Obj)?.TagKey ?? ''), String((b as Obj)?.TagKey ?? '')) || cmp(canonicalJson(a), canonicalJson(b)));
+    ?.filter((t) => t.TagKey !== MARKER_TAG_KEY)
+    .map((t) => pick(t, ['TagKey', 'TagValue']))
+    .sort((a, b) => cmp(a.TagKey ?? '', b.TagKey ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
 }
 
 function normalize(body: Body): Body {
-  const out = pick(body, CUSTOM_ACTION_FIELDS);
-  if (isObj(out.Definition)) out.Definition = pick(out.Definition, ['CommandText']);
-  // Attachments stay a list: the documentation does not say that their order is meaningless
-  // (with two attachments matching one notification, which button wins is not documented).
-  if (Array.isArray(out.Attachments)) out.Attachments = out.Attachments.map(normalizeAttachment);
-  out.Tags = normalizeTags(out.Tags);
-  if (Array.isArray(out.ChatConfigurations)) out.ChatConfigurations = [...new Set(out.ChatConfigurations)].sort((a, b) => cmp(String(a), String(b)));
+  const action = asCustomActionBody(body);
+  const out: CustomActionBody = {
+    ActionName: action.ActionName,
+    AliasName: action.AliasName,
+    Definition: action.Definition && pick(action.Definition, ['CommandText']),
+    // Attachments stay a list: the documentation does not say that their order is meaningless
+    // (with two attachments matching one notification, which button wins is not documented).
+    Attachments: action.Attachments?.map(normalizeAttachment),
+    Tags: normalizeTags(action.Tags),
+    ChatConfigurations: action.ChatConfigurations && [...new Set(action.ChatConfigurations)].sort(cmp),
+  };
   return prune(out);
 }
 
@@ -191,12 +201,12 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const attachments = Array.isArray(body.Attachments) ? body.Attachments : [];
   const extracted = new Set<string>();
   attachments.forEach((a, i) => {
-    if (!isObj(a)) return;
-    const variables = isObj(a.Variables) ? a.Variables : {};
+    if (!isRecord(a)) return;
+    const variables = isRecord(a.Variables) ? a.Variables : {};
     for (const name of Object.keys(variables)) extracted.add(name);
     const criteria = Array.isArray(a.Criteria) ? a.Criteria : [];
     criteria.forEach((c, j) => {
-      if (!isObj(c)) return;
+      if (!isRecord(c)) return;
       const name = c.VariableName;
       if (typeof name === 'string' && !(name in variables)) {
         const known = Object.keys(variables);
@@ -216,7 +226,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   // CommandText variables: a button click prompts for any the attachments do not extract. For
   // an alias-only action prompting is the documented behaviour (`run invoke` asks for
   // $functionName), so only actions with attachments are checked.
-  const commandText = isObj(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
+  const commandText = isRecord(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
   if (attachments.length) {
     for (const name of commandVariables(commandText)) {
       if (!extracted.has(name)) {
@@ -246,7 +256,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const tags = Array.isArray(body.Tags) ? body.Tags : [];
   const seenKeys = new Set<string>();
   tags.forEach((t, i) => {
-    if (!isObj(t) || typeof t.TagKey !== 'string') return;
+    if (!isRecord(t) || typeof t.TagKey !== 'string') return;
     const key = t.TagKey;
     if (key === MARKER_TAG_KEY) add('error', ['Tags', i, 'TagKey'], `tag key "${MARKER_TAG_KEY}" is reserved for connectform's management marker`);
     else if (key.toLowerCase().startsWith('aws:')) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" uses the reserved prefix "aws:"`);
@@ -375,7 +385,7 @@ async function describe(ctx: TargetContext, arn: string, chatConfigurations: str
       aws.call('chatbot:GetCustomAction', () => aws.chatbot.send(new GetCustomActionCommand({ CustomActionArn: arn }))),
       aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
     ]);
-    return toLive(got.CustomAction ?? ({ CustomActionArn: arn } as CustomAction), tagged.Tags ?? [], chatConfigurations);
+    return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
     if (isNotFound(err)) return undefined; // deleted between the list and the describe
     throw remoteError('chatbot:GetCustomAction', `custom action "${arn}"`, err);
@@ -386,19 +396,21 @@ export function actionNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('custom-action/') + 'custom-action/'.length);
 }
 
-function toLive(action: CustomAction, tags: Tag[], chatConfigurations: string[]): LiveResource {
-  const arn = action.CustomActionArn;
-  const body: Body = prune({
-    ActionName: action.ActionName ?? actionNameFromArn(arn),
-    AliasName: action.AliasName,
-    Definition: action.Definition,
-    Attachments: action.Attachments,
+/** `action` is absent when GetCustomAction answered without one: the ARN still names it. */
+function toLive(arn: string, action: CustomAction | undefined, tags: Tag[], chatConfigurations: string[]): LiveResource {
+  // Typed as the normal form, except that Definition is absent with the action.
+  const fields: Omit<CustomActionBody, 'Definition'> & Partial<Pick<CustomActionBody, 'Definition'>> = {
+    ActionName: action?.ActionName ?? actionNameFromArn(arn),
+    AliasName: action?.AliasName,
+    Definition: action?.Definition,
+    Attachments: action?.Attachments,
     Tags: tags.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue ?? '' })),
     ChatConfigurations: [...new Set(chatConfigurations)].sort(cmp),
-  });
+  };
+  const body = prune(fields);
   return {
     kind: 'customAction',
-    key: String(body.ActionName),
+    key: body.ActionName,
     id: arn,
     arn,
     body,
@@ -412,16 +424,11 @@ function toLive(action: CustomAction, tags: Tag[], chatConfigurations: string[])
 // Write
 // -------------------------------------------------------------------------------------------
 
-function tagMap(body: Body): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const t of (body.Tags as { TagKey?: string; TagValue?: string }[] | undefined) ?? []) {
-    if (t.TagKey && t.TagKey !== MARKER_TAG_KEY) out.set(t.TagKey, t.TagValue ?? '');
-  }
+/** User tags as a map (the marker is dropped by normalize; tagChanges ignores it anyway). */
+function tagMap(action: CustomActionBody): TagMap {
+  const out: TagMap = {};
+  for (const t of action.Tags ?? []) if (t.TagKey) out[t.TagKey] = t.TagValue ?? '';
   return out;
-}
-
-function chatConfigurationsOf(body: Body): string[] {
-  return ((body.ChatConfigurations as string[] | undefined) ?? []).filter((x) => typeof x === 'string');
 }
 
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
@@ -445,80 +452,58 @@ async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: 
   }
 }
 
+/** Normal form, typed: create and update work on it (normalize is idempotent). */
+const normalized = (body: Body): CustomActionBody => asCustomActionBody(normalize(body));
+
 async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
-  const want = normalize(desired);
-  const name = String(want.ActionName ?? '');
-  const tags: Tag[] = [...tagMap(want)].map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
-  tags.push({ TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE });
+  const want = normalized(desired);
+  const name = want.ActionName ?? '';
+  const input = {
+    ActionName: name,
+    Definition: want.Definition,
+    AliasName: want.AliasName,
+    Attachments: want.Attachments,
+    Tags: [...(want.Tags ?? []), { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
+    ClientToken: token,
+  } satisfies CreateCustomActionCommandInput;
   let arn: string;
   try {
-    const out = await ctx.aws.call('chatbot:CreateCustomAction', () =>
-      ctx.aws.chatbot.send(
-        new CreateCustomActionCommand({
-          ActionName: name,
-          Definition: want.Definition as CustomActionDefinition,
-          AliasName: want.AliasName as string | undefined,
-          Attachments: want.Attachments as CustomActionAttachment[] | undefined,
-          Tags: tags,
-          ClientToken: token,
-        }),
-      ),
-    );
+    const out = await ctx.aws.call('chatbot:CreateCustomAction', () => ctx.aws.chatbot.send(new CreateCustomActionCommand(input)));
     arn = out.CustomActionArn;
   } catch (err) {
     throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
   }
-  const configs = chatConfigurationsOf(want);
-  for (const config of configs) await associate(ctx, arn, config);
+  for (const config of want.ChatConfigurations ?? []) await associate(ctx, arn, config);
   return { id: arn, arn };
 }
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
-  const want = normalize(desired);
-  const have = normalize(live.body);
+  const want = normalized(desired);
+  const have = normalized(live.body);
   const arn = live.arn ?? live.id;
-  const name = String(want.ActionName ?? live.key);
+  const what = `custom action "${want.ActionName ?? live.key}"`;
 
   if (changed.some((f) => UPDATE_FIELDS.includes(f))) {
     // Absent members are left as they are, so the whole desired state is sent; no attachments
     // is sent as an empty list when the live action has some, to remove them.
-    const attachments = (want.Attachments as CustomActionAttachment[] | undefined) ?? (have.Attachments ? [] : undefined);
+    const input = {
+      CustomActionArn: arn,
+      Definition: want.Definition,
+      AliasName: want.AliasName,
+      Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
+    } satisfies UpdateCustomActionCommandInput;
     try {
-      await ctx.aws.call('chatbot:UpdateCustomAction', () =>
-        ctx.aws.chatbot.send(
-          new UpdateCustomActionCommand({
-            CustomActionArn: arn,
-            Definition: want.Definition as CustomActionDefinition,
-            AliasName: want.AliasName as string | undefined,
-            Attachments: attachments,
-          }),
-        ),
-      );
+      await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send(new UpdateCustomActionCommand(input)));
     } catch (err) {
-      throw remoteError('chatbot:UpdateCustomAction', `custom action "${name}"`, err);
+      throw remoteError('chatbot:UpdateCustomAction', what, err);
     }
   }
 
-  if (changed.includes('Tags')) {
-    const wantTags = tagMap(want);
-    const haveTags = tagMap(have);
-    const removed = [...haveTags.keys()].filter((k) => !wantTags.has(k)); // never the marker: tagMap drops it
-    const set = [...wantTags].filter(([k, v]) => haveTags.get(k) !== v).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
-    try {
-      if (removed.length) {
-        await ctx.aws.call('chatbot:UntagResource', () => ctx.aws.chatbot.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: removed })));
-      }
-      if (set.length) {
-        await ctx.aws.call('chatbot:TagResource', () => ctx.aws.chatbot.send(new TagResourceCommand({ ResourceARN: arn, Tags: set })));
-      }
-    } catch (err) {
-      throw remoteError('chatbot:TagResource', `custom action "${name}"`, err);
-    }
-  }
+  if (changed.includes('Tags')) await reconcileTags(chatbotTagCalls(ctx.aws), arn, what, tagMap(have), tagMap(want));
 
   if (changed.includes('ChatConfigurations')) {
-    const wantConfigs = new Set(chatConfigurationsOf(want));
-    const haveConfigs = new Set(chatConfigurationsOf(have));
+    const wantConfigs = new Set(want.ChatConfigurations);
+    const haveConfigs = new Set(have.ChatConfigurations);
     for (const c of wantConfigs) if (!haveConfigs.has(c)) await associate(ctx, arn, c);
     for (const c of haveConfigs) if (!wantConfigs.has(c)) await disassociate(ctx, arn, c);
   }
@@ -526,7 +511,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
-  for (const c of chatConfigurationsOf(live.body)) await disassociate(ctx, arn, c);
+  for (const c of normalized(live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
   await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
     ctx.aws.chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arn })),
   );

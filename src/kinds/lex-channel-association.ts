@@ -30,6 +30,9 @@ const CONFIG_KEY = 'lexChannelAssociations';
 /** BotChannelAssociation's members a config describes (createdDate, status, failureReason are the server's). */
 export const LEX_CHANNEL_FIELDS = ['name', 'botName', 'botAlias', 'type', 'description', 'botConfiguration'] as const;
 
+/** The typed form of an association as a config holds it (nothing is sent: the API cannot create). */
+export type LexChannelBody = Pick<BotChannelAssociation, (typeof LEX_CHANNEL_FIELDS)[number]>;
+
 /** Bots whose aliases and associations are read at once. */
 const BOT_CONCURRENCY = 4;
 
@@ -143,8 +146,8 @@ async function tolerateNotFound(ctx: TargetContext, api: string, what: string, f
 }
 
 function toLive(assoc: BotChannelAssociation, botName: string, botAlias: string): LiveResource {
-  const body: Body = {
-    ...pick(assoc as Record<string, unknown>, LEX_CHANNEL_FIELDS),
+  const body: LexChannelBody = {
+    ...pick(assoc, LEX_CHANNEL_FIELDS),
     botName: assoc.botName ?? botName,
     botAlias: assoc.botAlias ?? botAlias,
   };

@@ -9,16 +9,18 @@ import {
   DeleteRuleCommand,
   DescribeRuleCommand,
   ListRulesCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
   UpdateRuleCommand,
+  type CreateRuleCommandInput,
   type CreateRuleRequest,
   type Rule,
   type RuleAction,
   type RuleSummary,
+  type TaskActionDefinition,
+  type UpdateRuleCommandInput,
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { ACTION_MEMBER } from '../aws/connect-rules.js';
+import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
 import {
   MARKER_TAG_KEY,
@@ -27,17 +29,30 @@ import {
   deleteIfPresent,
   flowRefToId,
   flowRefToName,
+  isRecord,
   mapConcurrent,
   pages,
   pick,
   prune,
+  typedBody,
   unknownFlowMessage,
   userTags,
+  type FlowRef,
 } from './common.js';
+import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
 
 /** The fields of a rule that a config describes (CreateRule's, minus InstanceId/ClientToken). */
 const RULE_FIELDS = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'] as const;
+
+/** A task action as configs hold it: its flow by id or by `{ name }`. */
+type TaskActionBody = Omit<TaskActionDefinition, 'ContactFlowId'> & { ContactFlowId: FlowRef | undefined };
+/** A RuleAction as configs hold it (only the task action's flow reference differs). */
+type RuleActionBody = Omit<RuleAction, 'TaskAction'> & { TaskAction?: TaskActionBody };
+/** The typed normal form of a rule: CreateRule's request without InstanceId/ClientToken. */
+export type RuleBody = Omit<Pick<CreateRuleRequest, (typeof RULE_FIELDS)[number]>, 'Actions'> & { Actions?: RuleActionBody[] };
+
+const asRuleBody = (body: Body): RuleBody => typedBody<RuleBody>(body);
 
 export { ACTION_MEMBER };
 
@@ -58,21 +73,21 @@ export const ACTION_SOURCES: Record<string, string[]> = {
   END_ASSOCIATED_TASKS: ['OnCaseUpdate'],
 };
 
-type Action = Record<string, unknown> & { ActionType?: string };
-
-function sourceOf(body: Body): string | undefined {
-  return (body.TriggerEventSource as { EventSourceName?: string } | undefined)?.EventSourceName;
+function sourceOf(body: RuleBody): string | undefined {
+  return body.TriggerEventSource?.EventSourceName;
 }
 
+/** Audits read plain JSON through guards: they also run on bodies the schema rejected. */
 function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const problems: Problem[] = [];
   const error = (path: (string | number)[], message: string, hint?: string) =>
     problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: ['rules', ...path].join('.') });
-  const source = sourceOf(d.body) ?? '';
-  const actions = (d.body.Actions as Action[] | undefined) ?? [];
+  const trigger = d.body.TriggerEventSource;
+  const source = isRecord(trigger) && typeof trigger.EventSourceName === 'string' ? trigger.EventSourceName : '';
+  const actions = Array.isArray(d.body.Actions) ? d.body.Actions.filter(isRecord) : [];
 
   actions.forEach((action, i) => {
-    const type = action.ActionType ?? '';
+    const type = typeof action.ActionType === 'string' ? action.ActionType : '';
     const member = ACTION_MEMBER[type];
     if (!member) return; // the schema already reported the bad enum
     const allowed = ACTION_SOURCES[type];
@@ -88,15 +103,14 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
         error(['Actions', i, other], `${other} does not belong to an action of type ${type}`, `use ActionType ${typeForMember(other)} or remove ${other}`);
       }
     }
-    const flow = (action.TaskAction as { ContactFlowId?: unknown } | undefined)?.ContactFlowId;
+    const flow = isRecord(action.TaskAction) ? action.TaskAction.ContactFlowId : undefined;
     if (ctx.flows && flow !== undefined) {
       const msg = unknownFlowMessage(flow, ctx.flows);
       if (msg) error(['Actions', i, 'TaskAction', 'ContactFlowId'], msg);
     }
   });
 
-  const tags = d.body.Tags as Record<string, unknown> | undefined;
-  if (tags && MARKER_TAG_KEY in tags) {
+  if (isRecord(d.body.Tags) && MARKER_TAG_KEY in d.body.Tags) {
     error(['Tags', MARKER_TAG_KEY], `the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`, 'remove it');
   }
   if (INTEGRATION_SOURCES.includes(source) && !actions.some((a) => a.ActionType === 'CREATE_TASK' && a.TaskAction)) {
@@ -110,49 +124,49 @@ function typeForMember(member: string): string {
 }
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const out = pick(body, RULE_FIELDS);
-  // Block scalars end in a newline; the rule language does not care, a diff would.
-  if (typeof out.Function === 'string') out.Function = out.Function.trim();
-  const actions = (out.Actions as Action[] | undefined)?.map((a) => normalizeAction(a, ctx));
-  out.Actions = asSet(actions);
-  out.Tags = userTags(out.Tags as Record<string, string> | undefined);
-  const filters = out.PreEvaluationFilters as { AndConditions?: unknown[] } | undefined;
-  if (filters?.AndConditions) out.PreEvaluationFilters = { ...filters, AndConditions: asSet(filters.AndConditions) };
+  const rule = asRuleBody(body);
+  const filters = rule.PreEvaluationFilters;
+  const out: RuleBody = {
+    Name: rule.Name,
+    TriggerEventSource: rule.TriggerEventSource,
+    // Block scalars end in a newline; the rule language does not care, a diff would.
+    Function: rule.Function?.trim(),
+    Actions: asSet(rule.Actions?.map((a) => normalizeAction(a, ctx.flows))),
+    PublishStatus: rule.PublishStatus,
+    Tags: userTags(rule.Tags),
+    PreEvaluationFilters: filters?.AndConditions ? { ...filters, AndConditions: asSet(filters.AndConditions) } : filters,
+  };
   return prune(out);
 }
 
-function normalizeAction(action: Action, ctx: NormalizeContext): Action {
-  const a: Action = structuredClone(action);
-  const task = a.TaskAction as Record<string, unknown> | undefined;
-  if (task?.ContactFlowId !== undefined) task.ContactFlowId = flowRefToName(task.ContactFlowId, ctx.flows);
-  const notify = a.SendNotificationAction as { Recipient?: { UserIds?: string[] } } | undefined;
-  if (notify?.Recipient?.UserIds) notify.Recipient.UserIds = asSet(notify.Recipient.UserIds);
-  for (const m of ['CreateCaseAction', 'UpdateCaseAction']) {
-    const c = a[m] as { Fields?: unknown[] } | undefined;
-    if (c?.Fields) c.Fields = asSet(c.Fields);
-  }
-  const extract = a.ExtractInformationAction as { RulesExtractionDefinitions?: unknown[] } | undefined;
+function normalizeAction(action: RuleActionBody, flows: ContactFlowDirectory): RuleActionBody {
+  const a = structuredClone(action);
+  if (a.TaskAction?.ContactFlowId !== undefined) a.TaskAction.ContactFlowId = flowRefToName(a.TaskAction.ContactFlowId, flows);
+  const recipient = a.SendNotificationAction?.Recipient;
+  if (recipient?.UserIds) recipient.UserIds = asSet(recipient.UserIds);
+  if (a.CreateCaseAction?.Fields) a.CreateCaseAction.Fields = asSet(a.CreateCaseAction.Fields);
+  if (a.UpdateCaseAction?.Fields) a.UpdateCaseAction.Fields = asSet(a.UpdateCaseAction.Fields);
+  const extract = a.ExtractInformationAction;
   if (extract?.RulesExtractionDefinitions) extract.RulesExtractionDefinitions = asSet(extract.RulesExtractionDefinitions);
   // Definitions with no members (AssignContactCategoryAction: {}) are what AWS returns too.
-  for (const m of ['AssignContactCategoryAction', 'EndAssociatedTasksAction']) if (a[m] === undefined && ACTION_MEMBER[a.ActionType ?? ''] === m) a[m] = {};
+  if (a.ActionType === 'ASSIGN_CONTACT_CATEGORY') a.AssignContactCategoryAction ??= {};
+  if (a.ActionType === 'END_ASSOCIATED_TASKS') a.EndAssociatedTasksAction ??= {};
   return a;
 }
 
 function replaceReason(live: Body, desired: Body, changed: string[]): string | undefined {
   if (changed.includes('TriggerEventSource')) return 'UpdateRule cannot change TriggerEventSource';
-  if (changed.includes('Name') && !INTEGRATION_SOURCES.includes(sourceOf(live) ?? '')) {
+  if (changed.includes('Name') && !INTEGRATION_SOURCES.includes(sourceOf(asRuleBody(live)) ?? '')) {
     return `UpdateRule renames only rules on ${INTEGRATION_SOURCES.join(', ')}`;
   }
   return undefined;
 }
 
-/** Config body → the API's actions (flow names resolved to ids). */
-function wireActions(body: Body, ctx: TargetContext): RuleAction[] {
-  return ((body.Actions as Action[] | undefined) ?? []).map((action) => {
-    const a = structuredClone(action) as Action;
-    const task = a.TaskAction as Record<string, unknown> | undefined;
-    if (task?.ContactFlowId !== undefined) task.ContactFlowId = flowRefToId(task.ContactFlowId, ctx.flows);
-    return a as RuleAction;
+/** The config's actions as the API takes them (flow names resolved to ids). */
+function wireActions(actions: RuleActionBody[] | undefined, flows: ContactFlowDirectory): RuleAction[] {
+  return (actions ?? []).map(({ TaskAction, ...rest }): RuleAction => {
+    if (!TaskAction) return rest;
+    return { ...rest, TaskAction: { ...TaskAction, ContactFlowId: flowRefToId(TaskAction.ContactFlowId, flows) } };
   });
 }
 
@@ -181,12 +195,13 @@ async function describe(ctx: TargetContext, ruleId: string): Promise<LiveResourc
 }
 
 function toLive(rule: Rule): LiveResource {
+  const body: RuleBody = pick(rule, RULE_FIELDS);
   return {
     kind: 'rule',
     key: rule.Name ?? '',
     id: rule.RuleId ?? '',
     arn: rule.RuleArn,
-    body: pick(rule as unknown as Record<string, unknown>, RULE_FIELDS),
+    body,
     managed: rule.Tags?.[MARKER_TAG_KEY] === MARKER_TAG_VALUE,
     version: rule.LastUpdatedTime?.toISOString() ?? '',
     extra: { tags: rule.Tags ?? {} },
@@ -194,17 +209,18 @@ function toLive(rule: Rule): LiveResource {
 }
 
 async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
-  const input: CreateRuleRequest = {
+  const rule = asRuleBody(desired);
+  const input = {
     InstanceId: ctx.target.instanceId,
-    Name: desired.Name as string,
-    TriggerEventSource: desired.TriggerEventSource as CreateRuleRequest['TriggerEventSource'],
-    Function: desired.Function as string,
-    Actions: wireActions(desired, ctx),
-    PublishStatus: desired.PublishStatus as CreateRuleRequest['PublishStatus'],
-    PreEvaluationFilters: desired.PreEvaluationFilters as CreateRuleRequest['PreEvaluationFilters'],
-    Tags: { ...(desired.Tags as Record<string, string> | undefined), [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
+    Name: rule.Name,
+    TriggerEventSource: rule.TriggerEventSource,
+    Function: rule.Function,
+    Actions: wireActions(rule.Actions, ctx.flows),
+    PublishStatus: rule.PublishStatus,
+    PreEvaluationFilters: rule.PreEvaluationFilters,
+    Tags: { ...rule.Tags, [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
     ClientToken: token,
-  };
+  } satisfies CreateRuleCommandInput;
   try {
     const out = await ctx.aws.call('connect:CreateRule', () => ctx.aws.connect.send(new CreateRuleCommand(input)));
     return { id: out.RuleId ?? '', arn: out.RuleArn };
@@ -213,41 +229,31 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   }
 }
 
+/** The fields UpdateRule carries (it replaces the whole rule); Tags go through the tag calls. */
+const UPDATE_FIELDS = ['Name', 'Function', 'Actions', 'PublishStatus', 'PreEvaluationFilters'];
+
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const { aws, target } = ctx;
-  const name = desired.Name as string;
-  const bodyFields = ['Name', 'Function', 'Actions', 'PublishStatus', 'PreEvaluationFilters'];
-  try {
-    if (changed.some((f) => bodyFields.includes(f))) {
-      // UpdateRule replaces the whole rule: send every field, changed or not.
-      await aws.call('connect:UpdateRule', () =>
-        aws.connect.send(
-          new UpdateRuleCommand({
-            InstanceId: target.instanceId,
-            RuleId: live.id,
-            Name: name,
-            Function: desired.Function as string,
-            Actions: wireActions(desired, ctx),
-            PublishStatus: desired.PublishStatus as CreateRuleRequest['PublishStatus'],
-            PreEvaluationFilters: desired.PreEvaluationFilters as CreateRuleRequest['PreEvaluationFilters'],
-          }),
-        ),
-      );
+  const rule = asRuleBody(desired);
+  const what = `rule "${rule.Name}"`;
+  if (changed.some((f) => UPDATE_FIELDS.includes(f))) {
+    // UpdateRule replaces the whole rule: send every field, changed or not.
+    const input = {
+      InstanceId: target.instanceId,
+      RuleId: live.id,
+      Name: rule.Name,
+      Function: rule.Function,
+      Actions: wireActions(rule.Actions, ctx.flows),
+      PublishStatus: rule.PublishStatus,
+      PreEvaluationFilters: rule.PreEvaluationFilters,
+    } satisfies UpdateRuleCommandInput;
+    try {
+      await aws.call('connect:UpdateRule', () => aws.connect.send(new UpdateRuleCommand(input)));
+    } catch (err) {
+      throw remoteError('connect:UpdateRule', what, err);
     }
-    if (changed.includes('Tags') && live.arn) {
-      const want = (desired.Tags as Record<string, string> | undefined) ?? {};
-      const have = userTags(live.extra?.tags as Record<string, string> | undefined) ?? {};
-      const removed = Object.keys(have).filter((k) => !(k in want));
-      if (removed.length) {
-        await aws.call('connect:UntagResource', () => aws.connect.send(new UntagResourceCommand({ resourceArn: live.arn, tagKeys: removed })));
-      }
-      if (Object.keys(want).length) {
-        await aws.call('connect:TagResource', () => aws.connect.send(new TagResourceCommand({ resourceArn: live.arn, tags: want })));
-      }
-    }
-  } catch (err) {
-    throw remoteError('connect:UpdateRule', `rule "${name}"`, err);
   }
+  if (changed.includes('Tags')) await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), rule.Tags);
 }
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {

@@ -16,12 +16,14 @@ import {
   DeleteTaskTemplateCommand,
   GetTaskTemplateCommand,
   ListTaskTemplatesCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
   UpdateTaskTemplateCommand,
+  type CreateTaskTemplateCommandInput,
   type CreateTaskTemplateRequest,
   type GetTaskTemplateResponse,
+  type TaskTemplateField,
+  type TaskTemplateFieldIdentifier,
   type TaskTemplateMetadata,
+  type UpdateTaskTemplateCommandInput,
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
@@ -34,21 +36,38 @@ import {
   cmp,
   flowRefToId,
   flowRefToName,
+  isRecord,
   mapConcurrent,
   pages,
   pick,
   prune,
   sha256,
+  typedBody,
   unknownFlowMessage,
   userTags,
   deleteIfPresent,
+  type FlowRef,
 } from './common.js';
+import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
 
-/** The fields a config describes: CreateTaskTemplate's minus InstanceId/ClientToken, plus Tags. */
-const TEMPLATE_FIELDS = ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Status', 'Fields', 'Tags'] as const;
-/** The fields UpdateTaskTemplate carries (all but Tags). */
-const DOCUMENT_FIELDS = TEMPLATE_FIELDS.filter((f) => f !== 'Tags');
+/** The fields UpdateTaskTemplate carries: those a config describes, but Tags (TagResource's). */
+const DOCUMENT_FIELDS = ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Status', 'Fields'] as const;
+
+/** The template document as the API takes it (CreateTaskTemplate's request less InstanceId/ClientToken). */
+type Document = Pick<CreateTaskTemplateRequest, (typeof DOCUMENT_FIELDS)[number]>;
+/**
+ * The typed normal form of a task template: the document, its flows by id or `{ name }`, and its
+ * tags. Fields may be absent (GetTaskTemplate's answer has it optional; prune drops an empty list).
+ */
+export type TemplateBody = Omit<Document, (typeof FLOW_FIELDS)[number] | 'Fields'> & {
+  Fields?: TaskTemplateField[];
+  ContactFlowId?: FlowRef;
+  SelfAssignFlowId?: FlowRef;
+  Tags?: Record<string, string>;
+};
+
+const asTemplateBody = (body: Body): TemplateBody => typedBody<TemplateBody>(body);
 const CONSTRAINT_LISTS = ['RequiredFields', 'ReadOnlyFields', 'InvisibleFields'] as const;
 const FLOW_FIELDS = ['ContactFlowId', 'SelfAssignFlowId'] as const;
 
@@ -69,22 +88,18 @@ const DESCRIBE_WIDTH = 8;
 
 type Rec = Record<string, unknown>;
 
-function isRec(x: unknown): x is Rec {
-  return !!x && typeof x === 'object' && !Array.isArray(x);
-}
-
 function list(x: unknown): unknown[] {
   return Array.isArray(x) ? x : [];
 }
 
 /** `Id.Name` of a field, a constraint entry or a default entry. */
 function idName(x: unknown): string | undefined {
-  const name = isRec(x) && isRec(x.Id) ? x.Id.Name : undefined;
+  const name = isRecord(x) && isRecord(x.Id) ? x.Id.Name : undefined;
   return typeof name === 'string' ? name : undefined;
 }
 
 /** A string that the API would reject as empty (min length 1) means "absent". */
-function nonEmpty(x: unknown): unknown {
+function nonEmpty<T>(x: T): T | undefined {
   return x === '' ? undefined : x;
 }
 
@@ -93,35 +108,37 @@ function nonEmpty(x: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const out = pick(body, TEMPLATE_FIELDS);
-  out.Description = nonEmpty(out.Description);
-  out.Status ??= DEFAULT_STATUS;
-  for (const f of FLOW_FIELDS) {
-    const ref = nonEmpty(out[f]);
-    out[f] = ref === undefined ? undefined : flowRefToName(ref, ctx.flows);
-  }
-  if (Array.isArray(out.Fields)) out.Fields = out.Fields.map(normalizeField);
-  if (isRec(out.Constraints)) {
-    const c: Rec = {};
-    for (const k of CONSTRAINT_LISTS) c[k] = fieldSet(out.Constraints[k], (e) => ({ Id: { Name: idName(e) } }));
-    out.Constraints = c;
-  }
-  if (isRec(out.Defaults)) {
-    out.Defaults = {
-      DefaultFieldValues: fieldSet(out.Defaults.DefaultFieldValues, (e) => ({ Id: { Name: idName(e) }, DefaultValue: isRec(e) ? e.DefaultValue : undefined })),
-    };
-  }
-  out.Tags = userTags(out.Tags as Record<string, string> | undefined);
+  const t = asTemplateBody(body);
+  const flow = (ref: FlowRef | undefined) => {
+    const r = nonEmpty(ref);
+    return r === undefined ? undefined : flowRefToName(r, ctx.flows);
+  };
+  const c = t.Constraints;
+  const out: TemplateBody = {
+    Name: t.Name,
+    Description: nonEmpty(t.Description),
+    ContactFlowId: flow(t.ContactFlowId),
+    SelfAssignFlowId: flow(t.SelfAssignFlowId),
+    Constraints: c && {
+      RequiredFields: fieldSet(c.RequiredFields, (e) => ({ Id: { Name: e.Id?.Name } })),
+      ReadOnlyFields: fieldSet(c.ReadOnlyFields, (e) => ({ Id: { Name: e.Id?.Name } })),
+      InvisibleFields: fieldSet(c.InvisibleFields, (e) => ({ Id: { Name: e.Id?.Name } })),
+    },
+    Defaults: t.Defaults && { DefaultFieldValues: fieldSet(t.Defaults.DefaultFieldValues, (e) => ({ Id: { Name: e.Id?.Name }, DefaultValue: e.DefaultValue })) },
+    Status: t.Status ?? DEFAULT_STATUS,
+    Fields: t.Fields?.map(normalizeField),
+    Tags: userTags(t.Tags),
+  };
   return prune(out);
 }
 
-function normalizeField(field: unknown): unknown {
-  if (!isRec(field)) return field;
-  const f = pick(field, ['Id', 'Description', 'Type', 'SingleSelectOptions']);
-  f.Id = { Name: idName(field) };
-  f.Description = nonEmpty(f.Description);
-  if (Array.isArray(f.SingleSelectOptions)) f.SingleSelectOptions = [...f.SingleSelectOptions]; // order kept
-  return f;
+function normalizeField(field: TaskTemplateField): TaskTemplateField {
+  return {
+    Id: { Name: field.Id?.Name },
+    Description: nonEmpty(field.Description),
+    Type: field.Type,
+    SingleSelectOptions: field.SingleSelectOptions && [...field.SingleSelectOptions], // order kept
+  };
 }
 
 /**
@@ -129,17 +146,17 @@ function normalizeField(field: unknown): unknown {
  * field name (so a change to one entry shows as that entry's path, not as a shuffle), exact
  * duplicates dropped.
  */
-function fieldSet(value: unknown, shape: (entry: unknown) => Rec): Rec[] | undefined {
+function fieldSet<T extends { Id?: TaskTemplateFieldIdentifier }>(value: T[] | undefined, shape: (entry: T) => T): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const seen = new Set<string>();
-  const out: Rec[] = [];
+  const out: T[] = [];
   for (const entry of value.map(shape)) {
     const text = canonicalJson(entry);
     if (seen.has(text)) continue;
     seen.add(text);
     out.push(entry);
   }
-  return out.sort((a, b) => cmp(idName(a) ?? '', idName(b) ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
+  return out.sort((a, b) => cmp(a.Id?.Name ?? '', b.Id?.Name ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +185,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const nameFields: number[] = [];
   let quickConnect = false;
   fields.forEach((field, i) => {
-    if (!isRec(field)) return;
+    if (!isRecord(field)) return;
     const name = idName(field);
     if (name !== undefined) {
       const first = byName.get(name);
@@ -209,9 +226,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     error(['Fields', i, 'Type'], `a task template needs exactly one field of Type NAME; "${idName(fields[i]) ?? i}" is a second one (first: Fields[${nameFields[0]}])`);
   }
   const constraints = body.Constraints;
-  const required = isRec(constraints) ? list(constraints.RequiredFields) : [];
+  const required = isRecord(constraints) ? list(constraints.RequiredFields) : [];
   const listNameHint = nameField ? `add \`- Id: { Name: ${nameField} }\` to Constraints.RequiredFields` : undefined;
-  if (!isRec(constraints)) {
+  if (!isRecord(constraints)) {
     error(['Constraints'], 'Constraints is required: the service rejects a task template without Constraints.RequiredFields listing the NAME field', listNameHint);
   } else if (required.length === 0) {
     error(['Constraints', 'RequiredFields'], 'Constraints.RequiredFields must have at least one entry, the NAME field', listNameHint);
@@ -232,7 +249,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     const near = nearest(name, known);
     error([...path, 'Id', 'Name'], `${where} names field "${name}", which is not in Fields`, near ? `did you mean "${near}"?` : undefined);
   };
-  if (isRec(constraints)) {
+  if (isRecord(constraints)) {
     for (const k of CONSTRAINT_LISTS) {
       const entries = list(constraints[k]);
       const seen = new Set<string>();
@@ -245,7 +262,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
       if (entries.length > LIST_CAP) warn(['Constraints', k], `${entries.length} entries; CloudFormation caps Constraints.${k} at ${LIST_CAP}`);
     }
   }
-  const defaults = isRec(body.Defaults) ? list(body.Defaults.DefaultFieldValues) : [];
+  const defaults = isRecord(body.Defaults) ? list(body.Defaults.DefaultFieldValues) : [];
   const defaulted = new Map<string, number>();
   defaults.forEach((entry, i) => {
     const path: Path = ['Defaults', 'DefaultFieldValues', i];
@@ -256,7 +273,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     if (first !== undefined) error([...path, 'Id', 'Name'], `field "${name}" has two default values (also DefaultFieldValues[${first}])`);
     else defaulted.set(name, i);
     const field = byName.get(name)?.field;
-    const value = isRec(entry) ? entry.DefaultValue : undefined;
+    const value = isRecord(entry) ? entry.DefaultValue : undefined;
     if (field?.Type === 'SINGLE_SELECT' && Array.isArray(field.SingleSelectOptions) && value !== undefined && !field.SingleSelectOptions.includes(value)) {
       error([...path, 'DefaultValue'], `default "${String(value)}" of SINGLE_SELECT field "${name}" is not one of its options`, `options: ${field.SingleSelectOptions.map((o) => JSON.stringify(o)).join(', ')}`);
     }
@@ -274,7 +291,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   }
 
   // --- tags ---
-  if (isRec(body.Tags)) {
+  if (isRecord(body.Tags)) {
     if (MARKER_TAG_KEY in body.Tags) {
       error(['Tags', MARKER_TAG_KEY], `tag "${MARKER_TAG_KEY}" is connectform's management marker and cannot be set in the config`);
     }
@@ -336,9 +353,8 @@ async function* unique(summaries: AsyncIterable<TaskTemplateMetadata>): AsyncIte
 }
 
 function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): LiveResource {
-  const raw = t as unknown as Rec;
-  const body = pick(raw, DOCUMENT_FIELDS);
   const tags = t.Tags ?? {};
+  const body: TemplateBody = pick(t, DOCUMENT_FIELDS);
   const user = userTags(tags);
   if (user) body.Tags = user;
   const modified = t.LastModifiedTime ?? summary.LastModifiedTime;
@@ -358,39 +374,36 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
 // write
 // ---------------------------------------------------------------------------------------------
 
-type Document = Omit<CreateTaskTemplateRequest, 'InstanceId' | 'ClientToken'>;
-
 /** The template document as the API takes it: flow references resolved to ids, no tags. */
-function wireDocument(desired: Body, flows: ContactFlowDirectory): Document {
+function wireDocument(t: TemplateBody, flows: ContactFlowDirectory): Document {
   return {
-    Name: desired.Name as string,
-    Description: nonEmpty(desired.Description) as string | undefined,
-    ContactFlowId: flowRefToId(nonEmpty(desired.ContactFlowId), flows),
-    SelfAssignFlowId: flowRefToId(nonEmpty(desired.SelfAssignFlowId), flows),
-    Constraints: desired.Constraints as Document['Constraints'],
-    Defaults: desired.Defaults as Document['Defaults'],
-    Status: (desired.Status ?? DEFAULT_STATUS) as Document['Status'],
-    Fields: desired.Fields as Document['Fields'],
+    Name: t.Name,
+    Description: nonEmpty(t.Description),
+    ContactFlowId: flowRefToId(nonEmpty(t.ContactFlowId), flows),
+    SelfAssignFlowId: flowRefToId(nonEmpty(t.SelfAssignFlowId), flows),
+    Constraints: t.Constraints,
+    Defaults: t.Defaults,
+    Status: t.Status ?? DEFAULT_STATUS,
+    Fields: t.Fields,
   };
 }
 
 async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
   const { aws, target } = ctx;
-  const name = String(desired.Name ?? '');
+  const template = asTemplateBody(desired);
+  const name = template.Name ?? '';
   let created: { id: string; arn?: string };
   try {
-    const doc = wireDocument(desired, ctx.flows);
-    const out = await aws.call('connect:CreateTaskTemplate', () =>
-      aws.connect.send(new CreateTaskTemplateCommand({ InstanceId: target.instanceId, ClientToken: token, ...doc })),
-    );
+    const input = { InstanceId: target.instanceId, ClientToken: token, ...wireDocument(template, ctx.flows) } satisfies CreateTaskTemplateCommandInput;
+    const out = await aws.call('connect:CreateTaskTemplate', () => aws.connect.send(new CreateTaskTemplateCommand(input)));
     created = { id: out.Id ?? '', arn: out.Arn };
   } catch (err) {
     throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
   }
   // CreateTaskTemplate carries no tags: the user's tags and the marker follow on the ARN.
-  const tags = { ...userTags(desired.Tags as Record<string, string> | undefined), [MARKER_TAG_KEY]: MARKER_TAG_VALUE };
+  const tags = { ...userTags(template.Tags), [MARKER_TAG_KEY]: MARKER_TAG_VALUE };
   try {
-    await aws.call('connect:TagResource', () => aws.connect.send(new TagResourceCommand({ resourceArn: created.arn, tags })));
+    await connectTagCalls(aws).tag(created.arn ?? '', tags);
   } catch (err) {
     // Without the marker the template would be unmanaged for good: the next plan finds it
     // declared and unchanged, and nothing ever marks it (nor prunes it). Take the create back,
@@ -405,51 +418,24 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const { aws, target } = ctx;
-  const name = String(desired.Name ?? live.key);
+  const template = asTemplateBody(desired);
+  const what = `task template "${template.Name ?? live.key}"`;
   if (changed.some((f) => f !== 'Tags')) {
     // A full update: every field is sent, changed or not; a field left out is cleared.
     try {
-      const doc = wireDocument(desired, ctx.flows);
-      await aws.call('connect:UpdateTaskTemplate', () =>
-        aws.connect.send(new UpdateTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: live.id, ...doc })),
-      );
+      const input = { InstanceId: target.instanceId, TaskTemplateId: live.id, ...wireDocument(template, ctx.flows) } satisfies UpdateTaskTemplateCommandInput;
+      await aws.call('connect:UpdateTaskTemplate', () => aws.connect.send(new UpdateTaskTemplateCommand(input)));
     } catch (err) {
-      throw remoteError('connect:UpdateTaskTemplate', `task template "${name}"`, err);
+      throw remoteError('connect:UpdateTaskTemplate', what, err);
     }
   }
-  if (!changed.includes('Tags')) return;
-  const want = userTags(desired.Tags as Record<string, string> | undefined) ?? {};
-  const have = userTags((live.extra?.tags ?? live.body.Tags) as Record<string, string> | undefined) ?? {};
-  const removed = Object.keys(have).filter((k) => !(k in want));
-  const set: Record<string, string> = {};
-  for (const [k, v] of Object.entries(want)) if (have[k] !== v) set[k] = v;
-  // The marker is re-asserted only where it already is: adopting an unmanaged template (making
-  // it prunable) is not a side effect of editing its tags.
-  if (live.managed) set[MARKER_TAG_KEY] = MARKER_TAG_VALUE;
-  const arn = live.arn;
-  if (!arn) throw remoteError('connect:TagResource', `task template "${name}"`, new Error('the live template has no ARN'));
-  if (Object.keys(set).length) {
-    try {
-      await aws.call('connect:TagResource', () => aws.connect.send(new TagResourceCommand({ resourceArn: arn, tags: set })));
-    } catch (err) {
-      throw remoteError('connect:TagResource', `task template "${name}"`, err);
-    }
-  }
-  if (removed.length) {
-    try {
-      await aws.call('connect:UntagResource', () => aws.connect.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed })));
-    } catch (err) {
-      throw remoteError('connect:UntagResource', `task template "${name}"`, err);
-    }
-  }
+  if (changed.includes('Tags')) await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), template.Tags);
 }
 
 /** Finish an interrupted create: the marker the create could not carry (see engine/pending.ts). */
 async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
   try {
-    await ctx.aws.call('connect:TagResource', () =>
-      ctx.aws.connect.send(new TagResourceCommand({ resourceArn: live.arn, tags: { [MARKER_TAG_KEY]: MARKER_TAG_VALUE } })),
-    );
+    await connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE });
   } catch (err) {
     throw remoteError('connect:TagResource', `task template "${live.key}"`, err);
   }

@@ -326,19 +326,21 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
     const live = { kind: 'taskTemplate', key: 'Billing dispute follow-up', id: 'tt-1', arn: 'arn:tt-1', body: liveBody, managed: true, version: 'v', extra: { tags: liveBody.Tags } } as any;
     const desired = norm({ ...taskTemplateFixture.base[0], Status: undefined, Description: undefined, Tags: { team: 'payments', region: 'emea' } });
     await kind.update(ctx, live, desired, ['Description', 'Status', 'Tags']);
-    expect(sent.map((s) => s.name)).toEqual(['UpdateTaskTemplate', 'TagResource', 'UntagResource']);
+    // The shared tag reconciler (src/kinds/tags.ts): UntagResource first, only what differs, the
+    // marker neither removed nor re-sent.
+    expect(sent.map((s) => s.name)).toEqual(['UpdateTaskTemplate', 'UntagResource', 'TagResource']);
     expect(sent[0].input).toMatchObject({ InstanceId: 'i-1', TaskTemplateId: 'tt-1', Name: 'Billing dispute follow-up', Status: 'ACTIVE', ContactFlowId: idOf('Task routing') });
     expect(sent[0].input.Description).toBeUndefined();
     expect(sent[0].input.Fields).toHaveLength(7);
-    expect(sent[1].input).toEqual({ resourceArn: 'arn:tt-1', tags: { team: 'payments', region: 'emea', [MARKER_TAG_KEY]: MARKER_TAG_VALUE } });
-    expect(sent[2].input).toEqual({ resourceArn: 'arn:tt-1', tagKeys: ['cost-center'] });
+    expect(sent[1].input).toEqual({ resourceArn: 'arn:tt-1', tagKeys: ['cost-center'] });
+    expect(sent[2].input).toEqual({ resourceArn: 'arn:tt-1', tags: { team: 'payments', region: 'emea' } });
 
     sent.length = 0;
     await kind.update(ctx, live, norm(taskTemplateFixture.base[0]), ['Fields']);
     expect(sent.map((s) => s.name)).toEqual(['UpdateTaskTemplate']);
     sent.length = 0;
     await kind.update(ctx, live, norm({ ...taskTemplateFixture.base[0], Tags: { team: 'billing' } }), ['Tags']);
-    expect(sent.map((s) => s.name)).toEqual(['TagResource', 'UntagResource']);
+    expect(sent.map((s) => s.name)).toEqual(['UntagResource']);
   });
 
   it('does not adopt an unmanaged template by editing its tags', async () => {

@@ -1,0 +1,109 @@
+/**
+ * The one tag reconciler of every kind that carries tags (rules, task templates, custom actions).
+ * One semantics, whatever the service:
+ *   - only what differs is sent: removed keys with UntagResource, added or changed ones with
+ *     TagResource;
+ *   - UntagResource first: a change that swaps keys on a resource at its tag cap (50 for
+ *     Connect, 200 for Chatbot) would otherwise overflow it in between;
+ *   - connectform's marker is never touched: it is neither removed (it is not a user tag, so it
+ *     is never "removed from the config") nor added (adopting an unmanaged resource, which
+ *     makes it prunable, is not a side effect of editing its tags; creates and `mark` do that);
+ *   - a failure names the exact call that failed (`connect:UntagResource`, `chatbot:TagResource`).
+ * Each service's tag calls are the kind's parameter (connectTagCalls, chatbotTagCalls).
+ */
+import { TagResourceCommand as ConnectTagResourceCommand, UntagResourceCommand as ConnectUntagResourceCommand } from '@aws-sdk/client-connect';
+import { TagResourceCommand as ChatbotTagResourceCommand, UntagResourceCommand as ChatbotUntagResourceCommand } from '@aws-sdk/client-chatbot';
+import { remoteError, type AwsClients } from '../aws/clients.js';
+import { MARKER_TAG_KEY, isRecord } from './common.js';
+import type { LiveResource } from './types.js';
+
+/** Tags as a map, the form the reconciler works in (Chatbot's tag lists are converted). */
+export type TagMap = Record<string, string>;
+
+/** A service's TagResource / UntagResource, through AwsClients.call (paced and retried). */
+export interface TagCalls {
+  /** API prefix in error messages and quota keys: `connect`, `chatbot`. */
+  readonly service: string;
+  tag(arn: string, tags: TagMap): Promise<unknown>;
+  untag(arn: string, keys: string[]): Promise<unknown>;
+}
+
+export function connectTagCalls(aws: AwsClients): TagCalls {
+  return {
+    service: 'connect',
+    tag: (resourceArn, tags) => aws.call('connect:TagResource', () => aws.connect.send(new ConnectTagResourceCommand({ resourceArn, tags }))),
+    untag: (resourceArn, tagKeys) => aws.call('connect:UntagResource', () => aws.connect.send(new ConnectUntagResourceCommand({ resourceArn, tagKeys }))),
+  };
+}
+
+export function chatbotTagCalls(aws: AwsClients): TagCalls {
+  return {
+    service: 'chatbot',
+    tag: (ResourceARN, tags) =>
+      aws.call('chatbot:TagResource', () =>
+        aws.chatbot.send(new ChatbotTagResourceCommand({ ResourceARN, Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) })),
+      ),
+    untag: (ResourceARN, TagKeys) => aws.call('chatbot:UntagResource', () => aws.chatbot.send(new ChatbotUntagResourceCommand({ ResourceARN, TagKeys }))),
+  };
+}
+
+/**
+ * The tags a Connect kind's read kept for a live resource (`extra.tags`, marker included; else
+ * the body's): plain data, since a cached entry comes back from JSON, so string values only.
+ */
+export function liveTagMap(live: LiveResource): TagMap | undefined {
+  const tags = live.extra?.tags ?? live.body.Tags;
+  if (!isRecord(tags)) return undefined;
+  const out: TagMap = {};
+  for (const [k, v] of Object.entries(tags)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export interface TagChanges {
+  /** Keys to set: new ones and ones whose value changed. */
+  set: TagMap;
+  /** Keys to remove. */
+  removed: string[];
+}
+
+/** What turns the user tags `have` into `want`; the marker is left out of both sides. */
+export function tagChanges(have: TagMap | undefined, want: TagMap | undefined): TagChanges {
+  const before = withoutMarker(have);
+  const after = withoutMarker(want);
+  const set: TagMap = {};
+  for (const [k, v] of Object.entries(after)) if (before[k] !== v) set[k] = v;
+  return { set, removed: Object.keys(before).filter((k) => !(k in after)) };
+}
+
+function withoutMarker(tags: TagMap | undefined): TagMap {
+  const out: TagMap = {};
+  for (const [k, v] of Object.entries(tags ?? {})) if (k !== MARKER_TAG_KEY) out[k] = v;
+  return out;
+}
+
+/**
+ * Make the resource's user tags `want`, given that they are `have` now. `what` names the
+ * resource in errors (`rule "x"`). Returns what was sent (tests, logs).
+ */
+export async function reconcileTags(calls: TagCalls, arn: string | undefined, what: string, have: TagMap | undefined, want: TagMap | undefined): Promise<TagChanges> {
+  const changes = tagChanges(have, want);
+  const nothing = changes.removed.length === 0 && Object.keys(changes.set).length === 0;
+  if (nothing) return changes;
+  const first = changes.removed.length ? 'UntagResource' : 'TagResource';
+  if (!arn) throw remoteError(`${calls.service}:${first}`, what, new Error('the live resource has no ARN'));
+  if (changes.removed.length) {
+    try {
+      await calls.untag(arn, changes.removed);
+    } catch (err) {
+      throw remoteError(`${calls.service}:UntagResource`, what, err);
+    }
+  }
+  if (Object.keys(changes.set).length) {
+    try {
+      await calls.tag(arn, changes.set);
+    } catch (err) {
+      throw remoteError(`${calls.service}:TagResource`, what, err);
+    }
+  }
+  return changes;
+}
