@@ -7,7 +7,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { QuotaTable, TokenBucket, sleep } from './pacing.js';
@@ -52,29 +52,35 @@ export class AwsClients {
   readonly connect: ConnectClient;
   readonly chatbot: ChatbotClient;
   readonly lex: LexModelBuildingServiceClient;
-  /** Which account the credentials belong to (sts:GetCallerIdentity). */
-  readonly sts: STSClient;
   readonly chatbotRegion: string;
   private readonly timeouts: Required<TimeoutOptions>;
+  /** What every client of the target is built with. */
+  private readonly common: {
+    region: string;
+    endpoint?: string;
+    credentials?: AwsClientOptions['credentials'];
+    maxAttempts: number;
+    requestHandler: ReturnType<typeof requestHandlerOptions>;
+  };
+  private sts?: STSClient;
   private readonly limit: LimitFunction;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly counters = new Map<string, CallStats>();
 
   constructor(readonly options: AwsClientOptions) {
     this.timeouts = resolveTimeouts(options);
-    const common = {
+    const common = (this.common = {
       region: options.region,
       endpoint: options.endpoint,
       credentials: options.credentials,
       maxAttempts: 1,
       requestHandler: requestHandlerOptions(this.timeouts),
-    };
+    });
     this.connect = new ConnectClient(common);
     this.chatbotRegion = options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);
     this.chatbot = new ChatbotClient({ ...common, region: this.chatbotRegion });
     this.lex = new LexModelBuildingServiceClient(common);
-    this.sts = new STSClient(common);
-    for (const client of [this.connect, this.chatbot, this.lex, this.sts]) rememberHost(client);
+    for (const client of [this.connect, this.chatbot, this.lex]) rememberHost(client);
     this.limit = pLimit(Math.max(1, options.parallelism));
   }
 
@@ -123,6 +129,20 @@ export class AwsClients {
     }
   }
 
+  /**
+   * Who the credentials are (sts:GetCallerIdentity), through call() like every request. The STS
+   * client is loaded on first use: commands that never call AWS do not pay for it.
+   */
+  async callerIdentity(): Promise<{ Account?: string; Arn?: string; UserId?: string }> {
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    if (!this.sts) {
+      this.sts = new STSClient(this.common);
+      rememberHost(this.sts);
+    }
+    const sts = this.sts;
+    return this.call('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+  }
+
   /** The host a call to `api` goes to, for messages when the error does not carry it. */
   private hostFor(api: string): string {
     const prefix = api.split(':')[0];
@@ -139,7 +159,7 @@ export class AwsClients {
     this.connect.destroy();
     this.chatbot.destroy();
     this.lex.destroy();
-    this.sts.destroy();
+    this.sts?.destroy();
   }
 
   private bucketFor(api: string): TokenBucket {

@@ -9,8 +9,7 @@
  * default chain. With `roleArn` the target assumes that role through STS from the base
  * credentials (at the target's endpoint when it has one), and refreshes it before it expires.
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni } from '@aws-sdk/credential-provider-ini';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RemoteError } from '../errors.js';
 import { describeAwsError } from './clients.js';
@@ -69,12 +68,18 @@ function baseCredentials(options: TargetCredentialOptions): { provider?: AwsCred
   }
   if (options.profile) {
     const files = options.sharedFiles ?? {};
-    const ini = fromIni({
+    const init = {
       profile: options.profile,
       ...(files.configFile ? { configFilepath: files.configFile } : {}),
       ...(files.credentialsFile ? { filepath: files.credentialsFile } : {}),
-    });
-    return { provider: ini, source: `profile '${options.profile}'` };
+    };
+    // Loaded on first use, like the STS client: commands that never call AWS do not pay for it.
+    let ini: Promise<AwsCredentialIdentityProvider> | undefined;
+    const provider: AwsCredentialIdentityProvider = async (props) => {
+      ini ??= import('@aws-sdk/credential-provider-ini').then((m) => m.fromIni(init));
+      return (await ini)(props);
+    };
+    return { provider, source: `profile '${options.profile}'` };
   }
   if (!options.roleArn) {
     const dummy = loopbackCredentials(options.endpoint);
@@ -103,7 +108,7 @@ export function loopbackCredentials(endpoint: string | undefined): StaticCredent
  * provider returns, so without this cache each would assume the role on its own.
  */
 class AssumedRole {
-  private readonly sts: STSClient;
+  private sts?: STSClient;
   private current?: AwsCredentialIdentity;
   private pending?: Promise<AwsCredentialIdentity>;
   private readonly now: () => number;
@@ -113,15 +118,6 @@ class AssumedRole {
     private readonly base: { provider?: AwsCredentialIdentityProvider; source: string },
   ) {
     this.now = options.now ?? Date.now;
-    this.sts = new STSClient({
-      region: options.region,
-      endpoint: options.endpoint,
-      credentials: base.provider,
-      // Two attempts: the SDK retries a dropped connection once, and the timeouts bound both.
-      maxAttempts: 2,
-      requestHandler: requestHandlerOptions(resolveTimeouts(options)),
-    });
-    rememberHost(this.sts);
   }
 
   readonly provide: AwsCredentialIdentityProvider = async () => {
@@ -134,6 +130,18 @@ class AssumedRole {
   private async assume(): Promise<AwsCredentialIdentity> {
     const { target, roleArn, externalId } = this.options;
     const api = 'sts:AssumeRole';
+    const { AssumeRoleCommand, STSClient } = await import('@aws-sdk/client-sts');
+    if (!this.sts) {
+      this.sts = new STSClient({
+        region: this.options.region,
+        endpoint: this.options.endpoint,
+        credentials: this.base.provider,
+        // Two attempts: the SDK retries a dropped connection once, and the timeouts bound both.
+        maxAttempts: 2,
+        requestHandler: requestHandlerOptions(resolveTimeouts(this.options)),
+      });
+      rememberHost(this.sts);
+    }
     let out;
     try {
       out = await this.sts.send(
@@ -158,6 +166,6 @@ class AssumedRole {
   }
 
   destroy(): void {
-    this.sts.destroy();
+    this.sts?.destroy();
   }
 }

@@ -8,7 +8,6 @@ import { loadConfig } from '../config/load.js';
 import { resolveTarget } from '../config/resolve.js';
 import { validateResources } from '../config/validate.js';
 import type { LoadedConfig, ResolvedTargetConfig } from '../config/load.js';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients, describeAwsError } from '../aws/clients.js';
 import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
@@ -172,7 +171,7 @@ export class TargetSession {
     const name = this.target.name;
     let who: { Account?: string; Arn?: string };
     try {
-      who = await this.aws.call(api, () => this.aws.sts.send(new GetCallerIdentityCommand({})));
+      who = await this.aws.callerIdentity();
     } catch (err) {
       if (err instanceof RemoteError) throw err;
       throw new RemoteError(
