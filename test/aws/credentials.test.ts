@@ -19,7 +19,7 @@ import { startSandbox, DEFAULT_INSTANCE_ID, type SandboxHandle } from '../../src
 import { loadConfig } from '../../src/config/load.js';
 import { TargetSession, validateFor, type SessionOptions } from '../../src/engine/session.js';
 import { REFRESH_MARGIN_MS, targetCredentials } from '../../src/aws/credentials.js';
-import { RemoteError, SafetyError } from '../../src/errors.js';
+import { ConfigError, RemoteError, SafetyError } from '../../src/errors.js';
 
 const KEY_A = 'AKIATEAMAAAAAAAAAAAA';
 const KEY_B = 'AKIATEAMBBBBBBBBBBBB';
@@ -142,6 +142,31 @@ describe('roles per target', () => {
     } finally {
       creds.destroy();
     }
+  });
+});
+
+describe('the target fields', () => {
+  it('roleArn, externalId and roleSessionName are checked offline, with positions', async () => {
+    const cfg = mkdtempSync(join(dir, 'bad-'));
+    writeFileSync(
+      join(cfg, 'connectform.yaml'),
+      `targets:\n  a:\n    region: us-east-1\n    instanceId: i-1\n    roleArn: arn:aws:iam::111111111111:user/alice\n    roleSessionName: "has space"\n  b:\n    region: us-east-1\n    instanceId: i-1\n    externalId: abc\n`,
+    );
+    const config = await loadConfig(cfg);
+    const problemsOf = (target: string) => {
+      try {
+        validateFor(config, target);
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems.map((p) => `${p.pos?.line}: ${p.message}`);
+        throw err;
+      }
+      return [];
+    };
+    expect(problemsOf('a')).toEqual([
+      "5: targets.a.roleArn: 'arn:aws:iam::111111111111:user/alice' is not an IAM role ARN",
+      "6: targets.a.roleSessionName: 'has space' must be 2 to 64 characters of letters, digits and +=,.@-",
+    ]);
+    expect(problemsOf('b')).toEqual(['10: targets.b.externalId: has no effect without roleArn']);
   });
 });
 
