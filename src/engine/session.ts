@@ -244,6 +244,7 @@ export class TargetSession {
   }
 
   async plan(): Promise<Plan> {
+    await this.verifyIdentity(); // first: a wrong account must not even be read
     await this.resolveReferences();
     const live = await this.readLive();
     const prune = this.config.settings?.prune ?? false;
