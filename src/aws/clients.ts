@@ -7,19 +7,24 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { QuotaTable, TokenBucket, sleep } from './pacing.js';
 import { backoffMs, classifyFailure } from './retry.js';
+import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
 import { RemoteError } from '../errors.js';
 
-export interface AwsClientOptions {
+export interface AwsClientOptions extends TimeoutOptions {
+  /** The target's name, for error messages. */
+  target?: string;
   region: string;
   /** AWS Chatbot answers in four regions only; custom actions belong to the account. */
   chatbotRegion?: string;
   /** Endpoint override (the sandbox, or a VPC endpoint). */
   endpoint?: string;
-  /** Static credentials; when absent the SDK's default chain (env, profile, SSO, IMDS...) is used. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Keys or a provider (see credentials.ts); when absent the SDK's default chain (env, profile, SSO, IMDS...) is used. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Most requests in flight at once across all APIs of this target. */
   parallelism: number;
   quotas: QuotaTable;
@@ -28,6 +33,8 @@ export interface AwsClientOptions {
   retryBaseMs?: number;
   retryCapMs?: number;
   random?: () => number;
+  /** Monotonic clock (ms) for the call budget. */
+  now?: () => number;
 }
 
 /** Where the AWS Chatbot API answers (its service documentation in the model). */
@@ -46,37 +53,62 @@ export class AwsClients {
   readonly chatbot: ChatbotClient;
   readonly lex: LexModelBuildingServiceClient;
   readonly chatbotRegion: string;
+  private readonly timeouts: Required<TimeoutOptions>;
+  /** What every client of the target is built with. */
+  private readonly common: {
+    region: string;
+    endpoint?: string;
+    credentials?: AwsClientOptions['credentials'];
+    maxAttempts: number;
+    requestHandler: ReturnType<typeof requestHandlerOptions>;
+  };
+  private sts?: STSClient;
   private readonly limit: LimitFunction;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly counters = new Map<string, CallStats>();
 
   constructor(readonly options: AwsClientOptions) {
-    const common = {
+    this.timeouts = resolveTimeouts(options);
+    const common = (this.common = {
       region: options.region,
       endpoint: options.endpoint,
       credentials: options.credentials,
       maxAttempts: 1,
-    };
+      requestHandler: requestHandlerOptions(this.timeouts),
+    });
     this.connect = new ConnectClient(common);
     this.chatbotRegion = options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);
     this.chatbot = new ChatbotClient({ ...common, region: this.chatbotRegion });
     this.lex = new LexModelBuildingServiceClient(common);
+    for (const client of [this.connect, this.chatbot, this.lex]) rememberHost(client);
     this.limit = pLimit(Math.max(1, options.parallelism));
   }
 
-  /** Run one AWS request for `api` ('connect:ListRules') under the quota, with retries. */
+  /**
+   * Run one AWS request for `api` ('connect:ListRules') under the quota, with retries. The time
+   * spent in attempts and backoffs is bounded by the call budget (waits for a token or a free
+   * slot are pacing, not the endpoint's silence, and do not count): a retry starts only when it
+   * could still finish within it.
+   */
   async call<T>(api: string, send: () => Promise<T>): Promise<T> {
     const stats = this.statsFor(api);
     stats.calls++;
     const bucket = this.bucketFor(api);
     const maxAttempts = this.options.maxAttempts ?? 8;
+    const now = this.options.now ?? (() => performance.now());
+    let spent = 0;
     for (let attempt = 0; ; attempt++) {
       const wait = bucket.reserve();
       if (wait > 0) await sleep(wait);
       stats.attempts++;
+      let started: number | undefined;
       try {
-        return await this.limit(send);
+        return await this.limit(() => {
+          started = now();
+          return send();
+        });
       } catch (err) {
+        if (started !== undefined) spent += now() - started;
         const failure = classifyFailure(err);
         if (failure === 'throttled') {
           stats.throttled++;
@@ -84,13 +116,38 @@ export class AwsClients {
         } else if (failure === 'transient') {
           stats.transient++;
         }
-        if (failure === 'permanent' || attempt + 1 >= maxAttempts) {
+        const backoff = backoffMs(attempt, this.options.retryBaseMs ?? 100, this.options.retryCapMs ?? 5000, this.options.random);
+        const overBudget = spent + backoff + attemptCeilingMs(this.timeouts) > this.timeouts.callBudgetMs;
+        if (failure === 'permanent' || attempt + 1 >= maxAttempts || overBudget) {
           stats.failed++;
+          if (isTimeout(err)) throw noAnswerError(this.options.target, api, err, hostOf(err, this.hostFor(api)), this.timeouts);
           throw err;
         }
-        await sleep(backoffMs(attempt, this.options.retryBaseMs ?? 100, this.options.retryCapMs ?? 5000, this.options.random));
+        await sleep(backoff);
+        spent += backoff;
       }
     }
+  }
+
+  /**
+   * Who the credentials are (sts:GetCallerIdentity), through call() like every request. The STS
+   * client is loaded on first use: commands that never call AWS do not pay for it.
+   */
+  async callerIdentity(): Promise<{ Account?: string; Arn?: string; UserId?: string }> {
+    const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    if (!this.sts) {
+      this.sts = new STSClient(this.common);
+      rememberHost(this.sts);
+    }
+    const sts = this.sts;
+    return this.call('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+  }
+
+  /** The host a call to `api` goes to, for messages when the error does not carry it. */
+  private hostFor(api: string): string {
+    const prefix = api.split(':')[0];
+    const region = prefix === 'chatbot' ? this.chatbotRegion : this.options.region;
+    return endpointHost(this.options.endpoint, prefix === 'lex' ? 'models.lex' : prefix, region);
   }
 
   /** Per-API counters of this process (the bench and `--debug` print them). */
@@ -102,6 +159,7 @@ export class AwsClients {
     this.connect.destroy();
     this.chatbot.destroy();
     this.lex.destroy();
+    this.sts?.destroy();
   }
 
   private bucketFor(api: string): TokenBucket {
@@ -134,7 +192,11 @@ export function isNotFound(err: unknown): boolean {
   return name === 'ResourceNotFoundException' || name === 'NotFoundException';
 }
 
-/** Wrap a failed call as a RemoteError naming the operation and the resource. */
+/**
+ * Wrap a failed call as a RemoteError naming the operation and the resource. A RemoteError
+ * already made by call() (a timeout) names the target, the API and what to do: kept as is.
+ */
 export function remoteError(api: string, what: string, err: unknown): RemoteError {
+  if (err instanceof RemoteError) return err;
   return new RemoteError(`${api} failed for ${what}: ${describeAwsError(err)}`, api, err);
 }

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export type ServiceName = 'connect' | 'chatbot' | 'lex-models';
+/** Every model file: the managed services, plus STS (credentials, the sandbox's identity answers). */
+export type ModelName = ServiceName | 'sts';
 
 export interface ModelMember {
   shape: string;
@@ -69,7 +71,7 @@ const modelDir = [join(here, 'models'), join(here, '..', '..', 'src', 'aws', 'mo
   }
 })!;
 
-const cache = new Map<ServiceName, ServiceModel>();
+const cache = new Map<ModelName, ServiceModel>();
 
 /**
  * The prefix of an API's name everywhere (quotas, call counters, sandbox stats):
@@ -79,7 +81,7 @@ export function apiName(service: ServiceName, operation: string): string {
   return `${loadModel(service).metadata.signingName}:${operation}`;
 }
 
-export function loadModel(service: ServiceName): ServiceModel {
+export function loadModel(service: ModelName): ServiceModel {
   let model = cache.get(service);
   if (!model) {
     model = JSON.parse(readFileSync(join(modelDir, `${service}.json`), 'utf8')) as ServiceModel;

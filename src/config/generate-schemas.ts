@@ -23,6 +23,7 @@ export const TARGET_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]*$';
 /** Real AWS region names (us-east-1, us-gov-west-1, cn-north-1, ...). */
 export const REGION_PATTERN = '^[a-z]{2}(?:-[a-z]+)+-\\d+$';
 export const ACCOUNT_ID_PATTERN = '^\\d{12}$';
+export const ROLE_ARN_PATTERN = '^arn:aws[\\w-]*:iam::\\d{12}:role/[\\w+=,.@/-]+$';
 /** Quota keys name operations of these services (the model file names in src/aws/models). */
 export const QUOTA_SERVICES: readonly ServiceName[] = ['connect', 'chatbot', 'lex-models'];
 
@@ -60,7 +61,10 @@ export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
       instanceId: targetString('Amazon Connect instance id (the UUID at the end of the instance ARN). ${env.NAME} works here.'),
       profile: targetString('AWS shared-config profile for this target (default credential chain otherwise).'),
       endpoint: targetString('Endpoint URL override for every AWS client of the target (e.g. the connectform sandbox).'),
-      accountId: targetString('12-digit AWS account id (quote it). Learned from AWS when omitted.', ACCOUNT_ID_PATTERN),
+      accountId: targetString('12-digit AWS account id (quote it). Checked against the credentials\' account (sts:GetCallerIdentity) before any read; learned from AWS when omitted.', ACCOUNT_ID_PATTERN),
+      roleArn: targetString('IAM role to assume for this target (sts:AssumeRole), from the profile\'s credentials or the default chain.', ROLE_ARN_PATTERN),
+      externalId: targetString('External id the role\'s trust policy requires (with roleArn).'),
+      roleSessionName: targetString('Session name when assuming roleArn; default connectform-<target>.'),
       vars: {
         description: 'Values for ${var.NAME} in resource fields of this target.',
         type: 'object',

@@ -102,6 +102,13 @@ export interface ResolvedTargetConfig {
   profile?: string;
   endpoint?: string;
   accountId?: string;
+  /** Where `accountId` is written (the identity check points there). */
+  accountIdPos?: SourcePos;
+  /** IAM role to assume for this target (from the profile's or the default credentials). */
+  roleArn?: string;
+  externalId?: string;
+  /** Default `connectform-<target>`. */
+  roleSessionName?: string;
   vars: Record<string, VarValue>;
   file: string;
   pos: SourcePos;

@@ -6,7 +6,7 @@
 import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './generate-schemas.js';
 import { checkEndpoint } from './endpoints.js';
 import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
@@ -77,7 +77,10 @@ function pickTarget(config: LoadedConfig, name: string | undefined): LoadedTarge
 }
 
 /** Target fields that take `${env.X}`; `endpoint` never does (see endpoints.ts). */
-const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'accountId'] as const;
+const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'accountId', 'roleArn', 'externalId', 'roleSessionName'] as const;
+// The STS model's constraints (src/aws/models/sts.json: roleSessionNameType, externalIdType).
+const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[^:]*:\d*:instance\/([^/]+)$/;
 
@@ -153,6 +156,13 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
     else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId)) err(['instanceId'], `${quote('instanceId', instanceId)} is not a Connect instance id`, 'the id is the UUID at the end of the instance ARN');
   }
   if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId)) err(['accountId'], `${quote('accountId', accountId)} is not a 12-digit AWS account id`);
+  const [roleArn, externalId, roleSessionName] = ['roleArn', 'externalId', 'roleSessionName'].map(known);
+  if (roleArn !== undefined && !new RegExp(ROLE_ARN_PATTERN).test(roleArn)) err(['roleArn'], `${quote('roleArn', roleArn)} is not an IAM role ARN`, 'e.g. arn:aws:iam::123456789012:role/connectform-deploy');
+  if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) err(['externalId'], 'must be 2 to 1224 characters of letters, digits and +=,.@:/-');
+  if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) err(['roleSessionName'], `${quote('roleSessionName', roleSessionName)} must be 2 to 64 characters of letters, digits and +=,.@-`);
+  for (const needsRole of ['externalId', 'roleSessionName'] as const) {
+    if (fields[needsRole] !== undefined && fields.roleArn === undefined) err([needsRole], 'has no effect without roleArn', 'add the roleArn to assume, or remove it');
+  }
 
   const target: ResolvedTargetConfig = {
     name: t.name,
@@ -161,7 +171,10 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
     instanceId: fields.instanceId ?? '',
     ...(fields.profile !== undefined ? { profile: fields.profile } : {}),
     ...(fields.endpoint !== undefined ? { endpoint: fields.endpoint } : {}),
-    ...(fields.accountId !== undefined ? { accountId: fields.accountId } : {}),
+    ...(fields.accountId !== undefined ? { accountId: fields.accountId, accountIdPos: t.positionOf(['accountId']) } : {}),
+    ...(fields.roleArn !== undefined ? { roleArn: fields.roleArn } : {}),
+    ...(fields.externalId !== undefined ? { externalId: fields.externalId } : {}),
+    ...(fields.roleSessionName !== undefined ? { roleSessionName: fields.roleSessionName } : {}),
     vars,
     file: t.file,
     pos: t.pos,

@@ -6,10 +6,12 @@
 import { join } from 'node:path';
 import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type ValidatedConfig } from '../config/index.js';
 import { sensitiveMarker, type Redactor } from '../sensitive.js';
-import { AwsClients } from '../aws/clients.js';
+import { AwsClients, describeAwsError } from '../aws/clients.js';
+import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
+import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable, type Quota } from '../aws/pacing.js';
-import { ConfigError, UsageError, type Problem } from '../errors.js';
+import { ConfigError, RemoteError, SafetyError, UsageError, formatPos, type Problem } from '../errors.js';
 import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
@@ -20,15 +22,18 @@ import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } 
 import { printableBody } from './redact.js';
 import type { Plan } from './plan.js';
 
-export interface SessionOptions {
+export interface SessionOptions extends TimeoutOptions {
   /** Endpoint override for every client of the target (the sandbox). */
   endpoint?: string;
-  /** Static credentials (the sandbox takes any). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static credentials (the sandbox takes any); they win over any profile, and a roleArn is assumed from them. */
+  credentials?: StaticCredentials;
   region?: string;
   /** Region of the AWS Chatbot client (custom actions); default: the target's, if Chatbot serves it. */
   chatbotRegion?: string;
+  /** Overrides every target's `profile` (--profile). */
   profile?: string;
+  /** Shared config/credentials files to read profiles from (default: the SDK's). */
+  sharedFiles?: SharedFiles;
   parallelism?: number;
   /** Multiply every quota (the bench, the fast in-process sandbox). */
   quotaScale?: number;
@@ -60,6 +65,7 @@ export class TargetSession {
   private liveIndex = new Map<string, LiveResource>();
   private readonly snapshot?: SnapshotCache;
   private readonly pending: PendingCreates;
+  private identity?: Promise<string>;
 
   private constructor(
     readonly config: LoadedConfig,
@@ -69,8 +75,9 @@ export class TargetSession {
     readonly kinds: readonly ResourceKind[],
     readonly aws: AwsClients,
     private readonly options: SessionOptions,
+    private readonly credentials: TargetCredentials,
     /** Target fields from sensitive variables → their `env.NAME`s. */
-    readonly sensitiveFields: Record<string, string[]> = {},
+    readonly sensitiveFields: Record<string, string[]>,
     /** Scrubs this target's sensitive values out of any text. */
     readonly redactor?: Redactor,
   ) {
@@ -99,26 +106,79 @@ export class TargetSession {
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
     const { config, target, resources, warnings, sensitiveFields, redactor } = validated;
     const kinds = selectKinds(config, resources, options.kinds);
-    if (options.profile) process.env.AWS_PROFILE = options.profile; // the default chain reads it
-    else if (target.profile) process.env.AWS_PROFILE = target.profile;
     const settings = config.settings ?? {};
+    const region = options.region ?? target.region;
+    const endpoint = options.endpoint ?? target.endpoint;
+    const timeouts: TimeoutOptions = { connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: options.requestTimeoutMs, callBudgetMs: options.callBudgetMs };
+    // Each target its own provider: never process.env, which every target of the run shares.
+    const credentials = targetCredentials({
+      target: target.name,
+      region,
+      endpoint,
+      profile: options.profile ?? target.profile,
+      roleArn: target.roleArn,
+      externalId: target.externalId,
+      roleSessionName: target.roleSessionName,
+      staticCredentials: options.credentials,
+      sharedFiles: options.sharedFiles,
+      ...timeouts,
+    });
     const aws = new AwsClients({
-      region: options.region ?? target.region,
+      target: target.name,
+      region,
       chatbotRegion: options.chatbotRegion ?? target.chatbotRegion,
-      endpoint: options.endpoint ?? target.endpoint,
-      credentials: options.credentials ?? loopbackCredentials(options.endpoint ?? target.endpoint),
+      endpoint,
+      credentials: credentials.provider,
       parallelism: options.parallelism ?? settings.parallelism ?? DEFAULT_PARALLELISM,
       quotas: new QuotaTable((settings.quotas ?? {}) as Record<string, Quota>, options.quotaScale ?? 1),
+      ...timeouts,
     });
-    return new TargetSession(config, target, resources, warnings, kinds, aws, options, sensitiveFields, redactor);
+    return new TargetSession(config, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, redactor);
   }
 
   get name(): string {
     return this.target.name;
   }
 
+  /**
+   * Which account the credentials act in (sts:GetCallerIdentity, once per session), before any
+   * read: a target whose `accountId` names another account is refused before any Connect,
+   * Chatbot or Lex call. The learned account goes to ctx.target.accountId.
+   */
+  verifyIdentity(): Promise<string> {
+    this.identity ??= this.learnIdentity();
+    return this.identity;
+  }
+
+  private async learnIdentity(): Promise<string> {
+    const api = 'sts:GetCallerIdentity';
+    const name = this.target.name;
+    let who: { Account?: string; Arn?: string };
+    try {
+      who = await this.aws.callerIdentity();
+    } catch (err) {
+      if (err instanceof RemoteError) throw err;
+      throw new RemoteError(
+        `target ${name}: ${api} with ${this.credentials.source} failed: ${describeAwsError(err)}; check the target's credentials (profile, roleArn, --profile)`,
+        api,
+        err,
+      );
+    }
+    const actual = who.Account ?? '';
+    const expected = this.target.accountId;
+    if (expected && actual !== expected) {
+      throw new SafetyError(
+        `${formatPos(this.target.accountIdPos ?? this.target.pos)}: target ${name}: accountId is ${expected} but the credentials (${this.credentials.source}) belong to account ${actual} (${who.Arn ?? 'unknown identity'}); ` +
+          `use credentials for account ${expected} (the target's profile or roleArn), or correct accountId`,
+      );
+    }
+    this.ctx.target.accountId = actual;
+    return actual;
+  }
+
   /** Reads contact flows (when a kind in scope uses them), then re-checks name references. */
   async resolveReferences(): Promise<void> {
+    await this.verifyIdentity();
     if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
     this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
     // Only the kinds in scope: `--kinds rule` must not trip over the config's other kinds.
@@ -129,6 +189,7 @@ export class TargetSession {
 
   /** Live state of every kind in scope, kinds read in parallel. */
   async readLive(): Promise<Map<KindName, LiveResource[]>> {
+    await this.verifyIdentity();
     const entries = await Promise.all(this.kinds.map(async (kind) => [kind.name, await this.readKind(kind)] as const));
     this.snapshot?.save();
     this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
@@ -137,6 +198,7 @@ export class TargetSession {
 
   /** Live state of one kind (export reads kind by kind, to skip the unreadable ones). */
   async readKind(kind: ResourceKind): Promise<LiveResource[]> {
+    await this.verifyIdentity();
     const items: LiveResource[] = [];
     for await (const item of kind.read(this.ctx)) {
       items.push(item);
@@ -183,6 +245,7 @@ export class TargetSession {
   }
 
   async plan(): Promise<Plan> {
+    await this.verifyIdentity(); // first: a wrong account must not even be read
     await this.resolveReferences();
     const live = await this.readLive();
     const prune = this.config.settings?.prune ?? false;
@@ -218,6 +281,7 @@ export class TargetSession {
 
   /** Apply `plan`; the live index must come from the read that made (or re-checked) it. */
   async apply(plan: Plan, options: Partial<ApplyOptions> = {}): Promise<ApplyReport> {
+    await this.verifyIdentity();
     // What this apply changes leaves the cache before the first write (saved, so a crash
     // mid-apply cannot keep a stale entry either): a tag change moves no version stamp.
     if (this.snapshot) {
@@ -235,6 +299,7 @@ export class TargetSession {
 
   close(): void {
     this.aws.destroy();
+    this.credentials.destroy();
   }
 }
 
@@ -253,14 +318,4 @@ function selectKinds(config: LoadedConfig, resources: DeclaredResource[], only: 
   return kinds.filter(
     (k) => resources.some((r) => r.kind === k.name) || (Array.isArray(prune) && (prune as string[]).includes(k.name)) || (prune === true && config.declaredKinds?.includes(k.name)),
   );
-}
-
-/** A loopback endpoint is the sandbox, which accepts any signature: don't require real credentials. */
-function loopbackCredentials(endpoint: string | undefined) {
-  if (!endpoint) return undefined;
-  const host = new URL(endpoint).hostname;
-  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1') {
-    return { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'sandbox', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'sandbox' };
-  }
-  return undefined;
 }

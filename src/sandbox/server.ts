@@ -31,6 +31,7 @@ import {
 import { describeViolations, validateShape } from './validate.js';
 import { Faults, sleep } from './faults.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody, refuseTooLarge } from './body.js';
+import { SandboxSts, isStsRequest } from './sts.js';
 import type { World } from './world.js';
 
 // ------------------------------------------------------------------------------------------
@@ -98,8 +99,10 @@ export interface SandboxStats {
   unrouted: number;
   inFlight: number;
   maxInFlight: number;
-  /** Keyed `service:Operation` (`connect:CreateRule`, `chatbot:TagResource`, `lex:GetBots`). */
+  /** Keyed `service:Operation` (`connect:CreateRule`, `chatbot:TagResource`, `lex:GetBots`, `sts:AssumeRole`). */
   operations: Record<string, OperationStats>;
+  /** Calls per signing access key, then per `service:Operation`: which identity made each call. */
+  byAccessKey: Record<string, Record<string, number>>;
 }
 
 export const isWrite = (operation: string) => !/^(Get|List|Describe)/.test(operation);
@@ -114,7 +117,7 @@ class StatsRecorder {
   reset(): void {
     const inFlight = this.s?.inFlight ?? 0;
     const ops = this.s?.operations ?? {};
-    this.s = { startedAt: new Date().toISOString(), calls: 0, writeCalls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, unrouted: 0, inFlight, maxInFlight: inFlight, operations: {} };
+    this.s = { startedAt: new Date().toISOString(), calls: 0, writeCalls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, unrouted: 0, inFlight, maxInFlight: inFlight, operations: {}, byAccessKey: {} };
     // Requests still running keep their in-flight counts so the gauges stay truthful.
     for (const [api, o] of Object.entries(ops)) if (o.inFlight) this.op(api, o.write).inFlight = o.inFlight;
   }
@@ -123,7 +126,11 @@ class StatsRecorder {
     return (this.s.operations[api] ??= { calls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, inFlight: 0, maxInFlight: 0, write });
   }
 
-  begin(api: string, write: boolean): void {
+  begin(api: string, write: boolean, accessKeyId?: string): void {
+    if (accessKeyId) {
+      const byKey = (this.s.byAccessKey[accessKeyId] ??= {});
+      byKey[api] = (byKey[api] ?? 0) + 1;
+    }
     const o = this.op(api, write);
     o.calls++;
     this.s.calls++;
@@ -180,6 +187,8 @@ export interface EngineOptions {
 export class SandboxEngine {
   readonly routes: Route[];
   readonly stats = new StatsRecorder();
+  /** Credentials and identities (awsQuery; outside the managed services' pipeline and faults). */
+  readonly sts = new SandboxSts(() => this.world.accountId);
   private server: Server | undefined;
   world: World;
 
@@ -200,7 +209,7 @@ export class SandboxEngine {
     return this.execute(route, structuredClone(input), [], region);
   }
 
-  private async execute(route: Route, input: Record<string, unknown>, parseViolations: ReturnType<typeof parseRequest>['violations'], region: string): Promise<unknown> {
+  private async execute(route: Route, input: Record<string, unknown>, parseViolations: ReturnType<typeof parseRequest>['violations'], region: string, callerArn?: string): Promise<unknown> {
     const { service, operation, name, api } = route;
     const model = service.model;
     const codes = errorCodes(model, operation);
@@ -226,7 +235,7 @@ export class SandboxEngine {
     }
 
     let createdResource: string | undefined;
-    const ctx = this.context(route, codes, input, region, (r) => (createdResource = r));
+    const ctx = this.context(route, codes, input, region, (r) => (createdResource = r), callerArn);
     const output = await handler(this.world, input, ctx);
     if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource };
     if (isWrite(name)) await this.persisted(codes, this.options.onWrite);
@@ -244,7 +253,7 @@ export class SandboxEngine {
     }
   }
 
-  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, onCreated: (r: string) => void): OpContext {
+  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, onCreated: (r: string) => void, callerArn?: string): OpContext {
     const { model } = route.service;
     const world = this.world;
     const faults = this.options.faults;
@@ -253,7 +262,7 @@ export class SandboxEngine {
       api: route.api,
       region,
       accountId: world.accountId,
-      callerArn: `arn:aws:iam::${world.accountId}:user/sandbox`,
+      callerArn: callerArn ?? `arn:aws:iam::${world.accountId}:user/sandbox`,
       now: () => new Date().toISOString(),
       newId: () => {
         // Under randomSeed the stream starts over with each process, while a world loaded from a
@@ -341,6 +350,8 @@ export class SandboxEngine {
     if (rawPath.startsWith('/_sandbox/')) return this.control(req.method ?? 'GET', rawPath, res);
 
     const scope = credentialScope(req.headers.authorization);
+    if (isStsRequest(req.method ?? 'GET', req.headers, scope?.service)) return this.answerSts(req, res, body);
+    const signer = this.sts.signer(req.headers);
     const match = matchRoute(this.routes, req.method ?? 'GET', rawPath, query, scope?.service);
     if (!match) {
       this.stats.unrouted();
@@ -355,7 +366,7 @@ export class SandboxEngine {
     const { api, service, operation } = route;
     const faults = this.options.faults;
     const codes = errorCodes(service.model, operation);
-    this.stats.begin(api, isWrite(route.name));
+    this.stats.begin(api, isWrite(route.name), signer.accessKeyId);
     let outcome: 'ok' | 'throttled' | 'error' | 'fault' | 'reset' = 'ok';
     res.once('close', () => this.stats.end(api, outcome));
 
@@ -386,7 +397,7 @@ export class SandboxEngine {
     } else {
       try {
         const parsed = parseRequest(service.model, operation, labels, query, req.headers, body);
-        const output = await this.execute(route, parsed.input, parsed.violations, scope?.region ?? this.options.defaultRegion ?? 'us-east-1');
+        const output = await this.execute(route, parsed.input, parsed.violations, scope?.region ?? this.options.defaultRegion ?? 'us-east-1', signer.identity?.arn);
         wire = serializeOutput(service.model, operation, output);
       } catch (err) {
         outcome = 'error';
@@ -399,6 +410,14 @@ export class SandboxEngine {
       }
     }
     send(res, wire);
+  }
+
+  /** STS changes nothing in the world: never a write, never faulted. */
+  private answerSts(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const answer = this.sts.answer(req.headers, body);
+    this.stats.begin(answer.api, false, this.sts.signer(req.headers).accessKeyId);
+    res.once('close', () => this.stats.end(answer.api, answer.ok ? 'ok' : 'error'));
+    send(res, answer.wire);
   }
 
   private control(method: string, path: string, res: ServerResponse): void {

@@ -1,0 +1,114 @@
+/**
+ * Bounded AWS calls. An endpoint that accepts connections but never answers must become a clear
+ * error, not a hang: every client gets a connection timeout and a request timeout, and a call's
+ * retries together get a time budget (AwsClients.call), so a silent endpoint fails within
+ * two minutes whatever the retry policy.
+ */
+import { RemoteError } from '../errors.js';
+
+export interface TimeoutOptions {
+  /** Most time to establish a TCP connection (ms). */
+  connectTimeoutMs?: number;
+  /** Most time one request may wait for its answer, and its socket may stay silent (ms). */
+  requestTimeoutMs?: number;
+  /** Most time one call may spend in its attempts and backoffs, all retries included (ms). */
+  callBudgetMs?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * An attempt lasts at most connect + request timeout (40 s by default); a retry is only started
+ * when it can finish within the budget, so a silent endpoint gets two attempts by default and a
+ * call never exceeds max(budget, one attempt).
+ */
+export const DEFAULT_CALL_BUDGET_MS = 110_000;
+
+export function resolveTimeouts(options: TimeoutOptions): Required<TimeoutOptions> {
+  return {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    callBudgetMs: options.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS,
+  };
+}
+
+/** Longest one attempt can take before a timeout ends it. */
+export const attemptCeilingMs = (t: Required<TimeoutOptions>) => t.connectTimeoutMs + t.requestTimeoutMs;
+
+/**
+ * The clients' `requestHandler` settings. The installed clients use two generations of
+ * @smithy/node-http-handler: in 3.x `requestTimeout` is the socket's idle timeout; in 4.x it is a
+ * whole-request timer that only warns unless `throwOnRequestTimeout`, and `socketTimeout` is the
+ * idle timeout. Setting all of them gives both the same behaviour.
+ */
+export function requestHandlerOptions(t: Required<TimeoutOptions>) {
+  return {
+    connectionTimeout: t.connectTimeoutMs,
+    requestTimeout: t.requestTimeoutMs,
+    socketTimeout: t.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+  };
+}
+
+/** What the SDK's HTTP handlers throw when a timeout fires (both generations). */
+export function isTimeout(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'TimeoutError';
+}
+
+const isConnectTimeout = (err: unknown) => /establish(ing)? a connection/i.test((err as { message?: string })?.message ?? '');
+
+const HOST = Symbol('connectform.host');
+
+/** Any SDK client; its stack's typings differ between the installed SDK generations. */
+interface StackOwner {
+  middlewareStack: object;
+}
+
+/**
+ * Remembers on a failed request's error which host it went to, so the message can name it.
+ * Only the host and port: the path and query of an endpoint could carry secrets.
+ */
+export function rememberHost(client: StackOwner): void {
+  (client.middlewareStack as { add(mw: unknown, options: object): void }).add(
+    (next: (args: { request?: { hostname?: string; port?: number } }) => Promise<unknown>) =>
+      async (args: { request?: { hostname?: string; port?: number } }) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          const r = args.request;
+          if (err && typeof err === 'object' && r?.hostname) (err as Record<symbol, string>)[HOST] = r.port ? `${r.hostname}:${r.port}` : r.hostname;
+          throw err;
+        }
+      },
+    { step: 'finalizeRequest', name: 'connectformRememberHost' },
+  );
+}
+
+export function hostOf(err: unknown, fallback: string): string {
+  return (err as Record<symbol, string> | undefined)?.[HOST] ?? fallback;
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** The one-line error for a call that timed out on every attempt it was allowed. */
+export function noAnswerError(target: string | undefined, api: string, err: unknown, host: string, t: Required<TimeoutOptions>): RemoteError {
+  const where = target ? `target ${target}: ${api}` : api;
+  const message = isConnectTimeout(err)
+    ? `${where}: could not connect to ${host} within ${formatMs(t.connectTimeoutMs)}; check the endpoint or network, or raise --connect-timeout`
+    : `${where}: no answer from ${host} within ${formatMs(t.requestTimeoutMs)}; check the endpoint or network, or raise --request-timeout`;
+  return new RemoteError(message, api, err);
+}
+
+/** `sts.us-east-1.amazonaws.com`, or the override's host: what a message may show. */
+export function endpointHost(endpoint: string | undefined, prefix: string, region: string): string {
+  if (endpoint) {
+    try {
+      return new URL(endpoint).host;
+    } catch {
+      return '<endpoint>';
+    }
+  }
+  return `${prefix}.${region}.amazonaws.com`;
+}
