@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, DEFAULT_INSTANCE_ID, type SandboxHandle } from '../../src/sandbox/index.js';
 import { loadConfig } from '../../src/config/load.js';
-import { TargetSession, validateFor, type SessionOptions } from '../../src/engine/session.js';
+import { TargetSession, type SessionOptions } from '../../src/engine/session.js';
+import { validateFor } from '../../src/config/index.js';
 import { REFRESH_MARGIN_MS, targetCredentials } from '../../src/aws/credentials.js';
 import { ConfigError, RemoteError, SafetyError } from '../../src/errors.js';
 
