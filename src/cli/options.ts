@@ -31,6 +31,9 @@ export interface TargetOptions {
   var?: string[];
   /** `--var-file FILE`, in order (read before the --var flags, which win). */
   varFile?: string[];
+  /** `--connect-timeout`, `--request-timeout`, in milliseconds. */
+  connectTimeout?: number;
+  requestTimeout?: number;
   /** `--public-env NAME`: environment variables the run vouches may be printed. */
   publicEnv?: string[];
 }
@@ -47,6 +50,8 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
     .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
     .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
+    .option('--connect-timeout <seconds>', 'give up connecting to an AWS endpoint after this long (default 10)', seconds(1, 600))
+    .option('--request-timeout <seconds>', 'give up on an AWS request that sent nothing back after this long (default 30)', seconds(1, 600))
     .option('--kinds <kinds...>', `only these kinds (${kindNames().join(', ')})`)
     .option(...ALLOW_ENDPOINT_OPTION)
     .option(...VAR_OPTION)
@@ -154,6 +159,15 @@ export function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
+}
+
+/** A duration flag in seconds, bounded (a typo must not make a job wait for hours); milliseconds out. */
+export function seconds(min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected seconds from ${min} to ${max}`);
+    return Math.round(n * 1000);
+  };
 }
 
 export function positiveNumber(v: string): number {

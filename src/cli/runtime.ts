@@ -30,6 +30,8 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
       quotaScale: opts.quotaScale,
       kinds: opts.kinds as KindName[] | undefined,
       refresh: opts.refresh,
+      connectTimeoutMs: opts.connectTimeout,
+      requestTimeoutMs: opts.requestTimeout,
       log: opts.debug ? (line) => void io.stderr.write(`${line}\n`) : undefined,
       env: io.env,
     };
