@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectServiceException, InternalServiceException, ListRulesCommand, ThrottlingException, CreateRuleCommand } from '@aws-sdk/client-connect';
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
@@ -116,11 +116,29 @@ describe('injected faults', () => {
   });
 
   it('adds fixed or ranged latency', async () => {
-    await withSandbox({ quotas: false, latencyMs: 60 }, async (endpoint) => {
-      const t = performance.now();
-      await raw(endpoint, 'lex', 'GET', '/bots/');
-      expect(performance.now() - t).toBeGreaterThanOrEqual(55);
+    // Counted, not timed: the answer waits for the latency's delay() to end (a busy machine
+    // only makes it later, never earlier).
+    const events: string[] = [];
+    const delay = vi.spyOn(Faults.prototype, 'delay').mockImplementation(async (ms: number) => {
+      events.push(`delay ${ms}`);
+      await new Promise((r) => setTimeout(r, 5));
+      events.push('delay over');
     });
+    try {
+      await withSandbox({ quotas: false, latencyMs: 60 }, async (endpoint) => {
+        await raw(endpoint, 'lex', 'GET', '/bots/');
+        events.push('answer');
+      });
+    } finally {
+      delay.mockRestore();
+    }
+    expect(events).toEqual(['delay 60', 'delay over', 'answer']);
+    // delay() waits through the injected sleep, and not at all for 0.
+    const slept: number[] = [];
+    const counted = new Faults({ sleep: async (ms) => void slept.push(ms) });
+    await counted.delay(60);
+    await counted.delay(0);
+    expect(slept).toEqual([60]);
     const f = new Faults({ latencyMs: [10, 20], randomSeed: 1 });
     const draws = Array.from({ length: 50 }, () => f.latency('connect:ListRules'));
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(10);
