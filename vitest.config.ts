@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
  *   e2e  — `*.e2e.test.ts` only: tests where a real process is the point (SIGKILL fault suites,
  *          one smoke test per command, the bench harness). They run the compiled `dist/`, which
  *          `test/helpers/fresh-dist.ts` rebuilds first when any `src/` file is newer.
- * `npm test` runs type-checks, then unit, then e2e; `npm run test:unit` / `test:e2e` run one.
+ * `npm test` runs the type-checks, then both projects in one vitest run (one summary, one exit
+ * code: a unit failure does not hide the e2e results); `npm run test:unit` / `test:e2e` run one.
  */
 const E2E = 'test/**/*.e2e.test.ts';
 

@@ -16,8 +16,22 @@ async function withSandbox<T>(options: SandboxOptions, fn: (endpoint: string, sb
   }
 }
 
+/**
+ * The sandbox's buckets read `performance.now()`. Frozen here (only that clock; timers and
+ * sockets stay real), so a slow machine cannot refill a bucket between calls: time moves only
+ * when the test says so (vi.advanceTimersByTime).
+ */
+async function onFrozenClock<T>(fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['performance'] });
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('quotas', () => {
-  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', async () => {
+  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', () => onFrozenClock(async () => {
     await withSandbox({}, async (endpoint, sb) => {
       const { connect, lex, chatbot } = clients(endpoint);
       for (let i = 0; i < 5; i++) await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
@@ -43,19 +57,21 @@ describe('quotas', () => {
       expect(stats.operations['chatbot:ListCustomActions'].throttled).toBe(1);
       expect(stats.throttled).toBe(3);
     });
-  });
+  }));
 
-  it('refills at the rate, applies per-operation overrides and quotaScale', async () => {
+  it('refills at the rate, applies per-operation overrides and quotaScale', () => onFrozenClock(async () => {
     await withSandbox({ quotas: { ratePerSecond: 1, burst: 1, perOperation: { 'lex:GetBots': { ratePerSecond: 1, burst: 3 } } }, quotaScale: 20 }, async (endpoint) => {
       const { connect, lex } = clients(endpoint);
       await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
       expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
-      await new Promise((r) => setTimeout(r, 80)); // 20 tokens/s after scaling
+      vi.advanceTimersByTime(49); // 20 tokens/s after scaling: not quite one yet
+      expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
+      vi.advanceTimersByTime(51);
       await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
       for (let i = 0; i < 3; i++) await lex.send(new GetBotsCommand({}));
       expect(await failure(lex.send(new GetBotsCommand({})))).toBeInstanceOf(LimitExceededException);
     });
-  });
+  }));
 
   it('token bucket arithmetic', () => {
     let t = 0;
