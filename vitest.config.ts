@@ -1,12 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects, a test pyramid:
+ *   unit — everything that runs in this process: the CLI through `main(argv, io)`, the sandbox
+ *          through `startSandbox`. The bulk of the suite; it never spawns the CLI.
+ *   e2e  — `*.e2e.test.ts` only: tests where a real process is the point (SIGKILL fault suites,
+ *          one smoke test per command, the bench harness). They run the compiled `dist/`, which
+ *          `test/helpers/fresh-dist.ts` rebuilds first when any `src/` file is newer.
+ * `npm test` runs the type-checks, then both projects in one vitest run (one summary, one exit
+ * code: a unit failure does not hide the e2e results); `npm run test:unit` / `test:e2e` run one.
+ */
+const E2E = 'test/**/*.e2e.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // The SDK's "future releases need Node 22" notice, printed once per worker, buries real output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [E2E] } },
+      { extends: true, test: { name: 'e2e', include: [E2E], globalSetup: ['test/helpers/fresh-dist.ts'] } },
+    ],
   },
 });

@@ -1,7 +1,7 @@
 /**
  * Typed errors. Everything user-facing is thrown as one of these and caught once, in
- * src/cli/main.ts, which maps it to an exit code and prints it without a stack trace
- * (unless --debug).
+ * `main()` of src/cli/program.ts, which maps it to an exit code and prints it without a stack
+ * trace (unless --debug).
  */
 
 /** A position in a config file, 1-based like editors show it. */

@@ -78,6 +78,8 @@ export interface FaultOptions {
   randomSeed?: number;
   /** Monotonic clock in ms (tests may inject one). */
   now?: () => number;
+  /** How added latency is waited out (tests may inject one and count instead of waiting). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type FaultVerdict = { kind: 'pass' } | { kind: 'reset' } | { kind: 'error'; status: 500 | 503 };
@@ -86,9 +88,11 @@ export class Faults {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly streams = new Map<string, () => number>();
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: FaultOptions = {}) {
     this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? sleep;
     for (const [name, rate] of [
       ['errorRate', options.errorRate],
       ['resetRate', options.resetRate],
@@ -125,6 +129,11 @@ export class Faults {
     if (typeof l === 'number') return l;
     const [min, max] = l;
     return min + Math.floor(this.random(api)() * (max - min + 1));
+  }
+
+  /** Wait out a latency drawn by latency(): the one place the sandbox holds an answer back. */
+  async delay(ms: number): Promise<void> {
+    if (ms > 0) await this.sleep(ms);
   }
 
   /** Whether to drop, fail or serve this request. Always draws twice so streams stay aligned. */

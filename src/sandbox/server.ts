@@ -29,7 +29,7 @@ import {
   type WireResponse,
 } from './protocol.js';
 import { describeViolations, validateShape } from './validate.js';
-import { Faults, sleep } from './faults.js';
+import { Faults } from './faults.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody, refuseTooLarge } from './body.js';
 import { SandboxSts, isStsRequest } from './sts.js';
 import type { World } from './world.js';
@@ -374,7 +374,7 @@ export class SandboxEngine {
     const verdict = faults.verdict(api);
     const latency = faults.latency(api);
     const throttleMs = faults.throttle(api);
-    if (latency > 0) await sleep(latency);
+    await faults.delay(latency);
 
     if (verdict.kind === 'reset') {
       outcome = 'reset';

@@ -147,7 +147,7 @@ describe('loadConfig: hostile and broken input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('stops an alias bomb quickly with a positioned error', async () => {
+  it('stops an alias bomb at the expansion limit with a positioned error', async () => {
     const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 10; i++) {
       const prev = String.fromCharCode(96 + i);
@@ -155,10 +155,9 @@ describe('loadConfig: hostile and broken input', () => {
       levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
     }
     const text = `${levels.join('\n')}\n`;
-    const started = Date.now();
     const dir = tempConfig({ 'bomb.yaml': text });
+    // 10^10 values unexpanded: the message proves the loader stopped counting at the limit.
     const problems = await loadFailure(dir);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toBe('aliases expand to more than 100000 values (an alias bomb?)');
     expect(problems[0].pos!.file).toBe(join(dir, 'bomb.yaml'));

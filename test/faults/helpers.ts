@@ -178,11 +178,9 @@ export interface ChildResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 export function spawnCli(args: string[], cwd: string): { child: ChildProcess; done: Promise<ChildResult> } {
-  const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' },
@@ -193,12 +191,12 @@ export function spawnCli(args: string[], cwd: string): { child: ChildProcess; do
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const done = new Promise<ChildResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   return { child, done };
 }
 
-/** Resolves once `check()` holds (polling), or rejects after `ms`. */
+/** Resolves once `check()` holds (polling), or rejects after `ms` (a bound against hangs, not a budget). */
 export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
   const end = performance.now() + ms;
   while (!check()) {

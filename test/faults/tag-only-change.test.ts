@@ -1,13 +1,15 @@
 /**
  * Convergence after a change of tags only. TagResource does not move a rule's LastUpdatedTime
  * or a task template's LastModifiedTime (not in AWS, not in the sandbox), and the snapshot
- * cache trusts exactly that stamp. Found while building sigkill.test.ts, whose variants keep tags
- * fixed because of it.
+ * cache trusts exactly that stamp. Found while building sigkill.e2e.test.ts (whose variants now
+ * change tags too).
  *
- * BUG: the plan that preceded the tag change saved the old tags in the cache; after the apply
- * nothing evicts them, so every later plan shows the same tag change again, and every later
- * apply fails ("it changed since the plan read it from the snapshot cache"), although the error
- * says "run apply again (it converges)". Only `--refresh` gets out.
+ * Regression: the plan that preceded the tag change saved the old tags in the cache and nothing
+ * evicted them after the apply, so every later plan showed the same tag change again and every
+ * later apply failed ("it changed since the plan read it from the snapshot cache"); only
+ * `--refresh` got out. Apply now drops what it changes from the cache before its first write.
+ * This proves the plan after the apply is empty, a second apply is a no-op, and `--refresh`
+ * agrees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -52,11 +54,13 @@ describe('a tag-only change converges', () => {
     // ...so the next plan must be empty and the next apply a no-op.
     plan = await run('plan');
     expect(plan.code, plan.stderr).toBe(0);
-    expect.soft(planOf(plan).changes.map((c) => `${c.action} ${c.name}: ${c.fields.map((f) => f.path).join(', ')}`), 'phantom changes after the apply').toEqual([]);
+    expect(planOf(plan).changes.map((c) => `${c.action} ${c.name}: ${c.fields.map((f) => f.path).join(', ')}`), 'phantom changes after the apply').toEqual([]);
+    sandbox.resetStats();
     const again = await run('apply', '--auto-approve');
-    expect.soft(again.code, `the second apply fails:\n${again.stderr}`).toBe(0);
+    expect(again.code, `the second apply fails:\n${again.stderr}`).toBe(0);
+    expect(sandbox.stats().writeCalls, 'the second apply wrote').toBe(0);
 
-    // --refresh sees the truth (the cache is the only thing wrong).
+    // --refresh, reading everything again instead of trusting the cache, agrees.
     const refreshed = await run('plan', '--refresh');
     expect(planOf(refreshed).changes).toEqual([]);
   });

@@ -1,7 +1,9 @@
 /**
- * Test helpers: run the real CLI (compiled, as users run it) against a sandbox started in this
- * process, with a config written to a temp directory. The CLI is spawned asynchronously so the
- * in-process sandbox keeps serving while it runs.
+ * Test helpers: run the real CLI against a sandbox started in this process, with a config written
+ * to a temp directory. `runCliInProcess` (the default choice) calls `main(argv, io)` on captured
+ * streams. `runCli` spawns `node bin/connectform.js` (the compiled `dist/`, as users run it);
+ * only `*.e2e.test.ts` files use it, and their project rebuilds a stale `dist/` first
+ * (fresh-dist.ts). It is asynchronous so the in-process sandbox keeps serving meanwhile.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';

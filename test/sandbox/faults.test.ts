@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectServiceException, InternalServiceException, ListRulesCommand, ThrottlingException, CreateRuleCommand } from '@aws-sdk/client-connect';
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
@@ -16,8 +16,22 @@ async function withSandbox<T>(options: SandboxOptions, fn: (endpoint: string, sb
   }
 }
 
+/**
+ * The sandbox's buckets read `performance.now()`. Frozen here (only that clock; timers and
+ * sockets stay real), so a slow machine cannot refill a bucket between calls: time moves only
+ * when the test says so (vi.advanceTimersByTime).
+ */
+async function onFrozenClock<T>(fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['performance'] });
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('quotas', () => {
-  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', async () => {
+  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', () => onFrozenClock(async () => {
     await withSandbox({}, async (endpoint, sb) => {
       const { connect, lex, chatbot } = clients(endpoint);
       for (let i = 0; i < 5; i++) await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
@@ -43,19 +57,21 @@ describe('quotas', () => {
       expect(stats.operations['chatbot:ListCustomActions'].throttled).toBe(1);
       expect(stats.throttled).toBe(3);
     });
-  });
+  }));
 
-  it('refills at the rate, applies per-operation overrides and quotaScale', async () => {
+  it('refills at the rate, applies per-operation overrides and quotaScale', () => onFrozenClock(async () => {
     await withSandbox({ quotas: { ratePerSecond: 1, burst: 1, perOperation: { 'lex:GetBots': { ratePerSecond: 1, burst: 3 } } }, quotaScale: 20 }, async (endpoint) => {
       const { connect, lex } = clients(endpoint);
       await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
       expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
-      await new Promise((r) => setTimeout(r, 80)); // 20 tokens/s after scaling
+      vi.advanceTimersByTime(49); // 20 tokens/s after scaling: not quite one yet
+      expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
+      vi.advanceTimersByTime(51);
       await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
       for (let i = 0; i < 3; i++) await lex.send(new GetBotsCommand({}));
       expect(await failure(lex.send(new GetBotsCommand({})))).toBeInstanceOf(LimitExceededException);
     });
-  });
+  }));
 
   it('token bucket arithmetic', () => {
     let t = 0;
@@ -116,11 +132,29 @@ describe('injected faults', () => {
   });
 
   it('adds fixed or ranged latency', async () => {
-    await withSandbox({ quotas: false, latencyMs: 60 }, async (endpoint) => {
-      const t = performance.now();
-      await raw(endpoint, 'lex', 'GET', '/bots/');
-      expect(performance.now() - t).toBeGreaterThanOrEqual(55);
+    // Counted, not timed: the answer waits for the latency's delay() to end (a busy machine
+    // only makes it later, never earlier).
+    const events: string[] = [];
+    const delay = vi.spyOn(Faults.prototype, 'delay').mockImplementation(async (ms: number) => {
+      events.push(`delay ${ms}`);
+      await new Promise((r) => setTimeout(r, 5));
+      events.push('delay over');
     });
+    try {
+      await withSandbox({ quotas: false, latencyMs: 60 }, async (endpoint) => {
+        await raw(endpoint, 'lex', 'GET', '/bots/');
+        events.push('answer');
+      });
+    } finally {
+      delay.mockRestore();
+    }
+    expect(events).toEqual(['delay 60', 'delay over', 'answer']);
+    // delay() waits through the injected sleep, and not at all for 0.
+    const slept: number[] = [];
+    const counted = new Faults({ sleep: async (ms) => void slept.push(ms) });
+    await counted.delay(60);
+    await counted.delay(0);
+    expect(slept).toEqual([60]);
     const f = new Faults({ latencyMs: [10, 20], randomSeed: 1 });
     const draws = Array.from({ length: 50 }, () => f.latency('connect:ListRules'));
     expect(Math.min(...draws)).toBeGreaterThanOrEqual(10);

@@ -2,12 +2,13 @@
  * SIGKILL at chosen points of an apply: a proxy in front of the sandbox recognises each call
  * (the sandbox's own router) and kills the CLI right before a given call reaches the server, or
  * right after the server acted on it but before the CLI reads the answer. The random kills of
- * sigkill.test.ts land in these windows only by chance; here each one is hit every time.
+ * sigkill.e2e.test.ts land in these windows only by chance; here each one is hit every time.
+ * Only the killed apply is a process; the applies and plans around it run in-process.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCli, tempDir } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
 import {
   KillProxy,
   ONCALL,
@@ -134,10 +135,12 @@ describe('SIGKILL at a chosen call, then re-run', () => {
   });
 
   /**
-   * BUG (same root as the next test): when TagResource is refused after CreateTaskTemplate
-   * succeeded (say the IAM policy lacks connect:TagResource), the apply fails, but the template
-   * stays, unmarked. Once the permission is fixed, the re-run finds it declared and unchanged:
-   * the plan is empty, the template is never marked, and prune never deletes it.
+   * Regression (same root as the next test): CreateTaskTemplate carries no tags, so the marker
+   * follows in a TagResource call. When that call was refused (say the IAM policy lacks
+   * connect:TagResource), the apply failed but the template stayed, unmarked; once the
+   * permission was fixed, the re-run found it declared and unchanged, never marked it, and prune
+   * never deleted it. Now the refused tag call undoes the create; this proves the re-run ends
+   * with one template, carrying the marker.
    */
   it('a task template whose TagResource was refused ends up managed once the permission is back', async () => {
     await setup();
@@ -155,25 +158,27 @@ describe('SIGKILL at a chosen call, then re-run', () => {
   });
 
   /**
-   * BUG: CreateTaskTemplate carries no tags, so the marker follows in a TagResource call. Cut in
-   * between, the template is left without the marker, and nothing ever adds it: the re-run's plan
-   * is empty (the body matches) and update only re-asserts a marker that is already there. The
-   * template connectform created is then unmanaged for good: prune never deletes it.
+   * Regression: a kill between CreateTaskTemplate and its TagResource left the template without
+   * the marker, and nothing ever added it (the re-run's plan was empty: the body matched), so
+   * prune never deleted it. Now apply journals each create until its marker is on
+   * (`.connectform/pending/`) and the next plan finishes it. This proves the re-run marks both
+   * templates, and that prune then deletes them once dropped from the config.
    */
   it('a task template cut between its create and its TagResource still ends up managed (prunable)', async () => {
     await setup();
-    // No user tags: a tag update on the re-run would trip the snapshot-cache bug instead
-    // (tag-only-change.test.ts).
-    configure({ taskTemplates: [templateBody('Half made'), templateBody('Other')] });
+    // User tags too: the marker must be added without losing them (or they it).
+    configure({ taskTemplates: [templateBody('Half made', { tags: { queue: 'billing' } }), templateBody('Other')] });
     const at = await killedApply((r) => (r.api === 'connect:TagResource' ? 'killBefore' : 'forward'));
     expect(at.api).toBe('connect:TagResource');
 
     await expectConverged();
     const made = liveView(sandbox.world).taskTemplates;
     expect(made.map((t) => t.name).sort()).toEqual(['Half made', 'Other']);
-    expect.soft(made.filter((t) => !t.managed).map((t) => t.name), 'created by connectform but left without its marker').toEqual([]);
+    expect(made.filter((t) => !t.managed).map((t) => t.name), 'created by connectform but left without its marker').toEqual([]);
+    const inst = Object.values(sandbox.world.connect.instances)[0];
+    expect(Object.values(inst.taskTemplates).find((t) => t.Name === 'Half made')?.Tags.queue).toBe('billing');
 
-    // The consequence: dropped from the config with pruning on, it is not deleted.
+    // Managed means prunable: dropped from the config with pruning on, both are deleted.
     configure({ taskTemplates: [] });
     const p = await runCli(args('plan'), { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
