@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apiName, loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
 import type { KindName } from '../kinds/types.js';
+import { BURST, PARALLELISM, RATE_PER_SECOND } from './bounds.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -382,7 +383,7 @@ export function settingsSchema(): JsonSchema {
           { title: 'list of kinds', type: 'array', items: { type: 'string', enum: [...KIND_NAMES] }, uniqueItems: true },
         ],
       },
-      parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: 1, maximum: 64 },
+      parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: PARALLELISM.min, maximum: PARALLELISM.max },
       destroyThreshold: {
         description: 'Refuse plans deleting more than `percent` of a kind once it has at least `minResources` (default 30% once >= 10).',
         type: 'object',
@@ -399,8 +400,8 @@ export function settingsSchema(): JsonSchema {
         additionalProperties: {
           type: 'object',
           properties: {
-            ratePerSecond: { description: 'Sustained calls per second.', type: 'number', exclusiveMinimum: 0 },
-            burst: { description: 'Calls allowed at once before pacing starts.', type: 'integer', minimum: 1 },
+            ratePerSecond: { description: 'Sustained calls per second.', type: 'number', minimum: RATE_PER_SECOND.min, maximum: RATE_PER_SECOND.max },
+            burst: { description: 'Calls allowed at once before pacing starts.', type: 'integer', minimum: BURST.min, maximum: BURST.max },
           },
           required: ['ratePerSecond', 'burst'],
           additionalProperties: false,

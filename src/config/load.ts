@@ -3,17 +3,21 @@
  * merged into one LoadedConfig that keeps every value's source position.
  *
  * The input is untrusted (a pull request can change it), so the loader defends itself before
- * and while parsing: a size limit, UTF-8 only, a nesting limit checked on the CST *before* the
- * recursive composer runs (deep input overflows its stack, and V8 can crash on the next parse
- * after such an overflow), an alias-expansion budget (billion laughs), and no `__proto__`-style
- * keys. Everything wrong is collected across all files and thrown once, as a ConfigError.
+ * and while parsing: a size limit, UTF-8 only, a weight limit checked while lexing (the parser
+ * needs hundreds of bytes per value: 4 MB of `[{},{},...]` would take 1.5 GB), a nesting limit
+ * checked on the CST *before* the recursive composer runs (deep input overflows its stack, and
+ * V8 can crash on the next parse after such an overflow), an alias-expansion budget (billion
+ * laughs), no `__proto__`-style keys, and at most MAX_RESOURCES resources, counted file by file
+ * before anything is validated. Everything wrong is collected across all files and thrown once,
+ * as a ConfigError.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { CST, Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
+import { BURST, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
 import { KIND_BY_CONFIG_KEY, KIND_NAMES } from './generate-schemas.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
@@ -469,12 +473,46 @@ async function readText(file: string): Promise<{ text?: string; problems: Proble
   }
 }
 
+/** Lexemes the parser keeps as a bare token; everything else opens a value or an entry. */
+const LIGHT_TOKENS = new Set(['space', 'newline', 'comment', 'flow-map-end', 'flow-seq-end', 'doc-mode', 'byte-order-mark']);
+
+/**
+ * The CST of `text`, lexed and parsed one token at a time so that a file heavier than
+ * MAX_YAML_WEIGHT is refused where it crosses the limit, before the parser has built the rest.
+ */
+function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[] } | { tooHeavyAt: number } {
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0); // as Parser.parse does before the first token
+  const tokens: CST.Token[] = [];
+  let weight = 0;
+  let scalarText = false;
+  for (const lexeme of new Lexer().lex(text, false)) {
+    // A plain scalar comes as a marker then its text: weigh the pair once, by the marker.
+    if (scalarText) scalarText = false;
+    else {
+      const type = CST.tokenType(lexeme);
+      weight += type && LIGHT_TOKENS.has(type) ? 1 : VALUE_WEIGHT;
+      scalarText = type === 'scalar';
+      if (weight > MAX_YAML_WEIGHT) return { tooHeavyAt: parser.offset };
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens };
+}
+
 async function parseFile(file: string): Promise<ParsedFile> {
   const read = await readText(file);
   if (read.text === undefined) return { file, root: null, fatal: read.problems, warnings: [] };
   const text = read.text;
   const lines = new LineCounter();
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const parsed = parseTokens(text, lines);
+  if ('tooHeavyAt' in parsed) {
+    const { line, col } = lines.linePos(parsed.tooHeavyAt);
+    const problem = fileProblem(file, `file holds more YAML than one file may (about ${(MAX_YAML_WEIGHT / VALUE_WEIGHT).toLocaleString('en-US')} values and entries); the limit is reached here`, 'split it into several files in one directory', line, col);
+    return { file, root: null, fatal: [problem], warnings: [] };
+  }
+  const { tokens } = parsed;
   const deep = tooDeep(tokens);
   if (deep !== undefined) {
     const { line, col } = lines.linePos(deep);
@@ -492,6 +530,30 @@ async function parseFile(file: string): Promise<ParsedFile> {
   const converter = new Converter(y);
   const root = converter.convert(doc.contents);
   return { file, root, y, rootNode: doc.contents, fatal: converter.problems, warnings };
+}
+
+/**
+ * Counts the file's resource items onto `counted` (all files so far); the problem, positioned at
+ * the item that crosses MAX_RESOURCES, when it does.
+ */
+function countResources(f: ParsedFile, counted: { n: number }): Problem | undefined {
+  if (!isPlainObject(f.root) || !f.y) return undefined;
+  for (const [configKey] of KIND_BY_CONFIG_KEY) {
+    const list = f.root[configKey];
+    if (!Array.isArray(list)) continue;
+    if (counted.n + list.length > MAX_RESOURCES) {
+      const index = MAX_RESOURCES - counted.n;
+      return {
+        severity: 'error',
+        message: `${configKey}[${index}]: the config declares more than ${MAX_RESOURCES} resources (this is resource ${MAX_RESOURCES + 1}, counting every file)`,
+        hint: 'split the config: one config per Connect instance or team, each with its own target',
+        pos: f.y.positionOf(f.rootNode, [configKey, index]),
+        path: `${configKey}[${index}]`,
+      };
+    }
+    counted.n += list.length;
+  }
+  return undefined;
 }
 
 /** Files named on the command line as given; directories contribute their *.yaml/*.yml, sorted. */
@@ -531,13 +593,17 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
 // ---------------------------------------------------------------------------------------------
 // Merging files
 
-/** Only well-typed settings survive (the document check reported the rest). */
+function inRange(v: unknown, range: Range): v is number {
+  return typeof v === 'number' && v >= range.min && v <= range.max;
+}
+
+/** Only well-typed, in-range settings survive (the document check reported the rest). */
 function toSettings(raw: unknown): Settings {
   if (!isPlainObject(raw)) return {};
   const s: Settings = {};
   if (typeof raw.prune === 'boolean') s.prune = raw.prune;
   else if (Array.isArray(raw.prune)) s.prune = raw.prune.filter((k): k is KindName => KIND_NAMES.includes(k as KindName));
-  if (Number.isInteger(raw.parallelism) && (raw.parallelism as number) > 0) s.parallelism = raw.parallelism as number;
+  if (Number.isInteger(raw.parallelism) && inRange(raw.parallelism, PARALLELISM)) s.parallelism = raw.parallelism as number;
   if (isPlainObject(raw.destroyThreshold)) {
     const { percent, minResources } = raw.destroyThreshold;
     s.destroyThreshold = {
@@ -548,7 +614,7 @@ function toSettings(raw: unknown): Settings {
   if (isPlainObject(raw.quotas)) {
     s.quotas = {};
     for (const [k, q] of Object.entries(raw.quotas)) {
-      if (isPlainObject(q) && typeof q.ratePerSecond === 'number' && typeof q.burst === 'number') s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
+      if (isPlainObject(q) && inRange(q.ratePerSecond, RATE_PER_SECOND) && inRange(q.burst, BURST)) s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
     }
   }
   return s;
@@ -625,11 +691,21 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
   const files = await expandPaths(inputs, fatal);
   // One file at a time: parsing is synchronous anyway, and a huge directory must not run out of
   // file descriptors.
+  // Past MAX_RESOURCES the remaining files are not read: the config is refused anyway.
   const parsed: ParsedFile[] = [];
-  for (const file of files) parsed.push(await parseFile(file));
+  const counted = { n: 0 };
+  for (const file of files) {
+    const f = await parseFile(file);
+    parsed.push(f);
+    const tooMany = countResources(f, counted);
+    if (tooMany) {
+      f.fatal.push(tooMany);
+      break;
+    }
+  }
   const warnings = parsed.flatMap((f) => f.warnings);
   const good = parsed.filter((f) => !f.fatal.length);
-  fatal.push(...parsed.flatMap((f) => f.fatal));
+  for (const f of parsed) for (const p of f.fatal) fatal.push(p);
 
   const documentProblems = good.flatMap((f) =>
     validateDocument(f.root, { positionOf: (p) => f.y!.positionOf(f.rootNode, p), keyPositionOf: (p) => f.y!.keyPositionOf(f.rootNode, p) }),
