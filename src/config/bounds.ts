@@ -41,7 +41,7 @@ export const QUOTA_SCALE: Range = { min: 0.1, max: 1000 };
 export const MAX_RESOURCES = 20_000;
 
 /**
- * What the YAML parser may build for one file, counted while lexing, before the parser builds
+ * What the YAML parser may build for one file, counted by the lexer alone, before the parser builds
  * anything. The parser and composer keep ~100 bytes per token, ~500 per value or entry
  * (`[{},{},...]` is the worst shape: 1 MB of it takes 390 MB), so a value or entry (a scalar,
  * `[`, `{`, `-`, `:`, `,`) weighs VALUE_WEIGHT and whitespace, line breaks, comments and closing

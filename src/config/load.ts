@@ -3,7 +3,7 @@
  * merged into one LoadedConfig that keeps every value's source position.
  *
  * The input is untrusted (a pull request can change it), so the loader defends itself before
- * and while parsing: a size limit, UTF-8 only, a weight limit checked while lexing (the parser
+ * and while parsing: a size limit, UTF-8 only, a weight limit checked by the lexer alone (the parser
  * needs hundreds of bytes per value: 4 MB of `[{},{},...]` would take 1.5 GB), a nesting limit
  * checked on the CST *before* the recursive composer runs (deep input overflows its stack, and
  * V8 can crash on the next parse after such an overflow), an alias-expansion budget (billion
@@ -475,16 +475,17 @@ async function readText(file: string): Promise<{ text?: string; problems: Proble
 
 /** Lexemes the parser keeps as a bare token; everything else opens a value or an entry. */
 const LIGHT_TOKENS = new Set(['space', 'newline', 'comment', 'flow-map-end', 'flow-seq-end', 'doc-mode', 'byte-order-mark']);
+/** Lexer control characters: not in the text, so they do not move the offset. */
+const CONTROL_TOKENS = new Set(['scalar', 'doc-mode', 'flow-error-end']);
 
 /**
- * The CST of `text`, lexed and parsed one token at a time so that a file heavier than
- * MAX_YAML_WEIGHT is refused where it crosses the limit, before the parser has built the rest.
+ * The offset where the file gets heavier than MAX_YAML_WEIGHT, if it does. Only the lexer runs
+ * (a tenth of the parser's time, and it keeps nothing), so a file the parser could not hold is
+ * refused before the parser builds any of it.
  */
-function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[] } | { tooHeavyAt: number } {
-  const parser = new Parser(lines.addNewLine);
-  lines.addNewLine(0); // as Parser.parse does before the first token
-  const tokens: CST.Token[] = [];
+function tooHeavy(text: string): number | undefined {
   let weight = 0;
+  let offset = 0;
   let scalarText = false;
   for (const lexeme of new Lexer().lex(text, false)) {
     // A plain scalar comes as a marker then its text: weigh the pair once, by the marker.
@@ -492,27 +493,38 @@ function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[] } 
     else {
       const type = CST.tokenType(lexeme);
       weight += type && LIGHT_TOKENS.has(type) ? 1 : VALUE_WEIGHT;
+      if (weight > MAX_YAML_WEIGHT) return offset;
       scalarText = type === 'scalar';
-      if (weight > MAX_YAML_WEIGHT) return { tooHeavyAt: parser.offset };
+      if (type && CONTROL_TOKENS.has(type)) continue;
     }
-    for (const token of parser.next(lexeme)) tokens.push(token);
+    offset += lexeme.length;
   }
-  for (const token of parser.end()) tokens.push(token);
-  return { tokens };
+  return undefined;
+}
+
+/** 1-based line and column of `offset` in `text`. */
+function linePos(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 async function parseFile(file: string): Promise<ParsedFile> {
   const read = await readText(file);
   if (read.text === undefined) return { file, root: null, fatal: read.problems, warnings: [] };
   const text = read.text;
-  const lines = new LineCounter();
-  const parsed = parseTokens(text, lines);
-  if ('tooHeavyAt' in parsed) {
-    const { line, col } = lines.linePos(parsed.tooHeavyAt);
+  const heavyAt = tooHeavy(text);
+  if (heavyAt !== undefined) {
+    const { line, col } = linePos(text, heavyAt);
     const problem = fileProblem(file, `file holds more YAML than one file may (about ${(MAX_YAML_WEIGHT / VALUE_WEIGHT).toLocaleString('en-US')} values and entries); the limit is reached here`, 'split it into several files in one directory', line, col);
     return { file, root: null, fatal: [problem], warnings: [] };
   }
-  const { tokens } = parsed;
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   const deep = tooDeep(tokens);
   if (deep !== undefined) {
     const { line, col } = lines.linePos(deep);
