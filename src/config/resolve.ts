@@ -6,6 +6,7 @@
 import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
+import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from './generate-schemas.js';
 import { interpolate, type Env, type VarValue } from './interpolate.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
@@ -159,7 +160,10 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
     throw err;
   }
   const { target, problems } = resolveTargetFields(picked, env);
-  const scope = { vars: target.vars, env, targetName: target.name };
+  // Past MAX_COLLECTED_PROBLEMS interpolation problems the rest are counted, not built.
+  const budget = { left: MAX_COLLECTED_PROBLEMS, unlisted: 0 };
+  const scope = { vars: target.vars, env, targetName: target.name, budget };
+  let firstUnlisted: LoadedItem | undefined;
 
   const resources = config.items.map((item) => {
     const body = interpolate(item.body, scope);
@@ -168,7 +172,11 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
       const path = joinPath(item.label, issue.path);
       problems.push({ severity: 'error', message: `${path}: ${issue.message}`, ...(issue.hint ? { hint: issue.hint } : {}), pos: item.positionOf(issue.path), path });
     }
+    if (budget.unlisted) firstUnlisted ??= item;
     return toResource(item, body.value, lifecycle.value);
   });
+  if (firstUnlisted) {
+    problems.push({ severity: 'error', message: `${firstUnlisted.label}: ${budget.unlisted} more \${...} problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: firstUnlisted.pos, path: firstUnlisted.label });
+  }
   return { target, resources, problems: sortProblems([...config.problems, ...problems]) };
 }

@@ -114,3 +114,22 @@ describe('settings ranges', () => {
     expect(config.settings).toEqual({ quotas: {} });
   });
 });
+
+describe('interpolation problems', () => {
+  it(`lists ${MAX_COLLECTED_PROBLEMS} per target, counts the rest, and names at most 10 vars each`, async () => {
+    const vars = Array.from({ length: 12 }, (_, i) => `      v${i}: ${i}\n`).join('');
+    const tags = Array.from({ length: MAX_COLLECTED_PROBLEMS + 5 }, (_, i) => `      t${i}: \${var.missing${i}}\n`).join('');
+    const { config, file } = await loadText(`${TARGETS_YAML}    vars:\n${vars}rules:\n  - Name: r\n    Tags:\n${tags}`);
+    const { problems } = resolveTarget(config, undefined, {});
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    // Sorted by position: the count, at the item, comes before the listed ones inside it.
+    expect(problems[1].message).toBe("rules[0].Tags.t0: undefined variable 'missing0'; target 'dev' defines v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, … (12 in all)");
+    expect(problems[0]).toEqual({
+      severity: 'error',
+      message: 'rules[0]: 5 more ${...} problems from here on are not listed',
+      hint: 'fix the ones listed and validate again',
+      pos: { file, line: 19, col: 5 },
+      path: 'rules[0]',
+    });
+  });
+});
