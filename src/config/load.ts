@@ -17,7 +17,7 @@ import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, is
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
-import { BURST, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
+import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
 import { KIND_BY_CONFIG_KEY, KIND_NAMES } from './generate-schemas.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
@@ -285,7 +285,14 @@ class Converter {
 
   private readonly reported = new Set<string>();
 
+  /** Problems past MAX_COLLECTED_PROBLEMS (100,000 duplicate keys are as many problems). */
+  private unlisted = 0;
+
   private error(node: Node | null | undefined, message: string, hint?: string): void {
+    if (this.problems.length >= MAX_COLLECTED_PROBLEMS) {
+      if (!this.unlisted++) this.firstUnlisted = node;
+      return;
+    }
     const pos = this.y.pos(node);
     // An anchored node is converted once per alias: report its problems once.
     const key = `${pos.line}:${pos.col}:${message}`;
@@ -385,14 +392,20 @@ class Converter {
     }
   }
 
+  private firstUnlisted: Node | null | undefined;
+
   convert(root: Node | null | undefined): unknown {
+    let data: unknown = null;
     try {
-      return this.value(root, 0);
+      data = this.value(root, 0);
     } catch (err) {
       if (!(err instanceof AliasBudgetExceeded)) throw err;
       this.error(err.alias, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`, 'use fewer nested aliases');
-      return null;
     }
+    if (this.unlisted) {
+      this.problems.push({ severity: 'error', message: `${this.unlisted} more problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: this.y.pos(this.firstUnlisted) });
+    }
+    return data;
   }
 }
 

@@ -90,6 +90,22 @@ describe('MAX_COLLECTED_PROBLEMS', () => {
   });
 });
 
+describe('problems while reading a file', () => {
+  it(`lists ${MAX_COLLECTED_PROBLEMS} per file and counts the rest`, async () => {
+    // One key, then MAX_COLLECTED_PROBLEMS + 3 duplicates of it.
+    const dir = tempConfig({ 'dup.yaml': `${TARGETS_YAML}x:\n${'  a: 1\n'.repeat(MAX_COLLECTED_PROBLEMS + 4)}` });
+    const problems = await loadFailure(join(dir, 'dup.yaml'));
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    expect(problems[0]).toMatchObject({ message: "duplicate key 'a'", pos: { line: 7, col: 3 } });
+    expect(problems.at(-1)).toEqual({
+      severity: 'error',
+      message: '3 more problems from here on are not listed',
+      hint: 'fix the ones listed and validate again',
+      pos: { file: join(dir, 'dup.yaml'), line: 7 + MAX_COLLECTED_PROBLEMS, col: 3 },
+    });
+  });
+});
+
 describe('settings ranges', () => {
   const settings = (body: string) => loadText(`${TARGETS_YAML}settings:\n${body}`).then(({ config }) => config);
 
