@@ -3,13 +3,13 @@
  * merged into one LoadedConfig that keeps every value's source position.
  *
  * The input is untrusted (a pull request can change it), so the loader defends itself before
- * and while parsing: a size limit, UTF-8 only, a weight limit checked by the lexer alone (the parser
- * needs hundreds of bytes per value: 4 MB of `[{},{},...]` would take 1.5 GB), a nesting limit
- * checked on the CST *before* the recursive composer runs (deep input overflows its stack, and
- * V8 can crash on the next parse after such an overflow), an alias-expansion budget (billion
- * laughs), no `__proto__`-style keys, and at most MAX_RESOURCES resources, counted file by file
- * before anything is validated. Everything wrong is collected across all files and thrown once,
- * as a ConfigError.
+ * and while parsing: a size limit, UTF-8 only, a weight limit checked by the lexer alone (the
+ * parser needs hundreds of bytes per value: 4 MB of `[{},{},...]` would take 1.5 GB), a nesting
+ * limit checked on the CST *before* the recursive composer runs (deep input overflows its
+ * stack, and V8 can crash on the next parse after such an overflow), an alias-expansion budget
+ * (billion laughs), no `__proto__`-style keys, and at most MAX_RESOURCES resources, counted file
+ * by file before anything is validated. Everything wrong is collected across all files and
+ * thrown once, as a ConfigError.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
@@ -287,6 +287,7 @@ class Converter {
 
   /** Problems past MAX_COLLECTED_PROBLEMS (100,000 duplicate keys are as many problems). */
   private unlisted = 0;
+  private firstUnlisted: Node | null | undefined;
 
   private error(node: Node | null | undefined, message: string, hint?: string): void {
     if (this.problems.length >= MAX_COLLECTED_PROBLEMS) {
@@ -391,8 +392,6 @@ class Converter {
       for (const [k, v] of Object.entries(merged)) if (!explicit.has(k) && !Object.hasOwn(out, k)) out[k] = v;
     }
   }
-
-  private firstUnlisted: Node | null | undefined;
 
   convert(root: Node | null | undefined): unknown {
     let data: unknown = null;
@@ -715,8 +714,7 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
   const fatal: Problem[] = [];
   const files = await expandPaths(inputs, fatal);
   // One file at a time: parsing is synchronous anyway, and a huge directory must not run out of
-  // file descriptors.
-  // Past MAX_RESOURCES the remaining files are not read: the config is refused anyway.
+  // file descriptors. Past MAX_RESOURCES the remaining files are not read: the config is refused.
   const parsed: ParsedFile[] = [];
   const counted = { n: 0 };
   for (const file of files) {
