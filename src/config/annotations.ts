@@ -11,6 +11,7 @@ import { escapeTerminal, escapeTerminalLines, escapeWorkflowData, escapeWorkflow
 
 /** Lives with the edit distance (the kinds use it too and must not import the config layer). */
 export { nearest };
+import { MAX_SHOWN_PROBLEMS } from './bounds.js';
 
 // ---------------------------------------------------------------------------------------------
 // Paths and suggestions
@@ -83,14 +84,23 @@ export function countLine(problems: readonly Problem[]): string {
   return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
 }
 
+/** `… and 3 more problems`, after the first MAX_SHOWN_PROBLEMS; nothing when all were shown. */
+export function moreLine(total: number): string | undefined {
+  const more = total - MAX_SHOWN_PROBLEMS;
+  return more > 0 ? `… and ${more} more problem${more === 1 ? '' : 's'}` : undefined;
+}
+
 /**
- * Every problem on its own line, sorted and de-duplicated, then the count line; followed by the
- * GitHub workflow commands when `env.GITHUB_ACTIONS` is set. Ends with a newline. File names,
- * messages and hints quote the user's config, so each line is escaped (src/render/escape.ts).
+ * The first MAX_SHOWN_PROBLEMS problems on a line each, sorted and de-duplicated, then
+ * `… and N more problems` and the count line (of them all); followed by as many GitHub workflow
+ * commands when `env.GITHUB_ACTIONS` is set. Ends with a newline. File names, messages and hints
+ * quote the user's config, so each line is escaped (src/render/escape.ts).
  */
 export function formatProblems(problems: readonly Problem[], env: NodeJS.ProcessEnv = process.env): string {
   const sorted = sortProblems(dedupeProblems(problems));
-  const lines = sorted.map((p) => escapeTerminal(formatProblem(p)));
+  const lines = sorted.slice(0, MAX_SHOWN_PROBLEMS).map((p) => escapeTerminal(formatProblem(p)));
+  const more = moreLine(sorted.length);
+  if (more) lines.push(more);
   lines.push(countLine(sorted));
   if (env.GITHUB_ACTIONS) lines.push(...githubAnnotations(sorted, env.GITHUB_WORKSPACE));
   return `${lines.join('\n')}\n`;
@@ -123,6 +133,15 @@ export function githubAnnotation(p: Problem, workspace?: string): string {
   return `::${command}${props}::${escapeWorkflowData(escapeTerminalLines(text))}`;
 }
 
+/**
+ * The first MAX_SHOWN_PROBLEMS as annotations, then a `::notice::` with the `… and N more` line,
+ * so the run says some are hidden. (GitHub shows even fewer: 10 errors, 10 warnings and 10
+ * notices per step, 50 per job; actions/toolkit docs/problem-matchers.md, "Limitations".)
+ */
 export function githubAnnotations(problems: readonly Problem[], workspace?: string): string[] {
-  return sortProblems(problems).map((p) => githubAnnotation(p, workspace));
+  const sorted = sortProblems(problems);
+  const out = sorted.slice(0, MAX_SHOWN_PROBLEMS).map((p) => githubAnnotation(p, workspace));
+  const more = moreLine(sorted.length);
+  if (more) out.push(`::notice::${escapeWorkflowData(more)}`);
+  return out;
 }

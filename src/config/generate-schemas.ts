@@ -12,6 +12,7 @@ import { apiName, loadModel, type ServiceName } from '../aws/models.js';
 import { allKinds, kindByName, kindNames } from '../kinds/index.js';
 import { itemSchema, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 import type { KindName } from '../kinds/types.js';
+import { BURST, PARALLELISM, RATE_PER_SECOND } from './bounds.js';
 
 export { anchoredPattern, lifecycleSchema, plainText, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 
@@ -98,7 +99,7 @@ export function settingsSchema(): JsonSchema {
           { title: 'list of kinds', type: 'array', items: { type: 'string', enum: kindNames() }, uniqueItems: true },
         ],
       },
-      parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: 1, maximum: 64 },
+      parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: PARALLELISM.min, maximum: PARALLELISM.max },
       destroyThreshold: {
         description: 'Refuse plans deleting more than `percent` of a kind once it has at least `minResources` (default 30% once >= 10).',
         type: 'object',
@@ -115,8 +116,8 @@ export function settingsSchema(): JsonSchema {
         additionalProperties: {
           type: 'object',
           properties: {
-            ratePerSecond: { description: 'Sustained calls per second.', type: 'number', exclusiveMinimum: 0 },
-            burst: { description: 'Calls allowed at once before pacing starts.', type: 'integer', minimum: 1 },
+            ratePerSecond: { description: 'Sustained calls per second.', type: 'number', minimum: RATE_PER_SECOND.min, maximum: RATE_PER_SECOND.max },
+            burst: { description: 'Calls allowed at once before pacing starts.', type: 'integer', minimum: BURST.min, maximum: BURST.max },
           },
           required: ['ratePerSecond', 'burst'],
           additionalProperties: false,

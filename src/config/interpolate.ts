@@ -22,7 +22,29 @@ export interface InterpolationScope {
   publicEnv?: ReadonlySet<string>;
   /** Each var whose value used a sensitive variable (`vars: { k: ${env.X} }`): its sources and shown form. */
   sensitiveVars?: Readonly<Record<string, SensitiveVar>>;
+  /**
+   * Shared by every interpolate() of one target: issues past `left` are only counted in
+   * `unlisted`, and cost nothing (an undefined-variable message lists and searches the vars).
+   */
+  budget?: { left: number; unlisted: number };
 }
+
+/** Vars named in an "undefined variable" message; and above how many no suggestion is sought. */
+const MAX_LISTED_VARS = 10;
+const MAX_VARS_SEARCHED = 1000;
+/** The vars' names, listed once per vars object (Object.keys of a big mapping is not cheap). */
+const varNames = new WeakMap<object, string[]>();
+function namesOf(vars: Readonly<Record<string, VarValue>>): string[] {
+  let names = varNames.get(vars);
+  if (!names) {
+    names = Object.keys(vars);
+    varNames.set(vars, names);
+  }
+  return names;
+}
+
+/** Stands for an issue past the budget: nobody reads its text. */
+const UNLISTED: Omit<InterpolationIssue, 'path'> = { message: 'not listed' };
 
 /** One problem, at `path` inside the interpolated value; the caller adds the position. */
 export interface InterpolationIssue {
@@ -47,7 +69,7 @@ export interface SensitiveVar {
  */
 type Resolved = { value: VarValue; sources: readonly string[]; shown: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
 
-function lookup(expr: string, scope: InterpolationScope): Resolved {
+function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolved {
   const dot = expr.indexOf('.');
   const ns = dot < 0 ? '' : expr.slice(0, dot);
   const name = dot < 0 ? expr : expr.slice(dot + 1);
@@ -60,11 +82,13 @@ function lookup(expr: string, scope: InterpolationScope): Resolved {
       const sensitive = scope.sensitiveVars && Object.hasOwn(scope.sensitiveVars, name) ? scope.sensitiveVars[name] : undefined;
       return { value: scope.vars[name], sources: sensitive?.sources ?? [], shown: sensitive?.shown ?? scope.vars[name] };
     }
-    const defined = Object.keys(scope.vars);
+    if (quiet) return { issue: UNLISTED };
+    const defined = namesOf(scope.vars);
     const target = scope.targetName === undefined ? 'the target' : `target '${scope.targetName}'`;
+    const listed = defined.length > MAX_LISTED_VARS ? `${defined.slice(0, MAX_LISTED_VARS).join(', ')}, … (${defined.length} in all)` : defined.join(', ');
     return {
       issue: {
-        message: `undefined variable '${name}'; ${target} defines ${defined.length ? defined.join(', ') : 'no vars'}${didYouMean(name, defined)}`,
+        message: `undefined variable '${name}'; ${target} defines ${defined.length ? listed : 'no vars'}${defined.length <= MAX_VARS_SEARCHED ? didYouMean(name, defined) : ''}`,
         hint: `add it under targets.${scope.targetName ?? '<name>'}.vars`,
       },
     };
@@ -101,7 +125,7 @@ export interface InterpolatedString {
 }
 
 /** Interpolate one string; issues carry no path. */
-export function interpolateString(text: string, scope: InterpolationScope): InterpolatedString {
+export function interpolateString(text: string, scope: InterpolationScope, quiet = false): InterpolatedString {
   const issues: Omit<InterpolationIssue, 'path'>[] = [];
   const sources = new Set<string>();
   const done = (value: VarValue, shown: VarValue = value): InterpolatedString => ({ value, issues, sources: [...sources].sort(), shown });
@@ -109,7 +133,7 @@ export function interpolateString(text: string, scope: InterpolationScope): Inte
 
   // Exactly one `${var.x}` and nothing else: keep the var's type.
   if (text.startsWith('${var.') && text.indexOf('}') === text.length - 1) {
-    const r = lookup(text.slice(2, -1), scope);
+    const r = lookup(text.slice(2, -1), scope, quiet);
     if ('value' in r) {
       for (const s of r.sources) sources.add(s);
       return done(r.value, r.shown);
@@ -145,7 +169,7 @@ export function interpolateString(text: string, scope: InterpolationScope): Inte
         literal(text.slice(dollar));
         break;
       }
-      const r = lookup(text.slice(dollar + 2, close), scope);
+      const r = lookup(text.slice(dollar + 2, close), scope, quiet);
       if ('value' in r) {
         out += String(r.value);
         shown += String(r.shown);
@@ -169,8 +193,15 @@ export function interpolate(value: unknown, scope: InterpolationScope, path: Pat
   const sensitive: SensitiveValue[] = [];
   const walk = (v: unknown, at: Path): unknown => {
     if (typeof v === 'string') {
-      const r = interpolateString(v, scope);
-      for (const issue of r.issues) issues.push({ path: at, ...issue });
+      const budget = scope.budget;
+      const r = interpolateString(v, scope, budget !== undefined && budget.left <= 0);
+      for (const issue of r.issues) {
+        if (budget && budget.left <= 0) budget.unlisted++;
+        else {
+          if (budget) budget.left--;
+          issues.push({ path: at, ...issue });
+        }
+      }
       if (r.sources.length) sensitive.push({ path: at, sources: r.sources, shown: r.shown });
       return r.value;
     }

@@ -3,18 +3,22 @@
  * merged into one LoadedConfig that keeps every value's source position.
  *
  * The input is untrusted (a pull request can change it), so the loader defends itself before
- * and while parsing: a size limit, UTF-8 only, a nesting limit checked on the CST *before* the
- * recursive composer runs (deep input overflows its stack, and V8 can crash on the next parse
- * after such an overflow), an alias-expansion budget (billion laughs), and no `__proto__`-style
- * keys. Everything wrong is collected across all files and thrown once, as a ConfigError.
+ * and while parsing: a size limit, UTF-8 only, a weight limit checked by the lexer alone (the
+ * parser needs hundreds of bytes per value: 4 MB of `[{},{},...]` would take 1.5 GB), a nesting
+ * limit checked on the CST *before* the recursive composer runs (deep input overflows its
+ * stack, and V8 can crash on the next parse after such an overflow), an alias-expansion budget
+ * (billion laughs), no `__proto__`-style keys, and at most MAX_RESOURCES resources, counted file
+ * by file before anything is validated. Everything wrong is collected across all files and
+ * thrown once, as a ConfigError.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { CST, Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
 import { allKinds, kindNames } from '../kinds/index.js';
+import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
 
@@ -288,7 +292,15 @@ class Converter {
 
   private readonly reported = new Set<string>();
 
+  /** Problems past MAX_COLLECTED_PROBLEMS (100,000 duplicate keys are as many problems). */
+  private unlisted = 0;
+  private firstUnlisted: Node | null | undefined;
+
   private error(node: Node | null | undefined, message: string, hint?: string): void {
+    if (this.problems.length >= MAX_COLLECTED_PROBLEMS) {
+      if (!this.unlisted++) this.firstUnlisted = node;
+      return;
+    }
     const pos = this.y.pos(node);
     // An anchored node is converted once per alias: report its problems once.
     const key = `${pos.line}:${pos.col}:${message}`;
@@ -389,13 +401,17 @@ class Converter {
   }
 
   convert(root: Node | null | undefined): unknown {
+    let data: unknown = null;
     try {
-      return this.value(root, 0);
+      data = this.value(root, 0);
     } catch (err) {
       if (!(err instanceof AliasBudgetExceeded)) throw err;
       this.error(err.alias, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`, 'use fewer nested aliases');
-      return null;
     }
+    if (this.unlisted) {
+      this.problems.push({ severity: 'error', message: `${this.unlisted} more problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: this.y.pos(this.firstUnlisted) });
+    }
+    return data;
   }
 }
 
@@ -476,10 +492,56 @@ async function readText(file: string): Promise<{ text?: string; problems: Proble
   }
 }
 
+/** Lexemes the parser keeps as a bare token; everything else opens a value or an entry. */
+const LIGHT_TOKENS = new Set(['space', 'newline', 'comment', 'flow-map-end', 'flow-seq-end', 'doc-mode', 'byte-order-mark']);
+/** Lexer control characters: not in the text, so they do not move the offset. */
+const CONTROL_TOKENS = new Set(['scalar', 'doc-mode', 'flow-error-end']);
+
+/**
+ * The offset where the file gets heavier than MAX_YAML_WEIGHT, if it does. Only the lexer runs
+ * (a tenth of the parser's time, and it keeps nothing), so a file the parser could not hold is
+ * refused before the parser builds any of it.
+ */
+function tooHeavy(text: string): number | undefined {
+  let weight = 0;
+  let offset = 0;
+  let scalarText = false;
+  for (const lexeme of new Lexer().lex(text, false)) {
+    // A plain scalar comes as a marker then its text: weigh the pair once, by the marker.
+    if (scalarText) scalarText = false;
+    else {
+      const type = CST.tokenType(lexeme);
+      weight += type && LIGHT_TOKENS.has(type) ? 1 : VALUE_WEIGHT;
+      if (weight > MAX_YAML_WEIGHT) return offset;
+      scalarText = type === 'scalar';
+      if (type && CONTROL_TOKENS.has(type)) continue;
+    }
+    offset += lexeme.length;
+  }
+  return undefined;
+}
+
+/** 1-based line and column of `offset` in `text`. */
+function linePos(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
 async function parseFile(file: string): Promise<ParsedFile> {
   const read = await readText(file);
   if (read.text === undefined) return { file, root: null, fatal: read.problems, warnings: [] };
   const text = read.text;
+  const heavyAt = tooHeavy(text);
+  if (heavyAt !== undefined) {
+    const { line, col } = linePos(text, heavyAt);
+    const problem = fileProblem(file, `file holds more YAML than one file may (about ${(MAX_YAML_WEIGHT / VALUE_WEIGHT).toLocaleString('en-US')} values and entries); the limit is reached here`, 'split it into several files in one directory', line, col);
+    return { file, root: null, fatal: [problem], warnings: [] };
+  }
   const lines = new LineCounter();
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
   const deep = tooDeep(tokens);
@@ -499,6 +561,30 @@ async function parseFile(file: string): Promise<ParsedFile> {
   const converter = new Converter(y);
   const root = converter.convert(doc.contents);
   return { file, root, y, rootNode: doc.contents, fatal: converter.problems, warnings };
+}
+
+/**
+ * Counts the file's resource items onto `counted` (all files so far); the problem, positioned at
+ * the item that crosses MAX_RESOURCES, when it does.
+ */
+function countResources(f: ParsedFile, counted: { n: number }): Problem | undefined {
+  if (!isPlainObject(f.root) || !f.y) return undefined;
+  for (const { configKey } of allKinds()) {
+    const list = f.root[configKey];
+    if (!Array.isArray(list)) continue;
+    if (counted.n + list.length > MAX_RESOURCES) {
+      const index = MAX_RESOURCES - counted.n;
+      return {
+        severity: 'error',
+        message: `${configKey}[${index}]: the config declares more than ${MAX_RESOURCES} resources (this is resource ${MAX_RESOURCES + 1}, counting every file)`,
+        hint: 'split the config: one config per Connect instance or team, each with its own target',
+        pos: f.y.positionOf(f.rootNode, [configKey, index]),
+        path: `${configKey}[${index}]`,
+      };
+    }
+    counted.n += list.length;
+  }
+  return undefined;
 }
 
 /** Files named on the command line as given; directories contribute their *.yaml/*.yml, sorted. */
@@ -538,13 +624,17 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
 // ---------------------------------------------------------------------------------------------
 // Merging files
 
-/** Only well-typed settings survive (the document check reported the rest). */
+function inRange(v: unknown, range: Range): v is number {
+  return typeof v === 'number' && v >= range.min && v <= range.max;
+}
+
+/** Only well-typed, in-range settings survive (the document check reported the rest). */
 function toSettings(raw: unknown): Settings {
   if (!isPlainObject(raw)) return {};
   const s: Settings = {};
   if (typeof raw.prune === 'boolean') s.prune = raw.prune;
   else if (Array.isArray(raw.prune)) s.prune = raw.prune.filter((k): k is KindName => kindNames().includes(k as KindName));
-  if (Number.isInteger(raw.parallelism) && (raw.parallelism as number) > 0) s.parallelism = raw.parallelism as number;
+  if (Number.isInteger(raw.parallelism) && inRange(raw.parallelism, PARALLELISM)) s.parallelism = raw.parallelism as number;
   if (isPlainObject(raw.destroyThreshold)) {
     const { percent, minResources } = raw.destroyThreshold;
     s.destroyThreshold = {
@@ -555,7 +645,7 @@ function toSettings(raw: unknown): Settings {
   if (isPlainObject(raw.quotas)) {
     s.quotas = {};
     for (const [k, q] of Object.entries(raw.quotas)) {
-      if (isPlainObject(q) && typeof q.ratePerSecond === 'number' && typeof q.burst === 'number') s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
+      if (isPlainObject(q) && inRange(q.ratePerSecond, RATE_PER_SECOND) && inRange(q.burst, BURST)) s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
     }
   }
   return s;
@@ -631,12 +721,21 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
   const fatal: Problem[] = [];
   const files = await expandPaths(inputs, fatal);
   // One file at a time: parsing is synchronous anyway, and a huge directory must not run out of
-  // file descriptors.
+  // file descriptors. Past MAX_RESOURCES the remaining files are not read: the config is refused.
   const parsed: ParsedFile[] = [];
-  for (const file of files) parsed.push(await parseFile(file));
+  const counted = { n: 0 };
+  for (const file of files) {
+    const f = await parseFile(file);
+    parsed.push(f);
+    const tooMany = countResources(f, counted);
+    if (tooMany) {
+      f.fatal.push(tooMany);
+      break;
+    }
+  }
   const warnings = parsed.flatMap((f) => f.warnings);
   const good = parsed.filter((f) => !f.fatal.length);
-  fatal.push(...parsed.flatMap((f) => f.fatal));
+  for (const f of parsed) for (const p of f.fatal) fatal.push(p);
 
   const documentProblems = good.flatMap((f) =>
     validateDocument(f.root, { positionOf: (p) => f.y!.positionOf(f.rootNode, p), keyPositionOf: (p) => f.y!.keyPositionOf(f.rootNode, p) }),

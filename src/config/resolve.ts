@@ -6,6 +6,7 @@
 import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
+import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './generate-schemas.js';
 import { checkEndpoint } from './endpoints.js';
 import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
@@ -236,7 +237,10 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
   const publicEnv = publicEnvOf(env, options);
   const fields = resolveTargetFields(picked, env, publicEnv, options);
   const { target, problems } = fields;
-  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, sensitiveVars: fields.sensitiveVars };
+  // Past MAX_COLLECTED_PROBLEMS interpolation problems the rest are counted, not built.
+  const budget = { left: MAX_COLLECTED_PROBLEMS, unlisted: 0 };
+  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, sensitiveVars: fields.sensitiveVars, budget };
+  let firstUnlisted: LoadedItem | undefined;
   const used: string[] = Object.values(fields.sensitive).flat();
 
   const resources = config.items.map((item) => {
@@ -247,8 +251,12 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
       problems.push({ severity: 'error', message: `${path}: ${issue.message}`, ...(issue.hint ? { hint: issue.hint } : {}), pos: item.positionOf(issue.path), path });
     }
     for (const s of [...body.sensitive, ...lifecycle.sensitive]) used.push(...s.sources);
+    if (budget.unlisted) firstUnlisted ??= item;
     return toResource(item, body.value, lifecycle.value, body.sensitive);
   });
+  if (firstUnlisted) {
+    problems.push({ severity: 'error', message: `${firstUnlisted.label}: ${budget.unlisted} more \${...} problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: firstUnlisted.pos, path: firstUnlisted.label });
+  }
   const redactor = redactorFor(used, env);
   // Validation quotes values in its messages: it scrubs them with this. Not enumerable, so a
   // resource still compares and serializes as plain data.

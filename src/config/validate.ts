@@ -10,6 +10,7 @@ import type { AuditContext, Body, DeclaredResource, KindName, Path } from '../ki
 import { joinPath, nearest, sortProblems } from './annotations.js';
 import { allKinds } from '../kinds/index.js';
 import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
+import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
 import { Redactor } from '../sensitive.js';
 
@@ -242,11 +243,16 @@ function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string
   return error(`${where}: ${text}`, path, hint);
 }
 
-/** Every schema error of `data` as positioned problems (empty when valid). */
+/**
+ * Every schema error of `data` as positioned problems (empty when valid), at most
+ * MAX_COLLECTED_PROBLEMS of them: a mapping with 100,000 unknown keys has as many errors, and
+ * simplifyBranches compares errors pairwise.
+ */
 export function schemaProblems(schema: object, data: unknown, loc: Locator): Problem[] {
   const validate = validatorFor(schema);
   if (validate(data)) return [];
-  const { errors, messages } = simplifyBranches(validate.errors ?? []);
+  const all = validate.errors ?? [];
+  const { errors, messages } = simplifyBranches(all.slice(0, MAX_COLLECTED_PROBLEMS));
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of errors) {
@@ -256,6 +262,10 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
       seen.add(key);
       out.push(p);
     }
+  }
+  if (all.length > MAX_COLLECTED_PROBLEMS) {
+    const first = toProblem(all[MAX_COLLECTED_PROBLEMS], data, loc, undefined);
+    out.push({ ...first, message: `${all.length - MAX_COLLECTED_PROBLEMS} more schema errors from here on are not listed (${all.length} in all)`, hint: 'fix the ones listed and validate again' });
   }
   return out;
 }
@@ -322,8 +332,14 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
       problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
       continue;
     }
-    const checked = items.map((d, i) => {
+    // Past MAX_COLLECTED_PROBLEMS the remaining items are not checked (one problem says so).
+    const checked: { d: DeclaredResource; label: string; valid: boolean }[] = [];
+    for (const [i, d] of items.entries()) {
       const label = extras(d).label ?? `${kind.configKey}[${i}]`;
+      if (problems.length >= MAX_COLLECTED_PROBLEMS) {
+        problems.push(notChecked(kind, label, d, items.length - i - 1));
+        break;
+      }
       const loc: Locator = {
         label,
         positionOf: (p) => d.positionOf(p),
@@ -331,9 +347,9 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
         isSensitive: (p) => (d.sensitive ?? []).some((s) => s.path.length <= p.length && s.path.every((seg, i) => seg === p[i])),
       };
       const found = schemaProblems(itemSchema(kind), itemData(d), loc);
-      problems.push(...found);
-      return { d, label, valid: !found.length };
-    });
+      for (const p of found) problems.push(p);
+      checked.push({ d, label, valid: !found.length });
+    }
 
     // The audit runs for every item, so a broken item shows its semantic problems too (every
     // problem at once). An audit may not expect a body the schema rejected: if it throws on
@@ -341,19 +357,30 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     const ctx: AuditContext = { all: items, ...(options.flows ? { flows: options.flows } : {}) };
     for (const { d, label, valid } of checked) {
       try {
-        problems.push(...kind.audit(d, ctx));
+        for (const p of kind.audit(d, ctx)) problems.push(p);
       } catch (err) {
         if (valid) problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
       }
     }
     // Lifecycle and identity checks need a well-formed body.
     const valid = checked.filter((c) => c.valid).map(({ d, label }) => ({ d, label, key: safeKey(kind, d.body) }));
-    problems.push(...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid));
+    for (const p of [...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid)]) problems.push(p);
   }
   // Schema messages quote the bad value (`got '...'`), audits quote names: a value from a
   // sensitive variable shows as its marker instead.
   const redactor = Redactor.merge(...resources.map((d) => extras(d).redactor));
   return sortProblems(problems.map((p) => redactor.scrubProblem(p)));
+}
+
+/** Where checking stopped: the first item not checked, and how many more of its kind. */
+function notChecked(kind: KindLike, label: string, d: DeclaredResource, more: number): Problem {
+  return {
+    severity: 'error',
+    message: `${label}: not checked${more ? `, nor ${more} more ${kind.configKey}` : ''}: validation stops after ${MAX_COLLECTED_PROBLEMS} problems`,
+    hint: 'fix the problems above and validate again',
+    pos: d.pos,
+    path: label,
+  };
 }
 
 function topLevelFields(kind: KindLike): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countLine, formatPath, formatProblems, githubAnnotation, joinPath, nearest } from '../../src/config/annotations.js';
+import { countLine, formatPath, formatProblems, githubAnnotation, githubAnnotations, joinPath, nearest } from '../../src/config/annotations.js';
+import { MAX_SHOWN_PROBLEMS } from '../../src/config/bounds.js';
 import type { Problem } from '../../src/errors.js';
 
 const problems: Problem[] = [
@@ -78,5 +79,33 @@ describe('message helpers', () => {
     expect(nearest('Zzzzzz', fields)).toBeUndefined();
     expect(nearest('OnPostCallAnalysis', ['OnPostChatAnalysisAvailable', 'OnPostCallAnalysisAvailable'])).toBe('OnPostCallAnalysisAvailable');
     expect(nearest('Name', fields)).toBeUndefined();
+  });
+});
+
+describe('at most MAX_SHOWN_PROBLEMS problems are shown', () => {
+  const many = (n: number): Problem[] =>
+    Array.from({ length: n }, (_, i) => ({ severity: 'error', message: `problem ${i}`, pos: { file: 'a.yaml', line: i + 1, col: 1 } }));
+
+  it('shows all of them up to the limit, with no "more" line', () => {
+    const lines = formatProblems(many(MAX_SHOWN_PROBLEMS), {}).trimEnd().split('\n');
+    expect(lines).toHaveLength(MAX_SHOWN_PROBLEMS + 1);
+    expect(lines.at(-1)).toBe(`${MAX_SHOWN_PROBLEMS} errors`);
+  });
+
+  it('shows the first ones, then one line counting the rest, then the count of all', () => {
+    const lines = formatProblems(many(MAX_SHOWN_PROBLEMS + 1), {}).trimEnd().split('\n');
+    expect(lines).toHaveLength(MAX_SHOWN_PROBLEMS + 2);
+    expect(lines[MAX_SHOWN_PROBLEMS - 1]).toBe(`a.yaml:${MAX_SHOWN_PROBLEMS}:1: error: problem ${MAX_SHOWN_PROBLEMS - 1}`);
+    expect(lines.slice(MAX_SHOWN_PROBLEMS)).toEqual(['… and 1 more problem', `${MAX_SHOWN_PROBLEMS + 1} errors`]);
+    expect(formatProblems(many(1000), {})).toContain(`\n… and ${1000 - MAX_SHOWN_PROBLEMS} more problems\n1000 errors\n`);
+  });
+
+  it('annotates as many on GitHub, then a notice counting the rest', () => {
+    const annotations = githubAnnotations(many(MAX_SHOWN_PROBLEMS + 5));
+    expect(annotations).toHaveLength(MAX_SHOWN_PROBLEMS + 1);
+    expect(annotations[0]).toBe('::error file=a.yaml,line=1,col=1::problem 0');
+    expect(annotations.at(-1)).toBe('::notice::… and 5 more problems');
+    const out = formatProblems(many(MAX_SHOWN_PROBLEMS + 5), { GITHUB_ACTIONS: 'true' });
+    expect(out.split('\n').filter((l) => l.startsWith('::'))).toEqual(annotations);
   });
 });

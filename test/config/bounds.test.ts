@@ -1,0 +1,151 @@
+/**
+ * The bounds every config input has (src/config/bounds.ts): resources per config, the parser's
+ * weight per file, problems collected and settings ranges. Each limit is tested on both sides.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND } from '../../src/config/bounds.js';
+import { loadConfig } from '../../src/config/load.js';
+import { resolveTarget } from '../../src/config/resolve.js';
+import { schemaProblems, validateResources } from '../../src/config/validate.js';
+import { FAKE_KINDS, TARGETS_YAML, loadFailure, loadText, tempConfig } from './helpers.js';
+
+/** `key: [{},{},...]`: n empty items on one line. */
+const emptyItems = (key: string, n: number) => `${key}: [${Array(n).fill('{}').join(',')}]\n`;
+
+describe('MAX_RESOURCES', () => {
+  it(`accepts ${MAX_RESOURCES} resources across files and refuses one more, where the list crosses the cap`, async () => {
+    const half = MAX_RESOURCES / 2;
+    const files = {
+      'a.yaml': `${TARGETS_YAML}${emptyItems('rules', half)}`,
+      'b.yaml': emptyItems('taskTemplates', half),
+    };
+    const config = await loadConfig(tempConfig(files));
+    expect(config.items).toHaveLength(MAX_RESOURCES);
+
+    // One more in b.yaml: the problem is at b.yaml's item number `half`, the 20,001st overall;
+    // c.yaml (not even YAML) is not read.
+    const dir = tempConfig({ ...files, 'b.yaml': emptyItems('taskTemplates', half + 1), 'c.yaml': Buffer.from([0xff, 0xfe, 0]) });
+    const problems = await loadFailure(dir);
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        message: `taskTemplates[${half}]: the config declares more than ${MAX_RESOURCES} resources (this is resource ${MAX_RESOURCES + 1}, counting every file)`,
+        hint: 'split the config: one config per Connect instance or team, each with its own target',
+        pos: { file: join(dir, 'b.yaml'), line: 1, col: 17 + 3 * half },
+        path: `taskTemplates[${half}]`,
+      },
+    ]);
+  });
+});
+
+describe('MAX_YAML_WEIGHT', () => {
+  it('refuses a file the parser could not hold, where it crosses the limit, before parsing it', async () => {
+    // Comment lines weigh 2 (the comment and the line break): the limit falls about halfway.
+    const lines = MAX_YAML_WEIGHT / 2 + 1000;
+    const dir = tempConfig({ 'heavy.yaml': `${TARGETS_YAML}${'#\n'.repeat(lines)}` });
+    const [problem, ...rest] = await loadFailure(join(dir, 'heavy.yaml'));
+    expect(rest).toEqual([]);
+    expect(problem.message).toMatch(/^file holds more YAML than one file may \(about 500,000 values and entries\); the limit is reached here$/);
+    expect(problem.hint).toBe('split it into several files in one directory');
+    // Past the target's lines, within the last thousand comment lines, at a line start.
+    expect(problem.pos!.line).toBeGreaterThan(MAX_YAML_WEIGHT / 2 - 1000);
+    expect(problem.pos!.line).toBeLessThan(lines);
+    expect(problem.pos!.col).toBe(1);
+  });
+
+  it('parses a file just under the limit', async () => {
+    const lines = MAX_YAML_WEIGHT / 2 - 1000;
+    const { config } = await loadText(`${TARGETS_YAML}${'#\n'.repeat(lines)}rules: []\n`);
+    expect(config.declaredKinds).toEqual(['rule']);
+  });
+});
+
+describe('MAX_COLLECTED_PROBLEMS', () => {
+  it('stops validating resources once that many problems are found, and says where', async () => {
+    // Each empty rule has 5 problems (missing fields); the cap is reached at rule cap/5.
+    const n = MAX_COLLECTED_PROBLEMS / 5 + 50;
+    const { config, file } = await loadText(`${TARGETS_YAML}${emptyItems('rules', n)}`);
+    const { resources } = resolveTarget(config, undefined, {});
+    const problems = validateResources(resources, FAKE_KINDS);
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    const stop = MAX_COLLECTED_PROBLEMS / 5;
+    expect(problems.at(-1)).toEqual({
+      severity: 'error',
+      message: `rules[${stop}]: not checked, nor 49 more rules: validation stops after ${MAX_COLLECTED_PROBLEMS} problems`,
+      hint: 'fix the problems above and validate again',
+      pos: { file, line: 5, col: 9 + 3 * stop },
+      path: `rules[${stop}]`,
+    });
+  });
+
+  it('keeps that many schema errors of one value, and says how many more there are', () => {
+    const schema = { type: 'object', additionalProperties: false, properties: {} };
+    const data = Object.fromEntries(Array.from({ length: MAX_COLLECTED_PROBLEMS + 500 }, (_, i) => [`k${i}`, i]));
+    const pos = { file: 'f.yaml', line: 1, col: 1 };
+    const problems = schemaProblems(schema, data, { label: 'x', positionOf: () => pos });
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    expect(problems[0].message).toBe("unknown field 'k0' in x");
+    expect(problems.at(-1)!.message).toBe(`500 more schema errors from here on are not listed (${MAX_COLLECTED_PROBLEMS + 500} in all)`);
+  });
+});
+
+describe('problems while reading a file', () => {
+  it(`lists ${MAX_COLLECTED_PROBLEMS} per file and counts the rest`, async () => {
+    // One key, then MAX_COLLECTED_PROBLEMS + 3 duplicates of it.
+    const dir = tempConfig({ 'dup.yaml': `${TARGETS_YAML}x:\n${'  a: 1\n'.repeat(MAX_COLLECTED_PROBLEMS + 4)}` });
+    const problems = await loadFailure(join(dir, 'dup.yaml'));
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    expect(problems[0]).toMatchObject({ message: "duplicate key 'a'", pos: { line: 7, col: 3 } });
+    expect(problems.at(-1)).toEqual({
+      severity: 'error',
+      message: '3 more problems from here on are not listed',
+      hint: 'fix the ones listed and validate again',
+      pos: { file: join(dir, 'dup.yaml'), line: 7 + MAX_COLLECTED_PROBLEMS, col: 3 },
+    });
+  });
+});
+
+describe('settings ranges', () => {
+  const settings = (body: string) => loadText(`${TARGETS_YAML}settings:\n${body}`).then(({ config }) => config);
+
+  it('accepts the ends of each range and keeps them', async () => {
+    const config = await settings(
+      `  parallelism: ${PARALLELISM.max}\n  quotas:\n    connect:*: { ratePerSecond: ${RATE_PER_SECOND.min}, burst: ${BURST.max} }\n    chatbot:*: { ratePerSecond: ${RATE_PER_SECOND.max}, burst: ${BURST.min} }\n`,
+    );
+    expect(config.problems).toEqual([]);
+    expect(config.settings).toEqual({
+      parallelism: PARALLELISM.max,
+      quotas: { 'connect:*': { ratePerSecond: RATE_PER_SECOND.min, burst: BURST.max }, 'chatbot:*': { ratePerSecond: RATE_PER_SECOND.max, burst: BURST.min } },
+    });
+  });
+
+  it('refuses values outside, positioned at the value, and does not keep them', async () => {
+    const config = await settings(`  parallelism: ${PARALLELISM.max + 1}\n  quotas:\n    connect:*: { ratePerSecond: 0.0001, burst: ${BURST.max + 1} }\n`);
+    expect(config.problems.map((p) => [p.message, p.pos!.line, p.pos!.col])).toEqual([
+      [`settings.parallelism: must be <= ${PARALLELISM.max} (got ${PARALLELISM.max + 1})`, 6, 16],
+      [`settings.quotas["connect:*"].ratePerSecond: must be >= ${RATE_PER_SECOND.min} (got 0.0001)`, 8, 33],
+      [`settings.quotas["connect:*"].burst: must be <= ${BURST.max} (got ${BURST.max + 1})`, 8, 48],
+    ]);
+    expect(config.settings).toEqual({ quotas: {} });
+  });
+});
+
+describe('interpolation problems', () => {
+  it(`lists ${MAX_COLLECTED_PROBLEMS} per target, counts the rest, and names at most 10 vars each`, async () => {
+    const vars = Array.from({ length: 12 }, (_, i) => `      v${i}: ${i}\n`).join('');
+    const tags = Array.from({ length: MAX_COLLECTED_PROBLEMS + 5 }, (_, i) => `      t${i}: \${var.missing${i}}\n`).join('');
+    const { config, file } = await loadText(`${TARGETS_YAML}    vars:\n${vars}rules:\n  - Name: r\n    Tags:\n${tags}`);
+    const { problems } = resolveTarget(config, undefined, {});
+    expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
+    // Sorted by position: the count, at the item, comes before the listed ones inside it.
+    expect(problems[1].message).toBe("rules[0].Tags.t0: undefined variable 'missing0'; target 'dev' defines v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, … (12 in all)");
+    expect(problems[0]).toEqual({
+      severity: 'error',
+      message: 'rules[0]: 5 more ${...} problems from here on are not listed',
+      hint: 'fix the ones listed and validate again',
+      pos: { file, line: 19, col: 5 },
+      path: 'rules[0]',
+    });
+  });
+});
