@@ -11,6 +11,7 @@ import { joinPath, nearest, sortProblems } from './annotations.js';
 import { allKinds } from '../kinds/index.js';
 import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
+import { uniqueBy } from '../util/unique.js';
 
 /** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
 export interface KindLike {
@@ -36,7 +37,6 @@ export interface Locator {
 
 /** Extras resolveTarget attaches to its resources; plain DeclaredResources work without them. */
 interface ResourceExtras {
-  label?: string;
   keyPositionOf?(path: Path): SourcePos;
   /** The lifecycle as written, when present (DeclaredResource.lifecycle is already sanitized). */
   rawLifecycle?: unknown;
@@ -241,17 +241,10 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
   const validate = validatorFor(schema);
   if (validate(data)) return [];
   const { errors, messages } = simplifyBranches(validate.errors ?? []);
-  const seen = new Set<string>();
-  const out: Problem[] = [];
-  for (const e of errors) {
-    const p = toProblem(e, data, loc, messages.get(e));
-    const key = `${formatPos(p.pos)}\0${p.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(p);
-    }
-  }
-  return out;
+  return uniqueBy(
+    errors.map((e) => toProblem(e, data, loc, messages.get(e))),
+    (p) => `${formatPos(p.pos)}\0${p.message}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,8 +309,11 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
       problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
       continue;
     }
-    const checked = items.map((d, i) => {
-      const label = extras(d).label ?? `${kind.configKey}[${i}]`;
+    // Items built in code have no label; they get their index in the kind's list, so the
+    // audit's problems and these name them alike.
+    const labelled = items.map((d, i) => (d.label === undefined ? { ...d, label: joinPath(kind.configKey, [i]) } : (d as DeclaredResource & { label: string })));
+    const checked = labelled.map((d) => {
+      const label = d.label;
       const loc: Locator = { label, positionOf: (p) => d.positionOf(p), keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p) };
       const found = schemaProblems(itemSchema(kind), itemData(d), loc);
       problems.push(...found);
@@ -327,10 +323,10 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     // The audit runs for every item, so a broken item shows its semantic problems too (every
     // problem at once). An audit may not expect a body the schema rejected: if it throws on
     // one, the schema errors already say what is wrong; on a valid body it is a bug.
-    const ctx: AuditContext = { all: items, ...(options.flows ? { flows: options.flows } : {}) };
+    const ctx: AuditContext = { all: labelled, ...(options.flows ? { flows: options.flows } : {}) };
     for (const { d, label, valid } of checked) {
       try {
-        problems.push(...kind.audit(d, ctx));
+        problems.push(...kind.audit(d, ctx).map(startingWithPath));
       } catch (err) {
         if (valid) problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
       }
@@ -340,6 +336,11 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     problems.push(...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid));
   }
   return sortProblems(problems);
+}
+
+/** An audit's message, printed like every other problem's: after the path it is about. */
+function startingWithPath(p: Problem): Problem {
+  return p.path && !p.message.startsWith(p.path) ? { ...p, message: `${p.path}: ${p.message}` } : p;
 }
 
 function topLevelFields(kind: KindLike): string[] {
@@ -357,19 +358,21 @@ function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: 
       const first = entry.split(/[.[]/)[0];
       if (!fields.includes(first)) {
         const near = nearest(first, fields);
+        const path = joinPath(label, ['lifecycle', 'ignoreChanges', i]);
         problems.push({
           severity: 'error',
-          message: `${label}.lifecycle.ignoreChanges[${i}]: unknown field '${first}'${near !== undefined ? `; did you mean '${near}'?` : ''}`,
+          message: `${path}: unknown field '${first}'${near !== undefined ? `; did you mean '${near}'?` : ''}`,
           ...(near === undefined ? { hint: `fields of a ${kind.name}: ${fields.join(', ')}` } : {}),
           pos: d.positionOf(['lifecycle', 'ignoreChanges', i]),
-          path: `${label}.lifecycle.ignoreChanges[${i}]`,
+          path,
         });
       }
     });
     const from = d.lifecycle.renamedFrom;
     if (from === undefined) continue;
     const at = d.positionOf(['lifecycle', 'renamedFrom']);
-    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${label}.lifecycle.renamedFrom: ${message}`, hint, pos: at, path: `${label}.lifecycle.renamedFrom` });
+    const path = joinPath(label, ['lifecycle', 'renamedFrom']);
+    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${path}: ${message}`, hint, pos: at, path });
     const other = declared.get(from);
     const earlier = renamed.get(from);
     if (from === key) error(`'${from}' is this resource's own name`, 'remove renamedFrom');

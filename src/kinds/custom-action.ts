@@ -44,6 +44,8 @@ import {
   sortKeysDeep,
   deleteIfPresent,
 } from './common.js';
+import { joinPath } from '../problem-path.js';
+import { uniqueBy } from '../util/unique.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'customActions';
@@ -125,19 +127,9 @@ function normalizeAttachment(a: unknown): unknown {
   if (!isObj(a)) return a;
   const out = pick(a, ATTACHMENT_FIELDS);
   // Criteria are conditions on the notification's variables: order carries no meaning.
-  if (Array.isArray(out.Criteria)) out.Criteria = dedupe(asSet(out.Criteria.map((c) => (isObj(c) ? pick(c, CRITERIA_FIELDS) : c))) ?? []);
+  if (Array.isArray(out.Criteria)) out.Criteria = uniqueBy(asSet(out.Criteria.map((c) => (isObj(c) ? pick(c, CRITERIA_FIELDS) : c))) ?? [], canonicalJson);
   if (isObj(out.Variables)) out.Variables = sortKeysDeep(out.Variables);
   return out;
-}
-
-function dedupe<T>(list: T[]): T[] {
-  const seen = new Set<string>();
-  return list.filter((x) => {
-    const k = canonicalJson(x);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** User tags in TagKey order, the marker removed (it is connectform's, never a diff). */
@@ -183,7 +175,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const body = d.body;
   const index = ctx.all.indexOf(d);
   const add = (severity: Problem['severity'], path: (string | number)[], message: string, hint?: string) =>
-    problems.push({ severity, message, hint, pos: d.positionOf(path), path: problemPath(index, path) });
+    problems.push({ severity, message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
 
   const chatConfigurations = Array.isArray(body.ChatConfigurations) ? body.ChatConfigurations : [];
 
@@ -271,12 +263,6 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   });
 
   return problems;
-}
-
-function problemPath(index: number, path: (string | number)[]): string {
-  let out = index >= 0 ? `${CONFIG_KEY}[${index}]` : CONFIG_KEY;
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${p}`;
-  return out;
 }
 
 // -------------------------------------------------------------------------------------------

@@ -34,7 +34,10 @@ import {
   unknownFlowMessage,
   userTags,
 } from './common.js';
+import { joinPath } from '../problem-path.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
+
+const CONFIG_KEY = 'rules';
 
 /** The fields of a rule that a config describes (CreateRule's, minus InstanceId/ClientToken). */
 const RULE_FIELDS = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'] as const;
@@ -67,7 +70,7 @@ function sourceOf(body: Body): string | undefined {
 function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const problems: Problem[] = [];
   const error = (path: (string | number)[], message: string, hint?: string) =>
-    problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: ['rules', ...path].join('.') });
+    problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
   const source = sourceOf(d.body) ?? '';
   const actions = (d.body.Actions as Action[] | undefined) ?? [];
 
@@ -258,7 +261,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
 
 export const ruleKind: ResourceKind<'rule'> = {
   name: 'rule',
-  configKey: 'rules',
+  configKey: CONFIG_KEY,
   title: 'Connect rule',
   schemaSpec: {
     title: 'Amazon Connect rule',
