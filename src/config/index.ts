@@ -9,12 +9,14 @@ import { allKinds } from '../kinds/index.js';
 import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
+import { interpretSettings, type TargetSettings } from './settings.js';
 import { validateResources } from './validate.js';
 
 export { loadConfig } from './load.js';
 export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
 export { listTargets } from './resolve.js';
 export type { ResolveOptions } from './resolve.js';
+export { DEFAULT_DESTROY_THRESHOLD, DEFAULT_PARALLELISM, interpretSettings, type DestroyThreshold, type TargetSettings } from './settings.js';
 /** Re-checks after live reads (contact flow names), with the same messages as validation. */
 export { validateResources } from './validate.js';
 
@@ -23,6 +25,8 @@ export interface ValidatedConfig {
   target: ResolvedTargetConfig;
   resources: DeclaredResource[];
   warnings: Problem[];
+  /** `config.settings` interpreted, defaults filled: what the engine reads instead of the raw settings. */
+  settings: TargetSettings;
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -36,6 +40,6 @@ export function validateFor(config: LoadedConfig, targetName: string | undefined
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all };
+  return { config, target, resources, warnings: all, settings: interpretSettings(config.settings, config.declaredKinds) };
 }
 
