@@ -229,20 +229,14 @@ export function escapeInterpolation(text: string): string {
 function presentValue(v: unknown): unknown {
   if (typeof v === 'string') return escapeInterpolation(v);
   if (Array.isArray(v)) return v.map(presentValue);
-  if (v && typeof v === 'object') return fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
+  if (v && typeof v === 'object') return Object.fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
   return v;
 }
 
 function present(kind: ResourceKind, body: Body): Body {
   // Top level: the kind's own order (identity first, then as a person would read the resource).
-  return fromEntries(ordered(body, kind.exportOrder).map(([k, x]) => [k, presentValue(x)])) as Body;
-}
-
-/** Like Object.fromEntries, but a `__proto__` key stays plain data. */
-function fromEntries(entries: [string, unknown][]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  return out;
+  // Object.fromEntries defines each key as own data: a `__proto__` key stays a key.
+  return Object.fromEntries(ordered(body, kind.exportOrder).map(([k, x]) => [k, presentValue(x)])) as Body;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +256,7 @@ export interface ExportedTargets {
 export function exportedTargets(result: ExportResult, config: Pick<LoadedConfig, 'targets' | 'settings'>): ExportedTargets {
   const notes: string[] = [];
   const settings = exportedSettings(config.settings, result.kinds.map((k) => k.kind), notes);
-  return { targets: fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'], settings, notes };
+  return { targets: Object.fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'], settings, notes };
 }
 
 /**
