@@ -15,6 +15,7 @@ import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.
 import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
 import type { LoadedConfig, Settings } from '../config/load.js';
 import { RemoteError, UsageError } from '../errors.js';
+import { formatPath, type PathSegment } from '../problem-path.js';
 import { canonicalJson, cmp } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 
@@ -190,17 +191,16 @@ export function toConfigItems(kind: ResourceKind, live: readonly LiveResource[],
 /** Contact flow references still written as ids after normalization, with where they are. */
 function flowIds(body: Body): { path: string; id: string }[] {
   const out: { path: string; id: string }[] = [];
-  const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+  const walk = (v: unknown, path: PathSegment[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        const p = path ? `${path}.${k}` : k;
-        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: p, id: x });
-        else walk(x, p);
+        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: formatPath([...path, k]), id: x });
+        else walk(x, [...path, k]);
       }
     }
   };
-  walk(body, '');
+  walk(body, []);
   return out;
 }
 
