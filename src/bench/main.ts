@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PARALLELISM } from '../engine/session.js';
+import { DEFAULT_PARALLELISM } from '../config/index.js';
 import { runInChild, type InProcessResult } from './inprocess.js';
 import { judge, machine, renderText, type BenchReport, type BenchSettings } from './report.js';
 import { runNetworkScenarios, sandboxQuota, type ScenarioResult } from './scenarios.js';

@@ -10,11 +10,11 @@
  * config is timed apart (`loadSeconds`) and measured on its own by the validate scenario.
  */
 import { join } from 'node:path';
-import { QuotaTable, DEFAULT_QUOTA, type Quota } from '../aws/pacing.js';
+import { QuotaTable } from '../aws/pacing.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
-import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
+import { DEFAULT_SERVER_QUOTA, startSandbox, type SandboxHandle, type ServerQuota } from '../sandbox/index.js';
 import { BENCH_INSTANCE, BENCH_TARGET, changedCount, generate, seedWith, writeConfigDir, type Counts } from './generate.js';
 import { operationRows, scenarioFloorSeconds, phaseFloorSeconds, subtractClient, type OperationRow, type Phase } from './floor.js';
 
@@ -75,8 +75,9 @@ const CACHE_NOTE = /^(\d+) resource\(s\) were taken from the snapshot cache/;
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function sandboxQuota(): Quota {
-  return { ...DEFAULT_QUOTA };
+/** The quota the sandbox enforces; the client paces itself to the same numbers. */
+export function sandboxQuota(): ServerQuota {
+  return { ...DEFAULT_SERVER_QUOTA };
 }
 
 export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioResult[]> {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { escapeTerminal } from '../render/escape.js';
-import { EXPORT_MARKER, TARGETS_FILE, exportFileName, exportLive, renderDocument, renderFiles, type ExportFile, type ExportResult } from '../engine/export.js';
+import { DEFAULT_SCHEMA_REF, exportLive, exportedTargets, type ExportResult } from '../engine/export.js';
+import { EXPORT_MARKER, TARGETS_FILE, exportFileName, renderDocument, renderFiles, type ExportFile } from '../render/export-yaml.js';
 import { kindByName, kindNames } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
@@ -47,14 +48,15 @@ export function registerExportCommand(program: Command, run: CliRun): void {
     }));
 
     for (const s of result.skipped) io.stderr.write(`note: ${s.kind} not exported: ${escapeTerminal(s.reason)}\n`);
-    const schemaRef = opts.schema;
+    const rendering = { schemaRef: opts.schema ?? DEFAULT_SCHEMA_REF };
     if (!outDir) {
       for (const n of result.notes) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
-      io.stdout.write(renderDocument(result, { schemaRef }));
+      io.stdout.write(renderDocument(result, rendering));
       return;
     }
-    const { files, notes } = renderFiles(result, config, { schemaRef });
-    for (const n of [...result.notes, ...notes]) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
+    const targets = exportedTargets(result, config);
+    const files = renderFiles(result, targets, rendering);
+    for (const n of [...result.notes, ...targets.notes]) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
     writeFiles(outDir, files);
     const others = otherYamlFiles(outDir, files);
     if (others.length) {

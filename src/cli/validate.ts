@@ -1,6 +1,6 @@
 /** `validate`: every problem of the config at once, with positions; no AWS call. */
 import type { Command } from 'commander';
-import { formatProblems } from '../config/annotations.js';
+import { dedupeProblems, formatProblems } from '../config/annotations.js';
 import { listTargets, loadConfig, validateFor } from '../config/index.js';
 import { ConfigError, type Problem } from '../errors.js';
 import type { CliRun } from './io.js';
@@ -36,20 +36,10 @@ export function registerValidateCommand(program: Command, run: CliRun): void {
           problems.push(...err.problems);
         }
       }
-      const unique = dedupe(problems);
+      // The same problem found for several targets is reported once.
+      const unique = dedupeProblems(problems);
       if (unique.some((p) => p.severity === 'error')) throw new ConfigError(unique);
       if (unique.length) io.stderr.write(formatProblems(unique, io.env));
       io.stdout.write(`Config is valid: ${resources} resource(s), ${names.length} target(s).\n`);
     });
-}
-
-/** The same problem found for several targets is reported once. */
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const k = `${p.pos?.file}:${p.pos?.line}:${p.pos?.col}:${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -6,8 +6,8 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { nearest } from '../edit-distance.js';
 import { formatProblem, type Problem } from '../errors.js';
-import type { Path } from '../kinds/types.js';
 import { escapeTerminal, escapeTerminalLines, escapeWorkflowData, escapeWorkflowProperty } from '../render/escape.js';
+import { uniqueBy } from '../util/unique.js';
 
 /** Lives with the edit distance (the kinds use it too and must not import the config layer). */
 export { nearest };
@@ -16,27 +16,8 @@ import { MAX_SHOWN_PROBLEMS } from './bounds.js';
 // ---------------------------------------------------------------------------------------------
 // Paths and suggestions
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** `['Actions', 0, 'TaskAction']` → `Actions[0].TaskAction` (odd keys quoted). */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-
-/** `rules[3]` + `['Actions', 0]` → `rules[3].Actions[0]`. */
-export function joinPath(label: string, path: Path): string {
-  const rest = formatPath(path);
-  if (!label) return rest;
-  if (!rest) return label;
-  return rest.startsWith('[') ? `${label}${rest}` : `${label}.${rest}`;
-}
-
+/** Every problem's path is built by src/problem-path.ts (the kinds use it too). */
+export { formatPath, joinPath } from '../problem-path.js';
 
 /** `; did you mean 'X'?` or nothing. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
@@ -63,13 +44,7 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 
 /** The same finding reported twice (e.g. once per target) is shown once. */
 export function dedupeProblems(problems: readonly Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.severity}\0${p.pos?.file}\0${p.pos?.line}\0${p.pos?.col}\0${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueBy(problems, (p) => `${p.severity}\0${p.pos?.file}\0${p.pos?.line}\0${p.pos?.col}\0${p.message}`);
 }
 
 function plural(n: number, word: string): string {

@@ -9,6 +9,7 @@ import { allKinds } from '../kinds/index.js';
 import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
+import { interpretSettings, type TargetSettings } from './settings.js';
 import { validateResources } from './validate.js';
 import type { Redactor } from '../sensitive.js';
 
@@ -16,6 +17,7 @@ export { loadConfig } from './load.js';
 export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
 export { listTargets } from './resolve.js';
 export type { ResolveOptions } from './resolve.js';
+export { DEFAULT_DESTROY_THRESHOLD, DEFAULT_PARALLELISM, interpretSettings, type DestroyThreshold, type TargetSettings } from './settings.js';
 /** Re-checks after live reads (contact flow names), with the same messages as validation. */
 export { validateResources } from './validate.js';
 
@@ -28,6 +30,8 @@ export interface ValidatedConfig {
   sensitiveFields: Record<string, string[]>;
   /** Scrubs this target's sensitive values out of any text: wrap output with it. */
   redactor: Redactor;
+  /** `config.settings` interpreted, defaults filled: what the engine reads instead of the raw settings. */
+  settings: TargetSettings;
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -41,6 +45,6 @@ export function validateFor(config: LoadedConfig, targetName: string | undefined
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all, sensitiveFields, redactor };
+  return { config, target, resources, warnings: all, sensitiveFields, redactor, settings: interpretSettings(config.settings, config.declaredKinds) };
 }
 

@@ -21,6 +21,7 @@ import { allKinds, kindNames } from '../kinds/index.js';
 import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
+import { uniqueBy } from '../util/unique.js';
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_DEPTH = 64;
@@ -590,14 +591,6 @@ function countResources(f: ParsedFile, counted: { n: number }): Problem | undefi
 /** Files named on the command line as given; directories contribute their *.yaml/*.yml, sorted. */
 async function expandPaths(inputs: string[], problems: Problem[]): Promise<string[]> {
   const files: string[] = [];
-  const seen = new Set<string>();
-  const add = (f: string) => {
-    const key = resolvePath(f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      files.push(f);
-    }
-  };
   for (const input of inputs) {
     let isDir = false;
     try {
@@ -607,7 +600,7 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
       continue;
     }
     if (!isDir) {
-      add(input);
+      files.push(input);
       continue;
     }
     const names = (await readdir(input, { withFileTypes: true }))
@@ -615,10 +608,11 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
       .map((e) => e.name)
       .sort();
     if (!names.length) problems.push({ severity: 'error', message: `config directory '${input}' has no *.yaml or *.yml files`, hint: 'pass the directory that holds the config files' });
-    for (const name of names) add(join(input, name));
+    files.push(...names.map((name) => join(input, name)));
   }
   if (!inputs.length) problems.push({ severity: 'error', message: 'no config files given', hint: 'pass a YAML file or a directory of them' });
-  return files;
+  // A file named twice (itself and through its directory) is read once.
+  return uniqueBy(files, (f) => resolvePath(f));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
 import { Redactor } from '../sensitive.js';
+import { uniqueBy } from '../util/unique.js';
 
 /** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
 export interface KindLike {
@@ -40,7 +41,6 @@ export interface Locator {
 
 /** Extras resolveTarget attaches to its resources; plain DeclaredResources work without them. */
 interface ResourceExtras {
-  label?: string;
   keyPositionOf?(path: Path): SourcePos;
   /** The lifecycle as written, when present (DeclaredResource.lifecycle is already sanitized). */
   rawLifecycle?: unknown;
@@ -253,16 +253,10 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
   if (validate(data)) return [];
   const all = validate.errors ?? [];
   const { errors, messages } = simplifyBranches(all.slice(0, MAX_COLLECTED_PROBLEMS));
-  const seen = new Set<string>();
-  const out: Problem[] = [];
-  for (const e of errors) {
-    const p = toProblem(e, data, loc, messages.get(e));
-    const key = `${formatPos(p.pos)}\0${p.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(p);
-    }
-  }
+  const out = uniqueBy(
+    errors.map((e) => toProblem(e, data, loc, messages.get(e))),
+    (p) => `${formatPos(p.pos)}\0${p.message}`,
+  );
   if (all.length > MAX_COLLECTED_PROBLEMS) {
     const first = toProblem(all[MAX_COLLECTED_PROBLEMS], data, loc, undefined);
     out.push({ ...first, message: `${all.length - MAX_COLLECTED_PROBLEMS} more schema errors from here on are not listed (${all.length} in all)`, hint: 'fix the ones listed and validate again' });
@@ -332,12 +326,15 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
       problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
       continue;
     }
-    // Past MAX_COLLECTED_PROBLEMS the remaining items are not checked (one problem says so).
+    // Items built in code have no label; they get their index in the kind's list, so the
+    // audit's problems and these name them alike. Past MAX_COLLECTED_PROBLEMS the remaining
+    // items are not checked (one problem says so).
+    const labelled = items.map((d, i) => (d.label === undefined ? { ...d, label: joinPath(kind.configKey, [i]) } : (d as DeclaredResource & { label: string })));
     const checked: { d: DeclaredResource; label: string; valid: boolean }[] = [];
-    for (const [i, d] of items.entries()) {
-      const label = extras(d).label ?? `${kind.configKey}[${i}]`;
+    for (const [i, d] of labelled.entries()) {
+      const label = d.label;
       if (problems.length >= MAX_COLLECTED_PROBLEMS) {
-        problems.push(notChecked(kind, label, d, items.length - i - 1));
+        problems.push(notChecked(kind, label, d, labelled.length - i - 1));
         break;
       }
       const loc: Locator = {
@@ -354,10 +351,10 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
     // The audit runs for every item, so a broken item shows its semantic problems too (every
     // problem at once). An audit may not expect a body the schema rejected: if it throws on
     // one, the schema errors already say what is wrong; on a valid body it is a bug.
-    const ctx: AuditContext = { all: items, ...(options.flows ? { flows: options.flows } : {}) };
+    const ctx: AuditContext = { all: labelled, ...(options.flows ? { flows: options.flows } : {}) };
     for (const { d, label, valid } of checked) {
       try {
-        for (const p of kind.audit(d, ctx)) problems.push(p);
+        for (const p of kind.audit(d, ctx)) problems.push(startingWithPath(p));
       } catch (err) {
         if (valid) problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
       }
@@ -383,6 +380,11 @@ function notChecked(kind: KindLike, label: string, d: DeclaredResource, more: nu
   };
 }
 
+/** An audit's message, printed like every other problem's: after the path it is about. */
+function startingWithPath(p: Problem): Problem {
+  return p.path && !p.message.startsWith(p.path) ? { ...p, message: `${p.path}: ${p.message}` } : p;
+}
+
 function topLevelFields(kind: KindLike): string[] {
   return Object.keys((itemSchema(kind).properties as object | undefined) ?? {}).filter((k) => k !== 'lifecycle');
 }
@@ -398,19 +400,21 @@ function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: 
       const first = entry.split(/[.[]/)[0];
       if (!fields.includes(first)) {
         const near = nearest(first, fields);
+        const path = joinPath(label, ['lifecycle', 'ignoreChanges', i]);
         problems.push({
           severity: 'error',
-          message: `${label}.lifecycle.ignoreChanges[${i}]: unknown field '${first}'${near !== undefined ? `; did you mean '${near}'?` : ''}`,
+          message: `${path}: unknown field '${first}'${near !== undefined ? `; did you mean '${near}'?` : ''}`,
           ...(near === undefined ? { hint: `fields of a ${kind.name}: ${fields.join(', ')}` } : {}),
           pos: d.positionOf(['lifecycle', 'ignoreChanges', i]),
-          path: `${label}.lifecycle.ignoreChanges[${i}]`,
+          path,
         });
       }
     });
     const from = d.lifecycle.renamedFrom;
     if (from === undefined) continue;
     const at = d.positionOf(['lifecycle', 'renamedFrom']);
-    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${label}.lifecycle.renamedFrom: ${message}`, hint, pos: at, path: `${label}.lifecycle.renamedFrom` });
+    const path = joinPath(label, ['lifecycle', 'renamedFrom']);
+    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${path}: ${message}`, hint, pos: at, path });
     const other = declared.get(from);
     const earlier = renamed.get(from);
     if (from === key) error(`'${from}' is this resource's own name`, 'remove renamedFrom');

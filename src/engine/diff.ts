@@ -10,6 +10,11 @@ import type { FieldChange } from './plan.js';
 type DeepDiffFn = (lhs: unknown, rhs: unknown) => deepDiff.Diff<unknown, unknown>[] | undefined;
 const diffFn: DeepDiffFn = ((deepDiff as unknown as { diff?: DeepDiffFn }).diff ?? (deepDiff as unknown as DeepDiffFn));
 
+/**
+ * A plan row's field path: dots for every member, never quoted (docs/PLAN-FORMAT.md, and what
+ * `ignoreChanges` entries are matched against). Problems name places with src/problem-path.ts,
+ * which quotes odd keys; the plan document's format stays as published.
+ */
 export function formatPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;

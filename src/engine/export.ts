@@ -6,16 +6,16 @@
  * the same target therefore shows no change, and `apply` of it to another target creates the
  * same resources there (flow names are looked up in that target's instance).
  *
- * Strings are escaped for interpolation (`${` → `$${`), keys are put in a fixed readable order,
- * resources are sorted by identity, and the YAML text is read back and compared before anything
- * is returned, so what is written is what was read.
+ * Strings are escaped for interpolation (`${` → `$${`), keys are put in a fixed readable order
+ * and resources are sorted by identity. This module gathers that data; src/render/export-yaml.ts
+ * writes it as YAML files.
  */
-import { Document, isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.js';
 import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
 import type { LoadedConfig, Settings } from '../config/load.js';
 import { RemoteError, UsageError } from '../errors.js';
+import { formatPath, type PathSegment } from '../problem-path.js';
 import { canonicalJson, cmp } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 
@@ -56,18 +56,8 @@ export interface ExportResult {
   notes: string[];
 }
 
-/** Default `$schema` of the editor line: the document schema's `$id`. */
+/** Default `$schema` of the exported files' editor line: the document schema's `$id`. */
 export const DEFAULT_SCHEMA_REF = `${SCHEMA_BASE_URL}${DOCUMENT_SCHEMA_FILE}`;
-
-export const TARGETS_FILE = 'targets.yaml';
-
-/** A config key to its file name: `fooBars` → `foo-bars.yaml`. */
-export function exportFileName(configKey: string): string {
-  return `${configKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.yaml`;
-}
-
-/** The first comment lines of every file export writes; export only overwrites files starting so. */
-export const EXPORT_MARKER = '# Written by `connectform export`';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -201,17 +191,16 @@ export function toConfigItems(kind: ResourceKind, live: readonly LiveResource[],
 /** Contact flow references still written as ids after normalization, with where they are. */
 function flowIds(body: Body): { path: string; id: string }[] {
   const out: { path: string; id: string }[] = [];
-  const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+  const walk = (v: unknown, path: PathSegment[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        const p = path ? `${path}.${k}` : k;
-        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: p, id: x });
-        else walk(x, p);
+        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: formatPath([...path, k]), id: x });
+        else walk(x, [...path, k]);
       }
     }
   };
-  walk(body, '');
+  walk(body, []);
   return out;
 }
 
@@ -240,70 +229,34 @@ export function escapeInterpolation(text: string): string {
 function presentValue(v: unknown): unknown {
   if (typeof v === 'string') return escapeInterpolation(v);
   if (Array.isArray(v)) return v.map(presentValue);
-  if (v && typeof v === 'object') return fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
+  if (v && typeof v === 'object') return Object.fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
   return v;
 }
 
 function present(kind: ResourceKind, body: Body): Body {
   // Top level: the kind's own order (identity first, then as a person would read the resource).
-  return fromEntries(ordered(body, kind.exportOrder).map(([k, x]) => [k, presentValue(x)])) as Body;
-}
-
-/** Like Object.fromEntries, but a `__proto__` key stays plain data. */
-function fromEntries(entries: [string, unknown][]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  return out;
+  // Object.fromEntries defines each key as own data: a `__proto__` key stays a key.
+  return Object.fromEntries(ordered(body, kind.exportOrder).map(([k, x]) => [k, presentValue(x)])) as Body;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing YAML
+// targets.yaml: the data (src/render/export-yaml.ts writes it)
 // ---------------------------------------------------------------------------------------------
 
-export interface RenderOptions {
-  /** `$schema` of the yaml-language-server line; default DEFAULT_SCHEMA_REF. */
-  schemaRef?: string;
+/** What the exported directory's targets file holds, so the directory is a config of its own. */
+export interface ExportedTargets {
+  /** Every target of the config, as written (`${env.X}` stays), by name. */
+  targets: Record<string, Record<string, unknown>>;
+  /** The config's settings, `prune` cut down to the exported kinds (absent when it emptied). */
+  settings: Settings;
+  /** What the user should know about the settings written. */
+  notes: string[];
 }
 
-export interface ExportFile {
-  /** File name inside the output directory. */
-  name: string;
-  /** What it holds, for the summary: a kind, or `targets`. */
-  kind: KindName | 'targets';
-  /** Resources (or targets) in it. */
-  count: number;
-  text: string;
-}
-
-/** The single document export prints without --out: the resource lists only. */
-export function renderDocument(result: ExportResult, options: RenderOptions = {}): string {
-  const data = fromEntries(result.kinds.map((k) => [k.configKey, k.items]));
-  return renderYaml(data, header(options, [`Live state of target "${result.target}".`, ...skippedLines(result)]));
-}
-
-/**
- * One file per exported kind, plus targets.yaml with the config's targets (as written, so
- * `${env.X}` stays) and settings, so the directory is a config of its own.
- */
-export function renderFiles(result: ExportResult, config: Pick<LoadedConfig, 'targets' | 'settings'>, options: RenderOptions = {}): { files: ExportFile[]; notes: string[] } {
+export function exportedTargets(result: ExportResult, config: Pick<LoadedConfig, 'targets' | 'settings'>): ExportedTargets {
   const notes: string[] = [];
-  const files: ExportFile[] = result.kinds.map((k) => ({
-    name: exportFileName(k.configKey),
-    kind: k.kind,
-    count: k.items.length,
-    text: renderYaml(fromEntries([[k.configKey, k.items]]), header(options, [`Live state of target "${result.target}": ${k.configKey}.`])),
-  }));
-
-  const targets = fromEntries(config.targets.map((t) => [t.name, t.raw]));
   const settings = exportedSettings(config.settings, result.kinds.map((k) => k.kind), notes);
-  const doc = fromEntries([['targets', targets], ...(Object.keys(settings).length ? [['settings', settings] as [string, unknown]] : [])]);
-  files.push({
-    name: TARGETS_FILE,
-    kind: 'targets',
-    count: config.targets.length,
-    text: renderYaml(doc, header(options, [`Targets and settings copied from the config the export of target "${result.target}" ran with.`, ...skippedLines(result)])),
-  });
-  return { files, notes };
+  return { targets: Object.fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'], settings, notes };
 }
 
 /**
@@ -315,54 +268,8 @@ function exportedSettings(settings: Settings, exported: KindName[], notes: strin
   if (Array.isArray(out.prune)) {
     const dropped = out.prune.filter((k) => !exported.includes(k));
     out.prune = out.prune.filter((k) => exported.includes(k));
-    if (dropped.length) notes.push(`settings.prune: ${dropped.join(', ')} left out of ${TARGETS_FILE} (not exported; pruning them would delete every managed one)`);
+    if (dropped.length) notes.push(`settings.prune: ${dropped.join(', ')} left out of the exported settings (not exported; pruning them would delete every managed one)`);
     if (!out.prune.length) delete out.prune;
   }
   return out;
-}
-
-function skippedLines(result: ExportResult): string[] {
-  return result.skipped.map((s) => `Not exported: ${s.kind} (${s.reason.split('\n')[0]}).`);
-}
-
-function header(options: RenderOptions, lines: string[]): string {
-  return [`# yaml-language-server: $schema=${options.schemaRef ?? DEFAULT_SCHEMA_REF}`, `${EXPORT_MARKER}. ${lines[0] ?? ''}`.trimEnd(), ...lines.slice(1).map((l) => `# ${l}`)].join('\n');
-}
-
-/** Maps of scalars this short are written on one line (`{ name: Escalation }`). */
-const FLOW_MAP_WIDTH = 60;
-/** Collections above this depth stay block style: the document, its lists, the resources. */
-const FLOW_MIN_DEPTH = 3;
-
-function oneLine(node: unknown): boolean {
-  return (isScalar(node) && (typeof node.value !== 'string' || !node.value.includes('\n'))) || (isMap(node) && node.flow === true);
-}
-
-function renderYaml(data: Record<string, unknown>, head: string, compact = true): string {
-  const doc = new Document(data);
-  visit(doc, {
-    Pair(_, pair) {
-      // The config loader reads a plain `<<` key as a merge; a quoted one is a key.
-      if (isScalar(pair.key) && pair.key.value === '<<') (pair.key as Scalar).type = 'QUOTE_DOUBLE';
-    },
-  });
-  if (compact) {
-    // Bottom-up, so `Id: { Name: Title }` can make its field `{ Id: { Name: Title }, Type: NAME }`.
-    const maps: { map: YAMLMap; depth: number }[] = [];
-    visit(doc, {
-      Map(_, map, path) {
-        maps.push({ map, depth: path.filter((n) => isMap(n) || isSeq(n)).length });
-      },
-    });
-    for (const { map, depth } of maps.reverse()) {
-      if (depth < FLOW_MIN_DEPTH || !map.items.length || map.items.length > 3) continue;
-      if (!map.items.every((p) => isPair(p) && oneLine(p.value))) continue;
-      if (canonicalJson(map.toJSON()).length <= FLOW_MAP_WIDTH) map.flow = true;
-    }
-  }
-  const text = `${head}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: true })}`;
-  // What is written must read back as what was meant (quoting, block scalars, merge keys).
-  const back = parseYaml(text, { merge: true, uniqueKeys: true });
-  if (canonicalJson(back) !== canonicalJson(data)) throw new Error('internal error: the exported YAML does not read back as the live state (please report this)');
-  return text;
 }

@@ -3,6 +3,7 @@
  * kind, contact flows) is passed in, so it is tested without AWS and re-run on a saved plan.
  */
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from '../config/settings.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 
 /** The row a `mark` change carries (connectform's marker, not a body field). */
@@ -11,15 +12,6 @@ import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../
 import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
 import { markRow, printableBody, sensitivePathsOf } from './redact.js';
-
-export interface DestroyThreshold {
-  /** Refuse when deletes + replaces exceed this share (%) of a kind's existing managed resources... */
-  percent: number;
-  /** ...once the kind has at least this many. */
-  minResources: number;
-}
-
-export const DEFAULT_DESTROY_THRESHOLD: DestroyThreshold = { percent: 30, minResources: 10 };
 
 export interface PlanInput {
   target: string;

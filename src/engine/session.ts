@@ -4,13 +4,13 @@
  * The CLI and the tests both drive connectform through this module.
  */
 import { join } from 'node:path';
-import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type ValidatedConfig } from '../config/index.js';
+import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type TargetSettings, type ValidatedConfig } from '../config/index.js';
 import { sensitiveMarker, type Redactor } from '../sensitive.js';
 import { AwsClients, describeAwsError } from '../aws/clients.js';
 import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { QuotaTable, type Quota } from '../aws/pacing.js';
+import { QuotaTable } from '../aws/pacing.js';
 import { ConfigError, RemoteError, SafetyError, UsageError, formatPos, type Problem } from '../errors.js';
 import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
@@ -18,7 +18,7 @@ import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetCont
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
 import { NO_CACHE, SnapshotCache } from './cache.js';
 import { PendingCreates } from './pending.js';
-import { buildPlan, liveKey, DEFAULT_DESTROY_THRESHOLD, type DestroyThreshold } from './planner.js';
+import { buildPlan, liveKey } from './planner.js';
 import { printableBody } from './redact.js';
 import type { Plan } from './plan.js';
 
@@ -56,8 +56,6 @@ export interface SessionOptions extends TimeoutOptions {
 export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
 export const DEFAULT_PENDING_DIR = join('.connectform', 'pending');
 
-export const DEFAULT_PARALLELISM = 8;
-
 export class TargetSession {
   readonly ctx: TargetContext;
   /** Called for each live resource read (progress display). */
@@ -69,6 +67,7 @@ export class TargetSession {
 
   private constructor(
     readonly config: LoadedConfig,
+    readonly settings: TargetSettings,
     readonly target: ResolvedTargetConfig,
     readonly resources: DeclaredResource[],
     readonly warnings: Problem[],
@@ -105,8 +104,9 @@ export class TargetSession {
   /** A session from an already validated config (creating clients makes no call). */
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
     const { config, target, resources, warnings, sensitiveFields, redactor } = validated;
-    const kinds = selectKinds(config, resources, options.kinds);
-    const settings = config.settings ?? {};
+    // --parallelism wins over the settings' for the clients and for apply alike.
+    const settings = options.parallelism === undefined ? validated.settings : { ...validated.settings, parallelism: options.parallelism };
+    const kinds = selectKinds(settings, resources, options.kinds);
     const region = options.region ?? target.region;
     const endpoint = options.endpoint ?? target.endpoint;
     const timeouts: TimeoutOptions = { connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: options.requestTimeoutMs, callBudgetMs: options.callBudgetMs };
@@ -129,11 +129,11 @@ export class TargetSession {
       chatbotRegion: options.chatbotRegion ?? target.chatbotRegion,
       endpoint,
       credentials: credentials.provider,
-      parallelism: options.parallelism ?? settings.parallelism ?? DEFAULT_PARALLELISM,
-      quotas: new QuotaTable((settings.quotas ?? {}) as Record<string, Quota>, options.quotaScale ?? 1),
+      parallelism: settings.parallelism,
+      quotas: new QuotaTable(settings.quotas, options.quotaScale ?? 1),
       ...timeouts,
     });
-    return new TargetSession(config, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, redactor);
+    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, redactor);
   }
 
   get name(): string {
@@ -230,7 +230,7 @@ export class TargetSession {
       canonicalJson({
         target: { name: this.target.name, region: scope.region, instanceId: scope.instanceId },
         resources: this.resources.map((r) => ({ kind: r.kind, body: printableBody(r, kindOf(r.kind)), lifecycle: r.lifecycle })),
-        prune: this.config.settings?.prune ?? false,
+        prune: this.settings.prunedKinds,
       }),
     );
   }
@@ -248,8 +248,6 @@ export class TargetSession {
     await this.verifyIdentity(); // first: a wrong account must not even be read
     await this.resolveReferences();
     const live = await this.readLive();
-    const prune = this.config.settings?.prune ?? false;
-    const threshold: DestroyThreshold = { ...DEFAULT_DESTROY_THRESHOLD, ...(this.config.settings?.destroyThreshold ?? {}) };
     return buildPlan({
       target: this.target.name,
       scope: this.scope,
@@ -259,9 +257,9 @@ export class TargetSession {
       declared: this.resources,
       live,
       flows: this.ctx.flows,
-      prune: (kind) => prune === true || (Array.isArray(prune) && (prune as string[]).includes(kind)),
+      prune: this.settings.pruneFor,
       pending: this.pending,
-      threshold,
+      threshold: this.settings.threshold,
       notes: [...this.cacheNotes(), ...this.warnings.filter((w) => w.severity === 'warning').map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`)],
     });
   }
@@ -289,7 +287,7 @@ export class TargetSession {
       this.snapshot.save();
     }
     return applyPlan(this.ctx, this.kinds, plan, this.liveIndex, {
-      parallelism: options.parallelism ?? this.options.parallelism ?? this.config.settings?.parallelism ?? DEFAULT_PARALLELISM,
+      parallelism: options.parallelism ?? this.settings.parallelism,
       force: options.force,
       onEvent: options.onEvent,
       signal: options.signal,
@@ -307,15 +305,12 @@ export class TargetSession {
  * A plan makes only the calls it needs: the kinds the config declares, plus kinds pruning is
  * on for (their undeclared resources may be deleted), or exactly `--kinds`.
  */
-function selectKinds(config: LoadedConfig, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
+function selectKinds(settings: TargetSettings, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
   const kinds = allKinds();
   if (only?.length) {
     const unknown = only.filter((k) => !kinds.some((x) => x.name === k));
     if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${kinds.map((k) => k.name).join(', ')}`);
     return kinds.filter((k) => only.includes(k.name));
   }
-  const prune = config.settings?.prune ?? false;
-  return kinds.filter(
-    (k) => resources.some((r) => r.kind === k.name) || (Array.isArray(prune) && (prune as string[]).includes(k.name)) || (prune === true && config.declaredKinds?.includes(k.name)),
-  );
+  return kinds.filter((k) => resources.some((r) => r.kind === k.name) || settings.pruneFor(k.name));
 }

@@ -4,6 +4,7 @@
  * default and what is a reference, using these pieces.
  */
 import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { isNotFound, remoteError, type AwsClients } from '../aws/clients.js';
 import type { Body } from './types.js';
@@ -165,24 +166,22 @@ export async function* pages<P extends { NextToken?: string; nextToken?: string 
   } while (token);
 }
 
-/** Run `fn` over `items` with at most `n` in flight, yielding results as they finish. */
+/**
+ * Run `fn` over `items` with at most `n` in flight (p-limit, as everywhere), yielding results in
+ * the order of `items`. Reading `items` (list pages) stays at most 2n ahead of what was yielded.
+ */
 export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncIterable<R> {
-  type Slot = Promise<{ slot: Slot; result: R }>;
-  const running = new Set<Slot>();
-  for await (const item of items) {
-    const slot: Slot = fn(item).then((result) => ({ slot, result }));
-    running.add(slot);
-    if (running.size >= n) {
-      const done = await Promise.race(running);
-      running.delete(done.slot);
-      yield done.result;
-    }
+  const width = Math.max(1, n);
+  const limit = pLimit(width);
+  const ahead: Promise<R>[] = [];
+  for await (const item of items as AsyncIterable<T>) {
+    const result = limit(() => fn(item));
+    // Awaited when its turn comes; a failure before then must not count as unhandled.
+    result.catch(() => {});
+    ahead.push(result);
+    if (ahead.length >= 2 * width) yield await ahead.shift()!;
   }
-  while (running.size) {
-    const done = await Promise.race(running);
-    running.delete(done.slot);
-    yield done.result;
-  }
+  while (ahead.length) yield await ahead.shift()!;
 }
 
 /** A delete call where "not found" means already gone: what we wanted (re-runs converge). */

@@ -48,6 +48,8 @@ import {
   deleteIfPresent,
 } from './common.js';
 import { chatbotTagCalls, reconcileTags, type TagMap } from './tags.js';
+import { joinPath } from '../problem-path.js';
+import { uniqueBy } from '../util/unique.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'customActions';
@@ -132,19 +134,9 @@ function normalizeAttachment(a: CustomActionAttachment): CustomActionAttachment 
     NotificationType: a.NotificationType,
     ButtonText: a.ButtonText,
     // Criteria are conditions on the notification's variables: order carries no meaning.
-    Criteria: a.Criteria && dedupe(asSet(a.Criteria.map((c) => pick(c, CRITERIA_FIELDS))) ?? []),
+    Criteria: a.Criteria && uniqueBy(asSet(a.Criteria.map((c) => pick(c, CRITERIA_FIELDS))) ?? [], canonicalJson),
     Variables: a.Variables && Object.fromEntries(Object.entries(a.Variables).sort(([x], [y]) => cmp(x, y))),
   };
-}
-
-function dedupe<T>(list: T[]): T[] {
-  const seen = new Set<string>();
-  return list.filter((x) => {
-    const k = canonicalJson(x);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** User tags in TagKey order, the marker removed (it is connectform's, never a diff). */
@@ -193,7 +185,7 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const body = d.body;
   const index = ctx.all.indexOf(d);
   const add = (severity: Problem['severity'], path: (string | number)[], message: string, hint?: string) =>
-    problems.push({ severity, message, hint, pos: d.positionOf(path), path: problemPath(index, path) });
+    problems.push({ severity, message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
 
   const chatConfigurations = Array.isArray(body.ChatConfigurations) ? body.ChatConfigurations : [];
 
@@ -281,12 +273,6 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   });
 
   return problems;
-}
-
-function problemPath(index: number, path: (string | number)[]): string {
-  let out = index >= 0 ? `${CONFIG_KEY}[${index}]` : CONFIG_KEY;
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `.${p}`;
-  return out;
 }
 
 // -------------------------------------------------------------------------------------------

@@ -40,7 +40,10 @@ import {
   type FlowRef,
 } from './common.js';
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
+import { joinPath } from '../problem-path.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
+
+const CONFIG_KEY = 'rules';
 
 /** The fields of a rule that a config describes (CreateRule's, minus InstanceId/ClientToken). */
 const RULE_FIELDS = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'] as const;
@@ -81,7 +84,7 @@ function sourceOf(body: RuleBody): string | undefined {
 function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const problems: Problem[] = [];
   const error = (path: (string | number)[], message: string, hint?: string) =>
-    problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: ['rules', ...path].join('.') });
+    problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
   const trigger = d.body.TriggerEventSource;
   const source = isRecord(trigger) && typeof trigger.EventSourceName === 'string' ? trigger.EventSourceName : '';
   const actions = Array.isArray(d.body.Actions) ? d.body.Actions.filter(isRecord) : [];
@@ -264,7 +267,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
 
 export const ruleKind: ResourceKind<'rule'> = {
   name: 'rule',
-  configKey: 'rules',
+  configKey: CONFIG_KEY,
   title: 'Connect rule',
   schemaSpec: {
     title: 'Amazon Connect rule',

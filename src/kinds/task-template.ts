@@ -48,8 +48,12 @@ import {
   deleteIfPresent,
   type FlowRef,
 } from './common.js';
+import { joinPath } from '../problem-path.js';
+import { uniqueBy } from '../util/unique.js';
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
+
+const CONFIG_KEY = 'taskTemplates';
 
 /** The fields UpdateTaskTemplate carries: those a config describes, but Tags (TagResource's). */
 const DOCUMENT_FIELDS = ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Status', 'Fields'] as const;
@@ -148,32 +152,17 @@ function normalizeField(field: TaskTemplateField): TaskTemplateField {
  */
 function fieldSet<T extends { Id?: TaskTemplateFieldIdentifier }>(value: T[] | undefined, shape: (entry: T) => T): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const seen = new Set<string>();
-  const out: T[] = [];
-  for (const entry of value.map(shape)) {
-    const text = canonicalJson(entry);
-    if (seen.has(text)) continue;
-    seen.add(text);
-    out.push(entry);
-  }
-  return out.sort((a, b) => cmp(a.Id?.Name ?? '', b.Id?.Name ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
+  return uniqueBy(value.map(shape), canonicalJson).sort((a, b) => cmp(a.Id?.Name ?? '', b.Id?.Name ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
 }
 
 // ---------------------------------------------------------------------------------------------
 // audit
 // ---------------------------------------------------------------------------------------------
 
-function formatPath(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
 function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const problems: Problem[] = [];
-  const index = ctx.all.indexOf(d);
-  const prefix = index >= 0 ? `taskTemplates[${index}]` : 'taskTemplates';
   const add = (severity: Problem['severity'], path: Path, message: string, hint?: string) => {
-    const rel = formatPath(path);
-    problems.push({ severity, message, hint, pos: d.positionOf(path), path: rel ? `${prefix}${rel.startsWith('[') ? '' : '.'}${rel}` : prefix });
+    problems.push({ severity, message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
   };
   const error = (path: Path, message: string, hint?: string) => add('error', path, message, hint);
   const warn = (path: Path, message: string, hint?: string) => add('warning', path, message, hint);
@@ -449,7 +438,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
 
 export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
   name: 'taskTemplate',
-  configKey: 'taskTemplates',
+  configKey: CONFIG_KEY,
   title: 'Connect task template',
   schemaSpec: {
     title: 'Amazon Connect task template',

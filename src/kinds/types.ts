@@ -34,6 +34,11 @@ export interface DeclaredResource {
   kind: KindName;
   body: Body;
   lifecycle: Lifecycle;
+  /**
+   * How problems name the item: its config key and index in its file's list (`rules[3]`), set by
+   * the config loader; problems inside it append their path (src/problem-path.ts `joinPath`).
+   */
+  label?: string;
   /** Where the resource item starts, and the position of any path inside it (nearest node). */
   pos: SourcePos;
   positionOf(path: Path): SourcePos;

@@ -27,25 +27,33 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-export interface Quota {
+/**
+ * A quota the sandbox enforces as AWS does: over it, the request is answered with a throttling
+ * error. (The client's own pacing quota, which spaces requests so they stay under it, is
+ * src/aws/pacing.ts `Quota`.)
+ */
+export interface ServerQuota {
   ratePerSecond: number;
   burst: number;
 }
 
-export interface QuotaOptions extends Quota {
+export interface ServerQuotaOptions extends ServerQuota {
   /** Overrides by `service:Operation` (e.g. `connect:ListRules`) or `service:*`. */
-  perOperation?: Record<string, Quota>;
+  perOperation?: Record<string, ServerQuota>;
 }
 
 /** Connect documents 2 requests/s, burst 5, per API; the sandbox applies it to all three services. */
-export const DEFAULT_QUOTA: Quota = { ratePerSecond: 2, burst: 5 };
+export const DEFAULT_SERVER_QUOTA: ServerQuota = { ratePerSecond: 2, burst: 5 };
 
-/** Classic token bucket, full at start; a request spends one token or is throttled. */
-export class TokenBucket {
+/**
+ * Classic token bucket, full at start; a request spends one token or is throttled (the client's
+ * pacing bucket, src/aws/pacing.ts `TokenBucket`, waits for its token instead).
+ */
+export class ThrottleBucket {
   private tokens: number;
   private last: number;
 
-  constructor(readonly quota: Quota, private readonly now: () => number) {
+  constructor(readonly quota: ServerQuota, private readonly now: () => number) {
     this.tokens = quota.burst;
     this.last = now();
   }
@@ -64,8 +72,8 @@ export class TokenBucket {
 }
 
 export interface FaultOptions {
-  /** false disables quotas; otherwise every API gets its own bucket (default DEFAULT_QUOTA). */
-  quotas?: false | QuotaOptions;
+  /** false disables quotas; otherwise every API gets its own bucket (default DEFAULT_SERVER_QUOTA). */
+  quotas?: false | ServerQuotaOptions;
   /** Multiplies every quota's rate (bursts unchanged): the benchmark runs the same shape faster. */
   quotaScale?: number;
   /** Added before each answer: a fixed delay or a uniform range [min, max]. */
@@ -85,7 +93,7 @@ export interface FaultOptions {
 export type FaultVerdict = { kind: 'pass' } | { kind: 'reset' } | { kind: 'error'; status: 500 | 503 };
 
 export class Faults {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, ThrottleBucket>();
   private readonly streams = new Map<string, () => number>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -102,11 +110,11 @@ export class Faults {
   }
 
   /** The quota in force for an API, after overrides and scaling; undefined when quotas are off. */
-  quotaFor(api: string): Quota | undefined {
+  quotaFor(api: string): ServerQuota | undefined {
     const q = this.options.quotas;
     if (q === false) return undefined;
     const service = api.split(':')[0];
-    const base = q?.perOperation?.[api] ?? q?.perOperation?.[`${service}:*`] ?? (q ? { ratePerSecond: q.ratePerSecond, burst: q.burst } : DEFAULT_QUOTA);
+    const base = q?.perOperation?.[api] ?? q?.perOperation?.[`${service}:*`] ?? (q ? { ratePerSecond: q.ratePerSecond, burst: q.burst } : DEFAULT_SERVER_QUOTA);
     return { ratePerSecond: base.ratePerSecond * (this.options.quotaScale ?? 1), burst: base.burst };
   }
 
@@ -116,7 +124,7 @@ export class Faults {
     if (!bucket) {
       const quota = this.quotaFor(api);
       if (!quota) return 0;
-      bucket = new TokenBucket(quota, this.now);
+      bucket = new ThrottleBucket(quota, this.now);
       this.buckets.set(api, bucket);
     }
     return bucket.take();

@@ -4,7 +4,7 @@
  * talk to it through an endpoint override. See docs/SANDBOX.md.
  */
 import { ApiError } from './protocol.js';
-import { Faults, type QuotaOptions } from './faults.js';
+import { Faults, type ServerQuotaOptions } from './faults.js';
 import { SandboxEngine, type SandboxStats } from './server.js';
 import { connectOps } from './ops/connect.js';
 import { chatbotOps } from './ops/chatbot.js';
@@ -23,8 +23,8 @@ import { StateSaver, loadState, removeStaleTempFiles } from './persist.js';
 
 export { DEFAULT_SEED, DEFAULT_INSTANCE_ID, DEFAULT_ACCOUNT_ID, SeedError, type Seed, type FullSeed, type World } from './world.js';
 export type { SandboxStats, OperationStats } from './server.js';
-export type { Quota, QuotaOptions } from './faults.js';
-export { DEFAULT_QUOTA } from './faults.js';
+export type { ServerQuota, ServerQuotaOptions } from './faults.js';
+export { DEFAULT_SERVER_QUOTA } from './faults.js';
 export { DEFAULT_MAX_BODY_BYTES } from './body.js';
 
 export interface SandboxOptions {
@@ -48,7 +48,7 @@ export interface SandboxOptions {
   /** Makes injected faults, latencies and server-generated ids reproducible. */
   randomSeed?: number;
   /** false disables throttling; default 2 requests/s with a burst of 5 per `service:Operation`. */
-  quotas?: false | QuotaOptions;
+  quotas?: false | ServerQuotaOptions;
   /** Multiplies every quota rate (bursts unchanged). */
   quotaScale?: number;
   latencyMs?: number | [number, number];

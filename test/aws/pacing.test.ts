@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUOTA, QuotaTable, TokenBucket, type Quota } from '../../src/aws/pacing.js';
-import { TokenBucket as ServerBucket, mulberry32 } from '../../src/sandbox/faults.js';
+import { ThrottleBucket as ServerBucket, mulberry32 } from '../../src/sandbox/faults.js';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {

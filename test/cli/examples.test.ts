@@ -81,7 +81,7 @@ describe('examples/contact-center', () => {
     try {
       const r = await cli('plan', dir, '-t', 'dev');
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/rules\.yaml:\d+:\d+: error: unknown contact flow "Escalaton"; nearest: "Escalation"/);
+      expect(r.stderr).toMatch(/rules\.yaml:\d+:\d+: error: rules\[\d+\]\.Actions\[\d+\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/);
     } finally {
       writeFileSync(rules, original);
     }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { interpolateString } from '../../src/config/interpolate.js';
-import { exportLive, renderDocument, renderFiles, toConfigItems, type ExportSource } from '../../src/engine/export.js';
+import { DEFAULT_SCHEMA_REF, exportLive, exportedTargets, toConfigItems, type ExportSource } from '../../src/engine/export.js';
+import { renderDocument, renderFiles } from '../../src/render/export-yaml.js';
 import type { LoadedTarget } from '../../src/config/load.js';
 import { lexChannelAssociationKind } from '../../src/kinds/lex-channel-association.js';
 import { ruleKind } from '../../src/kinds/rule.js';
@@ -279,7 +280,7 @@ describe('export engine', () => {
     const result = await exportLive(source([failingKind, okKind]), { explicitKinds: false });
     expect(result.skipped).toEqual([{ kind: 'rule', reason: 'AccessDeniedException: not allowed to list rules' }]);
     expect(result.kinds.map((k) => k.kind)).toEqual(['lexChannelAssociation']);
-    const text = renderDocument(result);
+    const text = renderDocument(result, { schemaRef: DEFAULT_SCHEMA_REF });
     expect(text).toContain('# Not exported: rule (AccessDeniedException');
     expect(text).not.toContain('top-secret-value');
     expect(text).toMatch(/clientSecret: "\(sensitive, sha256:[0-9a-f]{12}\)"/);
@@ -332,7 +333,7 @@ describe('export engine', () => {
       version: '',
     };
     const result = { target: 't', kinds: [toConfigItems(ruleKind, [rule], new ContactFlowDirectory())], skipped: [], notes: [] };
-    const text = renderDocument(result);
+    const text = renderDocument(result, { schemaRef: DEFAULT_SCHEMA_REF });
     expect(text).toContain('"<<": merge-looking');
     const tags = parse(text, { merge: true }).rules[0].Tags;
     expect(tags).toEqual({ '<<': 'merge-looking', note: 'costs $${amount} and $$${more}' });
@@ -343,10 +344,11 @@ describe('export engine', () => {
   it('targets.yaml copies targets as written and limits prune to the exported kinds', () => {
     const target = { name: 'prod', raw: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' } } as unknown as LoadedTarget;
     const result = { target: 'prod', kinds: [toConfigItems(ruleKind, [], new ContactFlowDirectory())], skipped: [], notes: [] };
-    const { files, notes } = renderFiles(result, { targets: [target], settings: { prune: ['rule', 'customAction'], parallelism: 4 } });
+    const targets = exportedTargets(result, { targets: [target], settings: { prune: ['rule', 'customAction'], parallelism: 4 } });
+    const files = renderFiles(result, targets, { schemaRef: DEFAULT_SCHEMA_REF });
     expect(files.map((f) => [f.name, f.count])).toEqual([['rules.yaml', 0], ['targets.yaml', 1]]);
     expect(parse(files[0].text)).toEqual({ rules: [] }); // declared empty: prune covers it
     expect(parse(files[1].text)).toEqual({ targets: { prod: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' } }, settings: { prune: ['rule'], parallelism: 4 } });
-    expect(notes).toEqual([expect.stringMatching(/settings\.prune: customAction left out/)]);
+    expect(targets.notes).toEqual([expect.stringMatching(/settings\.prune: customAction left out/)]);
   });
 });

@@ -2,15 +2,17 @@
  * Declared resources for the kinds' unit tests, without the config loader: from YAML text (with
  * nearest-node positions, like the loader's) or from plain bodies (positions not under test).
  */
-import deepDiff from 'deep-diff';
 import { LineCounter, isCollection, parseDocument, type Node } from 'yaml';
-import { formatPath } from '../../src/engine/diff.js';
+import { diffDetailed } from '../../src/engine/diff.js';
+import { kindByName } from '../../src/kinds/index.js';
+import { joinPath } from '../../src/problem-path.js';
 import type { Body, DeclaredResource, KindName, Path } from '../../src/kinds/types.js';
 
 const NOWHERE = { file: 'x.yaml', line: 1, col: 1 };
 
 export function declareBodies(kind: KindName, bodies: Body[]): DeclaredResource[] {
-  return bodies.map((body) => ({ kind, body, lifecycle: {}, pos: NOWHERE, positionOf: () => NOWHERE }));
+  const configKey = kindByName(kind)!.configKey;
+  return bodies.map((body, i) => ({ kind, body, lifecycle: {}, label: joinPath(configKey, [i]), pos: NOWHERE, positionOf: () => NOWHERE }));
 }
 
 export function declareYaml(kind: KindName, text: string, key: string): DeclaredResource[] {
@@ -31,11 +33,11 @@ export function declareYaml(kind: KindName, text: string, key: string): Declared
       }
       return toPos(items);
     };
-    return { kind, body: data[i], lifecycle: {}, pos: positionOf([]), positionOf };
+    return { kind, body: data[i], lifecycle: {}, label: joinPath(key, [i]), pos: positionOf([]), positionOf };
   });
 }
 
-/** deep-diff paths of two normalized bodies, as the engine prints them (no array item index). */
+/** The paths of the fields a plan would show as changed, from the engine's own diff. */
 export function diffPaths(a: Body, b: Body): string[] {
-  return (deepDiff.diff(a, b) ?? []).map((d) => formatPath((d.path ?? []) as (string | number)[]));
+  return diffDetailed(a, b).map((r) => r.field.path);
 }

@@ -265,7 +265,7 @@ describe('taskTemplate kind: audit', () => {
   });
 
   it('reserves the marker tag and counts it against the 50-tag limit', () => {
-    expect(errors({ ...minimal(), Tags: { [MARKER_TAG_KEY]: 'true' } }).map((p) => p.path)).toEqual([`taskTemplates[0].Tags.${MARKER_TAG_KEY}`]);
+    expect(errors({ ...minimal(), Tags: { [MARKER_TAG_KEY]: 'true' } }).map((p) => p.path)).toEqual([`taskTemplates[0].Tags[${JSON.stringify(MARKER_TAG_KEY)}]`]);
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     expect(errors({ ...minimal(), Tags: many })).toEqual([expect.objectContaining({ message: expect.stringContaining('at most 49') })]);
   });

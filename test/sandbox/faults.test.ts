@@ -4,7 +4,7 @@ import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-mode
 import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
 import { ListCustomActionsCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
-import { Faults, TokenBucket, mulberry32 } from '../../src/sandbox/faults.js';
+import { Faults, ThrottleBucket, mulberry32 } from '../../src/sandbox/faults.js';
 import { CHAT_OPS, INSTANCE, clients, failure, raw, ruleInput } from './helpers.js';
 
 async function withSandbox<T>(options: SandboxOptions, fn: (endpoint: string, sb: Awaited<ReturnType<typeof startSandbox>>) => Promise<T>): Promise<T> {
@@ -75,7 +75,7 @@ describe('quotas', () => {
 
   it('token bucket arithmetic', () => {
     let t = 0;
-    const bucket = new TokenBucket({ ratePerSecond: 2, burst: 2 }, () => t);
+    const bucket = new ThrottleBucket({ ratePerSecond: 2, burst: 2 }, () => t);
     expect([bucket.take(), bucket.take()]).toEqual([0, 0]);
     expect(bucket.take()).toBe(500);
     t = 499;
