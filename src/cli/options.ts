@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { allowedEndpoints } from '../config/endpoints.js';
+import { PARALLELISM, QUOTA_SCALE, type Range } from '../config/bounds.js';
 import { listTargets, type LoadedConfig, type ResolveOptions } from '../config/index.js';
 import type { VarValue } from '../config/interpolate.js';
 import { UsageError } from '../errors.js';
@@ -48,8 +49,8 @@ export function addTargetOptions(cmd: Command): Command {
     .option('--sandbox-state <file>', 'state file of the in-process sandbox')
     .option('--region <region>', 'override the target region')
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
-    .option('--parallelism <n>', 'most AWS requests in flight at once', positiveInt)
-    .option('--quota-scale <x>', 'multiply every client-side quota (tests, benchmarks)', positiveNumber)
+    .option('--parallelism <n>', `most AWS requests in flight at once (${PARALLELISM.min}-${PARALLELISM.max}, like settings.parallelism)`, wholeNumberIn(PARALLELISM))
+    .option('--quota-scale <x>', `multiply every client-side quota (tests, benchmarks; ${QUOTA_SCALE.min}-${QUOTA_SCALE.max})`, numberIn(QUOTA_SCALE))
     .option('--connect-timeout <seconds>', 'give up connecting to an AWS endpoint after this long (default 10)', seconds(1, 600))
     .option('--request-timeout <seconds>', 'give up on an AWS request that sent nothing back after this long (default 30)', seconds(1, 600))
     .option('--kinds <kinds...>', `only these kinds (${kindNames().join(', ')})`)
@@ -155,10 +156,21 @@ export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, confi
   return out;
 }
 
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return n;
+/** The same ranges as the settings schema (config/bounds.ts): a flag is no way around them. */
+export function wholeNumberIn(range: Range): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < range.min || n > range.max) throw new InvalidArgumentError(`expected a whole number from ${range.min} to ${range.max}`);
+    return n;
+  };
+}
+
+export function numberIn(range: Range): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < range.min || n > range.max) throw new InvalidArgumentError(`expected a number from ${range.min} to ${range.max}`);
+    return n;
+  };
 }
 
 /** A duration flag in seconds, bounded (a typo must not make a job wait for hours); milliseconds out. */
@@ -170,10 +182,5 @@ export function seconds(min: number, max: number): (v: string) => number {
   };
 }
 
-export function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
-  return n;
-}
 
 

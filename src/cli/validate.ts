@@ -29,11 +29,11 @@ export function registerValidateCommand(program: Command, run: CliRun): void {
         try {
           const r = validateFor(config, name, io.env, trust);
           run.redactor = Redactor.merge(run.redactor, r.redactor);
-          problems.push(...r.warnings);
+          for (const w of r.warnings) problems.push(w); // a spread of 100k arguments overflows the stack
           resources = Math.max(resources, r.resources.length);
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
-          problems.push(...err.problems);
+          for (const e of err.problems) problems.push(e);
         }
       }
       // The same problem found for several targets is reported once.

@@ -38,3 +38,13 @@ describe('a silent endpoint', () => {
     }
   });
 });
+
+describe('flags are bounded like the settings schema', () => {
+  it('--parallelism and --quota-scale refuse values outside the settings ranges', async () => {
+    for (const [flag, bad] of [['--parallelism', '65'], ['--parallelism', '0'], ['--parallelism', '2.5'], ['--quota-scale', '0.0001'], ['--quota-scale', '5000']]) {
+      const r = await run(['plan', tempDir(), flag, bad]);
+      expect(r.code, `${flag} ${bad}`).toBe(1);
+      expect(r.stderr).toMatch(/expected a (whole )?number from/);
+    }
+  });
+});
