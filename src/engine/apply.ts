@@ -9,6 +9,7 @@ import { SafetyError } from '../errors.js';
 import { canonicalJson, idempotencyToken } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { changedTopLevel } from './diff.js';
+import { classifyFailure } from '../aws/retry.js';
 import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey } from './planner.js';
 import { PendingCreates } from './pending.js';
@@ -59,9 +60,13 @@ export function assertSafe(plan: Plan, force: boolean | undefined): void {
   }
 }
 
-/** Deterministic: the same change re-run after a crash sends the same token (no duplicates). */
-export function tokenFor(ctx: TargetContext, change: Change, desired: Body, replacing?: string): string {
-  return idempotencyToken([ctx.target.region, ctx.target.instanceId, change.kind, change.name, canonicalJson(desired), replacing ?? '']);
+/**
+ * The same create re-run after a crash sends the same token (no duplicates): the nonce comes from
+ * the journal of creates in flight (pending.ts), which hands it back until the create is done;
+ * a later create of the same name and body (deleted, then declared again) gets a new one.
+ */
+export function tokenFor(ctx: TargetContext, change: Change, desired: Body, nonce: string, replacing?: string): string {
+  return idempotencyToken([ctx.target.region, ctx.target.instanceId, change.kind, change.name, canonicalJson(desired), replacing ?? '', nonce]);
 }
 
 export async function applyPlan(
@@ -116,7 +121,7 @@ async function applyChange(
     if (current?.fromCache) current = await reread(ctx, kind, current);
     switch (change.action) {
       case 'create':
-        await createTracked(kind, pending, change.name, () => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!)));
+        await createTracked(kind, pending, change.name, (nonce) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce)));
         return { ...base, status: 'ok' };
       case 'update': {
         const target = mustHave(current, change);
@@ -145,11 +150,12 @@ async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, c
   const base = { kind: change.kind, name: change.name, action: change.action };
   await kind.delete(ctx, current); // a failure here leaves the old resource untouched
   try {
-    await createTracked(kind, pending, change.name, () => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, current.id)));
+    await createTracked(kind, pending, change.name, (nonce) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, current.id)));
     return { ...base, status: 'ok' };
   } catch (createErr) {
     const oldBody = kind.normalize(current.body, { flows: ctx.flows });
     try {
+      // The old resource's id is unique to this restore: a re-run restoring again is a new create.
       await kind.create(ctx, oldBody, tokenFor(ctx, change, oldBody, `restore:${current.id}`));
       return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored` };
     } catch (restoreErr) {
@@ -179,13 +185,31 @@ async function runByKind(changes: Change[], parallelism: number, run: (c: Change
   );
 }
 
-/** Journal a create of a kind that marks in a second call, until the create has returned. */
-async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: () => Promise<T>): Promise<T> {
-  if (!kind.mark) return create();
-  pending.add(kind.name, name);
-  const out = await create();
+/**
+ * Journal a create until it has returned (kinds that mark in a second call: until the marker is
+ * on, which `mark` clears), and give it the journal's nonce for its token.
+ */
+async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: (nonce: string) => Promise<T>): Promise<T> {
+  const nonce = pending.begin(kind.name, name);
+  let out: T;
+  try {
+    out = await create(nonce);
+  } catch (err) {
+    // Refused for good (validation, access, a kind that undid its own half-done create): nothing
+    // of this attempt lives on, so the next one gets a new token. An unknown outcome (timeout,
+    // dropped connection, 5xx after retries) keeps the record: the re-run must replay the token.
+    if (refusedForGood(err)) pending.remove(kind.name, name);
+    throw err;
+  }
   pending.remove(kind.name, name);
   return out;
+}
+
+/** The innermost cause of a wrapped error is what AWS (or the network) said. */
+function refusedForGood(err: unknown): boolean {
+  let e = err;
+  for (let i = 0; i < 5 && (e as { cause?: unknown })?.cause; i++) e = (e as { cause?: unknown }).cause;
+  return classifyFailure(e) === 'permanent' && !(e as { name?: string })?.name?.startsWith('RemoteError');
 }
 
 /** A cached resource is re-read before it is changed; a stale cache must not drive a write. */

@@ -58,7 +58,8 @@ describe('SIGINT during apply', () => {
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/SIGINT: stopped at once/);
+    // Stopped by the second signal (with or without changes still under way at that instant).
+    expect(r.stderr).toMatch(/SIGINT: stopped/);
     const again = await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir });
     expect(again.code, again.stderr).toBe(0);
     expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);
