@@ -66,7 +66,8 @@ function problems(wf: Workflow): string[] {
     if (!assumesAwsRole(job) && perms?.['id-token']) out.push(`${id}: id-token permission without assuming a role`);
     if (on.includes('pull_request') && assumesAwsRole(job) && !job.if?.includes(FORK_GUARD)) out.push(`${id}: assumes an AWS role in a pull_request run without the fork guard`);
     for (const step of job.steps ?? []) {
-      if (/\bnpx (?!--no )[^|;&]*connectform/.test(step.run ?? '')) out.push(`${id}: runs connectform through npx without --no (could download an unpinned copy)`);
+      // --no: fail rather than download an unpinned copy; --: connectform's flags stay connectform's.
+      if (/\bnpx\b(?! --no -- connectform)[^|;&\n]*\bconnectform\b/.test(step.run ?? '')) out.push(`${id}: runs connectform through npx without --no -- (could download an unpinned copy)`);
     }
     if (runsConnectform(job)) {
       const steps = job.steps ?? [];
@@ -180,7 +181,7 @@ describe('examples/github-actions', () => {
       'plan: assumes an AWS role in a pull_request run without the fork guard',
       'apply: no timeout-minutes',
       'apply: assumes an AWS role in a pull_request run without the fork guard',
-      'apply: runs connectform through npx without --no (could download an unpinned copy)',
+      'apply: runs connectform through npx without --no -- (could download an unpinned copy)',
       'apply: applies without an environment (no approval gate, no environment-bound role)',
       'apply: applies the config, not the reviewed plan file',
     ]);

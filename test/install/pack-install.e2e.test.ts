@@ -133,11 +133,15 @@ describe.skipIf(!NPM_AVAILABLE)('the packed tarball, installed into a fresh proj
     expect(existsSync(join(project, 'node_modules', PKG.name, 'test'))).toBe(false);
   });
 
-  it('prints its version', async () => {
-    const r = await run(bin, ['--version'], project);
-    expect(r.code, describeRun(r)).toBe(0);
-    expect(r.stdout.trim()).toBe(PKG.version);
-  }, COMMAND_TIMEOUT_MS);
+  it('prints its version, run directly and as the README and the CI example run it (npx --no --)', async () => {
+    const direct = await run(bin, ['--version'], project);
+    expect(direct.code, describeRun(direct)).toBe(0);
+    expect(direct.stdout.trim()).toBe(PKG.version);
+    // Without `--`, npx would take --version for its own and print npm's version.
+    const viaNpx = await run('npx', ['--no', '--', 'connectform', '--version'], project);
+    expect(viaNpx.code, describeRun(viaNpx)).toBe(0);
+    expect(viaNpx.stdout.trim()).toBe(PKG.version);
+  }, 2 * COMMAND_TIMEOUT_MS);
 
   it('validates the example config and lists its targets', async () => {
     const validate = await run(bin, ['validate', 'connect'], project);
