@@ -65,6 +65,10 @@ function problems(wf: Workflow): string[] {
     if (assumesAwsRole(job) && perms?.['id-token'] !== 'write') out.push(`${id}: assumes an AWS role without id-token: write`);
     if (!assumesAwsRole(job) && perms?.['id-token']) out.push(`${id}: id-token permission without assuming a role`);
     if (on.includes('pull_request') && assumesAwsRole(job) && !job.if?.includes(FORK_GUARD)) out.push(`${id}: assumes an AWS role in a pull_request run without the fork guard`);
+    // docs/SECURITY.md: a config's ${env.NAME} can read the job's environment, so no credentials there.
+    for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))) {
+      if (String(step.with?.['output-env-credentials']) !== 'false') out.push(`${id}: exports AWS credentials into the environment, where a config's \${env.NAME} can read them`);
+    }
     for (const step of job.steps ?? []) {
       // --no: fail rather than download an unpinned copy; --: connectform's flags stay connectform's.
       if (/\bnpx\b(?! --no -- connectform)[^|;&\n]*\bconnectform\b/.test(step.run ?? '')) out.push(`${id}: runs connectform through npx without --no -- (could download an unpinned copy)`);
@@ -173,12 +177,14 @@ describe('examples/github-actions', () => {
     delete wf.jobs.apply['timeout-minutes'];
     delete wf.jobs.apply.environment;
     wf.jobs.plan.permissions = { contents: 'write', 'id-token': 'write' };
+    wf.jobs.plan.steps = wf.jobs.plan.steps!.map((s) => (s.uses?.startsWith('aws-actions/configure-aws-credentials@') ? { ...s, with: { ...s.with, 'output-env-credentials': true } } : s));
     wf.jobs.apply.steps = wf.jobs.apply.steps!.map((s) => (s.run?.includes('connectform apply') ? { run: 'npx connectform apply "$CONFIG" --auto-approve' } : s));
     expect(problems(wf)).toEqual([
       "triggered by pull_request_target (hands the base repository's token and secrets to the pull request)",
       'top-level permissions must be {} (each job asks for its own)',
       'plan: has a write token (contents) and checks out or runs the config',
       'plan: assumes an AWS role in a pull_request run without the fork guard',
+      "plan: exports AWS credentials into the environment, where a config's ${env.NAME} can read them",
       'apply: no timeout-minutes',
       'apply: assumes an AWS role in a pull_request run without the fork guard',
       'apply: runs connectform through npx without --no -- (could download an unpinned copy)',
