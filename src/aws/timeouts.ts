@@ -52,7 +52,10 @@ export function requestHandlerOptions(t: Required<TimeoutOptions>) {
 
 /** What the SDK's HTTP handlers throw when a timeout fires (both generations). */
 export function isTimeout(err: unknown): boolean {
-  return (err as { name?: string })?.name === 'TimeoutError';
+  const e = err as { name?: string; code?: string; message?: string };
+  // The SDK's handler also names a dropped connection TimeoutError (code ECONNRESET, "socket hang
+  // up"): that is an answer cut short, retried like a 5xx, not an endpoint that stays silent.
+  return e?.name === 'TimeoutError' && e.code !== 'ECONNRESET' && e.code !== 'EPIPE' && !/hang up/i.test(e.message ?? '');
 }
 
 const isConnectTimeout = (err: unknown) => /establish(ing)? a connection/i.test((err as { message?: string })?.message ?? '');

@@ -63,7 +63,7 @@ describe('rule kind: declaration', () => {
   it('is keyed by Name, replaces on TriggerEventSource, carries the marker and uses flows', () => {
     expect(kind.key({ Name: 'escalate' })).toBe('escalate');
     expect(kind.configKey).toBe('rules');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, replaceOn: ['TriggerEventSource'], marker: true, usesContactFlows: true });
+    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: true });
   });
 });
 
@@ -124,33 +124,33 @@ describe('rule kind: audit', () => {
 
   it('an action on an event source it is not supported on, naming the supported ones', () => {
     const body = { ...minimal(), TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' }, Actions: [{ ActionType: 'CREATE_CASE', CreateCaseAction: { Fields: [], TemplateId: 't' } }] };
-    expect(errorsOf(body)).toEqual(['rules.Actions.0.ActionType: action CREATE_CASE is not supported on event source OnMetricDataUpdate']);
+    expect(errorsOf(body)).toEqual(['rules[0].Actions[0].ActionType: action CREATE_CASE is not supported on event source OnMetricDataUpdate']);
   });
 
   it('an action without its definition, and a definition of another type', () => {
     expect(errorsOf({ ...minimal(), Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT' }] })).toEqual([
-      'rules.Actions.0: action GENERATE_EVENTBRIDGE_EVENT needs its EventBridgeAction',
+      'rules[0].Actions[0]: action GENERATE_EVENTBRIDGE_EVENT needs its EventBridgeAction',
     ]);
     expect(errorsOf({ ...minimal(), Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' }, TaskAction: { Name: 't' } }] })).toEqual([
-      'rules.Actions.0.TaskAction: TaskAction does not belong to an action of type GENERATE_EVENTBRIDGE_EVENT',
+      'rules[0].Actions[0].TaskAction: TaskAction does not belong to an action of type GENERATE_EVENTBRIDGE_EVENT',
     ]);
   });
 
   it('an unknown contact flow name, with the nearest ones; unchecked when the flows are unknown', () => {
     const body = { ...minimal(), Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalaton' } } }] };
-    expect(errorsOf(body)).toEqual([expect.stringMatching(/^rules\.Actions\.0\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/)]);
+    expect(errorsOf(body)).toEqual([expect.stringMatching(/^rules\[0\]\.Actions\[0\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/)]);
     expect(errorsOf(body, false)).toEqual([]);
   });
 
   it('the marker tag is reserved', () => {
     expect(errorsOf({ ...minimal(), Tags: { [MARKER_TAG_KEY]: 'true' } })).toEqual([
-      `rules.Tags.${MARKER_TAG_KEY}: the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`,
+      `rules[0].Tags["${MARKER_TAG_KEY}"]: the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`,
     ]);
   });
 
   it.each(INTEGRATION_SOURCES)('a rule on %s needs a CREATE_TASK action', (source) => {
     const body = { ...minimal(), TriggerEventSource: { EventSourceName: source }, Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }] };
-    expect(errorsOf(body)).toEqual([expect.stringMatching(new RegExp(`^rules\\.Actions: rules on ${source} need a CREATE_TASK action`))]);
+    expect(errorsOf(body)).toEqual([expect.stringMatching(new RegExp(`^rules\\[0\\]\\.Actions: rules on ${source} need a CREATE_TASK action`))]);
   });
 
   it('points at the YAML position of the offending node', () => {
