@@ -71,7 +71,7 @@ interface Step {
   informational?: boolean;
 }
 
-const CACHE_NOTE = /^(\d+) resource\(s\) were taken from the snapshot cache/;
+const CACHE_NOTE = /^(\d+) resource\(s\) from the snapshot cache/;
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

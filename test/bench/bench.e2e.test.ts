@@ -44,7 +44,7 @@ describe('bench harness', () => {
       expect(s.problems, s.name).toEqual([]);
       // Calls per operation, counted on both sides.
       for (const [api, o] of Object.entries(s.operations as Record<string, { calls: number; throttled: number; client: { calls: number } }>)) {
-        expect(api).toMatch(/^(connect|chatbot):[A-Z]\w+$/);
+        expect(api).toMatch(/^(connect|chatbot|sts):[A-Z]\w+$/);
         expect(o.calls).toBeGreaterThanOrEqual(o.throttled);
         expect(typeof o.client.calls).toBe('number');
       }
