@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Entry point: run the program on the real process, exit with its code (see program.ts for the codes). */
+import { writeSync } from 'node:fs';
 import { processIO, type Interrupt } from './io.js';
 import { main } from './program.js';
 
@@ -21,13 +22,14 @@ if (argv.includes('apply')) {
   const onSignal = (name: NodeJS.Signals) => {
     signals++;
     if (signals > 1 || !interrupt.applying) {
-      process.stderr.write(`\n${name}: stopped${interrupt.applying ? ' at once; changes under way may not have finished' : ''}; run apply again to converge.\n`);
+      // writeSync: a write to a pipe is asynchronous, and process.exit would drop it.
+      writeSync(2, `\n${name}: stopped${interrupt.applying ? ' at once; changes under way may not have finished' : ''}; run apply again to converge.\n`);
       process.exit(130);
     }
     controller.abort();
     process.stderr.write(`\n${name}: finishing the changes under way (at most ${INTERRUPT_GRACE_MS / 1000}s), starting no new one; press Ctrl-C again to stop at once.\n`);
     setTimeout(() => {
-      process.stderr.write('The changes under way did not finish in time; stopped. Run apply again to converge.\n');
+      writeSync(2, 'The changes under way did not finish in time; stopped. Run apply again to converge.\n');
       process.exit(130);
     }, INTERRUPT_GRACE_MS).unref();
   };

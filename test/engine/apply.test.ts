@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { applyPlan } from '../../src/engine/apply.js';
+import { PendingCreates } from '../../src/engine/pending.js';
 import { NO_CACHE } from '../../src/engine/cache.js';
 import { emptySummary, type Change, type Plan } from '../../src/engine/plan.js';
 import { liveKey } from '../../src/engine/planner.js';
@@ -60,14 +61,40 @@ describe('applyPlan', () => {
     expect(report.results[0]).toMatchObject({ status: 'failed', lostBody: { Name: 'a', V: 1 } });
   });
 
-  it('sends the same idempotency token for the same change on a re-run, another for another body', async () => {
-    const { kind, tokens } = scriptedKind(() => false);
+  it('a create whose outcome is unknown is re-sent with the same token; a finished or refused one gets a new token', async () => {
+    // What AWS does with a token (replay within its window, even after the resource is gone) is
+    // why the token must not outlive the create it guards: see pending.ts.
+    let outcome: 'ok' | 'unknown' | 'refused' = 'unknown';
+    const { kind, tokens } = scriptedKind(() => outcome !== 'ok');
+    const failing = kind.create;
+    kind.create = async (c, b, token) => {
+      try {
+        return await failing(c, b, token);
+      } catch (err) {
+        // An unknown outcome: the connection dropped after the request went out.
+        throw outcome === 'unknown' ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) : Object.assign(err as Error, { $metadata: { httpStatusCode: 400 } });
+      }
+    };
+    const journal = new PendingCreates(); // one journal across the runs, as the state directory keeps it
     const create = (v: number): Change => ({ kind: 'rule', name: 'n', action: 'create', fields: [], desired: { Name: 'n', V: v } });
-    await applyPlan(ctx, [kind], planOf([create(1)]), new Map(), { parallelism: 1 });
-    await applyPlan(ctx, [kind], planOf([create(1)]), new Map(), { parallelism: 1 });
-    await applyPlan(ctx, [kind], planOf([create(2)]), new Map(), { parallelism: 1 });
-    expect(tokens[0]).toBe(tokens[1]);
-    expect(tokens[2]).not.toBe(tokens[0]);
+    const run = () => applyPlan(ctx, [kind], planOf([create(1)]), new Map(), { parallelism: 1, pending: journal });
+
+    await run(); // dropped: did AWS make it? only a replay of the same token can tell
+    outcome = 'ok';
+    await run(); // the re-run replays the token: no duplicate
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(journal.has('rule', 'n')).toBe(false);
+
+    await run(); // deleted since, declared again: a new create, a new token
+    expect(tokens[2]).not.toBe(tokens[1]);
+
+    outcome = 'refused';
+    await run();
+    outcome = 'ok';
+    await run(); // nothing of the refused attempt lives on: a new token
+    expect(tokens[4]).not.toBe(tokens[3]);
+    await applyPlan(ctx, [kind], planOf([create(2)]), new Map(), { parallelism: 1, pending: journal });
+    expect(new Set(tokens).size).toBe(5);
     expect(tokens[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
