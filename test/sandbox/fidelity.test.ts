@@ -3,6 +3,9 @@
  * the test; docs/FIDELITY.md lists them all). Real SDK clients, in-process sandbox, and an
  * injected clock wherever time matters: nothing here sleeps.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CreateRuleCommand,
@@ -107,6 +110,19 @@ describe('client tokens outlive their resource', () => {
     time.now = START + DEFAULT_TOKEN_WINDOW_MS;
     // Past the window the same request is a new create, which meets the existing name.
     expect(await failure(connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' }))))).toBeInstanceOf(ResourceConflictException);
+  });
+
+  it('keeps tokens and their first-use time across restarts with a state file', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'fidelity-')), 'state.json');
+    const before = await sandbox({ statePath, tokenWindowMs: 60_000 });
+    const first = await before.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })));
+    await before.connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
+    await before.sb.stop();
+    const after = await sandbox({ statePath, tokenWindowMs: 60_000 });
+    after.time.now = START + 59_999;
+    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).toBe(first.RuleId);
+    after.time.now = START + 60_000;
+    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).not.toBe(first.RuleId);
   });
 
   it('forgetTokensOnDelete restores the old behaviour (a delete frees the token)', async () => {
