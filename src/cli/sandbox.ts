@@ -22,6 +22,10 @@ export interface SandboxCommandOptions {
   resetRate?: number | string;
   accountId?: string;
   maxBodyBytes?: number | string;
+  consistencyDelay?: number | string;
+  tokenWindow?: number | string;
+  forgetTokensOnDelete?: boolean;
+  lexV1?: string;
   /** Stops the sandbox (tests); otherwise SIGINT / SIGTERM do. */
   signal?: AbortSignal;
   /** Where lines go; default stdout. */
@@ -62,7 +66,18 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     resetRate: number('--reset-rate', opts.resetRate, rate, 'between 0 and 1'),
     accountId: opts.accountId,
     maxBodyBytes: number('--max-body-bytes', opts.maxBodyBytes, (n) => Number.isSafeInteger(n) && n > 0, 'a positive whole number of bytes'),
+    consistencyDelayMs: number('--consistency-delay', opts.consistencyDelay, wholeMs, 'a whole number of milliseconds (0 or more)'),
+    tokenWindowMs: number('--token-window', opts.tokenWindow, wholeMs, 'a whole number of milliseconds (0 or more)'),
+    forgetTokensOnDelete: opts.forgetTokensOnDelete,
+    lexV1: parseLexV1(opts.lexV1),
   };
+}
+
+const wholeMs = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+function parseLexV1(value: string | undefined): SandboxOptions['lexV1'] {
+  if (value === undefined || value === 'retired' || value === 'available') return value;
+  throw new UsageError(`--lex-v1 must be retired or available, got ${JSON.stringify(value)}`);
 }
 
 export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void> {
@@ -106,6 +121,10 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')
     .option('--account-id <id>', 'AWS account id of the emulated world')
     .option('--max-body-bytes <n>', 'answer 413 to request bodies over N bytes (default 10 MiB, as API Gateway)')
+    .option('--consistency-delay <ms>', 'new, changed and deleted resources reach reads, tags and name checks MS later (default 0)')
+    .option('--token-window <ms>', 'how long a client token is remembered after first use, deleted resource or not (default 7 days)')
+    .option('--forget-tokens-on-delete', "forget a create's client token when its resource is deleted (not AWS's documented behaviour)")
+    .option('--lex-v1 <state>', 'retired (every Lex V1 call fails, as since 2025-09-15) or available (default)')
     .action(async (opts: SandboxCommandOptions) => {
       await sandboxCommand({ print: (line) => io.stdout.write(`${line}\n`), ...opts });
     });

@@ -20,14 +20,17 @@ import {
   type World,
 } from './world.js';
 import { StateSaver, loadState, removeStaleTempFiles } from './persist.js';
+import type { FidelityOptions } from './fidelity.js';
 
 export { DEFAULT_SEED, DEFAULT_INSTANCE_ID, DEFAULT_ACCOUNT_ID, SeedError, type Seed, type FullSeed, type World } from './world.js';
 export type { SandboxStats, OperationStats } from './server.js';
 export type { ServerQuota, ServerQuotaOptions } from './faults.js';
 export { DEFAULT_SERVER_QUOTA } from './faults.js';
 export { DEFAULT_MAX_BODY_BYTES } from './body.js';
+export { DEFAULT_TOKEN_WINDOW_MS, type FidelityOptions } from './fidelity.js';
 
-export interface SandboxOptions {
+/** Fidelity options (token window, consistency delay, Lex V1 state): see fidelity.ts and docs/FIDELITY.md. */
+export interface SandboxOptions extends FidelityOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 (the default) picks a free port. */
@@ -61,6 +64,8 @@ export interface SandboxOptions {
    * are added with the default seed's contact flows (`--sandbox` hosts every target's instance).
    */
   ensureInstances?: string[];
+  /** Milliseconds since the epoch (default Date.now): tests move time by hand. */
+  clock?: () => number;
 }
 
 export interface SandboxHandle {
@@ -101,9 +106,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     untilSaved: async () => saver?.untilSaved(),
     maxBodyBytes: options.maxBodyBytes,
     defaultRegion: options.region,
+    clock: options.clock,
+    fidelity: {
+      tokenWindowMs: options.tokenWindowMs,
+      forgetTokensOnDelete: options.forgetTokensOnDelete,
+      consistencyDelayMs: options.consistencyDelayMs,
+      lexV1: options.lexV1,
+    },
   });
   if (!loaded) await seedResources(engine, seed);
   addMissingInstances(engine.world, options.ensureInstances ?? [], String(accountId));
+  // What the seed or the state file holds was there long before: reads see it at once.
+  engine.settle();
   if (options.statePath) {
     saver = new StateSaver(options.statePath, () => engine.world);
     // The file exists before the endpoint is announced (and an unwritable path fails here).

@@ -33,6 +33,7 @@ import { Faults } from './faults.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody, refuseTooLarge } from './body.js';
 import { SandboxSts, isStsRequest } from './sts.js';
 import type { World } from './world.js';
+import { ConsistencyView, DEFAULT_TOKEN_WINDOW_MS, allowedByDocs, retiredService, type FidelityOptions } from './fidelity.js';
 
 // ------------------------------------------------------------------------------------------
 // What handlers see
@@ -58,10 +59,15 @@ export interface OpContext {
   fail(code: string, message: string, fields?: Record<string, unknown>): never;
   /** One page of `items` per the operation's paginator (NextToken, MaxResults and defaults). */
   paginate<T>(items: T[]): { page: T[]; nextToken?: string };
-  /** Record what an idempotent create made, so its token is forgotten when it is deleted. */
+  /** Record what an idempotent create made (its token outlives it: see fidelity.ts). */
   created(resource: string): void;
-  /** A resource is gone: client tokens that created it may create anew. */
+  /** A resource is gone (its create's token is forgotten only under forgetTokensOnDelete). */
   deleted(resource: string): void;
+  /**
+   * The world as reads see it now: the live one, or under a consistency delay an older state.
+   * Name checks look at both, so a name just freed or just taken still conflicts.
+   */
+  readonly visible: World;
 }
 
 /** Inputs are validated against the model before a handler runs, hence the loose type. */
@@ -182,7 +188,13 @@ export interface EngineOptions {
   /** Request bodies over this many bytes are answered 413 unread (default 10 MiB). */
   maxBodyBytes?: number;
   defaultRegion?: string;
+  /** Milliseconds since the epoch; injectable so tests move time without sleeping. */
+  clock?: () => number;
+  fidelity?: FidelityOptions;
 }
+
+/** Writes that name an existing resource and must find it where reads look (tags). */
+const NEEDS_VISIBLE_TARGET = new Set(['TagResource', 'UntagResource']);
 
 export class SandboxEngine {
   readonly routes: Route[];
@@ -190,11 +202,21 @@ export class SandboxEngine {
   /** Credentials and identities (awsQuery; outside the managed services' pipeline and faults). */
   readonly sts = new SandboxSts(() => this.world.accountId);
   private server: Server | undefined;
+  private readonly view: ConsistencyView;
+  private readonly clock: () => number;
   world: World;
 
   constructor(private readonly options: EngineOptions) {
     this.world = options.world;
     this.routes = buildRoutes(services());
+    this.clock = options.clock ?? Date.now;
+    this.view = new ConsistencyView(options.fidelity?.consistencyDelayMs ?? 0);
+    this.settle();
+  }
+
+  /** Makes the world as it stands visible to reads at once (after seeding). */
+  settle(): void {
+    this.view.settle(this.world);
   }
 
   route(api: string): Route | undefined {
@@ -213,7 +235,9 @@ export class SandboxEngine {
     const { service, operation, name, api } = route;
     const model = service.model;
     const codes = errorCodes(model, operation);
-    const violations = [...parseViolations, ...(operation.input ? validateShape(model, operation.input.shape, input) : [])];
+    const retired = retiredService(service.name, this.options.fidelity?.lexV1);
+    if (retired) throw retired;
+    const violations = [...parseViolations, ...(operation.input ? validateShape(model, operation.input.shape, input) : [])].filter((v) => !allowedByDocs(api, input, v));
     if (violations.length) throw new ApiError(codes.validation, describeViolations(violations));
 
     const handler = this.options.handlers[service.name][name];
@@ -224,8 +248,9 @@ export class SandboxEngine {
     const token = tokenMember ? (input[tokenMember] as string | undefined) : undefined;
     const tokenKey = token ? `${api}|${token}` : undefined;
     const requestPrint = tokenMember ? fingerprint({ ...input, [tokenMember]: undefined }) : '';
+    const now = this.clock();
     if (tokenKey) {
-      const prior = this.world.idempotency[tokenKey];
+      const prior = this.liveToken(tokenKey, now);
       if (prior && prior.fingerprint === requestPrint) {
         // The first call may still be waiting for its save: its answer is not ours to give sooner.
         await this.persisted(codes, this.options.untilSaved);
@@ -235,11 +260,38 @@ export class SandboxEngine {
     }
 
     let createdResource: string | undefined;
-    const ctx = this.context(route, codes, input, region, (r) => (createdResource = r), callerArn);
-    const output = await handler(this.world, input, ctx);
-    if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource };
-    if (isWrite(name)) await this.persisted(codes, this.options.onWrite);
+    const visible = this.view.at(now, this.world);
+    const ctx = this.context(route, codes, input, region, visible, (r) => (createdResource = r), callerArn);
+    const write = isWrite(name);
+    // A tag call on a resource reads cannot see yet fails as it would on reads (on a scratch copy).
+    if (write && visible !== this.world && NEEDS_VISIBLE_TARGET.has(name)) await handler(structuredClone(visible), structuredClone(input), ctx);
+    const output = await handler(write ? this.world : visible, input, ctx);
+    if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource, at: now };
+    if (write) {
+      this.forgetExpiredTokens(now);
+      this.view.record(now, this.world);
+      await this.persisted(codes, this.options.onWrite);
+    }
     return output;
+  }
+
+  private get tokenWindowMs(): number {
+    return this.options.fidelity?.tokenWindowMs ?? DEFAULT_TOKEN_WINDOW_MS;
+  }
+
+  /** A token's record while inside its window (records from before windows count from now). */
+  private liveToken(key: string, now: number) {
+    const rec = this.world.idempotency[key];
+    if (rec && rec.at === undefined) rec.at = now;
+    if (rec && now - rec.at! >= this.tokenWindowMs) {
+      delete this.world.idempotency[key];
+      return undefined;
+    }
+    return rec;
+  }
+
+  private forgetExpiredTokens(now: number): void {
+    for (const key of Object.keys(this.world.idempotency)) this.liveToken(key, now);
   }
 
   /** Waits for persistence; a failed save is the sandbox's internal error (and told on stderr). */
@@ -253,7 +305,7 @@ export class SandboxEngine {
     }
   }
 
-  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, onCreated: (r: string) => void, callerArn?: string): OpContext {
+  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, visible: World, onCreated: (r: string) => void, callerArn?: string): OpContext {
     const { model } = route.service;
     const world = this.world;
     const faults = this.options.faults;
@@ -263,7 +315,7 @@ export class SandboxEngine {
       region,
       accountId: world.accountId,
       callerArn: callerArn ?? `arn:aws:iam::${world.accountId}:user/sandbox`,
-      now: () => new Date().toISOString(),
+      now: () => new Date(this.clock()).toISOString(),
       newId: () => {
         // Under randomSeed the stream starts over with each process, while a world loaded from a
         // state file holds ids drawn from it before: never hand out an id that is in use.
@@ -301,8 +353,10 @@ export class SandboxEngine {
       },
       created: onCreated,
       deleted: (resource) => {
+        if (!this.options.fidelity?.forgetTokensOnDelete) return;
         for (const [k, rec] of Object.entries(world.idempotency)) if (rec.resource === resource) delete world.idempotency[k];
       },
+      visible,
     };
   }
 

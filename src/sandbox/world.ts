@@ -116,6 +116,8 @@ export interface IdempotencyRecord {
   fingerprint: string;
   output: unknown;
   resource?: string;
+  /** First use, ms since the epoch: the token is remembered for a window from then. */
+  at?: number;
 }
 
 export interface World {

@@ -60,11 +60,15 @@ describe('custom actions', () => {
       Attachments: [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'service' }], Variables: { service: 'event.detail.service' } }],
     });
 
-    // A full update: AliasName and Attachments left out are removed.
+    // AliasName and Attachments left out keep their value (AWS's UpdateCustomAction example;
+    // docs/FIDELITY.md); those sent replace the old ones.
     const updated = await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'new text' } }));
     expect(updated.CustomActionArn).toBe(created.CustomActionArn);
     const after = await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
-    expect(after.CustomAction).toEqual({ CustomActionArn: created.CustomActionArn, ActionName: 'restart-service', Definition: { CommandText: 'new text' } });
+    expect(after.CustomAction).toEqual({ ...got.CustomAction, Definition: { CommandText: 'new text' } });
+    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'new text' }, AliasName: 'again' }));
+    const renamed = await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
+    expect(renamed.CustomAction).toEqual({ ...got.CustomAction, Definition: { CommandText: 'new text' }, AliasName: 'again' });
 
     const listed = await chatbot.send(new ListCustomActionsCommand({}));
     expect(listed.CustomActions).toContain(created.CustomActionArn);
@@ -88,17 +92,18 @@ describe('custom actions', () => {
     expect(noDef.message).toMatch(/Definition.*must not be null/);
   });
 
-  it('honours ClientToken both ways and forgets it when the action is deleted', async () => {
+  it('honours ClientToken both ways, and still replays it once the action is deleted', async () => {
     const token = 'c'.repeat(40);
     const first = await chatbot.send(new CreateCustomActionCommand(action('idem', { ClientToken: token })));
     const replay = await chatbot.send(new CreateCustomActionCommand(action('idem', { ClientToken: token })));
     expect(replay.CustomActionArn).toBe(first.CustomActionArn);
     const changed = await failure(chatbot.send(new CreateCustomActionCommand(action('idem-2', { ClientToken: token }))));
     expect(changed).toBeInstanceOf(ConflictException);
+    // The token outlives the action (docs/FIDELITY.md): the original answer, nothing created.
     await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: first.CustomActionArn }));
     const again = await chatbot.send(new CreateCustomActionCommand(action('idem', { ClientToken: token })));
     expect(again.CustomActionArn).toBe(first.CustomActionArn);
-    expect(sb.world.chatbot.customActions[first.CustomActionArn]).toBeDefined();
+    expect(sb.world.chatbot.customActions[first.CustomActionArn!]).toBeUndefined();
   });
 
   it('pages ListCustomActions', async () => {

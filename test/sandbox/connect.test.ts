@@ -162,7 +162,7 @@ describe('rules', () => {
     expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE, MaxResults: 201 })))).toBeInstanceOf(InvalidRequestException);
   });
 
-  it('honours ClientToken: a replay returns the first result, a changed request conflicts, a delete frees it', async () => {
+  it('honours ClientToken: a replay returns the first result, a changed request conflicts, even after a delete', async () => {
     const token = 'token-rule-idempotency';
     const first = await connect.send(new CreateRuleCommand(ruleInput('idem', { ClientToken: token })));
     const again = await connect.send(new CreateRuleCommand(ruleInput('idem', { ClientToken: token })));
@@ -173,9 +173,11 @@ describe('rules', () => {
     const changed = await failure(connect.send(new CreateRuleCommand(ruleInput('idem-other', { ClientToken: token }))));
     expect(changed).toBeInstanceOf(ResourceConflictException);
 
+    // The token outlives the rule (docs/FIDELITY.md): the replay answers the deleted rule's id.
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
-    const recreated = await connect.send(new CreateRuleCommand(ruleInput('idem', { ClientToken: token })));
-    expect(recreated.RuleId).not.toBe(first.RuleId);
+    const replayed = await connect.send(new CreateRuleCommand(ruleInput('idem', { ClientToken: token })));
+    expect(replayed.RuleId).toBe(first.RuleId);
+    expect(sb.world.connect.instances[INSTANCE].rules[first.RuleId!]).toBeUndefined();
   });
 
   it('puts the request region (SigV4 scope) in new ARNs', async () => {

@@ -8,7 +8,12 @@
 import type { Handlers, OpContext } from '../server.js';
 import { customActionArn, type ChatConfigurationRecord, type CustomActionRecord, type Tags, type World } from '../world.js';
 
-/** Per-resource tag limit: AWS's usual 50 (the TagList maximum of 200 bounds one request). */
+/**
+ * Per-resource tag limit. Chatbot documents none of its own (TagList's 200 bounds one request);
+ * AWS's general tagging rules say 50 per resource. TagResource answers TooManyTagsException
+ * ("The supplied list of tags contains too many tags"); CreateCustomAction does not declare it,
+ * so it answers its validation error.
+ */
 const MAX_TAGS = 50;
 
 interface Tag {
@@ -34,7 +39,8 @@ function taggable(world: World, arn: string, ctx: OpContext): { Tags: Tags } {
 export const chatbotOps: Handlers = {
   CreateCustomAction(world, input, ctx) {
     const arn = customActionArn(ctx.accountId, input.ActionName);
-    if (world.chatbot.customActions[arn]) ctx.conflict(`A custom action named ${input.ActionName} already exists.`);
+    // A name just deleted (or just taken) still conflicts while reads can see it.
+    if (world.chatbot.customActions[arn] || ctx.visible.chatbot.customActions[arn]) ctx.conflict(`A custom action named ${input.ActionName} already exists.`);
     const tags = toMap(input.Tags);
     // TooManyTagsException is not among CreateCustomAction's errors; its validation error is.
     if (Object.keys(tags).length > MAX_TAGS) ctx.invalid(`A resource can have at most ${MAX_TAGS} tags.`);
@@ -57,10 +63,13 @@ export const chatbotOps: Handlers = {
 
   UpdateCustomAction(world, input, ctx) {
     const a = action(world, input.CustomActionArn, ctx);
-    // A full update: an AliasName or Attachments left out is removed.
+    // AliasName and Attachments left out keep their value: AWS's own example for this operation
+    // (in the Chatbot model, shipped in every SDK) "Updates the command text of a custom action
+    // without altering the existing alias name or attachment criteria" by sending only
+    // CustomActionArn and Definition. AliasName's min length 1 means it cannot be cleared here.
     a.Definition = input.Definition;
-    a.AliasName = input.AliasName;
-    a.Attachments = input.Attachments;
+    if (input.AliasName !== undefined) a.AliasName = input.AliasName;
+    if (input.Attachments !== undefined) a.Attachments = input.Attachments;
     return { CustomActionArn: a.CustomActionArn };
   },
 

@@ -25,7 +25,12 @@ type Json = Record<string, unknown>;
 /** A resource's tags, or nothing when it has none (TagMap has min 1, so `{}` is never sent). */
 const tagsOrNothing = (tags: Tags) => (Object.keys(tags).length ? { ...tags } : undefined);
 
-/** Connect's per-resource tag limit (the TagMap maximum). */
+/**
+ * Connect's per-resource tag limit: the TagMap maximum of 50 (TagResource's API reference, "Map
+ * Entries: Maximum number of 50 items"), counted over the merged tags as AWS's tagging rules
+ * count them ("maximum number of tags per resource - 50"). Which error AWS returns past it is
+ * not documented: the operation's validation error (docs/FIDELITY.md, known unknowns).
+ */
 const MAX_TAGS = 50;
 
 function instance(world: World, ctx: OpContext, id: string): ConnectInstance {
@@ -71,9 +76,26 @@ function checkActions(inst: ConnectInstance, actions: Json[], ctx: OpContext): v
   });
 }
 
+/** The instance as the live world and as reads see it (they differ under a consistency delay). */
+const bothViews = (inst: ConnectInstance, ctx: OpContext): ConnectInstance[] => [inst, ctx.visible.connect.instances[inst.Id]].filter((i) => i !== undefined);
+
 function uniqueRuleName(inst: ConnectInstance, name: string, self: string | undefined, ctx: OpContext): void {
-  if (Object.values(inst.rules).some((r) => r.Name === name && r.RuleId !== self)) {
+  if (bothViews(inst, ctx).some((i) => Object.values(i.rules).some((r) => r.Name === name && r.RuleId !== self))) {
     ctx.conflict(`A rule with the name ${name} already exists in instance ${inst.Id}.`);
+  }
+}
+
+/**
+ * RuleTriggerEventSource: an integration association is required for these sources (the
+ * CloudFormation schema, AWS::Connect::Rule RuleTriggerEventSource, says so of its
+ * IntegrationAssociationArn; the API reference's wording is ambiguous, see docs/FIDELITY.md).
+ */
+export const SOURCES_NEEDING_INTEGRATION = ['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'];
+
+function checkTrigger(source: Json, ctx: OpContext): void {
+  const name = source.EventSourceName as string;
+  if (SOURCES_NEEDING_INTEGRATION.includes(name) && source.IntegrationAssociationId === undefined) {
+    ctx.invalid(`TriggerEventSource.IntegrationAssociationId is required when EventSourceName is ${name}.`);
   }
 }
 
@@ -99,7 +121,7 @@ interface PropertyProblem {
 function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined, ctx: OpContext): void {
   const problems: PropertyProblem[] = [];
   const add = (PropertyPath: string, Reason: string, Message: string) => problems.push({ PropertyPath, Reason, Message });
-  if (Object.values(inst.taskTemplates).some((o) => o.Name === t.Name && o.Id !== self)) {
+  if (bothViews(inst, ctx).some((i) => Object.values(i.taskTemplates).some((o) => o.Name === t.Name && o.Id !== self))) {
     add('Name', 'RESOURCE_NAME_ALREADY_EXISTS', `A task template named ${String(t.Name)} already exists.`);
   }
   const fields = (t.Fields as Json[] | undefined) ?? [];
@@ -159,6 +181,7 @@ function taggable(world: World, arn: string, ctx: OpContext): { Tags: Tags } {
 export const connectOps: Handlers = {
   CreateRule(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
+    checkTrigger(input.TriggerEventSource, ctx);
     uniqueRuleName(inst, input.Name, undefined, ctx);
     checkActions(inst, input.Actions, ctx);
     const RuleId = ctx.newId();
@@ -270,12 +293,16 @@ export const connectOps: Handlers = {
   },
 
   ListTaskTemplates(world, input, ctx) {
-    // The model documents NextToken as always null in responses: every match comes in one page,
-    // and MaxResults / NextToken are only validated.
+    // The model documents NextToken as "always returned as a null in the response" (and
+    // MaxResults as "not expected that you set this"): without MaxResults every match comes in
+    // one page; with it, at most MaxResults come and the rest cannot be reached. The paginator
+    // file names NextToken as a page token; the member's own text is the stricter reading.
     const inst = instance(world, ctx, input.InstanceId);
-    const TaskTemplates = Object.values(inst.taskTemplates)
-      .filter((t) => (input.Status === undefined || t.Status === input.Status) && (input.Name === undefined || t.Name === input.Name))
-      .map((t) => ({ Id: t.Id, Arn: t.Arn, Name: t.Name, Description: t.Description, Status: t.Status, LastModifiedTime: t.LastModifiedTime, CreatedTime: t.CreatedTime }));
+    const matching = Object.values(inst.taskTemplates).filter(
+      (t) => (input.Status === undefined || t.Status === input.Status) && (input.Name === undefined || t.Name === input.Name),
+    );
+    const page = input.MaxResults === undefined ? matching : matching.slice(0, input.MaxResults);
+    const TaskTemplates = page.map((t) => ({ Id: t.Id, Arn: t.Arn, Name: t.Name, Description: t.Description, Status: t.Status, LastModifiedTime: t.LastModifiedTime, CreatedTime: t.CreatedTime }));
     return { TaskTemplates };
   },
 

@@ -41,10 +41,13 @@ export const lexOps: Handlers = {
   },
 
   GetBotChannelAssociations(world, input, ctx) {
-    // botAlias "-" (allowed by AliasNameOrListAll's pattern) lists the associations of every alias.
+    // botAlias "-" (allowed by AliasNameOrListAll's pattern) lists the associations of every alias;
+    // nameContains "-" returns every association ("To return all bot channel associations, use a
+    // hyphen", the operation's nameContains doc), not only names holding a hyphen.
     const bot = world.lex.bots[input.botName];
+    const nameContains = input.nameContains === '-' ? undefined : input.nameContains;
     const found = (bot?.channelAssociations ?? [])
-      .filter((c) => (input.botAlias === '-' || c.botAlias === input.botAlias) && contains(c.name, input.nameContains))
+      .filter((c) => (input.botAlias === '-' || c.botAlias === input.botAlias) && contains(c.name, nameContains))
       .sort((a, b) => byName(a, b) || (a.botAlias < b.botAlias ? -1 : a.botAlias > b.botAlias ? 1 : 0));
     const { page, nextToken } = ctx.paginate(found);
     return { botChannelAssociations: page.map((c) => ({ ...c, botName: input.botName })), nextToken };

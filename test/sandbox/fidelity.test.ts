@@ -1,0 +1,324 @@
+/**
+ * What the sandbox models beyond the models' shapes, each from a public AWS source (cited next to
+ * the test; docs/FIDELITY.md lists them all). Real SDK clients, in-process sandbox, and an
+ * injected clock wherever time matters: nothing here sleeps.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CreateRuleCommand,
+  CreateTaskTemplateCommand,
+  DeleteRuleCommand,
+  DescribeRuleCommand,
+  InvalidParameterException,
+  InvalidRequestException as ConnectInvalidRequest,
+  ListRulesCommand,
+  ListTagsForResourceCommand,
+  ListTaskTemplatesCommand,
+  ListContactFlowsCommand,
+  ResourceConflictException,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UpdateRuleCommand,
+} from '@aws-sdk/client-connect';
+import {
+  ConflictException,
+  InvalidRequestException as ChatbotInvalidRequest,
+  ResourceNotFoundException as ChatbotNotFound,
+  TagResourceCommand as ChatbotTagResourceCommand,
+  TooManyTagsException,
+} from '@aws-sdk/client-chatbot';
+import { CreateCustomActionCommand, DeleteCustomActionCommand, GetCustomActionCommand, UpdateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
+import {
+  BadRequestException,
+  DeleteBotChannelAssociationCommand,
+  GetBotChannelAssociationsCommand,
+  GetBotsCommand,
+} from '@aws-sdk/client-lex-model-building-service';
+import { DEFAULT_TOKEN_WINDOW_MS, startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { sandboxOptionsFrom } from '../../src/cli/sandbox.js';
+import { INSTANCE, clients, failure, ruleInput, templateInput } from './helpers.js';
+
+const START = Date.parse('2026-01-01T00:00:00.000Z');
+let running: SandboxHandle[] = [];
+
+/** A sandbox on a clock the test moves by hand. */
+async function sandbox(options: SandboxOptions = {}) {
+  const time = { now: START };
+  const sb = await startSandbox({ quotas: false, clock: () => time.now, ...options });
+  running.push(sb);
+  return { sb, time, ...clients(sb.endpoint) };
+}
+
+afterEach(async () => {
+  await Promise.all(running.map((s) => s.stop()));
+  running = [];
+});
+
+const action = (name: string, extra: Record<string, unknown> = {}) => ({ ActionName: name, Definition: { CommandText: 'lambda invoke --function-name restart' }, ...extra });
+const tags = (n: number, prefix = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+const tagList = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
+
+// Client tokens outlive their resource. Chatbot's ClientToken doc: "subsequent retries with the
+// same client token returns the result from the original successful request" (nothing about the
+// resource still existing); Connect documents a token lifetime, 7 days, on
+// StartOutboundChatContact's ClientToken (https://docs.aws.amazon.com/connect/latest/APIReference/API_StartOutboundChatContact.html);
+// services that document a window count it from first use, e.g. Directory Service Data's
+// "valid for 8 hours after the first request that uses it completes".
+describe('client tokens outlive their resource', () => {
+  it('a CreateRule replayed after DeleteRule answers the original RuleId and creates nothing', async () => {
+    const { sb, connect } = await sandbox();
+    const first = await connect.send(new CreateRuleCommand(ruleInput('kept-token', { ClientToken: 'token-kept' })));
+    await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
+    const replay = await connect.send(new CreateRuleCommand(ruleInput('kept-token', { ClientToken: 'token-kept' })));
+    expect(replay).toMatchObject({ RuleId: first.RuleId, RuleArn: first.RuleArn });
+    expect(Object.keys(sb.world.connect.instances[INSTANCE].rules)).toEqual([]);
+    // Another request under the same token is still refused after the delete.
+    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('other-name', { ClientToken: 'token-kept' }))))).toBeInstanceOf(ResourceConflictException);
+  });
+
+  it('a CreateCustomAction replayed after DeleteCustomAction answers the original ARN and creates nothing', async () => {
+    const { sb, chatbot } = await sandbox();
+    const token = 't'.repeat(40);
+    const first = await chatbot.send(new CreateCustomActionCommand(action('kept', { ClientToken: token })));
+    await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: first.CustomActionArn }));
+    const replay = await chatbot.send(new CreateCustomActionCommand(action('kept', { ClientToken: token })));
+    expect(replay.CustomActionArn).toBe(first.CustomActionArn);
+    expect(sb.world.chatbot.customActions).toEqual({});
+  });
+
+  it('forgets a token once the window since its first use has passed; the window is settable', async () => {
+    const { connect, time } = await sandbox({ tokenWindowMs: 60_000 });
+    const first = await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })));
+    await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
+    time.now = START + 59_999;
+    expect((await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })))).RuleId).toBe(first.RuleId);
+    time.now = START + 60_000;
+    const fresh = await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })));
+    expect(fresh.RuleId).not.toBe(first.RuleId);
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: fresh.RuleId }))).Rule?.Name).toBe('windowed');
+  });
+
+  it('defaults to a 7-day window', async () => {
+    expect(DEFAULT_TOKEN_WINDOW_MS).toBe(7 * 24 * 3600 * 1000);
+    const { connect, time } = await sandbox();
+    const first = await connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })));
+    time.now = START + DEFAULT_TOKEN_WINDOW_MS - 1;
+    expect((await connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })))).RuleId).toBe(first.RuleId);
+    time.now = START + DEFAULT_TOKEN_WINDOW_MS;
+    // Past the window the same request is a new create, which meets the existing name.
+    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' }))))).toBeInstanceOf(ResourceConflictException);
+  });
+
+  it('keeps tokens and their first-use time across restarts with a state file', async () => {
+    const statePath = join(mkdtempSync(join(tmpdir(), 'fidelity-')), 'state.json');
+    const before = await sandbox({ statePath, tokenWindowMs: 60_000 });
+    const first = await before.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })));
+    await before.connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
+    await before.sb.stop();
+    const after = await sandbox({ statePath, tokenWindowMs: 60_000 });
+    after.time.now = START + 59_999;
+    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).toBe(first.RuleId);
+    after.time.now = START + 60_000;
+    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).not.toBe(first.RuleId);
+  });
+
+  it('forgetTokensOnDelete restores the old behaviour (a delete frees the token)', async () => {
+    const { connect } = await sandbox({ forgetTokensOnDelete: true });
+    const first = await connect.send(new CreateRuleCommand(ruleInput('freed', { ClientToken: 'token-freed' })));
+    await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
+    expect((await connect.send(new CreateRuleCommand(ruleInput('freed', { ClientToken: 'token-freed' })))).RuleId).not.toBe(first.RuleId);
+  });
+});
+
+// Eventual consistency: "changes to Amazon Connect resources might not be immediately visible to
+// the subsequent commands you run ... You might get unexpected errors, such as a
+// ResourceNotFoundException" (https://docs.aws.amazon.com/connect/latest/APIReference/eventual-consistency.html).
+describe('consistency delay', () => {
+  const DELAY = 5_000;
+
+  it('a new rule reaches reads and tag calls only after the delay; the seed is visible at once', async () => {
+    const { connect, time } = await sandbox({ consistencyDelayMs: DELAY });
+    expect((await connect.send(new ListContactFlowsCommand({ InstanceId: INSTANCE }))).ContactFlowSummaryList!.length).toBeGreaterThan(0);
+    const { RuleId, RuleArn } = await connect.send(new CreateRuleCommand(ruleInput('late')));
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+    expect((await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }))).RuleSummaryList).toEqual([]);
+    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { owner: 'ops' } })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn })))).toBeInstanceOf(ResourceNotFoundException);
+
+    time.now = START + DELAY - 1;
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+    time.now = START + DELAY;
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('late');
+    await connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { owner: 'ops' } }));
+    // The tag itself is a change: it shows a delay later.
+    expect((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags).toBeUndefined();
+    time.now = START + 2 * DELAY;
+    expect((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags).toEqual({ owner: 'ops' });
+  });
+
+  it('changed and deleted rules read as before until the delay has passed', async () => {
+    const { connect, time } = await sandbox({ consistencyDelayMs: DELAY });
+    const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('before')));
+    time.now = START + DELAY;
+    const { Name, TriggerEventSource, ...rest } = ruleInput('after');
+    void Name;
+    void TriggerEventSource;
+    await connect.send(new UpdateRuleCommand({ ...rest, RuleId, Name: 'after' }));
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('before');
+    time.now = START + 2 * DELAY;
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    time.now = START + 3 * DELAY;
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('name checks see a name just deleted, and one just taken, until the delay has passed', async () => {
+    const { connect, chatbot, time } = await sandbox({ consistencyDelayMs: DELAY });
+    const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('reused')));
+    time.now = START + DELAY;
+    await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
+    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('reused'))))).toBeInstanceOf(ResourceConflictException);
+    time.now = START + 2 * DELAY;
+    await connect.send(new CreateRuleCommand(ruleInput('reused')));
+
+    const created = await chatbot.send(new CreateCustomActionCommand(action('reborn')));
+    expect(await failure(chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn })))).toBeInstanceOf(ChatbotNotFound);
+    time.now = START + 3 * DELAY;
+    await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
+    expect((await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }))).CustomAction?.ActionName).toBe('reborn');
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('reborn'))))).toBeInstanceOf(ConflictException);
+    time.now = START + 4 * DELAY;
+    await chatbot.send(new CreateCustomActionCommand(action('reborn')));
+  });
+
+  it('is off by default: a new rule reads back at once', async () => {
+    const { connect } = await sandbox();
+    const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('now')));
+    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('now');
+  });
+});
+
+// UpdateCustomAction keeps what it is not sent. AWS's example for the operation (in the Chatbot
+// model's examples; aws-sdk-js-v3 clients/client-chatbot/src/commands/UpdateCustomActionCommand.ts,
+// also in the Ruby and Kotlin SDK docs): "Updates the command text of a
+// custom action without altering the existing alias name or attachment criteria", sending only
+// CustomActionArn and Definition.
+describe('UpdateCustomAction', () => {
+  it('keeps AliasName and Attachments that are left out', async () => {
+    const { chatbot } = await sandbox();
+    const Attachments = [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }] }];
+    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('kept-alias', { AliasName: 'restart', Attachments })));
+    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }));
+    const got = (await chatbot.send(new GetCustomActionCommand({ CustomActionArn }))).CustomAction;
+    expect(got).toMatchObject({ AliasName: 'restart', Attachments, Definition: { CommandText: 'lambda invoke MyNewFunction' } });
+  });
+});
+
+// ListTaskTemplates' MaxResults (MaxResult100) bounds the page; NextToken "is always returned as
+// a null in the response" (the model's member documentation), so nothing past the page is reachable.
+describe('ListTaskTemplates', () => {
+  it('answers at most MaxResults templates (100 of 101) and no NextToken; all of them without MaxResults', async () => {
+    const { connect } = await sandbox();
+    for (let i = 0; i < 101; i++) await connect.send(new CreateTaskTemplateCommand(templateInput(`Template ${i}`)));
+    const capped = await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
+    expect(capped.TaskTemplates).toHaveLength(100);
+    expect(capped.NextToken).toBeUndefined();
+    expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 3 }))).TaskTemplates!.map((t) => t.Name)).toEqual(['Template 0', 'Template 1', 'Template 2']);
+    expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE }))).TaskTemplates).toHaveLength(101);
+  });
+});
+
+// Tag caps. Connect: TagResource "Map Entries: Maximum number of 50 items"
+// (https://docs.aws.amazon.com/connect/latest/APIReference/API_TagResource.html), per resource as
+// AWS's tagging rules count it. Chatbot documents no cap of its own (TagList: 200 per request);
+// AWS's general rule is 50 per resource, and TagResource declares TooManyTagsException.
+describe('tag caps', () => {
+  it('Connect: a rule holds 50 tags; a 51st (a marker tag) is refused and nothing changes', async () => {
+    const { connect } = await sandbox();
+    const { RuleArn } = await connect.send(new CreateRuleCommand(ruleInput('tagged')));
+    await connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: tags(50) }));
+    const err = await failure(connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { 'connectform:managed': 'true' } })));
+    expect(err).toBeInstanceOf(InvalidParameterException);
+    expect(Object.keys((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags!)).toHaveLength(50);
+    // 51 in one request breaks the TagMap maximum itself.
+    const { RuleArn: other } = await connect.send(new CreateRuleCommand(ruleInput('tagged-2')));
+    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: other, tags: tags(51) })))).toBeInstanceOf(InvalidParameterException);
+  });
+
+  it('Chatbot: a custom action with 60 tags is refused; 50 are accepted and TagResource past 50 is TooManyTagsException', async () => {
+    const { chatbot } = await sandbox();
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('sixty', { Tags: tagList(60) }))))).toBeInstanceOf(ChatbotInvalidRequest);
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('fifty-one', { Tags: tagList(51) }))))).toBeInstanceOf(ChatbotInvalidRequest);
+    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('fifty', { Tags: tagList(50) })));
+    expect(await failure(chatbot.send(new ChatbotTagResourceCommand({ ResourceARN: CustomActionArn, Tags: [{ TagKey: 'marker', TagValue: 'x' }] })))).toBeInstanceOf(TooManyTagsException);
+  });
+});
+
+// RuleTriggerEventSource: IntegrationAssociationArn "is required if TriggerEventSource is one of
+// the following values: OnZendeskTicketCreate | OnZendeskTicketStatusUpdate | OnSalesforceCaseCreate"
+// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-ruletriggereventsource.html).
+describe('rules on integration event sources', () => {
+  it.each(['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'] as const)('%s needs an IntegrationAssociationId', async (source) => {
+    const { connect } = await sandbox();
+    const err = await failure(connect.send(new CreateRuleCommand(ruleInput(`no-${source}`, { TriggerEventSource: { EventSourceName: source } }))));
+    expect(err).toBeInstanceOf(ConnectInvalidRequest);
+    expect(err.message).toMatch(/IntegrationAssociationId is required/);
+    const ok = await connect.send(new CreateRuleCommand(ruleInput(`with-${source}`, { TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d' } })));
+    expect(ok.RuleId).toBeDefined();
+  });
+});
+
+// Lex V1: "On September 15, 2025, AWS will discontinue support for Amazon Lex V1. After September
+// 15, 2025, you will no longer be able to access the Amazon Lex V1 console or Amazon Lex V1
+// resources" (https://docs.aws.amazon.com/lex/latest/dg/what-is.html); AWS's notice to account
+// holders: "Any requests to Lex 1 endpoints after September 15, 2025 will fail"
+// (quoted in https://github.com/SummitRoute/aws_breaking_changes/issues/107).
+describe('Lex V1', () => {
+  it("lexV1: 'retired' fails every call, reads and deletes alike, and changes nothing", async () => {
+    const { sb, lex } = await sandbox({ lexV1: 'retired' });
+    for (const call of [
+      lex.send(new GetBotsCommand({})),
+      lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-' })),
+      lex.send(new DeleteBotChannelAssociationCommand({ botName: 'OrderFlowers', botAlias: 'prod', name: 'orders_slack' })),
+    ]) {
+      const err = await failure(call);
+      expect(err).toBeInstanceOf(BadRequestException);
+      expect(err.message).toMatch(/end of support on 2025-09-15/);
+    }
+    expect(sb.world.lex.bots.OrderFlowers.channelAssociations).toHaveLength(3);
+  });
+
+  it("answers by default ('available'), so the client's Lex kind still runs", async () => {
+    const { lex } = await sandbox();
+    expect((await lex.send(new GetBotsCommand({}))).bots!.map((b) => b.name)).toEqual(['BookTrip', 'OrderFlowers']);
+  });
+
+  // GetBotChannelAssociations' nameContains: "To return all bot channel associations, use a
+  // hyphen ("-") as the nameContains parameter" (the operation's reference and the model's doc).
+  it('GetBotChannelAssociations: nameContains "-" returns every association; other values match substrings', async () => {
+    const { lex } = await sandbox();
+    const all = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: '-' }));
+    expect(all.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_facebook', 'orders_slack', 'orders_sms']);
+    const some = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'slack' }));
+    expect(some.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_slack']);
+    // Elsewhere a hyphen is still held to the pattern.
+    expect(await failure(lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'a-b' })))).toBeInstanceOf(BadRequestException);
+  });
+});
+
+describe('connectform sandbox flags', () => {
+  it('maps --consistency-delay, --token-window, --forget-tokens-on-delete and --lex-v1', () => {
+    expect(sandboxOptionsFrom({ consistencyDelay: '250', tokenWindow: '1000', forgetTokensOnDelete: true, lexV1: 'retired' })).toMatchObject({
+      consistencyDelayMs: 250,
+      tokenWindowMs: 1000,
+      forgetTokensOnDelete: true,
+      lexV1: 'retired',
+    });
+    expect(() => sandboxOptionsFrom({ consistencyDelay: '-1' })).toThrow(/--consistency-delay must be a whole number of milliseconds/);
+    expect(() => sandboxOptionsFrom({ lexV1: 'gone' })).toThrow(/--lex-v1 must be retired or available/);
+  });
+});
