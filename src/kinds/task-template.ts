@@ -85,8 +85,13 @@ const DEFAULT_STATUS = 'ACTIVE';
 const LIST_CAP = 50;
 /** TagMap holds at most 50 entries; connectform's marker takes one of them. */
 const MAX_USER_TAGS = 49;
-/** ListTaskTemplates' MaxResults is a MaxResult100. */
+/**
+ * ListTaskTemplates' MaxResults is a MaxResult100, and the model says its NextToken "is always
+ * returned as a null": the API does not page. A list that comes back this full may have been cut.
+ */
 const LIST_PAGE_SIZE = 100;
+/** Listed apart, so each status has its own 100 (Status is a filter of the operation). */
+const STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 /** GetTaskTemplate calls in flight while reading (the global pacing lives in ctx.aws). */
 const DESCRIBE_WIDTH = 8;
 
@@ -299,24 +304,59 @@ function replaceReason(): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
+  const described = mapConcurrent(unique(summariesOf(ctx)), DESCRIBE_WIDTH, (s: TaskTemplateMetadata) =>
+    ctx.cache.through('taskTemplate', s.Id ?? '', s.LastModifiedTime?.toISOString(), () => describe(ctx, s.Id ?? '', s)),
+  );
+  for await (const live of described) if (live) yield live;
+}
+
+/**
+ * Every template a plan must see. ListTaskTemplates does not page (see LIST_PAGE_SIZE), so it is
+ * asked once per status; when an answer is full it may have been cut, and each declared template
+ * it did not return is then looked up by name (the operation's Name filter). Undeclared templates
+ * past a cut cannot be seen: they are neither shown nor pruned (the safe side), and the log says so.
+ */
+async function* summariesOf(ctx: TargetContext): AsyncIterable<TaskTemplateMetadata> {
+  const seen = new Set<string>();
+  let cut = false;
+  for (const Status of STATUSES) {
+    const { templates, full } = await listTemplates(ctx, { Status });
+    cut ||= full;
+    for (const t of templates) {
+      if (t.Name) seen.add(t.Name);
+      yield t;
+    }
+  }
+  if (!cut) return;
+  ctx.log(`ListTaskTemplates answered ${LIST_PAGE_SIZE} templates for a status and does not page: declared templates are looked up by name; others past the first ${LIST_PAGE_SIZE} are not seen (nor pruned)`);
+  const declared = ctx.declared.filter((d) => d.kind === 'taskTemplate' && typeof d.body.Name === 'string').map((d) => String(d.body.Name));
+  for (const Name of [...new Set(declared)].filter((n) => !seen.has(n)).sort(cmp)) {
+    for (const t of (await listTemplates(ctx, { Name })).templates) if (t.Name === Name) yield t;
+  }
+}
+
+/** One filtered listing (at most a page: the API does not page), and whether it came back full. */
+async function listTemplates(ctx: TargetContext, filter: { Status?: (typeof STATUSES)[number]; Name?: string }): Promise<{ templates: TaskTemplateMetadata[]; full: boolean }> {
   const { aws, target } = ctx;
-  const summaries = pages(
+  const templates: TaskTemplateMetadata[] = [];
+  let full = false;
+  const listed = pages(
     async (NextToken) => {
       try {
-        // The model: NextToken "is always returned as a null"; loop on it anyway should that change.
-        return await aws.call('connect:ListTaskTemplates', () =>
-          aws.connect.send(new ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: LIST_PAGE_SIZE })),
+        // Loop on NextToken anyway, should the API start to page.
+        const page = await aws.call('connect:ListTaskTemplates', () =>
+          aws.connect.send(new ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: LIST_PAGE_SIZE, ...filter })),
         );
+        full = (page.TaskTemplates?.length ?? 0) >= LIST_PAGE_SIZE && !page.NextToken;
+        return page;
       } catch (err) {
         throw remoteError('connect:ListTaskTemplates', `instance ${target.instanceId}`, err);
       }
     },
     (page) => page.TaskTemplates,
   );
-  const described = mapConcurrent(unique(summaries), DESCRIBE_WIDTH, (s: TaskTemplateMetadata) =>
-    ctx.cache.through('taskTemplate', s.Id ?? '', s.LastModifiedTime?.toISOString(), () => describe(ctx, s.Id ?? '', s)),
-  );
-  for await (const live of described) if (live) yield live;
+  for await (const t of listed) templates.push(t);
+  return { templates, full };
 }
 
 async function describe(ctx: TargetContext, id: string, summary: TaskTemplateMetadata = {}): Promise<LiveResource | undefined> {
