@@ -173,6 +173,7 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
       progress.stop();
       outcome.report = report;
       if (text) io.stdout.write(render.report([report]));
+      if (opts.debug) for (const r of report.results) if (r.error) io.stderr.write(formatError(r.error, true, io.env, `${r.action} ${r.kind} "${r.name}": `));
       outcome.status = report.summary.failed || report.summary.restored ? 'failed' : report.summary.interrupted ? 'interrupted' : 'applied';
     } catch (err) {
       progress.stop();

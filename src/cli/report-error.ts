@@ -14,12 +14,16 @@ export function formatError(err: unknown, debug: boolean, env: NodeJS.ProcessEnv
     out = formatProblems(err.problems, env);
     if (prefix) out = out.replace(/^(?!$)/gm, prefix);
   } else if (err instanceof ConnectformError) {
-    out = `Error: ${prefix}${escapeTerminalLines(err.message)}\n`;
+    // A session names its own target (`target prod: ...`): say it once.
+    out = `Error: ${err.message.startsWith('target ') ? '' : prefix}${escapeTerminalLines(err.message)}\n`;
   } else {
     const e = err as Error;
     out = `Error: ${prefix}${escapeTerminalLines(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`;
   }
-  if (debug && err instanceof Error && err.stack) out += `${err.stack}\n`;
+  // --debug: the stack of the error and of every cause under it (the SDK's own error last).
+  for (let e: unknown = err, depth = 0; debug && e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.stack) out += `${depth ? 'Caused by: ' : ''}${e.stack}\n`;
+  }
   return out;
 }
 

@@ -109,6 +109,8 @@ export interface ResolvedTargetConfig {
   accountId?: string;
   /** Where `accountId` is written (the identity check points there). */
   accountIdPos?: SourcePos;
+  /** Where `instanceId` is written (an unknown instance is reported there). */
+  instanceIdPos?: SourcePos;
   /** IAM role to assume for this target (from the profile's or the default credentials). */
   roleArn?: string;
   externalId?: string;

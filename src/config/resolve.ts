@@ -170,6 +170,7 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
     region: fields.region ?? '',
     ...(fields.chatbotRegion !== undefined ? { chatbotRegion: fields.chatbotRegion } : {}),
     instanceId: fields.instanceId ?? '',
+    ...(typeof t.raw.instanceId === 'string' ? { instanceIdPos: t.positionOf(['instanceId']) } : {}),
     ...(fields.profile !== undefined ? { profile: fields.profile } : {}),
     ...(fields.endpoint !== undefined ? { endpoint: fields.endpoint } : {}),
     ...(fields.accountId !== undefined ? { accountId: fields.accountId, accountIdPos: t.positionOf(['accountId']) } : {}),

@@ -26,6 +26,8 @@ export interface ApplyResult {
   message?: string;
   /** When a replace failed and the restore failed too: the old body, so nothing is lost. */
   lostBody?: Body;
+  /** The failure itself (not serialized): its stack and causes are printed with --debug. */
+  error?: unknown;
 }
 
 export interface ApplyReport {
@@ -142,7 +144,8 @@ async function applyChange(
         return { ...base, status: 'skipped', message: change.reason };
     }
   } catch (err) {
-    return { ...base, status: 'failed', message: (err as Error).message };
+    // The error object rides along (not enumerable: the report stays plain data) for --debug.
+    return Object.defineProperty({ ...base, status: 'failed' as const, message: (err as Error).message }, 'error', { value: err, enumerable: false });
   }
 }
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type TargetSettings, type ValidatedConfig } from '../config/index.js';
 import { sensitiveMarker, type Redactor } from '../sensitive.js';
-import { AwsClients, describeAwsError } from '../aws/clients.js';
+import { AwsClients, describeAwsError, isNotFound, rootCause } from '../aws/clients.js';
 import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
@@ -245,6 +245,10 @@ export class TargetSession {
   }
 
   async plan(): Promise<Plan> {
+    return this.namingTarget(() => this.planNow());
+  }
+
+  private async planNow(): Promise<Plan> {
     await this.verifyIdentity(); // first: a wrong account must not even be read
     await this.resolveReferences();
     const live = await this.readLive();
@@ -279,6 +283,27 @@ export class TargetSession {
 
   /** Apply `plan`; the live index must come from the read that made (or re-checked) it. */
   async apply(plan: Plan, options: Partial<ApplyOptions> = {}): Promise<ApplyReport> {
+    return this.namingTarget(() => this.applyNow(plan, options));
+  }
+
+  /**
+   * Errors leave a session once, naming its target: an AWS failure says which target, which API,
+   * what AWS said and (where known) what to do; an unknown instance also where it is configured.
+   */
+  private async namingTarget<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof RemoteError) || err.message.startsWith('target ')) throw err;
+      const root = rootCause(err) as { message?: string };
+      const instance = isNotFound(err) && /instance/i.test(root?.message ?? '')
+        ? `; check targets.${this.target.name}.instanceId at ${formatPos(this.target.instanceIdPos ?? this.target.pos)}`
+        : '';
+      throw new RemoteError(`target ${this.target.name}: ${err.message}${instance}`, err.operation, err);
+    }
+  }
+
+  private async applyNow(plan: Plan, options: Partial<ApplyOptions>): Promise<ApplyReport> {
     await this.verifyIdentity();
     // What this apply changes leaves the cache before the first write (saved, so a crash
     // mid-apply cannot keep a stale entry either): a tag change moves no version stamp.

@@ -1,0 +1,65 @@
+/**
+ * One error path: every AWS failure leaves as one RemoteError naming the target, the API and what
+ * AWS said, with what to do for the failures people hit most; the SDK error stays its cause.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AwsCallError, isNotFound, remedyFor, remoteError } from '../../src/aws/clients.js';
+import { RemoteError } from '../../src/errors.js';
+import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
+
+const sdkError = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name, ...extra });
+
+describe('remedies', () => {
+  it('say what to do for missing or expired credentials, access denied and a closed port', () => {
+    expect(remedyFor('connect:ListRules', sdkError('CredentialsProviderError', 'Could not load credentials from any providers'))).toMatch(/no AWS credentials were found: .*profile or roleArn/);
+    expect(remedyFor('connect:ListRules', sdkError('ExpiredTokenException', 'The security token included in the request is expired'))).toMatch(/expired: .*aws sso login --profile/);
+    expect(remedyFor('connect:ListRules', sdkError('AccessDeniedException', 'User is not authorized', { $metadata: { httpStatusCode: 403 } }))).toMatch(/may not call connect:ListRules: allow that IAM action/);
+    expect(remedyFor('connect:ListRules', sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), '127.0.0.1:1')).toMatch(/nothing answers at 127\.0\.0\.1:1/);
+    expect(remedyFor('connect:ListRules', sdkError('ValidationException', 'bad'))).toBe('');
+  });
+
+  it('wrapping keeps the SDK error as the cause, and "not found" is still recognised through it', () => {
+    const notFound = sdkError('ResourceNotFoundException', 'Rule not found');
+    const call = new AwsCallError('connect:DescribeRule', notFound);
+    expect(call).toBeInstanceOf(RemoteError);
+    expect(call.cause).toBe(notFound);
+    expect(isNotFound(call)).toBe(true);
+    const named = remoteError('connect:DescribeRule', 'rule "r"', call);
+    expect(named.message).toBe('connect:DescribeRule failed for rule "r": ResourceNotFoundException: Rule not found');
+    expect(isNotFound(named)).toBe(true);
+  });
+});
+
+describe('through the CLI', () => {
+  let sandbox: SandboxHandle;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ quotas: false });
+  });
+  afterAll(async () => sandbox?.stop());
+
+  const config = (endpoint: string, instanceId = '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d') => {
+    const dir = tempDir('errors-');
+    writeFileSync(join(dir, 'connectform.yaml'), `targets:\n  dev:\n    region: us-east-2\n    instanceId: ${instanceId}\n    endpoint: ${endpoint}\nrules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n    Function: "$.x > 1"\n    PublishStatus: PUBLISHED\n    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } }]\n`);
+    return dir;
+  };
+
+  it('an unknown instance names the target, the API, and where instanceId is written', async () => {
+    const dir = config(sandbox.endpoint, '00000000-0000-4000-8000-00000000dead');
+    const r = await run(['plan', dir], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: target dev: connect:\w+.*ResourceNotFoundException.*; check targets\.dev\.instanceId at .*connectform\.yaml:4:17$/m);
+    expect(r.stderr).not.toMatch(/^\s+at /m); // no stack without --debug
+  });
+
+  it('a closed port says nothing answers there; --debug adds the stacks, the SDK error last', async () => {
+    const dir = config('http://127.0.0.1:1');
+    const r = await run(['plan', dir], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: target dev: sts:GetCallerIdentity: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m);
+    const debug = await run(['plan', dir, '--debug'], { cwd: dir });
+    expect(debug.stderr).toMatch(/Caused by: /);
+  });
+});
