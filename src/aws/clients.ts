@@ -121,6 +121,9 @@ export class AwsClients {
         if (failure === 'permanent' || attempt + 1 >= maxAttempts || overBudget) {
           stats.failed++;
           if (isTimeout(err)) throw noAnswerError(this.options.target, api, err, hostOf(err, this.hostFor(api)), this.timeouts);
+          // Already ours (a credential provider's AssumeRole that timed out, a profile that does
+          // not exist): it names its own API and cure.
+          if (err instanceof RemoteError) throw err;
           throw new AwsCallError(api, err, hostOf(err, this.hostFor(api)));
         }
         await sleep(backoff);
@@ -205,7 +208,12 @@ export function isNotFound(err: unknown): boolean {
  * its `cause` (the stack with --debug); kinds still ask `isNotFound`, which looks through it.
  */
 export class AwsCallError extends RemoteError {
-  constructor(api: string, err: unknown, host?: string) {
+  constructor(
+    api: string,
+    err: unknown,
+    /** host:port the call went to (never its path or query). */
+    readonly host?: string,
+  ) {
     super(`${api}: ${describeAwsError(err)}${remedyFor(api, err, host)}`, api, err);
   }
 }
@@ -215,6 +223,8 @@ export function remedyFor(api: string, err: unknown, host?: string): string {
   const e = rootCause(err) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e?.name ?? '';
   const message = e?.message ?? '';
+  const profile = /using profile: \[([^\]]+)\]/.exec(message)?.[1];
+  if (profile) return `; there is no profile '${profile}' in the shared config or credentials files: check its name (aws configure list-profiles)`;
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return '; no AWS credentials were found: set them in the environment, or give the target a profile or roleArn (or pass --profile)';
   }

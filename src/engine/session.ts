@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type TargetSettings, type ValidatedConfig } from '../config/index.js';
 import { sensitiveMarker, type Redactor } from '../sensitive.js';
-import { AwsClients, describeAwsError, isNotFound, rootCause } from '../aws/clients.js';
+import { AwsCallError, AwsClients, describeAwsError, isNotFound, remedyFor, rootCause } from '../aws/clients.js';
 import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
@@ -157,11 +157,13 @@ export class TargetSession {
     try {
       who = await this.aws.callerIdentity();
     } catch (err) {
-      if (err instanceof RemoteError) throw err;
+      // A timeout (or a role that could not be assumed) already says where and what to do.
+      if (err instanceof RemoteError && !(err instanceof AwsCallError)) throw err;
       throw new RemoteError(
-        `target ${name}: ${api} with ${this.credentials.source} failed: ${describeAwsError(err)}; check the target's credentials (profile, roleArn, --profile)`,
+        `target ${name}: ${api} with ${this.credentials.source} failed: ${describeAwsError(err)}` +
+          (remedyFor(api, err, err instanceof AwsCallError ? err.host : undefined) || "; check the target's credentials (profile, roleArn, --profile)"),
         api,
-        err,
+        rootCause(err),
       );
     }
     const actual = who.Account ?? '';

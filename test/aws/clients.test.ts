@@ -5,7 +5,7 @@
  */
 import { ListRulesCommand, DescribeRuleCommand } from '@aws-sdk/client-connect';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AwsClients } from '../../src/aws/clients.js';
+import { AwsClients, isNotFound, rootCause } from '../../src/aws/clients.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
 import { classifyFailure } from '../../src/aws/retry.js';
 import { startSandbox, DEFAULT_INSTANCE_ID, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -50,8 +50,8 @@ describe('AwsClients.call against the sandbox', () => {
   it('gives up after maxAttempts on a server that always fails, with the SDK error', async () => {
     const c = await setup({ errorRate: 1 }, 3);
     const err = await c.call('connect:ListRules', listRules(c)).catch((e: unknown) => e);
-    expect(classifyFailure(err)).toBe('transient');
-    expect((err as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBeGreaterThanOrEqual(500);
+    expect(classifyFailure(rootCause(err))).toBe('transient'); // the SDK error, under the one error connectform throws
+    expect((rootCause(err) as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBeGreaterThanOrEqual(500);
     expect(c.stats()['connect:ListRules']).toEqual({ calls: 1, attempts: 3, throttled: 0, transient: 3, failed: 1 });
     expect(sandbox!.stats().calls).toBe(3);
   });
@@ -59,7 +59,7 @@ describe('AwsClients.call against the sandbox', () => {
   it('a dropped connection is retried like a 5xx', async () => {
     const c = await setup({ resetRate: 1 }, 2);
     const err = await c.call('connect:ListRules', listRules(c)).catch((e: unknown) => e);
-    expect(classifyFailure(err)).toBe('transient');
+    expect(classifyFailure(rootCause(err))).toBe('transient'); // the SDK error, under the one error connectform throws
     expect(c.stats()['connect:ListRules']).toMatchObject({ attempts: 2, transient: 2, failed: 1 });
   });
 
@@ -68,7 +68,8 @@ describe('AwsClients.call against the sandbox', () => {
     const c = await setup({ quotas: { ratePerSecond: 0.001, burst: 1 } }, 4);
     await c.call('connect:ListRules', listRules(c));
     const err = await c.call('connect:ListRules', listRules(c)).catch((e: unknown) => e);
-    expect((err as Error).name).toBe('ThrottlingException');
+    expect((rootCause(err) as Error).name).toBe('ThrottlingException');
+    expect((err as Error).message).toMatch(/^connect:ListRules: ThrottlingException/);
     expect(c.stats()['connect:ListRules']).toEqual({ calls: 2, attempts: 5, throttled: 4, transient: 0, failed: 1 });
     expect(sandbox!.stats().throttled).toBe(4);
   });
@@ -78,7 +79,8 @@ describe('AwsClients.call against the sandbox', () => {
     const err = await c
       .call('connect:DescribeRule', () => c.connect.send(new DescribeRuleCommand({ InstanceId: DEFAULT_INSTANCE_ID, RuleId: '00000000-0000-4000-8000-000000000000' })))
       .catch((e: unknown) => e);
-    expect((err as Error).name).toBe('ResourceNotFoundException');
+    expect((rootCause(err) as Error).name).toBe('ResourceNotFoundException');
+    expect(isNotFound(err)).toBe(true);
     expect(c.stats()['connect:DescribeRule']).toEqual({ calls: 1, attempts: 1, throttled: 0, transient: 0, failed: 1 });
     expect(sandbox!.stats().calls).toBe(1);
   });

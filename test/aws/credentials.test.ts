@@ -95,7 +95,7 @@ describe('profiles per target', () => {
     const [a] = await sessions({ a: ['profile: nope'] });
     const err = await planAll([a]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
-    expect((err as Error).message).toMatch(/^target a: sts:GetCallerIdentity with profile 'nope' failed: .*nope.*; check the target's credentials/);
+    expect((err as Error).message).toMatch(/^target a: sts:GetCallerIdentity with profile 'nope' failed: .*nope.*; there is no profile 'nope' in the shared config or credentials files: check its name/);
     expect((err as Error).message).not.toContain('\n');
     expect(sb.stats().calls).toBe(0);
   });

@@ -58,8 +58,15 @@ describe('through the CLI', () => {
     const dir = config('http://127.0.0.1:1');
     const r = await run(['plan', dir], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: target dev: sts:GetCallerIdentity: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m);
+    expect(r.stderr).toMatch(/^Error: target dev: sts:GetCallerIdentity with .* failed: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m);
     const debug = await run(['plan', dir, '--debug'], { cwd: dir });
     expect(debug.stderr).toMatch(/Caused by: /);
+  });
+});
+
+describe('a profile that does not exist', () => {
+  it('is named, with how to list the real ones', () => {
+    const err = sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [stagin] in configuration/credentials file(s).');
+    expect(remedyFor('sts:GetCallerIdentity', err)).toBe("; there is no profile 'stagin' in the shared config or credentials files: check its name (aws configure list-profiles)");
   });
 });

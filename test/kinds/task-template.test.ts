@@ -392,7 +392,13 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
     const out: any[] = [];
     for await (const live of kind.read(ctx)) out.push(live);
     out.sort((p, q) => p.key.localeCompare(q.key));
-    expect(lists.map((l) => [l.NextToken, l.MaxResults])).toEqual([[undefined, 100], ['p2', 100]]);
+    // Per status (the API does not page; a NextToken is followed anyway, should it start to).
+    expect(lists.map((l) => [l.Status, l.NextToken, l.MaxResults])).toEqual([
+      ['ACTIVE', undefined, 100],
+      ['ACTIVE', 'p2', 100],
+      ['INACTIVE', undefined, 100],
+      ['INACTIVE', 'p2', 100],
+    ]);
     expect(sent.filter((s) => s.name === 'GetTaskTemplate').map((s) => s.input.TaskTemplateId).sort()).toEqual(['a', 'b', 'c']);
     expect(out.map((l) => [l.key, l.id, l.arn, l.managed])).toEqual([
       ['A', 'a', 'arn:a', true],
