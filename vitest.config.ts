@@ -17,6 +17,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait (on the sandbox's latency, a spawned CLI, a timeout) rather than compute:
+    // three workers keep a 2-core machine busy, and on a loaded one they still overlap waits.
+    maxWorkers: 3,
     // The SDK's "future releases need Node 22" notice, printed once per worker, buries real output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [

@@ -23,13 +23,15 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * call never exceeds max(budget, one attempt).
  */
 export const DEFAULT_CALL_BUDGET_MS = 110_000;
+/** Without an explicit budget, a call gets this many attempts' worth of time (at most the default). */
+const ATTEMPTS_PER_BUDGET = 3;
 
 export function resolveTimeouts(options: TimeoutOptions): Required<TimeoutOptions> {
-  return {
-    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    callBudgetMs: options.callBudgetMs ?? DEFAULT_CALL_BUDGET_MS,
-  };
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Shorter timeouts mean the run wants to hear sooner: the budget shrinks with them.
+  const callBudgetMs = options.callBudgetMs ?? Math.min(DEFAULT_CALL_BUDGET_MS, ATTEMPTS_PER_BUDGET * (connectTimeoutMs + requestTimeoutMs));
+  return { connectTimeoutMs, requestTimeoutMs, callBudgetMs };
 }
 
 /** Longest one attempt can take before a timeout ends it. */

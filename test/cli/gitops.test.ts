@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { CreateRuleCommand, ListRulesCommand, TagResourceCommand } from '@aws-sdk/client-connect';
-import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess as runCli, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
 import { INSTANCE, clients } from '../sandbox/helpers.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = (name: string, fn = '$.x > 1', extra: object = {}) => ({
-  Name: name,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: fn,
-  PublishStatus: 'PUBLISHED',
-  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
-  ...extra,
-});
+const rule = metricRule;
 
 let sandbox: SandboxHandle;
 let dir: string;

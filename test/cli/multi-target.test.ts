@@ -6,16 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess as run, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = (name: string) => ({
-  Name: name,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: '$.x > 1',
-  PublishStatus: 'PUBLISHED',
-  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
-});
+const rule = (name: string) => metricRule(name);
 
 let sandbox: SandboxHandle;
 beforeAll(async () => {

@@ -10,16 +10,10 @@ import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { varOverrides } from '../../src/cli/options.js';
 import { loadConfig } from '../../src/config/index.js';
 import { UsageError } from '../../src/errors.js';
-import { planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess as run, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = (name: string, fn: string) => ({
-  Name: name,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: fn,
-  PublishStatus: 'PUBLISHED',
-  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
-});
+const rule = metricRule;
 
 let sandbox: SandboxHandle;
 let dir: string;

@@ -5,16 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
 import { spawnCli, until } from './helpers.js';
 
-const rule = (name: string) => ({
-  Name: name,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: '$.x > 1',
-  PublishStatus: 'PUBLISHED',
-  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
-});
+const rule = (name: string) => metricRule(name);
 const NAMES = ['sig-1', 'sig-2', 'sig-3', 'sig-4', 'sig-5', 'sig-6'];
 
 let sandbox: SandboxHandle;

@@ -93,3 +93,13 @@ export async function runCliInProcess(
     if (opts.cwd) process.chdir(before);
   }
 }
+
+/** A minimal valid rule (metric trigger, one EventBridge action) for CLI tests. */
+export const metricRule = (name: string, fn = '$.x > 1', extra: object = {}) => ({
+  Name: name,
+  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+  Function: fn,
+  PublishStatus: 'PUBLISHED',
+  Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
+  ...extra,
+});
