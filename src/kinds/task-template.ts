@@ -311,43 +311,46 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 }
 
 /**
- * Every template a plan must see. ListTaskTemplates does not page (see LIST_PAGE_SIZE), so it is
- * asked once per status; when an answer is full it may have been cut, and each declared template
- * it did not return is then looked up by name (the operation's Name filter). Undeclared templates
- * past a cut cannot be seen: they are neither shown nor pruned (the safe side), and the log says so.
+ * Every template a plan must see. ListTaskTemplates does not page (see LIST_PAGE_SIZE), so each
+ * status is asked for everything (no MaxResults): more than a page back proves nothing was cut.
+ * Otherwise it is asked again for a full page (MaxResults 100), since how much an answer without
+ * MaxResults holds is not documented; a full page may have been cut, and each declared template
+ * not seen is then looked up by name (the operation's Name filter). Undeclared templates past a
+ * cut cannot be seen: they are neither shown nor pruned (the safe side), and the log says so.
  */
 async function* summariesOf(ctx: TargetContext): AsyncIterable<TaskTemplateMetadata> {
   const seen = new Set<string>();
   let cut = false;
   for (const Status of STATUSES) {
-    const { templates, full } = await listTemplates(ctx, { Status });
-    cut ||= full;
-    for (const t of templates) {
+    const everything = await listTemplates(ctx, { Status });
+    const page = everything.templates.length > LIST_PAGE_SIZE ? undefined : await listTemplates(ctx, { Status, MaxResults: LIST_PAGE_SIZE });
+    cut ||= page !== undefined && page.templates.length >= LIST_PAGE_SIZE && !page.paged;
+    for (const t of [...everything.templates, ...(page?.templates ?? [])]) {
       if (t.Name) seen.add(t.Name);
-      yield t;
+      yield t; // repeats are dropped by unique()
     }
   }
   if (!cut) return;
-  ctx.log(`ListTaskTemplates answered ${LIST_PAGE_SIZE} templates for a status and does not page: declared templates are looked up by name; others past the first ${LIST_PAGE_SIZE} are not seen (nor pruned)`);
+  ctx.log(`ListTaskTemplates answered a full page for a status and does not page: declared templates are looked up by name; others past the first ${LIST_PAGE_SIZE} are not seen (nor pruned)`);
   const declared = ctx.declared.filter((d) => d.kind === 'taskTemplate' && typeof d.body.Name === 'string').map((d) => String(d.body.Name));
   for (const Name of [...new Set(declared)].filter((n) => !seen.has(n)).sort(cmp)) {
-    for (const t of (await listTemplates(ctx, { Name })).templates) if (t.Name === Name) yield t;
+    for (const t of (await listTemplates(ctx, { Name, MaxResults: LIST_PAGE_SIZE })).templates) if (t.Name === Name) yield t;
   }
 }
 
-/** One filtered listing (at most a page: the API does not page), and whether it came back full. */
-async function listTemplates(ctx: TargetContext, filter: { Status?: (typeof STATUSES)[number]; Name?: string }): Promise<{ templates: TaskTemplateMetadata[]; full: boolean }> {
+/** One filtered listing, following a NextToken should one ever come (then `paged`: nothing was cut). */
+async function listTemplates(
+  ctx: TargetContext,
+  filter: { Status?: (typeof STATUSES)[number]; Name?: string; MaxResults?: number },
+): Promise<{ templates: TaskTemplateMetadata[]; paged: boolean }> {
   const { aws, target } = ctx;
   const templates: TaskTemplateMetadata[] = [];
-  let full = false;
+  let paged = false;
   const listed = pages(
     async (NextToken) => {
       try {
-        // Loop on NextToken anyway, should the API start to page.
-        const page = await aws.call('connect:ListTaskTemplates', () =>
-          aws.connect.send(new ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: LIST_PAGE_SIZE, ...filter })),
-        );
-        full = (page.TaskTemplates?.length ?? 0) >= LIST_PAGE_SIZE && !page.NextToken;
+        const page = await aws.call('connect:ListTaskTemplates', () => aws.connect.send(new ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter })));
+        paged ||= Boolean(page.NextToken);
         return page;
       } catch (err) {
         throw remoteError('connect:ListTaskTemplates', `instance ${target.instanceId}`, err);
@@ -356,7 +359,7 @@ async function listTemplates(ctx: TargetContext, filter: { Status?: (typeof STAT
     (page) => page.TaskTemplates,
   );
   for await (const t of listed) templates.push(t);
-  return { templates, full };
+  return { templates, paged };
 }
 
 async function describe(ctx: TargetContext, id: string, summary: TaskTemplateMetadata = {}): Promise<LiveResource | undefined> {

@@ -24,6 +24,12 @@ export interface FidelityOptions {
   consistencyDelayMs?: number;
   /** 'retired': every Lex V1 model building call fails, as after 2025-09-15. Default 'available'. */
   lexV1?: 'retired' | 'available';
+  /**
+   * How many templates ListTaskTemplates answers when no MaxResults is sent. The docs do not say
+   * (a known unknown in docs/FIDELITY.md); default: every match. Tests set 100 to check that
+   * connectform also works when AWS caps it.
+   */
+  taskTemplatesDefaultPage?: number;
 }
 
 /**

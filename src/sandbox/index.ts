@@ -112,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       forgetTokensOnDelete: options.forgetTokensOnDelete,
       consistencyDelayMs: options.consistencyDelayMs,
       lexV1: options.lexV1,
+      taskTemplatesDefaultPage: options.taskTemplatesDefaultPage,
     },
   });
   if (!loaded) await seedResources(engine, seed);

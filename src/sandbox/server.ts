@@ -42,6 +42,8 @@ import { ConsistencyView, DEFAULT_TOKEN_WINDOW_MS, allowedByDocs, retiredService
 export interface OpContext {
   /** `connect:CreateRule`. */
   readonly api: string;
+  /** The fidelity options the sandbox runs with (defaults where unset). */
+  readonly fidelity: Readonly<FidelityOptions>;
   /** From the request's SigV4 scope; us-east-1 when unsigned. */
   readonly region: string;
   readonly accountId: string;
@@ -315,6 +317,7 @@ export class SandboxEngine {
       region,
       accountId: world.accountId,
       callerArn: callerArn ?? `arn:aws:iam::${world.accountId}:user/sandbox`,
+      fidelity: this.options.fidelity ?? {},
       now: () => new Date(this.clock()).toISOString(),
       newId: () => {
         // Under randomSeed the stream starts over with each process, while a world loaded from a

@@ -392,10 +392,15 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
     const out: any[] = [];
     for await (const live of kind.read(ctx)) out.push(live);
     out.sort((p, q) => p.key.localeCompare(q.key));
-    // Per status (the API does not page; a NextToken is followed anyway, should it start to).
+    // Per status, everything then a capped page (how much an answer without MaxResults holds is
+    // undocumented); a NextToken is followed anyway, should the API start to page.
     expect(lists.map((l) => [l.Status, l.NextToken, l.MaxResults])).toEqual([
+      ['ACTIVE', undefined, undefined],
+      ['ACTIVE', 'p2', undefined],
       ['ACTIVE', undefined, 100],
       ['ACTIVE', 'p2', 100],
+      ['INACTIVE', undefined, undefined],
+      ['INACTIVE', 'p2', undefined],
       ['INACTIVE', undefined, 100],
       ['INACTIVE', 'p2', 100],
     ]);

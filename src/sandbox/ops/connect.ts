@@ -301,7 +301,8 @@ export const connectOps: Handlers = {
     const matching = Object.values(inst.taskTemplates).filter(
       (t) => (input.Status === undefined || t.Status === input.Status) && (input.Name === undefined || t.Name === input.Name),
     );
-    const page = input.MaxResults === undefined ? matching : matching.slice(0, input.MaxResults);
+    const cap = input.MaxResults ?? ctx.fidelity.taskTemplatesDefaultPage;
+    const page = cap === undefined ? matching : matching.slice(0, cap);
     const TaskTemplates = page.map((t) => ({ Id: t.Id, Arn: t.Arn, Name: t.Name, Description: t.Description, Status: t.Status, LastModifiedTime: t.LastModifiedTime, CreatedTime: t.CreatedTime }));
     return { TaskTemplates };
   },
