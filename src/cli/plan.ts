@@ -42,7 +42,7 @@ interface ApplyCliOptions extends TargetOptions {
 
 export function registerPlanCommands(program: Command, run: CliRun): void {
   const { io } = run;
-  const renderer = (format: Format) => rendererFor(format, { color: !run.noColor && colorWanted(io.stdout, io.env) });
+  const renderer = (format: Format) => rendererOf(run, format);
 
   addTargetOptions(
     program
@@ -123,6 +123,11 @@ interface TargetOutcome {
   error?: unknown;
 }
 
+/** The run's renderer: colour only where the stream and the environment want it, never with --no-color. */
+function rendererOf(run: CliRun, format: Format) {
+  return rendererFor(format, { color: !run.noColor && colorWanted(run.io.stdout, run.io.env) });
+}
+
 /**
  * Targets one after the other, each on its own: a refusal, a "no" or a failure ends that target
  * only; each report is printed as its target finishes (so a later failure never hides what an
@@ -130,7 +135,7 @@ interface TargetOutcome {
  */
 async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyCliOptions, saved?: { plan: Plan; file: string }): Promise<TargetOutcome[]> {
   const { io } = run;
-  const render = rendererFor(opts.format, { color: !run.noColor && colorWanted(io.stdout, io.env) });
+  const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
   const progress = createProgress(io.stderr, opts.format === 'text', io.env);
   const { assertSafe } = await import('../engine/apply.js');

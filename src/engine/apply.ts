@@ -5,11 +5,12 @@
  * if the create fails the old resource is re-created from its live body, and the report says so.
  */
 import pLimit from 'p-limit';
-import { SafetyError } from '../errors.js';
+import { RemoteError, SafetyError } from '../errors.js';
 import { canonicalJson, idempotencyToken } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { changedTopLevel } from './diff.js';
 import { classifyFailure } from '../aws/retry.js';
+import { rootCause } from '../aws/clients.js';
 import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey } from './planner.js';
 import { PendingCreates } from './pending.js';
@@ -208,11 +209,10 @@ async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, nam
   return out;
 }
 
-/** The innermost cause of a wrapped error is what AWS (or the network) said. */
+/** What AWS (or the network) said, under our wrapping; one of ours without a cause proves nothing. */
 function refusedForGood(err: unknown): boolean {
-  let e = err;
-  for (let i = 0; i < 5 && (e as { cause?: unknown })?.cause; i++) e = (e as { cause?: unknown }).cause;
-  return classifyFailure(e) === 'permanent' && !(e as { name?: string })?.name?.startsWith('RemoteError');
+  const e = rootCause(err);
+  return !(e instanceof RemoteError) && classifyFailure(e) === 'permanent';
 }
 
 /** A cached resource is re-read before it is changed; a stale cache must not drive a write. */

@@ -8,7 +8,7 @@
  *
  * The file holds only printable data (the renderers' redacted form): it is a CI artifact.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { writeFileAtomically } from '../util/write-file.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SafetyError, UsageError } from '../errors.js';
@@ -59,11 +59,12 @@ export function readSavedPlanIfAny(file: string): SavedPlan | undefined {
   } catch {
     return undefined; // the config loader reports missing paths with its own message
   }
-  if (!startsWithBrace(file)) return undefined;
   if (size > MAX_SAVED_PLAN_BYTES) return undefined;
+  const text = readFileSync(file, 'utf8');
+  if (!text.trimStart().startsWith('{')) return undefined; // YAML: a config
   let doc: Partial<SavedPlan> & { version?: unknown };
   try {
-    doc = JSON.parse(readText(file)) as Partial<SavedPlan>;
+    doc = JSON.parse(text) as Partial<SavedPlan>;
   } catch {
     return undefined; // a JSON-looking config: the config loader explains what is wrong with it
   }
@@ -87,34 +88,6 @@ export function readSavedPlanIfAny(file: string): SavedPlan | undefined {
 export function savedConfigPaths(saved: SavedPlan, file: string): string[] {
   const base = dirname(resolve(file));
   return saved.configPaths.map((p) => (isAbsolute(p) ? p : resolve(base, p)));
-}
-
-function startsWithBrace(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(64);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf8').trimStart().startsWith('{');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readText(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const size = statSync(file).size;
-    const buf = Buffer.alloc(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

@@ -4,15 +4,13 @@
  */
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
-import { redactPlan, type Redactor } from '../engine/redact.js';
+import { redactPlan } from '../engine/redact.js';
 import { JsonRenderer } from './json.js';
 import { MarkdownRenderer } from './markdown.js';
 import { TextRenderer } from './text.js';
 
 export interface RenderOptions {
   color: boolean;
-  /** Scrubs sensitive values out of the finished text too (values echoed back in AWS errors). */
-  redactor?: Redactor;
 }
 
 export interface Renderer {
@@ -28,11 +26,12 @@ export type Format = (typeof FORMATS)[number];
  * caller can print a sensitive value by forgetting to.
  */
 export function rendererFor(format: Format, options: RenderOptions): Renderer {
+  // Text no plan structure knows about (a name from a sensitive value, an AWS message echoing
+  // one) is scrubbed by the CLI's output streams (cli/io.ts scrubbedIO), for every output alike.
   const inner = formatRenderer(format, options);
-  const scrub = (text: string) => options.redactor?.scrub(text) ?? text;
   return {
-    plan: (plans) => scrub(inner.plan(plans.map(redactPlan))),
-    report: (reports) => scrub(inner.report(reports)),
+    plan: (plans) => inner.plan(plans.map(redactPlan)),
+    report: (reports) => inner.report(reports),
   };
 }
 

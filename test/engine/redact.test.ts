@@ -13,6 +13,7 @@ import { resolveTarget, type ResolveOptions } from '../../src/config/resolve.js'
 import { Redactor } from '../../src/sensitive.js';
 import { validateResources } from '../../src/config/validate.js';
 import { redactPlan } from '../../src/engine/redact.js';
+import { processIO, scrubbedIO } from '../../src/cli/io.js';
 import { buildPlan } from '../../src/engine/planner.js';
 import type { Plan } from '../../src/engine/plan.js';
 import { assertSamePlan, readSavedPlanIfAny, writeSavedPlan } from '../../src/engine/saved-plan.js';
@@ -325,9 +326,12 @@ describe('Redactor (the last line of defence)', () => {
     expect(merged.scrub(`${SECRET} visible not-used-value other-value`)).toBe('(sensitive: env.MY_PHRASE) visible not-used-value (sensitive: env.OTHER)');
   });
 
-  it('a renderer given a redactor scrubs what the plan itself cannot know (a resource name)', async () => {
+  it('the CLI output streams remove what the plan itself cannot know (a resource name)', async () => {
     const { plan, resolved } = await planFor('customActions:\n  - ActionName: "${env.MY_PHRASE}"\n    Definition: { CommandText: x }\n', []);
-    expect(rendererFor('text', { color: false, redactor: resolved.redactor }).plan([plan])).not.toContain(SECRET);
+    let written = '';
+    const io = scrubbedIO({ ...processIO(), stdout: { write: (s: string) => (written += s) } }, () => resolved.redactor);
+    io.stdout.write(rendererFor('text', { color: false }).plan([plan]));
+    expect(written).not.toContain(SECRET);
   });
 });
 
