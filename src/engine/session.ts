@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type TargetSettings, type ValidatedConfig } from '../config/index.js';
-import { sensitiveMarker, type Redactor } from '../sensitive.js';
+import { sensitiveMarker } from '../sensitive.js';
 import { AwsCallError, AwsClients, describeAwsError, isNotFound, remedyFor, rootCause } from '../aws/clients.js';
 import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
@@ -77,8 +77,6 @@ export class TargetSession {
     private readonly credentials: TargetCredentials,
     /** Target fields from sensitive variables → their `env.NAME`s. */
     readonly sensitiveFields: Record<string, string[]>,
-    /** Scrubs this target's sensitive values out of any text. */
-    readonly redactor?: Redactor,
   ) {
     this.ctx = {
       target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
@@ -103,7 +101,7 @@ export class TargetSession {
 
   /** A session from an already validated config (creating clients makes no call). */
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
-    const { config, target, resources, warnings, sensitiveFields, redactor } = validated;
+    const { config, target, resources, warnings, sensitiveFields } = validated;
     // --parallelism wins over the settings' for the clients and for apply alike.
     const settings = options.parallelism === undefined ? validated.settings : { ...validated.settings, parallelism: options.parallelism };
     const kinds = selectKinds(settings, resources, options.kinds);
@@ -133,7 +131,7 @@ export class TargetSession {
       quotas: new QuotaTable(settings.quotas, options.quotaScale ?? 1),
       ...timeouts,
     });
-    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, redactor);
+    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields);
   }
 
   get name(): string {
