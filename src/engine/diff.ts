@@ -76,7 +76,8 @@ function setPath(body: Record<string | number, unknown>, segments: (string | num
 }
 
 function row(path: (string | number)[], e: deepDiff.Diff<unknown, unknown>): FieldChange {
-  const out: FieldChange = { path: formatPath(path) };
+  const op = e.kind === 'N' ? 'add' : e.kind === 'D' ? 'remove' : 'change';
+  const out: FieldChange = { path: formatPath(path), op, impact: 'update' };
   if (e.kind === 'E' || e.kind === 'D') out.before = (e as { lhs: unknown }).lhs;
   if (e.kind === 'E' || e.kind === 'N') out.after = (e as { rhs: unknown }).rhs;
   return out;

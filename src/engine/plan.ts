@@ -4,7 +4,7 @@
  */
 import type { Body, KindName, Lifecycle } from '../kinds/types.js';
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 /**
  * create/update/replace/delete are carried out by apply; `manual` is a difference the API cannot
@@ -12,9 +12,29 @@ export const PLAN_VERSION = 1;
  */
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'manual';
 
+/**
+ * What happened at a field path: `add`/`remove` a value or list element, `change` a value in
+ * place, `move` an element of an ordered list to another position (same identity, same value).
+ */
+export type FieldOp = 'add' | 'remove' | 'change' | 'move';
+
+/** Whether a field row can be made by the update call (`update`) or forces delete + create (`replace`). */
+export type Impact = 'update' | 'replace';
+
 export interface FieldChange {
-  /** `Actions[0].TaskAction.Name`; top-level fields are bare names. */
+  /**
+   * An identity path (docs/PLAN-FORMAT.md): members joined by dots, list elements addressed by
+   * their identity, never by index: `Fields[Id.Name="Policy number"].Type`,
+   * `Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]`, a set of scalars as
+   * `ChatConfigurations[="arn:…"]`. Top-level fields are bare names.
+   */
   path: string;
+  op: FieldOp;
+  /** On rows of update and replace changes: which of them force the replace. */
+  impact?: Impact;
+  /** `move` rows: the element's position in the live list and in the desired list. */
+  from?: number;
+  to?: number;
   /** In a printable plan (redactPlan) a sensitive row holds markers, never values. */
   before?: unknown;
   after?: unknown;
@@ -57,6 +77,19 @@ export interface Change {
   /** Identity before a rename (lifecycle.renamedFrom). */
   renamedFrom?: string;
   lifecycle?: Lifecycle;
+  /**
+   * Who last changed the live resource and when, as far as its API tells (rules: LastUpdatedBy /
+   * LastUpdatedTime; task templates: LastModifiedTime). Set on changes of a live resource;
+   * `{}` says the API does not tell.
+   */
+  attribution?: Attribution;
+}
+
+export interface Attribution {
+  /** ISO-8601 time of the last change. */
+  at?: string;
+  /** The identity (ARN) that made it. */
+  by?: string;
 }
 
 export interface ResourceRef {

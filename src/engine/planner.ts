@@ -76,7 +76,7 @@ export function buildPlan(input: PlanInput): Plan {
       if (current) claimed.add(current.key);
 
       if (!current) {
-        const fields = Object.keys(desired).sort().map((path) => marked({ path, after: desired[path] }, [path], sensitive));
+        const fields = Object.keys(desired).sort().map((path) => marked({ path, op: 'add', after: desired[path] }, [path], sensitive));
         const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive), ...named };
         if (!kind.capabilities.create) {
           change.action = 'manual';
@@ -92,7 +92,7 @@ export function buildPlan(input: PlanInput): Plan {
       const ignored = detailed.filter((x) => isIgnored(x.field.path, d.lifecycle.ignoreChanges));
       const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => marked(x.field, x.segments, sensitive));
       const unmarked = Boolean(kind.mark) && !current.managed && input.pending?.has(kind.name, key) === true;
-      if (unmarked) fields.push({ path: MARKER_PATH, after: MARKER_TAG_VALUE });
+      if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
         summary.unchanged++;
         continue;
@@ -139,7 +139,7 @@ export function buildPlan(input: PlanInput): Plan {
           kind: kind.name,
           name: l.key,
           action: 'delete',
-          fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, before }, [path], sensitive)),
+          fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
           reason: 'not in the config, and pruning is on',

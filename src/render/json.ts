@@ -1,5 +1,5 @@
 import type { ApplyReport } from '../engine/apply.js';
-import type { Plan } from '../engine/plan.js';
+import { PLAN_VERSION, type Plan } from '../engine/plan.js';
 import { escapeJsonText } from './escape.js';
 import type { Renderer } from './index.js';
 
@@ -10,12 +10,12 @@ import type { Renderer } from './index.js';
  */
 export class JsonRenderer implements Renderer {
   plan(plans: Plan[]): string {
-    const doc = plans.length === 1 ? plans[0] : { version: 1, plans };
+    const doc = plans.length === 1 ? plans[0] : { version: PLAN_VERSION, plans };
     return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
   }
 
   report(reports: ApplyReport[]): string {
-    const doc = reports.length === 1 ? { version: 1, ...reports[0] } : { version: 1, reports };
+    const doc = reports.length === 1 ? { version: PLAN_VERSION, ...reports[0] } : { version: PLAN_VERSION, reports };
     return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
   }
 }

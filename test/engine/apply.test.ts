@@ -40,7 +40,7 @@ function scriptedKind(failCreate: (b: Body) => boolean) {
 const ctx = { target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' }, flows: new ContactFlowDirectory(), cache: NO_CACHE, declared: [], log: () => {} } as unknown as TargetContext;
 const liveOf = (name: string, v: number): LiveResource => ({ kind: 'rule', key: name, id: `id-${name}`, body: { Name: name, V: v }, managed: true, version: '1' });
 const planOf = (changes: Change[], blocked: Plan['blocked'] = []): Plan => ({
-  version: 1, target: 't', scope: { region: 'us-east-2', instanceId: 'i' }, createdAt: '', configFingerprint: '', changes, unmanaged: [], blocked, notes: [], summary: emptySummary(),
+  version: 2, target: 't', scope: { region: 'us-east-2', instanceId: 'i' }, createdAt: '', configFingerprint: '', changes, unmanaged: [], blocked, notes: [], summary: emptySummary(),
 });
 const replace = (name: string): Change => ({ kind: 'rule', name, action: 'replace', fields: [], id: `id-${name}`, desired: { Name: name, V: 2 } });
 
@@ -103,7 +103,7 @@ describe('applyPlan', () => {
     const live = new Map([[liveKey('rule', 'old'), liveOf('old', 1)], [liveKey('rule', 'u'), liveOf('u', 1)]]);
     const changes: Change[] = [
       { kind: 'rule', name: 'old', action: 'delete', fields: [], id: 'id-old' },
-      { kind: 'rule', name: 'u', action: 'update', fields: [{ path: 'V', before: 1, after: 2 }], desired: { Name: 'u', V: 2 } },
+      { kind: 'rule', name: 'u', action: 'update', fields: [{ path: 'V', op: 'change', before: 1, after: 2 }], desired: { Name: 'u', V: 2 } },
       { kind: 'rule', name: 'c', action: 'create', fields: [], desired: { Name: 'c', V: 1 } },
     ];
     await applyPlan(ctx, [kind], planOf(changes), live, { parallelism: 4 });

@@ -58,7 +58,7 @@ describe('planner', () => {
       [live(rule('upd')), live(rule('rep')), live(rule('other'))],
     );
     expect(p.changes.map((c) => [c.name, c.action])).toEqual([['new', 'create'], ['rep', 'replace'], ['upd', 'update']]);
-    expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([{ path: 'Function', before: '$.x > 1', after: '$.x > 2' }]);
+    expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([{ path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' }]);
     expect(p.changes.find((c) => c.name === 'rep')!.reason).toMatch(/TriggerEventSource/);
     expect(p.unmanaged).toEqual([{ kind: 'rule', name: 'other' }]);
     expect(p.summary).toMatchObject({ create: 1, update: 1, replace: 1, delete: 0, unmanaged: 1 });

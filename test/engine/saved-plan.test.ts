@@ -17,13 +17,13 @@ const update: Change = {
   action: 'update',
   id: 'rule-1',
   liveVersion: '2026-01-01T00:00:00.000Z',
-  fields: [{ path: 'Function', before: '$.x > 1', after: '$.x > 2' }],
+  fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 2' }],
   desired: { Name: 'r', Function: '$.x > 2' },
 };
 
 function plan(changes: Change[] = [structuredClone(update)], over: Partial<Plan> = {}): Plan {
   return {
-    version: 1,
+    version: 2,
     target: 'prod',
     scope: { region: 'us-east-2', instanceId: 'i-1' },
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -75,9 +75,9 @@ describe('writeSavedPlan / readSavedPlanIfAny', () => {
     };
     expect(refusal({ changes: [], configPaths: [] })).toBe('FILE: a plan saved by an older connectform; make it again with plan --out');
     expect(refusal({ format: 'connectform-saved-plan', version: 99, target: 't', changes: [], configPaths: [] })).toMatch(
-      /^FILE: plan format version 99 is not supported by this connectform \(it reads version 1\); make it again/,
+      /^FILE: plan format version 99 is not supported by this connectform \(it reads version 2\); make it again/,
     );
-    expect(refusal({ format: 'connectform-saved-plan', version: 1, target: 't', changes: [] })).toMatch(/^FILE: not a complete saved plan/);
+    expect(refusal({ format: 'connectform-saved-plan', version: 2, target: 't', changes: [] })).toMatch(/^FILE: not a complete saved plan/);
   });
 });
 
@@ -95,7 +95,7 @@ describe('planDifferences', () => {
       ['rule "r": the saved plan would delete it; a plan made now would update it', plan([{ ...update, action: 'delete' }])],
       ['rule "r": the live resource is not the one planned (id rule-0 → rule-1)', plan([{ ...update, id: 'rule-0' }])],
       ['rule "r": changed since the plan was made (version v0 → 2026-01-01T00:00:00.000Z)', plan([{ ...update, liveVersion: 'v0' }])],
-      ['rule "r": fields differ from the saved plan: Function', plan([{ ...update, fields: [{ path: 'Function', before: '$.x > 1', after: '$.x > 3' }] }])],
+      ['rule "r": fields differ from the saved plan: Function', plan([{ ...update, fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 3' }] }])],
       ['rule "r": the body apply would send differs from the saved plan', plan([{ ...update, desired: { Name: 'r', Function: 'evil' } }])],
       ['rule "r": reason differs from the saved plan', plan([{ ...update, reason: 'because' }])],
       ['rule "x": the saved plan would delete it; a plan made now has no change for it', plan([update, { ...update, name: 'x', action: 'delete' }])],

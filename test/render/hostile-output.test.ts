@@ -36,7 +36,7 @@ const AT_START = '::error file=start.yaml::forged';
 
 function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
   return {
-    version: 1,
+    version: 2,
     target,
     scope: { region: `us-east-2${HOSTILE}`, instanceId: `i\u202e${HOSTILE}` },
     createdAt: '1970-01-01T00:00:00.000Z',
@@ -49,13 +49,13 @@ function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
         renamedFrom: HOSTILE,
         reason: HOSTILE,
         fields: [
-          { path: `Tags[${JSON.stringify(HOSTILE)}]`, before: HOSTILE, after: `${HOSTILE}!` },
-          { path: HOSTILE, after: { nested: HOSTILE, list: [HOSTILE, HOSTILE], [HOSTILE]: 1 } }, // long: a YAML block
-          { path: 'Function', before: HOSTILE },
-          { path: AT_START, after: AT_START },
+          { path: `Tags[${JSON.stringify(HOSTILE)}]`, op: 'change', before: HOSTILE, after: `${HOSTILE}!` },
+          { path: HOSTILE, op: 'add', after: { nested: HOSTILE, list: [HOSTILE, HOSTILE], [HOSTILE]: 1 } }, // long: a YAML block
+          { path: 'Function', op: 'remove', before: HOSTILE },
+          { path: AT_START, op: 'add', after: AT_START },
         ],
       },
-      { kind: 'rule', name: AT_START, action: 'create', reason: AT_START, fields: [{ path: 'Name', after: AT_START }] },
+      { kind: 'rule', name: AT_START, action: 'create', reason: AT_START, fields: [{ path: 'Name', op: 'add', after: AT_START }] },
     ],
     unmanaged: [],
     blocked: [{ rule: 'threshold', kind: 'rule', name: HOSTILE, message: `deleting ${HOSTILE}` }],

@@ -20,15 +20,16 @@ const changes: Change[] = [
     name: 'escalate-negative-sentiment',
     action: 'create',
     fields: [
-      { path: 'Function', after: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2' },
+      { path: 'Function', op: 'add', after: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2' },
       {
         path: 'Actions',
+        op: 'add',
         after: [
           { ActionType: 'CREATE_TASK', TaskAction: { Name: 'Call back unhappy customer', ContactFlowId: { name: 'Escalation' } } },
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'negative-sentiment' } },
         ],
       },
-      { path: 'PublishStatus', after: 'PUBLISHED' },
+      { path: 'PublishStatus', op: 'add', after: 'PUBLISHED' },
     ],
   },
   {
@@ -36,10 +37,10 @@ const changes: Change[] = [
     name: 'queue-backlog-alarm',
     action: 'update',
     fields: [
-      { path: 'Function', before: '$.Metric.CONTACTS_IN_QUEUE > 25', after: '$.Metric.CONTACTS_IN_QUEUE > 40' },
-      { path: 'Tags.team', after: 'care' },
-      { path: 'Tags.cost', before: 'cc-1' },
-      { path: 'Actions[0].SendNotificationAction.Content', before: 'x'.repeat(200), after: 'y'.repeat(200) },
+      { path: 'Function', op: 'change', before: '$.Metric.CONTACTS_IN_QUEUE > 25', after: '$.Metric.CONTACTS_IN_QUEUE > 40' },
+      { path: 'Tags.team', op: 'add', after: 'care' },
+      { path: 'Tags.cost', op: 'remove', before: 'cc-1' },
+      { path: 'Actions[0].SendNotificationAction.Content', op: 'change', before: 'x'.repeat(200), after: 'y'.repeat(200) },
     ],
   },
   {
@@ -48,7 +49,7 @@ const changes: Change[] = [
     action: 'replace',
     renamedFrom: 'vip-sentiment-old',
     reason: 'UpdateRule cannot change TriggerEventSource',
-    fields: [{ path: 'TriggerEventSource.EventSourceName', before: 'OnPostCallAnalysisAvailable', after: 'OnPostChatAnalysisAvailable' }],
+    fields: [{ path: 'TriggerEventSource.EventSourceName', op: 'change', before: 'OnPostCallAnalysisAvailable', after: 'OnPostChatAnalysisAvailable' }],
   },
   {
     kind: 'taskTemplate',
@@ -62,12 +63,12 @@ const changes: Change[] = [
     name: 'orders-bot/prod/slack',
     action: 'manual',
     reason: 'Lex V1 channel associations cannot be updated; delete and re-create it in the console',
-    fields: [{ path: 'description', before: 'old text', after: 'new text' }],
+    fields: [{ path: 'description', op: 'change', before: 'old text', after: 'new text' }],
   },
 ];
 
 const busy: Plan = {
-  version: 1,
+  version: 2,
   target: 'prod',
   scope: { region: 'us-east-2', instanceId: '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d' },
   createdAt: '2026-01-01T00:00:00.000Z',
