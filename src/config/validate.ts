@@ -6,7 +6,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { formatPos, type Problem, type SourcePos } from '../errors.js';
-import type { AuditContext, Body, DeclaredResource, KindName, Path } from '../kinds/types.js';
+import type { AuditContext, Body, DeclaredResource, KindName, Path, ResourceKind } from '../kinds/types.js';
+import { ignoreEntryProblem } from '../kinds/lists.js';
 import { joinPath, nearest, sortProblems } from './annotations.js';
 import { allKinds } from '../kinds/index.js';
 import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
@@ -22,6 +23,8 @@ export interface KindLike {
   schemaSpec: KindSchemaSpec;
   key(body: Body): string;
   audit(d: DeclaredResource, ctx: AuditContext): Problem[];
+  /** Lists compared by identity: ignoreChanges entries may not address them by position. */
+  lists?: ResourceKind['lists'];
 }
 
 export interface ValidateOptions {
@@ -408,6 +411,12 @@ function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: 
           pos: d.positionOf(['lifecycle', 'ignoreChanges', i]),
           path,
         });
+        return;
+      }
+      const wrong = ignoreEntryProblem(entry, kind.lists ?? []);
+      if (wrong) {
+        const path = joinPath(label, ['lifecycle', 'ignoreChanges', i]);
+        problems.push({ severity: 'error', message: `${path}: ${wrong}`, pos: d.positionOf(['lifecycle', 'ignoreChanges', i]), path });
       }
     });
     const from = d.lifecycle.renamedFrom;

@@ -9,9 +9,10 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 /** The row a `mark` change carries (connectform's marker, not a body field). */
 export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
-import { changedTopLevel, diffDetailed, isIgnored, keepLiveValues } from './diff.js';
+import { changedTopLevel, diffDetailed, type PathSegment } from './diff.js';
+import { ignoredDepth, keepLiveValues } from './ignore-changes.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
-import { markRow, printableBody, sensitivePathsOf } from './redact.js';
+import { markRow, printableBody, sensitiveMarkerAt, sensitivePathsOf } from './redact.js';
 
 export interface PlanInput {
   target: string;
@@ -33,7 +34,7 @@ export interface PlanInput {
 }
 
 /** `row` marked sensitive (or holding sensitive places) per `sensitive`; see redact.ts. */
-function marked(row: FieldChange, segments: (string | number)[], sensitive: SensitivePath[]): FieldChange {
+function marked(row: FieldChange, segments: readonly PathSegment[], sensitive: SensitivePath[]): FieldChange {
   markRow(row, segments, sensitive);
   return row;
 }
@@ -44,6 +45,17 @@ function withSensitive(sensitive: SensitivePath[]): Pick<Change, 'sensitive'> {
 
 export function liveKey(kind: KindName, name: string): string {
   return `${kind}\u0000${name}`;
+}
+
+/**
+ * Rows of a replace: those under a field the kind says forces it are `replace`, the rest
+ * `update`. A kind that asks for a replace without naming a field (or naming none that changed)
+ * gets every row marked: no row may look harmless in a change that deletes the resource.
+ */
+function markImpact(fields: FieldChange[], forcing: readonly string[]): void {
+  const forces = (f: FieldChange) => forcing.includes(changedTopLevel([f])[0]);
+  const any = fields.some(forces);
+  for (const f of fields) f.impact = !any || forces(f) ? 'replace' : 'update';
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -88,9 +100,15 @@ export function buildPlan(input: PlanInput): Plan {
       }
 
       const before = kind.normalize(current.body, normCtx);
-      const detailed = diffDetailed(before, desired);
-      const ignored = detailed.filter((x) => isIgnored(x.field.path, d.lifecycle.ignoreChanges));
-      const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => marked(x.field, x.segments, sensitive));
+      const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitive));
+      // Each hidden row's root: the part of the body whose live value update must keep.
+      const ignoredRoots: PathSegment[][] = [];
+      const shown = detailed.filter((x) => {
+        const depth = ignoredDepth(x.segments, d.lifecycle.ignoreChanges);
+        if (depth !== undefined) ignoredRoots.push(x.segments.slice(0, depth));
+        return depth === undefined;
+      });
+      const fields = shown.map((x) => marked({ ...x.field, impact: 'update' }, x.segments, sensitive));
       const unmarked = Boolean(kind.mark) && !current.managed && input.pending?.has(kind.name, key) === true;
       if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
@@ -105,7 +123,7 @@ export function buildPlan(input: PlanInput): Plan {
         fields,
         id: current.id,
         liveVersion: current.version,
-        desired: keepLiveValues(desired, before, ignored),
+        desired: keepLiveValues(desired, before, ignoredRoots),
         lifecycle: d.lifecycle,
         ...withSensitive(sensitive),
         ...named,
@@ -120,9 +138,11 @@ export function buildPlan(input: PlanInput): Plan {
         change.action = 'manual';
         change.reason = `the ${kind.title} API cannot change it: fix it by hand (or delete it and re-create it as declared)`;
         delete change.desired;
+        for (const f of fields) delete f.impact;
       } else if (replace) {
         change.action = 'replace';
         change.reason = replace;
+        markImpact(fields, kind.replaceFields?.(before, desired) ?? []);
         if (d.lifecycle.preventDestroy) {
           blocked.push({ rule: 'preventDestroy', kind: kind.name, name: shownKey, message: `${kind.title} "${shownKey}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
         }

@@ -8,15 +8,17 @@
 import { changedMarker, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
 import type { Body, DeclaredResource, ResourceKind } from '../kinds/types.js';
 import type { Change, FieldChange, Plan, SensitivePath } from './plan.js';
+import type { PathSegment } from './diff.js';
 
 export { Redactor } from '../sensitive.js';
 
-type Segment = string | number;
+/** A member name, or a list element (by position, or by identity in a plan row's path). */
+type Segment = PathSegment;
 
 /**
  * Where `d`'s bodies are sensitive. List indexes become wildcards: normalization sorts sets, so
- * an item may sit at another index in the normalized (and the live) body; hiding the same field
- * of every item errs on the side of hiding.
+ * an item may sit at another index in the normalized (and the live) body, and plan rows address
+ * elements by identity, not index; hiding the same field of every item errs on the side of hiding.
  */
 export function sensitivePathsOf(d: Pick<DeclaredResource, 'sensitive'> | undefined, kind: Pick<ResourceKind, 'secretPaths'>): SensitivePath[] {
   const fromEnv = (d?.sensitive ?? []).map((s: SensitiveValue) => ({ path: s.path.map((p) => (typeof p === 'number' ? null : p)), sources: s.sources }));
@@ -24,8 +26,9 @@ export function sensitivePathsOf(d: Pick<DeclaredResource, 'sensitive'> | undefi
   return [...fromEnv, ...secrets];
 }
 
+/** `null` (any element) matches a list element however it is addressed; a name only itself. */
 function segmentMatches(pattern: string | number | null, actual: Segment): boolean {
-  return pattern === null ? typeof actual === 'number' : pattern === actual;
+  return pattern === null ? typeof actual !== 'string' : pattern === actual;
 }
 
 /** True when `at` is `pattern`'s place or inside it. */
@@ -40,6 +43,12 @@ function inside(at: readonly Segment[], pattern: SensitivePath['path']): Sensiti
 
 function union(lists: string[][]): string[] {
   return [...new Set(lists.flat())].sort();
+}
+
+/** The marker for the value at `segments` when it is sensitive (a list identity in a row's path), else undefined. */
+export function sensitiveMarkerAt(segments: readonly Segment[], patterns: readonly SensitivePath[]): string | undefined {
+  const covering = patterns.filter((p) => isUnder(segments, p.path));
+  return covering.length ? sensitiveMarker(union(covering.map((p) => p.sources))) : undefined;
 }
 
 /** Record on `row` (at `segments`) whether it is sensitive or holds sensitive places; in place. */

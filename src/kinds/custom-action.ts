@@ -50,7 +50,8 @@ import {
 import { chatbotTagCalls, reconcileTags, type TagMap } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
-import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
+import { byMembers, scalarSet, stringAt } from './lists.js';
+import type { AuditContext, Body, DeclaredResource, ListSpec, LiveResource, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'customActions';
 
@@ -153,9 +154,9 @@ function normalize(body: Body): Body {
     ActionName: action.ActionName,
     AliasName: action.AliasName,
     Definition: action.Definition && pick(action.Definition, ['CommandText']),
-    // Attachments stay a list: the documentation does not say that their order is meaningless
-    // (with two attachments matching one notification, which button wins is not documented).
-    Attachments: action.Attachments?.map(normalizeAttachment),
+    // A set: the CloudFormation resource schema (AWS::Chatbot::CustomAction) marks Attachments
+    // `insertionOrder: false`; sorted here for one canonical body, compared by identity (LISTS).
+    Attachments: asSet(action.Attachments?.map(normalizeAttachment)),
     Tags: normalizeTags(action.Tags),
     ChatConfigurations: action.ChatConfigurations && [...new Set(action.ChatConfigurations)].sort(cmp),
   };
@@ -279,13 +280,48 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
 // Replace
 // -------------------------------------------------------------------------------------------
 
+/** The fields UpdateCustomAction cannot change from `live` to `desired` (replaceReason says why). */
+function replaceFields(live: Body, desired: Body): string[] {
+  const aliasRemoved = live.AliasName !== undefined && desired.AliasName === undefined;
+  return aliasRemoved ? ['ActionName', 'AliasName'] : ['ActionName'];
+}
+
 function replaceReason(live: Body, desired: Body, changed: string[]): string | undefined {
-  if (changed.includes('ActionName')) return 'ActionName is part of the ARN; UpdateCustomAction cannot change it';
-  if (changed.includes('AliasName') && live.AliasName !== undefined && desired.AliasName === undefined) {
+  const forcing = replaceFields(live, desired).filter((f) => changed.includes(f));
+  if (forcing.includes('ActionName')) return 'ActionName is part of the ARN; UpdateCustomAction cannot change it';
+  if (forcing.includes('AliasName')) {
     return `UpdateCustomAction keeps the current AliasName when none is sent, so removing "${String(live.AliasName)}" needs delete + create`;
   }
   return undefined;
 }
+
+/**
+ * Every list of a custom action is a set. Attachments (CloudFormation's
+ * AWS::Chatbot::CustomAction marks them `insertionOrder: false`) are keyed by NotificationType
+ * and ButtonText, and one whose button text changed is paired with its old self by
+ * NotificationType; criteria by VariableName and Operator (paired by VariableName); tags by
+ * TagKey; chat configurations by ARN.
+ */
+const LISTS: ListSpec[] = [
+  {
+    path: 'Attachments',
+    ordered: false,
+    identity: byMembers('NotificationType', 'ButtonText'),
+    pairBy: (a) => stringAt(a, 'NotificationType'),
+    keyedBy: 'NotificationType and ButtonText',
+    example: 'Attachments[NotificationType="AWSHealth",ButtonText="Run"]',
+  },
+  {
+    path: 'Attachments[].Criteria',
+    ordered: false,
+    identity: byMembers('VariableName', 'Operator'),
+    pairBy: (c) => stringAt(c, 'VariableName'),
+    keyedBy: 'VariableName and Operator',
+    example: 'Attachments[].Criteria[VariableName="status",Operator="EQUALS"]',
+  },
+  { path: 'Tags', ordered: false, identity: byMembers('TagKey'), keyedBy: 'TagKey', example: 'Tags[TagKey="team"]' },
+  scalarSet('ChatConfigurations', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops'),
+];
 
 // -------------------------------------------------------------------------------------------
 // Read
@@ -532,6 +568,8 @@ export const customActionKind: ResourceKind<'customAction'> = {
   describe: describeOne,
   normalize,
   replaceReason,
+  replaceFields,
+  lists: LISTS,
   create,
   update,
   delete: remove,

@@ -41,7 +41,8 @@ import {
 } from './common.js';
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
-import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
+import { byMembers, scalarSet, stringAt } from './lists.js';
+import type { AuditContext, Body, DeclaredResource, ElementIdentity, ListSpec, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'rules';
 
@@ -157,13 +158,82 @@ function normalizeAction(action: RuleActionBody, flows: ContactFlowDirectory): R
   return a;
 }
 
+/** The fields UpdateRule cannot change for this rule (replaceReason says why). */
+function replaceFields(live: Body): string[] {
+  const renamable = INTEGRATION_SOURCES.includes(sourceOf(asRuleBody(live)) ?? '');
+  return renamable ? ['TriggerEventSource'] : ['TriggerEventSource', 'Name'];
+}
+
 function replaceReason(live: Body, desired: Body, changed: string[]): string | undefined {
-  if (changed.includes('TriggerEventSource')) return 'UpdateRule cannot change TriggerEventSource';
-  if (changed.includes('Name') && !INTEGRATION_SOURCES.includes(sourceOf(asRuleBody(live)) ?? '')) {
-    return `UpdateRule renames only rules on ${INTEGRATION_SOURCES.join(', ')}`;
-  }
+  const forcing = replaceFields(live).filter((f) => changed.includes(f));
+  if (forcing.includes('TriggerEventSource')) return 'UpdateRule cannot change TriggerEventSource';
+  if (forcing.includes('Name')) return `UpdateRule renames only rules on ${INTEGRATION_SOURCES.join(', ')}`;
   return undefined;
 }
+
+/**
+ * What identifies a rule action, by ActionType (the RuleAction definitions in the Connect model):
+ * the definition's own name where it has one (TaskAction.Name, EventBridgeAction.Name), else the
+ * member that says what it acts on (CreateCaseAction.TemplateId, AssignSlaAction's
+ * CaseSlaConfiguration.Name, SubmitAutoEvaluationAction.EvaluationFormId, a notification's
+ * Subject); the types with nothing of the kind (ASSIGN_CONTACT_CATEGORY, END_ASSOCIATED_TASKS,
+ * UPDATE_CASE, EXTRACT_INFORMATION) by ActionType alone. Two actions sharing an identity make the
+ * list positional (src/engine/diff.ts).
+ */
+const ACTION_IDENTITY: Record<string, string | undefined> = {
+  CREATE_TASK: 'TaskAction.Name',
+  GENERATE_EVENTBRIDGE_EVENT: 'EventBridgeAction.Name',
+  SEND_NOTIFICATION: 'SendNotificationAction.Subject',
+  CREATE_CASE: 'CreateCaseAction.TemplateId',
+  ASSIGN_SLA: 'AssignSlaAction.CaseSlaConfiguration.Name',
+  SUBMIT_AUTO_EVALUATION: 'SubmitAutoEvaluationAction.EvaluationFormId',
+};
+
+function actionIdentity(action: unknown): ElementIdentity | undefined {
+  const type = stringAt(action, 'ActionType');
+  if (type === undefined) return undefined;
+  const member = ACTION_IDENTITY[type];
+  return member ? { ActionType: type, [member]: stringAt(action, member) } : { ActionType: type };
+}
+
+/**
+ * Actions and the sets inside them; AWS keeps no order in any (normalize sorts them). Renaming
+ * one action pairs it with its old self when it is the only change among actions of its type.
+ */
+const LISTS: ListSpec[] = [
+  {
+    path: 'Actions',
+    ordered: false,
+    identity: actionIdentity,
+    pairBy: (a) => stringAt(a, 'ActionType'),
+    keyedBy: "ActionType and the action's name member",
+    example: 'Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]',
+  },
+  scalarSet('Actions[].SendNotificationAction.Recipient.UserIds', 'user-id'),
+  scalarSet('Actions[].SendNotificationAction.Exclusion.UserIds', 'user-id'),
+  ...['CreateCaseAction', 'UpdateCaseAction'].map((m): ListSpec => ({
+    path: `Actions[].${m}.Fields`,
+    ordered: false,
+    identity: byMembers('Id'),
+    keyedBy: 'case field Id',
+    example: `Actions[].${m}.Fields[Id="status"]`,
+  })),
+  {
+    path: 'Actions[].ExtractInformationAction.RulesExtractionDefinitions',
+    ordered: false,
+    identity: byMembers('Identifier'),
+    keyedBy: 'Identifier',
+    example: 'Actions[].ExtractInformationAction.RulesExtractionDefinitions[Identifier="…"]',
+  },
+  {
+    path: 'PreEvaluationFilters.AndConditions',
+    ordered: false,
+    identity: byMembers('FilterKey', 'FilterValue'),
+    pairBy: (c) => stringAt(c, 'FilterKey'),
+    keyedBy: 'FilterKey and FilterValue',
+    example: 'PreEvaluationFilters.AndConditions[FilterKey="team",FilterValue="billing"]',
+  },
+];
 
 /** The config's actions as the API takes them (flow names resolved to ids). */
 function wireActions(actions: RuleActionBody[] | undefined, flows: ContactFlowDirectory): RuleAction[] {
@@ -284,6 +354,8 @@ export const ruleKind: ResourceKind<'rule'> = {
   describe,
   normalize,
   replaceReason,
+  replaceFields,
+  lists: LISTS,
   create,
   update,
   delete: remove,

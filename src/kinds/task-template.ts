@@ -51,7 +51,8 @@ import {
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
-import type { AuditContext, Body, DeclaredResource, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
+import { byMembers, byValue, fieldNameSet } from './lists.js';
+import type { AuditContext, Body, DeclaredResource, ListSpec, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
 
 const CONFIG_KEY = 'taskTemplates';
 
@@ -299,6 +300,19 @@ function replaceReason(): string | undefined {
   return undefined; // UpdateTaskTemplate changes everything, the name included
 }
 
+/**
+ * `Fields` is ordered (agents see that order) and keyed by field name, as are each field's
+ * options; the constraint and default lists are sets keyed by field name (normalize sorts them).
+ */
+const LISTS: ListSpec[] = [
+  { path: 'Fields', ordered: true, identity: byMembers('Id.Name'), keyedBy: 'field name (Id.Name)', example: 'Fields[Id.Name="Policy number"]' },
+  { path: 'Fields[].SingleSelectOptions', ordered: true, identity: byValue, keyedBy: 'value', example: 'Fields[Id.Name="Priority"].SingleSelectOptions[="High"]' },
+  fieldNameSet('Constraints.RequiredFields'),
+  fieldNameSet('Constraints.ReadOnlyFields'),
+  fieldNameSet('Constraints.InvisibleFields'),
+  fieldNameSet('Defaults.DefaultFieldValues'),
+];
+
 // ---------------------------------------------------------------------------------------------
 // read
 // ---------------------------------------------------------------------------------------------
@@ -503,6 +517,7 @@ export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
   mark,
   normalize,
   replaceReason,
+  lists: LISTS,
   create,
   update,
   delete: remove,

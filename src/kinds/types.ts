@@ -19,11 +19,41 @@ export type Body = Record<string, unknown>;
 /** A path inside a body, e.g. ['Actions', 0, 'TaskAction', 'Name']. */
 export type Path = (string | number)[];
 
+/**
+ * Who a list element is: `{ 'Id.Name': 'Policy number' }` (members in the order the path
+ * prints them; undefined members are left out) or, for a list of scalars, the value itself.
+ */
+export type ElementIdentity = Readonly<Record<string, string | undefined>> | string;
+
+/**
+ * A list of a kind's body the plan compares element by element, each found by its identity
+ * (src/engine/diff.ts). Lists not declared are compared by position.
+ */
+export interface ListSpec {
+  /** Where the list is: members joined by dots, `[]` for "in every element" (`Fields[].SingleSelectOptions`). */
+  readonly path: string;
+  /** Whether position carries meaning (a move is then a `move` row); a set is not ordered. */
+  readonly ordered: boolean;
+  /** The element's identity; undefined (or two elements sharing one) makes the list positional. */
+  identity(element: unknown): ElementIdentity | undefined;
+  /**
+   * Elements that may be one element whose identifying member changed: when exactly one element
+   * of a group is gone and one is new, they are compared as one (rows under the live identity).
+   */
+  pairBy?(element: unknown): string | undefined;
+  /** For messages: what identifies an element (`its Id.Name`) and an example selector. */
+  readonly keyedBy: string;
+  readonly example: string;
+}
+
 /** Per-resource settings that are not part of the API body (Terraform's `lifecycle`). */
 export interface Lifecycle {
   /** Refuse any plan that deletes or replaces this resource. */
   preventDestroy?: boolean;
-  /** Dotted paths (`Function`, `Actions`, `Fields.Description`) whose differences are ignored. */
+  /**
+   * Field paths (`Function`, `Actions`, `Fields.Description`, `Fields[Id.Name="x"].Description`)
+   * whose differences are ignored; see src/engine/ignore-changes.ts.
+   */
   ignoreChanges?: string[];
   /** The resource's previous identity (name): the plan renames it instead of create + orphan. */
   renamedFrom?: string;
@@ -160,6 +190,14 @@ export interface ResourceKind<N extends KindName = KindName> {
    * update call cannot change them), if it does: the only way a kind asks for a replace.
    */
   replaceReason(live: Body, desired: Body, changed: string[]): string | undefined;
+  /**
+   * Top-level fields whose change is what `replaceReason` answers with a replace (for this live
+   * and desired body): the planner marks their rows `impact: 'replace'`, the others `update`.
+   * Absent when nothing ever forces a replace.
+   */
+  replaceFields?(live: Body, desired: Body): string[];
+  /** Lists compared by element identity (src/engine/diff.ts); others by position. */
+  readonly lists?: readonly ListSpec[];
   /** Create; `token` is the deterministic idempotency token. Returns the new live resource's id. */
   create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }>;
   update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void>;

@@ -133,6 +133,9 @@ export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: Bat
       const p = await plan();
       expect(p.changes.map((c) => [c.name, c.action])).toEqual([[name ?? key, 'replace']]);
       expect(p.changes[0].reason).toBeTruthy();
+      // The row(s) of the field that forces it say so; every row says one or the other.
+      expect(p.changes[0].fields.some((f) => f.impact === 'replace')).toBe(true);
+      expect(p.changes[0].fields.every((f) => f.impact === 'replace' || f.impact === 'update')).toBe(true);
       await applyOk();
       config(bodies);
       await expectEmptyPlan();

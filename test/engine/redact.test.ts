@@ -214,7 +214,8 @@ customActions:
     const withoutNotification = c.live(SECRET);
     withoutNotification.Actions = (withoutNotification.Actions as Body[]).slice(0, 1);
     const { plan } = await planFor(c.yaml, [live('rule', 'r2', withoutNotification)]);
-    expect(plan.changes[0].fields.map((f) => f.path)).toEqual(['Actions[1]']);
+    // The action's identity is its Subject, which holds the secret: the path shows the marker.
+    expect(plan.changes[0].fields.map((f) => f.path)).toEqual(['Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject=(sensitive: env.MY_PHRASE)]']);
     expectHidden(plan, [SECRET], /"?Subject"?: ?"\(sensitive: env\.MY_PHRASE\)"/, false);
     expect(outputs(plan).text).toContain('Look at it'); // the rest of the item still shows
   });

@@ -37,7 +37,7 @@ export function declareYaml(kind: KindName, text: string, key: string): Declared
   });
 }
 
-/** The paths of the fields a plan would show as changed, from the engine's own diff. */
-export function diffPaths(a: Body, b: Body): string[] {
-  return diffDetailed(a, b).map((r) => r.field.path);
+/** The paths of the fields a plan would show as changed, from the engine's own diff with `kind`'s lists. */
+export function diffPaths(a: Body, b: Body, kind: KindName): string[] {
+  return diffDetailed(a, b, kindByName(kind)!.lists).map((r) => r.field.path);
 }

@@ -71,7 +71,7 @@ describe('customAction kind: declaration', () => {
 
 describe('customAction kind: normalize', () => {
   it('makes the live form of every fixture body equal to the declared form', () => {
-    for (const body of fixture.base) expect(diffPaths(norm(liveOf(body)), norm(body))).toEqual([]);
+    for (const body of fixture.base) expect(diffPaths(norm(liveOf(body)), norm(body), 'customAction')).toEqual([]);
   });
 
   it('drops the marker and server fields, sorts Tags by key and ChatConfigurations, dedupes', () => {
@@ -101,7 +101,7 @@ describe('customAction kind: normalize', () => {
     expect(b).toEqual(a);
   });
 
-  it('keeps Attachments in order (their order is not documented as meaningless)', () => {
+  it('compares Attachments as a set (CloudFormation: insertionOrder false), each by its notification type and button', () => {
     const two = {
       ...minimal(),
       Attachments: [
@@ -110,7 +110,11 @@ describe('customAction kind: normalize', () => {
       ],
     };
     const swapped = { ...two, Attachments: [...(two.Attachments as Body[])].reverse() };
-    expect(diffPaths(norm(two), norm(swapped)).length).toBeGreaterThan(0);
+    expect(diffPaths(norm(two), norm(swapped), 'customAction')).toEqual([]);
+    expect(norm(swapped)).toEqual(norm(two)); // one canonical body, whatever the order
+    const relabelled = structuredClone(two) as any;
+    relabelled.Attachments[1].ButtonText = 'C';
+    expect(diffPaths(norm(two), norm(relabelled), 'customAction')).toEqual(['Attachments[NotificationType="GuardDuty",ButtonText="B"].ButtonText']);
   });
 
   it('treats no attachments, an empty list and no tags alike', () => {
@@ -136,7 +140,7 @@ describe('customAction kind: normalize', () => {
 
   it('shows a one-field change at its path (fixture oneFieldChange)', () => {
     const { bodies, expectPath } = fixture.oneFieldChange(fixture.base);
-    const paths = fixture.base.flatMap((b, i) => diffPaths(norm(b), norm(bodies[i])));
+    const paths = fixture.base.flatMap((b, i) => diffPaths(norm(b), norm(bodies[i]), 'customAction'));
     expect(paths).toEqual([expectPath]);
   });
 });
@@ -333,7 +337,7 @@ describe('customAction kind: read', () => {
     ]);
     for (const l of live) {
       const declared = fixture.base.find((b) => b.ActionName === l.key)!;
-      expect(diffPaths(norm(l.body), norm(declared))).toEqual([]);
+      expect(diffPaths(norm(l.body), norm(declared), 'customAction')).toEqual([]);
       expect(l.version).toMatch(/^[0-9a-f]{64}$/);
     }
     // The other account's configuration is never asked about.

@@ -60,7 +60,7 @@ describe('lexChannelAssociation kind: normalize', () => {
   });
 
   it('makes the live form of every fixture body equal to the declared form', () => {
-    for (const body of fixture.base) expect(diffPaths(norm(liveOf(body)), norm(body))).toEqual([]);
+    for (const body of fixture.base) expect(diffPaths(norm(liveOf(body)), norm(body), 'lexChannelAssociation')).toEqual([]);
   });
 
   it('drops server fields and treats an empty description as none', () => {
@@ -73,7 +73,7 @@ describe('lexChannelAssociation kind: normalize', () => {
 
   it('shows a changed secret as a changed digest, at its path', () => {
     const changed = { ...fixture.base[2], botConfiguration: { accountSid: 'ACsandbox', authToken: 'rotated' } };
-    expect(diffPaths(norm(fixture.base[2]), norm(changed))).toEqual(['botConfiguration.authToken']);
+    expect(diffPaths(norm(fixture.base[2]), norm(changed), 'lexChannelAssociation')).toEqual(['botConfiguration.authToken']);
   });
 
   it('treats reordered maps and list as equal (fixture reorderSet)', () => {
@@ -83,7 +83,7 @@ describe('lexChannelAssociation kind: normalize', () => {
 
   it('shows a one-field change at its path (fixture oneFieldChange)', () => {
     const { bodies, expectPath, key } = fixture.oneFieldChange(fixture.base);
-    const paths = fixture.base.flatMap((b, i) => diffPaths(norm(b), norm(bodies[i])));
+    const paths = fixture.base.flatMap((b, i) => diffPaths(norm(b), norm(bodies[i]), 'lexChannelAssociation'));
     expect(paths).toEqual([expectPath]);
     expect(bodies.map((b) => kind.key(b))).toContain(key);
   });
@@ -166,7 +166,7 @@ describe('lexChannelAssociation kind: read', () => {
     expect(live.map((l) => l.key)).toEqual(fixture.base.map((b) => kind.key(b)).sort());
     for (const l of live) {
       const declared = fixture.base.find((b) => kind.key(b) === l.key)!;
-      expect(diffPaths(norm(l.body), norm(declared))).toEqual([]);
+      expect(diffPaths(norm(l.body), norm(declared), 'lexChannelAssociation')).toEqual([]);
       expect(l).toMatchObject({ kind: 'lexChannelAssociation', id: l.key, managed: false, extra: { botName: declared.botName, botAlias: declared.botAlias } });
       expect(l.version).toMatch(/^[0-9a-f]{64}$/);
       expect(l.version).not.toContain('sandbox');

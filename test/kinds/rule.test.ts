@@ -69,7 +69,7 @@ describe('rule kind: declaration', () => {
 
 describe('rule kind: normalize', () => {
   it('makes the live form of every fixture body equal to the declared form', () => {
-    for (const body of ruleFixture.base) expect(diffPaths(norm(liveOf(body)), norm(body)), String(body.Name)).toEqual([]);
+    for (const body of ruleFixture.base) expect(diffPaths(norm(liveOf(body)), norm(body), 'rule'), String(body.Name)).toEqual([]);
   });
 
   it('keeps only the fields a config describes, hides the marker, trims the Function', () => {
@@ -84,7 +84,7 @@ describe('rule kind: normalize', () => {
   it('treats Actions, notification recipients and pre-evaluation conditions as sets', () => {
     const reordered = ruleFixture.reorderSet(ruleFixture.base);
     expect(reordered).not.toEqual(ruleFixture.base);
-    ruleFixture.base.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]))).toEqual([]));
+    ruleFixture.base.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]), 'rule')).toEqual([]));
 
     const notify = (ids: string[]) => ({
       ...minimal(),

@@ -131,26 +131,29 @@ describe('taskTemplate kind: normalize', () => {
     const bodies = taskTemplateFixture.base;
     const reordered = taskTemplateFixture.reorderSet(bodies);
     expect(reordered).not.toEqual(bodies);
-    bodies.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]))).toEqual([]));
+    bodies.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]), 'taskTemplate')).toEqual([]));
     const dup = minimal();
     (dup.Constraints as any).RequiredFields.push({ Id: { Name: 'Title' } });
     expect(norm(dup)).toEqual(norm(minimal()));
   });
 
-  it('keeps the order of Fields and of SingleSelectOptions (agents see it)', () => {
+  it('keeps the order of Fields and of SingleSelectOptions (agents see it): a reorder is a move', () => {
     const a = minimal();
     const b = minimal();
     (b.Fields as Body[]).reverse();
-    expect(diffPaths(norm(a), norm(b)).length).toBeGreaterThan(0);
+    expect(diffPaths(norm(a), norm(b), 'taskTemplate').length).toBeGreaterThan(0);
     const c = minimal();
-    ((c.Fields as any[])[1].SingleSelectOptions as string[]).reverse();
-    expect(diffPaths(norm(a), norm(c)).sort()).toEqual(['Fields[1].SingleSelectOptions[0]', 'Fields[1].SingleSelectOptions[1]']);
+    const field = (c.Fields as any[])[1];
+    (field.SingleSelectOptions as string[]).reverse();
+    const [first] = field.SingleSelectOptions as string[];
+    // Two options swapped: one of them moved, shown by its value under its field's name.
+    expect(diffPaths(norm(a), norm(c), 'taskTemplate')).toEqual([`Fields[Id.Name=${JSON.stringify(field.Id.Name)}].SingleSelectOptions[=${JSON.stringify(first)}]`]);
   });
 
   it('shows a change inside one field as exactly that path', () => {
     const { bodies, expectPath, key } = taskTemplateFixture.oneFieldChange(taskTemplateFixture.base);
     const i = bodies.findIndex((b) => b.Name === key);
-    expect(diffPaths(norm(taskTemplateFixture.base[i]), norm(bodies[i]))).toEqual([expectPath]);
+    expect(diffPaths(norm(taskTemplateFixture.base[i]), norm(bodies[i]), 'taskTemplate')).toEqual([expectPath]);
     bodies.forEach((b, j) => j !== i && expect(norm(b)).toEqual(norm(taskTemplateFixture.base[j])));
   });
 
@@ -158,8 +161,7 @@ describe('taskTemplate kind: normalize', () => {
     const a = taskTemplateFixture.base[0];
     const b = structuredClone(a) as any;
     b.Defaults.DefaultFieldValues[0].DefaultValue = 'High';
-    const entry = (norm(a) as any).Defaults.DefaultFieldValues.findIndex((e: any) => e.Id.Name === 'Priority');
-    expect(diffPaths(norm(a), norm(b))).toEqual([`Defaults.DefaultFieldValues[${entry}].DefaultValue`]);
+    expect(diffPaths(norm(a), norm(b), 'taskTemplate')).toEqual(['Defaults.DefaultFieldValues[Id.Name="Priority"].DefaultValue']);
   });
 
   it('drops members it does not know (a newer server must not cause diffs)', () => {
