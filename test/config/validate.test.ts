@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { resolveTarget } from '../../src/config/resolve.js';
 import { validateResources, type KindLike } from '../../src/config/validate.js';
 import type { Problem } from '../../src/errors.js';
+import { ruleKind } from '../../src/kinds/rule.js';
 import { FAKE_KINDS, FIXTURE_DIR, at, loadText, messages, ruleYaml, tempConfig, TARGETS_YAML } from './helpers.js';
 
 async function check(text: string): Promise<{ problems: Problem[]; file: string }> {
@@ -121,6 +122,23 @@ ${ruleYaml('r1', '    lifecycle: { preventDestroy: yes, bogus: 1 }\n')}${ruleYam
       [`rules[2].lifecycle.renamedFrom: 'r2' is still declared at ${file}:${at(file, full, 'Name: r2').line}:${at(file, full, 'Name: r2').col}`, at(file, full, 'r2 }')],
       ["rules[3].lifecycle.renamedFrom: 'r4' is this resource's own name", at(file, full, 'r4 }')],
       [`rules[5].lifecycle.renamedFrom: 'old' is already being renamed at ${file}:${at(file, full, 'Name: r5').line}:${at(file, full, 'Name: r5').col}`, at(file, full, 'old }', 2)],
+    ]);
+  });
+});
+
+describe('validateResources: ignoreChanges entries', () => {
+  it('refuses a position on a list keyed by identity and a malformed entry, each at its place', async () => {
+    const text = `rules:\n${ruleYaml('r1', `    lifecycle: { ignoreChanges: ['Actions[0]', 'Actions[ActionType="CREATE_TASK"].TaskAction.Description', 'Actions[ActionType=CREATE_TASK]'] }\n`)}`;
+    // The real rule kind: its list declarations are what the check reads.
+    const { config, file } = await loadText(`${TARGETS_YAML}${text}`);
+    const problems = validateResources(resolveTarget(config, undefined, {}).resources, [ruleKind]);
+    const full = `${TARGETS_YAML}${text}`;
+    expect(problems.map((p) => [p.message, p.pos])).toEqual([
+      [
+        `rules[0].lifecycle.ignoreChanges[0]: 'Actions[0]': elements of Actions are addressed by ActionType and the action's name member, not by position (e.g. Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]); leave the position out to ignore every element`,
+        at(file, full, "'Actions[0]'"),
+      ],
+      [`rules[0].lifecycle.ignoreChanges[2]: 'Actions[ActionType=CREATE_TASK]' is not a field path: expected a quoted value at character 20`, at(file, full, "'Actions[ActionType=CREATE_TASK]'")],
     ]);
   });
 });

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { buildPlan, type PlanInput } from '../../src/engine/planner.js';
+import { customActionKind } from '../../src/kinds/custom-action.js';
 import { ruleKind } from '../../src/kinds/rule.js';
+import { taskTemplateKind } from '../../src/kinds/task-template.js';
 import type { Body, DeclaredResource, Lifecycle, LiveResource } from '../../src/kinds/types.js';
 
 const flows = new ContactFlowDirectory([{ id: 'f-1', name: 'Escalation' }]);
@@ -109,6 +111,100 @@ describe('planner', () => {
     const b = JSON.stringify(plan([...input].reverse(), []));
     expect(a).toBe(b);
     expect(plan(input, []).changes.map((c) => c.name)).toEqual(['a', 'm', 'z']);
+  });
+
+  it('marks per row what forces a replace: the forcing field replace, every other row update', () => {
+    const p = plan(
+      [declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' }, Function: '$.x > 2' })), declared(rule('upd', { Function: '$.x > 2' }))],
+      [live(rule('rep')), live(rule('upd'))],
+    );
+    const [rep, upd] = [p.changes.find((c) => c.name === 'rep')!, p.changes.find((c) => c.name === 'upd')!];
+    expect(rep.action).toBe('replace');
+    expect(rep.fields.map((f) => [f.path, f.impact])).toEqual([
+      ['Function', 'update'],
+      ['TriggerEventSource.EventSourceName', 'replace'],
+    ]);
+    expect(upd.fields.map((f) => f.impact)).toEqual(['update']);
+    expect(plan([declared(rule('new'))], []).changes[0].fields.every((f) => f.impact === undefined)).toBe(true);
+  });
+
+  it("marks a rename's Name row replace where UpdateRule cannot rename, keeping the reason", () => {
+    const p = plan([declared(rule('b', { PublishStatus: 'DRAFT' }), { renamedFrom: 'a' })], [live(rule('a'))]);
+    expect(p.changes[0].reason).toMatch(/renames only/);
+    expect(p.changes[0].fields.map((f) => [f.path, f.impact])).toEqual([
+      ['Name', 'replace'],
+      ['PublishStatus', 'update'],
+    ]);
+  });
+
+  it("marks a custom action's removed AliasName replace, other rows update", () => {
+    const action = (extra: Body): Body => ({ ActionName: 'ca', Definition: { CommandText: 'sts get-caller-identity' }, ...extra });
+    const p = buildPlan({
+      target: 't',
+      scope: { region: 'us-east-2', instanceId: 'i' },
+      configFingerprint: 'f',
+      kinds: [customActionKind],
+      declared: [{ kind: 'customAction', body: action({ Definition: { CommandText: 'sts get-session-token' } }), lifecycle: {}, pos, positionOf: () => pos }],
+      live: new Map([['customAction', [{ kind: 'customAction', key: 'ca', id: 'arn', body: action({ AliasName: 'who' }), managed: true, version: 'v' }]]]),
+      flows,
+      prune: () => false,
+    });
+    expect(p.changes[0].action).toBe('replace');
+    expect(p.changes[0].reason).toMatch(/AliasName/);
+    expect(p.changes[0].fields.map((f) => [f.path, f.impact])).toEqual([
+      ['AliasName', 'replace'],
+      ['Definition.CommandText', 'update'],
+    ]);
+  });
+
+  describe('ignoreChanges with identity paths', () => {
+    const twoTasks = (x: string, y: string) => rule('a', { Actions: [task('x', x), task('y', y)] });
+    const task = (name: string, description: string) => ({ ActionType: 'CREATE_TASK', TaskAction: { Name: name, Description: description, ContactFlowId: { name: 'Escalation' } } });
+    const descriptionOf = (body: Body | undefined, name: string) =>
+      (body!.Actions as { TaskAction?: { Name: string; Description: string } }[]).find((a) => a.TaskAction?.Name === name)!.TaskAction!.Description;
+
+    it('hides one element by identity and sends its live value, while the other still updates', () => {
+      const p = plan([declared(twoTasks('x2', 'y2'), { ignoreChanges: ['Actions[ActionType="CREATE_TASK",TaskAction.Name="x"].TaskAction.Description'] })], [live(twoTasks('x1', 'y1'))]);
+      expect(p.changes[0].fields.map((f) => f.path)).toEqual(['Actions[ActionType="CREATE_TASK",TaskAction.Name="y"].TaskAction.Description']);
+      expect(descriptionOf(p.changes[0].desired, 'x')).toBe('x1');
+      expect(descriptionOf(p.changes[0].desired, 'y')).toBe('y2');
+    });
+
+    it('an entry without the element hides that member of every element', () => {
+      const p = plan([declared(twoTasks('x2', 'y2'), { ignoreChanges: ['Actions.TaskAction.Description'] })], [live(twoTasks('x1', 'y1'))]);
+      expect(p.changes).toEqual([]);
+    });
+
+    it('a hidden addition is left out of what update sends; a hidden removal is put back', () => {
+      const category = { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} };
+      const bridge = { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' } };
+      const ignoreChanges = ['Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]', 'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT"]'];
+      const p = plan([declared(rule('a', { Actions: [task('x', 'd'), category], Function: '$.x > 2' }), { ignoreChanges })], [live(rule('a', { Actions: [task('x', 'd'), bridge] }))]);
+      expect(p.changes[0].fields.map((f) => f.path)).toEqual(['Function']);
+      expect((p.changes[0].desired!.Actions as Body[]).map((a) => a.ActionType).sort()).toEqual(['CREATE_TASK', 'GENERATE_EVENTBRIDGE_EVENT']);
+    });
+
+    it("puts a hidden template field back as it is live, at its live position", () => {
+      const field = (name: string, type = 'TEXT') => ({ Id: { Name: name }, Type: type });
+      const template = (fields: Body[]): Body => ({ Name: 'tt', Fields: fields });
+      const p = buildPlan({
+        target: 't',
+        scope: { region: 'us-east-2', instanceId: 'i' },
+        configFingerprint: 'f',
+        kinds: [taskTemplateKind],
+        declared: [{ kind: 'taskTemplate', body: template([field('A'), field('B'), field('New'), field('Notes', 'URL')]), lifecycle: { ignoreChanges: ['Fields[Id.Name="Notes"]'] }, pos, positionOf: () => pos }],
+        live: new Map([['taskTemplate', [{ kind: 'taskTemplate', key: 'tt', id: 'id', body: template([field('Notes'), field('A'), field('B')]), managed: true, version: 'v' }]]]),
+        flows,
+        prune: () => false,
+      });
+      expect(p.changes[0].fields.map((f) => [f.op, f.path])).toEqual([['add', 'Fields[Id.Name="New"]']]);
+      expect((p.changes[0].desired!.Fields as Body[]).map((f) => [(f.Id as Body).Name, f.Type])).toEqual([
+        ['Notes', 'TEXT'],
+        ['A', 'TEXT'],
+        ['B', 'TEXT'],
+        ['New', 'TEXT'],
+      ]);
+    });
   });
 
   it('rejects a hand-written marker tag on a rule', () => {
