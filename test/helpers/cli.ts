@@ -55,7 +55,7 @@ export function writeConfig(dir: string, targets: Record<string, TargetSpec>, se
 }
 
 /** The plan JSON from `plan --format json` output. */
-export function planOf(r: CliResult): { changes: { kind: string; name: string; action: string; fields: { path: string }[]; reason?: string }[]; unmanaged: { kind: string; name: string }[]; summary: Record<string, number> } {
+export function planOf(r: CliResult): { changes: { kind: string; name: string; action: string; fields: { path: string; op?: string; impact?: string }[]; reason?: string }[]; unmanaged: { kind: string; name: string }[]; summary: Record<string, number> } {
   try {
     return JSON.parse(r.stdout);
   } catch {
