@@ -166,15 +166,14 @@ class Differ {
     const leftover = new Set(removed);
     if (spec.pairBy) {
       const groups = new Map<string, { gone: number[]; born: number[] }>();
-      const group = (g: string) => groups.get(g) ?? (groups.set(g, { gone: [], born: [] }).get(g) as { gone: number[]; born: number[] });
-      for (const li of removed) {
-        const g = spec.pairBy(before[li]);
-        if (g !== undefined) group(g).gone.push(li);
-      }
-      for (const di of added) {
-        const g = spec.pairBy(after[di]);
-        if (g !== undefined) group(g).born.push(di);
-      }
+      const groupOf = (element: Json) => {
+        const g = spec.pairBy!(element);
+        if (g === undefined) return undefined;
+        if (!groups.has(g)) groups.set(g, { gone: [], born: [] });
+        return groups.get(g);
+      };
+      for (const li of removed) groupOf(before[li])?.gone.push(li);
+      for (const di of added) groupOf(after[di])?.born.push(di);
       for (const { gone, born } of groups.values()) {
         if (gone.length !== 1 || born.length !== 1) continue;
         const [li, di] = [gone[0], born[0]];
