@@ -197,7 +197,7 @@ async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: C
       return {
         ...base,
         status: 'failed',
-        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report and in the journal, and the next apply tries again`,
+        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
         lostBody: old.oldBody,
       };
     }
