@@ -19,6 +19,8 @@ export interface TargetOptions {
   target?: string[];
   sandbox?: boolean;
   sandboxState?: string;
+  /** `--state-dir`: where the journal, the snapshot cache and the --sandbox state live. */
+  stateDir?: string;
   region?: string;
   profile?: string;
   parallelism?: number;
@@ -45,8 +47,9 @@ export const SANDBOX_QUOTA_SCALE = 10;
 export function addTargetOptions(cmd: Command): Command {
   return cmd
     .option(...TARGET_OPTION)
-    .option('--sandbox', 'run against an in-process sandbox (state in .connectform/sandbox-state.json); no AWS account needed')
+    .option('--sandbox', 'run against an in-process sandbox (state in <state dir>/sandbox-state.json); no AWS account needed')
     .option('--sandbox-state <file>', 'state file of the in-process sandbox')
+    .option(...STATE_DIR_OPTION)
     .option('--region <region>', 'override the target region')
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
     .option('--parallelism <n>', `most AWS requests in flight at once (${PARALLELISM.min}-${PARALLELISM.max}, like settings.parallelism)`, wholeNumberIn(PARALLELISM))
@@ -62,6 +65,19 @@ export function addTargetOptions(cmd: Command): Command {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Where apply's journal and the snapshot cache live; CI keeps this directory between runs. */
+export const DEFAULT_STATE_DIR = '.connectform';
+
+export const STATE_DIR_OPTION = [
+  '--state-dir <dir>',
+  `directory of the journal of interrupted applies and the snapshot cache (default ${DEFAULT_STATE_DIR}/, or CONNECTFORM_STATE_DIR); keep it between CI runs`,
+] as const;
+
+/** --state-dir, else CONNECTFORM_STATE_DIR, else `.connectform` (relative to the working directory). */
+export function stateDirOf(opts: Pick<TargetOptions, 'stateDir'>, env: NodeJS.ProcessEnv): string {
+  return opts.stateDir || env.CONNECTFORM_STATE_DIR || DEFAULT_STATE_DIR;
+}
 
 /** Repeatable: `-t staging -t prod` plans both; `-t all` every target. */
 export const TARGET_OPTION = ['-t, --target <name>', 'target to use (optional when the config has one); repeat for several; "all" for every target', collect] as const;

@@ -215,8 +215,13 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
     run.exitCode = EXIT_INTERRUPTED;
     return;
   }
-  const failedChanges = outcomes.reduce((n, o) => n + (o.report?.summary.failed ?? 0) + (o.report?.summary.restored ?? 0), 0);
-  if (failedChanges) throw new ApplyFailedError(`${failedChanges} change(s) failed; fix the cause and run apply again (it converges)`);
+  // A replace that fell back to the previous resource lost nothing, but did not converge either.
+  const failed = outcomes.reduce((n, o) => n + (o.report?.summary.failed ?? 0), 0);
+  const restored = outcomes.reduce((n, o) => n + (o.report?.summary.restored ?? 0), 0);
+  if (failed || restored) {
+    const what = [failed ? `${failed} change(s) failed` : '', restored ? `${restored} replace(s) restored the previous resource` : ''].filter(Boolean).join(', ');
+    throw new ApplyFailedError(`not converged: ${what}; fix the cause and run apply again (it converges)`);
+  }
   if (outcomes.some((o) => o.status === 'cancelled' && outcomes.length === 1)) throw new UsageError('apply cancelled');
   if (outcomes.some((o) => o.status !== 'applied' && o.status !== 'no changes')) run.exitCode = EXIT_ERROR;
 }

@@ -10,7 +10,7 @@ import type { KindName } from '../kinds/types.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import type { CliRun } from './io.js';
 import { Redactor } from '../sensitive.js';
-import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, type TargetOptions } from './options.js';
+import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, stateDirOf, type TargetOptions } from './options.js';
 
 /**
  * Run `fn` with a session per chosen target; the in-process sandbox (when asked for) lives
@@ -22,8 +22,12 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
   const names = chooseTargets(config, opts.target);
   let sandbox: SandboxHandle | undefined;
   const sessions: TargetSession[] = [];
+  // One directory for everything a run leaves for the next: CI keeps it with one cache step.
+  const stateDir = stateDirOf(opts, io.env);
   try {
     const base: SessionOptions = {
+      cacheDir: join(stateDir, 'cache'),
+      pendingDir: join(stateDir, 'pending'),
       region: opts.region,
       profile: opts.profile,
       parallelism: opts.parallelism,
@@ -40,7 +44,7 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
     const validated = names.map((n) => validateFor(config, n, io.env, trust));
     run.redactor = Redactor.merge(run.redactor, ...validated.map((v) => v.redactor));
     if (opts.sandbox) {
-      const statePath = sandboxStatePath(opts);
+      const statePath = resolve(opts.sandboxState ?? join(stateDir, 'sandbox-state.json'));
       sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));
       base.endpoint = sandbox.endpoint;
       base.cacheScope = `sandbox:${statePath}`; // the port changes every run; the world does not
@@ -57,10 +61,6 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
 }
 
 /** The sandbox holds every target's instance (with the default seed's contact flows). */
-function sandboxStatePath(opts: TargetOptions): string {
-  return resolve(opts.sandboxState ?? join('.connectform', 'sandbox-state.json'));
-}
-
 async function startInProcessSandbox(statePath: string, opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
   mkdirSync(resolve(statePath, '..'), { recursive: true });
   return startSandbox({

@@ -2,7 +2,8 @@
  * Carries out a plan: the only module that writes. Order: creates, updates and replaces
  * (in parallel up to `parallelism`), then deletes, so a failed create never follows a delete
  * of something else. A replace is delete-then-create (names are unique, so both cannot exist);
- * if the create fails the old resource is re-created from its live body, and the report says so.
+ * its old body is journaled before the delete, and if the create fails (in this run, or in the
+ * run recovering one that was killed in between) the old resource is created again from it.
  */
 import pLimit from 'p-limit';
 import { RemoteError, SafetyError } from '../errors.js';
@@ -12,7 +13,7 @@ import { changedTopLevel } from './diff.js';
 import { classifyFailure } from '../aws/retry.js';
 import { rootCause } from '../aws/clients.js';
 import type { Change, Plan } from './plan.js';
-import { MARKER_PATH, liveKey } from './planner.js';
+import { MARKER_PATH, liveKey, type ReplacedResource } from './planner.js';
 import { PendingCreates } from './pending.js';
 
 /** `skipped`: a manual step, never applied; `interrupted`: not started because the run was interrupted. */
@@ -25,7 +26,7 @@ export interface ApplyResult {
   status: ResultStatus;
   /** One line: what went wrong, or what was done to recover. */
   message?: string;
-  /** When a replace failed and the restore failed too: the old body, so nothing is lost. */
+  /** When a replace failed and the restore failed too: the old body (also kept in the journal), so nothing is lost. */
   lostBody?: Body;
   /** The failure itself (not serialized): its stack and causes are printed with --debug. */
   error?: unknown;
@@ -41,7 +42,7 @@ export type ApplyEvent = { type: 'start' | 'done'; change: Change; result?: Appl
 
 export interface ApplyOptions {
   parallelism: number;
-  /** Journal of creates whose marker follows in a second call (kinds with `mark`). */
+  /** The journal of creates and replaces in flight (pending.ts); in memory only when absent. */
   pending?: PendingCreates;
   force?: boolean;
   onEvent?: (e: ApplyEvent) => void;
@@ -84,6 +85,8 @@ export async function applyPlan(
   const results: ApplyResult[] = [];
 
   const pending = options.pending ?? new PendingCreates();
+  // What the journal holds about resources that exist again is done (see pending.ts `settle`).
+  pending.settle(kinds.map((k) => k.name), live);
   const run = async (change: Change) => {
     if (options.signal?.aborted) {
       results.push({ kind: change.kind, name: change.name, action: change.action, status: 'interrupted', message: 'not started: the run was interrupted' });
@@ -123,9 +126,13 @@ async function applyChange(
   try {
     if (current?.fromCache) current = await reread(ctx, kind, current);
     switch (change.action) {
-      case 'create':
-        await createTracked(kind, pending, change.name, (nonce) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce)));
+      case 'create': {
+        // The resource is missing because a replace was cut after its delete: finish that replace.
+        const replaced = pending.interruptedReplace(change.kind, change.name);
+        if (replaced) return await createOrRestore(ctx, kind, change, replaced, pending);
+        await createTracked(kind, pending, change.name, (nonce, created) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce), created));
         return { ...base, status: 'ok' };
+      }
       case 'update': {
         const target = mustHave(current, change);
         const changed = changedTopLevel(change.fields.filter((f) => f.path !== MARKER_PATH));
@@ -138,6 +145,7 @@ async function applyChange(
       }
       case 'delete':
         await kind.delete(ctx, mustHave(current, change));
+        pending.forget(change.kind, change.name); // a later create of the name is a new one
         return { ...base, status: 'ok' };
       case 'replace':
         return await replace(ctx, kind, change, mustHave(current, change), pending);
@@ -150,29 +158,51 @@ async function applyChange(
   }
 }
 
+/**
+ * Delete, then create. The old body is journaled before the delete, so a run killed between the
+ * two leaves it on disk: the next plan shows the create as a recovery (see `create` above).
+ */
 async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource, pending: PendingCreates): Promise<ApplyResult> {
-  const base = { kind: change.kind, name: change.name, action: change.action };
-  await kind.delete(ctx, current); // a failure here leaves the old resource untouched
+  const old: ReplacedResource = { oldId: current.id, oldBody: kind.normalize(current.body, { flows: ctx.flows }) };
+  pending.beginReplace(change.kind, change.name, old);
   try {
-    await createTracked(kind, pending, change.name, (nonce) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, current.id)));
+    await kind.delete(ctx, current);
+  } catch (err) {
+    // Refused: the old resource is untouched. An unknown outcome keeps the entry: the next plan
+    // finds the resource there (the entry is settled) or gone (a recovery).
+    if (refusedForGood(err)) pending.endReplace(change.kind, change.name);
+    throw err;
+  }
+  return createOrRestore(ctx, kind, change, old, pending);
+}
+
+/**
+ * The second half of a replace, in the run that deleted or in the one recovering it: create the
+ * desired body (the same token either way: its nonce is journaled, the old id is in it), and if
+ * that fails create the old one again. The journal keeps the old body until one of them exists.
+ */
+async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: Change, old: ReplacedResource, pending: PendingCreates): Promise<ApplyResult> {
+  const base = { kind: change.kind, name: change.name, action: change.action };
+  try {
+    await createTracked(kind, pending, change.name, (nonce, created) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created));
+    pending.endReplace(change.kind, change.name);
     return { ...base, status: 'ok' };
   } catch (createErr) {
-    const oldBody = kind.normalize(current.body, { flows: ctx.flows });
     try {
       // The old resource's id is unique to this restore: a re-run restoring again is a new create.
-      await kind.create(ctx, oldBody, tokenFor(ctx, change, oldBody, `restore:${current.id}`));
-      return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored` };
+      await kind.create(ctx, old.oldBody, tokenFor(ctx, change, old.oldBody, `restore:${old.oldId}`));
+      pending.endReplace(change.kind, change.name);
+      return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged` };
     } catch (restoreErr) {
       return {
         ...base,
         status: 'failed',
-        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report`,
-        lostBody: oldBody,
+        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
+        lostBody: old.oldBody,
       };
     }
   }
 }
-
 
 /**
  * Kinds write through different APIs (each its own quota bucket): run them side by side, each
@@ -191,13 +221,14 @@ async function runByKind(changes: Change[], parallelism: number, run: (c: Change
 
 /**
  * Journal a create until it has returned (kinds that mark in a second call: until the marker is
- * on, which `mark` clears), and give it the journal's nonce for its token.
+ * on, which `mark` clears), give it the journal's nonce for its token, and bind the entry to the
+ * id the create reports as soon as it exists (before the marker's call).
  */
-async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: (nonce: string) => Promise<T>): Promise<T> {
+async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: (nonce: string, created: (made: { id: string }) => void) => Promise<T>): Promise<T> {
   const nonce = pending.begin(kind.name, name);
   let out: T;
   try {
-    out = await create(nonce);
+    out = await create(nonce, (made) => pending.created(kind.name, name, made.id));
   } catch (err) {
     // Refused for good (validation, access, a kind that undid its own half-done create): nothing
     // of this attempt lives on, so the next one gets a new token. An unknown outcome (timeout,

@@ -1,7 +1,8 @@
 /**
  * The snapshot cache behind incremental plans: described resources keyed by kind + id, valid
  * while the list call reports the same last-modified stamp. Kept as one JSON file per target
- * scope (region, instance, endpoint) under `.connectform/cache/`, so CI can keep it between runs.
+ * scope (region, instance, endpoint) under `<state dir>/cache/` (`--state-dir`, default
+ * `.connectform/`), next to the journal (`pending/`), so CI keeps both with one cache step.
  *
  * A cache can be wrong (a tag change does not move LastUpdatedTime), so: the plan says how much
  * it trusted the cache, `--refresh` bypasses it, and apply re-reads every cached resource it is

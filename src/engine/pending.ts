@@ -1,84 +1,220 @@
 /**
- * The journal of creates in flight. Apply records each create before making it, with a fresh
- * nonce that goes into the create's idempotency token, and clears it once the create is done (for
- * kinds whose marker tag follows in a second call — a task template: CreateTaskTemplate takes no
- * tags — once the marker is on). So:
- *   - a process killed mid-create leaves the record: the re-run sends the same token, and AWS
+ * The journal: what an apply was in the middle of, in one file per target scope under the state
+ * directory (`--state-dir`, default `.connectform/`, `pending/`). Written synchronously and
+ * atomically before the call it guards, so it survives SIGKILL. Two kinds of entry:
+ *
+ * Creates in flight. Apply records each create before making it, with a fresh nonce that goes into
+ * the create's idempotency token, binds the entry to the id the create returned as soon as it
+ * returns it, and clears the entry once the create is done (for kinds whose marker tag follows in
+ * a second call — a task template: CreateTaskTemplate takes no tags — once the marker is on). So:
+ *   - a process killed mid-create leaves the entry: the re-run sends the same token, and AWS
  *     answers with what the first attempt made instead of making a second one (no duplicates);
  *   - a create that finished is forgotten: a resource deleted later (pruned, or by hand) and then
  *     declared again gets a new token, so it really is created again — AWS keeps tokens after
  *     their resource is gone, and replaying one would "succeed" and create nothing;
  *   - a kind that marks in a second call and was killed in between is finished by the next plan
- *     (an explicit "mark" update) rather than left unmanaged for good.
- * Entries expire after TOKEN_RECORD_TTL_MS: AWS's own replay window, past which a stale record
- * proves nothing. Written synchronously and atomically: it must survive SIGKILL.
+ *     (an explicit "mark" update), but only when the resource is provably the one our create made
+ *     (see `adoption`): a same-named resource someone made by hand is never marked, so never
+ *     pruned.
+ *
+ * Replaces in flight. Before a replace deletes the old resource, its normalized body (enough to
+ * create it again) is journaled. A run killed between the delete and the create leaves the entry:
+ * the next plan shows the create as a recovery, and apply creates the desired body or, if that
+ * fails, the old one again. The entry stays until the resource exists again, so the old body is
+ * never only in a process that died.
+ *
+ * Entries expire after TOKEN_RECORD_TTL_MS: AWS's own replay window for tokens, past which a stale
+ * create entry proves nothing; a replace entry's old body goes with it (the plan showed it a week
+ * of runs long). A delete of the resource (prune) clears both.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../util/write-file.js';
-import type { KindName } from '../kinds/types.js';
-import { liveKey } from './planner.js';
+import { DEFAULT_CALL_BUDGET_MS } from '../aws/timeouts.js';
+import type { Body, KindName, LiveResource } from '../kinds/types.js';
+import { liveKey, type Adoption, type JournalView, type ReplacedResource } from './planner.js';
 
-/** How long an unfinished create is remembered (the replay window AWS documents for tokens). */
+/** How long an unfinished create or replace is remembered (the replay window AWS documents for tokens). */
 export const TOKEN_RECORD_TTL_MS = 7 * 24 * 3600 * 1000;
 
-interface Entry {
+/**
+ * How far the server's clock may be from ours when a creation time is compared with the time we
+ * sent the create: the AWS SDK corrects its signing clock once the skew reaches 5 minutes
+ * (smithy `isClockSkewed`), and NTP keeps real machines far closer.
+ */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+interface CreateEntry {
   /** Goes into the create's idempotency token; new for every create that is not a re-run. */
   nonce: string;
   /** When the create was first attempted (ms since the epoch), for expiry. */
   at: number;
+  /** When the latest attempt was sent: only it can have made a resource (earlier ones found none). */
+  attemptAt: number;
+  /** The id the create returned, once it did: the one resource this entry may adopt. */
+  id?: string;
 }
 
-export class PendingCreates {
-  private readonly entries: Map<string, Entry>;
+interface ReplaceEntry extends ReplacedResource {
+  /** When the delete was about to be sent (ms since the epoch), for expiry. */
+  at: number;
+}
+
+const FORMAT = 2;
+
+export class Journal implements JournalView {
+  private readonly creates: Map<string, CreateEntry>;
+  private readonly replaces: Map<string, ReplaceEntry>;
 
   constructor(
-    private readonly file?: string,
+    /** The journal file; none keeps it in memory only. */
+    readonly file?: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.entries = new Map(file ? read(file, now()) : []);
+    const doc = file ? read(file, now()) : { creates: [], replaces: [] };
+    this.creates = new Map(doc.creates);
+    this.replaces = new Map(doc.replaces);
   }
 
+  /** Whether a create of this name is journaled (unfinished, or not yet marked). */
   has(kind: KindName, name: string): boolean {
-    return this.entries.has(liveKey(kind, name));
+    return this.creates.has(liveKey(kind, name));
   }
 
   /**
-   * Record a create about to be made; the nonce for its token. A re-run of a create that never
-   * finished gets the recorded nonce back, so its token is the one AWS already knows.
+   * Record a create about to be sent; the nonce for its token. A re-run of a create that never
+   * returned gets the recorded nonce back, so its token is the one AWS already knows. One that
+   * did return made a resource that is gone now: a new nonce, or AWS would replay the old answer.
    */
   begin(kind: KindName, name: string): string {
     const key = liveKey(kind, name);
-    const existing = this.entries.get(key);
-    if (existing) return existing.nonce;
-    const entry = { nonce: randomUUID(), at: this.now() };
-    this.entries.set(key, entry);
+    const existing = this.creates.get(key);
+    const entry = existing && !existing.id ? { ...existing, attemptAt: this.now() } : { nonce: randomUUID(), at: this.now(), attemptAt: this.now() };
+    this.creates.set(key, entry);
     this.save();
     return entry.nonce;
   }
 
+  /** The create returned this id (before any follow-up call, such as the marker's). */
+  created(kind: KindName, name: string, id: string): void {
+    const entry = this.creates.get(liveKey(kind, name));
+    if (!entry || !id) return;
+    entry.id = id;
+    this.save();
+  }
+
+  /** The create is done (marked, where the kind marks in a second call). */
   remove(kind: KindName, name: string): void {
-    if (this.entries.delete(liveKey(kind, name))) this.save();
+    if (this.creates.delete(liveKey(kind, name))) this.save();
+  }
+
+  /** Before a replace's delete: the old resource, enough to create it again. */
+  beginReplace(kind: KindName, name: string, old: ReplacedResource): void {
+    this.replaces.set(liveKey(kind, name), { oldId: old.oldId, oldBody: old.oldBody, at: this.now() });
+    this.save();
+  }
+
+  /** The resource exists again (the desired body, or the old one restored). */
+  endReplace(kind: KindName, name: string): void {
+    if (this.replaces.delete(liveKey(kind, name))) this.save();
+  }
+
+  /** The resource was deleted on purpose (prune): nothing about it is in flight any more. */
+  forget(kind: KindName, name: string): void {
+    const key = liveKey(kind, name);
+    const had = this.creates.delete(key);
+    if (this.replaces.delete(key) || had) this.save();
+  }
+
+  interruptedReplace(kind: KindName, name: string): ReplacedResource | undefined {
+    const entry = this.replaces.get(liveKey(kind, name));
+    return entry && { oldId: entry.oldId, oldBody: entry.oldBody };
+  }
+
+  /** Every interrupted replace of `kind` (the plan names those whose resource is no longer declared). */
+  interruptedReplaces(kind: KindName): { name: string; replaced: ReplacedResource }[] {
+    const prefix = liveKey(kind, '');
+    return [...this.replaces].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => ({ name: k.slice(prefix.length), replaced: { oldId: e.oldId, oldBody: e.oldBody } }));
+  }
+
+  /**
+   * Whether `live` (unmarked, named like a journaled create) is what that create made. Only
+   * something our create alone could have produced counts: the id it returned; or, when it never
+   * returned one (killed while the call was out), a creation time inside the window of its latest
+   * attempt — the API echoes no client token, so nothing else is ours alone. A resource outside
+   * the window was made by someone else (or by an attempt we cannot prove was ours): not adopted.
+   */
+  adoption(kind: KindName, name: string, live: LiveResource): Adoption | undefined {
+    const entry = this.creates.get(liveKey(kind, name));
+    if (!entry) return undefined;
+    if (entry.id) {
+      return entry.id === live.id
+        ? { adopt: true, why: `its id is the one an interrupted create of connectform returned` }
+        : { adopt: false, why: `an interrupted create of connectform returned id ${entry.id}, this one is ${live.id}: someone else made it` };
+    }
+    const created = live.createdAt ? Date.parse(live.createdAt) : NaN;
+    if (Number.isNaN(created)) return { adopt: false, why: 'its creation time is unknown, so nothing proves an interrupted create of connectform made it' };
+    const from = entry.attemptAt - CLOCK_SKEW_MS;
+    const to = entry.attemptAt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS;
+    return created >= from && created <= to
+      ? { adopt: true, why: `created while an interrupted create of connectform was under way (${iso(entry.attemptAt)})` }
+      : { adopt: false, why: `created at ${live.createdAt}, not while the interrupted create of connectform was under way (${iso(entry.attemptAt)}): someone else made it` };
+  }
+
+  /**
+   * At the start of an apply, with the live state its plan read (`kinds`: the kinds read): entries
+   * whose resource exists again have done their work. A create whose resource carries the marker
+   * is done; one whose resource is not ours will never make one (the name is taken). A replace
+   * whose resource exists has converged (or was never deleted).
+   */
+  settle(kinds: readonly KindName[], live: ReadonlyMap<string, LiveResource>): void {
+    let changed = false;
+    for (const key of this.creates.keys()) {
+      const l = live.get(key);
+      if (l && kinds.includes(l.kind) && (l.managed || this.adoption(l.kind, l.key, l)?.adopt === false)) changed = this.creates.delete(key) || changed;
+    }
+    for (const key of this.replaces.keys()) {
+      const l = live.get(key);
+      if (l && kinds.includes(l.kind)) changed = this.replaces.delete(key) || changed;
+    }
+    if (changed) this.save();
   }
 
   private save(): void {
     if (!this.file) return;
-    writeFileAtomically(this.file, JSON.stringify(Object.fromEntries([...this.entries].sort(([a], [b]) => (a < b ? -1 : 1)))));
+    const sorted = <T>(m: Map<string, T>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
+    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, creates: sorted(this.creates), replaces: sorted(this.replaces) }));
   }
 }
 
-function read(file: string, now: number): [string, Entry][] {
+/** The name other modules and tests have always imported. */
+export { Journal as PendingCreates };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function read(file: string, now: number): { creates: [string, CreateEntry][]; replaces: [string, ReplaceEntry][] } {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    return []; // none yet
+    return { creates: [], replaces: [] }; // none yet
   }
-  // An older journal was a plain list of keys: their creates get a fresh nonce (the old token
+  const fresh = (at: unknown) => typeof at === 'number' && now - at < TOKEN_RECORD_TTL_MS;
+  // The first journal was a plain list of keys: their creates get a fresh nonce (the old token
   // had none, so nothing can be replayed against it anyway).
-  if (Array.isArray(doc)) return doc.filter((k): k is string => typeof k === 'string').map((k) => [k, { nonce: randomUUID(), at: now }]);
-  if (doc === null || typeof doc !== 'object') return [];
-  return Object.entries(doc as Record<string, Partial<Entry>>).flatMap(([k, e]) =>
-    typeof e?.nonce === 'string' && typeof e.at === 'number' && now - e.at < TOKEN_RECORD_TTL_MS ? [[k, { nonce: e.nonce, at: e.at }] as [string, Entry]] : [],
-  );
+  if (Array.isArray(doc)) return { creates: doc.filter((k): k is string => typeof k === 'string').map((k) => [k, { nonce: randomUUID(), at: now, attemptAt: now }]), replaces: [] };
+  if (doc === null || typeof doc !== 'object') return { creates: [], replaces: [] };
+  // The second was the creates alone, keyed by resource.
+  const { creates, replaces } = (doc as { format?: number }).format === FORMAT ? (doc as { creates?: unknown; replaces?: unknown }) : { creates: doc, replaces: {} };
+  const entries = (x: unknown) => Object.entries(x && typeof x === 'object' ? (x as Record<string, Record<string, unknown>>) : {});
+  return {
+    creates: entries(creates).flatMap(([k, e]) =>
+      typeof e?.nonce === 'string' && fresh(e.at)
+        ? [[k, { nonce: e.nonce, at: e.at as number, attemptAt: typeof e.attemptAt === 'number' ? e.attemptAt : (e.at as number), ...(typeof e.id === 'string' ? { id: e.id } : {}) }] as [string, CreateEntry]]
+        : [],
+    ),
+    replaces: entries(replaces).flatMap(([k, e]) =>
+      typeof e?.oldId === 'string' && e.oldBody && typeof e.oldBody === 'object' && fresh(e.at) ? [[k, { oldId: e.oldId, oldBody: e.oldBody as Body, at: e.at as number }] as [string, ReplaceEntry]] : [],
+    ),
+  };
 }

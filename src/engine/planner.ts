@@ -8,7 +8,7 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 
 /** The row a `mark` change carries (connectform's marker, not a body field). */
 export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
-import type { DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
+import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, type PathSegment } from './diff.js';
 import { ignoredDepth, keepLiveValues } from './ignore-changes.js';
 import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
@@ -26,11 +26,32 @@ export interface PlanInput {
   live: ReadonlyMap<KindName, readonly LiveResource[]>;
   flows: ContactFlowDirectory;
   prune: (kind: KindName) => boolean;
-  /** Creates an earlier apply started but may not have finished marking (see pending.ts). */
-  pending?: { has(kind: KindName, name: string): boolean };
+  /** What an earlier apply was in the middle of when it stopped (the journal, pending.ts). */
+  pending?: JournalView;
   threshold?: DestroyThreshold;
   notes?: string[];
   now?: Date;
+}
+
+/** A replace's old resource, as the journal keeps it from before the delete until the name exists again. */
+export interface ReplacedResource {
+  oldId: string;
+  /** Normalized live body: enough to create it again. */
+  oldBody: Body;
+}
+
+/** Whether an unmarked resource is the one an interrupted create made, and why (or why not). */
+export interface Adoption {
+  adopt: boolean;
+  why: string;
+}
+
+/** The journal as the planner reads it (src/engine/pending.ts); pure lookups. */
+export interface JournalView {
+  /** undefined when no create of this name is journaled. */
+  adoption(kind: KindName, name: string, live: LiveResource): Adoption | undefined;
+  interruptedReplace(kind: KindName, name: string): ReplacedResource | undefined;
+  interruptedReplaces(kind: KindName): { name: string; replaced: ReplacedResource }[];
 }
 
 /** `row` marked sensitive (or holding sensitive places) per `sensitive`; see redact.ts. */
@@ -63,6 +84,7 @@ export function buildPlan(input: PlanInput): Plan {
   const unmanaged: ResourceRef[] = [];
   const blocked: Blocker[] = [];
   const summary = emptySummary();
+  const journalNotes: string[] = [];
   const normCtx = { flows: input.flows };
 
   for (const kind of input.kinds) {
@@ -90,6 +112,8 @@ export function buildPlan(input: PlanInput): Plan {
       if (!current) {
         const fields = Object.keys(desired).sort().map((path) => marked({ path, op: 'add', after: desired[path] }, [path], sensitive));
         const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive), ...named };
+        // Apply creates it as declared and, should that fail, the journaled old body again.
+        if (input.pending?.interruptedReplace(kind.name, key)) change.reason = `recovering an interrupted replace of ${kind.title} "${shownKey}"; previous body kept in the journal`;
         if (!kind.capabilities.create) {
           change.action = 'manual';
           change.reason = `the ${kind.title} API cannot create it: create it by hand, then re-run`;
@@ -109,7 +133,10 @@ export function buildPlan(input: PlanInput): Plan {
         return depth === undefined;
       });
       const fields = shown.map((x) => marked({ ...x.field, impact: 'update' }, x.segments, sensitive));
-      const unmarked = Boolean(kind.mark) && !current.managed && input.pending?.has(kind.name, key) === true;
+      // Marked (so prunable) only when the journal proves an interrupted create of ours made it.
+      const adoption = kind.mark && !current.managed ? input.pending?.adoption(kind.name, key, current) : undefined;
+      const unmarked = adoption?.adopt === true;
+      if (adoption && !adoption.adopt) journalNotes.push(`${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`);
       if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
         summary.unchanged++;
@@ -170,6 +197,12 @@ export function buildPlan(input: PlanInput): Plan {
       }
     }
 
+    const declaredKeys = new Set(declared.map((d) => kind.key(d.body)));
+    for (const { name } of input.pending?.interruptedReplaces(kind.name) ?? []) {
+      if (byKey.has(name) || declaredKeys.has(name)) continue;
+      journalNotes.push(`an interrupted replace deleted ${kind.title} "${name}", which is no longer declared; its previous body is kept in the journal (declare it again to re-create it)`);
+    }
+
     const threshold = input.threshold ?? DEFAULT_DESTROY_THRESHOLD;
     const existing = live.filter((l) => !kind.capabilities.marker || l.managed).length;
     const destroys = changes.filter((c) => c.kind === kind.name && (c.action === 'delete' || c.action === 'replace')).length;
@@ -195,7 +228,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes: sortChanges(changes, order),
     unmanaged: unmanaged.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     blocked,
-    notes: input.notes ?? [],
+    notes: [...(input.notes ?? []), ...journalNotes],
     summary,
   };
 }

@@ -404,6 +404,7 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
   const user = userTags(tags);
   if (user) body.Tags = user;
   const modified = t.LastModifiedTime ?? summary.LastModifiedTime;
+  const created = t.CreatedTime ?? summary.CreatedTime;
   return {
     kind: 'taskTemplate',
     key: t.Name ?? summary.Name ?? '',
@@ -412,6 +413,7 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
     body,
     managed: MARKER_TAG_KEY in tags,
     version: modified ? modified.toISOString() : `sha256:${sha256(canonicalJson({ ...body, Tags: tags }))}`,
+    ...(created ? { createdAt: created.toISOString() } : {}),
     extra: { tags },
   };
 }
@@ -434,7 +436,7 @@ function wireDocument(t: TemplateBody, flows: ContactFlowDirectory): Document {
   };
 }
 
-async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
+async function create(ctx: TargetContext, desired: Body, token: string, reportCreated?: (made: { id: string; arn?: string }) => void): Promise<{ id: string; arn?: string }> {
   const { aws, target } = ctx;
   const template = asTemplateBody(desired);
   const name = template.Name ?? '';
@@ -446,6 +448,7 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   } catch (err) {
     throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
   }
+  reportCreated?.(created); // the journal binds its entry to this id before the marker's call
   // CreateTaskTemplate carries no tags: the user's tags and the marker follow on the ARN.
   const tags = { ...userTags(template.Tags), [MARKER_TAG_KEY]: MARKER_TAG_VALUE };
   try {

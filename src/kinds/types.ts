@@ -92,6 +92,8 @@ export interface LiveResource {
   version: string;
   /** Kind-private data the write calls need (e.g. the Lex bot and alias). */
   extra?: Record<string, unknown>;
+  /** When the server created it (ISO 8601, the server's clock), where the API says. */
+  createdAt?: string;
   /** Came from the snapshot cache, not a describe call of this run (apply re-reads it). */
   fromCache?: boolean;
 }
@@ -198,8 +200,12 @@ export interface ResourceKind<N extends KindName = KindName> {
   replaceFields?(live: Body, desired: Body): string[];
   /** Lists compared by element identity (src/engine/diff.ts); others by position. */
   readonly lists?: readonly ListSpec[];
-  /** Create; `token` is the deterministic idempotency token. Returns the new live resource's id. */
-  create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }>;
+  /**
+   * Create; `token` is the deterministic idempotency token. Returns the new live resource's id.
+   * A kind that makes further calls after the create (the marker's) reports the id through
+   * `created` first, so the journal binds its entry to it (engine/pending.ts).
+   */
+  create(ctx: TargetContext, desired: Body, token: string, created?: (made: { id: string; arn?: string }) => void): Promise<{ id: string; arn?: string }>;
   update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void>;
   delete(ctx: TargetContext, live: LiveResource): Promise<void>;
 }

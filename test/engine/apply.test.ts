@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
-import { applyPlan } from '../../src/engine/apply.js';
+import { applyPlan, tokenFor } from '../../src/engine/apply.js';
 import { PendingCreates } from '../../src/engine/pending.js';
 import { NO_CACHE } from '../../src/engine/cache.js';
 import { emptySummary, type Change, type Plan } from '../../src/engine/plan.js';
@@ -96,6 +96,103 @@ describe('applyPlan', () => {
     await applyPlan(ctx, [kind], planOf([create(2)]), new Map(), { parallelism: 1, pending: journal });
     expect(new Set(tokens).size).toBe(5);
     expect(tokens[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  describe('a replace never loses the old body (the journal keeps it from before the delete)', () => {
+    const create = (name: string): Change => ({ kind: 'rule', name, action: 'create', fields: [], desired: { Name: name, V: 2 } });
+
+    it('journals the old body before the delete, and clears it once the new one exists', async () => {
+      const { kind, calls } = scriptedKind(() => false);
+      const journal = new PendingCreates();
+      const seenAtDelete: unknown[] = [];
+      const del = kind.delete;
+      kind.delete = async (c, l) => {
+        seenAtDelete.push(journal.interruptedReplace('rule', l.key));
+        return del(c, l);
+      };
+      const live = new Map([[liveKey('rule', 'a'), liveOf('a', 1)]]);
+      const report = await applyPlan(ctx, [kind], planOf([replace('a')]), live, { parallelism: 1, pending: journal });
+      expect(calls).toEqual(['delete a', 'create a@2']);
+      expect(seenAtDelete).toEqual([{ oldId: 'id-a', oldBody: { Name: 'a', V: 1 } }]);
+      expect(report.results[0].status).toBe('ok');
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
+    });
+
+    it('a delete refused for good leaves the old resource, and no journal entry', async () => {
+      const { kind } = scriptedKind(() => false);
+      kind.delete = async () => {
+        throw Object.assign(new Error('AccessDeniedException'), { $metadata: { httpStatusCode: 403 } });
+      };
+      const journal = new PendingCreates();
+      const live = new Map([[liveKey('rule', 'a'), liveOf('a', 1)]]);
+      const report = await applyPlan(ctx, [kind], planOf([replace('a')]), live, { parallelism: 1, pending: journal });
+      expect(report.results[0].status).toBe('failed');
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
+    });
+
+    it('recovers a replace killed after its delete: the create replays the killed run\'s token', async () => {
+      const { kind, calls, tokens } = scriptedKind(() => false);
+      const journal = new PendingCreates();
+      // What the killed run left: the old body, and the nonce of the create it was about to send.
+      journal.beginReplace('rule', 'a', { oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
+      const nonce = journal.begin('rule', 'a');
+      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), { parallelism: 1, pending: journal });
+      expect(calls).toEqual(['create a@2']);
+      expect(tokens).toEqual([tokenFor(ctx, replace('a'), { Name: 'a', V: 2 }, nonce, 'id-a')]);
+      expect(report.results[0].status).toBe('ok');
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
+      expect(journal.has('rule', 'a')).toBe(false);
+    });
+
+    it('a recovery whose create fails restores the old body (not converged)', async () => {
+      const { kind, calls } = scriptedKind((b) => b.V === 2);
+      const journal = new PendingCreates();
+      journal.beginReplace('rule', 'a', { oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
+      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), { parallelism: 1, pending: journal });
+      expect(calls).toEqual(['create a@2', 'create a@1']);
+      expect(report.results[0]).toMatchObject({ status: 'restored', message: expect.stringMatching(/restored: not converged/) });
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined(); // the old body is live again
+    });
+
+    it('when the restore fails too, the old body stays in the report and the journal, and the next apply recovers', async () => {
+      let failing = true;
+      const { kind, calls } = scriptedKind(() => failing);
+      const journal = new PendingCreates();
+      const live = new Map([[liveKey('rule', 'a'), liveOf('a', 1)]]);
+      const first = await applyPlan(ctx, [kind], planOf([replace('a')]), live, { parallelism: 1, pending: journal });
+      expect(first.results[0]).toMatchObject({ status: 'failed', lostBody: { Name: 'a', V: 1 }, message: expect.stringMatching(/in the journal/) });
+      expect(journal.interruptedReplace('rule', 'a')).toEqual({ oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
+
+      failing = false;
+      calls.length = 0;
+      const next = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), { parallelism: 1, pending: journal });
+      expect(calls).toEqual(['create a@2']);
+      expect(next.results[0].status).toBe('ok');
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
+    });
+
+    it('an entry whose resource exists again is settled at the start of the next apply', async () => {
+      const { kind } = scriptedKind(() => false);
+      const journal = new PendingCreates();
+      journal.beginReplace('rule', 'a', { oldId: 'id-old', oldBody: { Name: 'a', V: 1 } });
+      await applyPlan(ctx, [kind], planOf([]), new Map([[liveKey('rule', 'a'), liveOf('a', 2)]]), { parallelism: 1, pending: journal });
+      expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
+    });
+  });
+
+  it('a delete clears what the journal holds about the resource, even an entry settling would keep', async () => {
+    const { kind } = scriptedKind(() => false);
+    const journal = new PendingCreates();
+    // Our create returned this very id (so settle keeps the entry for the plan's mark); then the
+    // resource is deleted: its token must not be replayed by a later create of the name.
+    journal.begin('rule', 'old');
+    journal.created('rule', 'old', 'id-old');
+    const live = new Map([[liveKey('rule', 'old'), { ...liveOf('old', 1), managed: false }]]);
+    const del: Change = { kind: 'rule', name: 'old', action: 'delete', fields: [], id: 'id-old' };
+    await applyPlan(ctx, [kind], planOf([]), live, { parallelism: 1, pending: journal });
+    expect(journal.has('rule', 'old')).toBe(true);
+    await applyPlan(ctx, [kind], planOf([del]), live, { parallelism: 1, pending: journal });
+    expect(journal.has('rule', 'old')).toBe(false);
   });
 
   it('runs deletes after every create and update', async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
-import { buildPlan, type PlanInput } from '../../src/engine/planner.js';
+import { buildPlan, MARKER_PATH, type JournalView, type PlanInput } from '../../src/engine/planner.js';
 import { customActionKind } from '../../src/kinds/custom-action.js';
 import { ruleKind } from '../../src/kinds/rule.js';
 import { taskTemplateKind } from '../../src/kinds/task-template.js';
@@ -210,5 +210,43 @@ describe('planner', () => {
   it('rejects a hand-written marker tag on a rule', () => {
     const d = declared(rule('a', { Tags: { 'connectform:managed': 'true' } }));
     expect(ruleKind.audit(d, { all: [d] }).map((p) => p.message)).toEqual([expect.stringMatching(/reserved for connectform/)]);
+  });
+
+  describe('what the journal says an interrupted apply left', () => {
+    /** A journal as the planner reads it: fixed answers (src/engine/pending.ts decides them; test/engine/journal.test.ts). */
+    const journal = (o: Partial<JournalView>): JournalView => ({ adoption: () => undefined, interruptedReplace: () => undefined, interruptedReplaces: () => [], ...o });
+
+    it('shows the create of a resource a killed replace deleted as its recovery', () => {
+      const replaced = { oldId: 'id-a', oldBody: { Name: 'a' } };
+      const p = plan([declared(rule('a')), declared(rule('b'))], [], { pending: journal({ interruptedReplace: (_k, n) => (n === 'a' ? replaced : undefined) }) });
+      expect(p.changes.map((c) => [c.name, c.action, c.reason])).toEqual([
+        ['a', 'create', 'recovering an interrupted replace of Connect rule "a"; previous body kept in the journal'],
+        ['b', 'create', undefined],
+      ]);
+    });
+
+    it('names an interrupted replace whose resource is no longer declared (its old body is only in the journal)', () => {
+      const p = plan([], [], { pending: journal({ interruptedReplaces: () => [{ name: 'dropped', replaced: { oldId: 'x', oldBody: {} } }] }) });
+      expect(p.changes).toEqual([]);
+      expect(p.notes).toEqual([expect.stringMatching(/interrupted replace deleted Connect rule "dropped", which is no longer declared; its previous body is kept in the journal/)]);
+    });
+
+    it('marks an unmarked resource only when the journal proves our create made it; otherwise says why not', () => {
+      const body = { Name: 'Intake', Fields: [{ Id: { Name: 'Title' }, Type: 'NAME' }] };
+      const d: DeclaredResource = { kind: 'taskTemplate', body, lifecycle: {}, pos, positionOf: () => pos };
+      const l: LiveResource = { kind: 'taskTemplate', key: 'Intake', id: 'tt-1', body: { ...body, Status: 'ACTIVE' }, managed: false, version: 'v' };
+      const planWith = (verdict: { adopt: boolean; why: string } | undefined) =>
+        plan([d], [], { kinds: [taskTemplateKind], live: new Map([['taskTemplate', [l]]]), pending: journal({ adoption: () => verdict }) });
+
+      const ours = planWith({ adopt: true, why: 'its id is ours' });
+      expect(ours.changes).toEqual([expect.objectContaining({ name: 'Intake', action: 'update', mark: true, fields: [expect.objectContaining({ path: MARKER_PATH })] })]);
+
+      const theirs = planWith({ adopt: false, why: 'someone else made it' });
+      expect(theirs.changes).toEqual([]);
+      expect(theirs.notes).toEqual(['Connect task template "Intake" is not marked as managed, so prune will never delete it: someone else made it']);
+
+      expect(planWith(undefined).changes).toEqual([]); // no journaled create: nothing to say
+      expect(planWith(undefined).notes).toEqual([]);
+    });
   });
 });

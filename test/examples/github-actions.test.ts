@@ -26,6 +26,7 @@ interface Step {
 }
 interface Job {
   if?: string;
+  env?: Record<string, string>;
   needs?: string | string[];
   environment?: string | { name: string };
   permissions?: Record<string, string>;
@@ -35,6 +36,7 @@ interface Job {
 }
 interface Workflow {
   on: unknown;
+  env?: Record<string, string>;
   permissions?: unknown;
   concurrency?: string | { group: string; 'cancel-in-progress'?: boolean };
   jobs: Record<string, Job>;
@@ -85,8 +87,30 @@ function problems(wf: Workflow): string[] {
       if (!/connectform apply plan\.json\b/.test(step.run ?? '')) out.push(`${id}: applies the config, not the reviewed plan file`);
       if (!(job.steps ?? []).some((s) => s.uses?.startsWith('actions/download-artifact@'))) out.push(`${id}: applies without downloading the reviewed plan`);
       if (!planJobBefore(wf, id)) out.push(`${id}: no job before it saves a plan (plan --out) for the approver to read`);
+      out.push(...stateKept(wf, id, job, step));
     }
   }
+  return out;
+}
+
+/**
+ * The journal an interrupted apply leaves (a replace's old body, creates in flight) lives in
+ * connectform's state directory, and a runner is thrown away after each job: an applying job
+ * restores the directory before the apply (per target, newest entry by prefix) and saves it after,
+ * whatever the apply's outcome. The path must be the directory connectform uses:
+ * CONNECTFORM_STATE_DIR from the workflow or job, else `.connectform`.
+ */
+function stateKept(wf: Workflow, id: string, job: Job, apply: Step): string[] {
+  const named = job.env?.CONNECTFORM_STATE_DIR ?? wf.env?.CONNECTFORM_STATE_DIR;
+  const isStateDir = (path: unknown) => path === (named ?? '.connectform') || (named !== undefined && path === '${{ env.CONNECTFORM_STATE_DIR }}');
+  const steps = job.steps ?? [];
+  const at = steps.indexOf(apply);
+  const out: string[] = [];
+  const restore = steps.slice(0, at).find((s) => /^actions\/cache(\/restore)?@/.test(s.uses ?? '') && isStateDir(s.with?.path));
+  if (!restore) out.push(`${id}: does not restore the state directory before applying (the journal of an interrupted apply is lost)`);
+  else if (!/matrix\.target/.test(String(restore.with?.key)) || !/matrix\.target/.test(String(restore.with?.['restore-keys']))) out.push(`${id}: restores the state directory without a key and restore-keys per target`);
+  const save = steps.slice(at + 1).find((s) => /^actions\/cache\/save@/.test(s.uses ?? '') && isStateDir(s.with?.path));
+  if (!save || save.if !== 'always()') out.push(`${id}: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)`);
   return out;
 }
 
@@ -179,6 +203,8 @@ describe('examples/github-actions', () => {
     wf.jobs.plan.permissions = { contents: 'write', 'id-token': 'write' };
     wf.jobs.plan.steps = wf.jobs.plan.steps!.map((s) => (s.uses?.startsWith('aws-actions/configure-aws-credentials@') ? { ...s, with: { ...s.with, 'output-env-credentials': true } } : s));
     wf.jobs.apply.steps = wf.jobs.apply.steps!.map((s) => (s.run?.includes('connectform apply') ? { run: 'npx connectform apply "$CONFIG" --auto-approve' } : s));
+    // The journal kept somewhere connectform does not write it, and saved only on success.
+    wf.jobs.apply.steps = wf.jobs.apply.steps.map((s) => (s.uses?.startsWith('actions/cache/restore@') ? { ...s, with: { ...s.with, path: '.state' } } : s.uses?.startsWith('actions/cache/save@') ? { ...s, if: 'success()' } : s));
     expect(problems(wf)).toEqual([
       "triggered by pull_request_target (hands the base repository's token and secrets to the pull request)",
       'top-level permissions must be {} (each job asks for its own)',
@@ -190,7 +216,15 @@ describe('examples/github-actions', () => {
       'apply: runs connectform through npx without --no -- (could download an unpinned copy)',
       'apply: applies without an environment (no approval gate, no environment-bound role)',
       'apply: applies the config, not the reviewed plan file',
+      'apply: does not restore the state directory before applying (the journal of an interrupted apply is lost)',
+      'apply: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)',
     ]);
+    const unkeyed = parse(load('connectform-apply.yml')) as Workflow;
+    unkeyed.jobs.apply.steps = unkeyed.jobs.apply.steps!.map((s) => (s.uses?.startsWith('actions/cache/restore@') ? { ...s, with: { ...s.with, key: 'connectform-state', 'restore-keys': 'connectform-state' } } : s));
+    expect(problems(unkeyed)).toEqual(['apply: restores the state directory without a key and restore-keys per target']);
+    const elsewhere = parse(load('connectform-apply.yml')) as Workflow;
+    elsewhere.env = { ...elsewhere.env, CONNECTFORM_STATE_DIR: 'state' };
+    expect(problems(elsewhere)).toEqual([]); // the cache steps follow the variable
     expect(validateWorkflow(load('connectform-drift.yml').replace('timeout-minutes: 20', 'timeout-minutes: twenty')).errors).not.toEqual([]);
     expect(bashSyntaxError('if [ "$code" = 0 ]; then echo')).not.toBeNull();
   });
