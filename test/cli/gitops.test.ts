@@ -42,7 +42,7 @@ describe('saved plans', () => {
     const planFile = join(dir, 'plan.json');
     expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
     const saved = JSON.parse(readFileSync(planFile, 'utf8'));
-    expect(saved.version).toBe(1);
+    expect(saved.version).toBe(2);
     expect(saved.changes.map((c: { name: string }) => c.name)).toEqual(['saved-a', 'saved-b']);
     expect(readFileSync(planFile, 'utf8')).not.toMatch(/secretAccessKey|sandbox-secret/);
     expect(statSync(planFile).mode & 0o777).toBe(0o600);

@@ -54,13 +54,41 @@ export function writeConfig(dir: string, targets: Record<string, TargetSpec>, se
   return dir;
 }
 
-/** The plan JSON from `plan --format json` output. */
-export function planOf(r: CliResult): { changes: { kind: string; name: string; action: string; fields: { path: string }[]; reason?: string }[]; unmanaged: { kind: string; name: string }[]; summary: Record<string, number> } {
+/** One field row of a plan (docs/PLAN-FORMAT.md). */
+export interface PlanField {
+  path: string;
+  op: string;
+  impact?: string;
+  from?: number;
+  to?: number;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A plan as the JSON document carries it (the members tests read). */
+export interface JsonPlan {
+  target: string;
+  changes: { kind: string; name: string; action: string; fields: PlanField[]; reason?: string }[];
+  unmanaged: { kind: string; name: string }[];
+  notes: string[];
+  blocked: { rule: string; kind: string; name?: string; message: string }[];
+  summary: Record<string, number>;
+}
+
+/** The document `plan` / `drift` / `show --format json` print: `{ version, plans, errors }`. */
+export function planDocumentOf(r: CliResult): { version: number; plans: JsonPlan[]; errors: { target: string; message: string }[] } {
   try {
     return JSON.parse(r.stdout);
   } catch {
-    throw new Error(`not a JSON plan (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`not a JSON plan document (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
+}
+
+/** The one plan of a one-target `plan --format json` run. */
+export function planOf(r: CliResult): JsonPlan {
+  const { plans } = planDocumentOf(r);
+  if (plans?.length !== 1) throw new Error(`expected one plan in the document, got ${plans?.length} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return plans[0];
 }
 
 /**
