@@ -88,6 +88,8 @@ export function buildPlan(input: PlanInput): Plan {
       }
 
       const before = kind.normalize(current.body, normCtx);
+      // A field the kind manages only when declared, and the config omits: left as it is.
+      for (const field of kind.managedWhenDeclared ?? []) if (!(field in desired)) delete before[field];
       const detailed = diffDetailed(before, desired);
       const ignored = detailed.filter((x) => isIgnored(x.field.path, d.lifecycle.ignoreChanges));
       const fields = detailed.filter((x) => !ignored.includes(x)).map((x) => marked(x.field, x.segments, sensitive));
