@@ -25,6 +25,8 @@ export interface PlanInput {
   live: ReadonlyMap<KindName, readonly LiveResource[]>;
   flows: ContactFlowDirectory;
   prune: (kind: KindName) => boolean;
+  /** `settings.prune: true` was written (which never covers a kind no API can create). */
+  pruneAll?: boolean;
   /** Creates an earlier apply started but may not have finished marking (see pending.ts). */
   pending?: { has(kind: KindName, name: string): boolean };
   threshold?: DestroyThreshold;
@@ -42,6 +44,21 @@ function withSensitive(sensitive: SensitivePath[]): Pick<Change, 'sensitive'> {
   return sensitive.length ? { sensitive } : {};
 }
 
+/**
+ * What a plan must say about a kind no API can create (Lex V1 associations): its deletes are for
+ * good, and `prune: true` leaves its undeclared resources alone.
+ */
+function unrecreatableNotes(kind: ResourceKind, changes: Change[], unmanaged: ResourceRef[], pruneAll: boolean | undefined): string[] {
+  const deletes = changes.filter((c) => c.kind === kind.name && c.action === 'delete').length;
+  const left = unmanaged.filter((u) => u.kind === kind.name).length;
+  const notes: string[] = [];
+  if (deletes) notes.push(`${deletes} ${kind.title}(s) not in the config will be deleted (settings.prune lists ${kind.name}); they cannot be re-created by any API`);
+  if (left && pruneAll) {
+    notes.push(`${left} ${kind.title}(s) not in the config are left alone: prune: true never deletes what no API can re-create; list ${kind.name} in settings.prune to delete them`);
+  }
+  return notes;
+}
+
 export function liveKey(kind: KindName, name: string): string {
   return `${kind}\u0000${name}`;
 }
@@ -51,6 +68,7 @@ export function buildPlan(input: PlanInput): Plan {
   const unmanaged: ResourceRef[] = [];
   const blocked: Blocker[] = [];
   const summary = emptySummary();
+  const notes = [...(input.notes ?? [])];
   const normCtx = { flows: input.flows };
 
   for (const kind of input.kinds) {
@@ -144,13 +162,17 @@ export function buildPlan(input: PlanInput): Plan {
           fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
-          reason: 'not in the config, and pruning is on',
+          reason: kind.capabilities.create
+            ? 'not in the config, and pruning is on'
+            : `not in the config, and settings.prune lists ${kind.name}; no API can re-create it`,
           ...withSensitive(sensitive),
         });
       } else {
         unmanaged.push({ kind: kind.name, name: l.key });
       }
     }
+
+    if (!kind.capabilities.create) notes.push(...unrecreatableNotes(kind, changes, unmanaged, input.pruneAll));
 
     const threshold = input.threshold ?? DEFAULT_DESTROY_THRESHOLD;
     const existing = live.filter((l) => !kind.capabilities.marker || l.managed).length;
@@ -177,7 +199,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes: sortChanges(changes, order),
     unmanaged: unmanaged.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     blocked,
-    notes: input.notes ?? [],
+    notes,
     summary,
   };
 }

@@ -158,6 +158,15 @@ export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: Bat
 
       config(kept, { prune: true });
       p = await plan();
+      if (!kind.capabilities.create) {
+        // What no API can create again is never deleted through `prune: true`: only when listed.
+        expect(p.changes).toEqual([]);
+        expect(p.notes.join('\n')).toMatch(/prune: true never deletes what no API can re-create/);
+        config(kept, { prune: [fx.kind] });
+        p = await plan();
+        expect(p.notes.join('\n')).toMatch(/cannot be re-created by any API/);
+        expect(p.changes[0]?.reason).toMatch(/no API can re-create it/);
+      }
       expect(p.changes.map((c) => [c.name, c.action])).toEqual([[keyOf(removed), 'delete']]);
       await applyOk();
       p = await expectEmptyPlan();
