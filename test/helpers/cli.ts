@@ -37,9 +37,12 @@ export function tempDir(prefix = 'connectform-'): string {
 }
 
 export interface TargetSpec {
-  endpoint: string;
+  /** The sandbox's; none for a real account (test/live). */
+  endpoint?: string;
   instanceId?: string;
   region?: string;
+  profile?: string;
+  chatbotRegion?: string;
   vars?: Record<string, string>;
 }
 
@@ -47,7 +50,17 @@ export interface TargetSpec {
 export function writeConfig(dir: string, targets: Record<string, TargetSpec>, settings: object, resources: Record<string, unknown[]> | string): string {
   mkdirSync(dir, { recursive: true });
   const t = Object.fromEntries(
-    Object.entries(targets).map(([name, s]) => [name, { region: s.region ?? 'us-east-2', instanceId: s.instanceId ?? INSTANCE, endpoint: s.endpoint, ...(s.vars ? { vars: s.vars } : {}) }]),
+    Object.entries(targets).map(([name, s]) => [
+      name,
+      {
+        region: s.region ?? 'us-east-2',
+        instanceId: s.instanceId ?? INSTANCE,
+        ...(s.endpoint !== undefined ? { endpoint: s.endpoint } : {}),
+        ...(s.profile !== undefined ? { profile: s.profile } : {}),
+        ...(s.chatbotRegion !== undefined ? { chatbotRegion: s.chatbotRegion } : {}),
+        ...(s.vars ? { vars: s.vars } : {}),
+      },
+    ]),
   );
   writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: t, settings }));
   writeFileSync(join(dir, 'resources.yaml'), typeof resources === 'string' ? resources : stringify(resources));
