@@ -11,11 +11,11 @@ import { ApplyFailedError, UsageError } from '../errors.js';
 import { escapeTerminal } from '../render/escape.js';
 import { formatError } from './report-error.js';
 import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
-import { PLAN_VERSION, hasChanges, type Plan } from '../engine/plan.js';
-import { redactPlan } from '../engine/redact.js';
+import { hasChanges, type Plan } from '../engine/plan.js';
 import { assertSamePlan, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../engine/saved-plan.js';
 import type { TargetSession } from '../engine/session.js';
-import { FORMATS, colorWanted, rendererFor, type Format } from '../render/index.js';
+import { FORMATS, colorWanted, renderJsonDocument, rendererFor, type Format } from '../render/index.js';
+import type { TargetError, TargetStatus } from '../render/json.js';
 import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
 import { createProgress, type Progress } from './progress.js';
@@ -55,10 +55,10 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
   ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions;
     if (opts.out) singleTarget(opts.target, "--out saves one target's plan");
-    const { plans, failed } = await planTargets(run, configPaths, opts);
+    const { plans, failures } = await planTargets(run, configPaths, opts);
     if (opts.out && plans.length) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
-    if (plans.length) io.stdout.write(renderer(opts.format).plan(plans));
-    if (failed) run.exitCode = EXIT_ERROR;
+    writePlans(run, opts.format, plans, failures);
+    if (failures.length) run.exitCode = EXIT_ERROR;
     else if (opts.detailedExitcode) run.exitCode = plans.some((p) => p.blocked.length) ? EXIT_REFUSED : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
@@ -71,9 +71,9 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
   ).action(async (configPaths: string[], _opts: PlanOptions & { cached?: boolean }, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions & { cached?: boolean };
     // The cron job's answer must not depend on a cache: tag edits move no version stamp.
-    const { plans, failed } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
-    if (plans.length) io.stdout.write(renderer(opts.format).plan(plans));
-    run.exitCode = failed ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
+    const { plans, failures } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
+    writePlans(run, opts.format, plans, failures);
+    run.exitCode = failures.length ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
   program
@@ -84,7 +84,9 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     .action((file: string, opts: { format: Format }) => {
       const saved = readSavedPlanIfAny(file);
       if (!saved) throw new UsageError(`${file} is not a plan saved by connectform plan --out`);
-      io.stdout.write(renderer(opts.format).plan([saved]));
+      // The document holds the plan itself; the file's own members (format, configPaths, kinds) stay in the file.
+      const { format: _format, configPaths: _paths, kinds: _kinds, ...plan } = saved;
+      io.stdout.write(renderer(opts.format).plan([plan]));
     });
 
   addTargetOptions(
@@ -117,7 +119,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
 /** What happened to one target in `apply`: the summary line and the exit code come from these. */
 interface TargetOutcome {
   target: string;
-  status: 'applied' | 'no changes' | 'failed' | 'refused' | 'cancelled' | 'interrupted' | 'not started';
+  status: TargetStatus['status'];
   plan?: Plan;
   report?: ApplyReport;
   error?: unknown;
@@ -184,8 +186,8 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
       progress.stop();
       if (io.interrupt) io.interrupt.applying = false;
       outcome.error = err;
-      if (sessions.length === 1) throw err; // one target: the top-level catch prints it as always
-      io.stderr.write(formatError(err, Boolean(opts.debug), io.env, prefix(session.name)));
+      // One target: finishApply rethrows it once the output is written (the top-level catch prints it).
+      if (sessions.length > 1) io.stderr.write(formatError(err, Boolean(opts.debug), io.env, prefix(session.name)));
     }
   }
   return outcomes;
@@ -195,13 +197,16 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
 function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptions): void {
   const { io } = run;
   if (opts.format === 'json') {
-    const doc = {
-      version: PLAN_VERSION,
-      targets: outcomes.map((o) => ({ target: o.target, status: o.status, ...(o.error ? { error: (o.error as Error).message ?? String(o.error) } : {}) })),
-      plans: outcomes.flatMap((o) => (o.plan ? [redactPlan(o.plan)] : [])),
-      reports: outcomes.flatMap((o) => (o.report ? [o.report] : [])),
-    };
-    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    io.stdout.write(
+      renderJsonDocument({
+        plans: outcomes.flatMap((o) => (o.plan ? [o.plan] : [])),
+        errors: outcomes.flatMap((o) => (o.error ? [targetError(o.target, o.error)] : [])),
+        apply: {
+          targets: outcomes.map((o) => ({ target: o.target, status: o.status })),
+          reports: outcomes.flatMap((o) => (o.report ? [o.report] : [])),
+        },
+      }),
+    );
   } else if (outcomes.length > 1 || outcomes.some((o) => o.status === 'interrupted')) {
     const lines = outcomes.map((o) => {
       const s = o.report?.summary;
@@ -210,6 +215,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
     });
     io.stderr.write(`Summary:\n${lines.join('\n')}\n`);
   }
+  if (outcomes.length === 1 && outcomes[0].error) throw outcomes[0].error;
   if (outcomes.some((o) => o.status === 'interrupted' || o.status === 'not started')) {
     io.stderr.write('Interrupted: the changes under way finished, nothing new was started; run apply again to converge.\n');
     run.exitCode = EXIT_INTERRUPTED;
@@ -230,7 +236,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
  * Plan every chosen target concurrently, each on its own: one target's failure is printed with
  * its name and never discards the other targets' plans.
  */
-async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failed: boolean }> {
+async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failures: TargetFailure[] }> {
   const { io } = run;
   const progress = createProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
@@ -240,17 +246,44 @@ async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions
       for (const s of sessions) s.onRead = (kind, name) => progress.step(`${s.name}: ${kind} ${name}`);
       const settled = await Promise.allSettled(sessions.map((s) => s.plan()));
       progress.stop();
-      if (sessions.length === 1 && settled[0].status === 'rejected') throw settled[0].reason;
       const plans: Plan[] = [];
+      const failures: TargetFailure[] = [];
       settled.forEach((r, i) => {
         if (r.status === 'fulfilled') plans.push(r.value);
-        else io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+        else {
+          failures.push({ target: sessions[i].name, error: r.reason, alone: sessions.length === 1 });
+          // One target: writePlans rethrows it after the output (the top-level catch prints it as always).
+          if (sessions.length > 1) io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+        }
       });
-      return { plans, failed: plans.length < sessions.length };
+      return { plans, failures };
     });
   } finally {
     progress.stop();
   }
+}
+
+/** A target that could not be planned; `alone` when it was the only one chosen. */
+interface TargetFailure {
+  target: string;
+  error: unknown;
+  alone: boolean;
+}
+
+/** A failed target as the JSON document lists it. */
+function targetError(target: string, err: unknown): TargetError {
+  return { target, message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * The plans of `plan` / `drift`: JSON is one document whatever happened (the failed targets in
+ * `errors`); text and markdown print the plans made. A lone target's failure is rethrown after.
+ */
+function writePlans(run: CliRun, format: Format, plans: Plan[], failures: TargetFailure[]): void {
+  if (format === 'json') run.io.stdout.write(renderJsonDocument({ plans, errors: failures.map((f) => targetError(f.target, f.error)) }));
+  else if (plans.length) run.io.stdout.write(rendererOf(run, format).plan(plans));
+  const alone = failures.find((f) => f.alone);
+  if (alone) throw alone.error;
 }
 
 /** One target, its own progress phase (apply plans targets one at a time). */

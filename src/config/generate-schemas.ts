@@ -1,7 +1,7 @@
 /**
  * JSON Schemas (draft-07) for the config: the document (targets, settings, one list per
  * registered kind) and, per kind, its item schema (src/kinds/schema.ts, from the spec the kind
- * declares and the AWS model). Nothing reads schemas/ at runtime; `npm run schemas` writes the
+ * declares and the AWS model); and for connectform's JSON output and saved plans (plan-schemas.ts). Nothing reads schemas/ at runtime; `npm run schemas` writes the
  * same objects to schemas/*.schema.json for editors, and a test keeps the committed files fresh.
  * Nothing here names a kind: every list comes from the registry (src/kinds/index.ts).
  */
@@ -13,6 +13,7 @@ import { allKinds, kindByName, kindNames } from '../kinds/index.js';
 import { itemSchema, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 import type { KindName } from '../kinds/types.js';
 import { BURST, PARALLELISM, RATE_PER_SECOND } from './bounds.js';
+import { PLAN_OUTPUT_SCHEMA_FILE, planOutputSchema, SAVED_PLAN_SCHEMA_FILE, savedPlanSchema } from './plan-schemas.js';
 
 export { anchoredPattern, lifecycleSchema, plainText, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
 
@@ -213,6 +214,9 @@ export function renderSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set(DOCUMENT_SCHEMA_FILE, stableJson(buildDocumentSchema()));
   for (const kind of allKinds()) files.set(schemaFileName(kind.name), stableJson(editorSchema(itemSchema(kind))));
+  // What connectform prints and saves (docs/PLAN-FORMAT.md), for readers of its JSON.
+  files.set(PLAN_OUTPUT_SCHEMA_FILE, stableJson(planOutputSchema()));
+  files.set(SAVED_PLAN_SCHEMA_FILE, stableJson(savedPlanSchema()));
   return files;
 }
 

@@ -26,6 +26,8 @@ export interface PlanInput {
   live: ReadonlyMap<KindName, readonly LiveResource[]>;
   flows: ContactFlowDirectory;
   prune: (kind: KindName) => boolean;
+  /** `settings.prune: true` was written (which never covers a kind no API can create). */
+  pruneAll?: boolean;
   /** What an earlier apply was in the middle of when it stopped (the journal, pending.ts). */
   pending?: JournalView;
   threshold?: DestroyThreshold;
@@ -64,6 +66,21 @@ function withSensitive(sensitive: SensitivePath[]): Pick<Change, 'sensitive'> {
   return sensitive.length ? { sensitive } : {};
 }
 
+/**
+ * What a plan must say about a kind no API can create (Lex V1 associations): its deletes are for
+ * good, and `prune: true` leaves its undeclared resources alone.
+ */
+function unrecreatableNotes(kind: ResourceKind, changes: Change[], unmanaged: ResourceRef[], pruneAll: boolean | undefined): string[] {
+  const deletes = changes.filter((c) => c.kind === kind.name && c.action === 'delete').length;
+  const left = unmanaged.filter((u) => u.kind === kind.name).length;
+  const notes: string[] = [];
+  if (deletes) notes.push(`${deletes} ${kind.title}(s) not in the config will be deleted (settings.prune lists ${kind.name}); they cannot be re-created by any API`);
+  if (left && pruneAll) {
+    notes.push(`${left} ${kind.title}(s) not in the config are left alone: prune: true never deletes what no API can re-create; list ${kind.name} in settings.prune to delete them`);
+  }
+  return notes;
+}
+
 export function liveKey(kind: KindName, name: string): string {
   return `${kind}\u0000${name}`;
 }
@@ -84,7 +101,7 @@ export function buildPlan(input: PlanInput): Plan {
   const unmanaged: ResourceRef[] = [];
   const blocked: Blocker[] = [];
   const summary = emptySummary();
-  const journalNotes: string[] = [];
+  const notes = [...(input.notes ?? [])];
   const normCtx = { flows: input.flows };
 
   for (const kind of input.kinds) {
@@ -124,6 +141,8 @@ export function buildPlan(input: PlanInput): Plan {
       }
 
       const before = kind.normalize(current.body, normCtx);
+      // A field the kind manages only when declared, and the config omits: left as it is.
+      for (const field of kind.managedWhenDeclared ?? []) if (!(field in desired)) delete before[field];
       const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitive));
       // Each hidden row's root: the part of the body whose live value update must keep.
       const ignoredRoots: PathSegment[][] = [];
@@ -136,7 +155,7 @@ export function buildPlan(input: PlanInput): Plan {
       // Marked (so prunable) only when the journal proves an interrupted create of ours made it.
       const adoption = kind.mark && !current.managed ? input.pending?.adoption(kind.name, key, current) : undefined;
       const unmarked = adoption?.adopt === true;
-      if (adoption && !adoption.adopt) journalNotes.push(`${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`);
+      if (adoption && !adoption.adopt) notes.push(`${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`);
       if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
         summary.unchanged++;
@@ -189,7 +208,9 @@ export function buildPlan(input: PlanInput): Plan {
           fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
-          reason: 'not in the config, and pruning is on',
+          reason: kind.capabilities.create
+            ? 'not in the config, and pruning is on'
+            : `not in the config, and settings.prune lists ${kind.name}; no API can re-create it`,
           ...withSensitive(sensitive),
         });
       } else {
@@ -200,8 +221,9 @@ export function buildPlan(input: PlanInput): Plan {
     const declaredKeys = new Set(declared.map((d) => kind.key(d.body)));
     for (const { name } of input.pending?.interruptedReplaces(kind.name) ?? []) {
       if (byKey.has(name) || declaredKeys.has(name)) continue;
-      journalNotes.push(`an interrupted replace deleted ${kind.title} "${name}", which is no longer declared; its previous body is kept in the journal (declare it again to re-create it)`);
+      notes.push(`an interrupted replace deleted ${kind.title} "${name}", which is no longer declared; its previous body is kept in the journal (declare it again to re-create it)`);
     }
+    if (!kind.capabilities.create) notes.push(...unrecreatableNotes(kind, changes, unmanaged, input.pruneAll));
 
     const threshold = input.threshold ?? DEFAULT_DESTROY_THRESHOLD;
     const existing = live.filter((l) => !kind.capabilities.marker || l.managed).length;
@@ -228,7 +250,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes: sortChanges(changes, order),
     unmanaged: unmanaged.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     blocked,
-    notes: [...(input.notes ?? []), ...journalNotes],
+    notes,
     summary,
   };
 }

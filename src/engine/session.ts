@@ -262,6 +262,7 @@ export class TargetSession {
       live,
       flows: this.ctx.flows,
       prune: this.settings.pruneFor,
+      pruneAll: this.settings.pruneAll,
       pending: this.pending,
       threshold: this.settings.threshold,
       notes: [...this.cacheNotes(), ...this.warnings.filter((w) => w.severity === 'warning').map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`)],

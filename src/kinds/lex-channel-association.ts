@@ -10,7 +10,8 @@
  *
  * `botConfiguration` holds the platform credentials (app secrets, tokens): normalize compares
  * its values by digest (secretDigest), and `secretPaths` makes the planner keep those digests,
- * like the values, out of every printed or saved plan (redact.ts).
+ * like the values, out of every printed or saved plan (redact.ts). A declaration that omits
+ * `botConfiguration` does not manage it (`managedWhenDeclared`): no difference is shown.
  */
 import {
   DeleteBotChannelAssociationCommand,
@@ -213,6 +214,10 @@ export const lexChannelAssociationKind: ResourceKind<'lexChannelAssociation'> = 
   exportOrder: ['name', 'botName', 'botAlias', 'type', 'description', 'botConfiguration'],
   capabilities: { create: false, update: false, delete: true, marker: false, usesContactFlows: false },
   secretPaths: ['botConfiguration'],
+  // The platform credentials: a config may declare an association without them (to audit it
+  // while the secrets stay in the console); omitted means "not managed", never "should be
+  // empty" (no API could empty them anyway).
+  managedWhenDeclared: ['botConfiguration'],
   key: lexChannelKey,
   audit,
   read,

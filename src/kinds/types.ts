@@ -164,6 +164,12 @@ export interface ResourceKind<N extends KindName = KindName> {
    * compares them but never puts them, or anything derived from them, in a printable plan.
    */
   readonly secretPaths?: string[];
+  /**
+   * Optional top-level fields a config manages only by declaring them: when a declared body
+   * omits one, its live value is not compared (no row, no change), the way a user leaves a field
+   * to the console. Without it an omitted field is compared like any other.
+   */
+  readonly managedWhenDeclared?: readonly string[];
 
   key(body: Body): string;
   /**

@@ -5,7 +5,7 @@
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
 import { redactPlan } from '../engine/redact.js';
-import { JsonRenderer } from './json.js';
+import { JsonRenderer, jsonDocumentText, planDocument, type PlanDocumentParts } from './json.js';
 import { MarkdownRenderer } from './markdown.js';
 import { TextRenderer } from './text.js';
 
@@ -33,6 +33,14 @@ export function rendererFor(format: Format, options: RenderOptions): Renderer {
     plan: (plans) => inner.plan(plans.map(redactPlan)),
     report: (reports) => inner.report(reports),
   };
+}
+
+/**
+ * The one JSON document of a run (docs/PLAN-FORMAT.md): plans, the targets that failed, and for
+ * apply each target's outcome and report. Its plans are made printable here, like plan()'s.
+ */
+export function renderJsonDocument(parts: PlanDocumentParts): string {
+  return jsonDocumentText(planDocument({ ...parts, plans: parts.plans.map(redactPlan) }));
 }
 
 function formatRenderer(format: Format, options: RenderOptions): Renderer {

@@ -37,7 +37,7 @@ describe('snapshot cache', () => {
     const warm = await cli('plan', dir, '--format', 'json');
     expect(describes()).toBe(0);
     expect(planOf(warm).changes).toEqual([]);
-    expect(JSON.parse(warm.stdout).notes.join(' ')).toMatch(/12 resource\(s\) .* snapshot cache/);
+    expect(planOf(warm).notes.join(' ')).toMatch(/12 resource\(s\) .* snapshot cache/);
 
     // One rule changes out of band: only that one is described again.
     const other = tempDir('cache-other-');

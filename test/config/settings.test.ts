@@ -26,6 +26,16 @@ describe('interpretSettings', () => {
     expect(s.pruneFor('customAction')).toBe(false);
   });
 
+  it('prune: true never covers a kind no API can create (Lex V1 associations); a list naming it does (issue #12)', () => {
+    const all = interpretSettings({ prune: true }, ['rule', 'lexChannelAssociation']);
+    expect(all.prunedKinds).toEqual(['rule']);
+    expect(all.pruneFor('lexChannelAssociation')).toBe(false);
+    expect(all.pruneAll).toBe(true);
+    const listed = interpretSettings({ prune: ['rule', 'lexChannelAssociation'] }, ['rule', 'lexChannelAssociation']);
+    expect(listed.pruneFor('lexChannelAssociation')).toBe(true);
+    expect(listed.pruneAll).toBe(false);
+  });
+
   it('a prune list covers exactly the listed kinds, declared or not', () => {
     const s = interpretSettings({ prune: ['customAction'] }, ['rule']);
     expect(s.prunedKinds).toEqual(['customAction']);

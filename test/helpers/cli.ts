@@ -37,9 +37,12 @@ export function tempDir(prefix = 'connectform-'): string {
 }
 
 export interface TargetSpec {
-  endpoint: string;
+  /** The sandbox's; none for a real account (test/live). */
+  endpoint?: string;
   instanceId?: string;
   region?: string;
+  profile?: string;
+  chatbotRegion?: string;
   vars?: Record<string, string>;
 }
 
@@ -47,20 +50,58 @@ export interface TargetSpec {
 export function writeConfig(dir: string, targets: Record<string, TargetSpec>, settings: object, resources: Record<string, unknown[]> | string): string {
   mkdirSync(dir, { recursive: true });
   const t = Object.fromEntries(
-    Object.entries(targets).map(([name, s]) => [name, { region: s.region ?? 'us-east-2', instanceId: s.instanceId ?? INSTANCE, endpoint: s.endpoint, ...(s.vars ? { vars: s.vars } : {}) }]),
+    Object.entries(targets).map(([name, s]) => [
+      name,
+      {
+        region: s.region ?? 'us-east-2',
+        instanceId: s.instanceId ?? INSTANCE,
+        ...(s.endpoint !== undefined ? { endpoint: s.endpoint } : {}),
+        ...(s.profile !== undefined ? { profile: s.profile } : {}),
+        ...(s.chatbotRegion !== undefined ? { chatbotRegion: s.chatbotRegion } : {}),
+        ...(s.vars ? { vars: s.vars } : {}),
+      },
+    ]),
   );
   writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: t, settings }));
   writeFileSync(join(dir, 'resources.yaml'), typeof resources === 'string' ? resources : stringify(resources));
   return dir;
 }
 
-/** The plan JSON from `plan --format json` output. */
-export function planOf(r: CliResult): { changes: { kind: string; name: string; action: string; fields: { path: string; op?: string; impact?: string }[]; reason?: string }[]; unmanaged: { kind: string; name: string }[]; summary: Record<string, number> } {
+/** One field row of a plan (docs/PLAN-FORMAT.md). */
+export interface PlanField {
+  path: string;
+  op: string;
+  impact?: string;
+  from?: number;
+  to?: number;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** A plan as the JSON document carries it (the members tests read). */
+export interface JsonPlan {
+  target: string;
+  changes: { kind: string; name: string; action: string; fields: PlanField[]; reason?: string }[];
+  unmanaged: { kind: string; name: string }[];
+  notes: string[];
+  blocked: { rule: string; kind: string; name?: string; message: string }[];
+  summary: Record<string, number>;
+}
+
+/** The document `plan` / `drift` / `show --format json` print: `{ version, plans, errors }`. */
+export function planDocumentOf(r: CliResult): { version: number; plans: JsonPlan[]; errors: { target: string; message: string }[] } {
   try {
     return JSON.parse(r.stdout);
   } catch {
-    throw new Error(`not a JSON plan (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`not a JSON plan document (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
+}
+
+/** The one plan of a one-target `plan --format json` run. */
+export function planOf(r: CliResult): JsonPlan {
+  const { plans } = planDocumentOf(r);
+  if (plans?.length !== 1) throw new Error(`expected one plan in the document, got ${plans?.length} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return plans[0];
 }
 
 /**

@@ -8,6 +8,7 @@ import { declareBodies as declareBodiesOf, diffPaths } from '../helpers/declare.
 import { NotFoundException } from '@aws-sdk/client-lex-model-building-service';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { secretDigest } from '../../src/kinds/common.js';
+import { buildPlan } from '../../src/engine/planner.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { lexChannelAssociationFixture as fixture, seed } from '../battery/fixtures/lex-channel-association.js';
 
@@ -106,6 +107,46 @@ describe('lexChannelAssociation kind: audit and replace', () => {
 
   it('never replaces', () => {
     expect(kind.replaceReason(norm(fixture.base[0]), norm(fixture.base[1]), ['name', 'type', 'botConfiguration', 'description'])).toBeUndefined();
+  });
+});
+
+describe('lexChannelAssociation kind: an omitted botConfiguration is not managed (issue #11)', () => {
+  /** The planner over one live association per fixture body and `declared` as the config. */
+  const planFor = (declared: Body[]) =>
+    buildPlan({
+      target: 't',
+      scope: { region: 'us-east-1', instanceId: 'i-1' },
+      configFingerprint: 'f',
+      kinds: [kind],
+      declared: declareBodies(declared),
+      live: new Map([['lexChannelAssociation', fixture.base.map((b): LiveResource => ({ kind: 'lexChannelAssociation', key: kind.key(b), id: kind.key(b), body: liveOf(b), managed: false, version: 'v' }))]]),
+      flows: nctx.flows,
+      prune: () => false,
+    });
+  const withoutSecrets = (b: Body) => {
+    const { botConfiguration: _omitted, ...rest } = b;
+    return rest;
+  };
+
+  it('declared without botConfiguration: no row, no change', () => {
+    const plan = planFor(fixture.base.map(withoutSecrets));
+    expect(plan.changes).toEqual([]);
+    expect(plan.summary.unchanged).toBe(fixture.base.length);
+  });
+
+  it('other fields are still compared; a declared botConfiguration still is too', () => {
+    const edited = fixture.base.map(withoutSecrets);
+    edited[0].description = 'changed';
+    const rotated = { ...fixture.base[1], botConfiguration: { ...(fixture.base[1].botConfiguration as object), clientSecret: 'rotated' } };
+    const plan = planFor([edited[0], rotated, ...edited.slice(2)]);
+    expect(plan.changes.map((c) => [c.name, c.action, c.fields.map((f) => f.path)]).sort()).toEqual([
+      [kind.key(rotated), 'manual', ['botConfiguration.clientSecret']],
+      [kind.key(edited[0]), 'manual', ['description']],
+    ]);
+  });
+
+  it('is declared by the kind, for botConfiguration only', () => {
+    expect(kind.managedWhenDeclared).toEqual(['botConfiguration']);
   });
 });
 

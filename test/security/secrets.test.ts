@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
+import { planOf, runCliInProcess as run, tempDir } from '../helpers/cli.js';
 
 const SECRET = 'hunter2-s3cr3t-VALUE';
 const OPS = 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops';
@@ -89,12 +89,12 @@ describe('values from the environment are never printed', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(outputs(applied)).not.toContain(SECRET);
     const again = await run(['plan', dir, '-f', 'json', '--kinds', 'rule', 'customAction'], { env, cwd: dir });
-    expect(JSON.parse(again.stdout).changes).toEqual([]);
+    expect(planOf(again).changes).toEqual([]);
 
     // A changed value says so without showing either value.
     const changed = await run(['plan', dir, '-f', 'json', '--kinds', 'rule'], { env: { LEAKY: `${SECRET}-rotated` }, cwd: dir });
     expect(outputs(changed)).not.toContain(SECRET);
-    const fields = JSON.parse(changed.stdout).changes[0].fields;
+    const fields = planOf(changed).changes[0].fields;
     expect(JSON.stringify(fields)).toContain('(sensitive: env.LEAKY)');
   });
 
