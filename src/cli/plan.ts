@@ -42,7 +42,7 @@ interface ApplyCliOptions extends TargetOptions {
 
 export function registerPlanCommands(program: Command, run: CliRun): void {
   const { io } = run;
-  const renderer = (format: Format) => rendererOf(run, format);
+  const renderer = (format: Format, command?: 'drift') => rendererOf(run, format, command);
 
   addTargetOptions(
     program
@@ -72,7 +72,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const opts = cmd.optsWithGlobals() as PlanOptions & { cached?: boolean };
     // The cron job's answer must not depend on a cache: tag edits move no version stamp.
     const { plans, failed } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
-    if (plans.length) io.stdout.write(renderer(opts.format).plan(plans));
+    if (plans.length) io.stdout.write(renderer(opts.format, 'drift').plan(plans));
     run.exitCode = failed ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
@@ -124,8 +124,8 @@ interface TargetOutcome {
 }
 
 /** The run's renderer: colour only where the stream and the environment want it, never with --no-color. */
-function rendererOf(run: CliRun, format: Format) {
-  return rendererFor(format, { color: !run.noColor && colorWanted(run.io.stdout, run.io.env) });
+function rendererOf(run: CliRun, format: Format, command?: 'drift') {
+  return rendererFor(format, { color: !run.noColor && colorWanted(run.io.stdout, run.io.env), command });
 }
 
 /**
