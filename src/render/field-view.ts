@@ -6,7 +6,7 @@
 import type { FieldChange } from '../engine/plan.js';
 import { escapeTerminal } from './escape.js';
 import { diffSequences, hunks, joinRuns, words, type DiffPart, type Skipped } from './line-diff.js';
-import { isLongLine, showScalar, valueShape } from './values.js';
+import { isLongLine, valueShape } from './values.js';
 
 /** Unchanged lines (or words) kept on each side of a change; longer unchanged runs are skipped. */
 export const CONTEXT = 3;

@@ -96,7 +96,7 @@ export class TextRenderer implements Renderer {
       case 'lines':
         return [`${ROW}${this.sign('~')} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.parts.map((p) => this.diffLine(p))];
       case 'words':
-        return [`${ROW}${this.sign('~')} ${v.path}: ${wordDiff(v.parts)}${forces}`];
+        return [`${ROW}${this.sign('~')} ${v.path}: ${esc(wordDiff(v.parts))}${forces}`];
     }
   }
 
@@ -123,7 +123,11 @@ export class TextRenderer implements Renderer {
   }
 }
 
-/** git's plain word diff: `[-removed-]{+added+}`; a long unchanged run shows as ` … `. */
+/**
+ * git's plain word diff: `[-removed-]{+added+}`; a long unchanged run shows as ` … `. The tokens
+ * are escaped; the caller escapes the joined line again (idempotent), since a token ending in `##`
+ * and a `[-` marker would together start a workflow command.
+ */
 function wordDiff(parts: (DiffPart | Skipped)[]): string {
   return parts
     .map((p, i) => {

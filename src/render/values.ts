@@ -43,8 +43,9 @@ function isMarker(value: unknown): boolean {
 }
 
 function yamlText(value: unknown): string {
-  // lineWidth 0: never fold a long string, the reader sees it as it is.
-  return stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+  // Never fold: a long string stays one line, and a quoted one keeps `\n` escapes rather than
+  // YAML's folded lines (a blank line per line break reads as a different value).
+  return stringify(value, { lineWidth: 0, doubleQuotedMinMultiLineLength: Infinity }).replace(/\n$/, '');
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
