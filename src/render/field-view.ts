@@ -5,7 +5,7 @@
  */
 import type { FieldChange } from '../engine/plan.js';
 import { escapeTerminal } from './escape.js';
-import { diffSequences, hunks, joinRuns, words, type DiffPart, type Skipped } from './line-diff.js';
+import { bridgeSpaces, diffSequences, hunks, joinRuns, words, type DiffPart, type Skipped } from './line-diff.js';
 import { isLongLine, valueShape } from './values.js';
 
 /** Unchanged lines (or words) kept on each side of a change; longer unchanged runs are skipped. */
@@ -44,7 +44,7 @@ export function fieldView(f: FieldChange): FieldView {
     return { ...base, shape: 'lines', header, parts: hunks(parts, CONTEXT) };
   }
   if (isLongLine(f.before) || isLongLine(f.after)) {
-    const parts = hunks(diffSequences(words(String(f.before)), words(String(f.after))), WORD_CONTEXT);
+    const parts = hunks(bridgeSpaces(diffSequences(words(String(f.before)), words(String(f.after)))), WORD_CONTEXT);
     const shown = parts.map((p) => (p.op === 'skip' ? p : { ...p, text: escapeTerminal(p.text) }));
     return { ...base, shape: 'words', before: before.text, after: after.text, parts: joinWordRuns(shown) };
   }
@@ -63,10 +63,24 @@ function joinWordRuns(parts: (DiffPart | Skipped)[]): (DiffPart | Skipped)[] {
       run.push(p);
       continue;
     }
-    out.push(...joinRuns(run), p);
+    out.push(...trailingSpaceOut(joinRuns(run)), p);
     run = [];
   }
-  return [...out, ...joinRuns(run)];
+  return [...out, ...trailingSpaceOut(joinRuns(run))];
+}
+
+/** `[-a -]{+b +}c` → `[-a-]{+b+} c`: white space both sides end with is unchanged text. */
+function trailingSpaceOut(parts: DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const [removed, added] = [parts[i], parts[i + 1]];
+    const space = removed.op === 'remove' && added?.op === 'add' ? /\s+$/.exec(removed.text)?.[0] : undefined;
+    if (space && added.text.endsWith(space) && removed.text.length > space.length && added.text.length > space.length) {
+      out.push({ op: 'remove', text: removed.text.slice(0, -space.length) }, { op: 'add', text: added.text.slice(0, -space.length) }, { op: 'same', text: space });
+      i++;
+    } else out.push(removed);
+  }
+  return out;
 }
 
 function linesOf(shape: ReturnType<typeof valueShape>): string[] {

@@ -55,7 +55,7 @@ function middle(a: readonly string[], b: readonly string[]): DiffPart[] {
 }
 
 /** Within a run of changes, removals first, then additions: reads as "this became that". */
-function groupChanges(parts: DiffPart[]): DiffPart[] {
+export function groupChanges(parts: DiffPart[]): DiffPart[] {
   const out: DiffPart[] = [];
   let removes: DiffPart[] = [];
   let adds: DiffPart[] = [];
@@ -113,4 +113,18 @@ export function joinRuns(parts: readonly DiffPart[]): DiffPart[] {
     else out.push({ ...p });
   }
   return out;
+}
+
+/**
+ * White space alone between two changes joins them: `[-a. b-]{+a c+}` reads better than
+ * `[-a.-]{+a+} {+c+}`. Only for word diffs, whose tokens alternate words and spaces.
+ */
+export function bridgeSpaces(parts: readonly DiffPart[]): DiffPart[] {
+  const out: DiffPart[] = [];
+  parts.forEach((p, i) => {
+    const between = p.op === 'same' && /^\s+$/.test(p.text) && parts[i - 1] && parts[i - 1].op !== 'same' && parts[i + 1] && parts[i + 1].op !== 'same';
+    if (between) out.push({ op: 'remove', text: p.text }, { op: 'add', text: p.text });
+    else out.push(p);
+  });
+  return groupChanges(out);
 }

@@ -109,6 +109,15 @@ describe('text', () => {
     expect(out).toContain('      ~ Content: … word word word [-old-]{+new+} ending\n');
   });
 
+  it('joins changes only white space apart into one, and keeps the spaces around them outside the marks', () => {
+    const before = 'Contact $.ContactId mentioned cancelling. Consider barging in.';
+    const after = 'Contact $.ContactId mentioned cancelling twice in the last five minutes. Consider barging in before the customer hangs up.';
+    const out = text(plan([update([{ path: 'Content', op: 'change', before, after }])]));
+    expect(linesWith(out, 'Content')).toEqual([
+      '      ~ Content: Contact $.ContactId mentioned [-cancelling.-]{+cancelling twice in the last five minutes.+} Consider barging [-in.-]{+in before the customer hangs up.+}',
+    ]);
+  });
+
   it('says who changed the live resource last, as far as its API tells', () => {
     const p = plan([
       update([], { name: 'both', attribution: { at: '2026-11-29T10:00:00Z', by: 'arn:aws:iam::1:user/jane' } }),
