@@ -39,16 +39,18 @@ export class TextRenderer implements Renderer {
     const lines: string[] = [c.bold(`Target ${esc(plan.target)} (${esc(plan.scope.region)}, instance ${esc(plan.scope.instanceId)})`)];
     if (plan.changes.length === 0) lines.push('', 'No changes. Live state matches the config.');
     for (const change of plan.changes) lines.push('', ...this.change(change));
+    const footer: string[] = [];
     if (plan.unmanaged.length) {
-      lines.push('', `Not in the config, left alone (${plan.unmanaged.length}):`);
+      footer.push(`Not in the config, left alone (${plan.unmanaged.length}):`);
       for (const g of unmanagedGroups(plan.unmanaged)) {
         const names = g.names.map((n) => `"${esc(n)}"`).join(', ');
-        lines.push(`  ${esc(g.kind)}: ${names}${g.more ? `, and ${g.more} more` : ''}`);
+        footer.push(`  ${esc(g.kind)}: ${names}${g.more ? `, and ${g.more} more` : ''}`);
       }
-      lines.push(c.dim(`  (${UNMANAGED_HINT})`));
+      footer.push(c.dim(`  (${UNMANAGED_HINT})`));
     }
-    for (const note of plan.notes) lines.push(c.dim(`Note: ${esc(note)}`));
-    for (const b of plan.blocked) lines.push(`${c.red('Blocked:')} ${esc(b.message)}`);
+    for (const note of plan.notes) footer.push(c.dim(`Note: ${esc(note)}`));
+    for (const b of plan.blocked) footer.push(`${c.red('Blocked:')} ${esc(b.message)}`);
+    if (footer.length) lines.push('', ...footer);
     const s = plan.summary;
     lines.push(
       '',
