@@ -12,6 +12,8 @@ export const MARKDOWN_BUDGET = 60_000;
 
 const VERB = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', manual: 'manual step' } as const;
 
+const TOO_LONG = '_Its differences do not fit in a pull-request comment; see `connectform plan --format json`._';
+
 /** Deletes and replaces destroy a live resource: shown open, and first, never behind a click. */
 const destructive = (c: Change) => c.action === 'delete' || c.action === 'replace';
 
@@ -50,7 +52,12 @@ export class MarkdownRenderer implements Renderer {
         const section = ['', ...this.change(c)];
         const length = section.join('\n').length;
         if (size + length > MARKDOWN_BUDGET) {
-          omitted++;
+          // A delete or replace is never left out silently: its header stays, its body goes.
+          const head = destructive(c) ? ['', this.change(c)[0], '', TOO_LONG] : [];
+          if (head.length && size + head.join('\n').length <= MARKDOWN_BUDGET) {
+            size += head.join('\n').length;
+            out.push(...head);
+          } else omitted++;
           continue;
         }
         size += length;

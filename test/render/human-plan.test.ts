@@ -219,6 +219,14 @@ describe('markdown', () => {
     expect(md).toContain(`_${40 - shown} more change(s) not shown to fit a pull-request comment;`);
   });
 
+  it('keeps the header of a delete too long for the comment, saying its differences are left out', () => {
+    const huge = Array.from({ length: 2000 }, (_, i) => `AND $.Attribute${i} = "${'v'.repeat(40)}"`).join('\n');
+    const md = markdown(plan([{ kind: 'rule', name: 'huge', action: 'delete', fields: [{ path: 'Function', op: 'remove', before: huge }] }]));
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
+    expect(md).toContain('\n**delete** rule `huge`\n\n_Its differences do not fit in a pull-request comment;');
+    expect(md).not.toContain('more change(s) not shown');
+  });
+
   it('shows notes in one short line each', () => {
     const md = markdown(plan([], { notes: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'] }));
     expect(md).toContain('\nNote: 12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)\n');
