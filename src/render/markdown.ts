@@ -42,31 +42,29 @@ export class MarkdownRenderer implements Renderer {
       out.push(`| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`);
     }
     const tails = plans.map((p) => this.tail(p));
-    let size = out.join('\n').length + tails.flat().join('\n').length;
-    let omitted = 0;
+    const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
     plans.forEach((p, i) => {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
       if (!p.changes.length) out.push('', 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
-      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))]) {
-        const section = ['', ...this.change(c)];
-        const length = section.join('\n').length;
-        if (size + length > MARKDOWN_BUDGET) {
-          // A delete or replace is never left out silently: its header stays, its body goes.
-          const head = destructive(c) ? ['', this.change(c)[0], '', TOO_LONG] : [];
-          if (head.length && size + head.join('\n').length <= MARKDOWN_BUDGET) {
-            size += head.join('\n').length;
-            out.push(...head);
-          } else omitted++;
-          continue;
-        }
-        size += length;
-        out.push(...section);
-      }
+      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))]) out.push(...this.fitted(c, budget));
       out.push(...tails[i]);
     });
-    if (omitted) out.push('', `_${omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
+    if (budget.omitted) out.push('', `_${budget.omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
     return `${out.join('\n')}\n`;
+  }
+
+  /**
+   * A change's section if it fits the budget. A delete or replace is never left out silently:
+   * when its section does not fit, its header stays and says its differences are left out.
+   */
+  private fitted(c: Change, budget: Budget): string[] {
+    const section = ['', ...this.change(c)];
+    if (budget.take(section)) return section;
+    const head = ['', section[1], '', TOO_LONG];
+    if (destructive(c) && budget.take(head)) return head;
+    budget.omitted++;
+    return [];
   }
 
   /** Unmanaged resources (named, capped) and the notes: short, always shown. */
@@ -117,6 +115,20 @@ export class MarkdownRenderer implements Renderer {
       }
     }
     return `${out.join('\n')}\n`;
+  }
+}
+
+/** Characters left for a comment's sections. */
+class Budget {
+  omitted = 0;
+  constructor(private used: number) {}
+
+  /** True (and counted) when `lines` still fit. */
+  take(lines: string[]): boolean {
+    const length = lines.join('\n').length;
+    if (this.used + length > MARKDOWN_BUDGET) return false;
+    this.used += length;
+    return true;
   }
 }
 
