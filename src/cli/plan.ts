@@ -42,7 +42,7 @@ interface ApplyCliOptions extends TargetOptions {
 
 export function registerPlanCommands(program: Command, run: CliRun): void {
   const { io } = run;
-  const renderer = (format: Format) => rendererOf(run, format);
+  const renderer = (format: Format, command?: 'drift') => rendererOf(run, format, command);
 
   addTargetOptions(
     program
@@ -72,7 +72,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const opts = cmd.optsWithGlobals() as PlanOptions & { cached?: boolean };
     // The cron job's answer must not depend on a cache: tag edits move no version stamp.
     const { plans, failures } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
-    writePlans(run, opts.format, plans, failures);
+    writePlans(run, opts.format, plans, failures, 'drift');
     run.exitCode = failures.length ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
@@ -126,8 +126,8 @@ interface TargetOutcome {
 }
 
 /** The run's renderer: colour only where the stream and the environment want it, never with --no-color. */
-function rendererOf(run: CliRun, format: Format) {
-  return rendererFor(format, { color: !run.noColor && colorWanted(run.io.stdout, run.io.env) });
+function rendererOf(run: CliRun, format: Format, command?: 'drift') {
+  return rendererFor(format, { color: !run.noColor && colorWanted(run.io.stdout, run.io.env), command });
 }
 
 /**
@@ -279,9 +279,9 @@ function targetError(target: string, err: unknown): TargetError {
  * The plans of `plan` / `drift`: JSON is one document whatever happened (the failed targets in
  * `errors`); text and markdown print the plans made. A lone target's failure is rethrown after.
  */
-function writePlans(run: CliRun, format: Format, plans: Plan[], failures: TargetFailure[]): void {
+function writePlans(run: CliRun, format: Format, plans: Plan[], failures: TargetFailure[], command?: 'drift'): void {
   if (format === 'json') run.io.stdout.write(renderJsonDocument({ plans, errors: failures.map((f) => targetError(f.target, f.error)) }));
-  else if (plans.length) run.io.stdout.write(rendererOf(run, format).plan(plans));
+  else if (plans.length) run.io.stdout.write(rendererOf(run, format, command).plan(plans));
   const alone = failures.find((f) => f.alone);
   if (alone) throw alone.error;
 }

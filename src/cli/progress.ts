@@ -88,13 +88,17 @@ class PhaseCount {
   }
 }
 
-class SpinnerProgress implements Progress {
+/** What SpinnerProgress uses of an ora spinner (a test passes its own). */
+export type Spinner = Pick<Ora, 'start' | 'succeed' | 'text'>;
+
+/** TTY: one line redrawn in place, `title: 120/1000 · 1m05s · last step`, the time moving each second. */
+export class SpinnerProgress implements Progress {
   private readonly phaseCount: PhaseCount;
   private last = '';
   private stopTicking = () => {};
 
   constructor(
-    private readonly spinner: Ora,
+    private readonly spinner: Spinner,
     private readonly clock: ProgressClock,
   ) {
     this.phaseCount = new PhaseCount(clock);

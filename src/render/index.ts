@@ -11,6 +11,8 @@ import { TextRenderer } from './text.js';
 
 export interface RenderOptions {
   color: boolean;
+  /** Which command the plan answers: markdown titles a drift report "connectform drift". */
+  command?: 'plan' | 'drift';
 }
 
 export interface Renderer {
@@ -48,7 +50,7 @@ function formatRenderer(format: Format, options: RenderOptions): Renderer {
     case 'json':
       return new JsonRenderer();
     case 'markdown':
-      return new MarkdownRenderer();
+      return new MarkdownRenderer(options.command);
     default:
       return new TextRenderer(options.color);
   }

@@ -1,51 +1,109 @@
 import type { ApplyReport } from '../engine/apply.js';
 import type { Change, Plan } from '../engine/plan.js';
+import { attributionText, bodyRows, showsBody, UNMANAGED_HINT, unmanagedGroups } from './change-parts.js';
 import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
+import { fieldView, type FieldView } from './field-view.js';
 import type { Renderer } from './index.js';
-import { showValue } from './values.js';
+import type { DiffPart, Skipped } from './line-diff.js';
+import { plural } from './values.js';
 
 /** GitHub caps a comment at 65,536 characters; keep room for the caller's own text. */
 export const MARKDOWN_BUDGET = 60_000;
 
 const VERB = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', manual: 'manual step' } as const;
 
+const TOO_LONG = '_Its differences do not fit in a pull-request comment; see `connectform plan --format json`._';
+
+/** Deletes and replaces destroy a live resource: shown open, and first, never behind a click. */
+const destructive = (c: Change) => c.action === 'delete' || c.action === 'replace';
+
 /**
- * For pull-request comments: a summary table, then one collapsible section per change. Names,
- * keys, values and messages come from the pull request and AWS: each goes through the escape.ts
- * function for where it lands (markdown text, code span, or raw HTML inside `<summary>`).
+ * For pull-request comments: a summary table (with each target's region and instance), then
+ * each change: destructive ones open, the others in a collapsible section; field differences as
+ * ```diff blocks of YAML-like lines, long values as line hunks (unchanged context trimmed, never
+ * a changed line). Names, keys, values and messages come from the pull request and AWS: each
+ * goes through the escape.ts function for where it lands (markdown text, code span, raw HTML in
+ * `<summary>`); a diff block's lines are escaped for the terminal and fenced by more backticks
+ * than any run in them, so no value can close the fence.
  */
 export class MarkdownRenderer implements Renderer {
+  /** `drift` titles the comment "connectform drift" (the cron job's issue), otherwise "plan". */
+  constructor(private readonly command: 'plan' | 'drift' = 'plan') {}
+
   plan(plans: Plan[]): string {
-    const out: string[] = ['## connectform plan', '', '| target | create | update | replace | delete | manual | unchanged |', '|---|---:|---:|---:|---:|---:|---:|'];
+    const out: string[] = [
+      `## connectform ${this.command}`,
+      '',
+      '| target | region | instance | create | update | replace | delete | manual | unchanged | unmanaged |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ];
     for (const p of plans) {
       const s = p.summary;
-      out.push(`| ${md(p.target)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} |`);
+      out.push(`| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`);
     }
-    let size = out.join('\n').length;
-    let omitted = 0;
-    for (const p of plans) {
+    const tails = plans.map((p) => this.tail(p));
+    const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
+    plans.forEach((p, i) => {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
       if (!p.changes.length) out.push('', 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
-      for (const c of p.changes) {
-        const section = ['', ...this.change(c)];
-        const length = section.join('\n').length;
-        if (size + length > MARKDOWN_BUDGET) {
-          omitted++;
-          continue;
-        }
-        size += length;
-        out.push(...section);
-      }
-    }
-    if (omitted) out.push('', `_${omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
+      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))]) out.push(...this.fitted(c, budget));
+      out.push(...tails[i]);
+    });
+    if (budget.omitted) out.push('', `_${budget.omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
     return `${out.join('\n')}\n`;
   }
 
+  /**
+   * A change's section if it fits the budget. A delete or replace is never left out silently:
+   * when its section does not fit, its header stays and says its differences are left out.
+   */
+  private fitted(c: Change, budget: Budget): string[] {
+    const section = ['', ...this.change(c)];
+    if (budget.take(section)) return section;
+    const head = ['', section[1], '', TOO_LONG];
+    if (destructive(c) && budget.take(head)) return head;
+    budget.omitted++;
+    return [];
+  }
+
+  /** Unmanaged resources (named, capped) and the notes: short, always shown. */
+  private tail(p: Plan): string[] {
+    const out: string[] = [];
+    if (p.unmanaged.length) {
+      out.push('', `**Not in the config, left alone (${p.unmanaged.length}):**`, '');
+      for (const g of unmanagedGroups(p.unmanaged)) {
+        out.push(`- ${md(g.kind)}: ${g.names.map(markdownCode).join(', ')}${g.more ? `, and ${g.more} more` : ''}`);
+      }
+      out.push('', `_${md(UNMANAGED_HINT)}_`);
+    }
+    for (const note of p.notes) out.push('', `Note: ${md(note)}`);
+    return out;
+  }
+
   private change(c: Change): string[] {
-    const head = `<details><summary><b>${VERB[c.action]}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.reason ? ` — ${escapeHtml(c.reason)}` : ''}</summary>`;
-    const rows = c.fields.map((f) => `| ${markdownCodeCell(f.path)} | ${cell(f.before)} | ${cell(f.after)} |`);
-    return [head, '', '| field | before | after |', '|---|---|---|', ...rows, '', '</details>'];
+    const rename = c.renamedFrom ? ' (renamed from ' : '';
+    const reason = c.reason ? ` — ${c.reason}` : '';
+    const attribution = attributionText(c.attribution);
+    const body = [...(attribution ? ['', `_${md(attribution)}_`] : []), ...diffBlock(this.diffLines(c))];
+    if (destructive(c)) {
+      const head = `**${VERB[c.action]}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
+      return [head, ...body];
+    }
+    const summary = `<b>${VERB[c.action]}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.renamedFrom ? `${rename}<code>${escapeHtml(c.renamedFrom)}</code>)` : ''}${escapeHtml(reason)}`;
+    return [`<details><summary>${summary}</summary>`, ...body, '', '</details>'];
+  }
+
+  /** The change as diff lines: a create's or delete's body all `+` or `-`, else its field rows. */
+  private diffLines(c: Change): string[] {
+    if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f)));
+    const sign = c.action === 'create' ? '+' : '-';
+    return bodyRows(c).flatMap((f) => {
+      const v = fieldView(f);
+      if (v.shape === 'block') return [`${sign} ${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${sign}   ${l}`)];
+      if (v.shape === 'inline') return [`${sign} ${v.path}: ${v.after ?? v.before}`];
+      return rowLines(v);
+    });
   }
 
   report(reports: ApplyReport[]): string {
@@ -60,6 +118,54 @@ export class MarkdownRenderer implements Renderer {
   }
 }
 
-function cell(v: unknown): string {
-  return v === undefined ? '' : markdownCodeCell(showValue(v, 80));
+/** Characters left for a comment's sections. */
+class Budget {
+  omitted = 0;
+  constructor(private used: number) {}
+
+  /** True (and counted) when `lines` still fit. */
+  take(lines: string[]): boolean {
+    const length = lines.join('\n').length;
+    if (this.used + length > MARKDOWN_BUDGET) return false;
+    this.used += length;
+    return true;
+  }
+}
+
+const FORCES = '  # forces replacement';
+
+/** One field row in diff syntax: `-`/`+` lines GitHub colours, `!` for a move, hunk markers. */
+function rowLines(v: FieldView): string[] {
+  const forces = v.forcesReplace ? FORCES : '';
+  const header = (h: string) => `  ${v.path}:${h ? ` ${h}` : ''}${forces}`;
+  switch (v.shape) {
+    case 'move':
+      return [`! ${v.path}: moved, position ${v.from ?? '?'} → ${v.to ?? '?'}${forces}`];
+    case 'inline':
+      if (v.sign === '+') return [`+ ${v.path}: ${v.after}${forces}`];
+      if (v.sign === '-') return [`- ${v.path}: ${v.before}${forces}`];
+      return [`- ${v.path}: ${v.before}`, `+ ${v.path}: ${v.after}${forces}`];
+    case 'words':
+      return [`- ${v.path}: ${v.before}`, `+ ${v.path}: ${v.after}${forces}`];
+    case 'block':
+      return [`${v.sign} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.lines.map((l) => `${v.sign}   ${l}`)];
+    case 'lines':
+      return [header(v.header), ...v.parts.map(hunkLine)];
+  }
+}
+
+function hunkLine(p: DiffPart | Skipped): string {
+  if (p.op === 'skip') return `@@ ${plural(p.count, 'unchanged line')} @@`;
+  return `${p.op === 'same' ? ' ' : p.op === 'add' ? '+' : '-'}   ${p.text}`;
+}
+
+/**
+ * A fenced ```diff block. Its content is literal, so only the fence matters: longer than any
+ * backtick run inside (CommonMark: a closing fence is at least as long as the opening one).
+ */
+export function diffBlock(lines: string[]): string[] {
+  if (!lines.length) return [];
+  const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return ['', `${fence}diff`, ...lines, fence];
 }

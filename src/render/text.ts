@@ -1,22 +1,33 @@
 import { createColors } from 'picocolors';
-import { stringify } from 'yaml';
 import type { ApplyReport } from '../engine/apply.js';
 import type { Action, Change, Plan } from '../engine/plan.js';
+import { attributionText, bodyRows, showsBody, UNMANAGED_HINT, unmanagedGroups } from './change-parts.js';
 import { escapeTerminal as esc } from './escape.js';
+import { fieldView, type FieldView } from './field-view.js';
 import type { Renderer } from './index.js';
-import { plural, showValue } from './values.js';
+import type { DiffPart, Skipped } from './line-diff.js';
+import { plural } from './values.js';
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-', manual: '!' };
 
+/** Field rows sit under the change header; a block value's lines under the row. */
+const ROW = '      ';
+const BLOCK = '          ';
+const SIGNED = '        ';
+
 /**
- * Terraform-like: one block per change, field rows under it, a summary line last. Every name,
- * key, value and message goes through escapeTerminal (`esc`) before colours are added.
+ * Terraform-like: one block per change, field rows under it, a summary line last. Values are
+ * YAML-like (values.ts); colour is on the symbols only, so a line reads the same without it.
+ * Every name, key, value and message is escaped (escapeTerminal) before colours are added.
  */
 export class TextRenderer implements Renderer {
   private readonly c: ReturnType<typeof createColors>;
+  private readonly paintSign: Record<string, (s: string) => string>;
 
   constructor(color: boolean) {
     this.c = createColors(color);
+    const c = this.c;
+    this.paintSign = { '+': c.green, '-': c.red, '~': c.yellow, '-/+': c.magenta, '!': c.cyan, '↕': c.cyan };
   }
 
   plan(plans: Plan[]): string {
@@ -26,16 +37,20 @@ export class TextRenderer implements Renderer {
   private onePlan(plan: Plan): string {
     const c = this.c;
     const lines: string[] = [c.bold(`Target ${esc(plan.target)} (${esc(plan.scope.region)}, instance ${esc(plan.scope.instanceId)})`)];
-    if (plan.changes.length === 0) lines.push('', c.green('No changes. Live state matches the config.'));
+    if (plan.changes.length === 0) lines.push('', 'No changes. Live state matches the config.');
     for (const change of plan.changes) lines.push('', ...this.change(change));
+    const footer: string[] = [];
     if (plan.unmanaged.length) {
-      const byKind = new Map<string, number>();
-      for (const u of plan.unmanaged) byKind.set(u.kind, (byKind.get(u.kind) ?? 0) + 1);
-      const list = [...byKind].map(([k, n]) => `${n} ${esc(k)}`).join(', ');
-      lines.push('', c.dim(`Not in the config, left alone: ${list} (settings.prune deletes those connectform created)`));
+      footer.push(`Not in the config, left alone (${plan.unmanaged.length}):`);
+      for (const g of unmanagedGroups(plan.unmanaged)) {
+        const names = g.names.map((n) => `"${esc(n)}"`).join(', ');
+        footer.push(`  ${esc(g.kind)}: ${names}${g.more ? `, and ${g.more} more` : ''}`);
+      }
+      footer.push(c.dim(`  (${UNMANAGED_HINT})`));
     }
-    for (const note of plan.notes) lines.push(c.dim(`Note: ${esc(note)}`));
-    for (const b of plan.blocked) lines.push(c.red(`Blocked: ${esc(b.message)}`));
+    for (const note of plan.notes) footer.push(c.dim(`Note: ${esc(note)}`));
+    for (const b of plan.blocked) footer.push(`${c.red('Blocked:')} ${esc(b.message)}`);
+    if (footer.length) lines.push('', ...footer);
     const s = plan.summary;
     lines.push(
       '',
@@ -45,27 +60,52 @@ export class TextRenderer implements Renderer {
     return `${lines.join('\n')}\n`;
   }
 
+  private sign(symbol: string): string {
+    return (this.paintSign[symbol] ?? ((s: string) => s))(symbol);
+  }
+
   private change(change: Change): string[] {
     const c = this.c;
-    const paint = { create: c.green, update: c.yellow, replace: c.magenta, delete: c.red, manual: c.cyan }[change.action];
     const rename = change.renamedFrom ? ` (renamed from "${esc(change.renamedFrom)}")` : '';
     const reason = change.reason ? c.dim(`  # ${esc(change.reason)}`) : '';
-    const out = [paint(`  ${SYMBOL[change.action]} ${esc(change.kind)} "${esc(change.name)}"${rename}`) + reason];
-    for (const f of change.fields) {
-      if (f.before === undefined) out.push(...this.field('+', f.path, f.after, c.green));
-      else if (f.after === undefined) out.push(...this.field('-', f.path, f.before, c.red));
-      else out.push(c.yellow(`      ~ ${esc(f.path)}: ${showValue(f.before)} → ${showValue(f.after)}`));
+    const out = [`  ${this.sign(SYMBOL[change.action])} ${esc(change.kind)} "${esc(change.name)}"${rename}${reason}`];
+    const attribution = attributionText(change.attribution);
+    if (attribution) out.push(c.dim(`${ROW}# ${esc(attribution)}`));
+    if (showsBody(change)) {
+      for (const f of bodyRows(change)) out.push(...this.bodyRow(fieldView(f)));
+    } else {
+      for (const f of change.fields) out.push(...this.row(fieldView(f)));
     }
     return out;
   }
 
-  /** A value added or removed whole: one line when short, an indented YAML block when not. */
-  private field(sign: string, rawPath: string, value: unknown, paint: (s: string) => string): string[] {
-    const path = esc(rawPath);
-    const line = `      ${sign} ${path}: ${showValue(value, Infinity)}`;
-    if (line.length <= 110 || value === null || typeof value !== 'object') return [paint(`      ${sign} ${path}: ${showValue(value)}`)];
-    const block = stringify(value, { lineWidth: 0 }).trimEnd().split('\n');
-    return [paint(`      ${sign} ${path}:`), ...block.map((l) => paint(`      ${sign}   ${esc(l)}`))];
+  /** A create's or delete's field as plain YAML: the header's symbol already says which. */
+  private bodyRow(v: FieldView): string[] {
+    if (v.shape === 'block') return [`${ROW}${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${ROW}  ${l}`)];
+    if (v.shape === 'inline') return [`${ROW}${v.path}: ${v.after ?? v.before}`];
+    return this.row(v);
+  }
+
+  private row(v: FieldView): string[] {
+    const forces = v.forcesReplace ? this.c.dim('  # forces replacement') : '';
+    switch (v.shape) {
+      case 'move':
+        return [`${ROW}${this.sign('↕')} ${v.path}: position ${v.from ?? '?'} → ${v.to ?? '?'}${forces}`];
+      case 'inline':
+        return [`${ROW}${this.sign(v.sign)} ${v.path}: ${v.sign === '~' ? `${v.before} → ${v.after}` : (v.after ?? v.before)}${forces}`];
+      case 'block':
+        return [`${ROW}${this.sign(v.sign)} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.lines.map((l) => `${BLOCK}${l}`)];
+      case 'lines':
+        return [`${ROW}${this.sign('~')} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.parts.map((p) => this.diffLine(p))];
+      case 'words':
+        return [`${ROW}${this.sign('~')} ${v.path}: ${esc(wordDiff(v.parts))}${forces}`];
+    }
+  }
+
+  private diffLine(p: DiffPart | Skipped): string {
+    if (p.op === 'skip') return this.c.dim(`${BLOCK}# (${plural(p.count, 'unchanged line')} hidden)`);
+    if (p.op === 'same') return `${BLOCK}${p.text}`;
+    return `${SIGNED}${this.sign(p.op === 'add' ? '+' : '-')} ${p.text}`;
   }
 
   report(reports: ApplyReport[]): string {
@@ -83,4 +123,24 @@ export class TextRenderer implements Renderer {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/**
+ * git's plain word diff: `[-removed-]{+added+}`; a long unchanged run shows as ` … `. The tokens
+ * are escaped; the caller escapes the joined line again (idempotent), since a token ending in `##`
+ * and a `[-` marker would together start a workflow command.
+ */
+function wordDiff(parts: (DiffPart | Skipped)[]): string {
+  return parts
+    .map((p, i) => {
+      if (p.op === 'skip') return `${i > 0 ? ' ' : ''}…${i < parts.length - 1 ? ' ' : ''}`;
+      if (p.op === 'remove') return `[-${p.text}-]`;
+      if (p.op === 'add') return `{+${p.text}+}`;
+      // the context next to a skip loses its white space there: the skip brings its own
+      let text = p.text;
+      if (parts[i - 1]?.op === 'skip') text = text.trimStart();
+      if (parts[i + 1]?.op === 'skip') text = text.trimEnd();
+      return text;
+    })
+    .join('');
 }

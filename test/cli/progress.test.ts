@@ -1,6 +1,6 @@
 /** Progress with an injected clock: totals, elapsed time, and the off-TTY heartbeat. */
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_MS, createProgress, formatElapsed, type ProgressClock } from '../../src/cli/progress.js';
+import { HEARTBEAT_MS, SpinnerProgress, createProgress, formatElapsed, type ProgressClock, type Spinner } from '../../src/cli/progress.js';
 
 /** A clock the test moves by hand; `every` timers fire as it passes their times. */
 function manualClock() {
@@ -65,6 +65,61 @@ describe('progress off a terminal', () => {
     expect(out).toContain('  ... Reading live state of dev: 120 · 1m00s\n');
     expect(out).toContain('Reading live state of dev: 120 · 1m05s done\n');
     expect(out).toContain('Applying 1 change(s) to dev: 0/1 · 1s done\n');
+  });
+});
+
+describe('progress on a terminal', () => {
+  /** A spinner that keeps every text it was given, in order. */
+  function recordingSpinner() {
+    const shown: string[] = [];
+    const spinner = {
+      set text(t: string) {
+        shown.push(t);
+      },
+      get text() {
+        return shown[shown.length - 1] ?? '';
+      },
+      start(t?: string) {
+        if (t !== undefined) shown.push(t);
+        return spinner;
+      },
+      succeed(t?: string) {
+        shown.push(`done: ${t}`);
+        return spinner;
+      },
+    };
+    return { spinner: spinner as unknown as Spinner, shown };
+  }
+
+  it('shows counts with the total and the elapsed time, moving every second, and ends with both', () => {
+    const { clock, advance, live } = manualClock();
+    const { spinner, shown } = recordingSpinner();
+    const p = new SpinnerProgress(spinner, clock);
+    p.phase('Applying 4 change(s) to prod', 4);
+    p.step('done: create rule "a"');
+    advance(65_000);
+    expect(spinner.text).toBe('Applying 4 change(s) to prod: 1/4 · 1m05s · done: create rule "a"');
+    p.step('done: create rule "b"');
+    expect(spinner.text).toBe('Applying 4 change(s) to prod: 2/4 · 1m05s · done: create rule "b"');
+    p.stop();
+    expect(shown[0]).toBe('Applying 4 change(s) to prod: 0/4 · 0s');
+    expect(shown).toContain('Applying 4 change(s) to prod: 1/4 · 30s · done: create rule "a"'); // the clock ticks on its own
+    expect(shown[shown.length - 1]).toBe('done: Applying 4 change(s) to prod (2/4 · 1m05s)');
+    expect(live()).toBe(0); // the tick stops with the phase
+  });
+
+  it('is what createProgress picks for a terminal stream: no heartbeat lines, a final line with the totals', () => {
+    let out = '';
+    const { clock, advance } = manualClock();
+    // a terminal as ora drives it (it may also be disabled by CI in the test's own environment)
+    const tty = { write: (s: string) => ((out += s), true), isTTY: true, columns: 80, on: () => tty, removeListener: () => tty, cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+    const p = createProgress(tty as never, true, {}, clock);
+    p.phase('Applying 2 change(s) to dev', 2);
+    p.step('done: update rule "a"', true);
+    advance(HEARTBEAT_MS * 3);
+    p.stop();
+    expect(out).not.toContain('  ... ');
+    expect(out).toContain('Applying 2 change(s) to dev (1/2 · 1m30s)');
   });
 });
 

@@ -15,6 +15,7 @@ import { buildPlan } from '../../src/engine/planner.js';
 import type { Problem } from '../../src/errors.js';
 import { ruleKind } from '../../src/kinds/rule.js';
 import { rendererFor } from '../../src/render/index.js';
+import { diffBlock } from '../../src/render/markdown.js';
 import { cellCount, commandLines, DANGEROUS, htmlTags, rawDangerous } from './dangerous.js';
 
 /** Everything the issue reproduced, in one value. */
@@ -34,6 +35,11 @@ const HOSTILE = [
 /** A value that is itself a workflow command when printed at a line start. */
 const AT_START = '::error file=start.yaml::forged';
 
+/** HOSTILE without its line breaks: a long one-line value (a word diff). */
+const HOSTILE_ONE_LINE = HOSTILE.replace(/\n/g, ' ');
+/** A multi-line value whose lines are each hostile: one starts a command, one a fence, one a heading. */
+const HOSTILE_LINES = ['first line', '::error file=y.yaml::forged in a line', '`````', '</details>', `# ${HOSTILE}`, '  ::warning::indented', 'last'].join('\n');
+
 function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
   return {
     version: 2,
@@ -48,19 +54,27 @@ function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
         action: 'update',
         renamedFrom: HOSTILE,
         reason: HOSTILE,
+        attribution: { at: HOSTILE, by: AT_START },
         fields: [
           { path: `Tags[${JSON.stringify(HOSTILE)}]`, op: 'change', before: HOSTILE, after: `${HOSTILE}!` },
-          { path: HOSTILE, op: 'add', after: { nested: HOSTILE, list: [HOSTILE, HOSTILE], [HOSTILE]: 1 } }, // long: a YAML block
+          { path: HOSTILE, op: 'add', after: { nested: HOSTILE, list: [HOSTILE, HOSTILE], [HOSTILE]: 1 } }, // a YAML block
           { path: 'Function', op: 'remove', before: HOSTILE },
           { path: AT_START, op: 'add', after: AT_START },
+          { path: 'Function', op: 'change', impact: 'replace', before: HOSTILE_LINES, after: HOSTILE_LINES.replace('first', `${HOSTILE}\n\`\`\``) },
+          { path: 'Description', op: 'change', before: `${HOSTILE_ONE_LINE} `.repeat(3), after: `${HOSTILE_ONE_LINE} `.repeat(2) + AT_START }, // a long line: word diff
+          { path: `Fields[Id.Name=${JSON.stringify(HOSTILE)}]`, op: 'move', from: 0, to: 2 },
         ],
       },
       { kind: 'rule', name: AT_START, action: 'create', reason: AT_START, fields: [{ path: 'Name', op: 'add', after: AT_START }] },
+      { kind: 'rule', name: `${HOSTILE}gone`, action: 'delete', reason: HOSTILE, fields: [{ path: 'Function', op: 'remove', before: HOSTILE_LINES }] },
     ],
-    unmanaged: [],
+    unmanaged: [
+      { kind: 'rule', name: HOSTILE },
+      { kind: 'rule', name: AT_START },
+    ],
     blocked: [{ rule: 'threshold', kind: 'rule', name: HOSTILE, message: `deleting ${HOSTILE}` }],
     notes: [HOSTILE, AT_START],
-    summary: { create: 1, update: 1, replace: 0, delete: 0, manual: 0, unchanged: 0, unmanaged: 0 },
+    summary: { create: 1, update: 1, replace: 0, delete: 1, manual: 0, unchanged: 0, unmanaged: 2 },
   };
 }
 
@@ -83,19 +97,27 @@ const DANGEROUS_OUTSIDE_LF = new RegExp(`(?!\\n)${DANGEROUS.source}`, 'u');
 const SGR = /\x1b\[[0-9;]*m/g;
 
 describe('text output', () => {
-  const TEXT_LINE_STARTS = ['Target ', '  ~ ', '  + ', '      ~ ', '      + ', '      - ', 'Note: ', 'Blocked: ', 'Plan: '];
+  /** Every line a text plan can have: ours, with values only after our own prefix. */
+  const TEXT_LINE = /^(Target |  (\+|~|-|-\/\+|!) rule "|      |Not in the config, left alone|  rule: "|  \(settings\.prune|Note: |Blocked: |Plan: |No changes\.)/;
 
   it('shows hostile names, keys, values and messages escaped, every line one of ours', () => {
     const out = rendererFor('text', { color: false }).plan([hostilePlan()]);
     expect(rawDangerous(out)).toEqual([]);
     expect(commandLines(out)).toEqual([]);
     for (const line of out.trimEnd().split('\n')) {
-      if (line) expect(TEXT_LINE_STARTS.some((start) => line.startsWith(start)), line).toBe(true);
+      if (line) expect(line, line).toMatch(TEXT_LINE);
     }
     expect(out).toContain('evil\\x1b[2J\\n::error file=x.yaml'); // mid-value, `::` is not a command
     expect(out).toContain('abc\\u202edef\\u2066');
     expect(out).toContain('#\\x23[error]legacy');
     expect(out).toContain('Note: \\x3a:error file=start.yaml::forged');
+    // a multi-line value is its own lines, no more, no fewer: the deleted rule's body
+    const lines = out.split('\n');
+    const body = lines.slice(lines.findIndex((l) => l.startsWith('  - rule ')) + 2);
+    expect(body.slice(0, body.indexOf(''))).toHaveLength(HOSTILE_LINES.split('\n').length);
+    // the long one-line value is a word diff on one line
+    expect(lines.filter((l) => l.startsWith('      ~ Description: '))).toHaveLength(1);
+    expect(out).toMatch(/Description: … .*\[-.*-\]\{\+file=start\.yaml::forged\+\}$/m);
   });
 
   it('keeps its own colours: the only escape sequences left are SGR colour codes', () => {
@@ -118,17 +140,56 @@ describe('text output', () => {
 
 describe('markdown output', () => {
   const OUR_TAGS = new Set(['details', 'summary', 'b', 'code']);
+  /** Lines a diff block holds: our row signs, hunk markers, context under a header. */
+  const DIFF_LINE = /^([-+!] \S|[-+ ] {3}|  \S|@@ \d+ unchanged lines? @@$)/;
+  /** Lines outside diff blocks: blank, a table row, a heading, ours, or a quoted blocker. */
+  const OUR_LINE = /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|\*\*(delete|replace)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
+
+  /**
+   * Fenced blocks as CommonMark reads them: an opening fence of n ≥ 3 backticks (up to 3 spaces
+   * in), closed by a line of at least n backticks and nothing else. Returns the blocks found
+   * and the lines outside them.
+   */
+  function fences(md: string): { blocks: { open: string; lines: string[]; close?: string }[]; outside: string[] } {
+    const blocks: { open: string; lines: string[]; close?: string }[] = [];
+    const outside: string[] = [];
+    let open: { open: string; lines: string[]; close?: string; n: number } | undefined;
+    for (const line of md.split('\n')) {
+      if (open) {
+        const close = /^ {0,3}(`{3,})\s*$/.exec(line);
+        if (close && close[1].length >= open.n) {
+          open.close = line;
+          open = undefined;
+        } else open.lines.push(line);
+        continue;
+      }
+      const start = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+      if (start) {
+        open = { open: line, lines: [], n: start[1].length };
+        blocks.push(open);
+      } else outside.push(line);
+    }
+    return { blocks, outside };
+  }
 
   /** The structure a pull-request comment must keep whatever the values: ours only. */
-  function expectOnlyOurStructure(md: string, headings: string[], tableRows: number[]): void {
+  function expectOnlyOurStructure(md: string, headings: string[], tableRows: number[], diffBlocks: number, collapsed: number): void {
     expect(rawDangerous(md)).toEqual([]);
     expect(commandLines(md)).toEqual([]);
-    const lines = md.trimEnd().split('\n');
-    expect(lines.filter((l) => /^\s{0,3}#/.test(l))).toEqual(headings);
+    const { blocks, outside } = fences(md.trimEnd());
+    // every fence is one of our diff blocks, closed by its own fence, its lines all ours
+    expect(blocks).toHaveLength(diffBlocks);
+    for (const b of blocks) {
+      expect(b.open, b.open).toMatch(/^(`{3,})diff$/);
+      expect(b.close).toBe(b.open.slice(0, -'diff'.length));
+      for (const line of b.lines) expect(line, line).toMatch(DIFF_LINE);
+    }
+    const text = outside.join('\n');
+    expect(outside.filter((l) => /^\s{0,3}#/.test(l))).toEqual(headings);
     // every table keeps its column count, and has exactly the lines we wrote (header, separator, rows)
     const tables: number[] = [];
     let columns = 0;
-    for (const line of lines) {
+    for (const line of outside) {
       if (!line.startsWith('|')) {
         columns = 0;
         continue;
@@ -140,16 +201,15 @@ describe('markdown output', () => {
       expect(cellCount(line), line).toBe(columns);
     }
     expect(tables).toEqual(tableRows);
-    for (const tag of htmlTags(md)) expect(OUR_TAGS.has(tag), tag).toBe(true);
-    expect(htmlTags(md).filter((t) => t === 'details')).toHaveLength(2 * (tableRows.length - 1));
-    // no other block can open: each line is blank, a table row, ours, or a quoted blocker
-    for (const line of lines) expect(line === '' || /^(\||## |### |<details>|<\/details>|> \*\*Blocked:\*\* |No changes\.)/.test(line), line).toBe(true);
+    for (const tag of htmlTags(text)) expect(OUR_TAGS.has(tag), tag).toBe(true);
+    expect(htmlTags(text).filter((t) => t === 'details')).toHaveLength(2 * collapsed);
+    for (const line of outside) expect(line === '' || OUR_LINE.test(line), line).toBe(true);
   }
 
-  it('keeps hostile values inside their cells, code spans and <summary>', () => {
+  it('keeps hostile values inside their cells, code spans, <summary> and diff blocks', () => {
     const md = rendererFor('markdown', { color: false }).plan([hostilePlan()]);
-    // summary table: header + separator + 1 target; change tables: header + separator + fields
-    expectOnlyOurStructure(md, ['## connectform plan'], [2 + 1, 2 + 4, 2 + 1]);
+    // one summary table (header + separator + 1 target); a diff block per change; the delete open
+    expectOnlyOurStructure(md, ['## connectform plan'], [2 + 1], 3, 2);
     expect(md).toContain('&lt;/details&gt;&lt;script&gt;');
     expect(md).toContain('\\u202e');
   });
@@ -159,13 +219,28 @@ describe('markdown output', () => {
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
     expect(headings).toHaveLength(3);
     expect(headings[2]).toBe('### \\# prod\\\\n\\\\n\\</details\\>\\|x');
-    expectOnlyOurStructure(md, headings, [2 + 2, 2 + 4, 2 + 1, 2 + 4, 2 + 1]); // header + separator + rows
+    expectOnlyOurStructure(md, headings, [2 + 2], 6, 4); // header + separator + rows
   });
 
-  it('uses fences longer than any backtick run, instead of rewriting backticks', () => {
+  it('fences diff blocks with more backticks than any run in them, and code spans likewise', () => {
     const md = rendererFor('markdown', { color: false }).plan([hostilePlan()]);
-    expect(md).toContain('```Tags[');
-    expect(md).toContain('``tick`');
+    // HOSTILE_LINES holds a line of five backticks: its diff blocks are fenced with six
+    expect(md).toContain('\n``````diff\n');
+    expect(md).toContain('\n    `````\n'); // that line, inside, unable to close the fence
+    expect(md).toContain('``tick`'); // the deleted rule's name in a code span
+    // the fence does not rely on the row prefixes: a bare line of backticks cannot close it either
+    const block = diffBlock(['```', '`````` x', 'a ```````````` b']);
+    expect(block[1]).toBe(`${'`'.repeat(13)}diff`);
+    expect(fences(block.join('\n')).blocks.map(({ open, lines, close }) => ({ open, lines, close }))).toEqual([{ open: block[1], lines: block.slice(2, -1), close: '`'.repeat(13) }]);
+  });
+
+  it('shows a hostile multi-line value line by line, each line escaped, none of them dropped', () => {
+    const md = rendererFor('markdown', { color: false }).plan([hostilePlan()]);
+    const { blocks } = fences(md);
+    const deleted = blocks.find((b) => b.lines[0] === '- Function: |-')!;
+    expect(deleted.lines.slice(1)).toHaveLength(HOSTILE_LINES.split('\n').length);
+    expect(deleted.lines).toContain('-   \\x3a:error file=y.yaml::forged in a line');
+    expect(deleted.lines).toContain('-     \\x3a:warning::indented');
   });
 
   it('reports apply results with names in code spans and AWS messages as escaped text', () => {
@@ -205,7 +280,7 @@ describe('markdown output', () => {
     expect(rawDangerous(text)).toEqual([]);
     expect(commandLines(text)).toEqual([]);
     const md = rendererFor('markdown', { color: false }).plan([plan]);
-    expectOnlyOurStructure(md, ['## connectform plan'], [3, 2 + plan.changes[0].fields.length]);
+    expectOnlyOurStructure(md, ['## connectform plan'], [3], 1, 1);
   });
 });
 
