@@ -105,6 +105,7 @@ export function buildPlan(input: PlanInput): Plan {
         fields,
         id: current.id,
         liveVersion: current.version,
+        ...(current.attribution ? { attribution: current.attribution } : {}),
         desired: keepLiveValues(desired, before, ignored),
         lifecycle: d.lifecycle,
         ...withSensitive(sensitive),
@@ -142,6 +143,7 @@ export function buildPlan(input: PlanInput): Plan {
           fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
+          ...(l.attribution ? { attribution: l.attribution } : {}),
           reason: 'not in the config, and pruning is on',
           ...withSensitive(sensitive),
         });

@@ -399,6 +399,8 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
     managed: MARKER_TAG_KEY in tags,
     version: modified ? modified.toISOString() : `sha256:${sha256(canonicalJson({ ...body, Tags: tags }))}`,
     extra: { tags },
+    // GetTaskTemplate tells when, never who.
+    attribution: modified ? { at: modified.toISOString() } : {},
   };
 }
 
