@@ -181,7 +181,7 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(out.pulled).toEqual([expect.objectContaining({ kind: 'customAction', name: 'restart-service', attribution: {} })]);
     const after = resources(dir);
     golden('custom-actions.yaml', after);
-    expect(changedLines(before, after).length).toBeLessThanOrEqual(2);
+    expect(changedLines(before, after)).toEqual(['      CommandText: lambda invoke --function-name restart-v2']);
     expect((await plan(dir)).changes).toEqual([]);
   });
 
@@ -201,6 +201,24 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(r.stdout).toContain('last change not reported by this API');
     const p = await plan(dir);
     expect(p.changes.map((c) => c.fields.map((f) => f.path).join())).toEqual([expect.stringMatching(/^botConfiguration/)]);
+  });
+
+  it('a value merged in with `<<` and a value from ${env.NAME} are reported, the latter without any value', async () => {
+    const dir = config('merged', MERGED);
+    await ok('apply', dir, '-t', 'dev', '--auto-approve');
+    await editRule('merged-rule', (r) => ({
+      ...r,
+      PublishStatus: 'DRAFT',
+      Actions: r.Actions.map((a: any) => ({ ...a, TaskAction: { ...a.TaskAction, Description: 'typed in the console' } })),
+    }));
+    const before = resources(dir);
+    const r = await ok('pull', dir, '-t', 'dev');
+    expect(resources(dir)).toBe(before);
+    expect(r.stdout).toMatch(/Connect rule "merged-rule" PublishStatus comes from a `<<` merge of an anchor other items use; not written \(live: "DRAFT"\)/);
+    expect(r.stdout).toMatch(/Connect rule "merged-rule" Actions\[0\]\.TaskAction\.Description comes from \$\{env\.PAGE_TEXT\}; not written: set the environment variable PAGE_TEXT to the live value where connectform runs \(live: \(sensitive\)\)/);
+    expect(r.stdout).not.toContain('typed in the console');
+    expect(r.stdout).not.toContain('from the environment');
+    expect(r.stdout).toContain('No change to write');
   });
 
   it('--dry-run prints the diff and writes nothing', async () => {
@@ -338,6 +356,21 @@ const LEX = `lexChannelAssociations:
     type: Slack
     description: 'Orders from the #flowers Slack channel'
     botConfiguration: { clientId: "123.456", clientSecret: sandbox-secret, verificationToken: sandbox-token }
+`;
+
+const MERGED = `rules:
+  - &base
+    Name: base-rule
+    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
+    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -8
+    PublishStatus: PUBLISHED
+    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: base } }]
+  - <<: *base
+    Name: merged-rule
+    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -6
+    Actions:
+      - ActionType: CREATE_TASK
+        TaskAction: { Name: Page, Description: "\${env.PAGE_TEXT}", ContactFlowId: { name: Escalation } }
 `;
 
 const DRY = `rules:

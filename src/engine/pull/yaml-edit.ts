@@ -98,7 +98,12 @@ export class SourceEdits {
     if (map.flow || !map.items.length) {
       const close = this.text.lastIndexOf('}', this.endOf(map, 0));
       if (map.flow && close >= 0) {
-        this.add(close, close, `${map.items.length ? ', ' : ' '}${keyText}: ${renderFlow(value)} `);
+        // After the last entry (its padding before `}` stays), or inside an empty `{}`.
+        const last = map.items[map.items.length - 1] as Pair<Node, Node> | undefined;
+        if (last) {
+          const at = this.endOf(last.value, last.key!.range![1]);
+          this.add(at, at, `, ${keyText}: ${renderFlow(value)}`);
+        } else this.add(close, close, ` ${keyText}: ${renderFlow(value)} `);
         return;
       }
     }
@@ -131,7 +136,8 @@ export class SourceEdits {
     if (seq.flow || !items.length) {
       const close = this.text.lastIndexOf(']', this.endOf(seq, 0));
       if (close < 0) return this.replace(seq, [value]);
-      if (before === undefined || !items.length) this.add(close, close, `${items.length ? ', ' : ''}${renderFlow(value)}`);
+      if (!items.length) this.add(close, close, renderFlow(value));
+      else if (before === undefined) this.add(items[items.length - 1].range![1], items[items.length - 1].range![1], `, ${renderFlow(value)}`);
       else this.add(items[before].range![0], items[before].range![0], `${renderFlow(value)}, `);
       return;
     }
