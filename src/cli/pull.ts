@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomically } from '../util/write-file.js';
 import { formatPos } from '../errors.js';
-import { escapeMarkdownInline, escapeTerminal, markdownCode } from '../render/escape.js';
+import { escapeJsonText, escapeMarkdownInline, escapeTerminal, markdownCode } from '../render/escape.js';
 import { DEFAULT_SCHEMA_REF } from '../engine/export.js';
 import type { PullResult } from '../engine/pull/index.js';
 import { unifiedDiff } from '../engine/pull/unified-diff.js';
@@ -134,5 +134,5 @@ function renderJson(result: PullResult, diffs: Diffs, dryRun: boolean): string {
     notWritten: result.reports.map((r) => ({ resource: r.resource, file: r.pos.file, line: r.pos.line, col: r.pos.col, ...(r.path ? { path: r.path } : {}), message: r.message })),
     unmanaged: result.unmanaged.flatMap((k) => k.items.map((item) => ({ kind: k.kind, name: String(kindByName(k.kind)?.key(item) ?? '') }))),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
 }

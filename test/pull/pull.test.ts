@@ -101,7 +101,9 @@ describe('connectform pull (CLI, sandbox)', () => {
       // from ${var.team}: reported with the var's position, not written
       Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'billing-event' } }],
     }));
-    // attribution: who made the console edit, in drift's JSON
+    // attribution: who made the console edit, in drift's JSON. DescribeRule's LastUpdatedBy is "the
+    // Amazon Resource Name (ARN) of the user who last updated the rule" (src/aws/models/connect.json,
+    // Rule.LastUpdatedBy); the sandbox records the signing identity (test/sandbox/sts.test.ts).
     const drift = await cli('drift', dir, '-t', 'dev', '-f', 'json');
     expect(drift.code).toBe(2);
     const changes = JSON.parse(drift.stdout).changes as { name: string; attribution?: { at?: string; by?: string } }[];
@@ -219,6 +221,24 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(r.stdout).not.toContain('typed in the console');
     expect(r.stdout).not.toContain('from the environment');
     expect(r.stdout).toContain('No change to write');
+  });
+
+  it('escapes what it prints: a live value with terminal controls reaches the file intact, the terminal only as visible escapes', async () => {
+    const dir = config('escape', ESCAPE);
+    await ok('apply', dir, '-t', 'dev', '--auto-approve');
+    const { chatbot } = clients(sandbox.endpoint);
+    const list = await chatbot.send(new ListCustomActionsCommand({}));
+    const all = await Promise.all(list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))));
+    const arn = all.find((a) => a.CustomAction?.ActionName === 'escape-me')!.CustomAction!.CustomActionArn!;
+    const hostile = 'echo \u001b[2J\u202eevil\n::warning::x';
+    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: arn, Definition: { CommandText: hostile } }));
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = await ok('pull', dir, '-t', 'dev', '--dry-run', '-f', format);
+      expect(r.stdout, format).not.toMatch(/[\u001b\u202e]/);
+      expect(r.stdout, format).not.toMatch(/^::warning::/m);
+    }
+    await ok('pull', dir, '-t', 'dev');
+    expect((await plan(dir)).changes).toEqual([]);
   });
 
   it('--dry-run prints the diff and writes nothing', async () => {
@@ -346,6 +366,11 @@ const ACTIONS = `customActions:
       CommandText: lambda invoke --function-name restart
     ChatConfigurations:
       - arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/ops
+`;
+
+const ESCAPE = `customActions:
+  - ActionName: escape-me
+    Definition: { CommandText: echo hi }
 `;
 
 const LEX = `lexChannelAssociations:
