@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateRuleCommand, DeleteRuleCommand, DescribeRuleCommand, GetTaskTemplateCommand, ListRulesCommand, ListTaskTemplatesCommand, UpdateRuleCommand, UpdateTaskTemplateCommand, type ConnectClient } from '@aws-sdk/client-connect';
+import { CreateRuleCommand, DeleteRuleCommand, TagResourceCommand, DescribeRuleCommand, GetTaskTemplateCommand, ListRulesCommand, ListTaskTemplatesCommand, UpdateRuleCommand, UpdateTaskTemplateCommand, type ConnectClient } from '@aws-sdk/client-connect';
 import { AssociateToConfigurationCommand, GetCustomActionCommand, ListCustomActionsCommand, UpdateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConnectClient as Connect } from '@aws-sdk/client-connect';
@@ -165,6 +165,32 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(r.stdout).toMatch(/resources\.yaml:13:9: Connect task template "Refund request" Fields\[2\] lives in an anchor other items use; not written \(live: \{.*"Changed in the console".*\}\)/);
     const p = await plan(dir);
     expect(p.changes.map((c) => [c.name, c.fields.map((f) => f.path)])).toEqual([['Refund request', [expect.stringMatching(/^Fields.*Description$/)]]]);
+  });
+
+  it('structural edits: a field added and one removed in the console, a constraint with it, a tag added', async () => {
+    const dir = config('structure', STRUCTURE);
+    await ok('apply', dir, '-t', 'dev', '--auto-approve');
+    const list = await editor.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
+    const id = list.TaskTemplates!.find((t) => t.Name === 'Complaint')!.Id!;
+    const t = await editor.send(new GetTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId: id }));
+    const fields = t.Fields!.filter((f) => f.Id?.Name !== 'Obsolete');
+    fields.splice(1, 0, { Id: { Name: 'Severity' }, Type: 'SINGLE_SELECT', SingleSelectOptions: ['Low', 'High'] });
+    await editor.send(
+      new UpdateTaskTemplateCommand({
+        InstanceId: INSTANCE,
+        TaskTemplateId: id,
+        Name: t.Name,
+        ContactFlowId: t.ContactFlowId,
+        Constraints: { RequiredFields: [{ Id: { Name: 'Title' } }, { Id: { Name: 'Severity' } }] },
+        Status: t.Status,
+        Fields: fields,
+      }),
+    );
+    await editor.send(new TagResourceCommand({ resourceArn: t.Arn!, tags: { owner: 'supervisors' } }));
+    const r = await ok('pull', dir, '-t', 'dev');
+    golden('structure.yaml', resources(dir));
+    expect(r.stdout).not.toContain('Not written');
+    expect((await plan(dir)).changes).toEqual([]);
   });
 
   it('custom actions: a changed command and a new chat configuration; the attribution says the API does not tell', async () => {
@@ -358,6 +384,24 @@ const TEMPLATES = `taskTemplates:
         Type: NAME
       - *reason
     Constraints: { RequiredFields: [{ Id: { Name: Title } }] }
+`;
+
+const STRUCTURE = `taskTemplates:
+  - Name: Complaint
+    ContactFlowId: { name: Task routing }
+    Fields:
+      # What the agent sees first.
+      - Id: { Name: Title }
+        Type: NAME
+      - Id: { Name: Obsolete } # no longer asked
+        Type: TEXT
+      - Id: { Name: Details }
+        Type: DESCRIPTION
+    Constraints:
+      RequiredFields:
+        - Id: { Name: Title }
+    Tags:
+      team: care
 `;
 
 const ACTIONS = `customActions:
