@@ -140,7 +140,7 @@ export class ItemReconciler {
   }
 
   private value(node: Node | null | undefined, raw: Json, config: Json, desired: Json, live: Json, path: Segments): void {
-    if (!node) return;
+    if (!node || this.skipped(path, node)) return;
     const target = this.deref(node);
     if (target.shared) {
       this.report(node, path, isAlias(node) ? `comes from the alias *${node.source}; not written` : 'lives in an anchor other items use; not written', live);
@@ -194,7 +194,7 @@ export class ItemReconciler {
     // Gone live: removed from the file.
     desiredIds.forEach((id) => {
       const c = configIds.indexOf(id);
-      if (liveIds.includes(liveIdOf(id)) || c < 0) return;
+      if (liveIds.includes(liveIdOf(id)) || c < 0 || this.skipped([...path, c], seq)) return;
       const item = this.deref(items[c]);
       if (item.shared) this.report(items[c], [...path, c], 'is gone live but lives in an anchor other items use; not removed', undefined);
       else {
@@ -204,7 +204,7 @@ export class ItemReconciler {
     });
     // New live: inserted before the next element the file already has (its live order kept).
     liveIds.forEach((id, j) => {
-      if (paired.has(id)) return;
+      if (paired.has(id) || this.skipped([...path, j], seq)) return;
       const next = liveIds
         .slice(j + 1)
         .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
