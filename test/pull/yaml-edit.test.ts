@@ -32,6 +32,14 @@ describe('SourceEdits', () => {
     expect(parse(out)).toEqual({ a: 'new "x"', b: "it's", c: 'has: colon', d: 2 });
   });
 
+  it('fills an empty value (`key:`) with its own spacing, before a comment too', () => {
+    const out = edit('a:\nc: # note\nd: x\n', (e, root) => {
+      e.replace(get(root, 'a'), 'one');
+      e.replace(get(root, 'c'), 'two');
+    });
+    expect(out).toBe('a: one\nc: two # note\nd: x\n');
+  });
+
   it('rewrites a block scalar with its header and indentation', () => {
     const text = 'f: |\n    one\n    two\n\ng: x\n';
     const out = edit(text, (e, root) => e.replace(get(root, 'f'), 'three\nfour'));

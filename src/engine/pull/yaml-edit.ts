@@ -80,6 +80,13 @@ export class SourceEdits {
   /** Replace a value node (scalar or collection) in place, in its own style where it can be kept. */
   replace(node: Node, value: unknown): void {
     const [start, end] = node.range!;
+    if (start === end) {
+      // `key:` with nothing after it (the node is empty): the value needs its own spacing.
+      const before = /[ \t]/.test(this.text[start - 1] ?? '') ? '' : ' ';
+      const after = this.text[start] === '#' ? ' ' : '';
+      this.add(start, end, `${before}${renderFlow(value)}${after}`);
+      return;
+    }
     if (isScalar(node) && isScalarValue(value)) {
       this.add(start, end, this.scalarText(node, value));
       return;
