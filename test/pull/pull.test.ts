@@ -321,6 +321,14 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(p.unmanaged.filter((u) => u.kind === 'rule')).toEqual([]);
   });
 
+  it('says when pruning would delete live resources it did not add', async () => {
+    const dir = config('pruned', DRY.replaceAll('dry-run-rule', 'pruned-rule').replace('Name: dry }', 'Name: pruned }'));
+    await ok('apply', dir, '-t', 'dev', '--auto-approve');
+    writeFileSync(join(dir, 'resources.yaml'), 'settings: { prune: [rule] }\nrules: []\n');
+    const r = await ok('pull', dir, '-t', 'dev', '--kinds', 'rule');
+    expect(r.stdout).toMatch(/connectform\.yaml:1:1: \d+ rules live and managed by connectform but not declared, and settings\.prune is on: the next apply deletes them/);
+  });
+
   it('refuses an invalid config with its position, and writes nothing', async () => {
     const dir = config('invalid', 'rules:\n  - Name: broken\n    PublishStatus: MAYBE\n');
     const r = await cli('pull', dir, '-t', 'dev');

@@ -24,6 +24,7 @@ export interface PullSource {
   readonly kinds: readonly ResourceKind[];
   readonly resources: readonly DeclaredResource[];
   readonly config: { targets: LoadedTarget[]; files: string[] };
+  readonly settings: { pruneFor(kind: KindName): boolean };
   readonly ctx: { flows: ContactFlowDirectory };
   resolveReferences(): Promise<void>;
   readLive(): Promise<Map<KindName, LiveResource[]>>;
@@ -133,6 +134,15 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
     }
     const undeclared = lives.filter((l) => !claimed.has(l.key));
     if (undeclared.length) unmanaged.push(toConfigItems(kind, undeclared, flows));
+    const prunable = undeclared.filter((l) => !kind.capabilities.marker || l.managed);
+    if (prunable.length && kind.capabilities.delete && source.settings.pruneFor(kind.name) && !options.includeUnmanaged) {
+      // Then the next plan is not empty: it deletes them. Said at the first file of the config.
+      reports.push({
+        resource: `${prunable.length} ${kind.configKey}`,
+        pos: { file: source.config.files[0] ?? '', line: 1, col: 1 },
+        message: `live and managed by connectform but not declared, and settings.prune is on: the next apply deletes them (pass --include-unmanaged FILE to keep them)`,
+      });
+    }
   }
 
   const added: PulledFile[] = [];
