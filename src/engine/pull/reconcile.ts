@@ -115,7 +115,7 @@ export class ItemReconciler {
       const configV = isObject(config) ? config[key] : undefined;
       if (!pair) {
         if (hasMerge(map) && isObject(config) && key in config) {
-          this.report(map, path, 'comes from a `<<` merge of an anchor other items use; not written', live[key]);
+          this.report(map, path, 'comes from a `<<` merge of an anchor other items use; not written: change the anchor by hand if every item using it should change, or set the value on this item', live[key]);
           continue;
         }
         if (live[key] === undefined) {
@@ -143,7 +143,7 @@ export class ItemReconciler {
     if (!node || this.skipped(path, node)) return;
     const target = this.deref(node);
     if (target.shared) {
-      this.report(node, path, isAlias(node) ? `comes from the alias *${node.source}; not written` : 'lives in an anchor other items use; not written', live);
+      this.report(node, path, isAlias(node) ? `comes from the alias *${node.source}; not written: ${SHARED_FIX}` : `lives in an anchor other items use; not written: ${SHARED_FIX}`, live);
       return;
     }
     const n = target.node;
@@ -280,6 +280,8 @@ export class ItemReconciler {
     return { node, shared: holdsUsedAnchor(node, this.c.usedAnchors) };
   }
 }
+
+const SHARED_FIX = 'change it by hand if every item using it should change, or give this item its own value';
 
 /** What sort of element it is, for pairing a renamed one: an action's type, a field's type. */
 function sortOf(v: Json): string | undefined {
