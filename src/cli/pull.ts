@@ -39,7 +39,7 @@ export function registerPullCommand(program: Command, run: CliRun): void {
     const result = await withSessions(run, configPaths, { ...opts, refresh: true }, ([session]) =>
       pullTarget(session, { ...(opts.includeUnmanaged ? { includeUnmanaged: opts.includeUnmanaged } : {}), schemaRef: DEFAULT_SCHEMA_REF }),
     );
-    const diffs = result.files.map((f) => ({ file: f.file, diff: unifiedDiff(shownPath(f.file), f.before, f.after) }));
+    const diffs = result.files.map((f) => ({ file: shownPath(f.file), diff: unifiedDiff(shownPath(f.file), f.before, f.after) }));
     if (!opts.dryRun) for (const f of result.files) writeFileAtomically(f.file, f.after);
     const render = opts.format === 'json' ? renderJson : opts.format === 'markdown' ? renderMarkdown : renderText;
     io.stdout.write(render(result, diffs, Boolean(opts.dryRun), Boolean(opts.includeUnmanaged)));
