@@ -319,6 +319,33 @@ describe('connectform pull (CLI, sandbox)', () => {
     const p = await plan(dir);
     expect(p.changes).toEqual([]);
     expect(p.unmanaged.filter((u) => u.kind === 'rule')).toEqual([]);
+
+    // into a file of the config: appended to its list, the rest of the file as it was
+    await editor.send(
+      new CreateRuleCommand({
+        InstanceId: INSTANCE,
+        Name: 'made-in-console-too',
+        TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+        Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -9',
+        PublishStatus: 'DRAFT',
+        Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'too' } }],
+        ClientToken: 'console-2',
+      }),
+    );
+    const before = resources(dir);
+    await ok('pull', dir, '-t', 'dev', '--include-unmanaged', join(dir, 'resources.yaml'));
+    const after = resources(dir);
+    expect(after.startsWith(before)).toBe(true);
+    expect(after.slice(before.length)).toMatch(/^ {2}- Name: made-in-console-too\n/);
+    expect((await plan(dir)).unmanaged.filter((u) => u.kind === 'rule')).toEqual([]);
+
+    // an existing file outside the config: refused before anything is read or written
+    const outside = join(root, 'outside.yaml');
+    writeFileSync(outside, '# mine\n');
+    const refused = await cli('pull', dir, '-t', 'dev', '--include-unmanaged', outside);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the file exists but is not part of the config given');
+    expect(readFileSync(outside, 'utf8')).toBe('# mine\n');
   });
 
   it('says when pruning would delete live resources it did not add', async () => {

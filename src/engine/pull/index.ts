@@ -80,6 +80,11 @@ export interface PullOptions {
 }
 
 export async function pullTarget(source: PullSource, options: PullOptions): Promise<PullResult> {
+  const target = options.includeUnmanaged;
+  // Before any AWS call: a file pull would refuse to write is known now.
+  if (target && existsSync(target) && !source.config.files.some((f) => resolve(f) === resolve(target))) {
+    throw new UsageError(`--include-unmanaged ${target}: the file exists but is not part of the config given; name one of the config's files, or a new file`);
+  }
   await source.resolveReferences();
   const live = await source.readLive();
   const files = new Map<string, ParsedFile>();
@@ -149,9 +154,6 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
   if (options.includeUnmanaged && unmanaged.some((k) => k.items.length)) {
     const file = options.includeUnmanaged;
     if (existsSync(file)) {
-      if (!source.config.files.some((f) => resolve(f) === resolve(file))) {
-        throw new UsageError(`--include-unmanaged ${file}: the file exists but is not part of the config given; name one of the config's files, or a new file`);
-      }
       addItems(parsed(files, file), unmanaged);
     } else {
       const before = '';
