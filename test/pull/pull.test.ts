@@ -161,6 +161,8 @@ describe('connectform pull (CLI, sandbox)', () => {
       '    SelfAssignFlowId: { name: Escalation }',
       "        Description: 'Amount in EUR'",
     ]);
+    // GetTaskTemplate tells when, not who
+    expect(r.stdout).toMatch(/Connect task template "Refund request": [^\n]* \(last changed \d{4}-\d\d-\d\dT[\d:.]+Z\)\n/);
     // Reason's description lives in &reason, which the other template uses too
     expect(r.stdout).toMatch(/resources\.yaml:13:9: Connect task template "Refund request" Fields\[2\] lives in an anchor other items use; not written: change it by hand if every item using it should change, or give this item its own value \(live: \{.*"Changed in the console".*\}\)/);
     const p = await plan(dir);

@@ -202,13 +202,17 @@ export class ItemReconciler {
         this.wrote([...path, c], 'removed');
       }
     });
-    // New live: inserted before the next element the file already has (its live order kept).
+    // New live: in an ordered list, inserted before the next element the file already has (the
+    // live order kept); in a set (normalizing reordered the file's elements), appended.
+    const isSet = !same(configIds, desiredIds);
     liveIds.forEach((id, j) => {
       if (paired.has(id) || this.skipped([...path, j], seq)) return;
-      const next = liveIds
-        .slice(j + 1)
-        .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
-        .find((c) => c >= 0);
+      const next = isSet
+        ? undefined
+        : liveIds
+            .slice(j + 1)
+            .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
+            .find((c) => c >= 0);
       this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next);
       this.wrote(path, 'added');
     });
