@@ -94,6 +94,15 @@ describe('SourceEdits', () => {
   });
 });
 
+describe('SourceEdits on whole lists', () => {
+  it('replaces a block list in place, at its own indentation', () => {
+    const text = 'm:\n  l:\n    - a\n    - b\n  n: 1 # kept\n';
+    const out = edit(text, (e, root) => e.replace(get(get(root, 'm') as YAMLMap, 'l'), ['x', { y: 1, z: 2 }]));
+    expect(out).toBe('m:\n  l:\n    - x\n    - { y: 1, z: 2 }\n  n: 1 # kept\n');
+    expect(parse(out)).toEqual({ m: { l: ['x', { y: 1, z: 2 }], n: 1 } });
+  });
+});
+
 describe('unifiedDiff', () => {
   it('shows only the changed lines, with three lines of context and correct ranges', () => {
     const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n') + '\n';
