@@ -95,6 +95,15 @@ describe('SourceEdits', () => {
 });
 
 describe('SourceEdits on whole lists', () => {
+  it('writes CRLF line ends into a CRLF file', () => {
+    const text = 'm:\r\n  a: 1\r\nl:\r\n  - x\r\n';
+    const out = edit(text, (e, root) => {
+      e.addPair(get(root, 'm') as YAMLMap, 'b', [1, 2]);
+      e.insertItem(get(root, 'l') as YAMLSeq, { k: 'v', w: [1] });
+    });
+    expect(out).toBe('m:\r\n  a: 1\r\n  b:\r\n    - 1\r\n    - 2\r\nl:\r\n  - x\r\n  - k: v\r\n    w:\r\n      - 1\r\n');
+  });
+
   it('replaces a block list in place, at its own indentation', () => {
     const text = 'm:\n  l:\n    - a\n    - b\n  n: 1 # kept\n';
     const out = edit(text, (e, root) => e.replace(get(get(root, 'm') as YAMLMap, 'l'), ['x', { y: 1, z: 2 }]));

@@ -17,8 +17,11 @@ interface Edit {
 
 export class SourceEdits {
   private readonly edits: Edit[] = [];
+  private readonly crlf: boolean;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    this.crlf = text.includes('\r\n');
+  }
 
   get size(): number {
     return this.edits.length;
@@ -38,8 +41,10 @@ export class SourceEdits {
   }
 
   private add(start: number, end: number, text: string): void {
-    this.edits.push({ start, end, text });
+    // What pull writes ends its lines the way the file does (a CRLF file stays CRLF).
+    this.edits.push({ start, end, text: this.crlf ? text.replace(/\r?\n/g, '\r\n') : text });
   }
+
 
   // -------------------------------------------------------------------------------------------
   // Positions
