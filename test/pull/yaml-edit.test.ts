@@ -119,6 +119,26 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('x.yaml', before, after)).toBe('--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n');
   });
 
+  it('stays minimal in a large file edited at both ends, and is a patch that applies', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => `line ${i % 7}`);
+    const before = `${lines.join('\n')}\n`;
+    const edited = [...lines];
+    edited[3] = 'changed near the top';
+    edited.splice(49_990, 1);
+    edited.splice(25_000, 0, 'inserted in the middle');
+    const after = `${edited.join('\n')}\n`;
+    const diff = unifiedDiff('big.yaml', before, after);
+    const body = diff.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l));
+    expect(body).toEqual(['-line 3', '+changed near the top', '+inserted in the middle', '-line 3']);
+    expect(applyPatch(before, diff)).toBe(after);
+  });
+
+  it('past its edit bound shows the rest removed and added whole, still a patch that applies', () => {
+    const before = `${Array.from({ length: 3000 }, (_, i) => `a${i}`).join('\n')}\n`;
+    const after = `${Array.from({ length: 3000 }, (_, i) => `b${i}`).join('\n')}\n`;
+    expect(applyPatch(before, unifiedDiff('x', before, after))).toBe(after);
+  });
+
   it('is empty for equal texts and separates far-apart hunks', () => {
     expect(unifiedDiff('x', 'a\n', 'a\n')).toBe('');
     const before = Array.from({ length: 20 }, (_, i) => `l${i}`).join('\n') + '\n';
@@ -126,3 +146,30 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('x', before, after).match(/^@@/gm)).toHaveLength(2);
   });
 });
+
+/** Applies a unified diff made by unifiedDiff (a check that its ranges and lines are right). */
+function applyPatch(text: string, diff: string): string {
+  const lines = text.split('\n');
+  lines.pop();
+  const out: string[] = [];
+  let at = 0;
+  const hunks = diff.split(/^(?=@@ )/m).slice(1);
+  for (const hunk of hunks) {
+    const [head, ...body] = hunk.replace(/\n$/, '').split('\n');
+    const start = Number(/^@@ -(\d+)/.exec(head)![1]);
+    const from = start === 0 ? 0 : start - 1;
+    while (at < from) out.push(lines[at++]);
+    for (const line of body) {
+      if (line.startsWith('+')) out.push(line.slice(1));
+      else if (line.startsWith('-')) {
+        expect(lines[at]).toBe(line.slice(1));
+        at++;
+      } else {
+        expect(lines[at]).toBe(line.slice(1));
+        out.push(lines[at++]);
+      }
+    }
+  }
+  while (at < lines.length) out.push(lines[at++]);
+  return `${out.join('\n')}\n`;
+}

@@ -1,11 +1,12 @@
 /**
  * A unified diff of two texts (`git apply` and reviewers read it), with three lines of context.
- * The `diff` package is not a dependency; pull's edits are few and local, so the common head and
- * tail are cut first and a plain LCS runs on what is left, bounded: past MAX_CELLS the middle is
- * shown as removed and added whole (still a correct patch, only less minimal).
+ * The `diff` package is not a dependency: the common head and tail are cut, then Myers' algorithm
+ * runs on what is left, bounded (past MAX_EDITS the middle is shown as removed and added whole:
+ * still a correct patch, only less minimal).
  */
 const CONTEXT = 3;
-const MAX_CELLS = 4_000_000;
+/** Edits beyond which the diff stops being minimal (memory grows with their square). */
+const MAX_EDITS = 2000;
 
 type Op = { type: ' ' | '-' | '+'; line: string };
 
@@ -16,22 +17,59 @@ function lines(text: string): string[] {
   return out;
 }
 
+/**
+ * Myers' O((N+M)·D) shortest edit script: pull's edits are few (D small) even in a file of
+ * 100,000 lines, where an LCS table would not fit. Each round keeps only its diagonals
+ * (O(D²) memory); past MAX_EDITS the rest is shown as removed and added whole.
+ */
 function middleOps(a: string[], b: string[]): Op[] {
-  if (a.length * b.length > MAX_CELLS) return [...a.map((line) => ({ type: '-' as const, line })), ...b.map((line) => ({ type: '+' as const, line }))];
-  // lcs[i][j]: the LCS length of a[i..] and b[j..].
-  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      ops.push({ type: ' ', line: a[i++] });
-      j++;
-    } else if (i < a.length && (j === b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ type: '-', line: a[i++] });
-    else ops.push({ type: '+', line: b[j++] });
+  const n = a.length;
+  const m = b.length;
+  const whole = (): Op[] => [...a.map((line) => ({ type: '-' as const, line })), ...b.map((line) => ({ type: '+' as const, line }))];
+  const limit = Math.min(n + m, MAX_EDITS);
+  const o = limit + 1;
+  const v = new Int32Array(2 * limit + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  for (let d = 0; d <= limit && found < 0; d++) {
+    // Round d starts from round d-1's furthest points, on diagonals -d-1..d+1.
+    trace.push(v.slice(o - d - 1, o + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[o + k - 1] < v[o + k + 1]) ? v[o + k + 1] : v[o + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[o + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break;
+      }
+    }
   }
-  return ops;
+  if (found < 0) return whole();
+  const ops: Op[] = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const at = (k: number) => trace[d][k + d + 1];
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push({ type: ' ', line: a[--x] });
+      y--;
+    }
+    if (x === prevX) ops.push({ type: '+', line: b[--y] });
+    else ops.push({ type: '-', line: a[--x] });
+  }
+  while (x > 0 && y > 0) {
+    ops.push({ type: ' ', line: a[--x] });
+    y--;
+  }
+  return ops.reverse();
 }
 
 /** `--- a/FILE` / `+++ b/FILE` and its hunks; '' when the texts are equal. */
