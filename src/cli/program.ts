@@ -14,6 +14,7 @@ import { registerValidateCommand } from './validate.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerExportCommand } from './export.js';
 import { registerTargetsCommand } from './targets.js';
+import { registerPullCommand } from './pull.js';
 
 export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
@@ -35,6 +36,7 @@ export function buildProgram(run: CliRun): Command {
   registerSandboxCommand(program, run);
   registerExportCommand(program, run);
   registerTargetsCommand(program, run);
+  registerPullCommand(program, run);
   return program;
 }
 

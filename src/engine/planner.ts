@@ -169,6 +169,7 @@ export function buildPlan(input: PlanInput): Plan {
         fields,
         id: current.id,
         liveVersion: current.version,
+        ...(current.attribution ? { attribution: current.attribution } : {}),
         desired: keepLiveValues(desired, before, ignoredRoots),
         lifecycle: d.lifecycle,
         ...withSensitive(sensitive),
@@ -208,6 +209,7 @@ export function buildPlan(input: PlanInput): Plan {
           fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
+          ...(l.attribution ? { attribution: l.attribution } : {}),
           reason: kind.capabilities.create
             ? 'not in the config, and pruning is on'
             : `not in the config, and settings.prune lists ${kind.name}; no API can re-create it`,

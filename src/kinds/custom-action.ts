@@ -439,6 +439,8 @@ function toLive(arn: string, action: CustomAction | undefined, tags: Tag[], chat
     managed: tags.some((t) => t.TagKey === MARKER_TAG_KEY),
     // GetCustomAction carries no last-modified stamp: a hash of everything read stands in.
     version: sha256(canonicalJson(body)),
+    // GetCustomAction tells neither when nor who.
+    attribution: {},
   };
 }
 

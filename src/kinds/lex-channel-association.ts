@@ -165,6 +165,8 @@ function toLive(assoc: BotChannelAssociation, botName: string, botAlias: string)
     body,
     managed: false,
     version,
+    // GetBotChannelAssociation tells when it was created, not when or by whom it last changed.
+    attribution: {},
     extra: { botName: body.botName, botAlias: body.botAlias, status: assoc.status, failureReason: assoc.failureReason },
   };
 }

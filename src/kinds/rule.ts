@@ -278,6 +278,8 @@ function toLive(rule: Rule): LiveResource {
     managed: rule.Tags?.[MARKER_TAG_KEY] === MARKER_TAG_VALUE,
     version: rule.LastUpdatedTime?.toISOString() ?? '',
     extra: { tags: rule.Tags ?? {} },
+    // DescribeRule tells who (an ARN) and when: drift and pull show it next to the difference.
+    attribution: prune({ at: rule.LastUpdatedTime?.toISOString(), by: rule.LastUpdatedBy }),
   };
 }
 

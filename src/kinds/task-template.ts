@@ -415,6 +415,8 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
     version: modified ? modified.toISOString() : `sha256:${sha256(canonicalJson({ ...body, Tags: tags }))}`,
     ...(created ? { createdAt: created.toISOString() } : {}),
     extra: { tags },
+    // GetTaskTemplate tells when, never who.
+    attribution: modified ? { at: modified.toISOString() } : {},
   };
 }
 

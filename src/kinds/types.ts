@@ -96,6 +96,8 @@ export interface LiveResource {
   createdAt?: string;
   /** Came from the snapshot cache, not a describe call of this run (apply re-reads it). */
   fromCache?: boolean;
+  /** Who last changed it and when, as far as the API tells (`{}`: it does not); see Change.attribution. */
+  attribution?: { at?: string; by?: string };
 }
 
 /**

@@ -44,7 +44,7 @@ interface Workflow {
 
 const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repository';
 /** A step that runs a connectform command (not one that merely mentions the name). */
-const CONNECTFORM_COMMAND = /\bconnectform (validate|plan|apply|drift|targets|show|export|sandbox)\b/;
+const CONNECTFORM_COMMAND = /\bconnectform (validate|plan|apply|drift|targets|show|export|sandbox|pull)\b/;
 const runsConnectform = (job: Job) => (job.steps ?? []).some((s) => CONNECTFORM_COMMAND.test(s.run ?? ''));
 const assumesAwsRole = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 const groupOf = (c: Workflow['concurrency']) => (typeof c === 'string' ? c : c?.group);

@@ -180,7 +180,7 @@ describe('a journaled create never adopts what someone else made', () => {
   async function expectNotAdopted(why: RegExp): Promise<void> {
     const p = await runCli(args('plan'), { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
-    const plan = JSON.parse(p.stdout) as { changes: { mark?: boolean }[]; notes: string[] };
+    const plan = (JSON.parse(p.stdout) as { plans: { changes: { mark?: boolean }[]; notes: string[] }[] }).plans[0];
     expect(plan.changes.filter((c) => c.mark)).toEqual([]);
     expect(plan.notes).toEqual(expect.arrayContaining([expect.stringMatching(why)]));
     configure({});

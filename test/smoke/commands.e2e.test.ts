@@ -75,6 +75,12 @@ describe('every command as a real process', () => {
     expect(line(r.stdout, /^No changes\. Live state matches the config\.$/)).toBeDefined();
   });
 
+  it('pull', async () => {
+    const r = await cli('pull', '.', '--dry-run');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(line(r.stdout, /^No change to write: the config already describes target sandbox\.$/)).toBeDefined();
+  });
+
   it('export', async () => {
     const r = await cli('export', '.');
     expect(r.code, r.stderr).toBe(0);
