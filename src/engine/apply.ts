@@ -11,6 +11,7 @@ import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '
 import { changedTopLevel } from './diff.js';
 import { classifyFailure } from '../aws/retry.js';
 import { rootCause } from '../aws/clients.js';
+import { LagOutlasted, isNameTaken, untilNameFree } from '../aws/lag.js';
 import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey } from './planner.js';
 import { PendingCreates } from './pending.js';
@@ -153,14 +154,20 @@ async function applyChange(
 async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource, pending: PendingCreates): Promise<ApplyResult> {
   const base = { kind: change.kind, name: change.name, action: change.action };
   await kind.delete(ctx, current); // a failure here leaves the old resource untouched
+  // The name just freed may still read as taken for a while (eventual consistency): a create
+  // under it waits for it, for a bounded time (aws/lag.ts); a name someone else took still fails.
+  const freed = (create: () => Promise<unknown>) => (current.key === change.name ? untilNameFree(ctx.aws.lag, create) : create());
   try {
-    await createTracked(kind, pending, change.name, (nonce) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, current.id)));
+    await createTracked(kind, pending, change.name, (nonce) => freed(() => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, current.id))));
     return { ...base, status: 'ok' };
   } catch (createErr) {
+    // Created, but AWS was too slow to show it to the call after (tags, links): nothing to
+    // restore (the new one holds the name); the next apply finishes it.
+    if (rootCause(createErr) instanceof LagOutlasted && !isNameTaken(createErr)) throw createErr;
     const oldBody = kind.normalize(current.body, { flows: ctx.flows });
     try {
       // The old resource's id is unique to this restore: a re-run restoring again is a new create.
-      await kind.create(ctx, oldBody, tokenFor(ctx, change, oldBody, `restore:${current.id}`));
+      await untilNameFree(ctx.aws.lag, () => kind.create(ctx, oldBody, tokenFor(ctx, change, oldBody, `restore:${current.id}`)));
       return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored` };
     } catch (restoreErr) {
       return {
@@ -212,7 +219,8 @@ async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, nam
 /** What AWS (or the network) said, under our wrapping; one of ours without a cause proves nothing. */
 function refusedForGood(err: unknown): boolean {
   const e = rootCause(err);
-  return !(e instanceof RemoteError) && classifyFailure(e) === 'permanent';
+  // Lag that outlasted its wait is no refusal: the create may have happened (aws/lag.ts).
+  return !(e instanceof RemoteError) && !(e instanceof LagOutlasted) && classifyFailure(e) === 'permanent';
 }
 
 /** A cached resource is re-read before it is changed; a stale cache must not drive a write. */

@@ -31,6 +31,7 @@ import {
   type UpdateCustomActionCommandInput,
 } from '../aws/chatbot-custom-actions.js';
 import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
+import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
 import { UsageError, type Problem } from '../errors.js';
 import {
   MARKER_TAG_KEY,
@@ -459,9 +460,14 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   } catch (err) {
     throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
   }
-  for (const config of want.ChatConfigurations ?? []) await associate(ctx, arn, config);
+  // The new action may not be visible to AssociateToConfiguration at once (eventual
+  // consistency). That operation declares no not-found error, so an action it cannot see yet is
+  // its InvalidRequestException: waited out for a bounded time, like a not-found (aws/lag.ts).
+  for (const config of want.ChatConfigurations ?? []) await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), notYetAssociable);
   return { id: arn, arn };
 }
+
+const notYetAssociable = (err: unknown) => isNotFoundAnswer(err) || answerOf(err).name === 'InvalidRequestException';
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const want = normalized(desired);
