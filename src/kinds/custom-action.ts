@@ -176,8 +176,11 @@ export function commandVariables(commandText: string): string[] {
   return [...names];
 }
 
-/** TagList max 200, less the marker. */
-const MAX_USER_TAGS = 199;
+/**
+ * 50 tags per resource (AWS's general tagging rule; Chatbot documents no cap of its own and
+ * TagList's 200 only bounds one request: docs/FIDELITY.md, tag caps), less the marker.
+ */
+const MAX_USER_TAGS = 49;
 
 const CHAT_CONFIGURATION_ARN = /^arn:aws[a-z-]*:(chatbot|wheatley):[^:]*:\d{12}:chat-configuration\/.+/;
 
@@ -257,9 +260,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     seenKeys.add(key);
   });
 
-  // TagList allows 200 entries; CreateCustomAction sends the marker too.
+  // CreateCustomAction sends the marker too.
   if (tags.length > MAX_USER_TAGS) {
-    add('error', ['Tags'], `at most ${MAX_USER_TAGS} tags (the API allows ${MAX_USER_TAGS + 1} and connectform adds its marker)`);
+    add('error', ['Tags'], `${tags.length} tags; a custom action holds at most ${MAX_USER_TAGS + 1} and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
   }
 
   // ChatConfigurations: chat configuration ARNs, each once.
