@@ -219,8 +219,10 @@ async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, nam
 /** What AWS (or the network) said, under our wrapping; one of ours without a cause proves nothing. */
 function refusedForGood(err: unknown): boolean {
   const e = rootCause(err);
-  // Lag that outlasted its wait is no refusal: the create may have happened (aws/lag.ts).
-  return !(e instanceof RemoteError) && !(e instanceof LagOutlasted) && classifyFailure(e) === 'permanent';
+  // Lag that outlasted its wait: a name still taken means nothing was created (refused); any
+  // other (tags, links after the create) means the create happened (aws/lag.ts).
+  if (e instanceof LagOutlasted) return isNameTaken(e);
+  return !(e instanceof RemoteError) && classifyFailure(e) === 'permanent';
 }
 
 /** A cached resource is re-read before it is changed; a stale cache must not drive a write. */
