@@ -10,6 +10,8 @@
  *     the bound has passed, in one line naming the API.
  * The sandbox and the client's lag waits share one FastForwardClock: nothing here sleeps.
  */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, type CreateRuleCommandInput } from '@aws-sdk/client-connect';
 import { LAG_BOUNDS, isNameTaken, useLagClock, waitOutLag } from '../../src/aws/lag.js';
@@ -41,6 +43,13 @@ async function lagged(delayMs: number) {
 }
 
 const template = () => structuredClone(taskTemplateFixture.base[0]);
+
+/** The creates apply's journal still holds (engine/pending.ts), as `kind name`. */
+function journaled(dir: string): string[] {
+  const at = join(dir, '.connectform', 'pending');
+  if (!existsSync(at)) return [];
+  return readdirSync(at).flatMap((f) => Object.keys(JSON.parse(readFileSync(join(at, f), 'utf8'))).map((k) => k.replace('\u0000', ' ')));
+}
 const templates = (s: SandboxHandle) => Object.values(s.world.connect.instances[INSTANCE].taskTemplates);
 
 describe('waitOutLag', () => {
@@ -103,6 +112,7 @@ describe('a task template under a 1,500 ms delay', () => {
     expect(t.calls('connect:DeleteTaskTemplate').calls).toBe(0);
     expect(templates(t.sandbox)).toHaveLength(1);
     expect(templates(t.sandbox)[0].Tags).toEqual({});
+    expect(journaled(t.dir)).toEqual(['taskTemplate Billing dispute follow-up']);
 
     t.clock.advance(delay);
     // The journal kept the create: the plan finishes it (marker and tags), no second template.
@@ -112,6 +122,7 @@ describe('a task template under a 1,500 ms delay', () => {
     expect(fix.code, fix.stdout + fix.stderr).toBe(0);
     expect(templates(t.sandbox)).toHaveLength(1);
     expect(templates(t.sandbox)[0].Tags).toMatchObject({ [MARKER_TAG_KEY]: 'true', team: 'billing' });
+    expect(journaled(t.dir)).toEqual([]);
     t.clock.advance(delay);
     expect(planOf(await t.cli('plan', '--format', 'json')).changes).toEqual([]);
   });
@@ -184,6 +195,8 @@ describe('a replace under a 1,500 ms delay', () => {
     expect(waited).toBeLessThanOrEqual(2 * LAG_BOUNDS.nameFreeWithinMs); // the create's wait and the restore's
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
     expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);
+    // Nothing was created: the journal keeps no token to replay.
+    expect(journaled(t.dir)).toEqual([]);
   });
 
   it('a plain create of a name someone else just took fails at once (no lag wait)', async () => {
