@@ -20,7 +20,7 @@ export interface FidelityOptions {
    * behaviour, which AWS does not document). Default false.
    */
   forgetTokensOnDelete?: boolean;
-  /** New, changed and deleted resources reach reads, tag calls and name checks this late. Default 0. */
+  /** New, changed and deleted resources reach reads, tag calls, custom action links and name checks this late. Default 0. */
   consistencyDelayMs?: number;
   /** 'retired': every Lex V1 model building call fails, as after 2025-09-15. Default 'available'. */
   lexV1?: 'retired' | 'available';
