@@ -163,7 +163,7 @@ async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, c
   } catch (createErr) {
     // Created, but AWS was too slow to show it to the call after (tags, links): nothing to
     // restore (the new one holds the name); the next apply finishes it.
-    if (rootCause(createErr) instanceof LagOutlasted && !isNameTaken(createErr)) throw createErr;
+    if (createdButLagging(createErr)) throw createErr;
     const oldBody = kind.normalize(current.body, { flows: ctx.flows });
     try {
       // The old resource's id is unique to this restore: a re-run restoring again is a new create.
@@ -209,11 +209,18 @@ async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, nam
     // Refused for good (validation, access, a kind that undid its own half-done create): nothing
     // of this attempt lives on, so the next one gets a new token. An unknown outcome (timeout,
     // dropped connection, 5xx after retries) keeps the record: the re-run must replay the token.
-    if (refusedForGood(err)) pending.remove(kind.name, name);
+    // A create that happened but whose follow-up outlasted AWS's lag is done for the journal
+    // when its marker went with it (no `mark`); else the next plan marks it, clearing the record.
+    if (refusedForGood(err) || (createdButLagging(err) && !kind.mark)) pending.remove(kind.name, name);
     throw err;
   }
   pending.remove(kind.name, name);
   return out;
+}
+
+/** Created, but AWS was too slow to show it to the call after it (tags, links): aws/lag.ts. */
+function createdButLagging(err: unknown): boolean {
+  return rootCause(err) instanceof LagOutlasted && !isNameTaken(err);
 }
 
 /** What AWS (or the network) said, under our wrapping; one of ours without a cause proves nothing. */

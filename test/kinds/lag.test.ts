@@ -143,6 +143,27 @@ describe('a custom action under a 1,500 ms delay', () => {
   });
 });
 
+describe('a custom action whose links outlast the bound', () => {
+  it('stays (its marker went with the create), the journal forgets it, and the next apply links it', async () => {
+    const delay = LAG_BOUNDS.visibleWithinMs + 30_000;
+    const t = await lagged(delay);
+    t.declare({ customActions: [customActionFixture.base[1]] });
+    const r = await t.cli('apply', '--auto-approve');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/chatbot:AssociateToConfiguration failed for custom action .*InvalidRequestException.*still so after waiting \d+s for AWS's eventual consistency/);
+    expect(Object.keys(t.sandbox.world.chatbot.customActions)).toHaveLength(1);
+    // A later prune and re-declare must create anew, not replay this create's token.
+    expect(journaled(t.dir)).toEqual([]);
+    t.clock.advance(delay);
+    const p = planOf(await t.cli('plan', '--format', 'json'));
+    expect(p.changes.map((c) => [c.name, c.action, c.fields.map((f) => f.path)])).toEqual([['connect-queue-backlog', 'update', ['ChatConfigurations']]]);
+    expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
+    expect(t.sandbox.world.chatbot.chatConfigurations[OPS_CHANNEL].associations).toHaveLength(1);
+    t.clock.advance(delay);
+    expect(planOf(await t.cli('plan', '--format', 'json')).changes).toEqual([]);
+  });
+});
+
 describe('a replace under a 1,500 ms delay', () => {
   const replaced = () => metricRule('backlog', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' }, Function: '$.x > 1' });
 
