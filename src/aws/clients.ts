@@ -14,6 +14,7 @@ import { QuotaTable, TokenBucket, sleep } from './pacing.js';
 import { backoffMs, classifyFailure } from './retry.js';
 import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
 import { RemoteError } from '../errors.js';
+import { lagClock, type LagClock } from './lag.js';
 
 export interface AwsClientOptions extends TimeoutOptions {
   /** The target's name, for error messages. */
@@ -35,6 +36,8 @@ export interface AwsClientOptions extends TimeoutOptions {
   random?: () => number;
   /** Monotonic clock (ms) for the call budget. */
   now?: () => number;
+  /** What waits for AWS's eventual consistency run on (lag.ts); default the process's. */
+  lagClock?: LagClock;
 }
 
 /** Where the AWS Chatbot API answers (its service documentation in the model). */
@@ -53,6 +56,8 @@ export class AwsClients {
   readonly chatbot: ChatbotClient;
   readonly lex: LexModelBuildingServiceClient;
   readonly chatbotRegion: string;
+  /** Waits for eventual consistency (kinds pass it to lag.ts's untilVisible / untilNameFree). */
+  readonly lag: LagClock;
   private readonly timeouts: Required<TimeoutOptions>;
   /** What every client of the target is built with. */
   private readonly common: {
@@ -69,6 +74,7 @@ export class AwsClients {
 
   constructor(readonly options: AwsClientOptions) {
     this.timeouts = resolveTimeouts(options);
+    this.lag = options.lagClock ?? lagClock();
     const common = (this.common = {
       region: options.region,
       endpoint: options.endpoint,

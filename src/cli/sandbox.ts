@@ -121,7 +121,7 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')
     .option('--account-id <id>', 'AWS account id of the emulated world')
     .option('--max-body-bytes <n>', 'answer 413 to request bodies over N bytes (default 10 MiB, as API Gateway)')
-    .option('--consistency-delay <ms>', 'new, changed and deleted resources reach reads, tags and name checks MS later (default 0)')
+    .option('--consistency-delay <ms>', 'new, changed and deleted resources reach reads, tags, custom action links and name checks MS later (default 0)')
     .option('--token-window <ms>', 'how long a client token is remembered after first use, deleted resource or not (default 7 days)')
     .option('--forget-tokens-on-delete', "forget a create's client token when its resource is deleted (not AWS's documented behaviour)")
     .option('--lex-v1 <state>', 'retired (every Lex V1 call fails, as since 2025-09-15) or available (default)')

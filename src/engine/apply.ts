@@ -12,6 +12,7 @@ import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '
 import { changedTopLevel } from './diff.js';
 import { classifyFailure } from '../aws/retry.js';
 import { rootCause } from '../aws/clients.js';
+import { LagOutlasted, isNameTaken, untilNameFree } from '../aws/lag.js';
 import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey, type ReplacedResource } from './planner.js';
 import { PendingCreates } from './pending.js';
@@ -129,7 +130,7 @@ async function applyChange(
       case 'create': {
         // The resource is missing because a replace was cut after its delete: finish that replace.
         const replaced = pending.interruptedReplace(change.kind, change.name);
-        if (replaced) return await createOrRestore(ctx, kind, change, replaced, pending);
+        if (replaced) return await createOrRestore(ctx, kind, change, replaced, pending, true);
         await createTracked(kind, pending, change.name, (nonce, created) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce), created));
         return { ...base, status: 'ok' };
       }
@@ -173,24 +174,31 @@ async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, c
     if (refusedForGood(err)) pending.endReplace(change.kind, change.name);
     throw err;
   }
-  return createOrRestore(ctx, kind, change, old, pending);
+  return createOrRestore(ctx, kind, change, old, pending, current.key === change.name);
 }
 
 /**
  * The second half of a replace, in the run that deleted or in the one recovering it: create the
  * desired body (the same token either way: its nonce is journaled, the old id is in it), and if
  * that fails create the old one again. The journal keeps the old body until one of them exists.
+ * `sameName`: the create reuses the name the delete just freed, which may still read as taken
+ * for a while (eventual consistency): the create waits for it, for a bounded time (aws/lag.ts);
+ * a name someone else took still fails after the bound.
  */
-async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: Change, old: ReplacedResource, pending: PendingCreates): Promise<ApplyResult> {
+async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: Change, old: ReplacedResource, pending: PendingCreates, sameName: boolean): Promise<ApplyResult> {
   const base = { kind: change.kind, name: change.name, action: change.action };
+  const freed = <T>(create: () => Promise<T>) => (sameName ? untilNameFree(ctx.aws.lag, create) : create());
   try {
-    await createTracked(kind, pending, change.name, (nonce, created) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created));
+    await createTracked(kind, pending, change.name, (nonce, created) => freed(() => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created)));
     pending.endReplace(change.kind, change.name);
     return { ...base, status: 'ok' };
   } catch (createErr) {
+    // Created, but AWS was too slow to show it to the call after (tags, links): nothing to
+    // restore (the new one holds the name); the next apply settles the entry and finishes it.
+    if (createdButLagging(createErr)) throw createErr;
     try {
       // The old resource's id is unique to this restore: a re-run restoring again is a new create.
-      await kind.create(ctx, old.oldBody, tokenFor(ctx, change, old.oldBody, `restore:${old.oldId}`));
+      await untilNameFree(ctx.aws.lag, () => kind.create(ctx, old.oldBody, tokenFor(ctx, change, old.oldBody, `restore:${old.oldId}`)));
       pending.endReplace(change.kind, change.name);
       return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged` };
     } catch (restoreErr) {
@@ -233,16 +241,26 @@ async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, nam
     // Refused for good (validation, access, a kind that undid its own half-done create): nothing
     // of this attempt lives on, so the next one gets a new token. An unknown outcome (timeout,
     // dropped connection, 5xx after retries) keeps the record: the re-run must replay the token.
-    if (refusedForGood(err)) pending.remove(kind.name, name);
+    // A create that happened but whose follow-up outlasted AWS's lag is done for the journal
+    // when its marker went with it (no `mark`); else the next plan marks it, clearing the record.
+    if (refusedForGood(err) || (createdButLagging(err) && !kind.mark)) pending.remove(kind.name, name);
     throw err;
   }
   pending.remove(kind.name, name);
   return out;
 }
 
+/** Created, but AWS was too slow to show it to the call after it (tags, links): aws/lag.ts. */
+function createdButLagging(err: unknown): boolean {
+  return rootCause(err) instanceof LagOutlasted && !isNameTaken(err);
+}
+
 /** What AWS (or the network) said, under our wrapping; one of ours without a cause proves nothing. */
 function refusedForGood(err: unknown): boolean {
   const e = rootCause(err);
+  // Lag that outlasted its wait: a name still taken means nothing was created (refused); any
+  // other (tags, links after the create) means the create happened (aws/lag.ts).
+  if (e instanceof LagOutlasted) return isNameTaken(e);
   return !(e instanceof RemoteError) && classifyFailure(e) === 'permanent';
 }
 

@@ -31,6 +31,7 @@ import {
   type UpdateCustomActionCommandInput,
 } from '../aws/chatbot-custom-actions.js';
 import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
+import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
 import { UsageError, type Problem } from '../errors.js';
 import {
   MARKER_TAG_KEY,
@@ -176,8 +177,11 @@ export function commandVariables(commandText: string): string[] {
   return [...names];
 }
 
-/** TagList max 200, less the marker. */
-const MAX_USER_TAGS = 199;
+/**
+ * 50 tags per resource (AWS's general tagging rule; Chatbot documents no cap of its own and
+ * TagList's 200 only bounds one request: docs/FIDELITY.md, tag caps), less the marker.
+ */
+const MAX_USER_TAGS = 49;
 
 const CHAT_CONFIGURATION_ARN = /^arn:aws[a-z-]*:(chatbot|wheatley):[^:]*:\d{12}:chat-configuration\/.+/;
 
@@ -257,9 +261,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     seenKeys.add(key);
   });
 
-  // TagList allows 200 entries; CreateCustomAction sends the marker too.
+  // CreateCustomAction sends the marker too.
   if (tags.length > MAX_USER_TAGS) {
-    add('error', ['Tags'], `at most ${MAX_USER_TAGS} tags (the API allows ${MAX_USER_TAGS + 1} and connectform adds its marker)`);
+    add('error', ['Tags'], `${tags.length} tags; a custom action holds at most ${MAX_USER_TAGS + 1} and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
   }
 
   // ChatConfigurations: chat configuration ARNs, each once.
@@ -342,9 +346,36 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     },
     (page) => page.CustomActions,
   );
-  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, associations.get(arn) ?? []))) {
+  const linkedTo = (arn: string) => [...(associations.get(arn) ?? []), ...skippedFor(ctx, actionNameFromArn(arn))];
+  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, linkedTo(arn)))) {
     if (live) yield live;
   }
+}
+
+/** Per target: declared chat configurations that could not be read (they do not exist). */
+const unreadableConfigs = new WeakMap<TargetContext, Set<string>>();
+const unreadable = (ctx: TargetContext): Set<string> => {
+  let set = unreadableConfigs.get(ctx);
+  if (!set) unreadableConfigs.set(ctx, (set = new Set()));
+  return set;
+};
+
+/**
+ * A skipped chat configuration is taken to be as the config says for each action declaring it:
+ * it is never a difference, so the plan converges, and no call ever names it.
+ */
+function skippedFor(ctx: TargetContext, actionName: string): string[] {
+  const skipped = unreadable(ctx);
+  if (!skipped.size) return [];
+  const declared = ctx.declared.find((d) => d.kind === 'customAction' && d.body.ActionName === actionName)?.body.ChatConfigurations;
+  return Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string' && skipped.has(c)) : [];
+}
+
+/** The chat configurations to link or unlink: the skipped ones left out (and said so). */
+function linkable(ctx: TargetContext, configs: string[] | undefined, what: string): string[] {
+  const skipped = unreadable(ctx);
+  for (const c of configs ?? []) if (skipped.has(c)) ctx.log(`${what}: chat configuration ${c} does not exist in this account; not linked`);
+  return (configs ?? []).filter((c) => !skipped.has(c));
 }
 
 /** Custom action ARN → the declared chat configurations it is associated with. */
@@ -364,8 +395,12 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
         if (a.Resource) resources.push(a.Resource);
       }
     } catch (err) {
-      if (!isNotFound(err)) throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
-      ctx.log(`chat configuration ${ChatConfiguration} does not exist in this account; its associations were not read`);
+      // ListAssociations declares no errors: an unknown configuration may be a not-found or the
+      // service's InvalidRequestException (the sandbox's answer). Either way it is skipped, not
+      // the end of the plan (docs/KINDS.md).
+      if (!isNotFound(err) && answerOf(err).name !== 'InvalidRequestException') throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
+      unreadable(ctx).add(ChatConfiguration);
+      ctx.log(`chat configuration ${ChatConfiguration} does not exist in this account (chatbot:ListAssociations: ${answerOf(err).name}); skipped: its associations are neither read nor changed`);
     }
     return { ChatConfiguration, resources };
   });
@@ -397,7 +432,7 @@ async function describeCached(ctx: TargetContext, arn: string, chatConfiguration
 /** One action read afresh, associations included (apply re-reads cached actions with it). */
 async function describeOne(ctx: TargetContext, arn: string): Promise<LiveResource | undefined> {
   const associations = await readAssociations(ctx);
-  return describe(ctx, arn, associations.get(arn) ?? []);
+  return describe(ctx, arn, [...(associations.get(arn) ?? []), ...skippedFor(ctx, actionNameFromArn(arn))]);
 }
 
 async function describe(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
@@ -497,9 +532,14 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   } catch (err) {
     throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
   }
-  for (const config of want.ChatConfigurations ?? []) await associate(ctx, arn, config);
+  // The new action may not be visible to AssociateToConfiguration at once (eventual
+  // consistency). That operation declares no not-found error, so an action it cannot see yet is
+  // its InvalidRequestException: waited out for a bounded time, like a not-found (aws/lag.ts).
+  for (const config of linkable(ctx, want.ChatConfigurations, `custom action "${name}"`)) await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), notYetAssociable);
   return { id: arn, arn };
 }
+
+const notYetAssociable = (err: unknown) => isNotFoundAnswer(err) || answerOf(err).name === 'InvalidRequestException';
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const want = normalized(desired);
@@ -526,8 +566,8 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
   if (changed.includes('Tags')) await reconcileTags(chatbotTagCalls(ctx.aws), arn, what, tagMap(have), tagMap(want));
 
   if (changed.includes('ChatConfigurations')) {
-    const wantConfigs = new Set(want.ChatConfigurations);
-    const haveConfigs = new Set(have.ChatConfigurations);
+    const wantConfigs = new Set(linkable(ctx, want.ChatConfigurations, what));
+    const haveConfigs = new Set((have.ChatConfigurations ?? []).filter((c) => !unreadable(ctx).has(c)));
     for (const c of wantConfigs) if (!haveConfigs.has(c)) await associate(ctx, arn, c);
     for (const c of haveConfigs) if (!wantConfigs.has(c)) await disassociate(ctx, arn, c);
   }

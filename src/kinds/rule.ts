@@ -61,6 +61,9 @@ const asRuleBody = (body: Body): RuleBody => typedBody<RuleBody>(body);
 export { ACTION_MEMBER };
 
 const ANALYSIS = ['OnPostCallAnalysisAvailable', 'OnRealTimeCallAnalysisAvailable', 'OnRealTimeChatAnalysisAvailable', 'OnPostChatAnalysisAvailable'];
+/** Connect holds at most 50 tags per resource; connectform's marker takes one. */
+const MAX_USER_TAGS = 49;
+
 /** The sources whose rules need a task action and may be renamed in place (UpdateRule docs). */
 export const INTEGRATION_SOURCES = ['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'];
 
@@ -117,8 +120,17 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   if (isRecord(d.body.Tags) && MARKER_TAG_KEY in d.body.Tags) {
     error(['Tags', MARKER_TAG_KEY], `the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`, 'remove it');
   }
+  // CreateRule sends the marker with the user's tags: a resource holds 50 (docs/FIDELITY.md, tag caps).
+  const tagCount = isRecord(d.body.Tags) ? Object.keys(d.body.Tags).filter((k) => k !== MARKER_TAG_KEY).length : 0;
+  if (tagCount > MAX_USER_TAGS) error(['Tags'], `${tagCount} tags; a rule holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
   if (INTEGRATION_SOURCES.includes(source) && !actions.some((a) => a.ActionType === 'CREATE_TASK' && a.TaskAction)) {
     error(['Actions'], `rules on ${source} need a CREATE_TASK action with a TaskAction (the API requires it for Zendesk and Salesforce sources)`);
+  }
+  // CloudFormation's AWS::Connect::Rule RuleTriggerEventSource: "IntegrationAssociationArn is
+  // required if TriggerEventSource is one of the following values: OnZendeskTicketCreate |
+  // OnZendeskTicketStatusUpdate | OnSalesforceCaseCreate" (docs/FIDELITY.md).
+  if (INTEGRATION_SOURCES.includes(source) && isRecord(trigger) && trigger.IntegrationAssociationId === undefined) {
+    error(['TriggerEventSource'], `rules on ${source} need TriggerEventSource.IntegrationAssociationId (the id of the Connect integration association of the ${source.startsWith('OnZendesk') ? 'Zendesk' : 'Salesforce'} app)`, 'find it with: aws connect list-integration-associations --instance-id <instance id>');
   }
   return problems;
 }

@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { isNotFound, remoteError } from '../aws/clients.js';
+import { LagOutlasted, untilVisible } from '../aws/lag.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { nearest } from '../edit-distance.js';
 import {
@@ -451,14 +452,21 @@ async function create(ctx: TargetContext, desired: Body, token: string, reportCr
     throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
   }
   reportCreated?.(created); // the journal binds its entry to this id before the marker's call
-  // CreateTaskTemplate carries no tags: the user's tags and the marker follow on the ARN.
+  // CreateTaskTemplate carries no tags: the user's tags and the marker follow on the ARN. AWS
+  // may not show the new template to TagResource at once (eventual consistency): its not-found
+  // is waited out for a bounded time (aws/lag.ts).
   const tags = { ...userTags(template.Tags), [MARKER_TAG_KEY]: MARKER_TAG_VALUE };
   try {
-    await connectTagCalls(aws).tag(created.arn ?? '', tags);
+    await untilVisible(aws.lag, () => connectTagCalls(aws).tag(created.arn ?? '', tags));
   } catch (err) {
-    // Without the marker the template would be unmanaged for good: the next plan finds it
-    // declared and unchanged, and nothing ever marks it (nor prunes it). Take the create back,
-    // so the next run starts over (the token is forgotten with the template).
+    if (err instanceof LagOutlasted) {
+      // The template exists; AWS is only slow to show it. Never undo a create for that: the
+      // journal keeps this create pending (apply.ts), so the next plan marks it and tags it.
+      throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, not tagged yet; the next apply tags it)`, err);
+    }
+    // Refused for good: without the marker the template would be unmanaged for good (the next
+    // plan finds it declared and unchanged, and nothing ever marks or prunes it). Take the
+    // create back, so the next run starts over.
     const undone = await aws
       .call('connect:DeleteTaskTemplate', () => aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id })))
       .then(() => true, () => false);
@@ -486,7 +494,8 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 /** Finish an interrupted create: the marker the create could not carry (see engine/pending.ts). */
 async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
   try {
-    await connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE });
+    // The template may have been created moments ago (a create whose tagging outlasted the lag).
+    await untilVisible(ctx.aws.lag, () => connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE }));
   } catch (err) {
     throw remoteError('connect:TagResource', `task template "${live.key}"`, err);
   }

@@ -20,10 +20,16 @@ export interface FidelityOptions {
    * behaviour, which AWS does not document). Default false.
    */
   forgetTokensOnDelete?: boolean;
-  /** New, changed and deleted resources reach reads, tag calls and name checks this late. Default 0. */
+  /** New, changed and deleted resources reach reads, tag calls, custom action links and name checks this late. Default 0. */
   consistencyDelayMs?: number;
   /** 'retired': every Lex V1 model building call fails, as after 2025-09-15. Default 'available'. */
   lexV1?: 'retired' | 'available';
+  /**
+   * What UpdateCustomAction does with AliasName and Attachments left out: 'keep' (AWS's own
+   * example for the operation, the default) or 'clear' (the other reading, which nothing in the
+   * API reference rules out). Tests run connectform under both (docs/FIDELITY.md).
+   */
+  customActionUpdateOmitted?: 'keep' | 'clear';
   /**
    * How many templates ListTaskTemplates answers when no MaxResults is sent. The docs do not say
    * (a known unknown in docs/FIDELITY.md); default: every match. Tests set 100 to check that

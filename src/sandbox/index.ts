@@ -113,6 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       consistencyDelayMs: options.consistencyDelayMs,
       lexV1: options.lexV1,
       taskTemplatesDefaultPage: options.taskTemplatesDefaultPage,
+      customActionUpdateOmitted: options.customActionUpdateOmitted,
     },
   });
   if (!loaded) await seedResources(engine, seed);

@@ -195,8 +195,13 @@ export interface EngineOptions {
   fidelity?: FidelityOptions;
 }
 
-/** Writes that name an existing resource and must find it where reads look (tags). */
-const NEEDS_VISIBLE_TARGET = new Set(['TagResource', 'UntagResource']);
+/**
+ * Writes that name an existing resource and must find it where reads look: tags, and linking a
+ * custom action to a chat configuration. AWS documents that a resource just created can answer
+ * "not found" to the calls that follow (Connect's eventual-consistency page); updates and
+ * deletes act on the live state (docs/FIDELITY.md, known unknowns).
+ */
+const NEEDS_VISIBLE_TARGET = new Set(['TagResource', 'UntagResource', 'AssociateToConfiguration']);
 
 export class SandboxEngine {
   readonly routes: Route[];

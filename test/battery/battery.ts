@@ -3,8 +3,11 @@
  * "0 corrections on the second run"): through the CLI, against a world holding the kind's live
  * resources (the sandbox, or a test kind's own store).
  *   apply from empty → the second plan is empty; one-field change → one update naming the field;
- *   identity change → replace; reordering a set → no change; prune off/on; broken config →
- *   positioned errors, exit 1, no API call. Kinds declare what they can do (capabilities);
+ *   identity change → replace; reordering a set → no change; prune off/on; declare → prune →
+ *   re-declare the same body → it exists again; broken config → positioned errors, exit 1, no
+ *   API call. With `consistencyDelayMs` the whole battery runs against a sandbox whose new,
+ *   changed and deleted resources show that much later, and each apply must still converge in
+ *   one go (time passes between an apply and the plan after it, as it does between CI runs). Kinds declare what they can do (capabilities);
  *   the battery reads those instead of special-casing a kind, and finds the kind through the
  *   registry like the CLI does.
  */
@@ -13,9 +16,11 @@ import { join } from 'node:path';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { kindByName } from '../../src/kinds/index.js';
 import type { Body, KindName, ResourceKind } from '../../src/kinds/types.js';
+import { useLagClock } from '../../src/aws/lag.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { planOf, runCliInProcess as runCli, tempDir, writeConfig, type TargetSpec } from '../helpers/cli.js';
+import { FastForwardClock } from '../sandbox/clock.js';
 
 export interface BatteryFixture {
   kind: KindName;
@@ -49,13 +54,20 @@ const PARALLELISM = 3;
 /** Sandbox and client quotas scaled alike: fast, but still paced and counted. */
 const QUOTA_SCALE = '25';
 
+/** Eventual consistency for the world: reads lag writes by `consistencyDelayMs` on `clock`. */
+export interface WorldLag {
+  consistencyDelayMs: number;
+  clock: () => number;
+}
+
 /** The sandbox, seeded with the default world plus the fixture's seed. */
-export async function sandboxWorld(dir: string, fx: BatteryFixture): Promise<SandboxHandle> {
+export async function sandboxWorld(dir: string, fx: BatteryFixture, lag?: WorldLag): Promise<SandboxHandle> {
   return startSandbox({
     seed: { ...structuredClone(DEFAULT_SEED), ...(fx.seed ?? {}) },
     quotas: { ratePerSecond: 2, burst: 5 },
     quotaScale: Number(QUOTA_SCALE),
     statePath: join(dir, 'sandbox-state.json'),
+    ...(lag ? { consistencyDelayMs: lag.consistencyDelayMs, clock: lag.clock } : {}),
   });
 }
 
@@ -64,11 +76,26 @@ function targetOf(world: BatteryWorld): TargetSpec {
   return { ...world.target, ...(world.endpoint !== undefined ? { endpoint: world.endpoint } : {}) };
 }
 
-export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: BatteryFixture) => Promise<BatteryWorld> = sandboxWorld): void {
-  describe(`battery: ${fx.kind}`, () => {
+export interface BatteryOptions {
+  /**
+   * Run against a world this eventually consistent. Time is a FastForwardClock shared by the
+   * world and connectform's lag waits, so the delay costs no wall time.
+   */
+  consistencyDelayMs?: number;
+}
+
+export function runBattery(
+  fx: BatteryFixture,
+  startWorld: (dir: string, fx: BatteryFixture, lag?: WorldLag) => Promise<BatteryWorld> = sandboxWorld,
+  options: BatteryOptions = {},
+): void {
+  const delay = options.consistencyDelayMs ?? 0;
+  describe(`battery: ${fx.kind}${delay ? ` (${delay} ms consistency delay)` : ''}`, () => {
     let kind: ResourceKind;
     let world: BatteryWorld;
     let dir: string;
+    const clock = new FastForwardClock();
+    let restoreClock = () => {};
     const keyOf = (b: Body) => kind.key(b);
 
     const config = (bodies: Body[], settings: object = {}, lifecycle?: { index: number; renamedFrom: string }) => {
@@ -88,6 +115,8 @@ export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: Bat
     const applyOk = async () => {
       const r = await cli('apply', '--auto-approve');
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      // The next plan comes later, once what this apply did shows (it must not need a second apply).
+      clock.advance(delay);
     };
     const expectEmptyPlan = async () => {
       const p = await plan();
@@ -101,9 +130,14 @@ export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: Bat
       if (!registered) throw new Error(`no registered kind named ${fx.kind}`);
       kind = registered;
       dir = tempDir(`battery-${fx.kind}-`);
-      world = await startWorld(dir, fx);
+      // Always: a lag wait the client should not need fails fast instead of waiting in real time.
+      restoreClock = useLagClock(clock);
+      world = await startWorld(dir, fx, delay ? { consistencyDelayMs: delay, clock: clock.now } : undefined);
     });
-    afterAll(async () => world?.stop());
+    afterAll(async () => {
+      restoreClock();
+      await world?.stop();
+    });
 
     it('applies from empty, then the second plan is empty (and makes no write call)', async () => {
       config(fx.base);
@@ -191,6 +225,31 @@ export function runBattery(fx: BatteryFixture, startWorld: (dir: string, fx: Bat
       await applyOk();
       p = await expectEmptyPlan();
       expect(p.unmanaged.filter((u) => u.kind === fx.kind)).toEqual([]);
+    });
+
+    // The sandbox keeps a create's client token after its resource is deleted (as AWS documents):
+    // declaring the pruned resource again must create it again, not replay the old create.
+    it('declare → prune → re-declare the same body: the resource exists again', async () => {
+      if (!kind.capabilities.create || !kind.capabilities.delete) {
+        // Declared, not branched on (Lex V1 cannot create): nothing pruned could come back.
+        expect(kind.capabilities.create && kind.capabilities.delete).toBe(false);
+        return;
+      }
+      const removed = fx.base[fx.base.length - 1];
+      config(fx.base, { prune: true });
+      await applyOk();
+      await expectEmptyPlan();
+
+      config(fx.base.slice(0, -1), { prune: true });
+      await applyOk();
+      let p = await expectEmptyPlan();
+
+      config(fx.base, { prune: true });
+      p = await plan();
+      expect(p.changes.map((c) => [c.name, c.action])).toEqual([[keyOf(removed), 'create']]);
+      await applyOk();
+      p = await expectEmptyPlan();
+      expect(p.summary.unchanged).toBe(fx.base.length);
     });
 
     it('a broken config gives every error with its position, exit 1, and no API call', async () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
+import { FastForwardClock } from '../sandbox/clock.js';
 import { applyPlan, tokenFor } from '../../src/engine/apply.js';
 import { PendingCreates } from '../../src/engine/pending.js';
 import { NO_CACHE } from '../../src/engine/cache.js';
@@ -37,7 +38,8 @@ function scriptedKind(failCreate: (b: Body) => boolean) {
   return { kind, calls, tokens };
 }
 
-const ctx = { target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' }, flows: new ContactFlowDirectory(), cache: NO_CACHE, declared: [], log: () => {} } as unknown as TargetContext;
+// aws.lag: a replace waits out its freed name on it (aws/lag.ts); nothing here sleeps.
+const ctx = { target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' }, aws: { lag: new FastForwardClock() }, flows: new ContactFlowDirectory(), cache: NO_CACHE, declared: [], log: () => {} } as unknown as TargetContext;
 const liveOf = (name: string, v: number): LiveResource => ({ kind: 'rule', key: name, id: `id-${name}`, body: { Name: name, V: v }, managed: true, version: '1' });
 const planOf = (changes: Change[], blocked: Plan['blocked'] = []): Plan => ({
   version: 2, target: 't', scope: { region: 'us-east-2', instanceId: 'i' }, createdAt: '', configFingerprint: '', changes, unmanaged: [], blocked, notes: [], summary: emptySummary(),

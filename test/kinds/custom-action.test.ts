@@ -11,6 +11,7 @@ import { UsageError } from '../../src/errors.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
+import { FastForwardClock } from '../sandbox/clock.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -231,10 +232,12 @@ describe('customAction kind: audit', () => {
     expect(errors(b).map((p) => p.path)).toEqual(['customActions[0].Tags[0].TagKey', 'customActions[0].Tags[1].TagKey', 'customActions[0].Tags[3].TagKey']);
   });
 
-  it('leaves room for the marker in the 200-tag list', () => {
+  // 50 tags per resource: AWS's general tagging rule (Chatbot documents no cap of its own;
+  // TagList's 200 bounds one request), the sandbox's cap too (docs/FIDELITY.md, tag caps).
+  it('leaves room for the marker in the 50 tags a resource holds', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
-    expect(errors({ ...minimal(), Tags: tags(199) })).toEqual([]);
-    expect(errors({ ...minimal(), Tags: tags(200) })).toEqual([expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 199') })]);
+    expect(errors({ ...minimal(), Tags: tags(49) })).toEqual([]);
+    expect(errors({ ...minimal(), Tags: tags(50) })).toEqual([expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 49') })]);
   });
 
   it('checks ChatConfigurations are chat configuration ARNs, each once', () => {
@@ -270,6 +273,8 @@ function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '12345678
   const sent: { name: string; input: any }[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
+    // Lag waits move a clock of their own: nothing here sleeps.
+    lag: new FastForwardClock(),
     chatbotRegion: region,
     chatbot: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {

@@ -9,6 +9,7 @@ import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body } from '../../src/kinds/types.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
+import { FastForwardClock } from '../sandbox/clock.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -297,6 +298,8 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
   const sent: { api: string; name: string; input: any }[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
+    // Lag waits move a clock of their own: nothing here sleeps.
+    lag: new FastForwardClock(),
     connect: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {
         const name = cmd.constructor.name.replace(/Command$/, '');

@@ -21,6 +21,9 @@ import {
   ResourceConflictException,
   ResourceNotFoundException,
   TagResourceCommand,
+  UntagResourceCommand,
+  DeleteTaskTemplateCommand,
+  PropertyValidationException,
   UpdateRuleCommand,
 } from '@aws-sdk/client-connect';
 import {
@@ -30,7 +33,13 @@ import {
   TagResourceCommand as ChatbotTagResourceCommand,
   TooManyTagsException,
 } from '@aws-sdk/client-chatbot';
-import { CreateCustomActionCommand, DeleteCustomActionCommand, GetCustomActionCommand, UpdateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
+import {
+  AssociateToConfigurationCommand,
+  CreateCustomActionCommand,
+  DeleteCustomActionCommand,
+  GetCustomActionCommand,
+  UpdateCustomActionCommand,
+} from '../../src/aws/chatbot-custom-actions.js';
 import {
   BadRequestException,
   DeleteBotChannelAssociationCommand,
@@ -39,7 +48,7 @@ import {
 } from '@aws-sdk/client-lex-model-building-service';
 import { DEFAULT_TOKEN_WINDOW_MS, startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
 import { sandboxOptionsFrom } from '../../src/cli/sandbox.js';
-import { INSTANCE, clients, failure, ruleInput, templateInput } from './helpers.js';
+import { CHAT_OPS, INSTANCE, clients, failure, ruleInput, templateInput } from './helpers.js';
 
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 let running: SandboxHandle[] = [];
@@ -195,6 +204,32 @@ describe('consistency delay', () => {
     await chatbot.send(new CreateCustomActionCommand(action('reborn')));
   });
 
+  // The same page: calls that name a resource just created may answer "not found". Which calls
+  // see it is a known unknown: every call that names an existing resource other than its update
+  // and delete does here (tags and a custom action's links too), the stricter reading.
+  it('UntagResource, a task template\'s tags and name, and linking a new custom action wait for the delay', async () => {
+    const { connect, chatbot, time, sb } = await sandbox({ consistencyDelayMs: DELAY });
+    const { Id, Arn } = await connect.send(new CreateTaskTemplateCommand(templateInput('fresh')));
+    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: Arn, tags: { owner: 'ops' } })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new UntagResourceCommand({ resourceArn: Arn, tagKeys: ['owner'] })))).toBeInstanceOf(ResourceNotFoundException);
+    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('linked-late')));
+    // AssociateToConfiguration declares no not-found: its validation error answers.
+    expect(await failure(chatbot.send(new AssociateToConfigurationCommand({ Resource: CustomActionArn, ChatConfiguration: CHAT_OPS })))).toBeInstanceOf(ChatbotInvalidRequest);
+    expect(sb.world.chatbot.chatConfigurations[CHAT_OPS].associations).toEqual([]);
+    time.now = START + DELAY;
+    await connect.send(new TagResourceCommand({ resourceArn: Arn, tags: { owner: 'ops' } }));
+    await connect.send(new UntagResourceCommand({ resourceArn: Arn, tagKeys: ['owner'] }));
+    await chatbot.send(new AssociateToConfigurationCommand({ Resource: CustomActionArn, ChatConfiguration: CHAT_OPS }));
+    expect(sb.world.chatbot.chatConfigurations[CHAT_OPS].associations).toEqual([CustomActionArn]);
+    // A template name just freed still conflicts (PropertyValidationException, RESOURCE_NAME_ALREADY_EXISTS).
+    await connect.send(new DeleteTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId: Id }));
+    const taken = await failure(connect.send(new CreateTaskTemplateCommand(templateInput('fresh'))));
+    expect(taken).toBeInstanceOf(PropertyValidationException);
+    expect(taken.PropertyList).toEqual([expect.objectContaining({ PropertyPath: 'Name', Reason: 'RESOURCE_NAME_ALREADY_EXISTS' })]);
+    time.now = START + 2 * DELAY;
+    await connect.send(new CreateTaskTemplateCommand(templateInput('fresh')));
+  });
+
   it('is off by default: a new rule reads back at once', async () => {
     const { connect } = await sandbox();
     const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('now')));
@@ -215,6 +250,19 @@ describe('UpdateCustomAction', () => {
     await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }));
     const got = (await chatbot.send(new GetCustomActionCommand({ CustomActionArn }))).CustomAction;
     expect(got).toMatchObject({ AliasName: 'restart', Attachments, Definition: { CommandText: 'lambda invoke MyNewFunction' } });
+  });
+
+  // The other reading, opt-in: the API reference marks both members optional and says nothing
+  // about omission, so connectform must also work where they are cleared (test/kinds/custom-action-update.test.ts).
+  it("customActionUpdateOmitted: 'clear' removes AliasName and Attachments that are left out", async () => {
+    const { chatbot } = await sandbox({ customActionUpdateOmitted: 'clear' });
+    const Attachments = [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }] }];
+    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('cleared-alias', { AliasName: 'restart', Attachments })));
+    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }));
+    const got = (await chatbot.send(new GetCustomActionCommand({ CustomActionArn }))).CustomAction;
+    expect(got?.AliasName).toBeUndefined();
+    expect(got?.Attachments).toBeUndefined();
+    expect(got?.Definition).toEqual({ CommandText: 'lambda invoke MyNewFunction' });
   });
 });
 

@@ -67,9 +67,11 @@ export const chatbotOps: Handlers = {
     // (in the Chatbot model, shipped in every SDK) "Updates the command text of a custom action
     // without altering the existing alias name or attachment criteria" by sending only
     // CustomActionArn and Definition. AliasName's min length 1 means it cannot be cleared here.
+    // Under customActionUpdateOmitted: 'clear' (the other reading, opt-in) they are removed.
+    const clear = ctx.fidelity.customActionUpdateOmitted === 'clear';
     a.Definition = input.Definition;
-    if (input.AliasName !== undefined) a.AliasName = input.AliasName;
-    if (input.Attachments !== undefined) a.Attachments = input.Attachments;
+    if (input.AliasName !== undefined || clear) a.AliasName = input.AliasName;
+    if (input.Attachments !== undefined || clear) a.Attachments = input.Attachments;
     return { CustomActionArn: a.CustomActionArn };
   },
 
