@@ -227,7 +227,8 @@ export function lifecycleSchema(): JsonSchema {
     properties: {
       preventDestroy: { description: 'Refuse any plan that deletes or replaces this resource.', type: 'boolean' },
       ignoreChanges: {
-        description: 'Dotted paths (Function, Actions, Fields.Description) whose differences are ignored.',
+        description:
+          'Paths whose differences are ignored, in the identity grammar of plan rows (docs/CONFIGURATION.md#lifecycle): a field or a whole list (Function, Actions), a member of every element (Fields.Description), or of one element by identity (Fields[Id.Name="Notes"].Description).',
         type: 'array',
         items: { type: 'string', minLength: 1 },
         uniqueItems: true,
