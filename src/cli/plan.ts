@@ -18,7 +18,7 @@ import type { TargetSession } from '../engine/session.js';
 import { FORMATS, colorWanted, rendererFor, type Format } from '../render/index.js';
 import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
-import { createProgress, type Progress } from './progress.js';
+import { openProgress, type Progress } from './progress.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 
 /** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
@@ -137,7 +137,7 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
   const { io } = run;
   const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
-  const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { assertSafe } = await import('../engine/apply.js');
   const outcomes: TargetOutcome[] = [];
   const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
@@ -227,7 +227,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
  */
 async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failed: boolean }> {
   const { io } = run;
-  const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
   try {
     return await withSessions(run, configPaths, opts, async (sessions) => {

@@ -12,16 +12,9 @@
  * its values by digest (secretDigest), and `secretPaths` makes the planner keep those digests,
  * like the values, out of every printed or saved plan (redact.ts).
  */
-import {
-  DeleteBotChannelAssociationCommand,
-  GetBotAliasesCommand,
-  GetBotChannelAssociationsCommand,
-  GetBotsCommand,
-  type BotChannelAssociation,
-  type GetBotsCommandOutput,
-} from '@aws-sdk/client-lex-model-building-service';
+import type { BotChannelAssociation, GetBotsCommandOutput } from '@aws-sdk/client-lex-model-building-service';
 import type { Problem } from '../errors.js';
-import { isNotFound, remoteError } from '../aws/clients.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
@@ -85,7 +78,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const bots = pages(
     async (nextToken): Promise<GetBotsCommandOutput> => {
       try {
-        return await aws.call('lex:GetBots', () => aws.lex.send(new GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })));
+        return await aws.call('lex:GetBots', () => aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })));
       } catch (err) {
         if (isNotFound(err)) return { bots: [], $metadata: {} }; // an account without bots
         throw remoteError('lex:GetBots', 'Lex V1 bots', err);
@@ -105,7 +98,7 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
   const aliases: string[] = [];
   const gone = await tolerateNotFound(ctx, 'lex:GetBotAliases', `Lex bot "${botName}"`, async () => {
     for await (const alias of pages(
-      (nextToken) => aws.call('lex:GetBotAliases', () => aws.lex.send(new GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE }))),
+      (nextToken) => aws.call('lex:GetBotAliases', () => aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE }))),
       (page) => page.BotAliases,
     )) {
       if (alias.name) aliases.push(alias.name);
@@ -119,7 +112,7 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
       for await (const assoc of pages(
         (nextToken) =>
           aws.call('lex:GetBotChannelAssociations', () =>
-            aws.lex.send(new GetBotChannelAssociationsCommand({ botName, botAlias, nextToken, maxResults: PAGE_SIZE })),
+            aws.lex.send(new aws.sdk.lex.GetBotChannelAssociationsCommand({ botName, botAlias, nextToken, maxResults: PAGE_SIZE })),
           ),
         (page) => page.botChannelAssociations,
       )) {
@@ -194,7 +187,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const botAlias = String(live.extra?.botAlias ?? live.body.botAlias ?? '');
   const name = String(live.body.name ?? '');
   await deleteIfPresent(ctx.aws, 'lex:DeleteBotChannelAssociation', `Lex bot channel association "${live.key}"`, () =>
-    ctx.aws.lex.send(new DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
+    ctx.aws.lex.send(new ctx.aws.sdk.lex.DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
   );
 }
 

@@ -9,6 +9,7 @@ import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body } from '../../src/kinds/types.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
+import { sdk } from '../../src/aws/clients.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -295,6 +296,7 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
   const sent: { api: string; name: string; input: any }[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
+    sdk, // the real command classes: kinds take them from the clients
     connect: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {
         const name = cmd.constructor.name.replace(/Command$/, '');
