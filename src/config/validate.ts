@@ -61,7 +61,10 @@ let ajv: Ajv | undefined;
 function compiler(): Ajv {
   if (!ajv) {
     const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    ajv = new AjvClass({ strict: false, allErrors: true, verbose: true });
+    // optimize: false skips ajv's code-optimisation pass, about half of compiling the schemas a
+    // cold `validate` needs (measured: 1.0 → 0.66 s CPU for a one-rule validate); the checks and
+    // their errors are the same, the validators a little longer.
+    ajv = new AjvClass({ strict: false, allErrors: true, verbose: true, code: { optimize: false } });
   }
   return ajv;
 }
