@@ -63,6 +63,8 @@ export class SnapshotCache implements DescribeCache {
   /** Per unstamped kind, the keys this run re-describes (chosen on the kind's first lookup). */
   private readonly dueByKind = new Map<KindName, Set<string>>();
   private readonly refresh: boolean;
+  /** forget() dropped something since the last save: the file must lose it too. */
+  private forgotten = false;
   private readonly maxAgeMs: number;
   private readonly slices: number;
   private readonly now: () => number;
@@ -134,11 +136,21 @@ export class SnapshotCache implements DescribeCache {
     const key = `${kind}|${id}`;
     this.entries.delete(key);
     this.seen.delete(key);
+    this.forgotten = true;
   }
 
-  /** What this run listed, plus the entries of the kinds it did not read; atomic replace. */
+  /**
+   * What this run listed, plus the entries of the kinds it did not read; atomic replace. A run
+   * that only took entries from the cache changes nothing and writes nothing (an incremental
+   * plan of 1,500 resources spends a third of its own CPU on writing the same file again).
+   */
   save(): void {
     const kept = [...this.entries].filter(([key]) => !this.seen.has(key) && !this.readKinds.has(kindOfKey(key)));
-    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: [...kept, ...this.seen] }));
+    const next = [...kept, ...this.seen];
+    const unchanged = next.length === this.entries.size && next.every(([key, e]) => this.entries.get(key) === e);
+    if (unchanged && !this.forgotten) return;
+    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: next }));
+    this.entries = new Map(next);
+    this.forgotten = false;
   }
 }

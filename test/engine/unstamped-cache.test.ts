@@ -5,11 +5,12 @@
  * describe calls (chatbot:GetCustomAction) each plan makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { TargetSession } from '../../src/engine/session.js';
-import { UNSTAMPED_MAX_AGE_MS, UNSTAMPED_SLICES } from '../../src/engine/cache.js';
+import { SnapshotCache, UNSTAMPED_MAX_AGE_MS, UNSTAMPED_SLICES } from '../../src/engine/cache.js';
+import type { LiveResource } from '../../src/kinds/types.js';
 import { tempDir, writeConfig } from '../helpers/cli.js';
 import { actionBody } from '../faults/helpers.js';
 
@@ -89,5 +90,44 @@ describe('custom actions in the snapshot cache (no last-modified stamp)', () => 
     const last = Math.max(...verifiedAt());
     expect(await planAt(last + UNSTAMPED_MAX_AGE_MS + 1)).toBe(ACTIONS);
     expect(await planAt(last + UNSTAMPED_MAX_AGE_MS + 2)).toBe(0);
+  });
+});
+
+describe('saving the snapshot cache', () => {
+  const live = (id: string): LiveResource => ({ kind: 'rule', key: id, id, body: { Name: id }, managed: true, version: 'v1' });
+  const fileIn = () => join(tempDir('cache-save-'), 'cache.json');
+
+  it('a run that only took entries from the cache leaves the file alone', async () => {
+    const file = fileIn();
+    const first = new SnapshotCache(file);
+    await first.through('rule', 'a', 'stamp-1', async () => live('a'));
+    first.completed('rule');
+    first.save();
+    const before = statSync(file).ino;
+
+    const second = new SnapshotCache(file);
+    let described = 0;
+    await second.through('rule', 'a', 'stamp-1', async () => (described++, live('a')));
+    second.completed('rule');
+    second.save();
+    expect(described).toBe(0);
+    expect(statSync(file).ino).toBe(before); // an atomic write would have replaced the file
+  });
+
+  it('what apply forgets leaves the file, even when nothing else changed', async () => {
+    const file = fileIn();
+    const first = new SnapshotCache(file);
+    for (const id of ['a', 'b']) await first.through('rule', id, 'stamp-1', async () => live(id));
+    first.completed('rule');
+    first.save();
+
+    const second = new SnapshotCache(file);
+    for (const id of ['a', 'b']) await second.through('rule', id, 'stamp-1', async () => live(id));
+    second.completed('rule');
+    second.save();
+    second.forget('rule', 'b');
+    second.save();
+    const keys = (JSON.parse(readFileSync(file, 'utf8')) as { entries: [string][] }).entries.map(([k]) => k);
+    expect(keys).toEqual(['rule|a']);
   });
 });
