@@ -4,9 +4,13 @@
  * 5xx and dropped connections with jittered backoff. The SDK's own retries are turned off so
  * that each attempt is paced and counted here.
  */
+import * as connectSdk from '@aws-sdk/client-connect';
+import * as chatbotSdk from '@aws-sdk/client-chatbot';
+import * as lexSdk from '@aws-sdk/client-lex-model-building-service';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
+import * as customActionsSdk from './chatbot-custom-actions.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -15,6 +19,11 @@ import { backoffMs, classifyFailure } from './retry.js';
 import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
 import { RemoteError } from '../errors.js';
 import { lagClock, type LagClock } from './lag.js';
+import { AwsCallError } from './call-errors.js';
+import { CHATBOT_REGIONS } from './chatbot-regions.js';
+
+export { AwsCallError, describeAwsError, isNotFound, remedyFor, remoteError, rootCause } from './call-errors.js';
+export { CHATBOT_REGIONS } from './chatbot-regions.js';
 
 export interface AwsClientOptions extends TimeoutOptions {
   /** The target's name, for error messages. */
@@ -40,8 +49,12 @@ export interface AwsClientOptions extends TimeoutOptions {
   lagClock?: LagClock;
 }
 
-/** Where the AWS Chatbot API answers (its service documentation in the model). */
-export const CHATBOT_REGIONS = ['us-east-2', 'us-west-2', 'ap-southeast-1', 'eu-west-1'];
+/**
+ * The SDK's command classes, reached through the clients that send them: this module is the one
+ * that loads the AWS SDK, and only commands that call AWS load it (src/cli/runtime.ts), so the
+ * kinds, which `validate` and `--help` load too, take their commands from here at call time.
+ */
+export const sdk = { connect: connectSdk, chatbot: chatbotSdk, lex: lexSdk, customActions: customActionsSdk } as const;
 
 export interface CallStats {
   calls: number;
@@ -52,6 +65,8 @@ export interface CallStats {
 }
 
 export class AwsClients {
+  /** The command classes of the clients below (see `sdk`). */
+  readonly sdk = sdk;
   readonly connect: ConnectClient;
   readonly chatbot: ChatbotClient;
   readonly lex: LexModelBuildingServiceClient;
@@ -188,70 +203,4 @@ export class AwsClients {
     }
     return s;
   }
-}
-
-/** Name of an SDK error for messages: `ResourceNotFoundException: Rule not found`. */
-export function describeAwsError(err: unknown): string {
-  const e = rootCause(err) as { name?: string; message?: string };
-  return `${e?.name ?? 'Error'}: ${e?.message ?? String(e)}`;
-}
-
-/** What AWS (or the network, or the credential chain) said, under any wrapping of ours. */
-export function rootCause(err: unknown): unknown {
-  let e = err;
-  for (let i = 0; i < 5 && e instanceof RemoteError && e.cause !== undefined; i++) e = e.cause;
-  return e;
-}
-
-export function isNotFound(err: unknown): boolean {
-  const name = (rootCause(err) as { name?: string })?.name;
-  return name === 'ResourceNotFoundException' || name === 'NotFoundException';
-}
-
-/**
- * The failure of one call, after its retries: the one error every AWS failure becomes. It names
- * the API, says what AWS said, and for the failures people hit most, what to do. The SDK error is
- * its `cause` (the stack with --debug); kinds still ask `isNotFound`, which looks through it.
- */
-export class AwsCallError extends RemoteError {
-  constructor(
-    api: string,
-    err: unknown,
-    /** host:port the call went to (never its path or query). */
-    readonly host?: string,
-  ) {
-    super(`${api}: ${describeAwsError(err)}${remedyFor(api, err, host)}`, api, err);
-  }
-}
-
-/** One line of what to do, for the failures with a known cure ('' otherwise). */
-export function remedyFor(api: string, err: unknown, host?: string): string {
-  const e = rootCause(err) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e?.name ?? '';
-  const message = e?.message ?? '';
-  const profile = /using profile: \[([^\]]+)\]/.exec(message)?.[1];
-  if (profile) return `; there is no profile '${profile}' in the shared config or credentials files: check its name (aws configure list-profiles)`;
-  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
-    return '; no AWS credentials were found: set them in the environment, or give the target a profile or roleArn (or pass --profile)';
-  }
-  if (/ExpiredToken|TokenRefreshRequired/.test(name) || /token (has|is) expired|expired token|sso session .*expired/i.test(message)) {
-    return '; the credentials have expired: sign in again (for SSO: aws sso login --profile <the target\'s profile>)';
-  }
-  if (/AccessDenied|UnauthorizedOperation|Forbidden/.test(name) || e?.$metadata?.httpStatusCode === 403) {
-    return `; the identity may not call ${api}: allow that IAM action for it (see "Running on AWS" in the README)`;
-  }
-  if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
-    return `; nothing answers${host ? ` at ${host}` : ''}: check the target's endpoint (or that the sandbox runs)`;
-  }
-  if ((e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') && host) return `; ${host} does not resolve: check the region and the network`;
-  return '';
-}
-
-/**
- * Wrap a failed call as a RemoteError naming the operation and the resource. A timeout made by
- * call() already names the target, the API and what to do: kept as is.
- */
-export function remoteError(api: string, what: string, err: unknown): RemoteError {
-  if (err instanceof RemoteError && !(err instanceof AwsCallError)) return err;
-  return new RemoteError(`${api} failed for ${what}: ${describeAwsError(err)}${remedyFor(api, err)}`, api, rootCause(err));
 }

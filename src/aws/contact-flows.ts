@@ -4,7 +4,7 @@
  * Read once per target (ListContactFlows pages), only when some kind needs it.
  */
 import { editDistance } from '../edit-distance.js';
-import { ListContactFlowsCommand, type ContactFlowSummary } from '@aws-sdk/client-connect';
+import type { ContactFlowSummary } from '@aws-sdk/client-connect';
 import type { AwsClients } from './clients.js';
 
 export interface ContactFlowRef {
@@ -32,7 +32,7 @@ export class ContactFlowDirectory {
     let NextToken: string | undefined;
     do {
       const page = await aws.call('connect:ListContactFlows', () =>
-        aws.connect.send(new ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 })),
+        aws.connect.send(new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 })),
       );
       for (const s of page.ContactFlowSummaryList ?? []) flows.push(toRef(s));
       NextToken = page.NextToken;

@@ -6,7 +6,7 @@
  *   npm run bench -- [--quota-scale X] [--json FILE] [--rules N] [--task-templates N]
  *                    [--custom-actions N] [--change-percent P] [--latency MIN-MAX]
  *                    [--parallelism N] [--diff-resources N] [--validate-resources N]
- *                    [--random-seed N] [--strict]
+ *                    [--random-seed N] [--cold-start-runs N] [--scenario GROUP]... [--strict]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,11 @@ import { DEFAULT_PARALLELISM } from '../config/index.js';
 import { runInChild, type InProcessResult } from './inprocess.js';
 import { judge, machine, renderText, type BenchReport, type BenchSettings } from './report.js';
 import { runNetworkScenarios, sandboxQuota, type ScenarioResult } from './scenarios.js';
+import { measureColdStart, type ColdStartResult } from './cold-start.js';
+
+/** What `--scenario` selects; all of them by default. */
+export const SCENARIO_GROUPS = ['network', 'diff-render', 'validate', 'cold-start'] as const;
+export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number];
 
 /**
  * Every quota (client and sandbox) and so the floor run this many times faster. At ×1 (the real
@@ -27,6 +32,8 @@ import { runNetworkScenarios, sandboxQuota, type ScenarioResult } from './scenar
 export const DEFAULT_QUOTA_SCALE = 10;
 
 export interface BenchOptions extends BenchSettings {
+  scenarios: ScenarioGroup[];
+  coldStartRuns: number;
   json?: string;
   strict: boolean;
   log: (line: string) => void;
@@ -45,6 +52,8 @@ const USAGE = `usage: npm run bench -- [options]
   --diff-resources N       resources for the in-process diff + render (default 10000)
   --validate-resources N   resources for the in-process validate (default 1000)
   --random-seed N          seed of the sandbox's latency draws (default 1)
+  --cold-start-runs N      spawned runs of each cold-start command (default 9)
+  --scenario GROUP         run only GROUP (repeatable): ${SCENARIO_GROUPS.join(', ')}
   --strict                 exit 1 when a target is missed
 `;
 
@@ -63,6 +72,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'diff-resources': { type: 'string' },
       'validate-resources': { type: 'string' },
       'random-seed': { type: 'string' },
+      'cold-start-runs': { type: 'string' },
+      scenario: { type: 'string', multiple: true },
       strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,7 +94,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   const scale = num('quota-scale', values['quota-scale'], DEFAULT_QUOTA_SCALE, 0, false);
   if (scale <= 0) throw new Error('--quota-scale must be > 0');
+  const unknown = (values.scenario ?? []).filter((g) => !(SCENARIO_GROUPS as readonly string[]).includes(g));
+  if (unknown.length) throw new Error(`--scenario: unknown ${unknown.join(', ')}; one of ${SCENARIO_GROUPS.join(', ')}`);
   return {
+    scenarios: values.scenario?.length ? (values.scenario as ScenarioGroup[]) : [...SCENARIO_GROUPS],
+    coldStartRuns: num('cold-start-runs', values['cold-start-runs'], 9, 1),
     quotaScale: scale,
     quota: sandboxQuota(),
     latencyMs,
@@ -109,12 +124,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const workDir = mkdtempSync(join(tmpdir(), 'connectform-bench-'));
   let scenarios: ScenarioResult[] = [];
   const inProcess: InProcessResult[] = [];
+  let coldStart: ColdStartResult[] | undefined;
+  const selected = (g: ScenarioGroup) => o.scenarios.includes(g);
   try {
     o.log(
       `quota scale ${o.quotaScale}: ${o.quota.ratePerSecond * o.quotaScale} req/s, burst ${o.quota.burst} per API (client and sandbox); ` +
         `latency ${o.latencyMs[0]}-${o.latencyMs[1]} ms; parallelism ${o.parallelism}`,
     );
-    scenarios = await runNetworkScenarios({
+    if (selected('network')) scenarios = await runNetworkScenarios({
       counts: o.counts,
       quotaScale: o.quotaScale,
       latencyMs: o.latencyMs,
@@ -125,14 +142,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       connectOnlyIncremental: true,
       log: o.log,
     });
-    o.log(`diff + render of ${o.diffResources} resources (child process)`);
-    inProcess.push(await runInChild('diff-render', o.diffResources));
-    o.log(`validate of ${o.validateResources} resources (child process)`);
-    inProcess.push(await runInChild('validate', o.validateResources));
+    if (selected('diff-render')) {
+      o.log(`diff + render of ${o.diffResources} resources (child process)`);
+      inProcess.push(await runInChild('diff-render', o.diffResources));
+    }
+    if (selected('validate')) {
+      o.log(`validate of ${o.validateResources} resources (child process)`);
+      inProcess.push(await runInChild('validate', o.validateResources));
+    }
+    if (selected('cold-start')) coldStart = await measureColdStart(workDir, o.coldStartRuns, o.log);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const { json: _json, strict: _strict, log: _log, ...settings } = o;
+  const { json: _json, strict: _strict, log: _log, scenarios: _scenarios, coldStartRuns: _runs, ...settings } = o;
   return {
     format: 'connectform-bench/1',
     startedAt: startedAt.toISOString(),
@@ -141,7 +163,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     settings,
     scenarios,
     inProcess,
-    targets: judge(scenarios, inProcess),
+    ...(coldStart ? { coldStart } : {}),
+    targets: judge(scenarios, inProcess, coldStart),
   };
 }
 

@@ -17,6 +17,10 @@ import type { ApplyReport } from '../engine/apply.js';
 import { DEFAULT_SERVER_QUOTA, startSandbox, type SandboxHandle, type ServerQuota } from '../sandbox/index.js';
 import { BENCH_INSTANCE, BENCH_TARGET, changedCount, generate, seedWith, writeConfigDir, type Counts } from './generate.js';
 import { operationRows, scenarioFloorSeconds, phaseFloorSeconds, subtractClient, type OperationRow, type Phase } from './floor.js';
+import { UNSTAMPED_SLICES } from '../engine/cache.js';
+
+/** The scenario of the hourly drift job (judged against the full plan). */
+export const HOURLY_INCREMENTAL = 'incremental plan, cache 1 h old';
 
 export interface NetworkOptions {
   counts: Counts;
@@ -129,6 +133,7 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
         expect: { unchanged: total, create: 0, update: 0, cacheHits: total },
       }),
     );
+    results.push(await runStep(o, quotas, hourlyIncrementalStep(a, dirA, common(a, cacheA), o.counts)));
     if (o.connectOnlyIncremental) {
       // A config of its own: this row measures exactly what a rules-and-templates config reads.
       const dirConnect = writeConfigDir(join(o.workDir, 'config-a-connect'), { ...base, customActions: [] }, settings);
@@ -308,4 +313,23 @@ function checkEdited(sandbox: SandboxHandle, counts: Counts, percent: number): s
   for (const t of edited.taskTemplates) if (templates.get(String(t.config.Name)) !== t.config.Description) wrong++;
   for (const x of edited.customActions) if (actions.get(String(x.config.ActionName)) !== (x.config.Definition as { CommandText: string }).CommandText) wrong++;
   return wrong ? [`${wrong} resource(s) in the world differ from the config after apply`] : [];
+}
+
+/**
+ * The hourly drift job: the same incremental plan with the cache's clock an hour on, past the
+ * old 15-minute custom-action window. Custom actions carry no last-modified stamp, so this run
+ * re-verifies its slice of them (src/engine/cache.ts); everything else still comes from the cache.
+ */
+function hourlyIncrementalStep(sandbox: SandboxHandle, configDir: string, session: SessionOptions, counts: Counts): Step {
+  const total = counts.rules + counts.taskTemplates + counts.customActions;
+  const slice = Math.ceil(counts.customActions / UNSTAMPED_SLICES);
+  return {
+    name: HOURLY_INCREMENTAL,
+    description: `the incremental plan an hour later (cache older than the custom-action window): ${slice} custom actions re-verified`,
+    sandbox,
+    configDir,
+    session: { ...session, cacheClock: () => Date.now() + 60 * 60 * 1000 },
+    apply: false,
+    expect: { unchanged: total, create: 0, update: 0, cacheHits: total - slice },
+  };
 }

@@ -18,7 +18,7 @@ import { FORMATS, colorWanted, renderJsonDocument, rendererFor, type Format } fr
 import type { TargetError, TargetStatus } from '../render/json.js';
 import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
-import { createProgress, type Progress } from './progress.js';
+import { openProgress, type Progress } from './progress.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 
 /** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
@@ -139,7 +139,7 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
   const { io } = run;
   const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
-  const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { assertSafe } = await import('../engine/apply.js');
   const outcomes: TargetOutcome[] = [];
   const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
@@ -238,7 +238,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
  */
 async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failures: TargetFailure[] }> {
   const { io } = run;
-  const progress = createProgress(io.stderr, opts.format === 'text', io.env);
+  const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
   try {
     return await withSessions(run, configPaths, opts, async (sessions) => {

@@ -2,7 +2,7 @@
  * Progress for long plans and applies: a spinner with counts on a TTY (ora), plain lines
  * otherwise (CI logs, cron mail). Always on stderr, so stdout stays the plan/report.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { escapeTerminal } from '../render/escape.js';
 import type { OutStream } from './io.js';
 
@@ -38,11 +38,27 @@ export const HEARTBEAT_MS = 30_000;
 /** The spinner's own line is refreshed this often so the elapsed time moves. */
 const SPINNER_TICK_MS = 1_000;
 
+type OraFactory = typeof import('ora').default;
+/** The spinner library, loaded by openProgress when a terminal will show it (not at start-up). */
+let spinnerFactory: OraFactory | undefined;
+
+/** The spinner redraws in place: only on a real terminal stream, never in CI logs. */
+function spinnerTerminal(stream: OutStream, env: NodeJS.ProcessEnv): NodeJS.WriteStream | undefined {
+  const terminal = stream.underlying ?? stream;
+  return terminal.isTTY && !env.CI && 'columns' in terminal ? (terminal as NodeJS.WriteStream) : undefined;
+}
+
+/** createProgress, after loading the spinner library if this stream will show a spinner. */
+export async function openProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Promise<Progress> {
+  if (enabled && spinnerTerminal(stream, env)) spinnerFactory ??= (await import('ora')).default;
+  return createProgress(stream, enabled, env, clock);
+}
+
+/** Progress on `stream`: a spinner on a terminal once openProgress has loaded it, plain lines otherwise. */
 export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
-  // The spinner redraws in place: only on a real terminal stream, never in CI logs.
-  const terminal = stream.underlying ?? stream;
-  if (terminal.isTTY && !env.CI && 'columns' in terminal) return cleaned(new SpinnerProgress(ora({ stream: terminal as NodeJS.WriteStream, discardStdin: false }), clock), stream.scrub);
+  const terminal = spinnerTerminal(stream, env);
+  if (terminal && spinnerFactory) return cleaned(new SpinnerProgress(spinnerFactory({ stream: terminal, discardStdin: false }), clock), stream.scrub);
   return cleaned(new LineProgress(stream, clock), stream.scrub);
 }
 

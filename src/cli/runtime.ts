@@ -1,13 +1,14 @@
 /**
  * What every command that talks to AWS shares: the in-process sandbox behind `--sandbox`, and
- * opening one session per target. Loaded only by commands that talk to AWS (it brings the SDK).
+ * opening one session per target. Loaded only by commands that talk to AWS (it brings the SDK;
+ * the sandbox only with --sandbox).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, validateFor } from '../config/index.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
 import type { KindName } from '../kinds/types.js';
-import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
+import type { SandboxHandle } from '../sandbox/index.js';
 import type { CliRun } from './io.js';
 import { Redactor } from '../sensitive.js';
 import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, stateDirOf, type TargetOptions } from './options.js';
@@ -63,6 +64,7 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
 /** The sandbox holds every target's instance (with the default seed's contact flows). */
 async function startInProcessSandbox(statePath: string, opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
   mkdirSync(resolve(statePath, '..'), { recursive: true });
+  const { startSandbox } = await import('../sandbox/index.js'); // loaded by --sandbox runs only
   return startSandbox({
     statePath,
     ensureInstances: instanceIds,

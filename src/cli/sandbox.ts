@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { startSandbox, type SandboxOptions } from '../sandbox/index.js';
+import type { SandboxOptions } from '../sandbox/index.js';
 import type { CliRun } from './io.js';
 
 export interface SandboxCommandOptions {
@@ -82,6 +82,7 @@ function parseLexV1(value: string | undefined): SandboxOptions['lexV1'] {
 
 export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void> {
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { startSandbox } = await import('../sandbox/index.js'); // only this command loads the sandbox
   const sandbox = await startSandbox(sandboxOptionsFrom(opts));
   print(sandbox.endpoint);
   const instances = Object.keys(sandbox.world.connect.instances);

@@ -15,38 +15,70 @@ import { sha256 } from '../kinds/common.js';
 import type { DescribeCache, KindName, LiveResource } from '../kinds/types.js';
 
 interface Entry {
-  /** The list call's stamp; '' for kinds whose list gives none (trusted for a while only). */
+  /** The list call's stamp; '' for kinds whose list gives none (re-verified by age, see below). */
   version: string;
   live: LiveResource;
-  /** When it was described (ms since the epoch). */
+  /** When it was last described (ms since the epoch). */
   savedAt: number;
 }
 
 /**
- * How long a resource with no last-modified stamp (a custom action: ListCustomActions returns
- * only ARNs) is taken from the cache. Short: drift jobs and applies should use --refresh.
+ * Resources with no last-modified stamp (a custom action: ListCustomActions returns only ARNs,
+ * GetCustomAction no modification time) are re-verified by age, a slice at a time:
+ *
+ *  - none is taken from the cache once it is UNSTAMPED_MAX_AGE_MS old (the bound on how stale a
+ *    plan can be about one, whatever the schedule);
+ *  - each run also re-describes the oldest-verified ones of a kind that are at least
+ *    max age / UNSTAMPED_SLICES old, at most ceil(cached / UNSTAMPED_SLICES) of them: with hourly
+ *    runs every one is re-verified within the max age and a run reads a sixth of them rather than
+ *    all at once; within an hour of a full read (a developer re-planning) a run reads none.
+ *
+ * docs/PERFORMANCE.md ("The snapshot cache") states the rule for users.
  */
-export const UNSTAMPED_TTL_MS = 15 * 60 * 1000;
+export const UNSTAMPED_MAX_AGE_MS = 6 * 60 * 60 * 1000;
+export const UNSTAMPED_SLICES = 6;
+
+export interface SnapshotCacheOptions {
+  /** --refresh: take nothing from the cache, but write what this run described. */
+  refresh?: boolean;
+  maxAgeMs?: number;
+  slices?: number;
+  /** Wall clock (ms since the epoch): entries carry their age across runs. */
+  now?: () => number;
+}
 
 const FORMAT = 2;
 
 /** Always describes; remembers nothing. */
 export const NO_CACHE: DescribeCache = { through: (_k, _id, _v, describe) => describe() };
 
+const kindOfKey = (key: string) => key.slice(0, key.indexOf('|')) as KindName;
+
 export class SnapshotCache implements DescribeCache {
   hits = 0;
   misses = 0;
   private entries = new Map<string, Entry>();
   private readonly seen = new Map<string, Entry>();
+  /** Kinds this run read to the end: their entries are exactly what it saw. */
+  private readonly readKinds = new Set<KindName>();
+  /** Per unstamped kind, the keys this run re-describes (chosen on the kind's first lookup). */
+  private readonly dueByKind = new Map<KindName, Set<string>>();
+  private readonly refresh: boolean;
+  /** forget() dropped something since the last save: the file must lose it too. */
+  private forgotten = false;
+  private readonly maxAgeMs: number;
+  private readonly slices: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly file: string,
-    /** --refresh: read nothing from the cache, but write what this run described. */
-    refresh = false,
-    private readonly unstampedTtlMs = UNSTAMPED_TTL_MS,
-    private readonly now: () => number = Date.now,
+    options: SnapshotCacheOptions = {},
   ) {
-    if (refresh) return;
+    this.refresh = options.refresh ?? false;
+    this.maxAgeMs = options.maxAgeMs ?? UNSTAMPED_MAX_AGE_MS;
+    this.slices = Math.max(1, options.slices ?? UNSTAMPED_SLICES);
+    this.now = options.now ?? Date.now;
+    // Read even with --refresh: the entries of kinds this run does not read are kept.
     try {
       const doc = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: [string, Entry][] };
       if (doc.format === FORMAT) this.entries = new Map(doc.entries);
@@ -61,8 +93,8 @@ export class SnapshotCache implements DescribeCache {
 
   async through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined> {
     const key = `${kind}|${id}`;
-    const hit = this.entries.get(key);
-    const fresh = hit && (version ? hit.version === version : hit.version === '' && this.now() - hit.savedAt < this.unstampedTtlMs);
+    const hit = this.refresh ? undefined : this.entries.get(key);
+    const fresh = hit && (version ? hit.version === version : hit.version === '' && !this.dueFor(kind).has(key));
     if (hit && fresh) {
       this.hits++;
       this.seen.set(key, hit);
@@ -74,6 +106,29 @@ export class SnapshotCache implements DescribeCache {
     return live;
   }
 
+  /** The unstamped entries of `kind` this run re-describes (see UNSTAMPED_MAX_AGE_MS). */
+  private dueFor(kind: KindName): Set<string> {
+    let due = this.dueByKind.get(kind);
+    if (due) return due;
+    const now = this.now();
+    const cached = [...this.entries].filter(([key, e]) => e.version === '' && kindOfKey(key) === kind);
+    const byAge = cached.map(([key, e]) => ({ key, age: now - e.savedAt })).sort((a, b) => b.age - a.age || (a.key < b.key ? -1 : 1));
+    const slice = Math.ceil(cached.length / this.slices);
+    const sliceAge = this.maxAgeMs / this.slices;
+    due = new Set(byAge.filter((e, i) => e.age >= this.maxAgeMs || (i < slice && e.age >= sliceAge)).map((e) => e.key));
+    this.dueByKind.set(kind, due);
+    return due;
+  }
+
+  /**
+   * `kind` was read to the end: what it did not list is gone and leaves the cache on save. Kinds
+   * this run did not read keep their entries (`plan --kinds rule` must not cost the next full
+   * plan every task template).
+   */
+  completed(kind: KindName): void {
+    this.readKinds.add(kind);
+  }
+
   /**
    * Forget one resource: this run is about to change it, and not every change moves the stamp
    * the cache trusts (TagResource does not), so the next run must describe it again.
@@ -82,10 +137,21 @@ export class SnapshotCache implements DescribeCache {
     const key = `${kind}|${id}`;
     this.entries.delete(key);
     this.seen.delete(key);
+    this.forgotten = true;
   }
 
-  /** Keep only what this run listed (deleted resources drop out); atomic replace. */
+  /**
+   * What this run listed, plus the entries of the kinds it did not read; atomic replace. A run
+   * that only took entries from the cache changes nothing and writes nothing (an incremental
+   * plan of 1,500 resources spends a third of its own CPU on writing the same file again).
+   */
   save(): void {
-    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: [...this.seen] }));
+    const kept = [...this.entries].filter(([key]) => !this.seen.has(key) && !this.readKinds.has(kindOfKey(key)));
+    const next = [...kept, ...this.seen];
+    const unchanged = next.length === this.entries.size && next.every(([key, e]) => this.entries.get(key) === e);
+    if (unchanged && !this.forgotten) return;
+    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: next }));
+    this.entries = new Map(next);
+    this.forgotten = false;
   }
 }

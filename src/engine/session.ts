@@ -51,6 +51,8 @@ export interface SessionOptions extends TimeoutOptions {
   pendingDir?: string | false;
   /** Read everything again, ignoring the cache (it is still refreshed). */
   refresh?: boolean;
+  /** Wall clock of the snapshot cache's ages (tests and the bench inject one). */
+  cacheClock?: () => number;
 }
 
 export const DEFAULT_CACHE_DIR = join('.connectform', 'cache');
@@ -89,7 +91,7 @@ export class TargetSession {
     const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
     this.pending = new PendingCreates(options.pendingDir === false ? undefined : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope));
     if (options.cacheDir !== false) {
-      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), options.refresh);
+      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), { refresh: options.refresh, now: options.cacheClock });
       this.ctx.cache = this.snapshot;
     }
   }
@@ -204,6 +206,7 @@ export class TargetSession {
       items.push(item);
       this.onRead?.(kind.name, item.key);
     }
+    this.snapshot?.completed(kind.name);
     this.ctx.log(`read ${items.length} ${kind.configKey}`);
     return items;
   }

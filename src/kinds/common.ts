@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { isNotFound, remoteError, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import type { Body } from './types.js';
 
 /** JSON with object keys sorted at every depth: equal data → equal text. */

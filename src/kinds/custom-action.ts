@@ -14,23 +14,16 @@
  * about the chat configurations the config names (collected by `audit`, or handed over with
  * `declaredChatConfigurations`); associations with other channels are not seen.
  */
-import { ListTagsForResourceCommand, type Tag } from '@aws-sdk/client-chatbot';
-import {
-  AssociateToConfigurationCommand,
-  CreateCustomActionCommand,
-  DeleteCustomActionCommand,
-  DisassociateFromConfigurationCommand,
-  GetCustomActionCommand,
-  ListAssociationsCommand,
-  ListCustomActionsCommand,
-  UpdateCustomActionCommand,
-  type CreateCustomActionCommandInput,
-  type CreateCustomActionRequest,
-  type CustomAction,
-  type CustomActionAttachment,
-  type UpdateCustomActionCommandInput,
+import type { Tag } from '@aws-sdk/client-chatbot';
+import type {
+  CreateCustomActionCommandInput,
+  CreateCustomActionRequest,
+  CustomAction,
+  CustomActionAttachment,
+  UpdateCustomActionCommandInput,
 } from '../aws/chatbot-custom-actions.js';
-import { CHATBOT_REGIONS, isNotFound, remoteError } from '../aws/clients.js';
+import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
 import { UsageError, type Problem } from '../errors.js';
 import {
@@ -339,7 +332,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const arns = pages(
     async (NextToken) => {
       try {
-        return await aws.call('chatbot:ListCustomActions', () => aws.chatbot.send(new ListCustomActionsCommand({ NextToken, MaxResults: 100 })));
+        return await aws.call('chatbot:ListCustomActions', () => aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })));
       } catch (err) {
         throw remoteError('chatbot:ListCustomActions', 'custom actions', err);
       }
@@ -389,7 +382,7 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
     try {
       for await (const a of pages(
         (NextToken) =>
-          aws.call('chatbot:ListAssociations', () => aws.chatbot.send(new ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }))),
+          aws.call('chatbot:ListAssociations', () => aws.chatbot.send(new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }))),
         (page) => page.Associations,
       )) {
         if (a.Resource) resources.push(a.Resource);
@@ -439,8 +432,8 @@ async function describe(ctx: TargetContext, arn: string, chatConfigurations: str
   const { aws } = ctx;
   try {
     const [got, tagged] = await Promise.all([
-      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send(new GetCustomActionCommand({ CustomActionArn: arn }))),
-      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn }))),
+      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn }))),
+      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn }))),
     ]);
     return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
@@ -493,7 +486,7 @@ function tagMap(action: CustomActionBody): TagMap {
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:AssociateToConfiguration', () =>
-      ctx.aws.chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration })),
+      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration })),
     );
   } catch (err) {
     throw remoteError('chatbot:AssociateToConfiguration', `custom action "${arn}" and chat configuration "${ChatConfiguration}"`, err);
@@ -503,7 +496,7 @@ async function associate(ctx: TargetContext, arn: string, ChatConfiguration: str
 async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:DisassociateFromConfiguration', () =>
-      ctx.aws.chatbot.send(new DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration })),
+      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration })),
     );
   } catch (err) {
     if (isNotFound(err)) return; // not associated (or gone): what we wanted
@@ -527,7 +520,7 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   } satisfies CreateCustomActionCommandInput;
   let arn: string;
   try {
-    const out = await ctx.aws.call('chatbot:CreateCustomAction', () => ctx.aws.chatbot.send(new CreateCustomActionCommand(input)));
+    const out = await ctx.aws.call('chatbot:CreateCustomAction', () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)));
     arn = out.CustomActionArn;
   } catch (err) {
     throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
@@ -557,7 +550,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
     } satisfies UpdateCustomActionCommandInput;
     try {
-      await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send(new UpdateCustomActionCommand(input)));
+      await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)));
     } catch (err) {
       throw remoteError('chatbot:UpdateCustomAction', what, err);
     }
@@ -577,7 +570,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
   for (const c of normalized(live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
   await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
-    ctx.aws.chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arn })),
+    ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.DeleteCustomActionCommand({ CustomActionArn: arn })),
   );
 }
 

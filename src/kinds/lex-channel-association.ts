@@ -13,16 +13,9 @@
  * like the values, out of every printed or saved plan (redact.ts). A declaration that omits
  * `botConfiguration` does not manage it (`managedWhenDeclared`): no difference is shown.
  */
-import {
-  DeleteBotChannelAssociationCommand,
-  GetBotAliasesCommand,
-  GetBotChannelAssociationsCommand,
-  GetBotsCommand,
-  type BotChannelAssociation,
-  type GetBotsCommandOutput,
-} from '@aws-sdk/client-lex-model-building-service';
+import type { BotChannelAssociation, GetBotsCommandOutput } from '@aws-sdk/client-lex-model-building-service';
 import type { Problem } from '../errors.js';
-import { isNotFound, remoteError } from '../aws/clients.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
@@ -86,7 +79,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const bots = pages(
     async (nextToken): Promise<GetBotsCommandOutput> => {
       try {
-        return await aws.call('lex:GetBots', () => aws.lex.send(new GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })));
+        return await aws.call('lex:GetBots', () => aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })));
       } catch (err) {
         if (isNotFound(err)) return { bots: [], $metadata: {} }; // an account without bots
         throw remoteError('lex:GetBots', 'Lex V1 bots', err);
@@ -106,7 +99,7 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
   const aliases: string[] = [];
   const gone = await tolerateNotFound(ctx, 'lex:GetBotAliases', `Lex bot "${botName}"`, async () => {
     for await (const alias of pages(
-      (nextToken) => aws.call('lex:GetBotAliases', () => aws.lex.send(new GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE }))),
+      (nextToken) => aws.call('lex:GetBotAliases', () => aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE }))),
       (page) => page.BotAliases,
     )) {
       if (alias.name) aliases.push(alias.name);
@@ -120,7 +113,7 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
       for await (const assoc of pages(
         (nextToken) =>
           aws.call('lex:GetBotChannelAssociations', () =>
-            aws.lex.send(new GetBotChannelAssociationsCommand({ botName, botAlias, nextToken, maxResults: PAGE_SIZE })),
+            aws.lex.send(new aws.sdk.lex.GetBotChannelAssociationsCommand({ botName, botAlias, nextToken, maxResults: PAGE_SIZE })),
           ),
         (page) => page.botChannelAssociations,
       )) {
@@ -197,7 +190,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const botAlias = String(live.extra?.botAlias ?? live.body.botAlias ?? '');
   const name = String(live.body.name ?? '');
   await deleteIfPresent(ctx.aws, 'lex:DeleteBotChannelAssociation', `Lex bot channel association "${live.key}"`, () =>
-    ctx.aws.lex.send(new DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
+    ctx.aws.lex.send(new ctx.aws.sdk.lex.DeleteBotChannelAssociationCommand({ name, botName, botAlias })),
   );
 }
 

@@ -4,24 +4,19 @@
  * UpdateRule cannot change TriggerEventSource (replace), can rename only rules on the
  * Zendesk/Salesforce sources (replace elsewhere), and carries no tags (TagResource/UntagResource).
  */
-import {
-  CreateRuleCommand,
-  DeleteRuleCommand,
-  DescribeRuleCommand,
-  ListRulesCommand,
-  UpdateRuleCommand,
-  type CreateRuleCommandInput,
-  type CreateRuleRequest,
-  type Rule,
-  type RuleAction,
-  type RuleSummary,
-  type TaskActionDefinition,
-  type UpdateRuleCommandInput,
+import type {
+  CreateRuleCommandInput,
+  CreateRuleRequest,
+  Rule,
+  RuleAction,
+  RuleSummary,
+  TaskActionDefinition,
+  UpdateRuleCommandInput,
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { ACTION_MEMBER } from '../aws/connect-rules.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { isNotFound, remoteError } from '../aws/clients.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
@@ -258,7 +253,7 @@ function wireActions(actions: RuleActionBody[] | undefined, flows: ContactFlowDi
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const { aws, target } = ctx;
   const summaries = pages(
-    (NextToken) => aws.call('connect:ListRules', () => aws.connect.send(new ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }))),
+    (NextToken) => aws.call('connect:ListRules', () => aws.connect.send(new aws.sdk.connect.ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }))),
     (page) => page.RuleSummaryList,
   );
   const described = mapConcurrent(summaries, 16, (s: RuleSummary) =>
@@ -270,7 +265,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 async function describe(ctx: TargetContext, ruleId: string): Promise<LiveResource | undefined> {
   try {
     const { Rule: rule } = await ctx.aws.call('connect:DescribeRule', () =>
-      ctx.aws.connect.send(new DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId })),
+      ctx.aws.connect.send(new ctx.aws.sdk.connect.DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId })),
     );
     return rule ? toLive(rule) : undefined;
   } catch (err) {
@@ -309,7 +304,7 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     ClientToken: token,
   } satisfies CreateRuleCommandInput;
   try {
-    const out = await ctx.aws.call('connect:CreateRule', () => ctx.aws.connect.send(new CreateRuleCommand(input)));
+    const out = await ctx.aws.call('connect:CreateRule', () => ctx.aws.connect.send(new ctx.aws.sdk.connect.CreateRuleCommand(input)));
     return { id: out.RuleId ?? '', arn: out.RuleArn };
   } catch (err) {
     throw remoteError('connect:CreateRule', `rule "${input.Name}"`, err);
@@ -335,7 +330,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       PreEvaluationFilters: rule.PreEvaluationFilters,
     } satisfies UpdateRuleCommandInput;
     try {
-      await aws.call('connect:UpdateRule', () => aws.connect.send(new UpdateRuleCommand(input)));
+      await aws.call('connect:UpdateRule', () => aws.connect.send(new aws.sdk.connect.UpdateRuleCommand(input)));
     } catch (err) {
       throw remoteError('connect:UpdateRule', what, err);
     }
@@ -345,7 +340,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   await deleteIfPresent(ctx.aws, 'connect:DeleteRule', `rule "${live.key}"`, () =>
-    ctx.aws.connect.send(new DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id })),
+    ctx.aws.connect.send(new ctx.aws.sdk.connect.DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id })),
   );
 }
 

@@ -11,9 +11,8 @@
  *   - a failure names the exact call that failed (`connect:UntagResource`, `chatbot:TagResource`).
  * Each service's tag calls are the kind's parameter (connectTagCalls, chatbotTagCalls).
  */
-import { TagResourceCommand as ConnectTagResourceCommand, UntagResourceCommand as ConnectUntagResourceCommand } from '@aws-sdk/client-connect';
-import { TagResourceCommand as ChatbotTagResourceCommand, UntagResourceCommand as ChatbotUntagResourceCommand } from '@aws-sdk/client-chatbot';
-import { remoteError, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
+import { remoteError } from '../aws/call-errors.js';
 import { MARKER_TAG_KEY, isRecord } from './common.js';
 import type { LiveResource } from './types.js';
 
@@ -31,8 +30,8 @@ export interface TagCalls {
 export function connectTagCalls(aws: AwsClients): TagCalls {
   return {
     service: 'connect',
-    tag: (resourceArn, tags) => aws.call('connect:TagResource', () => aws.connect.send(new ConnectTagResourceCommand({ resourceArn, tags }))),
-    untag: (resourceArn, tagKeys) => aws.call('connect:UntagResource', () => aws.connect.send(new ConnectUntagResourceCommand({ resourceArn, tagKeys }))),
+    tag: (resourceArn, tags) => aws.call('connect:TagResource', () => aws.connect.send(new aws.sdk.connect.TagResourceCommand({ resourceArn, tags }))),
+    untag: (resourceArn, tagKeys) => aws.call('connect:UntagResource', () => aws.connect.send(new aws.sdk.connect.UntagResourceCommand({ resourceArn, tagKeys }))),
   };
 }
 
@@ -41,9 +40,9 @@ export function chatbotTagCalls(aws: AwsClients): TagCalls {
     service: 'chatbot',
     tag: (ResourceARN, tags) =>
       aws.call('chatbot:TagResource', () =>
-        aws.chatbot.send(new ChatbotTagResourceCommand({ ResourceARN, Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) })),
+        aws.chatbot.send(new aws.sdk.chatbot.TagResourceCommand({ ResourceARN, Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) })),
       ),
-    untag: (ResourceARN, TagKeys) => aws.call('chatbot:UntagResource', () => aws.chatbot.send(new ChatbotUntagResourceCommand({ ResourceARN, TagKeys }))),
+    untag: (ResourceARN, TagKeys) => aws.call('chatbot:UntagResource', () => aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys }))),
   };
 }
 

@@ -11,22 +11,17 @@
  * and de-duplicated by field name; flows as `{ name }`; `Status` defaults to ACTIVE; empty
  * descriptions are absent (the API's minimum length is 1).
  */
-import {
-  CreateTaskTemplateCommand,
-  DeleteTaskTemplateCommand,
-  GetTaskTemplateCommand,
-  ListTaskTemplatesCommand,
-  UpdateTaskTemplateCommand,
-  type CreateTaskTemplateCommandInput,
-  type CreateTaskTemplateRequest,
-  type GetTaskTemplateResponse,
-  type TaskTemplateField,
-  type TaskTemplateFieldIdentifier,
-  type TaskTemplateMetadata,
-  type UpdateTaskTemplateCommandInput,
+import type {
+  CreateTaskTemplateCommandInput,
+  CreateTaskTemplateRequest,
+  GetTaskTemplateResponse,
+  TaskTemplateField,
+  TaskTemplateFieldIdentifier,
+  TaskTemplateMetadata,
+  UpdateTaskTemplateCommandInput,
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
-import { isNotFound, remoteError } from '../aws/clients.js';
+import { isNotFound, remoteError } from '../aws/call-errors.js';
 import { LagOutlasted, untilVisible } from '../aws/lag.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { nearest } from '../edit-distance.js';
@@ -364,7 +359,7 @@ async function listTemplates(
   const listed = pages(
     async (NextToken) => {
       try {
-        const page = await aws.call('connect:ListTaskTemplates', () => aws.connect.send(new ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter })));
+        const page = await aws.call('connect:ListTaskTemplates', () => aws.connect.send(new aws.sdk.connect.ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter })));
         paged ||= Boolean(page.NextToken);
         return page;
       } catch (err) {
@@ -380,7 +375,7 @@ async function listTemplates(
 async function describe(ctx: TargetContext, id: string, summary: TaskTemplateMetadata = {}): Promise<LiveResource | undefined> {
   try {
     const out = await ctx.aws.call('connect:GetTaskTemplate', () =>
-      ctx.aws.connect.send(new GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id })),
+      ctx.aws.connect.send(new ctx.aws.sdk.connect.GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id })),
     );
     return toLive(out, summary);
   } catch (err) {
@@ -446,7 +441,7 @@ async function create(ctx: TargetContext, desired: Body, token: string, reportCr
   let created: { id: string; arn?: string };
   try {
     const input = { InstanceId: target.instanceId, ClientToken: token, ...wireDocument(template, ctx.flows) } satisfies CreateTaskTemplateCommandInput;
-    const out = await aws.call('connect:CreateTaskTemplate', () => aws.connect.send(new CreateTaskTemplateCommand(input)));
+    const out = await aws.call('connect:CreateTaskTemplate', () => aws.connect.send(new aws.sdk.connect.CreateTaskTemplateCommand(input)));
     created = { id: out.Id ?? '', arn: out.Arn };
   } catch (err) {
     throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
@@ -468,7 +463,7 @@ async function create(ctx: TargetContext, desired: Body, token: string, reportCr
     // plan finds it declared and unchanged, and nothing ever marks or prunes it). Take the
     // create back, so the next run starts over.
     const undone = await aws
-      .call('connect:DeleteTaskTemplate', () => aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id })))
+      .call('connect:DeleteTaskTemplate', () => aws.connect.send(new aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id })))
       .then(() => true, () => false);
     throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`, err);
   }
@@ -483,7 +478,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
     // A full update: every field is sent, changed or not; a field left out is cleared.
     try {
       const input = { InstanceId: target.instanceId, TaskTemplateId: live.id, ...wireDocument(template, ctx.flows) } satisfies UpdateTaskTemplateCommandInput;
-      await aws.call('connect:UpdateTaskTemplate', () => aws.connect.send(new UpdateTaskTemplateCommand(input)));
+      await aws.call('connect:UpdateTaskTemplate', () => aws.connect.send(new aws.sdk.connect.UpdateTaskTemplateCommand(input)));
     } catch (err) {
       throw remoteError('connect:UpdateTaskTemplate', what, err);
     }
@@ -503,7 +498,7 @@ async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   await deleteIfPresent(ctx.aws, 'connect:DeleteTaskTemplate', `task template "${live.key}"`, () =>
-    ctx.aws.connect.send(new DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
+    ctx.aws.connect.send(new ctx.aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
   );
 }
 

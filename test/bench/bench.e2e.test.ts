@@ -26,6 +26,7 @@ describe('bench harness', () => {
       '--rules', '20', '--task-templates', '6', '--custom-actions', '4',
       '--quota-scale', '50', '--latency', '0-2',
       '--diff-resources', '200', '--validate-resources', '20',
+      '--cold-start-runs', '1',
       '--json', file,
     ]);
     expect(r.code, r.stderr).toBe(0);
@@ -57,6 +58,10 @@ describe('bench harness', () => {
     expect(byName['incremental plan'].plan).toMatchObject({ unchanged: 30, cacheHits: 30 });
     expect(byName['incremental plan'].operations['connect:DescribeRule']).toBeUndefined();
     expect(byName['incremental plan'].operations['chatbot:GetCustomAction']).toBeUndefined();
+    // An hour on, custom actions (no stamp) are re-verified a slice at a time: ceil(4 / 6) = 1.
+    expect(byName['incremental plan, cache 1 h old'].plan).toMatchObject({ unchanged: 30, cacheHits: 29 });
+    expect(byName['incremental plan, cache 1 h old'].operations['chatbot:GetCustomAction'].calls).toBe(1);
+    expect(byName['incremental plan, cache 1 h old'].operations['connect:DescribeRule']).toBeUndefined();
     expect(byName['apply 5% changes'].apply).toMatchObject({ ok: byName['apply 5% changes'].plan.update, failed: 0 });
     expect(byName['apply from empty'].plan.create).toBe(30);
     expect(byName['apply from empty'].apply).toMatchObject({ ok: 30, failed: 0 });
@@ -69,9 +74,24 @@ describe('bench harness', () => {
     expect(report.inProcess[0].resources).toBe(200);
     expect(report.inProcess[1].resources).toBe(20);
 
+    // Cold start: three spawned commands, each against bare node.
+    expect(report.coldStart.map((c: { name: string }) => c.name)).toEqual(['node -e 0', '--help', 'validate']);
+    for (const c of report.coldStart) expect(c.runs).toHaveLength(1);
+    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['incremental, cache 1 h old', 'cold start --help', 'cold start validate']));
     for (const t of report.targets) expect(Object.keys(t).sort()).toEqual(['measured', 'met', 'name', 'target']);
     // The table names the scale it ran at.
     expect(r.stdout).toContain('quota scale 50');
+  });
+
+  it('--scenario runs only the groups named', async () => {
+    const file = join(tempDir('bench-scenario-'), 'bench.json');
+    const r = await run(['--scenario', 'cold-start', '--cold-start-runs', '1', '--json', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    expect(report.scenarios).toEqual([]);
+    expect(report.inProcess).toEqual([]);
+    expect(report.coldStart).toHaveLength(3);
+    expect((await run(['--scenario', 'nope'])).stderr).toContain('--scenario: unknown nope');
   });
 
   it('rejects an unknown option with the usage', async () => {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 
 const rule = (i: number) => ({
   Name: `cached-${i}`,
@@ -75,5 +76,52 @@ describe('snapshot cache', () => {
     expect(apply.stdout + apply.stderr).toMatch(/changed since the plan read it from the snapshot cache/);
     expect(sandbox.stats().operations['connect:UpdateRule']).toBeUndefined();
     expect(planOf(await cli('plan', dir, '--format', 'json', '--refresh')).changes).toEqual([]);
+  });
+});
+
+describe('a run keeps the cache entries of the kinds it did not read', () => {
+  const cacheKeys = (d: string) => {
+    const cacheDir = join(d, '.connectform', 'cache');
+    return readdirSync(cacheDir).flatMap((f) => (JSON.parse(readFileSync(join(cacheDir, f), 'utf8')).entries as [string][]).map(([key]) => key));
+  };
+
+  // A world of its own: pruning here must not see the rules of the tests above.
+  let world: SandboxHandle;
+  beforeAll(async () => {
+    world = await startSandbox({ quotas: false });
+  });
+  afterAll(async () => world?.stop());
+
+  it('plan --kinds rule leaves the task templates cached; a rule that is gone leaves the cache', async () => {
+    const calls = (op: string) => world.stats().operations[op]?.calls ?? 0;
+    const d = tempDir('cache-kinds-');
+    const mixed = (rules: typeof RULES) => writeConfig(d, { t: { endpoint: world.endpoint } }, { prune: ['rule'] }, { rules, taskTemplates: taskTemplateFixture.base });
+    mixed(RULES.slice(0, 4).map((r) => ({ ...r, Name: `kinds-${r.Name}` })));
+    const run = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: d });
+    const applied = await run('apply', d, '--auto-approve');
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(planOf(await run('plan', d, '--format', 'json')).changes).toEqual([]); // warms both kinds
+    const templates = taskTemplateFixture.base.length;
+    expect(cacheKeys(d).filter((k) => k.startsWith('taskTemplate|'))).toHaveLength(templates);
+
+    expect(planOf(await run('plan', d, '--format', 'json', '--kinds', 'rule')).changes).toEqual([]);
+    expect(planOf(await run('plan', d, '--format', 'json', '--kinds', 'rule', '--refresh')).changes).toEqual([]);
+    world.resetStats();
+    expect(planOf(await run('plan', d, '--format', 'json')).changes).toEqual([]);
+    expect(calls('connect:GetTaskTemplate')).toBe(0); // before: every template described again
+    expect(calls('connect:DescribeRule')).toBe(0);
+
+    // A rule deleted out of band (another checkout, its own cache): the next read of rules drops
+    // its entry; the unread kind's entries stay.
+    const before = cacheKeys(d).filter((k) => k.startsWith('rule|'));
+    const other = tempDir('cache-kinds-other-');
+    writeConfig(other, { t: { endpoint: world.endpoint } }, { prune: ['rule'] }, { rules: RULES.slice(0, 3).map((r) => ({ ...r, Name: `kinds-${r.Name}` })) });
+    expect((await runCli(['apply', other, '--auto-approve', '--kinds', 'rule', '--quota-scale', '50'], { cwd: other })).code).toBe(0);
+    mixed(RULES.slice(0, 3).map((r) => ({ ...r, Name: `kinds-${r.Name}` })));
+    expect(planOf(await run('plan', d, '--format', 'json', '--kinds', 'rule')).changes).toEqual([]);
+    const after = cacheKeys(d);
+    expect(after.filter((k) => k.startsWith('rule|'))).toHaveLength(3);
+    expect(before.filter((k) => !after.includes(k))).toHaveLength(1);
+    expect(after.filter((k) => k.startsWith('taskTemplate|'))).toHaveLength(templates);
   });
 });

@@ -1,6 +1,6 @@
 /** Progress with an injected clock: totals, elapsed time, and the off-TTY heartbeat. */
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_MS, SpinnerProgress, createProgress, formatElapsed, type ProgressClock, type Spinner } from '../../src/cli/progress.js';
+import { HEARTBEAT_MS, SpinnerProgress, createProgress, formatElapsed, openProgress, type ProgressClock, type Spinner } from '../../src/cli/progress.js';
 
 /** A clock the test moves by hand; `every` timers fire as it passes their times. */
 function manualClock() {
@@ -108,12 +108,12 @@ describe('progress on a terminal', () => {
     expect(live()).toBe(0); // the tick stops with the phase
   });
 
-  it('is what createProgress picks for a terminal stream: no heartbeat lines, a final line with the totals', () => {
+  it('is what openProgress picks for a terminal stream: no heartbeat lines, a final line with the totals', async () => {
     let out = '';
     const { clock, advance } = manualClock();
     // a terminal as ora drives it (it may also be disabled by CI in the test's own environment)
     const tty = { write: (s: string) => ((out += s), true), isTTY: true, columns: 80, on: () => tty, removeListener: () => tty, cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
-    const p = createProgress(tty as never, true, {}, clock);
+    const p = await openProgress(tty as never, true, {}, clock);
     p.phase('Applying 2 change(s) to dev', 2);
     p.step('done: update rule "a"', true);
     advance(HEARTBEAT_MS * 3);

@@ -12,6 +12,7 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
 import { FastForwardClock } from '../sandbox/clock.js';
+import { sdk } from '../../src/aws/clients.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -275,6 +276,7 @@ function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '12345678
     call: (_api: string, send: () => Promise<unknown>) => send(),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
+    sdk, // the real command classes: kinds take them from the clients
     chatbotRegion: region,
     chatbot: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {

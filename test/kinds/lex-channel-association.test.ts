@@ -11,6 +11,7 @@ import { secretDigest } from '../../src/kinds/common.js';
 import { buildPlan } from '../../src/engine/planner.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { lexChannelAssociationFixture as fixture, seed } from '../battery/fixtures/lex-channel-association.js';
+import { sdk } from '../../src/aws/clients.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -159,6 +160,7 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
   const logs: string[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
+    sdk, // the real command classes: kinds take them from the clients
     lex: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {
         const name = cmd.constructor.name.replace(/Command$/, '');

@@ -10,6 +10,7 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body } from '../../src/kinds/types.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { FastForwardClock } from '../sandbox/clock.js';
+import { sdk } from '../../src/aws/clients.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -300,6 +301,7 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
     call: (_api: string, send: () => Promise<unknown>) => send(),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
+    sdk, // the real command classes: kinds take them from the clients
     connect: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {
         const name = cmd.constructor.name.replace(/Command$/, '');
