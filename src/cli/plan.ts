@@ -19,6 +19,8 @@ import type { TargetError, TargetStatus } from '../render/json.js';
 import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
 import { openProgress, type Progress } from './progress.js';
+import { ReadTally } from './read-tally.js';
+import { kindByName } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 
 /** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
@@ -243,7 +245,7 @@ async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions
   try {
     return await withSessions(run, configPaths, opts, async (sessions) => {
       progress.phase(`Reading live state of ${sessions.map((s) => s.name).join(', ')}`);
-      for (const s of sessions) s.onRead = (kind, name) => progress.step(`${s.name}: ${kind} ${name}`);
+      followReads(sessions, progress);
       const settled = await Promise.allSettled(sessions.map((s) => s.plan()));
       progress.stop();
       const plans: Plan[] = [];
@@ -289,8 +291,20 @@ function writePlans(run: CliRun, format: Format, plans: Plan[], failures: Target
 /** One target, its own progress phase (apply plans targets one at a time). */
 async function planOne(session: TargetSession, progress: Progress): Promise<Plan> {
   progress.phase(`Reading live state of ${session.name}`);
-  session.onRead = (kind, name) => progress.step(`${kind} ${name}`);
+  followReads([session], progress);
   return session.plan();
+}
+
+/** The reading phase's steps are its running totals per kind: `rules 120/1000, taskTemplates 3/250…`. */
+function followReads(sessions: TargetSession[], progress: Progress): void {
+  const tally = new ReadTally((kind) => kindByName(kind)?.configKey ?? kind);
+  for (const s of sessions) {
+    s.onRead = (kind) => {
+      tally.read(kind);
+      progress.step(tally.text());
+    };
+    s.onListed = (kind, event) => tally.listed(s.name, kind, event);
+  }
 }
 
 function applyProgress(progress: Progress) {

@@ -150,6 +150,8 @@ export class SpinnerProgress implements Progress {
 class LineProgress implements Progress {
   private readonly phaseCount: PhaseCount;
   private stopHeartbeat = () => {};
+  /** The last unlogged step (a read's running totals): the heartbeat repeats it. */
+  private detail = '';
 
   constructor(
     private readonly stream: OutStream,
@@ -161,19 +163,21 @@ class LineProgress implements Progress {
   phase(text: string, total?: number): void {
     this.stop();
     this.phaseCount.start(text, total);
+    this.detail = '';
     this.stream.write(`${text}...\n`);
-    this.stopHeartbeat = this.clock.every(HEARTBEAT_MS, () => this.stream.write(`  ... ${this.phaseCount.title}: ${this.phaseCount}\n`));
+    this.stopHeartbeat = this.clock.every(HEARTBEAT_MS, () => this.stream.write(`  ... ${this.phaseCount.title}: ${this.phaseCount}${this.detail ? ` · ${this.detail}` : ''}\n`));
   }
 
   step(text: string, logged = false): void {
     this.phaseCount.count++;
     if (logged) this.stream.write(`  ${text}\n`);
+    else this.detail = text;
   }
 
   stop(): void {
     this.stopHeartbeat();
     this.stopHeartbeat = () => {};
-    if (this.phaseCount.title) this.stream.write(`${this.phaseCount.title}: ${this.phaseCount} done\n`);
+    if (this.phaseCount.title) this.stream.write(`${this.phaseCount.title}: ${this.phaseCount}${this.detail ? ` · ${this.detail}` : ''} done\n`);
     this.phaseCount.title = '';
   }
 }

@@ -62,6 +62,8 @@ export class TargetSession {
   readonly ctx: TargetContext;
   /** Called for each live resource read (progress display). */
   onRead?: (kind: KindName, name: string) => void;
+  /** Called as a kind's list calls find resources, and once with `complete` (progress totals). */
+  onListed?: (kind: KindName, event: 'found' | 'complete') => void;
   private liveIndex = new Map<string, LiveResource>();
   private readonly snapshot?: SnapshotCache;
   private readonly pending: PendingCreates;
@@ -87,6 +89,7 @@ export class TargetSession {
       cache: NO_CACHE,
       declared: resources,
       log: options.log ?? (() => {}),
+      listing: (kind: KindName) => ({ found: () => this.onListed?.(kind, 'found'), complete: () => this.onListed?.(kind, 'complete') }),
     };
     const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
     this.pending = new PendingCreates(options.pendingDir === false ? undefined : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope));

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import type { AwsClients } from '../aws/clients.js';
 import { isNotFound, remoteError } from '../aws/call-errors.js';
-import type { Body } from './types.js';
+import type { Body, Listing } from './types.js';
 
 /** JSON with object keys sorted at every depth: equal data → equal text. */
 export function canonicalJson(value: unknown): string {
@@ -169,13 +169,17 @@ export async function* pages<P extends { NextToken?: string; nextToken?: string 
 
 /**
  * Run `fn` over `items` with at most `n` in flight (p-limit, as everywhere), yielding results in
- * the order of `items`. Reading `items` (list pages) stays at most 2n ahead of what was yielded.
+ * the order of `items`. Reading `items` (list pages) stays at most 2n ahead of what was yielded,
+ * unless a `listing` wants totals: then the list is read to its end at its own pace (its API has
+ * its own quota bucket, so describes are not slowed) and each item counted as it arrives, so
+ * progress can say "120/1000" long before the last describe.
  */
-export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>): AsyncIterable<R> {
+export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>, listing?: Listing): AsyncIterable<R> {
   const width = Math.max(1, n);
   const limit = pLimit(width);
   const ahead: Promise<R>[] = [];
-  for await (const item of items as AsyncIterable<T>) {
+  const source = listing ? readAhead(items, listing) : (items as AsyncIterable<T>);
+  for await (const item of source) {
     const result = limit(() => fn(item));
     // Awaited when its turn comes; a failure before then must not count as unhandled.
     result.catch(() => {});
@@ -183,6 +187,46 @@ export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>
     if (ahead.length >= 2 * width) yield await ahead.shift()!;
   }
   while (ahead.length) yield await ahead.shift()!;
+}
+
+/** `items` read to the end in the background, counted on `listing`, handed out in order. */
+async function* readAhead<T>(items: AsyncIterable<T> | Iterable<T>, listing: Listing): AsyncIterable<T> {
+  const queue: T[] = [];
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const reading = (async () => {
+    try {
+      for await (const item of items as AsyncIterable<T>) {
+        if (stopped) return; // the consumer gave up (an error): no more list calls
+        queue.push(item);
+        listing.found();
+        wake?.();
+      }
+      listing.complete();
+    } catch (error) {
+      failure = { error };
+    } finally {
+      finished = true;
+      wake?.();
+    }
+  })();
+  try {
+    for (;;) {
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (finished) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    stopped = true;
+    await reading.catch(() => {});
+  }
 }
 
 /** A delete call where "not found" means already gone: what we wanted (re-runs converge). */

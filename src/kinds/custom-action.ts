@@ -340,7 +340,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     (page) => page.CustomActions,
   );
   const linkedTo = (arn: string) => [...(associations.get(arn) ?? []), ...skippedFor(ctx, actionNameFromArn(arn))];
-  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, linkedTo(arn)))) {
+  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, linkedTo(arn)), ctx.listing?.('customAction'))) {
     if (live) yield live;
   }
 }

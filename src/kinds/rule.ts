@@ -258,6 +258,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   );
   const described = mapConcurrent(summaries, 16, (s: RuleSummary) =>
     ctx.cache.through('rule', s.RuleId ?? '', s.LastUpdatedTime?.toISOString(), () => describe(ctx, s.RuleId ?? '')),
+    ctx.listing?.('rule'),
   );
   for await (const live of described) if (live) yield live;
 }

@@ -316,6 +316,7 @@ const LISTS: ListSpec[] = [
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const described = mapConcurrent(unique(summariesOf(ctx)), DESCRIBE_WIDTH, (s: TaskTemplateMetadata) =>
     ctx.cache.through('taskTemplate', s.Id ?? '', s.LastModifiedTime?.toISOString(), () => describe(ctx, s.Id ?? '', s)),
+    ctx.listing?.('taskTemplate'),
   );
   for await (const live of described) if (live) yield live;
 }

@@ -144,6 +144,17 @@ export interface TargetContext {
   declared: readonly DeclaredResource[];
   /** Progress/diagnostic lines (never the plan itself). */
   log(line: string): void;
+  /** Progress totals: where a kind's read reports what its list calls found (mapConcurrent in common.ts). */
+  listing?(kind: KindName): Listing;
+}
+
+/**
+ * What a kind's list calls found, for progress totals ("rules 120/1000"): `found` once per
+ * resource the read will describe, `complete` when the list has no more pages.
+ */
+export interface Listing {
+  found(): void;
+  complete(): void;
 }
 
 export interface NormalizeContext {

@@ -56,14 +56,15 @@ describe('progress off a terminal', () => {
     const { clock, advance } = manualClock();
     const p = createProgress({ write: (s: string) => (out += s), isTTY: false }, true, {}, clock);
     p.phase('Reading live state of dev');
-    for (let i = 0; i < 120; i++) p.step(`rule r${i}`);
+    for (let i = 0; i < 120; i++) p.step(`rules ${i + 1}/1000`);
     advance(65_000);
     p.phase('Applying 1 change(s) to dev', 1);
     advance(1_000);
     p.stop();
-    expect(out).toContain('  ... Reading live state of dev: 120 · 30s\n');
-    expect(out).toContain('  ... Reading live state of dev: 120 · 1m00s\n');
-    expect(out).toContain('Reading live state of dev: 120 · 1m05s done\n');
+    // The heartbeat repeats the read's running totals (the last unlogged step).
+    expect(out).toContain('  ... Reading live state of dev: 120 · 30s · rules 120/1000\n');
+    expect(out).toContain('  ... Reading live state of dev: 120 · 1m00s · rules 120/1000\n');
+    expect(out).toContain('Reading live state of dev: 120 · 1m05s · rules 120/1000 done\n');
     expect(out).toContain('Applying 1 change(s) to dev: 0/1 · 1s done\n');
   });
 });
