@@ -358,7 +358,7 @@ describe('progress lines', () => {
     const stream = { isTTY: false, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
     const progress = createProgress(stream, true, {});
     progress.phase(`Reading live state of ${HOSTILE}`);
-    progress.step(`rule ${HOSTILE}`); // not logged in plain mode
+    progress.step(`rule ${HOSTILE}`); // not logged in plain mode: repeated (escaped) on the done line
     progress.step(`done: update rule "${HOSTILE}"`, true);
     progress.step(AT_START, true);
     progress.stop();
@@ -367,6 +367,6 @@ describe('progress lines', () => {
     const lines = written.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[2]).toBe('  \\x3a:error file=start.yaml::forged');
-    expect(lines[3]).toMatch(/: 3 · \d+s done$/);
+    expect(lines[3]).toMatch(/: 3 · \d+s · rule .+ done$/);
   });
 });
