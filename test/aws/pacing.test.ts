@@ -4,7 +4,7 @@
  * go must never be throttled by a server enforcing the same quota), and the quota lookup.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTA, QuotaTable, TokenBucket, type Quota } from '../../src/aws/pacing.js';
+import { AdaptiveBucket, DEFAULT_QUOTA, QuotaTable, TokenBucket, type Quota, type Slot } from '../../src/aws/pacing.js';
 import { ThrottleBucket as ServerBucket, mulberry32 } from '../../src/sandbox/faults.js';
 
 /** A clock the test moves by hand. */
@@ -68,6 +68,115 @@ describe('TokenBucket (client pacing)', () => {
     const server = new ServerBucket(DEFAULT_QUOTA, clock.now);
     const results = Array.from({ length: 8 }, () => server.take());
     expect(results.filter((w) => w > 0).length).toBe(3);
+  });
+});
+
+describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => {
+  const quota: Quota = { ratePerSecond: 10, burst: 5 };
+
+  it('a throttle shrinks the rate to 80%; throttles of calls reserved before that shrink nothing more', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    const early = [bucket.reserveSlot(), bucket.reserveSlot(), bucket.reserveSlot()];
+    bucket.throttled(early[0].ticket);
+    expect(bucket.currentRate).toBeCloseTo(8);
+    // The other two were paced at the old rate: the same congestion, already answered.
+    bucket.throttled(early[1].ticket);
+    bucket.throttled(early[2].ticket);
+    expect(bucket.currentRate).toBeCloseTo(8);
+    expect({ throttles: bucket.throttles, decreases: bucket.decreases }).toEqual({ throttles: 3, decreases: 1 });
+    // A call reserved at the new rate and still throttled: shrink again.
+    bucket.throttled(bucket.reserveSlot().ticket);
+    expect(bucket.currentRate).toBeCloseTo(6.4);
+  });
+
+  it('the spacing follows the rate: after a throttle calls are 1/(0.8 × rate) apart', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    bucket.throttled(bucket.reserveSlot().ticket); // penalized: no burst credit left either
+    const waits = Array.from({ length: 3 }, () => bucket.reserve());
+    expect(waits[1] - waits[0]).toBeCloseTo(1000 / 8);
+    expect(waits[2] - waits[1]).toBeCloseTo(1000 / 8);
+  });
+
+  it('calls queued at the old rate are spaced again at the new one when they wake (confirm)', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    const queued = Array.from({ length: 12 }, () => bucket.reserveSlot());
+    expect(queued.map((s) => s.waitMs)).toEqual([0, 0, 0, 0, 100, 200, 300, 400, 500, 600, 700, 800]);
+    // Nothing changed: a woken caller goes.
+    expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 0, ticket: queued[4].ticket });
+    clock.advance(100);
+    bucket.throttled(queued[4].ticket);
+    // The rest were spaced at 10/s: each asks again and is spaced at 8/s from now, in order.
+    const again = queued.slice(5).map((s) => bucket.confirm(s));
+    expect(again.map((s) => s.waitMs)).toEqual([0, 125, 250, 375, 500, 625, 750]);
+    expect(again.every((s, i) => s.ticket > queued[11].ticket && (i === 0 || s.ticket > again[i - 1].ticket))).toBe(true);
+  });
+
+  it('each quiet window (10 intervals of the documented rate) gives back 5% of it, up to the quota and never beyond', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    bucket.throttled(bucket.reserveSlot().ticket);
+    expect(bucket.currentRate).toBeCloseTo(8);
+    clock.advance(999); // a window is 10 × 100 ms
+    expect(bucket.currentRate).toBeCloseTo(8);
+    clock.advance(1);
+    expect(bucket.currentRate).toBeCloseTo(8.5);
+    clock.advance(2000);
+    expect(bucket.currentRate).toBeCloseTo(9.5);
+    clock.advance(60_000);
+    expect(bucket.currentRate).toBe(10);
+  });
+
+  it('never drops below 5% of the documented rate', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    for (let i = 0; i < 50; i++) bucket.throttled(bucket.reserveSlot().ticket);
+    expect(bucket.currentRate).toBeCloseTo(0.5);
+  });
+
+  /**
+   * One client with retries against the sandbox's bucket while a simulated other client spends
+   * half of the quota, all on one injected clock: the calls are counted, never timed.
+   */
+  function runAgainstHalfBusyServer(client: Pick<AdaptiveBucket, 'reserveSlot' | 'confirm' | 'throttled'>, clock: ReturnType<typeof manualClock>, calls: number) {
+    const server = new ServerBucket(quota, clock.now, 0.5);
+    const start = clock.now();
+    let throttled = 0;
+    for (let i = 0; i < calls; i++) {
+      for (;;) {
+        let slot = client.reserveSlot();
+        while (slot.waitMs > 0) {
+          clock.advance(slot.waitMs);
+          slot = client.confirm(slot);
+        }
+        if (server.take() === 0) break;
+        throttled++;
+        client.throttled(slot.ticket);
+        clock.advance(100); // the retry's backoff
+      }
+    }
+    return { throttled, seconds: (clock.now() - start) / 1000 };
+  }
+
+  it('against a server half spent by another client: about the remaining rate, few throttles', () => {
+    const clock = manualClock();
+    const run = runAgainstHalfBusyServer(new AdaptiveBucket(quota, clock.now), clock, 1000);
+    // The remaining capacity is 5 req/s: 1000 calls need ~199 s at best.
+    const floor = (1000 - quota.burst) / (quota.ratePerSecond * 0.5);
+    expect(run.seconds).toBeGreaterThanOrEqual(floor * 0.98);
+    expect(run.seconds / floor).toBeLessThanOrEqual(1.05);
+    expect(run.throttled / 1000).toBeLessThan(0.1);
+  });
+
+  it('the same client without adaptation is throttled on most calls (the check above can fail)', () => {
+    const clock = manualClock();
+    const fixed = new TokenBucket(quota, clock.now);
+    let ticket = 0;
+    const client = { reserveSlot: () => ({ waitMs: fixed.reserve(), ticket: ticket++, epoch: 0 }), confirm: (s: Slot) => ({ ...s, waitMs: 0 }), throttled: () => fixed.penalize() };
+    const run = runAgainstHalfBusyServer(client, clock, 1000);
+    expect(run.throttled / 1000).toBeGreaterThan(0.5);
   });
 });
 
