@@ -113,10 +113,10 @@ export class AwsClients {
     for (let attempt = 0; ; attempt++) {
       const bucket = this.bucketFor(api);
       let slot = bucket.reserveSlot();
-      while (slot.waitMs > 0) {
-        await sleep(slot.waitMs);
+      do {
+        if (slot.waitMs > 0) await sleep(slot.waitMs);
         slot = bucket.confirm(slot);
-      }
+      } while (slot.waitMs > 0);
       const { ticket } = slot;
       stats.attempts++;
       let started: number | undefined;

@@ -49,9 +49,12 @@ export class TokenBucket {
     this.tat = Math.max(this.tat, t + this.tolerance);
   }
 
-  /** Forget every reservation made so far: the next ones are spaced from now, with no burst credit. */
+  /**
+   * Forget every reservation made so far: the call just answered (throttled) was the last one, the
+   * next goes one interval after it, with no burst credit.
+   */
   protected restartFromNow(): void {
-    this.tat = this.now() + this.tolerance;
+    this.tat = this.now() + this.tolerance + this.interval;
   }
 }
 
@@ -94,6 +97,11 @@ export interface Slot {
  * A decrease also takes back the reservations made at the old rate: a caller whose slot was
  * spaced before it asks again when it wakes (`confirm`), so the new rate holds at once rather
  * than after every call already queued (with many targets, seconds of them).
+ *
+ * `confirm` also checks the send itself against a copy of the server's bucket, spent when calls
+ * really go: a process that stalls (a busy machine, a long garbage collection) wakes many
+ * callers at once, late, and the reservations alone would let them all go together; the
+ * server's bucket, capped at its burst, did not bank the time they overslept.
  */
 export class AdaptiveBucket extends TokenBucket {
   private readonly aimd: Required<AimdOptions>;
@@ -105,6 +113,10 @@ export class AdaptiveBucket extends TokenBucket {
   private epoch = 0;
   /** The first ticket reserved after the last decrease. */
   private firstTicketSinceDecrease = 0;
+  /** The server's bucket as the sends spend it (one token short of the burst: headroom for network jitter). */
+  private tokens: number;
+  private tokensAt: number;
+  private readonly capacity: number;
   /** Throttles reported, and how many of them shrank the rate (for --debug and tests). */
   throttles = 0;
   decreases = 0;
@@ -116,6 +128,9 @@ export class AdaptiveBucket extends TokenBucket {
     this.rate = quota.ratePerSecond;
     this.quietMs = this.aimd.quietIntervals * (1000 / quota.ratePerSecond);
     this.lastChange = clock();
+    this.capacity = Math.max(1, quota.burst - 1);
+    this.tokens = this.capacity;
+    this.tokensAt = this.lastChange;
   }
 
   /** The sustained rate (req/s) the bucket paces at now. */
@@ -133,15 +148,34 @@ export class AdaptiveBucket extends TokenBucket {
     return { waitMs: super.reserve(), ticket: this.nextTicket++, epoch: this.epoch };
   }
 
-  /** After waiting out `slot`: go now (waitMs 0), or, spaced at a rate since decreased, a new slot. */
+  /**
+   * Right before sending (after waiting out `slot`, if it said to): go now (waitMs 0), or wait
+   * again: when the slot was spaced at a rate since decreased, or when the sends since would
+   * leave the server's bucket without a token for this one.
+   */
   confirm(slot: Slot): Slot {
-    return slot.epoch === this.epoch ? { ...slot, waitMs: 0 } : this.reserveSlot();
+    if (slot.epoch !== this.epoch) {
+      slot = this.reserveSlot();
+      if (slot.waitMs > 0) return slot;
+    }
+    const t = this.clock();
+    this.recover();
+    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.tokensAt) / 1000) * this.rate);
+    this.tokensAt = t;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ...slot, waitMs: 0 };
+    }
+    return { ...slot, waitMs: Math.ceil(((1 - this.tokens) / this.rate) * 1000) };
   }
 
   /** The server throttled the call of `ticket`: drain the burst, and shrink the rate once per event. */
   throttled(ticket: number): void {
     this.throttles++;
     this.penalize();
+    // The server has no token left.
+    this.tokens = 0;
+    this.tokensAt = this.clock();
     if (ticket < this.firstTicketSinceDecrease) return;
     this.setRate(Math.max(this.ceiling * this.aimd.minShare, this.rate * this.aimd.decrease));
     this.firstTicketSinceDecrease = this.nextTicket;

@@ -108,10 +108,25 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 0, ticket: queued[4].ticket });
     clock.advance(100);
     bucket.throttled(queued[4].ticket);
-    // The rest were spaced at 10/s: each asks again and is spaced at 8/s from now, in order.
+    // The rest were spaced at 10/s: each asks again and is spaced at 8/s after the throttled call, in order.
     const again = queued.slice(5).map((s) => bucket.confirm(s));
-    expect(again.map((s) => s.waitMs)).toEqual([0, 125, 250, 375, 500, 625, 750]);
+    expect(again.map((s) => s.waitMs)).toEqual([125, 250, 375, 500, 625, 750, 875]);
     expect(again.every((s, i) => s.ticket > queued[11].ticket && (i === 0 || s.ticket > again[i - 1].ticket))).toBe(true);
+  });
+
+  it('callers woken late all at once (the process stalled) do not go together: the server banked no more than its burst', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    const queued = Array.from({ length: 12 }, () => bucket.reserveSlot());
+    clock.advance(2000); // every slot is overdue
+    const server = new ServerBucket(quota, clock.now);
+    const verdicts = queued.map((s) => bucket.confirm(s));
+    const going = verdicts.filter((v) => v.waitMs === 0);
+    // The server would take 5 at once; the client keeps one token of headroom.
+    expect(going).toHaveLength(4);
+    expect(going.map(() => server.take()).every((w) => w === 0)).toBe(true);
+    // The rest wait for the next token (then confirm again).
+    expect(verdicts.slice(4).every((v) => v.waitMs === 100)).toBe(true);
   });
 
   it('each quiet window (10 intervals of the documented rate) gives back 5% of it, up to the quota and never beyond', () => {
@@ -147,10 +162,10 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     for (let i = 0; i < calls; i++) {
       for (;;) {
         let slot = client.reserveSlot();
-        while (slot.waitMs > 0) {
+        do {
           clock.advance(slot.waitMs);
           slot = client.confirm(slot);
-        }
+        } while (slot.waitMs > 0);
         if (server.take() === 0) break;
         throttled++;
         client.throttled(slot.ticket);
