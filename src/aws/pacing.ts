@@ -113,7 +113,12 @@ export class AdaptiveBucket extends TokenBucket {
   private epoch = 0;
   /** The first ticket reserved after the last decrease. */
   private firstTicketSinceDecrease = 0;
-  /** The server's bucket as the sends spend it (one token short of the burst: headroom for network jitter). */
+  /**
+   * The server's bucket as the sends spend it, two tokens short of the burst: a send reaches the
+   * server a little later than it leaves, by a varying delay, and calls sent apart can arrive
+   * together (measured: with one token of headroom 20 targets sharing a bucket on a loaded
+   * machine saw 1-5% of calls throttled; with two, about 1%).
+   */
   private tokens: number;
   private tokensAt: number;
   private readonly capacity: number;
@@ -128,7 +133,7 @@ export class AdaptiveBucket extends TokenBucket {
     this.rate = quota.ratePerSecond;
     this.quietMs = this.aimd.quietIntervals * (1000 / quota.ratePerSecond);
     this.lastChange = clock();
-    this.capacity = Math.max(1, quota.burst - 1);
+    this.capacity = Math.max(1, quota.burst - 2);
     this.tokens = this.capacity;
     this.tokensAt = this.lastChange;
   }
