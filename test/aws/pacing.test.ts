@@ -125,8 +125,24 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     // The server would take 5 at once; the client keeps two tokens of headroom.
     expect(going).toHaveLength(3);
     expect(going.map(() => server.take()).every((w) => w === 0)).toBe(true);
-    // The rest wait for the next token (then confirm again).
-    expect(verdicts.slice(3).every((v) => v.waitMs === 100)).toBe(true);
+    // The rest take their turns, one interval apart, and go when it comes.
+    const rest = verdicts.slice(3);
+    expect(rest.map((v) => v.waitMs)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    for (const v of rest) {
+      clock.set(v.at);
+      expect(bucket.confirm(v).waitMs).toBe(0);
+      expect(server.take()).toBe(0);
+    }
+  });
+
+  it('a caller on time goes at its slot: the copy of the server bucket gates only the late ones', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    const queued = Array.from({ length: 10 }, () => bucket.reserveSlot());
+    for (const s of queued) {
+      clock.set(s.at + 5); // a few ms late, as timers are
+      expect(bucket.confirm(s).waitMs).toBe(0);
+    }
   });
 
   it('each quiet window (10 intervals of the documented rate) gives back 5% of it, up to the quota and never beyond', () => {
@@ -189,7 +205,7 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     const clock = manualClock();
     const fixed = new TokenBucket(quota, clock.now);
     let ticket = 0;
-    const client = { reserveSlot: () => ({ waitMs: fixed.reserve(), ticket: ticket++, epoch: 0 }), confirm: (s: Slot) => ({ ...s, waitMs: 0 }), throttled: () => fixed.penalize() };
+    const client = { reserveSlot: () => { const waitMs = fixed.reserve(); return { waitMs, ticket: ticket++, epoch: 0, at: clock.now() + waitMs }; }, confirm: (s: Slot) => ({ ...s, waitMs: 0 }), throttled: () => fixed.penalize() };
     const run = runAgainstHalfBusyServer(client, clock, 1000);
     expect(run.throttled / 1000).toBeGreaterThan(0.5);
   });
