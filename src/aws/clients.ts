@@ -10,7 +10,7 @@ import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-buildin
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AdaptiveBucket, QuotaTable, sleep, type Slot } from './pacing.js';
+import { AdaptiveBucket, CHECK_IN_MS, QuotaTable, sleep, type Slot } from './pacing.js';
 import { backoffMs, classifyFailure } from './retry.js';
 import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
 import { RemoteError } from '../errors.js';
@@ -114,7 +114,7 @@ export class AwsClients {
       const bucket = this.bucketFor(api);
       let slot = bucket.reserveSlot();
       do {
-        if (slot.waitMs > 0) await sleep(slot.waitMs);
+        if (slot.waitMs > 0) await sleep(Math.min(slot.waitMs, CHECK_IN_MS));
         slot = bucket.confirm(slot);
       } while (slot.waitMs > 0);
       const { ticket } = slot;

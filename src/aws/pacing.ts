@@ -49,6 +49,11 @@ export class TokenBucket {
     this.tat = Math.max(this.tat, t + this.tolerance);
   }
 
+  /** A faster rate from `from` on: reservations after it are packed closer by `ratio` (< 1). */
+  protected compress(from: number, ratio: number): void {
+    if (this.tat > from) this.tat = from + (this.tat - from) * ratio;
+  }
+
   /**
    * Forget every reservation made so far: the call just answered (throttled) was the last one, the
    * next goes one interval after it, with no burst credit.
@@ -116,7 +121,12 @@ export class AdaptiveBucket extends TokenBucket {
   private readonly quietMs: number;
   private lastChange: number;
   private nextTicket = 0;
+  /** Counts rate changes; a slot remembers the one it was spaced in. */
   private epoch = 0;
+  /** Slots of epochs before this one were spaced before the last decrease: spaced again from scratch. */
+  private lastDecreaseEpoch = 0;
+  /** Increases since the last decrease: from `at` on, slots are packed by `ratio`. */
+  private increases: { epoch: number; at: number; ratio: number }[] = [];
   /** The first ticket reserved after the last decrease. */
   private firstTicketSinceDecrease = 0;
   /**
@@ -161,19 +171,26 @@ export class AdaptiveBucket extends TokenBucket {
   }
 
   /**
-   * Right before sending (after waiting out `slot`, if it said to): go now (waitMs 0), or wait
-   * again: when the slot was spaced at a rate since decreased, or when the sends since would
-   * leave the server's bucket without a token for this one.
+   * After sleeping (the slot's wait, or CHECK_IN_MS if shorter): go now (waitMs 0), or wait
+   * again: when the turn has not come (moved by a rate change), when the slot was spaced before
+   * a decrease (a new slot), or when a late caller finds the copy of the server's bucket empty.
    */
   confirm(slot: Slot): Slot {
-    if (slot.epoch !== this.epoch) {
+    this.recover();
+    if (slot.epoch < this.lastDecreaseEpoch) {
       slot = this.reserveSlot();
       if (slot.waitMs > 0) return slot;
+    } else if (slot.epoch !== this.epoch) {
+      // Spaced at a slower rate since raised: its turn comes sooner now.
+      let at = slot.at;
+      for (const inc of this.increases) if (inc.epoch > slot.epoch && at > inc.at) at = inc.at + (at - inc.at) * inc.ratio;
+      slot = { ...slot, at, epoch: this.epoch };
     }
+    const t = this.clock();
+    // Woke before its turn (callers check in at least every CHECK_IN_MS): wait the rest.
+    if (slot.at - t >= 1) return { ...slot, waitMs: Math.ceil(slot.at - t) };
     const go = { ...slot, waitMs: 0 };
     if (slot.paid) return go;
-    const t = this.clock();
-    this.recover();
     this.tokens = Math.min(this.capacity, this.tokens + ((t - this.tokensAt) / 1000) * this.rate);
     this.tokensAt = t;
     // Every send spends a token of the copy (it may run into debt: on-time calls are spaced already).
@@ -195,7 +212,8 @@ export class AdaptiveBucket extends TokenBucket {
     if (ticket < this.firstTicketSinceDecrease) return;
     this.setRate(Math.max(this.ceiling * this.aimd.minShare, this.rate * this.aimd.decrease));
     this.firstTicketSinceDecrease = this.nextTicket;
-    this.epoch++;
+    this.lastDecreaseEpoch = ++this.epoch;
+    this.increases = [];
     this.restartFromNow();
     this.decreases++;
     this.lastChange = this.clock();
@@ -211,7 +229,12 @@ export class AdaptiveBucket extends TokenBucket {
     const windows = Math.floor((t - this.lastChange) / this.quietMs);
     if (windows <= 0) return;
     this.lastChange += windows * this.quietMs;
+    const before = this.rate;
     this.setRate(Math.min(this.ceiling, this.rate + windows * this.aimd.increase * this.ceiling));
+    // Calls already queued at the slower rate move up (else a long queue would keep it for seconds).
+    const ratio = before / this.rate;
+    this.compress(t, ratio);
+    this.increases.push({ epoch: ++this.epoch, at: t, ratio });
   }
 
   private setRate(rate: number): void {
@@ -247,5 +270,11 @@ export class QuotaTable {
     return floor;
   }
 }
+
+/**
+ * The longest a caller sleeps before checking in again (`confirm`): a rate raised meanwhile
+ * brings its turn forward.
+ */
+export const CHECK_IN_MS = 1000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -104,9 +104,10 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     const bucket = new AdaptiveBucket(quota, clock.now);
     const queued = Array.from({ length: 12 }, () => bucket.reserveSlot());
     expect(queued.map((s) => s.waitMs)).toEqual([0, 0, 0, 0, 100, 200, 300, 400, 500, 600, 700, 800]);
-    // Nothing changed: a woken caller goes.
+    // Woken early (a check-in), it waits the rest; at its turn it goes.
+    expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 100, ticket: queued[4].ticket });
+    clock.set(queued[4].at);
     expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 0, ticket: queued[4].ticket });
-    clock.advance(100);
     bucket.throttled(queued[4].ticket);
     // The rest were spaced at 10/s: each asks again and is spaced at 8/s after the throttled call, in order.
     const again = queued.slice(5).map((s) => bucket.confirm(s));
@@ -143,6 +144,19 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
       clock.set(s.at + 5); // a few ms late, as timers are
       expect(bucket.confirm(s).waitMs).toBe(0);
     }
+  });
+
+  it('a rate raised while calls are queued brings their turns forward', () => {
+    const clock = manualClock();
+    const bucket = new AdaptiveBucket(quota, clock.now);
+    bucket.throttled(bucket.reserveSlot().ticket); // 8/s, no burst credit
+    const queued = Array.from({ length: 20 }, () => bucket.reserveSlot());
+    expect(queued[19].at).toBeCloseTo(20 * 125);
+    clock.advance(1000); // one quiet window: 8.5/s
+    const later = bucket.confirm(queued[19]);
+    // From t = 1000 on, the queue is packed by 8/8.5.
+    expect(later.at).toBeCloseTo(1000 + (2500 - 1000) * (8 / 8.5));
+    expect(later.waitMs).toBe(Math.ceil(later.at - 1000));
   });
 
   it('each quiet window (10 intervals of the documented rate) gives back 5% of it, up to the quota and never beyond', () => {
