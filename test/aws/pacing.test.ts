@@ -21,11 +21,11 @@ function waitsAtOnce(bucket: TokenBucket, n: number): number[] {
 describe('TokenBucket (client pacing)', () => {
   const quota: Quota = { ratePerSecond: 2, burst: 5 };
 
-  it('lets burst - 1 calls go at once, then spaces the rest by 1/rate', () => {
+  it('lets burst - 2 calls go at once, then spaces the rest by 1/rate', () => {
     const clock = manualClock(1000);
     const bucket = new TokenBucket(quota, clock.now);
-    // One token of the burst is kept as headroom for calls that arrive late at the server.
-    expect(waitsAtOnce(bucket, 7)).toEqual([0, 0, 0, 0, 500, 1000, 1500]);
+    // Two tokens of the burst are kept as headroom for calls that arrive late at the server.
+    expect(waitsAtOnce(bucket, 7)).toEqual([0, 0, 0, 500, 1000, 1500, 2000]);
   });
 
   it('a quiet period restores the burst credit, never more', () => {
@@ -33,7 +33,7 @@ describe('TokenBucket (client pacing)', () => {
     const bucket = new TokenBucket(quota, clock.now);
     waitsAtOnce(bucket, 7);
     clock.advance(60_000);
-    expect(waitsAtOnce(bucket, 6)).toEqual([0, 0, 0, 0, 500, 1000]);
+    expect(waitsAtOnce(bucket, 6)).toEqual([0, 0, 0, 500, 1000, 1500]);
   });
 
   it('penalize() (the server throttled us anyway) drains the burst: the next calls are spaced', () => {
@@ -103,9 +103,9 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     const clock = manualClock();
     const bucket = new AdaptiveBucket(quota, clock.now);
     const queued = Array.from({ length: 12 }, () => bucket.reserveSlot());
-    expect(queued.map((s) => s.waitMs)).toEqual([0, 0, 0, 0, 100, 200, 300, 400, 500, 600, 700, 800]);
+    expect(queued.map((s) => s.waitMs)).toEqual([0, 0, 0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
     // Woken early (a check-in), it waits the rest; at its turn it goes.
-    expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 100, ticket: queued[4].ticket });
+    expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 200, ticket: queued[4].ticket });
     clock.set(queued[4].at);
     expect(bucket.confirm(queued[4])).toMatchObject({ waitMs: 0, ticket: queued[4].ticket });
     bucket.throttled(queued[4].ticket);
