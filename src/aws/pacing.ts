@@ -195,12 +195,14 @@ export class AdaptiveBucket extends TokenBucket {
     if (slot.paid) return go;
     this.tokens = Math.min(this.capacity, this.tokens + ((t - this.tokensAt) / 1000) * this.rate);
     this.tokensAt = t;
-    // Every send spends a token of the copy (it may run into debt: on-time calls are spaced already).
+    // Every send spends a token of the copy. A call on time may leave it one token in debt (it is
+    // spaced already; timers fire a little late or early); a late one may not. Either, when it
+    // may not go, waits for its turn with its token taken, so the calls behind queue after it.
     this.tokens -= 1;
     const late = t - slot.at > 1000 / this.rate;
-    if (!late || this.tokens >= 0) return go;
-    // Overslept and the copy is empty: wait until the server has banked this call's token.
-    const waitMs = Math.ceil((-this.tokens / this.rate) * 1000);
+    const floor = late ? 0 : -1;
+    if (this.tokens >= floor) return go;
+    const waitMs = Math.ceil(((floor - this.tokens) / this.rate) * 1000);
     return { ...slot, waitMs, at: t + waitMs, paid: true };
   }
 
