@@ -134,8 +134,7 @@ export class AdaptiveBucket extends TokenBucket {
   /**
    * The server's bucket as the sends spend it, two tokens short of the burst: a send reaches the
    * server a little later than it leaves, by a varying delay, and calls sent apart can arrive
-   * together (measured: with one token of headroom 20 targets sharing a bucket on a loaded
-   * machine saw 1-5% of calls throttled; with two, about 1%). Negative: sends in debt.
+   * together (docs/PERFORMANCE.md, "Many targets in one account"). Negative: sends in debt.
    */
   private tokens: number;
   private tokensAt: number;
