@@ -5,6 +5,9 @@
  * The bucket is a GCRA (virtual scheduling) reservation: each call reserves the earliest
  * instant the bucket allows and sleeps until then. Reservations are spaced by 1/rate once the
  * burst is spent, which is exactly what the server-side bucket tolerates.
+ *
+ * The calls go through `AdaptiveBucket`, which moves its rate when others spend the same quota
+ * (AIMD), and which the targets of one account share (quota-budget.ts).
  */
 
 export interface Quota {
