@@ -14,7 +14,7 @@ import * as customActionsSdk from './chatbot-custom-actions.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { QuotaTable, TokenBucket, sleep } from './pacing.js';
+import { AdaptiveBucket, CHECK_IN_MS, QuotaTable, sleep, type Slot } from './pacing.js';
 import { backoffMs, classifyFailure } from './retry.js';
 import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
 import { RemoteError } from '../errors.js';
@@ -38,6 +38,11 @@ export interface AwsClientOptions extends TimeoutOptions {
   /** Most requests in flight at once across all APIs of this target. */
   parallelism: number;
   quotas: QuotaTable;
+  /**
+   * The pacing bucket of an API in a region (the account-wide budget shares it between the
+   * targets of one account: quota-budget.ts). Default: a bucket of this client's own per API.
+   */
+  pacing?: (api: string, region: string) => PacingBucket;
   /** Attempts per call, first included. */
   maxAttempts?: number;
   retryBaseMs?: number;
@@ -55,6 +60,15 @@ export interface AwsClientOptions extends TimeoutOptions {
  * kinds, which `validate` and `--help` load too, take their commands from here at call time.
  */
 export const sdk = { connect: connectSdk, chatbot: chatbotSdk, lex: lexSdk, customActions: customActionsSdk } as const;
+
+/** What call() needs of a pacing bucket (pacing.ts AdaptiveBucket). */
+export interface PacingBucket {
+  reserveSlot(): Slot;
+  /** Once the wait is over: go (waitMs 0), or wait again when the rate dropped meanwhile. */
+  confirm(slot: Slot): Slot;
+  /** The server throttled the call reserved with `ticket`. */
+  throttled(ticket: number): void;
+}
 
 export interface CallStats {
   calls: number;
@@ -84,7 +98,7 @@ export class AwsClients {
   };
   private sts?: STSClient;
   private readonly limit: LimitFunction;
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, PacingBucket>();
   private readonly counters = new Map<string, CallStats>();
 
   constructor(readonly options: AwsClientOptions) {
@@ -114,13 +128,17 @@ export class AwsClients {
   async call<T>(api: string, send: () => Promise<T>): Promise<T> {
     const stats = this.statsFor(api);
     stats.calls++;
-    const bucket = this.bucketFor(api);
     const maxAttempts = this.options.maxAttempts ?? 8;
     const now = this.options.now ?? (() => performance.now());
     let spent = 0;
     for (let attempt = 0; ; attempt++) {
-      const wait = bucket.reserve();
-      if (wait > 0) await sleep(wait);
+      const bucket = this.bucketFor(api);
+      let slot = bucket.reserveSlot();
+      do {
+        if (slot.waitMs > 0) await sleep(Math.min(slot.waitMs, CHECK_IN_MS));
+        slot = bucket.confirm(slot);
+      } while (slot.waitMs > 0);
+      const { ticket } = slot;
       stats.attempts++;
       let started: number | undefined;
       try {
@@ -133,7 +151,7 @@ export class AwsClients {
         const failure = classifyFailure(err);
         if (failure === 'throttled') {
           stats.throttled++;
-          bucket.penalize();
+          bucket.throttled(ticket);
         } else if (failure === 'transient') {
           stats.transient++;
         }
@@ -170,8 +188,12 @@ export class AwsClients {
   /** The host a call to `api` goes to, for messages when the error does not carry it. */
   private hostFor(api: string): string {
     const prefix = api.split(':')[0];
-    const region = prefix === 'chatbot' ? this.chatbotRegion : this.options.region;
-    return endpointHost(this.options.endpoint, prefix === 'lex' ? 'models.lex' : prefix, region);
+    return endpointHost(this.options.endpoint, prefix === 'lex' ? 'models.lex' : prefix, this.regionOf(api));
+  }
+
+  /** The region a call to `api` goes to: Chatbot's own, else the target's. */
+  private regionOf(api: string): string {
+    return api.startsWith('chatbot:') ? this.chatbotRegion : this.options.region;
   }
 
   /** Per-API counters of this process (the bench and `--debug` print them). */
@@ -186,10 +208,12 @@ export class AwsClients {
     this.sts?.destroy();
   }
 
-  private bucketFor(api: string): TokenBucket {
+  /** Asked on every attempt: a shared budget may move the target to its account's buckets once known. */
+  private bucketFor(api: string): PacingBucket {
+    if (this.options.pacing) return this.options.pacing(api, this.regionOf(api));
     let b = this.buckets.get(api);
     if (!b) {
-      b = new TokenBucket(this.options.quotas.for(api));
+      b = new AdaptiveBucket(this.options.quotas.for(api));
       this.buckets.set(api, b);
     }
     return b;

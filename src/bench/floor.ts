@@ -34,6 +34,14 @@ export interface Phase {
 
 export const emptyCallStats = (): CallStats => ({ calls: 0, attempts: 0, throttled: 0, transient: 0, failed: 0 });
 
+export function addCallStats(into: CallStats, c: CallStats): void {
+  into.calls += c.calls;
+  into.attempts += c.attempts;
+  into.throttled += c.throttled;
+  into.transient += c.transient;
+  into.failed += c.failed;
+}
+
 /** Requests per API that spent a token: what the floor is computed from. */
 export function acceptedCalls(server: SandboxStats): Record<string, number> {
   return Object.fromEntries(Object.entries(server.operations).map(([api, o]) => [api, o.calls - o.throttled]));
@@ -75,14 +83,7 @@ export function operationRows(quotas: QuotaTable, phases: Phase[]): Record<strin
       r.errors += o.errors;
       r.floorSeconds += apiFloorSeconds(quotas, api, o.calls - o.throttled);
     }
-    for (const [api, c] of Object.entries(p.client)) {
-      const r = row(api).client;
-      r.calls += c.calls;
-      r.attempts += c.attempts;
-      r.throttled += c.throttled;
-      r.transient += c.transient;
-      r.failed += c.failed;
-    }
+    for (const [api, c] of Object.entries(p.client)) addCallStats(row(api).client, c);
   }
   return Object.fromEntries(Object.entries(rows).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -282,6 +282,24 @@ export function changedCount(counts: Counts, percent: number): Counts {
   return { rules: n(counts.rules), taskTemplates: n(counts.taskTemplates), customActions: n(counts.customActions) };
 }
 
+/** `n` Connect instance ids of one account (the many-targets scenarios), the same on every run. */
+export function benchInstances(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+}
+
+/** DEFAULT_SEED's contact flows in each of `instanceIds`, each holding `set`'s rules and task templates. */
+export function seedWithInstances(set: ResourceSet, instanceIds: string[]): FullSeed {
+  const seed = structuredClone(DEFAULT_SEED);
+  const template = seed.connect.instances[0];
+  seed.connect.instances = instanceIds.map((id) => ({
+    ...structuredClone(template),
+    id,
+    rules: set.rules.map((r) => r.seed),
+    taskTemplates: set.taskTemplates.map((t) => t.seed),
+  }));
+  return seed;
+}
+
 /** DEFAULT_SEED plus `set` pre-created (rules, task templates, custom actions and their links). */
 export function seedWith(set: ResourceSet | undefined): FullSeed {
   const seed = structuredClone(DEFAULT_SEED);
@@ -296,11 +314,18 @@ export function seedWith(set: ResourceSet | undefined): FullSeed {
   return seed;
 }
 
-/** Writes connectform.yaml (one target) and one YAML file per kind; returns the directory. */
-export function writeConfigDir(dir: string, set: ResourceSet, settings: Record<string, unknown> = {}): string {
+/**
+ * Writes connectform.yaml and one YAML file per kind; returns the directory. One target by
+ * default; `targets` for the many-targets scenarios (every target declares the same resources).
+ */
+export function writeConfigDir(
+  dir: string,
+  set: ResourceSet,
+  settings: Record<string, unknown> = {},
+  targets: Record<string, { region: string; instanceId: string }> = { [BENCH_TARGET]: { region: BENCH_REGION, instanceId: BENCH_INSTANCE } },
+): string {
   mkdirSync(dir, { recursive: true });
-  const target = { region: BENCH_REGION, instanceId: BENCH_INSTANCE };
-  writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: { [BENCH_TARGET]: target }, settings }));
+  writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets, settings }));
   const files: [string, string, Generated[]][] = [
     ['rules.yaml', 'rules', set.rules],
     ['task-templates.yaml', 'taskTemplates', set.taskTemplates],

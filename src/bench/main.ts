@@ -6,7 +6,10 @@
  *   npm run bench -- [--quota-scale X] [--json FILE] [--rules N] [--task-templates N]
  *                    [--custom-actions N] [--change-percent P] [--latency MIN-MAX]
  *                    [--parallelism N] [--diff-resources N] [--validate-resources N]
- *                    [--random-seed N] [--cold-start-runs N] [--scenario GROUP]... [--strict]
+ *                    [--random-seed N] [--targets N] [--target-rules N]
+ *                    [--target-task-templates N] [--background-load X]
+ *                    [--cold-start-runs N]
+ *                    [--scenario single-target|many-targets|in-process|cold-start]... [--strict]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +20,11 @@ import { DEFAULT_PARALLELISM } from '../config/index.js';
 import { runInChild, type InProcessResult } from './inprocess.js';
 import { judge, machine, renderText, type BenchReport, type BenchSettings } from './report.js';
 import { runNetworkScenarios, sandboxQuota, type ScenarioResult } from './scenarios.js';
+import { runManyTargetsScenarios } from './many-targets.js';
 import { measureColdStart, type ColdStartResult } from './cold-start.js';
 
-/** What `--scenario` selects; all of them by default. */
-export const SCENARIO_GROUPS = ['network', 'diff-render', 'validate', 'cold-start'] as const;
+/** Groups `--scenario` selects (default: all of them). */
+export const SCENARIO_GROUPS = ['single-target', 'many-targets', 'in-process', 'cold-start'] as const;
 export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number];
 
 /**
@@ -32,11 +36,11 @@ export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number];
 export const DEFAULT_QUOTA_SCALE = 10;
 
 export interface BenchOptions extends BenchSettings {
-  scenarios: ScenarioGroup[];
-  coldStartRuns: number;
   json?: string;
   strict: boolean;
   log: (line: string) => void;
+  /** Spawned runs of each cold-start command (not a setting of the scenarios themselves). */
+  coldStartRuns: number;
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -52,8 +56,13 @@ const USAGE = `usage: npm run bench -- [options]
   --diff-resources N       resources for the in-process diff + render (default 10000)
   --validate-resources N   resources for the in-process validate (default 1000)
   --random-seed N          seed of the sandbox's latency draws (default 1)
+  --targets N              instances of one account for the many-targets scenarios (default 20)
+  --target-rules N         rules of each of those targets (default 25)
+  --target-task-templates N  task templates of each of those targets (default 8)
+  --background-load X      share of each API's quota another client spends (default 0.5)
   --cold-start-runs N      spawned runs of each cold-start command (default 9)
-  --scenario GROUP         run only GROUP (repeatable): ${SCENARIO_GROUPS.join(', ')}
+  --scenario GROUP         run only GROUP: single-target, many-targets, in-process or
+                           cold-start (repeatable; default all)
   --strict                 exit 1 when a target is missed
 `;
 
@@ -72,6 +81,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'diff-resources': { type: 'string' },
       'validate-resources': { type: 'string' },
       'random-seed': { type: 'string' },
+      targets: { type: 'string' },
+      'target-rules': { type: 'string' },
+      'target-task-templates': { type: 'string' },
+      'background-load': { type: 'string' },
       'cold-start-runs': { type: 'string' },
       scenario: { type: 'string', multiple: true },
       strict: { type: 'boolean' },
@@ -94,11 +107,11 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   }
   const scale = num('quota-scale', values['quota-scale'], DEFAULT_QUOTA_SCALE, 0, false);
   if (scale <= 0) throw new Error('--quota-scale must be > 0');
+  const backgroundLoad = num('background-load', values['background-load'], 0.5, 0, false);
+  if (backgroundLoad >= 1) throw new Error('--background-load must be below 1 (at 1 nothing is left for connectform)');
   const unknown = (values.scenario ?? []).filter((g) => !(SCENARIO_GROUPS as readonly string[]).includes(g));
-  if (unknown.length) throw new Error(`--scenario: unknown ${unknown.join(', ')}; one of ${SCENARIO_GROUPS.join(', ')}`);
+  if (unknown.length) throw new Error(`--scenario: unknown ${unknown.join(', ')}; known: ${SCENARIO_GROUPS.join(', ')}`);
   return {
-    scenarios: values.scenario?.length ? (values.scenario as ScenarioGroup[]) : [...SCENARIO_GROUPS],
-    coldStartRuns: num('cold-start-runs', values['cold-start-runs'], 9, 1),
     quotaScale: scale,
     quota: sandboxQuota(),
     latencyMs,
@@ -112,6 +125,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     },
     diffResources: num('diff-resources', values['diff-resources'], 10_000, 3),
     validateResources: num('validate-resources', values['validate-resources'], 1000, 3),
+    manyTargets: {
+      targets: num('targets', values.targets, 20, 1),
+      rules: num('target-rules', values['target-rules'], 25, 1),
+      taskTemplates: num('target-task-templates', values['target-task-templates'], 8, 1),
+      backgroundLoad,
+    },
+    coldStartRuns: num('cold-start-runs', values['cold-start-runs'], 9, 1),
+    scenarioGroups: values.scenario?.length ? [...new Set(values.scenario as ScenarioGroup[])] : [...SCENARIO_GROUPS],
     json: values.json,
     strict: values.strict ?? false,
     log: (line) => process.stderr.write(`${line}\n`),
@@ -122,39 +143,58 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date();
   const t0 = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'connectform-bench-'));
-  let scenarios: ScenarioResult[] = [];
+  const scenarios: ScenarioResult[] = [];
   const inProcess: InProcessResult[] = [];
   let coldStart: ColdStartResult[] | undefined;
-  const selected = (g: ScenarioGroup) => o.scenarios.includes(g);
   try {
     o.log(
       `quota scale ${o.quotaScale}: ${o.quota.ratePerSecond * o.quotaScale} req/s, burst ${o.quota.burst} per API (client and sandbox); ` +
         `latency ${o.latencyMs[0]}-${o.latencyMs[1]} ms; parallelism ${o.parallelism}`,
     );
-    if (selected('network')) scenarios = await runNetworkScenarios({
-      counts: o.counts,
-      quotaScale: o.quotaScale,
-      latencyMs: o.latencyMs,
-      parallelism: o.parallelism,
-      changePercent: o.changePercent,
-      randomSeed: o.randomSeed,
-      workDir,
-      connectOnlyIncremental: true,
-      log: o.log,
-    });
-    if (selected('diff-render')) {
+    const run = (group: ScenarioGroup) => o.scenarioGroups.includes(group);
+    if (run('single-target')) {
+      scenarios.push(
+        ...(await runNetworkScenarios({
+          counts: o.counts,
+          quotaScale: o.quotaScale,
+          latencyMs: o.latencyMs,
+          parallelism: o.parallelism,
+          changePercent: o.changePercent,
+          randomSeed: o.randomSeed,
+          workDir,
+          connectOnlyIncremental: true,
+          log: o.log,
+        })),
+      );
+    }
+    if (run('many-targets')) {
+      const m = o.manyTargets;
+      scenarios.push(
+        ...(await runManyTargetsScenarios({
+          targets: m.targets,
+          counts: { rules: m.rules, taskTemplates: m.taskTemplates },
+          backgroundLoad: m.backgroundLoad,
+          quota: o.quota,
+          quotaScale: o.quotaScale,
+          latencyMs: o.latencyMs,
+          parallelism: o.parallelism,
+          randomSeed: o.randomSeed,
+          workDir,
+          log: o.log,
+        })),
+      );
+    }
+    if (run('in-process')) {
       o.log(`diff + render of ${o.diffResources} resources (child process)`);
       inProcess.push(await runInChild('diff-render', o.diffResources));
-    }
-    if (selected('validate')) {
       o.log(`validate of ${o.validateResources} resources (child process)`);
       inProcess.push(await runInChild('validate', o.validateResources));
     }
-    if (selected('cold-start')) coldStart = await measureColdStart(workDir, o.coldStartRuns, o.log);
+    if (run('cold-start')) coldStart = await measureColdStart(workDir, o.coldStartRuns, o.log);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const { json: _json, strict: _strict, log: _log, scenarios: _scenarios, coldStartRuns: _runs, ...settings } = o;
+  const { json: _json, strict: _strict, log: _log, coldStartRuns: _runs, ...settings } = o;
   return {
     format: 'connectform-bench/1',
     startedAt: startedAt.toISOString(),

@@ -19,6 +19,10 @@ export interface BenchSettings {
   counts: Counts;
   diffResources: number;
   validateResources: number;
+  /** The many-targets scenarios: instances of one account, each one's resources, the other client's share. */
+  manyTargets: { targets: number; rules: number; taskTemplates: number; backgroundLoad: number };
+  /** The scenario groups run (`--scenario`). */
+  scenarioGroups: string[];
 }
 
 export interface TargetResult {
@@ -74,6 +78,14 @@ export function judge(scenarios: ScenarioResult[], inProcess: InProcessResult[],
   for (const s of scenarios.filter((s) => s.name.startsWith('apply'))) {
     out.push({ name: s.name, target: '≤ 1.15× the quota floor', measured: s.ratio === null ? 'no floor' : x(s.ratio), met: s.ratio !== null && s.ratio <= 1.15 });
   }
+  for (const s of scenarios.filter((x) => x.limits)) {
+    const { ratio, throttledShare } = s.limits!;
+    out.push({ name: s.name, target: `≤ ${ratio.toFixed(2)}× the quota floor`, measured: s.ratio === null ? 'no floor' : x(s.ratio), met: s.ratio !== null && s.ratio <= ratio });
+    if (throttledShare !== undefined) {
+      const share = s.calls ? s.throttled / s.calls : 0;
+      out.push({ name: s.name, target: `≤ ${(throttledShare * 100).toFixed(0)}% throttled`, measured: `${(share * 100).toFixed(2)}% (${s.throttled} of ${s.calls})`, met: share <= throttledShare });
+    }
+  }
   const failed = scenarios.reduce((n, s) => n + s.failed, 0);
   const problems = scenarios.reduce((n, s) => n + s.problems.length, 0);
   out.push({ name: 'failed operations', target: '0', measured: `${failed}${problems ? ` (${problems} check(s) did not hold)` : ''}`, met: failed === 0 && problems === 0 });
@@ -111,8 +123,13 @@ export function renderText(r: BenchReport): string {
     `quota scale ${s.quotaScale}: every API ${q.ratePerSecond * s.quotaScale} req/s (${q.ratePerSecond} × ${s.quotaScale}), burst ${q.burst}; at the real quotas every time below is ${s.quotaScale}× longer`,
     `sandbox latency ${s.latencyMs[0]}-${s.latencyMs[1]} ms, parallelism ${s.parallelism}, random seed ${s.randomSeed}`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryMB} MB, ${r.machine.platform}/${r.machine.arch}, Node ${r.machine.node}`,
-    '',
   );
+  const m = s.manyTargets;
+  if (m && r.scenarios.some((sc) => sc.limits)) {
+    out.push(`many targets: ${m.targets} instances of one account and region, ${m.rules} rules and ${m.taskTemplates} task templates each; the other client spends ${m.backgroundLoad * 100}% of each quota`);
+  }
+  if (s.scenarioGroups && s.scenarioGroups.length < 4) out.push(`scenarios: ${s.scenarioGroups.join(', ')} only`);
+  out.push('');
   out.push(
     table(
       ['scenario', 'wall s', 'floor s', 'wall/floor', 'calls', 'throttled', 'failed', 'load s'],
@@ -129,6 +146,11 @@ export function renderText(r: BenchReport): string {
       [false, true, true, true, true, true, true, true],
     ),
   );
+  const delays = r.scenarios.filter((sc) => sc.eventLoopDelayMs);
+  if (delays.length) {
+    out.push('', 'event loop delay (client and sandbox share it; a stall sends late calls together):');
+    for (const sc of delays) out.push(`  ${sc.name}: p99 ${sc.eventLoopDelayMs!.p99} ms, max ${sc.eventLoopDelayMs!.max} ms`);
+  }
   // Calls per operation: one row per API, one column per scenario ("calls" or "calls/throttled").
   const apis = [...new Set(r.scenarios.flatMap((sc) => Object.keys(sc.operations)))].sort();
   if (apis.length) {

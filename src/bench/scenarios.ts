@@ -62,6 +62,20 @@ export interface ScenarioResult {
   problems: string[];
   /** Informational rows are measured but judged against no target. */
   informational?: boolean;
+  /** The scenario's own targets, where it carries them (the many-targets scenarios). */
+  limits?: ScenarioLimits;
+  /**
+   * How late the process's timers fired during the run (ms): the client and the in-process
+   * sandbox share one event loop, so a stall (a loaded machine) sends late calls together and the
+   * sandbox sees them arrive together, throttles no real server would answer.
+   */
+  eventLoopDelayMs?: { p99: number; max: number };
+}
+
+/** Targets a scenario is judged against: wall/floor at most `ratio`, throttled calls at most `throttledShare` of all. */
+export interface ScenarioLimits {
+  ratio: number;
+  throttledShare?: number;
 }
 
 interface Step {
@@ -227,9 +241,6 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
     session.close();
   }
 
-  const operations = operationRows(quotas, phases);
-  const rows = Object.values(operations);
-  const sum = (f: (r: OperationRow) => number) => rows.reduce((n, r) => n + f(r), 0);
   const cacheHits = Number(plan?.notes.map((n) => CACHE_NOTE.exec(n)?.[1]).find(Boolean) ?? 0);
   const summary = plan?.summary;
   const planRow = {
@@ -251,19 +262,39 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
     if (report.summary.ok !== expected) problems.push(`apply: ${report.summary.ok} of ${expected} changes ok`);
     for (const r of report.results.filter((x) => x.status !== 'ok').slice(0, 5)) problems.push(`apply ${r.status}: ${r.kind} "${r.name}": ${r.message ?? ''}`);
   }
+  return summarize(o.log, quotas, step, { phases, loadSeconds, plan: planRow, apply: report?.summary, applyFailed, problems });
+}
+
+/** What a scenario measured, before it is summed up. */
+export interface Measured {
+  phases: Phase[];
+  loadSeconds: number;
+  plan: ScenarioResult['plan'];
+  apply?: ScenarioResult['apply'];
+  /** Changes that failed (apply), when more than the calls that did. */
+  applyFailed: number;
+  problems: string[];
+}
+
+/** One scenario's row: calls and throttles per API on both sides, the floor, the ratio. */
+export function summarize(log: (line: string) => void, quotas: QuotaTable, what: { name: string; description: string; informational?: boolean; limits?: ScenarioLimits }, m: Measured): ScenarioResult {
+  const { phases, problems } = m;
+  const operations = operationRows(quotas, phases);
+  const rows = Object.values(operations);
+  const sum = (f: (r: OperationRow) => number) => rows.reduce((n, r) => n + f(r), 0);
   const clientFailed = sum((r) => r.client.failed);
   const wallSeconds = phases.reduce((n, p) => n + p.wallSeconds, 0);
   const floorSeconds = scenarioFloorSeconds(quotas, phases);
   const result: ScenarioResult = {
-    name: step.name,
-    description: step.description,
+    name: what.name,
+    description: what.description,
     wallSeconds,
     floorSeconds,
     ratio: floorSeconds > 0 ? wallSeconds / floorSeconds : null,
     calls: sum((r) => r.calls),
     throttled: sum((r) => r.throttled),
     // A failed change always carries a failed call, except when it failed before calling.
-    failed: Math.max(clientFailed, applyFailed),
+    failed: Math.max(clientFailed, m.applyFailed),
     client: {
       calls: sum((r) => r.client.calls),
       attempts: sum((r) => r.client.attempts),
@@ -277,16 +308,17 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
       errors: sum((r) => r.errors),
       maxInFlight: Math.max(0, ...phases.map((p) => p.server.maxInFlight)),
     },
-    loadSeconds,
+    loadSeconds: m.loadSeconds,
     phases: phases.map((p) => ({ name: p.name, wallSeconds: p.wallSeconds, floorSeconds: phaseFloorSeconds(quotas, p), calls: p.server.calls })),
     operations,
-    plan: planRow,
-    ...(report ? { apply: report.summary } : {}),
+    plan: m.plan,
+    ...(m.apply ? { apply: m.apply } : {}),
     problems,
-    ...(step.informational ? { informational: true } : {}),
+    ...(what.informational ? { informational: true } : {}),
+    ...(what.limits ? { limits: what.limits } : {}),
   };
-  o.log(
-    `${step.name}: ${wallSeconds.toFixed(2)} s, floor ${floorSeconds.toFixed(2)} s, ${result.calls} calls, ${result.throttled} throttled, ${result.failed} failed` +
+  log(
+    `${what.name}: ${wallSeconds.toFixed(2)} s, floor ${floorSeconds.toFixed(2)} s, ${result.calls} calls, ${result.throttled} throttled, ${result.failed} failed` +
       (problems.length ? `\n  PROBLEM: ${problems.join('\n  PROBLEM: ')}` : ''),
   );
   return result;

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, validateFor } from '../config/index.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
+import { QuotaBudget } from '../aws/quota-budget.js';
 import type { KindName } from '../kinds/types.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import type { CliRun } from './io.js';
@@ -39,6 +40,8 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
       requestTimeoutMs: opts.requestTimeout,
       log: opts.debug ? (line) => void io.stderr.write(`${line}\n`) : undefined,
       env: io.env,
+      // One budget for the run: targets in one account and region share its quota.
+      quotaBudget: new QuotaBudget(),
     };
     // Validate every target first: a broken config never starts anything or calls anything.
     const trust = resolveOptions(opts, io.env, config);

@@ -16,6 +16,8 @@ export interface SandboxCommandOptions {
   /** false with --no-quotas. */
   quotas?: boolean;
   quotaScale?: number | string;
+  /** Fraction (0..1) of each API's quota a simulated other client spends. */
+  backgroundLoad?: number | string;
   /** `MS` or `MIN-MAX`. */
   latency?: string;
   errorRate?: number | string;
@@ -61,6 +63,7 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     randomSeed: number('--random-seed', opts.randomSeed, Number.isInteger, 'an integer'),
     quotas: opts.quotas === false ? false : undefined,
     quotaScale: number('--quota-scale', opts.quotaScale, (n) => n > 0, 'a positive number'),
+    backgroundLoad: backgroundLoad(opts),
     latencyMs: parseLatency(opts.latency),
     errorRate: number('--error-rate', opts.errorRate, rate, 'between 0 and 1'),
     resetRate: number('--reset-rate', opts.resetRate, rate, 'between 0 and 1'),
@@ -71,6 +74,13 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     forgetTokensOnDelete: opts.forgetTokensOnDelete,
     lexV1: parseLexV1(opts.lexV1),
   };
+}
+
+/** A share of a quota spent by someone else means nothing without quotas. */
+function backgroundLoad(opts: SandboxCommandOptions): number | undefined {
+  const load = number('--background-load', opts.backgroundLoad, (n) => n >= 0 && n <= 1, 'between 0 and 1 (the share of each API\'s quota another client spends)');
+  if (load && opts.quotas === false) throw new UsageError('--background-load spends part of each quota: it needs the quotas on (drop --no-quotas)');
+  return load;
 }
 
 const wholeMs = (n: number) => Number.isSafeInteger(n) && n >= 0;
@@ -103,7 +113,9 @@ export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void>
   });
   await sandbox.stop();
   const s = sandbox.stats();
-  print(`sandbox: stopped after ${s.calls} calls (${s.writeCalls} writes, ${s.throttled} throttled, ${s.errors} errors)`);
+  const other = sandbox.backgroundStats();
+  const background = other.requests ? `; the simulated other client made ${other.requests} requests, ${other.served} served` : '';
+  print(`sandbox: stopped after ${s.calls} calls (${s.writeCalls} writes, ${s.throttled} throttled, ${s.errors} errors)${background}`);
 }
 
 export function registerSandboxCommand(program: Command, { io }: CliRun): Command {
@@ -117,6 +129,7 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
     .option('--random-seed <n>', 'make injected faults and generated ids reproducible')
     .option('--no-quotas', 'disable throttling (default: 2 requests/s, burst 5, per API)')
     .option('--quota-scale <x>', 'multiply every quota rate by X')
+    .option('--background-load <rate>', "a simulated other client spends this share (0..1, e.g. 0.5) of each API's quota per account and region")
     .option('--latency <ms>', 'added latency: MS or MIN-MAX')
     .option('--error-rate <r>', 'fraction of requests answered 500/503 (0..1)')
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')

@@ -11,6 +11,7 @@ import { targetCredentials, type SharedFiles, type StaticCredentials, type Targe
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable } from '../aws/pacing.js';
+import { QuotaBudget, TargetBudget, accountOfArn } from '../aws/quota-budget.js';
 import { ConfigError, RemoteError, SafetyError, UsageError, formatPos, type Problem } from '../errors.js';
 import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
@@ -37,6 +38,11 @@ export interface SessionOptions extends TimeoutOptions {
   parallelism?: number;
   /** Multiply every quota (the bench, the fast in-process sandbox). */
   quotaScale?: number;
+  /**
+   * The quota buckets shared by every session of the run: targets in one account and region pace
+   * together (quota-budget.ts). Default: a budget of this session's own.
+   */
+  quotaBudget?: QuotaBudget;
   /** Restrict to these kinds. */
   kinds?: KindName[];
   env?: NodeJS.ProcessEnv;
@@ -81,6 +87,7 @@ export class TargetSession {
     private readonly credentials: TargetCredentials,
     /** Target fields from sensitive variables → their `env.NAME`s. */
     readonly sensitiveFields: Record<string, string[]>,
+    private readonly budget: TargetBudget,
   ) {
     this.ctx = {
       target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
@@ -126,6 +133,9 @@ export class TargetSession {
       sharedFiles: options.sharedFiles,
       ...timeouts,
     });
+    const quotas = new QuotaTable(settings.quotas, options.quotaScale ?? 1);
+    // The account before STS answers: the target's accountId, else its role's; else the credentials stand for it.
+    const budget = new TargetBudget(options.quotaBudget ?? new QuotaBudget(), credentials.source, target.accountId ?? accountOfArn(target.roleArn));
     const aws = new AwsClients({
       target: target.name,
       region,
@@ -133,10 +143,11 @@ export class TargetSession {
       endpoint,
       credentials: credentials.provider,
       parallelism: settings.parallelism,
-      quotas: new QuotaTable(settings.quotas, options.quotaScale ?? 1),
+      quotas,
+      pacing: (api, apiRegion) => budget.bucket(api, apiRegion, quotas.for(api)),
       ...timeouts,
     });
-    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields);
+    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, budget);
   }
 
   get name(): string {
@@ -178,6 +189,7 @@ export class TargetSession {
       );
     }
     this.ctx.target.accountId = actual;
+    this.budget.learnAccount(actual);
     return actual;
   }
 

@@ -48,34 +48,91 @@ export const DEFAULT_SERVER_QUOTA: ServerQuota = { ratePerSecond: 2, burst: 5 };
 /**
  * Classic token bucket, full at start; a request spends one token or is throttled (the client's
  * pacing bucket, src/aws/pacing.ts `TokenBucket`, waits for its token instead).
+ *
+ * With a background load, a simulated other client (another tool, a console user) spends the same
+ * bucket: it asks for `load × rate` tokens a second at a steady pace and, like a client with
+ * retries, keeps asking until served; its requests come first when both wait for a token.
  */
 export class ThrottleBucket {
   private tokens: number;
   private last: number;
+  /** ms between the other client's requests (0: no background load). */
+  private readonly period: number;
+  private nextArrival: number;
+  /** The other client's requests not served yet. */
+  private backlog = 0;
+  /** The other client's requests, and how many were served. */
+  readonly background = { requests: 0, served: 0 };
 
-  constructor(readonly quota: ServerQuota, private readonly now: () => number) {
+  constructor(readonly quota: ServerQuota, private readonly now: () => number, backgroundLoad = 0) {
     this.tokens = quota.burst;
     this.last = now();
+    this.period = backgroundLoad > 0 ? 1000 / (backgroundLoad * quota.ratePerSecond) : 0;
+    this.nextArrival = this.last + this.period;
   }
 
   /** Returns 0 when the request may pass, else the ms until a token will be available. */
   take(): number {
     const t = this.now();
-    this.tokens = Math.min(this.quota.burst, this.tokens + ((t - this.last) / 1000) * this.quota.ratePerSecond);
-    this.last = t;
+    this.runBackground(t);
+    this.refill(t);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return 0;
     }
     return Math.ceil(((1 - this.tokens) / this.quota.ratePerSecond) * 1000);
   }
+
+  private refill(t: number): void {
+    this.tokens = Math.min(this.quota.burst, this.tokens + ((t - this.last) / 1000) * this.quota.ratePerSecond);
+    this.last = t;
+  }
+
+  /** The other client's requests up to `t`, in order, each served when a token is there. */
+  private runBackground(t: number): void {
+    if (!this.period) return;
+    // After a long quiet stretch the bucket is full again whatever came before: skip to its end.
+    const pending = Math.floor((t - this.nextArrival) / this.period) + 1;
+    if (pending > BACKGROUND_REPLAY && this.backlog === 0) {
+      const skipped = pending - BACKGROUND_REPLAY;
+      this.nextArrival += skipped * this.period;
+      this.background.requests += skipped;
+      this.background.served += skipped;
+      this.tokens = this.quota.burst;
+      this.last = this.nextArrival - this.period;
+    }
+    while (this.nextArrival <= t) {
+      this.refill(this.nextArrival);
+      this.backlog++;
+      this.background.requests++;
+      this.serveBacklog();
+      this.nextArrival += this.period;
+    }
+    this.refill(t);
+    this.serveBacklog();
+  }
+
+  private serveBacklog(): void {
+    const n = Math.min(this.backlog, Math.floor(this.tokens));
+    this.tokens -= n;
+    this.backlog -= n;
+    this.background.served += n;
+  }
 }
+
+/** Background requests replayed one by one after a quiet stretch (older ones are skipped). */
+const BACKGROUND_REPLAY = 256;
 
 export interface FaultOptions {
   /** false disables quotas; otherwise every API gets its own bucket (default DEFAULT_SERVER_QUOTA). */
   quotas?: false | ServerQuotaOptions;
   /** Multiplies every quota's rate (bursts unchanged): the benchmark runs the same shape faster. */
   quotaScale?: number;
+  /**
+   * 0..1: a simulated other client in every account and region spends this share of each API's
+   * quota (ThrottleBucket), so a client must adapt to what is left.
+   */
+  backgroundLoad?: number;
   /** Added before each answer: a fixed delay or a uniform range [min, max]. */
   latencyMs?: number | [number, number];
   /** Fraction of requests answered 500 (InternalService*) or 503 (ServiceUnavailable), half each. */
@@ -104,6 +161,7 @@ export class Faults {
     for (const [name, rate] of [
       ['errorRate', options.errorRate],
       ['resetRate', options.resetRate],
+      ['backgroundLoad', options.backgroundLoad],
     ] as const) {
       if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${name} must be within 0..1, got ${rate}`);
     }
@@ -118,16 +176,31 @@ export class Faults {
     return { ratePerSecond: base.ratePerSecond * (this.options.quotaScale ?? 1), burst: base.burst };
   }
 
-  /** 0 when the request is within quota, else ms until it would be (for Retry-After). */
-  throttle(api: string): number {
-    let bucket = this.buckets.get(api);
+  /**
+   * 0 when the request is within quota, else ms until it would be (for Retry-After). Connect's
+   * quotas hold per account and region, each API on its own: every instance of an account in a
+   * region spends the same bucket (see test/sandbox/quota-scope.test.ts for the sources).
+   */
+  throttle(api: string, where: { account: string; region: string } = { account: '', region: '' }): number {
+    const key = `${where.account}/${where.region}/${api}`;
+    let bucket = this.buckets.get(key);
     if (!bucket) {
       const quota = this.quotaFor(api);
       if (!quota) return 0;
-      bucket = new ThrottleBucket(quota, this.now);
-      this.buckets.set(api, bucket);
+      bucket = new ThrottleBucket(quota, this.now, this.options.backgroundLoad);
+      this.buckets.set(key, bucket);
     }
     return bucket.take();
+  }
+
+  /** What the simulated other client asked for and got, summed over every bucket. */
+  backgroundStats(): { requests: number; served: number } {
+    const sum = { requests: 0, served: 0 };
+    for (const b of this.buckets.values()) {
+      sum.requests += b.background.requests;
+      sum.served += b.background.served;
+    }
+    return sum;
   }
 
   /** Latency to add to this request, drawn from the API's stream. */

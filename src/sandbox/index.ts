@@ -54,6 +54,11 @@ export interface SandboxOptions extends FidelityOptions {
   quotas?: false | ServerQuotaOptions;
   /** Multiplies every quota rate (bursts unchanged). */
   quotaScale?: number;
+  /**
+   * 0..1: a simulated other client spends this share of every API's quota in each account and
+   * region (needs quotas on); connectform gets what is left, as next to a busy integration.
+   */
+  backgroundLoad?: number;
   latencyMs?: number | [number, number];
   /** 0..1: fraction of requests answered 500 / 503. */
   errorRate?: number;
@@ -73,6 +78,8 @@ export interface SandboxHandle {
   endpoint: string;
   stats(): SandboxStats;
   resetStats(): void;
+  /** Requests of the simulated other client (`backgroundLoad`) so far, and how many it was served. */
+  backgroundStats(): { requests: number; served: number };
   /** Stops serving and writes the state file (when there is one). */
   stop(): Promise<void>;
   /** The live world (plain JSON data). */
@@ -86,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults({
     quotas: options.quotas,
     quotaScale: options.quotaScale,
+    backgroundLoad: options.backgroundLoad,
     latencyMs: options.latencyMs,
     errorRate: options.errorRate,
     resetRate: options.resetRate,
@@ -130,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     endpoint,
     stats: () => engine.stats.snapshot(),
     resetStats: () => engine.stats.reset(),
+    backgroundStats: () => faults.backgroundStats(),
     stop: async () => {
       await engine.close();
       await saver?.flush();

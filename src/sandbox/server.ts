@@ -435,7 +435,9 @@ export class SandboxEngine {
     // Draw before anything time-dependent so each API's random stream advances once per request.
     const verdict = faults.verdict(api);
     const latency = faults.latency(api);
-    const throttleMs = faults.throttle(api);
+    // Quotas are per account and region: the caller's account (an assumed role's), the signed region.
+    const region = scope?.region ?? this.options.defaultRegion ?? 'us-east-1';
+    const throttleMs = faults.throttle(api, { account: signer.identity?.account ?? this.world.accountId, region });
     await faults.delay(latency);
 
     if (verdict.kind === 'reset') {
@@ -459,7 +461,7 @@ export class SandboxEngine {
     } else {
       try {
         const parsed = parseRequest(service.model, operation, labels, query, req.headers, body);
-        const output = await this.execute(route, parsed.input, parsed.violations, scope?.region ?? this.options.defaultRegion ?? 'us-east-1', signer.identity?.arn);
+        const output = await this.execute(route, parsed.input, parsed.violations, region, signer.identity?.arn);
         wire = serializeOutput(service.model, operation, output);
       } catch (err) {
         outcome = 'error';

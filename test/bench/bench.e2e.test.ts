@@ -27,6 +27,7 @@ describe('bench harness', () => {
       '--quota-scale', '50', '--latency', '0-2',
       '--diff-resources', '200', '--validate-resources', '20',
       '--cold-start-runs', '1',
+      '--targets', '3', '--target-rules', '4', '--target-task-templates', '2',
       '--json', file,
     ]);
     expect(r.code, r.stderr).toBe(0);
@@ -67,6 +68,16 @@ describe('bench harness', () => {
     expect(byName['apply from empty'].apply).toMatchObject({ ok: 30, failed: 0 });
     expect(byName['apply from empty'].phases.map((p: { name: string }) => p.name)).toEqual(['plan', 'apply']);
 
+    // The many-targets scenarios: every target planned, through one account's quota.
+    for (const name of ['3 targets, one account', '3 targets, 50% load']) {
+      expect(byName[name], name).toBeDefined();
+      expect(byName[name].plan.unchanged, name).toBe(3 * (4 + 2));
+      expect(byName[name].operations['connect:DescribeRule'].calls, name).toBeGreaterThanOrEqual(12);
+      expect(byName[name].limits.ratio, name).toBeGreaterThan(1);
+    }
+    expect(report.settings.manyTargets).toEqual({ targets: 3, rules: 4, taskTemplates: 2, backgroundLoad: 0.5 });
+    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['3 targets, one account', '3 targets, 50% load']));
+
     expect(report.inProcess.map((m: { name: string }) => m.name)).toEqual(['diff + render', 'validate']);
     for (const m of report.inProcess) {
       for (const field of ['wallSeconds', 'cpuSeconds', 'peakRssMB', 'resources']) expect(typeof m[field], `${m.name}.${field}`).toBe('number');
@@ -85,13 +96,21 @@ describe('bench harness', () => {
 
   it('--scenario runs only the groups named', async () => {
     const file = join(tempDir('bench-scenario-'), 'bench.json');
-    const r = await run(['--scenario', 'cold-start', '--cold-start-runs', '1', '--json', file]);
+    const r = await run(['--scenario', 'many-targets', '--targets', '2', '--target-rules', '3', '--target-task-templates', '1', '--quota-scale', '50', '--latency', '0-2', '--json', file]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    expect(report.scenarios).toEqual([]);
+    expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['2 targets, one account', '2 targets, 50% load']);
     expect(report.inProcess).toEqual([]);
-    expect(report.coldStart).toHaveLength(3);
-    expect((await run(['--scenario', 'nope'])).stderr).toContain('--scenario: unknown nope');
+    expect(report.settings.scenarioGroups).toEqual(['many-targets']);
+    const bad = await run(['--scenario', 'everything']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--scenario: unknown everything; known: single-target, many-targets, in-process, cold-start');
+    const cold = join(tempDir('bench-cold-'), 'bench.json');
+    const c = await run(['--scenario', 'cold-start', '--cold-start-runs', '1', '--json', cold]);
+    expect(c.code, c.stderr).toBe(0);
+    const coldReport = JSON.parse(readFileSync(cold, 'utf8'));
+    expect(coldReport.scenarios).toEqual([]);
+    expect(coldReport.coldStart).toHaveLength(3);
   });
 
   it('rejects an unknown option with the usage', async () => {
