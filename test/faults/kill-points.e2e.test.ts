@@ -2,7 +2,7 @@
  * SIGKILL at chosen points of an apply: a proxy in front of the sandbox recognises each call
  * (the sandbox's own router) and kills the CLI right before a given call reaches the server, or
  * right after the server acted on it but before the CLI reads the answer. The random kills of
- * sigkill.e2e.test.ts land in these windows only by chance; here each one is hit every time.
+ * sigkill-a/-b.e2e.test.ts land in these windows only by chance; here each one is hit every time.
  * Only the killed apply is a process; the applies and plans around it run in-process.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Convergence after a change of tags only. TagResource does not move a rule's LastUpdatedTime
  * or a task template's LastModifiedTime (not in AWS, not in the sandbox), and the snapshot
- * cache trusts exactly that stamp. Found while building sigkill.e2e.test.ts (whose variants now
+ * cache trusts exactly that stamp. Found while building sigkill-a/-b.e2e.test.ts (whose variants now
  * change tags too).
  *
  * Regression: the plan that preceded the tag change saved the old tags in the cache and nothing

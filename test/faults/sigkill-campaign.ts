@@ -1,5 +1,7 @@
 /**
- * SIGKILL the CLI at random points of an apply, 12 times (FAULTS_ITERATIONS), and re-run each to completion.
+ * SIGKILL the CLI at random points of an apply, and re-run each to completion: a campaign of
+ * kills from one PRNG seed. Two test files run a campaign each (sigkill-a/-b.e2e.test.ts, 6 kills
+ * apiece, FAULTS_ITERATIONS per file for a deep run), side by side in two workers.
  *
  * The sandbox lives in this process (its state persisted with statePath, and restarted from the
  * file once half-way), so it outlives every kill. Kill points are counted in API calls, not in
@@ -41,9 +43,6 @@ import {
   type RuleSource,
 } from './helpers.js';
 
-// 12 keeps `npm test` well inside its time on a loaded 2-core machine; FAULTS_ITERATIONS=50 for a deep run.
-const ITERATIONS = Number(process.env.FAULTS_ITERATIONS ?? 12);
-const SEED = 0x5eed;
 
 /** Resources nobody told connectform about: created in the seed, without its marker tag. */
 const UNMANAGED_SEED = {
@@ -126,7 +125,9 @@ interface IterationLog {
   leaked: string[];
 }
 
-describe('SIGKILL at random points of an apply, then re-run', () => {
+/** One campaign: `ITERATIONS` kills drawn from `SEED` (the sandbox restarted from its file half-way). */
+export function killCampaign(SEED: number, ITERATIONS: number): void {
+describe(`SIGKILL at random points of an apply, then re-run (seed ${SEED})`, () => {
   let sandbox: SandboxHandle;
   let dir: string;
   let options: SandboxOptions;
@@ -232,6 +233,7 @@ describe('SIGKILL at random points of an apply, then re-run', () => {
     expect(log.flatMap((l) => l.leaked.map((n) => `${l.i}:${n}`)), 'created but never marked (not pruneable)').toEqual([]);
   });
 });
+}
 
 function recordOf(sandbox: SandboxHandle, id: string): unknown {
   const inst = sandbox.world.connect.instances[DEFAULT_INSTANCE_ID];
