@@ -3,6 +3,7 @@
  * seed), a view of the sandbox world by kind and name, the CLI spawned as a killable child, and
  * an intercepting proxy that can SIGKILL the CLI at an exact API call.
  */
+import { expect } from 'vitest';
 import { mulberry32 } from '../../src/sandbox/faults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
@@ -240,6 +241,18 @@ export class KillProxy {
   dropped = 0;
 
   constructor(private readonly upstream: string) {}
+
+  /** Spawn the CLI with `args` in `cwd` and kill it at the first call `decide` picks; returns that call. */
+  async killedRun(args: string[], cwd: string, decide: (r: ProxyRequest) => Verdict): Promise<ProxyRequest> {
+    const { child, done } = spawnCli(args, cwd);
+    this.arm(child, decide);
+    const result = await done;
+    const at = this.killedAt;
+    this.disarm();
+    expect(at, `the kill point was never reached:\n${result.stderr}`).toBeDefined();
+    expect(result.signal).toBe('SIGKILL');
+    return at!;
+  }
 
   async start(): Promise<string> {
     const up = new URL(this.upstream);

@@ -17,7 +17,6 @@ import {
   duplicatesIn,
   liveView,
   ruleBody,
-  spawnCli,
   templateBody,
   writeDesired,
   type Desired,
@@ -53,16 +52,7 @@ describe('SIGKILL at a chosen call, then re-run', () => {
   }
 
   /** An apply the proxy kills at the first call `decide` picks; returns that call. */
-  async function killedApply(decide: (r: ProxyRequest) => Verdict): Promise<ProxyRequest> {
-    const { child, done } = spawnCli(args('apply', '--auto-approve', '--force'), dir);
-    proxy.arm(child, decide);
-    const result = await done;
-    const at = proxy.killedAt;
-    proxy.disarm();
-    expect(at, `the kill point was never reached:\n${result.stderr}`).toBeDefined();
-    expect(result.signal).toBe('SIGKILL');
-    return at!;
-  }
+  const killedApply = (decide: (r: ProxyRequest) => Verdict) => proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
 
   async function expectConverged(): Promise<void> {
     await apply();

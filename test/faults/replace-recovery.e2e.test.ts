@@ -61,16 +61,8 @@ describe('a replace killed between its delete and its create', () => {
     return JSON.parse(readFileSync(join(stateDir, 'pending', files[0]), 'utf8')) as { replaces: Record<string, { oldId: string; oldBody: Record<string, any> }> };
   };
 
-  async function killedApply(decide: (r: ProxyRequest) => Verdict): Promise<ProxyRequest> {
-    const { child, done } = spawnCli(args('apply', '--auto-approve', '--force'), dir);
-    proxy.arm(child, decide);
-    const result = await done;
-    const at = proxy.killedAt;
-    proxy.disarm();
-    expect(at, `the kill point was never reached:\n${result.stderr}`).toBeDefined();
-    expect(result.signal).toBe('SIGKILL');
-    return at!;
-  }
+  /** An apply the proxy kills at the first call `decide` picks; returns that call. */
+  const killedApply = (decide: (r: ProxyRequest) => Verdict) => proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
 
   /** flip-rule exists (managed) on post-call analysis; the config now wants it on chat analysis: a replace. */
   async function killMidReplace(): Promise<{ oldId: string; oldFunction: string }> {
