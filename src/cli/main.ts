@@ -8,8 +8,18 @@ import { main } from './program.js';
 // releases will need Node 22 is noise on every run (shown with --debug).
 if (!process.argv.includes('--debug')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** After the first signal, changes under way get this long to finish before we exit anyway. */
-const INTERRUPT_GRACE_MS = 30_000;
+/**
+ * After the first signal, changes under way get this long to finish before we exit anyway.
+ * CONNECTFORM_INTERRUPT_GRACE_MS shortens it where the runner kills soon after its first signal
+ * (a CI job's cancel sends SIGINT, then SIGTERM, then SIGKILL seconds apart).
+ */
+const INTERRUPT_GRACE_MS = interruptGrace(process.env.CONNECTFORM_INTERRUPT_GRACE_MS);
+
+/** Whole milliseconds, 0 to 10 minutes; anything else is the default 30 s (the value is never printed). */
+function interruptGrace(value: string | undefined): number {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms <= 600_000 ? ms : 30_000;
+}
 
 const controller = new AbortController();
 const interrupt: Interrupt = { signal: controller.signal, applying: false };
@@ -27,7 +37,7 @@ if (argv.includes('apply')) {
       process.exit(130);
     }
     controller.abort();
-    process.stderr.write(`\n${name}: finishing the changes under way (at most ${INTERRUPT_GRACE_MS / 1000}s), starting no new one; press Ctrl-C again to stop at once.\n`);
+    process.stderr.write(`\n${name}: finishing the changes under way (at most ${formatGrace(INTERRUPT_GRACE_MS)}), starting no new one; press Ctrl-C again to stop at once.\n`);
     setTimeout(() => {
       writeSync(2, 'The changes under way did not finish in time; stopped. Run apply again to converge.\n');
       process.exit(130);
@@ -35,6 +45,10 @@ if (argv.includes('apply')) {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+function formatGrace(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }
 
 process.exitCode = await main(argv, { ...processIO(), interrupt });

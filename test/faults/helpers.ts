@@ -181,10 +181,10 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function spawnCli(args: string[], cwd: string): { child: ChildProcess; done: Promise<ChildResult> } {
+export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<ChildResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' },
+    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -214,9 +214,10 @@ export async function until(check: () => boolean, ms = 5000, what = 'condition')
  *   forward: pass it on; killBefore: SIGKILL the CLI and drop the request unsent (the server never
  *   sees it); killAfter: let the server act, then SIGKILL the CLI before it reads the answer;
  *   dropAnswer: let the server act, then drop the connection (the answer is lost, the CLI lives);
- *   deny: answer 403 AccessDeniedException without asking the server (a missing IAM permission).
+ *   deny: answer 403 AccessDeniedException without asking the server (a missing IAM permission);
+ *   hold: never answer (a call that hangs; the request stays open until the client gives up).
  */
-export type Verdict = 'forward' | 'killBefore' | 'killAfter' | 'dropAnswer' | 'deny';
+export type Verdict = 'forward' | 'killBefore' | 'killAfter' | 'dropAnswer' | 'deny' | 'hold';
 
 export interface ProxyRequest {
   api: string;
@@ -239,6 +240,8 @@ export class KillProxy {
   killedAt: ProxyRequest | undefined;
   /** Answers thrown away after the server acted. */
   dropped = 0;
+  /** Requests never answered (`hold`). */
+  held = 0;
 
   constructor(private readonly upstream: string) {}
 
@@ -276,6 +279,10 @@ export class KillProxy {
         if (verdict === 'killBefore') {
           this.kill(info);
           req.socket.destroy();
+          return;
+        }
+        if (verdict === 'hold') {
+          this.held++;
           return;
         }
         const out = request(

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
-import { spawnCli, until } from './helpers.js';
+import { KillProxy, spawnCli, until } from './helpers.js';
 
 const rule = (name: string) => metricRule(name);
 const NAMES = ['sig-1', 'sig-2', 'sig-3', 'sig-4', 'sig-5', 'sig-6'];
@@ -63,3 +63,31 @@ describe('SIGINT during apply', () => {
     expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);
   });
 });
+
+describe('a change under way that never finishes', () => {
+  it('is waited for only the grace period (CONNECTFORM_INTERRUPT_GRACE_MS), then the process says so and exits 130; a re-run converges', async () => {
+    const proxy = new KillProxy(sandbox.endpoint);
+    const endpoint = await proxy.start();
+    try {
+      const dir = tempDir('sigint-grace-');
+      writeConfig(dir, { dev: { endpoint } }, {}, { rules: [rule('grace-1'), rule('grace-2')] });
+      // The first CreateRule hangs (the proxy never answers): a call that outlives the grace.
+      let held = false;
+      proxy.arm(undefined, (r) => (r.api === 'connect:CreateRule' && !held ? ((held = true), 'hold') : 'forward'));
+      const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, { CONNECTFORM_INTERRUPT_GRACE_MS: '1500' });
+      await until(() => proxy.held === 1, 30_000, 'the held create');
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/finishing the changes under way \(at most 1\.5s\)/);
+      expect(r.stderr).toMatch(/The changes under way did not finish in time; stopped\. Run apply again to converge\./);
+      proxy.disarm();
+      const again = await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir });
+      expect(again.code, again.stderr).toBe(0);
+      expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
