@@ -24,7 +24,21 @@ export default defineConfig({
     // The SDK's "future releases need Node 22" notice, printed once per worker, buries real output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [E2E] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [E2E],
+          // Files of a worker share one module graph: the SDK, the sandbox and the models are
+          // imported once per worker instead of once per file (measured: the project's import time
+          // 91 s → 15 s, its wall time 122 s → 58 s on this 2-core machine; green under shuffled
+          // file orders). The price is hygiene, which every file keeps: what a file changes in
+          // shared state it puts back in afterAll/finally (registered kinds, the lag clock,
+          // process.env, the working directory).
+          isolate: false,
+        },
+      },
       { extends: true, test: { name: 'e2e', include: [E2E], globalSetup: ['test/helpers/fresh-dist.ts'] } },
     ],
   },
