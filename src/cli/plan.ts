@@ -20,7 +20,7 @@ import type { KindName } from '../kinds/types.js';
 import type { CliIO, CliRun } from './io.js';
 import { openProgress, type Progress } from './progress.js';
 import { ReadTally } from './read-tally.js';
-import { kindByName } from '../kinds/index.js';
+import { kindByName, kindNames } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 
 /** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
@@ -297,7 +297,10 @@ async function planOne(session: TargetSession, progress: Progress): Promise<Plan
 
 /** The reading phase's steps are its running totals per kind: `rules 120/1000, taskTemplates 3/250…`. */
 function followReads(sessions: TargetSession[], progress: Progress): void {
-  const tally = new ReadTally((kind) => kindByName(kind)?.configKey ?? kind);
+  const tally = new ReadTally(
+    (kind) => kindByName(kind)?.configKey ?? kind,
+    (kind) => kindNames().indexOf(kind),
+  );
   for (const s of sessions) {
     s.onRead = (kind) => {
       tally.read(kind);

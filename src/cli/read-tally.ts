@@ -18,8 +18,14 @@ interface KindCount {
 export class ReadTally {
   private readonly kinds = new Map<KindName, KindCount>();
 
-  /** `label`: how a kind is named in the line (its config key, `rules`). */
-  constructor(private readonly label: (kind: KindName) => string = (k) => k) {}
+  /**
+   * `label`: how a kind is named in the line (its config key, `rules`); `order`: where it goes
+   * in the line (the registry's order, so the line does not reshuffle as kinds report).
+   */
+  constructor(
+    private readonly label: (kind: KindName) => string = (k) => k,
+    private readonly order: (kind: KindName) => number = () => 0,
+  ) {}
 
   private count(kind: KindName): KindCount {
     let c = this.kinds.get(kind);
@@ -40,6 +46,7 @@ export class ReadTally {
 
   text(): string {
     return [...this.kinds]
+      .sort(([a], [b]) => this.order(a) - this.order(b))
       .map(([kind, c]) => {
         if (!c.listing.size) return `${this.label(kind)} ${c.read}`;
         const done = c.complete.size === c.listing.size;

@@ -21,6 +21,14 @@ describe('ReadTally', () => {
     expect(tally.text()).toBe('rules 1/2, lexChannelAssociations 1');
   });
 
+  it('keeps the kinds in the order given, whichever reported first', () => {
+    const order = ['rule', 'taskTemplate'];
+    const tally = new ReadTally((k) => k, (k) => order.indexOf(k));
+    tally.read('taskTemplate');
+    tally.read('rule');
+    expect(tally.text()).toBe('rule 1, taskTemplate 1');
+  });
+
   it('adds the targets read together, complete only when every target listed to its end', () => {
     const tally = new ReadTally();
     for (const t of ['dev', 'prod']) tally.listed(t, 'rule', 'found');
