@@ -88,6 +88,8 @@ class PhaseCount {
   title = '';
   count = 0;
   total: number | undefined;
+  /** The step text the phase's status line repeats (the last step, or a read's running totals). */
+  detail = '';
   private started = 0;
 
   constructor(private readonly clock: ProgressClock) {}
@@ -96,11 +98,17 @@ class PhaseCount {
     this.title = title;
     this.count = 0;
     this.total = total;
+    this.detail = '';
     this.started = this.clock.now();
   }
 
   toString(): string {
     return `${this.count}${this.total !== undefined ? `/${this.total}` : ''} · ${formatElapsed(this.clock.now() - this.started)}`;
+  }
+
+  /** `title: 120/1000 · 1m05s · detail`: the status line both progress forms print. */
+  status(): string {
+    return `${this.title}: ${this}${this.detail ? ` · ${this.detail}` : ''}`;
   }
 }
 
@@ -110,7 +118,6 @@ export type Spinner = Pick<Ora, 'start' | 'succeed' | 'text'>;
 /** TTY: one line redrawn in place, `title: 120/1000 · 1m05s · last step`, the time moving each second. */
 export class SpinnerProgress implements Progress {
   private readonly phaseCount: PhaseCount;
-  private last = '';
   private stopTicking = () => {};
 
   constructor(
@@ -123,15 +130,14 @@ export class SpinnerProgress implements Progress {
   phase(text: string, total?: number): void {
     this.stop();
     this.phaseCount.start(text, total);
-    this.last = '';
-    this.spinner.start(this.line());
-    this.stopTicking = this.clock.every(SPINNER_TICK_MS, () => (this.spinner.text = this.line()));
+    this.spinner.start(this.phaseCount.status());
+    this.stopTicking = this.clock.every(SPINNER_TICK_MS, () => (this.spinner.text = this.phaseCount.status()));
   }
 
   step(text: string): void {
     this.phaseCount.count++;
-    this.last = text;
-    this.spinner.text = this.line();
+    this.phaseCount.detail = text;
+    this.spinner.text = this.phaseCount.status();
   }
 
   stop(): void {
@@ -140,18 +146,12 @@ export class SpinnerProgress implements Progress {
     if (this.phaseCount.title) this.spinner.succeed(`${this.phaseCount.title} (${this.phaseCount})`);
     this.phaseCount.title = '';
   }
-
-  private line(): string {
-    return `${this.phaseCount.title}: ${this.phaseCount}${this.last ? ` · ${this.last}` : ''}`;
-  }
 }
 
 /** Non-TTY: a line per phase and per logged step, and a heartbeat line during long phases. */
 class LineProgress implements Progress {
   private readonly phaseCount: PhaseCount;
   private stopHeartbeat = () => {};
-  /** The last unlogged step (a read's running totals): the heartbeat repeats it. */
-  private detail = '';
 
   constructor(
     private readonly stream: OutStream,
@@ -163,21 +163,22 @@ class LineProgress implements Progress {
   phase(text: string, total?: number): void {
     this.stop();
     this.phaseCount.start(text, total);
-    this.detail = '';
     this.stream.write(`${text}...\n`);
-    this.stopHeartbeat = this.clock.every(HEARTBEAT_MS, () => this.stream.write(`  ... ${this.phaseCount.title}: ${this.phaseCount}${this.detail ? ` · ${this.detail}` : ''}\n`));
+    this.stopHeartbeat = this.clock.every(HEARTBEAT_MS, () => this.stream.write(`  ... ${this.phaseCount.status()}\n`));
   }
 
   step(text: string, logged = false): void {
     this.phaseCount.count++;
+    // A logged step has its own line; an unlogged one (a read's running totals) is repeated by
+    // the heartbeat and the done line.
     if (logged) this.stream.write(`  ${text}\n`);
-    else this.detail = text;
+    else this.phaseCount.detail = text;
   }
 
   stop(): void {
     this.stopHeartbeat();
     this.stopHeartbeat = () => {};
-    if (this.phaseCount.title) this.stream.write(`${this.phaseCount.title}: ${this.phaseCount}${this.detail ? ` · ${this.detail}` : ''} done\n`);
+    if (this.phaseCount.title) this.stream.write(`${this.phaseCount.status()} done\n`);
     this.phaseCount.title = '';
   }
 }
