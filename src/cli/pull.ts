@@ -10,7 +10,7 @@ import { formatPos } from '../errors.js';
 import { escapeJsonText, escapeMarkdownInline, escapeTerminal, markdownCode } from '../render/escape.js';
 import { DEFAULT_SCHEMA_REF } from '../engine/export.js';
 import type { PullResult } from '../engine/pull/index.js';
-import { unifiedDiff } from '../engine/pull/unified-diff.js';
+import { unifiedDiff } from '../render/unified-diff.js';
 import type { Attribution } from '../engine/plan.js';
 import { kindByName } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';

@@ -1,19 +1,21 @@
 /**
- * A small sequence diff for showing long values: lines of a multi-line string or of a YAML block,
- * words of one long line. Longest common subsequence after trimming the common head and tail,
- * which is what a plan's edits mostly are (one condition changed in a rule's Function). Values
- * are bounded by the APIs (a few KB), so the quadratic table is small; past LCS_CELLS it falls
- * back to "all removed, all added": still complete, only less precise.
+ * The one sequence diff of connectform's output: lines of a multi-line string or of a YAML block
+ * and words of one long line in plans (text and markdown), lines of a config file in `pull`'s
+ * unified diff (unified-diff.ts). The common head and tail are cut (what a plan's edits mostly
+ * leave: one condition changed in a rule's Function), then Myers' O((N+M)·D) shortest edit
+ * script runs on the middle: edits are few even in a file of 100,000 lines, where a quadratic
+ * table would not fit. Past MAX_EDITS the middle is "all removed, all added": still complete (no
+ * differing token is ever dropped; callers trim unchanged context only), only less minimal.
  *
- * Written here rather than taken from jsdiff: the renderers need only this and hunking, and the
- * result must never drop a differing token (callers trim unchanged context only).
+ * Written here rather than taken from jsdiff: the renderers need only this and hunking.
  */
 
 export type DiffPart = { op: 'same' | 'remove' | 'add'; text: string };
 /** A run of unchanged tokens left out of a hunked diff. */
 export type Skipped = { op: 'skip'; count: number };
 
-const LCS_CELLS = 4_000_000;
+/** Edits beyond which the diff stops being minimal (the trace's memory grows with their square). */
+const MAX_EDITS = 2000;
 
 export function diffSequences(before: readonly string[], after: readonly string[]): DiffPart[] {
   let head = 0;
@@ -23,35 +25,59 @@ export function diffSequences(before: readonly string[], after: readonly string[
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
   const same = (text: string): DiffPart => ({ op: 'same', text });
-  return [...before.slice(0, head).map(same), ...middle(a, b), ...before.slice(before.length - tail).map(same)];
+  return [...before.slice(0, head).map(same), ...groupChanges(middle(a, b)), ...before.slice(before.length - tail).map(same)];
 }
 
+/** Myers' shortest edit script of `a` → `b`; each round keeps only its diagonals (O(D²) memory). */
 function middle(a: readonly string[], b: readonly string[]): DiffPart[] {
-  const removed = a.map((text): DiffPart => ({ op: 'remove', text }));
-  const added = b.map((text): DiffPart => ({ op: 'add', text }));
-  if (!a.length || !b.length || (a.length + 1) * (b.length + 1) > LCS_CELLS) return [...removed, ...added];
-  // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..]
-  const width = b.length + 1;
-  const lcs = new Uint32Array((a.length + 1) * width);
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i * width + j] = a[i] === b[j] ? lcs[(i + 1) * width + j + 1] + 1 : Math.max(lcs[(i + 1) * width + j], lcs[i * width + j + 1]);
+  const n = a.length;
+  const m = b.length;
+  const whole = (): DiffPart[] => [...a.map((text): DiffPart => ({ op: 'remove', text })), ...b.map((text): DiffPart => ({ op: 'add', text }))];
+  if (!n || !m) return whole();
+  const limit = Math.min(n + m, MAX_EDITS);
+  const o = limit + 1;
+  const v = new Int32Array(2 * limit + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  for (let d = 0; d <= limit && found < 0; d++) {
+    // Round d starts from round d-1's furthest points, on diagonals -d-1..d+1.
+    trace.push(v.slice(o - d - 1, o + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[o + k - 1] < v[o + k + 1]) ? v[o + k + 1] : v[o + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[o + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break;
+      }
     }
   }
-  const out: DiffPart[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      out.push({ op: 'same', text: a[i] });
-      i++;
-      j++;
-    } else if (lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) out.push({ op: 'remove', text: a[i++] });
-    else out.push({ op: 'add', text: b[j++] });
+  if (found < 0) return whole();
+  const parts: DiffPart[] = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const at = (k: number) => trace[d][k + d + 1];
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      parts.push({ op: 'same', text: a[--x] });
+      y--;
+    }
+    if (x === prevX) parts.push({ op: 'add', text: b[--y] });
+    else parts.push({ op: 'remove', text: a[--x] });
   }
-  while (i < a.length) out.push({ op: 'remove', text: a[i++] });
-  while (j < b.length) out.push({ op: 'add', text: b[j++] });
-  return groupChanges(out);
+  while (x > 0 && y > 0) {
+    parts.push({ op: 'same', text: a[--x] });
+    y--;
+  }
+  return parts.reverse();
 }
 
 /** Within a run of changes, removals first, then additions: reads as "this became that". */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parse, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { SourceEdits } from '../../src/engine/pull/yaml-edit.js';
-import { unifiedDiff } from '../../src/engine/pull/unified-diff.js';
+import { unifiedDiff } from '../../src/render/unified-diff.js';
 
 function edit(text: string, make: (e: SourceEdits, root: YAMLMap) => void): string {
   const doc = parseDocument(text);
