@@ -10,7 +10,7 @@
  * delete of the same name (a replace) may be told the name is taken. Both are waited out here,
  * for a bounded time, with backoff: the one place that says how long.
  */
-import { RemoteError } from '../errors.js';
+import { isNotFound, rootCause } from './call-errors.js';
 import { sleep } from './pacing.js';
 
 /** The bounds of every lag wait (docs/FIDELITY.md, "connectform under lag"). */
@@ -93,16 +93,18 @@ export function untilNameFree<T>(clock: LagClock, attempt: () => Promise<T>): Pr
   return waitOutLag(clock, LAG_BOUNDS.nameFreeWithinMs, isNameTaken, attempt);
 }
 
-/** What AWS said, under our wrapping (RemoteError causes, LagOutlasted). */
+/**
+ * What AWS said, under our wrapping: rootCause stops at a LagOutlasted (apply tells "created
+ * but AWS was slow" by it); here the answer behind it is what counts.
+ */
 export function answerOf(err: unknown): { name?: string; message?: string; PropertyList?: { Reason?: string }[] } {
-  let e = err;
-  for (let i = 0; i < 6 && (e instanceof RemoteError || e instanceof LagOutlasted) && e.cause !== undefined; i++) e = e.cause;
+  let e = rootCause(err);
+  for (let i = 0; i < 3 && e instanceof LagOutlasted; i++) e = rootCause(e.cause);
   return (e ?? {}) as { name?: string };
 }
 
 export function isNotFoundAnswer(err: unknown): boolean {
-  const name = answerOf(err).name;
-  return name === 'ResourceNotFoundException' || name === 'NotFoundException';
+  return isNotFound(answerOf(err));
 }
 
 /**
