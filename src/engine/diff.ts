@@ -9,6 +9,7 @@
  * one where two elements share an identity, is compared by position (`[3]` paths), as before.
  * See docs/PLAN-FORMAT.md for the path grammar.
  */
+import { cmp, isRecord } from '../kinds/common.js';
 import type { Body, ElementIdentity, ListSpec } from '../kinds/types.js';
 import type { FieldChange } from './plan.js';
 
@@ -87,23 +88,15 @@ function patternOf(path: readonly PathSegment[]): string {
 
 type Json = unknown;
 
-function isObject(v: Json): v is Record<string, Json> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 export function deepEqual(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined);
     const kb = Object.keys(b).filter((k) => b[k] !== undefined);
     return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
   }
   return false;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 class Differ {
@@ -125,7 +118,7 @@ class Differ {
     if (deepEqual(before, after)) return;
     if (before === undefined) return this.push(at, { op: 'add', after });
     if (after === undefined) return this.push(at, { op: 'remove', before });
-    if (isObject(before) && isObject(after)) return this.object(before, after, at);
+    if (isRecord(before) && isRecord(after)) return this.object(before, after, at);
     if (Array.isArray(before) && Array.isArray(after)) return this.list(before, after, at);
     this.push(at, { op: 'change', before, after });
   }
