@@ -297,9 +297,10 @@ async function planOne(session: TargetSession, progress: Progress): Promise<Plan
 
 /** The reading phase's steps are its running totals per kind: `rules 120/1000, taskTemplates 3/250…`. */
 function followReads(sessions: TargetSession[], progress: Progress): void {
+  const order = kindNames(); // once: the tally's text is made for every resource read
   const tally = new ReadTally(
     (kind) => kindByName(kind)?.configKey ?? kind,
-    (kind) => kindNames().indexOf(kind),
+    (kind) => order.indexOf(kind),
   );
   for (const s of sessions) {
     s.onRead = (kind) => {
