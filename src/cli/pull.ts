@@ -11,7 +11,7 @@ import { escapeJsonText, escapeMarkdownInline, escapeTerminal, markdownCode } fr
 import { DEFAULT_SCHEMA_REF } from '../engine/export.js';
 import type { PullResult } from '../engine/pull/index.js';
 import { unifiedDiff } from '../render/unified-diff.js';
-import type { Attribution } from '../engine/plan.js';
+import { attributionText } from '../render/change-parts.js';
 import { kindByName } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
 import type { CliRun } from './io.js';
@@ -53,12 +53,6 @@ function shownPath(file: string): string {
 }
 
 type Diffs = { file: string; diff: string }[];
-
-/** `last changed <at> by <by>`, or what the API does not tell. */
-export function attributionText(a: Attribution): string {
-  if (!a.at && !a.by) return 'last change not reported by this API';
-  return `last changed${a.at ? ` ${a.at}` : ''}${a.by ? ` by ${a.by}` : ''}`;
-}
 
 function unmanagedCount(result: PullResult): number {
   return result.unmanaged.reduce((n, k) => n + k.items.length, 0);

@@ -20,7 +20,12 @@ export function bodyRows(change: Change): FieldChange[] {
   return Object.entries(change.desired).map(([path, after]) => ({ path, op: 'add' as const, after }));
 }
 
-/** `last changed 2026-11-29T10:00:00Z by arn:…`; `{}`: the API does not tell; absent: nothing. */
+/**
+ * `last changed 2026-11-29T10:00:00Z by arn:…`; `{}`: the API does not tell; absent: nothing.
+ * The one wording of plans (text, markdown) and of `pull`'s report.
+ */
+export function attributionText(a: Attribution): string;
+export function attributionText(a: Attribution | undefined): string | undefined;
 export function attributionText(a: Attribution | undefined): string | undefined {
   if (!a) return undefined;
   if (!a.at && !a.by) return 'last change: not reported by this API';
@@ -38,7 +43,11 @@ export interface UnmanagedGroup {
 
 export function unmanagedGroups(unmanaged: ResourceRef[]): UnmanagedGroup[] {
   const byKind = new Map<KindName, string[]>();
-  for (const u of unmanaged) byKind.set(u.kind, [...(byKind.get(u.kind) ?? []), u.name]);
+  for (const u of unmanaged) {
+    const names = byKind.get(u.kind);
+    if (names) names.push(u.name);
+    else byKind.set(u.kind, [u.name]);
+  }
   return [...byKind].map(([kind, names]) => ({ kind, names: names.slice(0, UNMANAGED_SHOWN), more: Math.max(0, names.length - UNMANAGED_SHOWN) }));
 }
 

@@ -228,7 +228,7 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(changedLines(before, after)).toEqual(["    description: 'Orders from #flowers-v2'"]);
     expect(r.stdout).toContain('botConfiguration is a secret: pull never writes secrets');
     expect(r.stdout + after).not.toContain('rotated-in-console');
-    expect(r.stdout).toContain('last change not reported by this API');
+    expect(r.stdout).toContain('last change: not reported by this API');
     const p = await plan(dir);
     expect(p.changes.map((c) => c.fields.map((f) => f.path).join())).toEqual([expect.stringMatching(/^botConfiguration/)]);
   });
