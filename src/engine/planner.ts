@@ -81,6 +81,19 @@ function unrecreatableNotes(kind: ResourceKind, changes: Change[], unmanaged: Re
   return notes;
 }
 
+/**
+ * Whether an undeclared live resource is one pruning may delete: the kind can delete, and the
+ * resource carries connectform's marker where the kind can carry one (never one made by hand).
+ */
+export function isPrunable(kind: ResourceKind, live: LiveResource, prune: (kind: KindName) => boolean): boolean {
+  return prune(kind.name) && kind.capabilities.delete && isOurs(kind, live);
+}
+
+/** Carries connectform's marker, or belongs to a kind that cannot carry one. */
+function isOurs(kind: ResourceKind, live: LiveResource): boolean {
+  return !kind.capabilities.marker || live.managed;
+}
+
 export function liveKey(kind: KindName, name: string): string {
   return `${kind}\u0000${name}`;
 }
@@ -199,8 +212,7 @@ export function buildPlan(input: PlanInput): Plan {
 
     for (const l of live) {
       if (claimed.has(l.key) || declared.some((d) => kind.key(d.body) === l.key)) continue;
-      const prunable = input.prune(kind.name) && kind.capabilities.delete && (!kind.capabilities.marker || l.managed);
-      if (prunable) {
+      if (isPrunable(kind, l, input.prune)) {
         const sensitive = sensitivePathsOf(undefined, kind);
         changes.push({
           kind: kind.name,
@@ -228,7 +240,7 @@ export function buildPlan(input: PlanInput): Plan {
     if (!kind.capabilities.create) notes.push(...unrecreatableNotes(kind, changes, unmanaged, input.pruneAll));
 
     const threshold = input.threshold ?? DEFAULT_DESTROY_THRESHOLD;
-    const existing = live.filter((l) => !kind.capabilities.marker || l.managed).length;
+    const existing = live.filter((l) => isOurs(kind, l)).length;
     const destroys = changes.filter((c) => c.kind === kind.name && (c.action === 'delete' || c.action === 'replace')).length;
     if (existing >= threshold.minResources && destroys > (existing * threshold.percent) / 100) {
       blocked.push({

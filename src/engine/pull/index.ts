@@ -12,6 +12,7 @@ import { MAX_FILE_BYTES } from '../../config/load.js';
 import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../../kinds/types.js';
 import type { Attribution } from '../plan.js';
 import { toConfigItems, type ExportedKind } from '../export.js';
+import { isPrunable } from '../planner.js';
 import { ItemReconciler, type PullReport } from './reconcile.js';
 import { SourceEdits } from './yaml-edit.js';
 import { renderDocument } from '../../render/export-yaml.js';
@@ -139,8 +140,8 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
     }
     const undeclared = lives.filter((l) => !claimed.has(l.key));
     if (undeclared.length) unmanaged.push(toConfigItems(kind, undeclared, flows));
-    const prunable = undeclared.filter((l) => !kind.capabilities.marker || l.managed);
-    if (prunable.length && kind.capabilities.delete && source.settings.pruneFor(kind.name) && !options.includeUnmanaged) {
+    const prunable = undeclared.filter((l) => isPrunable(kind, l, source.settings.pruneFor));
+    if (prunable.length && !options.includeUnmanaged) {
       // Then the next plan is not empty: it deletes them. Said at the first file of the config.
       reports.push({
         resource: `${prunable.length} ${kind.configKey}`,
