@@ -391,7 +391,7 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
       // ListAssociations declares no errors: an unknown configuration may be a not-found or the
       // service's InvalidRequestException (the sandbox's answer). Either way it is skipped, not
       // the end of the plan (docs/KINDS.md).
-      if (!isNotFound(err) && answerOf(err).name !== 'InvalidRequestException') throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
+      if (!unknownToChatbot(err)) throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
       unreadable(ctx).add(ChatConfiguration);
       ctx.log(`chat configuration ${ChatConfiguration} does not exist in this account (chatbot:ListAssociations: ${answerOf(err).name}); skipped: its associations are neither read nor changed`);
     }
@@ -528,11 +528,19 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   // The new action may not be visible to AssociateToConfiguration at once (eventual
   // consistency). That operation declares no not-found error, so an action it cannot see yet is
   // its InvalidRequestException: waited out for a bounded time, like a not-found (aws/lag.ts).
-  for (const config of linkable(ctx, want.ChatConfigurations, `custom action "${name}"`)) await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), notYetAssociable);
+  for (const config of linkable(ctx, want.ChatConfigurations, `custom action "${name}"`)) await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), unknownToChatbot);
   return { id: arn, arn };
 }
 
-const notYetAssociable = (err: unknown) => isNotFoundAnswer(err) || answerOf(err).name === 'InvalidRequestException';
+/**
+ * Chatbot's answer for a resource it does not know (yet): the association operations declare no
+ * errors, so besides a not-found it may be their InvalidRequestException (the sandbox's answer).
+ * An unknown chat configuration in ListAssociations; a new action AssociateToConfiguration
+ * cannot see yet.
+ */
+function unknownToChatbot(err: unknown): boolean {
+  return isNotFoundAnswer(err) || answerOf(err).name === 'InvalidRequestException';
+}
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const want = normalized(desired);
