@@ -42,7 +42,12 @@ export class ConnectformError extends Error {
 export class ConfigError extends ConnectformError {
   override name = 'ConfigError';
   constructor(readonly problems: Problem[]) {
-    super(problems.filter((p) => p.severity === 'error').map(formatProblem).join('\n'));
+    super(
+      problems
+        .filter((p) => p.severity === 'error')
+        .map(formatProblem)
+        .join('\n'),
+    );
   }
 }
 
@@ -54,7 +59,10 @@ export class UsageError extends ConnectformError {
 /** A safety rail refused the plan (preventDestroy, destroy threshold, stale saved plan). */
 export class SafetyError extends ConnectformError {
   override name = 'SafetyError';
-  constructor(message: string, readonly reasons: string[] = []) {
+  constructor(
+    message: string,
+    readonly reasons: string[] = [],
+  ) {
     super(message);
   }
 }
@@ -62,7 +70,11 @@ export class SafetyError extends ConnectformError {
 /** An AWS call failed in a way retries did not fix. */
 export class RemoteError extends ConnectformError {
   override name = 'RemoteError';
-  constructor(message: string, readonly operation: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly operation: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

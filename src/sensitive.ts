@@ -26,7 +26,12 @@ export function credentialReason(name: string): string | undefined {
 
 /** `A, B ,C` → {A, B, C}; empty entries dropped. */
 export function parsePublicEnv(list: string | undefined): Set<string> {
-  return new Set((list ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    (list ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 /** What a sensitive value is shown as: `(sensitive: env.A)`, `(sensitive: env.A, env.B)`, `(sensitive)`. */
@@ -79,7 +84,8 @@ export class Redactor {
 
   static merge(...redactors: (Redactor | undefined)[]): Redactor {
     const out = new Redactor();
-    for (const r of redactors) if (r) for (const [value, sources] of r.values) for (const s of sources) out.add(s, value);
+    for (const r of redactors)
+      if (r) for (const [value, sources] of r.values) for (const s of sources) out.add(s, value);
     return out;
   }
 
@@ -101,7 +107,9 @@ export class Redactor {
   scrub(text: string): string {
     if (!this.values.size || !text) return text;
     this.pattern ??= this.compile();
-    return text.replace(this.pattern, (found) => (MARKER.test(found) ? found : sensitiveMarker([...(this.values.get(found) ?? [])].sort())));
+    return text.replace(this.pattern, (found) =>
+      MARKER.test(found) ? found : sensitiveMarker([...(this.values.get(found) ?? [])].sort()),
+    );
   }
 
   /** A problem (message and hint) with every sensitive value replaced by its marker. */

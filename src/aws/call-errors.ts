@@ -41,16 +41,25 @@ export class AwsCallError extends RemoteError {
 
 /** One line of what to do, for the failures with a known cure ('' otherwise). */
 export function remedyFor(api: string, err: unknown, host?: string): string {
-  const e = rootCause(err) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = rootCause(err) as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
   const name = e?.name ?? '';
   const message = e?.message ?? '';
   const profile = /using profile: \[([^\]]+)\]/.exec(message)?.[1];
-  if (profile) return `; there is no profile '${profile}' in the shared config or credentials files: check its name (aws configure list-profiles)`;
+  if (profile)
+    return `; there is no profile '${profile}' in the shared config or credentials files: check its name (aws configure list-profiles)`;
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
     return '; no AWS credentials were found: set them in the environment, or give the target a profile or roleArn (or pass --profile)';
   }
-  if (/ExpiredToken|TokenRefreshRequired/.test(name) || /token (has|is) expired|expired token|sso session .*expired/i.test(message)) {
-    return '; the credentials have expired: sign in again (for SSO: aws sso login --profile <the target\'s profile>)';
+  if (
+    /ExpiredToken|TokenRefreshRequired/.test(name) ||
+    /token (has|is) expired|expired token|sso session .*expired/i.test(message)
+  ) {
+    return "; the credentials have expired: sign in again (for SSO: aws sso login --profile <the target's profile>)";
   }
   if (/AccessDenied|UnauthorizedOperation|Forbidden/.test(name) || e?.$metadata?.httpStatusCode === 403) {
     return `; the identity may not call ${api}: allow that IAM action for it (see "Running on AWS" in the README)`;
@@ -58,7 +67,8 @@ export function remedyFor(api: string, err: unknown, host?: string): string {
   if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message)) {
     return `; nothing answers${host ? ` at ${host}` : ''}: check the target's endpoint (or that the sandbox runs)`;
   }
-  if ((e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') && host) return `; ${host} does not resolve: check the region and the network`;
+  if ((e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') && host)
+    return `; ${host} does not resolve: check the region and the network`;
   return '';
 }
 
@@ -68,5 +78,9 @@ export function remedyFor(api: string, err: unknown, host?: string): string {
  */
 export function remoteError(api: string, what: string, err: unknown): RemoteError {
   if (err instanceof RemoteError && !(err instanceof AwsCallError)) return err;
-  return new RemoteError(`${api} failed for ${what}: ${describeAwsError(err)}${remedyFor(api, err)}`, api, rootCause(err));
+  return new RemoteError(
+    `${api} failed for ${what}: ${describeAwsError(err)}${remedyFor(api, err)}`,
+    api,
+    rootCause(err),
+  );
 }

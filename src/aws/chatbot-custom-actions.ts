@@ -137,7 +137,7 @@ export interface UpdateCustomActionResult {
 export interface DeleteCustomActionRequest {
   CustomActionArn: string;
 }
-export interface DeleteCustomActionResult {}
+export type DeleteCustomActionResult = {};
 
 export interface ListCustomActionsRequest {
   /** 1 to 100. */
@@ -155,13 +155,13 @@ export interface AssociateToConfigurationRequest {
   /** The channel configuration ARN. */
   ChatConfiguration: string;
 }
-export interface AssociateToConfigurationResult {}
+export type AssociateToConfigurationResult = {};
 
 export interface DisassociateFromConfigurationRequest {
   Resource: string;
   ChatConfiguration: string;
 }
-export interface DisassociateFromConfigurationResult {}
+export type DisassociateFromConfigurationResult = {};
 
 export interface ListAssociationsRequest {
   ChatConfiguration: string;

@@ -14,9 +14,19 @@ import * as customActionsSdk from './chatbot-custom-actions.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AdaptiveBucket, CHECK_IN_MS, QuotaTable, sleep, type Slot } from './pacing.js';
+import { AdaptiveBucket, CHECK_IN_MS, type QuotaTable, sleep, type Slot } from './pacing.js';
 import { backoffMs, classifyFailure } from './retry.js';
-import { attemptCeilingMs, endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
+import {
+  attemptCeilingMs,
+  endpointHost,
+  hostOf,
+  isTimeout,
+  noAnswerError,
+  rememberHost,
+  requestHandlerOptions,
+  resolveTimeouts,
+  type TimeoutOptions,
+} from './timeouts.js';
 import { RemoteError } from '../errors.js';
 import { lagClock, type LagClock } from './lag.js';
 import { AwsCallError } from './call-errors.js';
@@ -112,7 +122,8 @@ export class AwsClients {
       requestHandler: requestHandlerOptions(this.timeouts),
     });
     this.connect = new ConnectClient(common);
-    this.chatbotRegion = options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);
+    this.chatbotRegion =
+      options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);
     this.chatbot = new ChatbotClient({ ...common, region: this.chatbotRegion });
     this.lex = new LexModelBuildingServiceClient(common);
     for (const client of [this.connect, this.chatbot, this.lex]) rememberHost(client);
@@ -155,11 +166,17 @@ export class AwsClients {
         } else if (failure === 'transient') {
           stats.transient++;
         }
-        const backoff = backoffMs(attempt, this.options.retryBaseMs ?? 100, this.options.retryCapMs ?? 5000, this.options.random);
+        const backoff = backoffMs(
+          attempt,
+          this.options.retryBaseMs ?? 100,
+          this.options.retryCapMs ?? 5000,
+          this.options.random,
+        );
         const overBudget = spent + backoff + attemptCeilingMs(this.timeouts) > this.timeouts.callBudgetMs;
         if (failure === 'permanent' || attempt + 1 >= maxAttempts || overBudget) {
           stats.failed++;
-          if (isTimeout(err)) throw noAnswerError(this.options.target, api, err, hostOf(err, this.hostFor(api)), this.timeouts);
+          if (isTimeout(err))
+            throw noAnswerError(this.options.target, api, err, hostOf(err, this.hostFor(api)), this.timeouts);
           // Already ours (a credential provider's AssumeRole that timed out, a profile that does
           // not exist): it names its own API and cure.
           if (err instanceof RemoteError) throw err;

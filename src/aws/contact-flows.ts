@@ -32,7 +32,9 @@ export class ContactFlowDirectory {
     let NextToken: string | undefined;
     do {
       const page = await aws.call('connect:ListContactFlows', () =>
-        aws.connect.send(new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 })),
+        aws.connect.send(
+          new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 }),
+        ),
       );
       for (const s of page.ContactFlowSummaryList ?? []) flows.push(toRef(s));
       NextToken = page.NextToken;

@@ -13,7 +13,16 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RemoteError } from '../errors.js';
 import { describeAwsError } from './clients.js';
-import { endpointHost, hostOf, isTimeout, noAnswerError, rememberHost, requestHandlerOptions, resolveTimeouts, type TimeoutOptions } from './timeouts.js';
+import {
+  endpointHost,
+  hostOf,
+  isTimeout,
+  noAnswerError,
+  rememberHost,
+  requestHandlerOptions,
+  resolveTimeouts,
+  type TimeoutOptions,
+} from './timeouts.js';
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -52,16 +61,24 @@ export interface TargetCredentials {
 /** Refresh an assumed role this long before its credentials expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export const defaultRoleSessionName = (target: string) => `connectform-${target}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+export const defaultRoleSessionName = (target: string) =>
+  `connectform-${target}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
 
 export function targetCredentials(options: TargetCredentialOptions): TargetCredentials {
   const base = baseCredentials(options);
   if (!options.roleArn) return { provider: base.provider, source: base.source, destroy: () => {} };
   const role = new AssumedRole(options, base);
-  return { provider: role.provide, source: `role ${options.roleArn} (from ${base.source})`, destroy: () => role.destroy() };
+  return {
+    provider: role.provide,
+    source: `role ${options.roleArn} (from ${base.source})`,
+    destroy: () => role.destroy(),
+  };
 }
 
-function baseCredentials(options: TargetCredentialOptions): { provider?: AwsCredentialIdentityProvider; source: string } {
+function baseCredentials(options: TargetCredentialOptions): {
+  provider?: AwsCredentialIdentityProvider;
+  source: string;
+} {
   if (options.staticCredentials) {
     const keys = options.staticCredentials;
     return { provider: async () => keys, source: `access key ${keys.accessKeyId}` };
@@ -98,7 +115,10 @@ export function loopbackCredentials(endpoint: string | undefined): StaticCredent
     return undefined;
   }
   if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1') {
-    return { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'sandbox', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'sandbox' };
+    return {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'sandbox',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'sandbox',
+    };
   }
   return undefined;
 }
@@ -152,7 +172,14 @@ class AssumedRole {
         }),
       );
     } catch (err) {
-      if (isTimeout(err)) throw noAnswerError(target, api, err, hostOf(err, endpointHost(this.options.endpoint, 'sts', this.options.region)), resolveTimeouts(this.options));
+      if (isTimeout(err))
+        throw noAnswerError(
+          target,
+          api,
+          err,
+          hostOf(err, endpointHost(this.options.endpoint, 'sts', this.options.region)),
+          resolveTimeouts(this.options),
+        );
       throw new RemoteError(
         `target ${target}: ${api} of ${roleArn} with ${this.base.source} failed: ${describeAwsError(err)}; check the role's trust policy, the target's externalId and the base credentials`,
         api,
@@ -160,8 +187,14 @@ class AssumedRole {
       );
     }
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new RemoteError(`target ${target}: ${api} of ${roleArn} returned no credentials`, api);
-    this.current = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    if (!c?.AccessKeyId || !c.SecretAccessKey)
+      throw new RemoteError(`target ${target}: ${api} of ${roleArn} returned no credentials`, api);
+    this.current = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
     return this.current;
   }
 

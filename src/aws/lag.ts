@@ -59,7 +59,9 @@ export class LagOutlasted extends Error {
     readonly waitedMs: number,
     override readonly cause: unknown,
   ) {
-    super(`${cause instanceof Error ? cause.message : String(cause)} (still so after waiting ${Math.round(waitedMs / 1000)}s for AWS's eventual consistency)`);
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)} (still so after waiting ${Math.round(waitedMs / 1000)}s for AWS's eventual consistency)`,
+    );
   }
 }
 
@@ -68,7 +70,12 @@ export class LagOutlasted extends Error {
  * 5 s between tries) and try again, for at most `budgetMs` in all. Any other failure is thrown
  * at once; lag that outlasts the budget is thrown as LagOutlasted.
  */
-export async function waitOutLag<T>(clock: LagClock, budgetMs: number, isLag: (err: unknown) => boolean, attempt: () => Promise<T>): Promise<T> {
+export async function waitOutLag<T>(
+  clock: LagClock,
+  budgetMs: number,
+  isLag: (err: unknown) => boolean,
+  attempt: () => Promise<T>,
+): Promise<T> {
   const start = clock.now();
   for (let i = 0; ; i++) {
     try {
@@ -84,7 +91,11 @@ export async function waitOutLag<T>(clock: LagClock, budgetMs: number, isLag: (e
 }
 
 /** A call naming a resource connectform just created: its not-found is lag for a while. */
-export function untilVisible<T>(clock: LagClock, attempt: () => Promise<T>, isLag: (err: unknown) => boolean = isNotFoundAnswer): Promise<T> {
+export function untilVisible<T>(
+  clock: LagClock,
+  attempt: () => Promise<T>,
+  isLag: (err: unknown) => boolean = isNotFoundAnswer,
+): Promise<T> {
   return waitOutLag(clock, LAG_BOUNDS.visibleWithinMs, isLag, attempt);
 }
 
@@ -115,5 +126,8 @@ export function isNotFoundAnswer(err: unknown): boolean {
 export function isNameTaken(err: unknown): boolean {
   const e = answerOf(err);
   if (e.name === 'ResourceConflictException' || e.name === 'ConflictException') return true;
-  return e.name === 'PropertyValidationException' && (e.PropertyList ?? []).some((p) => p.Reason === 'RESOURCE_NAME_ALREADY_EXISTS');
+  return (
+    e.name === 'PropertyValidationException' &&
+    (e.PropertyList ?? []).some((p) => p.Reason === 'RESOURCE_NAME_ALREADY_EXISTS')
+  );
 }

@@ -22,7 +22,18 @@ export interface ModelMember {
 }
 
 export interface ModelShape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'timestamp' | 'double' | 'float' | 'blob';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'boolean'
+    | 'timestamp'
+    | 'double'
+    | 'float'
+    | 'blob';
   members?: Record<string, ModelMember>;
   required?: string[];
   member?: { shape: string };
@@ -53,11 +64,19 @@ export interface ModelOperation {
 
 export interface ServiceModel {
   _source: string;
-  metadata: Record<string, unknown> & { serviceId: string; endpointPrefix: string; signingName: string; protocol: string };
+  metadata: Record<string, unknown> & {
+    serviceId: string;
+    endpointPrefix: string;
+    signingName: string;
+    protocol: string;
+  };
   operations: Record<string, ModelOperation>;
   shapes: Record<string, ModelShape>;
   /** paginators-1.json entries, keyed by operation name. */
-  _paginators?: Record<string, { input_token: string; output_token: string; limit_key?: string; result_key: string | string[] }>;
+  _paginators?: Record<
+    string,
+    { input_token: string; output_token: string; limit_key?: string; result_key: string | string[] }
+  >;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -106,7 +125,10 @@ function applyConnectSdkOverlay(model: ServiceModel): void {
     required: ['Identifier'],
     members: { Identifier: { shape: 'RulesExtractionDefinitionIdentifierString' } },
   };
-  s.RulesExtractionDefinitionIdentifierList = { type: 'list', member: { shape: 'RulesExtractionDefinitionIdentifier' } };
+  s.RulesExtractionDefinitionIdentifierList = {
+    type: 'list',
+    member: { shape: 'RulesExtractionDefinitionIdentifier' },
+  };
   s.ExtractInformationActionDefinition = {
     type: 'structure',
     required: ['RulesExtractionDefinitions'],

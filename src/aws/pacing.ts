@@ -25,7 +25,10 @@ export class TokenBucket {
   private tolerance!: number; // ms of burst credit
   private tat = 0; // theoretical arrival time of the next conforming call (ms)
 
-  constructor(readonly quota: Quota, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    readonly quota: Quota,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.setInterval(1000 / quota.ratePerSecond);
   }
 
@@ -146,7 +149,11 @@ export class AdaptiveBucket extends TokenBucket {
   throttles = 0;
   decreases = 0;
 
-  constructor(quota: Quota, private readonly clock: () => number = () => performance.now(), options: AimdOptions = {}) {
+  constructor(
+    quota: Quota,
+    private readonly clock: () => number = () => performance.now(),
+    options: AimdOptions = {},
+  ) {
     super(quota, clock);
     this.aimd = { ...AIMD_DEFAULTS, ...options };
     this.ceiling = quota.ratePerSecond;
@@ -187,7 +194,8 @@ export class AdaptiveBucket extends TokenBucket {
     } else if (slot.epoch !== this.epoch) {
       // Spaced at a slower rate since raised: its turn comes sooner now.
       let at = slot.at;
-      for (const inc of this.increases) if (inc.epoch > slot.epoch && at > inc.at) at = inc.at + (at - inc.at) * inc.ratio;
+      for (const inc of this.increases)
+        if (inc.epoch > slot.epoch && at > inc.at) at = inc.at + (at - inc.at) * inc.ratio;
       slot = { ...slot, at, epoch: this.epoch };
     }
     const t = this.clock();

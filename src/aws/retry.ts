@@ -17,16 +17,27 @@ const THROTTLE_NAMES = new Set([
 const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 export function classifyFailure(err: unknown): FailureClass {
-  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: { throttling?: boolean };
+  };
   const status = e?.$metadata?.httpStatusCode;
-  if (e?.$retryable?.throttling || status === 429 || (e?.name && THROTTLE_NAMES.has(e.name) && (status === undefined || status === 429 || status === 400))) {
+  if (
+    e?.$retryable?.throttling ||
+    status === 429 ||
+    (e?.name && THROTTLE_NAMES.has(e.name) && (status === undefined || status === 429 || status === 400))
+  ) {
     // Lex's LimitExceededException is also used for real limits; only the 429 form is a throttle.
     if (e?.name === 'LimitExceededException' && status !== 429) return 'permanent';
     return 'throttled';
   }
   if (status !== undefined && status >= 500) return 'transient';
   if (e?.code && NETWORK_CODES.has(e.code)) return 'transient';
-  if (e?.name === 'TimeoutError' || /socket hang up|ECONNRESET|other side closed|EPIPE/i.test(e?.message ?? '')) return 'transient';
+  if (e?.name === 'TimeoutError' || /socket hang up|ECONNRESET|other side closed|EPIPE/i.test(e?.message ?? ''))
+    return 'transient';
   return 'permanent';
 }
 

@@ -30,7 +30,9 @@ export function resolveTimeouts(options: TimeoutOptions): Required<TimeoutOption
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Shorter timeouts mean the run wants to hear sooner: the budget shrinks with them.
-  const callBudgetMs = options.callBudgetMs ?? Math.min(DEFAULT_CALL_BUDGET_MS, ATTEMPTS_PER_BUDGET * (connectTimeoutMs + requestTimeoutMs));
+  const callBudgetMs =
+    options.callBudgetMs ??
+    Math.min(DEFAULT_CALL_BUDGET_MS, ATTEMPTS_PER_BUDGET * (connectTimeoutMs + requestTimeoutMs));
   return { connectTimeoutMs, requestTimeoutMs, callBudgetMs };
 }
 
@@ -57,10 +59,13 @@ export function isTimeout(err: unknown): boolean {
   const e = err as { name?: string; code?: string; message?: string };
   // The SDK's handler also names a dropped connection TimeoutError (code ECONNRESET, "socket hang
   // up"): that is an answer cut short, retried like a 5xx, not an endpoint that stays silent.
-  return e?.name === 'TimeoutError' && e.code !== 'ECONNRESET' && e.code !== 'EPIPE' && !/hang up/i.test(e.message ?? '');
+  return (
+    e?.name === 'TimeoutError' && e.code !== 'ECONNRESET' && e.code !== 'EPIPE' && !/hang up/i.test(e.message ?? '')
+  );
 }
 
-const isConnectTimeout = (err: unknown) => /establish(ing)? a connection/i.test((err as { message?: string })?.message ?? '');
+const isConnectTimeout = (err: unknown) =>
+  /establish(ing)? a connection/i.test((err as { message?: string })?.message ?? '');
 
 const HOST = Symbol('connectform.host');
 
@@ -81,7 +86,8 @@ export function rememberHost(client: StackOwner): void {
           return await next(args);
         } catch (err) {
           const r = args.request;
-          if (err && typeof err === 'object' && r?.hostname) (err as Record<symbol, string>)[HOST] = r.port ? `${r.hostname}:${r.port}` : r.hostname;
+          if (err && typeof err === 'object' && r?.hostname)
+            (err as Record<symbol, string>)[HOST] = r.port ? `${r.hostname}:${r.port}` : r.hostname;
           throw err;
         }
       },
@@ -98,7 +104,13 @@ export function formatMs(ms: number): string {
 }
 
 /** The one-line error for a call that timed out on every attempt it was allowed. */
-export function noAnswerError(target: string | undefined, api: string, err: unknown, host: string, t: Required<TimeoutOptions>): RemoteError {
+export function noAnswerError(
+  target: string | undefined,
+  api: string,
+  err: unknown,
+  host: string,
+  t: Required<TimeoutOptions>,
+): RemoteError {
   const where = target ? `target ${target}: ${api}` : api;
   const message = isConnectTimeout(err)
     ? `${where}: could not connect to ${host} within ${formatMs(t.connectTimeoutMs)}; check the endpoint or network, or raise --connect-timeout`

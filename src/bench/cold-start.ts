@@ -41,7 +41,10 @@ const median = (xs: number[]) => {
 /** A one-rule config, as small as a `validate` gets. */
 function writeSmallConfig(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets: { [BENCH_TARGET]: { region: BENCH_REGION, instanceId: BENCH_INSTANCE } } }));
+  writeFileSync(
+    join(dir, 'connectform.yaml'),
+    stringify({ targets: { [BENCH_TARGET]: { region: BENCH_REGION, instanceId: BENCH_INSTANCE } } }),
+  );
   const rule = {
     Name: 'cold-start',
     TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
@@ -53,7 +56,11 @@ function writeSmallConfig(dir: string): string {
   return dir;
 }
 
-export async function measureColdStart(workDir: string, runs: number, log: (line: string) => void): Promise<ColdStartResult[]> {
+export async function measureColdStart(
+  workDir: string,
+  runs: number,
+  log: (line: string) => void,
+): Promise<ColdStartResult[]> {
   const dir = writeSmallConfig(join(workDir, 'cold-start'));
   const commands = [
     { name: 'node -e 0', command: 'node -e 0', args: ['-e', '0'] },
@@ -64,7 +71,16 @@ export async function measureColdStart(workDir: string, runs: number, log: (line
   const times = commands.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) for (const [j, c] of commands.entries()) times[j].push(await timed(c.args, dir));
   const node = median(times[0]);
-  const results = commands.map((c, j) => ({ name: c.name, command: c.command, medianSeconds: median(times[j]), runs: times[j], ratioToNode: median(times[j]) / node }));
-  for (const r of results) log(`cold start ${r.command}: median ${r.medianSeconds.toFixed(3)} s of ${runs} (${r.ratioToNode.toFixed(2)}× node -e 0)`);
+  const results = commands.map((c, j) => ({
+    name: c.name,
+    command: c.command,
+    medianSeconds: median(times[j]),
+    runs: times[j],
+    ratioToNode: median(times[j]) / node,
+  }));
+  for (const r of results)
+    log(
+      `cold start ${r.command}: median ${r.medianSeconds.toFixed(3)} s of ${runs} (${r.ratioToNode.toFixed(2)}× node -e 0)`,
+    );
   return results;
 }

@@ -8,7 +8,7 @@
  * A scenario made of phases that cannot overlap (apply starts when its plan is done) has the sum
  * of its phases' floors: each phase is bounded separately, every bucket at most full at its start.
  */
-import { QuotaTable } from '../aws/pacing.js';
+import type { QuotaTable } from '../aws/pacing.js';
 import type { CallStats } from '../aws/clients.js';
 import type { SandboxStats } from '../sandbox/index.js';
 
@@ -61,11 +61,20 @@ export function scenarioFloorSeconds(quotas: QuotaTable, phases: Phase[]): numbe
 }
 
 /** Client counters of a session after a phase minus before it (sessions count cumulatively). */
-export function subtractClient(after: Record<string, CallStats>, before: Record<string, CallStats>): Record<string, CallStats> {
+export function subtractClient(
+  after: Record<string, CallStats>,
+  before: Record<string, CallStats>,
+): Record<string, CallStats> {
   const out: Record<string, CallStats> = {};
   for (const [api, a] of Object.entries(after)) {
     const b = before[api] ?? emptyCallStats();
-    const d: CallStats = { calls: a.calls - b.calls, attempts: a.attempts - b.attempts, throttled: a.throttled - b.throttled, transient: a.transient - b.transient, failed: a.failed - b.failed };
+    const d: CallStats = {
+      calls: a.calls - b.calls,
+      attempts: a.attempts - b.attempts,
+      throttled: a.throttled - b.throttled,
+      transient: a.transient - b.transient,
+      failed: a.failed - b.failed,
+    };
     if (d.calls || d.attempts) out[api] = d;
   }
   return out;
@@ -74,7 +83,8 @@ export function subtractClient(after: Record<string, CallStats>, before: Record<
 /** Per-API rows over all phases, server and client side side by side. */
 export function operationRows(quotas: QuotaTable, phases: Phase[]): Record<string, OperationRow> {
   const rows: Record<string, OperationRow> = {};
-  const row = (api: string) => (rows[api] ??= { calls: 0, throttled: 0, errors: 0, floorSeconds: 0, client: emptyCallStats() });
+  const row = (api: string) =>
+    (rows[api] ??= { calls: 0, throttled: 0, errors: 0, floorSeconds: 0, client: emptyCallStats() });
   for (const p of phases) {
     for (const [api, o] of Object.entries(p.server.operations)) {
       const r = row(api);

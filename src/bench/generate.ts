@@ -23,7 +23,9 @@ export const OPS_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configur
 export const ONCALL_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configuration/slack-channel/oncall`;
 
 /** Contact flows of the default seed, by name (the config references them by name). */
-const FLOW_IDS: Record<string, string> = Object.fromEntries(DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => [f.name, f.id]));
+const FLOW_IDS: Record<string, string> = Object.fromEntries(
+  DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => [f.name, f.id]),
+);
 
 export interface Counts {
   rules: number;
@@ -54,7 +56,11 @@ function split(template: unknown): Generated {
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.$flow === 'string') return flow(o.$flow)[side];
-      return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined).map(([k, x]) => [k, walk(x, side)]));
+      return Object.fromEntries(
+        Object.entries(o)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => [k, walk(x, side)]),
+      );
     }
     return v;
   };
@@ -95,7 +101,9 @@ export function rule(i: number, changed = false): Generated {
               Name: `Call back unhappy ${t} customer`,
               Description: 'Customer sentiment ended strongly negative on contact $.ContactId',
               ContactFlowId: { $flow: 'Escalation' },
-              References: { Recording: { Type: 'URL', Value: 'https://connect.example.com/contact-trace-records/$.ContactId' } },
+              References: {
+                Recording: { Type: 'URL', Value: 'https://connect.example.com/contact-trace-records/$.ContactId' },
+              },
             },
           },
           { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} },
@@ -115,7 +123,9 @@ export function rule(i: number, changed = false): Generated {
         Name: `${t}-chat-profanity-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnRealTimeChatAnalysisAvailable' },
         Function: `$.ContactLens.RealTime.Categories.MatchedCategories CONTAINS "profanity-level-${n}"`,
-        Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-profanity-${i % 50}` } }],
+        Actions: [
+          { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-profanity-${i % 50}` } },
+        ],
         ...base,
       });
     case 3:
@@ -124,7 +134,10 @@ export function rule(i: number, changed = false): Generated {
         TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
         Function: `$.ContactLens.PostChat.Sentiment.Overall.Customer.Score < -${(n % 4) + 1}`,
         Actions: [
-          { ActionType: 'CREATE_TASK', TaskAction: { Name: `Follow up ${t} chat $.ContactId`, ContactFlowId: { $flow: 'Callback' } } },
+          {
+            ActionType: 'CREATE_TASK',
+            TaskAction: { Name: `Follow up ${t} chat $.ContactId`, ContactFlowId: { $flow: 'Callback' } },
+          },
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-negative` } },
         ],
         ...base,
@@ -145,15 +158,25 @@ export function rule(i: number, changed = false): Generated {
         Name: `${t}-low-evaluation-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
         Function: `$.ContactEvaluation.TotalScore < ${40 + n}`,
-        Actions: [notify(`Evaluation below ${40 + n}%`, 'Agent $.Agent.UserName scored $.ContactEvaluation.TotalScore.')],
+        Actions: [
+          notify(`Evaluation below ${40 + n}%`, 'Agent $.Agent.UserName scored $.ContactEvaluation.TotalScore.'),
+        ],
         ...base,
       });
     case 6:
       return split({
         Name: `${t}-zendesk-urgent-${pad(i)}`,
-        TriggerEventSource: { EventSourceName: 'OnZendeskTicketCreate', IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d' },
+        TriggerEventSource: {
+          EventSourceName: 'OnZendeskTicketCreate',
+          IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+        },
         Function: `$.Zendesk.Ticket.Priority == "urgent" AND $.Zendesk.Ticket.GroupId == "${n}"`,
-        Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Urgent Zendesk ticket $.Zendesk.Ticket.Id', ContactFlowId: { $flow: 'Task routing' } } }],
+        Actions: [
+          {
+            ActionType: 'CREATE_TASK',
+            TaskAction: { Name: 'Urgent Zendesk ticket $.Zendesk.Ticket.Id', ContactFlowId: { $flow: 'Task routing' } },
+          },
+        ],
         ...base,
       });
     default:
@@ -161,7 +184,12 @@ export function rule(i: number, changed = false): Generated {
         Name: `${t}-case-priority-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
         Function: `$.Case.Fields.priority == "high" AND $.Case.Fields.tier == "${n}"`,
-        Actions: [{ ActionType: 'UPDATE_CASE', UpdateCaseAction: { Fields: [{ Id: 'queue', Value: { StringValue: `${t}-priority-care` } }] } }],
+        Actions: [
+          {
+            ActionType: 'UPDATE_CASE',
+            UpdateCaseAction: { Fields: [{ Id: 'queue', Value: { StringValue: `${t}-priority-care` } }] },
+          },
+        ],
         ...base,
       });
   }
@@ -171,7 +199,16 @@ export function rule(i: number, changed = false): Generated {
 // Task templates
 // ---------------------------------------------------------------------------------------------
 
-const TEMPLATE_TOPICS = ['Billing dispute follow-up', 'Callback request', 'Address change', 'Refund approval', 'Fraud review', 'Warranty claim', 'Escalated complaint', 'Onboarding check'];
+const TEMPLATE_TOPICS = [
+  'Billing dispute follow-up',
+  'Callback request',
+  'Address change',
+  'Refund approval',
+  'Fraud review',
+  'Warranty claim',
+  'Escalated complaint',
+  'Onboarding check',
+];
 const FLOW_NAMES = ['Task routing', 'Callback', 'Escalation', 'VIP routing'];
 
 /** Task template `i`; `changed` edits its Description. */
@@ -183,7 +220,8 @@ export function taskTemplate(i: number, changed = false): Generated {
     { Id: { Name: 'Priority' }, Type: 'SINGLE_SELECT', SingleSelectOptions: ['Low', 'Normal', 'High'] },
     { Id: { Name: 'Details' }, Type: 'DESCRIPTION' },
   ];
-  if (i % 2 === 0) fields.push({ Id: { Name: 'Amount' }, Type: 'NUMBER', Description: 'Amount in the account currency' });
+  if (i % 2 === 0)
+    fields.push({ Id: { Name: 'Amount' }, Type: 'NUMBER', Description: 'Amount in the account currency' });
   if (i % 3 === 0) fields.push({ Id: { Name: 'Follow up by' }, Type: 'SCHEDULED_TIME' });
   if (i % 4 === 0) fields.push({ Id: { Name: 'Case link' }, Type: 'URL' });
   if (i % 5 === 0) fields.push({ Id: { Name: 'Customer email' }, Type: 'EMAIL' });
@@ -206,10 +244,26 @@ export function taskTemplate(i: number, changed = false): Generated {
 // ---------------------------------------------------------------------------------------------
 
 const COMMANDS = [
-  { verb: 'describe-alarm', text: 'cloudwatch describe-alarms --alarm-names $AlarmName', vars: { AlarmName: '$.detail.alarmName' } },
-  { verb: 'queue-metrics', text: 'connect get-current-metric-data --instance-id $InstanceId --filters Queues=$QueueId', vars: { InstanceId: '$.detail.instanceId', QueueId: '$.detail.queueId' } },
-  { verb: 'restart-lambda', text: 'lambda invoke --function-name $FunctionName /dev/null', vars: { FunctionName: '$.detail.functionName' } },
-  { verb: 'list-flows', text: 'connect list-contact-flows --instance-id $InstanceId', vars: { InstanceId: '$.detail.instanceId' } },
+  {
+    verb: 'describe-alarm',
+    text: 'cloudwatch describe-alarms --alarm-names $AlarmName',
+    vars: { AlarmName: '$.detail.alarmName' },
+  },
+  {
+    verb: 'queue-metrics',
+    text: 'connect get-current-metric-data --instance-id $InstanceId --filters Queues=$QueueId',
+    vars: { InstanceId: '$.detail.instanceId', QueueId: '$.detail.queueId' },
+  },
+  {
+    verb: 'restart-lambda',
+    text: 'lambda invoke --function-name $FunctionName /dev/null',
+    vars: { FunctionName: '$.detail.functionName' },
+  },
+  {
+    verb: 'list-flows',
+    text: 'connect list-contact-flows --instance-id $InstanceId',
+    vars: { InstanceId: '$.detail.instanceId' },
+  },
 ];
 
 /** Custom action `i`; `changed` edits Definition.CommandText. */
@@ -278,7 +332,8 @@ export function generate(counts: Counts, changePercent = 0): ResourceSet {
 }
 
 export function changedCount(counts: Counts, percent: number): Counts {
-  const n = (total: number) => Array.from({ length: total }, (_, i) => i).filter((i) => changedIndex(i, percent)).length;
+  const n = (total: number) =>
+    Array.from({ length: total }, (_, i) => i).filter((i) => changedIndex(i, percent)).length;
   return { rules: n(counts.rules), taskTemplates: n(counts.taskTemplates), customActions: n(counts.customActions) };
 }
 
@@ -309,7 +364,10 @@ export function seedWith(set: ResourceSet | undefined): FullSeed {
   instance.taskTemplates = set.taskTemplates.map((t) => t.seed);
   seed.chatbot.customActions = set.customActions.map((a) => a.seed);
   seed.chatbot.associations = set.customActions.flatMap((a) =>
-    ((a.config.ChatConfigurations as string[] | undefined) ?? []).map((chatConfiguration) => ({ customAction: String(a.config.ActionName), chatConfiguration })),
+    ((a.config.ChatConfigurations as string[] | undefined) ?? []).map((chatConfiguration) => ({
+      customAction: String(a.config.ActionName),
+      chatConfiguration,
+    })),
   );
   return seed;
 }
@@ -322,7 +380,9 @@ export function writeConfigDir(
   dir: string,
   set: ResourceSet,
   settings: Record<string, unknown> = {},
-  targets: Record<string, { region: string; instanceId: string }> = { [BENCH_TARGET]: { region: BENCH_REGION, instanceId: BENCH_INSTANCE } },
+  targets: Record<string, { region: string; instanceId: string }> = {
+    [BENCH_TARGET]: { region: BENCH_REGION, instanceId: BENCH_INSTANCE },
+  },
 ): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets, settings }));
@@ -332,7 +392,8 @@ export function writeConfigDir(
     ['custom-actions.yaml', 'customActions', set.customActions],
   ];
   for (const [file, key, items] of files) {
-    if (items.length) writeFileSync(join(dir, file), stringify({ [key]: items.map((x) => x.config) }, { lineWidth: 0 }));
+    if (items.length)
+      writeFileSync(join(dir, file), stringify({ [key]: items.map((x) => x.config) }, { lineWidth: 0 }));
   }
   return dir;
 }

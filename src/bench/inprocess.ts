@@ -22,7 +22,16 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../kinds/common.js';
 import type { Body, DeclaredResource, KindName, LiveResource } from '../kinds/types.js';
 import { rendererFor } from '../render/index.js';
 import { DEFAULT_SEED } from '../sandbox/world.js';
-import { BENCH_INSTANCE, BENCH_REGION, BENCH_TARGET, changedCount, generate, proportional, writeConfigDir, type Generated } from './generate.js';
+import {
+  BENCH_INSTANCE,
+  BENCH_REGION,
+  BENCH_TARGET,
+  changedCount,
+  generate,
+  proportional,
+  writeConfigDir,
+  type Generated,
+} from './generate.js';
 
 export type InProcessMode = 'diff-render' | 'validate';
 
@@ -88,11 +97,22 @@ function live(kind: KindName, g: Generated, i: number): LiveResource {
   } else {
     key = String(body.ActionName);
     arn = `arn:aws:chatbot::123456789012:custom-action/${key}`;
-    body.Tags = [...((body.Tags as unknown[] | undefined) ?? []), { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }];
+    body.Tags = [
+      ...((body.Tags as unknown[] | undefined) ?? []),
+      { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE },
+    ];
     const channels = g.config.ChatConfigurations as string[] | undefined;
     if (channels) body.ChatConfigurations = [...channels].sort();
   }
-  return { kind, key, id: kind === 'customAction' ? arn : id, arn, body, managed: true, version: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z` };
+  return {
+    kind,
+    key,
+    id: kind === 'customAction' ? arn : id,
+    arn,
+    body,
+    managed: true,
+    version: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
+  };
 }
 
 function diffRender(n: number): InProcessResult {
@@ -115,7 +135,9 @@ function diffRender(n: number): InProcessResult {
       liveSet[key].filter((_, i) => i % missing !== Math.floor(missing / 2)).map((g, i) => live(kind, g, i)),
     );
   }
-  const flows = new ContactFlowDirectory(DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => ({ id: f.id, name: f.name, type: f.type })));
+  const flows = new ContactFlowDirectory(
+    DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => ({ id: f.id, name: f.name, type: f.type })),
+  );
   const usedKinds = allKinds().filter((k) => kinds.some(([name]) => name === k.name));
 
   const diff = measure(() =>
@@ -177,7 +199,12 @@ async function validate(n: number): Promise<InProcessResult> {
       cpuSeconds: run.cpuSeconds,
       peakRssMB: peakRssMB(),
       baselineRssMB,
-      details: { rules: counts.rules, taskTemplates: counts.taskTemplates, customActions: counts.customActions, warnings: run.value.warnings.length },
+      details: {
+        rules: counts.rules,
+        taskTemplates: counts.taskTemplates,
+        customActions: counts.customActions,
+        warnings: run.value.warnings.length,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

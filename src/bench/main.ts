@@ -96,13 +96,15 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const num = (name: string, v: string | undefined, dflt: number, min: number, integer = true): number => {
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new Error(`--${name}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got "${v}"`);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+      throw new Error(`--${name}: expected ${integer ? 'a whole number' : 'a number'} ≥ ${min}, got "${v}"`);
     return n;
   };
   let latencyMs: [number, number] = [20, 60];
   if (values.latency !== undefined) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(values.latency);
-    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`--latency: expected MS or MIN-MAX, got "${values.latency}"`);
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1])))
+      throw new Error(`--latency: expected MS or MIN-MAX, got "${values.latency}"`);
     latencyMs = [Number(m[1]), Number(m[2] ?? m[1])];
   }
   const scale = num('quota-scale', values['quota-scale'], DEFAULT_QUOTA_SCALE, 0, false);
@@ -110,7 +112,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const backgroundLoad = num('background-load', values['background-load'], 0.5, 0, false);
   if (backgroundLoad >= 1) throw new Error('--background-load must be below 1 (at 1 nothing is left for connectform)');
   const unknown = (values.scenario ?? []).filter((g) => !(SCENARIO_GROUPS as readonly string[]).includes(g));
-  if (unknown.length) throw new Error(`--scenario: unknown ${unknown.join(', ')}; known: ${SCENARIO_GROUPS.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`--scenario: unknown ${unknown.join(', ')}; known: ${SCENARIO_GROUPS.join(', ')}`);
   return {
     quotaScale: scale,
     quota: sandboxQuota(),

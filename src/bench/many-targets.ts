@@ -62,8 +62,22 @@ export async function runManyTargetsScenarios(o: ManyTargetsOptions): Promise<Sc
   ];
 }
 
-async function planAll(o: ManyTargetsOptions, dir: string, names: string[], seed: ReturnType<typeof seedWithInstances>, backgroundLoad: number, what: { name: string; description: string; limits: ScenarioLimits }): Promise<ScenarioResult> {
-  const sandbox = await startSandbox({ seed, quotas: { ...o.quota }, quotaScale: o.quotaScale, latencyMs: o.latencyMs, randomSeed: o.randomSeed, backgroundLoad });
+async function planAll(
+  o: ManyTargetsOptions,
+  dir: string,
+  names: string[],
+  seed: ReturnType<typeof seedWithInstances>,
+  backgroundLoad: number,
+  what: { name: string; description: string; limits: ScenarioLimits },
+): Promise<ScenarioResult> {
+  const sandbox = await startSandbox({
+    seed,
+    quotas: { ...o.quota },
+    quotaScale: o.quotaScale,
+    latencyMs: o.latencyMs,
+    randomSeed: o.randomSeed,
+    backgroundLoad,
+  });
   const problems: string[] = [];
   const phases: Phase[] = [];
   const declared = o.counts.rules + o.counts.taskTemplates;
@@ -95,7 +109,12 @@ async function planAll(o: ManyTargetsOptions, dir: string, names: string[], seed
       t = now();
       const settled = await Promise.allSettled(sessions.map((s) => s.plan()));
       delay.disable();
-      phases.push({ name: 'plan', wallSeconds: (now() - t) / 1000, server: sandbox.stats(), client: mergeCallStats(sessions.map((s) => s.callStats())) });
+      phases.push({
+        name: 'plan',
+        wallSeconds: (now() - t) / 1000,
+        server: sandbox.stats(),
+        client: mergeCallStats(sessions.map((s) => s.callStats())),
+      });
       settled.forEach((r, i) => {
         if (r.status === 'rejected') problems.push(`${names[i]}: ${(r.reason as Error)?.message ?? String(r.reason)}`);
         else {
@@ -106,7 +125,8 @@ async function planAll(o: ManyTargetsOptions, dir: string, names: string[], seed
     } finally {
       for (const s of sessions) s.close();
     }
-    if (unchanged !== declared * names.length) problems.push(`expected ${declared * names.length} unchanged in all, the plans say ${unchanged}`);
+    if (unchanged !== declared * names.length)
+      problems.push(`expected ${declared * names.length} unchanged in all, the plans say ${unchanged}`);
     if (changes) problems.push(`expected no change, the plans hold ${changes}`);
     const other = sandbox.backgroundStats();
     if (backgroundLoad) o.log(`${what.name}: the other client made ${other.requests} requests, ${other.served} served`);
@@ -115,7 +135,16 @@ async function planAll(o: ManyTargetsOptions, dir: string, names: string[], seed
     const zero = { create: 0, update: 0, replace: 0, delete: 0, manual: 0, cacheHits: 0 };
     const eventLoopDelayMs = { p99: Math.round(delay.percentile(99) / 1e6), max: Math.round(delay.max / 1e6) };
     o.log(`${what.name}: event loop delay p99 ${eventLoopDelayMs.p99} ms, max ${eventLoopDelayMs.max} ms`);
-    return { ...summarize(o.log, quotas, what, { phases, loadSeconds, plan: { ...zero, unchanged }, applyFailed: 0, problems }), eventLoopDelayMs };
+    return {
+      ...summarize(o.log, quotas, what, {
+        phases,
+        loadSeconds,
+        plan: { ...zero, unchanged },
+        applyFailed: 0,
+        problems,
+      }),
+      eventLoopDelayMs,
+    };
   } finally {
     await sandbox.stop();
   }

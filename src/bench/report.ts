@@ -60,50 +60,113 @@ export function machine(): BenchReport['machine'] {
 const x = (n: number) => `${n.toFixed(2)}×`;
 
 /** The issue's targets. Missing measurements (a scenario that crashed) count as missed. */
-export function judge(scenarios: ScenarioResult[], inProcess: InProcessResult[], coldStart: ColdStartResult[] = []): TargetResult[] {
+export function judge(
+  scenarios: ScenarioResult[],
+  inProcess: InProcessResult[],
+  coldStart: ColdStartResult[] = [],
+): TargetResult[] {
   const out: TargetResult[] = [];
   const byName = (prefix: string) => scenarios.find((s) => s.name.startsWith(prefix) && !s.informational);
   const full = byName('full plan');
   const inc = byName('incremental plan');
-  if (full) out.push({ name: 'full plan', target: '≤ 1.10× the quota floor', measured: full.ratio === null ? 'no floor' : x(full.ratio), met: full.ratio !== null && full.ratio <= 1.1 });
+  if (full)
+    out.push({
+      name: 'full plan',
+      target: '≤ 1.10× the quota floor',
+      measured: full.ratio === null ? 'no floor' : x(full.ratio),
+      met: full.ratio !== null && full.ratio <= 1.1,
+    });
   if (full && inc) {
     const speedup = full.wallSeconds / Math.max(inc.wallSeconds, 1e-9);
-    out.push({ name: 'incremental plan', target: '≥ 20× faster than the full plan', measured: `${speedup.toFixed(1)}× faster`, met: speedup >= 20 });
+    out.push({
+      name: 'incremental plan',
+      target: '≥ 20× faster than the full plan',
+      measured: `${speedup.toFixed(1)}× faster`,
+      met: speedup >= 20,
+    });
   }
   const hourly = scenarios.find((s) => s.name === HOURLY_INCREMENTAL);
   if (full && hourly) {
     const speedup = full.wallSeconds / Math.max(hourly.wallSeconds, 1e-9);
-    out.push({ name: 'incremental, cache 1 h old', target: '≥ 20× faster than the full plan', measured: `${speedup.toFixed(1)}× faster`, met: speedup >= 20 });
+    out.push({
+      name: 'incremental, cache 1 h old',
+      target: '≥ 20× faster than the full plan',
+      measured: `${speedup.toFixed(1)}× faster`,
+      met: speedup >= 20,
+    });
   }
   for (const s of scenarios.filter((s) => s.name.startsWith('apply'))) {
-    out.push({ name: s.name, target: '≤ 1.15× the quota floor', measured: s.ratio === null ? 'no floor' : x(s.ratio), met: s.ratio !== null && s.ratio <= 1.15 });
+    out.push({
+      name: s.name,
+      target: '≤ 1.15× the quota floor',
+      measured: s.ratio === null ? 'no floor' : x(s.ratio),
+      met: s.ratio !== null && s.ratio <= 1.15,
+    });
   }
   for (const s of scenarios.filter((x) => x.limits)) {
     const { ratio, throttledShare } = s.limits!;
-    out.push({ name: s.name, target: `≤ ${ratio.toFixed(2)}× the quota floor`, measured: s.ratio === null ? 'no floor' : x(s.ratio), met: s.ratio !== null && s.ratio <= ratio });
+    out.push({
+      name: s.name,
+      target: `≤ ${ratio.toFixed(2)}× the quota floor`,
+      measured: s.ratio === null ? 'no floor' : x(s.ratio),
+      met: s.ratio !== null && s.ratio <= ratio,
+    });
     if (throttledShare !== undefined) {
       const share = s.calls ? s.throttled / s.calls : 0;
-      out.push({ name: s.name, target: `≤ ${(throttledShare * 100).toFixed(0)}% throttled`, measured: `${(share * 100).toFixed(2)}% (${s.throttled} of ${s.calls})`, met: share <= throttledShare });
+      out.push({
+        name: s.name,
+        target: `≤ ${(throttledShare * 100).toFixed(0)}% throttled`,
+        measured: `${(share * 100).toFixed(2)}% (${s.throttled} of ${s.calls})`,
+        met: share <= throttledShare,
+      });
     }
   }
   const failed = scenarios.reduce((n, s) => n + s.failed, 0);
   const problems = scenarios.reduce((n, s) => n + s.problems.length, 0);
-  out.push({ name: 'failed operations', target: '0', measured: `${failed}${problems ? ` (${problems} check(s) did not hold)` : ''}`, met: failed === 0 && problems === 0 });
+  out.push({
+    name: 'failed operations',
+    target: '0',
+    measured: `${failed}${problems ? ` (${problems} check(s) did not hold)` : ''}`,
+    met: failed === 0 && problems === 0,
+  });
   const dr = inProcess.find((r) => r.name === 'diff + render');
   if (dr) {
-    out.push({ name: `diff + render of ${dr.resources}`, target: '< 1 s CPU', measured: `${dr.cpuSeconds.toFixed(2)} s CPU`, met: dr.cpuSeconds < 1 });
-    out.push({ name: `diff + render of ${dr.resources}`, target: '< 300 MB peak RSS', measured: `${dr.peakRssMB.toFixed(0)} MB`, met: dr.peakRssMB < 300 });
+    out.push({
+      name: `diff + render of ${dr.resources}`,
+      target: '< 1 s CPU',
+      measured: `${dr.cpuSeconds.toFixed(2)} s CPU`,
+      met: dr.cpuSeconds < 1,
+    });
+    out.push({
+      name: `diff + render of ${dr.resources}`,
+      target: '< 300 MB peak RSS',
+      measured: `${dr.peakRssMB.toFixed(0)} MB`,
+      met: dr.peakRssMB < 300,
+    });
   }
-  for (const [name, limit] of [['--help', 4], ['validate', 5]] as const) {
+  for (const [name, limit] of [
+    ['--help', 4],
+    ['validate', 5],
+  ] as const) {
     const c = coldStart.find((r) => r.name === name);
-    if (c) out.push({ name: `cold start ${name}`, target: `≤ ${limit}× node -e 0`, measured: x(c.ratioToNode), met: c.ratioToNode <= limit });
+    if (c)
+      out.push({
+        name: `cold start ${name}`,
+        target: `≤ ${limit}× node -e 0`,
+        measured: x(c.ratioToNode),
+        met: c.ratioToNode <= limit,
+      });
   }
   return out;
 }
 
 function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -111,7 +174,11 @@ const secs = (n: number) => n.toFixed(2);
 
 /** Short API names for the per-operation table: `connect:DescribeRule` → `DescribeRule`. */
 function scenarioColumn(name: string): string {
-  return name.replace('incremental plan, Connect kinds', 'incr. (Connect)').replace(HOURLY_INCREMENTAL, 'incr. 1 h old').replace('incremental plan', 'incremental').replace(' changes', '');
+  return name
+    .replace('incremental plan, Connect kinds', 'incr. (Connect)')
+    .replace(HOURLY_INCREMENTAL, 'incr. 1 h old')
+    .replace('incremental plan', 'incremental')
+    .replace(' changes', '');
 }
 
 export function renderText(r: BenchReport): string {
@@ -126,7 +193,9 @@ export function renderText(r: BenchReport): string {
   );
   const m = s.manyTargets;
   if (m && r.scenarios.some((sc) => sc.limits)) {
-    out.push(`many targets: ${m.targets} instances of one account and region, ${m.rules} rules and ${m.taskTemplates} task templates each; the other client spends ${m.backgroundLoad * 100}% of each quota`);
+    out.push(
+      `many targets: ${m.targets} instances of one account and region, ${m.rules} rules and ${m.taskTemplates} task templates each; the other client spends ${m.backgroundLoad * 100}% of each quota`,
+    );
   }
   if (s.scenarioGroups && s.scenarioGroups.length < 4) out.push(`scenarios: ${s.scenarioGroups.join(', ')} only`);
   out.push('');
@@ -149,7 +218,8 @@ export function renderText(r: BenchReport): string {
   const delays = r.scenarios.filter((sc) => sc.eventLoopDelayMs);
   if (delays.length) {
     out.push('', 'event loop delay (client and sandbox share it; a stall sends late calls together):');
-    for (const sc of delays) out.push(`  ${sc.name}: p99 ${sc.eventLoopDelayMs!.p99} ms, max ${sc.eventLoopDelayMs!.max} ms`);
+    for (const sc of delays)
+      out.push(`  ${sc.name}: p99 ${sc.eventLoopDelayMs!.p99} ms, max ${sc.eventLoopDelayMs!.max} ms`);
   }
   // Calls per operation: one row per API, one column per scenario ("calls" or "calls/throttled").
   const apis = [...new Set(r.scenarios.flatMap((sc) => Object.keys(sc.operations)))].sort();
@@ -175,7 +245,14 @@ export function renderText(r: BenchReport): string {
     out.push(
       table(
         ['measurement', 'resources', 'wall s', 'CPU s', 'peak RSS MB', 'baseline RSS MB'],
-        r.inProcess.map((m) => [m.name, String(m.resources), secs(m.wallSeconds), secs(m.cpuSeconds), m.peakRssMB.toFixed(0), m.baselineRssMB.toFixed(0)]),
+        r.inProcess.map((m) => [
+          m.name,
+          String(m.resources),
+          secs(m.wallSeconds),
+          secs(m.cpuSeconds),
+          m.peakRssMB.toFixed(0),
+          m.baselineRssMB.toFixed(0),
+        ]),
         [false, true, true, true, true, true],
       ),
     );
@@ -191,7 +268,13 @@ export function renderText(r: BenchReport): string {
     );
   }
   out.push('', 'targets:', '');
-  out.push(table(['', 'target', 'measured', ''], r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'met' : 'MISSED']), [false, false, true, false]));
+  out.push(
+    table(
+      ['', 'target', 'measured', ''],
+      r.targets.map((t) => [t.name, t.target, t.measured, t.met ? 'met' : 'MISSED']),
+      [false, false, true, false],
+    ),
+  );
   const problems = r.scenarios.flatMap((sc) => sc.problems.map((p) => `${sc.name}: ${p}`));
   if (problems.length) out.push('', 'problems:', ...problems.map((p) => `  ${p}`));
   out.push('', `total ${r.totalSeconds.toFixed(0)} s`);

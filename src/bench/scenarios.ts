@@ -15,8 +15,23 @@ import { TargetSession, type SessionOptions } from '../engine/session.js';
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
 import { DEFAULT_SERVER_QUOTA, startSandbox, type SandboxHandle, type ServerQuota } from '../sandbox/index.js';
-import { BENCH_INSTANCE, BENCH_TARGET, changedCount, generate, seedWith, writeConfigDir, type Counts } from './generate.js';
-import { operationRows, scenarioFloorSeconds, phaseFloorSeconds, subtractClient, type OperationRow, type Phase } from './floor.js';
+import {
+  BENCH_INSTANCE,
+  BENCH_TARGET,
+  changedCount,
+  generate,
+  seedWith,
+  writeConfigDir,
+  type Counts,
+} from './generate.js';
+import {
+  operationRows,
+  scenarioFloorSeconds,
+  phaseFloorSeconds,
+  subtractClient,
+  type OperationRow,
+  type Phase,
+} from './floor.js';
 import { UNSTAMPED_SLICES } from '../engine/cache.js';
 
 /** The scenario of the hourly drift job (judged against the full plan). */
@@ -56,7 +71,15 @@ export interface ScenarioResult {
   loadSeconds: number;
   phases: { name: string; wallSeconds: number; floorSeconds: number; calls: number }[];
   operations: Record<string, OperationRow>;
-  plan: { create: number; update: number; replace: number; delete: number; manual: number; unchanged: number; cacheHits: number };
+  plan: {
+    create: number;
+    update: number;
+    replace: number;
+    delete: number;
+    manual: number;
+    unchanged: number;
+    cacheHits: number;
+  };
   apply?: { ok: number; failed: number; restored: number; skipped: number };
   /** Sanity checks that did not hold (the scenario did not do what it should have). */
   problems: string[];
@@ -101,7 +124,12 @@ export function sandboxQuota(): ServerQuota {
 export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioResult[]> {
   const quota = sandboxQuota();
   const quotas = new QuotaTable({}, o.quotaScale, quota);
-  const sandboxOptions = { quotas: { ...quota }, quotaScale: o.quotaScale, latencyMs: o.latencyMs, randomSeed: o.randomSeed };
+  const sandboxOptions = {
+    quotas: { ...quota },
+    quotaScale: o.quotaScale,
+    latencyMs: o.latencyMs,
+    randomSeed: o.randomSeed,
+  };
   const total = o.counts.rules + o.counts.taskTemplates + o.counts.customActions;
   const connectKinds = o.counts.rules + o.counts.taskTemplates;
   const changed = changedCount(o.counts, o.changePercent);
@@ -119,9 +147,11 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
   });
 
   // ---- world A: the resources exist (seeded), the config declares them ----
-  let t = now();
+  const t = now();
   const a = await startSandbox({ ...sandboxOptions, seed: seedWith(base) });
-  o.log(`sandbox A seeded with ${o.counts.rules} rules, ${o.counts.taskTemplates} task templates, ${o.counts.customActions} custom actions in ${((now() - t) / 1000).toFixed(1)} s`);
+  o.log(
+    `sandbox A seeded with ${o.counts.rules} rules, ${o.counts.taskTemplates} task templates, ${o.counts.customActions} custom actions in ${((now() - t) / 1000).toFixed(1)} s`,
+  );
   try {
     const dirA = writeConfigDir(join(o.workDir, 'config-a'), base, settings);
     const cacheA = join(o.workDir, 'cache-a');
@@ -154,7 +184,8 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
       results.push(
         await runStep(o, quotas, {
           name: 'incremental plan, Connect kinds',
-          description: 'the same, rules and task templates only: what the cache does where the list gives a change stamp',
+          description:
+            'the same, rules and task templates only: what the cache does where the list gives a change stamp',
           sandbox: a,
           configDir: dirConnect,
           session: common(a, cacheA),
@@ -223,7 +254,12 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
     try {
       plan = await session.plan();
     } finally {
-      phases.push({ name: 'plan', wallSeconds: (now() - t) / 1000, server: step.sandbox.stats(), client: session.callStats() });
+      phases.push({
+        name: 'plan',
+        wallSeconds: (now() - t) / 1000,
+        server: step.sandbox.stats(),
+        client: session.callStats(),
+      });
     }
     if (step.apply) {
       const before = session.callStats();
@@ -232,7 +268,12 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
       try {
         report = await session.apply(plan);
       } finally {
-        phases.push({ name: 'apply', wallSeconds: (now() - t) / 1000, server: step.sandbox.stats(), client: subtractClient(session.callStats(), before) });
+        phases.push({
+          name: 'apply',
+          wallSeconds: (now() - t) / 1000,
+          server: step.sandbox.stats(),
+          client: subtractClient(session.callStats(), before),
+        });
       }
     }
   } catch (err) {
@@ -260,9 +301,17 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
   if (report) {
     const expected = planRow.create + planRow.update + planRow.replace + planRow.delete;
     if (report.summary.ok !== expected) problems.push(`apply: ${report.summary.ok} of ${expected} changes ok`);
-    for (const r of report.results.filter((x) => x.status !== 'ok').slice(0, 5)) problems.push(`apply ${r.status}: ${r.kind} "${r.name}": ${r.message ?? ''}`);
+    for (const r of report.results.filter((x) => x.status !== 'ok').slice(0, 5))
+      problems.push(`apply ${r.status}: ${r.kind} "${r.name}": ${r.message ?? ''}`);
   }
-  return summarize(o.log, quotas, step, { phases, loadSeconds, plan: planRow, apply: report?.summary, applyFailed, problems });
+  return summarize(o.log, quotas, step, {
+    phases,
+    loadSeconds,
+    plan: planRow,
+    apply: report?.summary,
+    applyFailed,
+    problems,
+  });
 }
 
 /** What a scenario measured, before it is summed up. */
@@ -277,7 +326,12 @@ export interface Measured {
 }
 
 /** One scenario's row: calls and throttles per API on both sides, the floor, the ratio. */
-export function summarize(log: (line: string) => void, quotas: QuotaTable, what: { name: string; description: string; informational?: boolean; limits?: ScenarioLimits }, m: Measured): ScenarioResult {
+export function summarize(
+  log: (line: string) => void,
+  quotas: QuotaTable,
+  what: { name: string; description: string; informational?: boolean; limits?: ScenarioLimits },
+  m: Measured,
+): ScenarioResult {
   const { phases, problems } = m;
   const operations = operationRows(quotas, phases);
   const rows = Object.values(operations);
@@ -309,7 +363,12 @@ export function summarize(log: (line: string) => void, quotas: QuotaTable, what:
       maxInFlight: Math.max(0, ...phases.map((p) => p.server.maxInFlight)),
     },
     loadSeconds: m.loadSeconds,
-    phases: phases.map((p) => ({ name: p.name, wallSeconds: p.wallSeconds, floorSeconds: phaseFloorSeconds(quotas, p), calls: p.server.calls })),
+    phases: phases.map((p) => ({
+      name: p.name,
+      wallSeconds: p.wallSeconds,
+      floorSeconds: phaseFloorSeconds(quotas, p),
+      calls: p.server.calls,
+    })),
     operations,
     plan: m.plan,
     ...(m.apply ? { apply: m.apply } : {}),
@@ -328,8 +387,14 @@ export function summarize(log: (line: string) => void, quotas: QuotaTable, what:
 function checkCreated(sandbox: SandboxHandle, counts: Counts): string[] {
   const w = sandbox.world;
   const inst = w.connect.instances[BENCH_INSTANCE];
-  const got = { rules: Object.keys(inst.rules).length, taskTemplates: Object.keys(inst.taskTemplates).length, customActions: Object.keys(w.chatbot.customActions).length };
-  return (Object.keys(counts) as (keyof Counts)[]).filter((k) => got[k] !== counts[k]).map((k) => `world holds ${got[k]} ${k}, expected ${counts[k]}`);
+  const got = {
+    rules: Object.keys(inst.rules).length,
+    taskTemplates: Object.keys(inst.taskTemplates).length,
+    customActions: Object.keys(w.chatbot.customActions).length,
+  };
+  return (Object.keys(counts) as (keyof Counts)[])
+    .filter((k) => got[k] !== counts[k])
+    .map((k) => `world holds ${got[k]} ${k}, expected ${counts[k]}`);
 }
 
 /** The edited fields reached the world (apply of the change). */
@@ -339,11 +404,18 @@ function checkEdited(sandbox: SandboxHandle, counts: Counts, percent: number): s
   const inst = w.connect.instances[BENCH_INSTANCE];
   const rules = new Map(Object.values(inst.rules).map((r) => [r.Name, r.Function]));
   const templates = new Map(Object.values(inst.taskTemplates).map((t) => [t.Name, t.Description]));
-  const actions = new Map(Object.values(w.chatbot.customActions).map((x) => [x.ActionName, (x.Definition as { CommandText?: string }).CommandText]));
+  const actions = new Map(
+    Object.values(w.chatbot.customActions).map((x) => [
+      x.ActionName,
+      (x.Definition as { CommandText?: string }).CommandText,
+    ]),
+  );
   let wrong = 0;
   for (const r of edited.rules) if (rules.get(String(r.config.Name)) !== r.config.Function) wrong++;
   for (const t of edited.taskTemplates) if (templates.get(String(t.config.Name)) !== t.config.Description) wrong++;
-  for (const x of edited.customActions) if (actions.get(String(x.config.ActionName)) !== (x.config.Definition as { CommandText: string }).CommandText) wrong++;
+  for (const x of edited.customActions)
+    if (actions.get(String(x.config.ActionName)) !== (x.config.Definition as { CommandText: string }).CommandText)
+      wrong++;
   return wrong ? [`${wrong} resource(s) in the world differ from the config after apply`] : [];
 }
 
@@ -352,7 +424,12 @@ function checkEdited(sandbox: SandboxHandle, counts: Counts, percent: number): s
  * old 15-minute custom-action window. Custom actions carry no last-modified stamp, so this run
  * re-verifies its slice of them (src/engine/cache.ts); everything else still comes from the cache.
  */
-function hourlyIncrementalStep(sandbox: SandboxHandle, configDir: string, session: SessionOptions, counts: Counts): Step {
+function hourlyIncrementalStep(
+  sandbox: SandboxHandle,
+  configDir: string,
+  session: SessionOptions,
+  counts: Counts,
+): Step {
   const total = counts.rules + counts.taskTemplates + counts.customActions;
   const slice = Math.ceil(counts.customActions / UNSTAMPED_SLICES);
   return {

@@ -11,7 +11,14 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { escapeTerminal } from '../render/escape.js';
 import { DEFAULT_SCHEMA_REF, exportLive, exportedTargets, type ExportResult } from '../engine/export.js';
-import { EXPORT_MARKER, TARGETS_FILE, exportFileName, renderDocument, renderFiles, type ExportFile } from '../render/export-yaml.js';
+import {
+  EXPORT_MARKER,
+  TARGETS_FILE,
+  exportFileName,
+  renderDocument,
+  renderFiles,
+  type ExportFile,
+} from '../render/export-yaml.js';
 import { kindByName, kindNames } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
@@ -29,12 +36,18 @@ export function registerExportCommand(program: Command, run: CliRun): void {
       .command('export')
       .description('write the live state of a target as config (a plan of it shows no change)')
       .argument('<config...>', 'config file(s) or directory that define the target')
-      .option('-o, --out <dir>', 'write one file per kind and targets.yaml into this directory (default: one YAML document on stdout)')
+      .option(
+        '-o, --out <dir>',
+        'write one file per kind and targets.yaml into this directory (default: one YAML document on stdout)',
+      )
       .option('--schema <ref>', 'path or URL for the "# yaml-language-server: $schema=" line of each file'),
   ).action(async (configPaths: string[], _opts: ExportCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ExportCliOptions;
     singleTarget(opts.target, 'export reads one target');
-    if (!opts.out && opts.format !== 'text') throw new UsageError('without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out');
+    if (!opts.out && opts.format !== 'text')
+      throw new UsageError(
+        'without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out',
+      );
     const explicit = !!opts.kinds?.length;
     const kinds = explicit ? namedKinds(opts.kinds!) : kindNames();
     const outDir = opts.out;
@@ -60,7 +73,9 @@ export function registerExportCommand(program: Command, run: CliRun): void {
     writeFiles(outDir, files);
     const others = otherYamlFiles(outDir, files);
     if (others.length) {
-      io.stderr.write(`note: ${escapeTerminal(outDir)} also holds ${escapeTerminal(others.join(', '))}: a directory is read as one config, so they are part of it too\n`);
+      io.stderr.write(
+        `note: ${escapeTerminal(outDir)} also holds ${escapeTerminal(others.join(', '))}: a directory is read as one config, so they are part of it too\n`,
+      );
     }
     io.stdout.write(summary(result, outDir, files, opts.format));
   });
@@ -100,7 +115,10 @@ function checkOutDir(dir: string, names: string[]): void {
  * file of the same name is never overwritten. Each file is written whole (temp file + rename).
  */
 function writeFiles(dir: string, files: ExportFile[]): void {
-  checkOutDir(dir, files.map((f) => f.name));
+  checkOutDir(
+    dir,
+    files.map((f) => f.name),
+  );
   mkdirSync(dir, { recursive: true });
   for (const f of files) {
     writeFileAtomically(join(dir, f.name), f.text);
@@ -130,7 +148,10 @@ function summary(result: ExportResult, dir: string, files: ExportFile[], format:
   }
   const width = Math.max(...files.map((f) => f.name.length));
   const lines = files.map((f) => {
-    const what = f.kind === 'targets' ? `${f.count} target(s) and settings` : `${f.count} ${kindByName(f.kind)?.configKey ?? f.kind}`;
+    const what =
+      f.kind === 'targets'
+        ? `${f.count} target(s) and settings`
+        : `${f.count} ${kindByName(f.kind)?.configKey ?? f.kind}`;
     return `  ${f.name.padEnd(width)}  ${what}`;
   });
   const skipped = result.skipped.map((s) => `  (not exported: ${s.kind})`);

@@ -1,4 +1,4 @@
-import { Redactor } from '../sensitive.js';
+import type { Redactor } from '../sensitive.js';
 
 /**
  * The CLI's only view of the process: output streams, stdin, environment and an exit-code slot.
@@ -38,7 +38,12 @@ export interface Interrupt {
 /** `io` whose stdout and stderr scrub `redactor()`'s values out of everything written. */
 export function scrubbedIO(io: CliIO, redactor: () => Redactor): CliIO {
   const scrub = (text: string) => redactor().scrub(text);
-  const wrap = (stream: OutStream): OutStream => ({ write: (chunk: string) => stream.write(scrub(chunk)), isTTY: stream.isTTY, underlying: stream, scrub });
+  const wrap = (stream: OutStream): OutStream => ({
+    write: (chunk: string) => stream.write(scrub(chunk)),
+    isTTY: stream.isTTY,
+    underlying: stream,
+    scrub,
+  });
   return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
 }
 

@@ -33,11 +33,16 @@ if (argv.includes('apply')) {
     signals++;
     if (signals > 1 || !interrupt.applying) {
       // writeSync: a write to a pipe is asynchronous, and process.exit would drop it.
-      writeSync(2, `\n${name}: stopped${interrupt.applying ? ' at once; changes under way may not have finished' : ''}; run apply again to converge.\n`);
+      writeSync(
+        2,
+        `\n${name}: stopped${interrupt.applying ? ' at once; changes under way may not have finished' : ''}; run apply again to converge.\n`,
+      );
       process.exit(130);
     }
     controller.abort();
-    process.stderr.write(`\n${name}: finishing the changes under way (at most ${formatGrace(INTERRUPT_GRACE_MS)}), starting no new one; press Ctrl-C again to stop at once.\n`);
+    process.stderr.write(
+      `\n${name}: finishing the changes under way (at most ${formatGrace(INTERRUPT_GRACE_MS)}), starting no new one; press Ctrl-C again to stop at once.\n`,
+    );
     setTimeout(() => {
       writeSync(2, 'The changes under way did not finish in time; stopped. Run apply again to converge.\n');
       process.exit(130);

@@ -47,21 +47,42 @@ export const SANDBOX_QUOTA_SCALE = 10;
 export function addTargetOptions(cmd: Command): Command {
   return cmd
     .option(...TARGET_OPTION)
-    .option('--sandbox', 'run against an in-process sandbox (state in <state dir>/sandbox-state.json); no AWS account needed')
+    .option(
+      '--sandbox',
+      'run against an in-process sandbox (state in <state dir>/sandbox-state.json); no AWS account needed',
+    )
     .option('--sandbox-state <file>', 'state file of the in-process sandbox')
     .option(...STATE_DIR_OPTION)
     .option('--region <region>', 'override the target region')
     .option('--profile <profile>', 'AWS shared-config profile (default credential chain otherwise)')
-    .option('--parallelism <n>', `most AWS requests in flight at once (${PARALLELISM.min}-${PARALLELISM.max}, like settings.parallelism)`, wholeNumberIn(PARALLELISM))
-    .option('--quota-scale <x>', `multiply every client-side quota (tests, benchmarks; ${QUOTA_SCALE.min}-${QUOTA_SCALE.max})`, numberIn(QUOTA_SCALE))
-    .option('--connect-timeout <seconds>', 'give up connecting to an AWS endpoint after this long (default 10)', seconds(1, 600))
-    .option('--request-timeout <seconds>', 'give up on an AWS request that sent nothing back after this long (default 30)', seconds(1, 600))
+    .option(
+      '--parallelism <n>',
+      `most AWS requests in flight at once (${PARALLELISM.min}-${PARALLELISM.max}, like settings.parallelism)`,
+      wholeNumberIn(PARALLELISM),
+    )
+    .option(
+      '--quota-scale <x>',
+      `multiply every client-side quota (tests, benchmarks; ${QUOTA_SCALE.min}-${QUOTA_SCALE.max})`,
+      numberIn(QUOTA_SCALE),
+    )
+    .option(
+      '--connect-timeout <seconds>',
+      'give up connecting to an AWS endpoint after this long (default 10)',
+      seconds(1, 600),
+    )
+    .option(
+      '--request-timeout <seconds>',
+      'give up on an AWS request that sent nothing back after this long (default 30)',
+      seconds(1, 600),
+    )
     .option('--kinds <kinds...>', `only these kinds (${kindNames().join(', ')})`)
     .option(...ALLOW_ENDPOINT_OPTION)
     .option(...VAR_OPTION)
     .option(...VAR_FILE_OPTION)
     .option(...PUBLIC_ENV_OPTION)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'));
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'),
+    );
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -80,7 +101,11 @@ export function stateDirOf(opts: Pick<TargetOptions, 'stateDir'>, env: NodeJS.Pr
 }
 
 /** Repeatable: `-t staging -t prod` plans both; `-t all` every target. */
-export const TARGET_OPTION = ['-t, --target <name>', 'target to use (optional when the config has one); repeat for several; "all" for every target', collect] as const;
+export const TARGET_OPTION = [
+  '-t, --target <name>',
+  'target to use (optional when the config has one); repeat for several; "all" for every target',
+  collect,
+] as const;
 
 /** Repeatable: each use adds one URL. Shared by every command that resolves targets. */
 export const ALLOW_ENDPOINT_OPTION = [
@@ -91,12 +116,20 @@ export const ALLOW_ENDPOINT_OPTION = [
 
 export const PUBLIC_ENV_OPTION = [
   '--public-env <name>',
-  'print this environment variable\'s value in plans (values from ${env.NAME} are hidden otherwise; repeatable; also CONNECTFORM_PUBLIC_ENV=A,B)',
+  "print this environment variable's value in plans (values from ${env.NAME} are hidden otherwise; repeatable; also CONNECTFORM_PUBLIC_ENV=A,B)",
   collect,
 ] as const;
 
-export const VAR_OPTION = ['--var <name=value>', "set a target variable, typed like a YAML scalar (--var sla=30 is a number); overrides the targets' vars; repeatable", collect] as const;
-export const VAR_FILE_OPTION = ['--var-file <file>', 'YAML mapping of variable names to values, overriding the targets\' vars; repeatable (later files and --var win)', collect] as const;
+export const VAR_OPTION = [
+  '--var <name=value>',
+  "set a target variable, typed like a YAML scalar (--var sla=30 is a number); overrides the targets' vars; repeatable",
+  collect,
+] as const;
+export const VAR_FILE_OPTION = [
+  '--var-file <file>',
+  "YAML mapping of variable names to values, overriding the targets' vars; repeatable (later files and --var win)",
+  collect,
+] as const;
 
 /** Names of the targets a command runs on: `all` → every one; none → the config's only one. */
 export function chooseTargets(config: LoadedConfig, targets: string[] | undefined): (string | undefined)[] {
@@ -118,8 +151,16 @@ export function singleTarget(targets: string[] | undefined, why: string): string
 }
 
 /** What the trusted side of the run (flags, environment) says to the config resolver. */
-export function resolveOptions(opts: Pick<TargetOptions, 'allowEndpoint' | 'var' | 'varFile' | 'publicEnv'>, env: NodeJS.ProcessEnv, config: LoadedConfig): ResolveOptions {
-  return { allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env), varOverrides: varOverrides(opts, config), publicEnv: opts.publicEnv ?? [] };
+export function resolveOptions(
+  opts: Pick<TargetOptions, 'allowEndpoint' | 'var' | 'varFile' | 'publicEnv'>,
+  env: NodeJS.ProcessEnv,
+  config: LoadedConfig,
+): ResolveOptions {
+  return {
+    allowedEndpoints: allowedEndpoints(opts.allowEndpoint, env),
+    varOverrides: varOverrides(opts, config),
+    publicEnv: opts.publicEnv ?? [],
+  };
 }
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -131,10 +172,14 @@ const MAX_VAR_FILE_BYTES = 1024 * 1024;
  * scalars (`30` a number, `true` a boolean, `"30"` a string). A name no target defines is an
  * error: a typo would otherwise change nothing, silently.
  */
-export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, config: LoadedConfig): Record<string, VarValue> {
+export function varOverrides(
+  opts: Pick<TargetOptions, 'var' | 'varFile'>,
+  config: LoadedConfig,
+): Record<string, VarValue> {
   const out: Record<string, VarValue> = {};
   const set = (name: string, value: unknown, where: string) => {
-    if (!VAR_NAME.test(name)) throw new UsageError(`${where}: '${name}' is not a variable name (letters, digits, _ and -)`);
+    if (!VAR_NAME.test(name))
+      throw new UsageError(`${where}: '${name}' is not a variable name (letters, digits, _ and -)`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new UsageError(`${where}: the value of '${name}' must be a string, number or boolean`);
     }
@@ -150,7 +195,8 @@ export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, confi
       throw new UsageError(`--var-file ${file}: ${(err as Error).message.split('\n')[0]}`);
     }
     if (doc === null || doc === undefined) continue;
-    if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`--var-file ${file}: expected a mapping of variable names to values`);
+    if (typeof doc !== 'object' || Array.isArray(doc))
+      throw new UsageError(`--var-file ${file}: expected a mapping of variable names to values`);
     for (const [name, value] of Object.entries(doc)) set(name, value, `--var-file ${file}`);
   }
   for (const pair of opts.var ?? []) {
@@ -165,9 +211,14 @@ export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, confi
     }
     set(name, value ?? '', `--var ${name}`);
   }
-  const defined = new Set(config.targets.flatMap((t) => (t.raw.vars && typeof t.raw.vars === 'object' ? Object.keys(t.raw.vars) : [])));
+  const defined = new Set(
+    config.targets.flatMap((t) => (t.raw.vars && typeof t.raw.vars === 'object' ? Object.keys(t.raw.vars) : [])),
+  );
   for (const name of Object.keys(out)) {
-    if (!defined.has(name)) throw new UsageError(`--var ${name}: no target defines a variable '${name}'${defined.size ? ` (defined: ${[...defined].sort().join(', ')})` : ''}; add it under targets.<name>.vars first`);
+    if (!defined.has(name))
+      throw new UsageError(
+        `--var ${name}: no target defines a variable '${name}'${defined.size ? ` (defined: ${[...defined].sort().join(', ')})` : ''}; add it under targets.<name>.vars first`,
+      );
   }
   return out;
 }
@@ -176,7 +227,8 @@ export function varOverrides(opts: Pick<TargetOptions, 'var' | 'varFile'>, confi
 export function wholeNumberIn(range: Range): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < range.min || n > range.max) throw new InvalidArgumentError(`expected a whole number from ${range.min} to ${range.max}`);
+    if (!Number.isInteger(n) || n < range.min || n > range.max)
+      throw new InvalidArgumentError(`expected a whole number from ${range.min} to ${range.max}`);
     return n;
   };
 }
@@ -184,7 +236,8 @@ export function wholeNumberIn(range: Range): (v: string) => number {
 export function numberIn(range: Range): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < range.min || n > range.max) throw new InvalidArgumentError(`expected a number from ${range.min} to ${range.max}`);
+    if (!Number.isFinite(n) || n < range.min || n > range.max)
+      throw new InvalidArgumentError(`expected a number from ${range.min} to ${range.max}`);
     return n;
   };
 }
@@ -193,10 +246,8 @@ export function numberIn(range: Range): (v: string) => number {
 export function seconds(min: number, max: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected seconds from ${min} to ${max}`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected seconds from ${min} to ${max}`);
     return Math.round(n * 1000);
   };
 }
-
-
-

@@ -29,7 +29,6 @@ const EXIT_CHANGES = 2;
 const EXIT_REFUSED = 3;
 const EXIT_INTERRUPTED = 130;
 
-
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
   out?: string;
@@ -51,8 +50,14 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .command('plan')
       .description('show what apply would change (reads live state; never writes)')
       .argument('<config...>', 'config file(s) or directory')
-      .option('--detailed-exitcode', 'exit 0 no changes, 2 changes apply would make, 3 changes apply would refuse (blocked), 1 error')
-      .option('--out <file>', 'also save the plan for `connectform apply <file>` (any file name; written readable by you only)')
+      .option(
+        '--detailed-exitcode',
+        'exit 0 no changes, 2 changes apply would make, 3 changes apply would refuse (blocked), 1 error',
+      )
+      .option(
+        '--out <file>',
+        'also save the plan for `connectform apply <file>` (any file name; written readable by you only)',
+      )
       .option('--refresh', 'ignore the snapshot cache and describe every resource'),
   ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions;
@@ -61,7 +66,8 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     if (opts.out && plans.length) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
     writePlans(run, opts.format, plans, failures);
     if (failures.length) run.exitCode = EXIT_ERROR;
-    else if (opts.detailedExitcode) run.exitCode = plans.some((p) => p.blocked.length) ? EXIT_REFUSED : plans.some(hasChanges) ? EXIT_CHANGES : 0;
+    else if (opts.detailedExitcode)
+      run.exitCode = plans.some((p) => p.blocked.length) ? EXIT_REFUSED : plans.some(hasChanges) ? EXIT_CHANGES : 0;
   });
 
   addTargetOptions(
@@ -82,7 +88,9 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     .command('show')
     .description('render a plan saved with plan --out (reads no live state)')
     .argument('<plan-file>', 'a file written by plan --out')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'),
+    )
     .action((file: string, opts: { format: Format }) => {
       const saved = readSavedPlanIfAny(file);
       if (!saved) throw new UsageError(`${file} is not a plan saved by connectform plan --out`);
@@ -103,17 +111,24 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const opts = cmd.optsWithGlobals() as ApplyCliOptions;
     const savedFile = args.length === 1 ? args[0] : undefined;
     const saved = savedFile ? readSavedPlanIfAny(savedFile) : undefined;
-    const asked = saved ? singleTarget(opts.target, `${savedFile} is a plan for one target ("${saved.target}")`) : undefined;
+    const asked = saved
+      ? singleTarget(opts.target, `${savedFile} is a plan for one target ("${saved.target}")`)
+      : undefined;
     if (saved && asked !== undefined && asked !== saved.target) {
-      throw new UsageError(`${savedFile} is a plan for target "${saved.target}", not "${asked}"; plan and apply the same target`);
+      throw new UsageError(
+        `${savedFile} is a plan for target "${saved.target}", not "${asked}"; plan and apply the same target`,
+      );
     }
-    if (saved && opts.kinds?.length) throw new UsageError(`${savedFile}: a saved plan is applied with the --kinds it was made with; drop --kinds`);
+    if (saved && opts.kinds?.length)
+      throw new UsageError(`${savedFile}: a saved plan is applied with the --kinds it was made with; drop --kinds`);
     const configPaths = saved ? savedConfigPaths(saved, savedFile!) : args;
     const sessionOpts: ApplyCliOptions = saved
       ? { ...opts, target: [saved.target], ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
       : opts;
     const { withSessions } = await import('./runtime.js');
-    const outcomes = await withSessions(run, configPaths, sessionOpts, (sessions) => applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }));
+    const outcomes = await withSessions(run, configPaths, sessionOpts, (sessions) =>
+      applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }),
+    );
     finishApply(run, outcomes, opts);
   });
 }
@@ -137,7 +152,12 @@ function rendererOf(run: CliRun, format: Format, command?: 'drift') {
  * only; each report is printed as its target finishes (so a later failure never hides what an
  * earlier target changed). An interrupt stops before the next change and the next target.
  */
-async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyCliOptions, saved?: { plan: Plan; file: string }): Promise<TargetOutcome[]> {
+async function applyTargets(
+  run: CliRun,
+  sessions: TargetSession[],
+  opts: ApplyCliOptions,
+  saved?: { plan: Plan; file: string },
+): Promise<TargetOutcome[]> {
   const { io } = run;
   const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
@@ -177,13 +197,24 @@ async function applyTargets(run: CliRun, sessions: TargetSession[], opts: ApplyC
       const count = plan.changes.filter((c) => c.action !== 'manual').length;
       progress.phase(`Applying ${count} change(s) to ${session.name}`, count);
       if (io.interrupt) io.interrupt.applying = true;
-      const report = await session.apply(plan, { force: opts.force, onEvent: applyProgress(progress), signal: io.interrupt?.signal });
+      const report = await session.apply(plan, {
+        force: opts.force,
+        onEvent: applyProgress(progress),
+        signal: io.interrupt?.signal,
+      });
       if (io.interrupt) io.interrupt.applying = false;
       progress.stop();
       outcome.report = report;
       if (text) io.stdout.write(render.report([report]));
-      if (opts.debug) for (const r of report.results) if (r.error) io.stderr.write(formatError(r.error, true, io.env, `${r.action} ${r.kind} "${r.name}": `));
-      outcome.status = report.summary.failed || report.summary.restored ? 'failed' : report.summary.interrupted ? 'interrupted' : 'applied';
+      if (opts.debug)
+        for (const r of report.results)
+          if (r.error) io.stderr.write(formatError(r.error, true, io.env, `${r.action} ${r.kind} "${r.name}": `));
+      outcome.status =
+        report.summary.failed || report.summary.restored
+          ? 'failed'
+          : report.summary.interrupted
+            ? 'interrupted'
+            : 'applied';
     } catch (err) {
       progress.stop();
       if (io.interrupt) io.interrupt.applying = false;
@@ -212,14 +243,18 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
   } else if (outcomes.length > 1 || outcomes.some((o) => o.status === 'interrupted')) {
     const lines = outcomes.map((o) => {
       const s = o.report?.summary;
-      const detail = s ? ` (${s.ok} applied, ${s.failed} failed, ${s.restored} restored${s.interrupted ? `, ${s.interrupted} not started` : ''})` : '';
+      const detail = s
+        ? ` (${s.ok} applied, ${s.failed} failed, ${s.restored} restored${s.interrupted ? `, ${s.interrupted} not started` : ''})`
+        : '';
       return `  ${escapeTerminal(o.target)}: ${o.status}${detail}`;
     });
     io.stderr.write(`Summary:\n${lines.join('\n')}\n`);
   }
   if (outcomes.length === 1 && outcomes[0].error) throw outcomes[0].error;
   if (outcomes.some((o) => o.status === 'interrupted' || o.status === 'not started')) {
-    io.stderr.write('Interrupted: the changes under way finished, nothing new was started; run apply again to converge.\n');
+    io.stderr.write(
+      'Interrupted: the changes under way finished, nothing new was started; run apply again to converge.\n',
+    );
     run.exitCode = EXIT_INTERRUPTED;
     return;
   }
@@ -227,7 +262,12 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
   const failed = outcomes.reduce((n, o) => n + (o.report?.summary.failed ?? 0), 0);
   const restored = outcomes.reduce((n, o) => n + (o.report?.summary.restored ?? 0), 0);
   if (failed || restored) {
-    const what = [failed ? `${failed} change(s) failed` : '', restored ? `${restored} replace(s) restored the previous resource` : ''].filter(Boolean).join(', ');
+    const what = [
+      failed ? `${failed} change(s) failed` : '',
+      restored ? `${restored} replace(s) restored the previous resource` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     throw new ApplyFailedError(`not converged: ${what}; fix the cause and run apply again (it converges)`);
   }
   if (outcomes.some((o) => o.status === 'cancelled' && outcomes.length === 1)) throw new UsageError('apply cancelled');
@@ -238,7 +278,11 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
  * Plan every chosen target concurrently, each on its own: one target's failure is printed with
  * its name and never discards the other targets' plans.
  */
-async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions): Promise<{ plans: Plan[]; failures: TargetFailure[] }> {
+async function planTargets(
+  run: CliRun,
+  configPaths: string[],
+  opts: PlanOptions,
+): Promise<{ plans: Plan[]; failures: TargetFailure[] }> {
   const { io } = run;
   const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
@@ -255,7 +299,8 @@ async function planTargets(run: CliRun, configPaths: string[], opts: PlanOptions
         else {
           failures.push({ target: sessions[i].name, error: r.reason, alone: sessions.length === 1 });
           // One target: writePlans rethrows it after the output (the top-level catch prints it as always).
-          if (sessions.length > 1) io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+          if (sessions.length > 1)
+            io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
         }
       });
       return { plans, failures };
@@ -282,7 +327,8 @@ function targetError(target: string, err: unknown): TargetError {
  * `errors`); text and markdown print the plans made. A lone target's failure is rethrown after.
  */
 function writePlans(run: CliRun, format: Format, plans: Plan[], failures: TargetFailure[], command?: 'drift'): void {
-  if (format === 'json') run.io.stdout.write(renderJsonDocument({ plans, errors: failures.map((f) => targetError(f.target, f.error)) }));
+  if (format === 'json')
+    run.io.stdout.write(renderJsonDocument({ plans, errors: failures.map((f) => targetError(f.target, f.error)) }));
   else if (plans.length) run.io.stdout.write(rendererOf(run, format, command).plan(plans));
   const alone = failures.find((f) => f.alone);
   if (alone) throw alone.error;
@@ -313,7 +359,11 @@ function followReads(sessions: TargetSession[], progress: Progress): void {
 
 function applyProgress(progress: Progress) {
   return (e: ApplyEvent) => {
-    if (e.type === 'done') progress.step(`${e.result?.status === 'ok' ? 'done' : e.result?.status}: ${e.change.action} ${e.change.kind} "${e.change.name}"`, true);
+    if (e.type === 'done')
+      progress.step(
+        `${e.result?.status === 'ok' ? 'done' : e.result?.status}: ${e.change.action} ${e.change.kind} "${e.change.name}"`,
+        true,
+      );
   };
 }
 
@@ -321,7 +371,9 @@ function applyProgress(progress: Progress) {
 async function confirm(io: CliIO, plan: Plan, autoApprove: boolean | undefined): Promise<boolean> {
   if (autoApprove) return true;
   if (!io.stdin.isTTY) {
-    throw new UsageError('refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve (e.g. in CI)');
+    throw new UsageError(
+      'refusing to apply without confirmation: stdin is not a terminal; pass --auto-approve (e.g. in CI)',
+    );
   }
   // The question goes to stderr ourselves: stdout stays the plan, and io streams need not be Node streams.
   io.stderr.write(`Apply these changes to ${escapeTerminal(plan.target)}? Only "yes" proceeds: `);

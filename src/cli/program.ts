@@ -21,7 +21,9 @@ export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 export function buildProgram(run: CliRun): Command {
   const { io } = run;
   const program = new Command('connectform')
-    .description('Contact-center configuration as code: plan and apply Amazon Connect rules, task templates, Chatbot custom actions and Lex V1 channel associations.')
+    .description(
+      'Contact-center configuration as code: plan and apply Amazon Connect rules, task templates, Chatbot custom actions and Lex V1 channel associations.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version of connectform')
     .option('--debug', 'print stack traces and per-API call counts')
     .option('--no-color', 'never colour the output (also NO_COLOR=1)')
@@ -60,7 +62,8 @@ function refuseSingleDashLongOptions(program: Command, argv: string[]): void {
   for (const arg of argv) {
     if (arg === '--') break;
     const m = /^-([A-Za-z][A-Za-z-]+)(=.*)?$/.exec(arg);
-    if (m && longNames.has(m[1])) throw new UsageError(`unknown option '${arg}': did you mean '-${arg}'? (long options take two dashes)`);
+    if (m && longNames.has(m[1]))
+      throw new UsageError(`unknown option '${arg}': did you mean '-${arg}'? (long options take two dashes)`);
   }
 }
 

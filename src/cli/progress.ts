@@ -49,16 +49,27 @@ function spinnerTerminal(stream: OutStream, env: NodeJS.ProcessEnv): NodeJS.Writ
 }
 
 /** createProgress, after loading the spinner library if this stream will show a spinner. */
-export async function openProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Promise<Progress> {
+export async function openProgress(
+  stream: OutStream,
+  enabled: boolean,
+  env: NodeJS.ProcessEnv,
+  clock: ProgressClock = SYSTEM_CLOCK,
+): Promise<Progress> {
   if (enabled && spinnerTerminal(stream, env)) spinnerFactory ??= (await import('ora')).default;
   return createProgress(stream, enabled, env, clock);
 }
 
 /** Progress on `stream`: a spinner on a terminal once openProgress has loaded it, plain lines otherwise. */
-export function createProgress(stream: OutStream, enabled: boolean, env: NodeJS.ProcessEnv, clock: ProgressClock = SYSTEM_CLOCK): Progress {
+export function createProgress(
+  stream: OutStream,
+  enabled: boolean,
+  env: NodeJS.ProcessEnv,
+  clock: ProgressClock = SYSTEM_CLOCK,
+): Progress {
   if (!enabled) return { phase() {}, step() {}, stop() {} };
   const terminal = spinnerTerminal(stream, env);
-  if (terminal && spinnerFactory) return cleaned(new SpinnerProgress(spinnerFactory({ stream: terminal, discardStdin: false }), clock), stream.scrub);
+  if (terminal && spinnerFactory)
+    return cleaned(new SpinnerProgress(spinnerFactory({ stream: terminal, discardStdin: false }), clock), stream.scrub);
   return cleaned(new LineProgress(stream, clock), stream.scrub);
 }
 

@@ -29,7 +29,10 @@ export function registerPullCommand(program: Command, run: CliRun): void {
       .description('write live changes (console edits) back into the config files, touching only the changed values')
       .argument('<config...>', 'config file(s) or directory')
       .option('--dry-run', 'print the diff of each file and write nothing')
-      .option('--include-unmanaged <file>', 'also add live resources the config does not declare, to this file (a config file, or a new one)'),
+      .option(
+        '--include-unmanaged <file>',
+        'also add live resources the config does not declare, to this file (a config file, or a new one)',
+      ),
   ).action(async (configPaths: string[], _opts: PullCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PullCliOptions;
     singleTarget(opts.target, 'pull writes one target into the config');
@@ -37,9 +40,15 @@ export function registerPullCommand(program: Command, run: CliRun): void {
     const { pullTarget } = await import('../engine/pull/index.js');
     // Every resource is described afresh: a console edit may not move the stamps the cache trusts.
     const result = await withSessions(run, configPaths, { ...opts, refresh: true }, ([session]) =>
-      pullTarget(session, { ...(opts.includeUnmanaged ? { includeUnmanaged: opts.includeUnmanaged } : {}), schemaRef: DEFAULT_SCHEMA_REF }),
+      pullTarget(session, {
+        ...(opts.includeUnmanaged ? { includeUnmanaged: opts.includeUnmanaged } : {}),
+        schemaRef: DEFAULT_SCHEMA_REF,
+      }),
     );
-    const diffs = result.files.map((f) => ({ file: shownPath(f.file), diff: unifiedDiff(shownPath(f.file), f.before, f.after) }));
+    const diffs = result.files.map((f) => ({
+      file: shownPath(f.file),
+      diff: unifiedDiff(shownPath(f.file), f.before, f.after),
+    }));
     if (!opts.dryRun) for (const f of result.files) writeFileAtomically(f.file, f.after);
     const render = opts.format === 'json' ? renderJson : opts.format === 'markdown' ? renderMarkdown : renderText;
     io.stdout.write(render(result, diffs, Boolean(opts.dryRun), Boolean(opts.includeUnmanaged)));
@@ -61,7 +70,10 @@ function unmanagedCount(result: PullResult): number {
 function unmanagedNote(result: PullResult, included: boolean): string | undefined {
   const n = unmanagedCount(result);
   if (!n || included) return undefined;
-  const what = result.unmanaged.filter((k) => k.items.length).map((k) => `${k.items.length} ${k.configKey}`).join(', ');
+  const what = result.unmanaged
+    .filter((k) => k.items.length)
+    .map((k) => `${k.items.length} ${k.configKey}`)
+    .join(', ');
   return `${what} live but not declared: not added (pass --include-unmanaged FILE to add them)`;
 }
 
@@ -74,11 +86,17 @@ function renderText(result: PullResult, diffs: Diffs, dryRun: boolean, included:
   for (const d of diffs) out.push(...d.diff.replace(/\n$/, '').split('\n').map(escapeTerminal));
   if (result.pulled.length) {
     out.push('', `Pulled from target ${escapeTerminal(result.target)}:`);
-    for (const p of result.pulled) out.push(`  ${escapeTerminal(`${titleOf(p.kind)} "${p.name}"`)}: ${escapeTerminal(p.paths.join(', '))} (${escapeTerminal(attributionText(p.attribution))})`);
+    for (const p of result.pulled)
+      out.push(
+        `  ${escapeTerminal(`${titleOf(p.kind)} "${p.name}"`)}: ${escapeTerminal(p.paths.join(', '))} (${escapeTerminal(attributionText(p.attribution))})`,
+      );
   }
   if (result.reports.length) {
     out.push('', 'Not written (the next plan still shows these):');
-    for (const r of result.reports) out.push(`  ${escapeTerminal(formatPos(r.pos))}: ${escapeTerminal(r.resource)}${r.path ? ` ${escapeTerminal(r.path)}` : ''} ${escapeTerminal(r.message)}`);
+    for (const r of result.reports)
+      out.push(
+        `  ${escapeTerminal(formatPos(r.pos))}: ${escapeTerminal(r.resource)}${r.path ? ` ${escapeTerminal(r.path)}` : ''} ${escapeTerminal(r.message)}`,
+      );
   }
   const note = unmanagedNote(result, included);
   if (note) out.push('', `note: ${escapeTerminal(note)}`);
@@ -88,7 +106,8 @@ function renderText(result: PullResult, diffs: Diffs, dryRun: boolean, included:
 
 function summaryLine(result: PullResult, dryRun: boolean): string {
   const files = result.files.length;
-  if (!files) return `No change to write: the config already describes target ${escapeTerminal(result.target)}${result.reports.length ? ' (except what is listed above)' : ''}.`;
+  if (!files)
+    return `No change to write: the config already describes target ${escapeTerminal(result.target)}${result.reports.length ? ' (except what is listed above)' : ''}.`;
   return dryRun ? `Dry run: ${files} file(s) would change; nothing was written.` : `Wrote ${files} file(s).`;
 }
 
@@ -96,12 +115,18 @@ function renderMarkdown(result: PullResult, diffs: Diffs, dryRun: boolean, inclu
   const out: string[] = [`### connectform pull: target ${markdownCode(result.target)}`, ''];
   if (result.pulled.length) {
     out.push('Live changes written back into the config:', '');
-    for (const p of result.pulled) out.push(`- ${escapeMarkdownInline(`${titleOf(p.kind)} "${p.name}"`)}: ${p.paths.map(markdownCode).join(', ')} (${escapeMarkdownInline(attributionText(p.attribution))})`);
+    for (const p of result.pulled)
+      out.push(
+        `- ${escapeMarkdownInline(`${titleOf(p.kind)} "${p.name}"`)}: ${p.paths.map(markdownCode).join(', ')} (${escapeMarkdownInline(attributionText(p.attribution))})`,
+      );
     out.push('');
   }
   if (result.reports.length) {
     out.push('Not written (the next plan still shows these):', '');
-    for (const r of result.reports) out.push(`- ${markdownCode(formatPos(r.pos))}: ${escapeMarkdownInline(r.resource)}${r.path ? ` ${markdownCode(r.path)}` : ''} ${escapeMarkdownInline(r.message)}`);
+    for (const r of result.reports)
+      out.push(
+        `- ${markdownCode(formatPos(r.pos))}: ${escapeMarkdownInline(r.resource)}${r.path ? ` ${markdownCode(r.path)}` : ''} ${escapeMarkdownInline(r.message)}`,
+      );
     out.push('');
   }
   const note = unmanagedNote(result, included);
@@ -109,7 +134,14 @@ function renderMarkdown(result: PullResult, diffs: Diffs, dryRun: boolean, inclu
   for (const d of diffs) {
     // A fence longer than any backtick run inside: the diff cannot close it early.
     const fence = '`'.repeat(Math.max(3, ...[...d.diff.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-    out.push(`**${markdownCode(d.file)}**`, '', `${fence}diff`, escapeTerminalKeepLines(d.diff).replace(/\n$/, ''), fence, '');
+    out.push(
+      `**${markdownCode(d.file)}**`,
+      '',
+      `${fence}diff`,
+      escapeTerminalKeepLines(d.diff).replace(/\n$/, ''),
+      fence,
+      '',
+    );
   }
   out.push(summaryLine(result, dryRun));
   return `${out.join('\n')}\n`;
@@ -125,8 +157,17 @@ function renderJson(result: PullResult, diffs: Diffs, dryRun: boolean): string {
     dryRun,
     files: diffs,
     pulled: result.pulled,
-    notWritten: result.reports.map((r) => ({ resource: r.resource, file: r.pos.file, line: r.pos.line, col: r.pos.col, ...(r.path ? { path: r.path } : {}), message: r.message })),
-    unmanaged: result.unmanaged.flatMap((k) => k.items.map((item) => ({ kind: k.kind, name: String(kindByName(k.kind)?.key(item) ?? '') }))),
+    notWritten: result.reports.map((r) => ({
+      resource: r.resource,
+      file: r.pos.file,
+      line: r.pos.line,
+      col: r.pos.col,
+      ...(r.path ? { path: r.path } : {}),
+      message: r.message,
+    })),
+    unmanaged: result.unmanaged.flatMap((k) =>
+      k.items.map((item) => ({ kind: k.kind, name: String(kindByName(k.kind)?.key(item) ?? '') })),
+    ),
   };
   return `${escapeJsonText(JSON.stringify(doc, null, 2))}\n`;
 }

@@ -18,7 +18,12 @@ import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, stateDirOf, type Ta
  * Run `fn` with a session per chosen target; the in-process sandbox (when asked for) lives
  * exactly as long as the command and keeps its world in a state file between runs.
  */
-export async function withSessions<T>(run: CliRun, configPaths: string[], opts: TargetOptions, fn: (sessions: TargetSession[]) => Promise<T>): Promise<T> {
+export async function withSessions<T>(
+  run: CliRun,
+  configPaths: string[],
+  opts: TargetOptions,
+  fn: (sessions: TargetSession[]) => Promise<T>,
+): Promise<T> {
   const { io } = run;
   const config = await loadConfig(configPaths);
   const names = chooseTargets(config, opts.target);
@@ -49,7 +54,11 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
     run.redactor = Redactor.merge(run.redactor, ...validated.map((v) => v.redactor));
     if (opts.sandbox) {
       const statePath = resolve(opts.sandboxState ?? join(stateDir, 'sandbox-state.json'));
-      sandbox = await startInProcessSandbox(statePath, opts, validated.map((v) => v.target.instanceId));
+      sandbox = await startInProcessSandbox(
+        statePath,
+        opts,
+        validated.map((v) => v.target.instanceId),
+      );
       base.endpoint = sandbox.endpoint;
       base.cacheScope = `sandbox:${statePath}`; // the port changes every run; the world does not
       base.credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
@@ -58,14 +67,19 @@ export async function withSessions<T>(run: CliRun, configPaths: string[], opts: 
     for (const v of validated) sessions.push(TargetSession.create(v, base));
     return await fn(sessions);
   } finally {
-    if (opts.debug) for (const s of sessions) io.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);
+    if (opts.debug)
+      for (const s of sessions) io.stderr.write(`calls per API for ${s.name}: ${JSON.stringify(s.callStats())}\n`);
     for (const s of sessions) s.close();
     await sandbox?.stop();
   }
 }
 
 /** The sandbox holds every target's instance (with the default seed's contact flows). */
-async function startInProcessSandbox(statePath: string, opts: TargetOptions, instanceIds: string[]): Promise<SandboxHandle> {
+async function startInProcessSandbox(
+  statePath: string,
+  opts: TargetOptions,
+  instanceIds: string[],
+): Promise<SandboxHandle> {
   mkdirSync(resolve(statePath, '..'), { recursive: true });
   const { startSandbox } = await import('../sandbox/index.js'); // loaded by --sandbox runs only
   return startSandbox({

@@ -34,10 +34,16 @@ export interface SandboxCommandOptions {
   print?: (line: string) => void;
 }
 
-function number(flag: string, value: number | string | undefined, check: (n: number) => boolean, what: string): number | undefined {
+function number(
+  flag: string,
+  value: number | string | undefined,
+  check: (n: number) => boolean,
+  what: string,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (String(value).trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`${flag} must be ${what}, got ${JSON.stringify(value)}`);
+  if (String(value).trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`${flag} must be ${what}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -68,8 +74,18 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     errorRate: number('--error-rate', opts.errorRate, rate, 'between 0 and 1'),
     resetRate: number('--reset-rate', opts.resetRate, rate, 'between 0 and 1'),
     accountId: opts.accountId,
-    maxBodyBytes: number('--max-body-bytes', opts.maxBodyBytes, (n) => Number.isSafeInteger(n) && n > 0, 'a positive whole number of bytes'),
-    consistencyDelayMs: number('--consistency-delay', opts.consistencyDelay, wholeMs, 'a whole number of milliseconds (0 or more)'),
+    maxBodyBytes: number(
+      '--max-body-bytes',
+      opts.maxBodyBytes,
+      (n) => Number.isSafeInteger(n) && n > 0,
+      'a positive whole number of bytes',
+    ),
+    consistencyDelayMs: number(
+      '--consistency-delay',
+      opts.consistencyDelay,
+      wholeMs,
+      'a whole number of milliseconds (0 or more)',
+    ),
     tokenWindowMs: number('--token-window', opts.tokenWindow, wholeMs, 'a whole number of milliseconds (0 or more)'),
     forgetTokensOnDelete: opts.forgetTokensOnDelete,
     lexV1: parseLexV1(opts.lexV1),
@@ -78,8 +94,14 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
 
 /** A share of a quota spent by someone else means nothing without quotas. */
 function backgroundLoad(opts: SandboxCommandOptions): number | undefined {
-  const load = number('--background-load', opts.backgroundLoad, (n) => n >= 0 && n <= 1, 'between 0 and 1 (the share of each API\'s quota another client spends)');
-  if (load && opts.quotas === false) throw new UsageError('--background-load spends part of each quota: it needs the quotas on (drop --no-quotas)');
+  const load = number(
+    '--background-load',
+    opts.backgroundLoad,
+    (n) => n >= 0 && n <= 1,
+    "between 0 and 1 (the share of each API's quota another client spends)",
+  );
+  if (load && opts.quotas === false)
+    throw new UsageError('--background-load spends part of each quota: it needs the quotas on (drop --no-quotas)');
   return load;
 }
 
@@ -96,8 +118,12 @@ export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void>
   const sandbox = await startSandbox(sandboxOptionsFrom(opts));
   print(sandbox.endpoint);
   const instances = Object.keys(sandbox.world.connect.instances);
-  print(`sandbox: account ${sandbox.world.accountId}; Connect instance${instances.length === 1 ? '' : 's'} ${instances.join(', ') || '(none)'}`);
-  print(`sandbox: stats at ${sandbox.endpoint}/_sandbox/stats${opts.state ? `; state in ${opts.state}` : ''}; Ctrl-C stops`);
+  print(
+    `sandbox: account ${sandbox.world.accountId}; Connect instance${instances.length === 1 ? '' : 's'} ${instances.join(', ') || '(none)'}`,
+  );
+  print(
+    `sandbox: stats at ${sandbox.endpoint}/_sandbox/stats${opts.state ? `; state in ${opts.state}` : ''}; Ctrl-C stops`,
+  );
 
   await new Promise<void>((resolve) => {
     const done = () => {
@@ -114,14 +140,20 @@ export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void>
   await sandbox.stop();
   const s = sandbox.stats();
   const other = sandbox.backgroundStats();
-  const background = other.requests ? `; the simulated other client made ${other.requests} requests, ${other.served} served` : '';
-  print(`sandbox: stopped after ${s.calls} calls (${s.writeCalls} writes, ${s.throttled} throttled, ${s.errors} errors)${background}`);
+  const background = other.requests
+    ? `; the simulated other client made ${other.requests} requests, ${other.served} served`
+    : '';
+  print(
+    `sandbox: stopped after ${s.calls} calls (${s.writeCalls} writes, ${s.throttled} throttled, ${s.errors} errors)${background}`,
+  );
 }
 
 export function registerSandboxCommand(program: Command, { io }: CliRun): Command {
   return program
     .command('sandbox')
-    .description('Serve a local emulator of the Connect, Chatbot and Lex V1 APIs connectform uses (prints its endpoint URL first)')
+    .description(
+      'Serve a local emulator of the Connect, Chatbot and Lex V1 APIs connectform uses (prints its endpoint URL first)',
+    )
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .option('--state <file>', 'persist the world in FILE and reload it on the next run')
@@ -129,15 +161,27 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
     .option('--random-seed <n>', 'make injected faults and generated ids reproducible')
     .option('--no-quotas', 'disable throttling (default: 2 requests/s, burst 5, per API)')
     .option('--quota-scale <x>', 'multiply every quota rate by X')
-    .option('--background-load <rate>', "a simulated other client spends this share (0..1, e.g. 0.5) of each API's quota per account and region")
+    .option(
+      '--background-load <rate>',
+      "a simulated other client spends this share (0..1, e.g. 0.5) of each API's quota per account and region",
+    )
     .option('--latency <ms>', 'added latency: MS or MIN-MAX')
     .option('--error-rate <r>', 'fraction of requests answered 500/503 (0..1)')
     .option('--reset-rate <r>', 'fraction of connections dropped without an answer (0..1)')
     .option('--account-id <id>', 'AWS account id of the emulated world')
     .option('--max-body-bytes <n>', 'answer 413 to request bodies over N bytes (default 10 MiB, as API Gateway)')
-    .option('--consistency-delay <ms>', 'new, changed and deleted resources reach reads, tags, custom action links and name checks MS later (default 0)')
-    .option('--token-window <ms>', 'how long a client token is remembered after first use, deleted resource or not (default 7 days)')
-    .option('--forget-tokens-on-delete', "forget a create's client token when its resource is deleted (not AWS's documented behaviour)")
+    .option(
+      '--consistency-delay <ms>',
+      'new, changed and deleted resources reach reads, tags, custom action links and name checks MS later (default 0)',
+    )
+    .option(
+      '--token-window <ms>',
+      'how long a client token is remembered after first use, deleted resource or not (default 7 days)',
+    )
+    .option(
+      '--forget-tokens-on-delete',
+      "forget a create's client token when its resource is deleted (not AWS's documented behaviour)",
+    )
     .option('--lex-v1 <state>', 'retired (every Lex V1 call fails, as since 2025-09-15) or available (default)')
     .action(async (opts: SandboxCommandOptions) => {
       await sandboxCommand({ print: (line) => io.stdout.write(`${line}\n`), ...opts });

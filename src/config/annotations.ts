@@ -56,7 +56,9 @@ export function countLine(problems: readonly Problem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   if (!problems.length) return 'no problems';
-  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  return [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** `… and 3 more problems`, after the first MAX_SHOWN_PROBLEMS; nothing when all were shown. */

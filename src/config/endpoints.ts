@@ -16,8 +16,14 @@ export interface EndpointIssue {
 }
 
 /** Endpoints allowed from outside the config: the flags plus the environment variable. */
-export function allowedEndpoints(flags: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>>): string[] {
-  const fromEnv = (env[ALLOW_ENDPOINTS_ENV] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export function allowedEndpoints(
+  flags: readonly string[] | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const fromEnv = (env[ALLOW_ENDPOINTS_ENV] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return [...(flags ?? []), ...fromEnv];
 }
 
@@ -43,8 +49,13 @@ export function checkEndpoint(raw: string, allowed: readonly string[]): Endpoint
   } catch {
     return { message: `'${raw}' is not an http(s) URL`, hint: 'e.g. http://127.0.0.1:4566' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { message: `'${raw}' is not an http(s) URL`, hint: 'e.g. http://127.0.0.1:4566' };
-  if (url.username || url.password) return { message: 'endpoint must not carry a user name or password', hint: 'credentials come from the profile or role, never from the URL' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { message: `'${raw}' is not an http(s) URL`, hint: 'e.g. http://127.0.0.1:4566' };
+  if (url.username || url.password)
+    return {
+      message: 'endpoint must not carry a user name or password',
+      hint: 'credentials come from the profile or role, never from the URL',
+    };
   if (isLoopbackHost(url.hostname)) return undefined;
   if (allowed.some((a) => sameEndpoint(a, url))) return undefined;
   return {

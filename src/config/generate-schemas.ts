@@ -15,7 +15,15 @@ import type { KindName } from '../kinds/types.js';
 import { BURST, PARALLELISM, RATE_PER_SECOND } from './bounds.js';
 import { PLAN_OUTPUT_SCHEMA_FILE, planOutputSchema, SAVED_PLAN_SCHEMA_FILE, savedPlanSchema } from './plan-schemas.js';
 
-export { anchoredPattern, lifecycleSchema, plainText, SCHEMA_BASE_URL, SCHEMA_DRAFT, schemaFileName, type JsonSchema } from '../kinds/schema.js';
+export {
+  anchoredPattern,
+  lifecycleSchema,
+  plainText,
+  SCHEMA_BASE_URL,
+  SCHEMA_DRAFT,
+  schemaFileName,
+  type JsonSchema,
+} from '../kinds/schema.js';
 
 export const DOCUMENT_SCHEMA_FILE = 'connectform.schema.json';
 
@@ -53,19 +61,33 @@ function targetStringOf(description: string, format?: string): JsonSchema {
  * resolved, and resolveTarget checks the real values afterwards with clearer messages.
  */
 export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
-  const targetString = (description: string, format?: string) => targetStringOf(description, options.formats === false ? undefined : format);
+  const targetString = (description: string, format?: string) =>
+    targetStringOf(description, options.formats === false ? undefined : format);
   return {
     description: 'One AWS account + region + Connect instance that the config is applied to.',
     type: 'object',
     properties: {
       region: targetString('AWS region, e.g. us-east-1.', REGION_PATTERN),
-      chatbotRegion: targetString('Region for AWS Chatbot calls (custom actions belong to the account); default: region when Chatbot is offered there.', REGION_PATTERN),
-      instanceId: targetString('Amazon Connect instance id (the UUID at the end of the instance ARN). ${env.NAME} works here.'),
+      chatbotRegion: targetString(
+        'Region for AWS Chatbot calls (custom actions belong to the account); default: region when Chatbot is offered there.',
+        REGION_PATTERN,
+      ),
+      instanceId: targetString(
+        'Amazon Connect instance id (the UUID at the end of the instance ARN). ${env.NAME} works here.',
+      ),
       profile: targetString('AWS shared-config profile for this target (default credential chain otherwise).'),
-      endpoint: targetString('Endpoint URL override for every AWS client of the target (e.g. the connectform sandbox).'),
-      accountId: targetString('12-digit AWS account id (quote it). Checked against the credentials\' account (sts:GetCallerIdentity) before any read; learned from AWS when omitted.', ACCOUNT_ID_PATTERN),
-      roleArn: targetString('IAM role to assume for this target (sts:AssumeRole), from the profile\'s credentials or the default chain.', ROLE_ARN_PATTERN),
-      externalId: targetString('External id the role\'s trust policy requires (with roleArn).'),
+      endpoint: targetString(
+        'Endpoint URL override for every AWS client of the target (e.g. the connectform sandbox).',
+      ),
+      accountId: targetString(
+        "12-digit AWS account id (quote it). Checked against the credentials' account (sts:GetCallerIdentity) before any read; learned from AWS when omitted.",
+        ACCOUNT_ID_PATTERN,
+      ),
+      roleArn: targetString(
+        "IAM role to assume for this target (sts:AssumeRole), from the profile's credentials or the default chain.",
+        ROLE_ARN_PATTERN,
+      ),
+      externalId: targetString("External id the role's trust policy requires (with roleArn)."),
       roleSessionName: targetString('Session name when assuming roleArn; default connectform-<target>.'),
       vars: {
         description: 'Values for ${var.NAME} in resource fields of this target.',
@@ -83,7 +105,12 @@ export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
 export function quotaKeys(): string[] {
   const keys: string[] = [];
   for (const service of QUOTA_SERVICES) {
-    keys.push(apiName(service, '*'), ...Object.keys(loadModel(service).operations).sort().map((op) => apiName(service, op)));
+    keys.push(
+      apiName(service, '*'),
+      ...Object.keys(loadModel(service).operations)
+        .sort()
+        .map((op) => apiName(service, op)),
+    );
   }
   return keys;
 }
@@ -100,9 +127,15 @@ export function settingsSchema(): JsonSchema {
           { title: 'list of kinds', type: 'array', items: { type: 'string', enum: kindNames() }, uniqueItems: true },
         ],
       },
-      parallelism: { description: 'How many AWS calls may run at once.', type: 'integer', minimum: PARALLELISM.min, maximum: PARALLELISM.max },
+      parallelism: {
+        description: 'How many AWS calls may run at once.',
+        type: 'integer',
+        minimum: PARALLELISM.min,
+        maximum: PARALLELISM.max,
+      },
       destroyThreshold: {
-        description: 'Refuse plans deleting more than `percent` of a kind once it has at least `minResources` (default 30% once >= 10).',
+        description:
+          'Refuse plans deleting more than `percent` of a kind once it has at least `minResources` (default 30% once >= 10).',
         type: 'object',
         properties: {
           percent: { type: 'number', minimum: 0, maximum: 100 },
@@ -117,8 +150,18 @@ export function settingsSchema(): JsonSchema {
         additionalProperties: {
           type: 'object',
           properties: {
-            ratePerSecond: { description: 'Sustained calls per second.', type: 'number', minimum: RATE_PER_SECOND.min, maximum: RATE_PER_SECOND.max },
-            burst: { description: 'Calls allowed at once before pacing starts.', type: 'integer', minimum: BURST.min, maximum: BURST.max },
+            ratePerSecond: {
+              description: 'Sustained calls per second.',
+              type: 'number',
+              minimum: RATE_PER_SECOND.min,
+              maximum: RATE_PER_SECOND.max,
+            },
+            burst: {
+              description: 'Calls allowed at once before pacing starts.',
+              type: 'integer',
+              minimum: BURST.min,
+              maximum: BURST.max,
+            },
           },
           required: ['ratePerSecond', 'burst'],
           additionalProperties: false,
@@ -155,9 +198,11 @@ export function buildDocumentSchema(options: { items?: 'ref' | 'object' } = {}):
   return {
     $schema: SCHEMA_DRAFT,
     $id: `${SCHEMA_BASE_URL}${DOCUMENT_SCHEMA_FILE}`,
-    $comment: 'Generated by `npm run schemas`; do not edit. Files of one config are merged: lists concatenate, targets merge by name.',
+    $comment:
+      'Generated by `npm run schemas`; do not edit. Files of one config are merged: lists concatenate, targets merge by name.',
     title: 'connectform configuration',
-    description: 'Targets, settings and the resources connectform manages. Editor line: # yaml-language-server: $schema=<path>/connectform.schema.json',
+    description:
+      'Targets, settings and the resources connectform manages. Editor line: # yaml-language-server: $schema=<path>/connectform.schema.json',
     type: ['object', 'null'],
     properties,
     additionalProperties: false,
@@ -170,17 +215,27 @@ export function buildDocumentSchema(options: { items?: 'ref' | 'object' } = {}):
 /** `${var.NAME}` / `${env.NAME}` anywhere in a string, and a whole-string `${var.NAME}`. */
 const INTERPOLATION_ANYWHERE = '\\$\\{(?:var|env)\\.[^}]+\\}';
 const INTERPOLATION_WHOLE = '^\\$\\{var\\.[^}]+\\}$';
-const EDITOR_NOTE = 'Editor variant: a constrained value may also be written as ${var.NAME} or ${env.NAME}; connectform checks the interpolated value against the strict schema.';
+const EDITOR_NOTE =
+  'Editor variant: a constrained value may also be written as ${var.NAME} or ${env.NAME}; connectform checks the interpolated value against the strict schema.';
 
 /** A constrained scalar also accepts its interpolated spelling, so editors don't flag `${var.x}`. */
 function relaxScalar(schema: JsonSchema): JsonSchema {
   const { description, title, ...strict } = schema;
-  const constrained = strict.pattern !== undefined || strict.enum !== undefined || strict.minLength !== undefined || strict.maxLength !== undefined;
+  const constrained =
+    strict.pattern !== undefined ||
+    strict.enum !== undefined ||
+    strict.minLength !== undefined ||
+    strict.maxLength !== undefined;
   let alternative: JsonSchema | undefined;
   if (strict.type === 'string' && constrained) alternative = { type: 'string', pattern: INTERPOLATION_ANYWHERE };
-  else if (strict.type === 'integer' || strict.type === 'number' || strict.type === 'boolean') alternative = { type: 'string', pattern: INTERPOLATION_WHOLE };
+  else if (strict.type === 'integer' || strict.type === 'number' || strict.type === 'boolean')
+    alternative = { type: 'string', pattern: INTERPOLATION_WHOLE };
   if (!alternative) return schema;
-  return { ...(title !== undefined ? { title } : {}), ...(description !== undefined ? { description } : {}), anyOf: [strict, alternative] };
+  return {
+    ...(title !== undefined ? { title } : {}),
+    ...(description !== undefined ? { description } : {}),
+    anyOf: [strict, alternative],
+  };
 }
 
 /**
@@ -195,7 +250,8 @@ export function editorSchema(schema: JsonSchema): JsonSchema {
     if (!node || typeof node !== 'object') return node;
     const out: JsonSchema = {};
     for (const [k, v] of Object.entries(node)) {
-      if (!isSchema) out[k] = visit(v, true); // the values of `properties`
+      if (!isSchema)
+        out[k] = visit(v, true); // the values of `properties`
       else if (k === 'properties') out[k] = visit(v, false);
       else if (['items', 'additionalProperties', 'oneOf', 'anyOf'].includes(k)) out[k] = visit(v, true);
       else out[k] = v; // enum, required, propertyNames (keys), scalars

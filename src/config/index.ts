@@ -17,7 +17,13 @@ export { loadConfig } from './load.js';
 export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
 export { listTargets } from './resolve.js';
 export type { ResolveOptions } from './resolve.js';
-export { DEFAULT_DESTROY_THRESHOLD, DEFAULT_PARALLELISM, interpretSettings, type DestroyThreshold, type TargetSettings } from './settings.js';
+export {
+  DEFAULT_DESTROY_THRESHOLD,
+  DEFAULT_PARALLELISM,
+  interpretSettings,
+  type DestroyThreshold,
+  type TargetSettings,
+} from './settings.js';
 /** Re-checks after live reads (contact flow names), with the same messages as validation. */
 export { validateResources } from './validate.js';
 
@@ -35,16 +41,33 @@ export interface ValidatedConfig {
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
-export async function loadAndValidate(configPaths: string | string[], targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): Promise<ValidatedConfig> {
+export async function loadAndValidate(
+  configPaths: string | string[],
+  targetName: string | undefined,
+  env?: NodeJS.ProcessEnv,
+  options?: ResolveOptions,
+): Promise<ValidatedConfig> {
   return validateFor(await loadConfig(configPaths), targetName, env, options);
 }
 
 /** Validate an already loaded config for one target (a config is parsed once per command). */
-export function validateFor(config: LoadedConfig, targetName: string | undefined, env?: NodeJS.ProcessEnv, options?: ResolveOptions): ValidatedConfig {
+export function validateFor(
+  config: LoadedConfig,
+  targetName: string | undefined,
+  env?: NodeJS.ProcessEnv,
+  options?: ResolveOptions,
+): ValidatedConfig {
   const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
   const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
-  return { config, target, resources, warnings: all, sensitiveFields, redactor, settings: interpretSettings(config.settings, config.declaredKinds) };
+  return {
+    config,
+    target,
+    resources,
+    warnings: all,
+    sensitiveFields,
+    redactor,
+    settings: interpretSettings(config.settings, config.declaredKinds),
+  };
 }
-

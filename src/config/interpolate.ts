@@ -67,7 +67,9 @@ export interface SensitiveVar {
  * A value, the `env.NAME` sources that make it sensitive (none: printable), and the value as
  * it may be shown: a marker in place of each sensitive part.
  */
-type Resolved = { value: VarValue; sources: readonly string[]; shown: VarValue } | { issue: Omit<InterpolationIssue, 'path'> };
+type Resolved =
+  | { value: VarValue; sources: readonly string[]; shown: VarValue }
+  | { issue: Omit<InterpolationIssue, 'path'> };
 
 function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolved {
   const dot = expr.indexOf('.');
@@ -75,17 +77,36 @@ function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolv
   const name = dot < 0 ? expr : expr.slice(dot + 1);
   if (ns === 'var') {
     if (!scope.vars) {
-      return { issue: { message: `\${var.${name}} cannot be used in target fields`, hint: 'target fields take ${env.NAME} only' } };
+      return {
+        issue: {
+          message: `\${var.${name}} cannot be used in target fields`,
+          hint: 'target fields take ${env.NAME} only',
+        },
+      };
     }
-    if (!VAR_NAME.test(name)) return { issue: { message: `'${name}' is not a valid variable name in \${var.${name}}`, hint: 'names use letters, digits, _ and -' } };
+    if (!VAR_NAME.test(name))
+      return {
+        issue: {
+          message: `'${name}' is not a valid variable name in \${var.${name}}`,
+          hint: 'names use letters, digits, _ and -',
+        },
+      };
     if (Object.hasOwn(scope.vars, name)) {
-      const sensitive = scope.sensitiveVars && Object.hasOwn(scope.sensitiveVars, name) ? scope.sensitiveVars[name] : undefined;
-      return { value: scope.vars[name], sources: sensitive?.sources ?? [], shown: sensitive?.shown ?? scope.vars[name] };
+      const sensitive =
+        scope.sensitiveVars && Object.hasOwn(scope.sensitiveVars, name) ? scope.sensitiveVars[name] : undefined;
+      return {
+        value: scope.vars[name],
+        sources: sensitive?.sources ?? [],
+        shown: sensitive?.shown ?? scope.vars[name],
+      };
     }
     if (quiet) return { issue: UNLISTED };
     const defined = namesOf(scope.vars);
     const target = scope.targetName === undefined ? 'the target' : `target '${scope.targetName}'`;
-    const listed = defined.length > MAX_LISTED_VARS ? `${defined.slice(0, MAX_LISTED_VARS).join(', ')}, … (${defined.length} in all)` : defined.join(', ');
+    const listed =
+      defined.length > MAX_LISTED_VARS
+        ? `${defined.slice(0, MAX_LISTED_VARS).join(', ')}, … (${defined.length} in all)`
+        : defined.join(', ');
     return {
       issue: {
         message: `undefined variable '${name}'; ${target} defines ${defined.length ? listed : 'no vars'}${defined.length <= MAX_VARS_SEARCHED ? didYouMean(name, defined) : ''}`,
@@ -94,7 +115,8 @@ function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolv
     };
   }
   if (ns === 'env') {
-    if (!ENV_NAME.test(name)) return { issue: { message: `'${name}' is not a valid environment variable name in \${env.${name}}` } };
+    if (!ENV_NAME.test(name))
+      return { issue: { message: `'${name}' is not a valid environment variable name in \${env.${name}}` } };
     // Refused even when listed public: whoever edits the config must not reach credentials.
     const credential = credentialReason(name);
     if (credential !== undefined) {
@@ -106,13 +128,24 @@ function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolv
       };
     }
     const value = Object.hasOwn(scope.env, name) ? scope.env[name] : undefined;
-    if (value === undefined) return { issue: { message: `environment variable '${name}' is not set`, hint: `set it before running connectform, or ${LITERAL_HINT}` } };
+    if (value === undefined)
+      return {
+        issue: {
+          message: `environment variable '${name}' is not set`,
+          hint: `set it before running connectform, or ${LITERAL_HINT}`,
+        },
+      };
     if (scope.publicEnv?.has(name)) return { value, sources: [], shown: value };
     const sources = [`env.${name}`];
     return { value, sources, shown: sensitiveMarker(sources) };
   }
   const guess = /^vars?\.|^envs?\./i.test(expr) ? didYouMean(expr, [`var.${name}`, `env.${name}`]) : '';
-  return { issue: { message: `unknown interpolation '\${${expr}}'${guess}`, hint: `use \${var.NAME} or \${env.NAME}, or ${LITERAL_HINT}` } };
+  return {
+    issue: {
+      message: `unknown interpolation '\${${expr}}'${guess}`,
+      hint: `use \${var.NAME} or \${env.NAME}, or ${LITERAL_HINT}`,
+    },
+  };
 }
 
 export interface InterpolatedString {
@@ -128,7 +161,12 @@ export interface InterpolatedString {
 export function interpolateString(text: string, scope: InterpolationScope, quiet = false): InterpolatedString {
   const issues: Omit<InterpolationIssue, 'path'>[] = [];
   const sources = new Set<string>();
-  const done = (value: VarValue, shown: VarValue = value): InterpolatedString => ({ value, issues, sources: [...sources].sort(), shown });
+  const done = (value: VarValue, shown: VarValue = value): InterpolatedString => ({
+    value,
+    issues,
+    sources: [...sources].sort(),
+    shown,
+  });
   if (!text.includes('${')) return done(text);
 
   // Exactly one `${var.x}` and nothing else: keep the var's type.
@@ -165,7 +203,10 @@ export function interpolateString(text: string, scope: InterpolationScope, quiet
     } else {
       const close = text.indexOf('}', dollar + 2);
       if (close < 0) {
-        issues.push({ message: `unterminated '\${' in '${text.slice(dollar, dollar + 40)}'`, hint: `close it with }, or ${LITERAL_HINT}` });
+        issues.push({
+          message: `unterminated '\${' in '${text.slice(dollar, dollar + 40)}'`,
+          hint: `close it with }, or ${LITERAL_HINT}`,
+        });
         literal(text.slice(dollar));
         break;
       }
@@ -188,7 +229,11 @@ export function interpolateString(text: string, scope: InterpolationScope, quiet
  * Interpolate every string inside `value` (a copy is returned; keys are left alone). `sensitive`
  * lists each string whose value used a sensitive environment variable.
  */
-export function interpolate(value: unknown, scope: InterpolationScope, path: Path = []): { value: unknown; issues: InterpolationIssue[]; sensitive: SensitiveValue[] } {
+export function interpolate(
+  value: unknown,
+  scope: InterpolationScope,
+  path: Path = [],
+): { value: unknown; issues: InterpolationIssue[]; sensitive: SensitiveValue[] } {
   const issues: InterpolationIssue[] = [];
   const sensitive: SensitiveValue[] = [];
   const walk = (v: unknown, at: Path): unknown => {
@@ -210,7 +255,12 @@ export function interpolate(value: unknown, scope: InterpolationScope, path: Pat
       const out: Record<string, unknown> = {};
       for (const [k, item] of Object.entries(v)) {
         // defineProperty: even a `__proto__` key (the loader rejects them) stays plain data.
-        Object.defineProperty(out, k, { value: walk(item, [...at, k]), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value: walk(item, [...at, k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }

@@ -13,12 +13,36 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { CST, Composer, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  CST,
+  Composer,
+  Lexer,
+  LineCounter,
+  Parser,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
 import type { Body, KindName, Path } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
 import { allKinds, kindNames } from '../kinds/index.js';
-import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND, VALUE_WEIGHT, type Range } from './bounds.js';
+import {
+  BURST,
+  MAX_COLLECTED_PROBLEMS,
+  MAX_RESOURCES,
+  MAX_YAML_WEIGHT,
+  PARALLELISM,
+  RATE_PER_SECOND,
+  VALUE_WEIGHT,
+  type Range,
+} from './bounds.js';
 import type { VarValue } from './interpolate.js';
 import { validateDocument } from './validate.js';
 import { uniqueBy } from '../util/unique.js';
@@ -323,12 +347,18 @@ class Converter {
     }
     if (!isMap(node) && !isSeq(node)) return null;
     if (depth + 1 > MAX_DEPTH) {
-      this.error(node, `nesting is deeper than ${MAX_DEPTH} levels`, 'no connectform resource nests this deep; flatten the document');
+      this.error(
+        node,
+        `nesting is deeper than ${MAX_DEPTH} levels`,
+        'no connectform resource nests this deep; flatten the document',
+      );
       return null;
     }
     this.open.add(node);
     try {
-      return isMap(node) ? this.map(node, depth + 1) : (node.items as Node[]).map((item) => this.value(item, depth + 1));
+      return isMap(node)
+        ? this.map(node, depth + 1)
+        : (node.items as Node[]).map((item) => this.value(item, depth + 1));
     } finally {
       this.open.delete(node);
     }
@@ -341,7 +371,11 @@ class Converter {
       return null;
     }
     if (this.open.has(target)) {
-      this.error(node, `alias '*${node.source}' refers to a node that contains it`, 'an alias cannot repeat its own parent');
+      this.error(
+        node,
+        `alias '*${node.source}' refers to a node that contains it`,
+        'an alias cannot repeat its own parent',
+      );
       return null;
     }
     const outer = this.outerAlias === undefined;
@@ -357,7 +391,11 @@ class Converter {
     const keyNode = pair.key as Node | null;
     const text = keyText(this.y.deref(keyNode));
     if (text === undefined) {
-      this.error(keyNode, isScalar(keyNode) ? 'empty mapping key' : 'mapping keys must be plain strings', 'write the key as text');
+      this.error(
+        keyNode,
+        isScalar(keyNode) ? 'empty mapping key' : 'mapping keys must be plain strings',
+        'write the key as text',
+      );
       return undefined;
     }
     if (FORBIDDEN_KEYS.has(text)) {
@@ -389,14 +427,23 @@ class Converter {
     return out;
   }
 
-  private merge(pair: Pair<Node, Node>, depth: number, explicit: Set<string | undefined>, out: Record<string, unknown>): void {
+  private merge(
+    pair: Pair<Node, Node>,
+    depth: number,
+    explicit: Set<string | undefined>,
+    out: Record<string, unknown>,
+  ): void {
     const value = this.y.deref(pair.value);
     const sources = isSeq(value) ? (value.items as Node[]) : [pair.value];
     for (const src of sources) {
       // The merged mapping sits at this mapping's level, hence depth - 1.
       const merged = this.value(src, depth - 1);
       if (!isPlainObject(merged)) {
-        this.error(src ?? pair.key, '<< (merge) needs a mapping or a list of mappings', 'merge an anchored mapping: <<: *defaults');
+        this.error(
+          src ?? pair.key,
+          '<< (merge) needs a mapping or a list of mappings',
+          'merge an anchored mapping: <<: *defaults',
+        );
         continue;
       }
       for (const [k, v] of Object.entries(merged)) if (!explicit.has(k) && !Object.hasOwn(out, k)) out[k] = v;
@@ -409,10 +456,19 @@ class Converter {
       data = this.value(root, 0);
     } catch (err) {
       if (!(err instanceof AliasBudgetExceeded)) throw err;
-      this.error(err.alias, `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`, 'use fewer nested aliases');
+      this.error(
+        err.alias,
+        `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`,
+        'use fewer nested aliases',
+      );
     }
     if (this.unlisted) {
-      this.problems.push({ severity: 'error', message: `${this.unlisted} more problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: this.y.pos(this.firstUnlisted) });
+      this.problems.push({
+        severity: 'error',
+        message: `${this.unlisted} more problems from here on are not listed`,
+        hint: 'fix the ones listed and validate again',
+        pos: this.y.pos(this.firstUnlisted),
+      });
     }
     return data;
   }
@@ -467,26 +523,49 @@ async function readText(file: string): Promise<{ text?: string; problems: Proble
   let size: number;
   try {
     const s = await stat(file);
-    if (!s.isFile()) return { problems: [fileProblem(file, 'is not a file', 'pass YAML files or a directory of them')] };
+    if (!s.isFile())
+      return { problems: [fileProblem(file, 'is not a file', 'pass YAML files or a directory of them')] };
     size = s.size;
   } catch (err) {
-    return { problems: [fileProblem(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)] };
+    return {
+      problems: [fileProblem(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)],
+    };
   }
   if (size > MAX_FILE_BYTES) {
-    return { problems: [fileProblem(file, `file is ${(size / 1048576).toFixed(1)} MiB; config files may be at most ${MAX_FILE_BYTES / 1048576} MiB`, 'split it into several files in one directory')] };
+    return {
+      problems: [
+        fileProblem(
+          file,
+          `file is ${(size / 1048576).toFixed(1)} MiB; config files may be at most ${MAX_FILE_BYTES / 1048576} MiB`,
+          'split it into several files in one directory',
+        ),
+      ],
+    };
   }
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (err) {
-    return { problems: [fileProblem(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)] };
+    return {
+      problems: [fileProblem(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)],
+    };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
     const before = bytes.subarray(0, nul);
     const line = before.filter((b) => b === 10).length + 1;
     const col = nul - before.lastIndexOf(10);
-    return { problems: [fileProblem(file, 'file is binary (it contains a NUL byte), not YAML text', 'config files must be UTF-8 text', line, col)] };
+    return {
+      problems: [
+        fileProblem(
+          file,
+          'file is binary (it contains a NUL byte), not YAML text',
+          'config files must be UTF-8 text',
+          line,
+          col,
+        ),
+      ],
+    };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), problems: [] };
@@ -496,7 +575,15 @@ async function readText(file: string): Promise<{ text?: string; problems: Proble
 }
 
 /** Lexemes the parser keeps as a bare token; everything else opens a value or an entry. */
-const LIGHT_TOKENS = new Set(['space', 'newline', 'comment', 'flow-map-end', 'flow-seq-end', 'doc-mode', 'byte-order-mark']);
+const LIGHT_TOKENS = new Set([
+  'space',
+  'newline',
+  'comment',
+  'flow-map-end',
+  'flow-seq-end',
+  'doc-mode',
+  'byte-order-mark',
+]);
 /** Lexer control characters: not in the text, so they do not move the offset. */
 const CONTROL_TOKENS = new Set(['scalar', 'doc-mode', 'flow-error-end']);
 
@@ -542,7 +629,13 @@ async function parseFile(file: string): Promise<ParsedFile> {
   const heavyAt = tooHeavy(text);
   if (heavyAt !== undefined) {
     const { line, col } = linePos(text, heavyAt);
-    const problem = fileProblem(file, `file holds more YAML than one file may (about ${(MAX_YAML_WEIGHT / VALUE_WEIGHT).toLocaleString('en-US')} values and entries); the limit is reached here`, 'split it into several files in one directory', line, col);
+    const problem = fileProblem(
+      file,
+      `file holds more YAML than one file may (about ${(MAX_YAML_WEIGHT / VALUE_WEIGHT).toLocaleString('en-US')} values and entries); the limit is reached here`,
+      'split it into several files in one directory',
+      line,
+      col,
+    );
     return { file, root: null, fatal: [problem], warnings: [] };
   }
   const lines = new LineCounter();
@@ -550,16 +643,45 @@ async function parseFile(file: string): Promise<ParsedFile> {
   const deep = tooDeep(tokens);
   if (deep !== undefined) {
     const { line, col } = lines.linePos(deep);
-    return { file, root: null, fatal: [fileProblem(file, `nesting is deeper than ${MAX_DEPTH} levels`, 'no connectform resource nests this deep; flatten the document', line, col)], warnings: [] };
+    return {
+      file,
+      root: null,
+      fatal: [
+        fileProblem(
+          file,
+          `nesting is deeper than ${MAX_DEPTH} levels`,
+          'no connectform resource nests this deep; flatten the document',
+          line,
+          col,
+        ),
+      ],
+      warnings: [],
+    };
   }
   // uniqueKeys compares every key with every other (quadratic: a 5 MiB mapping takes minutes);
   // the Converter reports duplicate keys itself, in one pass.
   const docs = Array.from(new Composer({ merge: true, uniqueKeys: false }).compose(tokens, true, text.length));
   const doc = docs[0] as Document.Parsed;
   const y = new YamlFile(file, doc, lines);
-  const fatal: Problem[] = doc.errors.map((e) => ({ severity: 'error', message: e.message, ...(YAML_HINTS[e.code] ? { hint: YAML_HINTS[e.code] } : {}), pos: y.at(e.pos[0]) }));
-  if (docs.length > 1) fatal.push({ severity: 'error', message: 'file holds more than one YAML document', hint: YAML_HINTS.MULTIPLE_DOCS, pos: y.at(docs[1].range[0]) });
-  const warnings: Problem[] = doc.warnings.map((w) => ({ severity: 'warning', message: w.message, ...(YAML_HINTS[w.code] ? { hint: YAML_HINTS[w.code] } : {}), pos: y.at(w.pos[0]) }));
+  const fatal: Problem[] = doc.errors.map((e) => ({
+    severity: 'error',
+    message: e.message,
+    ...(YAML_HINTS[e.code] ? { hint: YAML_HINTS[e.code] } : {}),
+    pos: y.at(e.pos[0]),
+  }));
+  if (docs.length > 1)
+    fatal.push({
+      severity: 'error',
+      message: 'file holds more than one YAML document',
+      hint: YAML_HINTS.MULTIPLE_DOCS,
+      pos: y.at(docs[1].range[0]),
+    });
+  const warnings: Problem[] = doc.warnings.map((w) => ({
+    severity: 'warning',
+    message: w.message,
+    ...(YAML_HINTS[w.code] ? { hint: YAML_HINTS[w.code] } : {}),
+    pos: y.at(w.pos[0]),
+  }));
   if (fatal.length) return { file, root: null, fatal, warnings };
   const converter = new Converter(y);
   const root = converter.convert(doc.contents);
@@ -598,7 +720,11 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
     try {
       isDir = (await stat(input)).isDirectory();
     } catch (err) {
-      problems.push({ severity: 'error', message: `config path '${input}' does not exist (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, hint: 'pass a YAML file or a directory of them' });
+      problems.push({
+        severity: 'error',
+        message: `config path '${input}' does not exist (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+        hint: 'pass a YAML file or a directory of them',
+      });
       continue;
     }
     if (!isDir) {
@@ -609,10 +735,20 @@ async function expandPaths(inputs: string[], problems: Problem[]): Promise<strin
       .filter((e) => /\.ya?ml$/i.test(e.name) && (e.isFile() || e.isSymbolicLink()))
       .map((e) => e.name)
       .sort();
-    if (!names.length) problems.push({ severity: 'error', message: `config directory '${input}' has no *.yaml or *.yml files`, hint: 'pass the directory that holds the config files' });
+    if (!names.length)
+      problems.push({
+        severity: 'error',
+        message: `config directory '${input}' has no *.yaml or *.yml files`,
+        hint: 'pass the directory that holds the config files',
+      });
     files.push(...names.map((name) => join(input, name)));
   }
-  if (!inputs.length) problems.push({ severity: 'error', message: 'no config files given', hint: 'pass a YAML file or a directory of them' });
+  if (!inputs.length)
+    problems.push({
+      severity: 'error',
+      message: 'no config files given',
+      hint: 'pass a YAML file or a directory of them',
+    });
   // A file named twice (itself and through its directory) is read once.
   return uniqueBy(files, (f) => resolvePath(f));
 }
@@ -629,8 +765,10 @@ function toSettings(raw: unknown): Settings {
   if (!isPlainObject(raw)) return {};
   const s: Settings = {};
   if (typeof raw.prune === 'boolean') s.prune = raw.prune;
-  else if (Array.isArray(raw.prune)) s.prune = raw.prune.filter((k): k is KindName => kindNames().includes(k as KindName));
-  if (Number.isInteger(raw.parallelism) && inRange(raw.parallelism, PARALLELISM)) s.parallelism = raw.parallelism as number;
+  else if (Array.isArray(raw.prune))
+    s.prune = raw.prune.filter((k): k is KindName => kindNames().includes(k as KindName));
+  if (Number.isInteger(raw.parallelism) && inRange(raw.parallelism, PARALLELISM))
+    s.parallelism = raw.parallelism as number;
   if (isPlainObject(raw.destroyThreshold)) {
     const { percent, minResources } = raw.destroyThreshold;
     s.destroyThreshold = {
@@ -641,7 +779,8 @@ function toSettings(raw: unknown): Settings {
   if (isPlainObject(raw.quotas)) {
     s.quotas = {};
     for (const [k, q] of Object.entries(raw.quotas)) {
-      if (isPlainObject(q) && inRange(q.ratePerSecond, RATE_PER_SECOND) && inRange(q.burst, BURST)) s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
+      if (isPlainObject(q) && inRange(q.ratePerSecond, RATE_PER_SECOND) && inRange(q.burst, BURST))
+        s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
     }
   }
   return s;
@@ -665,19 +804,38 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
         const pos = y.keyPositionOf(rootNode, ['targets', name]);
         const earlier = targets.find((t) => t.name === name);
         if (earlier) {
-          problems.push({ severity: 'error', message: `target '${name}' is defined twice; first at ${earlier.file}:${earlier.pos.line}:${earlier.pos.col}`, hint: 'targets merge by name across files: keep one definition', pos, path: `targets.${name}` });
+          problems.push({
+            severity: 'error',
+            message: `target '${name}' is defined twice; first at ${earlier.file}:${earlier.pos.line}:${earlier.pos.col}`,
+            hint: 'targets merge by name across files: keep one definition',
+            pos,
+            path: `targets.${name}`,
+          });
           continue;
         }
         if (!isPlainObject(raw)) continue; // the document check reported it
         const node = y.find(rootNode, ['targets', name]).node;
-        targets.push({ name, file: f.file, raw, pos, positionOf: (p) => y.positionOf(node, p), keyPositionOf: (p) => y.keyPositionOf(node, p) });
+        targets.push({
+          name,
+          file: f.file,
+          raw,
+          pos,
+          positionOf: (p) => y.positionOf(node, p),
+          keyPositionOf: (p) => y.keyPositionOf(node, p),
+        });
       }
     }
 
     if (Object.hasOwn(root, 'settings')) {
       const pos = y.keyPositionOf(rootNode, ['settings']);
       if (settings) {
-        problems.push({ severity: 'error', message: `settings are declared in more than one file; first at ${settings.pos.file}:${settings.pos.line}:${settings.pos.col}`, hint: 'keep all settings in one file', pos, path: 'settings' });
+        problems.push({
+          severity: 'error',
+          message: `settings are declared in more than one file; first at ${settings.pos.file}:${settings.pos.line}:${settings.pos.col}`,
+          hint: 'keep all settings in one file',
+          pos,
+          path: 'settings',
+        });
       } else settings = { value: toSettings(root.settings), pos };
     }
 
@@ -705,7 +863,13 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
       });
     }
   }
-  return { targets, settings: settings?.value ?? {}, items, declaredKinds: kindNames().filter((k) => declared.has(k)), problems };
+  return {
+    targets,
+    settings: settings?.value ?? {},
+    items,
+    declaredKinds: kindNames().filter((k) => declared.has(k)),
+    problems,
+  };
 }
 
 /**
@@ -734,10 +898,20 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
   for (const f of parsed) for (const p of f.fatal) fatal.push(p);
 
   const documentProblems = good.flatMap((f) =>
-    validateDocument(f.root, { positionOf: (p) => f.y!.positionOf(f.rootNode, p), keyPositionOf: (p) => f.y!.keyPositionOf(f.rootNode, p) }),
+    validateDocument(f.root, {
+      positionOf: (p) => f.y!.positionOf(f.rootNode, p),
+      keyPositionOf: (p) => f.y!.keyPositionOf(f.rootNode, p),
+    }),
   );
   const merged = merge(good);
   const problems = sortProblems([...warnings, ...documentProblems, ...merged.problems]);
   if (fatal.length) throw new ConfigError(sortProblems([...fatal, ...problems]));
-  return { files, targets: merged.targets, settings: merged.settings, items: merged.items, declaredKinds: merged.declaredKinds, problems };
+  return {
+    files,
+    targets: merged.targets,
+    settings: merged.settings,
+    items: merged.items,
+    declaredKinds: merged.declaredKinds,
+    problems,
+  };
 }

@@ -23,7 +23,11 @@ export const SAVED_PLAN_SCHEMA_FILE = 'saved-plan.schema.json';
 const ref = (name: string): JsonSchema => ({ $ref: `#/definitions/${name}` });
 const text = (description: string): JsonSchema => ({ description, type: 'string' });
 const count: JsonSchema = { type: 'integer', minimum: 0 };
-const arrayOf = (items: JsonSchema, description?: string): JsonSchema => ({ ...(description ? { description } : {}), type: 'array', items });
+const arrayOf = (items: JsonSchema, description?: string): JsonSchema => ({
+  ...(description ? { description } : {}),
+  type: 'array',
+  items,
+});
 
 /** An object with exactly these members, `required` among them. */
 function strictObject(properties: Record<string, JsonSchema>, required: string[], description?: string): JsonSchema {
@@ -35,38 +39,77 @@ function kindSchema(): JsonSchema {
 }
 
 const planProperties = (): Record<string, JsonSchema> => ({
-  version: { description: 'The plan format version; a change that breaks readers bumps it.', const: DOCUMENT_PLAN_VERSION },
+  version: {
+    description: 'The plan format version; a change that breaks readers bumps it.',
+    const: DOCUMENT_PLAN_VERSION,
+  },
   target: text('Target name in the config.'),
-  scope: strictObject({ region: text('AWS region.'), instanceId: text('Amazon Connect instance id.') }, ['region', 'instanceId'], 'Where the plan was made.'),
+  scope: strictObject(
+    { region: text('AWS region.'), instanceId: text('Amazon Connect instance id.') },
+    ['region', 'instanceId'],
+    'Where the plan was made.',
+  ),
   // A pattern rather than `format: date-time`, which plain ajv (no ajv-formats) refuses to compile.
-  createdAt: { description: 'When the plan was made (ISO-8601, UTC).', type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$' },
+  createdAt: {
+    description: 'When the plan was made (ISO-8601, UTC).',
+    type: 'string',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$',
+  },
   configFingerprint: text("sha256 of the target's resolved config."),
   changes: arrayOf(ref('change'), 'Sorted: kind (registry order), name, action.'),
   unmanaged: arrayOf(ref('resourceRef'), 'Live resources not declared and not pruned: left alone.'),
   blocked: arrayOf(ref('blocker'), 'Why apply would refuse (exit 3 with plan --detailed-exitcode).'),
   notes: arrayOf({ type: 'string' }, 'Notes for the reader (cache trusted, kinds skipped, warnings).'),
   summary: strictObject(
-    Object.fromEntries(['create', 'update', 'replace', 'delete', 'manual', 'unchanged', 'unmanaged'].map((k) => [k, count])),
+    Object.fromEntries(
+      ['create', 'update', 'replace', 'delete', 'manual', 'unchanged', 'unmanaged'].map((k) => [k, count]),
+    ),
     ['create', 'update', 'replace', 'delete', 'manual', 'unchanged', 'unmanaged'],
   ),
-  redacted: { description: 'Always true: printed and saved plans hold markers in place of sensitive values.', const: true },
+  redacted: {
+    description: 'Always true: printed and saved plans hold markers in place of sensitive values.',
+    const: true,
+  },
 });
 
-const PLAN_REQUIRED = ['version', 'target', 'scope', 'createdAt', 'configFingerprint', 'changes', 'unmanaged', 'blocked', 'notes', 'summary'];
+const PLAN_REQUIRED = [
+  'version',
+  'target',
+  'scope',
+  'createdAt',
+  'configFingerprint',
+  'changes',
+  'unmanaged',
+  'blocked',
+  'notes',
+  'summary',
+];
 
 /** Everything a plan is made of, shared by both files. */
 function planDefinitions(): Record<string, JsonSchema> {
   const fieldChange: JsonSchema = {
     ...strictObject(
       {
-        path: text('Identity path relative to the body: members joined by dots, list elements by identity (Fields[Id.Name="Policy number"].Type).'),
-        op: { description: 'add / remove a value or list element, change it in place, move an element of an ordered list.', enum: ['add', 'remove', 'change', 'move'] },
-        impact: { description: 'On update and replace changes: update (the update call makes it) or replace (it forces delete + create).', enum: ['update', 'replace'] },
+        path: text(
+          'Identity path relative to the body: members joined by dots, list elements by identity (Fields[Id.Name="Policy number"].Type).',
+        ),
+        op: {
+          description: 'add / remove a value or list element, change it in place, move an element of an ordered list.',
+          enum: ['add', 'remove', 'change', 'move'],
+        },
+        impact: {
+          description:
+            'On update and replace changes: update (the update call makes it) or replace (it forces delete + create).',
+          enum: ['update', 'replace'],
+        },
         from: { ...count, description: 'move: position in the live list.' },
         to: { ...count, description: 'move: position in the desired list.' },
         before: { description: 'Live value (normalized); a marker when sensitive.' },
         after: { description: 'Desired value (normalized); a marker when sensitive.' },
-        sensitive: arrayOf({ type: 'string' }, 'The value is sensitive: the env.NAMEs it came from (empty for a secret field).'),
+        sensitive: arrayOf(
+          { type: 'string' },
+          'The value is sensitive: the env.NAMEs it came from (empty for a secret field).',
+        ),
       },
       ['path', 'op'],
       'One field row.',
@@ -89,7 +132,10 @@ function planDefinitions(): Record<string, JsonSchema> {
       renamedFrom: text('Identity before a rename (lifecycle.renamedFrom).'),
       lifecycle: lifecycleSchema(),
       attribution: strictObject(
-        { at: { description: 'When the live resource last changed (ISO-8601).', type: 'string' }, by: text('Who changed it (an ARN).') },
+        {
+          at: { description: 'When the live resource last changed (ISO-8601).', type: 'string' },
+          by: text('Who changed it (an ARN).'),
+        },
         [],
         'Who last changed the live resource, as far as its API tells ({} when it does not).',
       ),
@@ -100,12 +146,23 @@ function planDefinitions(): Record<string, JsonSchema> {
     change,
     fieldChange,
     sensitivePath: strictObject(
-      { path: arrayOf({ type: ['string', 'integer', 'null'] }, 'Body path; null stands for any list index.'), sources: arrayOf({ type: 'string' }) },
+      {
+        path: arrayOf({ type: ['string', 'integer', 'null'] }, 'Body path; null stands for any list index.'),
+        sources: arrayOf({ type: 'string' }),
+      },
       ['path', 'sources'],
     ),
     resourceRef: strictObject({ kind: kindSchema(), name: { type: 'string' } }, ['kind', 'name']),
     blocker: strictObject(
-      { rule: { description: 'threshold: apply refuses without --force; preventDestroy: always.', enum: ['preventDestroy', 'threshold'] }, kind: kindSchema(), name: { type: 'string' }, message: { type: 'string' } },
+      {
+        rule: {
+          description: 'threshold: apply refuses without --force; preventDestroy: always.',
+          enum: ['preventDestroy', 'threshold'],
+        },
+        kind: kindSchema(),
+        name: { type: 'string' },
+        message: { type: 'string' },
+      },
       ['rule', 'kind', 'message'],
     ),
   };
@@ -119,7 +176,10 @@ function applyDefinitions(): Record<string, JsonSchema> {
       action: { enum: ['create', 'update', 'replace', 'delete', 'manual'] },
       status: { enum: ['ok', 'failed', 'restored', 'skipped', 'interrupted'] },
       message: text('What went wrong, or what was done to recover.'),
-      lostBody: { description: 'A replace whose create and restore both failed: the old body, so nothing is lost.', type: 'object' },
+      lostBody: {
+        description: 'A replace whose create and restore both failed: the old body, so nothing is lost.',
+        type: 'object',
+      },
     },
     ['kind', 'name', 'action', 'status'],
   );
@@ -137,10 +197,16 @@ function applyDefinitions(): Record<string, JsonSchema> {
       "One target's apply report.",
     ),
     targetStatus: strictObject(
-      { target: { type: 'string' }, status: { enum: ['applied', 'no changes', 'failed', 'refused', 'cancelled', 'interrupted', 'not started'] } },
+      {
+        target: { type: 'string' },
+        status: { enum: ['applied', 'no changes', 'failed', 'refused', 'cancelled', 'interrupted', 'not started'] },
+      },
       ['target', 'status'],
     ),
-    targetError: strictObject({ target: { type: 'string' }, message: text('What went wrong, as stderr says it.') }, ['target', 'message']),
+    targetError: strictObject({ target: { type: 'string' }, message: text('What went wrong, as stderr says it.') }, [
+      'target',
+      'message',
+    ]),
   };
 }
 
@@ -157,7 +223,10 @@ export function planOutputSchema(): JsonSchema {
     properties: {
       version: { const: DOCUMENT_PLAN_VERSION },
       plans: arrayOf(ref('plan'), 'One plan per target that was planned, in the order chosen.'),
-      errors: arrayOf(ref('targetError'), 'Targets that failed (to plan, or in apply: refused or failed), each with its message.'),
+      errors: arrayOf(
+        ref('targetError'),
+        'Targets that failed (to plan, or in apply: refused or failed), each with its message.',
+      ),
       targets: arrayOf(ref('targetStatus'), 'apply only: every chosen target and what happened to it.'),
       reports: arrayOf(ref('report'), 'apply only: a report per target whose changes were carried out.'),
     },
@@ -182,9 +251,15 @@ export function savedPlanSchema(): JsonSchema {
     description: 'The file plan --out writes and apply FILE / show FILE read: a single plan, not the output document.',
     ...strictObject(
       {
-        format: { description: 'How apply and show recognise the file, whatever its name.', const: DOCUMENT_SAVED_PLAN_FORMAT },
+        format: {
+          description: 'How apply and show recognise the file, whatever its name.',
+          const: DOCUMENT_SAVED_PLAN_FORMAT,
+        },
         ...planProperties(),
-        configPaths: arrayOf({ type: 'string' }, "The config files/directories, relative to the plan file's directory."),
+        configPaths: arrayOf(
+          { type: 'string' },
+          "The config files/directories, relative to the plan file's directory.",
+        ),
         kinds: { ...arrayOf(kindSchema(), 'Only when the plan was made with --kinds.'), uniqueItems: true },
       },
       ['format', ...PLAN_REQUIRED, 'configPaths'],

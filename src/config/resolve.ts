@@ -73,12 +73,22 @@ function pickTarget(config: LoadedConfig, name: string | undefined): LoadedTarge
     );
   }
   if (names.length === 1) return config.targets[0];
-  if (!names.length) throw new UsageError('the config defines no targets; add a targets: mapping with region and instanceId');
+  if (!names.length)
+    throw new UsageError('the config defines no targets; add a targets: mapping with region and instanceId');
   throw new UsageError(`the config defines ${names.length} targets (${names.join(', ')}); choose one with --target`);
 }
 
 /** Target fields that take `${env.X}`; `endpoint` never does (see endpoints.ts). */
-const TARGET_FIELDS = ['region', 'chatbotRegion', 'instanceId', 'profile', 'accountId', 'roleArn', 'externalId', 'roleSessionName'] as const;
+const TARGET_FIELDS = [
+  'region',
+  'chatbotRegion',
+  'instanceId',
+  'profile',
+  'accountId',
+  'roleArn',
+  'externalId',
+  'roleSessionName',
+] as const;
 // The STS model's constraints (src/aws/models/sts.json: roleSessionNameType, externalIdType).
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
@@ -95,11 +105,22 @@ interface ResolvedFields {
 }
 
 /** Interpolate (env only) and check the target's own fields. */
-function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<string>, options: ResolveOptions): ResolvedFields {
+function resolveTargetFields(
+  t: LoadedTarget,
+  env: Env,
+  publicEnv: ReadonlySet<string>,
+  options: ResolveOptions,
+): ResolvedFields {
   const problems: Problem[] = [];
   const where = `targets.${t.name}`;
   const err = (path: Path, message: string, hint?: string) =>
-    problems.push({ severity: 'error', message: `${joinPath(where, path)}: ${message}`, ...(hint ? { hint } : {}), pos: t.positionOf(path), path: joinPath(where, path) });
+    problems.push({
+      severity: 'error',
+      message: `${joinPath(where, path)}: ${message}`,
+      ...(hint ? { hint } : {}),
+      pos: t.positionOf(path),
+      path: joinPath(where, path),
+    });
 
   const fields: Record<string, string | undefined> = {};
   const sensitive: Record<string, string[]> = {};
@@ -148,21 +169,47 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
   // a sensitive value by its marker only.
   const known = (field: string) => (unresolved.has(field) ? undefined : fields[field]);
   const quote = (field: string, value: string) => (sensitive[field] ? sensitiveMarker(sensitive[field]) : `'${value}'`);
-  const [region, chatbotRegion, instanceId, accountId] = ['region', 'chatbotRegion', 'instanceId', 'accountId'].map(known);
-  if (region !== undefined && !new RegExp(REGION_PATTERN).test(region)) err(['region'], `${quote('region', region)} is not an AWS region`, 'e.g. us-east-1');
-  if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion)) err(['chatbotRegion'], `${quote('chatbotRegion', chatbotRegion)} is not an AWS region`, 'e.g. us-east-2');
+  const [region, chatbotRegion, instanceId, accountId] = ['region', 'chatbotRegion', 'instanceId', 'accountId'].map(
+    known,
+  );
+  if (region !== undefined && !new RegExp(REGION_PATTERN).test(region))
+    err(['region'], `${quote('region', region)} is not an AWS region`, 'e.g. us-east-1');
+  if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion))
+    err(['chatbotRegion'], `${quote('chatbotRegion', chatbotRegion)} is not an AWS region`, 'e.g. us-east-2');
   if (instanceId !== undefined) {
     const arn = INSTANCE_ARN.exec(instanceId);
-    if (arn) err(['instanceId'], 'is an instance ARN; connectform wants the instance id', sensitive.instanceId ? 'use the UUID at its end' : `use '${arn[1]}'`);
-    else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId)) err(['instanceId'], `${quote('instanceId', instanceId)} is not a Connect instance id`, 'the id is the UUID at the end of the instance ARN');
+    if (arn)
+      err(
+        ['instanceId'],
+        'is an instance ARN; connectform wants the instance id',
+        sensitive.instanceId ? 'use the UUID at its end' : `use '${arn[1]}'`,
+      );
+    else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId))
+      err(
+        ['instanceId'],
+        `${quote('instanceId', instanceId)} is not a Connect instance id`,
+        'the id is the UUID at the end of the instance ARN',
+      );
   }
-  if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId)) err(['accountId'], `${quote('accountId', accountId)} is not a 12-digit AWS account id`);
+  if (accountId !== undefined && !new RegExp(ACCOUNT_ID_PATTERN).test(accountId))
+    err(['accountId'], `${quote('accountId', accountId)} is not a 12-digit AWS account id`);
   const [roleArn, externalId, roleSessionName] = ['roleArn', 'externalId', 'roleSessionName'].map(known);
-  if (roleArn !== undefined && !new RegExp(ROLE_ARN_PATTERN).test(roleArn)) err(['roleArn'], `${quote('roleArn', roleArn)} is not an IAM role ARN`, 'e.g. arn:aws:iam::123456789012:role/connectform-deploy');
-  if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) err(['externalId'], 'must be 2 to 1224 characters of letters, digits and +=,.@:/-');
-  if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) err(['roleSessionName'], `${quote('roleSessionName', roleSessionName)} must be 2 to 64 characters of letters, digits and +=,.@-`);
+  if (roleArn !== undefined && !new RegExp(ROLE_ARN_PATTERN).test(roleArn))
+    err(
+      ['roleArn'],
+      `${quote('roleArn', roleArn)} is not an IAM role ARN`,
+      'e.g. arn:aws:iam::123456789012:role/connectform-deploy',
+    );
+  if (externalId !== undefined && !EXTERNAL_ID.test(externalId))
+    err(['externalId'], 'must be 2 to 1224 characters of letters, digits and +=,.@:/-');
+  if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName))
+    err(
+      ['roleSessionName'],
+      `${quote('roleSessionName', roleSessionName)} must be 2 to 64 characters of letters, digits and +=,.@-`,
+    );
   for (const needsRole of ['externalId', 'roleSessionName'] as const) {
-    if (fields[needsRole] !== undefined && fields.roleArn === undefined) err([needsRole], 'has no effect without roleArn', 'add the roleArn to assume, or remove it');
+    if (fields[needsRole] !== undefined && fields.roleArn === undefined)
+      err([needsRole], 'has no effect without roleArn', 'add the roleArn to assume, or remove it');
   }
 
   const target: ResolvedTargetConfig = {
@@ -173,7 +220,9 @@ function resolveTargetFields(t: LoadedTarget, env: Env, publicEnv: ReadonlySet<s
     ...(typeof t.raw.instanceId === 'string' ? { instanceIdPos: t.positionOf(['instanceId']) } : {}),
     ...(fields.profile !== undefined ? { profile: fields.profile } : {}),
     ...(fields.endpoint !== undefined ? { endpoint: fields.endpoint } : {}),
-    ...(fields.accountId !== undefined ? { accountId: fields.accountId, accountIdPos: t.positionOf(['accountId']) } : {}),
+    ...(fields.accountId !== undefined
+      ? { accountId: fields.accountId, accountIdPos: t.positionOf(['accountId']) }
+      : {}),
     ...(fields.roleArn !== undefined ? { roleArn: fields.roleArn } : {}),
     ...(fields.externalId !== undefined ? { externalId: fields.externalId } : {}),
     ...(fields.roleSessionName !== undefined ? { roleSessionName: fields.roleSessionName } : {}),
@@ -213,12 +262,16 @@ function redactorFor(sources: Iterable<string>, env: Env): Redactor {
   return new Redactor(entries);
 }
 
-
 /**
  * Resolve `targetName` (optional when the config has exactly one target). Throws UsageError
  * when no target can be chosen; everything else comes back in `problems`, sorted.
  */
-export function resolveTarget(config: LoadedConfig, targetName: string | undefined, env: Env = process.env, options: ResolveOptions = {}): ResolvedTarget {
+export function resolveTarget(
+  config: LoadedConfig,
+  targetName: string | undefined,
+  env: Env = process.env,
+  options: ResolveOptions = {},
+): ResolvedTarget {
   let picked: LoadedTarget;
   try {
     picked = pickTarget(config, targetName);
@@ -230,7 +283,12 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
     // No target anywhere is a problem of the config as a whole: the first file is the place.
     if (!config.targets.length && config.files.length) {
       throw new ConfigError([
-        { severity: 'error', message: 'the config defines no targets', hint: 'add a targets: mapping with region and instanceId', pos: { file: config.files[0], line: 1, col: 1 } },
+        {
+          severity: 'error',
+          message: 'the config defines no targets',
+          hint: 'add a targets: mapping with region and instanceId',
+          pos: { file: config.files[0], line: 1, col: 1 },
+        },
       ]);
     }
     throw err;
@@ -240,23 +298,45 @@ export function resolveTarget(config: LoadedConfig, targetName: string | undefin
   const { target, problems } = fields;
   // Past MAX_COLLECTED_PROBLEMS interpolation problems the rest are counted, not built.
   const budget = { left: MAX_COLLECTED_PROBLEMS, unlisted: 0 };
-  const scope = { vars: target.vars, env, targetName: target.name, publicEnv, sensitiveVars: fields.sensitiveVars, budget };
+  const scope = {
+    vars: target.vars,
+    env,
+    targetName: target.name,
+    publicEnv,
+    sensitiveVars: fields.sensitiveVars,
+    budget,
+  };
   let firstUnlisted: LoadedItem | undefined;
   const used: string[] = Object.values(fields.sensitive).flat();
 
   const resources = config.items.map((item) => {
     const body = interpolate(item.body, scope);
-    const lifecycle = 'rawLifecycle' in item ? interpolate(item.rawLifecycle, scope, ['lifecycle']) : { value: undefined, issues: [], sensitive: [] };
+    const lifecycle =
+      'rawLifecycle' in item
+        ? interpolate(item.rawLifecycle, scope, ['lifecycle'])
+        : { value: undefined, issues: [], sensitive: [] };
     for (const issue of [...body.issues, ...lifecycle.issues]) {
       const path = joinPath(item.label, issue.path);
-      problems.push({ severity: 'error', message: `${path}: ${issue.message}`, ...(issue.hint ? { hint: issue.hint } : {}), pos: item.positionOf(issue.path), path });
+      problems.push({
+        severity: 'error',
+        message: `${path}: ${issue.message}`,
+        ...(issue.hint ? { hint: issue.hint } : {}),
+        pos: item.positionOf(issue.path),
+        path,
+      });
     }
     for (const s of [...body.sensitive, ...lifecycle.sensitive]) used.push(...s.sources);
     if (budget.unlisted) firstUnlisted ??= item;
     return toResource(item, body.value, lifecycle.value, body.sensitive);
   });
   if (firstUnlisted) {
-    problems.push({ severity: 'error', message: `${firstUnlisted.label}: ${budget.unlisted} more \${...} problems from here on are not listed`, hint: 'fix the ones listed and validate again', pos: firstUnlisted.pos, path: firstUnlisted.label });
+    problems.push({
+      severity: 'error',
+      message: `${firstUnlisted.label}: ${budget.unlisted} more \${...} problems from here on are not listed`,
+      hint: 'fix the ones listed and validate again',
+      pos: firstUnlisted.pos,
+      path: firstUnlisted.label,
+    });
   }
   const redactor = redactorFor(used, env);
   // Validation quotes values in its messages: it scrubs them with this. Not enumerable, so a

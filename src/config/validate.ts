@@ -111,11 +111,13 @@ function typeWords(type: unknown): string {
 
 function typeMatches(type: unknown, actual: JsonType): boolean {
   const types = Array.isArray(type) ? type : [type];
-  return types.some((t) => t === actual || (t === 'number' && actual === 'integer') || (t === 'integer' && actual === 'number'));
+  return types.some(
+    (t) => t === actual || (t === 'number' && actual === 'integer') || (t === 'integer' && actual === 'number'),
+  );
 }
 
 function show(v: unknown): string {
-  const s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -131,7 +133,10 @@ function toPath(pointer: string, data: unknown): Path {
       cur = cur[Number(seg)];
     } else {
       path.push(seg);
-      cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, seg) ? (cur as Record<string, unknown>)[seg] : undefined;
+      cur =
+        cur !== null && typeof cur === 'object' && Object.hasOwn(cur, seg)
+          ? (cur as Record<string, unknown>)[seg]
+          : undefined;
     }
   }
   return path;
@@ -149,7 +154,9 @@ function simplifyBranches(errors: ErrorObject[]): { errors: ErrorObject[]; messa
     if ((e.keyword !== 'oneOf' && e.keyword !== 'anyOf') || !Array.isArray(e.schema)) continue;
     const branches = e.schema as JsonSchema[];
     // Schema paths repeat for every list item; the instance path tells the items apart.
-    const under = (x: ErrorObject) => x.schemaPath.startsWith(`${e.schemaPath}/`) && (x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`));
+    const under = (x: ErrorObject) =>
+      x.schemaPath.startsWith(`${e.schemaPath}/`) &&
+      (x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`));
     const inBranch = (x: ErrorObject, i: number) => under(x) && x.schemaPath.startsWith(`${e.schemaPath}/${i}/`);
     const chosen = branches.findIndex((b) => typeMatches(b.type, jsonType(e.data)));
     if (chosen >= 0) {
@@ -157,12 +164,19 @@ function simplifyBranches(errors: ErrorObject[]): { errors: ErrorObject[]; messa
       if (errors.some((x) => inBranch(x, chosen))) drop.add(e);
     } else {
       for (const x of errors) if (under(x)) drop.add(x);
-      messages.set(e, `must be ${branches.map((b) => `${typeWords(b.type)}${b.title ? ` (${b.title})` : ''}`).join(' or ')}`);
+      messages.set(
+        e,
+        `must be ${branches.map((b) => `${typeWords(b.type)}${b.title ? ` (${b.title})` : ''}`).join(' or ')}`,
+      );
     }
   }
   // ajv adds a summary `propertyNames` error next to the specific one about the key.
   for (const e of errors) {
-    if (e.keyword === 'propertyNames' && errors.some((x) => x !== e && x.propertyName !== undefined && x.instancePath === e.instancePath)) drop.add(e);
+    if (
+      e.keyword === 'propertyNames' &&
+      errors.some((x) => x !== e && x.propertyName !== undefined && x.instancePath === e.instancePath)
+    )
+      drop.add(e);
   }
   return { errors: errors.filter((e) => !drop.has(e)), messages };
 }
@@ -172,14 +186,19 @@ const MAX_LISTED_VALUES = 25;
 function enumText(allowed: unknown[], value: unknown, sensitive: boolean): string {
   // "did you mean" would tell the reader how close a sensitive value is to each option.
   const near = typeof value === 'string' && !sensitive ? nearest(value, allowed.map(String)) : undefined;
-  const list = allowed.length <= MAX_LISTED_VALUES ? `one of ${allowed.map(String).join(', ')}` : `one of ${allowed.length} values`;
+  const list =
+    allowed.length <= MAX_LISTED_VALUES
+      ? `one of ${allowed.map(String).join(', ')}`
+      : `one of ${allowed.length} values`;
   return `must be ${list} (got ${show(value)})${near !== undefined ? `; did you mean '${near}'?` : ''}`;
 }
 
 /** YAML 1.2 reads yes/no/on/off as text, unlike YAML 1.1 tools people know. */
 function booleanHint(type: unknown, value: unknown): string | undefined {
   const wantsBoolean = (Array.isArray(type) ? type : String(type).split(',')).includes('boolean');
-  return wantsBoolean && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value) ? `write true or false; YAML 1.2 reads '${value}' as text` : undefined;
+  return wantsBoolean && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)
+    ? `write true or false; YAML 1.2 reads '${value}' as text`
+    : undefined;
 }
 
 const count = (n: unknown, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -188,7 +207,12 @@ const count = (n: unknown, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * What is wrong with one value (or map key), after "must": shared by value and key errors.
  * `(got ...)` is left out for keys, whose text is already in the message.
  */
-function describeValue(e: ErrorObject, value: unknown, isKey: boolean, sensitive = false): { text: string; hint?: string } {
+function describeValue(
+  e: ErrorObject,
+  value: unknown,
+  isKey: boolean,
+  sensitive = false,
+): { text: string; hint?: string } {
   const got = (what: string) => (isKey ? '' : ` (got ${what})`);
   switch (e.keyword) {
     case 'enum': {
@@ -196,27 +220,40 @@ function describeValue(e: ErrorObject, value: unknown, isKey: boolean, sensitive
       return { text: isKey ? text.replace(/ \(got [^)]*\)/, '') : text };
     }
     case 'type': {
-      const quote = String(e.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
+      const quote =
+        String(e.params.type).includes('string') && (typeof value === 'number' || typeof value === 'boolean');
       const hint = quote ? `quote it: '${String(value)}'` : sensitive ? undefined : booleanHint(e.params.type, value);
-      return { text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`, ...(hint ? { hint } : {}) };
+      return {
+        text: `must be ${typeWords(e.params.type)}${got(typeWords(jsonType(value)))}`,
+        ...(hint ? { hint } : {}),
+      };
     }
     case 'minLength':
     case 'maxLength': {
       const n = typeof value === 'string' ? [...value].length : 0;
-      return { text: `must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${count(e.params.limit, 'character')} long${got(String(n))}` };
+      return {
+        text: `must be ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${count(e.params.limit, 'character')} long${got(String(n))}`,
+      };
     }
     case 'minItems':
     case 'maxItems':
-      return { text: `must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${count(e.params.limit, 'item')}${got(String(Array.isArray(value) ? value.length : 0))}` };
+      return {
+        text: `must have ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${count(e.params.limit, 'item')}${got(String(Array.isArray(value) ? value.length : 0))}`,
+      };
     case 'minProperties':
     case 'maxProperties': {
       const n = value && typeof value === 'object' ? Object.keys(value).length : 0;
-      return { text: `must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${count(e.params.limit, 'entry', 'entries')}${got(String(n))}` };
+      return {
+        text: `must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${count(e.params.limit, 'entry', 'entries')}${got(String(n))}`,
+      };
     }
     case 'pattern':
       return { text: `must match ${e.params.pattern}${got(show(value))}` };
     case 'uniqueItems':
-      return { text: `must not repeat items (items ${e.params.j} and ${e.params.i} are the same)`, hint: 'remove the duplicate' };
+      return {
+        text: `must not repeat items (items ${e.params.j} and ${e.params.i} are the same)`,
+        hint: 'remove the duplicate',
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -253,8 +290,14 @@ function toProblem(e: ErrorObject, data: unknown, loc: Locator, override: string
     const key = String(e.params.additionalProperty);
     const allowed = Object.keys(((e.parentSchema as JsonSchema | undefined)?.properties as object | undefined) ?? {});
     const near = nearest(key, allowed);
-    const what = path.length === 0 && !loc.label ? `unknown top-level key '${key}'` : `unknown field '${key}' in ${where}`;
-    const hint = near !== undefined ? undefined : allowed.length ? `allowed: ${allowed.join(', ')}` : 'this mapping takes no fields';
+    const what =
+      path.length === 0 && !loc.label ? `unknown top-level key '${key}'` : `unknown field '${key}' in ${where}`;
+    const hint =
+      near !== undefined
+        ? undefined
+        : allowed.length
+          ? `allowed: ${allowed.join(', ')}`
+          : 'this mapping takes no fields';
     return error(near !== undefined ? `${what}; did you mean '${near}'?` : what, [...path, key], hint, true);
   }
   if (e.keyword === 'required') return error(`${where}: missing required field '${e.params.missingProperty}'`);
@@ -278,7 +321,11 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
   );
   if (all.length > MAX_COLLECTED_PROBLEMS) {
     const first = toProblem(all[MAX_COLLECTED_PROBLEMS], data, loc, undefined);
-    out.push({ ...first, message: `${all.length - MAX_COLLECTED_PROBLEMS} more schema errors from here on are not listed (${all.length} in all)`, hint: 'fix the ones listed and validate again' });
+    out.push({
+      ...first,
+      message: `${all.length - MAX_COLLECTED_PROBLEMS} more schema errors from here on are not listed (${all.length} in all)`,
+      hint: 'fix the ones listed and validate again',
+    });
   }
   return out;
 }
@@ -307,7 +354,8 @@ function extras(d: DeclaredResource): ResourceExtras {
 
 /** The item as written: body plus the lifecycle key, which the item schema also covers. */
 function itemData(d: DeclaredResource): Body {
-  const raw = 'rawLifecycle' in d ? extras(d).rawLifecycle : Object.keys(d.lifecycle ?? {}).length ? d.lifecycle : undefined;
+  const raw =
+    'rawLifecycle' in d ? extras(d).rawLifecycle : Object.keys(d.lifecycle ?? {}).length ? d.lifecycle : undefined;
   return raw === undefined ? d.body : { ...d.body, lifecycle: raw };
 }
 
@@ -330,7 +378,11 @@ function keyField(body: Body, key: string): Path {
  * Validate every resource of one target: schema, the kind's audit, then (for items the schema
  * accepted) lifecycle checks and duplicate names. All problems, sorted by file, line, column.
  */
-export function validateResources(resources: readonly DeclaredResource[], kinds: readonly KindLike[], options: ValidateOptions = {}): Problem[] {
+export function validateResources(
+  resources: readonly DeclaredResource[],
+  kinds: readonly KindLike[],
+  options: ValidateOptions = {},
+): Problem[] {
   const problems: Problem[] = [];
   const byKind = new Map<KindName, DeclaredResource[]>();
   for (const d of resources) {
@@ -342,13 +394,22 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
   for (const [kindName, items] of byKind) {
     const kind = kinds.find((k) => k.name === kindName);
     if (!kind) {
-      problems.push({ severity: 'error', message: `no resource kind named '${kindName}' is registered`, pos: items[0].pos, hint: 'this is a connectform bug; please report it' });
+      problems.push({
+        severity: 'error',
+        message: `no resource kind named '${kindName}' is registered`,
+        pos: items[0].pos,
+        hint: 'this is a connectform bug; please report it',
+      });
       continue;
     }
     // Items built in code have no label; they get their index in the kind's list, so the
     // audit's problems and these name them alike. Past MAX_COLLECTED_PROBLEMS the remaining
     // items are not checked (one problem says so).
-    const labelled = items.map((d, i) => (d.label === undefined ? { ...d, label: joinPath(kind.configKey, [i]) } : (d as DeclaredResource & { label: string })));
+    const labelled = items.map((d, i) =>
+      d.label === undefined
+        ? { ...d, label: joinPath(kind.configKey, [i]) }
+        : (d as DeclaredResource & { label: string }),
+    );
     const checked: { d: DeclaredResource; label: string; valid: boolean }[] = [];
     for (const [i, d] of labelled.entries()) {
       const label = d.label;
@@ -360,7 +421,8 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
         label,
         positionOf: (p) => d.positionOf(p),
         keyPositionOf: (p) => (extras(d).keyPositionOf ?? d.positionOf).call(d, p),
-        isSensitive: (p) => (d.sensitive ?? []).some((s) => s.path.length <= p.length && s.path.every((seg, i) => seg === p[i])),
+        isSensitive: (p) =>
+          (d.sensitive ?? []).some((s) => s.path.length <= p.length && s.path.every((seg, i) => seg === p[i])),
       };
       const found = schemaProblems(itemSchema(kind), itemData(d), loc);
       for (const p of found) problems.push(p);
@@ -375,7 +437,13 @@ export function validateResources(resources: readonly DeclaredResource[], kinds:
       try {
         for (const p of kind.audit(d, ctx)) problems.push(startingWithPath(p));
       } catch (err) {
-        if (valid) problems.push({ severity: 'error', message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`, pos: d.pos, hint: 'this is a connectform bug; please report it' });
+        if (valid)
+          problems.push({
+            severity: 'error',
+            message: `${label}: internal error while checking it: ${(err as Error)?.message ?? String(err)}`,
+            pos: d.pos,
+            hint: 'this is a connectform bug; please report it',
+          });
       }
     }
     // Lifecycle and identity checks need a well-formed body.
@@ -432,19 +500,33 @@ function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: 
       const wrong = ignoreEntryProblem(entry, kind.lists ?? []);
       if (wrong) {
         const path = joinPath(label, ['lifecycle', 'ignoreChanges', i]);
-        problems.push({ severity: 'error', message: `${path}: ${wrong}`, pos: d.positionOf(['lifecycle', 'ignoreChanges', i]), path });
+        problems.push({
+          severity: 'error',
+          message: `${path}: ${wrong}`,
+          pos: d.positionOf(['lifecycle', 'ignoreChanges', i]),
+          path,
+        });
       }
     });
     const from = d.lifecycle.renamedFrom;
     if (from === undefined) continue;
     const at = d.positionOf(['lifecycle', 'renamedFrom']);
     const path = joinPath(label, ['lifecycle', 'renamedFrom']);
-    const error = (message: string, hint: string) => problems.push({ severity: 'error', message: `${path}: ${message}`, hint, pos: at, path });
+    const error = (message: string, hint: string) =>
+      problems.push({ severity: 'error', message: `${path}: ${message}`, hint, pos: at, path });
     const other = declared.get(from);
     const earlier = renamed.get(from);
     if (from === key) error(`'${from}' is this resource's own name`, 'remove renamedFrom');
-    else if (other) error(`'${from}' is still declared at ${formatPos(other.pos)}`, 'a rename needs the old name to be gone from the config');
-    else if (earlier) error(`'${from}' is already being renamed at ${formatPos(earlier.pos)}`, 'only one resource can take over an old name');
+    else if (other)
+      error(
+        `'${from}' is still declared at ${formatPos(other.pos)}`,
+        'a rename needs the old name to be gone from the config',
+      );
+    else if (earlier)
+      error(
+        `'${from}' is already being renamed at ${formatPos(earlier.pos)}`,
+        'only one resource can take over an old name',
+      );
     else renamed.set(from, d);
   }
   return problems;

@@ -71,7 +71,15 @@ export function assertSafe(plan: Plan, force: boolean | undefined): void {
  * a later create of the same name and body (deleted, then declared again) gets a new one.
  */
 export function tokenFor(ctx: TargetContext, change: Change, desired: Body, nonce: string, replacing?: string): string {
-  return idempotencyToken([ctx.target.region, ctx.target.instanceId, change.kind, change.name, canonicalJson(desired), replacing ?? '', nonce]);
+  return idempotencyToken([
+    ctx.target.region,
+    ctx.target.instanceId,
+    change.kind,
+    change.name,
+    canonicalJson(desired),
+    replacing ?? '',
+    nonce,
+  ]);
 }
 
 export async function applyPlan(
@@ -87,10 +95,19 @@ export async function applyPlan(
 
   const pending = options.pending ?? new PendingCreates();
   // What the journal holds about resources that exist again is done (see pending.ts `settle`).
-  pending.settle(kinds.map((k) => k.name), live);
+  pending.settle(
+    kinds.map((k) => k.name),
+    live,
+  );
   const run = async (change: Change) => {
     if (options.signal?.aborted) {
-      results.push({ kind: change.kind, name: change.name, action: change.action, status: 'interrupted', message: 'not started: the run was interrupted' });
+      results.push({
+        kind: change.kind,
+        name: change.name,
+        action: change.action,
+        status: 'interrupted',
+        message: 'not started: the run was interrupted',
+      });
       return;
     }
     options.onEvent?.({ type: 'start', change });
@@ -131,7 +148,9 @@ async function applyChange(
         // The resource is missing because a replace was cut after its delete: finish that replace.
         const replaced = pending.interruptedReplace(change.kind, change.name);
         if (replaced) return await createOrRestore(ctx, kind, change, replaced, pending, true);
-        await createTracked(kind, pending, change.name, (nonce, created) => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce), created));
+        await createTracked(kind, pending, change.name, (nonce, created) =>
+          kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce), created),
+        );
         return { ...base, status: 'ok' };
       }
       case 'update': {
@@ -155,7 +174,10 @@ async function applyChange(
     }
   } catch (err) {
     // The error object rides along (not enumerable: the report stays plain data) for --debug.
-    return Object.defineProperty({ ...base, status: 'failed' as const, message: (err as Error).message }, 'error', { value: err, enumerable: false });
+    return Object.defineProperty({ ...base, status: 'failed' as const, message: (err as Error).message }, 'error', {
+      value: err,
+      enumerable: false,
+    });
   }
 }
 
@@ -163,7 +185,13 @@ async function applyChange(
  * Delete, then create. The old body is journaled before the delete, so a run killed between the
  * two leaves it on disk: the next plan shows the create as a recovery (see `create` above).
  */
-async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, current: LiveResource, pending: PendingCreates): Promise<ApplyResult> {
+async function replace(
+  ctx: TargetContext,
+  kind: ResourceKind,
+  change: Change,
+  current: LiveResource,
+  pending: PendingCreates,
+): Promise<ApplyResult> {
   const old: ReplacedResource = { oldId: current.id, oldBody: kind.normalize(current.body, { flows: ctx.flows }) };
   pending.beginReplace(change.kind, change.name, old);
   try {
@@ -185,11 +213,20 @@ async function replace(ctx: TargetContext, kind: ResourceKind, change: Change, c
  * for a while (eventual consistency): the create waits for it, for a bounded time (aws/lag.ts);
  * a name someone else took still fails after the bound.
  */
-async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: Change, old: ReplacedResource, pending: PendingCreates, sameName: boolean): Promise<ApplyResult> {
+async function createOrRestore(
+  ctx: TargetContext,
+  kind: ResourceKind,
+  change: Change,
+  old: ReplacedResource,
+  pending: PendingCreates,
+  sameName: boolean,
+): Promise<ApplyResult> {
   const base = { kind: change.kind, name: change.name, action: change.action };
   const freed = <T>(create: () => Promise<T>) => (sameName ? untilNameFree(ctx.aws.lag, create) : create());
   try {
-    await createTracked(kind, pending, change.name, (nonce, created) => freed(() => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created)));
+    await createTracked(kind, pending, change.name, (nonce, created) =>
+      freed(() => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created)),
+    );
     pending.endReplace(change.kind, change.name);
     return { ...base, status: 'ok' };
   } catch (createErr) {
@@ -198,9 +235,15 @@ async function createOrRestore(ctx: TargetContext, kind: ResourceKind, change: C
     if (createdButLagging(createErr)) throw createErr;
     try {
       // The old resource's id is unique to this restore: a re-run restoring again is a new create.
-      await untilNameFree(ctx.aws.lag, () => kind.create(ctx, old.oldBody, tokenFor(ctx, change, old.oldBody, `restore:${old.oldId}`)));
+      await untilNameFree(ctx.aws.lag, () =>
+        kind.create(ctx, old.oldBody, tokenFor(ctx, change, old.oldBody, `restore:${old.oldId}`)),
+      );
       pending.endReplace(change.kind, change.name);
-      return { ...base, status: 'restored', message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged` };
+      return {
+        ...base,
+        status: 'restored',
+        message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged`,
+      };
     } catch (restoreErr) {
       return {
         ...base,
@@ -232,7 +275,12 @@ async function runByKind(changes: Change[], parallelism: number, run: (c: Change
  * on, which `mark` clears), give it the journal's nonce for its token, and bind the entry to the
  * id the create reports as soon as it exists (before the marker's call).
  */
-async function createTracked<T>(kind: ResourceKind, pending: PendingCreates, name: string, create: (nonce: string, created: (made: { id: string }) => void) => Promise<T>): Promise<T> {
+async function createTracked<T>(
+  kind: ResourceKind,
+  pending: PendingCreates,
+  name: string,
+  create: (nonce: string, created: (made: { id: string }) => void) => Promise<T>,
+): Promise<T> {
   const nonce = pending.begin(kind.name, name);
   let out: T;
   try {

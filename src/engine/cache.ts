@@ -91,7 +91,12 @@ export class SnapshotCache implements DescribeCache {
     return join(dir, `${sha256(`${scope.region}|${scope.instanceId}|${scope.endpoint ?? ''}`).slice(0, 16)}.json`);
   }
 
-  async through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined> {
+  async through(
+    kind: KindName,
+    id: string,
+    version: string | undefined,
+    describe: () => Promise<LiveResource | undefined>,
+  ): Promise<LiveResource | undefined> {
     const key = `${kind}|${id}`;
     const hit = this.refresh ? undefined : this.entries.get(key);
     const fresh = hit && (version ? hit.version === version : hit.version === '' && !this.dueFor(kind).has(key));
@@ -102,7 +107,8 @@ export class SnapshotCache implements DescribeCache {
     }
     this.misses++;
     const live = await describe();
-    if (live) this.seen.set(key, { version: version ?? '', live: { ...live, fromCache: undefined }, savedAt: this.now() });
+    if (live)
+      this.seen.set(key, { version: version ?? '', live: { ...live, fromCache: undefined }, savedAt: this.now() });
     return live;
   }
 
@@ -112,7 +118,9 @@ export class SnapshotCache implements DescribeCache {
     if (due) return due;
     const now = this.now();
     const cached = [...this.entries].filter(([key, e]) => e.version === '' && kindOfKey(key) === kind);
-    const byAge = cached.map(([key, e]) => ({ key, age: now - e.savedAt })).sort((a, b) => b.age - a.age || (a.key < b.key ? -1 : 1));
+    const byAge = cached
+      .map(([key, e]) => ({ key, age: now - e.savedAt }))
+      .sort((a, b) => b.age - a.age || (a.key < b.key ? -1 : 1));
     const slice = Math.ceil(cached.length / this.slices);
     const sliceAge = this.maxAgeMs / this.slices;
     due = new Set(byAge.filter((e, i) => e.age >= this.maxAgeMs || (i < slice && e.age >= sliceAge)).map((e) => e.key));

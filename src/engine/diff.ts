@@ -45,7 +45,10 @@ const PLAIN_MEMBER = /^[^\s.[\]"=,\\]+$/;
  * `k="v",k2="v2"` or `="v"`: JSON string quoting, so any value stays one token. `shown` gives
  * the text printed in place of a member's value (a sensitive marker, unquoted), if any.
  */
-export function formatIdentity(identity: ElementIdentity, shown: (member: string | undefined) => string | undefined = () => undefined): string {
+export function formatIdentity(
+  identity: ElementIdentity,
+  shown: (member: string | undefined) => string | undefined = () => undefined,
+): string {
   if (typeof identity === 'string') return `=${shown(undefined) ?? JSON.stringify(identity)}`;
   return Object.entries(identity)
     .filter(([, v]) => v !== undefined)
@@ -130,7 +133,8 @@ class Differ {
 
   private list(before: Json[], after: Json[], at: PathSegment[]): void {
     const spec = this.specs.get(patternOf(at));
-    const shown = (member: string | undefined) => this.hidden([...at, -1, ...(member === undefined ? [] : member.split('.'))]);
+    const shown = (member: string | undefined) =>
+      this.hidden([...at, -1, ...(member === undefined ? [] : member.split('.'))]);
     const liveIds = spec && identities(spec, before, shown);
     const desiredIds = spec && identities(spec, after, shown);
     if (!spec || !liveIds || !desiredIds) return this.positional(before, after, at);
@@ -142,7 +146,14 @@ class Differ {
     for (let i = 0; i < Math.max(before.length, after.length); i++) this.value(before[i], after[i], [...at, i]);
   }
 
-  private keyed(spec: ListSpec, before: Json[], after: Json[], liveIds: Keyed[], desiredIds: Keyed[], at: PathSegment[]): void {
+  private keyed(
+    spec: ListSpec,
+    before: Json[],
+    after: Json[],
+    liveIds: Keyed[],
+    desiredIds: Keyed[],
+    at: PathSegment[],
+  ): void {
     const desiredAt = new Map(desiredIds.map((k, i) => [k.key, i]));
     const liveAt = new Map(liveIds.map((k, i) => [k.key, i]));
     // Pairs of (live index, desired index) for the same element: same identity, or paired below.
@@ -173,7 +184,17 @@ class Differ {
         leftover.delete(li);
         added.delete(di);
         const k = liveIds[li];
-        pairs.push({ live: li, desired: di, segment: { id: k.text, identity: k.identity, live: li, desired: di, desiredIdentity: desiredIds[di].identity } });
+        pairs.push({
+          live: li,
+          desired: di,
+          segment: {
+            id: k.text,
+            identity: k.identity,
+            live: li,
+            desired: di,
+            desiredIdentity: desiredIds[di].identity,
+          },
+        });
       }
     }
 
@@ -192,11 +213,21 @@ class Differ {
     }
     for (const li of leftover) {
       const k = liveIds[li];
-      entries.push({ order: li, rank: 0, emit: () => this.push([...at, { id: k.text, identity: k.identity, live: li }], { op: 'remove', before: before[li] }) });
+      entries.push({
+        order: li,
+        rank: 0,
+        emit: () =>
+          this.push([...at, { id: k.text, identity: k.identity, live: li }], { op: 'remove', before: before[li] }),
+      });
     }
     for (const di of added) {
       const k = desiredIds[di];
-      entries.push({ order: di, rank: 1, emit: () => this.push([...at, { id: k.text, identity: k.identity, desired: di }], { op: 'add', after: after[di] }) });
+      entries.push({
+        order: di,
+        rank: 1,
+        emit: () =>
+          this.push([...at, { id: k.text, identity: k.identity, desired: di }], { op: 'add', after: after[di] }),
+      });
     }
     entries.sort((a, b) => a.order - b.order || a.rank - b.rank);
     for (const e of entries) e.emit();
@@ -212,7 +243,11 @@ interface Keyed {
 }
 
 /** Each element's identity, or undefined when one lacks it or two share it (positional diff then). */
-function identities(spec: ListSpec, list: Json[], shown: (member: string | undefined) => string | undefined): Keyed[] | undefined {
+function identities(
+  spec: ListSpec,
+  list: Json[],
+  shown: (member: string | undefined) => string | undefined,
+): Keyed[] | undefined {
   const out: Keyed[] = [];
   const seen = new Set<string>();
   for (const el of list) {
@@ -255,7 +290,12 @@ function movedPairs(pairs: readonly { live: number; desired: number }[]): Set<nu
  * Differences from `before` (live) to `after` (desired), in body order: members alphabetically,
  * list elements in the desired list's order (a removed one where it stood).
  */
-export function diffDetailed(before: Body, after: Body, lists: readonly ListSpec[] = [], hidden: HiddenValue = () => undefined): DetailedChange[] {
+export function diffDetailed(
+  before: Body,
+  after: Body,
+  lists: readonly ListSpec[] = [],
+  hidden: HiddenValue = () => undefined,
+): DetailedChange[] {
   const differ = new Differ(lists, hidden);
   differ.value(before, after, []);
   return differ.rows;

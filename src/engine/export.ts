@@ -95,7 +95,11 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
       ctx.flows = await ContactFlowDirectory.read(source.aws, ctx.target.instanceId);
       ctx.log(`read ${ctx.flows.size} contact flows`);
     } catch (err) {
-      flowsError = new RemoteError(`the contact flows of instance ${ctx.target.instanceId} could not be read: ${messageOf(err)}`, 'connect:ListContactFlows', err);
+      flowsError = new RemoteError(
+        `the contact flows of instance ${ctx.target.instanceId} could not be read: ${messageOf(err)}`,
+        'connect:ListContactFlows',
+        err,
+      );
     }
   }
 
@@ -164,7 +168,12 @@ class UniquelyNamedFlows extends ContactFlowDirectory {
 /** Top-level fields that hold contact flow references (rules' are inside actions). */
 const FLOW_FIELDS = new Set(['ContactFlowId', 'SelfAssignFlowId']);
 
-export function toConfigItems(kind: ResourceKind, live: readonly LiveResource[], flows: ContactFlowDirectory, notes: string[] = []): ExportedKind {
+export function toConfigItems(
+  kind: ResourceKind,
+  live: readonly LiveResource[],
+  flows: ContactFlowDirectory,
+  notes: string[] = [],
+): ExportedKind {
   const lookup = new UniquelyNamedFlows(flows);
   const items = live
     .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }) }))
@@ -173,7 +182,10 @@ export function toConfigItems(kind: ResourceKind, live: readonly LiveResource[],
   const count = new Map<string, number>();
   for (const { key } of items) count.set(key, (count.get(key) ?? 0) + 1);
   for (const [key, n] of count) {
-    if (n > 1) notes.push(`${kind.title} "${key}" exists ${n} times in the target; the exported config will not validate until all but one are renamed or removed`);
+    if (n > 1)
+      notes.push(
+        `${kind.title} "${key}" exists ${n} times in the target; the exported config will not validate until all but one are renamed or removed`,
+      );
   }
   for (const { key, body } of items) {
     for (const ref of flowIds(body)) {
@@ -209,7 +221,20 @@ function flowIds(body: Body): { path: string; id: string }[] {
 // ---------------------------------------------------------------------------------------------
 
 /** Nested keys that read best first (names, types); every other key follows alphabetically. */
-const NESTED_FIRST = ['Name', 'name', 'Id', 'ActionType', 'EventSourceName', 'Type', 'TagKey', 'TagValue', 'NotificationType', 'ButtonText', 'Operator', 'VariableName'];
+const NESTED_FIRST = [
+  'Name',
+  'name',
+  'Id',
+  'ActionType',
+  'EventSourceName',
+  'Type',
+  'TagKey',
+  'TagValue',
+  'NotificationType',
+  'ButtonText',
+  'Operator',
+  'VariableName',
+];
 
 function rank(key: string, first: readonly string[]): number {
   const i = first.indexOf(key);
@@ -229,7 +254,10 @@ export function escapeInterpolation(text: string): string {
 function presentValue(v: unknown): unknown {
   if (typeof v === 'string') return escapeInterpolation(v);
   if (Array.isArray(v)) return v.map(presentValue);
-  if (v && typeof v === 'object') return Object.fromEntries(ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]),
+    );
   return v;
 }
 
@@ -253,10 +281,21 @@ export interface ExportedTargets {
   notes: string[];
 }
 
-export function exportedTargets(result: ExportResult, config: Pick<LoadedConfig, 'targets' | 'settings'>): ExportedTargets {
+export function exportedTargets(
+  result: ExportResult,
+  config: Pick<LoadedConfig, 'targets' | 'settings'>,
+): ExportedTargets {
   const notes: string[] = [];
-  const settings = exportedSettings(config.settings, result.kinds.map((k) => k.kind), notes);
-  return { targets: Object.fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'], settings, notes };
+  const settings = exportedSettings(
+    config.settings,
+    result.kinds.map((k) => k.kind),
+    notes,
+  );
+  return {
+    targets: Object.fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'],
+    settings,
+    notes,
+  };
 }
 
 /**
@@ -268,7 +307,10 @@ function exportedSettings(settings: Settings, exported: KindName[], notes: strin
   if (Array.isArray(out.prune)) {
     const dropped = out.prune.filter((k) => !exported.includes(k));
     out.prune = out.prune.filter((k) => exported.includes(k));
-    if (dropped.length) notes.push(`settings.prune: ${dropped.join(', ')} left out of the exported settings (not exported; pruning them would delete every managed one)`);
+    if (dropped.length)
+      notes.push(
+        `settings.prune: ${dropped.join(', ')} left out of the exported settings (not exported; pruning them would delete every managed one)`,
+      );
     if (!out.prune.length) delete out.prune;
   }
   return out;

@@ -40,7 +40,9 @@ function coveredDepth(tokens: readonly EntryToken[], segments: readonly PathSegm
     if (t.kind === 'member') return walk(i, j + 1); // the entry leaves the element out: any element
     if (t.kind === 'any') return walk(i + 1, j + 1);
     if (t.kind === 'index') return s === t.n ? walk(i + 1, j + 1) : undefined;
-    return typeof s === 'object' && (selects(t, s.identity) || selects(t, s.desiredIdentity)) ? walk(i + 1, j + 1) : undefined;
+    return typeof s === 'object' && (selects(t, s.identity) || selects(t, s.desiredIdentity))
+      ? walk(i + 1, j + 1)
+      : undefined;
   };
   return walk(0, 0);
 }
@@ -49,7 +51,10 @@ function coveredDepth(tokens: readonly EntryToken[], segments: readonly PathSegm
  * Whether `ignore` hides the row at `segments`: the length of the shortest prefix of `segments`
  * an entry covers (the root of what is kept live), else undefined.
  */
-export function ignoredDepth(segments: readonly PathSegment[], ignore: readonly string[] | undefined): number | undefined {
+export function ignoredDepth(
+  segments: readonly PathSegment[],
+  ignore: readonly string[] | undefined,
+): number | undefined {
   let best: number | undefined;
   for (const entry of ignore ?? []) {
     const tokens = tryParse(entry);
@@ -159,7 +164,9 @@ function restoreElements(out: Body, live: Body, container: PathSegment[], elemen
   if (!Array.isArray(list)) return;
   const touched = new Set(elements.flatMap((e) => (e.desired === undefined ? [] : [e.desired])));
   const rest = list.filter((_, i) => !touched.has(i));
-  const back = elements.filter((e) => e.live !== undefined && Array.isArray(liveList)).sort((a, b) => a.live! - b.live!);
+  const back = elements
+    .filter((e) => e.live !== undefined && Array.isArray(liveList))
+    .sort((a, b) => a.live! - b.live!);
   for (const e of back) rest.splice(Math.min(e.live!, rest.length), 0, clone((liveList as unknown[])[e.live!]));
   list.splice(0, list.length, ...rest);
 }

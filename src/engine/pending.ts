@@ -89,7 +89,10 @@ export class Journal implements JournalView {
   begin(kind: KindName, name: string): string {
     const key = liveKey(kind, name);
     const existing = this.creates.get(key);
-    const entry = existing && !existing.id ? { ...existing, attemptAt: this.now() } : { nonce: randomUUID(), at: this.now(), attemptAt: this.now() };
+    const entry =
+      existing && !existing.id
+        ? { ...existing, attemptAt: this.now() }
+        : { nonce: randomUUID(), at: this.now(), attemptAt: this.now() };
     this.creates.set(key, entry);
     this.save();
     return entry.nonce;
@@ -134,7 +137,9 @@ export class Journal implements JournalView {
   /** Every interrupted replace of `kind` (the plan names those whose resource is no longer declared). */
   interruptedReplaces(kind: KindName): { name: string; replaced: ReplacedResource }[] {
     const prefix = liveKey(kind, '');
-    return [...this.replaces].filter(([k]) => k.startsWith(prefix)).map(([k, e]) => ({ name: k.slice(prefix.length), replaced: { oldId: e.oldId, oldBody: e.oldBody } }));
+    return [...this.replaces]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, e]) => ({ name: k.slice(prefix.length), replaced: { oldId: e.oldId, oldBody: e.oldBody } }));
   }
 
   /**
@@ -150,15 +155,28 @@ export class Journal implements JournalView {
     if (entry.id) {
       return entry.id === live.id
         ? { adopt: true, why: `its id is the one an interrupted create of connectform returned` }
-        : { adopt: false, why: `an interrupted create of connectform returned id ${entry.id}, this one is ${live.id}: someone else made it` };
+        : {
+            adopt: false,
+            why: `an interrupted create of connectform returned id ${entry.id}, this one is ${live.id}: someone else made it`,
+          };
     }
     const created = live.createdAt ? Date.parse(live.createdAt) : NaN;
-    if (Number.isNaN(created)) return { adopt: false, why: 'its creation time is unknown, so nothing proves an interrupted create of connectform made it' };
+    if (Number.isNaN(created))
+      return {
+        adopt: false,
+        why: 'its creation time is unknown, so nothing proves an interrupted create of connectform made it',
+      };
     const from = entry.attemptAt - CLOCK_SKEW_MS;
     const to = entry.attemptAt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS;
     return created >= from && created <= to
-      ? { adopt: true, why: `created while an interrupted create of connectform was under way (${iso(entry.attemptAt)})` }
-      : { adopt: false, why: `created at ${live.createdAt}, not while the interrupted create of connectform was under way (${iso(entry.attemptAt)}): someone else made it` };
+      ? {
+          adopt: true,
+          why: `created while an interrupted create of connectform was under way (${iso(entry.attemptAt)})`,
+        }
+      : {
+          adopt: false,
+          why: `created at ${live.createdAt}, not while the interrupted create of connectform was under way (${iso(entry.attemptAt)}): someone else made it`,
+        };
   }
 
   /**
@@ -171,7 +189,8 @@ export class Journal implements JournalView {
     let changed = false;
     for (const key of this.creates.keys()) {
       const l = live.get(key);
-      if (l && kinds.includes(l.kind) && (l.managed || this.adoption(l.kind, l.key, l)?.adopt === false)) changed = this.creates.delete(key) || changed;
+      if (l && kinds.includes(l.kind) && (l.managed || this.adoption(l.kind, l.key, l)?.adopt === false))
+        changed = this.creates.delete(key) || changed;
     }
     for (const key of this.replaces.keys()) {
       const l = live.get(key);
@@ -183,7 +202,10 @@ export class Journal implements JournalView {
   private save(): void {
     if (!this.file) return;
     const sorted = <T>(m: Map<string, T>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
-    writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, creates: sorted(this.creates), replaces: sorted(this.replaces) }));
+    writeFileAtomically(
+      this.file,
+      JSON.stringify({ format: FORMAT, creates: sorted(this.creates), replaces: sorted(this.replaces) }),
+    );
   }
 }
 
@@ -202,19 +224,41 @@ function read(file: string, now: number): { creates: [string, CreateEntry][]; re
   const fresh = (at: unknown) => typeof at === 'number' && now - at < TOKEN_RECORD_TTL_MS;
   // The first journal was a plain list of keys: their creates get a fresh nonce (the old token
   // had none, so nothing can be replayed against it anyway).
-  if (Array.isArray(doc)) return { creates: doc.filter((k): k is string => typeof k === 'string').map((k) => [k, { nonce: randomUUID(), at: now, attemptAt: now }]), replaces: [] };
+  if (Array.isArray(doc))
+    return {
+      creates: doc
+        .filter((k): k is string => typeof k === 'string')
+        .map((k) => [k, { nonce: randomUUID(), at: now, attemptAt: now }]),
+      replaces: [],
+    };
   if (doc === null || typeof doc !== 'object') return { creates: [], replaces: [] };
   // The second was the creates alone, keyed by resource.
-  const { creates, replaces } = (doc as { format?: number }).format === FORMAT ? (doc as { creates?: unknown; replaces?: unknown }) : { creates: doc, replaces: {} };
-  const entries = (x: unknown) => Object.entries(x && typeof x === 'object' ? (x as Record<string, Record<string, unknown>>) : {});
+  const { creates, replaces } =
+    (doc as { format?: number }).format === FORMAT
+      ? (doc as { creates?: unknown; replaces?: unknown })
+      : { creates: doc, replaces: {} };
+  const entries = (x: unknown) =>
+    Object.entries(x && typeof x === 'object' ? (x as Record<string, Record<string, unknown>>) : {});
   return {
     creates: entries(creates).flatMap(([k, e]) =>
       typeof e?.nonce === 'string' && fresh(e.at)
-        ? [[k, { nonce: e.nonce, at: e.at as number, attemptAt: typeof e.attemptAt === 'number' ? e.attemptAt : (e.at as number), ...(typeof e.id === 'string' ? { id: e.id } : {}) }] as [string, CreateEntry]]
+        ? [
+            [
+              k,
+              {
+                nonce: e.nonce,
+                at: e.at as number,
+                attemptAt: typeof e.attemptAt === 'number' ? e.attemptAt : (e.at as number),
+                ...(typeof e.id === 'string' ? { id: e.id } : {}),
+              },
+            ] as [string, CreateEntry],
+          ]
         : [],
     ),
     replaces: entries(replaces).flatMap(([k, e]) =>
-      typeof e?.oldId === 'string' && e.oldBody && typeof e.oldBody === 'object' && fresh(e.at) ? [[k, { oldId: e.oldId, oldBody: e.oldBody as Body, at: e.at as number }] as [string, ReplaceEntry]] : [],
+      typeof e?.oldId === 'string' && e.oldBody && typeof e.oldBody === 'object' && fresh(e.at)
+        ? [[k, { oldId: e.oldId, oldBody: e.oldBody as Body, at: e.at as number }] as [string, ReplaceEntry]]
+        : [],
     ),
   };
 }

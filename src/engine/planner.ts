@@ -11,7 +11,17 @@ export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
 import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../kinds/types.js';
 import { changedTopLevel, diffDetailed, type PathSegment } from './diff.js';
 import { ignoredDepth, keepLiveValues } from './ignore-changes.js';
-import { PLAN_VERSION, emptySummary, sortChanges, type Blocker, type Change, type FieldChange, type Plan, type ResourceRef, type SensitivePath } from './plan.js';
+import {
+  PLAN_VERSION,
+  emptySummary,
+  sortChanges,
+  type Blocker,
+  type Change,
+  type FieldChange,
+  type Plan,
+  type ResourceRef,
+  type SensitivePath,
+} from './plan.js';
 import { markRow, printableBody, sensitiveMarkerAt, sensitivePathsOf } from './redact.js';
 
 export interface PlanInput {
@@ -70,13 +80,23 @@ function withSensitive(sensitive: SensitivePath[]): Pick<Change, 'sensitive'> {
  * What a plan must say about a kind no API can create (Lex V1 associations): its deletes are for
  * good, and `prune: true` leaves its undeclared resources alone.
  */
-function unrecreatableNotes(kind: ResourceKind, changes: Change[], unmanaged: ResourceRef[], pruneAll: boolean | undefined): string[] {
+function unrecreatableNotes(
+  kind: ResourceKind,
+  changes: Change[],
+  unmanaged: ResourceRef[],
+  pruneAll: boolean | undefined,
+): string[] {
   const deletes = changes.filter((c) => c.kind === kind.name && c.action === 'delete').length;
   const left = unmanaged.filter((u) => u.kind === kind.name).length;
   const notes: string[] = [];
-  if (deletes) notes.push(`${deletes} ${kind.title}(s) not in the config will be deleted (settings.prune lists ${kind.name}); they cannot be re-created by any API`);
+  if (deletes)
+    notes.push(
+      `${deletes} ${kind.title}(s) not in the config will be deleted (settings.prune lists ${kind.name}); they cannot be re-created by any API`,
+    );
   if (left && pruneAll) {
-    notes.push(`${left} ${kind.title}(s) not in the config are left alone: prune: true never deletes what no API can re-create; list ${kind.name} in settings.prune to delete them`);
+    notes.push(
+      `${left} ${kind.title}(s) not in the config are left alone: prune: true never deletes what no API can re-create; list ${kind.name} in settings.prune to delete them`,
+    );
   }
   return notes;
 }
@@ -140,10 +160,22 @@ export function buildPlan(input: PlanInput): Plan {
       if (current) claimed.add(current.key);
 
       if (!current) {
-        const fields = Object.keys(desired).sort().map((path) => marked({ path, op: 'add', after: desired[path] }, [path], sensitive));
-        const change: Change = { kind: kind.name, name: key, action: 'create', fields, desired, lifecycle: d.lifecycle, ...withSensitive(sensitive), ...named };
+        const fields = Object.keys(desired)
+          .sort()
+          .map((path) => marked({ path, op: 'add', after: desired[path] }, [path], sensitive));
+        const change: Change = {
+          kind: kind.name,
+          name: key,
+          action: 'create',
+          fields,
+          desired,
+          lifecycle: d.lifecycle,
+          ...withSensitive(sensitive),
+          ...named,
+        };
         // Apply creates it as declared and, should that fail, the journaled old body again.
-        if (input.pending?.interruptedReplace(kind.name, key)) change.reason = `recovering an interrupted replace of ${kind.title} "${shownKey}"; previous body kept in the journal`;
+        if (input.pending?.interruptedReplace(kind.name, key))
+          change.reason = `recovering an interrupted replace of ${kind.title} "${shownKey}"; previous body kept in the journal`;
         if (!kind.capabilities.create) {
           change.action = 'manual';
           change.reason = `the ${kind.title} API cannot create it: create it by hand, then re-run`;
@@ -168,7 +200,10 @@ export function buildPlan(input: PlanInput): Plan {
       // Marked (so prunable) only when the journal proves an interrupted create of ours made it.
       const adoption = kind.mark && !current.managed ? input.pending?.adoption(kind.name, key, current) : undefined;
       const unmarked = adoption?.adopt === true;
-      if (adoption && !adoption.adopt) notes.push(`${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`);
+      if (adoption && !adoption.adopt)
+        notes.push(
+          `${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`,
+        );
       if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
       if (fields.length === 0) {
         summary.unchanged++;
@@ -204,7 +239,12 @@ export function buildPlan(input: PlanInput): Plan {
         change.reason = replace;
         markImpact(fields, kind.replaceFields?.(before, desired) ?? []);
         if (d.lifecycle.preventDestroy) {
-          blocked.push({ rule: 'preventDestroy', kind: kind.name, name: shownKey, message: `${kind.title} "${shownKey}" has lifecycle.preventDestroy and would be replaced (${change.reason})` });
+          blocked.push({
+            rule: 'preventDestroy',
+            kind: kind.name,
+            name: shownKey,
+            message: `${kind.title} "${shownKey}" has lifecycle.preventDestroy and would be replaced (${change.reason})`,
+          });
         }
       }
       changes.push(change);
@@ -218,7 +258,9 @@ export function buildPlan(input: PlanInput): Plan {
           kind: kind.name,
           name: l.key,
           action: 'delete',
-          fields: Object.entries(kind.normalize(l.body, normCtx)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
+          fields: Object.entries(kind.normalize(l.body, normCtx))
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([path, before]) => marked({ path, op: 'remove', before }, [path], sensitive)),
           id: l.id,
           liveVersion: l.version,
           ...(l.attribution ? { attribution: l.attribution } : {}),
@@ -235,13 +277,17 @@ export function buildPlan(input: PlanInput): Plan {
     const declaredKeys = new Set(declared.map((d) => kind.key(d.body)));
     for (const { name } of input.pending?.interruptedReplaces(kind.name) ?? []) {
       if (byKey.has(name) || declaredKeys.has(name)) continue;
-      notes.push(`an interrupted replace deleted ${kind.title} "${name}", which is no longer declared; its previous body is kept in the journal (declare it again to re-create it)`);
+      notes.push(
+        `an interrupted replace deleted ${kind.title} "${name}", which is no longer declared; its previous body is kept in the journal (declare it again to re-create it)`,
+      );
     }
     if (!kind.capabilities.create) notes.push(...unrecreatableNotes(kind, changes, unmanaged, input.pruneAll));
 
     const threshold = input.threshold ?? DEFAULT_DESTROY_THRESHOLD;
     const existing = live.filter((l) => isOurs(kind, l)).length;
-    const destroys = changes.filter((c) => c.kind === kind.name && (c.action === 'delete' || c.action === 'replace')).length;
+    const destroys = changes.filter(
+      (c) => c.kind === kind.name && (c.action === 'delete' || c.action === 'replace'),
+    ).length;
     if (existing >= threshold.minResources && destroys > (existing * threshold.percent) / 100) {
       blocked.push({
         rule: 'threshold',
@@ -258,11 +304,16 @@ export function buildPlan(input: PlanInput): Plan {
     version: PLAN_VERSION,
     target: input.target,
     scope: input.scope,
-    ...(input.shownScope && (input.shownScope.region !== input.scope.region || input.shownScope.instanceId !== input.scope.instanceId) ? { shownScope: input.shownScope } : {}),
+    ...(input.shownScope &&
+    (input.shownScope.region !== input.scope.region || input.shownScope.instanceId !== input.scope.instanceId)
+      ? { shownScope: input.shownScope }
+      : {}),
     createdAt: (input.now ?? new Date()).toISOString(),
     configFingerprint: input.configFingerprint,
     changes: sortChanges(changes, order),
-    unmanaged: unmanaged.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    unmanaged: unmanaged.sort(
+      (a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    ),
     blocked,
     notes,
     summary,

@@ -20,8 +20,14 @@ type Segment = PathSegment;
  * an item may sit at another index in the normalized (and the live) body, and plan rows address
  * elements by identity, not index; hiding the same field of every item errs on the side of hiding.
  */
-export function sensitivePathsOf(d: Pick<DeclaredResource, 'sensitive'> | undefined, kind: Pick<ResourceKind, 'secretPaths'>): SensitivePath[] {
-  const fromEnv = (d?.sensitive ?? []).map((s: SensitiveValue) => ({ path: s.path.map((p) => (typeof p === 'number' ? null : p)), sources: s.sources }));
+export function sensitivePathsOf(
+  d: Pick<DeclaredResource, 'sensitive'> | undefined,
+  kind: Pick<ResourceKind, 'secretPaths'>,
+): SensitivePath[] {
+  const fromEnv = (d?.sensitive ?? []).map((s: SensitiveValue) => ({
+    path: s.path.map((p) => (typeof p === 'number' ? null : p)),
+    sources: s.sources,
+  }));
   const secrets = (kind.secretPaths ?? []).map((p) => ({ path: [p], sources: [] }));
   return [...fromEnv, ...secrets];
 }
@@ -38,7 +44,9 @@ function isUnder(at: readonly Segment[], pattern: SensitivePath['path']): boolea
 
 /** `pattern` relative to `at` when `at` strictly contains it, else undefined. */
 function inside(at: readonly Segment[], pattern: SensitivePath['path']): SensitivePath['path'] | undefined {
-  return at.length < pattern.length && at.every((s, i) => segmentMatches(pattern[i], s)) ? pattern.slice(at.length) : undefined;
+  return at.length < pattern.length && at.every((s, i) => segmentMatches(pattern[i], s))
+    ? pattern.slice(at.length)
+    : undefined;
 }
 
 function union(lists: string[][]): string[] {
@@ -46,7 +54,10 @@ function union(lists: string[][]): string[] {
 }
 
 /** The marker for the value at `segments` when it is sensitive (a list identity in a row's path), else undefined. */
-export function sensitiveMarkerAt(segments: readonly Segment[], patterns: readonly SensitivePath[]): string | undefined {
+export function sensitiveMarkerAt(
+  segments: readonly Segment[],
+  patterns: readonly SensitivePath[],
+): string | undefined {
   const covering = patterns.filter((p) => isUnder(segments, p.path));
   return covering.length ? sensitiveMarker(union(covering.map((p) => p.sources))) : undefined;
 }
@@ -75,7 +86,13 @@ export function redactValue<T>(value: T, patterns: readonly SensitivePath[], sho
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));
     if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(item, [...at, k]), enumerable: true, writable: true, configurable: true });
+      for (const [k, item] of Object.entries(v))
+        Object.defineProperty(out, k, {
+          value: walk(item, [...at, k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return out;
     }
     return v;
@@ -131,4 +148,3 @@ export function printableBody(d: DeclaredResource, kind: Pick<ResourceKind, 'sec
   }
   return body;
 }
-

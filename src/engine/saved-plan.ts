@@ -76,10 +76,19 @@ export function readSavedPlanIfAny(file: string): SavedPlan | undefined {
     return undefined;
   }
   if (doc.version !== PLAN_VERSION) {
-    throw new UsageError(`${file}: plan format version ${String(doc.version)} is not supported by this connectform (it reads version ${PLAN_VERSION}); make it again with plan --out`);
+    throw new UsageError(
+      `${file}: plan format version ${String(doc.version)} is not supported by this connectform (it reads version ${PLAN_VERSION}); make it again with plan --out`,
+    );
   }
-  if (typeof doc.target !== 'string' || !Array.isArray(doc.changes) || !Array.isArray(doc.configPaths) || !doc.configPaths.every((p) => typeof p === 'string')) {
-    throw new UsageError(`${file}: not a complete saved plan (target, changes or configPaths missing); make it again with plan --out`);
+  if (
+    typeof doc.target !== 'string' ||
+    !Array.isArray(doc.changes) ||
+    !Array.isArray(doc.configPaths) ||
+    !doc.configPaths.every((p) => typeof p === 'string')
+  ) {
+    throw new UsageError(
+      `${file}: not a complete saved plan (target, changes or configPaths missing); make it again with plan --out`,
+    );
   }
   return doc as SavedPlan;
 }
@@ -99,7 +108,9 @@ export function planDifferences(saved: Plan, now: Plan): string[] {
   const out: string[] = [];
   if (saved.target !== now.target) out.push(`the plan is for target "${saved.target}", not "${now.target}"`);
   if (saved.scope?.region !== now.scope.region || saved.scope?.instanceId !== now.scope.instanceId) {
-    out.push(`the plan was made for ${saved.scope?.region}/${saved.scope?.instanceId}, the target is now ${now.scope.region}/${now.scope.instanceId}`);
+    out.push(
+      `the plan was made for ${saved.scope?.region}/${saved.scope?.instanceId}, the target is now ${now.scope.region}/${now.scope.instanceId}`,
+    );
   }
   if (saved.configFingerprint !== now.configFingerprint) out.push('the config changed since the plan was made');
 
@@ -115,14 +126,19 @@ export function planDifferences(saved: Plan, now: Plan): string[] {
     if (!current) out.push(`${k}: the saved plan would ${c.action} it; a plan made now has no change for it`);
     else out.push(...changeDifferences(k, c, current));
   }
-  for (const [k, c] of nowChanges) if (!savedChanges.has(k)) out.push(`${k}: a plan made now would ${c.action} it; the saved plan does not`);
+  for (const [k, c] of nowChanges)
+    if (!savedChanges.has(k)) out.push(`${k}: a plan made now would ${c.action} it; the saved plan does not`);
 
   const verdict = (p: Plan) => (Array.isArray(p.blocked) ? p.blocked : []).map((b) => canonicalJson(b)).sort();
   const savedBlocked = verdict(saved);
   const nowBlocked = verdict(now);
   if (canonicalJson(savedBlocked) !== canonicalJson(nowBlocked)) {
-    for (const b of now.blocked) if (!savedBlocked.includes(canonicalJson(b))) out.push(`a plan made now is blocked: ${b.message}; the saved plan says otherwise`);
-    for (const b of saved.blocked ?? []) if (!nowBlocked.includes(canonicalJson(b))) out.push(`the saved plan is blocked by "${b.message}"; a plan made now is not`);
+    for (const b of now.blocked)
+      if (!savedBlocked.includes(canonicalJson(b)))
+        out.push(`a plan made now is blocked: ${b.message}; the saved plan says otherwise`);
+    for (const b of saved.blocked ?? [])
+      if (!nowBlocked.includes(canonicalJson(b)))
+        out.push(`the saved plan is blocked by "${b.message}"; a plan made now is not`);
   }
   return out;
 }
@@ -131,9 +147,14 @@ export function planDifferences(saved: Plan, now: Plan): string[] {
 function changeDifferences(k: string, saved: Change, now: Change): string[] {
   const out: string[] = [];
   const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
-  if (saved.action !== now.action) out.push(`${k}: the saved plan would ${saved.action} it; a plan made now would ${now.action} it`);
-  if (saved.id !== now.id) out.push(`${k}: the live resource is not the one planned (id ${saved.id ?? '(none)'} → ${now.id ?? '(none)'})`);
-  if (saved.liveVersion !== now.liveVersion) out.push(`${k}: changed since the plan was made (version ${saved.liveVersion ?? '(none)'} → ${now.liveVersion ?? '(none)'})`);
+  if (saved.action !== now.action)
+    out.push(`${k}: the saved plan would ${saved.action} it; a plan made now would ${now.action} it`);
+  if (saved.id !== now.id)
+    out.push(`${k}: the live resource is not the one planned (id ${saved.id ?? '(none)'} → ${now.id ?? '(none)'})`);
+  if (saved.liveVersion !== now.liveVersion)
+    out.push(
+      `${k}: changed since the plan was made (version ${saved.liveVersion ?? '(none)'} → ${now.liveVersion ?? '(none)'})`,
+    );
   const savedFields = new Map((saved.fields ?? []).map((f) => [f.path, f] as const));
   const nowFields = new Map((now.fields ?? []).map((f) => [f.path, f] as const));
   const fieldPaths = [...new Set([...savedFields.keys(), ...nowFields.keys()])].sort();

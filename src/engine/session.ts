@@ -4,10 +4,22 @@
  * The CLI and the tests both drive connectform through this module.
  */
 import { join } from 'node:path';
-import { loadAndValidate, validateResources, type LoadedConfig, type ResolvedTargetConfig, type TargetSettings, type ValidatedConfig } from '../config/index.js';
+import {
+  loadAndValidate,
+  validateResources,
+  type LoadedConfig,
+  type ResolvedTargetConfig,
+  type TargetSettings,
+  type ValidatedConfig,
+} from '../config/index.js';
 import { sensitiveMarker } from '../sensitive.js';
 import { AwsCallError, AwsClients, describeAwsError, isNotFound, remedyFor, rootCause } from '../aws/clients.js';
-import { targetCredentials, type SharedFiles, type StaticCredentials, type TargetCredentials } from '../aws/credentials.js';
+import {
+  targetCredentials,
+  type SharedFiles,
+  type StaticCredentials,
+  type TargetCredentials,
+} from '../aws/credentials.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { QuotaTable } from '../aws/pacing.js';
@@ -90,36 +102,69 @@ export class TargetSession {
     private readonly budget: TargetBudget,
   ) {
     this.ctx = {
-      target: { name: target.name, region: options.region ?? target.region, instanceId: target.instanceId, accountId: target.accountId ?? '' },
+      target: {
+        name: target.name,
+        region: options.region ?? target.region,
+        instanceId: target.instanceId,
+        accountId: target.accountId ?? '',
+      },
       aws,
       flows: new ContactFlowDirectory(),
       cache: NO_CACHE,
       declared: resources,
       log: options.log ?? (() => {}),
-      listing: (kind: KindName) => ({ found: () => this.onListed?.(kind, 'found'), complete: () => this.onListed?.(kind, 'complete') }),
+      listing: (kind: KindName) => ({
+        found: () => this.onListed?.(kind, 'found'),
+        complete: () => this.onListed?.(kind, 'complete'),
+      }),
     };
-    const scope = { region: this.ctx.target.region, instanceId: target.instanceId, endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint };
-    this.pending = new PendingCreates(options.pendingDir === false ? undefined : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope));
+    const scope = {
+      region: this.ctx.target.region,
+      instanceId: target.instanceId,
+      endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint,
+    };
+    this.pending = new PendingCreates(
+      options.pendingDir === false
+        ? undefined
+        : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope),
+    );
     if (options.cacheDir !== false) {
-      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), { refresh: options.refresh, now: options.cacheClock });
+      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), {
+        refresh: options.refresh,
+        now: options.cacheClock,
+      });
       this.ctx.cache = this.snapshot;
     }
   }
 
   /** Validates offline and throws ConfigError before any client is even created. */
-  static async open(configPaths: string | string[], targetName: string | undefined, options: SessionOptions = {}): Promise<TargetSession> {
-    return TargetSession.create(await loadAndValidate(configPaths, targetName, options.env, { publicEnv: options.publicEnv }), options);
+  static async open(
+    configPaths: string | string[],
+    targetName: string | undefined,
+    options: SessionOptions = {},
+  ): Promise<TargetSession> {
+    return TargetSession.create(
+      await loadAndValidate(configPaths, targetName, options.env, { publicEnv: options.publicEnv }),
+      options,
+    );
   }
 
   /** A session from an already validated config (creating clients makes no call). */
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
     const { config, target, resources, warnings, sensitiveFields } = validated;
     // --parallelism wins over the settings' for the clients and for apply alike.
-    const settings = options.parallelism === undefined ? validated.settings : { ...validated.settings, parallelism: options.parallelism };
+    const settings =
+      options.parallelism === undefined
+        ? validated.settings
+        : { ...validated.settings, parallelism: options.parallelism };
     const kinds = selectKinds(settings, resources, options.kinds);
     const region = options.region ?? target.region;
     const endpoint = options.endpoint ?? target.endpoint;
-    const timeouts: TimeoutOptions = { connectTimeoutMs: options.connectTimeoutMs, requestTimeoutMs: options.requestTimeoutMs, callBudgetMs: options.callBudgetMs };
+    const timeouts: TimeoutOptions = {
+      connectTimeoutMs: options.connectTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      callBudgetMs: options.callBudgetMs,
+    };
     // Each target its own provider: never process.env, which every target of the run shares.
     const credentials = targetCredentials({
       target: target.name,
@@ -135,7 +180,11 @@ export class TargetSession {
     });
     const quotas = new QuotaTable(settings.quotas, options.quotaScale ?? 1);
     // The account before STS answers: the target's accountId, else its role's; else the credentials stand for it.
-    const budget = new TargetBudget(options.quotaBudget ?? new QuotaBudget(), credentials.source, target.accountId ?? accountOfArn(target.roleArn));
+    const budget = new TargetBudget(
+      options.quotaBudget ?? new QuotaBudget(),
+      credentials.source,
+      target.accountId ?? accountOfArn(target.roleArn),
+    );
     const aws = new AwsClients({
       target: target.name,
       region,
@@ -147,7 +196,19 @@ export class TargetSession {
       pacing: (api, apiRegion) => budget.bucket(api, apiRegion, quotas.for(api)),
       ...timeouts,
     });
-    return new TargetSession(config, settings, target, resources, warnings, kinds, aws, options, credentials, sensitiveFields, budget);
+    return new TargetSession(
+      config,
+      settings,
+      target,
+      resources,
+      warnings,
+      kinds,
+      aws,
+      options,
+      credentials,
+      sensitiveFields,
+      budget,
+    );
   }
 
   get name(): string {
@@ -175,7 +236,8 @@ export class TargetSession {
       if (err instanceof RemoteError && !(err instanceof AwsCallError)) throw err;
       throw new RemoteError(
         `target ${name}: ${api} with ${this.credentials.source} failed: ${describeAwsError(err)}` +
-          (remedyFor(api, err, err instanceof AwsCallError ? err.host : undefined) || "; check the target's credentials (profile, roleArn, --profile)"),
+          (remedyFor(api, err, err instanceof AwsCallError ? err.host : undefined) ||
+            "; check the target's credentials (profile, roleArn, --profile)"),
         api,
         rootCause(err),
       );
@@ -200,7 +262,9 @@ export class TargetSession {
     this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
     // Only the kinds in scope: `--kinds rule` must not trip over the config's other kinds.
     const inScope = this.resources.filter((r) => this.kinds.some((k) => k.name === r.kind));
-    const problems = validateResources(inScope, this.kinds, { flows: this.ctx.flows }).filter((p) => p.severity === 'error');
+    const problems = validateResources(inScope, this.kinds, { flows: this.ctx.flows }).filter(
+      (p) => p.severity === 'error',
+    );
     if (problems.length) throw new ConfigError(problems);
   }
 
@@ -247,7 +311,11 @@ export class TargetSession {
     return sha256(
       canonicalJson({
         target: { name: this.target.name, region: scope.region, instanceId: scope.instanceId },
-        resources: this.resources.map((r) => ({ kind: r.kind, body: printableBody(r, kindOf(r.kind)), lifecycle: r.lifecycle })),
+        resources: this.resources.map((r) => ({
+          kind: r.kind,
+          body: printableBody(r, kindOf(r.kind)),
+          lifecycle: r.lifecycle,
+        })),
         prune: this.settings.prunedKinds,
       }),
     );
@@ -283,7 +351,12 @@ export class TargetSession {
       pruneAll: this.settings.pruneAll,
       pending: this.pending,
       threshold: this.settings.threshold,
-      notes: [...this.cacheNotes(), ...this.warnings.filter((w) => w.severity === 'warning').map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`)],
+      notes: [
+        ...this.cacheNotes(),
+        ...this.warnings
+          .filter((w) => w.severity === 'warning')
+          .map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`),
+      ],
     });
   }
 
@@ -315,9 +388,10 @@ export class TargetSession {
     } catch (err) {
       if (!(err instanceof RemoteError) || err.message.startsWith('target ')) throw err;
       const root = rootCause(err) as { message?: string };
-      const instance = isNotFound(err) && /instance/i.test(root?.message ?? '')
-        ? `; check targets.${this.target.name}.instanceId at ${formatPos(this.target.instanceIdPos ?? this.target.pos)}`
-        : '';
+      const instance =
+        isNotFound(err) && /instance/i.test(root?.message ?? '')
+          ? `; check targets.${this.target.name}.instanceId at ${formatPos(this.target.instanceIdPos ?? this.target.pos)}`
+          : '';
       throw new RemoteError(`target ${this.target.name}: ${err.message}${instance}`, err.operation, err);
     }
   }
@@ -327,7 +401,8 @@ export class TargetSession {
     // What this apply changes leaves the cache before the first write (saved, so a crash
     // mid-apply cannot keep a stale entry either): a tag change moves no version stamp.
     if (this.snapshot) {
-      for (const c of plan.changes) if (c.id && c.action !== 'create' && c.action !== 'manual') this.snapshot.forget(c.kind, c.id);
+      for (const c of plan.changes)
+        if (c.id && c.action !== 'create' && c.action !== 'manual') this.snapshot.forget(c.kind, c.id);
       this.snapshot.save();
     }
     return applyPlan(this.ctx, this.kinds, plan, this.liveIndex, {
@@ -349,11 +424,16 @@ export class TargetSession {
  * A plan makes only the calls it needs: the kinds the config declares, plus kinds pruning is
  * on for (their undeclared resources may be deleted), or exactly `--kinds`.
  */
-function selectKinds(settings: TargetSettings, resources: DeclaredResource[], only: KindName[] | undefined): ResourceKind[] {
+function selectKinds(
+  settings: TargetSettings,
+  resources: DeclaredResource[],
+  only: KindName[] | undefined,
+): ResourceKind[] {
   const kinds = allKinds();
   if (only?.length) {
     const unknown = only.filter((k) => !kinds.some((x) => x.name === k));
-    if (unknown.length) throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${kinds.map((k) => k.name).join(', ')}`);
+    if (unknown.length)
+      throw new UsageError(`unknown kind(s) ${unknown.join(', ')}; known: ${kinds.map((k) => k.name).join(', ')}`);
     return kinds.filter((k) => only.includes(k.name));
   }
   return kinds.filter((k) => resources.some((r) => r.kind === k.name) || settings.pruneFor(k.name));

@@ -174,7 +174,12 @@ export async function* pages<P extends { NextToken?: string; nextToken?: string 
  * its own quota bucket, so describes are not slowed) and each item counted as it arrives, so
  * progress can say "120/1000" long before the last describe.
  */
-export async function* mapConcurrent<T, R>(items: AsyncIterable<T> | Iterable<T>, n: number, fn: (item: T) => Promise<R>, listing?: Listing): AsyncIterable<R> {
+export async function* mapConcurrent<T, R>(
+  items: AsyncIterable<T> | Iterable<T>,
+  n: number,
+  fn: (item: T) => Promise<R>,
+  listing?: Listing,
+): AsyncIterable<R> {
   const width = Math.max(1, n);
   const limit = pLimit(width);
   const ahead: Promise<R>[] = [];
@@ -230,7 +235,12 @@ async function* readAhead<T>(items: AsyncIterable<T> | Iterable<T>, listing: Lis
 }
 
 /** A delete call where "not found" means already gone: what we wanted (re-runs converge). */
-export async function deleteIfPresent(aws: AwsClients, api: string, what: string, send: () => Promise<unknown>): Promise<void> {
+export async function deleteIfPresent(
+  aws: AwsClients,
+  api: string,
+  what: string,
+  send: () => Promise<unknown>,
+): Promise<void> {
   try {
     await aws.call(api, send);
   } catch (err) {

@@ -45,7 +45,15 @@ import { chatbotTagCalls, reconcileTags, type TagMap } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
-import type { AuditContext, Body, DeclaredResource, ListSpec, LiveResource, ResourceKind, TargetContext } from './types.js';
+import type {
+  AuditContext,
+  Body,
+  DeclaredResource,
+  ListSpec,
+  LiveResource,
+  ResourceKind,
+  TargetContext,
+} from './types.js';
 
 const CONFIG_KEY = 'customActions';
 
@@ -54,7 +62,6 @@ const CONFIG_KEY = 'customActions';
  * "AWS Chatbot APIs are currently available in the following Regions").
  */
 export const SUPPORTED_REGIONS: readonly string[] = CHATBOT_REGIONS;
-
 
 /**
  * The typed normal form of a custom action: CreateCustomAction's request without ClientToken,
@@ -208,7 +215,12 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
         );
       }
       if (c.Operator === 'EQUALS' && c.Value === undefined) {
-        add('error', ['Attachments', i, 'Criteria', j], `an EQUALS criterion needs a Value to compare "${String(name)}" with`, 'or use Operator HAS_VALUE');
+        add(
+          'error',
+          ['Attachments', i, 'Criteria', j],
+          `an EQUALS criterion needs a Value to compare "${String(name)}" with`,
+          'or use Operator HAS_VALUE',
+        );
       }
     });
   });
@@ -216,7 +228,8 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   // CommandText variables: a button click prompts for any the attachments do not extract. For
   // an alias-only action prompting is the documented behaviour (`run invoke` asks for
   // $functionName), so only actions with attachments are checked.
-  const commandText = isRecord(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
+  const commandText =
+    isRecord(body.Definition) && typeof body.Definition.CommandText === 'string' ? body.Definition.CommandText : '';
   if (attachments.length) {
     for (const name of commandVariables(commandText)) {
       if (!extracted.has(name)) {
@@ -236,9 +249,16 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
 
   // An alias names one action: two actions with the same alias cannot both be invoked.
   if (typeof body.AliasName === 'string') {
-    const others = (index >= 0 ? ctx.all.slice(0, index) : ctx.all).filter((o) => o !== d && o.body.AliasName === body.AliasName);
+    const others = (index >= 0 ? ctx.all.slice(0, index) : ctx.all).filter(
+      (o) => o !== d && o.body.AliasName === body.AliasName,
+    );
     if (others.length) {
-      add('error', ['AliasName'], `AliasName "${body.AliasName}" is also used by custom action "${String(others[0].body.ActionName ?? '?')}"`, 'aliases must be unique');
+      add(
+        'error',
+        ['AliasName'],
+        `AliasName "${body.AliasName}" is also used by custom action "${String(others[0].body.ActionName ?? '?')}"`,
+        'aliases must be unique',
+      );
     }
   }
 
@@ -248,15 +268,25 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   tags.forEach((t, i) => {
     if (!isRecord(t) || typeof t.TagKey !== 'string') return;
     const key = t.TagKey;
-    if (key === MARKER_TAG_KEY) add('error', ['Tags', i, 'TagKey'], `tag key "${MARKER_TAG_KEY}" is reserved for connectform's management marker`);
-    else if (key.toLowerCase().startsWith('aws:')) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" uses the reserved prefix "aws:"`);
+    if (key === MARKER_TAG_KEY)
+      add(
+        'error',
+        ['Tags', i, 'TagKey'],
+        `tag key "${MARKER_TAG_KEY}" is reserved for connectform's management marker`,
+      );
+    else if (key.toLowerCase().startsWith('aws:'))
+      add('error', ['Tags', i, 'TagKey'], `tag key "${key}" uses the reserved prefix "aws:"`);
     if (seenKeys.has(key)) add('error', ['Tags', i, 'TagKey'], `tag key "${key}" appears more than once`);
     seenKeys.add(key);
   });
 
   // CreateCustomAction sends the marker too.
   if (tags.length > MAX_USER_TAGS) {
-    add('error', ['Tags'], `${tags.length} tags; a custom action holds at most ${MAX_USER_TAGS + 1} and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
+    add(
+      'error',
+      ['Tags'],
+      `${tags.length} tags; a custom action holds at most ${MAX_USER_TAGS + 1} and connectform's marker takes one, so at most ${MAX_USER_TAGS}`,
+    );
   }
 
   // ChatConfigurations: chat configuration ARNs, each once.
@@ -264,9 +294,15 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   chatConfigurations.forEach((arn, i) => {
     if (typeof arn !== 'string') return;
     if (!CHAT_CONFIGURATION_ARN.test(arn)) {
-      add('error', ['ChatConfigurations', i], `"${arn}" is not a chat configuration ARN`, 'e.g. arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops');
+      add(
+        'error',
+        ['ChatConfigurations', i],
+        `"${arn}" is not a chat configuration ARN`,
+        'e.g. arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+      );
     }
-    if (seenConfigs.has(arn)) add('warning', ['ChatConfigurations', i], `chat configuration "${arn}" is listed more than once`);
+    if (seenConfigs.has(arn))
+      add('warning', ['ChatConfigurations', i], `chat configuration "${arn}" is listed more than once`);
     seenConfigs.add(arn);
   });
 
@@ -332,7 +368,9 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const arns = pages(
     async (NextToken) => {
       try {
-        return await aws.call('chatbot:ListCustomActions', () => aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })));
+        return await aws.call('chatbot:ListCustomActions', () =>
+          aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })),
+        );
       } catch (err) {
         throw remoteError('chatbot:ListCustomActions', 'custom actions', err);
       }
@@ -340,7 +378,12 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     (page) => page.CustomActions,
   );
   const linkedTo = (arn: string) => [...(associations.get(arn) ?? []), ...skippedFor(ctx, actionNameFromArn(arn))];
-  for await (const live of mapConcurrent(arns, DESCRIBE_CONCURRENCY, (arn) => describeCached(ctx, arn, linkedTo(arn)), ctx.listing?.('customAction'))) {
+  for await (const live of mapConcurrent(
+    arns,
+    DESCRIBE_CONCURRENCY,
+    (arn) => describeCached(ctx, arn, linkedTo(arn)),
+    ctx.listing?.('customAction'),
+  )) {
     if (live) yield live;
   }
 }
@@ -360,14 +403,16 @@ const unreadable = (ctx: TargetContext): Set<string> => {
 function skippedFor(ctx: TargetContext, actionName: string): string[] {
   const skipped = unreadable(ctx);
   if (!skipped.size) return [];
-  const declared = ctx.declared.find((d) => d.kind === 'customAction' && d.body.ActionName === actionName)?.body.ChatConfigurations;
+  const declared = ctx.declared.find((d) => d.kind === 'customAction' && d.body.ActionName === actionName)?.body
+    .ChatConfigurations;
   return Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string' && skipped.has(c)) : [];
 }
 
 /** The chat configurations to link or unlink: the skipped ones left out (and said so). */
 function linkable(ctx: TargetContext, configs: string[] | undefined, what: string): string[] {
   const skipped = unreadable(ctx);
-  for (const c of configs ?? []) if (skipped.has(c)) ctx.log(`${what}: chat configuration ${c} does not exist in this account; not linked`);
+  for (const c of configs ?? [])
+    if (skipped.has(c)) ctx.log(`${what}: chat configuration ${c} does not exist in this account; not linked`);
   return (configs ?? []).filter((c) => !skipped.has(c));
 }
 
@@ -376,13 +421,19 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
   const { aws, target } = ctx;
   const byAction = new Map<string, string[]>();
   // A chat configuration of another account (another target's config) cannot be ours.
-  const probes = declaredChatConfigurations(ctx).filter((arn) => !target.accountId || accountOf(arn) === target.accountId);
+  const probes = declaredChatConfigurations(ctx).filter(
+    (arn) => !target.accountId || accountOf(arn) === target.accountId,
+  );
   const lists = mapConcurrent(probes, ASSOCIATION_CONCURRENCY, async (ChatConfiguration) => {
     const resources: string[] = [];
     try {
       for await (const a of pages(
         (NextToken) =>
-          aws.call('chatbot:ListAssociations', () => aws.chatbot.send(new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }))),
+          aws.call('chatbot:ListAssociations', () =>
+            aws.chatbot.send(
+              new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }),
+            ),
+          ),
         (page) => page.Associations,
       )) {
         if (a.Resource) resources.push(a.Resource);
@@ -391,9 +442,12 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
       // ListAssociations declares no errors: an unknown configuration may be a not-found or the
       // service's InvalidRequestException (the sandbox's answer). Either way it is skipped, not
       // the end of the plan (docs/KINDS.md).
-      if (!unknownToChatbot(err)) throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
+      if (!unknownToChatbot(err))
+        throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
       unreadable(ctx).add(ChatConfiguration);
-      ctx.log(`chat configuration ${ChatConfiguration} does not exist in this account (chatbot:ListAssociations: ${answerOf(err).name}); skipped: its associations are neither read nor changed`);
+      ctx.log(
+        `chat configuration ${ChatConfiguration} does not exist in this account (chatbot:ListAssociations: ${answerOf(err).name}); skipped: its associations are neither read nor changed`,
+      );
     }
     return { ChatConfiguration, resources };
   });
@@ -412,7 +466,11 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
  * for a short while (the plan says so; apply re-reads it before changing it). Its associations
  * are always the ones just listed.
  */
-async function describeCached(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
+async function describeCached(
+  ctx: TargetContext,
+  arn: string,
+  chatConfigurations: string[],
+): Promise<LiveResource | undefined> {
   const live = await ctx.cache.through('customAction', arn, undefined, () => describe(ctx, arn, chatConfigurations));
   if (live?.fromCache) {
     if (chatConfigurations.length) live.body.ChatConfigurations = [...new Set(chatConfigurations)].sort(cmp);
@@ -428,12 +486,20 @@ async function describeOne(ctx: TargetContext, arn: string): Promise<LiveResourc
   return describe(ctx, arn, [...(associations.get(arn) ?? []), ...skippedFor(ctx, actionNameFromArn(arn))]);
 }
 
-async function describe(ctx: TargetContext, arn: string, chatConfigurations: string[]): Promise<LiveResource | undefined> {
+async function describe(
+  ctx: TargetContext,
+  arn: string,
+  chatConfigurations: string[],
+): Promise<LiveResource | undefined> {
   const { aws } = ctx;
   try {
     const [got, tagged] = await Promise.all([
-      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn }))),
-      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn }))),
+      aws.call('chatbot:GetCustomAction', () =>
+        aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn })),
+      ),
+      aws.call('chatbot:ListTagsForResource', () =>
+        aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn })),
+      ),
     ]);
     return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
@@ -447,7 +513,12 @@ export function actionNameFromArn(arn: string): string {
 }
 
 /** `action` is absent when GetCustomAction answered without one: the ARN still names it. */
-function toLive(arn: string, action: CustomAction | undefined, tags: Tag[], chatConfigurations: string[]): LiveResource {
+function toLive(
+  arn: string,
+  action: CustomAction | undefined,
+  tags: Tag[],
+  chatConfigurations: string[],
+): LiveResource {
   // Typed as the normal form, except that Definition is absent with the action.
   const fields: Omit<CustomActionBody, 'Definition'> & Partial<Pick<CustomActionBody, 'Definition'>> = {
     ActionName: action?.ActionName ?? actionNameFromArn(arn),
@@ -486,21 +557,33 @@ function tagMap(action: CustomActionBody): TagMap {
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:AssociateToConfiguration', () =>
-      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration })),
+      ctx.aws.chatbot.send(
+        new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration }),
+      ),
     );
   } catch (err) {
-    throw remoteError('chatbot:AssociateToConfiguration', `custom action "${arn}" and chat configuration "${ChatConfiguration}"`, err);
+    throw remoteError(
+      'chatbot:AssociateToConfiguration',
+      `custom action "${arn}" and chat configuration "${ChatConfiguration}"`,
+      err,
+    );
   }
 }
 
 async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:DisassociateFromConfiguration', () =>
-      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration })),
+      ctx.aws.chatbot.send(
+        new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration }),
+      ),
     );
   } catch (err) {
     if (isNotFound(err)) return; // not associated (or gone): what we wanted
-    throw remoteError('chatbot:DisassociateFromConfiguration', `custom action "${arn}" and chat configuration "${ChatConfiguration}"`, err);
+    throw remoteError(
+      'chatbot:DisassociateFromConfiguration',
+      `custom action "${arn}" and chat configuration "${ChatConfiguration}"`,
+      err,
+    );
   }
 }
 
@@ -520,7 +603,9 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   } satisfies CreateCustomActionCommandInput;
   let arn: string;
   try {
-    const out = await ctx.aws.call('chatbot:CreateCustomAction', () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)));
+    const out = await ctx.aws.call('chatbot:CreateCustomAction', () =>
+      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)),
+    );
     arn = out.CustomActionArn;
   } catch (err) {
     throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
@@ -528,7 +613,8 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
   // The new action may not be visible to AssociateToConfiguration at once (eventual
   // consistency). That operation declares no not-found error, so an action it cannot see yet is
   // its InvalidRequestException: waited out for a bounded time, like a not-found (aws/lag.ts).
-  for (const config of linkable(ctx, want.ChatConfigurations, `custom action "${name}"`)) await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), unknownToChatbot);
+  for (const config of linkable(ctx, want.ChatConfigurations, `custom action "${name}"`))
+    await untilVisible(ctx.aws.lag, () => associate(ctx, arn, config), unknownToChatbot);
   return { id: arn, arn };
 }
 
@@ -558,7 +644,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
     } satisfies UpdateCustomActionCommandInput;
     try {
-      await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)));
+      await ctx.aws.call('chatbot:UpdateCustomAction', () =>
+        ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)),
+      );
     } catch (err) {
       throw remoteError('chatbot:UpdateCustomAction', what, err);
     }
@@ -596,7 +684,8 @@ export const customActionKind: ResourceKind<'customAction'> = {
       // connectform's own field: the chat configurations to associate the action with
       // (AssociateToConfiguration's ChatConfiguration, one call per ARN).
       properties.ChatConfigurations = {
-        description: 'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
+        description:
+          'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
         type: 'array',
         items: shapes.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']),
       };

@@ -16,6 +16,7 @@ const BUILTIN_KINDS = [ruleKind, taskTemplateKind, customActionKind, lexChannelA
  * declaration merging (`declare module '.../kinds/index.js' { interface RegisteredKindNames {
  * memo: true } }`), so the compiler checks its name like the built-in ones.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: kinds defined elsewhere add their names by declaration merging
 export interface RegisteredKindNames {}
 
 /** Every kind's name: derived from the registry, never written out. */
@@ -32,9 +33,16 @@ let registered: readonly ResourceKind[] = [];
  * name and config key must be new. Returns a function that removes it again (tests).
  */
 export function registerKind(kind: ResourceKind): () => void {
-  const clash = registered.find((k) => k.name === kind.name || k.configKey === kind.configKey || k.name === kind.configKey || k.configKey === kind.name);
-  if (clash) throw new Error(`resource kind "${kind.name}" (${kind.configKey}) clashes with the registered kind "${clash.name}" (${clash.configKey})`);
-  if (RESERVED_KEYS.includes(kind.configKey)) throw new Error(`resource kind "${kind.name}": config key "${kind.configKey}" is reserved`);
+  const clash = registered.find(
+    (k) =>
+      k.name === kind.name || k.configKey === kind.configKey || k.name === kind.configKey || k.configKey === kind.name,
+  );
+  if (clash)
+    throw new Error(
+      `resource kind "${kind.name}" (${kind.configKey}) clashes with the registered kind "${clash.name}" (${clash.configKey})`,
+    );
+  if (RESERVED_KEYS.includes(kind.configKey))
+    throw new Error(`resource kind "${kind.name}": config key "${kind.configKey}" is reserved`);
   registered = [...registered, kind];
   return () => {
     registered = registered.filter((k) => k !== kind);

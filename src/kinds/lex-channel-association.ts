@@ -79,7 +79,9 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const bots = pages(
     async (nextToken): Promise<GetBotsCommandOutput> => {
       try {
-        return await aws.call('lex:GetBots', () => aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })));
+        return await aws.call('lex:GetBots', () =>
+          aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })),
+        );
       } catch (err) {
         if (isNotFound(err)) return { bots: [], $metadata: {} }; // an account without bots
         throw remoteError('lex:GetBots', 'Lex V1 bots', err);
@@ -99,7 +101,10 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
   const aliases: string[] = [];
   const gone = await tolerateNotFound(ctx, 'lex:GetBotAliases', `Lex bot "${botName}"`, async () => {
     for await (const alias of pages(
-      (nextToken) => aws.call('lex:GetBotAliases', () => aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE }))),
+      (nextToken) =>
+        aws.call('lex:GetBotAliases', () =>
+          aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE })),
+        ),
       (page) => page.BotAliases,
     )) {
       if (alias.name) aliases.push(alias.name);
@@ -109,24 +114,41 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
   const out: LiveResource[] = [];
   for (const botAlias of aliases) {
     const found: LiveResource[] = [];
-    const aliasGone = await tolerateNotFound(ctx, 'lex:GetBotChannelAssociations', `Lex bot "${botName}" alias "${botAlias}"`, async () => {
-      for await (const assoc of pages(
-        (nextToken) =>
-          aws.call('lex:GetBotChannelAssociations', () =>
-            aws.lex.send(new aws.sdk.lex.GetBotChannelAssociationsCommand({ botName, botAlias, nextToken, maxResults: PAGE_SIZE })),
-          ),
-        (page) => page.botChannelAssociations,
-      )) {
-        found.push(toLive(assoc, botName, botAlias));
-      }
-    });
+    const aliasGone = await tolerateNotFound(
+      ctx,
+      'lex:GetBotChannelAssociations',
+      `Lex bot "${botName}" alias "${botAlias}"`,
+      async () => {
+        for await (const assoc of pages(
+          (nextToken) =>
+            aws.call('lex:GetBotChannelAssociations', () =>
+              aws.lex.send(
+                new aws.sdk.lex.GetBotChannelAssociationsCommand({
+                  botName,
+                  botAlias,
+                  nextToken,
+                  maxResults: PAGE_SIZE,
+                }),
+              ),
+            ),
+          (page) => page.botChannelAssociations,
+        )) {
+          found.push(toLive(assoc, botName, botAlias));
+        }
+      },
+    );
     if (!aliasGone) out.push(...found);
   }
   return out;
 }
 
 /** Runs `fn`; true when it hit NotFound (the thing was deleted while we read), else rethrows wrapped. */
-async function tolerateNotFound(ctx: TargetContext, api: string, what: string, fn: () => Promise<void>): Promise<boolean> {
+async function tolerateNotFound(
+  ctx: TargetContext,
+  api: string,
+  what: string,
+  fn: () => Promise<void>,
+): Promise<boolean> {
   try {
     await fn();
     return false;
@@ -150,7 +172,9 @@ function toLive(assoc: BotChannelAssociation, botName: string, botAlias: string)
   // re-created by hand moves it even when it reads the same. The version is saved in plans, so
   // the secrets count by their keys only: a hash over their values would let a plan's reader
   // test guesses of them. (No API changes an association in place; re-creating moves the date.)
-  const version = sha256(canonicalJson({ body: withoutSecretValues(normalize(body)), createdDate: assoc.createdDate?.toISOString() ?? '' }));
+  const version = sha256(
+    canonicalJson({ body: withoutSecretValues(normalize(body)), createdDate: assoc.createdDate?.toISOString() ?? '' }),
+  );
   return {
     kind: 'lexChannelAssociation',
     key,

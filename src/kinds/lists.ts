@@ -7,7 +7,8 @@ import type { ElementIdentity, ListSpec } from './types.js';
 /** The string at a dotted member path of `element` (`Id.Name`), if there is one. */
 export function stringAt(element: unknown, path: string): string | undefined {
   let cur = element;
-  for (const k of path.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  for (const k of path.split('.'))
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
   return typeof cur === 'string' ? cur : undefined;
 }
 
@@ -27,12 +28,24 @@ export function byValue(element: unknown): ElementIdentity | undefined {
 
 /** A set of strings keyed by value (`ChatConfigurations[="arn:…"]`). */
 export function scalarSet(path: string, example: string): ListSpec {
-  return { path, ordered: false, identity: byValue, keyedBy: 'value', example: `${path.replace(/\[\]/g, '')}[=${JSON.stringify(example)}]` };
+  return {
+    path,
+    ordered: false,
+    identity: byValue,
+    keyedBy: 'value',
+    example: `${path.replace(/\[\]/g, '')}[=${JSON.stringify(example)}]`,
+  };
 }
 
 /** A set of `{ Id: { Name } … }` entries keyed by field name (task template constraints and defaults). */
 export function fieldNameSet(path: string): ListSpec {
-  return { path, ordered: false, identity: byMembers('Id.Name'), keyedBy: 'field name (Id.Name)', example: `${path}[Id.Name="Policy number"]` };
+  return {
+    path,
+    ordered: false,
+    identity: byMembers('Id.Name'),
+    keyedBy: 'field name (Id.Name)',
+    example: `${path}[Id.Name="Policy number"]`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

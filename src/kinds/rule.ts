@@ -37,25 +37,50 @@ import {
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
-import type { AuditContext, Body, DeclaredResource, ElementIdentity, ListSpec, LiveResource, NormalizeContext, ResourceKind, TargetContext } from './types.js';
+import type {
+  AuditContext,
+  Body,
+  DeclaredResource,
+  ElementIdentity,
+  ListSpec,
+  LiveResource,
+  NormalizeContext,
+  ResourceKind,
+  TargetContext,
+} from './types.js';
 
 const CONFIG_KEY = 'rules';
 
 /** The fields of a rule that a config describes (CreateRule's, minus InstanceId/ClientToken). */
-const RULE_FIELDS = ['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'] as const;
+const RULE_FIELDS = [
+  'Name',
+  'TriggerEventSource',
+  'Function',
+  'Actions',
+  'PublishStatus',
+  'Tags',
+  'PreEvaluationFilters',
+] as const;
 
 /** A task action as configs hold it: its flow by id or by `{ name }`. */
 type TaskActionBody = Omit<TaskActionDefinition, 'ContactFlowId'> & { ContactFlowId: FlowRef | undefined };
 /** A RuleAction as configs hold it (only the task action's flow reference differs). */
 type RuleActionBody = Omit<RuleAction, 'TaskAction'> & { TaskAction?: TaskActionBody };
 /** The typed normal form of a rule: CreateRule's request without InstanceId/ClientToken. */
-export type RuleBody = Omit<Pick<CreateRuleRequest, (typeof RULE_FIELDS)[number]>, 'Actions'> & { Actions?: RuleActionBody[] };
+export type RuleBody = Omit<Pick<CreateRuleRequest, (typeof RULE_FIELDS)[number]>, 'Actions'> & {
+  Actions?: RuleActionBody[];
+};
 
 const asRuleBody = (body: Body): RuleBody => typedBody<RuleBody>(body);
 
 export { ACTION_MEMBER };
 
-const ANALYSIS = ['OnPostCallAnalysisAvailable', 'OnRealTimeCallAnalysisAvailable', 'OnRealTimeChatAnalysisAvailable', 'OnPostChatAnalysisAvailable'];
+const ANALYSIS = [
+  'OnPostCallAnalysisAvailable',
+  'OnRealTimeCallAnalysisAvailable',
+  'OnRealTimeChatAnalysisAvailable',
+  'OnPostChatAnalysisAvailable',
+];
 /** Connect holds at most 50 tags per resource; connectform's marker takes one. */
 const MAX_USER_TAGS = 49;
 
@@ -83,7 +108,13 @@ function sourceOf(body: RuleBody): string | undefined {
 function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const problems: Problem[] = [];
   const error = (path: (string | number)[], message: string, hint?: string) =>
-    problems.push({ severity: 'error', message, hint, pos: d.positionOf(path), path: joinPath(d.label ?? CONFIG_KEY, path) });
+    problems.push({
+      severity: 'error',
+      message,
+      hint,
+      pos: d.positionOf(path),
+      path: joinPath(d.label ?? CONFIG_KEY, path),
+    });
   const trigger = d.body.TriggerEventSource;
   const source = isRecord(trigger) && typeof trigger.EventSourceName === 'string' ? trigger.EventSourceName : '';
   const actions = Array.isArray(d.body.Actions) ? d.body.Actions.filter(isRecord) : [];
@@ -94,7 +125,11 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     if (!member) return; // the schema already reported the bad enum
     const allowed = ACTION_SOURCES[type];
     if (allowed && source && !allowed.includes(source)) {
-      error(['Actions', i, 'ActionType'], `action ${type} is not supported on event source ${source}`, `supported on: ${allowed.join(', ')}`);
+      error(
+        ['Actions', i, 'ActionType'],
+        `action ${type} is not supported on event source ${source}`,
+        `supported on: ${allowed.join(', ')}`,
+      );
     }
     const needsDefinition = !['ASSIGN_CONTACT_CATEGORY', 'END_ASSOCIATED_TASKS'].includes(type);
     if (needsDefinition && action[member] === undefined) {
@@ -102,7 +137,11 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     }
     for (const other of Object.values(ACTION_MEMBER)) {
       if (other !== member && action[other] !== undefined) {
-        error(['Actions', i, other], `${other} does not belong to an action of type ${type}`, `use ActionType ${typeForMember(other)} or remove ${other}`);
+        error(
+          ['Actions', i, other],
+          `${other} does not belong to an action of type ${type}`,
+          `use ActionType ${typeForMember(other)} or remove ${other}`,
+        );
       }
     }
     const flow = isRecord(action.TaskAction) ? action.TaskAction.ContactFlowId : undefined;
@@ -113,19 +152,34 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   });
 
   if (isRecord(d.body.Tags) && MARKER_TAG_KEY in d.body.Tags) {
-    error(['Tags', MARKER_TAG_KEY], `the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`, 'remove it');
+    error(
+      ['Tags', MARKER_TAG_KEY],
+      `the tag ${MARKER_TAG_KEY} is reserved for connectform (it marks what connectform created)`,
+      'remove it',
+    );
   }
   // CreateRule sends the marker with the user's tags: a resource holds 50 (docs/FIDELITY.md, tag caps).
   const tagCount = isRecord(d.body.Tags) ? Object.keys(d.body.Tags).filter((k) => k !== MARKER_TAG_KEY).length : 0;
-  if (tagCount > MAX_USER_TAGS) error(['Tags'], `${tagCount} tags; a rule holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
+  if (tagCount > MAX_USER_TAGS)
+    error(
+      ['Tags'],
+      `${tagCount} tags; a rule holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`,
+    );
   if (INTEGRATION_SOURCES.includes(source) && !actions.some((a) => a.ActionType === 'CREATE_TASK' && a.TaskAction)) {
-    error(['Actions'], `rules on ${source} need a CREATE_TASK action with a TaskAction (the API requires it for Zendesk and Salesforce sources)`);
+    error(
+      ['Actions'],
+      `rules on ${source} need a CREATE_TASK action with a TaskAction (the API requires it for Zendesk and Salesforce sources)`,
+    );
   }
   // CloudFormation's AWS::Connect::Rule RuleTriggerEventSource: "IntegrationAssociationArn is
   // required if TriggerEventSource is one of the following values: OnZendeskTicketCreate |
   // OnZendeskTicketStatusUpdate | OnSalesforceCaseCreate" (docs/FIDELITY.md).
   if (INTEGRATION_SOURCES.includes(source) && isRecord(trigger) && trigger.IntegrationAssociationId === undefined) {
-    error(['TriggerEventSource'], `rules on ${source} need TriggerEventSource.IntegrationAssociationId (the id of the Connect integration association of the ${source.startsWith('OnZendesk') ? 'Zendesk' : 'Salesforce'} app)`, 'find it with: aws connect list-integration-associations --instance-id <instance id>');
+    error(
+      ['TriggerEventSource'],
+      `rules on ${source} need TriggerEventSource.IntegrationAssociationId (the id of the Connect integration association of the ${source.startsWith('OnZendesk') ? 'Zendesk' : 'Salesforce'} app)`,
+      'find it with: aws connect list-integration-associations --instance-id <instance id>',
+    );
   }
   return problems;
 }
@@ -145,20 +199,24 @@ function normalize(body: Body, ctx: NormalizeContext): Body {
     Actions: asSet(rule.Actions?.map((a) => normalizeAction(a, ctx.flows))),
     PublishStatus: rule.PublishStatus,
     Tags: userTags(rule.Tags),
-    PreEvaluationFilters: filters?.AndConditions ? { ...filters, AndConditions: asSet(filters.AndConditions) } : filters,
+    PreEvaluationFilters: filters?.AndConditions
+      ? { ...filters, AndConditions: asSet(filters.AndConditions) }
+      : filters,
   };
   return prune(out);
 }
 
 function normalizeAction(action: RuleActionBody, flows: ContactFlowDirectory): RuleActionBody {
   const a = structuredClone(action);
-  if (a.TaskAction?.ContactFlowId !== undefined) a.TaskAction.ContactFlowId = flowRefToName(a.TaskAction.ContactFlowId, flows);
+  if (a.TaskAction?.ContactFlowId !== undefined)
+    a.TaskAction.ContactFlowId = flowRefToName(a.TaskAction.ContactFlowId, flows);
   const recipient = a.SendNotificationAction?.Recipient;
   if (recipient?.UserIds) recipient.UserIds = asSet(recipient.UserIds);
   if (a.CreateCaseAction?.Fields) a.CreateCaseAction.Fields = asSet(a.CreateCaseAction.Fields);
   if (a.UpdateCaseAction?.Fields) a.UpdateCaseAction.Fields = asSet(a.UpdateCaseAction.Fields);
   const extract = a.ExtractInformationAction;
-  if (extract?.RulesExtractionDefinitions) extract.RulesExtractionDefinitions = asSet(extract.RulesExtractionDefinitions);
+  if (extract?.RulesExtractionDefinitions)
+    extract.RulesExtractionDefinitions = asSet(extract.RulesExtractionDefinitions);
   // Definitions with no members (AssignContactCategoryAction: {}) are what AWS returns too.
   if (a.ActionType === 'ASSIGN_CONTACT_CATEGORY') a.AssignContactCategoryAction ??= {};
   if (a.ActionType === 'END_ASSOCIATED_TASKS') a.EndAssociatedTasksAction ??= {};
@@ -218,13 +276,15 @@ const LISTS: ListSpec[] = [
   },
   scalarSet('Actions[].SendNotificationAction.Recipient.UserIds', 'user-id'),
   scalarSet('Actions[].SendNotificationAction.Exclusion.UserIds', 'user-id'),
-  ...['CreateCaseAction', 'UpdateCaseAction'].map((m): ListSpec => ({
-    path: `Actions[].${m}.Fields`,
-    ordered: false,
-    identity: byMembers('Id'),
-    keyedBy: 'case field Id',
-    example: `Actions[].${m}.Fields[Id="status"]`,
-  })),
+  ...['CreateCaseAction', 'UpdateCaseAction'].map(
+    (m): ListSpec => ({
+      path: `Actions[].${m}.Fields`,
+      ordered: false,
+      identity: byMembers('Id'),
+      keyedBy: 'case field Id',
+      example: `Actions[].${m}.Fields[Id="status"]`,
+    }),
+  ),
   {
     path: 'Actions[].ExtractInformationAction.RulesExtractionDefinitions',
     ordered: false,
@@ -253,11 +313,19 @@ function wireActions(actions: RuleActionBody[] | undefined, flows: ContactFlowDi
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const { aws, target } = ctx;
   const summaries = pages(
-    (NextToken) => aws.call('connect:ListRules', () => aws.connect.send(new aws.sdk.connect.ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }))),
+    (NextToken) =>
+      aws.call('connect:ListRules', () =>
+        aws.connect.send(
+          new aws.sdk.connect.ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }),
+        ),
+      ),
     (page) => page.RuleSummaryList,
   );
-  const described = mapConcurrent(summaries, 16, (s: RuleSummary) =>
-    ctx.cache.through('rule', s.RuleId ?? '', s.LastUpdatedTime?.toISOString(), () => describe(ctx, s.RuleId ?? '')),
+  const described = mapConcurrent(
+    summaries,
+    16,
+    (s: RuleSummary) =>
+      ctx.cache.through('rule', s.RuleId ?? '', s.LastUpdatedTime?.toISOString(), () => describe(ctx, s.RuleId ?? '')),
     ctx.listing?.('rule'),
   );
   for await (const live of described) if (live) yield live;
@@ -266,7 +334,9 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 async function describe(ctx: TargetContext, ruleId: string): Promise<LiveResource | undefined> {
   try {
     const { Rule: rule } = await ctx.aws.call('connect:DescribeRule', () =>
-      ctx.aws.connect.send(new ctx.aws.sdk.connect.DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId })),
+      ctx.aws.connect.send(
+        new ctx.aws.sdk.connect.DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId }),
+      ),
     );
     return rule ? toLive(rule) : undefined;
   } catch (err) {
@@ -305,7 +375,9 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     ClientToken: token,
   } satisfies CreateRuleCommandInput;
   try {
-    const out = await ctx.aws.call('connect:CreateRule', () => ctx.aws.connect.send(new ctx.aws.sdk.connect.CreateRuleCommand(input)));
+    const out = await ctx.aws.call('connect:CreateRule', () =>
+      ctx.aws.connect.send(new ctx.aws.sdk.connect.CreateRuleCommand(input)),
+    );
     return { id: out.RuleId ?? '', arn: out.RuleArn };
   } catch (err) {
     throw remoteError('connect:CreateRule', `rule "${input.Name}"`, err);
@@ -341,7 +413,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   await deleteIfPresent(ctx.aws, 'connect:DeleteRule', `rule "${live.key}"`, () =>
-    ctx.aws.connect.send(new ctx.aws.sdk.connect.DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id })),
+    ctx.aws.connect.send(
+      new ctx.aws.sdk.connect.DeleteRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: live.id }),
+    ),
   );
 }
 

@@ -42,7 +42,8 @@ interface SpecBase {
  * What a kind declares about its config item: a shape of a bundled AWS model (src/aws/models),
  * or of a model the kind carries itself (an API with no bundled model: a test's kind).
  */
-export type KindSchemaSpec = SpecBase & ({ service: ServiceName; model?: undefined } | { service: string; model: ServiceModel });
+export type KindSchemaSpec = SpecBase &
+  ({ service: ServiceName; model?: undefined } | { service: string; model: ServiceModel });
 
 /** The parts of a kind its item schema depends on. */
 export interface SchemaSource {
@@ -62,7 +63,8 @@ export function plainText(html: string | undefined, max = MAX_DESCRIPTION): stri
   const text = html
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      if (e[0] === '#')
+        return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
       return ENTITIES[e.toLowerCase()] ?? m;
     })
     .replace(/\s+/g, ' ')
@@ -91,7 +93,9 @@ export function anchoredPattern(pattern: string): { pattern: string } | { $comme
     new RegExp(wrapped, 'u');
     return { pattern: wrapped };
   } catch {
-    return { $comment: `model pattern ${JSON.stringify(pattern)} is not a JavaScript regular expression; not checked here (the API checks it)` };
+    return {
+      $comment: `model pattern ${JSON.stringify(pattern)} is not a JavaScript regular expression; not checked here (the API checks it)`,
+    };
   }
 }
 
@@ -113,14 +117,30 @@ function isAnchored(pattern: string): boolean {
 }
 
 /** How a contact flow may be referenced: the API's id, or `{ name }` looked up in the instance. */
-function flowReference(idSchema: JsonSchema, description: string | undefined, nameShape: ModelShape | undefined): JsonSchema {
-  const name: JsonSchema = { description: "The flow's name in the target's Connect instance; connectform looks up its id.", type: 'string', minLength: nameShape?.min ?? 1 };
+function flowReference(
+  idSchema: JsonSchema,
+  description: string | undefined,
+  nameShape: ModelShape | undefined,
+): JsonSchema {
+  const name: JsonSchema = {
+    description: "The flow's name in the target's Connect instance; connectform looks up its id.",
+    type: 'string',
+    minLength: nameShape?.min ?? 1,
+  };
   if (nameShape?.max !== undefined) name.maxLength = nameShape.max;
   return {
-    ...(description ? { description: `${description} Either the flow's id, or { name } holding the flow's name.` } : {}),
+    ...(description
+      ? { description: `${description} Either the flow's id, or { name } holding the flow's name.` }
+      : {}),
     oneOf: [
       { title: 'flow id', ...idSchema },
-      { title: 'flow name reference', type: 'object', properties: { name }, required: ['name'], additionalProperties: false },
+      {
+        title: 'flow name reference',
+        type: 'object',
+        properties: { name },
+        required: ['name'],
+        additionalProperties: false,
+      },
     ],
   };
 }
@@ -135,7 +155,8 @@ class ShapeWalker implements ShapeSchemas {
     const shape = this.model.shapes[name];
     if (!shape) throw new Error(`${this.source}: shape ${name} is missing`);
     // The models we use have no recursive shapes; inlining would loop forever if one appeared.
-    if (stack.includes(name)) throw new Error(`${this.source}: recursive shape ${[...stack, name].join(' > ')} cannot be inlined`);
+    if (stack.includes(name))
+      throw new Error(`${this.source}: recursive shape ${[...stack, name].join(' > ')} cannot be inlined`);
     const desc = description ?? plainText(shape.documentation);
     const out: JsonSchema = desc ? { description: desc } : {};
     const inner = [...stack, name];
@@ -196,7 +217,12 @@ class ShapeWalker implements ShapeSchemas {
     }
   }
 
-  structure(shape: ModelShape, stack: readonly string[], only?: readonly string[], omit: readonly string[] = []): JsonSchema {
+  structure(
+    shape: ModelShape,
+    stack: readonly string[],
+    only?: readonly string[],
+    omit: readonly string[] = [],
+  ): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
     for (const [member, ref] of Object.entries(shape.members ?? {})) {
       if (omit.includes(member) || (only && !only.includes(member))) continue;
@@ -233,7 +259,11 @@ export function lifecycleSchema(): JsonSchema {
         items: { type: 'string', minLength: 1 },
         uniqueItems: true,
       },
-      renamedFrom: { description: "The resource's previous name: the plan renames it instead of creating a new one.", type: 'string', minLength: 1 },
+      renamedFrom: {
+        description: "The resource's previous name: the plan renames it instead of creating a new one.",
+        type: 'string',
+        minLength: 1,
+      },
     },
     additionalProperties: false,
   };

@@ -30,8 +30,14 @@ export interface TagCalls {
 export function connectTagCalls(aws: AwsClients): TagCalls {
   return {
     service: 'connect',
-    tag: (resourceArn, tags) => aws.call('connect:TagResource', () => aws.connect.send(new aws.sdk.connect.TagResourceCommand({ resourceArn, tags }))),
-    untag: (resourceArn, tagKeys) => aws.call('connect:UntagResource', () => aws.connect.send(new aws.sdk.connect.UntagResourceCommand({ resourceArn, tagKeys }))),
+    tag: (resourceArn, tags) =>
+      aws.call('connect:TagResource', () =>
+        aws.connect.send(new aws.sdk.connect.TagResourceCommand({ resourceArn, tags })),
+      ),
+    untag: (resourceArn, tagKeys) =>
+      aws.call('connect:UntagResource', () =>
+        aws.connect.send(new aws.sdk.connect.UntagResourceCommand({ resourceArn, tagKeys })),
+      ),
   };
 }
 
@@ -40,9 +46,17 @@ export function chatbotTagCalls(aws: AwsClients): TagCalls {
     service: 'chatbot',
     tag: (ResourceARN, tags) =>
       aws.call('chatbot:TagResource', () =>
-        aws.chatbot.send(new aws.sdk.chatbot.TagResourceCommand({ ResourceARN, Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) })),
+        aws.chatbot.send(
+          new aws.sdk.chatbot.TagResourceCommand({
+            ResourceARN,
+            Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+          }),
+        ),
       ),
-    untag: (ResourceARN, TagKeys) => aws.call('chatbot:UntagResource', () => aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys }))),
+    untag: (ResourceARN, TagKeys) =>
+      aws.call('chatbot:UntagResource', () =>
+        aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys })),
+      ),
   };
 }
 
@@ -84,7 +98,13 @@ function withoutMarker(tags: TagMap | undefined): TagMap {
  * Make the resource's user tags `want`, given that they are `have` now. `what` names the
  * resource in errors (`rule "x"`). Returns what was sent (tests, logs).
  */
-export async function reconcileTags(calls: TagCalls, arn: string | undefined, what: string, have: TagMap | undefined, want: TagMap | undefined): Promise<TagChanges> {
+export async function reconcileTags(
+  calls: TagCalls,
+  arn: string | undefined,
+  what: string,
+  have: TagMap | undefined,
+  want: TagMap | undefined,
+): Promise<TagChanges> {
   const changes = tagChanges(have, want);
   const nothing = changes.removed.length === 0 && Object.keys(changes.set).length === 0;
   if (nothing) return changes;

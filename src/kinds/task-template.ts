@@ -48,12 +48,31 @@ import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
 import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
 import { byMembers, byValue, fieldNameSet } from './lists.js';
-import type { AuditContext, Body, DeclaredResource, ListSpec, LiveResource, NormalizeContext, Path, ResourceKind, TargetContext } from './types.js';
+import type {
+  AuditContext,
+  Body,
+  DeclaredResource,
+  ListSpec,
+  LiveResource,
+  NormalizeContext,
+  Path,
+  ResourceKind,
+  TargetContext,
+} from './types.js';
 
 const CONFIG_KEY = 'taskTemplates';
 
 /** The fields UpdateTaskTemplate carries: those a config describes, but Tags (TagResource's). */
-const DOCUMENT_FIELDS = ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Status', 'Fields'] as const;
+const DOCUMENT_FIELDS = [
+  'Name',
+  'Description',
+  'ContactFlowId',
+  'SelfAssignFlowId',
+  'Constraints',
+  'Defaults',
+  'Status',
+  'Fields',
+] as const;
 
 /** The template document as the API takes it (CreateTaskTemplate's request less InstanceId/ClientToken). */
 type Document = Pick<CreateTaskTemplateRequest, (typeof DOCUMENT_FIELDS)[number]>;
@@ -130,7 +149,12 @@ function normalize(body: Body, ctx: NormalizeContext): Body {
       ReadOnlyFields: fieldSet(c.ReadOnlyFields, (e) => ({ Id: { Name: e.Id?.Name } })),
       InvisibleFields: fieldSet(c.InvisibleFields, (e) => ({ Id: { Name: e.Id?.Name } })),
     },
-    Defaults: t.Defaults && { DefaultFieldValues: fieldSet(t.Defaults.DefaultFieldValues, (e) => ({ Id: { Name: e.Id?.Name }, DefaultValue: e.DefaultValue })) },
+    Defaults: t.Defaults && {
+      DefaultFieldValues: fieldSet(t.Defaults.DefaultFieldValues, (e) => ({
+        Id: { Name: e.Id?.Name },
+        DefaultValue: e.DefaultValue,
+      })),
+    },
     Status: t.Status ?? DEFAULT_STATUS,
     Fields: t.Fields?.map(normalizeField),
     Tags: userTags(t.Tags),
@@ -152,9 +176,14 @@ function normalizeField(field: TaskTemplateField): TaskTemplateField {
  * field name (so a change to one entry shows as that entry's path, not as a shuffle), exact
  * duplicates dropped.
  */
-function fieldSet<T extends { Id?: TaskTemplateFieldIdentifier }>(value: T[] | undefined, shape: (entry: T) => T): T[] | undefined {
+function fieldSet<T extends { Id?: TaskTemplateFieldIdentifier }>(
+  value: T[] | undefined,
+  shape: (entry: T) => T,
+): T[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return uniqueBy(value.map(shape), canonicalJson).sort((a, b) => cmp(a.Id?.Name ?? '', b.Id?.Name ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
+  return uniqueBy(value.map(shape), canonicalJson).sort(
+    (a, b) => cmp(a.Id?.Name ?? '', b.Id?.Name ?? '') || cmp(canonicalJson(a), canonicalJson(b)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,11 +209,20 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     const name = idName(field);
     if (name !== undefined) {
       const first = byName.get(name);
-      if (first) error(['Fields', i, 'Id', 'Name'], `field name "${name}" is used twice (also Fields[${first.index}]); field names identify fields and must be unique`);
+      if (first)
+        error(
+          ['Fields', i, 'Id', 'Name'],
+          `field name "${name}" is used twice (also Fields[${first.index}]); field names identify fields and must be unique`,
+        );
       else byName.set(name, { index: i, field });
     }
     const type = field.Type;
-    if (type === undefined) warn(['Fields', i], `field "${name ?? i}" has no Type`, 'give every field a Type (NAME, TEXT, SINGLE_SELECT, ...); the service default is undocumented');
+    if (type === undefined)
+      warn(
+        ['Fields', i],
+        `field "${name ?? i}" has no Type`,
+        'give every field a Type (NAME, TEXT, SINGLE_SELECT, ...); the service default is undocumented',
+      );
     if (type === 'NAME') nameFields.push(i);
     if (type === 'QUICK_CONNECT') quickConnect = true;
     const options = field.SingleSelectOptions;
@@ -193,15 +231,24 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
         error(['Fields', i, 'Type'], `SINGLE_SELECT field "${name ?? i}" needs SingleSelectOptions`);
       }
     } else if (options !== undefined && type !== undefined) {
-      error(['Fields', i, 'SingleSelectOptions'], `SingleSelectOptions belong only to SINGLE_SELECT fields; "${name ?? i}" is ${String(type)}`, 'remove SingleSelectOptions or change Type to SINGLE_SELECT');
+      error(
+        ['Fields', i, 'SingleSelectOptions'],
+        `SingleSelectOptions belong only to SINGLE_SELECT fields; "${name ?? i}" is ${String(type)}`,
+        'remove SingleSelectOptions or change Type to SINGLE_SELECT',
+      );
     }
     if (Array.isArray(options)) {
       const seen = new Set<unknown>();
       options.forEach((o, k) => {
-        if (seen.has(o)) warn(['Fields', i, 'SingleSelectOptions', k], `option "${String(o)}" is listed twice in "${name ?? i}"`);
+        if (seen.has(o))
+          warn(['Fields', i, 'SingleSelectOptions', k], `option "${String(o)}" is listed twice in "${name ?? i}"`);
         seen.add(o);
       });
-      if (options.length > LIST_CAP) warn(['Fields', i, 'SingleSelectOptions'], `${options.length} options; CloudFormation caps SingleSelectOptions at ${LIST_CAP}`);
+      if (options.length > LIST_CAP)
+        warn(
+          ['Fields', i, 'SingleSelectOptions'],
+          `${options.length} options; CloudFormation caps SingleSelectOptions at ${LIST_CAP}`,
+        );
     }
   });
   if (Array.isArray(body.Fields) && fields.length > LIST_CAP) {
@@ -211,25 +258,48 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   // --- exactly one NAME field, listed in Constraints.RequiredFields ---
   const nameField = nameFields.length === 1 ? idName(fields[nameFields[0]]) : undefined;
   if (nameFields.length === 0) {
-    error(['Fields'], 'a task template needs exactly one field of Type NAME (the task name); it has none', 'add e.g. `- Id: { Name: Name }` with `Type: NAME`');
+    error(
+      ['Fields'],
+      'a task template needs exactly one field of Type NAME (the task name); it has none',
+      'add e.g. `- Id: { Name: Name }` with `Type: NAME`',
+    );
   }
   for (const i of nameFields.slice(1)) {
-    error(['Fields', i, 'Type'], `a task template needs exactly one field of Type NAME; "${idName(fields[i]) ?? i}" is a second one (first: Fields[${nameFields[0]}])`);
+    error(
+      ['Fields', i, 'Type'],
+      `a task template needs exactly one field of Type NAME; "${idName(fields[i]) ?? i}" is a second one (first: Fields[${nameFields[0]}])`,
+    );
   }
   const constraints = body.Constraints;
   const required = isRecord(constraints) ? list(constraints.RequiredFields) : [];
   const listNameHint = nameField ? `add \`- Id: { Name: ${nameField} }\` to Constraints.RequiredFields` : undefined;
   if (!isRecord(constraints)) {
-    error(['Constraints'], 'Constraints is required: the service rejects a task template without Constraints.RequiredFields listing the NAME field', listNameHint);
+    error(
+      ['Constraints'],
+      'Constraints is required: the service rejects a task template without Constraints.RequiredFields listing the NAME field',
+      listNameHint,
+    );
   } else if (required.length === 0) {
-    error(['Constraints', 'RequiredFields'], 'Constraints.RequiredFields must have at least one entry, the NAME field', listNameHint);
+    error(
+      ['Constraints', 'RequiredFields'],
+      'Constraints.RequiredFields must have at least one entry, the NAME field',
+      listNameHint,
+    );
   } else if (nameField !== undefined && !required.some((r) => idName(r) === nameField)) {
-    error(['Constraints', 'RequiredFields'], `the NAME field "${nameField}" must be listed in Constraints.RequiredFields`, listNameHint);
+    error(
+      ['Constraints', 'RequiredFields'],
+      `the NAME field "${nameField}" must be listed in Constraints.RequiredFields`,
+      listNameHint,
+    );
   }
 
   // --- a flow or a QUICK_CONNECT field ---
   if (nonEmpty(body.ContactFlowId) === undefined && !quickConnect) {
-    error([], 'a task template must have either a ContactFlowId or a field of Type QUICK_CONNECT', 'set ContactFlowId (a flow id or `{ name: ... }`) or add a QUICK_CONNECT field');
+    error(
+      [],
+      'a task template must have either a ContactFlowId or a field of Type QUICK_CONNECT',
+      'set ContactFlowId (a flow id or `{ name: ... }`) or add a QUICK_CONNECT field',
+    );
   }
 
   // --- references to fields from Constraints and Defaults ---
@@ -238,7 +308,11 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     const name = idName(entry);
     if (name === undefined || byName.has(name)) return;
     const near = nearest(name, known);
-    error([...path, 'Id', 'Name'], `${where} names field "${name}", which is not in Fields`, near ? `did you mean "${near}"?` : undefined);
+    error(
+      [...path, 'Id', 'Name'],
+      `${where} names field "${name}", which is not in Fields`,
+      near ? `did you mean "${near}"?` : undefined,
+    );
   };
   if (isRecord(constraints)) {
     for (const k of CONSTRAINT_LISTS) {
@@ -247,10 +321,12 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
       entries.forEach((entry, i) => {
         refCheck(['Constraints', k, i], entry, `Constraints.${k}`);
         const name = idName(entry);
-        if (name !== undefined && seen.has(name)) warn(['Constraints', k, i, 'Id', 'Name'], `field "${name}" is listed twice in Constraints.${k}`);
+        if (name !== undefined && seen.has(name))
+          warn(['Constraints', k, i, 'Id', 'Name'], `field "${name}" is listed twice in Constraints.${k}`);
         if (name !== undefined) seen.add(name);
       });
-      if (entries.length > LIST_CAP) warn(['Constraints', k], `${entries.length} entries; CloudFormation caps Constraints.${k} at ${LIST_CAP}`);
+      if (entries.length > LIST_CAP)
+        warn(['Constraints', k], `${entries.length} entries; CloudFormation caps Constraints.${k} at ${LIST_CAP}`);
     }
   }
   const defaults = isRecord(body.Defaults) ? list(body.Defaults.DefaultFieldValues) : [];
@@ -261,15 +337,29 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     const name = idName(entry);
     if (name === undefined) return;
     const first = defaulted.get(name);
-    if (first !== undefined) error([...path, 'Id', 'Name'], `field "${name}" has two default values (also DefaultFieldValues[${first}])`);
+    if (first !== undefined)
+      error([...path, 'Id', 'Name'], `field "${name}" has two default values (also DefaultFieldValues[${first}])`);
     else defaulted.set(name, i);
     const field = byName.get(name)?.field;
     const value = isRecord(entry) ? entry.DefaultValue : undefined;
-    if (field?.Type === 'SINGLE_SELECT' && Array.isArray(field.SingleSelectOptions) && value !== undefined && !field.SingleSelectOptions.includes(value)) {
-      error([...path, 'DefaultValue'], `default "${String(value)}" of SINGLE_SELECT field "${name}" is not one of its options`, `options: ${field.SingleSelectOptions.map((o) => JSON.stringify(o)).join(', ')}`);
+    if (
+      field?.Type === 'SINGLE_SELECT' &&
+      Array.isArray(field.SingleSelectOptions) &&
+      value !== undefined &&
+      !field.SingleSelectOptions.includes(value)
+    ) {
+      error(
+        [...path, 'DefaultValue'],
+        `default "${String(value)}" of SINGLE_SELECT field "${name}" is not one of its options`,
+        `options: ${field.SingleSelectOptions.map((o) => JSON.stringify(o)).join(', ')}`,
+      );
     }
   });
-  if (defaults.length > LIST_CAP) warn(['Defaults', 'DefaultFieldValues'], `${defaults.length} defaults; CloudFormation caps DefaultFieldValues at ${LIST_CAP}`);
+  if (defaults.length > LIST_CAP)
+    warn(
+      ['Defaults', 'DefaultFieldValues'],
+      `${defaults.length} defaults; CloudFormation caps DefaultFieldValues at ${LIST_CAP}`,
+    );
 
   // --- contact flows ---
   if (ctx.flows) {
@@ -284,10 +374,17 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   // --- tags ---
   if (isRecord(body.Tags)) {
     if (MARKER_TAG_KEY in body.Tags) {
-      error(['Tags', MARKER_TAG_KEY], `tag "${MARKER_TAG_KEY}" is connectform's management marker and cannot be set in the config`);
+      error(
+        ['Tags', MARKER_TAG_KEY],
+        `tag "${MARKER_TAG_KEY}" is connectform's management marker and cannot be set in the config`,
+      );
     }
     const n = Object.keys(body.Tags).filter((k) => k !== MARKER_TAG_KEY).length;
-    if (n > MAX_USER_TAGS) error(['Tags'], `${n} tags; a resource holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`);
+    if (n > MAX_USER_TAGS)
+      error(
+        ['Tags'],
+        `${n} tags; a resource holds at most 50 and connectform's marker takes one, so at most ${MAX_USER_TAGS}`,
+      );
   }
   return problems;
 }
@@ -301,8 +398,20 @@ function replaceReason(): string | undefined {
  * options; the constraint and default lists are sets keyed by field name (normalize sorts them).
  */
 const LISTS: ListSpec[] = [
-  { path: 'Fields', ordered: true, identity: byMembers('Id.Name'), keyedBy: 'field name (Id.Name)', example: 'Fields[Id.Name="Policy number"]' },
-  { path: 'Fields[].SingleSelectOptions', ordered: true, identity: byValue, keyedBy: 'value', example: 'Fields[Id.Name="Priority"].SingleSelectOptions[="High"]' },
+  {
+    path: 'Fields',
+    ordered: true,
+    identity: byMembers('Id.Name'),
+    keyedBy: 'field name (Id.Name)',
+    example: 'Fields[Id.Name="Policy number"]',
+  },
+  {
+    path: 'Fields[].SingleSelectOptions',
+    ordered: true,
+    identity: byValue,
+    keyedBy: 'value',
+    example: 'Fields[Id.Name="Priority"].SingleSelectOptions[="High"]',
+  },
   fieldNameSet('Constraints.RequiredFields'),
   fieldNameSet('Constraints.ReadOnlyFields'),
   fieldNameSet('Constraints.InvisibleFields'),
@@ -314,8 +423,13 @@ const LISTS: ListSpec[] = [
 // ---------------------------------------------------------------------------------------------
 
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
-  const described = mapConcurrent(unique(summariesOf(ctx)), DESCRIBE_WIDTH, (s: TaskTemplateMetadata) =>
-    ctx.cache.through('taskTemplate', s.Id ?? '', s.LastModifiedTime?.toISOString(), () => describe(ctx, s.Id ?? '', s)),
+  const described = mapConcurrent(
+    unique(summariesOf(ctx)),
+    DESCRIBE_WIDTH,
+    (s: TaskTemplateMetadata) =>
+      ctx.cache.through('taskTemplate', s.Id ?? '', s.LastModifiedTime?.toISOString(), () =>
+        describe(ctx, s.Id ?? '', s),
+      ),
     ctx.listing?.('taskTemplate'),
   );
   for await (const live of described) if (live) yield live;
@@ -334,7 +448,10 @@ async function* summariesOf(ctx: TargetContext): AsyncIterable<TaskTemplateMetad
   let cut = false;
   for (const Status of STATUSES) {
     const everything = await listTemplates(ctx, { Status });
-    const page = everything.templates.length > LIST_PAGE_SIZE ? undefined : await listTemplates(ctx, { Status, MaxResults: LIST_PAGE_SIZE });
+    const page =
+      everything.templates.length > LIST_PAGE_SIZE
+        ? undefined
+        : await listTemplates(ctx, { Status, MaxResults: LIST_PAGE_SIZE });
     cut ||= page !== undefined && page.templates.length >= LIST_PAGE_SIZE && !page.paged;
     for (const t of [...everything.templates, ...(page?.templates ?? [])]) {
       if (t.Name) seen.add(t.Name);
@@ -342,10 +459,15 @@ async function* summariesOf(ctx: TargetContext): AsyncIterable<TaskTemplateMetad
     }
   }
   if (!cut) return;
-  ctx.log(`ListTaskTemplates answered a full page for a status and does not page: declared templates are looked up by name; others past the first ${LIST_PAGE_SIZE} are not seen (nor pruned)`);
-  const declared = ctx.declared.filter((d) => d.kind === 'taskTemplate' && typeof d.body.Name === 'string').map((d) => String(d.body.Name));
+  ctx.log(
+    `ListTaskTemplates answered a full page for a status and does not page: declared templates are looked up by name; others past the first ${LIST_PAGE_SIZE} are not seen (nor pruned)`,
+  );
+  const declared = ctx.declared
+    .filter((d) => d.kind === 'taskTemplate' && typeof d.body.Name === 'string')
+    .map((d) => String(d.body.Name));
   for (const Name of [...new Set(declared)].filter((n) => !seen.has(n)).sort(cmp)) {
-    for (const t of (await listTemplates(ctx, { Name, MaxResults: LIST_PAGE_SIZE })).templates) if (t.Name === Name) yield t;
+    for (const t of (await listTemplates(ctx, { Name, MaxResults: LIST_PAGE_SIZE })).templates)
+      if (t.Name === Name) yield t;
   }
 }
 
@@ -360,7 +482,11 @@ async function listTemplates(
   const listed = pages(
     async (NextToken) => {
       try {
-        const page = await aws.call('connect:ListTaskTemplates', () => aws.connect.send(new aws.sdk.connect.ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter })));
+        const page = await aws.call('connect:ListTaskTemplates', () =>
+          aws.connect.send(
+            new aws.sdk.connect.ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter }),
+          ),
+        );
         paged ||= Boolean(page.NextToken);
         return page;
       } catch (err) {
@@ -373,10 +499,16 @@ async function listTemplates(
   return { templates, paged };
 }
 
-async function describe(ctx: TargetContext, id: string, summary: TaskTemplateMetadata = {}): Promise<LiveResource | undefined> {
+async function describe(
+  ctx: TargetContext,
+  id: string,
+  summary: TaskTemplateMetadata = {},
+): Promise<LiveResource | undefined> {
   try {
     const out = await ctx.aws.call('connect:GetTaskTemplate', () =>
-      ctx.aws.connect.send(new ctx.aws.sdk.connect.GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id })),
+      ctx.aws.connect.send(
+        new ctx.aws.sdk.connect.GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id }),
+      ),
     );
     return toLive(out, summary);
   } catch (err) {
@@ -435,14 +567,25 @@ function wireDocument(t: TemplateBody, flows: ContactFlowDirectory): Document {
   };
 }
 
-async function create(ctx: TargetContext, desired: Body, token: string, reportCreated?: (made: { id: string; arn?: string }) => void): Promise<{ id: string; arn?: string }> {
+async function create(
+  ctx: TargetContext,
+  desired: Body,
+  token: string,
+  reportCreated?: (made: { id: string; arn?: string }) => void,
+): Promise<{ id: string; arn?: string }> {
   const { aws, target } = ctx;
   const template = asTemplateBody(desired);
   const name = template.Name ?? '';
   let created: { id: string; arn?: string };
   try {
-    const input = { InstanceId: target.instanceId, ClientToken: token, ...wireDocument(template, ctx.flows) } satisfies CreateTaskTemplateCommandInput;
-    const out = await aws.call('connect:CreateTaskTemplate', () => aws.connect.send(new aws.sdk.connect.CreateTaskTemplateCommand(input)));
+    const input = {
+      InstanceId: target.instanceId,
+      ClientToken: token,
+      ...wireDocument(template, ctx.flows),
+    } satisfies CreateTaskTemplateCommandInput;
+    const out = await aws.call('connect:CreateTaskTemplate', () =>
+      aws.connect.send(new aws.sdk.connect.CreateTaskTemplateCommand(input)),
+    );
     created = { id: out.Id ?? '', arn: out.Arn };
   } catch (err) {
     throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
@@ -458,15 +601,30 @@ async function create(ctx: TargetContext, desired: Body, token: string, reportCr
     if (err instanceof LagOutlasted) {
       // The template exists; AWS is only slow to show it. Never undo a create for that: the
       // journal keeps this create pending (apply.ts), so the next plan marks it and tags it.
-      throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, not tagged yet; the next apply tags it)`, err);
+      throw remoteError(
+        'connect:TagResource',
+        `task template "${name}" (created as ${created.id}, not tagged yet; the next apply tags it)`,
+        err,
+      );
     }
     // Refused for good: without the marker the template would be unmanaged for good (the next
     // plan finds it declared and unchanged, and nothing ever marks or prunes it). Take the
     // create back, so the next run starts over.
     const undone = await aws
-      .call('connect:DeleteTaskTemplate', () => aws.connect.send(new aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id })))
-      .then(() => true, () => false);
-    throw remoteError('connect:TagResource', `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`, err);
+      .call('connect:DeleteTaskTemplate', () =>
+        aws.connect.send(
+          new aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: target.instanceId, TaskTemplateId: created.id }),
+        ),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    throw remoteError(
+      'connect:TagResource',
+      `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`,
+      err,
+    );
   }
   return created;
 }
@@ -478,20 +636,29 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
   if (changed.some((f) => f !== 'Tags')) {
     // A full update: every field is sent, changed or not; a field left out is cleared.
     try {
-      const input = { InstanceId: target.instanceId, TaskTemplateId: live.id, ...wireDocument(template, ctx.flows) } satisfies UpdateTaskTemplateCommandInput;
-      await aws.call('connect:UpdateTaskTemplate', () => aws.connect.send(new aws.sdk.connect.UpdateTaskTemplateCommand(input)));
+      const input = {
+        InstanceId: target.instanceId,
+        TaskTemplateId: live.id,
+        ...wireDocument(template, ctx.flows),
+      } satisfies UpdateTaskTemplateCommandInput;
+      await aws.call('connect:UpdateTaskTemplate', () =>
+        aws.connect.send(new aws.sdk.connect.UpdateTaskTemplateCommand(input)),
+      );
     } catch (err) {
       throw remoteError('connect:UpdateTaskTemplate', what, err);
     }
   }
-  if (changed.includes('Tags')) await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), template.Tags);
+  if (changed.includes('Tags'))
+    await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), template.Tags);
 }
 
 /** Finish an interrupted create: the marker the create could not carry (see engine/pending.ts). */
 async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
   try {
     // The template may have been created moments ago (a create whose tagging outlasted the lag).
-    await untilVisible(ctx.aws.lag, () => connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE }));
+    await untilVisible(ctx.aws.lag, () =>
+      connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE }),
+    );
   } catch (err) {
     throw remoteError('connect:TagResource', `task template "${live.key}"`, err);
   }
@@ -499,7 +666,9 @@ async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   await deleteIfPresent(ctx.aws, 'connect:DeleteTaskTemplate', `task template "${live.key}"`, () =>
-    ctx.aws.connect.send(new ctx.aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id })),
+    ctx.aws.connect.send(
+      new ctx.aws.sdk.connect.DeleteTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: live.id }),
+    ),
   );
 }
 
@@ -515,10 +684,24 @@ export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
     omit: ['InstanceId', 'ClientToken'],
     extend(shapes, properties) {
       // CreateTaskTemplate takes no tags; connectform applies them with TagResource.
-      properties.Tags = shapes.shape('TagMap', 'Tags of the task template (applied with TagResource after it is created).', ['CreateTaskTemplateRequest']);
+      properties.Tags = shapes.shape(
+        'TagMap',
+        'Tags of the task template (applied with TagResource after it is created).',
+        ['CreateTaskTemplateRequest'],
+      );
     },
   },
-  exportOrder: ['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Status', 'Fields', 'Constraints', 'Defaults', 'Tags'],
+  exportOrder: [
+    'Name',
+    'Description',
+    'ContactFlowId',
+    'SelfAssignFlowId',
+    'Status',
+    'Fields',
+    'Constraints',
+    'Defaults',
+    'Tags',
+  ],
   capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: true },
   key: (body) => String(body.Name ?? ''),
   audit,

@@ -105,7 +105,12 @@ export interface LiveResource {
  * a last-modified stamp route their describe calls through it; an unchanged stamp → no call.
  */
 export interface DescribeCache {
-  through(kind: KindName, id: string, version: string | undefined, describe: () => Promise<LiveResource | undefined>): Promise<LiveResource | undefined>;
+  through(
+    kind: KindName,
+    id: string,
+    version: string | undefined,
+    describe: () => Promise<LiveResource | undefined>,
+  ): Promise<LiveResource | undefined>;
 }
 
 /** What a kind can do; the engine and the shared test battery read these instead of branching. */
@@ -224,7 +229,12 @@ export interface ResourceKind<N extends KindName = KindName> {
    * A kind that makes further calls after the create (the marker's) reports the id through
    * `created` first, so the journal binds its entry to it (engine/pending.ts).
    */
-  create(ctx: TargetContext, desired: Body, token: string, created?: (made: { id: string; arn?: string }) => void): Promise<{ id: string; arn?: string }>;
+  create(
+    ctx: TargetContext,
+    desired: Body,
+    token: string,
+    created?: (made: { id: string; arn?: string }) => void,
+  ): Promise<{ id: string; arn?: string }>;
   update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void>;
   delete(ctx: TargetContext, live: LiveResource): Promise<void>;
 }

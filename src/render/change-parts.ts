@@ -48,7 +48,11 @@ export function unmanagedGroups(unmanaged: ResourceRef[]): UnmanagedGroup[] {
     if (names) names.push(u.name);
     else byKind.set(u.kind, [u.name]);
   }
-  return [...byKind].map(([kind, names]) => ({ kind, names: names.slice(0, UNMANAGED_SHOWN), more: Math.max(0, names.length - UNMANAGED_SHOWN) }));
+  return [...byKind].map(([kind, names]) => ({
+    kind,
+    names: names.slice(0, UNMANAGED_SHOWN),
+    more: Math.max(0, names.length - UNMANAGED_SHOWN),
+  }));
 }
 
 /** What pruning would and would not do to them (the rule lives in the planner's pruneFor). */

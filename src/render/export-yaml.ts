@@ -44,14 +44,26 @@ export function renderFiles(result: ExportResult, targets: ExportedTargets, opti
     name: exportFileName(k.configKey),
     kind: k.kind,
     count: k.items.length,
-    text: renderYaml({ [k.configKey]: k.items }, header(options, [`Live state of target "${result.target}": ${k.configKey}.`])),
+    text: renderYaml(
+      { [k.configKey]: k.items },
+      header(options, [`Live state of target "${result.target}": ${k.configKey}.`]),
+    ),
   }));
-  const doc = { targets: targets.targets, ...(Object.keys(targets.settings).length ? { settings: targets.settings } : {}) };
+  const doc = {
+    targets: targets.targets,
+    ...(Object.keys(targets.settings).length ? { settings: targets.settings } : {}),
+  };
   files.push({
     name: TARGETS_FILE,
     kind: 'targets',
     count: Object.keys(targets.targets).length,
-    text: renderYaml(doc, header(options, [`Targets and settings copied from the config the export of target "${result.target}" ran with.`, ...skippedLines(result)])),
+    text: renderYaml(
+      doc,
+      header(options, [
+        `Targets and settings copied from the config the export of target "${result.target}" ran with.`,
+        ...skippedLines(result),
+      ]),
+    ),
   });
   return files;
 }
@@ -61,7 +73,11 @@ function skippedLines(result: ExportResult): string[] {
 }
 
 function header(options: RenderOptions, lines: string[]): string {
-  return [`# yaml-language-server: $schema=${options.schemaRef}`, `${EXPORT_MARKER}. ${lines[0] ?? ''}`.trimEnd(), ...lines.slice(1).map((l) => `# ${l}`)].join('\n');
+  return [
+    `# yaml-language-server: $schema=${options.schemaRef}`,
+    `${EXPORT_MARKER}. ${lines[0] ?? ''}`.trimEnd(),
+    ...lines.slice(1).map((l) => `# ${l}`),
+  ].join('\n');
 }
 
 /** Maps of scalars this short are written on one line (`{ name: Escalation }`). */
@@ -70,7 +86,10 @@ const FLOW_MAP_WIDTH = 60;
 const FLOW_MIN_DEPTH = 3;
 
 function oneLine(node: unknown): boolean {
-  return (isScalar(node) && (typeof node.value !== 'string' || !node.value.includes('\n'))) || (isMap(node) && node.flow === true);
+  return (
+    (isScalar(node) && (typeof node.value !== 'string' || !node.value.includes('\n'))) ||
+    (isMap(node) && node.flow === true)
+  );
 }
 
 function renderYaml(data: Record<string, unknown>, head: string): string {
@@ -97,6 +116,7 @@ function renderYaml(data: Record<string, unknown>, head: string): string {
   // What is written must read back as what was meant (quoting, block scalars, merge keys). Key
   // order survives the round trip, so the plain JSON texts compare (a `__proto__` key included).
   const back = parseYaml(text, { merge: true, uniqueKeys: true });
-  if (JSON.stringify(back) !== JSON.stringify(data)) throw new Error('internal error: the exported YAML does not read back as the live state (please report this)');
+  if (JSON.stringify(back) !== JSON.stringify(data))
+    throw new Error('internal error: the exported YAML does not read back as the live state (please report this)');
   return text;
 }

@@ -11,8 +11,10 @@ import { isLongLine, valueShape } from './values.js';
 /** Unchanged lines (or words) kept on each side of a change; longer unchanged runs are skipped. */
 export const CONTEXT = 3;
 
-export type FieldView = { path: string; forcesReplace: boolean } & (
-  /** An element of an ordered list moved; `from`/`to` are 1-based positions for the reader. */
+export type FieldView = {
+  path: string;
+  forcesReplace: boolean;
+} /** An element of an ordered list moved; `from`/`to` are 1-based positions for the reader. */ & (
   | { shape: 'move'; from?: number; to?: number }
   /** A one-line value added (`+`), removed (`-`) or changed (`~`). */
   | { shape: 'inline'; sign: '+' | '-' | '~'; before?: string; after?: string }
@@ -34,7 +36,9 @@ export function fieldView(f: FieldChange): FieldView {
   if (op === 'add' || op === 'remove') {
     const shape = valueShape(op === 'add' ? f.after : f.before);
     const sign = op === 'add' ? '+' : '-';
-    return shape.block ? { ...base, shape: 'block', sign, header: shape.header, lines: shape.lines } : { ...base, shape: 'inline', sign, [op === 'add' ? 'after' : 'before']: shape.text };
+    return shape.block
+      ? { ...base, shape: 'block', sign, header: shape.header, lines: shape.lines }
+      : { ...base, shape: 'inline', sign, [op === 'add' ? 'after' : 'before']: shape.text };
   }
   const before = valueShape(f.before);
   const after = valueShape(f.after);
@@ -76,7 +80,11 @@ function trailingSpaceOut(parts: DiffPart[]): DiffPart[] {
     const [removed, added] = [parts[i], parts[i + 1]];
     const space = removed.op === 'remove' && added?.op === 'add' ? /\s+$/.exec(removed.text)?.[0] : undefined;
     if (space && added.text.endsWith(space) && removed.text.length > space.length && added.text.length > space.length) {
-      out.push({ op: 'remove', text: removed.text.slice(0, -space.length) }, { op: 'add', text: added.text.slice(0, -space.length) }, { op: 'same', text: space });
+      out.push(
+        { op: 'remove', text: removed.text.slice(0, -space.length) },
+        { op: 'add', text: added.text.slice(0, -space.length) },
+        { op: 'same', text: space },
+      );
       i++;
     } else out.push(removed);
   }

@@ -21,18 +21,30 @@ export function diffSequences(before: readonly string[], after: readonly string[
   let head = 0;
   while (head < before.length && head < after.length && before[head] === after[head]) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  while (
+    tail < before.length - head &&
+    tail < after.length - head &&
+    before[before.length - 1 - tail] === after[after.length - 1 - tail]
+  )
+    tail++;
   const a = before.slice(head, before.length - tail);
   const b = after.slice(head, after.length - tail);
   const same = (text: string): DiffPart => ({ op: 'same', text });
-  return [...before.slice(0, head).map(same), ...groupChanges(middle(a, b)), ...before.slice(before.length - tail).map(same)];
+  return [
+    ...before.slice(0, head).map(same),
+    ...groupChanges(middle(a, b)),
+    ...before.slice(before.length - tail).map(same),
+  ];
 }
 
 /** Myers' shortest edit script of `a` → `b`; each round keeps only its diagonals (O(D²) memory). */
 function middle(a: readonly string[], b: readonly string[]): DiffPart[] {
   const n = a.length;
   const m = b.length;
-  const whole = (): DiffPart[] => [...a.map((text): DiffPart => ({ op: 'remove', text })), ...b.map((text): DiffPart => ({ op: 'add', text }))];
+  const whole = (): DiffPart[] => [
+    ...a.map((text): DiffPart => ({ op: 'remove', text })),
+    ...b.map((text): DiffPart => ({ op: 'add', text })),
+  ];
   if (!n || !m) return whole();
   const limit = Math.min(n + m, MAX_EDITS);
   const o = limit + 1;
@@ -148,7 +160,13 @@ export function joinRuns(parts: readonly DiffPart[]): DiffPart[] {
 export function bridgeSpaces(parts: readonly DiffPart[]): DiffPart[] {
   const out: DiffPart[] = [];
   parts.forEach((p, i) => {
-    const between = p.op === 'same' && /^\s+$/.test(p.text) && parts[i - 1] && parts[i - 1].op !== 'same' && parts[i + 1] && parts[i + 1].op !== 'same';
+    const between =
+      p.op === 'same' &&
+      /^\s+$/.test(p.text) &&
+      parts[i - 1] &&
+      parts[i - 1].op !== 'same' &&
+      parts[i + 1] &&
+      parts[i + 1].op !== 'same';
     if (between) out.push({ op: 'remove', text: p.text }, { op: 'add', text: p.text });
     else out.push(p);
   });

@@ -10,7 +10,13 @@ import { plural } from './values.js';
 /** GitHub caps a comment at 65,536 characters; keep room for the caller's own text. */
 export const MARKDOWN_BUDGET = 60_000;
 
-const VERB = { create: 'create', update: 'update', replace: 'replace', delete: 'delete', manual: 'manual step' } as const;
+const VERB = {
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  delete: 'delete',
+  manual: 'manual step',
+} as const;
 
 const TOO_LONG = '_Its differences do not fit in a pull-request comment; see `connectform plan --format json`._';
 
@@ -39,7 +45,9 @@ export class MarkdownRenderer implements Renderer {
     ];
     for (const p of plans) {
       const s = p.summary;
-      out.push(`| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`);
+      out.push(
+        `| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`,
+      );
     }
     const tails = plans.map((p) => this.tail(p));
     const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
@@ -47,10 +55,15 @@ export class MarkdownRenderer implements Renderer {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
       if (!p.changes.length) out.push('', 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
-      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))]) out.push(...this.fitted(c, budget));
+      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))])
+        out.push(...this.fitted(c, budget));
       out.push(...tails[i]);
     });
-    if (budget.omitted) out.push('', `_${budget.omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`);
+    if (budget.omitted)
+      out.push(
+        '',
+        `_${budget.omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`,
+      );
     return `${out.join('\n')}\n`;
   }
 
@@ -100,18 +113,29 @@ export class MarkdownRenderer implements Renderer {
     const sign = c.action === 'create' ? '+' : '-';
     return bodyRows(c).flatMap((f) => {
       const v = fieldView(f);
-      if (v.shape === 'block') return [`${sign} ${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${sign}   ${l}`)];
+      if (v.shape === 'block')
+        return [`${sign} ${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${sign}   ${l}`)];
       if (v.shape === 'inline') return [`${sign} ${v.path}: ${v.after ?? v.before}`];
       return rowLines(v);
     });
   }
 
   report(reports: ApplyReport[]): string {
-    const out: string[] = ['## connectform apply', '', '| target | applied | failed | restored | manual | not started |', '|---|---:|---:|---:|---:|---:|'];
-    for (const r of reports) out.push(`| ${md(r.target)} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} | ${r.summary.interrupted} |`);
+    const out: string[] = [
+      '## connectform apply',
+      '',
+      '| target | applied | failed | restored | manual | not started |',
+      '|---|---:|---:|---:|---:|---:|',
+    ];
+    for (const r of reports)
+      out.push(
+        `| ${md(r.target)} | ${r.summary.ok} | ${r.summary.failed} | ${r.summary.restored} | ${r.summary.skipped} | ${r.summary.interrupted} |`,
+      );
     for (const r of reports) {
       for (const res of r.results.filter((x) => x.status !== 'ok')) {
-        out.push(`- **${md(res.status)}** ${md(res.action)} ${md(res.kind)} ${markdownCode(res.name)}${res.message ? `: ${md(res.message)}` : ''}`);
+        out.push(
+          `- **${md(res.status)}** ${md(res.action)} ${md(res.kind)} ${markdownCode(res.name)}${res.message ? `: ${md(res.message)}` : ''}`,
+        );
       }
     }
     return `${out.join('\n')}\n`;
@@ -148,7 +172,10 @@ function rowLines(v: FieldView): string[] {
     case 'words':
       return [`- ${v.path}: ${v.before}`, `+ ${v.path}: ${v.after}${forces}`];
     case 'block':
-      return [`${v.sign} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.lines.map((l) => `${v.sign}   ${l}`)];
+      return [
+        `${v.sign} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`,
+        ...v.lines.map((l) => `${v.sign}   ${l}`),
+      ];
     case 'lines':
       return [header(v.header), ...v.parts.map(hunkLine)];
   }

@@ -36,7 +36,9 @@ export class TextRenderer implements Renderer {
 
   private onePlan(plan: Plan): string {
     const c = this.c;
-    const lines: string[] = [c.bold(`Target ${esc(plan.target)} (${esc(plan.scope.region)}, instance ${esc(plan.scope.instanceId)})`)];
+    const lines: string[] = [
+      c.bold(`Target ${esc(plan.target)} (${esc(plan.scope.region)}, instance ${esc(plan.scope.instanceId)})`),
+    ];
     if (plan.changes.length === 0) lines.push('', 'No changes. Live state matches the config.');
     for (const change of plan.changes) lines.push('', ...this.change(change));
     const footer: string[] = [];
@@ -81,7 +83,8 @@ export class TextRenderer implements Renderer {
 
   /** A create's or delete's field as plain YAML: the header's symbol already says which. */
   private bodyRow(v: FieldView): string[] {
-    if (v.shape === 'block') return [`${ROW}${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${ROW}  ${l}`)];
+    if (v.shape === 'block')
+      return [`${ROW}${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${ROW}  ${l}`)];
     if (v.shape === 'inline') return [`${ROW}${v.path}: ${v.after ?? v.before}`];
     return this.row(v);
   }
@@ -92,11 +95,19 @@ export class TextRenderer implements Renderer {
       case 'move':
         return [`${ROW}${this.sign('↕')} ${v.path}: position ${v.from ?? '?'} → ${v.to ?? '?'}${forces}`];
       case 'inline':
-        return [`${ROW}${this.sign(v.sign)} ${v.path}: ${v.sign === '~' ? `${v.before} → ${v.after}` : (v.after ?? v.before)}${forces}`];
+        return [
+          `${ROW}${this.sign(v.sign)} ${v.path}: ${v.sign === '~' ? `${v.before} → ${v.after}` : (v.after ?? v.before)}${forces}`,
+        ];
       case 'block':
-        return [`${ROW}${this.sign(v.sign)} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.lines.map((l) => `${BLOCK}${l}`)];
+        return [
+          `${ROW}${this.sign(v.sign)} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`,
+          ...v.lines.map((l) => `${BLOCK}${l}`),
+        ];
       case 'lines':
-        return [`${ROW}${this.sign('~')} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`, ...v.parts.map((p) => this.diffLine(p))];
+        return [
+          `${ROW}${this.sign('~')} ${v.path}:${v.header ? ` ${v.header}` : ''}${forces}`,
+          ...v.parts.map((p) => this.diffLine(p)),
+        ];
       case 'words':
         return [`${ROW}${this.sign('~')} ${v.path}: ${esc(wordDiff(v.parts))}${forces}`];
     }
@@ -114,12 +125,22 @@ export class TextRenderer implements Renderer {
     for (const r of reports) {
       lines.push(c.bold(`Apply on ${esc(r.target)}:`));
       for (const res of r.results) {
-        const mark = { ok: c.green('ok'), failed: c.red('FAILED'), restored: c.yellow('RESTORED'), skipped: c.cyan('manual'), interrupted: c.yellow('NOT RUN') }[res.status];
-        lines.push(`  ${mark.padEnd(8)} ${esc(res.action)} ${esc(res.kind)} "${esc(res.name)}"${res.message ? `: ${esc(res.message)}` : ''}`);
+        const mark = {
+          ok: c.green('ok'),
+          failed: c.red('FAILED'),
+          restored: c.yellow('RESTORED'),
+          skipped: c.cyan('manual'),
+          interrupted: c.yellow('NOT RUN'),
+        }[res.status];
+        lines.push(
+          `  ${mark.padEnd(8)} ${esc(res.action)} ${esc(res.kind)} "${esc(res.name)}"${res.message ? `: ${esc(res.message)}` : ''}`,
+        );
         if (res.lostBody) lines.push(`           previous body: ${esc(JSON.stringify(res.lostBody))}`);
       }
       const s = r.summary;
-      lines.push(`Apply: ${plural(s.ok, 'change')} applied, ${s.failed} failed, ${s.restored} restored, ${s.skipped} left for a manual step${s.interrupted ? `, ${s.interrupted} not started (interrupted)` : ''}.`);
+      lines.push(
+        `Apply: ${plural(s.ok, 'change')} applied, ${s.failed} failed, ${s.restored} restored, ${s.skipped} left for a manual step${s.interrupted ? `, ${s.interrupted} not started (interrupted)` : ''}.`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

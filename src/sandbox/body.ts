@@ -59,7 +59,11 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit:
   const wire = tooLargeResponse(limit);
   req.removeAllListeners('data');
   req.resume();
-  res.writeHead(wire.status, { ...wire.headers, 'x-amzn-requestid': randomUUID(), 'content-length': String(Buffer.byteLength(wire.body!)) });
+  res.writeHead(wire.status, {
+    ...wire.headers,
+    'x-amzn-requestid': randomUUID(),
+    'content-length': String(Buffer.byteLength(wire.body!)),
+  });
   res.write(wire.body);
   if (req.complete) return void res.end();
   const timer = setTimeout(() => req.socket.destroy(), LINGER_MS).unref();

@@ -64,7 +64,11 @@ export class ThrottleBucket {
   /** The other client's requests, and how many were served. */
   readonly background = { requests: 0, served: 0 };
 
-  constructor(readonly quota: ServerQuota, private readonly now: () => number, backgroundLoad = 0) {
+  constructor(
+    readonly quota: ServerQuota,
+    private readonly now: () => number,
+    backgroundLoad = 0,
+  ) {
     this.tokens = quota.burst;
     this.last = now();
     this.period = backgroundLoad > 0 ? 1000 / (backgroundLoad * quota.ratePerSecond) : 0;
@@ -163,7 +167,8 @@ export class Faults {
       ['resetRate', options.resetRate],
       ['backgroundLoad', options.backgroundLoad],
     ] as const) {
-      if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new RangeError(`${name} must be within 0..1, got ${rate}`);
+      if (rate !== undefined && !(rate >= 0 && rate <= 1))
+        throw new RangeError(`${name} must be within 0..1, got ${rate}`);
     }
   }
 
@@ -172,7 +177,10 @@ export class Faults {
     const q = this.options.quotas;
     if (q === false) return undefined;
     const service = api.split(':')[0];
-    const base = q?.perOperation?.[api] ?? q?.perOperation?.[`${service}:*`] ?? (q ? { ratePerSecond: q.ratePerSecond, burst: q.burst } : DEFAULT_SERVER_QUOTA);
+    const base =
+      q?.perOperation?.[api] ??
+      q?.perOperation?.[`${service}:*`] ??
+      (q ? { ratePerSecond: q.ratePerSecond, burst: q.burst } : DEFAULT_SERVER_QUOTA);
     return { ratePerSecond: base.ratePerSecond * (this.options.quotaScale ?? 1), burst: base.burst };
   }
 

@@ -101,8 +101,12 @@ export class ConsistencyView {
  * GetBotChannelAssociations says "To return all bot channel associations, use a hyphen ("-") as
  * the nameContains parameter", while nameContains' BotChannelName pattern has no hyphen.
  */
-const DOCUMENTED_BEYOND_PATTERN: { api: string; member: string; value: string }[] = [{ api: 'lex:GetBotChannelAssociations', member: 'nameContains', value: '-' }];
+const DOCUMENTED_BEYOND_PATTERN: { api: string; member: string; value: string }[] = [
+  { api: 'lex:GetBotChannelAssociations', member: 'nameContains', value: '-' },
+];
 
 export function allowedByDocs(api: string, input: Record<string, unknown>, violation: Violation): boolean {
-  return DOCUMENTED_BEYOND_PATTERN.some((d) => d.api === api && violation.path === d.member && input[d.member] === d.value);
+  return DOCUMENTED_BEYOND_PATTERN.some(
+    (d) => d.api === api && violation.path === d.member && input[d.member] === d.value,
+  );
 }

@@ -22,7 +22,15 @@ import {
 import { StateSaver, loadState, removeStaleTempFiles } from './persist.js';
 import type { FidelityOptions } from './fidelity.js';
 
-export { DEFAULT_SEED, DEFAULT_INSTANCE_ID, DEFAULT_ACCOUNT_ID, SeedError, type Seed, type FullSeed, type World } from './world.js';
+export {
+  DEFAULT_SEED,
+  DEFAULT_INSTANCE_ID,
+  DEFAULT_ACCOUNT_ID,
+  SeedError,
+  type Seed,
+  type FullSeed,
+  type World,
+} from './world.js';
 export type { SandboxStats, OperationStats } from './server.js';
 export type { ServerQuota, ServerQuotaOptions } from './faults.js';
 export { DEFAULT_SERVER_QUOTA } from './faults.js';
@@ -104,7 +112,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.statePath) await removeStaleTempFiles(options.statePath);
   const loaded = options.statePath ? await loadState(options.statePath) : undefined;
   // The seed only matters for a fresh world; a state file already holds everything.
-  const seed: Seed = loaded ? {} : typeof options.seed === 'string' ? loadSeedFile(options.seed) : options.seed ?? DEFAULT_SEED;
+  const seed: Seed = loaded
+    ? {}
+    : typeof options.seed === 'string'
+      ? loadSeedFile(options.seed)
+      : (options.seed ?? DEFAULT_SEED);
   const accountId = options.accountId ?? seed.accountId ?? DEFAULT_ACCOUNT_ID;
   const engine = new SandboxEngine({
     world: loaded ?? worldFromSeed(seed, String(accountId)),
@@ -154,7 +166,14 @@ function addMissingInstances(world: World, ids: string[], accountId: string): vo
   if (!missing.length) return;
   const template = worldFromSeed({ connect: { instances: [DEFAULT_SEED.connect.instances[0]] } }, accountId);
   const flows = Object.values(template.connect.instances)[0].contactFlows;
-  for (const id of missing) world.connect.instances[id] = { Id: id, Tags: {}, contactFlows: structuredClone(flows), rules: {}, taskTemplates: {} };
+  for (const id of missing)
+    world.connect.instances[id] = {
+      Id: id,
+      Tags: {},
+      contactFlows: structuredClone(flows),
+      rules: {},
+      taskTemplates: {},
+    };
 }
 
 /**
@@ -175,7 +194,10 @@ async function seedResources(engine: SandboxEngine, seed: Seed): Promise<void> {
       await run(`connect.instances[${i}].rules[${j}]`, 'connect:CreateRule', { ...body, InstanceId: String(inst.id) });
     }
     for (const [j, body] of (inst.taskTemplates ?? []).entries()) {
-      await run(`connect.instances[${i}].taskTemplates[${j}]`, 'connect:CreateTaskTemplate', { ...body, InstanceId: String(inst.id) });
+      await run(`connect.instances[${i}].taskTemplates[${j}]`, 'connect:CreateTaskTemplate', {
+        ...body,
+        InstanceId: String(inst.id),
+      });
     }
   }
   for (const [i, body] of (seed.chatbot?.customActions ?? []).entries()) {
@@ -183,7 +205,12 @@ async function seedResources(engine: SandboxEngine, seed: Seed): Promise<void> {
   }
   const account = engine.world.accountId;
   for (const [i, link] of (seed.chatbot?.associations ?? []).entries()) {
-    const resource = link.customAction.startsWith('arn:') ? link.customAction : customActionArn(account, link.customAction);
-    await run(`chatbot.associations[${i}]`, 'chatbot:AssociateToConfiguration', { Resource: resource, ChatConfiguration: link.chatConfiguration });
+    const resource = link.customAction.startsWith('arn:')
+      ? link.customAction
+      : customActionArn(account, link.customAction);
+    await run(`chatbot.associations[${i}]`, 'chatbot:AssociateToConfiguration', {
+      Resource: resource,
+      ChatConfiguration: link.chatConfiguration,
+    });
   }
 }

@@ -18,7 +18,8 @@ export async function loadState(path: string): Promise<World | undefined> {
     throw err;
   }
   const doc = JSON.parse(text) as { format?: string; world?: World };
-  if (doc.format !== STATE_FORMAT || !doc.world) throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
+  if (doc.format !== STATE_FORMAT || !doc.world)
+    throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
   return doc.world;
 }
 
@@ -38,7 +39,8 @@ function tempNamePattern(statePath: string): RegExp {
   return new RegExp(`^${base}\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
 }
 
-const tempPathFor = (statePath: string) => join(dirname(statePath), `${basename(statePath)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+const tempPathFor = (statePath: string) =>
+  join(dirname(statePath), `${basename(statePath)}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
 
 /**
  * Readers (another CLI run) see the old file or the new one, never half of one, and once this

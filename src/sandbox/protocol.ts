@@ -73,7 +73,15 @@ export function buildRoutes(all: ServiceInfo[]): Route[] {
           return m[2] ? { kind: 'greedy', name: m[1] } : { kind: 'label', name: m[1] };
         });
       const query = qs ? [...new URLSearchParams(qs).entries()] : [];
-      routes.push({ service, name, operation, api: apiKey(service, name), method: operation.http.method, segments, query });
+      routes.push({
+        service,
+        name,
+        operation,
+        api: apiKey(service, name),
+        method: operation.http.method,
+        segments,
+        query,
+      });
     }
   }
   return routes;
@@ -96,7 +104,12 @@ const decode = (s: string) => {
 function matchSegments(route: Route, parts: string[], trimTrailing: boolean): Record<string, string> | undefined {
   let segs = route.segments;
   if (trimTrailing) {
-    while (segs.length && segs[segs.length - 1].kind === 'literal' && (segs[segs.length - 1] as { value: string }).value === '') segs = segs.slice(0, -1);
+    while (
+      segs.length &&
+      segs[segs.length - 1].kind === 'literal' &&
+      (segs[segs.length - 1] as { value: string }).value === ''
+    )
+      segs = segs.slice(0, -1);
   }
   const labels: Record<string, string> = {};
   for (let i = 0; i < segs.length; i++) {
@@ -135,7 +148,10 @@ export function matchRoute(
 ): { route: Route; labels: Record<string, string> } | undefined {
   const known = signingName !== undefined && routes.some((r) => r.service.signingName === signingName);
   const candidates = routes.filter(
-    (r) => r.method === method && (!known || r.service.signingName === signingName) && r.query.every(([k, v]) => query.get(k) === v),
+    (r) =>
+      r.method === method &&
+      (!known || r.service.signingName === signingName) &&
+      r.query.every(([k, v]) => query.get(k) === v),
   );
   let parts = rawPath.split('/').slice(1);
   for (const trim of [false, true]) {
@@ -231,7 +247,8 @@ export function parseRequest(
         const raw = headers[wire.toLowerCase()];
         if (raw === undefined) break;
         const text = Array.isArray(raw) ? raw.join(',') : raw;
-        input[name] = target.type === 'list' ? text.split(',').map((s) => s.trim()) : fromText(target, text, name, violations);
+        input[name] =
+          target.type === 'list' ? text.split(',').map((s) => s.trim()) : fromText(target, text, name, violations);
         break;
       }
       case 'headers': {
@@ -293,7 +310,9 @@ function toWire(model: ServiceModel, shapeName: string, value: unknown): unknown
     case 'list':
       return (value as unknown[]).map((v) => toWire(model, shape.member!.shape, v));
     case 'map':
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWire(model, shape.value!.shape, v)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toWire(model, shape.value!.shape, v)]),
+      );
     case 'timestamp':
       return formatTimestamp(shape, value, 'body');
     default:
@@ -302,7 +321,12 @@ function toWire(model: ServiceModel, shapeName: string, value: unknown): unknown
 }
 
 /** Serializes a structure whose members may be bound to headers or the status code. */
-function serializeStructure(model: ServiceModel, shapeName: string | undefined, value: Record<string, unknown> | undefined, status: number): WireResponse {
+function serializeStructure(
+  model: ServiceModel,
+  shapeName: string | undefined,
+  value: Record<string, unknown> | undefined,
+  status: number,
+): WireResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (!shapeName || !value) return { status, headers, body: '{}' };
   const shape = model.shapes[shapeName];
@@ -311,9 +335,11 @@ function serializeStructure(model: ServiceModel, shapeName: string | undefined, 
     if (v === undefined || v === null) continue;
     const target = model.shapes[member.shape];
     if (member.location === 'header') {
-      headers[(member.locationName ?? name).toLowerCase()] = target.type === 'timestamp' ? String(formatTimestamp(target, v, 'header')) : String(v);
+      headers[(member.locationName ?? name).toLowerCase()] =
+        target.type === 'timestamp' ? String(formatTimestamp(target, v, 'header')) : String(v);
     } else if (member.location === 'headers') {
-      for (const [k, hv] of Object.entries(v as Record<string, unknown>)) headers[`${member.locationName ?? ''}${k}`.toLowerCase()] = String(hv);
+      for (const [k, hv] of Object.entries(v as Record<string, unknown>))
+        headers[`${member.locationName ?? ''}${k}`.toLowerCase()] = String(hv);
     } else if (member.location === 'statusCode') {
       status = Number(v);
     }
@@ -341,9 +367,14 @@ export function serializeError(model: ServiceModel, err: ApiError): WireResponse
   const shape = model.shapes[err.code];
   const isShape = shape?.exception === true;
   const status = err.status ?? (isShape ? shape.error?.httpStatusCode : undefined) ?? 400;
-  const members = isShape ? shape.members ?? {} : {};
+  const members = isShape ? (shape.members ?? {}) : {};
   const messageKey = 'Message' in members && !('message' in members) ? 'Message' : 'message';
-  const res = serializeStructure(model, isShape ? err.code : undefined, isShape ? { ...err.fields, [messageKey]: err.message } : undefined, status);
+  const res = serializeStructure(
+    model,
+    isShape ? err.code : undefined,
+    isShape ? { ...err.fields, [messageKey]: err.message } : undefined,
+    status,
+  );
   if (!isShape) res.body = JSON.stringify({ message: err.message, ...err.fields });
   res.headers['x-amzn-errortype'] = err.code;
   return res;
@@ -353,7 +384,12 @@ export function serializeError(model: ServiceModel, err: ApiError): WireResponse
 // Declared errors: which of an operation's errors answers which kind of failure
 // ------------------------------------------------------------------------------------------
 
-const VALIDATION = ['InvalidParameterException', 'InvalidRequestException', 'BadRequestException', 'ValidationException'];
+const VALIDATION = [
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'BadRequestException',
+  'ValidationException',
+];
 const NOT_FOUND = ['ResourceNotFoundException', 'NotFoundException'];
 const CONFLICT = ['ResourceConflictException', 'ConflictException'];
 const IDEMPOTENCY = ['IdempotencyException'];
@@ -380,16 +416,23 @@ export interface ErrorCodes {
 export function errorCodes(model: ServiceModel, operation: ModelOperation): ErrorCodes {
   const declared = new Set((operation.errors ?? []).map((e) => e.shape));
   const serviceHas = (c: string) => model.shapes[c]?.exception === true;
-  const pick = (prefs: string[], ...fallbacks: (string | undefined)[]) => prefs.find((c) => declared.has(c)) ?? fallbacks.find((f) => f !== undefined);
+  const pick = (prefs: string[], ...fallbacks: (string | undefined)[]) =>
+    prefs.find((c) => declared.has(c)) ?? fallbacks.find((f) => f !== undefined);
   const validation = pick(VALIDATION, VALIDATION.find(serviceHas), 'ValidationException')!;
   const conflict = pick(CONFLICT, validation)!;
-  const throttlingShape = ['ThrottlingException', 'LimitExceededException'].find((c) => serviceHas(c) && model.shapes[c].error?.httpStatusCode === 429);
+  const throttlingShape = ['ThrottlingException', 'LimitExceededException'].find(
+    (c) => serviceHas(c) && model.shapes[c].error?.httpStatusCode === 429,
+  );
   return {
     validation,
     notFound: pick(NOT_FOUND, validation)!,
     conflict,
     idempotency: pick(IDEMPOTENCY, conflict)!,
-    throttling: pick(THROTTLING.filter((c) => model.shapes[c]?.error?.httpStatusCode === 429), throttlingShape, 'ThrottlingException')!,
+    throttling: pick(
+      THROTTLING.filter((c) => model.shapes[c]?.error?.httpStatusCode === 429),
+      throttlingShape,
+      'ThrottlingException',
+    )!,
     internal: pick(INTERNAL, INTERNAL.find(serviceHas), 'InternalFailure')!,
   };
 }
@@ -429,7 +472,10 @@ export function fingerprint(value: unknown): string {
     }
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export interface Paginator {
@@ -444,7 +490,9 @@ export interface Paginator {
  * `_paginators` (no `pagination` level, whatever models.ts's type says), so accept both.
  */
 export function paginatorFor(model: ServiceModel, operation: string): Paginator | undefined {
-  const table = model._paginators as unknown as { pagination?: Record<string, Paginator> } & Record<string, Paginator> | undefined;
+  const table = model._paginators as unknown as
+    | ({ pagination?: Record<string, Paginator> } & Record<string, Paginator>)
+    | undefined;
   return table?.pagination?.[operation] ?? (table?.[operation] as Paginator | undefined);
 }
 

@@ -29,11 +29,17 @@ import {
   type WireResponse,
 } from './protocol.js';
 import { describeViolations, validateShape } from './validate.js';
-import { Faults } from './faults.js';
+import type { Faults } from './faults.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody, refuseTooLarge } from './body.js';
 import { SandboxSts, isStsRequest } from './sts.js';
 import type { World } from './world.js';
-import { ConsistencyView, DEFAULT_TOKEN_WINDOW_MS, allowedByDocs, retiredService, type FidelityOptions } from './fidelity.js';
+import {
+  ConsistencyView,
+  DEFAULT_TOKEN_WINDOW_MS,
+  allowedByDocs,
+  retiredService,
+  type FidelityOptions,
+} from './fidelity.js';
 
 // ------------------------------------------------------------------------------------------
 // What handlers see
@@ -125,13 +131,35 @@ class StatsRecorder {
   reset(): void {
     const inFlight = this.s?.inFlight ?? 0;
     const ops = this.s?.operations ?? {};
-    this.s = { startedAt: new Date().toISOString(), calls: 0, writeCalls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, unrouted: 0, inFlight, maxInFlight: inFlight, operations: {}, byAccessKey: {} };
+    this.s = {
+      startedAt: new Date().toISOString(),
+      calls: 0,
+      writeCalls: 0,
+      throttled: 0,
+      errors: 0,
+      faults: 0,
+      resets: 0,
+      unrouted: 0,
+      inFlight,
+      maxInFlight: inFlight,
+      operations: {},
+      byAccessKey: {},
+    };
     // Requests still running keep their in-flight counts so the gauges stay truthful.
     for (const [api, o] of Object.entries(ops)) if (o.inFlight) this.op(api, o.write).inFlight = o.inFlight;
   }
 
   private op(api: string, write: boolean): OperationStats {
-    return (this.s.operations[api] ??= { calls: 0, throttled: 0, errors: 0, faults: 0, resets: 0, inFlight: 0, maxInFlight: 0, write });
+    return (this.s.operations[api] ??= {
+      calls: 0,
+      throttled: 0,
+      errors: 0,
+      faults: 0,
+      resets: 0,
+      inFlight: 0,
+      maxInFlight: 0,
+      write,
+    });
   }
 
   begin(api: string, write: boolean, accessKeyId?: string): void {
@@ -231,27 +259,42 @@ export class SandboxEngine {
   }
 
   /** Runs one operation in-process (no HTTP, no faults): used for seeding. */
-  async invoke(api: string, input: Record<string, unknown>, region = this.options.defaultRegion ?? 'us-east-1'): Promise<unknown> {
+  async invoke(
+    api: string,
+    input: Record<string, unknown>,
+    region = this.options.defaultRegion ?? 'us-east-1',
+  ): Promise<unknown> {
     const route = this.route(api);
     if (!route) throw new Error(`no operation ${api}`);
     // A copy: the world must not share objects with the caller's seed.
     return this.execute(route, structuredClone(input), [], region);
   }
 
-  private async execute(route: Route, input: Record<string, unknown>, parseViolations: ReturnType<typeof parseRequest>['violations'], region: string, callerArn?: string): Promise<unknown> {
+  private async execute(
+    route: Route,
+    input: Record<string, unknown>,
+    parseViolations: ReturnType<typeof parseRequest>['violations'],
+    region: string,
+    callerArn?: string,
+  ): Promise<unknown> {
     const { service, operation, name, api } = route;
     const model = service.model;
     const codes = errorCodes(model, operation);
     const retired = retiredService(service.name, this.options.fidelity?.lexV1);
     if (retired) throw retired;
-    const violations = [...parseViolations, ...(operation.input ? validateShape(model, operation.input.shape, input) : [])].filter((v) => !allowedByDocs(api, input, v));
+    const violations = [
+      ...parseViolations,
+      ...(operation.input ? validateShape(model, operation.input.shape, input) : []),
+    ].filter((v) => !allowedByDocs(api, input, v));
     if (violations.length) throw new ApiError(codes.validation, describeViolations(violations));
 
     const handler = this.options.handlers[service.name][name];
     if (!handler) throw new ApiError('UnknownOperationException', `${api} is not implemented by the sandbox`, {}, 404);
 
     // Idempotency: same token + same request = the first answer, no new resource.
-    const tokenMember = Object.entries(operation.input ? model.shapes[operation.input.shape].members ?? {} : {}).find(([, m]) => m.idempotencyToken)?.[0];
+    const tokenMember = Object.entries(operation.input ? (model.shapes[operation.input.shape].members ?? {}) : {}).find(
+      ([, m]) => m.idempotencyToken,
+    )?.[0];
     const token = tokenMember ? (input[tokenMember] as string | undefined) : undefined;
     const tokenKey = token ? `${api}|${token}` : undefined;
     const requestPrint = tokenMember ? fingerprint({ ...input, [tokenMember]: undefined }) : '';
@@ -263,7 +306,11 @@ export class SandboxEngine {
         await this.persisted(codes, this.options.untilSaved);
         return structuredClone(prior.output);
       }
-      if (prior) throw new ApiError(codes.idempotency, `The client token ${token} was already used with different request parameters.`);
+      if (prior)
+        throw new ApiError(
+          codes.idempotency,
+          `The client token ${token} was already used with different request parameters.`,
+        );
     }
 
     let createdResource: string | undefined;
@@ -271,9 +318,16 @@ export class SandboxEngine {
     const ctx = this.context(route, codes, input, region, visible, (r) => (createdResource = r), callerArn);
     const write = isWrite(name);
     // A tag call on a resource reads cannot see yet fails as it would on reads (on a scratch copy).
-    if (write && visible !== this.world && NEEDS_VISIBLE_TARGET.has(name)) await handler(structuredClone(visible), structuredClone(input), ctx);
+    if (write && visible !== this.world && NEEDS_VISIBLE_TARGET.has(name))
+      await handler(structuredClone(visible), structuredClone(input), ctx);
     const output = await handler(write ? this.world : visible, input, ctx);
-    if (tokenKey) this.world.idempotency[tokenKey] = { fingerprint: requestPrint, output: structuredClone(output), resource: createdResource, at: now };
+    if (tokenKey)
+      this.world.idempotency[tokenKey] = {
+        fingerprint: requestPrint,
+        output: structuredClone(output),
+        resource: createdResource,
+        at: now,
+      };
     if (write) {
       this.forgetExpiredTokens(now);
       this.view.record(now, this.world);
@@ -308,11 +362,24 @@ export class SandboxEngine {
     } catch (err) {
       const reason = (err as Error)?.message ?? String(err);
       process.stderr.write(`sandbox: cannot save the state file: ${reason}\n`);
-      throw new ApiError(codes.internal, `The sandbox could not save its state file (${reason}), so this call is not acknowledged; the change may still be in memory.`, {}, 500);
+      throw new ApiError(
+        codes.internal,
+        `The sandbox could not save its state file (${reason}), so this call is not acknowledged; the change may still be in memory.`,
+        {},
+        500,
+      );
     }
   }
 
-  private context(route: Route, codes: ErrorCodes, input: Record<string, unknown>, region: string, visible: World, onCreated: (r: string) => void, callerArn?: string): OpContext {
+  private context(
+    route: Route,
+    codes: ErrorCodes,
+    input: Record<string, unknown>,
+    region: string,
+    visible: World,
+    onCreated: (r: string) => void,
+    callerArn?: string,
+  ): OpContext {
     const { model } = route.service;
     const world = this.world;
     const faults = this.options.faults;
@@ -347,13 +414,21 @@ export class SandboxEngine {
       paginate: <T>(items: T[]) => {
         if (!paginator) return { page: items };
         const limitKey = paginator.limit_key;
-        const size = (limitKey ? (input[limitKey] as number | undefined) : undefined) ?? defaultPageSize(model, route.operation, limitKey);
-        const filters = fingerprint({ api: route.api, ...input, [paginator.input_token]: undefined, ...(limitKey ? { [limitKey]: undefined } : {}) });
+        const size =
+          (limitKey ? (input[limitKey] as number | undefined) : undefined) ??
+          defaultPageSize(model, route.operation, limitKey);
+        const filters = fingerprint({
+          api: route.api,
+          ...input,
+          [paginator.input_token]: undefined,
+          ...(limitKey ? { [limitKey]: undefined } : {}),
+        });
         const token = input[paginator.input_token] as string | undefined;
         let offset = 0;
         if (token !== undefined) {
           const decoded = decodePageToken(token, filters);
-          if (decoded === undefined) throw new ApiError(codes.validation, 'The NextToken is not valid for this request.');
+          if (decoded === undefined)
+            throw new ApiError(codes.validation, 'The NextToken is not valid for this request.');
           offset = decoded;
         }
         const page = items.slice(offset, offset + size);
@@ -362,7 +437,8 @@ export class SandboxEngine {
       created: onCreated,
       deleted: (resource) => {
         if (!this.options.fidelity?.forgetTokensOnDelete) return;
-        for (const [k, rec] of Object.entries(world.idempotency)) if (rec.resource === resource) delete world.idempotency[k];
+        for (const [k, rec] of Object.entries(world.idempotency))
+          if (rec.resource === resource) delete world.idempotency[k];
       },
       visible,
     };
@@ -376,7 +452,12 @@ export class SandboxEngine {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // A bug in the sandbox itself: answer like a 500 rather than hang the client.
-        if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' }, body: JSON.stringify({ message: String(err) }) });
+        if (!res.headersSent)
+          send(res, {
+            status: 500,
+            headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' },
+            body: JSON.stringify({ message: String(err) }),
+          });
       });
     });
     server.keepAliveTimeout = 5000;
@@ -451,13 +532,32 @@ export class SandboxEngine {
       const retryAfterSeconds = String(Math.max(1, Math.ceil(throttleMs / 1000)));
       const modelled = service.model.shapes[codes.throttling]?.exception === true;
       // Lex's LimitExceededException carries Retry-After (a header member); others have no such member.
-      wire = serializeError(service.model, new ApiError(codes.throttling, 'Rate exceeded', modelled ? { retryAfterSeconds } : {}, modelled ? undefined : 429));
+      wire = serializeError(
+        service.model,
+        new ApiError(
+          codes.throttling,
+          'Rate exceeded',
+          modelled ? { retryAfterSeconds } : {},
+          modelled ? undefined : 429,
+        ),
+      );
     } else if (verdict.kind === 'error') {
       outcome = 'fault';
       wire =
         verdict.status === 500
-          ? serializeError(service.model, new ApiError(codes.internal, 'Internal service error (injected by the sandbox)', {}, service.model.shapes[codes.internal] ? undefined : 500))
-          : serializeError(service.model, new ApiError('ServiceUnavailableException', 'Service unavailable (injected by the sandbox)', {}, 503));
+          ? serializeError(
+              service.model,
+              new ApiError(
+                codes.internal,
+                'Internal service error (injected by the sandbox)',
+                {},
+                service.model.shapes[codes.internal] ? undefined : 500,
+              ),
+            )
+          : serializeError(
+              service.model,
+              new ApiError('ServiceUnavailableException', 'Service unavailable (injected by the sandbox)', {}, 503),
+            );
     } else {
       try {
         const parsed = parseRequest(service.model, operation, labels, query, req.headers, body);
@@ -469,7 +569,15 @@ export class SandboxEngine {
         else {
           // A sandbox bug: answer as the service's internal error rather than hang the client.
           process.stderr.write(`sandbox: ${api} failed: ${(err as Error)?.stack ?? String(err)}\n`);
-          wire = serializeError(service.model, new ApiError(codes.internal, `sandbox internal error: ${String(err)}`, {}, service.model.shapes[codes.internal] ? undefined : 500));
+          wire = serializeError(
+            service.model,
+            new ApiError(
+              codes.internal,
+              `sandbox internal error: ${String(err)}`,
+              {},
+              service.model.shapes[codes.internal] ? undefined : 500,
+            ),
+          );
         }
       }
     }
@@ -510,7 +618,9 @@ function send(res: ServerResponse, wire: WireResponse): void {
 
 /** Whether a server-generated id (rule, task template, contact flow) already names something. */
 function idInUse(world: World, id: string): boolean {
-  return Object.values(world.connect.instances).some((i) => id in i.rules || id in i.taskTemplates || id in i.contactFlows);
+  return Object.values(world.connect.instances).some(
+    (i) => id in i.rules || id in i.taskTemplates || id in i.contactFlows,
+  );
 }
 
 /** A version-4-shaped UUID from a seeded stream, so ids repeat across runs under randomSeed. */

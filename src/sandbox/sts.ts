@@ -42,7 +42,11 @@ const TOKEN_PREFIX = 'SbxSts';
 const ROLE_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
 
 /** STS is addressed by its signing name, or (unsigned) by the awsQuery form body nobody else uses. */
-export function isStsRequest(method: string, headers: IncomingHttpHeaders, signingService: string | undefined): boolean {
+export function isStsRequest(
+  method: string,
+  headers: IncomingHttpHeaders,
+  signingService: string | undefined,
+): boolean {
   if (signingService) return signingService === 'sts';
   return method === 'POST' && /^application\/x-www-form-urlencoded/i.test(headers['content-type'] ?? '');
 }
@@ -96,24 +100,52 @@ export class SandboxSts {
     const api = `sts:${operation ? action : action || '<none>'}`;
     try {
       if (!action) throw new StsError('MissingAction', 'Missing Action');
-      if (!operation) throw new StsError('InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? VERSION}`);
+      if (!operation)
+        throw new StsError(
+          'InvalidAction',
+          `Could not find operation ${action} for version ${params.get('Version') ?? VERSION}`,
+        );
       const signer = this.signer(headers);
-      if (!signer.accessKeyId) throw new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
-      if (!signer.identity) throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      if (!signer.accessKeyId)
+        throw new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+      if (!signer.identity)
+        throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       const inputShape = operation.input?.shape;
       const violations: Violation[] = [];
-      const input = inputShape ? (fromQuery(this.model, inputShape, params, '', violations) as Record<string, unknown>) ?? {} : {};
+      const input = inputShape
+        ? ((fromQuery(this.model, inputShape, params, '', violations) as Record<string, unknown>) ?? {})
+        : {};
       if (inputShape) violations.push(...validateShape(this.model, inputShape, input));
       if (violations.length) throw new StsError('ValidationError', describeViolations(violations));
       const who = signer.identity;
-      const output = action === 'AssumeRole' ? this.assumeRole(input, who) : { UserId: who.userId, Account: who.account, Arn: who.arn };
+      const output =
+        action === 'AssumeRole'
+          ? this.assumeRole(input, who)
+          : { UserId: who.userId, Account: who.account, Arn: who.arn };
       const result = (operation.output as { resultWrapper?: string } | undefined)?.resultWrapper ?? `${action}Result`;
       const xml = operation.output ? toXml(this.model, operation.output.shape, output, result) : '';
-      return { api, ok: true, wire: xmlResponse(200, `<${action}Response xmlns="${this.namespace()}">${xml}${metadata()}</${action}Response>`) };
+      return {
+        api,
+        ok: true,
+        wire: xmlResponse(
+          200,
+          `<${action}Response xmlns="${this.namespace()}">${xml}${metadata()}</${action}Response>`,
+        ),
+      };
     } catch (err) {
-      const e = err instanceof StsError ? err : new StsError('InternalFailure', `sandbox internal error: ${String(err)}`, 500, 'Receiver');
+      const e =
+        err instanceof StsError
+          ? err
+          : new StsError('InternalFailure', `sandbox internal error: ${String(err)}`, 500, 'Receiver');
       const error = `<Error><Type>${e.type}</Type><Code>${e.code}</Code><Message>${escapeXml(e.message)}</Message></Error>`;
-      return { api, ok: false, wire: xmlResponse(e.status, `<ErrorResponse xmlns="${this.namespace()}">${error}<RequestId>${randomUUID()}</RequestId></ErrorResponse>`) };
+      return {
+        api,
+        ok: false,
+        wire: xmlResponse(
+          e.status,
+          `<ErrorResponse xmlns="${this.namespace()}">${error}<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        ),
+      };
     }
   }
 
@@ -123,7 +155,10 @@ export class SandboxSts {
     if (!ROLE_ARN.test(roleArn)) throw new StsError('ValidationError', `${roleArn} is not a valid IAM role ARN`);
     const duration = (input.DurationSeconds as number | undefined) ?? DEFAULT_DURATION_SECONDS;
     if (caller.arn.includes(':assumed-role/') && duration > CHAINED_MAX_SECONDS) {
-      throw new StsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+      throw new StsError(
+        'ValidationError',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      );
     }
     // One key per role + session name: a refresh of the same session signs with the same key,
     // which keeps the sandbox's per-key stats readable.
@@ -170,7 +205,12 @@ function decodeSession(token: string | undefined): IssuedSession | undefined {
   if (!token?.startsWith(TOKEN_PREFIX)) return undefined;
   try {
     const s = JSON.parse(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8')) as IssuedSession;
-    return typeof s.accessKeyId === 'string' && typeof s.roleArn === 'string' && ROLE_ARN.test(s.roleArn) && typeof s.session === 'string' ? s : undefined;
+    return typeof s.accessKeyId === 'string' &&
+      typeof s.roleArn === 'string' &&
+      ROLE_ARN.test(s.roleArn) &&
+      typeof s.session === 'string'
+      ? s
+      : undefined;
   } catch {
     return undefined;
   }
@@ -207,7 +247,13 @@ function base32(text: string, length: number): string {
  * Reads `shapeName` from form parameters: structure members as `Prefix.Member`, list items as
  * `Prefix.member.N` (1-based), an empty list as `Prefix=`. Type errors go to `violations`.
  */
-function fromQuery(model: ServiceModel, shapeName: string, params: URLSearchParams, prefix: string, violations: Violation[]): unknown {
+function fromQuery(
+  model: ServiceModel,
+  shapeName: string,
+  params: URLSearchParams,
+  prefix: string,
+  violations: Violation[],
+): unknown {
   const shape: ModelShape = model.shapes[shapeName];
   const key = (name: string) => (prefix ? `${prefix}.${name}` : name);
   const present = (k: string) => [...params.keys()].some((p) => p === k || p.startsWith(`${k}.`));
@@ -222,14 +268,19 @@ function fromQuery(model: ServiceModel, shapeName: string, params: URLSearchPara
     }
     case 'list': {
       const items: unknown[] = [];
-      for (let i = 1; present(`${prefix}.member.${i}`); i++) items.push(fromQuery(model, shape.member!.shape, params, `${prefix}.member.${i}`, violations));
+      for (let i = 1; present(`${prefix}.member.${i}`); i++)
+        items.push(fromQuery(model, shape.member!.shape, params, `${prefix}.member.${i}`, violations));
       return items;
     }
     case 'integer':
     case 'long': {
       const raw = params.get(prefix) ?? '';
       const n = Number(raw);
-      if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n)) violations.push({ path: prefix, message: `Value '${raw}' at '${prefix}' failed to satisfy constraint: Member must be an integer` });
+      if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n))
+        violations.push({
+          path: prefix,
+          message: `Value '${raw}' at '${prefix}' failed to satisfy constraint: Member must be an integer`,
+        });
       return n;
     }
     case 'boolean':

@@ -71,13 +71,23 @@ export function validateShape(model: ServiceModel, shapeName: string, value: unk
   return out;
 }
 
-function walk(model: ServiceModel, shapeName: string, value: unknown, path: string, out: Violation[], sensitive: boolean): void {
+function walk(
+  model: ServiceModel,
+  shapeName: string,
+  value: unknown,
+  path: string,
+  out: Violation[],
+  sensitive: boolean,
+): void {
   if (value === undefined || value === null) return;
   const shape: ModelShape | undefined = model.shapes[shapeName];
   if (!shape) return;
   const secret = sensitive || shape.sensitive === true;
   const fail = (constraint: string) =>
-    out.push({ path, message: `Value ${show(value, secret)} at '${path}' failed to satisfy constraint: Member must ${constraint}` });
+    out.push({
+      path,
+      message: `Value ${show(value, secret)} at '${path}' failed to satisfy constraint: Member must ${constraint}`,
+    });
 
   switch (shape.type) {
     case 'structure': {
@@ -123,7 +133,8 @@ function walk(model: ServiceModel, shapeName: string, value: unknown, path: stri
     }
     case 'string': {
       if (typeof value !== 'string') return void fail('be a string');
-      if (shape.enum && !shape.enum.includes(value)) return void fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.enum && !shape.enum.includes(value))
+        return void fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
       checkRange(shape, lengthOf(value), fail, 'have length');
       if (shape.pattern) {
         const { regex } = compilePattern(shape.pattern);
@@ -143,7 +154,12 @@ function walk(model: ServiceModel, shapeName: string, value: unknown, path: stri
       if (typeof value !== 'boolean') fail('be a boolean');
       return;
     case 'timestamp':
-      if (!(value instanceof Date) && typeof value !== 'number' && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) fail('be a timestamp');
+      if (
+        !(value instanceof Date) &&
+        typeof value !== 'number' &&
+        (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      )
+        fail('be a timestamp');
       return;
     case 'blob':
       if (typeof value !== 'string') fail('be a blob (base64 string)');

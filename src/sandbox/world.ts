@@ -198,7 +198,9 @@ const SEED_TIME = '2024-01-01T00:00:00.000Z';
 export interface FullSeed extends Seed {
   accountId: string;
   connect: { instances: SeedInstance[] };
-  chatbot: NonNullable<Seed['chatbot']> & { chatConfigurations: NonNullable<NonNullable<Seed['chatbot']>['chatConfigurations']> };
+  chatbot: NonNullable<Seed['chatbot']> & {
+    chatConfigurations: NonNullable<NonNullable<Seed['chatbot']>['chatConfigurations']>;
+  };
   lex: { bots: SeedBot[] };
 }
 
@@ -238,14 +240,22 @@ export const DEFAULT_SEED: FullSeed = {
             botAlias: 'prod',
             type: 'Slack',
             description: 'Orders from the #flowers Slack channel',
-            botConfiguration: { clientId: '123.456', clientSecret: 'sandbox-secret', verificationToken: 'sandbox-token' },
+            botConfiguration: {
+              clientId: '123.456',
+              clientSecret: 'sandbox-secret',
+              verificationToken: 'sandbox-token',
+            },
           },
           {
             name: 'orders_facebook',
             botAlias: 'prod',
             type: 'Facebook',
             description: 'Orders from the Facebook page',
-            botConfiguration: { pageAccessToken: 'sandbox-page-token', appSecret: 'sandbox-secret', verifyToken: 'sandbox-verify' },
+            botConfiguration: {
+              pageAccessToken: 'sandbox-page-token',
+              appSecret: 'sandbox-secret',
+              verifyToken: 'sandbox-verify',
+            },
           },
           {
             name: 'orders_sms',
@@ -287,7 +297,8 @@ export function loadSeedFile(path: string): Seed {
     throw new SeedError(`cannot read seed ${path}: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new SeedError(`seed ${path}: the document must be a mapping`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new SeedError(`seed ${path}: the document must be a mapping`);
   return doc as Seed;
 }
 
@@ -333,14 +344,25 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
       check('connect', 'ContactFlowStatus', flow.ContactFlowStatus, `${at}.status`);
       flows[flow.Id] = flow;
     });
-    world.connect.instances[id] = { Id: id, Tags: { ...(inst.tags ?? {}) }, contactFlows: flows, rules: {}, taskTemplates: {} };
+    world.connect.instances[id] = {
+      Id: id,
+      Tags: { ...(inst.tags ?? {}) },
+      contactFlows: flows,
+      rules: {},
+      taskTemplates: {},
+    };
   });
 
   (seed.chatbot?.chatConfigurations ?? []).forEach((c, i) => {
     const arn = typeof c === 'string' ? c : str(c?.arn);
     const at = `chatbot.chatConfigurations[${i}]`;
     check('chatbot', 'ChatConfigurationArn', arn ?? null, at);
-    if (arn) world.chatbot.chatConfigurations[arn] = { Arn: arn, Tags: { ...(typeof c === 'string' ? {} : c.tags ?? {}) }, associations: [] };
+    if (arn)
+      world.chatbot.chatConfigurations[arn] = {
+        Arn: arn,
+        Tags: { ...(typeof c === 'string' ? {} : (c.tags ?? {})) },
+        associations: [],
+      };
   });
 
   (seed.lex?.bots ?? []).forEach((b, i) => {
@@ -376,7 +398,10 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
       check('lex-models', 'ChannelType', c?.type ?? null, `${cat}.type`);
       check('lex-models', 'ChannelStatus', c?.status ?? 'CREATED', `${cat}.status`);
       if (c?.botAlias === undefined || !(c.botAlias in bot.aliases)) {
-        problems.push({ path: `${cat}.botAlias`, message: `botAlias ${JSON.stringify(c?.botAlias)} is not an alias of bot ${name}` });
+        problems.push({
+          path: `${cat}.botAlias`,
+          message: `botAlias ${JSON.stringify(c?.botAlias)} is not an alias of bot ${name}`,
+        });
       }
       bot.channelAssociations.push({
         name: c.name,
@@ -392,7 +417,8 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
     world.lex.bots[name] = bot;
   });
 
-  if (problems.length) throw new SeedError(`invalid seed:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  if (problems.length)
+    throw new SeedError(`invalid seed:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
   return world;
 }
 
@@ -412,7 +438,9 @@ export const taskTemplateArn = (region: string, account: string, instanceId: str
 export const customActionArn = (account: string, name: string) => `arn:aws:chatbot::${account}:custom-action/${name}`;
 
 /** `arn:aws:connect:REGION:ACCOUNT:instance/ID[/KIND/ID]`, region not checked (see docs). */
-export function parseConnectArn(arn: string): { account: string; instanceId: string; kind?: string; id?: string } | undefined {
+export function parseConnectArn(
+  arn: string,
+): { account: string; instanceId: string; kind?: string; id?: string } | undefined {
   const m = /^arn:aws[a-z-]*:connect:[a-z0-9-]*:(\d{12}):instance\/([^/]+)(?:\/([a-z-]+)\/([^/]+))?$/.exec(arn);
   return m ? { account: m[1], instanceId: m[2], kind: m[3], id: m[4] } : undefined;
 }

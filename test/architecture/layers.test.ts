@@ -40,7 +40,10 @@ function parseImports(source: string): ImportRef[] {
   const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
   const found: ImportRef[] = [];
   const clause = String.raw`(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?|[\w$]+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+[\w$]+))?)`;
-  const fromStatement = new RegExp(String.raw`(?:^|[;\n])\s*(import|export)\s+(type\s+)?${clause}\s*from\s*(['"])([^'"\n]+)\3`, 'g');
+  const fromStatement = new RegExp(
+    String.raw`(?:^|[;\n])\s*(import|export)\s+(type\s+)?${clause}\s*from\s*(['"])([^'"\n]+)\3`,
+    'g',
+  );
   for (const m of text.matchAll(fromStatement)) {
     found.push({ specifier: m[4], typeOnly: Boolean(m[2]), line: lineAt(m.index + m[0].indexOf(m[1])) });
   }
@@ -92,7 +95,8 @@ const RULES: Rule[] = [
   {
     id: 'render-reads-types',
     text: 'render/ imports from src only its own files and types (`import type`) from engine/',
-    broken: (e) => layerOf(e.from) === 'render' && layerOf(e.to) !== 'render' && !(layerOf(e.to) === 'engine' && e.typeOnly),
+    broken: (e) =>
+      layerOf(e.from) === 'render' && layerOf(e.to) !== 'render' && !(layerOf(e.to) === 'engine' && e.typeOnly),
   },
   {
     id: 'nothing-imports-cli',
@@ -147,7 +151,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 function allEdges(): Edge[] {
-  return sourceFiles(SRC).flatMap((file) => edgesOf(relative(SRC, file).split(sep).join('/'), readFileSync(file, 'utf8')));
+  return sourceFiles(SRC).flatMap((file) =>
+    edgesOf(relative(SRC, file).split(sep).join('/'), readFileSync(file, 'utf8')),
+  );
 }
 
 function violations(edges: Edge[], rules: Rule[] = RULES): { rule: string; edge: Edge }[] {
@@ -196,7 +202,10 @@ describe('the import parser', () => {
   });
 
   it('resolves specifiers to modules of src/ and ignores packages', () => {
-    const edges = edgesOf('sandbox/ops/connect.ts', "import { x } from '../../aws/models.js';\nimport { y } from 'node:fs';\nimport type { Z } from '../server.js';");
+    const edges = edgesOf(
+      'sandbox/ops/connect.ts',
+      "import { x } from '../../aws/models.js';\nimport { y } from 'node:fs';\nimport type { Z } from '../server.js';",
+    );
     expect(edges.map((e) => [e.to, e.typeOnly])).toEqual([
       ['aws/models.ts', false],
       ['sandbox/server.ts', true],
@@ -225,16 +234,25 @@ describe('the layer rules', () => {
   it('src/ breaks no rule except the allowed imports, and every allowed import still exists', () => {
     const edges = allEdges();
     expect(edges.length).toBeGreaterThan(100); // the parser saw the code base, not nothing
-    const found = violations(edges).map((v) => ({ ...v, key: key({ rule: v.rule, from: v.edge.from, to: v.edge.to }) }));
+    const found = violations(edges).map((v) => ({
+      ...v,
+      key: key({ rule: v.rule, from: v.edge.from, to: v.edge.to }),
+    }));
     const allowed = new Set(ALLOWED.map(key));
-    const fresh = found.filter((v) => !allowed.has(v.key)).map((v) => `${v.edge.from}:${v.edge.line} imports ${v.edge.to} (${RULES.find((r) => r.id === v.rule)?.text})`);
+    const fresh = found
+      .filter((v) => !allowed.has(v.key))
+      .map((v) => `${v.edge.from}:${v.edge.line} imports ${v.edge.to} (${RULES.find((r) => r.id === v.rule)?.text})`);
     expect(fresh, 'new layer violations (see docs/ARCHITECTURE.md, "Layer rules")').toEqual([]);
     const present = new Set(found.map((v) => v.key));
-    expect(ALLOWED.map(key).filter((k) => !present.has(k)), 'allowed violations that are gone: remove them from ALLOWED').toEqual([]);
+    expect(
+      ALLOWED.map(key).filter((k) => !present.has(k)),
+      'allowed violations that are gone: remove them from ALLOWED',
+    ).toEqual([]);
   });
 
   it('the rules checked here are the ones docs/ARCHITECTURE.md states', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'ARCHITECTURE.md'), 'utf8');
-    for (const rule of RULES) expect(doc, `docs/ARCHITECTURE.md should state rule ${rule.id}`).toContain(`\`${rule.id}\``);
+    for (const rule of RULES)
+      expect(doc, `docs/ARCHITECTURE.md should state rule ${rule.id}`).toContain(`\`${rule.id}\``);
   });
 });

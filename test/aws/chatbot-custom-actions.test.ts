@@ -120,7 +120,9 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     expect(req!.url).toBe('/create-custom-action');
     expect(req!.headers['content-type']).toBe('application/json');
     // signed by the client's SigV4 signer with its credentials, region and signing name
-    expect(req!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=x\/\d{8}\/us-east-2\/chatbot\/aws4_request,/);
+    expect(req!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=x\/\d{8}\/us-east-2\/chatbot\/aws4_request,/,
+    );
     const body = bodyOf(0) as Record<string, unknown>;
     expect(body.ClientToken).toMatch(UUID);
     expect(body).toEqual({
@@ -144,7 +146,9 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     answer({ status: 201, body: { CustomActionArn: ARN } }, { status: 201, body: { CustomActionArn: ARN } });
     answer({ status: 201, body: { CustomActionArn: ARN } });
     const token = 'my-own-idempotency-token-0123456789abcdef';
-    await client.send(new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token }));
+    await client.send(
+      new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token }),
+    );
     await client.send(new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' } }));
     await client.send(new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' } }));
     expect(bodyOf(0)).toEqual({ ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token });
@@ -219,7 +223,9 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
   it('AssociateToConfiguration (201) and DisassociateFromConfiguration (204)', async () => {
     answer({ status: 201 }, { status: 204 });
     const a = await client.send(new AssociateToConfigurationCommand({ Resource: ARN, ChatConfiguration: CHANNEL }));
-    const d = await client.send(new DisassociateFromConfigurationCommand({ Resource: ARN, ChatConfiguration: CHANNEL }));
+    const d = await client.send(
+      new DisassociateFromConfigurationCommand({ Resource: ARN, ChatConfiguration: CHANNEL }),
+    );
     expect(requests.map((r) => [r.method, r.url])).toEqual([
       ['POST', '/associate-to-configuration'],
       ['POST', '/disassociate-from-configuration'],

@@ -33,7 +33,8 @@ describe('AwsClients.call against the sandbox', () => {
     });
     return aws;
   }
-  const listRules = (c: AwsClients) => () => c.connect.send(new ListRulesCommand({ InstanceId: DEFAULT_INSTANCE_ID, MaxResults: 10 }));
+  const listRules = (c: AwsClients) => () =>
+    c.connect.send(new ListRulesCommand({ InstanceId: DEFAULT_INSTANCE_ID, MaxResults: 10 }));
 
   it('retries 500/503 until an attempt succeeds; each attempt reaches the server once', async () => {
     const c = await setup({ errorRate: 0.5 }, 30);
@@ -51,7 +52,9 @@ describe('AwsClients.call against the sandbox', () => {
     const c = await setup({ errorRate: 1 }, 3);
     const err = await c.call('connect:ListRules', listRules(c)).catch((e: unknown) => e);
     expect(classifyFailure(rootCause(err))).toBe('transient'); // the SDK error, under the one error connectform throws
-    expect((rootCause(err) as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBeGreaterThanOrEqual(500);
+    expect(
+      (rootCause(err) as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode,
+    ).toBeGreaterThanOrEqual(500);
     expect(c.stats()['connect:ListRules']).toEqual({ calls: 1, attempts: 3, throttled: 0, transient: 3, failed: 1 });
     expect(sandbox!.stats().calls).toBe(3);
   });
@@ -77,7 +80,11 @@ describe('AwsClients.call against the sandbox', () => {
   it('a permanent error (not found) is not retried', async () => {
     const c = await setup({}, 5);
     const err = await c
-      .call('connect:DescribeRule', () => c.connect.send(new DescribeRuleCommand({ InstanceId: DEFAULT_INSTANCE_ID, RuleId: '00000000-0000-4000-8000-000000000000' })))
+      .call('connect:DescribeRule', () =>
+        c.connect.send(
+          new DescribeRuleCommand({ InstanceId: DEFAULT_INSTANCE_ID, RuleId: '00000000-0000-4000-8000-000000000000' }),
+        ),
+      )
       .catch((e: unknown) => e);
     expect((rootCause(err) as Error).name).toBe('ResourceNotFoundException');
     expect(isNotFound(err)).toBe(true);

@@ -35,7 +35,10 @@ beforeAll(async () => {
   sb = await startSandbox({ quotas: false });
   dir = mkdtempSync(join(tmpdir(), 'connectform-creds-'));
   // Given to the ini provider through its options: nothing in process.env changes.
-  writeFileSync(join(dir, 'credentials'), `[team-a]\naws_access_key_id = ${KEY_A}\naws_secret_access_key = secret-a\n\n[team-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = secret-b\n`);
+  writeFileSync(
+    join(dir, 'credentials'),
+    `[team-a]\naws_access_key_id = ${KEY_A}\naws_secret_access_key = secret-a\n\n[team-b]\naws_access_key_id = ${KEY_B}\naws_secret_access_key = secret-b\n`,
+  );
   writeFileSync(join(dir, 'config'), '[profile team-a]\nregion = us-east-1\n\n[profile team-b]\nregion = us-east-1\n');
   sharedFiles = { configFile: join(dir, 'config'), credentialsFile: join(dir, 'credentials') };
 });
@@ -47,11 +50,25 @@ async function sessions(targets: Record<string, string[]>, options: SessionOptio
   const cfg = mkdtempSync(join(dir, 'cfg-'));
   const yaml = ['targets:'];
   for (const [name, lines] of Object.entries(targets)) {
-    yaml.push(`  ${name}:`, '    region: us-east-1', `    instanceId: ${DEFAULT_INSTANCE_ID}`, `    endpoint: ${sb.endpoint}`, ...lines.map((l) => `    ${l}`));
+    yaml.push(
+      `  ${name}:`,
+      '    region: us-east-1',
+      `    instanceId: ${DEFAULT_INSTANCE_ID}`,
+      `    endpoint: ${sb.endpoint}`,
+      ...lines.map((l) => `    ${l}`),
+    );
   }
   writeFileSync(join(cfg, 'connectform.yaml'), `${yaml.join('\n')}\n`);
   const config = await loadConfig(cfg);
-  return Object.keys(targets).map((name) => TargetSession.create(validateFor(config, name), { kinds: ['rule'], cacheDir: false, pendingDir: false, sharedFiles, ...options }));
+  return Object.keys(targets).map((name) =>
+    TargetSession.create(validateFor(config, name), {
+      kinds: ['rule'],
+      cacheDir: false,
+      pendingDir: false,
+      sharedFiles,
+      ...options,
+    }),
+  );
 }
 
 async function planAll(list: TargetSession[]) {
@@ -95,7 +112,9 @@ describe('profiles per target', () => {
     const [a] = await sessions({ a: ['profile: nope'] });
     const err = await planAll([a]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
-    expect((err as Error).message).toMatch(/^target a: sts:GetCallerIdentity with profile 'nope' failed: .*nope.*; there is no profile 'nope' in the shared config or credentials files: check its name/);
+    expect((err as Error).message).toMatch(
+      /^target a: sts:GetCallerIdentity with profile 'nope' failed: .*nope.*; there is no profile 'nope' in the shared config or credentials files: check its name/,
+    );
     expect((err as Error).message).not.toContain('\n');
     expect(sb.stats().calls).toBe(0);
   });
@@ -120,7 +139,10 @@ describe('roles per target', () => {
   });
 
   it('a role with no profile is assumed from the static keys given in code (--sandbox)', async () => {
-    const [a] = await sessions({ a: [`roleArn: ${ROLE_A}`] }, { credentials: { accessKeyId: 'AKIASTATICSANDBOX000', secretAccessKey: 'x' } });
+    const [a] = await sessions(
+      { a: [`roleArn: ${ROLE_A}`] },
+      { credentials: { accessKeyId: 'AKIASTATICSANDBOX000', secretAccessKey: 'x' } },
+    );
     await planAll([a]);
     expect(sb.stats().byAccessKey.AKIASTATICSANDBOX000).toEqual({ 'sts:AssumeRole': 1 });
     expect(a.ctx.target.accountId).toBe('111111111111');
@@ -128,10 +150,23 @@ describe('roles per target', () => {
 
   it('the session name defaults to connectform-<target>; the role is refreshed before it expires', async () => {
     let now = Date.now();
-    const creds = targetCredentials({ target: 'prod', region: 'us-east-1', endpoint: sb.endpoint, profile: 'team-a', roleArn: ROLE_A, sharedFiles, now: () => now });
+    const creds = targetCredentials({
+      target: 'prod',
+      region: 'us-east-1',
+      endpoint: sb.endpoint,
+      profile: 'team-a',
+      roleArn: ROLE_A,
+      sharedFiles,
+      now: () => now,
+    });
     try {
       const first = await creds.provider!();
-      const who = await new STSClient({ endpoint: sb.endpoint, region: 'us-east-1', credentials: first, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+      const who = await new STSClient({
+        endpoint: sb.endpoint,
+        region: 'us-east-1',
+        credentials: first,
+        maxAttempts: 1,
+      }).send(new GetCallerIdentityCommand({}));
       expect(who.Arn).toBe('arn:aws:sts::111111111111:assumed-role/connectform-a/connectform-prod');
       expect(creds.source).toBe(`role ${ROLE_A} (from profile 'team-a')`);
 
@@ -173,12 +208,17 @@ describe('the target fields', () => {
 
 describe('the account check', () => {
   it('a target whose credentials act in another account is refused before any Connect call', async () => {
-    const [a] = await sessions({ a: [`roleArn: ${ROLE_B}`, 'accountId: "111111111111"'] }, { credentials: { accessKeyId: 'AKIASTATICSANDBOX000', secretAccessKey: 'x' } });
+    const [a] = await sessions(
+      { a: [`roleArn: ${ROLE_B}`, 'accountId: "111111111111"'] },
+      { credentials: { accessKeyId: 'AKIASTATICSANDBOX000', secretAccessKey: 'x' } },
+    );
     const err = await planAll([a]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SafetyError);
     const message = (err as Error).message;
     // Where accountId is written (line 7 of the generated config), expected vs actual, what to do.
-    expect(message).toMatch(/connectform\.yaml:7:\d+: target a: accountId is 111111111111 but the credentials \(role arn:aws:iam::222222222222:role\/connectform-b .*\) belong to account 222222222222/);
+    expect(message).toMatch(
+      /connectform\.yaml:7:\d+: target a: accountId is 111111111111 but the credentials \(role arn:aws:iam::222222222222:role\/connectform-b .*\) belong to account 222222222222/,
+    );
     expect(message).toMatch(/use credentials for account 111111111111 .* or correct accountId$/);
     expect(message).not.toContain('\n');
     const ops = Object.keys(sb.stats().operations);
@@ -190,6 +230,10 @@ describe('the account check', () => {
     await a.plan();
     await a.plan();
     a.close();
-    expect(sb.stats().byAccessKey[KEY_A]).toEqual({ 'sts:GetCallerIdentity': 1, 'connect:ListContactFlows': 2, 'connect:ListRules': 2 });
+    expect(sb.stats().byAccessKey[KEY_A]).toEqual({
+      'sts:GetCallerIdentity': 1,
+      'connect:ListContactFlows': 2,
+      'connect:ListRules': 2,
+    });
   });
 });

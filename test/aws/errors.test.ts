@@ -10,14 +10,36 @@ import { RemoteError } from '../../src/errors.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
 
-const sdkError = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name, ...extra });
+const sdkError = (name: string, message: string, extra: object = {}) =>
+  Object.assign(new Error(message), { name, ...extra });
 
 describe('remedies', () => {
   it('say what to do for missing or expired credentials, access denied and a closed port', () => {
-    expect(remedyFor('connect:ListRules', sdkError('CredentialsProviderError', 'Could not load credentials from any providers'))).toMatch(/no AWS credentials were found: .*profile or roleArn/);
-    expect(remedyFor('connect:ListRules', sdkError('ExpiredTokenException', 'The security token included in the request is expired'))).toMatch(/expired: .*aws sso login --profile/);
-    expect(remedyFor('connect:ListRules', sdkError('AccessDeniedException', 'User is not authorized', { $metadata: { httpStatusCode: 403 } }))).toMatch(/may not call connect:ListRules: allow that IAM action/);
-    expect(remedyFor('connect:ListRules', sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }), '127.0.0.1:1')).toMatch(/nothing answers at 127\.0\.0\.1:1/);
+    expect(
+      remedyFor(
+        'connect:ListRules',
+        sdkError('CredentialsProviderError', 'Could not load credentials from any providers'),
+      ),
+    ).toMatch(/no AWS credentials were found: .*profile or roleArn/);
+    expect(
+      remedyFor(
+        'connect:ListRules',
+        sdkError('ExpiredTokenException', 'The security token included in the request is expired'),
+      ),
+    ).toMatch(/expired: .*aws sso login --profile/);
+    expect(
+      remedyFor(
+        'connect:ListRules',
+        sdkError('AccessDeniedException', 'User is not authorized', { $metadata: { httpStatusCode: 403 } }),
+      ),
+    ).toMatch(/may not call connect:ListRules: allow that IAM action/);
+    expect(
+      remedyFor(
+        'connect:ListRules',
+        sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }),
+        '127.0.0.1:1',
+      ),
+    ).toMatch(/nothing answers at 127\.0\.0\.1:1/);
     expect(remedyFor('connect:ListRules', sdkError('ValidationException', 'bad'))).toBe('');
   });
 
@@ -42,7 +64,10 @@ describe('through the CLI', () => {
 
   const config = (endpoint: string, instanceId = '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d') => {
     const dir = tempDir('errors-');
-    writeFileSync(join(dir, 'connectform.yaml'), `targets:\n  dev:\n    region: us-east-2\n    instanceId: ${instanceId}\n    endpoint: ${endpoint}\nrules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n    Function: "$.x > 1"\n    PublishStatus: PUBLISHED\n    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } }]\n`);
+    writeFileSync(
+      join(dir, 'connectform.yaml'),
+      `targets:\n  dev:\n    region: us-east-2\n    instanceId: ${instanceId}\n    endpoint: ${endpoint}\nrules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n    Function: "$.x > 1"\n    PublishStatus: PUBLISHED\n    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } }]\n`,
+    );
     return dir;
   };
 
@@ -50,7 +75,9 @@ describe('through the CLI', () => {
     const dir = config(sandbox.endpoint, '00000000-0000-4000-8000-00000000dead');
     const r = await run(['plan', dir], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: target dev: connect:\w+.*ResourceNotFoundException.*; check targets\.dev\.instanceId at .*connectform\.yaml:4:17$/m);
+    expect(r.stderr).toMatch(
+      /^Error: target dev: connect:\w+.*ResourceNotFoundException.*; check targets\.dev\.instanceId at .*connectform\.yaml:4:17$/m,
+    );
     expect(r.stderr).not.toMatch(/^\s+at /m); // no stack without --debug
   });
 
@@ -58,7 +85,9 @@ describe('through the CLI', () => {
     const dir = config('http://127.0.0.1:1');
     const r = await run(['plan', dir], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: target dev: sts:GetCallerIdentity with .* failed: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m);
+    expect(r.stderr).toMatch(
+      /^Error: target dev: sts:GetCallerIdentity with .* failed: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m,
+    );
     const debug = await run(['plan', dir, '--debug'], { cwd: dir });
     expect(debug.stderr).toMatch(/Caused by: /);
   });
@@ -66,7 +95,12 @@ describe('through the CLI', () => {
 
 describe('a profile that does not exist', () => {
   it('is named, with how to list the real ones', () => {
-    const err = sdkError('CredentialsProviderError', 'Could not resolve credentials using profile: [stagin] in configuration/credentials file(s).');
-    expect(remedyFor('sts:GetCallerIdentity', err)).toBe("; there is no profile 'stagin' in the shared config or credentials files: check its name (aws configure list-profiles)");
+    const err = sdkError(
+      'CredentialsProviderError',
+      'Could not resolve credentials using profile: [stagin] in configuration/credentials file(s).',
+    );
+    expect(remedyFor('sts:GetCallerIdentity', err)).toBe(
+      "; there is no profile 'stagin' in the shared config or credentials files: check its name (aws configure list-profiles)",
+    );
   });
 });

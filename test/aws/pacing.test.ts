@@ -112,7 +112,9 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     // The rest were spaced at 10/s: each asks again and is spaced at 8/s after the throttled call, in order.
     const again = queued.slice(5).map((s) => bucket.confirm(s));
     expect(again.map((s) => s.waitMs)).toEqual([125, 250, 375, 500, 625, 750, 875]);
-    expect(again.every((s, i) => s.ticket > queued[11].ticket && (i === 0 || s.ticket > again[i - 1].ticket))).toBe(true);
+    expect(again.every((s, i) => s.ticket > queued[11].ticket && (i === 0 || s.ticket > again[i - 1].ticket))).toBe(
+      true,
+    );
   });
 
   it('callers woken late all at once (the process stalled) do not go together: the server banked no more than its burst', () => {
@@ -185,7 +187,11 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
    * One client with retries against the sandbox's bucket while a simulated other client spends
    * half of the quota, all on one injected clock: the calls are counted, never timed.
    */
-  function runAgainstHalfBusyServer(client: Pick<AdaptiveBucket, 'reserveSlot' | 'confirm' | 'throttled'>, clock: ReturnType<typeof manualClock>, calls: number) {
+  function runAgainstHalfBusyServer(
+    client: Pick<AdaptiveBucket, 'reserveSlot' | 'confirm' | 'throttled'>,
+    clock: ReturnType<typeof manualClock>,
+    calls: number,
+  ) {
     const server = new ServerBucket(quota, clock.now, 0.5);
     const start = clock.now();
     let throttled = 0;
@@ -219,19 +225,32 @@ describe('AdaptiveBucket (AIMD when someone else spends the same quota)', () => 
     const clock = manualClock();
     const fixed = new TokenBucket(quota, clock.now);
     let ticket = 0;
-    const client = { reserveSlot: () => { const waitMs = fixed.reserve(); return { waitMs, ticket: ticket++, epoch: 0, at: clock.now() + waitMs }; }, confirm: (s: Slot) => ({ ...s, waitMs: 0 }), throttled: () => fixed.penalize() };
+    const client = {
+      reserveSlot: () => {
+        const waitMs = fixed.reserve();
+        return { waitMs, ticket: ticket++, epoch: 0, at: clock.now() + waitMs };
+      },
+      confirm: (s: Slot) => ({ ...s, waitMs: 0 }),
+      throttled: () => fixed.penalize(),
+    };
     const run = runAgainstHalfBusyServer(client, clock, 1000);
     expect(run.throttled / 1000).toBeGreaterThan(0.5);
   });
 });
 
 describe('QuotaTable', () => {
-  const table = new QuotaTable({ 'connect:ListRules': { ratePerSecond: 10, burst: 20 }, 'chatbot:*': { ratePerSecond: 1, burst: 2 } }, 3);
+  const table = new QuotaTable(
+    { 'connect:ListRules': { ratePerSecond: 10, burst: 20 }, 'chatbot:*': { ratePerSecond: 1, burst: 2 } },
+    3,
+  );
 
   it('looks up the exact API, then the service wildcard, then the default; scale multiplies rates only', () => {
     expect(table.for('connect:ListRules')).toEqual({ ratePerSecond: 30, burst: 20 });
     expect(table.for('chatbot:ListCustomActions')).toEqual({ ratePerSecond: 3, burst: 2 });
-    expect(table.for('connect:DescribeRule')).toEqual({ ratePerSecond: DEFAULT_QUOTA.ratePerSecond * 3, burst: DEFAULT_QUOTA.burst });
+    expect(table.for('connect:DescribeRule')).toEqual({
+      ratePerSecond: DEFAULT_QUOTA.ratePerSecond * 3,
+      burst: DEFAULT_QUOTA.burst,
+    });
   });
 
   it('floorSeconds: the slowest API bounds the run, the burst comes free', () => {

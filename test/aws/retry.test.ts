@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, classifyFailure } from '../../src/aws/retry.js';
 
 const sdkError = (name: string, status?: number, extra: object = {}) =>
-  Object.assign(new Error(`${name} happened`), { name, ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }), ...extra });
+  Object.assign(new Error(`${name} happened`), {
+    name,
+    ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }),
+    ...extra,
+  });
 
 describe('classifyFailure', () => {
   it.each([
@@ -43,9 +47,12 @@ describe('classifyFailure', () => {
     expect(classifyFailure(sdkError(name, status))).toBe('transient');
   });
 
-  it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'])('a dropped connection (%s) is transient', (code) => {
-    expect(classifyFailure(Object.assign(new Error('network'), { code }))).toBe('transient');
-  });
+  it.each(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'])(
+    'a dropped connection (%s) is transient',
+    (code) => {
+      expect(classifyFailure(Object.assign(new Error('network'), { code }))).toBe('transient');
+    },
+  );
 
   it('timeouts and hang-ups by message are transient', () => {
     expect(classifyFailure(sdkError('TimeoutError'))).toBe('transient');
@@ -54,7 +61,9 @@ describe('classifyFailure', () => {
   });
 
   it('nothing listening (ECONNREFUSED: a wrong endpoint) fails fast', () => {
-    expect(classifyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))).toBe('permanent');
+    expect(
+      classifyFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })),
+    ).toBe('permanent');
   });
 
   it.each([
@@ -81,8 +90,14 @@ describe('backoffMs', () => {
   it('full jitter over the upper half: attempt n waits within [c/2, c], c = min(cap, base * 2^n)', () => {
     for (let attempt = 0; attempt < 12; attempt++) {
       const ceiling = Math.min(cap, base * 2 ** attempt);
-      expect(backoffMs(attempt, base, cap, () => 0), `attempt ${attempt}, lowest draw`).toBe(ceiling / 2);
-      expect(backoffMs(attempt, base, cap, () => 0.999999), `attempt ${attempt}, highest draw`).toBe(ceiling);
+      expect(
+        backoffMs(attempt, base, cap, () => 0),
+        `attempt ${attempt}, lowest draw`,
+      ).toBe(ceiling / 2);
+      expect(
+        backoffMs(attempt, base, cap, () => 0.999999),
+        `attempt ${attempt}, highest draw`,
+      ).toBe(ceiling);
     }
   });
 

@@ -13,7 +13,14 @@ import { ListRulesCommand } from '@aws-sdk/client-connect';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
 import { AwsClients } from '../../src/aws/clients.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
-import { DEFAULT_CALL_BUDGET_MS, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, attemptCeilingMs, noAnswerError, resolveTimeouts } from '../../src/aws/timeouts.js';
+import {
+  DEFAULT_CALL_BUDGET_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  attemptCeilingMs,
+  noAnswerError,
+  resolveTimeouts,
+} from '../../src/aws/timeouts.js';
 import { loadConfig } from '../../src/config/load.js';
 import { TargetSession } from '../../src/engine/session.js';
 import { validateFor } from '../../src/config/index.js';
@@ -69,9 +76,21 @@ describe('a silent endpoint', () => {
   it('is a RemoteError naming the target, the API, the host and what to do, after the allowed attempts', async () => {
     const aws = clients({ maxAttempts: 3, callBudgetMs: 60_000 });
     try {
-      const err = await rejection(aws.call('connect:ListRules', () => aws.connect.send(new ListRulesCommand({ InstanceId: 'i-1', PublishStatus: 'DRAFT', EventSourceName: 'OnPostCallAnalysisAvailable' }))));
+      const err = await rejection(
+        aws.call('connect:ListRules', () =>
+          aws.connect.send(
+            new ListRulesCommand({
+              InstanceId: 'i-1',
+              PublishStatus: 'DRAFT',
+              EventSourceName: 'OnPostCallAnalysisAvailable',
+            }),
+          ),
+        ),
+      );
       expect(err).toBeInstanceOf(RemoteError);
-      expect(err.message).toBe(`target slow: connect:ListRules: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`);
+      expect(err.message).toBe(
+        `target slow: connect:ListRules: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+      );
       expect((err as RemoteError).operation).toBe('connect:ListRules');
       expect(aws.stats()['connect:ListRules']).toMatchObject({ calls: 1, attempts: 3, transient: 3, failed: 1 });
     } finally {
@@ -83,8 +102,14 @@ describe('a silent endpoint', () => {
     const aws = clients({ maxAttempts: 2, callBudgetMs: 60_000 });
     try {
       const arn = 'arn:aws:chatbot::123456789012:custom-action/a';
-      const err = await rejection(aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn }))));
-      expect(err.message).toBe(`target slow: chatbot:ListTagsForResource: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`);
+      const err = await rejection(
+        aws.call('chatbot:ListTagsForResource', () =>
+          aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
+        ),
+      );
+      expect(err.message).toBe(
+        `target slow: chatbot:ListTagsForResource: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+      );
       expect(aws.stats()['chatbot:ListTagsForResource'].attempts).toBe(2);
     } finally {
       aws.destroy();
@@ -95,7 +120,17 @@ describe('a silent endpoint', () => {
     // One attempt can take up to connect + request timeout (350 ms): a 100 ms budget allows no retry.
     const aws = clients({ maxAttempts: 8, callBudgetMs: 100 });
     try {
-      const err = await rejection(aws.call('connect:ListRules', () => aws.connect.send(new ListRulesCommand({ InstanceId: 'i-1', PublishStatus: 'DRAFT', EventSourceName: 'OnPostCallAnalysisAvailable' }))));
+      const err = await rejection(
+        aws.call('connect:ListRules', () =>
+          aws.connect.send(
+            new ListRulesCommand({
+              InstanceId: 'i-1',
+              PublishStatus: 'DRAFT',
+              EventSourceName: 'OnPostCallAnalysisAvailable',
+            }),
+          ),
+        ),
+      );
       expect(err).toBeInstanceOf(RemoteError);
       expect(aws.stats()['connect:ListRules'].attempts).toBe(1);
     } finally {
@@ -106,7 +141,17 @@ describe('a silent endpoint', () => {
   it('shows the host only, never the path or query of the endpoint', async () => {
     const aws = clients({ endpoint: `http://127.0.0.1:${port}/private-path?token=s3cr3t`, maxAttempts: 1 });
     try {
-      const err = await rejection(aws.call('connect:ListRules', () => aws.connect.send(new ListRulesCommand({ InstanceId: 'i-1', PublishStatus: 'DRAFT', EventSourceName: 'OnPostCallAnalysisAvailable' }))));
+      const err = await rejection(
+        aws.call('connect:ListRules', () =>
+          aws.connect.send(
+            new ListRulesCommand({
+              InstanceId: 'i-1',
+              PublishStatus: 'DRAFT',
+              EventSourceName: 'OnPostCallAnalysisAvailable',
+            }),
+          ),
+        ),
+      );
       expect(err.message).toContain(`no answer from 127.0.0.1:${port} `);
       expect(err.message).not.toMatch(/private-path|s3cr3t/);
     } finally {
@@ -123,7 +168,14 @@ describe('a silent endpoint', () => {
     );
     const config = await loadConfig(dir);
     const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' };
-    const options = { kinds: ['rule' as const], cacheDir: false as const, pendingDir: false as const, credentials, ...SMALL, callBudgetMs: 1 };
+    const options = {
+      kinds: ['rule' as const],
+      cacheDir: false as const,
+      pendingDir: false as const,
+      credentials,
+      ...SMALL,
+      callBudgetMs: 1,
+    };
     for (const [target, api] of [
       ['quiet', 'sts:GetCallerIdentity'],
       ['quiet-role', 'sts:AssumeRole'],
@@ -132,7 +184,9 @@ describe('a silent endpoint', () => {
       try {
         const err = await rejection(session.plan());
         expect(err).toBeInstanceOf(RemoteError);
-        expect(err.message).toBe(`target ${target}: ${api}: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`);
+        expect(err.message).toBe(
+          `target ${target}: ${api}: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+        );
       } finally {
         session.close();
       }
@@ -143,7 +197,11 @@ describe('a silent endpoint', () => {
 describe('defaults', () => {
   it('a silent endpoint becomes an error within two minutes, retries included', () => {
     const t = resolveTimeouts({});
-    expect(t).toEqual({ connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS, requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS, callBudgetMs: DEFAULT_CALL_BUDGET_MS });
+    expect(t).toEqual({
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+      callBudgetMs: DEFAULT_CALL_BUDGET_MS,
+    });
     // call() never exceeds max(budget, one attempt): the first attempt always runs.
     expect(Math.max(t.callBudgetMs, attemptCeilingMs(t))).toBeLessThanOrEqual(120_000);
     // ... and still leaves room for a retry of a dropped connection.
@@ -152,8 +210,15 @@ describe('defaults', () => {
 
   it('a connection that cannot be established points at --connect-timeout', () => {
     // The message @smithy/node-http-handler 4.x gives a connection timeout.
-    const cause = Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 10000 ms.'), { name: 'TimeoutError' });
-    expect(noAnswerError('prod', 'connect:ListRules', cause, 'connect.eu-west-2.amazonaws.com', resolveTimeouts({})).message).toBe(
+    const cause = Object.assign(
+      new Error(
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 10000 ms.',
+      ),
+      { name: 'TimeoutError' },
+    );
+    expect(
+      noAnswerError('prod', 'connect:ListRules', cause, 'connect.eu-west-2.amazonaws.com', resolveTimeouts({})).message,
+    ).toBe(
       'target prod: connect:ListRules: could not connect to connect.eu-west-2.amazonaws.com within 10s; check the endpoint or network, or raise --connect-timeout',
     );
   });

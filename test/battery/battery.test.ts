@@ -9,7 +9,12 @@ import { taskTemplateFixture } from './fixtures/task-template.js';
 import { customActionFixture } from './fixtures/custom-action.js';
 import { lexChannelAssociationFixture } from './fixtures/lex-channel-association.js';
 
-const FIXTURES = [ruleFixture, taskTemplateFixture, customActionFixture, lexChannelAssociationFixture] as unknown as BatteryFixture[];
+const FIXTURES = [
+  ruleFixture,
+  taskTemplateFixture,
+  customActionFixture,
+  lexChannelAssociationFixture,
+] as unknown as BatteryFixture[];
 
 /** The delay issue #12 names: a new task template invisible to TagResource for 1.5 s. */
 const CONSISTENCY_DELAY_MS = 1500;

@@ -28,7 +28,14 @@ export interface BatteryFixture {
   seed?: object;
   base: Body[];
   oneFieldChange(b: Body[]): { bodies: Body[]; name?: string; key?: string; expectPath: string };
-  replaceChange: ((b: Body[]) => { bodies: Body[]; name?: string; key?: string; lifecycle?: { index: number; renamedFrom: string } }) | null;
+  replaceChange:
+    | ((b: Body[]) => {
+        bodies: Body[];
+        name?: string;
+        key?: string;
+        lifecycle?: { index: number; renamedFrom: string };
+      })
+    | null;
   reorderSet(b: Body[]): Body[];
   broken: { yaml: string; lines?: number[]; expectLines?: number[] };
 }
@@ -99,11 +106,26 @@ export function runBattery(
     const keyOf = (b: Body) => kind.key(b);
 
     const config = (bodies: Body[], settings: object = {}, lifecycle?: { index: number; renamedFrom: string }) => {
-      const items = bodies.map((b, i) => (lifecycle && i === lifecycle.index ? { ...b, lifecycle: { renamedFrom: lifecycle.renamedFrom } } : b));
+      const items = bodies.map((b, i) =>
+        lifecycle && i === lifecycle.index ? { ...b, lifecycle: { renamedFrom: lifecycle.renamedFrom } } : b,
+      );
       writeConfig(dir, { test: targetOf(world) }, settings, { [fx.configKey]: items });
     };
     const cli = (cmd: string, ...extra: string[]) =>
-      runCli([cmd, dir, '--format', 'json', '--parallelism', String(PARALLELISM), '--quota-scale', world.quotaScale ?? QUOTA_SCALE, ...extra], { cwd: dir });
+      runCli(
+        [
+          cmd,
+          dir,
+          '--format',
+          'json',
+          '--parallelism',
+          String(PARALLELISM),
+          '--quota-scale',
+          world.quotaScale ?? QUOTA_SCALE,
+          ...extra,
+        ],
+        { cwd: dir },
+      );
     /** The world's counts, when it can count. */
     const stats = () => world.stats?.();
     const resetStats = () => world.resetStats?.();
@@ -120,7 +142,10 @@ export function runBattery(
     };
     const expectEmptyPlan = async () => {
       const p = await plan();
-      expect(p.changes.filter((c) => c.action !== 'manual'), JSON.stringify(p.changes, null, 1)).toEqual([]);
+      expect(
+        p.changes.filter((c) => c.action !== 'manual'),
+        JSON.stringify(p.changes, null, 1),
+      ).toEqual([]);
       return p;
     };
 
@@ -191,7 +216,11 @@ export function runBattery(
       config(bodies);
       await expectEmptyPlan();
       // back to the base state for the next steps
-      config(fx.base, {}, lifecycle ? { index: lifecycle.index, renamedFrom: keyOf(bodies[lifecycle.index]) } : undefined);
+      config(
+        fx.base,
+        {},
+        lifecycle ? { index: lifecycle.index, renamedFrom: keyOf(bodies[lifecycle.index]) } : undefined,
+      );
       await applyOk();
       config(fx.base);
       await expectEmptyPlan();

@@ -65,7 +65,8 @@ class MemoStore {
     return this.call(true, () => {
       const known = this.byToken.get(token);
       if (known && this.memos.has(known)) return known;
-      if ([...this.memos.values()].some((m) => m.body.Name === body.Name)) throw new Error(`memo "${String(body.Name)}" already exists`);
+      if ([...this.memos.values()].some((m) => m.body.Name === body.Name))
+        throw new Error(`memo "${String(body.Name)}" already exists`);
       const id = `memo-${this.nextId++}`;
       this.memos.set(id, { id, body: structuredClone(body), version: 1 });
       this.byToken.set(token, id);
@@ -102,7 +103,12 @@ const MEMO_MODEL: ServiceModel = {
   _source: 'fifth-kind.test.ts',
   metadata: { serviceId: 'Memo', endpointPrefix: 'memo', signingName: 'memo', protocol: 'rest-json' },
   operations: {
-    CreateMemo: { name: 'CreateMemo', http: { method: 'PUT', requestUri: '/memos' }, input: { shape: 'CreateMemoRequest' }, documentation: '<p>Creates a memo.</p>' },
+    CreateMemo: {
+      name: 'CreateMemo',
+      http: { method: 'PUT', requestUri: '/memos' },
+      input: { shape: 'CreateMemoRequest' },
+      documentation: '<p>Creates a memo.</p>',
+    },
   },
   shapes: {
     CreateMemoRequest: {
@@ -128,7 +134,8 @@ const MEMO_MODEL: ServiceModel = {
   },
 };
 
-const sorted = (xs: unknown): string[] | undefined => (Array.isArray(xs) && xs.length ? [...(xs as string[])].sort() : undefined);
+const sorted = (xs: unknown): string[] | undefined =>
+  Array.isArray(xs) && xs.length ? [...(xs as string[])].sort() : undefined;
 
 function normalize(body: Body): Body {
   const out: Body = { Name: body.Name, Topic: body.Topic, Text: body.Text };
@@ -141,31 +148,56 @@ function normalize(body: Body): Body {
 
 /** What the API stores: the declared memo plus connectform's marker. */
 function wire(desired: Body): Body {
-  return { ...normalize(desired), Tags: { ...((desired.Tags as Record<string, string> | undefined) ?? {}), [MARKER_TAG_KEY]: MARKER_TAG_VALUE } };
+  return {
+    ...normalize(desired),
+    Tags: { ...((desired.Tags as Record<string, string> | undefined) ?? {}), [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
+  };
 }
 
 function toLive(m: StoredMemo): LiveResource {
   const tags = (m.body.Tags as Record<string, string> | undefined) ?? {};
-  return { kind: 'memo', key: String(m.body.Name), id: m.id, body: m.body, managed: tags[MARKER_TAG_KEY] === MARKER_TAG_VALUE, version: `${m.version}:${sha256(canonicalJson(m.body)).slice(0, 8)}` };
+  return {
+    kind: 'memo',
+    key: String(m.body.Name),
+    id: m.id,
+    body: m.body,
+    managed: tags[MARKER_TAG_KEY] === MARKER_TAG_VALUE,
+    version: `${m.version}:${sha256(canonicalJson(m.body)).slice(0, 8)}`,
+  };
 }
 
 const memoKind: ResourceKind<'memo'> = {
   name: 'memo',
   configKey: 'memos',
   title: 'memo',
-  schemaSpec: { title: 'Memo', service: 'memo', model: MEMO_MODEL, shape: 'CreateMemoRequest', operation: 'CreateMemo', omit: ['ClientToken'] },
+  schemaSpec: {
+    title: 'Memo',
+    service: 'memo',
+    model: MEMO_MODEL,
+    shape: 'CreateMemoRequest',
+    operation: 'CreateMemo',
+    omit: ['ClientToken'],
+  },
   exportOrder: ['Name', 'Topic', 'Text', 'Labels', 'Tags'],
   capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: false },
   key: (body) => String(body.Name ?? ''),
   audit(d): Problem[] {
-    if (typeof d.body.Text === 'string' && d.body.Text.startsWith('TODO')) return [{ severity: 'error', message: 'a memo is not a to-do list: Text may not start with TODO', pos: d.positionOf(['Text']) }];
+    if (typeof d.body.Text === 'string' && d.body.Text.startsWith('TODO'))
+      return [
+        {
+          severity: 'error',
+          message: 'a memo is not a to-do list: Text may not start with TODO',
+          pos: d.positionOf(['Text']),
+        },
+      ];
     return [];
   },
   async *read() {
     for (const m of await store.list()) yield toLive(m);
   },
   normalize,
-  replaceReason: (_live, _desired, changed) => (changed.includes('Topic') ? 'UpdateMemo cannot change Topic' : undefined),
+  replaceReason: (_live, _desired, changed) =>
+    changed.includes('Topic') ? 'UpdateMemo cannot change Topic' : undefined,
   async create(_ctx, desired, token) {
     return { id: await store.create(wire(desired), token) };
   },
@@ -184,7 +216,13 @@ afterAll(() => unregister());
 // The battery, as for every kind
 
 const base: Body[] = [
-  { Name: 'on-call-rota', Topic: 'ops', Text: 'Who carries the pager this week.', Labels: ['pager', 'weekly', 'ops'], Tags: { team: 'sre', env: 'test' } },
+  {
+    Name: 'on-call-rota',
+    Topic: 'ops',
+    Text: 'Who carries the pager this week.',
+    Labels: ['pager', 'weekly', 'ops'],
+    Tags: { team: 'sre', env: 'test' },
+  },
   { Name: 'quarter-targets', Topic: 'sales', Text: 'Targets for the quarter.' },
   { Name: 'refund-policy', Topic: 'support', Text: 'Refunds within 30 days.', Labels: ['policy'] },
 ];
@@ -231,7 +269,11 @@ runBattery(memoFixture, async (dir, fx) => {
     endpoint: sandbox.endpoint,
     stats: () => {
       const s = sandbox.stats();
-      return { calls: s.calls + store.calls, writeCalls: s.writeCalls + store.writeCalls, maxInFlight: Math.max(s.maxInFlight, store.maxInFlight) };
+      return {
+        calls: s.calls + store.calls,
+        writeCalls: s.writeCalls + store.writeCalls,
+        maxInFlight: Math.max(s.maxInFlight, store.maxInFlight),
+      };
     },
     resetStats: () => {
       sandbox.resetStats();
@@ -248,20 +290,34 @@ describe('the fifth kind through the registry', () => {
   it('joins every list of kinds: names, the document schema, prune, and its own item schema from its model', () => {
     expect(allKinds().at(-1)).toBe(memoKind);
     expect(kindNames()).toContain('memo');
-    const doc = buildDocumentSchema() as { properties: Record<string, { items: unknown; description: string }> & { settings: { properties: { prune: { oneOf: { items?: { enum: string[] } }[] } } } } };
+    const doc = buildDocumentSchema() as {
+      properties: Record<string, { items: unknown; description: string }> & {
+        settings: { properties: { prune: { oneOf: { items?: { enum: string[] } }[] } } };
+      };
+    };
     expect(doc.properties.memos).toMatchObject({ description: 'Memos.', items: { $ref: 'memo.schema.json' } });
     expect(doc.properties.settings.properties.prune.oneOf[1].items?.enum).toContain('memo');
-    const item = buildKindSchema('memo') as { properties: Record<string, Record<string, unknown>>; required: string[]; description: string };
+    const item = buildKindSchema('memo') as {
+      properties: Record<string, Record<string, unknown>>;
+      required: string[];
+      description: string;
+    };
     expect(item.required).toEqual(['Name', 'Topic', 'Text']);
     expect(item.properties.Topic).toEqual({ type: 'string', enum: ['ops', 'sales', 'support'] });
-    expect(item.properties.Name).toMatchObject({ description: "The memo's unique name.", pattern: '^[a-z0-9-]+$', maxLength: 64 });
+    expect(item.properties.Name).toMatchObject({
+      description: "The memo's unique name.",
+      pattern: '^[a-z0-9-]+$',
+      maxLength: 64,
+    });
     expect(item.properties.ClientToken).toBeUndefined();
     expect(item.description).toBe('Creates a memo.');
   });
 
   it('refuses a second kind with a name or config key already taken', () => {
     expect(() => registerKind({ ...memoKind })).toThrow(/clashes with the registered kind "memo"/);
-    expect(() => registerKind({ ...memoKind, name: 'rule' as 'memo', configKey: 'notes' })).toThrow(/clashes with the registered kind "rule"/);
+    expect(() => registerKind({ ...memoKind, name: 'rule' as 'memo', configKey: 'notes' })).toThrow(
+      /clashes with the registered kind "rule"/,
+    );
     expect(() => registerKind({ ...memoKind, name: 'note' as 'memo', configKey: 'settings' })).toThrow(/reserved/);
     expect(allKinds().filter((k) => k.configKey === 'memos')).toHaveLength(1);
   });
@@ -270,7 +326,16 @@ describe('the fifth kind through the registry', () => {
     const sandbox = await startSandbox({});
     const dir = tempDir('fifth-kind-export-');
     try {
-      writeConfig(dir, { test: { endpoint: sandbox.endpoint } }, {}, { memos: [{ Tags: { b: '1' }, Labels: ['z', 'a'], Text: 'Keys out of order.', Topic: 'ops', Name: 'export-me' }] });
+      writeConfig(
+        dir,
+        { test: { endpoint: sandbox.endpoint } },
+        {},
+        {
+          memos: [
+            { Tags: { b: '1' }, Labels: ['z', 'a'], Text: 'Keys out of order.', Topic: 'ops', Name: 'export-me' },
+          ],
+        },
+      );
       const applied = await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir });
       expect(applied.code, applied.stderr).toBe(0);
       const exported = await runCliInProcess(['export', dir, '--kinds', 'memos'], { cwd: dir });

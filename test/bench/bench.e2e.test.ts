@@ -23,29 +23,56 @@ describe('bench harness', () => {
   it('runs every scenario at a tiny scale and writes the documented JSON', async () => {
     const file = join(tempDir('bench-smoke-'), 'bench.json');
     const r = await run([
-      '--rules', '20', '--task-templates', '6', '--custom-actions', '4',
-      '--quota-scale', '50', '--latency', '0-2',
-      '--diff-resources', '200', '--validate-resources', '20',
-      '--cold-start-runs', '1',
-      '--targets', '3', '--target-rules', '4', '--target-task-templates', '2',
-      '--json', file,
+      '--rules',
+      '20',
+      '--task-templates',
+      '6',
+      '--custom-actions',
+      '4',
+      '--quota-scale',
+      '50',
+      '--latency',
+      '0-2',
+      '--diff-resources',
+      '200',
+      '--validate-resources',
+      '20',
+      '--cold-start-runs',
+      '1',
+      '--targets',
+      '3',
+      '--target-rules',
+      '4',
+      '--target-task-templates',
+      '2',
+      '--json',
+      file,
     ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8'));
 
     expect(report.format).toBe('connectform-bench/1');
-    expect(report.settings).toMatchObject({ quotaScale: 50, counts: { rules: 20, taskTemplates: 6, customActions: 4 }, latencyMs: [0, 2] });
+    expect(report.settings).toMatchObject({
+      quotaScale: 50,
+      counts: { rules: 20, taskTemplates: 6, customActions: 4 },
+      latencyMs: [0, 2],
+    });
     expect(report.machine.cpus).toBeGreaterThan(0);
 
     const names = report.scenarios.map((s: { name: string }) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['full plan', 'incremental plan', 'apply 5% changes', 'apply from empty']));
+    expect(names).toEqual(
+      expect.arrayContaining(['full plan', 'incremental plan', 'apply 5% changes', 'apply from empty']),
+    );
     for (const s of report.scenarios) {
-      for (const field of ['wallSeconds', 'floorSeconds', 'calls', 'throttled', 'failed']) expect(typeof s[field], `${s.name}.${field}`).toBe('number');
+      for (const field of ['wallSeconds', 'floorSeconds', 'calls', 'throttled', 'failed'])
+        expect(typeof s[field], `${s.name}.${field}`).toBe('number');
       expect(typeof s.name).toBe('string');
       expect(s.failed, s.name).toBe(0);
       expect(s.problems, s.name).toEqual([]);
       // Calls per operation, counted on both sides.
-      for (const [api, o] of Object.entries(s.operations as Record<string, { calls: number; throttled: number; client: { calls: number } }>)) {
+      for (const [api, o] of Object.entries(
+        s.operations as Record<string, { calls: number; throttled: number; client: { calls: number } }>,
+      )) {
         expect(api).toMatch(/^(connect|chatbot|sts):[A-Z]\w+$/);
         expect(o.calls).toBeGreaterThanOrEqual(o.throttled);
         expect(typeof o.client.calls).toBe('number');
@@ -76,11 +103,14 @@ describe('bench harness', () => {
       expect(byName[name].limits.ratio, name).toBeGreaterThan(1);
     }
     expect(report.settings.manyTargets).toEqual({ targets: 3, rules: 4, taskTemplates: 2, backgroundLoad: 0.5 });
-    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['3 targets, one account', '3 targets, 50% load']));
+    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['3 targets, one account', '3 targets, 50% load']),
+    );
 
     expect(report.inProcess.map((m: { name: string }) => m.name)).toEqual(['diff + render', 'validate']);
     for (const m of report.inProcess) {
-      for (const field of ['wallSeconds', 'cpuSeconds', 'peakRssMB', 'resources']) expect(typeof m[field], `${m.name}.${field}`).toBe('number');
+      for (const field of ['wallSeconds', 'cpuSeconds', 'peakRssMB', 'resources'])
+        expect(typeof m[field], `${m.name}.${field}`).toBe('number');
     }
     expect(report.inProcess[0].resources).toBe(200);
     expect(report.inProcess[1].resources).toBe(20);
@@ -88,7 +118,9 @@ describe('bench harness', () => {
     // Cold start: three spawned commands, each against bare node.
     expect(report.coldStart.map((c: { name: string }) => c.name)).toEqual(['node -e 0', '--help', 'validate']);
     for (const c of report.coldStart) expect(c.runs).toHaveLength(1);
-    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['incremental, cache 1 h old', 'cold start --help', 'cold start validate']));
+    expect(report.targets.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['incremental, cache 1 h old', 'cold start --help', 'cold start validate']),
+    );
     for (const t of report.targets) expect(Object.keys(t).sort()).toEqual(['measured', 'met', 'name', 'target']);
     // The table names the scale it ran at.
     expect(r.stdout).toContain('quota scale 50');
@@ -106,7 +138,9 @@ describe('bench harness', () => {
     expect(report.settings.scenarioGroups).toEqual(['cold-start']);
     const bad = await run(['--scenario', 'everything']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--scenario: unknown everything; known: single-target, many-targets, in-process, cold-start');
+    expect(bad.stderr).toContain(
+      '--scenario: unknown everything; known: single-target, many-targets, in-process, cold-start',
+    );
   });
 
   it('rejects an unknown option with the usage', async () => {

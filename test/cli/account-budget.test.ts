@@ -16,7 +16,12 @@ import { metricRule, runCliInProcess as run, tempDir, writeConfig } from '../hel
  * interval (here 125 ms), and a busy test machine can be that late.
  */
 const SCALE = 4;
-const INSTANCES = ['1a000000-0000-4000-8000-000000000001', '1a000000-0000-4000-8000-000000000002', '1a000000-0000-4000-8000-000000000003', '1a000000-0000-4000-8000-000000000004'];
+const INSTANCES = [
+  '1a000000-0000-4000-8000-000000000001',
+  '1a000000-0000-4000-8000-000000000002',
+  '1a000000-0000-4000-8000-000000000003',
+  '1a000000-0000-4000-8000-000000000004',
+];
 const RULES = 4;
 
 let sandbox: SandboxHandle;
@@ -34,7 +39,9 @@ const refill = () => new Promise((r) => setTimeout(r, (5 / (2 * SCALE)) * 1000 +
 /** Four targets, one per instance, all in the sandbox's one account and region. */
 function fourTargets(prefix: string): string {
   const dir = tempDir('budget-');
-  const targets = Object.fromEntries(INSTANCES.map((id, i) => [`t${i + 1}`, { endpoint: sandbox.endpoint, instanceId: id, region: 'us-east-2' }]));
+  const targets = Object.fromEntries(
+    INSTANCES.map((id, i) => [`t${i + 1}`, { endpoint: sandbox.endpoint, instanceId: id, region: 'us-east-2' }]),
+  );
   writeConfig(dir, targets, {}, { rules: Array.from({ length: RULES }, (_, i) => metricRule(`${prefix}-${i}`)) });
   return dir;
 }
@@ -43,11 +50,16 @@ describe('targets of one account share its quota', () => {
   it('apply -t all, then a full plan -t all: every call answered, none throttled', async () => {
     const dir = fourTargets('shared');
     sandbox.resetStats();
-    const applied = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', String(SCALE)], { cwd: dir });
+    const applied = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', String(SCALE)], {
+      cwd: dir,
+    });
     expect(applied.code, applied.stderr).toBe(0);
     // A new run believes the buckets full: let the sandbox's refill after the apply's last calls.
     await refill();
-    const plan = await run(['plan', dir, '-t', 'all', '--refresh', '--format', 'json', '--quota-scale', String(SCALE)], { cwd: dir });
+    const plan = await run(
+      ['plan', dir, '-t', 'all', '--refresh', '--format', 'json', '--quota-scale', String(SCALE)],
+      { cwd: dir },
+    );
     expect(plan.code, plan.stderr).toBe(0);
     const doc = JSON.parse(plan.stdout) as { plans: { target: string; changes: unknown[] }[] };
     expect(doc.plans.map((p) => [p.target, p.changes.length])).toEqual(INSTANCES.map((_, i) => [`t${i + 1}`, 0]));
@@ -63,7 +75,9 @@ describe('targets of one account share its quota', () => {
   it('sessions that each pace alone (no shared budget) are throttled by the same sandbox (the check above can fail)', async () => {
     const dir = fourTargets('alone');
     const open = (t: string) => TargetSession.open(dir, t, { quotaScale: SCALE, cacheDir: false, pendingDir: false });
-    const applied = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', String(SCALE)], { cwd: dir });
+    const applied = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', String(SCALE)], {
+      cwd: dir,
+    });
     expect(applied.code, applied.stderr).toBe(0);
 
     await refill();

@@ -22,7 +22,11 @@ beforeEach(async () => {
 afterEach(async () => sandbox?.stop());
 
 /** stdout and stderr in the order they were written, one entry per write. */
-async function runInterleaved(args: string[], cwd: string, stdin = ''): Promise<{ code: number; writes: { stream: 'out' | 'err'; text: string }[] }> {
+async function runInterleaved(
+  args: string[],
+  cwd: string,
+  stdin = '',
+): Promise<{ code: number; writes: { stream: 'out' | 'err'; text: string }[] }> {
   const writes: { stream: 'out' | 'err'; text: string }[] = [];
   const before = process.cwd();
   process.chdir(cwd);
@@ -43,7 +47,10 @@ async function runInterleaved(args: string[], cwd: string, stdin = ''): Promise<
 function config(dir: string, vars: { staging: Record<string, string>; prod: Record<string, string> }) {
   return writeConfig(
     dir,
-    { staging: { endpoint: sandbox.endpoint, vars: vars.staging }, prod: { endpoint: sandbox.endpoint, instanceId: PROD_INSTANCE, vars: vars.prod } },
+    {
+      staging: { endpoint: sandbox.endpoint, vars: vars.staging },
+      prod: { endpoint: sandbox.endpoint, instanceId: PROD_INSTANCE, vars: vars.prod },
+    },
     // Any delete is over the threshold: a plan that deletes is refused.
     { prune: ['rule'], destroyThreshold: { percent: 0, minResources: 1 } },
     { rules: [metricRule('sum-${var.env}-${var.name}', '$.x > ${var.n}')] },
@@ -52,7 +59,10 @@ function config(dir: string, vars: { staging: Record<string, string>; prod: Reco
 
 describe('apply -t all, target by target', () => {
   it("prints each target's report as it finishes, before the next target's plan", async () => {
-    const dir = config(tempDir('apply-order-'), { staging: { env: 'staging', name: 'a', n: '1' }, prod: { env: 'prod', name: 'a', n: '1' } });
+    const dir = config(tempDir('apply-order-'), {
+      staging: { env: 'staging', name: 'a', n: '1' },
+      prod: { env: 'prod', name: 'a', n: '1' },
+    });
     const r = await runInterleaved(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', '50'], dir);
     expect(r.code).toBe(0);
     const at = (re: RegExp) => r.writes.findIndex((w) => re.test(w.text));
@@ -61,21 +71,29 @@ describe('apply -t all, target by target', () => {
     expect(stagingReport).toBeGreaterThanOrEqual(0);
     expect(prodPlan).toBeGreaterThan(stagingReport); // not held back until every target is done
     expect(at(/Apply on prod:/)).toBeGreaterThan(prodPlan);
-    expect(r.writes.map((w) => w.text).join('')).toMatch(/Summary:\n  staging: applied \(1 applied, 0 failed, 0 restored\)\n  prod: applied \(1 applied, 0 failed, 0 restored\)\n/);
+    expect(r.writes.map((w) => w.text).join('')).toMatch(
+      /Summary:\n {2}staging: applied \(1 applied, 0 failed, 0 restored\)\n {2}prod: applied \(1 applied, 0 failed, 0 restored\)\n/,
+    );
   });
 
   it('the summary names a target answered "no" as cancelled and a refused one as refused; exit 1', async () => {
-    const dir = config(tempDir('apply-summary-'), { staging: { env: 'staging', name: 'b', n: '1' }, prod: { env: 'prod', name: 'b', n: '1' } });
+    const dir = config(tempDir('apply-summary-'), {
+      staging: { env: 'staging', name: 'b', n: '1' },
+      prod: { env: 'prod', name: 'b', n: '1' },
+    });
     const first = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', '50'], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     // staging: an update, answered "no"; prod: a rename, i.e. a delete, over the threshold.
     config(dir, { staging: { env: 'staging', name: 'b', n: '2' }, prod: { env: 'prod', name: 'c', n: '1' } });
     sandbox.resetStats();
     const r = await runInterleaved(['apply', dir, '-t', 'all', '--quota-scale', '50'], dir, 'no\n');
-    const err = r.writes.filter((w) => w.stream === 'err').map((w) => w.text).join('');
+    const err = r.writes
+      .filter((w) => w.stream === 'err')
+      .map((w) => w.text)
+      .join('');
     expect(r.code).toBe(1);
     expect(err).toMatch(/target prod: apply refused[\s\S]*1 of 1 managed rules would be deleted or replaced/);
-    expect(err).toMatch(/Summary:\n  staging: cancelled\n  prod: refused\n/);
+    expect(err).toMatch(/Summary:\n {2}staging: cancelled\n {2}prod: refused\n/);
     expect(sandbox.stats().operations['connect:UpdateRule']).toBeUndefined();
     expect(sandbox.stats().operations['connect:DeleteRule']).toBeUndefined();
   });

@@ -45,7 +45,9 @@ describe('snapshot cache', () => {
     // One rule changes out of band: only that one is described again.
     const other = tempDir('cache-other-');
     writeConfig(other, { t: { endpoint: sandbox.endpoint } }, {}, { rules: [{ ...RULES[3], Function: '$.x > 300' }] });
-    expect((await runCli(['apply', other, '--auto-approve', '--quota-scale', '50', '--kinds', 'rule'], { cwd: other })).code).toBe(0);
+    expect(
+      (await runCli(['apply', other, '--auto-approve', '--quota-scale', '50', '--kinds', 'rule'], { cwd: other })).code,
+    ).toBe(0);
     sandbox.resetStats();
     const p = planOf(await cli('plan', dir, '--format', 'json'));
     expect(describes()).toBe(1);
@@ -82,7 +84,9 @@ describe('snapshot cache', () => {
 describe('a run keeps the cache entries of the kinds it did not read', () => {
   const cacheKeys = (d: string) => {
     const cacheDir = join(d, '.connectform', 'cache');
-    return readdirSync(cacheDir).flatMap((f) => (JSON.parse(readFileSync(join(cacheDir, f), 'utf8')).entries as [string][]).map(([key]) => key));
+    return readdirSync(cacheDir).flatMap((f) =>
+      (JSON.parse(readFileSync(join(cacheDir, f), 'utf8')).entries as [string][]).map(([key]) => key),
+    );
   };
 
   // A world of its own: pruning here must not see the rules of the tests above.
@@ -95,7 +99,13 @@ describe('a run keeps the cache entries of the kinds it did not read', () => {
   it('plan --kinds rule leaves the task templates cached; a rule that is gone leaves the cache', async () => {
     const calls = (op: string) => world.stats().operations[op]?.calls ?? 0;
     const d = tempDir('cache-kinds-');
-    const mixed = (rules: typeof RULES) => writeConfig(d, { t: { endpoint: world.endpoint } }, { prune: ['rule'] }, { rules, taskTemplates: taskTemplateFixture.base });
+    const mixed = (rules: typeof RULES) =>
+      writeConfig(
+        d,
+        { t: { endpoint: world.endpoint } },
+        { prune: ['rule'] },
+        { rules, taskTemplates: taskTemplateFixture.base },
+      );
     mixed(RULES.slice(0, 4).map((r) => ({ ...r, Name: `kinds-${r.Name}` })));
     const run = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: d });
     const applied = await run('apply', d, '--auto-approve');
@@ -115,8 +125,15 @@ describe('a run keeps the cache entries of the kinds it did not read', () => {
     // its entry; the unread kind's entries stay.
     const before = cacheKeys(d).filter((k) => k.startsWith('rule|'));
     const other = tempDir('cache-kinds-other-');
-    writeConfig(other, { t: { endpoint: world.endpoint } }, { prune: ['rule'] }, { rules: RULES.slice(0, 3).map((r) => ({ ...r, Name: `kinds-${r.Name}` })) });
-    expect((await runCli(['apply', other, '--auto-approve', '--kinds', 'rule', '--quota-scale', '50'], { cwd: other })).code).toBe(0);
+    writeConfig(
+      other,
+      { t: { endpoint: world.endpoint } },
+      { prune: ['rule'] },
+      { rules: RULES.slice(0, 3).map((r) => ({ ...r, Name: `kinds-${r.Name}` })) },
+    );
+    expect(
+      (await runCli(['apply', other, '--auto-approve', '--kinds', 'rule', '--quota-scale', '50'], { cwd: other })).code,
+    ).toBe(0);
     mixed(RULES.slice(0, 3).map((r) => ({ ...r, Name: `kinds-${r.Name}` })));
     expect(planOf(await run('plan', d, '--format', 'json', '--kinds', 'rule')).changes).toEqual([]);
     const after = cacheKeys(d);

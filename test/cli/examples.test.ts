@@ -19,12 +19,19 @@ const cli = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cw
 
 /** A sandbox hosting the example's instances, and a copy of the example pointed at it. */
 async function exampleOn(options: SandboxOptions = {}): Promise<{ sandbox: SandboxHandle; dir: string }> {
-  const sandbox = await startSandbox({ quotas: false, ensureInstances: ['2b7d9c41-5e3a-4f8b-a1c6-7d8e9f0a1b2c', '9e4f3a2b-1c0d-4e5f-8a9b-0c1d2e3f4a5b'], ...options });
+  const sandbox = await startSandbox({
+    quotas: false,
+    ensureInstances: ['2b7d9c41-5e3a-4f8b-a1c6-7d8e9f0a1b2c', '9e4f3a2b-1c0d-4e5f-8a9b-0c1d2e3f4a5b'],
+    ...options,
+  });
   const dir = tempDir('example-');
   cpSync(join(ROOT, 'examples', 'contact-center'), dir, { recursive: true });
   // Point every target at this sandbox.
   const main = join(dir, 'connectform.yaml');
-  writeFileSync(main, readFileSync(main, 'utf8').replace(/(\n    region: us-east-2)/g, `$1\n    endpoint: ${sandbox.endpoint}`));
+  writeFileSync(
+    main,
+    readFileSync(main, 'utf8').replace(/(\n {4}region: us-east-2)/g, `$1\n    endpoint: ${sandbox.endpoint}`),
+  );
   return { sandbox, dir };
 }
 
@@ -59,7 +66,10 @@ describe('examples/contact-center', () => {
   it('reports a differing Lex association as a manual step, never applied', async () => {
     const lex = join(dir, 'lex.yaml');
     const original = readFileSync(lex, 'utf8');
-    writeFileSync(lex, original.replace('description: Trips booked over Kik', 'description: Trips booked over Kik and SMS'));
+    writeFileSync(
+      lex,
+      original.replace('description: Trips booked over Kik', 'description: Trips booked over Kik and SMS'),
+    );
     try {
       const p = planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json'));
       expect(p.changes.map((c) => [c.kind, c.name, c.action, c.fields.map((f) => f.path)])).toEqual([
@@ -90,7 +100,9 @@ describe('examples/contact-center', () => {
     try {
       const r = await cli('plan', dir, '-t', 'dev');
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/rules\.yaml:\d+:\d+: error: rules\[\d+\]\.Actions\[\d+\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/);
+      expect(r.stderr).toMatch(
+        /rules\.yaml:\d+:\d+: error: rules\[\d+\]\.Actions\[\d+\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/,
+      );
     } finally {
       writeFileSync(rules, original);
     }

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { interpolateString } from '../../src/config/interpolate.js';
-import { DEFAULT_SCHEMA_REF, exportLive, exportedTargets, toConfigItems, type ExportSource } from '../../src/engine/export.js';
+import {
+  DEFAULT_SCHEMA_REF,
+  exportLive,
+  exportedTargets,
+  toConfigItems,
+  type ExportSource,
+} from '../../src/engine/export.js';
 import { renderDocument, renderFiles } from '../../src/render/export-yaml.js';
 import type { LoadedTarget } from '../../src/config/load.js';
 import { lexChannelAssociationKind } from '../../src/kinds/lex-channel-association.js';
@@ -40,7 +46,12 @@ function seed(): FullSeed {
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
       Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4',
       PublishStatus: 'PUBLISHED',
-      Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'VIP follow-up', ContactFlowId: '3a9d7c2b-4e5f-4a6b-9ca3-d4e5f6a7b8c9' } }],
+      Actions: [
+        {
+          ActionType: 'CREATE_TASK',
+          TaskAction: { Name: 'VIP follow-up', ContactFlowId: '3a9d7c2b-4e5f-4a6b-9ca3-d4e5f6a7b8c9' },
+        },
+      ],
     },
   ];
   a.taskTemplates = [
@@ -55,8 +66,19 @@ function seed(): FullSeed {
     id: INSTANCE_B,
     contactFlows: (a.contactFlows ?? []).map((f) => ({ ...f, id: `9${f.id.slice(1)}` })),
   });
-  s.chatbot.customActions = [{ ActionName: 'seeded-restart', AliasName: 'restart', Definition: { CommandText: 'lambda invoke --function-name restart' } }];
-  s.chatbot.associations = [{ customAction: 'seeded-restart', chatConfiguration: `arn:aws:chatbot::${s.accountId}:chat-configuration/slack-channel/oncall` }];
+  s.chatbot.customActions = [
+    {
+      ActionName: 'seeded-restart',
+      AliasName: 'restart',
+      Definition: { CommandText: 'lambda invoke --function-name restart' },
+    },
+  ];
+  s.chatbot.associations = [
+    {
+      customAction: 'seeded-restart',
+      chatConfiguration: `arn:aws:chatbot::${s.accountId}:chat-configuration/slack-channel/oncall`,
+    },
+  ];
   return s;
 }
 
@@ -75,7 +97,16 @@ function writeSource(dir: string, endpoint: string, extraTargets: Record<string,
     TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
     Function: '$.ContactLens.PostCall.Sentiment.Overall.Agent.Score < -3',
     PublishStatus: 'DRAFT',
-    Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Coach agent', Description: 'template text $${agent} stays as is', ContactFlowId: { name: 'Escalation' } } }],
+    Actions: [
+      {
+        ActionType: 'CREATE_TASK',
+        TaskAction: {
+          Name: 'Coach agent',
+          Description: 'template text $${agent} stays as is',
+          ContactFlowId: { name: 'Escalation' },
+        },
+      },
+    ],
   });
   writeFileSync(join(dir, 'connectform.yaml'), stringify({ targets }));
   writeFileSync(
@@ -90,19 +121,27 @@ describe('connectform export (CLI, sandbox)', () => {
   let root: string;
   let source: string;
 
-  const cli = (...args: string[]) => runCli([...args, '--parallelism', PARALLELISM, '--quota-scale', QUOTA_SCALE], { cwd: root });
+  const cli = (...args: string[]) =>
+    runCli([...args, '--parallelism', PARALLELISM, '--quota-scale', QUOTA_SCALE], { cwd: root });
   const cliOk = async (...args: string[]) => {
     const r = await cli(...args);
     expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
     return r;
   };
-  const plan = async (dir: string, target: string) => planOf(await cliOk('plan', dir, '--target', target, '--format', 'json'));
+  const plan = async (dir: string, target: string) =>
+    planOf(await cliOk('plan', dir, '--target', target, '--format', 'json'));
   const validate = (dir: string) => runCli(['validate', dir], { cwd: root });
-  const files = (dir: string) => Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+  const files = (dir: string) =>
+    Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
 
   beforeAll(async () => {
     root = tempDir('export-');
-    sandbox = await startSandbox({ seed: seed(), quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: Number(QUOTA_SCALE), statePath: join(root, 'sandbox-state.json') });
+    sandbox = await startSandbox({
+      seed: seed(),
+      quotas: { ratePerSecond: 2, burst: 5 },
+      quotaScale: Number(QUOTA_SCALE),
+      statePath: join(root, 'sandbox-state.json'),
+    });
     source = writeSource(join(root, 'source'), sandbox.endpoint);
     await cliOk('apply', source, '--target', 'A', '--auto-approve');
   });
@@ -113,7 +152,13 @@ describe('connectform export (CLI, sandbox)', () => {
     const r = await cliOk('export', source, '--target', 'A', '--out', out);
     expect(r.stdout).toContain('Exported target "A"');
     const written = files(out);
-    expect(Object.keys(written).sort()).toEqual(['custom-actions.yaml', 'lex-channel-associations.yaml', 'rules.yaml', 'targets.yaml', 'task-templates.yaml']);
+    expect(Object.keys(written).sort()).toEqual([
+      'custom-actions.yaml',
+      'lex-channel-associations.yaml',
+      'rules.yaml',
+      'targets.yaml',
+      'task-templates.yaml',
+    ]);
     for (const [name, text] of Object.entries(written)) {
       expect(text.split('\n')[0], name).toMatch(/^# yaml-language-server: \$schema=\S+connectform\.schema\.json$/);
       for (const secret of SECRETS) expect(text, `${name} leaks a secret`).not.toContain(secret);
@@ -127,7 +172,9 @@ describe('connectform export (CLI, sandbox)', () => {
     expect(p.changes, JSON.stringify(p.changes, null, 1)).toEqual([]); // manual (Lex) included
     expect(p.unmanaged).toEqual([]);
     // seeded (unmanaged) and applied (managed) resources alike, every Lex association
-    expect(p.summary.unchanged).toBe(ruleFixture.base.length + 2 + taskTemplateFixture.base.length + 1 + customActionFixture.base.length + 1 + 4);
+    expect(p.summary.unchanged).toBe(
+      ruleFixture.base.length + 2 + taskTemplateFixture.base.length + 1 + customActionFixture.base.length + 1 + 4,
+    );
 
     // server fields gone, flows as names, sorted by identity, Name first, the marker tag dropped
     const rules = parse(written['rules.yaml']).rules as Body[];
@@ -142,7 +189,10 @@ describe('connectform export (CLI, sandbox)', () => {
     expect((seeded.Actions as Body[])[0].TaskAction).toMatchObject({ ContactFlowId: { name: 'VIP routing' } });
     expect(written['rules.yaml']).toContain('template text $${agent} stays as is');
     const templates = parse(written['task-templates.yaml']).taskTemplates as Body[];
-    expect(templates.find((t) => t.Name === 'Seeded escalation')).toMatchObject({ ContactFlowId: { name: 'Escalation' }, Status: 'ACTIVE' });
+    expect(templates.find((t) => t.Name === 'Seeded escalation')).toMatchObject({
+      ContactFlowId: { name: 'Escalation' },
+      Status: 'ACTIVE',
+    });
     expect(templates.every((t) => !('Id' in t) && !('Arn' in t))).toBe(true);
     // custom actions keep the associations of the chat configurations the config names
     const actions = parse(written['custom-actions.yaml']).customActions as Body[];
@@ -150,9 +200,13 @@ describe('connectform export (CLI, sandbox)', () => {
     // secrets are digests
     const lex = parse(written['lex-channel-associations.yaml']).lexChannelAssociations as Body[];
     expect(lex).toHaveLength(4);
-    for (const a of lex) for (const v of Object.values(a.botConfiguration as object)) expect(v).toMatch(/^\(sensitive, sha256:[0-9a-f]{12}\)$/);
+    for (const a of lex)
+      for (const v of Object.values(a.botConfiguration as object))
+        expect(v).toMatch(/^\(sensitive, sha256:[0-9a-f]{12}\)$/);
     // targets.yaml copies the targets as written
-    expect(parse(written['targets.yaml']).targets).toEqual(parse(readFileSync(join(source, 'connectform.yaml'), 'utf8')).targets);
+    expect(parse(written['targets.yaml']).targets).toEqual(
+      parse(readFileSync(join(source, 'connectform.yaml'), 'utf8')).targets,
+    );
 
     // a second export writes the very same files (and may overwrite its own)
     await cliOk('export', source, '--target', 'A', '--out', out);
@@ -182,7 +236,9 @@ describe('connectform export (CLI, sandbox)', () => {
     expect(templates.length).toBe(taskTemplateFixture.base.length + 1);
     for (const t of templates) if (t.ContactFlowId) expect(flowIds.has(t.ContactFlowId), t.Name).toBe(true);
     const seeded = Object.values(b.rules).find((r) => r.Name === 'seeded-vip-task')!;
-    expect((seeded.Actions[0] as { TaskAction: { ContactFlowId: string } }).TaskAction.ContactFlowId).toBe(`9${'3a9d7c2b-4e5f-4a6b-9ca3-d4e5f6a7b8c9'.slice(1)}`);
+    expect((seeded.Actions[0] as { TaskAction: { ContactFlowId: string } }).TaskAction.ContactFlowId).toBe(
+      `9${'3a9d7c2b-4e5f-4a6b-9ca3-d4e5f6a7b8c9'.slice(1)}`,
+    );
   });
 
   it('prints one YAML document (resource lists only) without --out', async () => {
@@ -201,7 +257,9 @@ describe('connectform export (CLI, sandbox)', () => {
   });
 
   it('skips custom actions where Chatbot is unavailable (noted), unless they were asked for', async () => {
-    const dir = writeSource(join(root, 'source-c'), sandbox.endpoint, { C: { region: 'eu-central-1', chatbotRegion: 'eu-central-1', instanceId: INSTANCE, endpoint: sandbox.endpoint } });
+    const dir = writeSource(join(root, 'source-c'), sandbox.endpoint, {
+      C: { region: 'eu-central-1', chatbotRegion: 'eu-central-1', instanceId: INSTANCE, endpoint: sandbox.endpoint },
+    });
     const r = await cliOk('export', dir, '--target', 'C');
     expect(r.stderr).toMatch(/note: customAction not exported: .*not available in eu-central-1/);
     const doc = parse(r.stdout);
@@ -220,7 +278,10 @@ describe('connectform export (CLI, sandbox)', () => {
     writeFileSync(join(handWritten, 'rules.yaml'), 'rules: []\n');
     sandbox.resetStats();
     const cases: [string[], RegExp][] = [
-      [['export', source, '--target', 'A', '--out', handWritten], /rules\.yaml exists and was not written by connectform export/],
+      [
+        ['export', source, '--target', 'A', '--out', handWritten],
+        /rules\.yaml exists and was not written by connectform export/,
+      ],
       [['export', source, '--target', 'all'], /one target/],
       [['export', source, '--target', 'A', '--kinds', 'rulez'], /unknown kind "rulez"/],
       [['export', source, '--target', 'A', '--format', 'json'], /without --out/],
@@ -236,20 +297,50 @@ describe('connectform export (CLI, sandbox)', () => {
 
   it('--format json summarises what --out wrote', async () => {
     const out = join(root, 'out-json');
-    const r = await cliOk('export', source, '--target', 'A', '--kinds', 'lexChannelAssociation', '--out', out, '--format', 'json');
+    const r = await cliOk(
+      'export',
+      source,
+      '--target',
+      'A',
+      '--kinds',
+      'lexChannelAssociation',
+      '--out',
+      out,
+      '--format',
+      'json',
+    );
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ target: 'A', skipped: [], files: [{ file: 'lex-channel-associations.yaml', kind: 'lexChannelAssociation', count: 4 }, { file: 'targets.yaml', kind: 'targets', count: 2 }] });
+    expect(summary).toMatchObject({
+      target: 'A',
+      skipped: [],
+      files: [
+        { file: 'lex-channel-associations.yaml', kind: 'lexChannelAssociation', count: 4 },
+        { file: 'targets.yaml', kind: 'targets', count: 2 },
+      ],
+    });
   });
 });
 
 describe('export engine', () => {
   const ctx = (declared: TargetContext['declared'] = []): TargetContext =>
-    ({ target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' }, flows: new ContactFlowDirectory(), cache: undefined, declared, log: () => {} }) as unknown as TargetContext;
+    ({
+      target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' },
+      flows: new ContactFlowDirectory(),
+      cache: undefined,
+      declared,
+      log: () => {},
+    }) as unknown as TargetContext;
   const lexLive: LiveResource = {
     kind: 'lexChannelAssociation',
     key: 'Bot/prod/slack',
     id: 'Bot/prod/slack',
-    body: { name: 'slack', botName: 'Bot', botAlias: 'prod', type: 'Slack', botConfiguration: { clientSecret: 'top-secret-value' } },
+    body: {
+      name: 'slack',
+      botName: 'Bot',
+      botAlias: 'prod',
+      type: 'Slack',
+      botConfiguration: { clientSecret: 'top-secret-value' },
+    },
     managed: false,
     version: '',
   };
@@ -302,16 +393,30 @@ describe('export engine', () => {
       Constraints: { RequiredFields: [{ Id: { Name: 'T' } }] },
       ContactFlowId: flow,
     });
-    const live = (b: Body): LiveResource => ({ kind: 'taskTemplate', key: String(b.Name), id: String(b.Name), body: b, managed: true, version: '' });
+    const live = (b: Body): LiveResource => ({
+      kind: 'taskTemplate',
+      key: String(b.Name),
+      id: String(b.Name),
+      body: b,
+      managed: true,
+      version: '',
+    });
     const notes: string[] = [];
-    const out = toConfigItems(taskTemplateKind, [live(body('b', 'f-2')), live(body('a', 'f-1')), live(body('c', 'gone'))], flows, notes);
+    const out = toConfigItems(
+      taskTemplateKind,
+      [live(body('b', 'f-2')), live(body('a', 'f-1')), live(body('c', 'gone'))],
+      flows,
+      notes,
+    );
     expect(out.items.map((i) => [i.Name, i.ContactFlowId])).toEqual([
       ['a', { name: 'Unique' }],
       ['b', 'f-2'],
       ['c', 'gone'],
     ]);
     expect(notes).toHaveLength(2);
-    expect(notes[0]).toMatch(/"b": ContactFlowId is written as the id f-2, because more than one contact flow is named "Twice"/);
+    expect(notes[0]).toMatch(
+      /"b": ContactFlowId is written as the id f-2, because more than one contact flow is named "Twice"/,
+    );
     expect(notes[1]).toMatch(/"c": ContactFlowId refers to contact flow gone, which does not exist/);
     expect(Object.keys(out.items[0])).toEqual(['Name', 'ContactFlowId', 'Status', 'Fields', 'Constraints']);
   });
@@ -332,23 +437,50 @@ describe('export engine', () => {
       managed: true,
       version: '',
     };
-    const result = { target: 't', kinds: [toConfigItems(ruleKind, [rule], new ContactFlowDirectory())], skipped: [], notes: [] };
+    const result = {
+      target: 't',
+      kinds: [toConfigItems(ruleKind, [rule], new ContactFlowDirectory())],
+      skipped: [],
+      notes: [],
+    };
     const text = renderDocument(result, { schemaRef: DEFAULT_SCHEMA_REF });
     expect(text).toContain('"<<": merge-looking');
     const tags = parse(text, { merge: true }).rules[0].Tags;
     expect(tags).toEqual({ '<<': 'merge-looking', note: 'costs $${amount} and $$${more}' });
     // ...which the config's interpolation turns back into the live value
-    expect(interpolateString(tags.note, { env: {} })).toEqual({ value: 'costs ${amount} and $${more}', issues: [], sources: [], shown: 'costs ${amount} and $${more}' });
+    expect(interpolateString(tags.note, { env: {} })).toEqual({
+      value: 'costs ${amount} and $${more}',
+      issues: [],
+      sources: [],
+      shown: 'costs ${amount} and $${more}',
+    });
   });
 
   it('targets.yaml copies targets as written and limits prune to the exported kinds', () => {
-    const target = { name: 'prod', raw: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' } } as unknown as LoadedTarget;
-    const result = { target: 'prod', kinds: [toConfigItems(ruleKind, [], new ContactFlowDirectory())], skipped: [], notes: [] };
-    const targets = exportedTargets(result, { targets: [target], settings: { prune: ['rule', 'customAction'], parallelism: 4 } });
+    const target = {
+      name: 'prod',
+      raw: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' },
+    } as unknown as LoadedTarget;
+    const result = {
+      target: 'prod',
+      kinds: [toConfigItems(ruleKind, [], new ContactFlowDirectory())],
+      skipped: [],
+      notes: [],
+    };
+    const targets = exportedTargets(result, {
+      targets: [target],
+      settings: { prune: ['rule', 'customAction'], parallelism: 4 },
+    });
     const files = renderFiles(result, targets, { schemaRef: DEFAULT_SCHEMA_REF });
-    expect(files.map((f) => [f.name, f.count])).toEqual([['rules.yaml', 0], ['targets.yaml', 1]]);
+    expect(files.map((f) => [f.name, f.count])).toEqual([
+      ['rules.yaml', 0],
+      ['targets.yaml', 1],
+    ]);
     expect(parse(files[0].text)).toEqual({ rules: [] }); // declared empty: prune covers it
-    expect(parse(files[1].text)).toEqual({ targets: { prod: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' } }, settings: { prune: ['rule'], parallelism: 4 } });
+    expect(parse(files[1].text)).toEqual({
+      targets: { prod: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' } },
+      settings: { prune: ['rule'], parallelism: 4 },
+    });
     expect(targets.notes).toEqual([expect.stringMatching(/settings\.prune: customAction left out/)]);
   });
 });

@@ -50,7 +50,9 @@ describe('saved plans', () => {
     // Someone changes saved-b behind our back: the plan is stale, nothing is applied.
     const other = join(dir, 'other');
     writeConfig(other, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b', '$.x > 7')] });
-    expect((await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'], { cwd: dir })).code).toBe(0);
+    expect(
+      (await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'], { cwd: dir })).code,
+    ).toBe(0);
     sandbox.resetStats();
     const stale = await cli('apply', planFile, '--auto-approve');
     expect(stale.code).toBe(1);
@@ -108,11 +110,15 @@ describe('saved plans', () => {
       writeFileSync(file, JSON.stringify(d));
     };
 
-    tamper((d) => d.changes.push({ kind: 'rule', name: 'console-made', action: 'delete', fields: [], id: 'x', reason: 'pruned' }));
+    tamper((d) =>
+      d.changes.push({ kind: 'rule', name: 'console-made', action: 'delete', fields: [], id: 'x', reason: 'pruned' }),
+    );
     sandbox.resetStats();
     let r = await cli('apply', file, '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/rule "console-made": the saved plan would delete it; a plan made now has no change for it/);
+    expect(r.stderr).toMatch(
+      /rule "console-made": the saved plan would delete it; a plan made now has no change for it/,
+    );
     expect(writes()).toBe(0);
 
     tamper((d) => (d.changes[0].desired.Function = '$.x > 0'));
@@ -133,9 +139,17 @@ describe('saved plans', () => {
     const protectedRule = { ...rule('t-keep'), lifecycle: { preventDestroy: true } };
     writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: [rule('t-a'), protectedRule] });
     expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
-    writeConfig(dir, { dev: targets().dev }, { prune: true }, {
-      rules: [rule('t-a'), { ...protectedRule, TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }],
-    });
+    writeConfig(
+      dir,
+      { dev: targets().dev },
+      { prune: true },
+      {
+        rules: [
+          rule('t-a'),
+          { ...protectedRule, TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } },
+        ],
+      },
+    );
     const planned = await cli('plan', dir, '-t', 'dev', '--out', file);
     expect(planned.stdout).toMatch(/Blocked:/);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
@@ -179,7 +193,9 @@ describe('saved plans', () => {
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stdout).toMatch(/t-a/);
     }
-    const elsewhere = await runCli(['apply', file, '--auto-approve', '--quota-scale', '50'], { cwd: tempDir('elsewhere-') });
+    const elsewhere = await runCli(['apply', file, '--auto-approve', '--quota-scale', '50'], {
+      cwd: tempDir('elsewhere-'),
+    });
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     expect(planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json')).changes).toEqual([]);
   });
@@ -216,7 +232,12 @@ describe('drift', () => {
     const drift = await cli('drift', dir, '-t', 'all', '--format', 'json');
     expect(drift.code).toBe(2);
     const plans = JSON.parse(drift.stdout).plans;
-    expect(plans.map((p: { changes: { name: string; fields: { after: unknown }[] }[] }) => [p.changes[0].name, p.changes[0].fields[0].after])).toEqual([
+    expect(
+      plans.map((p: { changes: { name: string; fields: { after: unknown }[] }[] }) => [
+        p.changes[0].name,
+        p.changes[0].fields[0].after,
+      ]),
+    ).toEqual([
       ['drift-dev', '$.x > 10'],
       ['drift-prod', '$.x > 99'],
     ]);
@@ -237,16 +258,26 @@ describe('markdown for pull requests', () => {
     try {
       const dev = { endpoint: own.endpoint };
       const seedDir = join(dir, 'seed');
-      writeConfig(seedDir, { dev }, { prune: true }, { rules: [rule('md-keep'), rule('md-change'), rule('md-gone'), rule('md-replace')] });
+      writeConfig(
+        seedDir,
+        { dev },
+        { prune: true },
+        { rules: [rule('md-keep'), rule('md-change'), rule('md-gone'), rule('md-replace')] },
+      );
       expect((await runCli(['apply', seedDir, '--auto-approve', '--quota-scale', '50'])).code).toBe(0);
-      writeConfig(dir, { dev }, { prune: true }, {
-        rules: [
-          rule('md-keep'),
-          rule('md-change', '$.x > 5'),
-          rule('md-new'),
-          rule('md-replace', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
-        ],
-      });
+      writeConfig(
+        dir,
+        { dev },
+        { prune: true },
+        {
+          rules: [
+            rule('md-keep'),
+            rule('md-change', '$.x > 5'),
+            rule('md-new'),
+            rule('md-replace', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
+          ],
+        },
+      );
       const r = await cli('plan', dir, '--format', 'markdown');
       expect(r.code, r.stderr).toBe(0);
       const golden = join(import.meta.dirname, 'golden', 'plan.md');
@@ -266,7 +297,10 @@ describe('safety rails', () => {
     writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules });
     expect((await cli('apply', dir, '--auto-approve')).code).toBe(0);
 
-    const protectedReplace = { ...rule('rail-0', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }), lifecycle: { preventDestroy: true } };
+    const protectedReplace = {
+      ...rule('rail-0', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
+      lifecycle: { preventDestroy: true },
+    };
     writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: [protectedReplace, ...rules.slice(1)] });
     const blocked = await cli('apply', dir, '--auto-approve', '--force');
     expect(blocked.code).toBe(1);

@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCUMENT_PLAN_VERSION, DOCUMENT_SAVED_PLAN_FORMAT, PLAN_OUTPUT_SCHEMA_FILE, SAVED_PLAN_SCHEMA_FILE } from '../../src/config/plan-schemas.js';
+import {
+  DOCUMENT_PLAN_VERSION,
+  DOCUMENT_SAVED_PLAN_FORMAT,
+  PLAN_OUTPUT_SCHEMA_FILE,
+  SAVED_PLAN_SCHEMA_FILE,
+} from '../../src/config/plan-schemas.js';
 import { schemasDir } from '../../src/config/generate-schemas.js';
 import { PLAN_VERSION } from '../../src/engine/plan.js';
 import { SAVED_PLAN_FORMAT } from '../../src/engine/saved-plan.js';
@@ -33,7 +38,10 @@ function documentOf(r: CliResult) {
   } catch {
     throw new Error(`stdout is not one JSON document (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
-  expect(validateOutput(doc) ? [] : validateOutput.errors, 'the document validates against schemas/plan-output.schema.json').toEqual([]);
+  expect(
+    validateOutput(doc) ? [] : validateOutput.errors,
+    'the document validates against schemas/plan-output.schema.json',
+  ).toEqual([]);
   return doc;
 }
 
@@ -74,7 +82,9 @@ describe('one JSON document, the same shape for one target or many', () => {
     const [oneDoc, bothDoc] = [documentOf(one), documentOf(both)];
     expect(Object.keys(oneDoc).sort()).toEqual(Object.keys(bothDoc).sort());
     expect(bothDoc.plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
-    expect(oneDoc.plans[0].changes[0].fields).toEqual([{ path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' }]);
+    expect(oneDoc.plans[0].changes[0].fields).toEqual([
+      { path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' },
+    ]);
   });
 
   it('plan: a target that failed to plan is in `errors`, alone or beside others (exit 1, the error on stderr too)', async () => {
@@ -83,7 +93,11 @@ describe('one JSON document, the same shape for one target or many', () => {
     const alone = await run(['plan', dir, '-t', 'down', '-f', 'json'], { cwd: dir });
     expect(alone.code).toBe(1);
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
-    expect(documentOf(alone)).toEqual({ version: 2, plans: [], errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }] });
+    expect(documentOf(alone)).toEqual({
+      version: 2,
+      plans: [],
+      errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
+    });
 
     const mixed = await run(['drift', dir, '-t', 'all', '-f', 'json'], { cwd: dir });
     expect(mixed.code).toBe(1);
@@ -110,7 +124,11 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(doc).toMatchObject({ version: 2, errors: [], targets: [{ target: 'dev', status: 'applied' }] });
     expect(doc.plans.map((p: { target: string }) => p.target)).toEqual(['dev']);
     expect(doc.reports).toEqual([
-      { target: 'dev', results: [{ kind: 'rule', name: 'json-ap', action: 'create', status: 'ok' }], summary: { ok: 1, failed: 0, restored: 0, skipped: 0, interrupted: 0 } },
+      {
+        target: 'dev',
+        results: [{ kind: 'rule', name: 'json-ap', action: 'create', status: 'ok' }],
+        summary: { ok: 1, failed: 0, restored: 0, skipped: 0, interrupted: 0 },
+      },
     ]);
 
     const alone = await run(['apply', dir, '-t', 'down', '--auto-approve', '-f', 'json'], { cwd: dir });
@@ -132,7 +150,12 @@ describe('one JSON document, the same shape for one target or many', () => {
     const dir = tempDir('json-refused-');
     writeConfig(dir, { dev: target() }, {}, { rules: [callRule('json-guarded')] });
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
-    writeConfig(dir, { dev: target() }, {}, { rules: [callRule('json-guarded', 'OnPostChatAnalysisAvailable', { lifecycle: { preventDestroy: true } })] });
+    writeConfig(
+      dir,
+      { dev: target() },
+      {},
+      { rules: [callRule('json-guarded', 'OnPostChatAnalysisAvailable', { lifecycle: { preventDestroy: true } })] },
+    );
     const refused = await run(['apply', dir, '--auto-approve', '-f', 'json'], { cwd: dir });
     expect(refused.code).toBe(1);
     const doc = documentOf(refused);
@@ -141,10 +164,19 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(doc.plans[0].blocked).toEqual([expect.objectContaining({ rule: 'preventDestroy', name: 'json-guarded' })]);
     expect(doc.plans[0].changes[0]).toMatchObject({ action: 'replace' });
 
-    writeConfig(dir, { dev: target() }, {}, { rules: [callRule('json-guarded', 'OnPostCallAnalysisAvailable', { Function: '$.x > 9' })] });
+    writeConfig(
+      dir,
+      { dev: target() },
+      {},
+      { rules: [callRule('json-guarded', 'OnPostCallAnalysisAvailable', { Function: '$.x > 9' })] },
+    );
     const cancelled = await run(['apply', dir, '-f', 'json'], { cwd: dir, tty: true, stdin: 'no\n' });
     expect(cancelled.code).toBe(1);
-    expect(documentOf(cancelled)).toMatchObject({ targets: [{ target: 'dev', status: 'cancelled' }], reports: [], errors: [] });
+    expect(documentOf(cancelled)).toMatchObject({
+      targets: [{ target: 'dev', status: 'cancelled' }],
+      reports: [],
+      errors: [],
+    });
   });
 
   it('the saved plan is one plan object (saved-plan schema); show -f json prints it in the document', async () => {
@@ -180,10 +212,21 @@ describe('the published schemas', () => {
     const ok = (d: unknown) => (validateOutput(d) ? [] : validateOutput.errors);
     // Shapes the plan format 2 contract allows that this plan does not happen to hold.
     const moved = variant((d) => {
-      Object.assign(d.plans[0].changes[0], { action: 'update', id: 'r-1', liveVersion: 'v1', attribution: { at: '2026-11-01T00:00:00.000Z', by: 'arn:aws:iam::123456789012:user/ana' } });
+      Object.assign(d.plans[0].changes[0], {
+        action: 'update',
+        id: 'r-1',
+        liveVersion: 'v1',
+        attribution: { at: '2026-11-01T00:00:00.000Z', by: 'arn:aws:iam::123456789012:user/ana' },
+      });
       d.plans[0].changes[0].fields = [
         { path: 'Fields[Id.Name="Policy number"]', op: 'move', impact: 'update', from: 3, to: 1 },
-        { path: 'TriggerEventSource.EventSourceName', op: 'change', impact: 'replace', before: 'OnPostCallAnalysisAvailable', after: 'OnPostChatAnalysisAvailable' },
+        {
+          path: 'TriggerEventSource.EventSourceName',
+          op: 'change',
+          impact: 'replace',
+          before: 'OnPostCallAnalysisAvailable',
+          after: 'OnPostChatAnalysisAvailable',
+        },
       ];
     });
     expect(ok(moved)).toEqual([]);
@@ -193,7 +236,9 @@ describe('the published schemas', () => {
     expect(ok(variant((d) => (d.version = 1)))).not.toEqual([]);
     expect(ok(variant((d) => (d.plans = d.plans[0])))).not.toEqual([]); // the bare plan of old
     expect(ok(variant((d) => (d.plans[0].changes[0].fields[0].op = 'rename')))).not.toEqual([]);
-    expect(ok(variant((d) => (d.plans[0].changes[0].fields = [{ path: 'Fields[Id.Name="x"]', op: 'move' }])))).not.toEqual([]);
+    expect(
+      ok(variant((d) => (d.plans[0].changes[0].fields = [{ path: 'Fields[Id.Name="x"]', op: 'move' }]))),
+    ).not.toEqual([]);
     expect(ok(variant((d) => (d.plans[0].changes[0].fields[0].impact = 'recreate')))).not.toEqual([]);
     expect(ok(variant((d) => (d.plans[0].changes[0].kind = 'queue')))).not.toEqual([]);
     expect(ok(variant((d) => delete d.plans[0].summary.unmanaged))).not.toEqual([]);
@@ -210,7 +255,12 @@ describe('plan --detailed-exitcode', () => {
     expect((await run(['plan', dir, '--detailed-exitcode'], { cwd: dir })).code).toBe(2);
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
     expect((await run(['plan', dir, '--detailed-exitcode'], { cwd: dir })).code).toBe(0);
-    writeConfig(dir, { dev: target() }, {}, { rules: [callRule('json-exit', 'OnPostChatAnalysisAvailable', { lifecycle: { preventDestroy: true } })] });
+    writeConfig(
+      dir,
+      { dev: target() },
+      {},
+      { rules: [callRule('json-exit', 'OnPostChatAnalysisAvailable', { lifecycle: { preventDestroy: true } })] },
+    );
     const blocked = await run(['plan', dir, '--detailed-exitcode', '-f', 'json'], { cwd: dir });
     expect(blocked.code).toBe(3);
     expect(documentOf(blocked).plans[0].blocked).toHaveLength(1);

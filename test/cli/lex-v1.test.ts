@@ -50,9 +50,15 @@ describe('Lex V1 associations while the API answers', () => {
 
     const listed = await plan(dir, { prune: ['lexChannelAssociation'] }, kept);
     expect(listed.changes.map((c) => [c.name, c.action, c.reason])).toEqual([
-      ['OrderFlowers/prod/orders_slack', 'delete', 'not in the config, and settings.prune lists lexChannelAssociation; no API can re-create it'],
+      [
+        'OrderFlowers/prod/orders_slack',
+        'delete',
+        'not in the config, and settings.prune lists lexChannelAssociation; no API can re-create it',
+      ],
     ]);
-    expect(listed.notes).toContain('1 Lex V1 bot channel association(s) not in the config will be deleted (settings.prune lists lexChannelAssociation); they cannot be re-created by any API');
+    expect(listed.notes).toContain(
+      '1 Lex V1 bot channel association(s) not in the config will be deleted (settings.prune lists lexChannelAssociation); they cannot be re-created by any API',
+    );
   });
 });
 
@@ -65,18 +71,32 @@ describe('Lex V1 past end of support (sandbox lexV1: retired)', () => {
 
   it('a config without Lex never calls it; one with Lex fails in one line naming the operation and what AWS said', async () => {
     const dir = tempDir('lex-retired-');
-    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, { prune: true }, { rules: [metricRule('lex-retired-rule')] });
+    writeConfig(
+      dir,
+      { dev: { endpoint: sandbox.endpoint } },
+      { prune: true },
+      { rules: [metricRule('lex-retired-rule')] },
+    );
     sandbox.resetStats();
     const rules = await run(['plan', dir, '-f', 'json'], { cwd: dir });
     expect(rules.code, rules.stderr).toBe(0);
     expect(Object.keys(sandbox.stats().operations).filter((op) => op.startsWith('lex'))).toEqual([]);
 
-    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { lexChannelAssociations: fixture.base.map(withoutSecrets) });
+    writeConfig(
+      dir,
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { lexChannelAssociations: fixture.base.map(withoutSecrets) },
+    );
     const lex = await run(['plan', dir, '-f', 'json'], { cwd: dir });
     expect(lex.code).toBe(1);
     const line = /^Error: .*$/m.exec(lex.stderr)?.[0] ?? '';
-    expect(line).toMatch(/target dev: lex:GetBots failed for Lex V1 bots: BadRequestException: Amazon Lex V1 reached end of support on 2025-09-15/);
+    expect(line).toMatch(
+      /target dev: lex:GetBots failed for Lex V1 bots: BadRequestException: Amazon Lex V1 reached end of support on 2025-09-15/,
+    );
     expect(lex.stderr).not.toMatch(/\n\s+at /);
-    expect(planDocumentOf(lex).errors).toEqual([{ target: 'dev', message: expect.stringMatching(/lex:GetBots failed .*end of support/) }]);
+    expect(planDocumentOf(lex).errors).toEqual([
+      { target: 'dev', message: expect.stringMatching(/lex:GetBots failed .*end of support/) },
+    ]);
   });
 });

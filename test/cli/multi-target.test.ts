@@ -48,7 +48,9 @@ describe('one failing target never hides the others', () => {
     const r = await run(['apply', dir, '-t', 'all', '--auto-approve'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Apply on staging:[\s\S]*ok +create rule "mt-apply-staging"/);
-    expect(r.stderr).toMatch(/Summary:\n  staging: applied \(1 applied, 0 failed, 0 restored\)\n  broken: failed\n/);
+    expect(r.stderr).toMatch(
+      /Summary:\n {2}staging: applied \(1 applied, 0 failed, 0 restored\)\n {2}broken: failed\n/,
+    );
     const again = await run(['plan', dir, '-t', 'staging', '--format', 'json'], { cwd: dir });
     expect(planOf(again).changes).toEqual([]);
   });
@@ -82,7 +84,12 @@ describe('interrupt', () => {
     const slow = await startSandbox({ quotas: false, latencyMs: 150 });
     try {
       const dir = tempDir('interrupt-');
-      writeConfig(dir, { staging: { endpoint: slow.endpoint } }, {}, { rules: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5'].map(rule) });
+      writeConfig(
+        dir,
+        { staging: { endpoint: slow.endpoint } },
+        {},
+        { rules: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5'].map(rule) },
+      );
       const controller = new AbortController();
       const interrupt = { signal: controller.signal, applying: false };
       const applying = run(['apply', dir, '--auto-approve', '--parallelism', '1'], { cwd: dir, interrupt });
@@ -95,7 +102,9 @@ describe('interrupt', () => {
       expect(creates()).toBeLessThan(5);
       expect(r.stdout).toMatch(/NOT RUN +create rule "i-5"/);
       expect(r.stdout).toMatch(/[1-4] not started \(interrupted\)/);
-      expect(r.stderr).toMatch(/Interrupted: the changes under way finished, nothing new was started; run apply again to converge/);
+      expect(r.stderr).toMatch(
+        /Interrupted: the changes under way finished, nothing new was started; run apply again to converge/,
+      );
       const again = await run(['apply', dir, '--auto-approve'], { cwd: dir });
       expect(again.code, again.stderr).toBe(0);
       expect(planOf(await run(['plan', dir, '--format', 'json'], { cwd: dir })).changes).toEqual([]);

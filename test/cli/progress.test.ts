@@ -1,6 +1,14 @@
 /** Progress with an injected clock: totals, elapsed time, and the off-TTY heartbeat. */
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_MS, SpinnerProgress, createProgress, formatElapsed, openProgress, type ProgressClock, type Spinner } from '../../src/cli/progress.js';
+import {
+  HEARTBEAT_MS,
+  SpinnerProgress,
+  createProgress,
+  formatElapsed,
+  openProgress,
+  type ProgressClock,
+  type Spinner,
+} from '../../src/cli/progress.js';
 
 /** A clock the test moves by hand; `every` timers fire as it passes their times. */
 function manualClock() {
@@ -113,7 +121,16 @@ describe('progress on a terminal', () => {
     let out = '';
     const { clock, advance } = manualClock();
     // a terminal as ora drives it (it may also be disabled by CI in the test's own environment)
-    const tty = { write: (s: string) => ((out += s), true), isTTY: true, columns: 80, on: () => tty, removeListener: () => tty, cursorTo: () => true, clearLine: () => true, moveCursor: () => true };
+    const tty = {
+      write: (s: string) => ((out += s), true),
+      isTTY: true,
+      columns: 80,
+      on: () => tty,
+      removeListener: () => tty,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    };
     const p = await openProgress(tty as never, true, {}, clock);
     p.phase('Applying 2 change(s) to dev', 2);
     p.step('done: update rule "a"', true);
@@ -126,6 +143,12 @@ describe('progress on a terminal', () => {
 
 describe('formatElapsed', () => {
   it('reads like a person would say it', () => {
-    expect([0, 8_000, 59_999, 65_000, 3_600_000 + 120_000].map(formatElapsed)).toEqual(['0s', '8s', '59s', '1m05s', '1h02m']);
+    expect([0, 8_000, 59_999, 65_000, 3_600_000 + 120_000].map(formatElapsed)).toEqual([
+      '0s',
+      '8s',
+      '59s',
+      '1m05s',
+      '1h02m',
+    ]);
   });
 });

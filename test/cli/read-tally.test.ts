@@ -23,7 +23,10 @@ describe('ReadTally', () => {
 
   it('keeps the kinds in the order given, whichever reported first', () => {
     const order = ['rule', 'taskTemplate'];
-    const tally = new ReadTally((k) => k, (k) => order.indexOf(k));
+    const tally = new ReadTally(
+      (k) => k,
+      (k) => order.indexOf(k),
+    );
     tally.read('taskTemplate');
     tally.read('rule');
     expect(tally.text()).toBe('rule 1, taskTemplate 1');
@@ -62,7 +65,11 @@ describe('mapConcurrent with a listing', () => {
     const events: string[] = [];
     const out: number[] = [];
     const read = async () => {
-      for await (const r of mapConcurrent(slowList(10, 4), 2, async (i) => i, { found: () => events.push('found'), complete: () => events.push('complete') })) out.push(r);
+      for await (const r of mapConcurrent(slowList(10, 4), 2, async (i) => i, {
+        found: () => events.push('found'),
+        complete: () => events.push('complete'),
+      }))
+        out.push(r);
     };
     await expect(read()).rejects.toThrow('list page failed');
     expect(events).toHaveLength(4); // the four items before the failed page were counted
@@ -79,10 +86,15 @@ describe('mapConcurrent with a listing', () => {
       }
     }
     const read = async () => {
-      for await (const _ of mapConcurrent(endless(), 2, async (i) => {
-        if (i === 3) throw new Error('describe failed');
-        return i;
-      }, { found() {}, complete() {} }));
+      for await (const _ of mapConcurrent(
+        endless(),
+        2,
+        async (i) => {
+          if (i === 3) throw new Error('describe failed');
+          return i;
+        },
+        { found() {}, complete() {} },
+      ));
     };
     await expect(read()).rejects.toThrow('describe failed');
     const after = listed;
@@ -100,7 +112,12 @@ describe('a plan off a terminal', () => {
 
   it('ends its reading line with the totals per kind', async () => {
     const dir = tempDir('read-tally-');
-    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: [metricRule('tally-a'), metricRule('tally-b'), metricRule('tally-c')] });
+    writeConfig(
+      dir,
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { rules: [metricRule('tally-a'), metricRule('tally-b'), metricRule('tally-c')] },
+    );
     expect((await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
     const r = await runCliInProcess(['plan', dir], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);

@@ -40,7 +40,9 @@ describe('terraform habits', () => {
   it('--version prints the package version', async () => {
     const r = await run(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+    expect(r.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version,
+    );
   });
 
   it('-target=prod is refused with the two-dash spelling, before anything runs', async () => {
@@ -55,9 +57,15 @@ describe('terraform habits', () => {
     const two = await run(['plan', dir, '-t', 'prod', '-t', 'dev', '--format', 'json'], { cwd: dir });
     expect(two.code, two.stderr).toBe(0);
     expect(JSON.parse(two.stdout).plans.map((p: { target: string }) => p.target)).toEqual(['prod', 'dev']);
-    expect((await run(['plan', dir, '-t', 'all', '-t', 'dev'], { cwd: dir })).stderr).toMatch(/-t all already means every target/);
-    expect((await run(['plan', dir, '-t', 'dev', '-t', 'dev'], { cwd: dir })).stderr).toMatch(/--target dev is given more than once/);
-    expect((await run(['export', dir, '-t', 'dev', '-t', 'prod'], { cwd: dir })).stderr).toMatch(/export reads one target; name one target/);
+    expect((await run(['plan', dir, '-t', 'all', '-t', 'dev'], { cwd: dir })).stderr).toMatch(
+      /-t all already means every target/,
+    );
+    expect((await run(['plan', dir, '-t', 'dev', '-t', 'dev'], { cwd: dir })).stderr).toMatch(
+      /--target dev is given more than once/,
+    );
+    expect((await run(['export', dir, '-t', 'dev', '-t', 'prod'], { cwd: dir })).stderr).toMatch(
+      /export reads one target; name one target/,
+    );
   });
 
   it('--var and --var-file override the target vars (later wins); an unknown name is an error', async () => {
@@ -66,7 +74,10 @@ describe('terraform habits', () => {
     const r = await run(['plan', dir, '-t', 'dev', '--format', 'json', '--var-file', varFile], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(planOf(r).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({ after: '$.x > 50' });
-    const both = await run(['plan', dir, '-t', 'dev', '--format', 'json', '--var-file', varFile, '--var', 'threshold=7'], { cwd: dir });
+    const both = await run(
+      ['plan', dir, '-t', 'dev', '--format', 'json', '--var-file', varFile, '--var', 'threshold=7'],
+      { cwd: dir },
+    );
     expect(planOf(both).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({ after: '$.x > 7' });
     const typo = await run(['validate', dir, '--var', 'treshold=7'], { cwd: dir });
     expect(typo.code).toBe(1);
@@ -84,7 +95,10 @@ describe('terraform habits', () => {
   it('--no-color wins over FORCE_COLOR', async () => {
     const coloured = await run(['plan', dir, '-t', 'dev'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '' } });
     expect(coloured.stdout).toMatch(/\u001b\[/);
-    const plain = await run(['plan', dir, '-t', 'dev', '--no-color'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    const plain = await run(['plan', dir, '-t', 'dev', '--no-color'], {
+      cwd: dir,
+      env: { FORCE_COLOR: '1', NO_COLOR: '' },
+    });
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).not.toMatch(/\u001b\[/);
   });

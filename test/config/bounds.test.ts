@@ -4,7 +4,14 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BURST, MAX_COLLECTED_PROBLEMS, MAX_RESOURCES, MAX_YAML_WEIGHT, PARALLELISM, RATE_PER_SECOND } from '../../src/config/bounds.js';
+import {
+  BURST,
+  MAX_COLLECTED_PROBLEMS,
+  MAX_RESOURCES,
+  MAX_YAML_WEIGHT,
+  PARALLELISM,
+  RATE_PER_SECOND,
+} from '../../src/config/bounds.js';
 import { loadConfig } from '../../src/config/load.js';
 import { resolveTarget } from '../../src/config/resolve.js';
 import { schemaProblems, validateResources } from '../../src/config/validate.js';
@@ -25,7 +32,11 @@ describe('MAX_RESOURCES', () => {
 
     // One more in b.yaml: the problem is at b.yaml's item number `half`, the 20,001st overall;
     // c.yaml (not even YAML) is not read.
-    const dir = tempConfig({ ...files, 'b.yaml': emptyItems('taskTemplates', half + 1), 'c.yaml': Buffer.from([0xff, 0xfe, 0]) });
+    const dir = tempConfig({
+      ...files,
+      'b.yaml': emptyItems('taskTemplates', half + 1),
+      'c.yaml': Buffer.from([0xff, 0xfe, 0]),
+    });
     const problems = await loadFailure(dir);
     expect(problems).toEqual([
       {
@@ -46,7 +57,9 @@ describe('MAX_YAML_WEIGHT', () => {
     const dir = tempConfig({ 'heavy.yaml': `${TARGETS_YAML}${'#\n'.repeat(lines)}` });
     const [problem, ...rest] = await loadFailure(join(dir, 'heavy.yaml'));
     expect(rest).toEqual([]);
-    expect(problem.message).toMatch(/^file holds more YAML than one file may \(about 500,000 values and entries\); the limit is reached here$/);
+    expect(problem.message).toMatch(
+      /^file holds more YAML than one file may \(about 500,000 values and entries\); the limit is reached here$/,
+    );
     expect(problem.hint).toBe('split it into several files in one directory');
     // Past the target's lines, within the last thousand comment lines, at a line start.
     expect(problem.pos!.line).toBeGreaterThan(MAX_YAML_WEIGHT / 2 - 1000);
@@ -86,7 +99,9 @@ describe('MAX_COLLECTED_PROBLEMS', () => {
     const problems = schemaProblems(schema, data, { label: 'x', positionOf: () => pos });
     expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
     expect(problems[0].message).toBe("unknown field 'k0' in x");
-    expect(problems.at(-1)!.message).toBe(`500 more schema errors from here on are not listed (${MAX_COLLECTED_PROBLEMS + 500} in all)`);
+    expect(problems.at(-1)!.message).toBe(
+      `500 more schema errors from here on are not listed (${MAX_COLLECTED_PROBLEMS + 500} in all)`,
+    );
   });
 });
 
@@ -116,12 +131,17 @@ describe('settings ranges', () => {
     expect(config.problems).toEqual([]);
     expect(config.settings).toEqual({
       parallelism: PARALLELISM.max,
-      quotas: { 'connect:*': { ratePerSecond: RATE_PER_SECOND.min, burst: BURST.max }, 'chatbot:*': { ratePerSecond: RATE_PER_SECOND.max, burst: BURST.min } },
+      quotas: {
+        'connect:*': { ratePerSecond: RATE_PER_SECOND.min, burst: BURST.max },
+        'chatbot:*': { ratePerSecond: RATE_PER_SECOND.max, burst: BURST.min },
+      },
     });
   });
 
   it('refuses values outside, positioned at the value, and does not keep them', async () => {
-    const config = await settings(`  parallelism: ${PARALLELISM.max + 1}\n  quotas:\n    connect:*: { ratePerSecond: 0.0001, burst: ${BURST.max + 1} }\n`);
+    const config = await settings(
+      `  parallelism: ${PARALLELISM.max + 1}\n  quotas:\n    connect:*: { ratePerSecond: 0.0001, burst: ${BURST.max + 1} }\n`,
+    );
     expect(config.problems.map((p) => [p.message, p.pos!.line, p.pos!.col])).toEqual([
       [`settings.parallelism: must be <= ${PARALLELISM.max} (got ${PARALLELISM.max + 1})`, 6, 16],
       [`settings.quotas["connect:*"].ratePerSecond: must be >= ${RATE_PER_SECOND.min} (got 0.0001)`, 8, 33],
@@ -134,12 +154,17 @@ describe('settings ranges', () => {
 describe('interpolation problems', () => {
   it(`lists ${MAX_COLLECTED_PROBLEMS} per target, counts the rest, and names at most 10 vars each`, async () => {
     const vars = Array.from({ length: 12 }, (_, i) => `      v${i}: ${i}\n`).join('');
-    const tags = Array.from({ length: MAX_COLLECTED_PROBLEMS + 5 }, (_, i) => `      t${i}: \${var.missing${i}}\n`).join('');
+    const tags = Array.from(
+      { length: MAX_COLLECTED_PROBLEMS + 5 },
+      (_, i) => `      t${i}: \${var.missing${i}}\n`,
+    ).join('');
     const { config, file } = await loadText(`${TARGETS_YAML}    vars:\n${vars}rules:\n  - Name: r\n    Tags:\n${tags}`);
     const { problems } = resolveTarget(config, undefined, {});
     expect(problems).toHaveLength(MAX_COLLECTED_PROBLEMS + 1);
     // Sorted by position: the count, at the item, comes before the listed ones inside it.
-    expect(problems[1].message).toBe("rules[0].Tags.t0: undefined variable 'missing0'; target 'dev' defines v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, … (12 in all)");
+    expect(problems[1].message).toBe(
+      "rules[0].Tags.t0: undefined variable 'missing0'; target 'dev' defines v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, … (12 in all)",
+    );
     expect(problems[0]).toEqual({
       severity: 'error',
       message: 'rules[0]: 5 more ${...} problems from here on are not listed',

@@ -60,7 +60,13 @@ function fakeKind(name: KindName, configKey: string, keyField: string): KindLike
     key: (b: Body) => String(b[keyField]),
     audit: (d) =>
       typeof d.body[keyField] === 'string' && (d.body[keyField] as string).startsWith('forbidden')
-        ? [{ severity: 'error', message: `${configKey}: names may not start with 'forbidden'`, pos: d.positionOf([keyField]) }]
+        ? [
+            {
+              severity: 'error',
+              message: `${configKey}: names may not start with 'forbidden'`,
+              pos: d.positionOf([keyField]),
+            },
+          ]
         : [],
   };
 }

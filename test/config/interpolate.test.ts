@@ -6,7 +6,11 @@ import { listTargets, resolveTarget } from '../../src/config/resolve.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { FIXTURE_DIR, at, loadText, tempConfig, TARGETS_YAML, ruleYaml } from './helpers.js';
 
-const scope = { vars: { flow: 'Main flow', sla: 30, on: true }, env: { HOME_DIR: '/home/x', EMPTY: '' }, targetName: 'prod' };
+const scope = {
+  vars: { flow: 'Main flow', sla: 30, on: true },
+  env: { HOME_DIR: '/home/x', EMPTY: '' },
+  targetName: 'prod',
+};
 
 describe('interpolateString', () => {
   it('replaces vars and env, and stringifies embedded values', () => {
@@ -27,28 +31,49 @@ describe('interpolateString', () => {
   });
 
   it('$${ is a literal ${, and a lone $ is left alone', () => {
-    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({ value: '${var.flow} costs $5 and $$', issues: [], sources: [], shown: '${var.flow} costs $5 and $$' });
+    expect(interpolateString('$${var.flow} costs $5 and $$', scope)).toEqual({
+      value: '${var.flow} costs $5 and $$',
+      issues: [],
+      sources: [],
+      shown: '${var.flow} costs $5 and $$',
+    });
     expect(interpolateString('$.ContactLens.Score', scope).value).toBe('$.ContactLens.Score');
   });
 
   it('names an undefined variable and lists the defined ones', () => {
     expect(interpolateString('${var.flw}', scope).issues).toEqual([
-      { message: "undefined variable 'flw'; target 'prod' defines flow, sla, on; did you mean 'flow'?", hint: 'add it under targets.prod.vars' },
+      {
+        message: "undefined variable 'flw'; target 'prod' defines flow, sla, on; did you mean 'flow'?",
+        hint: 'add it under targets.prod.vars',
+      },
     ]);
-    expect(interpolateString('${var.x}', { env: {}, vars: {}, targetName: 'dev' }).issues[0].message).toBe("undefined variable 'x'; target 'dev' defines no vars");
+    expect(interpolateString('${var.x}', { env: {}, vars: {}, targetName: 'dev' }).issues[0].message).toBe(
+      "undefined variable 'x'; target 'dev' defines no vars",
+    );
   });
 
   it('reports unset env vars, unknown forms and unterminated ${', () => {
     expect(interpolateString('${env.NOPE}', scope).issues).toEqual([
-      { message: "environment variable 'NOPE' is not set", hint: 'set it before running connectform, or write $${ for a literal ${' },
+      {
+        message: "environment variable 'NOPE' is not set",
+        hint: 'set it before running connectform, or write $${ for a literal ${',
+      },
     ]);
-    expect(interpolateString('${vars.flow}', scope).issues[0].message).toBe("unknown interpolation '${vars.flow}'; did you mean 'var.flow'?");
-    expect(interpolateString('${flow}', scope).issues[0]).toEqual({ message: "unknown interpolation '${flow}'", hint: 'use ${var.NAME} or ${env.NAME}, or write $${ for a literal ${' });
+    expect(interpolateString('${vars.flow}', scope).issues[0].message).toBe(
+      "unknown interpolation '${vars.flow}'; did you mean 'var.flow'?",
+    );
+    expect(interpolateString('${flow}', scope).issues[0]).toEqual({
+      message: "unknown interpolation '${flow}'",
+      hint: 'use ${var.NAME} or ${env.NAME}, or write $${ for a literal ${',
+    });
     expect(interpolateString('abc ${var.flow', scope).issues[0].message).toBe("unterminated '${' in '${var.flow'");
   });
 
   it('refuses ${var.x} where vars are not allowed (target fields)', () => {
-    expect(interpolateString('${var.flow}', { env: {} }).issues[0]).toEqual({ message: '${var.flow} cannot be used in target fields', hint: 'target fields take ${env.NAME} only' });
+    expect(interpolateString('${var.flow}', { env: {} }).issues[0]).toEqual({
+      message: '${var.flow} cannot be used in target fields',
+      hint: 'target fields take ${env.NAME} only',
+    });
   });
 });
 
@@ -56,7 +81,12 @@ describe('sensitive values (issue #9)', () => {
   const env = { A: 'alpha', B: 'beta', SHOWN: 'shown' };
 
   it('lists the non-public variables a value used, directly or through a var', () => {
-    const s = { env, vars: { v: 'alpha', plain: 'p' }, sensitiveVars: { v: { sources: ['env.A'], shown: '(sensitive: env.A)' } }, publicEnv: new Set(['SHOWN']) };
+    const s = {
+      env,
+      vars: { v: 'alpha', plain: 'p' },
+      sensitiveVars: { v: { sources: ['env.A'], shown: '(sensitive: env.A)' } },
+      publicEnv: new Set(['SHOWN']),
+    };
     expect(interpolateString('${env.B}-${var.v}-${env.SHOWN}-${var.plain}', s)).toEqual({
       value: 'beta-alpha-shown-p',
       issues: [],
@@ -65,7 +95,9 @@ describe('sensitive values (issue #9)', () => {
     });
     expect(interpolateString('${var.v}', s)).toMatchObject({ sources: ['env.A'], shown: '(sensitive: env.A)' });
     expect(interpolateString('${env.SHOWN}', s).sources).toEqual([]);
-    expect(interpolate({ a: ['x', 'is ${env.A}'], b: '${env.SHOWN}' }, s).sensitive).toEqual([{ path: ['a', 1], sources: ['env.A'], shown: 'is (sensitive: env.A)' }]);
+    expect(interpolate({ a: ['x', 'is ${env.A}'], b: '${env.SHOWN}' }, s).sensitive).toEqual([
+      { path: ['a', 1], sources: ['env.A'], shown: 'is (sensitive: env.A)' },
+    ]);
   });
 
   it('refuses credential names, even public or unset', () => {
@@ -92,7 +124,10 @@ customActions:
       { path: ['ActionName'], sources: ['env.A'], shown: '(sensitive: env.A)' },
       { path: ['Definition', 'CommandText'], sources: ['env.B'], shown: '(sensitive: env.B)' },
     ]);
-    expect(resolveTarget(config, undefined, { ...env, CONNECTFORM_PUBLIC_ENV: 'A' }, { publicEnv: ['B'] }).resources[0].sensitive).toBeUndefined();
+    expect(
+      resolveTarget(config, undefined, { ...env, CONNECTFORM_PUBLIC_ENV: 'A' }, { publicEnv: ['B'] }).resources[0]
+        .sensitive,
+    ).toBeUndefined();
   });
 });
 
@@ -116,7 +151,13 @@ describe('resolveTarget', () => {
     const prod = resolveTarget(config, 'prod', env);
     expect(staging.problems).toEqual([]);
     expect(prod.problems).toEqual([]);
-    expect(prod.target).toMatchObject({ name: 'prod', region: 'eu-west-2', instanceId: env.CONNECT_PROD_INSTANCE_ID, accountId: '123456789012', vars: { env: 'prod', slaMinutes: 30 } });
+    expect(prod.target).toMatchObject({
+      name: 'prod',
+      region: 'eu-west-2',
+      instanceId: env.CONNECT_PROD_INSTANCE_ID,
+      accountId: '123456789012',
+      vars: { env: 'prod', slaMinutes: 30 },
+    });
     expect(staging.resources.map((r) => r.body.Name ?? r.body.ActionName ?? r.body.name)).toEqual([
       'escalate-angry-callers-staging',
       'escalate-angry-chats-staging',
@@ -124,8 +165,13 @@ describe('resolveTarget', () => {
       'restart-service',
       'SupportSlack',
     ]);
-    expect(prod.resources[0].body).toMatchObject({ Name: 'escalate-angry-callers-prod', Actions: [{ TaskAction: { ContactFlowId: { name: 'Escalation' } } }] });
-    expect(staging.resources[0].body).toMatchObject({ Actions: [{ TaskAction: { ContactFlowId: { name: 'Escalation (staging)' } } }] });
+    expect(prod.resources[0].body).toMatchObject({
+      Name: 'escalate-angry-callers-prod',
+      Actions: [{ TaskAction: { ContactFlowId: { name: 'Escalation' } } }],
+    });
+    expect(staging.resources[0].body).toMatchObject({
+      Actions: [{ TaskAction: { ContactFlowId: { name: 'Escalation (staging)' } } }],
+    });
     expect(prod.resources[0].lifecycle).toEqual({ preventDestroy: true });
     expect(prod.resources[1].lifecycle).toEqual({ ignoreChanges: ['Function'] });
     // the raw body stays un-interpolated
@@ -174,20 +220,30 @@ describe('resolveTarget', () => {
   it('chooses the only target by default; otherwise --target is required and checked', async () => {
     const two = tempConfig({ 'a.yaml': `${TARGETS_YAML}  prod:\n    region: us-east-1\n    instanceId: x\n` });
     const config = await loadConfig(join(two, 'a.yaml'));
-    expect(() => resolveTarget(config, undefined, {})).toThrow(new UsageError('the config defines 2 targets (dev, prod); choose one with --target'));
-    expect(() => resolveTarget(config, 'prd', {})).toThrow(new UsageError("unknown target 'prd'; the config defines dev, prod; did you mean 'prod'?"));
+    expect(() => resolveTarget(config, undefined, {})).toThrow(
+      new UsageError('the config defines 2 targets (dev, prod); choose one with --target'),
+    );
+    expect(() => resolveTarget(config, 'prd', {})).toThrow(
+      new UsageError("unknown target 'prd'; the config defines dev, prod; did you mean 'prod'?"),
+    );
     expect(resolveTarget(config, 'prod', {}).target.name).toBe('prod');
     const none = await loadText('rules: []\n');
     // No target anywhere: a config problem, at the first file's start.
     expect(() => resolveTarget(none.config, undefined, {})).toThrow(ConfigError);
-    expect(() => resolveTarget(none.config, undefined, {})).toThrow(/config\.yaml:1:1: error: the config defines no targets/);
+    expect(() => resolveTarget(none.config, undefined, {})).toThrow(
+      /config\.yaml:1:1: error: the config defines no targets/,
+    );
     // A misspelt `targets:` is reported as such, positioned, not as "no targets".
     const typo = await loadText('target:\n  dev: { region: us-east-1, instanceId: x }\n');
-    expect(() => resolveTarget(typo.config, undefined, {})).toThrow(/1:1: error: unknown top-level key 'target'; did you mean 'targets'\?/);
+    expect(() => resolveTarget(typo.config, undefined, {})).toThrow(
+      /1:1: error: unknown top-level key 'target'; did you mean 'targets'\?/,
+    );
   });
 
   it('passes the loader document problems through', async () => {
     const { config } = await loadText(`${TARGETS_YAML}settings: { parallelism: 0 }\n`);
-    expect(resolveTarget(config, undefined, {}).problems.map((p) => p.message)).toEqual(['settings.parallelism: must be >= 1 (got 0)']);
+    expect(resolveTarget(config, undefined, {}).problems.map((p) => p.message)).toEqual([
+      'settings.parallelism: must be >= 1 (got 0)',
+    ]);
   });
 });

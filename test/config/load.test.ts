@@ -7,7 +7,12 @@ import { FIXTURE_DIR, at, loadFailure, loadText, messages, tempConfig, TARGETS_Y
 describe('loadConfig: files and merging', () => {
   it('reads a directory of *.yaml and *.yml, sorted, and concatenates lists in file order', async () => {
     const config = await loadConfig(FIXTURE_DIR);
-    expect(config.files.map((f) => f.slice(FIXTURE_DIR.length + 1))).toEqual(['00-targets.yaml', '10-rules.yaml', '20-task-templates.yaml', '30-chat.yml']);
+    expect(config.files.map((f) => f.slice(FIXTURE_DIR.length + 1))).toEqual([
+      '00-targets.yaml',
+      '10-rules.yaml',
+      '20-task-templates.yaml',
+      '30-chat.yml',
+    ]);
     expect(config.targets.map((t) => t.name)).toEqual(['staging', 'prod']);
     expect(config.items.map((i) => `${i.label}@${i.file.slice(FIXTURE_DIR.length + 1)}`)).toEqual([
       'rules[0]@10-rules.yaml',
@@ -38,7 +43,9 @@ describe('loadConfig: files and merging', () => {
   });
 
   it('keeps the raw body without lifecycle, and the lifecycle as written', async () => {
-    const { config } = await loadText(`rules:\n${ruleYaml('r1', '    lifecycle: { preventDestroy: true, ignoreChanges: [Function] }\n')}`);
+    const { config } = await loadText(
+      `rules:\n${ruleYaml('r1', '    lifecycle: { preventDestroy: true, ignoreChanges: [Function] }\n')}`,
+    );
     const [item] = config.items;
     expect(item.kind).toBe('rule');
     expect(item.body).not.toHaveProperty('lifecycle');
@@ -54,7 +61,10 @@ describe('loadConfig: files and merging', () => {
     expect(second.positionOf(['Name'])).toEqual(at(file, text, 'second'));
     expect(second.keyPositionOf(['Name'])).toEqual(at(file, text, 'Name: second'));
     const evKey = at(file, text, 'Name: ev', 2);
-    expect(second.positionOf(['Actions', 0, 'EventBridgeAction', 'Name'])).toEqual({ ...evKey, col: evKey.col + 'Name: '.length });
+    expect(second.positionOf(['Actions', 0, 'EventBridgeAction', 'Name'])).toEqual({
+      ...evKey,
+      col: evKey.col + 'Name: '.length,
+    });
     // a missing key: the parent mapping
     expect(second.positionOf(['Actions', 0, 'TaskAction', 'Name'])).toEqual(at(file, text, 'ActionType', 2));
     expect(second.positionOf(['Actions', 7])).toEqual(at(file, text, '- ActionType', 2));
@@ -99,30 +109,55 @@ describe('loadConfig: files and merging', () => {
   });
 
   it('settings in more than one file is an error at the second', async () => {
-    const dir = tempConfig({ 'a.yaml': 'settings: { parallelism: 2 }\n', 'b.yaml': '\nsettings: { parallelism: 3 }\n' });
+    const dir = tempConfig({
+      'a.yaml': 'settings: { parallelism: 2 }\n',
+      'b.yaml': '\nsettings: { parallelism: 3 }\n',
+    });
     const config = await loadConfig(dir);
     expect(config.settings).toEqual({ parallelism: 2 });
-    expect(config.problems).toMatchObject([{ message: expect.stringMatching(/^settings are declared in more than one file; first at .*a\.yaml:1:1$/), pos: { file: join(dir, 'b.yaml'), line: 2, col: 1 } }]);
+    expect(config.problems).toMatchObject([
+      {
+        message: expect.stringMatching(/^settings are declared in more than one file; first at .*a\.yaml:1:1$/),
+        pos: { file: join(dir, 'b.yaml'), line: 2, col: 1 },
+      },
+    ]);
   });
 
   it('reports document problems without throwing', async () => {
     const { config, file } = await loadText('targets:\n  dev: { region: us-east-1 }\nrule: []\n');
     expect(config.problems).toEqual([
-      { severity: 'error', message: "targets.dev: missing required field 'instanceId'", pos: { file, line: 2, col: 8 }, path: 'targets.dev' },
-      { severity: 'error', message: "unknown top-level key 'rule'; did you mean 'rules'?", pos: { file, line: 3, col: 1 }, path: 'rule' },
+      {
+        severity: 'error',
+        message: "targets.dev: missing required field 'instanceId'",
+        pos: { file, line: 2, col: 8 },
+        path: 'targets.dev',
+      },
+      {
+        severity: 'error',
+        message: "unknown top-level key 'rule'; did you mean 'rules'?",
+        pos: { file, line: 3, col: 1 },
+        path: 'rule',
+      },
     ]);
   });
 });
 
 describe('loadConfig: hostile and broken input', () => {
   it('reports every YAML syntax error of every file at once, positioned', async () => {
-    const dir = tempConfig({ 'a.yaml': 'rules: [1, 2\nb: : c\n', 'b.yaml': 'targets:\n\tdev: 1\n', 'c.yaml': TARGETS_YAML });
+    const dir = tempConfig({
+      'a.yaml': 'rules: [1, 2\nb: : c\n',
+      'b.yaml': 'targets:\n\tdev: 1\n',
+      'c.yaml': TARGETS_YAML,
+    });
     const problems = await loadFailure(dir);
     const files = new Set(problems.map((p) => p.pos?.file));
     expect(files).toEqual(new Set([join(dir, 'a.yaml'), join(dir, 'b.yaml')]));
     expect(problems.length).toBeGreaterThanOrEqual(3);
     expect(problems.every((p) => p.severity === 'error' && p.pos!.line >= 1 && p.pos!.col >= 1)).toBe(true);
-    expect(problems.find((p) => p.pos!.file.endsWith('b.yaml'))).toMatchObject({ pos: { line: 2, col: 1 }, hint: 'indent with spaces, not tabs' });
+    expect(problems.find((p) => p.pos!.file.endsWith('b.yaml'))).toMatchObject({
+      pos: { line: 2, col: 1 },
+      hint: 'indent with spaces, not tabs',
+    });
   });
 
   it('rejects duplicate keys, also 1 next to "1"', async () => {
@@ -135,14 +170,30 @@ describe('loadConfig: hostile and broken input', () => {
   });
 
   it('rejects __proto__, constructor and prototype keys without polluting prototypes', async () => {
-    const text = 'rules:\n  - Name: x\n    __proto__: { polluted: true }\n    TriggerEventSource: { constructor: 1 }\n  - prototype: 2\n';
+    const text =
+      'rules:\n  - Name: x\n    __proto__: { polluted: true }\n    TriggerEventSource: { constructor: 1 }\n  - prototype: 2\n';
     const dir = tempConfig({ 'a.yaml': text });
     const file = join(dir, 'a.yaml');
     const problems = await loadFailure(dir);
     expect(problems).toEqual([
-      { severity: 'error', message: "key '__proto__' is not allowed", hint: 'no connectform field has this name; remove it', pos: at(file, text, '__proto__') },
-      { severity: 'error', message: "key 'constructor' is not allowed", hint: 'no connectform field has this name; remove it', pos: at(file, text, 'constructor') },
-      { severity: 'error', message: "key 'prototype' is not allowed", hint: 'no connectform field has this name; remove it', pos: at(file, text, 'prototype') },
+      {
+        severity: 'error',
+        message: "key '__proto__' is not allowed",
+        hint: 'no connectform field has this name; remove it',
+        pos: at(file, text, '__proto__'),
+      },
+      {
+        severity: 'error',
+        message: "key 'constructor' is not allowed",
+        hint: 'no connectform field has this name; remove it',
+        pos: at(file, text, 'constructor'),
+      },
+      {
+        severity: 'error',
+        message: "key 'prototype' is not allowed",
+        hint: 'no connectform field has this name; remove it',
+        pos: at(file, text, 'prototype'),
+      },
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -183,7 +234,10 @@ describe('loadConfig: hostile and broken input', () => {
     const dir = tempConfig({ 'deep.yaml': make(1000) });
     const problems = await loadFailure(dir);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ message: `nesting is deeper than ${MAX_DEPTH} levels`, pos: { file: join(dir, 'deep.yaml') } });
+    expect(problems[0]).toMatchObject({
+      message: `nesting is deeper than ${MAX_DEPTH} levels`,
+      pos: { file: join(dir, 'deep.yaml') },
+    });
     // The parser still works afterwards (a stack overflow inside it could break later parses).
     const { config } = await loadText(TARGETS_YAML);
     expect(config.targets).toHaveLength(1);
@@ -203,7 +257,12 @@ describe('loadConfig: hostile and broken input', () => {
     const dir = tempConfig({ 'huge.yaml': `# ${'x'.repeat(6 * 1024 * 1024)}\n` });
     const problems = await loadFailure(dir);
     expect(problems).toEqual([
-      { severity: 'error', message: 'file is 6.0 MiB; config files may be at most 5 MiB', hint: 'split it into several files in one directory', pos: { file: join(dir, 'huge.yaml'), line: 1, col: 1 } },
+      {
+        severity: 'error',
+        message: 'file is 6.0 MiB; config files may be at most 5 MiB',
+        hint: 'split it into several files in one directory',
+        pos: { file: join(dir, 'huge.yaml'), line: 1, col: 1 },
+      },
     ]);
   });
 
@@ -214,8 +273,18 @@ describe('loadConfig: hostile and broken input', () => {
       'ok.yaml': TARGETS_YAML,
     });
     expect(await loadFailure(dir)).toEqual([
-      { severity: 'error', message: 'file is binary (it contains a NUL byte), not YAML text', hint: 'config files must be UTF-8 text', pos: { file: join(dir, 'bin.yaml'), line: 2, col: 2 } },
-      { severity: 'error', message: 'file is not valid UTF-8', hint: 'save it as UTF-8', pos: { file: join(dir, 'latin1.yaml'), line: 1, col: 1 } },
+      {
+        severity: 'error',
+        message: 'file is binary (it contains a NUL byte), not YAML text',
+        hint: 'config files must be UTF-8 text',
+        pos: { file: join(dir, 'bin.yaml'), line: 2, col: 2 },
+      },
+      {
+        severity: 'error',
+        message: 'file is not valid UTF-8',
+        hint: 'save it as UTF-8',
+        pos: { file: join(dir, 'latin1.yaml'), line: 1, col: 1 },
+      },
     ]);
   });
 

@@ -59,7 +59,10 @@ customActions:
     });
     const problems = await problemsOf(dir);
     const printed = formatProblems(problems, {});
-    const line = (file: string, path: string, text: string) => expect(printed).toMatch(new RegExp(`^${escape(join(dir, file))}:\\d+:\\d+: error: ${escape(path)}: .*${text}`, 'm'));
+    const line = (file: string, path: string, text: string) =>
+      expect(printed).toMatch(
+        new RegExp(`^${escape(join(dir, file))}:\\d+:\\d+: error: ${escape(path)}: .*${text}`, 'm'),
+      );
 
     line('b.yaml', 'rules[0].PublishStatus', 'must be one of'); // schema
     line('b.yaml', 'rules[1].Actions[0].ActionType', 'not supported on event source'); // rule audit

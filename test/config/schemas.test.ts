@@ -16,7 +16,13 @@ import {
 import { kindNames } from '../../src/kinds/index.js';
 import { FIXTURE_DIR } from './helpers.js';
 
-type S = JsonSchema & { properties: Record<string, S>; items: S; oneOf: S[]; additionalProperties: S | boolean; required?: string[] };
+type S = JsonSchema & {
+  properties: Record<string, S>;
+  items: S;
+  oneOf: S[];
+  additionalProperties: S | boolean;
+  required?: string[];
+};
 const props = (kind: Parameters<typeof buildKindSchema>[0]) => (buildKindSchema(kind) as S).properties;
 
 /** Every subschema, with its JSON-pointer-ish location. */
@@ -29,7 +35,9 @@ function* walk(schema: unknown, at = '#'): Generator<[string, JsonSchema]> {
 describe('generated schemas', () => {
   it('schemas/ holds exactly what the generator produces now (run `npm run schemas` after a model change)', () => {
     const expected = renderSchemaFiles();
-    const committed = readdirSync(schemasDir()).filter((f) => f.endsWith('.schema.json')).sort();
+    const committed = readdirSync(schemasDir())
+      .filter((f) => f.endsWith('.schema.json'))
+      .sort();
     expect(committed).toEqual([...expected.keys()].sort());
     for (const [name, text] of expected) expect(readFileSync(join(schemasDir(), name), 'utf8'), name).toBe(text);
   });
@@ -45,7 +53,19 @@ describe('generated schemas', () => {
       expect(validate(doc) ? [] : validate.errors, file).toEqual([]);
     }
     expect(validate({ rules: [{ Name: 'x' }] })).toBe(false);
-    expect(validate({ rules: [{ Name: 'bad name', Function: 'x', Actions: [], PublishStatus: 'DRAFT', TriggerEventSource: { EventSourceName: 'OnCaseCreate' } }] })).toBe(false);
+    expect(
+      validate({
+        rules: [
+          {
+            Name: 'bad name',
+            Function: 'x',
+            Actions: [],
+            PublishStatus: 'DRAFT',
+            TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
+          },
+        ],
+      }),
+    ).toBe(false);
   });
 
   it('editor files accept ${var.x} where the strict runtime schema needs the interpolated value', () => {
@@ -57,7 +77,15 @@ describe('generated schemas', () => {
       TriggerEventSource: { EventSourceName: '${var.source}' },
       Function: 'true',
       PublishStatus: 'DRAFT',
-      Actions: [{ ActionType: 'ASSIGN_SLA', AssignSlaAction: { SlaAssignmentType: 'CASES', CaseSlaConfiguration: { Name: 'n', Type: 'CaseField', TargetSlaMinutes: '${var.sla}' } } }],
+      Actions: [
+        {
+          ActionType: 'ASSIGN_SLA',
+          AssignSlaAction: {
+            SlaAssignmentType: 'CASES',
+            CaseSlaConfiguration: { Name: 'n', Type: 'CaseField', TargetSlaMinutes: '${var.sla}' },
+          },
+        },
+      ],
     };
     expect(editor(rule) ? [] : editor.errors).toEqual([]);
     expect(strict(rule)).toBe(false);
@@ -76,43 +104,108 @@ describe('generated schemas', () => {
     expect(anchoredPattern('[a-z]+')).toEqual({ pattern: '^(?:[a-z]+)$' });
     expect(anchoredPattern('^a|b$')).toEqual({ pattern: '^(?:^a|b$)$' });
     expect(anchoredPattern('^[a-z]+$')).toEqual({ pattern: '^[a-z]+$' });
-    expect(anchoredPattern('(?<x>a)\\k<y>')).toMatchObject({ $comment: expect.stringContaining('not a JavaScript regular expression') });
+    expect(anchoredPattern('(?<x>a)\\k<y>')).toMatchObject({
+      $comment: expect.stringContaining('not a JavaScript regular expression'),
+    });
   });
 
   it('rule: CreateRuleRequest without InstanceId/ClientToken, with the SDK-newer fields', () => {
     const rule = buildKindSchema('rule') as S;
-    expect(rule).toMatchObject({ $schema: 'http://json-schema.org/draft-07/schema#', $id: 'https://connectform.dev/schemas/rule.schema.json', title: 'Amazon Connect rule', additionalProperties: false });
-    expect(Object.keys(rule.properties)).toEqual(['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus', 'PreEvaluationFilters', 'Tags', 'lifecycle']);
+    expect(rule).toMatchObject({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $id: 'https://connectform.dev/schemas/rule.schema.json',
+      title: 'Amazon Connect rule',
+      additionalProperties: false,
+    });
+    expect(Object.keys(rule.properties)).toEqual([
+      'Name',
+      'TriggerEventSource',
+      'Function',
+      'Actions',
+      'PublishStatus',
+      'PreEvaluationFilters',
+      'Tags',
+      'lifecycle',
+    ]);
     expect(rule.required).toEqual(['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus']);
     const action = rule.properties.Actions.items;
     expect(action.properties.ActionType.enum).toContain('EXTRACT_INFORMATION');
     expect(action.properties.ExtractInformationAction.required).toEqual(['RulesExtractionDefinitions']);
     expect(rule.properties.TriggerEventSource.properties.EventSourceName.enum).toContain('OnAfterCallWorkAvailable');
-    expect(rule.properties.Name).toMatchObject({ type: 'string', minLength: 1, maxLength: 200, description: 'A unique name for the rule.' });
+    expect(rule.properties.Name).toMatchObject({
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'A unique name for the rule.',
+    });
   });
 
   it('accepts a flow id or { name } at every ContactFlowId position', () => {
     const ref = (s: S) => s.oneOf.map((b) => b.type);
-    expect(ref(props('rule').Actions.items.properties.TaskAction.properties.ContactFlowId)).toEqual(['string', 'object']);
+    expect(ref(props('rule').Actions.items.properties.TaskAction.properties.ContactFlowId)).toEqual([
+      'string',
+      'object',
+    ]);
     expect(ref(props('taskTemplate').ContactFlowId)).toEqual(['string', 'object']);
     expect(ref(props('taskTemplate').SelfAssignFlowId)).toEqual(['string', 'object']);
-    expect(props('taskTemplate').ContactFlowId.oneOf[1]).toMatchObject({ required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1 } } });
+    expect(props('taskTemplate').ContactFlowId.oneOf[1]).toMatchObject({
+      required: ['name'],
+      additionalProperties: false,
+      properties: { name: { type: 'string', minLength: 1 } },
+    });
     expect(props('taskTemplate').ContactFlowId.oneOf[0]).toMatchObject({ type: 'string', maxLength: 500 });
   });
 
   it('taskTemplate: without InstanceId/ClientToken, plus Tags', () => {
-    expect(Object.keys(props('taskTemplate'))).toEqual(['Name', 'Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Status', 'Fields', 'Tags', 'lifecycle']);
-    expect(props('taskTemplate').Tags).toMatchObject({ type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { minLength: 1, maxLength: 128 } });
+    expect(Object.keys(props('taskTemplate'))).toEqual([
+      'Name',
+      'Description',
+      'ContactFlowId',
+      'SelfAssignFlowId',
+      'Constraints',
+      'Defaults',
+      'Status',
+      'Fields',
+      'Tags',
+      'lifecycle',
+    ]);
+    expect(props('taskTemplate').Tags).toMatchObject({
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 50,
+      propertyNames: { minLength: 1, maxLength: 128 },
+    });
   });
 
   it('customAction: CreateCustomActionRequest without ClientToken, plus ChatConfigurations', () => {
-    expect(Object.keys(props('customAction'))).toEqual(['Definition', 'AliasName', 'Attachments', 'Tags', 'ActionName', 'ChatConfigurations', 'lifecycle']);
-    expect(props('customAction').ChatConfigurations.items).toMatchObject({ type: 'string', minLength: 19, maxLength: 1169, pattern: expect.stringMatching(/^\^\(\?:arn:aws:/) });
+    expect(Object.keys(props('customAction'))).toEqual([
+      'Definition',
+      'AliasName',
+      'Attachments',
+      'Tags',
+      'ActionName',
+      'ChatConfigurations',
+      'lifecycle',
+    ]);
+    expect(props('customAction').ChatConfigurations.items).toMatchObject({
+      type: 'string',
+      minLength: 19,
+      maxLength: 1169,
+      pattern: expect.stringMatching(/^\^\(\?:arn:aws:/),
+    });
     expect((buildKindSchema('customAction') as S).required).toEqual(['Definition', 'ActionName']);
   });
 
   it('lexChannelAssociation: the declarable fields of BotChannelAssociation only', () => {
-    expect(Object.keys(props('lexChannelAssociation'))).toEqual(['name', 'description', 'botAlias', 'botName', 'type', 'botConfiguration', 'lifecycle']);
+    expect(Object.keys(props('lexChannelAssociation'))).toEqual([
+      'name',
+      'description',
+      'botAlias',
+      'botName',
+      'type',
+      'botConfiguration',
+      'lifecycle',
+    ]);
     expect((buildKindSchema('lexChannelAssociation') as S).required).toEqual(['name', 'botName', 'botAlias', 'type']);
     expect(props('lexChannelAssociation').type.enum).toEqual(['Facebook', 'Slack', 'Twilio-Sms', 'Kik']);
   });
@@ -120,12 +213,15 @@ describe('generated schemas', () => {
   it('every item schema allows lifecycle, and structures are closed', () => {
     for (const kind of kindNames()) {
       expect(props(kind).lifecycle.properties).toHaveProperty('ignoreChanges');
-      for (const [at, s] of walk(buildKindSchema(kind))) if (s.type === 'object' && s.properties) expect(s.additionalProperties, at).toBe(false);
+      for (const [at, s] of walk(buildKindSchema(kind)))
+        if (s.type === 'object' && s.properties) expect(s.additionalProperties, at).toBe(false);
     }
   });
 
   it('descriptions are plain, short text', () => {
-    expect(plainText('<p>Use the <a href="x">Rules &amp; Function</a> language.</p> <p>More.</p>')).toBe('Use the Rules & Function language. More.');
+    expect(plainText('<p>Use the <a href="x">Rules &amp; Function</a> language.</p> <p>More.</p>')).toBe(
+      'Use the Rules & Function language. More.',
+    );
     expect(plainText(`<p>${'word '.repeat(100)}</p>`)!.length).toBeLessThanOrEqual(303);
     for (const kind of kindNames()) {
       for (const [at, s] of walk(buildKindSchema(kind))) {
@@ -136,7 +232,14 @@ describe('generated schemas', () => {
 
   it('the document schema lists targets, settings and the four kinds by relative $ref', () => {
     const doc = buildDocumentSchema() as S;
-    expect(Object.keys(doc.properties)).toEqual(['targets', 'settings', 'rules', 'taskTemplates', 'customActions', 'lexChannelAssociations']);
+    expect(Object.keys(doc.properties)).toEqual([
+      'targets',
+      'settings',
+      'rules',
+      'taskTemplates',
+      'customActions',
+      'lexChannelAssociations',
+    ]);
     expect(doc.properties.rules.items).toEqual({ $ref: 'rule.schema.json' });
     expect(doc.$id).toBe('https://connectform.dev/schemas/connectform.schema.json');
   });

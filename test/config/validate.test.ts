@@ -35,7 +35,12 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
         pos: at(file, full, '7\n'),
         path: 'rules[3].PublishStatus',
       },
-      { severity: 'error', message: 'rules[3].PublishStatus: must be one of DRAFT, PUBLISHED (got 7)', pos: at(file, full, '7\n'), path: 'rules[3].PublishStatus' },
+      {
+        severity: 'error',
+        message: 'rules[3].PublishStatus: must be one of DRAFT, PUBLISHED (got 7)',
+        pos: at(file, full, '7\n'),
+        path: 'rules[3].PublishStatus',
+      },
     ]);
   });
 
@@ -44,7 +49,12 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
     const { problems, file } = await check(text);
     const full = `${TARGETS_YAML}${text}`;
     expect(problems).toEqual([
-      { severity: 'error', message: "unknown field 'Actoins' in rules[0]; did you mean 'Actions'?", pos: at(file, full, 'Actoins'), path: 'rules[0].Actoins' },
+      {
+        severity: 'error',
+        message: "unknown field 'Actoins' in rules[0]; did you mean 'Actions'?",
+        pos: at(file, full, 'Actoins'),
+        path: 'rules[0].Actoins',
+      },
       {
         severity: 'error',
         message: "unknown field 'Zzzzzz' in rules[0]",
@@ -59,7 +69,9 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
     const text = `rules:\n${ruleYaml('r1').replace('OnPostCallAnalysisAvailable', 'OnPostCallAnalysis')}`;
     const { problems, file } = await check(text);
     expect(problems).toHaveLength(1);
-    expect(problems[0].message).toMatch(/^rules\[0\]\.TriggerEventSource\.EventSourceName: must be one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, .*, OnAfterChatWorkAvailable \(got 'OnPostCallAnalysis'\); did you mean 'OnPostCallAnalysisAvailable'\?$/);
+    expect(problems[0].message).toMatch(
+      /^rules\[0\]\.TriggerEventSource\.EventSourceName: must be one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, .*, OnAfterChatWorkAvailable \(got 'OnPostCallAnalysis'\); did you mean 'OnPostCallAnalysisAvailable'\?$/,
+    );
     expect(problems[0].pos).toEqual(at(file, `${TARGETS_YAML}${text}`, 'OnPostCallAnalysis'));
   });
 
@@ -74,12 +86,16 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
   });
 
   it('accepts a flow id or { name } and explains anything else once', async () => {
-    const flow = (value: string) => `  - Name: t${value.length}\n    ContactFlowId: ${value}\n    Fields: [{ Id: { Name: f } }]\n`;
+    const flow = (value: string) =>
+      `  - Name: t${value.length}\n    ContactFlowId: ${value}\n    Fields: [{ Id: { Name: f } }]\n`;
     const text = `taskTemplates:\n${flow('abc-123')}${flow('{ name: Main }')}${flow('42')}${flow('{ name: 5 }')}${flow('{ nme: Main }')}`;
     const { problems, file } = await check(text);
     const full = `${TARGETS_YAML}${text}`;
     expect(problems.map((p) => [p.message, p.pos])).toEqual([
-      ['taskTemplates[2].ContactFlowId: must be a string (flow id) or a mapping (flow name reference)', at(file, full, '42')],
+      [
+        'taskTemplates[2].ContactFlowId: must be a string (flow id) or a mapping (flow name reference)',
+        at(file, full, '42'),
+      ],
       ['taskTemplates[3].ContactFlowId.name: must be a string (got an integer)', at(file, full, '5 }')],
       ["taskTemplates[4].ContactFlowId: missing required field 'name'", at(file, full, '{ nme')],
       ["unknown field 'nme' in taskTemplates[4].ContactFlowId; did you mean 'name'?", at(file, full, 'nme')],
@@ -118,10 +134,19 @@ ${ruleYaml('r1', '    lifecycle: { preventDestroy: yes, bogus: 1 }\n')}${ruleYam
     expect(problems.map((p) => [p.message, p.pos])).toEqual([
       ['rules[0].lifecycle.preventDestroy: must be true or false (got a string)', at(file, full, 'yes')],
       ["unknown field 'bogus' in rules[0].lifecycle", at(file, full, 'bogus')],
-      ["rules[1].lifecycle.ignoreChanges[0]: unknown field 'Functoin'; did you mean 'Function'?", at(file, full, 'Functoin')],
-      [`rules[2].lifecycle.renamedFrom: 'r2' is still declared at ${file}:${at(file, full, 'Name: r2').line}:${at(file, full, 'Name: r2').col}`, at(file, full, 'r2 }')],
+      [
+        "rules[1].lifecycle.ignoreChanges[0]: unknown field 'Functoin'; did you mean 'Function'?",
+        at(file, full, 'Functoin'),
+      ],
+      [
+        `rules[2].lifecycle.renamedFrom: 'r2' is still declared at ${file}:${at(file, full, 'Name: r2').line}:${at(file, full, 'Name: r2').col}`,
+        at(file, full, 'r2 }'),
+      ],
       ["rules[3].lifecycle.renamedFrom: 'r4' is this resource's own name", at(file, full, 'r4 }')],
-      [`rules[5].lifecycle.renamedFrom: 'old' is already being renamed at ${file}:${at(file, full, 'Name: r5').line}:${at(file, full, 'Name: r5').col}`, at(file, full, 'old }', 2)],
+      [
+        `rules[5].lifecycle.renamedFrom: 'old' is already being renamed at ${file}:${at(file, full, 'Name: r5').line}:${at(file, full, 'Name: r5').col}`,
+        at(file, full, 'old }', 2),
+      ],
     ]);
   });
 });
@@ -138,7 +163,10 @@ describe('validateResources: ignoreChanges entries', () => {
         `rules[0].lifecycle.ignoreChanges[0]: 'Actions[0]': elements of Actions are addressed by ActionType and the action's name member, not by position (e.g. Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]); leave the position out to ignore every element`,
         at(file, full, "'Actions[0]'"),
       ],
-      [`rules[0].lifecycle.ignoreChanges[2]: 'Actions[ActionType=CREATE_TASK]' is not a field path: expected a quoted value at character 20`, at(file, full, "'Actions[ActionType=CREATE_TASK]'")],
+      [
+        `rules[0].lifecycle.ignoreChanges[2]: 'Actions[ActionType=CREATE_TASK]' is not a field path: expected a quoted value at character 20`,
+        at(file, full, "'Actions[ActionType=CREATE_TASK]'"),
+      ],
     ]);
   });
 });
@@ -158,12 +186,23 @@ describe('validateResources: audit, duplicates, order', () => {
   it('turns an audit that throws into a problem, unless the schema already rejected the item', async () => {
     const { config } = await loadText(`${TARGETS_YAML}rules:\n${ruleYaml('r1')}${ruleYaml('r2', '    Extra: 1\n')}`);
     const { resources } = resolveTarget(config, undefined, {});
-    const broken: KindLike = { ...FAKE_KINDS[0], audit: () => { throw new Error('boom'); } };
-    expect(messages(validateResources(resources, [broken]))).toEqual(['rules[0]: internal error while checking it: boom', "unknown field 'Extra' in rules[1]"]);
+    const broken: KindLike = {
+      ...FAKE_KINDS[0],
+      audit: () => {
+        throw new Error('boom');
+      },
+    };
+    expect(messages(validateResources(resources, [broken]))).toEqual([
+      'rules[0]: internal error while checking it: boom',
+      "unknown field 'Extra' in rules[1]",
+    ]);
   });
 
   it('reports a duplicate name across files at the second, naming the first', async () => {
-    const dir = tempConfig({ 'a.yaml': `${TARGETS_YAML}rules:\n${ruleYaml('same')}`, 'b.yaml': `rules:\n${ruleYaml('other')}${ruleYaml('same')}` });
+    const dir = tempConfig({
+      'a.yaml': `${TARGETS_YAML}rules:\n${ruleYaml('same')}`,
+      'b.yaml': `rules:\n${ruleYaml('other')}${ruleYaml('same')}`,
+    });
     const config = await loadConfig(dir);
     const { resources } = resolveTarget(config, undefined, {});
     expect(validateResources(resources, FAKE_KINDS)).toEqual([
@@ -185,7 +224,12 @@ describe('validateResources: audit, duplicates, order', () => {
     const config = await loadConfig(dir);
     const { resources } = resolveTarget(config, undefined, {});
     const problems = validateResources(resources, FAKE_KINDS);
-    expect(problems.map((p) => `${p.pos!.file.slice(dir.length + 1)}:${p.pos!.line}:${p.pos!.col}`)).toEqual(['a.yaml:6:5', 'a.yaml:7:24', 'b.yaml:11:5', 'b.yaml:21:5']);
+    expect(problems.map((p) => `${p.pos!.file.slice(dir.length + 1)}:${p.pos!.line}:${p.pos!.col}`)).toEqual([
+      'a.yaml:6:5',
+      'a.yaml:7:24',
+      'b.yaml:11:5',
+      'b.yaml:21:5',
+    ]);
   });
 });
 
@@ -207,11 +251,20 @@ taskTemplate: []
       ["targets: key 'bad name' must match ^[A-Za-z0-9][A-Za-z0-9_.-]*$", at(file, text, '"bad name"')],
       ["targets.dev: missing required field 'instanceId'", at(file, text, '{ region: us-east-1, instanceID')],
       ["unknown field 'instanceID' in targets.dev; did you mean 'instanceId'?", at(file, text, 'instanceID')],
-      ['targets.dev.vars.nested: must be a string or a number or true or false (got a mapping)', at(file, text, '{ no: 1 }')],
-      ["settings.prune[1]: must be one of rule, taskTemplate, customAction, lexChannelAssociation (got 'rules'); did you mean 'rule'?", at(file, text, 'rules]')],
+      [
+        'targets.dev.vars.nested: must be a string or a number or true or false (got a mapping)',
+        at(file, text, '{ no: 1 }'),
+      ],
+      [
+        "settings.prune[1]: must be one of rule, taskTemplate, customAction, lexChannelAssociation (got 'rules'); did you mean 'rule'?",
+        at(file, text, 'rules]'),
+      ],
       ['settings.destroyThreshold.percent: must be <= 100 (got 130)', at(file, text, '130')],
-      ["settings.quotas: key 'connect:ListRule' must be one of 33 values; did you mean 'connect:ListRules'?", at(file, text, '"connect:ListRule"')],
-      ["settings.quotas[\"connect:*\"]: missing required field 'burst'", at(file, text, '{ ratePerSecond: 1 }')],
+      [
+        "settings.quotas: key 'connect:ListRule' must be one of 33 values; did you mean 'connect:ListRules'?",
+        at(file, text, '"connect:ListRule"'),
+      ],
+      ['settings.quotas["connect:*"]: missing required field \'burst\'', at(file, text, '{ ratePerSecond: 1 }')],
       ["unknown top-level key 'taskTemplate'; did you mean 'taskTemplates'?", at(file, text, 'taskTemplate:')],
     ]);
   });
@@ -220,7 +273,10 @@ taskTemplate: []
     const list = await loadText('- a\n- b\n');
     expect(messages(list.config.problems)).toEqual(['document: must be a mapping or empty (got a list)']);
     const items = await loadText('rules: [1, { Name: x }]\ncustomActions: {}\nlexChannelAssociations:\n');
-    expect(messages(items.config.problems)).toEqual(['rules[0]: must be a mapping (got an integer)', 'customActions: must be a list or empty (got a mapping)']);
+    expect(messages(items.config.problems)).toEqual([
+      'rules[0]: must be a mapping (got an integer)',
+      'customActions: must be a list or empty (got a mapping)',
+    ]);
     expect(items.config.items).toHaveLength(1);
   });
 });

@@ -32,7 +32,8 @@ function proseLines(markdown: string): string[] {
 function linksOf(markdown: string): Link[] {
   const out: Link[] = [];
   proseLines(markdown).forEach((line, i) => {
-    for (const m of line.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push({ target: m[1], line: i + 1 });
+    for (const m of line.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      out.push({ target: m[1], line: i + 1 });
     const def = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/.exec(line);
     if (def) out.push({ target: def[1], line: i + 1 });
   });
@@ -80,7 +81,8 @@ function brokenLinks(file: string, root: string): string[] {
       continue;
     }
     if (anchor !== undefined && dest.endsWith('.md') && statSync(dest).isFile()) {
-      if (!headingAnchors(readFileSync(dest, 'utf8')).has(decodeURIComponent(anchor).toLowerCase())) problems.push(`${where} (no heading with that anchor)`);
+      if (!headingAnchors(readFileSync(dest, 'utf8')).has(decodeURIComponent(anchor).toLowerCase()))
+        problems.push(`${where} (no heading with that anchor)`);
     }
   }
   return problems;
@@ -88,14 +90,22 @@ function brokenLinks(file: string, root: string): string[] {
 
 function documentationFiles(): string[] {
   const docs = join(ROOT, 'docs');
-  return [join(ROOT, 'README.md'), ...readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f))];
+  return [
+    join(ROOT, 'README.md'),
+    ...readdirSync(docs)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(docs, f)),
+  ];
 }
 
 describe('the link checker', () => {
   it('finds a missing file, a missing anchor, and accepts good links, code and URLs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'connectform-links-'));
     mkdirSync(join(dir, 'docs'));
-    writeFileSync(join(dir, 'docs', 'B.md'), "# Title\n\n## The plan document (`--format json`, `plan --out`)\n\n## A pull request's reach\n\n## Twice\n\n## Twice\n");
+    writeFileSync(
+      join(dir, 'docs', 'B.md'),
+      "# Title\n\n## The plan document (`--format json`, `plan --out`)\n\n## A pull request's reach\n\n## Twice\n\n## Twice\n",
+    );
     writeFileSync(
       join(dir, 'A.md'),
       [

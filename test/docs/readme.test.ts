@@ -38,10 +38,16 @@ describe('README.md', () => {
   });
 
   it('justifies every dependency of package.json in its Dependencies section', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const deps = section('Dependencies');
-    const named = (name: string) => deps.includes(`\`${name}\``) || (name.startsWith('@types/') && deps.includes('`@types/*`'));
-    const missing = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter((name) => !named(name));
+    const named = (name: string) =>
+      deps.includes(`\`${name}\``) || (name.startsWith('@types/') && deps.includes('`@types/*`'));
+    const missing = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter(
+      (name) => !named(name),
+    );
     expect(missing).toEqual([]);
   });
 

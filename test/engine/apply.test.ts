@@ -39,12 +39,42 @@ function scriptedKind(failCreate: (b: Body) => boolean) {
 }
 
 // aws.lag: a replace waits out its freed name on it (aws/lag.ts); nothing here sleeps.
-const ctx = { target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' }, aws: { lag: new FastForwardClock() }, flows: new ContactFlowDirectory(), cache: NO_CACHE, declared: [], log: () => {} } as unknown as TargetContext;
-const liveOf = (name: string, v: number): LiveResource => ({ kind: 'rule', key: name, id: `id-${name}`, body: { Name: name, V: v }, managed: true, version: '1' });
-const planOf = (changes: Change[], blocked: Plan['blocked'] = []): Plan => ({
-  version: 2, target: 't', scope: { region: 'us-east-2', instanceId: 'i' }, createdAt: '', configFingerprint: '', changes, unmanaged: [], blocked, notes: [], summary: emptySummary(),
+const ctx = {
+  target: { name: 't', region: 'us-east-2', instanceId: 'i', accountId: '' },
+  aws: { lag: new FastForwardClock() },
+  flows: new ContactFlowDirectory(),
+  cache: NO_CACHE,
+  declared: [],
+  log: () => {},
+} as unknown as TargetContext;
+const liveOf = (name: string, v: number): LiveResource => ({
+  kind: 'rule',
+  key: name,
+  id: `id-${name}`,
+  body: { Name: name, V: v },
+  managed: true,
+  version: '1',
 });
-const replace = (name: string): Change => ({ kind: 'rule', name, action: 'replace', fields: [], id: `id-${name}`, desired: { Name: name, V: 2 } });
+const planOf = (changes: Change[], blocked: Plan['blocked'] = []): Plan => ({
+  version: 2,
+  target: 't',
+  scope: { region: 'us-east-2', instanceId: 'i' },
+  createdAt: '',
+  configFingerprint: '',
+  changes,
+  unmanaged: [],
+  blocked,
+  notes: [],
+  summary: emptySummary(),
+});
+const replace = (name: string): Change => ({
+  kind: 'rule',
+  name,
+  action: 'replace',
+  fields: [],
+  id: `id-${name}`,
+  desired: { Name: name, V: 2 },
+});
 
 describe('applyPlan', () => {
   it('restores the old resource when the create of a replace fails, and says so', async () => {
@@ -74,11 +104,19 @@ describe('applyPlan', () => {
         return await failing(c, b, token);
       } catch (err) {
         // An unknown outcome: the connection dropped after the request went out.
-        throw outcome === 'unknown' ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) : Object.assign(err as Error, { $metadata: { httpStatusCode: 400 } });
+        throw outcome === 'unknown'
+          ? Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+          : Object.assign(err as Error, { $metadata: { httpStatusCode: 400 } });
       }
     };
     const journal = new PendingCreates(); // one journal across the runs, as the state directory keeps it
-    const create = (v: number): Change => ({ kind: 'rule', name: 'n', action: 'create', fields: [], desired: { Name: 'n', V: v } });
+    const create = (v: number): Change => ({
+      kind: 'rule',
+      name: 'n',
+      action: 'create',
+      fields: [],
+      desired: { Name: 'n', V: v },
+    });
     const run = () => applyPlan(ctx, [kind], planOf([create(1)]), new Map(), { parallelism: 1, pending: journal });
 
     await run(); // dropped: did AWS make it? only a replay of the same token can tell
@@ -101,7 +139,13 @@ describe('applyPlan', () => {
   });
 
   describe('a replace never loses the old body (the journal keeps it from before the delete)', () => {
-    const create = (name: string): Change => ({ kind: 'rule', name, action: 'create', fields: [], desired: { Name: name, V: 2 } });
+    const create = (name: string): Change => ({
+      kind: 'rule',
+      name,
+      action: 'create',
+      fields: [],
+      desired: { Name: name, V: 2 },
+    });
 
     it('journals the old body before the delete, and clears it once the new one exists', async () => {
       const { kind, calls } = scriptedKind(() => false);
@@ -132,13 +176,16 @@ describe('applyPlan', () => {
       expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
     });
 
-    it('recovers a replace killed after its delete: the create replays the killed run\'s token', async () => {
+    it("recovers a replace killed after its delete: the create replays the killed run's token", async () => {
       const { kind, calls, tokens } = scriptedKind(() => false);
       const journal = new PendingCreates();
       // What the killed run left: the old body, and the nonce of the create it was about to send.
       journal.beginReplace('rule', 'a', { oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
       const nonce = journal.begin('rule', 'a');
-      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), { parallelism: 1, pending: journal });
+      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), {
+        parallelism: 1,
+        pending: journal,
+      });
       expect(calls).toEqual(['create a@2']);
       expect(tokens).toEqual([tokenFor(ctx, replace('a'), { Name: 'a', V: 2 }, nonce, 'id-a')]);
       expect(report.results[0].status).toBe('ok');
@@ -150,9 +197,15 @@ describe('applyPlan', () => {
       const { kind, calls } = scriptedKind((b) => b.V === 2);
       const journal = new PendingCreates();
       journal.beginReplace('rule', 'a', { oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
-      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), { parallelism: 1, pending: journal });
+      const report = await applyPlan(ctx, [kind], planOf([create('a')]), new Map(), {
+        parallelism: 1,
+        pending: journal,
+      });
       expect(calls).toEqual(['create a@2', 'create a@1']);
-      expect(report.results[0]).toMatchObject({ status: 'restored', message: expect.stringMatching(/restored: not converged/) });
+      expect(report.results[0]).toMatchObject({
+        status: 'restored',
+        message: expect.stringMatching(/restored: not converged/),
+      });
       expect(journal.interruptedReplace('rule', 'a')).toBeUndefined(); // the old body is live again
     });
 
@@ -162,7 +215,11 @@ describe('applyPlan', () => {
       const journal = new PendingCreates();
       const live = new Map([[liveKey('rule', 'a'), liveOf('a', 1)]]);
       const first = await applyPlan(ctx, [kind], planOf([replace('a')]), live, { parallelism: 1, pending: journal });
-      expect(first.results[0]).toMatchObject({ status: 'failed', lostBody: { Name: 'a', V: 1 }, message: expect.stringMatching(/in the journal/) });
+      expect(first.results[0]).toMatchObject({
+        status: 'failed',
+        lostBody: { Name: 'a', V: 1 },
+        message: expect.stringMatching(/in the journal/),
+      });
       expect(journal.interruptedReplace('rule', 'a')).toEqual({ oldId: 'id-a', oldBody: { Name: 'a', V: 1 } });
 
       failing = false;
@@ -177,7 +234,10 @@ describe('applyPlan', () => {
       const { kind } = scriptedKind(() => false);
       const journal = new PendingCreates();
       journal.beginReplace('rule', 'a', { oldId: 'id-old', oldBody: { Name: 'a', V: 1 } });
-      await applyPlan(ctx, [kind], planOf([]), new Map([[liveKey('rule', 'a'), liveOf('a', 2)]]), { parallelism: 1, pending: journal });
+      await applyPlan(ctx, [kind], planOf([]), new Map([[liveKey('rule', 'a'), liveOf('a', 2)]]), {
+        parallelism: 1,
+        pending: journal,
+      });
       expect(journal.interruptedReplace('rule', 'a')).toBeUndefined();
     });
   });
@@ -199,10 +259,19 @@ describe('applyPlan', () => {
 
   it('runs deletes after every create and update', async () => {
     const { kind, calls } = scriptedKind(() => false);
-    const live = new Map([[liveKey('rule', 'old'), liveOf('old', 1)], [liveKey('rule', 'u'), liveOf('u', 1)]]);
+    const live = new Map([
+      [liveKey('rule', 'old'), liveOf('old', 1)],
+      [liveKey('rule', 'u'), liveOf('u', 1)],
+    ]);
     const changes: Change[] = [
       { kind: 'rule', name: 'old', action: 'delete', fields: [], id: 'id-old' },
-      { kind: 'rule', name: 'u', action: 'update', fields: [{ path: 'V', op: 'change', before: 1, after: 2 }], desired: { Name: 'u', V: 2 } },
+      {
+        kind: 'rule',
+        name: 'u',
+        action: 'update',
+        fields: [{ path: 'V', op: 'change', before: 1, after: 2 }],
+        desired: { Name: 'u', V: 2 },
+      },
       { kind: 'rule', name: 'c', action: 'create', fields: [], desired: { Name: 'c', V: 1 } },
     ];
     await applyPlan(ctx, [kind], planOf(changes), live, { parallelism: 4 });
@@ -219,6 +288,8 @@ describe('applyPlan', () => {
     await applyPlan(ctx, [kind], threshold, live, { parallelism: 1, force: true });
     expect(calls).toEqual(['delete a']);
     const prevent = planOf([del], [{ rule: 'preventDestroy', kind: 'rule', name: 'a', message: 'protected' }]);
-    await expect(applyPlan(ctx, [kind], prevent, live, { parallelism: 1, force: true })).rejects.toBeInstanceOf(SafetyError);
+    await expect(applyPlan(ctx, [kind], prevent, live, { parallelism: 1, force: true })).rejects.toBeInstanceOf(
+      SafetyError,
+    );
   });
 });

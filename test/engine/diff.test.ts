@@ -10,15 +10,20 @@ import { ruleKind } from '../../src/kinds/rule.js';
 import { taskTemplateKind } from '../../src/kinds/task-template.js';
 import type { Body, ListSpec } from '../../src/kinds/types.js';
 
-const rows = (before: Body, after: Body, lists: readonly ListSpec[] | undefined) => diffDetailed(before, after, lists).map((r) => r.field);
-const paths = (before: Body, after: Body, lists: readonly ListSpec[] | undefined) => rows(before, after, lists).map((f) => f.path);
+const rows = (before: Body, after: Body, lists: readonly ListSpec[] | undefined) =>
+  diffDetailed(before, after, lists).map((r) => r.field);
+const paths = (before: Body, after: Body, lists: readonly ListSpec[] | undefined) =>
+  rows(before, after, lists).map((f) => f.path);
 
 const field = (name: string, type = 'TEXT') => ({ Id: { Name: name }, Type: type });
 const template = (...names: string[]): Body => ({ Name: 'claims', Fields: names.map((n) => field(n)) });
 const T = taskTemplateKind.lists;
 
 const eventBridge = (name: string) => ({ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: name } });
-const task = (name: string, description = 'd') => ({ ActionType: 'CREATE_TASK', TaskAction: { Name: name, Description: description, ContactFlowId: { name: 'Escalation' } } });
+const task = (name: string, description = 'd') => ({
+  ActionType: 'CREATE_TASK',
+  TaskAction: { Name: name, Description: description, ContactFlowId: { name: 'Escalation' } },
+});
 const rule = (...actions: Body[]): Body => ({ Name: 'r', Actions: actions });
 const R = ruleKind.lists;
 const C = customActionKind.lists;
@@ -36,7 +41,9 @@ describe('ordered lists keyed by identity (task template Fields)', () => {
   });
 
   it('moving one field is one move row with its live and desired positions', () => {
-    expect(rows(template('A', 'B', 'C', 'D'), template('A', 'D', 'B', 'C'), T)).toEqual([{ path: 'Fields[Id.Name="D"]', op: 'move', from: 3, to: 1 }]);
+    expect(rows(template('A', 'B', 'C', 'D'), template('A', 'D', 'B', 'C'), T)).toEqual([
+      { path: 'Fields[Id.Name="D"]', op: 'move', from: 3, to: 1 },
+    ]);
   });
 
   it('a field moved and changed is a move row and the change under the same identity', () => {
@@ -55,7 +62,10 @@ describe('ordered lists keyed by identity (task template Fields)', () => {
   });
 
   it('options of a SINGLE_SELECT field are keyed by value: one inserted option is one row', () => {
-    const withOptions = (...o: string[]) => ({ Name: 't', Fields: [{ ...field('Priority', 'SINGLE_SELECT'), SingleSelectOptions: o }] });
+    const withOptions = (...o: string[]) => ({
+      Name: 't',
+      Fields: [{ ...field('Priority', 'SINGLE_SELECT'), SingleSelectOptions: o }],
+    });
     expect(rows(withOptions('Low', 'High'), withOptions('Low', 'Medium', 'High'), T)).toEqual([
       { path: 'Fields[Id.Name="Priority"].SingleSelectOptions[="Medium"]', op: 'add', after: 'Medium' },
     ]);
@@ -63,8 +73,12 @@ describe('ordered lists keyed by identity (task template Fields)', () => {
 });
 
 describe('sets keyed by identity (rule Actions)', () => {
-  it('renaming one of two EventBridge actions is one row, with the renamed one\'s own before', () => {
-    const r = rows(rule(eventBridge('alpha'), eventBridge('beta')), rule(eventBridge('alpha'), eventBridge('gamma')), R);
+  it("renaming one of two EventBridge actions is one row, with the renamed one's own before", () => {
+    const r = rows(
+      rule(eventBridge('alpha'), eventBridge('beta')),
+      rule(eventBridge('alpha'), eventBridge('gamma')),
+      R,
+    );
     expect(r).toEqual([
       {
         path: 'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT",EventBridgeAction.Name="beta"].EventBridgeAction.Name',
@@ -87,17 +101,26 @@ describe('sets keyed by identity (rule Actions)', () => {
 
   it('adding an action is one add row; the untouched action has none', () => {
     const added = { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} };
-    expect(rows(rule(task('follow up')), rule(added, task('follow up')), R)).toEqual([{ path: 'Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]', op: 'add', after: added }]);
+    expect(rows(rule(task('follow up')), rule(added, task('follow up')), R)).toEqual([
+      { path: 'Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]', op: 'add', after: added },
+    ]);
   });
 
   it('a change inside a task action names it by type and name', () => {
     expect(rows(rule(task('x'), eventBridge('e')), rule(eventBridge('e'), task('x', 'new')), R)).toEqual([
-      { path: 'Actions[ActionType="CREATE_TASK",TaskAction.Name="x"].TaskAction.Description', op: 'change', before: 'd', after: 'new' },
+      {
+        path: 'Actions[ActionType="CREATE_TASK",TaskAction.Name="x"].TaskAction.Description',
+        op: 'change',
+        before: 'd',
+        after: 'new',
+      },
     ]);
   });
 
   it('reordering a set is no row', () => {
-    expect(rows(rule(task('x'), eventBridge('a'), eventBridge('b')), rule(eventBridge('b'), task('x'), eventBridge('a')), R)).toEqual([]);
+    expect(
+      rows(rule(task('x'), eventBridge('a'), eventBridge('b')), rule(eventBridge('b'), task('x'), eventBridge('a')), R),
+    ).toEqual([]);
   });
 
   it('pairs different action types never: a type change is a removal and an addition', () => {
@@ -116,13 +139,26 @@ describe('custom action sets', () => {
   });
 
   it('tags are keyed by TagKey: a changed value is one row at that tag', () => {
-    const tags = (team: string) => ({ Tags: [{ TagKey: 'env', TagValue: 'prod' }, { TagKey: 'team', TagValue: team }] });
-    expect(rows(tags('ops'), { Tags: [...tags('billing').Tags].reverse() }, C)).toEqual([{ path: 'Tags[TagKey="team"].TagValue', op: 'change', before: 'ops', after: 'billing' }]);
+    const tags = (team: string) => ({
+      Tags: [
+        { TagKey: 'env', TagValue: 'prod' },
+        { TagKey: 'team', TagValue: team },
+      ],
+    });
+    expect(rows(tags('ops'), { Tags: [...tags('billing').Tags].reverse() }, C)).toEqual([
+      { path: 'Tags[TagKey="team"].TagValue', op: 'change', before: 'ops', after: 'billing' },
+    ]);
   });
 
   it('criteria are keyed by variable and operator; a changed value stays one row', () => {
-    const att = (value: string) => ({ Attachments: [{ NotificationType: 'AWSHealth', Criteria: [{ VariableName: 'status', Operator: 'EQUALS', Value: value }] }] });
-    expect(paths(att('open'), att('closed'), C)).toEqual(['Attachments[NotificationType="AWSHealth"].Criteria[VariableName="status",Operator="EQUALS"].Value']);
+    const att = (value: string) => ({
+      Attachments: [
+        { NotificationType: 'AWSHealth', Criteria: [{ VariableName: 'status', Operator: 'EQUALS', Value: value }] },
+      ],
+    });
+    expect(paths(att('open'), att('closed'), C)).toEqual([
+      'Attachments[NotificationType="AWSHealth"].Criteria[VariableName="status",Operator="EQUALS"].Value',
+    ]);
   });
 });
 
@@ -138,13 +174,19 @@ describe('paths', () => {
   });
 
   it('quotes a map key the grammar could misread (a tag key with a dot)', () => {
-    expect(paths({ Tags: { 'kubernetes.io/owner': 'a' } }, { Tags: { 'kubernetes.io/owner': 'b' } }, R)).toEqual(['Tags["kubernetes.io/owner"]']);
+    expect(paths({ Tags: { 'kubernetes.io/owner': 'a' } }, { Tags: { 'kubernetes.io/owner': 'b' } }, R)).toEqual([
+      'Tags["kubernetes.io/owner"]',
+    ]);
     expect(formatPath(['Tags', 'connectform:managed'])).toBe('Tags.connectform:managed');
   });
 
   it('prints a sensitive identity member as the marker it is given', () => {
-    const notify = (subject: string) => ({ ActionType: 'SEND_NOTIFICATION', SendNotificationAction: { Subject: subject, Content: 'c' } });
-    const hidden = (at: readonly unknown[]) => (at.join('/') === 'Actions/-1/SendNotificationAction/Subject' ? '(sensitive: env.S)' : undefined);
+    const notify = (subject: string) => ({
+      ActionType: 'SEND_NOTIFICATION',
+      SendNotificationAction: { Subject: subject, Content: 'c' },
+    });
+    const hidden = (at: readonly unknown[]) =>
+      at.join('/') === 'Actions/-1/SendNotificationAction/Subject' ? '(sensitive: env.S)' : undefined;
     const r = diffDetailed(rule(), rule(notify('secret-subject')), R, hidden).map((x) => x.field.path);
     expect(r).toEqual(['Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject=(sensitive: env.S)]']);
   });
@@ -159,8 +201,13 @@ describe('positional fallback', () => {
   });
 
   it('two elements sharing an identity make the list positional', () => {
-    const update = (v: string) => ({ ActionType: 'UPDATE_CASE', UpdateCaseAction: { Fields: [{ Id: 'status', Value: { StringValue: v } }] } });
-    expect(paths(rule(update('a'), update('b')), rule(update('a'), update('c')), R)).toEqual(['Actions[1].UpdateCaseAction.Fields[Id="status"].Value.StringValue']);
+    const update = (v: string) => ({
+      ActionType: 'UPDATE_CASE',
+      UpdateCaseAction: { Fields: [{ Id: 'status', Value: { StringValue: v } }] },
+    });
+    expect(paths(rule(update('a'), update('b')), rule(update('a'), update('c')), R)).toEqual([
+      'Actions[1].UpdateCaseAction.Fields[Id="status"].Value.StringValue',
+    ]);
   });
 
   it('with no declarations at all, everything is positional (the old behaviour)', () => {

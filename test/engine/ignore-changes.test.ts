@@ -21,9 +21,19 @@ describe('ignoreChanges entries', () => {
       { kind: 'member', name: 'Tags' },
       { kind: 'member', name: 'a.b' },
     ]);
-    expect(parseEntry('ChatConfigurations[="arn"]')).toEqual([{ kind: 'member', name: 'ChatConfigurations' }, { kind: 'element', scalar: 'arn', pairs: {} }]);
-    expect(parseEntry('Actions[0]')).toEqual([{ kind: 'member', name: 'Actions' }, { kind: 'index', n: 0 }]);
-    expect(parseEntry('Fields[].Type')).toEqual([{ kind: 'member', name: 'Fields' }, { kind: 'any' }, { kind: 'member', name: 'Type' }]);
+    expect(parseEntry('ChatConfigurations[="arn"]')).toEqual([
+      { kind: 'member', name: 'ChatConfigurations' },
+      { kind: 'element', scalar: 'arn', pairs: {} },
+    ]);
+    expect(parseEntry('Actions[0]')).toEqual([
+      { kind: 'member', name: 'Actions' },
+      { kind: 'index', n: 0 },
+    ]);
+    expect(parseEntry('Fields[].Type')).toEqual([
+      { kind: 'member', name: 'Fields' },
+      { kind: 'any' },
+      { kind: 'member', name: 'Type' },
+    ]);
   });
 
   it('say what is wrong with a malformed entry', () => {
@@ -36,7 +46,9 @@ describe('ignoreChanges entries', () => {
     expect(ignoreEntryProblem('Actions[0]', ruleKind.lists!)).toBe(
       `'Actions[0]': elements of Actions are addressed by ActionType and the action's name member, not by position (e.g. Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]); leave the position out to ignore every element`,
     );
-    expect(ignoreEntryProblem('Fields.SingleSelectOptions[1]', taskTemplateKind.lists!)).toMatch(/elements of Fields\.SingleSelectOptions are addressed by value/);
+    expect(ignoreEntryProblem('Fields.SingleSelectOptions[1]', taskTemplateKind.lists!)).toMatch(
+      /elements of Fields\.SingleSelectOptions are addressed by value/,
+    );
     expect(ignoreEntryProblem('Actions[ActionType="CREATE_TASK"].TaskAction', ruleKind.lists!)).toBeUndefined();
     expect(ignoreEntryProblem('Unlisted[3]', ruleKind.lists!)).toBeUndefined(); // positional lists keep positions
   });
@@ -44,7 +56,9 @@ describe('ignoreChanges entries', () => {
   it('cover a row by identity (either side of a paired rename), by leaving the element out, or not at all', () => {
     const bridge = (name: string) => ({ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: name } });
     const [row] = diffDetailed({ Actions: [bridge('old')] }, { Actions: [bridge('new')] }, ruleKind.lists);
-    expect(row.field.path).toBe('Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT",EventBridgeAction.Name="old"].EventBridgeAction.Name');
+    expect(row.field.path).toBe(
+      'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT",EventBridgeAction.Name="old"].EventBridgeAction.Name',
+    );
     expect(ignoredDepth(row.segments, ['Actions[EventBridgeAction.Name="old"]'])).toBe(2);
     expect(ignoredDepth(row.segments, ['Actions[EventBridgeAction.Name="new"]'])).toBe(2);
     expect(ignoredDepth(row.segments, ['Actions.EventBridgeAction'])).toBe(3);

@@ -17,7 +17,15 @@ const clock = (start = T0) => {
   const c = { t: start, now: () => c.t };
   return c;
 };
-const template = (id: string, o: Partial<LiveResource> = {}): LiveResource => ({ kind: 'taskTemplate', key: 'Intake', id, body: { Name: 'Intake' }, managed: false, version: 'v', ...o });
+const template = (id: string, o: Partial<LiveResource> = {}): LiveResource => ({
+  kind: 'taskTemplate',
+  key: 'Intake',
+  id,
+  body: { Name: 'Intake' },
+  managed: false,
+  version: 'v',
+  ...o,
+});
 const fileIn = () => join(tempDir('journal-'), 'j.json');
 
 describe('journal', () => {
@@ -30,7 +38,9 @@ describe('journal', () => {
     const b = new Journal(file, clock().now);
     expect(b.begin('rule', 'r')).toBe(nonce); // the re-run sends the same token
     expect(b.interruptedReplace('rule', 'flip')).toEqual({ oldId: 'old-1', oldBody: { Name: 'flip', V: 1 } });
-    expect(b.interruptedReplaces('rule')).toEqual([{ name: 'flip', replaced: { oldId: 'old-1', oldBody: { Name: 'flip', V: 1 } } }]);
+    expect(b.interruptedReplaces('rule')).toEqual([
+      { name: 'flip', replaced: { oldId: 'old-1', oldBody: { Name: 'flip', V: 1 } } },
+    ]);
     expect(b.interruptedReplaces('customAction')).toEqual([]);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.format).toBe(2);
@@ -85,9 +95,18 @@ describe('journal', () => {
       j.begin('taskTemplate', 'Intake');
       j.created('taskTemplate', 'Intake', 'tt-ours');
       // Created in the very same second: the id still tells them apart.
-      expect(j.adoption('taskTemplate', 'Intake', template('tt-ours', { createdAt: new Date(T0).toISOString() }))?.adopt).toBe(true);
-      const theirs = j.adoption('taskTemplate', 'Intake', template('tt-console', { createdAt: new Date(T0).toISOString() }));
-      expect(theirs).toMatchObject({ adopt: false, why: expect.stringContaining('returned id tt-ours, this one is tt-console') });
+      expect(
+        j.adoption('taskTemplate', 'Intake', template('tt-ours', { createdAt: new Date(T0).toISOString() }))?.adopt,
+      ).toBe(true);
+      const theirs = j.adoption(
+        'taskTemplate',
+        'Intake',
+        template('tt-console', { createdAt: new Date(T0).toISOString() }),
+      );
+      expect(theirs).toMatchObject({
+        adopt: false,
+        why: expect.stringContaining('returned id tt-ours, this one is tt-console'),
+      });
     });
 
     it('without a returned id: by a creation time inside the window of the latest attempt, never outside or unknown', () => {
@@ -100,11 +119,18 @@ describe('journal', () => {
       const attempt = T0 + 3600_000;
       expect(j.adoption('taskTemplate', 'Intake', at(attempt + 200))?.adopt).toBe(true);
       expect(j.adoption('taskTemplate', 'Intake', at(attempt - CLOCK_SKEW_MS))?.adopt).toBe(true);
-      expect(j.adoption('taskTemplate', 'Intake', at(attempt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS))?.adopt).toBe(true);
+      expect(j.adoption('taskTemplate', 'Intake', at(attempt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS))?.adopt).toBe(
+        true,
+      );
       expect(j.adoption('taskTemplate', 'Intake', at(attempt - CLOCK_SKEW_MS - 1))?.adopt).toBe(false);
-      expect(j.adoption('taskTemplate', 'Intake', at(attempt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS + 1))).toMatchObject({ adopt: false, why: expect.stringMatching(/someone else made it/) });
+      expect(
+        j.adoption('taskTemplate', 'Intake', at(attempt + DEFAULT_CALL_BUDGET_MS + CLOCK_SKEW_MS + 1)),
+      ).toMatchObject({ adopt: false, why: expect.stringMatching(/someone else made it/) });
       expect(j.adoption('taskTemplate', 'Intake', at(T0 + 10))?.adopt).toBe(false); // the first attempt's window no longer counts
-      expect(j.adoption('taskTemplate', 'Intake', template('tt-1'))).toMatchObject({ adopt: false, why: expect.stringMatching(/creation time is unknown/) });
+      expect(j.adoption('taskTemplate', 'Intake', template('tt-1'))).toMatchObject({
+        adopt: false,
+        why: expect.stringMatching(/creation time is unknown/),
+      });
     });
   });
 
@@ -119,11 +145,14 @@ describe('journal', () => {
       j.begin('taskTemplate', 'Mine');
       j.created('taskTemplate', 'Mine', 'tt-mine');
       j.begin('taskTemplate', 'Missing');
-      j.settle(['rule', 'taskTemplate'], live(
-        { kind: 'rule', key: 'marked', id: 'r-1', body: {}, managed: true, version: 'v' },
-        template('tt-console'),
-        { ...template('tt-mine'), key: 'Mine' },
-      ));
+      j.settle(
+        ['rule', 'taskTemplate'],
+        live(
+          { kind: 'rule', key: 'marked', id: 'r-1', body: {}, managed: true, version: 'v' },
+          template('tt-console'),
+          { ...template('tt-mine'), key: 'Mine' },
+        ),
+      );
       expect(j.has('rule', 'marked')).toBe(false);
       expect(j.has('taskTemplate', 'Intake')).toBe(false); // someone else's: our create made nothing
       expect(j.has('taskTemplate', 'Mine')).toBe(true); // ours, unmarked: the plan's mark clears it
@@ -135,10 +164,13 @@ describe('journal', () => {
       j.beginReplace('rule', 'back', { oldId: 'old', oldBody: {} });
       j.beginReplace('rule', 'gone', { oldId: 'old-2', oldBody: {} });
       j.beginReplace('customAction', 'act', { oldId: 'old-3', oldBody: {} });
-      j.settle(['rule'], live(
-        { kind: 'rule', key: 'back', id: 'new', body: {}, managed: true, version: 'v' },
-        { kind: 'customAction', key: 'act', id: 'new-3', body: {}, managed: true, version: 'v' },
-      ));
+      j.settle(
+        ['rule'],
+        live(
+          { kind: 'rule', key: 'back', id: 'new', body: {}, managed: true, version: 'v' },
+          { kind: 'customAction', key: 'act', id: 'new-3', body: {}, managed: true, version: 'v' },
+        ),
+      );
       expect(j.interruptedReplace('rule', 'back')).toBeUndefined();
       expect(j.interruptedReplace('rule', 'gone')).toBeDefined();
       expect(j.interruptedReplace('customAction', 'act')).toBeDefined();

@@ -22,13 +22,27 @@ const rule = (name: string, extra: Partial<Body> = {}): Body => ({
   ...extra,
 });
 
-const declared = (body: Body, lifecycle: Lifecycle = {}): DeclaredResource => ({ kind: 'rule', body, lifecycle, pos, positionOf: () => pos });
+const declared = (body: Body, lifecycle: Lifecycle = {}): DeclaredResource => ({
+  kind: 'rule',
+  body,
+  lifecycle,
+  pos,
+  positionOf: () => pos,
+});
 
 /** Live rules come back with flow ids, server fields and the marker tag. */
 const live = (body: Body, managed = true): LiveResource => {
   const b = structuredClone(body);
-  for (const a of b.Actions as { TaskAction?: { ContactFlowId?: unknown } }[]) if (a.TaskAction) a.TaskAction.ContactFlowId = 'f-1';
-  return { kind: 'rule', key: String(b.Name), id: `id-${b.Name}`, body: { ...b, RuleArn: 'arn', CreatedTime: new Date(0) }, managed, version: 'v1' };
+  for (const a of b.Actions as { TaskAction?: { ContactFlowId?: unknown } }[])
+    if (a.TaskAction) a.TaskAction.ContactFlowId = 'f-1';
+  return {
+    kind: 'rule',
+    key: String(b.Name),
+    id: `id-${b.Name}`,
+    body: { ...b, RuleArn: 'arn', CreatedTime: new Date(0) },
+    managed,
+    version: 'v1',
+  };
 };
 
 const plan = (decl: DeclaredResource[], lives: LiveResource[], extra: Partial<PlanInput> = {}) =>
@@ -47,7 +61,12 @@ const plan = (decl: DeclaredResource[], lives: LiveResource[], extra: Partial<Pl
 
 describe('planner', () => {
   it('sees no change when only server fields, flow id vs name and set order differ', () => {
-    const body = rule('a', { Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }, ...(rule('a').Actions as Body[])] });
+    const body = rule('a', {
+      Actions: [
+        { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} },
+        ...(rule('a').Actions as Body[]),
+      ],
+    });
     const reordered = { ...body, Actions: [...(body.Actions as Body[])].reverse(), Function: '$.x > 1\n' };
     const p = plan([declared(reordered)], [live(body)]);
     expect(p.changes).toEqual([]);
@@ -56,11 +75,21 @@ describe('planner', () => {
 
   it('classifies create, update (with field paths), replace and unmanaged', () => {
     const p = plan(
-      [declared(rule('new')), declared(rule('upd', { Function: '$.x > 2' })), declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } }))],
+      [
+        declared(rule('new')),
+        declared(rule('upd', { Function: '$.x > 2' })),
+        declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } })),
+      ],
       [live(rule('upd')), live(rule('rep')), live(rule('other'))],
     );
-    expect(p.changes.map((c) => [c.name, c.action])).toEqual([['new', 'create'], ['rep', 'replace'], ['upd', 'update']]);
-    expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([{ path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' }]);
+    expect(p.changes.map((c) => [c.name, c.action])).toEqual([
+      ['new', 'create'],
+      ['rep', 'replace'],
+      ['upd', 'update'],
+    ]);
+    expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([
+      { path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' },
+    ]);
     expect(p.changes.find((c) => c.name === 'rep')!.reason).toMatch(/TriggerEventSource/);
     expect(p.unmanaged).toEqual([{ kind: 'rule', name: 'other' }]);
     expect(p.summary).toMatchObject({ create: 1, update: 1, replace: 1, delete: 0, unmanaged: 1 });
@@ -73,7 +102,10 @@ describe('planner', () => {
   });
 
   it('ignoreChanges hides a difference and keeps the live value in what update sends', () => {
-    const p = plan([declared(rule('a', { Function: '$.x > 9', PublishStatus: 'DRAFT' }), { ignoreChanges: ['Function'] })], [live(rule('a'))]);
+    const p = plan(
+      [declared(rule('a', { Function: '$.x > 9', PublishStatus: 'DRAFT' }), { ignoreChanges: ['Function'] })],
+      [live(rule('a'))],
+    );
     expect(p.changes).toHaveLength(1);
     expect(p.changes[0].fields.map((f) => f.path)).toEqual(['PublishStatus']);
     expect(p.changes[0].desired!.Function).toBe('$.x > 1');
@@ -89,7 +121,14 @@ describe('planner', () => {
   });
 
   it('blocks a replace of a preventDestroy resource', () => {
-    const p = plan([declared(rule('a', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } }), { preventDestroy: true })], [live(rule('a'))]);
+    const p = plan(
+      [
+        declared(rule('a', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } }), {
+          preventDestroy: true,
+        }),
+      ],
+      [live(rule('a'))],
+    );
     expect(p.blocked).toEqual([expect.objectContaining({ rule: 'preventDestroy', name: 'a' })]);
   });
 
@@ -115,7 +154,12 @@ describe('planner', () => {
 
   it('marks per row what forces a replace: the forcing field replace, every other row update', () => {
     const p = plan(
-      [declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' }, Function: '$.x > 2' })), declared(rule('upd', { Function: '$.x > 2' }))],
+      [
+        declared(
+          rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' }, Function: '$.x > 2' }),
+        ),
+        declared(rule('upd', { Function: '$.x > 2' })),
+      ],
       [live(rule('rep')), live(rule('upd'))],
     );
     const [rep, upd] = [p.changes.find((c) => c.name === 'rep')!, p.changes.find((c) => c.name === 'upd')!];
@@ -138,14 +182,40 @@ describe('planner', () => {
   });
 
   it("marks a custom action's removed AliasName replace, other rows update", () => {
-    const action = (extra: Body): Body => ({ ActionName: 'ca', Definition: { CommandText: 'sts get-caller-identity' }, ...extra });
+    const action = (extra: Body): Body => ({
+      ActionName: 'ca',
+      Definition: { CommandText: 'sts get-caller-identity' },
+      ...extra,
+    });
     const p = buildPlan({
       target: 't',
       scope: { region: 'us-east-2', instanceId: 'i' },
       configFingerprint: 'f',
       kinds: [customActionKind],
-      declared: [{ kind: 'customAction', body: action({ Definition: { CommandText: 'sts get-session-token' } }), lifecycle: {}, pos, positionOf: () => pos }],
-      live: new Map([['customAction', [{ kind: 'customAction', key: 'ca', id: 'arn', body: action({ AliasName: 'who' }), managed: true, version: 'v' }]]]),
+      declared: [
+        {
+          kind: 'customAction',
+          body: action({ Definition: { CommandText: 'sts get-session-token' } }),
+          lifecycle: {},
+          pos,
+          positionOf: () => pos,
+        },
+      ],
+      live: new Map([
+        [
+          'customAction',
+          [
+            {
+              kind: 'customAction',
+              key: 'ca',
+              id: 'arn',
+              body: action({ AliasName: 'who' }),
+              managed: true,
+              version: 'v',
+            },
+          ],
+        ],
+      ]),
       flows,
       prune: () => false,
     });
@@ -159,32 +229,58 @@ describe('planner', () => {
 
   describe('ignoreChanges with identity paths', () => {
     const twoTasks = (x: string, y: string) => rule('a', { Actions: [task('x', x), task('y', y)] });
-    const task = (name: string, description: string) => ({ ActionType: 'CREATE_TASK', TaskAction: { Name: name, Description: description, ContactFlowId: { name: 'Escalation' } } });
+    const task = (name: string, description: string) => ({
+      ActionType: 'CREATE_TASK',
+      TaskAction: { Name: name, Description: description, ContactFlowId: { name: 'Escalation' } },
+    });
     const descriptionOf = (body: Body | undefined, name: string) =>
-      (body!.Actions as { TaskAction?: { Name: string; Description: string } }[]).find((a) => a.TaskAction?.Name === name)!.TaskAction!.Description;
+      (body!.Actions as { TaskAction?: { Name: string; Description: string } }[]).find(
+        (a) => a.TaskAction?.Name === name,
+      )!.TaskAction!.Description;
 
     it('hides one element by identity and sends its live value, while the other still updates', () => {
-      const p = plan([declared(twoTasks('x2', 'y2'), { ignoreChanges: ['Actions[ActionType="CREATE_TASK",TaskAction.Name="x"].TaskAction.Description'] })], [live(twoTasks('x1', 'y1'))]);
-      expect(p.changes[0].fields.map((f) => f.path)).toEqual(['Actions[ActionType="CREATE_TASK",TaskAction.Name="y"].TaskAction.Description']);
+      const p = plan(
+        [
+          declared(twoTasks('x2', 'y2'), {
+            ignoreChanges: ['Actions[ActionType="CREATE_TASK",TaskAction.Name="x"].TaskAction.Description'],
+          }),
+        ],
+        [live(twoTasks('x1', 'y1'))],
+      );
+      expect(p.changes[0].fields.map((f) => f.path)).toEqual([
+        'Actions[ActionType="CREATE_TASK",TaskAction.Name="y"].TaskAction.Description',
+      ]);
       expect(descriptionOf(p.changes[0].desired, 'x')).toBe('x1');
       expect(descriptionOf(p.changes[0].desired, 'y')).toBe('y2');
     });
 
     it('an entry without the element hides that member of every element', () => {
-      const p = plan([declared(twoTasks('x2', 'y2'), { ignoreChanges: ['Actions.TaskAction.Description'] })], [live(twoTasks('x1', 'y1'))]);
+      const p = plan(
+        [declared(twoTasks('x2', 'y2'), { ignoreChanges: ['Actions.TaskAction.Description'] })],
+        [live(twoTasks('x1', 'y1'))],
+      );
       expect(p.changes).toEqual([]);
     });
 
     it('a hidden addition is left out of what update sends; a hidden removal is put back', () => {
       const category = { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} };
       const bridge = { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' } };
-      const ignoreChanges = ['Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]', 'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT"]'];
-      const p = plan([declared(rule('a', { Actions: [task('x', 'd'), category], Function: '$.x > 2' }), { ignoreChanges })], [live(rule('a', { Actions: [task('x', 'd'), bridge] }))]);
+      const ignoreChanges = [
+        'Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]',
+        'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT"]',
+      ];
+      const p = plan(
+        [declared(rule('a', { Actions: [task('x', 'd'), category], Function: '$.x > 2' }), { ignoreChanges })],
+        [live(rule('a', { Actions: [task('x', 'd'), bridge] }))],
+      );
       expect(p.changes[0].fields.map((f) => f.path)).toEqual(['Function']);
-      expect((p.changes[0].desired!.Actions as Body[]).map((a) => a.ActionType).sort()).toEqual(['CREATE_TASK', 'GENERATE_EVENTBRIDGE_EVENT']);
+      expect((p.changes[0].desired!.Actions as Body[]).map((a) => a.ActionType).sort()).toEqual([
+        'CREATE_TASK',
+        'GENERATE_EVENTBRIDGE_EVENT',
+      ]);
     });
 
-    it("puts a hidden template field back as it is live, at its live position", () => {
+    it('puts a hidden template field back as it is live, at its live position', () => {
       const field = (name: string, type = 'TEXT') => ({ Id: { Name: name }, Type: type });
       const template = (fields: Body[]): Body => ({ Name: 'tt', Fields: fields });
       const p = buildPlan({
@@ -192,8 +288,30 @@ describe('planner', () => {
         scope: { region: 'us-east-2', instanceId: 'i' },
         configFingerprint: 'f',
         kinds: [taskTemplateKind],
-        declared: [{ kind: 'taskTemplate', body: template([field('A'), field('B'), field('New'), field('Notes', 'URL')]), lifecycle: { ignoreChanges: ['Fields[Id.Name="Notes"]'] }, pos, positionOf: () => pos }],
-        live: new Map([['taskTemplate', [{ kind: 'taskTemplate', key: 'tt', id: 'id', body: template([field('Notes'), field('A'), field('B')]), managed: true, version: 'v' }]]]),
+        declared: [
+          {
+            kind: 'taskTemplate',
+            body: template([field('A'), field('B'), field('New'), field('Notes', 'URL')]),
+            lifecycle: { ignoreChanges: ['Fields[Id.Name="Notes"]'] },
+            pos,
+            positionOf: () => pos,
+          },
+        ],
+        live: new Map([
+          [
+            'taskTemplate',
+            [
+              {
+                kind: 'taskTemplate',
+                key: 'tt',
+                id: 'id',
+                body: template([field('Notes'), field('A'), field('B')]),
+                managed: true,
+                version: 'v',
+              },
+            ],
+          ],
+        ]),
         flows,
         prune: () => false,
       });
@@ -209,16 +327,25 @@ describe('planner', () => {
 
   it('rejects a hand-written marker tag on a rule', () => {
     const d = declared(rule('a', { Tags: { 'connectform:managed': 'true' } }));
-    expect(ruleKind.audit(d, { all: [d] }).map((p) => p.message)).toEqual([expect.stringMatching(/reserved for connectform/)]);
+    expect(ruleKind.audit(d, { all: [d] }).map((p) => p.message)).toEqual([
+      expect.stringMatching(/reserved for connectform/),
+    ]);
   });
 
   describe('what the journal says an interrupted apply left', () => {
     /** A journal as the planner reads it: fixed answers (src/engine/pending.ts decides them; test/engine/journal.test.ts). */
-    const journal = (o: Partial<JournalView>): JournalView => ({ adoption: () => undefined, interruptedReplace: () => undefined, interruptedReplaces: () => [], ...o });
+    const journal = (o: Partial<JournalView>): JournalView => ({
+      adoption: () => undefined,
+      interruptedReplace: () => undefined,
+      interruptedReplaces: () => [],
+      ...o,
+    });
 
     it('shows the create of a resource a killed replace deleted as its recovery', () => {
       const replaced = { oldId: 'id-a', oldBody: { Name: 'a' } };
-      const p = plan([declared(rule('a')), declared(rule('b'))], [], { pending: journal({ interruptedReplace: (_k, n) => (n === 'a' ? replaced : undefined) }) });
+      const p = plan([declared(rule('a')), declared(rule('b'))], [], {
+        pending: journal({ interruptedReplace: (_k, n) => (n === 'a' ? replaced : undefined) }),
+      });
       expect(p.changes.map((c) => [c.name, c.action, c.reason])).toEqual([
         ['a', 'create', 'recovering an interrupted replace of Connect rule "a"; previous body kept in the journal'],
         ['b', 'create', undefined],
@@ -226,24 +353,50 @@ describe('planner', () => {
     });
 
     it('names an interrupted replace whose resource is no longer declared (its old body is only in the journal)', () => {
-      const p = plan([], [], { pending: journal({ interruptedReplaces: () => [{ name: 'dropped', replaced: { oldId: 'x', oldBody: {} } }] }) });
+      const p = plan([], [], {
+        pending: journal({ interruptedReplaces: () => [{ name: 'dropped', replaced: { oldId: 'x', oldBody: {} } }] }),
+      });
       expect(p.changes).toEqual([]);
-      expect(p.notes).toEqual([expect.stringMatching(/interrupted replace deleted Connect rule "dropped", which is no longer declared; its previous body is kept in the journal/)]);
+      expect(p.notes).toEqual([
+        expect.stringMatching(
+          /interrupted replace deleted Connect rule "dropped", which is no longer declared; its previous body is kept in the journal/,
+        ),
+      ]);
     });
 
     it('marks an unmarked resource only when the journal proves our create made it; otherwise says why not', () => {
       const body = { Name: 'Intake', Fields: [{ Id: { Name: 'Title' }, Type: 'NAME' }] };
       const d: DeclaredResource = { kind: 'taskTemplate', body, lifecycle: {}, pos, positionOf: () => pos };
-      const l: LiveResource = { kind: 'taskTemplate', key: 'Intake', id: 'tt-1', body: { ...body, Status: 'ACTIVE' }, managed: false, version: 'v' };
+      const l: LiveResource = {
+        kind: 'taskTemplate',
+        key: 'Intake',
+        id: 'tt-1',
+        body: { ...body, Status: 'ACTIVE' },
+        managed: false,
+        version: 'v',
+      };
       const planWith = (verdict: { adopt: boolean; why: string } | undefined) =>
-        plan([d], [], { kinds: [taskTemplateKind], live: new Map([['taskTemplate', [l]]]), pending: journal({ adoption: () => verdict }) });
+        plan([d], [], {
+          kinds: [taskTemplateKind],
+          live: new Map([['taskTemplate', [l]]]),
+          pending: journal({ adoption: () => verdict }),
+        });
 
       const ours = planWith({ adopt: true, why: 'its id is ours' });
-      expect(ours.changes).toEqual([expect.objectContaining({ name: 'Intake', action: 'update', mark: true, fields: [expect.objectContaining({ path: MARKER_PATH })] })]);
+      expect(ours.changes).toEqual([
+        expect.objectContaining({
+          name: 'Intake',
+          action: 'update',
+          mark: true,
+          fields: [expect.objectContaining({ path: MARKER_PATH })],
+        }),
+      ]);
 
       const theirs = planWith({ adopt: false, why: 'someone else made it' });
       expect(theirs.changes).toEqual([]);
-      expect(theirs.notes).toEqual(['Connect task template "Intake" is not marked as managed, so prune will never delete it: someone else made it']);
+      expect(theirs.notes).toEqual([
+        'Connect task template "Intake" is not marked as managed, so prune will never delete it: someone else made it',
+      ]);
 
       expect(planWith(undefined).changes).toEqual([]); // no journaled create: nothing to say
       expect(planWith(undefined).notes).toEqual([]);

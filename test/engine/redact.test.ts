@@ -78,7 +78,13 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
         { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'ev' } },
         {
           ActionType: 'SEND_NOTIFICATION',
-          SendNotificationAction: { DeliveryMethod: 'EMAIL', Subject: `Alert ${v}`, Content: 'Look at it', ContentType: 'PLAIN_TEXT', Recipient: { UserTags: { role: 'supervisor' } } },
+          SendNotificationAction: {
+            DeliveryMethod: 'EMAIL',
+            Subject: `Alert ${v}`,
+            Content: 'Look at it',
+            ContentType: 'PLAIN_TEXT',
+            Recipient: { UserTags: { role: 'supervisor' } },
+          },
         },
       ],
       PublishStatus: 'DRAFT',
@@ -105,14 +111,34 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
     description: "\${env.MY_PHRASE}"
     botConfiguration: { clientId: "123.456" }
 `,
-    live: (v) => ({ name: 'orders_slack', botName: 'OrderFlowers', botAlias: 'prod', type: 'Slack', description: v, botConfiguration: { clientId: '123.456' } }),
+    live: (v) => ({
+      name: 'orders_slack',
+      botName: 'OrderFlowers',
+      botAlias: 'prod',
+      type: 'Slack',
+      description: v,
+      botConfiguration: { clientId: '123.456' },
+    }),
   },
 ];
 
-const live = (kind: KindName, key: string, body: Body): LiveResource => ({ kind, key, id: `id-${key}`, body, managed: true, version: 'v1' });
+const live = (kind: KindName, key: string, body: Body): LiveResource => ({
+  kind,
+  key,
+  id: `id-${key}`,
+  body,
+  managed: true,
+  version: 'v1',
+});
 
 /** Load, resolve, validate (must be clean), then plan against `lives`. */
-async function planFor(yaml: string, lives: LiveResource[], runEnv: Record<string, string> = env, options: ResolveOptions = {}, shownScope?: Plan['scope']) {
+async function planFor(
+  yaml: string,
+  lives: LiveResource[],
+  runEnv: Record<string, string> = env,
+  options: ResolveOptions = {},
+  shownScope?: Plan['scope'],
+) {
   const { config } = await loadText(`${TARGETS_YAML}${yaml}`);
   const resolved = resolveTarget(config, undefined, runEnv, options);
   expect(resolved.problems).toEqual([]);
@@ -168,17 +194,25 @@ describe('values from the environment are sensitive', () => {
       });
 
       it('a changed value says changed without either value', async () => {
-        const key = allKinds().find((k) => k.name === c.kind)!.key(c.live(OLD));
+        const key = allKinds()
+          .find((k) => k.name === c.kind)!
+          .key(c.live(OLD));
         const { plan } = await planFor(c.yaml, [live(c.kind, key, c.live(OLD))]);
         expect(plan.changes).toHaveLength(1);
         expect(plan.changes[0].fields.filter((f) => f.sensitive)).toHaveLength(1);
         expectHidden(plan, [SECRET, OLD], '(sensitive: env.MY_PHRASE, changed)');
         const row = redactPlan(plan).changes[0].fields.find((f) => f.sensitive)!;
-        expect(row).toMatchObject({ before: '(sensitive: env.MY_PHRASE)', after: '(sensitive: env.MY_PHRASE, changed)', sensitive: ['env.MY_PHRASE'] });
+        expect(row).toMatchObject({
+          before: '(sensitive: env.MY_PHRASE)',
+          after: '(sensitive: env.MY_PHRASE, changed)',
+          sensitive: ['env.MY_PHRASE'],
+        });
       });
 
       it('an unchanged value is no change (comparison uses the real values)', async () => {
-        const key = allKinds().find((k) => k.name === c.kind)!.key(c.live(SECRET));
+        const key = allKinds()
+          .find((k) => k.name === c.kind)!
+          .key(c.live(SECRET));
         const { plan } = await planFor(c.yaml, [live(c.kind, key, c.live(SECRET))]);
         expect(plan.changes).toEqual([]);
         expect(plan.summary.unchanged).toBe(1);
@@ -189,7 +223,9 @@ describe('values from the environment are sensitive', () => {
         expect(outputs(viaEnv.plan).json).toContain(SECRET);
         const viaOption = await planFor(c.yaml, [], env, { publicEnv: ['MY_PHRASE'] });
         expect(outputs(viaOption.plan).text).toContain(SECRET);
-        expect(viaOption.plan.changes[0].sensitive ?? []).toEqual(c.kind === 'lexChannelAssociation' ? [{ path: ['botConfiguration'], sources: [] }] : []);
+        expect(viaOption.plan.changes[0].sensitive ?? []).toEqual(
+          c.kind === 'lexChannelAssociation' ? [{ path: ['botConfiguration'], sources: [] }] : [],
+        );
       });
     });
   }
@@ -205,7 +241,9 @@ customActions:
     Definition: { CommandText: "echo \${var.phrase}" }
 `);
     const r = resolveTarget(config, undefined, env);
-    expect(r.resources[0].sensitive).toEqual([{ path: ['Definition', 'CommandText'], sources: ['env.MY_PHRASE'], shown: 'echo (sensitive: env.MY_PHRASE)' }]);
+    expect(r.resources[0].sensitive).toEqual([
+      { path: ['Definition', 'CommandText'], sources: ['env.MY_PHRASE'], shown: 'echo (sensitive: env.MY_PHRASE)' },
+    ]);
     expect(r.sensitiveFields).toEqual({ 'vars.phrase': ['env.MY_PHRASE'] });
   });
 
@@ -215,20 +253,33 @@ customActions:
     withoutNotification.Actions = (withoutNotification.Actions as Body[]).slice(0, 1);
     const { plan } = await planFor(c.yaml, [live('rule', 'r2', withoutNotification)]);
     // The action's identity is its Subject, which holds the secret: the path shows the marker.
-    expect(plan.changes[0].fields.map((f) => f.path)).toEqual(['Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject=(sensitive: env.MY_PHRASE)]']);
+    expect(plan.changes[0].fields.map((f) => f.path)).toEqual([
+      'Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject=(sensitive: env.MY_PHRASE)]',
+    ]);
     expectHidden(plan, [SECRET], /"?Subject"?: ?"\(sensitive: env\.MY_PHRASE\)"/, false);
     expect(outputs(plan).text).toContain('Look at it'); // the rest of the item still shows
   });
 });
 
 describe('credential names', () => {
-  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'GITHUB_TOKEN', 'ACTIONS_RUNTIME_URL', 'DB_PASSWORD', 'my_api_key', 'SLACK_SECRET_X']) {
+  for (const name of [
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_ACCESS_KEY_ID',
+    'GITHUB_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'DB_PASSWORD',
+    'my_api_key',
+    'SLACK_SECRET_X',
+  ]) {
     it(`refuses \${env.${name}} with its position, even when listed public`, async () => {
       const text = `${TARGETS_YAML}customActions:\n  - ActionName: ca1\n    Definition: { CommandText: "echo \${env.${name}}" }\n`;
       const { config, file } = await loadText(text);
       const r = resolveTarget(config, undefined, { [name]: 'AKIAVALUE', CONNECTFORM_PUBLIC_ENV: name });
       expect(r.problems).toHaveLength(1);
-      expect(r.problems[0].message).toMatch(new RegExp(`^customActions\\[0\\]\\.Definition\\.CommandText: \\$\\{env\\.${name}\\} is refused: `));
+      expect(r.problems[0].message).toMatch(
+        new RegExp(`^customActions\\[0\\]\\.Definition\\.CommandText: \\$\\{env\\.${name}\\} is refused: `),
+      );
       expect(r.problems[0].pos).toEqual(at(file, text, `"echo \${env.${name}}"`));
       expect(JSON.stringify(r)).not.toContain('AKIAVALUE');
     });
@@ -243,16 +294,26 @@ describe('Lex botConfiguration (a kind secretPath)', () => {
     type: Slack
     botConfiguration: { clientId: "123.456", clientSecret: plain-in-config }
 `;
-  const body = (secret: string) => ({ name: 'orders_slack', botName: 'OrderFlowers', botAlias: 'prod', type: 'Slack', botConfiguration: { clientId: '123.456', clientSecret: secret } });
+  const body = (secret: string) => ({
+    name: 'orders_slack',
+    botName: 'OrderFlowers',
+    botAlias: 'prod',
+    type: 'Slack',
+    botConfiguration: { clientId: '123.456', clientSecret: secret },
+  });
 
   it('a changed secret is a change, shown without value or digest', async () => {
-    const { plan } = await planFor(yaml, [live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('live-secret-value'))]);
+    const { plan } = await planFor(yaml, [
+      live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('live-secret-value')),
+    ]);
     expect(plan.changes.map((c) => c.action)).toEqual(['manual']);
     expectHidden(plan, ['plain-in-config', 'live-secret-value', 'sha256', '123.456'], '(sensitive, changed)');
   });
 
   it('an equal secret is no change', async () => {
-    const { plan } = await planFor(yaml, [live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('plain-in-config'))]);
+    const { plan } = await planFor(yaml, [
+      live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('plain-in-config')),
+    ]);
     expect(plan.changes).toEqual([]);
   });
 
@@ -265,7 +326,12 @@ describe('Lex botConfiguration (a kind secretPath)', () => {
       configFingerprint: 'f',
       kinds: [kind],
       declared: resolveTarget(config, undefined, {}).resources,
-      live: new Map([['lexChannelAssociation', [live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('live-secret-value'))]]]),
+      live: new Map([
+        [
+          'lexChannelAssociation',
+          [live('lexChannelAssociation', 'OrderFlowers/prod/orders_slack', body('live-secret-value'))],
+        ],
+      ]),
       flows: new ContactFlowDirectory([]),
       prune: () => true,
     });
@@ -276,7 +342,9 @@ describe('Lex botConfiguration (a kind secretPath)', () => {
 
 describe('errors quote a sensitive value by its marker', () => {
   it('target fields from env', async () => {
-    const { config } = await loadText(`targets:\n  t:\n    region: \${env.MY_REGION}\n    instanceId: \${env.MY_INSTANCE}\n`);
+    const { config } = await loadText(
+      `targets:\n  t:\n    region: \${env.MY_REGION}\n    instanceId: \${env.MY_INSTANCE}\n`,
+    );
     const r = resolveTarget(config, 't', { MY_REGION: 'mars-central-9z', MY_INSTANCE: 'has space' });
     expect(r.problems.map((p) => p.message)).toEqual([
       'targets.t.region: (sensitive: env.MY_REGION) is not an AWS region',
@@ -297,7 +365,9 @@ describe('errors quote a sensitive value by its marker', () => {
 `);
     const r = resolveTarget(config, undefined, { MY_STATUS: 'PUBLISHD' });
     const problems = validateResources(r.resources, allKinds());
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^rules\[0\]\.PublishStatus: must be one of .*\(got '\(sensitive: env\.MY_STATUS\)'\)$/)]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^rules\[0\]\.PublishStatus: must be one of .*\(got '\(sensitive: env\.MY_STATUS\)'\)$/),
+    ]);
     expect(JSON.stringify(problems)).not.toContain('PUBLISHD');
   });
 });
@@ -310,7 +380,9 @@ describe('Redactor (the last line of defence)', () => {
   ]);
 
   it('replaces every occurrence, short values only as whole tokens', () => {
-    expect(redactor.scrub('AccessDenied: hunter2-xyz is not allowed (hunter2-xyz)')).toBe('AccessDenied: (sensitive: env.LONG) is not allowed ((sensitive: env.LONG))');
+    expect(redactor.scrub('AccessDenied: hunter2-xyz is not allowed (hunter2-xyz)')).toBe(
+      'AccessDenied: (sensitive: env.LONG) is not allowed ((sensitive: env.LONG))',
+    );
     expect(redactor.scrub('retry 1 of 10, id x1')).toBe('retry (sensitive: env.SHORT) of 10, id x1');
   });
 
@@ -321,16 +393,31 @@ describe('Redactor (the last line of defence)', () => {
   });
 
   it('merges the redactors of several targets; resolveTarget builds one from the values used', async () => {
-    const { config } = await loadText(`${TARGETS_YAML}customActions:\n  - ActionName: ca1\n    Definition: { CommandText: "echo \${env.MY_PHRASE} \${env.SHOWN}" }\n`);
-    const r = resolveTarget(config, undefined, { MY_PHRASE: SECRET, SHOWN: 'visible', UNUSED: 'not-used-value' }, { publicEnv: ['SHOWN'] });
+    const { config } = await loadText(
+      `${TARGETS_YAML}customActions:\n  - ActionName: ca1\n    Definition: { CommandText: "echo \${env.MY_PHRASE} \${env.SHOWN}" }\n`,
+    );
+    const r = resolveTarget(
+      config,
+      undefined,
+      { MY_PHRASE: SECRET, SHOWN: 'visible', UNUSED: 'not-used-value' },
+      { publicEnv: ['SHOWN'] },
+    );
     const merged = Redactor.merge(r.redactor, new Redactor([{ source: 'env.OTHER', value: 'other-value' }]));
-    expect(merged.scrub(`${SECRET} visible not-used-value other-value`)).toBe('(sensitive: env.MY_PHRASE) visible not-used-value (sensitive: env.OTHER)');
+    expect(merged.scrub(`${SECRET} visible not-used-value other-value`)).toBe(
+      '(sensitive: env.MY_PHRASE) visible not-used-value (sensitive: env.OTHER)',
+    );
   });
 
   it('the CLI output streams remove what the plan itself cannot know (a resource name)', async () => {
-    const { plan, resolved } = await planFor('customActions:\n  - ActionName: "${env.MY_PHRASE}"\n    Definition: { CommandText: x }\n', []);
+    const { plan, resolved } = await planFor(
+      'customActions:\n  - ActionName: "${env.MY_PHRASE}"\n    Definition: { CommandText: x }\n',
+      [],
+    );
     let written = '';
-    const io = scrubbedIO({ ...processIO(), stdout: { write: (s: string) => (written += s) } }, () => resolved.redactor);
+    const io = scrubbedIO(
+      { ...processIO(), stdout: { write: (s: string) => (written += s) } },
+      () => resolved.redactor,
+    );
     io.stdout.write(rendererFor('text', { color: false }).plan([plan]));
     expect(written).not.toContain(SECRET);
   });
@@ -348,19 +435,29 @@ customActions:
 `;
     const fingerprint = async (text: string, runEnv: Record<string, string>) => {
       const { config } = await loadText(text);
-      const session = TargetSession.create(validateFor(config, undefined, runEnv), { endpoint: 'http://127.0.0.1:9', cacheDir: false, pendingDir: false });
+      const session = TargetSession.create(validateFor(config, undefined, runEnv), {
+        endpoint: 'http://127.0.0.1:9',
+        cacheDir: false,
+        pendingDir: false,
+      });
       try {
         return session.configFingerprint();
       } finally {
         session.close();
       }
     };
-    const a = await fingerprint(yaml('echo \${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' });
-    expect(await fingerprint(yaml('echo \${env.MY_PHRASE}'), { MY_REGION: 'us-west-2', MY_PHRASE: 'other-value' })).toBe(a);
-    expect(await fingerprint(yaml('echo! \${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' })).not.toBe(a);
+    const a = await fingerprint(yaml('echo ${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' });
+    expect(await fingerprint(yaml('echo ${env.MY_PHRASE}'), { MY_REGION: 'us-west-2', MY_PHRASE: 'other-value' })).toBe(
+      a,
+    );
+    expect(
+      await fingerprint(yaml('echo! ${env.MY_PHRASE}'), { MY_REGION: 'us-east-1', MY_PHRASE: 'first-value' }),
+    ).not.toBe(a);
     // A public variable is plain data: its value counts.
     const pub = { MY_PHRASE: 'first-value', CONNECTFORM_PUBLIC_ENV: 'MY_REGION' };
-    expect(await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-east-1' })).not.toBe(await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-west-2' }));
+    expect(await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-east-1' })).not.toBe(
+      await fingerprint(yaml('x'), { ...pub, MY_REGION: 'us-west-2' }),
+    );
   });
 });
 
@@ -371,11 +468,17 @@ describe('saved plans', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'connectform-redact-')), 'plan.json');
     writeSavedPlan(file, plan, ['connectform.yaml']);
     const saved = readSavedPlanIfAny(file)!;
-    expect(saved.changes[0].desired).toEqual({ ActionName: 'ca1', Definition: { CommandText: '(sensitive: env.MY_PHRASE)' } });
+    expect(saved.changes[0].desired).toEqual({
+      ActionName: 'ca1',
+      Definition: { CommandText: '(sensitive: env.MY_PHRASE)' },
+    });
 
     // A fresh plan with the real values (what apply sends) equals the saved one once redacted.
     const fresh = await planFor(c.yaml, [live('customAction', 'ca1', c.live(OLD))]);
-    expect(fresh.plan.changes[0].desired).toEqual({ ActionName: 'ca1', Definition: { CommandText: `lambda invoke --function-name ${SECRET}` } });
+    expect(fresh.plan.changes[0].desired).toEqual({
+      ActionName: 'ca1',
+      Definition: { CommandText: `lambda invoke --function-name ${SECRET}` },
+    });
     expect(() => assertSamePlan(saved, fresh.plan, file)).not.toThrow();
 
     const moved = await planFor(c.yaml, [live('customAction', 'ca1', c.live(SECRET))]); // now unchanged
@@ -397,7 +500,11 @@ describe('saved plans', () => {
     expect(outputs(plan).text).toContain('~ customAction "ops-(sensitive: env.MY_PHRASE)"');
 
     const saved = readSavedPlanIfAny(file)!;
-    expect(saved.changes[0]).toMatchObject({ name: 'ops-(sensitive: env.MY_PHRASE)', id: 'id-ops-(sensitive: env.MY_PHRASE)', liveVersion: '(sensitive)' });
+    expect(saved.changes[0]).toMatchObject({
+      name: 'ops-(sensitive: env.MY_PHRASE)',
+      id: 'id-ops-(sensitive: env.MY_PHRASE)',
+      liveVersion: '(sensitive)',
+    });
     const again = (await planFor(yaml, lives, env, {}, shownScope)).plan;
     expect(() => assertSamePlan(saved, again, file)).not.toThrow();
     // Planned for another (printed) scope: refused.
@@ -405,4 +512,3 @@ describe('saved plans', () => {
     expect(() => assertSamePlan(saved, elsewhere, file)).toThrow(/the plan was made for/);
   });
 });
-

@@ -7,7 +7,13 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptySummary, type Change, type Plan } from '../../src/engine/plan.js';
-import { assertSamePlan, planDifferences, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../../src/engine/saved-plan.js';
+import {
+  assertSamePlan,
+  planDifferences,
+  readSavedPlanIfAny,
+  savedConfigPaths,
+  writeSavedPlan,
+} from '../../src/engine/saved-plan.js';
 import { SafetyError, UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -45,7 +51,12 @@ describe('writeSavedPlan / readSavedPlanIfAny', () => {
     writeSavedPlan(file, plan(), [join(dir, 'config')], ['rule']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const saved = readSavedPlanIfAny(file)!;
-    expect(saved).toMatchObject({ format: 'connectform-saved-plan', target: 'prod', configPaths: ['../config'], kinds: ['rule'] });
+    expect(saved).toMatchObject({
+      format: 'connectform-saved-plan',
+      target: 'prod',
+      configPaths: ['../config'],
+      kinds: ['rule'],
+    });
     expect(saved.changes).toEqual([update]);
     expect(savedConfigPaths(saved, file)).toEqual([join(dir, 'config')]);
   });
@@ -73,43 +84,79 @@ describe('writeSavedPlan / readSavedPlanIfAny', () => {
       }
       throw new Error('not refused');
     };
-    expect(refusal({ changes: [], configPaths: [] })).toBe('FILE: a plan saved by an older connectform; make it again with plan --out');
-    expect(refusal({ format: 'connectform-saved-plan', version: 99, target: 't', changes: [], configPaths: [] })).toMatch(
+    expect(refusal({ changes: [], configPaths: [] })).toBe(
+      'FILE: a plan saved by an older connectform; make it again with plan --out',
+    );
+    expect(
+      refusal({ format: 'connectform-saved-plan', version: 99, target: 't', changes: [], configPaths: [] }),
+    ).toMatch(
       /^FILE: plan format version 99 is not supported by this connectform \(it reads version 2\); make it again/,
     );
-    expect(refusal({ format: 'connectform-saved-plan', version: 2, target: 't', changes: [] })).toMatch(/^FILE: not a complete saved plan/);
+    expect(refusal({ format: 'connectform-saved-plan', version: 2, target: 't', changes: [] })).toMatch(
+      /^FILE: not a complete saved plan/,
+    );
   });
 });
 
 describe('planDifferences', () => {
   it('none when the plan made now equals the saved one (createdAt, notes and counts aside)', () => {
-    expect(planDifferences(plan(), plan(undefined, { createdAt: 'later', notes: ['cache'], summary: { ...emptySummary(), unchanged: 9 } }))).toEqual([]);
+    expect(
+      planDifferences(
+        plan(),
+        plan(undefined, { createdAt: 'later', notes: ['cache'], summary: { ...emptySummary(), unchanged: 9 } }),
+      ),
+    ).toEqual([]);
   });
 
   it('names every way apply would differ', () => {
     const now = plan();
     const cases: [string, Plan][] = [
       ['the plan is for target "staging", not "prod"', plan(undefined, { target: 'staging' })],
-      ['the plan was made for us-east-2/i-2, the target is now us-east-2/i-1', plan(undefined, { scope: { region: 'us-east-2', instanceId: 'i-2' } })],
+      [
+        'the plan was made for us-east-2/i-2, the target is now us-east-2/i-1',
+        plan(undefined, { scope: { region: 'us-east-2', instanceId: 'i-2' } }),
+      ],
       ['the config changed since the plan was made', plan(undefined, { configFingerprint: 'old' })],
-      ['rule "r": the saved plan would delete it; a plan made now would update it', plan([{ ...update, action: 'delete' }])],
+      [
+        'rule "r": the saved plan would delete it; a plan made now would update it',
+        plan([{ ...update, action: 'delete' }]),
+      ],
       ['rule "r": the live resource is not the one planned (id rule-0 → rule-1)', plan([{ ...update, id: 'rule-0' }])],
-      ['rule "r": changed since the plan was made (version v0 → 2026-01-01T00:00:00.000Z)', plan([{ ...update, liveVersion: 'v0' }])],
-      ['rule "r": fields differ from the saved plan: Function', plan([{ ...update, fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 3' }] }])],
-      ['rule "r": the body apply would send differs from the saved plan', plan([{ ...update, desired: { Name: 'r', Function: 'evil' } }])],
+      [
+        'rule "r": changed since the plan was made (version v0 → 2026-01-01T00:00:00.000Z)',
+        plan([{ ...update, liveVersion: 'v0' }]),
+      ],
+      [
+        'rule "r": fields differ from the saved plan: Function',
+        plan([{ ...update, fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 3' }] }]),
+      ],
+      [
+        'rule "r": the body apply would send differs from the saved plan',
+        plan([{ ...update, desired: { Name: 'r', Function: 'evil' } }]),
+      ],
       ['rule "r": reason differs from the saved plan', plan([{ ...update, reason: 'because' }])],
-      ['rule "x": the saved plan would delete it; a plan made now has no change for it', plan([update, { ...update, name: 'x', action: 'delete' }])],
+      [
+        'rule "x": the saved plan would delete it; a plan made now has no change for it',
+        plan([update, { ...update, name: 'x', action: 'delete' }]),
+      ],
       ['rule "r": a plan made now would update it; the saved plan does not', plan([])],
-      ['the saved plan is blocked by "too many deletes"; a plan made now is not', plan(undefined, { blocked: [{ rule: 'threshold', kind: 'rule', message: 'too many deletes' }] })],
+      [
+        'the saved plan is blocked by "too many deletes"; a plan made now is not',
+        plan(undefined, { blocked: [{ rule: 'threshold', kind: 'rule', message: 'too many deletes' }] }),
+      ],
     ];
     for (const [expected, saved] of cases) expect(planDifferences(saved, now), expected).toEqual([expected]);
     expect(planDifferences(plan([update, update]), now)).toEqual(['rule "r" appears twice in the saved plan']);
   });
 
   it('a blocked plan made now with an emptied saved verdict is refused by assertSamePlan, listing it', () => {
-    const now = plan(undefined, { blocked: [{ rule: 'preventDestroy', kind: 'rule', name: 'r', message: 'r has preventDestroy' }] });
+    const now = plan(undefined, {
+      blocked: [{ rule: 'preventDestroy', kind: 'rule', name: 'r', message: 'r has preventDestroy' }],
+    });
     expect(() => assertSamePlan(plan(), now, 'tfplan')).toThrow(SafetyError);
-    expect(() => assertSamePlan(plan(), now, 'tfplan')).toThrow(/a plan made now is blocked: r has preventDestroy; the saved plan says otherwise/);
+    expect(() => assertSamePlan(plan(), now, 'tfplan')).toThrow(
+      /a plan made now is blocked: r has preventDestroy; the saved plan says otherwise/,
+    );
     expect(() => assertSamePlan(now, now, 'tfplan')).not.toThrow();
   });
 });

@@ -24,7 +24,11 @@ describe('TargetSession', () => {
   const configDir = (settings: object, resources: Record<string, unknown[]>) =>
     writeConfig(tempDir('session-'), { sandbox: { endpoint: sandbox.endpoint } }, settings, resources);
 
-  async function kindsFor(settings: object, resources: Record<string, unknown[]>, only?: KindName[]): Promise<string[]> {
+  async function kindsFor(
+    settings: object,
+    resources: Record<string, unknown[]>,
+    only?: KindName[],
+  ): Promise<string[]> {
     const session = await TargetSession.open(configDir(settings, resources), undefined, { ...OFFLINE, kinds: only });
     try {
       return session.kinds.map((k) => k.name);
@@ -39,7 +43,10 @@ describe('TargetSession', () => {
     });
 
     it('with prune on, also a kind declared empty (its managed resources may be deleted)', async () => {
-      expect(await kindsFor({ prune: true }, { rules: [ruleBody('r')], customActions: [] })).toEqual(['rule', 'customAction']);
+      expect(await kindsFor({ prune: true }, { rules: [ruleBody('r')], customActions: [] })).toEqual([
+        'rule',
+        'customAction',
+      ]);
       // Without prune an empty list asks for nothing.
       expect(await kindsFor({}, { rules: [ruleBody('r')], customActions: [] })).toEqual(['rule']);
     });
@@ -52,17 +59,30 @@ describe('TargetSession', () => {
       expect(await kindsFor({}, { rules: [ruleBody('r')] }, ['customAction'])).toEqual(['customAction']);
       const err = await kindsFor({}, { rules: [ruleBody('r')] }, ['rules' as KindName]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UsageError);
-      expect((err as Error).message).toBe('unknown kind(s) rules; known: rule, taskTemplate, customAction, lexChannelAssociation');
+      expect((err as Error).message).toBe(
+        'unknown kind(s) rules; known: rule, taskTemplate, customAction, lexChannelAssociation',
+      );
     });
   });
 
   it('a broken config fails with every problem before any AWS call; opening a valid one calls nothing either', async () => {
     sandbox.resetStats();
-    const broken = configDir({}, { rules: [{ ...ruleBody('r'), PublishStatus: 'LIVE' }], customActions: [{ ...actionBody('a'), AliasName: undefined, Definition: undefined }] });
+    const broken = configDir(
+      {},
+      {
+        rules: [{ ...ruleBody('r'), PublishStatus: 'LIVE' }],
+        customActions: [{ ...actionBody('a'), AliasName: undefined, Definition: undefined }],
+      },
+    );
     const err = await TargetSession.open(broken, undefined, OFFLINE).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     const paths = (err as ConfigError).problems.filter((p) => p.severity === 'error').map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\[0\]\.PublishStatus/), expect.stringMatching(/^customActions\[0\]/)]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^rules\[0\]\.PublishStatus/),
+        expect.stringMatching(/^customActions\[0\]/),
+      ]),
+    );
 
     const session = await TargetSession.open(configDir({}, { rules: [ruleBody('r')] }), undefined, OFFLINE);
     session.close();
@@ -86,7 +106,9 @@ describe('TargetSession', () => {
       first.close();
     }
 
-    const rule = Object.values(Object.values(sandbox.world.connect.instances)[0].rules).find((r) => r.Name === 'session-rule');
+    const rule = Object.values(Object.values(sandbox.world.connect.instances)[0].rules).find(
+      (r) => r.Name === 'session-rule',
+    );
     expect(rule?.Tags).toEqual({ team: 'care', 'connectform:managed': 'true' });
 
     const second = await open();

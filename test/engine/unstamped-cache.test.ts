@@ -54,9 +54,20 @@ function verifiedAt(): number[] {
 
 beforeAll(async () => {
   sandbox = await startSandbox({ quotas: false });
-  dir = writeConfig(tempDir('unstamped-'), { t: { endpoint: sandbox.endpoint } }, {}, { customActions: Array.from({ length: ACTIONS }, (_, i) => actionBody(`slice-${i}`)) });
+  dir = writeConfig(
+    tempDir('unstamped-'),
+    { t: { endpoint: sandbox.endpoint } },
+    {},
+    { customActions: Array.from({ length: ACTIONS }, (_, i) => actionBody(`slice-${i}`)) },
+  );
   cacheDir = join(dir, 'cache');
-  const session = await TargetSession.open(dir, 't', { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, cacheDir: false, pendingDir: false, quotaScale: 50 });
+  const session = await TargetSession.open(dir, 't', {
+    endpoint: sandbox.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    cacheDir: false,
+    pendingDir: false,
+    quotaScale: 50,
+  });
   try {
     const report = await session.apply(await session.plan());
     expect(report.summary.ok).toBe(ACTIONS);
@@ -94,7 +105,14 @@ describe('custom actions in the snapshot cache (no last-modified stamp)', () => 
 });
 
 describe('saving the snapshot cache', () => {
-  const live = (id: string): LiveResource => ({ kind: 'rule', key: id, id, body: { Name: id }, managed: true, version: 'v1' });
+  const live = (id: string): LiveResource => ({
+    kind: 'rule',
+    key: id,
+    id,
+    body: { Name: id },
+    managed: true,
+    version: 'v1',
+  });
   const fileIn = () => join(tempDir('cache-save-'), 'cache.json');
 
   it('a run that only took entries from the cache leaves the file alone', async () => {

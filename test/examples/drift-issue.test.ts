@@ -14,7 +14,8 @@ import { CONTEXT, loadWorkflow, placeArtifact, runGithubScript, runStep, sandbox
 
 const WORKFLOW = loadWorkflow('connectform-drift.yml');
 const DRIFT_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'drift')!.run!;
-const REPORT_SCRIPT = WORKFLOW.jobs.report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+const REPORT_SCRIPT = WORKFLOW.jobs.report.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!
+  .script!;
 
 interface Issue {
   number: number;
@@ -26,18 +27,37 @@ interface Issue {
 
 function fakeIssues(issues: Issue[]) {
   // Copies, as JSON from the REST API would be.
-  const listForRepo = async ({ state }: { state: string }) => ({ data: structuredClone(issues.filter((i) => i.state === state)) });
+  const listForRepo = async ({ state }: { state: string }) => ({
+    data: structuredClone(issues.filter((i) => i.state === state)),
+  });
   return {
     paginate: async (method: typeof listForRepo, params: { state: string }) => (await method(params)).data,
     rest: {
       issues: {
         listForRepo,
-        create: async ({ title, body }: { title: string; body: string }) => void issues.push({ number: issues.length + 1, title, body, state: 'open', comments: [] }),
-        update: async ({ issue_number, title, body, state }: { issue_number: number; title?: string; body?: string; state?: string }) => {
+        create: async ({ title, body }: { title: string; body: string }) =>
+          void issues.push({ number: issues.length + 1, title, body, state: 'open', comments: [] }),
+        update: async ({
+          issue_number,
+          title,
+          body,
+          state,
+        }: {
+          issue_number: number;
+          title?: string;
+          body?: string;
+          state?: string;
+        }) => {
           const issue = issues.find((i) => i.number === issue_number)!;
-          Object.assign(issue, title === undefined ? {} : { title }, body === undefined ? {} : { body }, state === undefined ? {} : { state });
+          Object.assign(
+            issue,
+            title === undefined ? {} : { title },
+            body === undefined ? {} : { body },
+            state === undefined ? {} : { state },
+          );
         },
-        createComment: async ({ issue_number, body }: { issue_number: number; body: string }) => void issues.find((i) => i.number === issue_number)!.comments.push(body),
+        createComment: async ({ issue_number, body }: { issue_number: number; body: string }) =>
+          void issues.find((i) => i.number === issue_number)!.comments.push(body),
       },
     },
   };
@@ -46,11 +66,19 @@ function fakeIssues(issues: Issue[]) {
 /** The drift step for `target` in `dir`; returns the artifact files it wrote. */
 async function runDriftStep(dir: string, target: string) {
   const r = await runStep(DRIFT_SCRIPT, dir, { CONFIG: 'connect/', TARGET: target });
-  return { ...r, report: readFileSync(join(dir, 'report.md'), 'utf8'), exitCode: readFileSync(join(dir, 'exit-code'), 'utf8') };
+  return {
+    ...r,
+    report: readFileSync(join(dir, 'report.md'), 'utf8'),
+    exitCode: readFileSync(join(dir, 'exit-code'), 'utf8'),
+  };
 }
 
 /** The report job over the given per-target artifacts (a target with none: its job did not finish). */
-async function runReportJob(issues: Issue[], targets: string[], artifacts: Record<string, { report: string; exitCode: string }>): Promise<void> {
+async function runReportJob(
+  issues: Issue[],
+  targets: string[],
+  artifacts: Record<string, { report: string; exitCode: string }>,
+): Promise<void> {
   const dir = tempDir('connectform-drift-report-');
   for (const [target, a] of Object.entries(artifacts)) {
     placeArtifact(dir, `connectform-drift-${target}`, 'report.md', a.report);
@@ -64,7 +92,16 @@ describe('the drift workflow and its issue', () => {
 
   it('opens one issue on drift, updates it while drift lasts, and closes it when all is clean', async () => {
     const dir = tempDir('connectform-drift-');
-    writeConfig(join(dir, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [{ ActionName: 'queue-backlog', Definition: { CommandText: 'lambda invoke --function-name report' } }] });
+    writeConfig(
+      join(dir, 'connect'),
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      {
+        customActions: [
+          { ActionName: 'queue-backlog', Definition: { CommandText: 'lambda invoke --function-name report' } },
+        ],
+      },
+    );
     const issues: Issue[] = [{ number: 1, title: 'unrelated', body: 'something else', state: 'open', comments: [] }];
 
     const drifted = await runDriftStep(dir, 'dev');
@@ -102,7 +139,12 @@ describe('the drift workflow and its issue', () => {
 
   it('fails the step when the check itself fails, and reports the error escaped', async () => {
     const dir = tempDir('connectform-drift-broken-');
-    writeConfig(join(dir, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [{ ActionName: 'queue-backlog', Definitionn: {} }] });
+    writeConfig(
+      join(dir, 'connect'),
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { customActions: [{ ActionName: 'queue-backlog', Definitionn: {} }] },
+    );
     const failed = await runDriftStep(dir, 'dev');
     expect(failed.code).toBe(1);
     expect(failed.exitCode).toBe('1\n');

@@ -19,7 +19,8 @@ import { CONTEXT, loadWorkflow, runGithubScript, runStep, sandboxForSuite } from
 const WORKFLOW = loadWorkflow('connectform-drift.yml');
 const DRIFT_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'drift')!.run!;
 const PULL_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'pull')!.run!;
-const PR_SCRIPT = WORKFLOW.jobs['pull-requests'].steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+const PR_SCRIPT = WORKFLOW.jobs['pull-requests'].steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!
+  .script!;
 
 const RESOURCES = `# Rules of the floor: reviewed changes only.
 rules:
@@ -55,7 +56,9 @@ function fakeGitHub() {
     rest: {
       git: {
         getRef: async ({ ref }: { ref: string }) => ({ data: { object: { sha: refs.get(ref)! } } }),
-        getCommit: async ({ commit_sha }: { commit_sha: string }) => ({ data: { tree: { sha: commits.get(commit_sha)!.tree } } }),
+        getCommit: async ({ commit_sha }: { commit_sha: string }) => ({
+          data: { tree: { sha: commits.get(commit_sha)!.tree } },
+        }),
         createBlob: async ({ content }: { content: string }) => {
           const sha = id('b');
           blobs.set(sha, content);
@@ -78,9 +81,13 @@ function fakeGitHub() {
         createRef: async ({ ref, sha }: { ref: string; sha: string }) => void refs.set(ref.replace(/^refs\//, ''), sha),
       },
       pulls: {
-        list: async ({ head }: { head: string }) => ({ data: pulls.filter((p) => `${CONTEXT.repo.owner}:${p.head}` === head) }),
-        create: async (p: Omit<PullRequest, 'number'>) => void pulls.push({ number: pulls.length + 1, title: p.title, body: p.body, head: p.head, base: p.base }),
-        update: async ({ pull_number, title, body }: { pull_number: number; title: string; body: string }) => void Object.assign(pulls.find((p) => p.number === pull_number)!, { title, body }),
+        list: async ({ head }: { head: string }) => ({
+          data: pulls.filter((p) => `${CONTEXT.repo.owner}:${p.head}` === head),
+        }),
+        create: async (p: Omit<PullRequest, 'number'>) =>
+          void pulls.push({ number: pulls.length + 1, title: p.title, body: p.body, head: p.head, base: p.base }),
+        update: async ({ pull_number, title, body }: { pull_number: number; title: string; body: string }) =>
+          void Object.assign(pulls.find((p) => p.number === pull_number)!, { title, body }),
       },
     },
   };
@@ -93,7 +100,17 @@ function fakeGitHub() {
 }
 
 const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' }, encoding: 'utf8' });
+  execFileSync('git', args, {
+    cwd: dir,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+    encoding: 'utf8',
+  });
 
 describe('the drift workflow opens a pull request with the pulled config', () => {
   const sandbox = sandboxForSuite();
@@ -112,7 +129,16 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
     const list = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
     const RuleId = list.RuleSummaryList!.find((r) => r.Name === 'backlog-alert')!.RuleId!;
     const { Rule: rule } = await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }));
-    await connect.send(new UpdateRuleCommand({ InstanceId: INSTANCE, RuleId, Name: rule!.Name!, Function: '$.x > 5', PublishStatus: 'PUBLISHED', Actions: rule!.Actions! }));
+    await connect.send(
+      new UpdateRuleCommand({
+        InstanceId: INSTANCE,
+        RuleId,
+        Name: rule!.Name!,
+        Function: '$.x > 5',
+        PublishStatus: 'PUBLISHED',
+        Actions: rule!.Actions!,
+      }),
+    );
 
     const env = { CONFIG: 'connect/', TARGET: 'dev' };
     expect((await runStep(DRIFT_SCRIPT, dir, env)).code).toBe(0);
@@ -130,10 +156,15 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
     const art = tempDir('connectform-pull-artifacts-');
     cpSync(join(dir, 'pulled'), join(art, 'artifacts', 'connectform-pull-dev'), { recursive: true });
     const gh = fakeGitHub();
-    const run = () => runGithubScript(PR_SCRIPT, art, gh.github, CONTEXT, { TARGETS: JSON.stringify(['dev', 'prod']), BASE: 'main' });
+    const run = () =>
+      runGithubScript(PR_SCRIPT, art, gh.github, CONTEXT, { TARGETS: JSON.stringify(['dev', 'prod']), BASE: 'main' });
     await run();
     expect(gh.pulls).toHaveLength(1);
-    expect(gh.pulls[0]).toMatchObject({ head: 'connectform/pull-dev', base: 'main', title: 'connectform: adopt the live changes of dev' });
+    expect(gh.pulls[0]).toMatchObject({
+      head: 'connectform/pull-dev',
+      base: 'main',
+      title: 'connectform: adopt the live changes of dev',
+    });
     expect(gh.pulls[0].body).toContain(description.trim().split('\n')[0]);
     expect(gh.pulls[0].body).toContain('+    Function: $.x > 5');
     expect(gh.filesAt('connectform/pull-dev')).toEqual({ 'connect/resources.yaml': written });
@@ -152,7 +183,10 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(dir, 'pulled'))).toBe(false);
     const gh = fakeGitHub();
-    await runGithubScript(PR_SCRIPT, tempDir('connectform-pull-none-'), gh.github, CONTEXT, { TARGETS: '["dev"]', BASE: 'main' });
+    await runGithubScript(PR_SCRIPT, tempDir('connectform-pull-none-'), gh.github, CONTEXT, {
+      TARGETS: '["dev"]',
+      BASE: 'main',
+    });
     expect(gh.pulls).toEqual([]);
   });
 });

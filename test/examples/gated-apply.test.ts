@@ -23,7 +23,12 @@ describe('the apply workflow: plan, gate, apply the reviewed plan', () => {
 
   it('shows the plan to the approver, offers only targets with changes, and applies the saved plan', async () => {
     const checkout = tempDir('connectform-main-');
-    writeConfig(join(checkout, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [action('lambda invoke --function-name report')] });
+    writeConfig(
+      join(checkout, 'connect'),
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { customActions: [action('lambda invoke --function-name report')] },
+    );
 
     const plan = await runStep(PLAN_SCRIPT, checkout, { CONFIG: 'connect/', TARGET: 'dev' });
     expect(plan.code, plan.stderr).toBe(0);
@@ -57,13 +62,23 @@ describe('the apply workflow: plan, gate, apply the reviewed plan', () => {
   it('refuses the reviewed plan when live state changed while the approval waited', async () => {
     const checkout = tempDir('connectform-main-');
     const config = join(checkout, 'connect');
-    writeConfig(config, { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [action('lambda invoke --function-name v2')] });
+    writeConfig(
+      config,
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { customActions: [action('lambda invoke --function-name v2')] },
+    );
     const plan = await runStep(PLAN_SCRIPT, checkout, { CONFIG: 'connect/', TARGET: 'dev' });
     expect(plan.outputs).toBe('exit=2\n');
 
     // Meanwhile someone applies another body from elsewhere.
     const elsewhere = tempDir('connectform-elsewhere-');
-    writeConfig(join(elsewhere, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [action('lambda invoke --function-name v3')] });
+    writeConfig(
+      join(elsewhere, 'connect'),
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { customActions: [action('lambda invoke --function-name v3')] },
+    );
     expect((await runCli(['apply', join(elsewhere, 'connect'), '--auto-approve'])).code).toBe(0);
 
     const apply = await runStep(APPLY_SCRIPT, checkout, {});

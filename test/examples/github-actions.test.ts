@@ -46,34 +46,44 @@ const FORK_GUARD = 'github.event.pull_request.head.repo.full_name == github.repo
 /** A step that runs a connectform command (not one that merely mentions the name). */
 const CONNECTFORM_COMMAND = /\bconnectform (validate|plan|apply|drift|targets|show|export|sandbox|pull)\b/;
 const runsConnectform = (job: Job) => (job.steps ?? []).some((s) => CONNECTFORM_COMMAND.test(s.run ?? ''));
-const assumesAwsRole = (job: Job) => (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+const assumesAwsRole = (job: Job) =>
+  (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 const groupOf = (c: Workflow['concurrency']) => (typeof c === 'string' ? c : c?.group);
-const triggers = (on: unknown): string[] => (typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on as object));
+const triggers = (on: unknown): string[] =>
+  typeof on === 'string' ? [on] : Array.isArray(on) ? on : Object.keys(on as object);
 
 /** What is wrong with one workflow, as readable lines; [] when it keeps every promise. */
 function problems(wf: Workflow): string[] {
   const out: string[] = [];
   const on = triggers(wf.on);
-  if (on.includes('pull_request_target')) out.push('triggered by pull_request_target (hands the base repository\'s token and secrets to the pull request)');
+  if (on.includes('pull_request_target'))
+    out.push("triggered by pull_request_target (hands the base repository's token and secrets to the pull request)");
   if (JSON.stringify(wf.permissions) !== '{}') out.push('top-level permissions must be {} (each job asks for its own)');
   for (const [id, job] of Object.entries(wf.jobs)) {
     const perms = job.permissions;
     if (typeof job['timeout-minutes'] !== 'number') out.push(`${id}: no timeout-minutes`);
     if (!perms || typeof perms !== 'object') out.push(`${id}: no permissions of its own`);
     const writes = Object.entries(perms ?? {}).filter(([scope, level]) => level === 'write' && scope !== 'id-token');
-    if (writes.length && (runsConnectform(job) || (job.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')))) {
+    if (
+      writes.length &&
+      (runsConnectform(job) || (job.steps ?? []).some((s) => s.uses?.startsWith('actions/checkout@')))
+    ) {
       out.push(`${id}: has a write token (${writes.map(([s]) => s).join(', ')}) and checks out or runs the config`);
     }
-    if (assumesAwsRole(job) && perms?.['id-token'] !== 'write') out.push(`${id}: assumes an AWS role without id-token: write`);
+    if (assumesAwsRole(job) && perms?.['id-token'] !== 'write')
+      out.push(`${id}: assumes an AWS role without id-token: write`);
     if (!assumesAwsRole(job) && perms?.['id-token']) out.push(`${id}: id-token permission without assuming a role`);
-    if (on.includes('pull_request') && assumesAwsRole(job) && !job.if?.includes(FORK_GUARD)) out.push(`${id}: assumes an AWS role in a pull_request run without the fork guard`);
+    if (on.includes('pull_request') && assumesAwsRole(job) && !job.if?.includes(FORK_GUARD))
+      out.push(`${id}: assumes an AWS role in a pull_request run without the fork guard`);
     // docs/SECURITY.md: a config's ${env.NAME} can read the job's environment, so no credentials there.
     for (const step of (job.steps ?? []).filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))) {
-      if (String(step.with?.['output-env-credentials']) !== 'false') out.push(`${id}: exports AWS credentials into the environment, where a config's \${env.NAME} can read them`);
+      if (String(step.with?.['output-env-credentials']) !== 'false')
+        out.push(`${id}: exports AWS credentials into the environment, where a config's \${env.NAME} can read them`);
     }
     for (const step of job.steps ?? []) {
       // --no: fail rather than download an unpinned copy; --: connectform's flags stay connectform's.
-      if (/\bnpx\b(?! --no -- connectform)[^|;&\n]*\bconnectform\b/.test(step.run ?? '')) out.push(`${id}: runs connectform through npx without --no -- (could download an unpinned copy)`);
+      if (/\bnpx\b(?! --no -- connectform)[^|;&\n]*\bconnectform\b/.test(step.run ?? ''))
+        out.push(`${id}: runs connectform through npx without --no -- (could download an unpinned copy)`);
     }
     if (runsConnectform(job)) {
       const steps = job.steps ?? [];
@@ -83,10 +93,14 @@ function problems(wf: Workflow): string[] {
     }
     const applies = (job.steps ?? []).filter((s) => /connectform apply\b/.test(s.run ?? ''));
     for (const step of applies) {
-      if (!job.environment) out.push(`${id}: applies without an environment (no approval gate, no environment-bound role)`);
-      if (!/connectform apply plan\.json\b/.test(step.run ?? '')) out.push(`${id}: applies the config, not the reviewed plan file`);
-      if (!(job.steps ?? []).some((s) => s.uses?.startsWith('actions/download-artifact@'))) out.push(`${id}: applies without downloading the reviewed plan`);
-      if (!planJobBefore(wf, id)) out.push(`${id}: no job before it saves a plan (plan --out) for the approver to read`);
+      if (!job.environment)
+        out.push(`${id}: applies without an environment (no approval gate, no environment-bound role)`);
+      if (!/connectform apply plan\.json\b/.test(step.run ?? ''))
+        out.push(`${id}: applies the config, not the reviewed plan file`);
+      if (!(job.steps ?? []).some((s) => s.uses?.startsWith('actions/download-artifact@')))
+        out.push(`${id}: applies without downloading the reviewed plan`);
+      if (!planJobBefore(wf, id))
+        out.push(`${id}: no job before it saves a plan (plan --out) for the approver to read`);
       out.push(...stateKept(wf, id, job, step));
     }
   }
@@ -102,15 +116,28 @@ function problems(wf: Workflow): string[] {
  */
 function stateKept(wf: Workflow, id: string, job: Job, apply: Step): string[] {
   const named = job.env?.CONNECTFORM_STATE_DIR ?? wf.env?.CONNECTFORM_STATE_DIR;
-  const isStateDir = (path: unknown) => path === (named ?? '.connectform') || (named !== undefined && path === '${{ env.CONNECTFORM_STATE_DIR }}');
+  const isStateDir = (path: unknown) =>
+    path === (named ?? '.connectform') || (named !== undefined && path === '${{ env.CONNECTFORM_STATE_DIR }}');
   const steps = job.steps ?? [];
   const at = steps.indexOf(apply);
   const out: string[] = [];
-  const restore = steps.slice(0, at).find((s) => /^actions\/cache(\/restore)?@/.test(s.uses ?? '') && isStateDir(s.with?.path));
-  if (!restore) out.push(`${id}: does not restore the state directory before applying (the journal of an interrupted apply is lost)`);
-  else if (!/matrix\.target/.test(String(restore.with?.key)) || !/matrix\.target/.test(String(restore.with?.['restore-keys']))) out.push(`${id}: restores the state directory without a key and restore-keys per target`);
+  const restore = steps
+    .slice(0, at)
+    .find((s) => /^actions\/cache(\/restore)?@/.test(s.uses ?? '') && isStateDir(s.with?.path));
+  if (!restore)
+    out.push(
+      `${id}: does not restore the state directory before applying (the journal of an interrupted apply is lost)`,
+    );
+  else if (
+    !/matrix\.target/.test(String(restore.with?.key)) ||
+    !/matrix\.target/.test(String(restore.with?.['restore-keys']))
+  )
+    out.push(`${id}: restores the state directory without a key and restore-keys per target`);
   const save = steps.slice(at + 1).find((s) => /^actions\/cache\/save@/.test(s.uses ?? '') && isStateDir(s.with?.path));
-  if (!save || save.if !== 'always()') out.push(`${id}: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)`);
+  if (!save || save.if !== 'always()')
+    out.push(
+      `${id}: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)`,
+    );
   return out;
 }
 
@@ -129,7 +156,11 @@ function planJobBefore(wf: Workflow, id: string, seen = new Set<string>()): bool
 
 /** bash -n on a run: script, with each ${{ expression }} replaced as GitHub would (by text). */
 function bashSyntaxError(script: string): string | null {
-  const r = spawnSync('bash', ['-n'], { input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPR'), encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('bash', ['-n'], {
+    input: script.replace(/\$\{\{[^}]*\}\}/g, 'EXPR'),
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
   return r.status === 0 ? null : r.stderr || `bash -n exited ${r.status}`;
 }
 
@@ -163,7 +194,10 @@ describe('examples/github-actions', () => {
         for (const step of job.steps ?? []) {
           if (step.run) expect(bashSyntaxError(step.run), `${id}: ${step.name ?? step.run.slice(0, 60)}`).toBeNull();
           if (step.uses?.startsWith('actions/github-script@')) {
-            expect(() => new AsyncFunction('require', 'github', 'context', 'core', String(step.with?.script)), `${id}: github-script`).not.toThrow();
+            expect(
+              () => new AsyncFunction('require', 'github', 'context', 'core', String(step.with?.script)),
+              `${id}: github-script`,
+            ).not.toThrow();
           }
         }
       }
@@ -188,7 +222,10 @@ describe('examples/github-actions', () => {
     const comment = pr.jobs.comment;
     expect(comment.if).toContain('!cancelled()');
     expect(comment.permissions).toEqual({ 'pull-requests': 'write' });
-    expect(comment.steps?.map((s) => s.uses?.split('@')[0])).toEqual(['actions/download-artifact', 'actions/github-script']);
+    expect(comment.steps?.map((s) => s.uses?.split('@')[0])).toEqual([
+      'actions/download-artifact',
+      'actions/github-script',
+    ]);
     const script = String(comment.steps?.[1].with?.script);
     expect(script).toContain('plan failed');
     expect(script).toContain('updateComment');
@@ -201,10 +238,22 @@ describe('examples/github-actions', () => {
     delete wf.jobs.apply['timeout-minutes'];
     delete wf.jobs.apply.environment;
     wf.jobs.plan.permissions = { contents: 'write', 'id-token': 'write' };
-    wf.jobs.plan.steps = wf.jobs.plan.steps!.map((s) => (s.uses?.startsWith('aws-actions/configure-aws-credentials@') ? { ...s, with: { ...s.with, 'output-env-credentials': true } } : s));
-    wf.jobs.apply.steps = wf.jobs.apply.steps!.map((s) => (s.run?.includes('connectform apply') ? { run: 'npx connectform apply "$CONFIG" --auto-approve' } : s));
+    wf.jobs.plan.steps = wf.jobs.plan.steps!.map((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@')
+        ? { ...s, with: { ...s.with, 'output-env-credentials': true } }
+        : s,
+    );
+    wf.jobs.apply.steps = wf.jobs.apply.steps!.map((s) =>
+      s.run?.includes('connectform apply') ? { run: 'npx connectform apply "$CONFIG" --auto-approve' } : s,
+    );
     // The journal kept somewhere connectform does not write it, and saved only on success.
-    wf.jobs.apply.steps = wf.jobs.apply.steps.map((s) => (s.uses?.startsWith('actions/cache/restore@') ? { ...s, with: { ...s.with, path: '.state' } } : s.uses?.startsWith('actions/cache/save@') ? { ...s, if: 'success()' } : s));
+    wf.jobs.apply.steps = wf.jobs.apply.steps.map((s) =>
+      s.uses?.startsWith('actions/cache/restore@')
+        ? { ...s, with: { ...s.with, path: '.state' } }
+        : s.uses?.startsWith('actions/cache/save@')
+          ? { ...s, if: 'success()' }
+          : s,
+    );
     expect(problems(wf)).toEqual([
       "triggered by pull_request_target (hands the base repository's token and secrets to the pull request)",
       'top-level permissions must be {} (each job asks for its own)',
@@ -220,12 +269,20 @@ describe('examples/github-actions', () => {
       'apply: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)',
     ]);
     const unkeyed = parse(load('connectform-apply.yml')) as Workflow;
-    unkeyed.jobs.apply.steps = unkeyed.jobs.apply.steps!.map((s) => (s.uses?.startsWith('actions/cache/restore@') ? { ...s, with: { ...s.with, key: 'connectform-state', 'restore-keys': 'connectform-state' } } : s));
-    expect(problems(unkeyed)).toEqual(['apply: restores the state directory without a key and restore-keys per target']);
+    unkeyed.jobs.apply.steps = unkeyed.jobs.apply.steps!.map((s) =>
+      s.uses?.startsWith('actions/cache/restore@')
+        ? { ...s, with: { ...s.with, key: 'connectform-state', 'restore-keys': 'connectform-state' } }
+        : s,
+    );
+    expect(problems(unkeyed)).toEqual([
+      'apply: restores the state directory without a key and restore-keys per target',
+    ]);
     const elsewhere = parse(load('connectform-apply.yml')) as Workflow;
     elsewhere.env = { ...elsewhere.env, CONNECTFORM_STATE_DIR: 'state' };
     expect(problems(elsewhere)).toEqual([]); // the cache steps follow the variable
-    expect(validateWorkflow(load('connectform-drift.yml').replace('timeout-minutes: 20', 'timeout-minutes: twenty')).errors).not.toEqual([]);
+    expect(
+      validateWorkflow(load('connectform-drift.yml').replace('timeout-minutes: 20', 'timeout-minutes: twenty')).errors,
+    ).not.toEqual([]);
     expect(bashSyntaxError('if [ "$code" = 0 ]; then echo')).not.toBeNull();
   });
 });

@@ -14,9 +14,13 @@ import { CONTEXT, loadWorkflow, placeArtifact, runGithubScript, runStep, sandbox
 
 const WORKFLOW = loadWorkflow('connectform-pr.yml');
 const PLAN_SCRIPT = WORKFLOW.jobs.plan.steps.find((s) => s.id === 'plan')!.run!;
-const COMMENT_SCRIPT = WORKFLOW.jobs.comment.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!.script!;
+const COMMENT_SCRIPT = WORKFLOW.jobs.comment.steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!
+  .script!;
 
-const ACTION = { ActionName: 'queue-backlog', Definition: { CommandText: 'lambda invoke --function-name queue-backlog-report' } };
+const ACTION = {
+  ActionName: 'queue-backlog',
+  Definition: { CommandText: 'lambda invoke --function-name queue-backlog-report' },
+};
 
 /** The plan step for `target` in `dir`, plus the comment.md it wrote. */
 async function runPlanStep(dir: string, target: string) {
@@ -39,8 +43,10 @@ async function runCommentJob(dir: string, comments: Comment[], targets: string):
     rest: {
       issues: {
         listComments,
-        createComment: async ({ body }: { body: string }) => void comments.push({ id: comments.length + 1, user: { login: 'github-actions[bot]' }, body }),
-        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => void (comments.find((c) => c.id === comment_id)!.body = body),
+        createComment: async ({ body }: { body: string }) =>
+          void comments.push({ id: comments.length + 1, user: { login: 'github-actions[bot]' }, body }),
+        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) =>
+          void (comments.find((c) => c.id === comment_id)!.body = body),
       },
     },
   };
@@ -71,7 +77,12 @@ describe('the pull-request plan step and the sticky comment', () => {
 
     // The next commit misspells a field: validation fails inside plan (exit 1).
     const second = tempDir('connectform-pr-broken-');
-    writeConfig(join(second, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, { customActions: [{ ActionName: 'queue-backlog', Definitionn: ACTION.Definition }] });
+    writeConfig(
+      join(second, 'connect'),
+      { dev: { endpoint: sandbox.endpoint } },
+      {},
+      { customActions: [{ ActionName: 'queue-backlog', Definitionn: ACTION.Definition }] },
+    );
     const broken = await runPlanStep(second, 'dev');
     expect(broken.code, broken.stderr).toBe(0);
     expect(broken.outputs).toBe('exit=1\n');
@@ -100,7 +111,12 @@ describe('the pull-request plan step and the sticky comment', () => {
     expect(comments[0].body).toContain('### `prod`: **plan failed**');
 
     const invalid = tempDir('connectform-pr-comment-');
-    placeArtifact(invalid, 'connectform-validate', 'validate.txt', 'connect/a.yaml:3:5: error: unknown key <Foo>\n::error file=connect/a.yaml::unknown key\n1 error\n');
+    placeArtifact(
+      invalid,
+      'connectform-validate',
+      'validate.txt',
+      'connect/a.yaml:3:5: error: unknown key <Foo>\n::error file=connect/a.yaml::unknown key\n1 error\n',
+    );
     await runCommentJob(invalid, comments, '');
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain('**plan failed**: the config is invalid');

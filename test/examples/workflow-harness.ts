@@ -37,22 +37,49 @@ export interface StepRun {
 export async function runStep(script: string, dir: string, env: Record<string, string>): Promise<StepRun> {
   const shim = join(dir, '.shim');
   mkdirSync(shim, { recursive: true });
-  writeFileSync(join(shim, 'npx'), `#!/usr/bin/env bash\n[ "$1 $2 $3" = "--no -- connectform" ] || { echo "not the pinned form: npx $*" >&2; exit 97; }\nshift 3\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  writeFileSync(
+    join(shim, 'npx'),
+    `#!/usr/bin/env bash\n[ "$1 $2 $3" = "--no -- connectform" ] || { echo "not the pinned form: npx $*" >&2; exit 97; }\nshift 3\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+  );
   chmodSync(join(shim, 'npx'), 0o755);
   writeFileSync(join(dir, '.summary.md'), '');
   writeFileSync(join(dir, '.outputs'), '');
-  const fullEnv = { ...process.env, PATH: `${shim}:${process.env.PATH}`, NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: join(dir, '.summary.md'), GITHUB_OUTPUT: join(dir, '.outputs'), ...env };
+  const fullEnv = {
+    ...process.env,
+    PATH: `${shim}:${process.env.PATH}`,
+    NO_COLOR: '1',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: dir,
+    GITHUB_STEP_SUMMARY: join(dir, '.summary.md'),
+    GITHUB_OUTPUT: join(dir, '.outputs'),
+    ...env,
+  };
   const r = await new Promise<{ code: number | null; stderr: string }>((done) =>
-    execFile('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: fullEnv, timeout: 120_000, killSignal: 'SIGKILL' }, (err, _stdout, stderr) =>
-      done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+    execFile(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script],
+      { cwd: dir, env: fullEnv, timeout: 120_000, killSignal: 'SIGKILL' },
+      (err, _stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
     ),
   );
-  return { ...r, outputs: readFileSync(join(dir, '.outputs'), 'utf8'), summary: readFileSync(join(dir, '.summary.md'), 'utf8') };
+  return {
+    ...r,
+    outputs: readFileSync(join(dir, '.outputs'), 'utf8'),
+    summary: readFileSync(join(dir, '.summary.md'), 'utf8'),
+  };
 }
 
 /** Runs a github-script body with cwd `dir` (where its artifacts are) and `env` set meanwhile. */
-export async function runGithubScript(script: string, dir: string, github: unknown, context: unknown, env: Record<string, string>): Promise<void> {
-  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+export async function runGithubScript(
+  script: string,
+  dir: string,
+  github: unknown,
+  context: unknown,
+  env: Record<string, string>,
+): Promise<void> {
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+    ...args: string[]
+  ) => (...a: unknown[]) => Promise<void>;
   const cwd = process.cwd();
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   process.chdir(dir);
@@ -77,7 +104,11 @@ export function placeArtifact(dir: string, artifact: string, file: string, text:
   writeFileSync(join(dir, path, artifact, file), text);
 }
 
-export const CONTEXT = { serverUrl: 'https://github.example', repo: { owner: 'team', repo: 'contact-center' }, runId: 7 };
+export const CONTEXT = {
+  serverUrl: 'https://github.example',
+  repo: { owner: 'team', repo: 'contact-center' },
+  runId: 7,
+};
 
 /** An in-process sandbox for the enclosing describe block; read `endpoint` inside its tests. */
 export function sandboxForSuite(): { readonly endpoint: string } {

@@ -33,11 +33,20 @@ const CHANNELS = [[OPS], [OPS, ONCALL], [ONCALL]];
 function thirty(): Desired {
   return {
     rules: Array.from({ length: 12 }, (_, i) =>
-      ruleBody(`fault-rule-${String(i).padStart(2, '0')}`, { source: SOURCES[i % 3], threshold: i + 1, ...(i % 4 === 0 ? { tags: { team: 'care', idx: String(i) } } : {}) }),
+      ruleBody(`fault-rule-${String(i).padStart(2, '0')}`, {
+        source: SOURCES[i % 3],
+        threshold: i + 1,
+        ...(i % 4 === 0 ? { tags: { team: 'care', idx: String(i) } } : {}),
+      }),
     ),
-    taskTemplates: Array.from({ length: 8 }, (_, i) => templateBody(`Fault template ${i}`, { flow: i, ...(i % 3 === 0 ? { tags: { queue: `q${i}` } } : {}) })),
+    taskTemplates: Array.from({ length: 8 }, (_, i) =>
+      templateBody(`Fault template ${i}`, { flow: i, ...(i % 3 === 0 ? { tags: { queue: `q${i}` } } : {}) }),
+    ),
     customActions: Array.from({ length: 10 }, (_, i) =>
-      actionBody(`fault-action-${i}`, { channels: CHANNELS[i % 3], ...(i % 2 ? { tags: [{ TagKey: 'team', TagValue: 'ops' }] } : {}) }),
+      actionBody(`fault-action-${i}`, {
+        channels: CHANNELS[i % 3],
+        ...(i % 2 ? { tags: [{ TagKey: 'team', TagValue: 'ops' }] } : {}),
+      }),
     ),
   };
 }
@@ -46,7 +55,8 @@ function thirty(): Desired {
 function desiredLinks(d: Desired): Record<string, string[]> {
   const out: Record<string, string[]> = { [OPS]: [], [ONCALL]: [] };
   for (const a of d.customActions) {
-    for (const c of a.ChatConfigurations as string[]) out[c].push(`arn:aws:chatbot::123456789012:custom-action/${a.ActionName as string}`);
+    for (const c of a.ChatConfigurations as string[])
+      out[c].push(`arn:aws:chatbot::123456789012:custom-action/${a.ActionName as string}`);
   }
   for (const k of Object.keys(out)) out[k].sort();
   return out;
@@ -59,12 +69,16 @@ function expectWorldIs(sandbox: SandboxHandle, d: Desired): void {
   expect(names(view.rules)).toEqual(d.rules.map((b) => String(b.Name)).sort());
   expect(names(view.taskTemplates)).toEqual(d.taskTemplates.map((b) => String(b.Name)).sort());
   expect(names(view.customActions)).toEqual(d.customActions.map((b) => String(b.ActionName)).sort());
-  const unmanaged = [...view.rules, ...view.taskTemplates, ...view.customActions].filter((x) => !x.managed).map((x) => x.name);
+  const unmanaged = [...view.rules, ...view.taskTemplates, ...view.customActions]
+    .filter((x) => !x.managed)
+    .map((x) => x.name);
   expect(unmanaged, 'created by connectform, yet without its marker tag').toEqual([]);
   const links = Object.fromEntries(Object.entries(view.associations).map(([c, arns]) => [c, [...arns].sort()]));
   expect(links).toEqual(desiredLinks(d));
   for (const b of d.rules) {
-    expect(view.ruleSources[String(b.Name)]).toBe((b.TriggerEventSource as { EventSourceName: string }).EventSourceName);
+    expect(view.ruleSources[String(b.Name)]).toBe(
+      (b.TriggerEventSource as { EventSourceName: string }).EventSourceName,
+    );
   }
 }
 
@@ -89,7 +103,8 @@ describe('apply under 10% 5xx, 5% connection resets and throttling', () => {
   afterAll(async () => sandbox?.stop());
 
   // ...while the CLI paces for 100/s: the sandbox throttles for real.
-  const cli = (cmd: string, ...extra: string[]) => runCli([cmd, dir, '--format', 'json', '--parallelism', '8', '--quota-scale', '50', ...extra], { cwd: dir });
+  const cli = (cmd: string, ...extra: string[]) =>
+    runCli([cmd, dir, '--format', 'json', '--parallelism', '8', '--quota-scale', '50', ...extra], { cwd: dir });
 
   it('converges in at most 2 applies, with no duplicates, and the plan is then empty', async () => {
     const runs: CliResult[] = [];
@@ -115,7 +130,9 @@ describe('apply under 10% 5xx, 5% connection resets and throttling', () => {
     expect(s.faults, 'injected 500/503 answers').toBeGreaterThan(0);
     expect(s.resets, 'dropped connections').toBeGreaterThan(0);
     // Among them, writes: the retried creates are the interesting ones for duplicates.
-    const writeFaults = Object.entries(s.operations).filter(([api, o]) => o.write && /Create/.test(api) && o.faults + o.resets + o.throttled > 0);
+    const writeFaults = Object.entries(s.operations).filter(
+      ([api, o]) => o.write && /Create/.test(api) && o.faults + o.resets + o.throttled > 0,
+    );
     expect(writeFaults.length, 'faults on create calls').toBeGreaterThan(0);
   });
 
@@ -177,7 +194,8 @@ describe('every write answer lost once after the server acted', () => {
   });
 
   // The sandbox has no quotas here; the client's own pacing is scaled up to match.
-  const cli = (cmd: string, ...extra: string[]) => runCli([cmd, dir, '--format', 'json', '--parallelism', '8', '--quota-scale', '50', ...extra], { cwd: dir });
+  const cli = (cmd: string, ...extra: string[]) =>
+    runCli([cmd, dir, '--format', 'json', '--parallelism', '8', '--quota-scale', '50', ...extra], { cwd: dir });
 
   it('creates, then replaces/updates/deletes, once each, and converges in one apply', async () => {
     const first = thirty();

@@ -26,7 +26,10 @@ export const MARKER = 'connectform:managed';
 export type RuleSource = 'OnPostCallAnalysisAvailable' | 'OnPostChatAnalysisAvailable' | 'OnMetricDataUpdate';
 
 /** A Connect rule; analysis sources get a task + category + event, metric ones a notification. */
-export function ruleBody(name: string, o: { source?: RuleSource; threshold?: number; tags?: Record<string, string> } = {}): Body {
+export function ruleBody(
+  name: string,
+  o: { source?: RuleSource; threshold?: number; tags?: Record<string, string> } = {},
+): Body {
   const source = o.source ?? 'OnPostCallAnalysisAvailable';
   const threshold = o.threshold ?? 2;
   const body: Body =
@@ -56,7 +59,10 @@ export function ruleBody(name: string, o: { source?: RuleSource; threshold?: num
           Function: `$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -${threshold}`,
           PublishStatus: 'PUBLISHED',
           Actions: [
-            { ActionType: 'CREATE_TASK', TaskAction: { Name: `Follow up (${name})`, ContactFlowId: { name: 'Escalation' } } },
+            {
+              ActionType: 'CREATE_TASK',
+              TaskAction: { Name: `Follow up (${name})`, ContactFlowId: { name: 'Escalation' } },
+            },
             { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} },
             { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } },
           ],
@@ -68,7 +74,10 @@ export function ruleBody(name: string, o: { source?: RuleSource; threshold?: num
 const FLOWS = ['Task routing', 'Callback', 'Escalation', 'VIP routing'];
 
 /** A Connect task template with a NAME field, a few typed fields, constraints and defaults. */
-export function templateBody(name: string, o: { flow?: number; description?: string; tags?: Record<string, string> } = {}): Body {
+export function templateBody(
+  name: string,
+  o: { flow?: number; description?: string; tags?: Record<string, string> } = {},
+): Body {
   const body: Body = {
     Name: name,
     Description: o.description ?? `Work item: ${name}`,
@@ -87,7 +96,10 @@ export function templateBody(name: string, o: { flow?: number; description?: str
 }
 
 /** A Chatbot custom action with an alias, a CloudWatch button and chat configuration links. */
-export function actionBody(name: string, o: { version?: number; channels?: string[]; tags?: { TagKey: string; TagValue: string }[] } = {}): Body {
+export function actionBody(
+  name: string,
+  o: { version?: number; channels?: string[]; tags?: { TagKey: string; TagValue: string }[] } = {},
+): Body {
   const body: Body = {
     ActionName: name,
     AliasName: `${name}-alias`.slice(0, 30),
@@ -144,10 +156,25 @@ export function liveView(world: World): LiveView {
   const inst = world.connect.instances[INSTANCE];
   return {
     rules: Object.values(inst.rules).map((r) => ({ name: r.Name, id: r.RuleId, managed: r.Tags?.[MARKER] === 'true' })),
-    taskTemplates: Object.values(inst.taskTemplates).map((t) => ({ name: t.Name, id: t.Id, managed: t.Tags?.[MARKER] === 'true' })),
-    customActions: Object.values(world.chatbot.customActions).map((a) => ({ name: a.ActionName, id: a.CustomActionArn, managed: a.Tags?.[MARKER] === 'true' })),
-    associations: Object.fromEntries(Object.values(world.chatbot.chatConfigurations).map((c) => [c.Arn, [...c.associations]])),
-    ruleSources: Object.fromEntries(Object.values(inst.rules).map((r) => [r.Name, String((r.TriggerEventSource as { EventSourceName?: string }).EventSourceName)])),
+    taskTemplates: Object.values(inst.taskTemplates).map((t) => ({
+      name: t.Name,
+      id: t.Id,
+      managed: t.Tags?.[MARKER] === 'true',
+    })),
+    customActions: Object.values(world.chatbot.customActions).map((a) => ({
+      name: a.ActionName,
+      id: a.CustomActionArn,
+      managed: a.Tags?.[MARKER] === 'true',
+    })),
+    associations: Object.fromEntries(
+      Object.values(world.chatbot.chatConfigurations).map((c) => [c.Arn, [...c.associations]]),
+    ),
+    ruleSources: Object.fromEntries(
+      Object.values(inst.rules).map((r) => [
+        r.Name,
+        String((r.TriggerEventSource as { EventSourceName?: string }).EventSourceName),
+      ]),
+    ),
   };
 }
 
@@ -181,7 +208,11 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<ChildResult> } {
+export function spawnCli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<ChildResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env },
@@ -267,12 +298,21 @@ export class KillProxy {
         const url = new URL(req.url ?? '/', 'http://x');
         const scope = credentialScope(req.headers.authorization);
         const match = matchRoute(this.routes, req.method ?? 'GET', url.pathname, url.searchParams, scope?.service);
-        const info: ProxyRequest = { api: match?.route.api ?? '?', method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), body: body.toString('utf8') };
+        const info: ProxyRequest = {
+          api: match?.route.api ?? '?',
+          method: req.method ?? 'GET',
+          path: decodeURIComponent(url.pathname),
+          body: body.toString('utf8'),
+        };
         this.seen.push(info);
         const verdict = this.killedAt ? 'killBefore' : this.decide(info);
         if (verdict === 'deny') {
           const body = JSON.stringify({ Message: `User is not authorized to perform: ${info.api}` });
-          res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException', 'content-length': Buffer.byteLength(body) });
+          res.writeHead(403, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': 'AccessDeniedException',
+            'content-length': Buffer.byteLength(body),
+          });
           res.end(body);
           return;
         }

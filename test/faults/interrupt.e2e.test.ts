@@ -31,7 +31,9 @@ describe('SIGINT during apply', () => {
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/SIGINT: finishing the changes under way/);
-    expect(r.stderr).toMatch(/Interrupted: the changes under way finished, nothing new was started; run apply again to converge/);
+    expect(r.stderr).toMatch(
+      /Interrupted: the changes under way finished, nothing new was started; run apply again to converge/,
+    );
     expect(r.stdout).toMatch(/NOT RUN +create rule "sig-6"/);
     const started = creates();
     expect(started).toBeLessThan(NAMES.length);
@@ -76,7 +78,9 @@ describe('a change under way that never finishes', () => {
       // The first CreateRule hangs (the proxy never answers): a call that outlives the grace.
       let held = false;
       proxy.arm(undefined, (r) => (r.api === 'connect:CreateRule' && !held ? ((held = true), 'hold') : 'forward'));
-      const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, { CONNECTFORM_INTERRUPT_GRACE_MS: '1500' });
+      const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, {
+        CONNECTFORM_INTERRUPT_GRACE_MS: '1500',
+      });
       await until(() => proxy.held === 1, 30_000, 'the held create');
       child.kill('SIGINT');
       const r = await done;
@@ -93,4 +97,3 @@ describe('a change under way that never finishes', () => {
     }
   });
 });
-

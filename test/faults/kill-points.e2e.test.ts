@@ -44,7 +44,8 @@ describe('SIGKILL at a chosen call, then re-run', () => {
   });
 
   const args = (cmd: string, ...extra: string[]) => [cmd, dir, '--format', 'json', '--quota-scale', '100', ...extra];
-  const configure = (d: Partial<Desired>, settings: object = { prune: true }) => writeDesired(dir, endpoint, { ...none, ...d }, settings);
+  const configure = (d: Partial<Desired>, settings: object = { prune: true }) =>
+    writeDesired(dir, endpoint, { ...none, ...d }, settings);
 
   async function apply(): Promise<void> {
     const r = await runCli(args('apply', '--auto-approve', '--force'), { cwd: dir });
@@ -52,7 +53,8 @@ describe('SIGKILL at a chosen call, then re-run', () => {
   }
 
   /** An apply the proxy kills at the first call `decide` picks; returns that call. */
-  const killedApply = (decide: (r: ProxyRequest) => Verdict) => proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
+  const killedApply = (decide: (r: ProxyRequest) => Verdict) =>
+    proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
 
   async function expectConverged(): Promise<void> {
     await apply();
@@ -69,7 +71,12 @@ describe('SIGKILL at a chosen call, then re-run', () => {
     configure({ rules: [ruleBody('flip-rule'), ruleBody('steady-rule')] });
     await apply();
 
-    configure({ rules: [ruleBody('flip-rule', { source: 'OnPostChatAnalysisAvailable' }), ruleBody('steady-rule', { threshold: 4 })] });
+    configure({
+      rules: [
+        ruleBody('flip-rule', { source: 'OnPostChatAnalysisAvailable' }),
+        ruleBody('steady-rule', { threshold: 4 }),
+      ],
+    });
     const at = await killedApply((r) => (r.api === 'connect:CreateRule' ? 'killBefore' : 'forward'));
     expect(JSON.parse(at.body).Name).toBe('flip-rule');
     // Mid-replace: the old rule is gone, the new one not there yet.
@@ -84,7 +91,11 @@ describe('SIGKILL at a chosen call, then re-run', () => {
 
   it('creates acted on by the server but never answered: the re-run creates nothing twice', async () => {
     await setup();
-    configure({ rules: [ruleBody('answered-late-1'), ruleBody('answered-late-2')], taskTemplates: [templateBody('Answered late')], customActions: [actionBody('answered-late')] });
+    configure({
+      rules: [ruleBody('answered-late-1'), ruleBody('answered-late-2')],
+      taskTemplates: [templateBody('Answered late')],
+      customActions: [actionBody('answered-late')],
+    });
     const at = await killedApply((r) => (r.api.endsWith(':CreateRule') ? 'killAfter' : 'forward'));
     expect(at.api).toBe('connect:CreateRule');
     await expectConverged();
@@ -106,10 +117,17 @@ describe('SIGKILL at a chosen call, then re-run', () => {
 
   it('a prune delete cut after the disassociations: the re-run deletes it, and nothing unmanaged goes', async () => {
     const seed = structuredClone(DEFAULT_SEED);
-    seed.chatbot.customActions = [{ ActionName: 'hand-made-action', AliasName: 'handmade', Definition: { CommandText: 'sts get-caller-identity' } }];
+    seed.chatbot.customActions = [
+      { ActionName: 'hand-made-action', AliasName: 'handmade', Definition: { CommandText: 'sts get-caller-identity' } },
+    ];
     seed.chatbot.associations = [{ customAction: 'hand-made-action', chatConfiguration: OPS }];
     await setup(seed);
-    configure({ customActions: [actionBody('doomed', { channels: [OPS, ONCALL] }), actionBody('kept', { channels: [OPS, ONCALL] })] });
+    configure({
+      customActions: [
+        actionBody('doomed', { channels: [OPS, ONCALL] }),
+        actionBody('kept', { channels: [OPS, ONCALL] }),
+      ],
+    });
     await apply();
 
     configure({ customActions: [actionBody('kept', { channels: [OPS, ONCALL] })] });
@@ -144,7 +162,10 @@ describe('SIGKILL at a chosen call, then re-run', () => {
     await expectConverged();
     const made = liveView(sandbox.world).taskTemplates;
     expect(made.map((t) => t.name)).toEqual(['Denied tags']);
-    expect(made.filter((t) => !t.managed).map((t) => t.name), 'created by connectform but left without its marker').toEqual([]);
+    expect(
+      made.filter((t) => !t.managed).map((t) => t.name),
+      'created by connectform but left without its marker',
+    ).toEqual([]);
   });
 
   /**
@@ -164,7 +185,10 @@ describe('SIGKILL at a chosen call, then re-run', () => {
     await expectConverged();
     const made = liveView(sandbox.world).taskTemplates;
     expect(made.map((t) => t.name).sort()).toEqual(['Half made', 'Other']);
-    expect(made.filter((t) => !t.managed).map((t) => t.name), 'created by connectform but left without its marker').toEqual([]);
+    expect(
+      made.filter((t) => !t.managed).map((t) => t.name),
+      'created by connectform but left without its marker',
+    ).toEqual([]);
     const inst = Object.values(sandbox.world.connect.instances)[0];
     expect(Object.values(inst.taskTemplates).find((t) => t.Name === 'Half made')?.Tags.queue).toBe('billing');
 
@@ -172,7 +196,11 @@ describe('SIGKILL at a chosen call, then re-run', () => {
     configure({ taskTemplates: [] });
     const p = await runCli(args('plan'), { cwd: dir });
     expect(p.code, p.stderr).toBe(0);
-    expect(planOf(p).changes.map((c) => [c.name, c.action]).sort()).toEqual([
+    expect(
+      planOf(p)
+        .changes.map((c) => [c.name, c.action])
+        .sort(),
+    ).toEqual([
       ['Half made', 'delete'],
       ['Other', 'delete'],
     ]);

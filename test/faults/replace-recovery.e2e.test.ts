@@ -17,7 +17,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { INSTANCE, planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
-import { KillProxy, liveView, ruleBody, spawnCli, templateBody, writeDesired, type Desired, type ProxyRequest, type Verdict } from './helpers.js';
+import {
+  KillProxy,
+  liveView,
+  ruleBody,
+  spawnCli,
+  templateBody,
+  writeDesired,
+  type Desired,
+  type ProxyRequest,
+  type Verdict,
+} from './helpers.js';
 
 const none: Desired = { rules: [], taskTemplates: [], customActions: [] };
 const CHAT = 'OnPostChatAnalysisAvailable';
@@ -34,7 +44,12 @@ describe('a replace killed between its delete and its create', () => {
   let clockAhead = 0;
 
   async function setup(): Promise<void> {
-    sandbox = await startSandbox({ seed: structuredClone(DEFAULT_SEED), quotas: false, randomSeed: 7, clock: () => Date.now() + clockAhead });
+    sandbox = await startSandbox({
+      seed: structuredClone(DEFAULT_SEED),
+      quotas: false,
+      randomSeed: 7,
+      clock: () => Date.now() + clockAhead,
+    });
     proxy = new KillProxy(sandbox.endpoint);
     endpoint = await proxy.start();
     dir = tempDir('faults-replace-');
@@ -46,7 +61,17 @@ describe('a replace killed between its delete and its create', () => {
     await sandbox?.stop();
   });
 
-  const args = (cmd: string, ...extra: string[]) => [cmd, dir, '--format', 'json', '--quota-scale', '100', '--state-dir', stateDir, ...extra];
+  const args = (cmd: string, ...extra: string[]) => [
+    cmd,
+    dir,
+    '--format',
+    'json',
+    '--quota-scale',
+    '100',
+    '--state-dir',
+    stateDir,
+    ...extra,
+  ];
   const configure = (d: Partial<Desired>) => writeDesired(dir, endpoint, { ...none, ...d }, { prune: true });
   const apply = () => runCli(args('apply', '--auto-approve', '--force'), { cwd: dir });
   const plan = async () => {
@@ -58,11 +83,14 @@ describe('a replace killed between its delete and its create', () => {
   const journal = () => {
     const files = readdirSync(join(stateDir, 'pending'));
     expect(files).toHaveLength(1);
-    return JSON.parse(readFileSync(join(stateDir, 'pending', files[0]), 'utf8')) as { replaces: Record<string, { oldId: string; oldBody: Record<string, any> }> };
+    return JSON.parse(readFileSync(join(stateDir, 'pending', files[0]), 'utf8')) as {
+      replaces: Record<string, { oldId: string; oldBody: Record<string, any> }>;
+    };
   };
 
   /** An apply the proxy kills at the first call `decide` picks; returns that call. */
-  const killedApply = (decide: (r: ProxyRequest) => Verdict) => proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
+  const killedApply = (decide: (r: ProxyRequest) => Verdict) =>
+    proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
 
   /** flip-rule exists (managed) on post-call analysis; the config now wants it on chat analysis: a replace. */
   async function killMidReplace(): Promise<{ oldId: string; oldFunction: string }> {
@@ -80,16 +108,29 @@ describe('a replace killed between its delete and its create', () => {
     // The old body survived the process: in the journal, under --state-dir.
     const entry = journal().replaces['rule\u0000flip-rule'];
     expect(entry.oldId).toBe(old.RuleId);
-    expect(entry.oldBody).toMatchObject({ Name: 'flip-rule', TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' }, Function: old.Function });
+    expect(entry.oldBody).toMatchObject({
+      Name: 'flip-rule',
+      TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+      Function: old.Function,
+    });
     return { oldId: old.RuleId, oldFunction: old.Function as string };
   }
 
   it('the next apply creates the rule as declared; the plan after it is empty', async () => {
     await killMidReplace();
     // The state directory from the environment finds the same journal.
-    const p = planOf(await runCli(['plan', dir, '--format', 'json', '--quota-scale', '100'], { cwd: dir, env: { CONNECTFORM_STATE_DIR: stateDir } }));
+    const p = planOf(
+      await runCli(['plan', dir, '--format', 'json', '--quota-scale', '100'], {
+        cwd: dir,
+        env: { CONNECTFORM_STATE_DIR: stateDir },
+      }),
+    );
     expect(p.changes.map((c) => [c.name, c.action, c.reason])).toEqual([
-      ['flip-rule', 'create', 'recovering an interrupted replace of Connect rule "flip-rule"; previous body kept in the journal'],
+      [
+        'flip-rule',
+        'create',
+        'recovering an interrupted replace of Connect rule "flip-rule"; previous body kept in the journal',
+      ],
     ]);
 
     const r = await apply();
@@ -107,17 +148,25 @@ describe('a replace killed between its delete and its create', () => {
   it('if the recovering create fails, the old rule is created again and apply exits 1 (not converged)', async () => {
     const old = await killMidReplace();
     // The new body is refused (a permission the apply role lacks); the old one may be created.
-    proxy.arm(undefined, (r) => (r.api === 'connect:CreateRule' && JSON.parse(r.body).TriggerEventSource?.EventSourceName === CHAT ? 'deny' : 'forward'));
+    proxy.arm(undefined, (r) =>
+      r.api === 'connect:CreateRule' && JSON.parse(r.body).TriggerEventSource?.EventSourceName === CHAT
+        ? 'deny'
+        : 'forward',
+    );
     const r = await apply();
     proxy.disarm();
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/not converged: 1 replace\(s\) restored the previous resource/);
     const report = JSON.parse(r.stdout).reports[0];
-    expect(report.results).toEqual([expect.objectContaining({ name: 'flip-rule', action: 'create', status: 'restored' })]);
+    expect(report.results).toEqual([
+      expect.objectContaining({ name: 'flip-rule', action: 'create', status: 'restored' }),
+    ]);
 
     const back = rules().find((x) => x.Name === 'flip-rule')!;
     expect(back.RuleId).not.toBe(old.oldId);
-    expect((back.TriggerEventSource as { EventSourceName: string }).EventSourceName).toBe('OnPostCallAnalysisAvailable');
+    expect((back.TriggerEventSource as { EventSourceName: string }).EventSourceName).toBe(
+      'OnPostCallAnalysisAvailable',
+    );
     expect(back.Function).toBe(old.oldFunction);
     expect(liveView(sandbox.world).rules.find((x) => x.name === 'flip-rule')?.managed).toBe(true);
     expect(journal().replaces).toEqual({}); // the old body is live again
@@ -140,7 +189,12 @@ describe('a journaled create never adopts what someone else made', () => {
   });
 
   async function setup(): Promise<void> {
-    sandbox = await startSandbox({ seed: structuredClone(DEFAULT_SEED), quotas: false, randomSeed: 9, clock: () => Date.now() + clockAhead });
+    sandbox = await startSandbox({
+      seed: structuredClone(DEFAULT_SEED),
+      quotas: false,
+      randomSeed: 9,
+      clock: () => Date.now() + clockAhead,
+    });
     proxy = new KillProxy(sandbox.endpoint);
     endpoint = await proxy.start();
     dir = tempDir('faults-adopt-');
@@ -151,9 +205,21 @@ describe('a journaled create never adopts what someone else made', () => {
 
   /** What a person does in the console: the SDK straight at the sandbox, no connectform. */
   async function makeByHand(name: string): Promise<string> {
-    const connect = new ConnectClient({ endpoint: sandbox.endpoint, region: 'us-east-2', credentials: { accessKeyId: 'console', secretAccessKey: 'console' }, maxAttempts: 1 });
+    const connect = new ConnectClient({
+      endpoint: sandbox.endpoint,
+      region: 'us-east-2',
+      credentials: { accessKeyId: 'console', secretAccessKey: 'console' },
+      maxAttempts: 1,
+    });
     try {
-      const out = await connect.send(new CreateTaskTemplateCommand({ InstanceId: INSTANCE, Name: name, ContactFlowId: ESCALATION_FLOW_ID, Fields: [{ Id: { Name: 'Title' }, Type: 'NAME' }] }));
+      const out = await connect.send(
+        new CreateTaskTemplateCommand({
+          InstanceId: INSTANCE,
+          Name: name,
+          ContactFlowId: ESCALATION_FLOW_ID,
+          Fields: [{ Id: { Name: 'Title' }, Type: 'NAME' }],
+        }),
+      );
       return out.Id!;
     } finally {
       connect.destroy();
@@ -189,7 +255,9 @@ describe('a journaled create never adopts what someone else made', () => {
     expect(templates()).toEqual([]);
     clockAhead = 3600_000;
     await makeByHand('Intake');
-    await expectNotAdopted(/task template "Intake" is not marked as managed, so prune will never delete it: created at .*someone else made it/);
+    await expectNotAdopted(
+      /task template "Intake" is not marked as managed, so prune will never delete it: created at .*someone else made it/,
+    );
   });
 
   it('killed after its create returned: a same-named template made by hand at once is told apart by its id', async () => {
@@ -198,7 +266,12 @@ describe('a journaled create never adopts what someone else made', () => {
     await killed((r) => (r.api === 'connect:TagResource' ? 'killBefore' : 'forward'));
     const ours = templates()[0].Id;
     // Someone deletes the half-made one and makes their own, within the same minute.
-    const connect = new ConnectClient({ endpoint: sandbox.endpoint, region: 'us-east-2', credentials: { accessKeyId: 'console', secretAccessKey: 'console' }, maxAttempts: 1 });
+    const connect = new ConnectClient({
+      endpoint: sandbox.endpoint,
+      region: 'us-east-2',
+      credentials: { accessKeyId: 'console', secretAccessKey: 'console' },
+      maxAttempts: 1,
+    });
     await connect.send(new DeleteTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId: ours }));
     connect.destroy();
     const theirs = await makeByHand('Intake');

@@ -32,7 +32,13 @@ describe('sandbox restarted from its state file under the same randomSeed', () =
   let sandbox: SandboxHandle | undefined;
   afterEach(async () => sandbox?.stop());
 
-  const client = (endpoint: string) => new ConnectClient({ endpoint, region: 'us-east-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const client = (endpoint: string) =>
+    new ConnectClient({
+      endpoint,
+      region: 'us-east-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
 
   it('keeps what it created before the restart (server-generated ids are not reused)', async () => {
     const statePath = join(tempDir('faults-restart-'), 'state.json');
@@ -51,8 +57,16 @@ describe('sandbox restarted from its state file under the same randomSeed', () =
 
     const inst = sandbox.world.connect.instances[DEFAULT_INSTANCE_ID];
     expect(second.RuleId, 'the new rule got the id of the rule created before the restart').not.toBe(first.RuleId);
-    expect(Object.values(inst.rules).map((r) => r.Name).sort()).toEqual(['after-restart', 'before-restart']);
+    expect(
+      Object.values(inst.rules)
+        .map((r) => r.Name)
+        .sort(),
+    ).toEqual(['after-restart', 'before-restart']);
     expect(secondTemplate.Id).not.toBe(firstTemplate.Id);
-    expect(Object.values(inst.taskTemplates).map((t) => t.Name).sort()).toEqual(['After restart', 'Before restart']);
+    expect(
+      Object.values(inst.taskTemplates)
+        .map((t) => t.Name)
+        .sort(),
+    ).toEqual(['After restart', 'Before restart']);
   });
 });

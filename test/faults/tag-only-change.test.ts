@@ -26,7 +26,8 @@ describe('a tag-only change converges', () => {
   });
   afterAll(async () => sandbox?.stop());
 
-  const run = (cmd: string, ...extra: string[]) => runCli([cmd, dir, '--format', 'json', '--quota-scale', '100', ...extra], { cwd: dir });
+  const run = (cmd: string, ...extra: string[]) =>
+    runCli([cmd, dir, '--format', 'json', '--quota-scale', '100', ...extra], { cwd: dir });
   const configure = (v: string) =>
     writeDesired(dir, sandbox.endpoint, {
       rules: [ruleBody('tagged-rule', { tags: { team: v } })],
@@ -54,7 +55,10 @@ describe('a tag-only change converges', () => {
     // ...so the next plan must be empty and the next apply a no-op.
     plan = await run('plan');
     expect(plan.code, plan.stderr).toBe(0);
-    expect(planOf(plan).changes.map((c) => `${c.action} ${c.name}: ${c.fields.map((f) => f.path).join(', ')}`), 'phantom changes after the apply').toEqual([]);
+    expect(
+      planOf(plan).changes.map((c) => `${c.action} ${c.name}: ${c.fields.map((f) => f.path).join(', ')}`),
+      'phantom changes after the apply',
+    ).toEqual([]);
     sandbox.resetStats();
     const again = await run('apply', '--auto-approve');
     expect(again.code, `the second apply fails:\n${again.stderr}`).toBe(0);

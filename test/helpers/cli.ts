@@ -26,7 +26,11 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: opts.cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: opts.cwd,
+        env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -47,7 +51,12 @@ export interface TargetSpec {
 }
 
 /** Write a config directory: connectform.yaml (targets, settings) + resources.yaml. */
-export function writeConfig(dir: string, targets: Record<string, TargetSpec>, settings: object, resources: Record<string, unknown[]> | string): string {
+export function writeConfig(
+  dir: string,
+  targets: Record<string, TargetSpec>,
+  settings: object,
+  resources: Record<string, unknown[]> | string,
+): string {
   mkdirSync(dir, { recursive: true });
   const t = Object.fromEntries(
     Object.entries(targets).map(([name, s]) => [
@@ -89,7 +98,11 @@ export interface JsonPlan {
 }
 
 /** The document `plan` / `drift` / `show --format json` print: `{ version, plans, errors }`. */
-export function planDocumentOf(r: CliResult): { version: number; plans: JsonPlan[]; errors: { target: string; message: string }[] } {
+export function planDocumentOf(r: CliResult): {
+  version: number;
+  plans: JsonPlan[];
+  errors: { target: string; message: string }[];
+} {
   try {
     return JSON.parse(r.stdout);
   } catch {
@@ -100,7 +113,10 @@ export function planDocumentOf(r: CliResult): { version: number; plans: JsonPlan
 /** The one plan of a one-target `plan --format json` run. */
 export function planOf(r: CliResult): JsonPlan {
   const { plans } = planDocumentOf(r);
-  if (plans?.length !== 1) throw new Error(`expected one plan in the document, got ${plans?.length} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  if (plans?.length !== 1)
+    throw new Error(
+      `expected one plan in the document, got ${plans?.length} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`,
+    );
   return plans[0];
 }
 
@@ -111,13 +127,21 @@ export function planOf(r: CliResult): JsonPlan {
  */
 export async function runCliInProcess(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string; tty?: boolean; interrupt?: { signal: AbortSignal; applying: boolean } } = {},
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    stdin?: string;
+    tty?: boolean;
+    interrupt?: { signal: AbortSignal; applying: boolean };
+  } = {},
 ): Promise<CliResult> {
   const { main } = await import('../../src/cli/program.js');
   const { Readable } = await import('node:stream');
   let stdout = '';
   let stderr = '';
-  const stdin = Object.assign(Readable.from(opts.stdin === undefined ? [] : [opts.stdin]), { isTTY: opts.tty ?? false });
+  const stdin = Object.assign(Readable.from(opts.stdin === undefined ? [] : [opts.stdin]), {
+    isTTY: opts.tty ?? false,
+  });
   const io = {
     stdout: { write: (s: string) => ((stdout += s), true), isTTY: opts.tty ?? false },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.tty ?? false },

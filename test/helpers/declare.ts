@@ -12,7 +12,14 @@ const NOWHERE = { file: 'x.yaml', line: 1, col: 1 };
 
 export function declareBodies(kind: KindName, bodies: Body[]): DeclaredResource[] {
   const configKey = kindByName(kind)!.configKey;
-  return bodies.map((body, i) => ({ kind, body, lifecycle: {}, label: joinPath(configKey, [i]), pos: NOWHERE, positionOf: () => NOWHERE }));
+  return bodies.map((body, i) => ({
+    kind,
+    body,
+    lifecycle: {},
+    label: joinPath(configKey, [i]),
+    pos: NOWHERE,
+    positionOf: () => NOWHERE,
+  }));
 }
 
 export function declareYaml(kind: KindName, text: string, key: string): DeclaredResource[] {

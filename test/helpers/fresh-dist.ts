@@ -31,10 +31,17 @@ export default function setup(): void {
   const stale = staleSources();
   if (!stale.length) return;
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  console.log(`e2e: dist/ is older than ${stale.length} src file(s) (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); compiling`);
+  console.log(
+    `e2e: dist/ is older than ${stale.length} src file(s) (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}); compiling`,
+  );
   try {
-    execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.json')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   } catch {
-    throw new Error('e2e: `tsc -p tsconfig.json` failed; the spawned CLI would run stale code. Fix the type errors above, then re-run.');
+    throw new Error(
+      'e2e: `tsc -p tsconfig.json` failed; the spawned CLI would run stale code. Fix the type errors above, then re-run.',
+    );
   }
 }

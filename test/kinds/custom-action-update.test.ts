@@ -22,7 +22,8 @@ describe.each(['keep', 'clear'] as const)('UpdateCustomAction, members left out:
   });
   afterAll(async () => sandbox?.stop());
 
-  const cli = (cmd: string, ...extra: string[]) => runCliInProcess([cmd, dir, '--quota-scale', '50', ...extra], { cwd: dir });
+  const cli = (cmd: string, ...extra: string[]) =>
+    runCliInProcess([cmd, dir, '--quota-scale', '50', ...extra], { cwd: dir });
   const stored = () => sandbox.world.chatbot.customActions[customActionArn('123456789012', 'describe-queue-alarm')];
   /** Declare `body`, apply, and check the second plan is empty; what the apply did comes back. */
   const converge = async (body: Body) => {
@@ -31,7 +32,9 @@ describe.each(['keep', 'clear'] as const)('UpdateCustomAction, members left out:
     expect(a.code, a.stdout + a.stderr).toBe(0);
     expect(planOf(await cli('plan', '--format', 'json')).changes).toEqual([]);
     // The plan apply showed: "Plan: 1 to create, 0 to update, 0 to replace, 0 to delete".
-    const [, create, update, replace] = /Plan: (\d+) to create, (\d+) to update, (\d+) to replace/.exec(a.stdout)!.map(Number);
+    const [, create, update, replace] = /Plan: (\d+) to create, (\d+) to update, (\d+) to replace/
+      .exec(a.stdout)!
+      .map(Number);
     return [...Array(create).fill('create'), ...Array(update).fill('update'), ...Array(replace).fill('replace')];
   };
 
@@ -39,7 +42,12 @@ describe.each(['keep', 'clear'] as const)('UpdateCustomAction, members left out:
     const base = structuredClone(customActionFixture.base[0]);
     expect(await converge(base)).toEqual(['create']);
 
-    expect(await converge({ ...base, Definition: { CommandText: 'cloudwatch describe-alarm-history --alarm-name $AlarmName' } })).toEqual(['update']);
+    expect(
+      await converge({
+        ...base,
+        Definition: { CommandText: 'cloudwatch describe-alarm-history --alarm-name $AlarmName' },
+      }),
+    ).toEqual(['update']);
     expect(stored().AliasName).toBe('queue-alarm');
     expect(stored().Attachments).toHaveLength(1);
 

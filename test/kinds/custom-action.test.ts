@@ -25,9 +25,6 @@ const declare = (text: string, key = 'customActions') => declareYaml('customActi
 const norm = (b: Body) => kind.normalize(b, nctx);
 const ARN = (name: string) => `arn:aws:chatbot::123456789012:custom-action/${name}`;
 
-
-
-
 function auditAll(bodies: Body[]) {
   const all = declareBodies(bodies);
   return all.flatMap((d) => kind.audit(d, { all }));
@@ -39,7 +36,14 @@ function minimal(): Body {
   return {
     ActionName: 'describe-alarm',
     Definition: { CommandText: 'cloudwatch describe-alarms --alarm-names $AlarmName' },
-    Attachments: [{ NotificationType: 'CloudWatch', ButtonText: 'Describe', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'AlarmName' }], Variables: { AlarmName: '$.detail.alarmName' } }],
+    Attachments: [
+      {
+        NotificationType: 'CloudWatch',
+        ButtonText: 'Describe',
+        Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'AlarmName' }],
+        Variables: { AlarmName: '$.detail.alarmName' },
+      },
+    ],
   };
 }
 
@@ -62,7 +66,13 @@ describe('customAction kind: declaration', () => {
     expect(kind.name).toBe('customAction');
     expect(kind.configKey).toBe('customActions');
     expect(kind.key({ ActionName: 'x' })).toBe('x');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: false });
+    expect(kind.capabilities).toEqual({
+      create: true,
+      update: true,
+      delete: true,
+      marker: true,
+      usesContactFlows: false,
+    });
     expect(kind.secretPaths).toBeUndefined();
   });
 
@@ -116,7 +126,9 @@ describe('customAction kind: normalize', () => {
     expect(norm(swapped)).toEqual(norm(two)); // one canonical body, whatever the order
     const relabelled = structuredClone(two) as any;
     relabelled.Attachments[1].ButtonText = 'C';
-    expect(diffPaths(norm(two), norm(relabelled), 'customAction')).toEqual(['Attachments[NotificationType="GuardDuty",ButtonText="B"].ButtonText']);
+    expect(diffPaths(norm(two), norm(relabelled), 'customAction')).toEqual([
+      'Attachments[NotificationType="GuardDuty",ButtonText="B"].ButtonText',
+    ]);
   });
 
   it('treats no attachments, an empty list and no tags alike', () => {
@@ -127,7 +139,11 @@ describe('customAction kind: normalize', () => {
 
   it('drops members it does not know, at every level', () => {
     const b = minimal();
-    const live = { ...b, Definition: { ...(b.Definition as Body), Extra: 1 }, Attachments: (b.Attachments as Body[]).map((a) => ({ ...a, New: true })) };
+    const live = {
+      ...b,
+      Definition: { ...(b.Definition as Body), Extra: 1 },
+      Attachments: (b.Attachments as Body[]).map((a) => ({ ...a, New: true })),
+    };
     expect(norm(live)).toEqual(norm(b));
   });
 
@@ -164,7 +180,9 @@ describe('customAction kind: replaceReason', () => {
   });
 
   it('updates everything else in place', () => {
-    expect(kind.replaceReason(norm(minimal()), norm(minimal()), ['Definition', 'Attachments', 'Tags', 'ChatConfigurations'])).toBeUndefined();
+    expect(
+      kind.replaceReason(norm(minimal()), norm(minimal()), ['Definition', 'Attachments', 'Tags', 'ChatConfigurations']),
+    ).toBeUndefined();
   });
 });
 
@@ -174,12 +192,15 @@ describe('customAction kind: audit', () => {
     expect(auditAll([minimal()])).toEqual([]);
   });
 
-  it('needs every criterion variable in the attachment\'s Variables', () => {
+  it("needs every criterion variable in the attachment's Variables", () => {
     const b = minimal();
     (b.Attachments as any[])[0].Criteria.push({ Operator: 'HAS_VALUE', VariableName: 'State' });
     const e = errors(b);
     expect(e).toEqual([
-      expect.objectContaining({ path: 'customActions[0].Attachments[0].Criteria[1].VariableName', hint: 'defined here: AlarmName' }),
+      expect.objectContaining({
+        path: 'customActions[0].Attachments[0].Criteria[1].VariableName',
+        hint: 'defined here: AlarmName',
+      }),
     ]);
     expect(e[0].message).toContain('"State"');
     const none = minimal();
@@ -190,25 +211,40 @@ describe('customAction kind: audit', () => {
   it('needs a Value for EQUALS', () => {
     const b = minimal();
     (b.Attachments as any[])[0].Criteria = [{ Operator: 'EQUALS', VariableName: 'AlarmName' }];
-    expect(errors(b)).toEqual([expect.objectContaining({ path: 'customActions[0].Attachments[0].Criteria[0]', message: expect.stringContaining('needs a Value') })]);
+    expect(errors(b)).toEqual([
+      expect.objectContaining({
+        path: 'customActions[0].Attachments[0].Criteria[0]',
+        message: expect.stringContaining('needs a Value'),
+      }),
+    ]);
   });
 
   it('warns when a button would prompt for a CommandText variable no attachment extracts', () => {
     const b = { ...minimal(), Definition: { CommandText: 'logs tail $LogGroup --since ${Since}' } };
     const w = warnings(b);
-    expect(w.map((p) => p.path)).toEqual(['customActions[0].Definition.CommandText', 'customActions[0].Definition.CommandText']);
+    expect(w.map((p) => p.path)).toEqual([
+      'customActions[0].Definition.CommandText',
+      'customActions[0].Definition.CommandText',
+    ]);
     expect(w[0].message).toContain('$LogGroup');
     expect(w[1].message).toContain('$Since');
     expect(errors(b)).toEqual([]);
   });
 
   it('does not warn for an alias-only action (prompting is how an alias takes arguments)', () => {
-    expect(auditAll([{ ActionName: 'invoke', AliasName: 'invoke', Definition: { CommandText: 'lambda invoke $functionName' } }])).toEqual([]);
+    expect(
+      auditAll([
+        { ActionName: 'invoke', AliasName: 'invoke', Definition: { CommandText: 'lambda invoke $functionName' } },
+      ]),
+    ).toEqual([]);
   });
 
   it('warns when nothing can invoke the action', () => {
     expect(warnings({ ActionName: 'x', Definition: { CommandText: 'sts get-caller-identity' } })).toEqual([
-      expect.objectContaining({ path: 'customActions[0]', message: expect.stringContaining('neither AliasName nor Attachments') }),
+      expect.objectContaining({
+        path: 'customActions[0]',
+        message: expect.stringContaining('neither AliasName nor Attachments'),
+      }),
     ]);
   });
 
@@ -217,7 +253,13 @@ describe('customAction kind: audit', () => {
       { ActionName: 'a', AliasName: 'run-me', Definition: { CommandText: 'x' } },
       { ActionName: 'b', AliasName: 'run-me', Definition: { CommandText: 'y' } },
     ]);
-    expect(p).toEqual([expect.objectContaining({ severity: 'error', path: 'customActions[1].AliasName', message: expect.stringContaining('"a"') })]);
+    expect(p).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        path: 'customActions[1].AliasName',
+        message: expect.stringContaining('"a"'),
+      }),
+    ]);
   });
 
   it('reserves the marker tag and the aws: prefix, and rejects a key used twice', () => {
@@ -230,7 +272,11 @@ describe('customAction kind: audit', () => {
         { TagKey: 'team', TagValue: 'b' },
       ],
     };
-    expect(errors(b).map((p) => p.path)).toEqual(['customActions[0].Tags[0].TagKey', 'customActions[0].Tags[1].TagKey', 'customActions[0].Tags[3].TagKey']);
+    expect(errors(b).map((p) => p.path)).toEqual([
+      'customActions[0].Tags[0].TagKey',
+      'customActions[0].Tags[1].TagKey',
+      'customActions[0].Tags[3].TagKey',
+    ]);
   });
 
   // 50 tags per resource: AWS's general tagging rule (Chatbot documents no cap of its own;
@@ -238,11 +284,16 @@ describe('customAction kind: audit', () => {
   it('leaves room for the marker in the 50 tags a resource holds', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
     expect(errors({ ...minimal(), Tags: tags(49) })).toEqual([]);
-    expect(errors({ ...minimal(), Tags: tags(50) })).toEqual([expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 49') })]);
+    expect(errors({ ...minimal(), Tags: tags(50) })).toEqual([
+      expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 49') }),
+    ]);
   });
 
   it('checks ChatConfigurations are chat configuration ARNs, each once', () => {
-    const b = { ...minimal(), ChatConfigurations: [OPS_CHANNEL, 'arn:aws:sns:us-east-2:123456789012:ops', OPS_CHANNEL] };
+    const b = {
+      ...minimal(),
+      ChatConfigurations: [OPS_CHANNEL, 'arn:aws:sns:us-east-2:123456789012:ops', OPS_CHANNEL],
+    };
     expect(errors(b).map((p) => p.path)).toEqual(['customActions[0].ChatConfigurations[1]']);
     expect(warnings(b).map((p) => p.path)).toEqual(['customActions[0].ChatConfigurations[2]']);
   });
@@ -251,8 +302,14 @@ describe('customAction kind: audit', () => {
     const all = declare(fixture.broken.yaml);
     const problems = all.flatMap((d) => kind.audit(d, { all }));
     const semantic = fixture.broken.errors.filter((e) => e.message);
-    expect(problems.filter((p) => p.severity === 'error').map((p) => p.pos!.line).sort((a, b) => a - b)).toEqual(semantic.map((e) => e.line));
-    for (const { line, message } of semantic) expect(problems.find((p) => p.pos?.line === line)?.message).toContain(message);
+    expect(
+      problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.pos!.line)
+        .sort((a, b) => a - b),
+    ).toEqual(semantic.map((e) => e.line));
+    for (const { line, message } of semantic)
+      expect(problems.find((p) => p.pos?.line === line)?.message).toContain(message);
     // Every semantic line is one the fixture lists.
     expect(problems.every((p) => fixture.broken.expectLines.includes(p.pos!.line))).toBe(true);
   });
@@ -270,7 +327,12 @@ describe('customAction kind: helpers', () => {
 
 type Handler = (name: string, input: any) => unknown;
 
-function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '123456789012', chatConfigurations: string[] = []) {
+function fakeTarget(
+  answer: Handler,
+  region = 'us-east-2',
+  accountId = '123456789012',
+  chatConfigurations: string[] = [],
+) {
   const sent: { name: string; input: any }[] = [];
   const aws = {
     call: (_api: string, send: () => Promise<unknown>) => send(),
@@ -288,7 +350,14 @@ function fakeTarget(answer: Handler, region = 'us-east-2', accountId = '12345678
   };
   // The declared actions name the chat configurations whose associations read asks about.
   const declared = [{ kind: 'customAction', body: { ActionName: 'declared', ChatConfigurations: chatConfigurations } }];
-  const ctx = { target: { name: 't', region, instanceId: 'i-1', accountId }, aws, flows: nctx.flows, cache: NO_CACHE, declared, log: () => {} } as unknown as TargetContext;
+  const ctx = {
+    target: { name: 't', region, instanceId: 'i-1', accountId },
+    aws,
+    flows: nctx.flows,
+    cache: NO_CACHE,
+    declared,
+    log: () => {},
+  } as unknown as TargetContext;
   return { ctx, sent };
 }
 
@@ -311,31 +380,58 @@ describe('customAction kind: read', () => {
   });
 
   it('lists, describes, tags and joins the associations of declared chat configurations', async () => {
-    const probed = [OPS_CHANNEL, ONCALL_CHANNEL, 'arn:aws:chatbot::999999999999:chat-configuration/slack-channel/other', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/gone'];
+    const probed = [
+      OPS_CHANNEL,
+      ONCALL_CHANNEL,
+      'arn:aws:chatbot::999999999999:chat-configuration/slack-channel/other',
+      'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/gone',
+    ];
     const actions: Record<string, Body> = Object.fromEntries(fixture.base.map((b) => [ARN(String(b.ActionName)), b]));
-    const { ctx, sent } = fakeTarget((name, input) => {
-      switch (name) {
-        case 'ListCustomActions':
-          return input.NextToken ? { CustomActions: [ARN('list-instance-flows'), ARN('deleted-meanwhile')] } : { CustomActions: [ARN('describe-queue-alarm'), ARN('connect-queue-backlog')], NextToken: 'p2' };
-        case 'GetCustomAction': {
-          const b = actions[input.CustomActionArn];
-          if (!b) throw notFound();
-          return { CustomAction: { CustomActionArn: input.CustomActionArn, ActionName: b.ActionName, AliasName: b.AliasName, Definition: b.Definition, Attachments: b.Attachments } };
+    const { ctx, sent } = fakeTarget(
+      (name, input) => {
+        switch (name) {
+          case 'ListCustomActions':
+            return input.NextToken
+              ? { CustomActions: [ARN('list-instance-flows'), ARN('deleted-meanwhile')] }
+              : { CustomActions: [ARN('describe-queue-alarm'), ARN('connect-queue-backlog')], NextToken: 'p2' };
+          case 'GetCustomAction': {
+            const b = actions[input.CustomActionArn];
+            if (!b) throw notFound();
+            return {
+              CustomAction: {
+                CustomActionArn: input.CustomActionArn,
+                ActionName: b.ActionName,
+                AliasName: b.AliasName,
+                Definition: b.Definition,
+                Attachments: b.Attachments,
+              },
+            };
+          }
+          case 'ListTagsForResource': {
+            const b = actions[input.ResourceARN];
+            if (!b) throw notFound();
+            const tags = (b.Tags as Body[] | undefined) ?? [];
+            return {
+              Tags:
+                b.ActionName === 'list-instance-flows'
+                  ? tags
+                  : [...tags, { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
+            };
+          }
+          case 'ListAssociations': {
+            if (input.ChatConfiguration.endsWith('/gone')) throw notFound();
+            const linked = fixture.base.filter((b) =>
+              ((b.ChatConfigurations as string[] | undefined) ?? []).includes(input.ChatConfiguration),
+            );
+            return { Associations: linked.map((b) => ({ Resource: ARN(String(b.ActionName)) })) };
+          }
         }
-        case 'ListTagsForResource': {
-          const b = actions[input.ResourceARN];
-          if (!b) throw notFound();
-          const tags = (b.Tags as Body[] | undefined) ?? [];
-          return { Tags: b.ActionName === 'list-instance-flows' ? tags : [...tags, { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }] };
-        }
-        case 'ListAssociations': {
-          if (input.ChatConfiguration.endsWith('/gone')) throw notFound();
-          const linked = fixture.base.filter((b) => ((b.ChatConfigurations as string[] | undefined) ?? []).includes(input.ChatConfiguration));
-          return { Associations: linked.map((b) => ({ Resource: ARN(String(b.ActionName)) })) };
-        }
-      }
-      throw new Error(`unexpected ${name}`);
-    }, 'us-east-2', '123456789012', probed);
+        throw new Error(`unexpected ${name}`);
+      },
+      'us-east-2',
+      '123456789012',
+      probed,
+    );
     const live = (await collect(kind.read(ctx))).sort((a, b) => a.key.localeCompare(b.key));
     expect(live.map((l) => [l.key, l.id, l.managed])).toEqual([
       ['connect-queue-backlog', ARN('connect-queue-backlog'), true],
@@ -348,7 +444,12 @@ describe('customAction kind: read', () => {
       expect(l.version).toMatch(/^[0-9a-f]{64}$/);
     }
     // The other account's configuration is never asked about.
-    expect(sent.filter((s) => s.name === 'ListAssociations').map((s) => s.input.ChatConfiguration).sort()).toEqual(
+    expect(
+      sent
+        .filter((s) => s.name === 'ListAssociations')
+        .map((s) => s.input.ChatConfiguration)
+        .sort(),
+    ).toEqual(
       ['arn:aws:chatbot::123456789012:chat-configuration/slack-channel/gone', ONCALL_CHANNEL, OPS_CHANNEL].sort(),
     );
   });
@@ -357,15 +458,29 @@ describe('customAction kind: read', () => {
 describe('customAction kind: writes', () => {
   const liveResource = (body: Body): LiveResource => {
     const b = liveOf(body);
-    return { kind: 'customAction', key: String(b.ActionName), id: String(b.CustomActionArn), arn: String(b.CustomActionArn), body: b, managed: true, version: 'v' };
+    return {
+      kind: 'customAction',
+      key: String(b.ActionName),
+      id: String(b.CustomActionArn),
+      arn: String(b.CustomActionArn),
+      body: b,
+      managed: true,
+      version: 'v',
+    };
   };
 
   it('creates with the token, the user tags plus the marker, then associates', async () => {
-    const { ctx, sent } = fakeTarget((name, input) => (name === 'CreateCustomAction' ? { CustomActionArn: ARN(input.ActionName) } : {}));
+    const { ctx, sent } = fakeTarget((name, input) =>
+      name === 'CreateCustomAction' ? { CustomActionArn: ARN(input.ActionName) } : {},
+    );
     const desired = norm(fixture.base[0]);
     const out = await kind.create(ctx, desired, 'a1b2c3d4-0000-4000-a000-000000000000');
     expect(out).toEqual({ id: ARN('describe-queue-alarm'), arn: ARN('describe-queue-alarm') });
-    expect(sent.map((s) => s.name)).toEqual(['CreateCustomAction', 'AssociateToConfiguration', 'AssociateToConfiguration']);
+    expect(sent.map((s) => s.name)).toEqual([
+      'CreateCustomAction',
+      'AssociateToConfiguration',
+      'AssociateToConfiguration',
+    ]);
     expect(sent[0].input).toEqual({
       ActionName: 'describe-queue-alarm',
       AliasName: 'queue-alarm',
@@ -397,8 +512,18 @@ describe('customAction kind: writes', () => {
       ChatConfigurations: [OPS_CHANNEL],
     });
     await kind.update(ctx, live, desired, ['ChatConfigurations', 'Definition', 'Tags']);
-    expect(sent.map((s) => s.name)).toEqual(['UpdateCustomAction', 'UntagResource', 'TagResource', 'DisassociateFromConfiguration']);
-    expect(sent[0].input).toEqual({ CustomActionArn: live.id, Definition: desired.Definition, AliasName: 'queue-alarm', Attachments: desired.Attachments });
+    expect(sent.map((s) => s.name)).toEqual([
+      'UpdateCustomAction',
+      'UntagResource',
+      'TagResource',
+      'DisassociateFromConfiguration',
+    ]);
+    expect(sent[0].input).toEqual({
+      CustomActionArn: live.id,
+      Definition: desired.Definition,
+      AliasName: 'queue-alarm',
+      Attachments: desired.Attachments,
+    });
     expect(sent[1].input).toEqual({ ResourceARN: live.id, TagKeys: ['env'] });
     expect(sent[2].input).toEqual({
       ResourceARN: live.id,
@@ -413,16 +538,36 @@ describe('customAction kind: writes', () => {
   it('sends an empty Attachments list to remove them, and associates an added channel', async () => {
     const { ctx, sent } = fakeTarget(() => ({}));
     const live = liveResource(fixture.base[2]);
-    const desired = norm({ ...fixture.base[2], Attachments: undefined, AliasName: 'flows', ChatConfigurations: [ONCALL_CHANNEL] });
+    const desired = norm({
+      ...fixture.base[2],
+      Attachments: undefined,
+      AliasName: 'flows',
+      ChatConfigurations: [ONCALL_CHANNEL],
+    });
     await kind.update(ctx, live, desired, ['AliasName', 'Attachments', 'ChatConfigurations']);
     expect(sent.map((s) => s.name)).toEqual(['UpdateCustomAction', 'AssociateToConfiguration']);
-    expect(sent[0].input).toEqual({ CustomActionArn: live.id, Definition: desired.Definition, AliasName: 'flows', Attachments: [] });
+    expect(sent[0].input).toEqual({
+      CustomActionArn: live.id,
+      Definition: desired.Definition,
+      AliasName: 'flows',
+      Attachments: [],
+    });
   });
 
   it('leaves the action alone when only tags changed', async () => {
     const { ctx, sent } = fakeTarget(() => ({}));
-    await kind.update(ctx, liveResource(fixture.base[1]), norm({ ...fixture.base[1], Tags: [{ TagKey: 'a', TagValue: '' }] }), ['Tags']);
-    expect(sent).toEqual([{ name: 'TagResource', input: { ResourceARN: ARN('connect-queue-backlog'), Tags: [{ TagKey: 'a', TagValue: '' }] } }]);
+    await kind.update(
+      ctx,
+      liveResource(fixture.base[1]),
+      norm({ ...fixture.base[1], Tags: [{ TagKey: 'a', TagValue: '' }] }),
+      ['Tags'],
+    );
+    expect(sent).toEqual([
+      {
+        name: 'TagResource',
+        input: { ResourceARN: ARN('connect-queue-backlog'), Tags: [{ TagKey: 'a', TagValue: '' }] },
+      },
+    ]);
   });
 
   it('deletes after disassociating; not found is success', async () => {
@@ -431,13 +576,19 @@ describe('customAction kind: writes', () => {
       return {};
     });
     await kind.delete(ctx, liveResource(fixture.base[0]));
-    expect(sent.map((s) => s.name)).toEqual(['DisassociateFromConfiguration', 'DisassociateFromConfiguration', 'DeleteCustomAction']);
+    expect(sent.map((s) => s.name)).toEqual([
+      'DisassociateFromConfiguration',
+      'DisassociateFromConfiguration',
+      'DeleteCustomAction',
+    ]);
   });
 
   it('wraps other failures with the operation and the action', async () => {
     const { ctx } = fakeTarget(() => {
       throw Object.assign(new Error('denied'), { name: 'UnauthorizedException' });
     });
-    await expect(kind.delete(ctx, liveResource(fixture.base[1]))).rejects.toThrow(/chatbot:DisassociateFromConfiguration failed .*UnauthorizedException: denied/);
+    await expect(kind.delete(ctx, liveResource(fixture.base[1]))).rejects.toThrow(
+      /chatbot:DisassociateFromConfiguration failed .*UnauthorizedException: denied/,
+    );
   });
 });

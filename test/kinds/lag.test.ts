@@ -35,9 +35,11 @@ async function lagged(delayMs: number) {
   const sandbox: SandboxHandle = await startSandbox({ quotas: false, consistencyDelayMs: delayMs, clock: clock.now });
   cleanups.push(() => sandbox.stop());
   const dir = tempDir('lag-');
-  const declare = (resources: Record<string, unknown[]>) => writeConfig(dir, { test: { endpoint: sandbox.endpoint } }, { prune: true }, resources);
+  const declare = (resources: Record<string, unknown[]>) =>
+    writeConfig(dir, { test: { endpoint: sandbox.endpoint } }, { prune: true }, resources);
   // Client quotas scaled up: lag retries are paced like any call, and wall time is not under test.
-  const cli = (...args: string[]) => runCliInProcess([args[0], dir, ...args.slice(1), '--quota-scale', '50'], { cwd: dir });
+  const cli = (...args: string[]) =>
+    runCliInProcess([args[0], dir, ...args.slice(1), '--quota-scale', '50'], { cwd: dir });
   const calls = (api: string) => sandbox.stats().operations[api] ?? { calls: 0, errors: 0 };
   return { clock, sandbox, dir, declare, cli, calls };
 }
@@ -48,7 +50,8 @@ const template = () => structuredClone(taskTemplateFixture.base[0]);
 function journaled(dir: string): string[] {
   const at = join(dir, '.connectform', 'pending');
   if (!existsSync(at)) return [];
-  const creates = (f: string) => (JSON.parse(readFileSync(join(at, f), 'utf8')) as { creates: Record<string, unknown> }).creates;
+  const creates = (f: string) =>
+    (JSON.parse(readFileSync(join(at, f), 'utf8')) as { creates: Record<string, unknown> }).creates;
   return readdirSync(at).flatMap((f) => Object.keys(creates(f)).map((k) => k.replace('\u0000', ' ')));
 }
 const templates = (s: SandboxHandle) => Object.values(s.world.connect.instances[INSTANCE].taskTemplates);
@@ -58,10 +61,15 @@ describe('waitOutLag', () => {
     const clock = new FastForwardClock();
     let tries = 0;
     const lag = Object.assign(new Error('not yet'), { name: 'ResourceNotFoundException' });
-    const err = await waitOutLag(clock, 20_000, () => true, async () => {
-      tries++;
-      throw lag;
-    }).catch((e: unknown) => e as Error & { waitedMs: number; cause: unknown });
+    const err = await waitOutLag(
+      clock,
+      20_000,
+      () => true,
+      async () => {
+        tries++;
+        throw lag;
+      },
+    ).catch((e: unknown) => e as Error & { waitedMs: number; cause: unknown });
     expect(clock.waits).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
     expect(tries).toBe(8);
     expect(err.name).toBe('EventualConsistency');
@@ -72,9 +80,23 @@ describe('waitOutLag', () => {
   it('throws any other failure at once, and returns what the first good attempt returns', async () => {
     const clock = new FastForwardClock();
     const other = new Error('refused');
-    await expect(waitOutLag(clock, 60_000, (e) => e !== other, async () => Promise.reject(other))).rejects.toBe(other);
+    await expect(
+      waitOutLag(
+        clock,
+        60_000,
+        (e) => e !== other,
+        async () => Promise.reject(other),
+      ),
+    ).rejects.toBe(other);
     let n = 0;
-    await expect(waitOutLag(clock, 60_000, () => true, async () => (++n < 3 ? Promise.reject(new Error('lag')) : 'ok'))).resolves.toBe('ok');
+    await expect(
+      waitOutLag(
+        clock,
+        60_000,
+        () => true,
+        async () => (++n < 3 ? Promise.reject(new Error('lag')) : 'ok'),
+      ),
+    ).resolves.toBe('ok');
     expect(clock.waits).toEqual([250, 500]);
   });
 
@@ -82,8 +104,12 @@ describe('waitOutLag', () => {
     expect(isNameTaken({ name: 'ResourceConflictException' })).toBe(true); // connect:CreateRule
     expect(isNameTaken({ name: 'ConflictException' })).toBe(true); // chatbot:CreateCustomAction
     // connect:CreateTaskTemplate: PropertyValidationException, reason RESOURCE_NAME_ALREADY_EXISTS
-    expect(isNameTaken({ name: 'PropertyValidationException', PropertyList: [{ Reason: 'RESOURCE_NAME_ALREADY_EXISTS' }] })).toBe(true);
-    expect(isNameTaken({ name: 'PropertyValidationException', PropertyList: [{ Reason: 'REFERENCED_RESOURCE_NOT_FOUND' }] })).toBe(false);
+    expect(
+      isNameTaken({ name: 'PropertyValidationException', PropertyList: [{ Reason: 'RESOURCE_NAME_ALREADY_EXISTS' }] }),
+    ).toBe(true);
+    expect(
+      isNameTaken({ name: 'PropertyValidationException', PropertyList: [{ Reason: 'REFERENCED_RESOURCE_NOT_FOUND' }] }),
+    ).toBe(false);
   });
 });
 
@@ -108,7 +134,9 @@ describe('a task template under a 1,500 ms delay', () => {
     t.declare({ taskTemplates: [template()] });
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/connect:TagResource failed for task template "Billing dispute follow-up" \(created as [\w-]+, not tagged yet; the next apply tags it\): EventualConsistency: .*ResourceNotFoundException.*still so after waiting \d+s/);
+    expect(r.stdout + r.stderr).toMatch(
+      /connect:TagResource failed for task template "Billing dispute follow-up" \(created as [\w-]+, not tagged yet; the next apply tags it\): EventualConsistency: .*ResourceNotFoundException.*still so after waiting \d+s/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(t.calls('connect:DeleteTaskTemplate').calls).toBe(0);
     expect(templates(t.sandbox)).toHaveLength(1);
@@ -151,13 +179,17 @@ describe('a custom action whose links outlast the bound', () => {
     t.declare({ customActions: [customActionFixture.base[1]] });
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/chatbot:AssociateToConfiguration failed for custom action .*InvalidRequestException.*still so after waiting \d+s for AWS's eventual consistency/);
+    expect(r.stdout + r.stderr).toMatch(
+      /chatbot:AssociateToConfiguration failed for custom action .*InvalidRequestException.*still so after waiting \d+s for AWS's eventual consistency/,
+    );
     expect(Object.keys(t.sandbox.world.chatbot.customActions)).toHaveLength(1);
     // A later prune and re-declare must create anew, not replay this create's token.
     expect(journaled(t.dir)).toEqual([]);
     t.clock.advance(delay);
     const p = planOf(await t.cli('plan', '--format', 'json'));
-    expect(p.changes.map((c) => [c.name, c.action, c.fields.map((f) => f.path)])).toEqual([['connect-queue-backlog', 'update', ['ChatConfigurations']]]);
+    expect(p.changes.map((c) => [c.name, c.action, c.fields.map((f) => f.path)])).toEqual([
+      ['connect-queue-backlog', 'update', ['ChatConfigurations']],
+    ]);
     expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
     expect(t.sandbox.world.chatbot.chatConfigurations[OPS_CHANNEL].associations).toHaveLength(1);
     t.clock.advance(delay);
@@ -166,7 +198,11 @@ describe('a custom action whose links outlast the bound', () => {
 });
 
 describe('a replace under a 1,500 ms delay', () => {
-  const replaced = () => metricRule('backlog', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' }, Function: '$.x > 1' });
+  const replaced = () =>
+    metricRule('backlog', '$.x > 1', {
+      TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
+      Function: '$.x > 1',
+    });
 
   it('waits for the name its delete freed, then creates: one rule, the new trigger', async () => {
     const t = await lagged(1500);
@@ -180,7 +216,9 @@ describe('a replace under a 1,500 ms delay', () => {
     expect(t.clock.waits.length).toBeGreaterThan(waitsBefore);
     expect(t.calls('connect:CreateRule').errors).toBeGreaterThan(0); // the freed name read as taken a while
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
-    expect(rules.map((x) => [x.Name, x.TriggerEventSource.EventSourceName])).toEqual([['backlog', 'OnRealTimeCallAnalysisAvailable']]);
+    expect(rules.map((x) => [x.Name, x.TriggerEventSource.EventSourceName])).toEqual([
+      ['backlog', 'OnRealTimeCallAnalysisAvailable'],
+    ]);
     t.clock.advance(1500);
     expect(planOf(await t.cli('plan', '--format', 'json')).changes).toEqual([]);
   });
@@ -200,7 +238,12 @@ describe('a replace under a 1,500 ms delay', () => {
         if (!taken) {
           taken = true;
           t.clock.advance(1500); // our old rule is gone for everyone; they take the name
-          await connect.send(new CreateRuleCommand({ ...metricRule('backlog', '$.theirs > 0'), InstanceId: INSTANCE } as CreateRuleCommandInput));
+          await connect.send(
+            new CreateRuleCommand({
+              ...metricRule('backlog', '$.theirs > 0'),
+              InstanceId: INSTANCE,
+            } as CreateRuleCommandInput),
+          );
         }
         return sleep(ms);
       },
@@ -208,7 +251,9 @@ describe('a replace under a 1,500 ms delay', () => {
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
-    expect(out).toMatch(/ResourceConflictException: A rule with the name backlog already exists.*still so after waiting \d+s for AWS's eventual consistency/);
+    expect(out).toMatch(
+      /ResourceConflictException: A rule with the name backlog already exists.*still so after waiting \d+s for AWS's eventual consistency/,
+    );
     expect(out).toMatch(/restoring the previous Connect rule failed too/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // Waited the whole bound, not forever.
@@ -225,11 +270,18 @@ describe('a replace under a 1,500 ms delay', () => {
     const t = await lagged(1500);
     const { connect } = clients(t.sandbox.endpoint);
     // Someone else's rule, too new for the plan's read to see: the plan says create.
-    await connect.send(new CreateRuleCommand({ ...metricRule('theirs', '$.theirs > 0'), InstanceId: INSTANCE } as CreateRuleCommandInput));
+    await connect.send(
+      new CreateRuleCommand({
+        ...metricRule('theirs', '$.theirs > 0'),
+        InstanceId: INSTANCE,
+      } as CreateRuleCommandInput),
+    );
     t.declare({ rules: [metricRule('theirs')] });
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toMatch(/connect:CreateRule failed for rule "theirs": ResourceConflictException: A rule with the name theirs already exists/);
+    expect(r.stdout + r.stderr).toMatch(
+      /connect:CreateRule failed for rule "theirs": ResourceConflictException: A rule with the name theirs already exists/,
+    );
     expect(t.clock.waits).toEqual([]);
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
     expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);

@@ -21,8 +21,6 @@ const nctx = { flows: new ContactFlowDirectory([]) };
 const declareBodies = (bodies: Body[]) => declareBodiesOf('lexChannelAssociation', bodies);
 const norm = (b: Body) => kind.normalize(b, nctx);
 
-
-
 /** What GetBotChannelAssociations returns for a declared body. */
 function liveOf(body: Body): Body {
   return {
@@ -37,14 +35,24 @@ describe('lexChannelAssociation kind: declaration', () => {
   it('is keyed by bot/alias/name and can only delete', () => {
     expect(kind.name).toBe('lexChannelAssociation');
     expect(kind.configKey).toBe('lexChannelAssociations');
-    expect(kind.key({ name: 'orders_slack', botName: 'OrderFlowers', botAlias: 'prod' })).toBe('OrderFlowers/prod/orders_slack');
-    expect(kind.capabilities).toEqual({ create: false, update: false, delete: true, marker: false, usesContactFlows: false });
+    expect(kind.key({ name: 'orders_slack', botName: 'OrderFlowers', botAlias: 'prod' })).toBe(
+      'OrderFlowers/prod/orders_slack',
+    );
+    expect(kind.capabilities).toEqual({
+      create: false,
+      update: false,
+      delete: true,
+      marker: false,
+      usesContactFlows: false,
+    });
     expect(kind.secretPaths).toEqual(['botConfiguration']);
     expect(fixture.replaceChange).toBeNull();
   });
 
   it('describes exactly what the seed pre-creates', () => {
-    const seeded = seed.lex.bots.flatMap((b) => (b.channelAssociations ?? []).map((c) => `${b.name}/${c.botAlias}/${c.name}`));
+    const seeded = seed.lex.bots.flatMap((b) =>
+      (b.channelAssociations ?? []).map((c) => `${b.name}/${c.botAlias}/${c.name}`),
+    );
     expect(fixture.base.map((b) => kind.key(b))).toEqual(seeded);
     expect(new Set(seeded).size).toBe(seeded.length);
   });
@@ -62,7 +70,8 @@ describe('lexChannelAssociation kind: normalize', () => {
   });
 
   it('makes the live form of every fixture body equal to the declared form', () => {
-    for (const body of fixture.base) expect(diffPaths(norm(liveOf(body)), norm(body), 'lexChannelAssociation')).toEqual([]);
+    for (const body of fixture.base)
+      expect(diffPaths(norm(liveOf(body)), norm(body), 'lexChannelAssociation')).toEqual([]);
   });
 
   it('drops server fields and treats an empty description as none', () => {
@@ -75,7 +84,9 @@ describe('lexChannelAssociation kind: normalize', () => {
 
   it('shows a changed secret as a changed digest, at its path', () => {
     const changed = { ...fixture.base[2], botConfiguration: { accountSid: 'ACsandbox', authToken: 'rotated' } };
-    expect(diffPaths(norm(fixture.base[2]), norm(changed), 'lexChannelAssociation')).toEqual(['botConfiguration.authToken']);
+    expect(diffPaths(norm(fixture.base[2]), norm(changed), 'lexChannelAssociation')).toEqual([
+      'botConfiguration.authToken',
+    ]);
   });
 
   it('treats reordered maps and list as equal (fixture reorderSet)', () => {
@@ -107,7 +118,14 @@ describe('lexChannelAssociation kind: audit and replace', () => {
   });
 
   it('never replaces', () => {
-    expect(kind.replaceReason(norm(fixture.base[0]), norm(fixture.base[1]), ['name', 'type', 'botConfiguration', 'description'])).toBeUndefined();
+    expect(
+      kind.replaceReason(norm(fixture.base[0]), norm(fixture.base[1]), [
+        'name',
+        'type',
+        'botConfiguration',
+        'description',
+      ]),
+    ).toBeUndefined();
   });
 });
 
@@ -120,7 +138,21 @@ describe('lexChannelAssociation kind: an omitted botConfiguration is not managed
       configFingerprint: 'f',
       kinds: [kind],
       declared: declareBodies(declared),
-      live: new Map([['lexChannelAssociation', fixture.base.map((b): LiveResource => ({ kind: 'lexChannelAssociation', key: kind.key(b), id: kind.key(b), body: liveOf(b), managed: false, version: 'v' }))]]),
+      live: new Map([
+        [
+          'lexChannelAssociation',
+          fixture.base.map(
+            (b): LiveResource => ({
+              kind: 'lexChannelAssociation',
+              key: kind.key(b),
+              id: kind.key(b),
+              body: liveOf(b),
+              managed: false,
+              version: 'v',
+            }),
+          ),
+        ],
+      ]),
       flows: nctx.flows,
       prune: () => false,
     });
@@ -138,7 +170,10 @@ describe('lexChannelAssociation kind: an omitted botConfiguration is not managed
   it('other fields are still compared; a declared botConfiguration still is too', () => {
     const edited = fixture.base.map(withoutSecrets);
     edited[0].description = 'changed';
-    const rotated = { ...fixture.base[1], botConfiguration: { ...(fixture.base[1].botConfiguration as object), clientSecret: 'rotated' } };
+    const rotated = {
+      ...fixture.base[1],
+      botConfiguration: { ...(fixture.base[1].botConfiguration as object), clientSecret: 'rotated' },
+    };
     const plan = planFor([edited[0], rotated, ...edited.slice(2)]);
     expect(plan.changes.map((c) => [c.name, c.action, c.fields.map((f) => f.path)]).sort()).toEqual([
       [kind.key(rotated), 'manual', ['botConfiguration.clientSecret']],
@@ -169,7 +204,12 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
       },
     },
   };
-  const ctx = { target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' }, aws, flows: nctx.flows, log: (l: string) => logs.push(l) } as unknown as TargetContext;
+  const ctx = {
+    target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' },
+    aws,
+    flows: nctx.flows,
+    log: (l: string) => logs.push(l),
+  } as unknown as TargetContext;
   return { ctx, sent, logs };
 }
 
@@ -187,18 +227,30 @@ describe('lexChannelAssociation kind: read', () => {
     const { ctx, sent, logs } = fakeTarget((name, input) => {
       switch (name) {
         case 'GetBots':
-          return input.nextToken ? { bots: bots.slice(2).map((b) => ({ name: b.name })) } : { bots: bots.slice(0, 2).map((b) => ({ name: b.name })), nextToken: 'b2' };
+          return input.nextToken
+            ? { bots: bots.slice(2).map((b) => ({ name: b.name })) }
+            : { bots: bots.slice(0, 2).map((b) => ({ name: b.name })), nextToken: 'b2' };
         case 'GetBotAliases': {
           if (input.botName === 'Vanished') throw notFound();
           const aliases = bots.find((b) => b.name === input.botName)!.aliases ?? [];
-          return input.nextToken ? { BotAliases: aliases.slice(1).map((a) => ({ name: a })) } : { BotAliases: aliases.slice(0, 1).map((a) => ({ name: a })), nextToken: aliases.length > 1 ? 'a2' : undefined };
+          return input.nextToken
+            ? { BotAliases: aliases.slice(1).map((a) => ({ name: a })) }
+            : {
+                BotAliases: aliases.slice(0, 1).map((a) => ({ name: a })),
+                nextToken: aliases.length > 1 ? 'a2' : undefined,
+              };
         }
         case 'GetBotChannelAssociations': {
           const bot = bots.find((b) => b.name === input.botName)!;
           const list = (bot.channelAssociations ?? []).filter((c) => c.botAlias === input.botAlias);
           const page = input.nextToken ? list.slice(1) : list.slice(0, 1);
           return {
-            botChannelAssociations: page.map((c) => ({ ...c, botName: bot.name, createdDate: new Date('2024-01-01T00:00:00Z'), status: 'CREATED' })),
+            botChannelAssociations: page.map((c) => ({
+              ...c,
+              botName: bot.name,
+              createdDate: new Date('2024-01-01T00:00:00Z'),
+              status: 'CREATED',
+            })),
             nextToken: !input.nextToken && list.length > 1 ? 'c2' : undefined,
           };
         }
@@ -210,16 +262,22 @@ describe('lexChannelAssociation kind: read', () => {
     for (const l of live) {
       const declared = fixture.base.find((b) => kind.key(b) === l.key)!;
       expect(diffPaths(norm(l.body), norm(declared), 'lexChannelAssociation')).toEqual([]);
-      expect(l).toMatchObject({ kind: 'lexChannelAssociation', id: l.key, managed: false, extra: { botName: declared.botName, botAlias: declared.botAlias } });
+      expect(l).toMatchObject({
+        kind: 'lexChannelAssociation',
+        id: l.key,
+        managed: false,
+        extra: { botName: declared.botName, botAlias: declared.botAlias },
+      });
       expect(l.version).toMatch(/^[0-9a-f]{64}$/);
       expect(l.version).not.toContain('sandbox');
     }
     expect(sent.some((s) => s.name === 'GetBotChannelAssociation')).toBe(false);
-    expect(sent.filter((s) => s.name === 'GetBotChannelAssociations' && !s.input.nextToken).map((s) => `${s.input.botName}/${s.input.botAlias}`).sort()).toEqual([
-      'BookTrip/prod',
-      'OrderFlowers/prod',
-      'OrderFlowers/staging',
-    ]);
+    expect(
+      sent
+        .filter((s) => s.name === 'GetBotChannelAssociations' && !s.input.nextToken)
+        .map((s) => `${s.input.botName}/${s.input.botAlias}`)
+        .sort(),
+    ).toEqual(['BookTrip/prod', 'OrderFlowers/prod', 'OrderFlowers/staging']);
     expect(sent.every((s) => s.input.maxResults === undefined || s.input.maxResults === 50)).toBe(true);
     expect(logs).toEqual([expect.stringContaining('Vanished')]);
   });
@@ -229,7 +287,13 @@ describe('lexChannelAssociation kind: read', () => {
       const { ctx } = fakeTarget((name) => {
         if (name === 'GetBots') return { bots: [{ name: 'OrderFlowers' }] };
         if (name === 'GetBotAliases') return { BotAliases: [{ name: 'prod' }] };
-        const c = { name: 'slack', botName: 'OrderFlowers', botAlias: 'prod', type: 'Slack', createdDate: new Date('2024-01-01T00:00:00Z') };
+        const c = {
+          name: 'slack',
+          botName: 'OrderFlowers',
+          botAlias: 'prod',
+          type: 'Slack',
+          createdDate: new Date('2024-01-01T00:00:00Z'),
+        };
         return { botChannelAssociations: [{ ...c, botConfiguration: { clientId: '1.2', clientSecret } }] };
       });
       return (await collect(kind.read(ctx)))[0].version;
@@ -242,7 +306,9 @@ describe('lexChannelAssociation kind: read', () => {
       if (name === 'GetBots') return { bots: [{ name: 'OrderFlowers' }] };
       throw Object.assign(new Error('bad'), { name: 'BadRequestException' });
     });
-    await expect(collect(kind.read(ctx))).rejects.toThrow(/lex:GetBotAliases failed for Lex bot "OrderFlowers": BadRequestException: bad/);
+    await expect(collect(kind.read(ctx))).rejects.toThrow(
+      /lex:GetBotAliases failed for Lex bot "OrderFlowers": BadRequestException: bad/,
+    );
   });
 });
 
@@ -259,8 +325,12 @@ describe('lexChannelAssociation kind: writes', () => {
 
   it('refuses create and update: a manual step in the Lex console', async () => {
     const { ctx, sent } = fakeTarget(() => ({}));
-    await expect(kind.create(ctx, norm(fixture.base[0]), 't')).rejects.toThrow(/cannot create .*"OrderFlowers\/prod\/orders_slack".*manual step in the Lex/);
-    await expect(kind.update(ctx, live, norm(fixture.base[2]), ['description'])).rejects.toThrow(/manual step in the Lex/);
+    await expect(kind.create(ctx, norm(fixture.base[0]), 't')).rejects.toThrow(
+      /cannot create .*"OrderFlowers\/prod\/orders_slack".*manual step in the Lex/,
+    );
+    await expect(kind.update(ctx, live, norm(fixture.base[2]), ['description'])).rejects.toThrow(
+      /manual step in the Lex/,
+    );
     expect(sent).toEqual([]);
   });
 
@@ -269,13 +339,20 @@ describe('lexChannelAssociation kind: writes', () => {
       throw notFound();
     });
     await kind.delete(ctx, live);
-    expect(sent).toEqual([{ name: 'DeleteBotChannelAssociation', input: { name: 'orders_sms', botName: 'OrderFlowers', botAlias: 'staging' } }]);
+    expect(sent).toEqual([
+      {
+        name: 'DeleteBotChannelAssociation',
+        input: { name: 'orders_sms', botName: 'OrderFlowers', botAlias: 'staging' },
+      },
+    ]);
   });
 
   it('wraps other delete failures', async () => {
     const { ctx } = fakeTarget(() => {
       throw Object.assign(new Error('busy'), { name: 'ConflictException' });
     });
-    await expect(kind.delete(ctx, live)).rejects.toThrow(/lex:DeleteBotChannelAssociation failed .*ConflictException: busy/);
+    await expect(kind.delete(ctx, live)).rejects.toThrow(
+      /lex:DeleteBotChannelAssociation failed .*ConflictException: busy/,
+    );
   });
 });

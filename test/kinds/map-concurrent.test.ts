@@ -66,7 +66,12 @@ describe('mapConcurrent', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       const run = async () => {
-        for await (const _ of mapConcurrent([0, 1, 2, 3], 4, async (i) => { if (i > 0) throw new Error(`boom ${i}`); await tick(); return i; })) void _;
+        for await (const _ of mapConcurrent([0, 1, 2, 3], 4, async (i) => {
+          if (i > 0) throw new Error(`boom ${i}`);
+          await tick();
+          return i;
+        }))
+          void _;
       };
       await expect(run()).rejects.toThrow('boom 1');
       await tick();

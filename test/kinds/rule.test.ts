@@ -19,7 +19,9 @@ const FLOWS = [
   { id: '55555555-5555-4555-8555-555555555555', name: 'Task routing' },
   { id: '66666666-6666-4666-8666-666666666666', name: 'Escalation v2' },
 ];
-const flows = new ContactFlowDirectory(FLOWS.map((f) => ({ ...f, arn: `arn:aws:connect:us-east-1:123456789012:instance/i-1/contact-flow/${f.id}` })));
+const flows = new ContactFlowDirectory(
+  FLOWS.map((f) => ({ ...f, arn: `arn:aws:connect:us-east-1:123456789012:instance/i-1/contact-flow/${f.id}` })),
+);
 const idOf = (name: string) => FLOWS.find((f) => f.name === name)!.id;
 const norm = (b: Body) => kind.normalize(b, { flows });
 
@@ -45,7 +47,8 @@ function minimal(): Body {
 /** What DescribeRule returns for a declared body: server fields, flow ids, the marker tag. */
 function liveOf(body: Body): Body {
   const b = structuredClone(body) as Record<string, any>;
-  for (const a of b.Actions ?? []) if (a.TaskAction?.ContactFlowId?.name) a.TaskAction.ContactFlowId = idOf(a.TaskAction.ContactFlowId.name);
+  for (const a of b.Actions ?? [])
+    if (a.TaskAction?.ContactFlowId?.name) a.TaskAction.ContactFlowId = idOf(a.TaskAction.ContactFlowId.name);
   return {
     ...b,
     Function: `${b.Function}\n`,
@@ -63,18 +66,32 @@ describe('rule kind: declaration', () => {
   it('is keyed by Name, replaces on TriggerEventSource, carries the marker and uses flows', () => {
     expect(kind.key({ Name: 'escalate' })).toBe('escalate');
     expect(kind.configKey).toBe('rules');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: true });
+    expect(kind.capabilities).toEqual({
+      create: true,
+      update: true,
+      delete: true,
+      marker: true,
+      usesContactFlows: true,
+    });
   });
 });
 
 describe('rule kind: normalize', () => {
   it('makes the live form of every fixture body equal to the declared form', () => {
-    for (const body of ruleFixture.base) expect(diffPaths(norm(liveOf(body)), norm(body), 'rule'), String(body.Name)).toEqual([]);
+    for (const body of ruleFixture.base)
+      expect(diffPaths(norm(liveOf(body)), norm(body), 'rule'), String(body.Name)).toEqual([]);
   });
 
   it('keeps only the fields a config describes, hides the marker, trims the Function', () => {
     const n = norm(liveOf(ruleFixture.base[0]));
-    expect(Object.keys(n).sort()).toEqual(['Actions', 'Function', 'Name', 'PublishStatus', 'Tags', 'TriggerEventSource']);
+    expect(Object.keys(n).sort()).toEqual([
+      'Actions',
+      'Function',
+      'Name',
+      'PublishStatus',
+      'Tags',
+      'TriggerEventSource',
+    ]);
     expect(n.Tags).toEqual({ cost: 'cc-1', env: 'test', team: 'care' });
     expect(n.Function).toBe('$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2');
     // Only the marker: no Tags at all, like a body that declares none.
@@ -89,7 +106,12 @@ describe('rule kind: normalize', () => {
     const notify = (ids: string[]) => ({
       ...minimal(),
       TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-      Actions: [{ ActionType: 'SEND_NOTIFICATION', SendNotificationAction: { DeliveryMethod: 'EMAIL', Content: 'c', Recipient: { UserIds: ids } } }],
+      Actions: [
+        {
+          ActionType: 'SEND_NOTIFICATION',
+          SendNotificationAction: { DeliveryMethod: 'EMAIL', Content: 'c', Recipient: { UserIds: ids } },
+        },
+      ],
     });
     expect(norm(notify(['b', 'a']))).toEqual(norm(notify(['a', 'b'])));
     const filtered = (conds: unknown[]) => ({ ...minimal(), PreEvaluationFilters: { AndConditions: conds } });
@@ -97,7 +119,10 @@ describe('rule kind: normalize', () => {
   });
 
   it('shows a known flow id as its name and keeps an unknown id, so it still diffs', () => {
-    const withFlow = (ref: unknown) => ({ ...minimal(), Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: ref } }] });
+    const withFlow = (ref: unknown) => ({
+      ...minimal(),
+      Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: ref } }],
+    });
     const action = (b: Body) => (b.Actions as { TaskAction: { ContactFlowId: unknown } }[])[0].TaskAction.ContactFlowId;
     expect(action(norm(withFlow(idOf('Task routing'))))).toEqual({ name: 'Task routing' });
     expect(action(norm(withFlow('aaaaaaaa-0000-4000-8000-000000000000')))).toBe('aaaaaaaa-0000-4000-8000-000000000000');
@@ -105,7 +130,10 @@ describe('rule kind: normalize', () => {
 
   it('fills the empty definitions AWS returns ({}) for actions that carry none', () => {
     const declared = { ...minimal(), Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY' }] };
-    const live = { ...minimal(), Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }] };
+    const live = {
+      ...minimal(),
+      Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }],
+    };
     expect(norm(declared)).toEqual(norm(live));
   });
 
@@ -123,22 +151,42 @@ describe('rule kind: audit', () => {
   });
 
   it('an action on an event source it is not supported on, naming the supported ones', () => {
-    const body = { ...minimal(), TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' }, Actions: [{ ActionType: 'CREATE_CASE', CreateCaseAction: { Fields: [], TemplateId: 't' } }] };
-    expect(errorsOf(body)).toEqual(['rules[0].Actions[0].ActionType: action CREATE_CASE is not supported on event source OnMetricDataUpdate']);
+    const body = {
+      ...minimal(),
+      TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+      Actions: [{ ActionType: 'CREATE_CASE', CreateCaseAction: { Fields: [], TemplateId: 't' } }],
+    };
+    expect(errorsOf(body)).toEqual([
+      'rules[0].Actions[0].ActionType: action CREATE_CASE is not supported on event source OnMetricDataUpdate',
+    ]);
   });
 
   it('an action without its definition, and a definition of another type', () => {
     expect(errorsOf({ ...minimal(), Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT' }] })).toEqual([
       'rules[0].Actions[0]: action GENERATE_EVENTBRIDGE_EVENT needs its EventBridgeAction',
     ]);
-    expect(errorsOf({ ...minimal(), Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' }, TaskAction: { Name: 't' } }] })).toEqual([
+    expect(
+      errorsOf({
+        ...minimal(),
+        Actions: [
+          { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' }, TaskAction: { Name: 't' } },
+        ],
+      }),
+    ).toEqual([
       'rules[0].Actions[0].TaskAction: TaskAction does not belong to an action of type GENERATE_EVENTBRIDGE_EVENT',
     ]);
   });
 
   it('an unknown contact flow name, with the nearest ones; unchecked when the flows are unknown', () => {
-    const body = { ...minimal(), Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalaton' } } }] };
-    expect(errorsOf(body)).toEqual([expect.stringMatching(/^rules\[0\]\.Actions\[0\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/)]);
+    const body = {
+      ...minimal(),
+      Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalaton' } } }],
+    };
+    expect(errorsOf(body)).toEqual([
+      expect.stringMatching(
+        /^rules\[0\]\.Actions\[0\]\.TaskAction\.ContactFlowId: unknown contact flow "Escalaton"; nearest: "Escalation"/,
+      ),
+    ]);
     expect(errorsOf(body, false)).toEqual([]);
   });
 
@@ -149,8 +197,14 @@ describe('rule kind: audit', () => {
   });
 
   it.each(INTEGRATION_SOURCES)('a rule on %s needs a CREATE_TASK action', (source) => {
-    const body = { ...minimal(), TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' }, Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }] };
-    expect(errorsOf(body)).toEqual([expect.stringMatching(new RegExp(`^rules\\[0\\]\\.Actions: rules on ${source} need a CREATE_TASK action`))]);
+    const body = {
+      ...minimal(),
+      TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' },
+      Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }],
+    };
+    expect(errorsOf(body)).toEqual([
+      expect.stringMatching(new RegExp(`^rules\\[0\\]\\.Actions: rules on ${source} need a CREATE_TASK action`)),
+    ]);
   });
 
   // CloudFormation, AWS::Connect::Rule RuleTriggerEventSource: "IntegrationAssociationArn is
@@ -160,9 +214,19 @@ describe('rule kind: audit', () => {
   it.each(INTEGRATION_SOURCES)('a rule on %s needs TriggerEventSource.IntegrationAssociationId', (source) => {
     const task = [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalation' } } }];
     expect(errorsOf({ ...minimal(), TriggerEventSource: { EventSourceName: source }, Actions: task })).toEqual([
-      expect.stringMatching(new RegExp(`^rules\\[0\\]\\.TriggerEventSource: rules on ${source} need TriggerEventSource\\.IntegrationAssociationId`)),
+      expect.stringMatching(
+        new RegExp(
+          `^rules\\[0\\]\\.TriggerEventSource: rules on ${source} need TriggerEventSource\\.IntegrationAssociationId`,
+        ),
+      ),
     ]);
-    expect(errorsOf({ ...minimal(), TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' }, Actions: task })).toEqual([]);
+    expect(
+      errorsOf({
+        ...minimal(),
+        TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' },
+        Actions: task,
+      }),
+    ).toEqual([]);
     // Not required on the API reference's wider list (a known unknown, docs/FIDELITY.md).
     expect(errorsOf({ ...minimal(), TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' } })).toEqual([]);
   });
@@ -171,7 +235,9 @@ describe('rule kind: audit', () => {
   it('leaves room for the marker in the 50 tags a rule holds', () => {
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
     expect(errorsOf({ ...minimal(), Tags: tags(49) })).toEqual([]);
-    expect(errorsOf({ ...minimal(), Tags: tags(50) })).toEqual(['rules[0].Tags: 50 tags; a rule holds at most 50 and connectform\'s marker takes one, so at most 49']);
+    expect(errorsOf({ ...minimal(), Tags: tags(50) })).toEqual([
+      "rules[0].Tags: 50 tags; a rule holds at most 50 and connectform's marker takes one, so at most 49",
+    ]);
   });
 
   it('points at the YAML position of the offending node', () => {
@@ -193,16 +259,28 @@ describe('rule kind: audit', () => {
 
 describe('rule kind: replaceReason', () => {
   it('a new TriggerEventSource is a replace', () => {
-    expect(kind.replaceReason(minimal(), minimal(), ['TriggerEventSource', 'Function'])).toBe('UpdateRule cannot change TriggerEventSource');
+    expect(kind.replaceReason(minimal(), minimal(), ['TriggerEventSource', 'Function'])).toBe(
+      'UpdateRule cannot change TriggerEventSource',
+    );
   });
 
   it('a rename is a replace except on the Zendesk/Salesforce sources', () => {
-    expect(kind.replaceReason(minimal(), { ...minimal(), Name: 's' }, ['Name'])).toMatch(/^UpdateRule renames only rules on OnZendeskTicketCreate/);
+    expect(kind.replaceReason(minimal(), { ...minimal(), Name: 's' }, ['Name'])).toMatch(
+      /^UpdateRule renames only rules on OnZendeskTicketCreate/,
+    );
     const zendesk = ruleFixture.base[2];
     expect(kind.replaceReason(zendesk, { ...zendesk, Name: 'renamed' }, ['Name'])).toBeUndefined();
   });
 
   it('anything else is an update', () => {
-    expect(kind.replaceReason(minimal(), minimal(), ['Function', 'Actions', 'PublishStatus', 'Tags', 'PreEvaluationFilters'])).toBeUndefined();
+    expect(
+      kind.replaceReason(minimal(), minimal(), [
+        'Function',
+        'Actions',
+        'PublishStatus',
+        'Tags',
+        'PreEvaluationFilters',
+      ]),
+    ).toBeUndefined();
   });
 });

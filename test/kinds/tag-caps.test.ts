@@ -21,7 +21,15 @@ const list = (n: number) => Object.entries(map(n)).map(([TagKey, TagValue]) => (
 const KINDS = [
   { key: 'rules', body: (n: number) => metricRule('tagged', '$.x > 1', { Tags: map(n) }) },
   { key: 'taskTemplates', body: (n: number) => ({ ...structuredClone(taskTemplateFixture.base[1]), Tags: map(n) }) },
-  { key: 'customActions', body: (n: number) => ({ ActionName: 'tagged', AliasName: 'tagged', Definition: { CommandText: 'sts get-caller-identity' }, Tags: list(n) }) },
+  {
+    key: 'customActions',
+    body: (n: number) => ({
+      ActionName: 'tagged',
+      AliasName: 'tagged',
+      Definition: { CommandText: 'sts get-caller-identity' },
+      Tags: list(n),
+    }),
+  },
 ];
 
 let sandbox: SandboxHandle;
@@ -36,7 +44,9 @@ describe.each(KINDS)('$key', ({ key, body }) => {
     writeConfig(dir, { test: { endpoint: sandbox.endpoint } }, {}, { [key]: [body(49)] });
     const r = await runCliInProcess(['apply', dir, '--auto-approve', '--quota-scale', '50'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(planOf(await runCliInProcess(['plan', dir, '--format', 'json', '--quota-scale', '50'], { cwd: dir })).changes).toEqual([]);
+    expect(
+      planOf(await runCliInProcess(['plan', dir, '--format', 'json', '--quota-scale', '50'], { cwd: dir })).changes,
+    ).toEqual([]);
   });
 
   it('50 user tags are a positioned validation error, before any call', async () => {
@@ -45,7 +55,11 @@ describe.each(KINDS)('$key', ({ key, body }) => {
     sandbox.resetStats();
     const r = await runCliInProcess(['validate', dir], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`resources\\.yaml:\\d+:\\d+: error: ${key}\\[0\\]\\.Tags: 50 tags; a [a-z ]+ holds at most 50 and connectform's marker takes one, so at most 49`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `resources\\.yaml:\\d+:\\d+: error: ${key}\\[0\\]\\.Tags: 50 tags; a [a-z ]+ holds at most 50 and connectform's marker takes one, so at most 49`,
+      ),
+    );
     expect(sandbox.stats().calls).toBe(0);
   });
 });
@@ -53,11 +67,25 @@ describe.each(KINDS)('$key', ({ key, body }) => {
 describe('the sandbox refuses what validation refuses: 50 user tags and the marker', () => {
   it('on CreateRule, TagResource of a task template, and CreateCustomAction', async () => {
     const { connect, chatbot } = clients(sandbox.endpoint);
-    const rule = { ...metricRule('fifty-one'), InstanceId: INSTANCE, Tags: { ...map(50), [MARKER_TAG_KEY]: 'true' } } as CreateRuleCommandInput;
+    const rule = {
+      ...metricRule('fifty-one'),
+      InstanceId: INSTANCE,
+      Tags: { ...map(50), [MARKER_TAG_KEY]: 'true' },
+    } as CreateRuleCommandInput;
     expect((await failure(connect.send(new CreateRuleCommand(rule)))).name).toBe('InvalidRequestException');
     const [template] = Object.values(sandbox.world.connect.instances[INSTANCE].taskTemplates);
-    expect((await failure(connect.send(new TagResourceCommand({ resourceArn: template.Arn, tags: { k49: 'v', extra: 'v' } })))).name).toBe('InvalidParameterException');
-    const action = { ActionName: 'fifty-one', Definition: { CommandText: 'x' }, Tags: [...list(50), { TagKey: MARKER_TAG_KEY, TagValue: 'true' }] };
+    expect(
+      (
+        await failure(
+          connect.send(new TagResourceCommand({ resourceArn: template.Arn, tags: { k49: 'v', extra: 'v' } })),
+        )
+      ).name,
+    ).toBe('InvalidParameterException');
+    const action = {
+      ActionName: 'fifty-one',
+      Definition: { CommandText: 'x' },
+      Tags: [...list(50), { TagKey: MARKER_TAG_KEY, TagValue: 'true' }],
+    };
     expect((await failure(chatbot.send(new CreateCustomActionCommand(action)))).name).toBe('InvalidRequestException');
   });
 });

@@ -16,7 +16,14 @@ import type { LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
 import { CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
-import { chatbotTagCalls, connectTagCalls, reconcileTags, tagChanges, type TagCalls, type TagMap } from '../../src/kinds/tags.js';
+import {
+  chatbotTagCalls,
+  connectTagCalls,
+  reconcileTags,
+  tagChanges,
+  type TagCalls,
+  type TagMap,
+} from '../../src/kinds/tags.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { clients, ruleInput } from '../sandbox/helpers.js';
 
@@ -49,7 +56,10 @@ function counted(calls: TagCalls): { calls: TagCalls; sent: string[] } {
 
 describe('tagChanges', () => {
   it('sets new and changed keys, removes dropped ones, and leaves the marker out of both', () => {
-    expect(tagChanges({ a: '1', b: '2', c: '3', ...MARKER }, { a: '1', b: '20', d: '4', ...MARKER })).toEqual({ set: { b: '20', d: '4' }, removed: ['c'] });
+    expect(tagChanges({ a: '1', b: '2', c: '3', ...MARKER }, { a: '1', b: '20', d: '4', ...MARKER })).toEqual({
+      set: { b: '20', d: '4' },
+      removed: ['c'],
+    });
     // A marker in `want` is not added (adoption is not a tag edit), one in `have` not removed.
     expect(tagChanges({}, { ...MARKER, x: '1' })).toEqual({ set: { x: '1' }, removed: [] });
     expect(tagChanges({ ...MARKER, x: '1' }, {})).toEqual({ set: {}, removed: ['x'] });
@@ -71,14 +81,20 @@ describe('reconcileTags on the sandbox', () => {
     await sandbox?.stop();
   });
 
-  const createRule = async (name: string, tags: TagMap) => (await sdk().connect.send(new CreateRuleCommand(ruleInput(name, { Tags: tags })))).RuleArn!;
-  const ruleTags = async (arn: string) => (await sdk().connect.send(new ConnectListTags({ resourceArn: arn }))).tags ?? {};
+  const createRule = async (name: string, tags: TagMap) =>
+    (await sdk().connect.send(new CreateRuleCommand(ruleInput(name, { Tags: tags })))).RuleArn!;
+  const ruleTags = async (arn: string) =>
+    (await sdk().connect.send(new ConnectListTags({ resourceArn: arn }))).tags ?? {};
 
   it('Connect: removes, changes and adds in two calls, UntagResource first, and keeps the marker', async () => {
     const arn = await createRule('tags-connect', { keep: 'k', change: 'old', drop: 'd', ...MARKER });
     const { calls, sent } = counted(connectTagCalls(aws));
     const have = await ruleTags(arn);
-    const changes = await reconcileTags(calls, arn, 'rule "tags-connect"', have, { keep: 'k', change: 'new', add: 'a' });
+    const changes = await reconcileTags(calls, arn, 'rule "tags-connect"', have, {
+      keep: 'k',
+      change: 'new',
+      add: 'a',
+    });
     expect(changes).toEqual({ set: { change: 'new', add: 'a' }, removed: ['drop'] });
     expect(sent).toEqual(['untag drop', 'tag change,add']);
     expect(await ruleTags(arn)).toEqual({ keep: 'k', change: 'new', add: 'a', ...MARKER });
@@ -113,7 +129,9 @@ describe('reconcileTags on the sandbox', () => {
     const full: TagMap = { ...MARKER };
     for (let i = 0; i < 49; i++) full[`k${i}`] = 'v';
     const arn = await createRule('tags-over', full);
-    const err = await reconcileTags(connectTagCalls(aws), arn, 'rule "tags-over"', full, { ...full, extra: 'x' }).catch((e: unknown) => e);
+    const err = await reconcileTags(connectTagCalls(aws), arn, 'rule "tags-over"', full, { ...full, extra: 'x' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ name: 'RemoteError', operation: 'connect:TagResource' });
     expect((err as Error).message).toMatch(/^connect:TagResource failed for rule "tags-over": \S+: .*50 tags/);
   });
@@ -132,15 +150,25 @@ describe('reconcileTags on the sandbox', () => {
     );
     const arn = created.CustomActionArn;
     const { calls, sent } = counted(chatbotTagCalls(aws));
-    await reconcileTags(calls, arn, 'custom action "tags-chatbot"', { keep: 'k', drop: 'd', ...MARKER }, { keep: 'kk', add: 'a' });
+    await reconcileTags(
+      calls,
+      arn,
+      'custom action "tags-chatbot"',
+      { keep: 'k', drop: 'd', ...MARKER },
+      { keep: 'kk', add: 'a' },
+    );
     expect(sent).toEqual(['untag drop', 'tag keep,add']);
     const listed = (await sdk().chatbot.send(new ChatbotListTags({ ResourceARN: arn }))).Tags ?? [];
     expect(Object.fromEntries(listed.map((t) => [t.TagKey, t.TagValue]))).toEqual({ keep: 'kk', add: 'a', ...MARKER });
   });
 
   it('refuses without an ARN, naming the call it could not make', async () => {
-    await expect(reconcileTags(connectTagCalls(aws), undefined, 'rule "x"', {}, { a: '1' })).rejects.toMatchObject({ operation: 'connect:TagResource' });
-    await expect(reconcileTags(chatbotTagCalls(aws), undefined, 'custom action "x"', { a: '1' }, {})).rejects.toMatchObject({ operation: 'chatbot:UntagResource' });
+    await expect(reconcileTags(connectTagCalls(aws), undefined, 'rule "x"', {}, { a: '1' })).rejects.toMatchObject({
+      operation: 'connect:TagResource',
+    });
+    await expect(
+      reconcileTags(chatbotTagCalls(aws), undefined, 'custom action "x"', { a: '1' }, {}),
+    ).rejects.toMatchObject({ operation: 'chatbot:UntagResource' });
   });
 });
 
@@ -169,7 +197,9 @@ describe('reconcileTags under injected faults', () => {
   ])('%s: %j → %j fails naming %s', async (service, have, want, api) => {
     const calls = service === 'connect' ? connectTagCalls(aws) : chatbotTagCalls(aws);
     const arn = service === 'connect' ? ruleArn : actionArn;
-    const err = await reconcileTags(calls, arn, 'the resource', have as TagMap, want as TagMap).catch((e: unknown) => e);
+    const err = await reconcileTags(calls, arn, 'the resource', have as TagMap, want as TagMap).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ name: 'RemoteError', operation: api });
     const message = (err as Error).message;
     expect(message.startsWith(`${api} failed for the resource: `)).toBe(true);
@@ -210,21 +240,46 @@ describe("each kind's tag-only update names the tag call that failed", () => {
     version: 'v',
     ...(tags ? { extra: { tags } } : {}),
   });
-  const rule = live('rule', 'arn:aws:connect:us-east-1:123456789012:instance/i-1/rule/r', { Name: 'x' }, { a: '1', ...MARKER });
-  const template = live('taskTemplate', 'arn:aws:connect:us-east-1:123456789012:instance/i-1/task-template/t', { Name: 'x' }, { a: '1', ...MARKER });
+  const rule = live(
+    'rule',
+    'arn:aws:connect:us-east-1:123456789012:instance/i-1/rule/r',
+    { Name: 'x' },
+    { a: '1', ...MARKER },
+  );
+  const template = live(
+    'taskTemplate',
+    'arn:aws:connect:us-east-1:123456789012:instance/i-1/task-template/t',
+    { Name: 'x' },
+    { a: '1', ...MARKER },
+  );
   const action = live('customAction', 'arn:aws:chatbot::123456789012:custom-action/x', {
     ActionName: 'x',
     Definition: { CommandText: 'sts get-caller-identity' },
-    Tags: [{ TagKey: 'a', TagValue: '1' }, { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
+    Tags: [
+      { TagKey: 'a', TagValue: '1' },
+      { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE },
+    ],
   });
 
   it.each([
     ['rule', 'connect:TagResource', () => ruleKind.update(ctx, rule, { Name: 'x', Tags: { a: '2' } }, ['Tags'])],
     ['rule', 'connect:UntagResource', () => ruleKind.update(ctx, rule, { Name: 'x' }, ['Tags'])],
-    ['task template', 'connect:TagResource', () => taskTemplateKind.update(ctx, template, { Name: 'x', Tags: { a: '1', b: '2' } }, ['Tags'])],
+    [
+      'task template',
+      'connect:TagResource',
+      () => taskTemplateKind.update(ctx, template, { Name: 'x', Tags: { a: '1', b: '2' } }, ['Tags']),
+    ],
     ['task template', 'connect:UntagResource', () => taskTemplateKind.update(ctx, template, { Name: 'x' }, ['Tags'])],
-    ['custom action', 'chatbot:TagResource', () => customActionKind.update(ctx, action, { ...action.body, Tags: [{ TagKey: 'a', TagValue: '2' }] }, ['Tags'])],
-    ['custom action', 'chatbot:UntagResource', () => customActionKind.update(ctx, action, { ...action.body, Tags: [] }, ['Tags'])],
+    [
+      'custom action',
+      'chatbot:TagResource',
+      () => customActionKind.update(ctx, action, { ...action.body, Tags: [{ TagKey: 'a', TagValue: '2' }] }, ['Tags']),
+    ],
+    [
+      'custom action',
+      'chatbot:UntagResource',
+      () => customActionKind.update(ctx, action, { ...action.body, Tags: [] }, ['Tags']),
+    ],
   ])('%s: %s', async (_kind, api, update) => {
     const err = await update().catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'RemoteError', operation: api });

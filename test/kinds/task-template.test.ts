@@ -23,16 +23,15 @@ const FLOWS = [
   { id: '44444444-4444-4444-8444-444444444444', name: 'VIP routing' },
   { id: '55555555-5555-4555-8555-555555555555', name: 'Task routing' },
 ];
-const flows = new ContactFlowDirectory(FLOWS.map((f) => ({ ...f, arn: `arn:aws:connect:us-east-1:123456789012:instance/i-1/contact-flow/${f.id}` })));
+const flows = new ContactFlowDirectory(
+  FLOWS.map((f) => ({ ...f, arn: `arn:aws:connect:us-east-1:123456789012:instance/i-1/contact-flow/${f.id}` })),
+);
 const idOf = (name: string) => FLOWS.find((f) => f.name === name)!.id;
 const arnOf = (name: string) => flows.named(name)[0].arn!;
 const nctx = { flows };
 const declareBodies = (bodies: Body[]) => declareBodiesOf('taskTemplate', bodies);
 const declare = (text: string, key = 'taskTemplates') => declareYaml('taskTemplate', text, key);
 const norm = (b: Body) => kind.normalize(b, nctx);
-
-
-
 
 function auditOne(body: Body, withFlows = true) {
   const all = declareBodies([body]);
@@ -85,8 +84,16 @@ describe('taskTemplate kind: declaration', () => {
     expect(kind.name).toBe('taskTemplate');
     expect(kind.configKey).toBe('taskTemplates');
     expect(kind.key({ Name: 'Callback request' })).toBe('Callback request');
-    expect(kind.capabilities).toEqual({ create: true, update: true, delete: true, marker: true, usesContactFlows: true });
-    expect(kind.replaceReason({ Name: 'a' }, { Name: 'b' }, ['Name', 'Fields', 'Constraints', 'Status', 'ContactFlowId'])).toBeUndefined();
+    expect(kind.capabilities).toEqual({
+      create: true,
+      update: true,
+      delete: true,
+      marker: true,
+      usesContactFlows: true,
+    });
+    expect(
+      kind.replaceReason({ Name: 'a' }, { Name: 'b' }, ['Name', 'Fields', 'Constraints', 'Status', 'ContactFlowId']),
+    ).toBeUndefined();
     expect(taskTemplateFixture.replaceChange).toBeNull();
   });
 });
@@ -100,7 +107,17 @@ describe('taskTemplate kind: normalize', () => {
 
   it('drops server fields, shows flows by name, hides the marker', () => {
     const n = norm(liveOf(taskTemplateFixture.base[0]));
-    expect(Object.keys(n).sort()).toEqual(['Constraints', 'ContactFlowId', 'Defaults', 'Description', 'Fields', 'Name', 'SelfAssignFlowId', 'Status', 'Tags']);
+    expect(Object.keys(n).sort()).toEqual([
+      'Constraints',
+      'ContactFlowId',
+      'Defaults',
+      'Description',
+      'Fields',
+      'Name',
+      'SelfAssignFlowId',
+      'Status',
+      'Tags',
+    ]);
     expect(n.ContactFlowId).toEqual({ name: 'Task routing' });
     expect(n.SelfAssignFlowId).toEqual({ name: 'Default agent transfer' });
     expect(n.Tags).toEqual({ 'cost-center': 'cc-1042', team: 'billing' });
@@ -149,7 +166,9 @@ describe('taskTemplate kind: normalize', () => {
     (field.SingleSelectOptions as string[]).reverse();
     const [first] = field.SingleSelectOptions as string[];
     // Two options swapped: one of them moved, shown by its value under its field's name.
-    expect(diffPaths(norm(a), norm(c), 'taskTemplate')).toEqual([`Fields[Id.Name=${JSON.stringify(field.Id.Name)}].SingleSelectOptions[=${JSON.stringify(first)}]`]);
+    expect(diffPaths(norm(a), norm(c), 'taskTemplate')).toEqual([
+      `Fields[Id.Name=${JSON.stringify(field.Id.Name)}].SingleSelectOptions[=${JSON.stringify(first)}]`,
+    ]);
   });
 
   it('shows a change inside one field as exactly that path', () => {
@@ -163,11 +182,17 @@ describe('taskTemplate kind: normalize', () => {
     const a = taskTemplateFixture.base[0];
     const b = structuredClone(a) as any;
     b.Defaults.DefaultFieldValues[0].DefaultValue = 'High';
-    expect(diffPaths(norm(a), norm(b), 'taskTemplate')).toEqual(['Defaults.DefaultFieldValues[Id.Name="Priority"].DefaultValue']);
+    expect(diffPaths(norm(a), norm(b), 'taskTemplate')).toEqual([
+      'Defaults.DefaultFieldValues[Id.Name="Priority"].DefaultValue',
+    ]);
   });
 
   it('drops members it does not know (a newer server must not cause diffs)', () => {
-    const live = { ...minimal(), SomethingNew: 1, Fields: (minimal().Fields as Body[]).map((f) => ({ ...f, Extra: true })) };
+    const live = {
+      ...minimal(),
+      SomethingNew: 1,
+      Fields: (minimal().Fields as Body[]).map((f) => ({ ...f, Extra: true })),
+    };
     expect(norm(live)).toEqual(norm(minimal()));
   });
 
@@ -202,17 +227,26 @@ describe('taskTemplate kind: audit', () => {
   it('needs Constraints with the NAME field in RequiredFields', () => {
     const noConstraints = minimal();
     delete noConstraints.Constraints;
-    expect(errors(noConstraints)).toEqual([expect.objectContaining({ message: expect.stringContaining('Constraints is required'), hint: expect.stringContaining('Title') })]);
+    expect(errors(noConstraints)).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('Constraints is required'),
+        hint: expect.stringContaining('Title'),
+      }),
+    ]);
     const empty = { ...minimal(), Constraints: { RequiredFields: [] } };
     expect(errors(empty)).toEqual([expect.objectContaining({ path: 'taskTemplates[0].Constraints.RequiredFields' })]);
     const other = { ...minimal(), Constraints: { RequiredFields: [{ Id: { Name: 'Notes' } }] } };
-    expect(errors(other).map((p) => p.message)).toEqual(['the NAME field "Title" must be listed in Constraints.RequiredFields']);
+    expect(errors(other).map((p) => p.message)).toEqual([
+      'the NAME field "Title" must be listed in Constraints.RequiredFields',
+    ]);
   });
 
   it('needs a ContactFlowId or a QUICK_CONNECT field', () => {
     const b = minimal();
     delete b.ContactFlowId;
-    expect(errors(b).map((p) => p.message)).toEqual(['a task template must have either a ContactFlowId or a field of Type QUICK_CONNECT']);
+    expect(errors(b).map((p) => p.message)).toEqual([
+      'a task template must have either a ContactFlowId or a field of Type QUICK_CONNECT',
+    ]);
     (b.Fields as Body[]).push({ Id: { Name: 'Transfer' }, Type: 'QUICK_CONNECT' });
     expect(errors(b)).toEqual([]);
   });
@@ -242,10 +276,18 @@ describe('taskTemplate kind: audit', () => {
     delete (b.Fields as any[])[1].SingleSelectOptions;
     (b.Fields as any[])[2].SingleSelectOptions = ['x'];
     b.Defaults = { DefaultFieldValues: [{ Id: { Name: 'Kind' }, DefaultValue: 'C' }] };
-    expect(errors(b).map((p) => p.path)).toEqual(['taskTemplates[0].Fields[1].Type', 'taskTemplates[0].Fields[2].SingleSelectOptions']);
+    expect(errors(b).map((p) => p.path)).toEqual([
+      'taskTemplates[0].Fields[1].Type',
+      'taskTemplates[0].Fields[2].SingleSelectOptions',
+    ]);
     const c = minimal();
     c.Defaults = { DefaultFieldValues: [{ Id: { Name: 'Kind' }, DefaultValue: 'C' }] };
-    expect(errors(c)).toEqual([expect.objectContaining({ path: 'taskTemplates[0].Defaults.DefaultFieldValues[0].DefaultValue', hint: 'options: "A", "B"' })]);
+    expect(errors(c)).toEqual([
+      expect.objectContaining({
+        path: 'taskTemplates[0].Defaults.DefaultFieldValues[0].DefaultValue',
+        hint: 'options: "A", "B"',
+      }),
+    ]);
     c.Defaults = { DefaultFieldValues: [{ Id: { Name: 'Kind' }, DefaultValue: 'B' }] };
     expect(errors(c)).toEqual([]);
   });
@@ -253,14 +295,26 @@ describe('taskTemplate kind: audit', () => {
   it('rejects duplicate field names and two defaults for one field; warns on duplicate set entries', () => {
     const b = minimal();
     (b.Fields as Body[]).push({ Id: { Name: 'Notes' }, Type: 'URL' });
-    b.Defaults = { DefaultFieldValues: [{ Id: { Name: 'Notes' }, DefaultValue: 'a' }, { Id: { Name: 'Notes' }, DefaultValue: 'b' }] };
+    b.Defaults = {
+      DefaultFieldValues: [
+        { Id: { Name: 'Notes' }, DefaultValue: 'a' },
+        { Id: { Name: 'Notes' }, DefaultValue: 'b' },
+      ],
+    };
     (b.Constraints as any).RequiredFields.push({ Id: { Name: 'Title' } });
-    expect(errors(b).map((p) => p.path)).toEqual(['taskTemplates[0].Fields[3].Id.Name', 'taskTemplates[0].Defaults.DefaultFieldValues[1].Id.Name']);
+    expect(errors(b).map((p) => p.path)).toEqual([
+      'taskTemplates[0].Fields[3].Id.Name',
+      'taskTemplates[0].Defaults.DefaultFieldValues[1].Id.Name',
+    ]);
     expect(warnings(b).map((p) => p.path)).toEqual(['taskTemplates[0].Constraints.RequiredFields[1].Id.Name']);
   });
 
   it('resolves flow names when the target is known, with the nearest names', () => {
-    const b = { ...minimal(), ContactFlowId: { name: 'Escalaton' }, SelfAssignFlowId: '99999999-0000-4000-8000-000000000000' };
+    const b = {
+      ...minimal(),
+      ContactFlowId: { name: 'Escalaton' },
+      SelfAssignFlowId: '99999999-0000-4000-8000-000000000000',
+    };
     const e = errors(b);
     expect(e.map((p) => p.path)).toEqual(['taskTemplates[0].ContactFlowId', 'taskTemplates[0].SelfAssignFlowId']);
     expect(e[0].message).toMatch(/unknown contact flow "Escalaton"; nearest: "Escalation"/);
@@ -269,9 +323,13 @@ describe('taskTemplate kind: audit', () => {
   });
 
   it('reserves the marker tag and counts it against the 50-tag limit', () => {
-    expect(errors({ ...minimal(), Tags: { [MARKER_TAG_KEY]: 'true' } }).map((p) => p.path)).toEqual([`taskTemplates[0].Tags[${JSON.stringify(MARKER_TAG_KEY)}]`]);
+    expect(errors({ ...minimal(), Tags: { [MARKER_TAG_KEY]: 'true' } }).map((p) => p.path)).toEqual([
+      `taskTemplates[0].Tags[${JSON.stringify(MARKER_TAG_KEY)}]`,
+    ]);
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
-    expect(errors({ ...minimal(), Tags: many })).toEqual([expect.objectContaining({ message: expect.stringContaining('at most 49') })]);
+    expect(errors({ ...minimal(), Tags: many })).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('at most 49') }),
+    ]);
   });
 
   it('warns (does not block) past the documented 50-item caps', () => {
@@ -310,7 +368,14 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
       },
     },
   };
-  const ctx = { target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' }, aws, flows, cache: NO_CACHE, declared: [], log: () => undefined } as any;
+  const ctx = {
+    target: { name: 't', region: 'us-east-1', instanceId: 'i-1', accountId: '' },
+    aws,
+    flows,
+    cache: NO_CACHE,
+    declared: [],
+    log: () => undefined,
+  } as any;
   return { ctx, sent };
 }
 const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
@@ -322,21 +387,51 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
     expect(await kind.create(ctx, desired, 'tok-1')).toEqual({ id: 'tt-9', arn: 'arn:tt-9' });
     expect(sent.map((s) => s.name)).toEqual(['CreateTaskTemplate', 'TagResource']);
     const input = sent[0].input;
-    expect(input).toMatchObject({ InstanceId: 'i-1', ClientToken: 'tok-1', Name: 'Billing dispute follow-up', ContactFlowId: idOf('Task routing'), SelfAssignFlowId: idOf('Default agent transfer'), Status: 'ACTIVE' });
+    expect(input).toMatchObject({
+      InstanceId: 'i-1',
+      ClientToken: 'tok-1',
+      Name: 'Billing dispute follow-up',
+      ContactFlowId: idOf('Task routing'),
+      SelfAssignFlowId: idOf('Default agent transfer'),
+      Status: 'ACTIVE',
+    });
     expect(input.Tags).toBeUndefined();
-    expect(sent[1].input).toEqual({ resourceArn: 'arn:tt-9', tags: { team: 'billing', 'cost-center': 'cc-1042', [MARKER_TAG_KEY]: MARKER_TAG_VALUE } });
+    expect(sent[1].input).toEqual({
+      resourceArn: 'arn:tt-9',
+      tags: { team: 'billing', 'cost-center': 'cc-1042', [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
+    });
   });
 
   it('updates the whole document (Status always) and diffs tags only when they changed', async () => {
     const { ctx, sent } = fakeTarget(() => ({}));
     const liveBody = liveOf(taskTemplateFixture.base[0]);
-    const live = { kind: 'taskTemplate', key: 'Billing dispute follow-up', id: 'tt-1', arn: 'arn:tt-1', body: liveBody, managed: true, version: 'v', extra: { tags: liveBody.Tags } } as any;
-    const desired = norm({ ...taskTemplateFixture.base[0], Status: undefined, Description: undefined, Tags: { team: 'payments', region: 'emea' } });
+    const live = {
+      kind: 'taskTemplate',
+      key: 'Billing dispute follow-up',
+      id: 'tt-1',
+      arn: 'arn:tt-1',
+      body: liveBody,
+      managed: true,
+      version: 'v',
+      extra: { tags: liveBody.Tags },
+    } as any;
+    const desired = norm({
+      ...taskTemplateFixture.base[0],
+      Status: undefined,
+      Description: undefined,
+      Tags: { team: 'payments', region: 'emea' },
+    });
     await kind.update(ctx, live, desired, ['Description', 'Status', 'Tags']);
     // The shared tag reconciler (src/kinds/tags.ts): UntagResource first, only what differs, the
     // marker neither removed nor re-sent.
     expect(sent.map((s) => s.name)).toEqual(['UpdateTaskTemplate', 'UntagResource', 'TagResource']);
-    expect(sent[0].input).toMatchObject({ InstanceId: 'i-1', TaskTemplateId: 'tt-1', Name: 'Billing dispute follow-up', Status: 'ACTIVE', ContactFlowId: idOf('Task routing') });
+    expect(sent[0].input).toMatchObject({
+      InstanceId: 'i-1',
+      TaskTemplateId: 'tt-1',
+      Name: 'Billing dispute follow-up',
+      Status: 'ACTIVE',
+      ContactFlowId: idOf('Task routing'),
+    });
     expect(sent[0].input.Description).toBeUndefined();
     expect(sent[0].input.Fields).toHaveLength(7);
     expect(sent[1].input).toEqual({ resourceArn: 'arn:tt-1', tagKeys: ['cost-center'] });
@@ -352,7 +447,16 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
 
   it('does not adopt an unmanaged template by editing its tags', async () => {
     const { ctx, sent } = fakeTarget(() => ({}));
-    const live = { kind: 'taskTemplate', key: 'x', id: 'tt-2', arn: 'arn:tt-2', body: { Name: 'x', Tags: { a: '1' } }, managed: false, version: 'v', extra: { tags: { a: '1' } } } as any;
+    const live = {
+      kind: 'taskTemplate',
+      key: 'x',
+      id: 'tt-2',
+      arn: 'arn:tt-2',
+      body: { Name: 'x', Tags: { a: '1' } },
+      managed: false,
+      version: 'v',
+      extra: { tags: { a: '1' } },
+    } as any;
     await kind.update(ctx, live, norm({ ...minimal(), Tags: { a: '1', b: '2' } }), ['Tags']);
     expect(sent.map((s) => s.input)).toEqual([{ resourceArn: 'arn:tt-2', tags: { b: '2' } }]);
   });
@@ -382,8 +486,20 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
       if (name === 'ListTaskTemplates') {
         lists.push(input);
         return input.NextToken
-          ? { TaskTemplates: [{ Id: 'b', Name: 'B' }, { Id: 'c', Name: 'C' }], NextToken: null }
-          : { TaskTemplates: [{ Id: 'a', Name: 'A' }, { Id: 'b', Name: 'B' }], NextToken: 'p2' };
+          ? {
+              TaskTemplates: [
+                { Id: 'b', Name: 'B' },
+                { Id: 'c', Name: 'C' },
+              ],
+              NextToken: null,
+            }
+          : {
+              TaskTemplates: [
+                { Id: 'a', Name: 'A' },
+                { Id: 'b', Name: 'B' },
+              ],
+              NextToken: 'p2',
+            };
       }
       if (input.TaskTemplateId === 'c') throw notFound();
       const managed = input.TaskTemplateId === 'a';
@@ -411,7 +527,12 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
       ['INACTIVE', undefined, 100],
       ['INACTIVE', 'p2', 100],
     ]);
-    expect(sent.filter((s) => s.name === 'GetTaskTemplate').map((s) => s.input.TaskTemplateId).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      sent
+        .filter((s) => s.name === 'GetTaskTemplate')
+        .map((s) => s.input.TaskTemplateId)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
     expect(out.map((l) => [l.key, l.id, l.arn, l.managed])).toEqual([
       ['A', 'a', 'arn:a', true],
       ['B', 'b', 'arn:b', false],

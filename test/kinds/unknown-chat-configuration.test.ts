@@ -22,21 +22,33 @@ afterAll(async () => sandbox?.stop());
 describe('an unknown chat configuration', () => {
   it('is logged and skipped: the plan goes on, the action is created and linked to the others, the second plan is empty', async () => {
     const dir = tempDir('unknown-chat-');
-    const action = { ActionName: 'page-oncall', AliasName: 'page', Definition: { CommandText: 'sts get-caller-identity' }, ChatConfigurations: [GONE, OPS_CHANNEL] };
+    const action = {
+      ActionName: 'page-oncall',
+      AliasName: 'page',
+      Definition: { CommandText: 'sts get-caller-identity' },
+      ChatConfigurations: [GONE, OPS_CHANNEL],
+    };
     writeConfig(dir, { test: { endpoint: sandbox.endpoint } }, {}, { customActions: [action] });
-    const cli = (cmd: string, ...extra: string[]) => runCliInProcess([cmd, dir, '--quota-scale', '50', ...extra], { cwd: dir });
+    const cli = (cmd: string, ...extra: string[]) =>
+      runCliInProcess([cmd, dir, '--quota-scale', '50', ...extra], { cwd: dir });
 
     const p = await cli('plan', '--format', 'json', '--debug');
     expect(p.code, p.stderr).toBe(0);
     expect(planOf(p).changes.map((c) => [c.name, c.action])).toEqual([['page-oncall', 'create']]);
-    expect(p.stderr).toContain(`chat configuration ${GONE} does not exist in this account (chatbot:ListAssociations: InvalidRequestException); skipped`);
+    expect(p.stderr).toContain(
+      `chat configuration ${GONE} does not exist in this account (chatbot:ListAssociations: InvalidRequestException); skipped`,
+    );
 
     sandbox.resetStats();
     const a = await cli('apply', '--auto-approve', '--debug');
     expect(a.code, a.stdout + a.stderr).toBe(0);
-    expect(a.stderr).toContain(`custom action "page-oncall": chat configuration ${GONE} does not exist in this account; not linked`);
+    expect(a.stderr).toContain(
+      `custom action "page-oncall": chat configuration ${GONE} does not exist in this account; not linked`,
+    );
     expect(sandbox.stats().operations['chatbot:AssociateToConfiguration']).toMatchObject({ calls: 1, errors: 0 });
-    expect(sandbox.world.chatbot.chatConfigurations[OPS_CHANNEL].associations).toEqual([customActionArn('123456789012', 'page-oncall')]);
+    expect(sandbox.world.chatbot.chatConfigurations[OPS_CHANNEL].associations).toEqual([
+      customActionArn('123456789012', 'page-oncall'),
+    ]);
 
     const again = await cli('plan', '--format', 'json');
     expect(again.code, again.stderr).toBe(0);

@@ -17,12 +17,19 @@ import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { liveSetup } from './live-env.js';
 import { liveFixture, liveKinds, liveWorld } from './live-world.js';
 
-const FIXTURES = [ruleFixture, taskTemplateFixture, customActionFixture, lexChannelAssociationFixture] as unknown as BatteryFixture[];
+const FIXTURES = [
+  ruleFixture,
+  taskTemplateFixture,
+  customActionFixture,
+  lexChannelAssociationFixture,
+] as unknown as BatteryFixture[];
 const setup = liveSetup(process.env);
 
 if (!setup.configured) {
   describe.skip('live battery', () => it.skip(setup.reason, () => {}));
 } else {
-  process.stderr.write(`live battery: instance ${setup.target.instanceId} in ${setup.target.region}, names under "${setup.target.prefix}"\n`);
+  process.stderr.write(
+    `live battery: instance ${setup.target.instanceId} in ${setup.target.region}, names under "${setup.target.prefix}"\n`,
+  );
   for (const fx of liveKinds(FIXTURES)) runBattery(liveFixture(fx, setup.target), liveWorld(setup.target));
 }

@@ -36,7 +36,10 @@ export interface LiveTarget {
 export type LiveSetup = { configured: true; target: LiveTarget } | { configured: false; reason: string };
 
 /** Flow names of a new Connect instance's default flows (override with the variables above). */
-export const LIVE_DEFAULTS = { contactFlow: 'Sample inbound flow (first contact experience)', selfAssignFlow: 'Default agent transfer' } as const;
+export const LIVE_DEFAULTS = {
+  contactFlow: 'Sample inbound flow (first contact experience)',
+  selfAssignFlow: 'Default agent transfer',
+} as const;
 
 /**
  * Letters, digits and hyphens only (every kind's name pattern takes them), short enough for the
@@ -44,7 +47,9 @@ export const LIVE_DEFAULTS = { contactFlow: 'Sample inbound flow (first contact 
  */
 export function runPrefix(now: number, random: () => number): string {
   const time = now.toString(36).slice(-6);
-  const salt = Math.floor(random() * 36 * 36).toString(36).padStart(2, '0');
+  const salt = Math.floor(random() * 36 * 36)
+    .toString(36)
+    .padStart(2, '0');
   return `cfl-${time}${salt}-`;
 }
 
@@ -52,14 +57,24 @@ export function liveSetup(env: NodeJS.ProcessEnv, now = Date.now(), random = Mat
   const missing: string[] = [];
   const instanceId = env.CONNECTFORM_LIVE_INSTANCE_ID?.trim();
   const region = (env.AWS_REGION ?? env.AWS_DEFAULT_REGION)?.trim();
-  const hasCredentials = Boolean(env.AWS_PROFILE || (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_WEB_IDENTITY_TOKEN_FILE);
+  const hasCredentials = Boolean(
+    env.AWS_PROFILE || (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_WEB_IDENTITY_TOKEN_FILE,
+  );
   if (!instanceId) missing.push('CONNECTFORM_LIVE_INSTANCE_ID (the Connect instance to test in)');
   if (!region) missing.push('AWS_REGION');
-  if (!hasCredentials) missing.push('AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE)');
+  if (!hasCredentials)
+    missing.push('AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE)');
   if (missing.length || !instanceId || !region) {
-    return { configured: false, reason: `live battery skipped: set ${missing.join(', ')} to run it against a real account (README, "Development")` };
+    return {
+      configured: false,
+      reason: `live battery skipped: set ${missing.join(', ')} to run it against a real account (README, "Development")`,
+    };
   }
-  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     configured: true,
     target: {
@@ -71,7 +86,9 @@ export function liveSetup(env: NodeJS.ProcessEnv, now = Date.now(), random = Mat
       contactFlow: env.CONNECTFORM_LIVE_CONTACT_FLOW || LIVE_DEFAULTS.contactFlow,
       selfAssignFlow: env.CONNECTFORM_LIVE_SELF_ASSIGN_FLOW || LIVE_DEFAULTS.selfAssignFlow,
       chatConfigurations: list(env.CONNECTFORM_LIVE_CHAT_CONFIGURATIONS),
-      ...(env.CONNECTFORM_LIVE_INTEGRATION_ASSOCIATION_ID ? { integrationAssociationId: env.CONNECTFORM_LIVE_INTEGRATION_ASSOCIATION_ID } : {}),
+      ...(env.CONNECTFORM_LIVE_INTEGRATION_ASSOCIATION_ID
+        ? { integrationAssociationId: env.CONNECTFORM_LIVE_INTEGRATION_ASSOCIATION_ID }
+        : {}),
     },
   };
 }

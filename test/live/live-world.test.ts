@@ -20,12 +20,22 @@ import { INSTANCE, metricRule, planOf, ROOT, runCliInProcess as run, tempDir, wr
 import { LIVE_DEFAULTS, liveSetup, runPrefix, type LiveTarget } from './live-env.js';
 import { deleteOurs, liveFixture, liveKinds, liveWorld, targetSpec } from './live-world.js';
 
-const FIXTURES = [ruleFixture, taskTemplateFixture, customActionFixture, lexChannelAssociationFixture] as unknown as BatteryFixture[];
+const FIXTURES = [
+  ruleFixture,
+  taskTemplateFixture,
+  customActionFixture,
+  lexChannelAssociationFixture,
+] as unknown as BatteryFixture[];
 
 describe('liveSetup', () => {
   it('skips, naming every missing variable, without an instance, a region or credentials', () => {
     const none = liveSetup({});
-    expect(none).toEqual({ configured: false, reason: expect.stringMatching(/^live battery skipped: set CONNECTFORM_LIVE_INSTANCE_ID .*, AWS_REGION, AWS_PROFILE/) });
+    expect(none).toEqual({
+      configured: false,
+      reason: expect.stringMatching(
+        /^live battery skipped: set CONNECTFORM_LIVE_INSTANCE_ID .*, AWS_REGION, AWS_PROFILE/,
+      ),
+    });
     const noCredentials = liveSetup({ CONNECTFORM_LIVE_INSTANCE_ID: 'i-1', AWS_REGION: 'us-east-1' });
     expect(noCredentials.configured).toBe(false);
     expect(!noCredentials.configured && noCredentials.reason).toMatch(/set AWS_PROFILE \(or AWS_ACCESS_KEY_ID/);
@@ -37,7 +47,15 @@ describe('liveSetup', () => {
     const withProfile = liveSetup({ ...base, AWS_PROFILE: 'cc-test' }, 0, () => 0);
     expect(withProfile).toEqual({
       configured: true,
-      target: { instanceId: 'i-1', region: 'eu-west-2', profile: 'cc-test', prefix: 'cfl-000-', contactFlow: LIVE_DEFAULTS.contactFlow, selfAssignFlow: LIVE_DEFAULTS.selfAssignFlow, chatConfigurations: [] },
+      target: {
+        instanceId: 'i-1',
+        region: 'eu-west-2',
+        profile: 'cc-test',
+        prefix: 'cfl-000-',
+        contactFlow: LIVE_DEFAULTS.contactFlow,
+        selfAssignFlow: LIVE_DEFAULTS.selfAssignFlow,
+        chatConfigurations: [],
+      },
     });
     expect(liveSetup({ ...base, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }).configured).toBe(true);
     expect(liveSetup({ ...base, AWS_WEB_IDENTITY_TOKEN_FILE: '/t' }).configured).toBe(true);
@@ -53,12 +71,21 @@ describe('liveSetup', () => {
     const main = readFileSync(join(ROOT, 'vitest.config.ts'), 'utf8');
     expect(main).toMatch(/include: \['test\/\*\*\/\*\.test\.ts'\]/);
     expect('battery.live.ts').not.toMatch(/\.test\.ts$/);
-    expect(readFileSync(join(ROOT, 'vitest.live.config.ts'), 'utf8')).toMatch(/include: \['test\/live\/\*\*\/\*\.live\.ts'\]/);
+    expect(readFileSync(join(ROOT, 'vitest.live.config.ts'), 'utf8')).toMatch(
+      /include: \['test\/live\/\*\*\/\*\.live\.ts'\]/,
+    );
   });
 });
 
 describe('live fixtures', () => {
-  const t: LiveTarget = { instanceId: 'i-1', region: 'us-east-1', prefix: 'cfl-x-', contactFlow: 'Inbound', selfAssignFlow: 'Transfer', chatConfigurations: [] };
+  const t: LiveTarget = {
+    instanceId: 'i-1',
+    region: 'us-east-1',
+    prefix: 'cfl-x-',
+    contactFlow: 'Inbound',
+    selfAssignFlow: 'Transfer',
+    chatConfigurations: [],
+  };
 
   it('cover the kinds an API can create, with every created name under the prefix and the instance own references', () => {
     expect(liveKinds(FIXTURES).map((f) => f.kind)).toEqual(['rule', 'taskTemplate', 'customAction']);
@@ -67,20 +94,40 @@ describe('live fixtures', () => {
     expect(rules.base.map((b) => b.Name)).toEqual(['cfl-x-escalate-negative-sentiment', 'cfl-x-queue-backlog-alarm']);
     expect(JSON.stringify(rules.base)).toContain('{"name":"Inbound"}');
     expect(JSON.stringify(rules.base)).not.toContain('Escalation');
-    expect(rules.oneFieldChange(rules.base)).toMatchObject({ name: 'cfl-x-queue-backlog-alarm', expectPath: 'Function' });
-    const withIntegration = liveFixture(ruleFixture as unknown as BatteryFixture, { ...t, integrationAssociationId: 'ia-1' });
+    expect(rules.oneFieldChange(rules.base)).toMatchObject({
+      name: 'cfl-x-queue-backlog-alarm',
+      expectPath: 'Function',
+    });
+    const withIntegration = liveFixture(ruleFixture as unknown as BatteryFixture, {
+      ...t,
+      integrationAssociationId: 'ia-1',
+    });
     expect(withIntegration.base).toHaveLength(3);
-    expect(withIntegration.base[2].TriggerEventSource).toEqual({ EventSourceName: 'OnZendeskTicketCreate', IntegrationAssociationId: 'ia-1' });
+    expect(withIntegration.base[2].TriggerEventSource).toEqual({
+      EventSourceName: 'OnZendeskTicketCreate',
+      IntegrationAssociationId: 'ia-1',
+    });
 
     const templates = liveFixture(taskTemplateFixture as unknown as BatteryFixture, t);
-    expect(templates.base[0]).toMatchObject({ ContactFlowId: { name: 'Inbound' }, SelfAssignFlowId: { name: 'Transfer' } });
+    expect(templates.base[0]).toMatchObject({
+      ContactFlowId: { name: 'Inbound' },
+      SelfAssignFlowId: { name: 'Transfer' },
+    });
 
     const actions = liveFixture(customActionFixture as unknown as BatteryFixture, t);
     expect(actions.base[0]).toMatchObject({ ActionName: 'cfl-x-describe-queue-alarm', AliasName: 'cfl-x-queue-alarm' });
     expect(actions.base.some((b) => 'ChatConfigurations' in b)).toBe(false);
-    const linked = liveFixture(customActionFixture as unknown as BatteryFixture, { ...t, chatConfigurations: ['arn:aws:chatbot::111122223333:chat-configuration/slack-channel/real'] });
-    expect(linked.base[0].ChatConfigurations).toEqual(['arn:aws:chatbot::111122223333:chat-configuration/slack-channel/real']);
-    expect(actions.replaceChange!(actions.base)).toMatchObject({ name: 'cfl-x-describe-queue-alarm-v2', lifecycle: { index: 0, renamedFrom: 'cfl-x-describe-queue-alarm' } });
+    const linked = liveFixture(customActionFixture as unknown as BatteryFixture, {
+      ...t,
+      chatConfigurations: ['arn:aws:chatbot::111122223333:chat-configuration/slack-channel/real'],
+    });
+    expect(linked.base[0].ChatConfigurations).toEqual([
+      'arn:aws:chatbot::111122223333:chat-configuration/slack-channel/real',
+    ]);
+    expect(actions.replaceChange!(actions.base)).toMatchObject({
+      name: 'cfl-x-describe-queue-alarm-v2',
+      lifecycle: { index: 0, renamedFrom: 'cfl-x-describe-queue-alarm' },
+    });
   });
 });
 
@@ -105,14 +152,24 @@ describe('a rehearsal of the live world against the sandbox', () => {
 
   /** The names of what connectform manages in the sandbox instance, per kind, under `prefix`. */
   const managedUnder = async (prefix: string) => {
-    const dir = writeConfig(tempDir('live-check-'), { t: { endpoint: sandbox.endpoint } }, { prune: ['rule', 'taskTemplate', 'customAction'] }, { rules: [], taskTemplates: [], customActions: [] });
-    return planOf(await run(['plan', dir, '-f', 'json', '--refresh'], { cwd: dir })).changes.filter((c) => c.name.startsWith(prefix)).map((c) => c.name);
+    const dir = writeConfig(
+      tempDir('live-check-'),
+      { t: { endpoint: sandbox.endpoint } },
+      { prune: ['rule', 'taskTemplate', 'customAction'] },
+      { rules: [], taskTemplates: [], customActions: [] },
+    );
+    return planOf(await run(['plan', dir, '-f', 'json', '--refresh'], { cwd: dir }))
+      .changes.filter((c) => c.name.startsWith(prefix))
+      .map((c) => c.name);
   };
 
   describe('the battery on live fixtures', () => {
     for (const fx of liveKinds(FIXTURES)) {
       // The live world at the sandbox's pace (a real account keeps quota scale 1).
-      runBattery(liveFixture(fx, rehearsal), async (dir, f) => ({ ...(await liveWorld(rehearsal)(dir, f)), quotaScale: '50' }));
+      runBattery(liveFixture(fx, rehearsal), async (dir, f) => ({
+        ...(await liveWorld(rehearsal)(dir, f)),
+        quotaScale: '50',
+      }));
     }
   });
 
@@ -123,10 +180,17 @@ describe('a rehearsal of the live world against the sandbox', () => {
   it('cleanup deletes the run own resources only; the world refuses an instance holding others', async () => {
     const t = target();
     const dir = tempDir('live-mixed-');
-    writeConfig(dir, { t: { endpoint: sandbox.endpoint } }, {}, { rules: [metricRule(`${t.prefix}ours`), metricRule('someone-elses')] });
+    writeConfig(
+      dir,
+      { t: { endpoint: sandbox.endpoint } },
+      {},
+      { rules: [metricRule(`${t.prefix}ours`), metricRule('someone-elses')] },
+    );
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
     const rules = ruleFixture as unknown as BatteryFixture;
-    await expect(liveWorld(t)(dir, rules)).rejects.toThrow(/already holds connectform-managed rule\(s\) \(someone-elses\): the battery prunes, so run it on an instance of its own/);
+    await expect(liveWorld(t)(dir, rules)).rejects.toThrow(
+      /already holds connectform-managed rule\(s\) \(someone-elses\): the battery prunes, so run it on an instance of its own/,
+    );
     await deleteOurs(t, rules);
     expect(await managedUnder(t.prefix)).toEqual([]);
     expect(await managedUnder('someone-elses')).toEqual(['someone-elses']);

@@ -40,13 +40,21 @@ export function liveFixture(fx: BatteryFixture, t: LiveTarget): BatteryFixture {
   const names = NAME_MEMBERS[fx.kind] ?? [];
   const prefixed = (name: string | undefined) => (name === undefined ? undefined : `${t.prefix}${name}`);
   // A rule on a Zendesk/Salesforce source needs the instance's integration; without one it is left out.
-  const kept = (b: Body) => !(b.TriggerEventSource as { IntegrationAssociationId?: string } | undefined)?.IntegrationAssociationId || Boolean(t.integrationAssociationId);
-  const channel = (arn: unknown) => (arn === OPS_CHANNEL ? t.chatConfigurations[0] : arn === ONCALL_CHANNEL ? (t.chatConfigurations[1] ?? t.chatConfigurations[0]) : arn);
+  const kept = (b: Body) =>
+    !(b.TriggerEventSource as { IntegrationAssociationId?: string } | undefined)?.IntegrationAssociationId ||
+    Boolean(t.integrationAssociationId);
+  const channel = (arn: unknown) =>
+    arn === OPS_CHANNEL
+      ? t.chatConfigurations[0]
+      : arn === ONCALL_CHANNEL
+        ? (t.chatConfigurations[1] ?? t.chatConfigurations[0])
+        : arn;
 
   const flowsOf = (value: unknown, key = ''): unknown => {
     if (Array.isArray(value)) return value.map((v) => flowsOf(v));
     if (!value || typeof value !== 'object') return value;
-    if (/FlowId$/.test(key) && typeof (value as { name?: unknown }).name === 'string') return { name: key === 'SelfAssignFlowId' ? t.selfAssignFlow : t.contactFlow };
+    if (/FlowId$/.test(key) && typeof (value as { name?: unknown }).name === 'string')
+      return { name: key === 'SelfAssignFlowId' ? t.selfAssignFlow : t.contactFlow };
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, flowsOf(v, k)]));
   };
   const live = (b: Body): Body => {
@@ -78,8 +86,17 @@ export function liveFixture(fx: BatteryFixture, t: LiveTarget): BatteryFixture {
       fx.replaceChange &&
       (() => {
         const r = fx.replaceChange!(fx.base);
-        const lifecycle = r.lifecycle && { index: indexIn(r.bodies, r.lifecycle.index), renamedFrom: prefixed(r.lifecycle.renamedFrom)! };
-        return { ...r, bodies: bodies(r.bodies), name: prefixed(r.name), key: prefixed(r.key), ...(lifecycle ? { lifecycle } : {}) };
+        const lifecycle = r.lifecycle && {
+          index: indexIn(r.bodies, r.lifecycle.index),
+          renamedFrom: prefixed(r.lifecycle.renamedFrom)!,
+        };
+        return {
+          ...r,
+          bodies: bodies(r.bodies),
+          name: prefixed(r.name),
+          key: prefixed(r.key),
+          ...(lifecycle ? { lifecycle } : {}),
+        };
       }),
     reorderSet: () => bodies(fx.reorderSet(fx.base)),
   };
@@ -89,12 +106,35 @@ export function liveFixture(fx: BatteryFixture, t: LiveTarget): BatteryFixture {
  * What pruning `kind` would delete in the instance, split into this run's (under the prefix)
  * and anyone else's. Read with connectform itself: an empty declaration of the kind, pruned.
  */
-async function managedOf(t: LiveTarget, fx: BatteryFixture): Promise<{ session: TargetSession; ours: string[]; others: string[]; plan: Awaited<ReturnType<TargetSession['plan']>> }> {
-  const dir = writeConfig(join(tempDir('live-cleanup-'), 'config'), { live: targetSpec(t) }, { prune: [fx.kind] }, { [fx.configKey]: [] });
-  const session = await TargetSession.open(dir, 'live', { kinds: [fx.kind], cacheDir: false, pendingDir: false, env: process.env });
+async function managedOf(
+  t: LiveTarget,
+  fx: BatteryFixture,
+): Promise<{
+  session: TargetSession;
+  ours: string[];
+  others: string[];
+  plan: Awaited<ReturnType<TargetSession['plan']>>;
+}> {
+  const dir = writeConfig(
+    join(tempDir('live-cleanup-'), 'config'),
+    { live: targetSpec(t) },
+    { prune: [fx.kind] },
+    { [fx.configKey]: [] },
+  );
+  const session = await TargetSession.open(dir, 'live', {
+    kinds: [fx.kind],
+    cacheDir: false,
+    pendingDir: false,
+    env: process.env,
+  });
   const plan = await session.plan();
   const deletes = plan.changes.filter((c) => c.action === 'delete').map((c) => c.name);
-  return { session, plan, ours: deletes.filter((n) => n.startsWith(t.prefix)), others: deletes.filter((n) => !n.startsWith(t.prefix)) };
+  return {
+    session,
+    plan,
+    ours: deletes.filter((n) => n.startsWith(t.prefix)),
+    others: deletes.filter((n) => !n.startsWith(t.prefix)),
+  };
 }
 
 /** Delete every resource of `fx.kind` under the run's prefix; throws naming what is left. */
@@ -102,9 +142,15 @@ export async function deleteOurs(t: LiveTarget, fx: BatteryFixture): Promise<voi
   const { session, plan, ours } = await managedOf(t, fx);
   try {
     if (!ours.length) return;
-    const report = await session.apply({ ...plan, changes: plan.changes.filter((c) => c.action === 'delete' && ours.includes(c.name)), blocked: [] }, { force: true });
+    const report = await session.apply(
+      { ...plan, changes: plan.changes.filter((c) => c.action === 'delete' && ours.includes(c.name)), blocked: [] },
+      { force: true },
+    );
     const left = report.results.filter((r) => r.status !== 'ok');
-    if (left.length) throw new Error(`live cleanup left ${fx.kind}(s) behind, delete them by hand: ${left.map((r) => `${r.name} (${r.message ?? r.status})`).join('; ')}`);
+    if (left.length)
+      throw new Error(
+        `live cleanup left ${fx.kind}(s) behind, delete them by hand: ${left.map((r) => `${r.name} (${r.message ?? r.status})`).join('; ')}`,
+      );
   } finally {
     session.close();
   }

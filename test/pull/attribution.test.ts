@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { buildPlan } from '../../src/engine/planner.js';
-import { type Change, type Plan } from '../../src/engine/plan.js';
+import type { Change, Plan } from '../../src/engine/plan.js';
 import { planDifferences } from '../../src/engine/saved-plan.js';
 import { allKinds } from '../../src/kinds/index.js';
 import type { DeclaredResource, LiveResource } from '../../src/kinds/types.js';
@@ -47,7 +47,9 @@ function planOf(attribution: LiveResource['attribution']): Plan {
     configFingerprint: 'f',
     kinds: allKinds(),
     declared: [declared(rule('changed', 'PUBLISHED'))],
-    live: new Map([['rule', [live('changed', 'DRAFT', attribution), live('gone', 'DRAFT', { at: '2026-01-02T00:00:00.000Z' })]]]),
+    live: new Map([
+      ['rule', [live('changed', 'DRAFT', attribution), live('gone', 'DRAFT', { at: '2026-01-02T00:00:00.000Z' })]],
+    ]),
     flows: new ContactFlowDirectory(),
     prune: () => true,
     now: new Date('2026-01-03T00:00:00.000Z'),
@@ -58,7 +60,10 @@ describe('attribution', () => {
   it('is copied from the live resource onto update and delete changes', () => {
     const plan = planOf({ at: '2026-01-01T00:00:00.000Z', by: BY });
     const byName = new Map(plan.changes.map((c) => [c.name, c] as const));
-    expect(byName.get('changed')).toMatchObject({ action: 'update', attribution: { at: '2026-01-01T00:00:00.000Z', by: BY } });
+    expect(byName.get('changed')).toMatchObject({
+      action: 'update',
+      attribution: { at: '2026-01-01T00:00:00.000Z', by: BY },
+    });
     expect(byName.get('gone')).toMatchObject({ action: 'delete', attribution: { at: '2026-01-02T00:00:00.000Z' } });
   });
 

@@ -9,8 +9,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateRuleCommand, DeleteRuleCommand, TagResourceCommand, DescribeRuleCommand, GetTaskTemplateCommand, ListRulesCommand, ListTaskTemplatesCommand, UpdateRuleCommand, UpdateTaskTemplateCommand, type ConnectClient } from '@aws-sdk/client-connect';
-import { AssociateToConfigurationCommand, GetCustomActionCommand, ListCustomActionsCommand, UpdateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
+import {
+  CreateRuleCommand,
+  DeleteRuleCommand,
+  TagResourceCommand,
+  DescribeRuleCommand,
+  GetTaskTemplateCommand,
+  ListRulesCommand,
+  ListTaskTemplatesCommand,
+  UpdateRuleCommand,
+  UpdateTaskTemplateCommand,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import {
+  AssociateToConfigurationCommand,
+  GetCustomActionCommand,
+  ListCustomActionsCommand,
+  UpdateCustomActionCommand,
+} from '../../src/aws/chatbot-custom-actions.js';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConnectClient as Connect } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -47,18 +63,30 @@ describe('connectform pull (CLI, sandbox)', () => {
   beforeAll(async () => {
     root = tempDir('pull-');
     sandbox = await startSandbox({ quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: 25 });
-    const sts = new STSClient({ endpoint: sandbox.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDDEPLOY', secretAccessKey: 'x' }, maxAttempts: 1 });
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: EDITOR_ROLE, RoleSessionName: 'alice' }));
+    const sts = new STSClient({
+      endpoint: sandbox.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDDEPLOY', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: EDITOR_ROLE, RoleSessionName: 'alice' }),
+    );
     editor = new Connect({
       endpoint: sandbox.endpoint,
       region: 'us-east-1',
       maxAttempts: 1,
-      credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! },
+      credentials: {
+        accessKeyId: c!.AccessKeyId!,
+        secretAccessKey: c!.SecretAccessKey!,
+        sessionToken: c!.SessionToken!,
+      },
     });
   });
   afterAll(async () => sandbox?.stop());
 
-  const cli = (...args: string[]) => runCliInProcess([...args, ...QUOTA], { cwd: root, env: { PAGE_TEXT: 'from the environment' } });
+  const cli = (...args: string[]) =>
+    runCliInProcess([...args, ...QUOTA], { cwd: root, env: { PAGE_TEXT: 'from the environment' } });
   const ok = async (...args: string[]) => {
     const r = await cli(...args);
     expect(r.code, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
@@ -69,7 +97,10 @@ describe('connectform pull (CLI, sandbox)', () => {
   function config(name: string, resources: string, vars = 'team: support'): string {
     const dir = join(root, name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'connectform.yaml'), `targets:\n  dev:\n    region: us-east-1\n    instanceId: ${INSTANCE}\n    endpoint: ${sandbox.endpoint}\n    vars:\n      ${vars}\n`);
+    writeFileSync(
+      join(dir, 'connectform.yaml'),
+      `targets:\n  dev:\n    region: us-east-1\n    instanceId: ${INSTANCE}\n    endpoint: ${sandbox.endpoint}\n    vars:\n      ${vars}\n`,
+    );
     writeFileSync(join(dir, 'resources.yaml'), resources);
     return dir;
   }
@@ -84,7 +115,16 @@ describe('connectform pull (CLI, sandbox)', () => {
     const RuleId = await ruleId(name);
     const { Rule: rule } = await editor.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }));
     const next = edit(structuredClone(rule!) as Record<string, any>);
-    await editor.send(new UpdateRuleCommand({ InstanceId: INSTANCE, RuleId, Name: next.Name, Function: next.Function, PublishStatus: next.PublishStatus, Actions: next.Actions }));
+    await editor.send(
+      new UpdateRuleCommand({
+        InstanceId: INSTANCE,
+        RuleId,
+        Name: next.Name,
+        Function: next.Function,
+        PublishStatus: next.PublishStatus,
+        Actions: next.Actions,
+      }),
+    );
   }
 
   it('rules: edits only the changed values, keeps comments and anchors; var-sourced and anchored values are reported; the next plan is empty but for them', async () => {
@@ -94,7 +134,9 @@ describe('connectform pull (CLI, sandbox)', () => {
       ...r,
       Function: r.Function.replace('-3', '-4'),
       PublishStatus: 'DRAFT',
-      Actions: r.Actions.map((a: any) => (a.TaskAction ? { ...a, TaskAction: { ...a.TaskAction, Name: 'Call back today' } } : a)),
+      Actions: r.Actions.map((a: any) =>
+        a.TaskAction ? { ...a, TaskAction: { ...a.TaskAction, Name: 'Call back today' } } : a,
+      ),
     }));
     await editRule('team-events', (r) => ({
       ...r,
@@ -107,7 +149,10 @@ describe('connectform pull (CLI, sandbox)', () => {
     const drift = await cli('drift', dir, '-t', 'dev', '-f', 'json');
     expect(drift.code).toBe(2);
     const changes = planOf(drift).changes as unknown as { name: string; attribution?: { at?: string; by?: string } }[];
-    expect(changes.find((c) => c.name === 'negative-sentiment')?.attribution).toMatchObject({ by: EDITOR_ARN, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(changes.find((c) => c.name === 'negative-sentiment')?.attribution).toMatchObject({
+      by: EDITOR_ARN,
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const before = resources(dir);
     const r = await ok('pull', dir, '-t', 'dev');
@@ -122,11 +167,15 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(r.stdout).toContain(`last changed`);
     expect(r.stdout).toContain(`by ${EDITOR_ARN}`);
     // the var is reported with where it is defined and the live value
-    expect(r.stdout).toMatch(/resources\.yaml:\d+:\d+: Connect rule "team-events" Actions\[0\]\.EventBridgeAction\.Name comes from \$\{var\.team\}-event; not written/);
+    expect(r.stdout).toMatch(
+      /resources\.yaml:\d+:\d+: Connect rule "team-events" Actions\[0\]\.EventBridgeAction\.Name comes from \$\{var\.team\}-event; not written/,
+    );
     expect(r.stdout).toContain('(live: "billing-event")');
 
     const p = await plan(dir);
-    expect(p.changes.map((c) => [c.name, c.fields.map((f) => f.path)])).toEqual([['team-events', [expect.stringContaining('Actions')]]]);
+    expect(p.changes.map((c) => [c.name, c.fields.map((f) => f.path)])).toEqual([
+      ['team-events', [expect.stringContaining('Actions')]],
+    ]);
   });
 
   it('task templates: fields matched by Id.Name and edited in place, a flow id stays an id, a name stays a name, an anchor shared by two templates is reported', async () => {
@@ -147,7 +196,11 @@ describe('connectform pull (CLI, sandbox)', () => {
         Defaults: t.Defaults,
         Status: t.Status,
         Fields: t.Fields!.map((f) =>
-          f.Id?.Name === 'Amount' ? { ...f, Description: 'Amount in EUR' } : f.Id?.Name === 'Reason' ? { ...f, Description: 'Changed in the console' } : f,
+          f.Id?.Name === 'Amount'
+            ? { ...f, Description: 'Amount in EUR' }
+            : f.Id?.Name === 'Reason'
+              ? { ...f, Description: 'Changed in the console' }
+              : f,
         ),
       }),
     );
@@ -162,11 +215,17 @@ describe('connectform pull (CLI, sandbox)', () => {
       "        Description: 'Amount in EUR'",
     ]);
     // GetTaskTemplate tells when, not who
-    expect(r.stdout).toMatch(/Connect task template "Refund request": [^\n]* \(last changed \d{4}-\d\d-\d\dT[\d:.]+Z\)\n/);
+    expect(r.stdout).toMatch(
+      /Connect task template "Refund request": [^\n]* \(last changed \d{4}-\d\d-\d\dT[\d:.]+Z\)\n/,
+    );
     // Reason's description lives in &reason, which the other template uses too
-    expect(r.stdout).toMatch(/resources\.yaml:13:9: Connect task template "Refund request" Fields\[2\] lives in an anchor other items use; not written: change it by hand if every item using it should change, or give this item its own value \(live: \{.*"Changed in the console".*\}\)/);
+    expect(r.stdout).toMatch(
+      /resources\.yaml:13:9: Connect task template "Refund request" Fields\[2\] lives in an anchor other items use; not written: change it by hand if every item using it should change, or give this item its own value \(live: \{.*"Changed in the console".*\}\)/,
+    );
     const p = await plan(dir);
-    expect(p.changes.map((c) => [c.name, c.fields.map((f) => f.path)])).toEqual([['Refund request', [expect.stringMatching(/^Fields.*Description$/)]]]);
+    expect(p.changes.map((c) => [c.name, c.fields.map((f) => f.path)])).toEqual([
+      ['Refund request', [expect.stringMatching(/^Fields.*Description$/)]],
+    ]);
   });
 
   it('structural edits: a field added and one removed in the console, a constraint with it, a tag added', async () => {
@@ -200,15 +259,24 @@ describe('connectform pull (CLI, sandbox)', () => {
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     const { chatbot } = clients(sandbox.endpoint);
     const list = await chatbot.send(new ListCustomActionsCommand({}));
-    const arn = (await Promise.all(list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))))).find(
-      (a) => a.CustomAction?.ActionName === 'restart-service',
-    )!.CustomAction!.CustomActionArn!;
-    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: arn, Definition: { CommandText: 'lambda invoke --function-name restart-v2' } }));
+    const arn = (
+      await Promise.all(
+        list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))),
+      )
+    ).find((a) => a.CustomAction?.ActionName === 'restart-service')!.CustomAction!.CustomActionArn!;
+    await chatbot.send(
+      new UpdateCustomActionCommand({
+        CustomActionArn: arn,
+        Definition: { CommandText: 'lambda invoke --function-name restart-v2' },
+      }),
+    );
     await chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: CHAT_ONCALL }));
     const before = resources(dir);
     const r = await ok('pull', dir, '-t', 'dev', '-f', 'json');
     const out = JSON.parse(r.stdout);
-    expect(out.pulled).toEqual([expect.objectContaining({ kind: 'customAction', name: 'restart-service', attribution: {} })]);
+    expect(out.pulled).toEqual([
+      expect.objectContaining({ kind: 'customAction', name: 'restart-service', attribution: {} }),
+    ]);
     const after = resources(dir);
     golden('custom-actions.yaml', after);
     expect(changedLines(before, after)).toEqual(['      CommandText: lambda invoke --function-name restart-v2']);
@@ -230,7 +298,9 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(r.stdout + after).not.toContain('rotated-in-console');
     expect(r.stdout).toContain('last change: not reported by this API');
     const p = await plan(dir);
-    expect(p.changes.map((c) => c.fields.map((f) => f.path).join())).toEqual([expect.stringMatching(/^botConfiguration/)]);
+    expect(p.changes.map((c) => c.fields.map((f) => f.path).join())).toEqual([
+      expect.stringMatching(/^botConfiguration/),
+    ]);
   });
 
   it('a value merged in with `<<` and a value from ${env.NAME} are reported, the latter without any value', async () => {
@@ -239,13 +309,20 @@ describe('connectform pull (CLI, sandbox)', () => {
     await editRule('merged-rule', (r) => ({
       ...r,
       PublishStatus: 'DRAFT',
-      Actions: r.Actions.map((a: any) => ({ ...a, TaskAction: { ...a.TaskAction, Description: 'typed in the console' } })),
+      Actions: r.Actions.map((a: any) => ({
+        ...a,
+        TaskAction: { ...a.TaskAction, Description: 'typed in the console' },
+      })),
     }));
     const before = resources(dir);
     const r = await ok('pull', dir, '-t', 'dev');
     expect(resources(dir)).toBe(before);
-    expect(r.stdout).toMatch(/Connect rule "merged-rule" PublishStatus comes from a `<<` merge of an anchor other items use; not written: .* \(live: "DRAFT"\)/);
-    expect(r.stdout).toMatch(/Connect rule "merged-rule" Actions\[0\]\.TaskAction\.Description comes from \$\{env\.PAGE_TEXT\}; not written: set the environment variable PAGE_TEXT to the live value where connectform runs \(live: \(sensitive\)\)/);
+    expect(r.stdout).toMatch(
+      /Connect rule "merged-rule" PublishStatus comes from a `<<` merge of an anchor other items use; not written: .* \(live: "DRAFT"\)/,
+    );
+    expect(r.stdout).toMatch(
+      /Connect rule "merged-rule" Actions\[0\]\.TaskAction\.Description comes from \$\{env\.PAGE_TEXT\}; not written: set the environment variable PAGE_TEXT to the live value where connectform runs \(live: \(sensitive\)\)/,
+    );
     expect(r.stdout).not.toContain('typed in the console');
     expect(r.stdout).not.toContain('from the environment');
     expect(r.stdout).toContain('No change to write');
@@ -256,7 +333,9 @@ describe('connectform pull (CLI, sandbox)', () => {
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     const { chatbot } = clients(sandbox.endpoint);
     const list = await chatbot.send(new ListCustomActionsCommand({}));
-    const all = await Promise.all(list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))));
+    const all = await Promise.all(
+      list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))),
+    );
     const arn = all.find((a) => a.CustomAction?.ActionName === 'escape-me')!.CustomAction!.CustomActionArn!;
     const hostile = 'echo \u001b[2J\u202eevil\n::warning::x';
     await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: arn, Definition: { CommandText: hostile } }));
@@ -283,7 +362,11 @@ describe('connectform pull (CLI, sandbox)', () => {
   it('lifecycle.ignoreChanges fields are never written; a declared rule missing live is reported and kept', async () => {
     const dir = config('ignore', IGNORE);
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
-    await editRule('ignored-function', (r) => ({ ...r, Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -9', PublishStatus: 'DRAFT' }));
+    await editRule('ignored-function', (r) => ({
+      ...r,
+      Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -9',
+      PublishStatus: 'DRAFT',
+    }));
     await editor.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: await ruleId('deleted-in-console') }));
     const before = resources(dir);
     const r = await ok('pull', dir, '-t', 'dev');
@@ -291,7 +374,9 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(changedLines(before, after)).toEqual(['    PublishStatus: DRAFT']);
     expect(after).toContain('Score < -2');
     expect(after).toContain('deleted-in-console');
-    expect(r.stdout).toMatch(/resources\.yaml:\d+:5: Connect rule "deleted-in-console" is declared but does not exist live; left in the file/);
+    expect(r.stdout).toMatch(
+      /resources\.yaml:\d+:5: Connect rule "deleted-in-console" is declared but does not exist live; left in the file/,
+    );
   });
 
   it('--include-unmanaged adds undeclared live resources as export writes them; without it they are only counted', async () => {
@@ -351,11 +436,16 @@ describe('connectform pull (CLI, sandbox)', () => {
   });
 
   it('says when pruning would delete live resources it did not add', async () => {
-    const dir = config('pruned', DRY.replaceAll('dry-run-rule', 'pruned-rule').replace('Name: dry }', 'Name: pruned }'));
+    const dir = config(
+      'pruned',
+      DRY.replaceAll('dry-run-rule', 'pruned-rule').replace('Name: dry }', 'Name: pruned }'),
+    );
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     writeFileSync(join(dir, 'resources.yaml'), 'settings: { prune: [rule] }\nrules: []\n');
     const r = await ok('pull', dir, '-t', 'dev', '--kinds', 'rule');
-    expect(r.stdout).toMatch(/connectform\.yaml:1:1: \d+ rules live and managed by connectform but not declared, and settings\.prune is on: the next apply deletes them/);
+    expect(r.stdout).toMatch(
+      /connectform\.yaml:1:1: \d+ rules live and managed by connectform but not declared, and settings\.prune is on: the next apply deletes them/,
+    );
   });
 
   it('refuses an invalid config with its position, and writes nothing', async () => {

@@ -17,7 +17,8 @@ function edit(text: string, make: (e: SourceEdits, root: YAMLMap) => void): stri
 }
 
 const get = (map: YAMLMap, key: string) => map.get(key, true) as Node;
-const pair = (map: YAMLMap, key: string) => (map.items as Pair<Node, Node>[]).find((p) => String((p.key as { value: unknown }).value) === key)!;
+const pair = (map: YAMLMap, key: string) =>
+  (map.items as Pair<Node, Node>[]).find((p) => String((p.key as { value: unknown }).value) === key)!;
 
 describe('SourceEdits', () => {
   it('replaces scalars in their own quoting style, comments and spacing kept', () => {
@@ -101,7 +102,9 @@ describe('SourceEdits on whole lists', () => {
       e.addPair(get(root, 'm') as YAMLMap, 'b', [1, 2]);
       e.insertItem(get(root, 'l') as YAMLSeq, { k: 'v', w: [1] });
     });
-    expect(out).toBe('m:\r\n  a: 1\r\n  b:\r\n    - 1\r\n    - 2\r\nl:\r\n  - x\r\n  - k: v\r\n    w:\r\n      - 1\r\n');
+    expect(out).toBe(
+      'm:\r\n  a: 1\r\n  b:\r\n    - 1\r\n    - 2\r\nl:\r\n  - x\r\n  - k: v\r\n    w:\r\n      - 1\r\n',
+    );
   });
 
   it('replaces a block list in place, at its own indentation', () => {
@@ -116,7 +119,9 @@ describe('unifiedDiff', () => {
   it('shows only the changed lines, with three lines of context and correct ranges', () => {
     const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n') + '\n';
     const after = before.replace('e\n', 'E\n');
-    expect(unifiedDiff('x.yaml', before, after)).toBe('--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n');
+    expect(unifiedDiff('x.yaml', before, after)).toBe(
+      '--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n',
+    );
   });
 
   it('stays minimal in a large file edited at both ends, and is a patch that applies', () => {

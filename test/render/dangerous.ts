@@ -4,7 +4,8 @@
  */
 
 /** Controls, bidi controls, line/paragraph separators, and the invisible format characters we hide. */
-export const DANGEROUS = /[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
+export const DANGEROUS =
+  /[\p{Cc}\p{Bidi_Control}\p{Zl}\p{Zp}\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
 
 /** Lines of a multi-line output, each checked on its own (the line breaks are the output's own). */
 export function rawDangerous(output: string): string[] {
@@ -30,5 +31,7 @@ export function cellCount(row: string): number {
 /** Tag names of raw HTML in markdown: a `<` after an even number of backslashes, outside code spans. */
 export function htmlTags(markdown: string): string[] {
   const outsideCode = markdown.replace(/(?<!`)(`+)(?!`)[^\n]*?(?<!`)\1(?!`)/g, '');
-  return [...outsideCode.matchAll(/(?<=(?:^|[^\\])(?:\\\\)*)<\/?([A-Za-z][A-Za-z0-9-]*)/gm)].map((m) => m[1].toLowerCase());
+  return [...outsideCode.matchAll(/(?<=(?:^|[^\\])(?:\\\\)*)<\/?([A-Za-z][A-Za-z0-9-]*)/gm)].map((m) =>
+    m[1].toLowerCase(),
+  );
 }

@@ -28,7 +28,8 @@ describe('escapeTerminal', () => {
       const out = escapeTerminal(ch);
       const dangerous = DANGEROUS.test(ch);
       if (dangerous) escaped++;
-      if (dangerous ? !VISIBLE_ESCAPE.test(out) : out !== ch) wrong.push(`U+${cp.toString(16)} → ${JSON.stringify(out)}`);
+      if (dangerous ? !VISIBLE_ESCAPE.test(out) : out !== ch)
+        wrong.push(`U+${cp.toString(16)} → ${JSON.stringify(out)}`);
       // inside a longer value too, nothing dangerous survives
       if (DANGEROUS.test(escapeTerminal(`a${ch}b`))) wrong.push(`U+${cp.toString(16)} inside a value`);
     }
@@ -40,13 +41,26 @@ describe('escapeTerminal', () => {
     expect(escapeTerminal('a\x1b[2Jb')).toBe('a\\x1b[2Jb');
     expect(escapeTerminal('x\ny\rz\tw')).toBe('x\\ny\\rz\\tw');
     expect(escapeTerminal('\x7f\x85\x9b')).toBe('\\x7f\\x85\\x9b');
-    expect(escapeTerminal('abc\u202edef\u2066\u2069\u200e\u200f\u061c')).toBe('abc\\u202edef\\u2066\\u2069\\u200e\\u200f\\u061c');
+    expect(escapeTerminal('abc\u202edef\u2066\u2069\u200e\u200f\u061c')).toBe(
+      'abc\\u202edef\\u2066\\u2069\\u200e\\u200f\\u061c',
+    );
     expect(escapeTerminal('a\u2028b\u2029c')).toBe('a\\u2028b\\u2029c');
     expect(escapeTerminal('zero\u200bwidth\ufeff')).toBe('zero\\u200bwidth\\ufeff');
   });
 
   it('leaves accents, CJK, emoji (with joiners and variation selectors) and astral letters untouched', () => {
-    for (const s of ['Crème brûlée', 'ルール名', '中文规则', '😀', '👨\u200d👩\u200d👧', '❤\ufe0f', '𝒳', 'Ελληνικά', 'עברית', 'مرحبا']) {
+    for (const s of [
+      'Crème brûlée',
+      'ルール名',
+      '中文规则',
+      '😀',
+      '👨\u200d👩\u200d👧',
+      '❤\ufe0f',
+      '𝒳',
+      'Ελληνικά',
+      'עברית',
+      'مرحبا',
+    ]) {
       expect(escapeTerminal(s)).toBe(s);
     }
   });
@@ -73,7 +87,9 @@ describe('escapeTerminal', () => {
 
 describe('escapeTerminalLines', () => {
   it('keeps line breaks but escapes CR and everything else, guarding each line against `::`', () => {
-    expect(escapeTerminalLines('first\n::error::x\r\n\x1b[31mthird\u202e')).toBe('first\n\\x3a:error::x\\r\n\\x1b[31mthird\\u202e');
+    expect(escapeTerminalLines('first\n::error::x\r\n\x1b[31mthird\u202e')).toBe(
+      'first\n\\x3a:error::x\\r\n\\x1b[31mthird\\u202e',
+    );
   });
 });
 
@@ -89,7 +105,9 @@ describe('GitHub workflow command encoding', () => {
 describe('markdown', () => {
   it('escapes inline syntax, HTML and table pipes in text; neutralises block markers at the start', () => {
     expect(escapeMarkdownInline('a|b')).toBe('a\\|b');
-    expect(escapeMarkdownInline('</details><script>alert(1)</script>')).toBe('\\</details\\>\\<script\\>alert(1)\\</script\\>');
+    expect(escapeMarkdownInline('</details><script>alert(1)</script>')).toBe(
+      '\\</details\\>\\<script\\>alert(1)\\</script\\>',
+    );
     expect(escapeMarkdownInline('*x* _y_ `z` [l](u) ![i](u) ~s~ $m$ &amp; \\')).toBe(
       '\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) \\!\\[i\\](u) \\~s\\~ \\$m\\$ \\&amp; \\\\',
     );
@@ -106,7 +124,8 @@ describe('markdown', () => {
   it('never lets text break a line, so no blank line, heading or table row can start from it', () => {
     expect(escapeMarkdownInline('x\n\n# heading\r\n| a | b |')).toBe('x\\\\n\\\\n\\# heading\\\\r\\\\n\\| a \\| b \\|');
     const survived: number[] = [];
-    for (let cp = 0; cp <= 0x3000; cp++) if (DANGEROUS.test(escapeMarkdownInline(`a${String.fromCodePoint(cp)}b`))) survived.push(cp);
+    for (let cp = 0; cp <= 0x3000; cp++)
+      if (DANGEROUS.test(escapeMarkdownInline(`a${String.fromCodePoint(cp)}b`))) survived.push(cp);
     expect(survived).toEqual([]);
   });
 

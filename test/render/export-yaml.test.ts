@@ -10,7 +10,12 @@ import { EXPORT_MARKER, exportFileName, renderDocument, renderFiles } from '../.
 const OPTIONS = { schemaRef: 'schemas/connectform.schema.json' };
 
 function result(items: Record<string, unknown>[]): ExportResult {
-  return { target: 'prod', kinds: [{ kind: 'rule', configKey: 'rules', items }], skipped: [{ kind: 'customAction', reason: 'AccessDenied\nmore' }], notes: [] };
+  return {
+    target: 'prod',
+    kinds: [{ kind: 'rule', configKey: 'rules', items }],
+    skipped: [{ kind: 'customAction', reason: 'AccessDenied\nmore' }],
+    notes: [],
+  };
 }
 
 describe('export YAML', () => {
@@ -23,14 +28,27 @@ describe('export YAML', () => {
 
   it('writes short maps of scalars inside a resource on one line, resources and long maps as blocks', () => {
     const long = 'x'.repeat(60);
-    const text = renderDocument(result([{ Name: 'r', TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' }, Actions: [{ ActionType: 'X', EventBridgeAction: { Name: 'e' } }], Tags: { note: long } }]), OPTIONS);
+    const text = renderDocument(
+      result([
+        {
+          Name: 'r',
+          TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
+          Actions: [{ ActionType: 'X', EventBridgeAction: { Name: 'e' } }],
+          Tags: { note: long },
+        },
+      ]),
+      OPTIONS,
+    );
     expect(text).toContain('rules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n');
     expect(text).toContain('    Actions:\n      - { ActionType: X, EventBridgeAction: { Name: e } }\n');
     expect(text).toContain(`    Tags:\n      note: ${long}\n`);
   });
 
   it('keeps a __proto__ key as data through the read-back check', () => {
-    const tags = Object.fromEntries([['__proto__', 'x'], ['team', 'care']]);
+    const tags = Object.fromEntries([
+      ['__proto__', 'x'],
+      ['team', 'care'],
+    ]);
     const text = renderDocument(result([{ Name: 'r', Tags: tags }]), OPTIONS);
     const back = parse(text).rules[0].Tags;
     expect(Object.keys(back)).toEqual(['__proto__', 'team']);
@@ -38,7 +56,11 @@ describe('export YAML', () => {
   });
 
   it('names one file per kind plus targets.yaml, settings only when there are any', () => {
-    const files = renderFiles(result([]), { targets: { prod: { region: 'us-east-2' } }, settings: {}, notes: [] }, OPTIONS);
+    const files = renderFiles(
+      result([]),
+      { targets: { prod: { region: 'us-east-2' } }, settings: {}, notes: [] },
+      OPTIONS,
+    );
     expect(files.map((f) => [f.name, f.kind, f.count])).toEqual([
       [exportFileName('rules'), 'rule', 0],
       ['targets.yaml', 'targets', 1],

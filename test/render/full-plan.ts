@@ -21,10 +21,14 @@ const BACKLOG_FUNCTION_BEFORE = [
   'AND $.Priority >= 2',
 ].join('\n');
 
-const BACKLOG_FUNCTION_AFTER = BACKLOG_FUNCTION_BEFORE.replace('> 25', '> 40').replace('>= 2', '>= 3\nAND $.Tier = "gold"');
+const BACKLOG_FUNCTION_AFTER = BACKLOG_FUNCTION_BEFORE.replace('> 25', '> 40').replace(
+  '>= 2',
+  '>= 3\nAND $.Tier = "gold"',
+);
 
 const RESTART_BEFORE = '#!/bin/sh\nset -e\nsystemctl restart claims-api\necho "restarted"\n';
-const RESTART_AFTER = '#!/bin/sh\nset -eu\nsystemctl restart claims-api\nsystemctl restart claims-worker\necho "restarted"\n';
+const RESTART_AFTER =
+  '#!/bin/sh\nset -eu\nsystemctl restart claims-api\nsystemctl restart claims-worker\necho "restarted"\n';
 
 const NOTIFY_BEFORE =
   'The claims queue has more than 25 contacts waiting; please check staffing for the current shift and move agents from the general queue if the backlog keeps growing.';
@@ -38,13 +42,20 @@ const changes: Change[] = [
     action: 'create',
     fields: [
       { path: 'Name', op: 'add', after: 'escalate-negative-sentiment' },
-      { path: 'TriggerEventSource', op: 'add', after: { EventSourceName: 'OnPostCallAnalysisAvailable', IntegrationAssociationId: 'ia-1' } },
+      {
+        path: 'TriggerEventSource',
+        op: 'add',
+        after: { EventSourceName: 'OnPostCallAnalysisAvailable', IntegrationAssociationId: 'ia-1' },
+      },
       { path: 'Function', op: 'add', after: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2' },
       {
         path: 'Actions',
         op: 'add',
         after: [
-          { ActionType: 'CREATE_TASK', TaskAction: { Name: 'Call back unhappy customer', ContactFlowId: { name: 'Escalation' } } },
+          {
+            ActionType: 'CREATE_TASK',
+            TaskAction: { Name: 'Call back unhappy customer', ContactFlowId: { name: 'Escalation' } },
+          },
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'negative-sentiment' } },
         ],
       },
@@ -60,7 +71,11 @@ const changes: Change[] = [
     fields: [
       { path: 'Name', op: 'remove', before: 'old-escalation' },
       { path: 'Function', op: 'remove', before: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4' },
-      { path: 'Actions', op: 'remove', before: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }] },
+      {
+        path: 'Actions',
+        op: 'remove',
+        before: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }],
+      },
     ],
   },
   {
@@ -69,7 +84,13 @@ const changes: Change[] = [
     action: 'update',
     attribution: { at: '2026-11-29T10:00:00Z', by: 'arn:aws:sts::123456789012:assumed-role/Admin/jane' },
     fields: [
-      { path: 'Function', op: 'change', impact: 'update', before: BACKLOG_FUNCTION_BEFORE, after: BACKLOG_FUNCTION_AFTER },
+      {
+        path: 'Function',
+        op: 'change',
+        impact: 'update',
+        before: BACKLOG_FUNCTION_BEFORE,
+        after: BACKLOG_FUNCTION_AFTER,
+      },
       {
         path: 'Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject="Claims backlog"].SendNotificationAction.Content',
         op: 'change',
@@ -97,7 +118,13 @@ const changes: Change[] = [
     attribution: {},
     fields: [
       { path: 'Name', op: 'change', impact: 'update', before: 'vip-sentiment-old', after: 'vip-sentiment' },
-      { path: 'TriggerEventSource.EventSourceName', op: 'change', impact: 'replace', before: 'OnPostCallAnalysisAvailable', after: 'OnPostChatAnalysisAvailable' },
+      {
+        path: 'TriggerEventSource.EventSourceName',
+        op: 'change',
+        impact: 'replace',
+        before: 'OnPostCallAnalysisAvailable',
+        after: 'OnPostChatAnalysisAvailable',
+      },
     ],
   },
   {
@@ -114,7 +141,13 @@ const changes: Change[] = [
     action: 'update',
     attribution: { at: '2026-11-28T09:30:00Z' },
     fields: [
-      { path: 'Description', op: 'change', impact: 'update', before: 'Intake for claims', after: 'Intake for new claims' },
+      {
+        path: 'Description',
+        op: 'change',
+        impact: 'update',
+        before: 'Intake for claims',
+        after: 'Intake for new claims',
+      },
       {
         path: 'Fields[Id.Name="Policy number"]',
         op: 'add',
@@ -122,8 +155,19 @@ const changes: Change[] = [
         after: { Id: { Name: 'Policy number' }, Type: 'TEXT', Description: 'As printed on the card' },
       },
       { path: 'Fields[Id.Name="Notes"]', op: 'move', impact: 'update', from: 1, to: 3 },
-      { path: 'Fields[Id.Name="Priority"].SingleSelectOptions', op: 'change', impact: 'update', before: ['low', 'high'], after: ['low', 'medium', 'high'] },
-      { path: 'Constraints.RequiredFields[Id.Name="Policy number"]', op: 'add', impact: 'update', after: { Id: { Name: 'Policy number' } } },
+      {
+        path: 'Fields[Id.Name="Priority"].SingleSelectOptions',
+        op: 'change',
+        impact: 'update',
+        before: ['low', 'high'],
+        after: ['low', 'medium', 'high'],
+      },
+      {
+        path: 'Constraints.RequiredFields[Id.Name="Policy number"]',
+        op: 'add',
+        impact: 'update',
+        after: { Id: { Name: 'Policy number' } },
+      },
     ],
   },
   {
@@ -133,7 +177,9 @@ const changes: Change[] = [
     fields: [],
     desired: {
       ActionName: 'page-oncall',
-      Definition: { CommandText: 'sns publish --topic-arn arn:aws:sns:us-east-2:123456789012:oncall --message "$message"' },
+      Definition: {
+        CommandText: 'sns publish --topic-arn arn:aws:sns:us-east-2:123456789012:oncall --message "$message"',
+      },
       AliasName: 'page',
     },
   },
@@ -142,7 +188,9 @@ const changes: Change[] = [
     name: 'restart-claims',
     action: 'update',
     attribution: {},
-    fields: [{ path: 'Definition.CommandText', op: 'change', impact: 'update', before: RESTART_BEFORE, after: RESTART_AFTER }],
+    fields: [
+      { path: 'Definition.CommandText', op: 'change', impact: 'update', before: RESTART_BEFORE, after: RESTART_AFTER },
+    ],
   },
   {
     kind: 'lexChannelAssociation',
@@ -161,10 +209,19 @@ export const busyPlan: Plan = {
   configFingerprint: 'f'.repeat(64),
   changes,
   unmanaged: [
-    ...Array.from({ length: 23 }, (_, i) => ({ kind: 'rule' as const, name: `hand-made-${String(i + 1).padStart(2, '0')}` })),
+    ...Array.from({ length: 23 }, (_, i) => ({
+      kind: 'rule' as const,
+      name: `hand-made-${String(i + 1).padStart(2, '0')}`,
+    })),
     { kind: 'customAction', name: 'legacy-restart' },
   ],
-  blocked: [{ rule: 'threshold', kind: 'rule', message: '2 of 10 managed rules would be deleted or replaced (limit 10%); --force applies anyway' }],
+  blocked: [
+    {
+      rule: 'threshold',
+      kind: 'rule',
+      message: '2 of 10 managed rules would be deleted or replaced (limit 10%); --force applies anyway',
+    },
+  ],
   notes: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'],
   summary: { ...emptySummary(), create: 2, update: 3, replace: 1, delete: 2, manual: 1, unchanged: 7, unmanaged: 24 },
 };

@@ -38,7 +38,15 @@ const AT_START = '::error file=start.yaml::forged';
 /** HOSTILE without its line breaks: a long one-line value (a word diff). */
 const HOSTILE_ONE_LINE = HOSTILE.replace(/\n/g, ' ');
 /** A multi-line value whose lines are each hostile: one starts a command, one a fence, one a heading. */
-const HOSTILE_LINES = ['first line', '::error file=y.yaml::forged in a line', '`````', '</details>', `# ${HOSTILE}`, '  ::warning::indented', 'last'].join('\n');
+const HOSTILE_LINES = [
+  'first line',
+  '::error file=y.yaml::forged in a line',
+  '`````',
+  '</details>',
+  `# ${HOSTILE}`,
+  '  ::warning::indented',
+  'last',
+].join('\n');
 
 function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
   return {
@@ -60,13 +68,36 @@ function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
           { path: HOSTILE, op: 'add', after: { nested: HOSTILE, list: [HOSTILE, HOSTILE], [HOSTILE]: 1 } }, // a YAML block
           { path: 'Function', op: 'remove', before: HOSTILE },
           { path: AT_START, op: 'add', after: AT_START },
-          { path: 'Function', op: 'change', impact: 'replace', before: HOSTILE_LINES, after: HOSTILE_LINES.replace('first', `${HOSTILE}\n\`\`\``) },
-          { path: 'Description', op: 'change', before: `${HOSTILE_ONE_LINE} `.repeat(3), after: `${HOSTILE_ONE_LINE} `.repeat(2) + AT_START }, // a long line: word diff
+          {
+            path: 'Function',
+            op: 'change',
+            impact: 'replace',
+            before: HOSTILE_LINES,
+            after: HOSTILE_LINES.replace('first', `${HOSTILE}\n\`\`\``),
+          },
+          {
+            path: 'Description',
+            op: 'change',
+            before: `${HOSTILE_ONE_LINE} `.repeat(3),
+            after: `${HOSTILE_ONE_LINE} `.repeat(2) + AT_START,
+          }, // a long line: word diff
           { path: `Fields[Id.Name=${JSON.stringify(HOSTILE)}]`, op: 'move', from: 0, to: 2 },
         ],
       },
-      { kind: 'rule', name: AT_START, action: 'create', reason: AT_START, fields: [{ path: 'Name', op: 'add', after: AT_START }] },
-      { kind: 'rule', name: `${HOSTILE}gone`, action: 'delete', reason: HOSTILE, fields: [{ path: 'Function', op: 'remove', before: HOSTILE_LINES }] },
+      {
+        kind: 'rule',
+        name: AT_START,
+        action: 'create',
+        reason: AT_START,
+        fields: [{ path: 'Name', op: 'add', after: AT_START }],
+      },
+      {
+        kind: 'rule',
+        name: `${HOSTILE}gone`,
+        action: 'delete',
+        reason: HOSTILE,
+        fields: [{ path: 'Function', op: 'remove', before: HOSTILE_LINES }],
+      },
     ],
     unmanaged: [
       { kind: 'rule', name: HOSTILE },
@@ -82,8 +113,21 @@ function hostileReport(target = HOSTILE): ApplyReport {
   return {
     target,
     results: [
-      { kind: 'rule', name: HOSTILE, action: 'update', status: 'failed', message: `InvalidParameterException: Rule name ${HOSTILE} is invalid` },
-      { kind: 'rule', name: AT_START, action: 'replace', status: 'failed', message: AT_START, lostBody: { Name: HOSTILE } },
+      {
+        kind: 'rule',
+        name: HOSTILE,
+        action: 'update',
+        status: 'failed',
+        message: `InvalidParameterException: Rule name ${HOSTILE} is invalid`,
+      },
+      {
+        kind: 'rule',
+        name: AT_START,
+        action: 'replace',
+        status: 'failed',
+        message: AT_START,
+        lostBody: { Name: HOSTILE },
+      },
       { kind: 'rule', name: HOSTILE, action: 'create', status: 'ok' },
     ],
     summary: { ok: 1, failed: 2, restored: 0, skipped: 0, interrupted: 0 },
@@ -98,7 +142,8 @@ const SGR = /\x1b\[[0-9;]*m/g;
 
 describe('text output', () => {
   /** Every line a text plan can have: ours, with values only after our own prefix. */
-  const TEXT_LINE = /^(Target |  (\+|~|-|-\/\+|!) rule "|      |Not in the config, left alone|  rule: "|  \(settings\.prune|Note: |Blocked: |Plan: |No changes\.)/;
+  const TEXT_LINE =
+    /^(Target | {2}(\+|~|-|-\/\+|!) rule "| {6}|Not in the config, left alone| {2}rule: "| {2}\(settings\.prune|Note: |Blocked: |Plan: |No changes\.)/;
 
   it('shows hostile names, keys, values and messages escaped, every line one of ours', () => {
     const out = rendererFor('text', { color: false }).plan([hostilePlan()]);
@@ -141,9 +186,10 @@ describe('text output', () => {
 describe('markdown output', () => {
   const OUR_TAGS = new Set(['details', 'summary', 'b', 'code']);
   /** Lines a diff block holds: our row signs, hunk markers, context under a header. */
-  const DIFF_LINE = /^([-+!] \S|[-+ ] {3}|  \S|@@ \d+ unchanged lines? @@$)/;
+  const DIFF_LINE = /^([-+!] \S|[-+ ] {3}| {2}\S|@@ \d+ unchanged lines? @@$)/;
   /** Lines outside diff blocks: blank, a table row, a heading, ours, or a quoted blocker. */
-  const OUR_LINE = /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|\*\*(delete|replace)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
+  const OUR_LINE =
+    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|\*\*(delete|replace)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
 
   /**
    * Fenced blocks as CommonMark reads them: an opening fence of n ≥ 3 backticks (up to 3 spaces
@@ -173,7 +219,13 @@ describe('markdown output', () => {
   }
 
   /** The structure a pull-request comment must keep whatever the values: ours only. */
-  function expectOnlyOurStructure(md: string, headings: string[], tableRows: number[], diffBlocks: number, collapsed: number): void {
+  function expectOnlyOurStructure(
+    md: string,
+    headings: string[],
+    tableRows: number[],
+    diffBlocks: number,
+    collapsed: number,
+  ): void {
     expect(rawDangerous(md)).toEqual([]);
     expect(commandLines(md)).toEqual([]);
     const { blocks, outside } = fences(md.trimEnd());
@@ -231,7 +283,9 @@ describe('markdown output', () => {
     // the fence does not rely on the row prefixes: a bare line of backticks cannot close it either
     const block = diffBlock(['```', '`````` x', 'a ```````````` b']);
     expect(block[1]).toBe(`${'`'.repeat(13)}diff`);
-    expect(fences(block.join('\n')).blocks.map(({ open, lines, close }) => ({ open, lines, close }))).toEqual([{ open: block[1], lines: block.slice(2, -1), close: '`'.repeat(13) }]);
+    expect(fences(block.join('\n')).blocks.map(({ open, lines, close }) => ({ open, lines, close }))).toEqual([
+      { open: block[1], lines: block.slice(2, -1), close: '`'.repeat(13) },
+    ]);
   });
 
   it('shows a hostile multi-line value line by line, each line escaped, none of them dropped', () => {
@@ -262,7 +316,12 @@ describe('markdown output', () => {
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
       Function: HOSTILE,
       PublishStatus: 'PUBLISHED',
-      Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: HOSTILE, Description: HOSTILE, ContactFlowId: { name: 'Escalation' } } }],
+      Actions: [
+        {
+          ActionType: 'CREATE_TASK',
+          TaskAction: { Name: HOSTILE, Description: HOSTILE, ContactFlowId: { name: 'Escalation' } },
+        },
+      ],
     };
     const plan = buildPlan({
       target: 't',
@@ -296,7 +355,12 @@ describe('JSON output', () => {
 
 describe('problems and GitHub annotations', () => {
   const problems: Problem[] = [
-    { severity: 'error', message: `unknown field '${HOSTILE}' in rules[0]`, hint: `remove '${HOSTILE}'`, pos: { file: `con\x1bfig\n::error file=x::forged,.yaml`, line: 3, col: 5 } },
+    {
+      severity: 'error',
+      message: `unknown field '${HOSTILE}' in rules[0]`,
+      hint: `remove '${HOSTILE}'`,
+      pos: { file: `con\x1bfig\n::error file=x::forged,.yaml`, line: 3, col: 5 },
+    },
     { severity: 'warning', message: AT_START, pos: { file: 'a.yaml', line: 1, col: 1 } },
     { severity: 'error', message: `rules[1].Name: '${HOSTILE}' too long` },
   ];
@@ -338,7 +402,10 @@ describe('problems and GitHub annotations', () => {
     const parsed = commands.map(runnerParse);
     expect(parsed.map((c) => c.name).sort()).toEqual(['error', 'error', 'warning']);
     for (const c of parsed) {
-      expect(Object.keys(c.props).every((k) => ['file', 'line', 'col'].includes(k)), JSON.stringify(c.props)).toBe(true);
+      expect(
+        Object.keys(c.props).every((k) => ['file', 'line', 'col'].includes(k)),
+        JSON.stringify(c.props),
+      ).toBe(true);
       expect(c.data).not.toMatch(DANGEROUS_OUTSIDE_LF);
     }
     const hostileFile = parsed.find((c) => c.props.file?.startsWith('con'));
@@ -346,7 +413,11 @@ describe('problems and GitHub annotations', () => {
   });
 
   it('keeps a line break in a message as %0A, so GitHub shows it on the annotation and nothing starts a new command', () => {
-    const line = githubAnnotation({ severity: 'error', message: 'first\n::error::second\x1b', pos: { file: 'a.yaml', line: 1, col: 1 } });
+    const line = githubAnnotation({
+      severity: 'error',
+      message: 'first\n::error::second\x1b',
+      pos: { file: 'a.yaml', line: 1, col: 1 },
+    });
     expect(line).toBe('::error file=a.yaml,line=1,col=1::first%0A\\x3a:error::second\\x1b');
     expect(line.split('\n')).toHaveLength(1);
   });

@@ -26,7 +26,13 @@ function plan(changes: Change[], extra: Partial<Plan> = {}): Plan {
   };
 }
 
-const update = (fields: FieldChange[], extra: Partial<Change> = {}): Change => ({ kind: 'rule', name: 'r', action: 'update', fields, ...extra });
+const update = (fields: FieldChange[], extra: Partial<Change> = {}): Change => ({
+  kind: 'rule',
+  name: 'r',
+  action: 'update',
+  fields,
+  ...extra,
+});
 const text = (p: Plan) => rendererFor('text', { color: false }).plan([p]);
 const markdown = (p: Plan, command?: 'plan' | 'drift') => rendererFor('markdown', { color: false, command }).plan([p]);
 /** The lines of a rendered output that mention `needle`. */
@@ -51,25 +57,42 @@ describe('values: one YAML-like style', () => {
     const p = plan([
       update([
         { path: 'TriggerEventSource', op: 'add', after: { EventSourceName: 'OnZendeskTicketCreate' } },
-        { path: 'Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]', op: 'remove', before: { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} } },
+        {
+          path: 'Actions[ActionType="ASSIGN_CONTACT_CATEGORY"]',
+          op: 'remove',
+          before: { ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} },
+        },
       ]),
     ]);
     for (const out of [text(p), markdown(p)]) {
       expect(out).not.toMatch(/[{[]"/); // no JSON object or list anywhere
-      expect(out).toMatch(/TriggerEventSource:\n.*  EventSourceName: OnZendeskTicketCreate\n/);
-      expect(out).toMatch(/ActionType="ASSIGN_CONTACT_CATEGORY"\]:\n.*  ActionType: ASSIGN_CONTACT_CATEGORY\n.*  AssignContactCategoryAction: \{\}\n/);
+      expect(out).toMatch(/TriggerEventSource:\n.* {2}EventSourceName: OnZendeskTicketCreate\n/);
+      expect(out).toMatch(
+        /ActionType="ASSIGN_CONTACT_CATEGORY"\]:\n.* {2}ActionType: ASSIGN_CONTACT_CATEGORY\n.* {2}AssignContactCategoryAction: \{\}\n/,
+      );
     }
   });
 
   it('shows a sensitive marker as itself, unquoted', () => {
-    const out = text(plan([update([{ path: 'Function', op: 'change', before: '(sensitive: env.A)', after: '(sensitive: env.A, changed)' }])]));
+    const out = text(
+      plan([
+        update([
+          { path: 'Function', op: 'change', before: '(sensitive: env.A)', after: '(sensitive: env.A, changed)' },
+        ]),
+      ]),
+    );
     expect(out).toContain('~ Function: (sensitive: env.A) → (sensitive: env.A, changed)');
   });
 });
 
 describe('text', () => {
   it('colours the symbols only: the names, paths and values stay plain', () => {
-    const p = plan([update([{ path: 'Tags.team', op: 'add', after: 'care' }, { path: 'Tags.cost', op: 'remove', before: 'cc' }])]);
+    const p = plan([
+      update([
+        { path: 'Tags.team', op: 'add', after: 'care' },
+        { path: 'Tags.cost', op: 'remove', before: 'cc' },
+      ]),
+    ]);
     const out = new TextRenderer(true).plan([p]);
     expect(out).toContain('  \x1b[33m~\x1b[39m rule "r"\n');
     expect(out).toContain('      \x1b[32m+\x1b[39m Tags.team: care\n');
@@ -86,12 +109,18 @@ describe('text', () => {
         { action: 'replace' },
       ),
     ]);
-    expect(linesWith(text(p), '# forces replacement')).toEqual(['      ~ TriggerEventSource.EventSourceName: OnA → OnB  # forces replacement']);
-    expect(linesWith(markdown(p), '# forces replacement')).toEqual(['+ TriggerEventSource.EventSourceName: OnB  # forces replacement']);
+    expect(linesWith(text(p), '# forces replacement')).toEqual([
+      '      ~ TriggerEventSource.EventSourceName: OnA → OnB  # forces replacement',
+    ]);
+    expect(linesWith(markdown(p), '# forces replacement')).toEqual([
+      '+ TriggerEventSource.EventSourceName: OnB  # forces replacement',
+    ]);
   });
 
   it('shows a move as a move, with 1-based positions', () => {
-    const p = plan([update([{ path: 'Fields[Id.Name="Notes"]', op: 'move', from: 0, to: 2 }], { kind: 'taskTemplate' })]);
+    const p = plan([
+      update([{ path: 'Fields[Id.Name="Notes"]', op: 'move', from: 0, to: 2 }], { kind: 'taskTemplate' }),
+    ]);
     expect(linesWith(text(p), 'Notes')).toEqual(['      ↕ Fields[Id.Name="Notes"]: position 1 → 3']);
     expect(linesWith(markdown(p), 'Notes')).toEqual(['! Fields[Id.Name="Notes"]: moved, position 1 → 3']);
   });
@@ -111,7 +140,8 @@ describe('text', () => {
 
   it('joins changes only white space apart into one, and keeps the spaces around them outside the marks', () => {
     const before = 'Contact $.ContactId mentioned cancelling. Consider barging in.';
-    const after = 'Contact $.ContactId mentioned cancelling twice in the last five minutes. Consider barging in before the customer hangs up.';
+    const after =
+      'Contact $.ContactId mentioned cancelling twice in the last five minutes. Consider barging in before the customer hangs up.';
     const out = text(plan([update([{ path: 'Content', op: 'change', before, after }])]));
     expect(linesWith(out, 'Content')).toEqual([
       '      ~ Content: Contact $.ContactId mentioned [-cancelling.-]{+cancelling twice in the last five minutes.+} Consider barging [-in.-]{+in before the customer hangs up.+}',
@@ -140,10 +170,18 @@ describe('text', () => {
 
   it('shows a create and a delete as the YAML body, a create without rows from the body it will send', () => {
     const p = plan([
-      { kind: 'customAction', name: 'page', action: 'create', fields: [], desired: { ActionName: 'page', Definition: { CommandText: 'echo hi' } } },
+      {
+        kind: 'customAction',
+        name: 'page',
+        action: 'create',
+        fields: [],
+        desired: { ActionName: 'page', Definition: { CommandText: 'echo hi' } },
+      },
       { kind: 'rule', name: 'gone', action: 'delete', fields: [{ path: 'Function', op: 'remove', before: 'a\nb' }] },
     ]);
-    expect(text(p)).toContain('  + customAction "page"\n      ActionName: page\n      Definition:\n        CommandText: echo hi\n');
+    expect(text(p)).toContain(
+      '  + customAction "page"\n      ActionName: page\n      Definition:\n        CommandText: echo hi\n',
+    );
     expect(text(p)).toContain('  - rule "gone"\n      Function: |-\n        a\n        b\n');
   });
 
@@ -153,7 +191,9 @@ describe('text', () => {
     const line = linesWith(out, '"t0"')[0];
     expect(line.match(/"t\d+"/g)).toHaveLength(20);
     expect(line).toMatch(/"t19", and 5 more$/);
-    expect(out).toContain('settings.prune deletes only resources connectform marked as its own; Lex channel associations only when prune lists lexChannelAssociation');
+    expect(out).toContain(
+      'settings.prune deletes only resources connectform marked as its own; Lex channel associations only when prune lists lexChannelAssociation',
+    );
     const md = markdown(plan([], { unmanaged }));
     expect(linesWith(md, '`t0`')[0]).toMatch(/^- taskTemplate: `t0`, .*`t19`, and 5 more$/);
   });
@@ -174,7 +214,10 @@ describe('markdown', () => {
     const p = plan([
       update([{ path: 'Function', op: 'change', before: 'a', after: 'b' }], { name: 'changed' }),
       { kind: 'rule', name: 'gone', action: 'delete', fields: [] },
-      update([{ path: 'TriggerEventSource.EventSourceName', op: 'change', impact: 'replace', before: 'A', after: 'B' }], { name: 'swapped', action: 'replace', renamedFrom: 'old-name' }),
+      update(
+        [{ path: 'TriggerEventSource.EventSourceName', op: 'change', impact: 'replace', before: 'A', after: 'B' }],
+        { name: 'swapped', action: 'replace', renamedFrom: 'old-name' },
+      ),
     ]);
     const md = markdown(p);
     const gone = md.indexOf('**delete** rule `gone`');
@@ -191,7 +234,9 @@ describe('markdown', () => {
     const after = [...before];
     after[50] = after[50].replace('value 50', 'value fifty');
     after[150] = `${after[150]} OR $.Extra = true`;
-    const md = markdown(plan([update([{ path: 'Function', op: 'change', before: before.join('\n'), after: after.join('\n') }])]));
+    const md = markdown(
+      plan([update([{ path: 'Function', op: 'change', before: before.join('\n'), after: after.join('\n') }])]),
+    );
     for (const i of [50, 150]) {
       expect(md).toContain(`\n-   ${before[i]}\n+   ${after[i]}\n`);
       for (const d of [-3, 3]) expect(md).toContain(`\n    ${before[i + d]}\n`); // its context
@@ -209,8 +254,15 @@ describe('markdown', () => {
   });
 
   it('stays within the budget, destructive changes kept first, with a note for what is left out', () => {
-    const big = (i: number) => update([{ path: 'Function', op: 'change', before: `${'a'.repeat(3000)}${i}`, after: `${'b'.repeat(3000)}${i}` }], { name: `big-${String(i).padStart(2, '0')}` });
-    const p = plan([...Array.from({ length: 40 }, (_, i) => big(i)), { kind: 'taskTemplate', name: 'zz-gone', action: 'delete', fields: [] }]);
+    const big = (i: number) =>
+      update(
+        [{ path: 'Function', op: 'change', before: `${'a'.repeat(3000)}${i}`, after: `${'b'.repeat(3000)}${i}` }],
+        { name: `big-${String(i).padStart(2, '0')}` },
+      );
+    const p = plan([
+      ...Array.from({ length: 40 }, (_, i) => big(i)),
+      { kind: 'taskTemplate', name: 'zz-gone', action: 'delete', fields: [] },
+    ]);
     const md = markdown(p);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET + 200);
     expect(md).toContain('**delete** taskTemplate `zz-gone`');
@@ -221,29 +273,41 @@ describe('markdown', () => {
 
   it('keeps the header of a delete too long for the comment, saying its differences are left out', () => {
     const huge = Array.from({ length: 2000 }, (_, i) => `AND $.Attribute${i} = "${'v'.repeat(40)}"`).join('\n');
-    const md = markdown(plan([{ kind: 'rule', name: 'huge', action: 'delete', fields: [{ path: 'Function', op: 'remove', before: huge }] }]));
+    const md = markdown(
+      plan([
+        { kind: 'rule', name: 'huge', action: 'delete', fields: [{ path: 'Function', op: 'remove', before: huge }] },
+      ]),
+    );
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
     expect(md).toContain('\n**delete** rule `huge`\n\n_Its differences do not fit in a pull-request comment;');
     expect(md).not.toContain('more change(s) not shown');
   });
 
   it('shows notes in one short line each', () => {
-    const md = markdown(plan([], { notes: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'] }));
-    expect(md).toContain('\nNote: 12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)\n');
+    const md = markdown(
+      plan([], {
+        notes: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'],
+      }),
+    );
+    expect(md).toContain(
+      '\nNote: 12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)\n',
+    );
   });
 });
 
 describe('the sequence diff under both outputs', () => {
   /** A small deterministic generator, so a failure can be replayed. */
   function random(seed: number) {
-    return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   }
 
   it('gives back both sides exactly, and hunking keeps every change', () => {
     const next = random(7);
     for (let round = 0; round < 300; round++) {
       const before = Array.from({ length: Math.floor(next() * 30) }, () => 'abcde'[Math.floor(next() * 5)]);
-      const after = before.flatMap((t) => (next() < 0.2 ? [] : next() < 0.2 ? [t, 'xyz'[Math.floor(next() * 3)]] : [t]));
+      const after = before.flatMap((t) =>
+        next() < 0.2 ? [] : next() < 0.2 ? [t, 'xyz'[Math.floor(next() * 3)]] : [t],
+      );
       const parts = diffSequences(before, after);
       expect(parts.filter((p) => p.op !== 'add').map((p) => p.text)).toEqual(before);
       expect(parts.filter((p) => p.op !== 'remove').map((p) => p.text)).toEqual(after);

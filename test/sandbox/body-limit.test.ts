@@ -28,7 +28,9 @@ import { INSTANCE, clients, failure, ruleInput } from './helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const SIGNED = { authorization: `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=00` };
+const SIGNED = {
+  authorization: `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/us-east-1/connect/aws4_request, SignedHeaders=host, Signature=00`,
+};
 
 interface Streamed {
   status: number;
@@ -43,7 +45,11 @@ interface Streamed {
  * would have to hold all of it), chunked unless `declaredLength` is given; stops sending as soon
  * as the answer arrives.
  */
-function streamBody(endpoint: string, total: number, opts: { declaredLength?: number; chunk?: number } = {}): Promise<Streamed> {
+function streamBody(
+  endpoint: string,
+  total: number,
+  opts: { declaredLength?: number; chunk?: number } = {},
+): Promise<Streamed> {
   const chunkSize = opts.chunk ?? 64 * KiB;
   const chunk = Buffer.alloc(chunkSize, 0x61);
   let produced = 0;
@@ -67,7 +73,12 @@ function streamBody(endpoint: string, total: number, opts: { declaredLength?: nu
       res.setEncoding('utf8').on('data', (c: string) => (text += c));
       res.on('end', () => {
         req.destroy();
-        resolve({ status: res.statusCode!, errorType: res.headers['x-amzn-errortype'] as string | undefined, body: JSON.parse(text), produced: at });
+        resolve({
+          status: res.statusCode!,
+          errorType: res.headers['x-amzn-errortype'] as string | undefined,
+          body: JSON.parse(text),
+          produced: at,
+        });
       });
     });
     // Errors after the answer (our destroy, the server dropping the connection) change nothing.
@@ -95,7 +106,9 @@ describe('request body limit', () => {
   it('the SDK surfaces the 413 as a named error with the message, and nothing was created', async () => {
     sandbox = await startSandbox({ quotas: false, maxBodyBytes: 64 * KiB });
     const { connect } = clients(sandbox.endpoint);
-    const err = await failure(connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(256 * KiB) }))));
+    const err = await failure(
+      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(256 * KiB) }))),
+    );
     expect(err.name).toBe('RequestTooLargeException');
     expect(err.message).toBe(`HTTP content length exceeded ${64 * KiB} bytes.`);
     expect(err.$metadata.httpStatusCode).toBe(413);
@@ -107,7 +120,11 @@ describe('request body limit', () => {
   it('a body of unannounced length is counted as it arrives and refused at the limit (64 KiB of a lazily made 1 GiB)', async () => {
     sandbox = await startSandbox({ quotas: false, maxBodyBytes: 64 * KiB });
     const answer = await streamBody(sandbox.endpoint, 1024 * MiB);
-    expect(answer).toMatchObject({ status: 413, errorType: 'RequestTooLargeException', body: { message: `HTTP content length exceeded ${64 * KiB} bytes.` } });
+    expect(answer).toMatchObject({
+      status: 413,
+      errorType: 'RequestTooLargeException',
+      body: { message: `HTTP content length exceeded ${64 * KiB} bytes.` },
+    });
     // The answer came long before the source ran dry: nothing waited for the whole body.
     expect(answer.produced).toBeLessThan(256 * MiB);
     await stillServes(sandbox);
@@ -129,7 +146,9 @@ describe('request body limit', () => {
     expect(streamed).toMatchObject({ status: 413, body: { message: 'HTTP content length exceeded 10485760 bytes.' } });
 
     const { connect } = clients(sandbox.endpoint);
-    const err = await failure(connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(20 * MiB) }))));
+    const err = await failure(
+      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(20 * MiB) }))),
+    );
     expect([err.name, err.$metadata.httpStatusCode]).toEqual(['RequestTooLargeException', 413]);
     connect.destroy();
     // A megabyte body is well within the limit (RuleFunction has no length constraint).
@@ -143,9 +162,12 @@ describe('request body limit', () => {
   it('connectform sandbox --max-body-bytes N sets the limit', () => {
     expect(sandboxOptionsFrom({ maxBodyBytes: '65536' }).maxBodyBytes).toBe(65536);
     expect(sandboxOptionsFrom({}).maxBodyBytes).toBeUndefined();
-    for (const bad of ['0', '-1', '1.5', 'ten']) expect(() => sandboxOptionsFrom({ maxBodyBytes: bad })).toThrow(UsageError);
+    for (const bad of ['0', '-1', '1.5', 'ten'])
+      expect(() => sandboxOptionsFrom({ maxBodyBytes: bad })).toThrow(UsageError);
     const program = new Command();
     registerSandboxCommand(program, { io: processIO(), exitCode: 0, redactor: new Redactor() });
-    expect(program.commands.find((c) => c.name() === 'sandbox')!.options.map((o) => o.long)).toContain('--max-body-bytes');
+    expect(program.commands.find((c) => c.name() === 'sandbox')!.options.map((o) => o.long)).toContain(
+      '--max-body-bytes',
+    );
   });
 });

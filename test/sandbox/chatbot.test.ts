@@ -43,7 +43,14 @@ describe('custom actions', () => {
       new CreateCustomActionCommand(
         action('restart-service', {
           AliasName: 'restart',
-          Attachments: [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'service' }], Variables: { service: 'event.detail.service' } }],
+          Attachments: [
+            {
+              NotificationType: 'CloudWatch',
+              ButtonText: 'Restart',
+              Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'service' }],
+              Variables: { service: 'event.detail.service' },
+            },
+          ],
           Tags: [{ TagKey: 'team', TagValue: 'ops' }],
         }),
       ),
@@ -57,36 +64,72 @@ describe('custom actions', () => {
       ActionName: 'restart-service',
       AliasName: 'restart',
       Definition: { CommandText: 'lambda invoke --function-name restart' },
-      Attachments: [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'service' }], Variables: { service: 'event.detail.service' } }],
+      Attachments: [
+        {
+          NotificationType: 'CloudWatch',
+          ButtonText: 'Restart',
+          Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'service' }],
+          Variables: { service: 'event.detail.service' },
+        },
+      ],
     });
 
     // AliasName and Attachments left out keep their value (AWS's UpdateCustomAction example;
     // docs/FIDELITY.md); those sent replace the old ones.
-    const updated = await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'new text' } }));
+    const updated = await chatbot.send(
+      new UpdateCustomActionCommand({
+        CustomActionArn: created.CustomActionArn,
+        Definition: { CommandText: 'new text' },
+      }),
+    );
     expect(updated.CustomActionArn).toBe(created.CustomActionArn);
     const after = await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
     expect(after.CustomAction).toEqual({ ...got.CustomAction, Definition: { CommandText: 'new text' } });
-    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'new text' }, AliasName: 'again' }));
+    await chatbot.send(
+      new UpdateCustomActionCommand({
+        CustomActionArn: created.CustomActionArn,
+        Definition: { CommandText: 'new text' },
+        AliasName: 'again',
+      }),
+    );
     const renamed = await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
-    expect(renamed.CustomAction).toEqual({ ...got.CustomAction, Definition: { CommandText: 'new text' }, AliasName: 'again' });
+    expect(renamed.CustomAction).toEqual({
+      ...got.CustomAction,
+      Definition: { CommandText: 'new text' },
+      AliasName: 'again',
+    });
 
     const listed = await chatbot.send(new ListCustomActionsCommand({}));
     expect(listed.CustomActions).toContain(created.CustomActionArn);
 
     const deleted = await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
     expect(deleted.$metadata.httpStatusCode).toBe(204);
-    expect(await failure(chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn })))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await failure(chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: created.CustomActionArn })))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await failure(chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'x' } })))).toBeInstanceOf(
-      ResourceNotFoundException,
-    );
+    expect(
+      await failure(chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await failure(chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: created.CustomActionArn }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await failure(
+        chatbot.send(
+          new UpdateCustomActionCommand({ CustomActionArn: created.CustomActionArn, Definition: { CommandText: 'x' } }),
+        ),
+      ),
+    ).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('answers ConflictException for a taken ActionName and InvalidRequestException for model violations', async () => {
     await chatbot.send(new CreateCustomActionCommand(action('taken')));
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('taken'))))).toBeInstanceOf(ConflictException);
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('not valid!'))))).toBeInstanceOf(InvalidRequestException);
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('short-token', { ClientToken: 'too-short' }))))).toBeInstanceOf(InvalidRequestException);
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('taken'))))).toBeInstanceOf(
+      ConflictException,
+    );
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('not valid!'))))).toBeInstanceOf(
+      InvalidRequestException,
+    );
+    expect(
+      await failure(chatbot.send(new CreateCustomActionCommand(action('short-token', { ClientToken: 'too-short' })))),
+    ).toBeInstanceOf(InvalidRequestException);
     const noDef = await failure(chatbot.send(new CreateCustomActionCommand({ ActionName: 'no-def' } as never)));
     expect(noDef).toBeInstanceOf(InvalidRequestException);
     expect(noDef.message).toMatch(/Definition.*must not be null/);
@@ -97,7 +140,9 @@ describe('custom actions', () => {
     const first = await chatbot.send(new CreateCustomActionCommand(action('idem', { ClientToken: token })));
     const replay = await chatbot.send(new CreateCustomActionCommand(action('idem', { ClientToken: token })));
     expect(replay.CustomActionArn).toBe(first.CustomActionArn);
-    const changed = await failure(chatbot.send(new CreateCustomActionCommand(action('idem-2', { ClientToken: token }))));
+    const changed = await failure(
+      chatbot.send(new CreateCustomActionCommand(action('idem-2', { ClientToken: token }))),
+    );
     expect(changed).toBeInstanceOf(ConflictException);
     // The token outlives the action (docs/FIDELITY.md): the original answer, nothing created.
     await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: first.CustomActionArn }));
@@ -120,16 +165,21 @@ describe('custom actions', () => {
     expect(pages).toBeGreaterThanOrEqual(2);
     expect(new Set(arns).size).toBe(arns.length);
     expect(arns).toEqual(Object.keys(sb.world.chatbot.customActions));
-    expect(await failure(chatbot.send(new ListCustomActionsCommand({ NextToken: 'not-a-token' })))).toBeInstanceOf(InvalidRequestException);
+    expect(await failure(chatbot.send(new ListCustomActionsCommand({ NextToken: 'not-a-token' })))).toBeInstanceOf(
+      InvalidRequestException,
+    );
   });
 });
 
 describe('associations', () => {
   it('associates (201), lists with pages, disassociates (204)', async () => {
     const arns: string[] = [];
-    for (const name of ['assoc-a', 'assoc-b', 'assoc-c']) arns.push((await chatbot.send(new CreateCustomActionCommand(action(name)))).CustomActionArn);
+    for (const name of ['assoc-a', 'assoc-b', 'assoc-c'])
+      arns.push((await chatbot.send(new CreateCustomActionCommand(action(name)))).CustomActionArn);
     for (const arn of arns) {
-      const out = await chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: CHAT_OPS }));
+      const out = await chatbot.send(
+        new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: CHAT_OPS }),
+      );
       expect(out.$metadata.httpStatusCode).toBe(201);
     }
     // Associating twice is a no-op.
@@ -137,12 +187,20 @@ describe('associations', () => {
 
     const first = await chatbot.send(new ListAssociationsCommand({ ChatConfiguration: CHAT_OPS, MaxResults: 2 }));
     expect(first.Associations).toEqual([{ Resource: arns[0] }, { Resource: arns[1] }]);
-    const second = await chatbot.send(new ListAssociationsCommand({ ChatConfiguration: CHAT_OPS, MaxResults: 2, NextToken: first.NextToken }));
+    const second = await chatbot.send(
+      new ListAssociationsCommand({ ChatConfiguration: CHAT_OPS, MaxResults: 2, NextToken: first.NextToken }),
+    );
     expect(second.Associations).toEqual([{ Resource: arns[2] }]);
     expect(second.NextToken).toBeUndefined();
-    expect(await failure(chatbot.send(new ListAssociationsCommand({ ChatConfiguration: CHAT_ONCALL, NextToken: first.NextToken })))).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(
+        chatbot.send(new ListAssociationsCommand({ ChatConfiguration: CHAT_ONCALL, NextToken: first.NextToken })),
+      ),
+    ).toBeInstanceOf(InvalidRequestException);
 
-    const out = await chatbot.send(new DisassociateFromConfigurationCommand({ Resource: arns[1], ChatConfiguration: CHAT_OPS }));
+    const out = await chatbot.send(
+      new DisassociateFromConfigurationCommand({ Resource: arns[1], ChatConfiguration: CHAT_OPS }),
+    );
     expect(out.$metadata.httpStatusCode).toBe(204);
     // Deleting an action unlinks it everywhere.
     await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: arns[2] }));
@@ -154,17 +212,33 @@ describe('associations', () => {
     const arn = (await chatbot.send(new CreateCustomActionCommand(action('assoc-check')))).CustomActionArn;
     const unknownConfig = `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack-channel/nope`;
     // ResourceNotFoundException is not among these operations' errors: their validation error answers.
-    expect(await failure(chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: unknownConfig })))).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(
+        chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: unknownConfig })),
+      ),
+    ).toBeInstanceOf(InvalidRequestException);
     const ghost = `arn:aws:chatbot::${ACCOUNT}:custom-action/ghost`;
-    expect(await failure(chatbot.send(new AssociateToConfigurationCommand({ Resource: ghost, ChatConfiguration: CHAT_OPS })))).toBeInstanceOf(InvalidRequestException);
-    expect(await failure(chatbot.send(new ListAssociationsCommand({ ChatConfiguration: unknownConfig })))).toBeInstanceOf(InvalidRequestException);
-    expect(await failure(chatbot.send(new AssociateToConfigurationCommand({ Resource: 'not-an-arn', ChatConfiguration: CHAT_OPS })))).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(
+        chatbot.send(new AssociateToConfigurationCommand({ Resource: ghost, ChatConfiguration: CHAT_OPS })),
+      ),
+    ).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(chatbot.send(new ListAssociationsCommand({ ChatConfiguration: unknownConfig }))),
+    ).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(
+        chatbot.send(new AssociateToConfigurationCommand({ Resource: 'not-an-arn', ChatConfiguration: CHAT_OPS })),
+      ),
+    ).toBeInstanceOf(InvalidRequestException);
   });
 });
 
 describe('tags', () => {
   it('tags custom actions and chat configurations as TagKey/TagValue lists', async () => {
-    const arn = (await chatbot.send(new CreateCustomActionCommand(action('tagged', { Tags: [{ TagKey: 'a', TagValue: '1' }] })))).CustomActionArn;
+    const arn = (
+      await chatbot.send(new CreateCustomActionCommand(action('tagged', { Tags: [{ TagKey: 'a', TagValue: '1' }] })))
+    ).CustomActionArn;
     for (const target of [arn, CHAT_ONCALL]) {
       await chatbot.send(new TagResourceCommand({ ResourceARN: target, Tags: [{ TagKey: 'env', TagValue: 'test' }] }));
       await chatbot.send(new UntagResourceCommand({ ResourceARN: target, TagKeys: ['a'] }));
@@ -175,17 +249,25 @@ describe('tags', () => {
 
   it('answers ResourceNotFoundException, TooManyTagsException and InvalidRequestException', async () => {
     const ghost = `arn:aws:chatbot::${ACCOUNT}:custom-action/ghost`;
-    expect(await failure(chatbot.send(new ListTagsForResourceCommand({ ResourceARN: ghost })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(chatbot.send(new ListTagsForResourceCommand({ ResourceARN: ghost })))).toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     const arn = (await chatbot.send(new CreateCustomActionCommand(action('tag-limit')))).CustomActionArn;
     const tags = (prefix: string) => Array.from({ length: 30 }, (_, i) => ({ TagKey: `${prefix}${i}`, TagValue: 'v' }));
     await chatbot.send(new TagResourceCommand({ ResourceARN: arn, Tags: tags('a') }));
-    expect(await failure(chatbot.send(new TagResourceCommand({ ResourceARN: arn, Tags: tags('b') })))).toBeInstanceOf(TooManyTagsException);
+    expect(await failure(chatbot.send(new TagResourceCommand({ ResourceARN: arn, Tags: tags('b') })))).toBeInstanceOf(
+      TooManyTagsException,
+    );
     // The tag operations declare no validation error; Chatbot's InvalidRequestException answers.
-    expect(await failure(chatbot.send(new TagResourceCommand({ ResourceARN: 'arn:aws:s3:::bucket', Tags: [] })))).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await failure(chatbot.send(new TagResourceCommand({ ResourceARN: 'arn:aws:s3:::bucket', Tags: [] }))),
+    ).toBeInstanceOf(InvalidRequestException);
   });
 
   it('answers in the restJson1 error style', async () => {
-    const res = await raw(sb.endpoint, 'chatbot', 'POST', '/get-custom-action', { CustomActionArn: `arn:aws:chatbot::${ACCOUNT}:custom-action/ghost` });
+    const res = await raw(sb.endpoint, 'chatbot', 'POST', '/get-custom-action', {
+      CustomActionArn: `arn:aws:chatbot::${ACCOUNT}:custom-action/ghost`,
+    });
     expect(res.status).toBe(404);
     expect(res.errorType).toBe('ResourceNotFoundException');
     // The model gives this shape `Message` (capitalised), unlike InvalidRequestException's `message`.

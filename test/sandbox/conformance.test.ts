@@ -22,18 +22,45 @@ import { ACCOUNT, CHAT_OPS, FLOW_ESCALATION, INSTANCE, clients, ruleInput, templ
 
 type Input = Record<string, unknown>;
 
-const HANDLERS: Record<ServiceName, Record<string, unknown>> = { connect: connectOps, chatbot: chatbotOps, 'lex-models': lexOps };
+const HANDLERS: Record<ServiceName, Record<string, unknown>> = {
+  connect: connectOps,
+  chatbot: chatbotOps,
+  'lex-models': lexOps,
+};
 const SIGNING: Record<ServiceName, string> = { connect: 'connect', chatbot: 'chatbot', 'lex-models': 'lex' };
 
 /** Resources the fixtures point at, made in beforeAll. */
-const ids = { rule: '', ruleToDelete: '', ruleArn: '', template: '', templateToDelete: '', action: '', actionToDelete: '' };
+const ids = {
+  rule: '',
+  ruleToDelete: '',
+  ruleArn: '',
+  template: '',
+  templateToDelete: '',
+  action: '',
+  actionToDelete: '',
+};
 
 const FIXTURES: Record<string, () => Input> = {
   'connect:CreateRule': () => ({
     ...ruleInput('conformance-create', { ClientToken: 'conformance-token' }),
     Actions: [
-      { ActionType: 'CREATE_TASK', TaskAction: { Name: 'n', ContactFlowId: FLOW_ESCALATION, References: { r: { Type: 'URL', Value: 'https://example.com' } } } },
-      { ActionType: 'SEND_NOTIFICATION', SendNotificationAction: { DeliveryMethod: 'EMAIL', Content: 'c', ContentType: 'PLAIN_TEXT', Recipient: { UserIds: ['u'] } } },
+      {
+        ActionType: 'CREATE_TASK',
+        TaskAction: {
+          Name: 'n',
+          ContactFlowId: FLOW_ESCALATION,
+          References: { r: { Type: 'URL', Value: 'https://example.com' } },
+        },
+      },
+      {
+        ActionType: 'SEND_NOTIFICATION',
+        SendNotificationAction: {
+          DeliveryMethod: 'EMAIL',
+          Content: 'c',
+          ContentType: 'PLAIN_TEXT',
+          Recipient: { UserIds: ['u'] },
+        },
+      },
     ],
   }),
   'connect:UpdateRule': () => {
@@ -43,9 +70,13 @@ const FIXTURES: Record<string, () => Input> = {
   'connect:DescribeRule': () => ({ InstanceId: INSTANCE, RuleId: ids.rule }),
   'connect:ListRules': () => ({ InstanceId: INSTANCE, PublishStatus: 'DRAFT', MaxResults: 10 }),
   'connect:DeleteRule': () => ({ InstanceId: INSTANCE, RuleId: ids.ruleToDelete }),
-  'connect:CreateTaskTemplate': () => templateInput('Conformance create', { Status: 'INACTIVE', ClientToken: 'conformance-token' }),
+  'connect:CreateTaskTemplate': () =>
+    templateInput('Conformance create', { Status: 'INACTIVE', ClientToken: 'conformance-token' }),
   'connect:GetTaskTemplate': () => ({ InstanceId: INSTANCE, TaskTemplateId: ids.template }),
-  'connect:UpdateTaskTemplate': () => ({ ...templateInput('Conformance template', { Status: 'ACTIVE' }), TaskTemplateId: ids.template }),
+  'connect:UpdateTaskTemplate': () => ({
+    ...templateInput('Conformance template', { Status: 'ACTIVE' }),
+    TaskTemplateId: ids.template,
+  }),
   'connect:ListTaskTemplates': () => ({ InstanceId: INSTANCE, Status: 'ACTIVE' }),
   'connect:DeleteTaskTemplate': () => ({ InstanceId: INSTANCE, TaskTemplateId: ids.templateToDelete }),
   'connect:TagResource': () => ({ resourceArn: ids.ruleArn, tags: { a: 'b' } }),
@@ -59,7 +90,11 @@ const FIXTURES: Record<string, () => Input> = {
     Tags: [{ TagKey: 'k', TagValue: 'v' }],
   }),
   'chatbot:GetCustomAction': () => ({ CustomActionArn: ids.action }),
-  'chatbot:UpdateCustomAction': () => ({ CustomActionArn: ids.action, Definition: { CommandText: 'y' }, Attachments: [{ Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'v' }] }] }),
+  'chatbot:UpdateCustomAction': () => ({
+    CustomActionArn: ids.action,
+    Definition: { CommandText: 'y' },
+    Attachments: [{ Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'v' }] }],
+  }),
   'chatbot:DeleteCustomAction': () => ({ CustomActionArn: ids.actionToDelete }),
   'chatbot:ListCustomActions': () => ({ MaxResults: 10 }),
   'chatbot:AssociateToConfiguration': () => ({ Resource: ids.action, ChatConfiguration: CHAT_OPS }),
@@ -98,9 +133,10 @@ function build(model: ServiceModel, op: ModelOperation, input: Input): Built {
     const value = input[name];
     if (member.location === 'uri') {
       const text = value === undefined ? '' : String(value);
-      path = path.replace(`{${wire}+}`, text.split('/').map(encodeURIComponent).join('/')).replace(`{${wire}}`, encodeURIComponent(text));
+      path = path
+        .replace(`{${wire}+}`, text.split('/').map(encodeURIComponent).join('/'))
+        .replace(`{${wire}}`, encodeURIComponent(text));
     } else if (value === undefined) {
-      continue;
     } else if (member.location === 'querystring') {
       for (const v of Array.isArray(value) ? value : [value]) query.append(wire, String(v));
     } else if (member.location === 'header') {
@@ -125,7 +161,12 @@ async function send(endpoint: string, signingName: string, req: Built) {
     body: req.body,
   });
   const text = await res.text();
-  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), body: text ? (JSON.parse(text) as unknown) : undefined, text };
+  return {
+    status: res.status,
+    errorType: res.headers.get('x-amzn-errortype'),
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+    text,
+  };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -149,7 +190,8 @@ function requiredPaths(model: ServiceModel, shapeName: string, value: unknown, a
   } else if (shape.type === 'list') {
     (value as unknown[]).forEach((v, i) => out.push(...requiredPaths(model, shape.member!.shape, v, [...at, i])));
   } else if (shape.type === 'map') {
-    for (const [k, v] of Object.entries(value as Input)) out.push(...requiredPaths(model, shape.value!.shape, v, [...at, k]));
+    for (const [k, v] of Object.entries(value as Input))
+      out.push(...requiredPaths(model, shape.value!.shape, v, [...at, k]));
   }
   return out;
 }
@@ -180,7 +222,9 @@ function hasEnum(model: ServiceModel, shapeName: string, seen = new Set<string>(
   seen.add(shapeName);
   const s = model.shapes[shapeName];
   if (s.enum) return true;
-  const kids = [...Object.values(s.members ?? {}).map((m) => m.shape), s.member?.shape, s.value?.shape].filter((x): x is string => !!x);
+  const kids = [...Object.values(s.members ?? {}).map((m) => m.shape), s.member?.shape, s.value?.shape].filter(
+    (x): x is string => !!x,
+  );
   return kids.some((k) => hasEnum(model, k, seen));
 }
 
@@ -206,8 +250,16 @@ beforeAll(async () => {
   ids.ruleToDelete = (await connect.send(new CreateRuleCommand(ruleInput('conformance-delete')))).RuleId!;
   ids.template = (await connect.send(new CreateTaskTemplateCommand(templateInput('Conformance template')))).Id!;
   ids.templateToDelete = (await connect.send(new CreateTaskTemplateCommand(templateInput('Conformance delete')))).Id!;
-  ids.action = (await chatbot.send(new CreateCustomActionCommand({ ActionName: 'conformance-action', Definition: { CommandText: 'x' } }))).CustomActionArn;
-  ids.actionToDelete = (await chatbot.send(new CreateCustomActionCommand({ ActionName: 'conformance-delete', Definition: { CommandText: 'x' } }))).CustomActionArn;
+  ids.action = (
+    await chatbot.send(
+      new CreateCustomActionCommand({ ActionName: 'conformance-action', Definition: { CommandText: 'x' } }),
+    )
+  ).CustomActionArn;
+  ids.actionToDelete = (
+    await chatbot.send(
+      new CreateCustomActionCommand({ ActionName: 'conformance-delete', Definition: { CommandText: 'x' } }),
+    )
+  ).CustomActionArn;
   await chatbot.send(new AssociateToConfigurationCommand({ Resource: ids.action, ChatConfiguration: CHAT_OPS }));
 });
 afterAll(() => sb.stop());
@@ -230,7 +282,9 @@ for (const service of ['connect', 'chatbot', 'lex-models'] as ServiceName[]) {
         expect(FIXTURES[api], `no fixture for ${api} in conformance.test.ts`).toBeTypeOf('function');
         // The validation error is declared by the operation, or the operation declares none.
         const declared = (op.errors ?? []).map((e) => e.shape);
-        const validationLike = declared.filter((c) => /Invalid(Request|Parameter)Exception|BadRequestException|ValidationException/.test(c));
+        const validationLike = declared.filter((c) =>
+          /Invalid(Request|Parameter)Exception|BadRequestException|ValidationException/.test(c),
+        );
         expect(validationLike.length === 0 || validationLike.includes(validation)).toBe(true);
         expect(model.shapes[validation]?.exception).toBe(true);
 
@@ -247,9 +301,18 @@ for (const service of ['connect', 'chatbot', 'lex-models'] as ServiceName[]) {
         const inputShape = model.shapes[op.input!.shape];
         const paths = requiredPaths(model, op.input!.shape, fixture);
         // Every top-level required member is in the fixture, so each one gets tested.
-        expect(paths.filter((p) => p.length === 1).map(String).sort()).toEqual([...(inputShape.required ?? [])].sort());
+        expect(
+          paths
+            .filter((p) => p.length === 1)
+            .map(String)
+            .sort(),
+        ).toEqual([...(inputShape.required ?? [])].sort());
         for (const path of paths) {
-          const req = build(model, op, edit(fixture, path, (parent, key) => delete parent[key]));
+          const req = build(
+            model,
+            op,
+            edit(fixture, path, (parent, key) => delete parent[key]),
+          );
           const routed = matchRoute(routes, req.method, req.path, req.query, signingName)?.route.api;
           // An empty trailing label can turn into another operation's path (GET .../channels/
           // is GetBotChannelAssociations): then the request is not this operation's to refuse.
@@ -270,10 +333,16 @@ for (const service of ['connect', 'chatbot', 'lex-models'] as ServiceName[]) {
           expect(hasEnum(model, op.input!.shape), `the ${api} fixture should set an enum member`).toBe(false);
           return;
         }
-        const req = build(model, op, edit(fixture, path, (parent, key) => (parent[key] = 'NOT_AN_ENUM_VALUE')));
+        const req = build(
+          model,
+          op,
+          edit(fixture, path, (parent, key) => (parent[key] = 'NOT_AN_ENUM_VALUE')),
+        );
         const res = await send(sb.endpoint, signingName, req);
         expect(res.errorType, `${path.join('.')}: ${res.text}`).toBe(validation);
-        expect(res.body).toMatchObject({ [model.shapes[validation].members?.Message ? 'Message' : 'message']: expect.stringMatching(/enum value set/) });
+        expect(res.body).toMatchObject({
+          [model.shapes[validation].members?.Message ? 'Message' : 'message']: expect.stringMatching(/enum value set/),
+        });
       });
     }
   });

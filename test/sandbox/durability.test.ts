@@ -24,7 +24,8 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'cf-durable-'));
 /** A writer whose saves finish only when the test says so, recording what each one wrote. */
 function gatedWriter() {
   const writes: { text: string; finish: (err?: Error) => void }[] = [];
-  const write = (_path: string, text: string) => new Promise<void>((resolve, reject) => writes.push({ text, finish: (err) => (err ? reject(err) : resolve()) }));
+  const write = (_path: string, text: string) =>
+    new Promise<void>((resolve, reject) => writes.push({ text, finish: (err) => (err ? reject(err) : resolve()) }));
   return { writes, write };
 }
 
@@ -126,7 +127,9 @@ describe('the sandbox answers a write only once it is in the state file', () => 
     const err = await failure(connect.send(new CreateRuleCommand(ruleInput('unsaved'))));
     expect(err.$metadata.httpStatusCode).toBe(500);
     expect(err.message).toMatch(/could not save its state file .*EISDIR.*not acknowledged/);
-    expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^sandbox: cannot save the state file: .*EISDIR/)]);
+    expect(stderr.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/^sandbox: cannot save the state file: .*EISDIR/),
+    ]);
     expect(readdirSync(dir)).toEqual(['state.json']); // the failed save's temp file is gone
 
     rmSync(statePath, { recursive: true });
@@ -154,7 +157,9 @@ describe('an idempotent replay', () => {
     });
     const first = await engine.invoke('connect:CreateRule', ruleInput('once', { ClientToken: 'token-1' }));
     let replayed: unknown;
-    const replay = engine.invoke('connect:CreateRule', ruleInput('once', { ClientToken: 'token-1' })).then((o) => (replayed = o));
+    const replay = engine
+      .invoke('connect:CreateRule', ruleInput('once', { ClientToken: 'token-1' }))
+      .then((o) => (replayed = o));
     await settle();
     expect(replayWaited).toBe(true);
     expect(replayed).toBeUndefined();
@@ -179,7 +184,13 @@ describe('temp files', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!; // has exited
     const alive = process.ppid; // another running process
     const stale = [`state.json.${dead}.0123456789abcdef.tmp`, `state.json.${dead}.1764460000000.tmp`];
-    const kept = [`state.json.${alive}.0123456789abcdef.tmp`, `other.json.${dead}.0123456789abcdef.tmp`, 'state.json.tmp', 'state.json.bak', `state.json.${dead}.notes.tmp`];
+    const kept = [
+      `state.json.${alive}.0123456789abcdef.tmp`,
+      `other.json.${dead}.0123456789abcdef.tmp`,
+      'state.json.tmp',
+      'state.json.bak',
+      `state.json.${dead}.notes.tmp`,
+    ];
     for (const name of [...stale, ...kept]) writeFileSync(join(dir, name), 'partial');
 
     const sandbox = await startSandbox({ quotas: false, statePath });

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectServiceException, InternalServiceException, ListRulesCommand, ThrottlingException, CreateRuleCommand } from '@aws-sdk/client-connect';
+import {
+  ConnectServiceException,
+  InternalServiceException,
+  ListRulesCommand,
+  ThrottlingException,
+  CreateRuleCommand,
+} from '@aws-sdk/client-connect';
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
 import { ListCustomActionsCommand } from '../../src/aws/chatbot-custom-actions.js';
@@ -7,7 +13,10 @@ import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Faults, ThrottleBucket, mulberry32 } from '../../src/sandbox/faults.js';
 import { CHAT_OPS, INSTANCE, clients, failure, raw, ruleInput } from './helpers.js';
 
-async function withSandbox<T>(options: SandboxOptions, fn: (endpoint: string, sb: Awaited<ReturnType<typeof startSandbox>>) => Promise<T>): Promise<T> {
+async function withSandbox<T>(
+  options: SandboxOptions,
+  fn: (endpoint: string, sb: Awaited<ReturnType<typeof startSandbox>>) => Promise<T>,
+): Promise<T> {
   const sb = await startSandbox(options);
   try {
     return await fn(sb.endpoint, sb);
@@ -31,47 +40,59 @@ async function onFrozenClock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 describe('quotas', () => {
-  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', () => onFrozenClock(async () => {
-    await withSandbox({}, async (endpoint, sb) => {
-      const { connect, lex, chatbot } = clients(endpoint);
-      for (let i = 0; i < 5; i++) await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
-      const connectErr = await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })));
-      expect(connectErr).toBeInstanceOf(ThrottlingException);
-      expect(connectErr.$metadata.httpStatusCode).toBe(429);
-      // Buckets are per API: another Connect operation still has its burst.
-      await connect.send(new CreateRuleCommand(ruleInput('not-throttled')));
+  it('throttles each service with its own error after the burst (default 2 rps, burst 5)', () =>
+    onFrozenClock(async () => {
+      await withSandbox({}, async (endpoint, sb) => {
+        const { connect, lex, chatbot } = clients(endpoint);
+        for (let i = 0; i < 5; i++) await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
+        const connectErr = await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })));
+        expect(connectErr).toBeInstanceOf(ThrottlingException);
+        expect(connectErr.$metadata.httpStatusCode).toBe(429);
+        // Buckets are per API: another Connect operation still has its burst.
+        await connect.send(new CreateRuleCommand(ruleInput('not-throttled')));
 
-      for (let i = 0; i < 5; i++) await lex.send(new GetBotsCommand({}));
-      const lexErr = await failure(lex.send(new GetBotsCommand({})));
-      expect(lexErr).toBeInstanceOf(LimitExceededException);
-      expect(lexErr.retryAfterSeconds).toBe('1');
+        for (let i = 0; i < 5; i++) await lex.send(new GetBotsCommand({}));
+        const lexErr = await failure(lex.send(new GetBotsCommand({})));
+        expect(lexErr).toBeInstanceOf(LimitExceededException);
+        expect(lexErr.retryAfterSeconds).toBe('1');
 
-      for (let i = 0; i < 5; i++) await chatbot.send(new ListCustomActionsCommand({}));
-      const chatErr = await failure(chatbot.send(new ListCustomActionsCommand({})));
-      expect(chatErr.name).toBe('ThrottlingException');
-      expect(chatErr.$metadata.httpStatusCode).toBe(429);
+        for (let i = 0; i < 5; i++) await chatbot.send(new ListCustomActionsCommand({}));
+        const chatErr = await failure(chatbot.send(new ListCustomActionsCommand({})));
+        expect(chatErr.name).toBe('ThrottlingException');
+        expect(chatErr.$metadata.httpStatusCode).toBe(429);
 
-      const stats = sb.stats();
-      expect(stats.operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1, errors: 0 });
-      expect(stats.operations['lex:GetBots'].throttled).toBe(1);
-      expect(stats.operations['chatbot:ListCustomActions'].throttled).toBe(1);
-      expect(stats.throttled).toBe(3);
-    });
-  }));
+        const stats = sb.stats();
+        expect(stats.operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1, errors: 0 });
+        expect(stats.operations['lex:GetBots'].throttled).toBe(1);
+        expect(stats.operations['chatbot:ListCustomActions'].throttled).toBe(1);
+        expect(stats.throttled).toBe(3);
+      });
+    }));
 
-  it('refills at the rate, applies per-operation overrides and quotaScale', () => onFrozenClock(async () => {
-    await withSandbox({ quotas: { ratePerSecond: 1, burst: 1, perOperation: { 'lex:GetBots': { ratePerSecond: 1, burst: 3 } } }, quotaScale: 20 }, async (endpoint) => {
-      const { connect, lex } = clients(endpoint);
-      await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
-      expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
-      vi.advanceTimersByTime(49); // 20 tokens/s after scaling: not quite one yet
-      expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(ThrottlingException);
-      vi.advanceTimersByTime(51);
-      await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
-      for (let i = 0; i < 3; i++) await lex.send(new GetBotsCommand({}));
-      expect(await failure(lex.send(new GetBotsCommand({})))).toBeInstanceOf(LimitExceededException);
-    });
-  }));
+  it('refills at the rate, applies per-operation overrides and quotaScale', () =>
+    onFrozenClock(async () => {
+      await withSandbox(
+        {
+          quotas: { ratePerSecond: 1, burst: 1, perOperation: { 'lex:GetBots': { ratePerSecond: 1, burst: 3 } } },
+          quotaScale: 20,
+        },
+        async (endpoint) => {
+          const { connect, lex } = clients(endpoint);
+          await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
+          expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(
+            ThrottlingException,
+          );
+          vi.advanceTimersByTime(49); // 20 tokens/s after scaling: not quite one yet
+          expect(await failure(connect.send(new ListRulesCommand({ InstanceId: INSTANCE })))).toBeInstanceOf(
+            ThrottlingException,
+          );
+          vi.advanceTimersByTime(51);
+          await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
+          for (let i = 0; i < 3; i++) await lex.send(new GetBotsCommand({}));
+          expect(await failure(lex.send(new GetBotsCommand({})))).toBeInstanceOf(LimitExceededException);
+        },
+      );
+    }));
 
   it('token bucket arithmetic', () => {
     let t = 0;

@@ -46,7 +46,12 @@ import {
   GetBotChannelAssociationsCommand,
   GetBotsCommand,
 } from '@aws-sdk/client-lex-model-building-service';
-import { DEFAULT_TOKEN_WINDOW_MS, startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import {
+  DEFAULT_TOKEN_WINDOW_MS,
+  startSandbox,
+  type SandboxHandle,
+  type SandboxOptions,
+} from '../../src/sandbox/index.js';
 import { sandboxOptionsFrom } from '../../src/cli/sandbox.js';
 import { CHAT_OPS, INSTANCE, clients, failure, ruleInput, templateInput } from './helpers.js';
 
@@ -66,8 +71,13 @@ afterEach(async () => {
   running = [];
 });
 
-const action = (name: string, extra: Record<string, unknown> = {}) => ({ ActionName: name, Definition: { CommandText: 'lambda invoke --function-name restart' }, ...extra });
-const tags = (n: number, prefix = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
+const action = (name: string, extra: Record<string, unknown> = {}) => ({
+  ActionName: name,
+  Definition: { CommandText: 'lambda invoke --function-name restart' },
+  ...extra,
+});
+const tags = (n: number, prefix = 'k') =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, 'v']));
 const tagList = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
 
 // Client tokens outlive their resource. Chatbot's ClientToken doc: "subsequent retries with the
@@ -85,7 +95,9 @@ describe('client tokens outlive their resource', () => {
     expect(replay).toMatchObject({ RuleId: first.RuleId, RuleArn: first.RuleArn });
     expect(Object.keys(sb.world.connect.instances[INSTANCE].rules)).toEqual([]);
     // Another request under the same token is still refused after the delete.
-    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('other-name', { ClientToken: 'token-kept' }))))).toBeInstanceOf(ResourceConflictException);
+    expect(
+      await failure(connect.send(new CreateRuleCommand(ruleInput('other-name', { ClientToken: 'token-kept' })))),
+    ).toBeInstanceOf(ResourceConflictException);
   });
 
   it('a CreateCustomAction replayed after DeleteCustomAction answers the original ARN and creates nothing', async () => {
@@ -103,11 +115,15 @@ describe('client tokens outlive their resource', () => {
     const first = await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })));
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
     time.now = START + 59_999;
-    expect((await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })))).RuleId).toBe(first.RuleId);
+    expect(
+      (await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })))).RuleId,
+    ).toBe(first.RuleId);
     time.now = START + 60_000;
     const fresh = await connect.send(new CreateRuleCommand(ruleInput('windowed', { ClientToken: 'token-window' })));
     expect(fresh.RuleId).not.toBe(first.RuleId);
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: fresh.RuleId }))).Rule?.Name).toBe('windowed');
+    expect(
+      (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: fresh.RuleId }))).Rule?.Name,
+    ).toBe('windowed');
   });
 
   it('defaults to a 7-day window', async () => {
@@ -115,30 +131,44 @@ describe('client tokens outlive their resource', () => {
     const { connect, time } = await sandbox();
     const first = await connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })));
     time.now = START + DEFAULT_TOKEN_WINDOW_MS - 1;
-    expect((await connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })))).RuleId).toBe(first.RuleId);
+    expect((await connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })))).RuleId).toBe(
+      first.RuleId,
+    );
     time.now = START + DEFAULT_TOKEN_WINDOW_MS;
     // Past the window the same request is a new create, which meets the existing name.
-    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' }))))).toBeInstanceOf(ResourceConflictException);
+    expect(
+      await failure(connect.send(new CreateRuleCommand(ruleInput('week', { ClientToken: 'token-week' })))),
+    ).toBeInstanceOf(ResourceConflictException);
   });
 
   it('keeps tokens and their first-use time across restarts with a state file', async () => {
     const statePath = join(mkdtempSync(join(tmpdir(), 'fidelity-')), 'state.json');
     const before = await sandbox({ statePath, tokenWindowMs: 60_000 });
-    const first = await before.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })));
+    const first = await before.connect.send(
+      new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })),
+    );
     await before.connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
     await before.sb.stop();
     const after = await sandbox({ statePath, tokenWindowMs: 60_000 });
     after.time.now = START + 59_999;
-    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).toBe(first.RuleId);
+    expect(
+      (await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' }))))
+        .RuleId,
+    ).toBe(first.RuleId);
     after.time.now = START + 60_000;
-    expect((await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' })))).RuleId).not.toBe(first.RuleId);
+    expect(
+      (await after.connect.send(new CreateRuleCommand(ruleInput('restarted', { ClientToken: 'token-restart' }))))
+        .RuleId,
+    ).not.toBe(first.RuleId);
   });
 
   it('forgetTokensOnDelete restores the old behaviour (a delete frees the token)', async () => {
     const { connect } = await sandbox({ forgetTokensOnDelete: true });
     const first = await connect.send(new CreateRuleCommand(ruleInput('freed', { ClientToken: 'token-freed' })));
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: first.RuleId }));
-    expect((await connect.send(new CreateRuleCommand(ruleInput('freed', { ClientToken: 'token-freed' })))).RuleId).not.toBe(first.RuleId);
+    expect(
+      (await connect.send(new CreateRuleCommand(ruleInput('freed', { ClientToken: 'token-freed' })))).RuleId,
+    ).not.toBe(first.RuleId);
   });
 });
 
@@ -150,22 +180,34 @@ describe('consistency delay', () => {
 
   it('a new rule reaches reads and tag calls only after the delay; the seed is visible at once', async () => {
     const { connect, time } = await sandbox({ consistencyDelayMs: DELAY });
-    expect((await connect.send(new ListContactFlowsCommand({ InstanceId: INSTANCE }))).ContactFlowSummaryList!.length).toBeGreaterThan(0);
+    expect(
+      (await connect.send(new ListContactFlowsCommand({ InstanceId: INSTANCE }))).ContactFlowSummaryList!.length,
+    ).toBeGreaterThan(0);
     const { RuleId, RuleArn } = await connect.send(new CreateRuleCommand(ruleInput('late')));
-    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     expect((await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }))).RuleSummaryList).toEqual([]);
-    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { owner: 'ops' } })))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await failure(connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await failure(connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { owner: 'ops' } }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn })))).toBeInstanceOf(
+      ResourceNotFoundException,
+    );
 
     time.now = START + DELAY - 1;
-    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     time.now = START + DELAY;
     expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('late');
     await connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { owner: 'ops' } }));
     // The tag itself is a change: it shows a delay later.
     expect((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags).toBeUndefined();
     time.now = START + 2 * DELAY;
-    expect((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags).toEqual({ owner: 'ops' });
+    expect((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags).toEqual({
+      owner: 'ops',
+    });
   });
 
   it('changed and deleted rules read as before until the delay has passed', async () => {
@@ -182,7 +224,9 @@ describe('consistency delay', () => {
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
     expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
     time.now = START + 3 * DELAY;
-    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   it('name checks see a name just deleted, and one just taken, until the delay has passed', async () => {
@@ -190,16 +234,25 @@ describe('consistency delay', () => {
     const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('reused')));
     time.now = START + DELAY;
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
-    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('reused'))))).toBeInstanceOf(ResourceConflictException);
+    expect(await failure(connect.send(new CreateRuleCommand(ruleInput('reused'))))).toBeInstanceOf(
+      ResourceConflictException,
+    );
     time.now = START + 2 * DELAY;
     await connect.send(new CreateRuleCommand(ruleInput('reused')));
 
     const created = await chatbot.send(new CreateCustomActionCommand(action('reborn')));
-    expect(await failure(chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn })))).toBeInstanceOf(ChatbotNotFound);
+    expect(
+      await failure(chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }))),
+    ).toBeInstanceOf(ChatbotNotFound);
     time.now = START + 3 * DELAY;
     await chatbot.send(new DeleteCustomActionCommand({ CustomActionArn: created.CustomActionArn }));
-    expect((await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }))).CustomAction?.ActionName).toBe('reborn');
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('reborn'))))).toBeInstanceOf(ConflictException);
+    expect(
+      (await chatbot.send(new GetCustomActionCommand({ CustomActionArn: created.CustomActionArn }))).CustomAction
+        ?.ActionName,
+    ).toBe('reborn');
+    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('reborn'))))).toBeInstanceOf(
+      ConflictException,
+    );
     time.now = START + 4 * DELAY;
     await chatbot.send(new CreateCustomActionCommand(action('reborn')));
   });
@@ -207,14 +260,22 @@ describe('consistency delay', () => {
   // The same page: calls that name a resource just created may answer "not found". Which calls
   // see it is a known unknown: every call that names an existing resource other than its update
   // and delete does here (tags and a custom action's links too), the stricter reading.
-  it('UntagResource, a task template\'s tags and name, and linking a new custom action wait for the delay', async () => {
+  it("UntagResource, a task template's tags and name, and linking a new custom action wait for the delay", async () => {
     const { connect, chatbot, time, sb } = await sandbox({ consistencyDelayMs: DELAY });
     const { Id, Arn } = await connect.send(new CreateTaskTemplateCommand(templateInput('fresh')));
-    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: Arn, tags: { owner: 'ops' } })))).toBeInstanceOf(ResourceNotFoundException);
-    expect(await failure(connect.send(new UntagResourceCommand({ resourceArn: Arn, tagKeys: ['owner'] })))).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await failure(connect.send(new TagResourceCommand({ resourceArn: Arn, tags: { owner: 'ops' } }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
+    expect(
+      await failure(connect.send(new UntagResourceCommand({ resourceArn: Arn, tagKeys: ['owner'] }))),
+    ).toBeInstanceOf(ResourceNotFoundException);
     const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('linked-late')));
     // AssociateToConfiguration declares no not-found: its validation error answers.
-    expect(await failure(chatbot.send(new AssociateToConfigurationCommand({ Resource: CustomActionArn, ChatConfiguration: CHAT_OPS })))).toBeInstanceOf(ChatbotInvalidRequest);
+    expect(
+      await failure(
+        chatbot.send(new AssociateToConfigurationCommand({ Resource: CustomActionArn, ChatConfiguration: CHAT_OPS })),
+      ),
+    ).toBeInstanceOf(ChatbotInvalidRequest);
     expect(sb.world.chatbot.chatConfigurations[CHAT_OPS].associations).toEqual([]);
     time.now = START + DELAY;
     await connect.send(new TagResourceCommand({ resourceArn: Arn, tags: { owner: 'ops' } }));
@@ -225,7 +286,9 @@ describe('consistency delay', () => {
     await connect.send(new DeleteTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId: Id }));
     const taken = await failure(connect.send(new CreateTaskTemplateCommand(templateInput('fresh'))));
     expect(taken).toBeInstanceOf(PropertyValidationException);
-    expect(taken.PropertyList).toEqual([expect.objectContaining({ PropertyPath: 'Name', Reason: 'RESOURCE_NAME_ALREADY_EXISTS' })]);
+    expect(taken.PropertyList).toEqual([
+      expect.objectContaining({ PropertyPath: 'Name', Reason: 'RESOURCE_NAME_ALREADY_EXISTS' }),
+    ]);
     time.now = START + 2 * DELAY;
     await connect.send(new CreateTaskTemplateCommand(templateInput('fresh')));
   });
@@ -245,20 +308,44 @@ describe('consistency delay', () => {
 describe('UpdateCustomAction', () => {
   it('keeps AliasName and Attachments that are left out', async () => {
     const { chatbot } = await sandbox();
-    const Attachments = [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }] }];
-    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('kept-alias', { AliasName: 'restart', Attachments })));
-    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }));
+    const Attachments = [
+      {
+        NotificationType: 'CloudWatch',
+        ButtonText: 'Restart',
+        Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }],
+      },
+    ];
+    const { CustomActionArn } = await chatbot.send(
+      new CreateCustomActionCommand(action('kept-alias', { AliasName: 'restart', Attachments })),
+    );
+    await chatbot.send(
+      new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }),
+    );
     const got = (await chatbot.send(new GetCustomActionCommand({ CustomActionArn }))).CustomAction;
-    expect(got).toMatchObject({ AliasName: 'restart', Attachments, Definition: { CommandText: 'lambda invoke MyNewFunction' } });
+    expect(got).toMatchObject({
+      AliasName: 'restart',
+      Attachments,
+      Definition: { CommandText: 'lambda invoke MyNewFunction' },
+    });
   });
 
   // The other reading, opt-in: the API reference marks both members optional and says nothing
   // about omission, so connectform must also work where they are cleared (test/kinds/custom-action-update.test.ts).
   it("customActionUpdateOmitted: 'clear' removes AliasName and Attachments that are left out", async () => {
     const { chatbot } = await sandbox({ customActionUpdateOmitted: 'clear' });
-    const Attachments = [{ NotificationType: 'CloudWatch', ButtonText: 'Restart', Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }] }];
-    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('cleared-alias', { AliasName: 'restart', Attachments })));
-    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }));
+    const Attachments = [
+      {
+        NotificationType: 'CloudWatch',
+        ButtonText: 'Restart',
+        Criteria: [{ Operator: 'HAS_VALUE' as const, VariableName: 'service' }],
+      },
+    ];
+    const { CustomActionArn } = await chatbot.send(
+      new CreateCustomActionCommand(action('cleared-alias', { AliasName: 'restart', Attachments })),
+    );
+    await chatbot.send(
+      new UpdateCustomActionCommand({ CustomActionArn, Definition: { CommandText: 'lambda invoke MyNewFunction' } }),
+    );
     const got = (await chatbot.send(new GetCustomActionCommand({ CustomActionArn }))).CustomAction;
     expect(got?.AliasName).toBeUndefined();
     expect(got?.Attachments).toBeUndefined();
@@ -275,8 +362,14 @@ describe('ListTaskTemplates', () => {
     const capped = await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
     expect(capped.TaskTemplates).toHaveLength(100);
     expect(capped.NextToken).toBeUndefined();
-    expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 3 }))).TaskTemplates!.map((t) => t.Name)).toEqual(['Template 0', 'Template 1', 'Template 2']);
-    expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE }))).TaskTemplates).toHaveLength(101);
+    expect(
+      (await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, MaxResults: 3 }))).TaskTemplates!.map(
+        (t) => t.Name,
+      ),
+    ).toEqual(['Template 0', 'Template 1', 'Template 2']);
+    expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE }))).TaskTemplates).toHaveLength(
+      101,
+    );
   });
 });
 
@@ -289,20 +382,38 @@ describe('tag caps', () => {
     const { connect } = await sandbox();
     const { RuleArn } = await connect.send(new CreateRuleCommand(ruleInput('tagged')));
     await connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: tags(50) }));
-    const err = await failure(connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { 'connectform:managed': 'true' } })));
+    const err = await failure(
+      connect.send(new TagResourceCommand({ resourceArn: RuleArn, tags: { 'connectform:managed': 'true' } })),
+    );
     expect(err).toBeInstanceOf(InvalidParameterException);
-    expect(Object.keys((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags!)).toHaveLength(50);
+    expect(
+      Object.keys((await connect.send(new ListTagsForResourceCommand({ resourceArn: RuleArn }))).tags!),
+    ).toHaveLength(50);
     // 51 in one request breaks the TagMap maximum itself.
     const { RuleArn: other } = await connect.send(new CreateRuleCommand(ruleInput('tagged-2')));
-    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: other, tags: tags(51) })))).toBeInstanceOf(InvalidParameterException);
+    expect(await failure(connect.send(new TagResourceCommand({ resourceArn: other, tags: tags(51) })))).toBeInstanceOf(
+      InvalidParameterException,
+    );
   });
 
   it('Chatbot: a custom action with 60 tags is refused; 50 are accepted and TagResource past 50 is TooManyTagsException', async () => {
     const { chatbot } = await sandbox();
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('sixty', { Tags: tagList(60) }))))).toBeInstanceOf(ChatbotInvalidRequest);
-    expect(await failure(chatbot.send(new CreateCustomActionCommand(action('fifty-one', { Tags: tagList(51) }))))).toBeInstanceOf(ChatbotInvalidRequest);
-    const { CustomActionArn } = await chatbot.send(new CreateCustomActionCommand(action('fifty', { Tags: tagList(50) })));
-    expect(await failure(chatbot.send(new ChatbotTagResourceCommand({ ResourceARN: CustomActionArn, Tags: [{ TagKey: 'marker', TagValue: 'x' }] })))).toBeInstanceOf(TooManyTagsException);
+    expect(
+      await failure(chatbot.send(new CreateCustomActionCommand(action('sixty', { Tags: tagList(60) })))),
+    ).toBeInstanceOf(ChatbotInvalidRequest);
+    expect(
+      await failure(chatbot.send(new CreateCustomActionCommand(action('fifty-one', { Tags: tagList(51) })))),
+    ).toBeInstanceOf(ChatbotInvalidRequest);
+    const { CustomActionArn } = await chatbot.send(
+      new CreateCustomActionCommand(action('fifty', { Tags: tagList(50) })),
+    );
+    expect(
+      await failure(
+        chatbot.send(
+          new ChatbotTagResourceCommand({ ResourceARN: CustomActionArn, Tags: [{ TagKey: 'marker', TagValue: 'x' }] }),
+        ),
+      ),
+    ).toBeInstanceOf(TooManyTagsException);
   });
 });
 
@@ -310,14 +421,30 @@ describe('tag caps', () => {
 // the following values: OnZendeskTicketCreate | OnZendeskTicketStatusUpdate | OnSalesforceCaseCreate"
 // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-ruletriggereventsource.html).
 describe('rules on integration event sources', () => {
-  it.each(['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'] as const)('%s needs an IntegrationAssociationId', async (source) => {
-    const { connect } = await sandbox();
-    const err = await failure(connect.send(new CreateRuleCommand(ruleInput(`no-${source}`, { TriggerEventSource: { EventSourceName: source } }))));
-    expect(err).toBeInstanceOf(ConnectInvalidRequest);
-    expect(err.message).toMatch(/IntegrationAssociationId is required/);
-    const ok = await connect.send(new CreateRuleCommand(ruleInput(`with-${source}`, { TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d' } })));
-    expect(ok.RuleId).toBeDefined();
-  });
+  it.each(['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'] as const)(
+    '%s needs an IntegrationAssociationId',
+    async (source) => {
+      const { connect } = await sandbox();
+      const err = await failure(
+        connect.send(
+          new CreateRuleCommand(ruleInput(`no-${source}`, { TriggerEventSource: { EventSourceName: source } })),
+        ),
+      );
+      expect(err).toBeInstanceOf(ConnectInvalidRequest);
+      expect(err.message).toMatch(/IntegrationAssociationId is required/);
+      const ok = await connect.send(
+        new CreateRuleCommand(
+          ruleInput(`with-${source}`, {
+            TriggerEventSource: {
+              EventSourceName: source,
+              IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+            },
+          }),
+        ),
+      );
+      expect(ok.RuleId).toBeDefined();
+    },
+  );
 });
 
 // Lex V1: "On September 15, 2025, AWS will discontinue support for Amazon Lex V1. After September
@@ -331,7 +458,9 @@ describe('Lex V1', () => {
     for (const call of [
       lex.send(new GetBotsCommand({})),
       lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-' })),
-      lex.send(new DeleteBotChannelAssociationCommand({ botName: 'OrderFlowers', botAlias: 'prod', name: 'orders_slack' })),
+      lex.send(
+        new DeleteBotChannelAssociationCommand({ botName: 'OrderFlowers', botAlias: 'prod', name: 'orders_slack' }),
+      ),
     ]) {
       const err = await failure(call);
       expect(err).toBeInstanceOf(BadRequestException);
@@ -349,24 +478,41 @@ describe('Lex V1', () => {
   // hyphen ("-") as the nameContains parameter" (the operation's reference and the model's doc).
   it('GetBotChannelAssociations: nameContains "-" returns every association; other values match substrings', async () => {
     const { lex } = await sandbox();
-    const all = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: '-' }));
+    const all = await lex.send(
+      new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: '-' }),
+    );
     expect(all.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_facebook', 'orders_slack', 'orders_sms']);
-    const some = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'slack' }));
+    const some = await lex.send(
+      new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'slack' }),
+    );
     expect(some.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_slack']);
     // Elsewhere a hyphen is still held to the pattern.
-    expect(await failure(lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'a-b' })))).toBeInstanceOf(BadRequestException);
+    expect(
+      await failure(
+        lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'a-b' })),
+      ),
+    ).toBeInstanceOf(BadRequestException);
   });
 });
 
 describe('connectform sandbox flags', () => {
   it('maps --consistency-delay, --token-window, --forget-tokens-on-delete and --lex-v1', () => {
-    expect(sandboxOptionsFrom({ consistencyDelay: '250', tokenWindow: '1000', forgetTokensOnDelete: true, lexV1: 'retired' })).toMatchObject({
+    expect(
+      sandboxOptionsFrom({
+        consistencyDelay: '250',
+        tokenWindow: '1000',
+        forgetTokensOnDelete: true,
+        lexV1: 'retired',
+      }),
+    ).toMatchObject({
       consistencyDelayMs: 250,
       tokenWindowMs: 1000,
       forgetTokensOnDelete: true,
       lexV1: 'retired',
     });
-    expect(() => sandboxOptionsFrom({ consistencyDelay: '-1' })).toThrow(/--consistency-delay must be a whole number of milliseconds/);
+    expect(() => sandboxOptionsFrom({ consistencyDelay: '-1' })).toThrow(
+      /--consistency-delay must be a whole number of milliseconds/,
+    );
     expect(() => sandboxOptionsFrom({ lexV1: 'gone' })).toThrow(/--lex-v1 must be retired or available/);
   });
 });

@@ -59,9 +59,18 @@ export async function raw(
     h.authorization = `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
   }
   if (body !== undefined) h['content-type'] = 'application/json';
-  const res = await fetch(endpoint + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(endpoint + path, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, errorType: res.headers.get('x-amzn-errortype'), body: text ? JSON.parse(text) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    errorType: res.headers.get('x-amzn-errortype'),
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -28,10 +28,14 @@ interface Running {
 
 /** Starts the CLI's sandbox and reads the endpoint it prints first. */
 async function startProcess(statePath: string): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--state', statePath, '--no-quotas', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--state', statePath, '--no-quotas', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -45,7 +49,12 @@ async function startProcess(statePath: string): Promise<Running> {
 }
 
 const connectClient = (endpoint: string) =>
-  new ConnectClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' }, maxAttempts: 1 });
+  new ConnectClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    maxAttempts: 1,
+  });
 
 async function ruleIds(endpoint: string): Promise<Map<string, string>> {
   const client = connectClient(endpoint);

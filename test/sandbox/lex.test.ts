@@ -39,9 +39,13 @@ describe('GetBots', () => {
 
   it('answers BadRequestException for constraint violations and foreign tokens', async () => {
     expect(await failure(lex.send(new GetBotsCommand({ maxResults: 51 })))).toBeInstanceOf(BadRequestException);
-    expect(await failure(lex.send(new GetBotsCommand({ nameContains: 'bad-name' })))).toBeInstanceOf(BadRequestException);
+    expect(await failure(lex.send(new GetBotsCommand({ nameContains: 'bad-name' })))).toBeInstanceOf(
+      BadRequestException,
+    );
     const p1 = await lex.send(new GetBotsCommand({ maxResults: 1 }));
-    expect(await failure(lex.send(new GetBotsCommand({ maxResults: 1, nameContains: 'Trip', nextToken: p1.nextToken })))).toBeInstanceOf(BadRequestException);
+    expect(
+      await failure(lex.send(new GetBotsCommand({ maxResults: 1, nameContains: 'Trip', nextToken: p1.nextToken }))),
+    ).toBeInstanceOf(BadRequestException);
   });
 });
 
@@ -50,9 +54,15 @@ describe('GetBotAliases', () => {
     const all = await lex.send(new GetBotAliasesCommand({ botName: 'OrderFlowers' }));
     expect(all.BotAliases!.map((a) => a.name)).toEqual(['prod', 'staging']);
     expect(all.BotAliases![0]).toMatchObject({ botName: 'OrderFlowers', botVersion: '1' });
-    expect((await lex.send(new GetBotAliasesCommand({ botName: 'OrderFlowers', nameContains: 'stag' }))).BotAliases!.map((a) => a.name)).toEqual(['staging']);
+    expect(
+      (await lex.send(new GetBotAliasesCommand({ botName: 'OrderFlowers', nameContains: 'stag' }))).BotAliases!.map(
+        (a) => a.name,
+      ),
+    ).toEqual(['staging']);
     const p1 = await lex.send(new GetBotAliasesCommand({ botName: 'OrderFlowers', maxResults: 1 }));
-    const p2 = await lex.send(new GetBotAliasesCommand({ botName: 'OrderFlowers', maxResults: 1, nextToken: p1.nextToken }));
+    const p2 = await lex.send(
+      new GetBotAliasesCommand({ botName: 'OrderFlowers', maxResults: 1, nextToken: p1.nextToken }),
+    );
     expect([p1.BotAliases![0].name, p2.BotAliases![0].name]).toEqual(['prod', 'staging']);
     expect((await lex.send(new GetBotAliasesCommand({ botName: 'NoSuchBot' }))).BotAliases).toEqual([]);
   });
@@ -69,13 +79,22 @@ describe('bot channel associations', () => {
 
     const all = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-' }));
     expect(all.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_facebook', 'orders_slack', 'orders_sms']);
-    const sms = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'sms' }));
+    const sms = await lex.send(
+      new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: 'sms' }),
+    );
     expect(sms.botChannelAssociations!.map((c) => c.type)).toEqual(['Twilio-Sms']);
 
     const names: string[] = [];
     let token: string | undefined;
     do {
-      const page = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', maxResults: 2, nextToken: token }));
+      const page = await lex.send(
+        new GetBotChannelAssociationsCommand({
+          botName: 'OrderFlowers',
+          botAlias: '-',
+          maxResults: 2,
+          nextToken: token,
+        }),
+      );
       names.push(...page.botChannelAssociations!.map((c) => c.name!));
       token = page.nextToken;
     } while (token);
@@ -83,10 +102,26 @@ describe('bot channel associations', () => {
   });
 
   it('gets one association and answers NotFoundException for unknown ones', async () => {
-    const kik = await lex.send(new GetBotChannelAssociationCommand({ botName: 'BookTrip', botAlias: 'prod', name: 'booktrip_kik' }));
-    expect(kik).toMatchObject({ name: 'booktrip_kik', botName: 'BookTrip', botAlias: 'prod', type: 'Kik', botConfiguration: { userName: 'booktrip' } });
-    expect(await failure(lex.send(new GetBotChannelAssociationCommand({ botName: 'BookTrip', botAlias: 'staging', name: 'booktrip_kik' })))).toBeInstanceOf(NotFoundException);
-    expect(await failure(lex.send(new GetBotChannelAssociationCommand({ botName: 'Nope', botAlias: 'prod', name: 'x' })))).toBeInstanceOf(NotFoundException);
+    const kik = await lex.send(
+      new GetBotChannelAssociationCommand({ botName: 'BookTrip', botAlias: 'prod', name: 'booktrip_kik' }),
+    );
+    expect(kik).toMatchObject({
+      name: 'booktrip_kik',
+      botName: 'BookTrip',
+      botAlias: 'prod',
+      type: 'Kik',
+      botConfiguration: { userName: 'booktrip' },
+    });
+    expect(
+      await failure(
+        lex.send(
+          new GetBotChannelAssociationCommand({ botName: 'BookTrip', botAlias: 'staging', name: 'booktrip_kik' }),
+        ),
+      ),
+    ).toBeInstanceOf(NotFoundException);
+    expect(
+      await failure(lex.send(new GetBotChannelAssociationCommand({ botName: 'Nope', botAlias: 'prod', name: 'x' }))),
+    ).toBeInstanceOf(NotFoundException);
   });
 
   it('deletes (204) an association once', async () => {
@@ -95,7 +130,9 @@ describe('bot channel associations', () => {
     expect(out.$metadata.httpStatusCode).toBe(204);
     expect(await failure(lex.send(new GetBotChannelAssociationCommand(input)))).toBeInstanceOf(NotFoundException);
     expect(await failure(lex.send(new DeleteBotChannelAssociationCommand(input)))).toBeInstanceOf(NotFoundException);
-    expect(await failure(lex.send(new DeleteBotChannelAssociationCommand({ ...input, name: 'bad-name' })))).toBeInstanceOf(BadRequestException);
+    expect(
+      await failure(lex.send(new DeleteBotChannelAssociationCommand({ ...input, name: 'bad-name' }))),
+    ).toBeInstanceOf(BadRequestException);
   });
 
   it('routes the botocore paths with trailing slashes too (AWS CLI style)', async () => {

@@ -55,18 +55,31 @@ describe('validation', () => {
       Ignored: 'unknown members are ignored',
     });
     const byPath = Object.fromEntries(v.map((x) => [x.path, x.message]));
-    expect(Object.keys(byPath).sort()).toEqual(['Actions[0].ActionType', 'Actions[0].TaskAction.Name', 'Function', 'InstanceId', 'Name', 'TriggerEventSource.EventSourceName']);
+    expect(Object.keys(byPath).sort()).toEqual([
+      'Actions[0].ActionType',
+      'Actions[0].TaskAction.Name',
+      'Function',
+      'InstanceId',
+      'Name',
+      'TriggerEventSource.EventSourceName',
+    ]);
     expect(byPath.InstanceId).toMatch(/length greater than or equal to 1/);
     expect(byPath['TriggerEventSource.EventSourceName']).toMatch(/must not be null/);
     expect(byPath['Actions[0].ActionType']).toMatch(/enum value set/);
   });
 
   it('counts list and map entries, checks number ranges and unions', () => {
-    expect(validateShape(connect, 'UntagResourceRequest', { resourceArn: 'a', tagKeys: [] })[0].message).toMatch(/length greater than or equal to 1/);
-    expect(validateShape(connect, 'ListRulesRequest', { InstanceId: 'i', MaxResults: 0 })[0].message).toMatch(/greater than or equal to 1/);
+    expect(validateShape(connect, 'UntagResourceRequest', { resourceArn: 'a', tagKeys: [] })[0].message).toMatch(
+      /length greater than or equal to 1/,
+    );
+    expect(validateShape(connect, 'ListRulesRequest', { InstanceId: 'i', MaxResults: 0 })[0].message).toMatch(
+      /greater than or equal to 1/,
+    );
     // Only shapes botocore marks `union` (FieldValueUnion is not one) get the one-member rule.
     expect(validateShape(connect, 'InvalidRequestExceptionReason', {})[0].message).toMatch(/exactly one member/);
-    expect(validateShape(connect, 'FieldValue', { Id: 'f', Value: { StringValue: 's', BooleanValue: true } })).toEqual([]);
+    expect(validateShape(connect, 'FieldValue', { Id: 'f', Value: { StringValue: 's', BooleanValue: true } })).toEqual(
+      [],
+    );
   });
 
   it('redacts sensitive values', () => {
@@ -91,13 +104,21 @@ describe('routing', () => {
     expect(m.labels.resourceArn).toBe(arn);
     expect(matchRoute(routes, 'GET', '/bots', noQuery)!.route.api).toBe('lex:GetBots');
     expect(matchRoute(routes, 'GET', '/bots/B/aliases', noQuery)!.route.api).toBe('lex:GetBotAliases');
-    expect(matchRoute(routes, 'GET', '/bots/B/aliases/A/channels/', noQuery)!.route.api).toBe('lex:GetBotChannelAssociations');
-    expect(matchRoute(routes, 'GET', '/bots/B/aliases/A/channels/N', noQuery)!.route.api).toBe('lex:GetBotChannelAssociation');
+    expect(matchRoute(routes, 'GET', '/bots/B/aliases/A/channels/', noQuery)!.route.api).toBe(
+      'lex:GetBotChannelAssociations',
+    );
+    expect(matchRoute(routes, 'GET', '/bots/B/aliases/A/channels/N', noQuery)!.route.api).toBe(
+      'lex:GetBotChannelAssociation',
+    );
     expect(matchRoute(routes, 'GET', '/nothing', noQuery)).toBeUndefined();
   });
 
   it('restricts candidates to the SigV4 scope service', () => {
-    expect(credentialScope('AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/chatbot/aws4_request, SignedHeaders=host, Signature=x')).toEqual({
+    expect(
+      credentialScope(
+        'AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/chatbot/aws4_request, SignedHeaders=host, Signature=x',
+      ),
+    ).toEqual({
       region: 'eu-west-1',
       service: 'chatbot',
     });
@@ -111,8 +132,18 @@ describe('routing', () => {
     const connect = loadModel('connect');
     const q = new URLSearchParams('contactFlowTypes=CONTACT_FLOW&contactFlowTypes=AGENT_HOLD&maxResults=7');
     const parsed = parseRequest(connect, connect.operations.ListContactFlows, { InstanceId: 'i' }, q, {}, '');
-    expect(parsed).toEqual({ input: { InstanceId: 'i', ContactFlowTypes: ['CONTACT_FLOW', 'AGENT_HOLD'], MaxResults: 7 }, violations: [] });
-    const bad = parseRequest(connect, connect.operations.ListContactFlows, { InstanceId: 'i' }, new URLSearchParams('maxResults=many'), {}, '');
+    expect(parsed).toEqual({
+      input: { InstanceId: 'i', ContactFlowTypes: ['CONTACT_FLOW', 'AGENT_HOLD'], MaxResults: 7 },
+      violations: [],
+    });
+    const bad = parseRequest(
+      connect,
+      connect.operations.ListContactFlows,
+      { InstanceId: 'i' },
+      new URLSearchParams('maxResults=many'),
+      {},
+      '',
+    );
     expect(bad.violations[0].message).toMatch(/integer/);
     const body = parseRequest(connect, connect.operations.CreateRule, { InstanceId: 'i' }, noQuery, {}, '{not json');
     expect(body.violations[0].message).toMatch(/json/);
@@ -143,7 +174,9 @@ describe('responses', () => {
     const notFound = serializeError(connect, new ApiError('ResourceNotFoundException', 'gone'));
     expect(notFound).toMatchObject({ status: 404, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' } });
     expect(JSON.parse(notFound.body!)).toEqual({ Message: 'gone' });
-    expect(JSON.parse(serializeError(chatbot, new ApiError('ConflictException', 'taken')).body!)).toEqual({ message: 'taken' });
+    expect(JSON.parse(serializeError(chatbot, new ApiError('ConflictException', 'taken')).body!)).toEqual({
+      message: 'taken',
+    });
     const limit = serializeError(lex, new ApiError('LimitExceededException', 'slow down', { retryAfterSeconds: '2' }));
     expect(limit).toMatchObject({ status: 429, headers: { 'retry-after': '2' } });
     expect(JSON.parse(limit.body!)).toEqual({ message: 'slow down' });
@@ -155,11 +188,27 @@ describe('responses', () => {
     const connect = loadModel('connect');
     const chatbot = loadModel('chatbot');
     const lex = loadModel('lex-models');
-    expect(errorCodes(connect, connect.operations.CreateRule)).toMatchObject({ validation: 'InvalidRequestException', conflict: 'ResourceConflictException', idempotency: 'ResourceConflictException' });
-    expect(errorCodes(connect, connect.operations.CreateTaskTemplate)).toMatchObject({ validation: 'InvalidParameterException', idempotency: 'InvalidParameterException' });
-    expect(errorCodes(chatbot, chatbot.operations.TagResource)).toMatchObject({ validation: 'InvalidRequestException', notFound: 'ResourceNotFoundException', throttling: 'ThrottlingException' });
+    expect(errorCodes(connect, connect.operations.CreateRule)).toMatchObject({
+      validation: 'InvalidRequestException',
+      conflict: 'ResourceConflictException',
+      idempotency: 'ResourceConflictException',
+    });
+    expect(errorCodes(connect, connect.operations.CreateTaskTemplate)).toMatchObject({
+      validation: 'InvalidParameterException',
+      idempotency: 'InvalidParameterException',
+    });
+    expect(errorCodes(chatbot, chatbot.operations.TagResource)).toMatchObject({
+      validation: 'InvalidRequestException',
+      notFound: 'ResourceNotFoundException',
+      throttling: 'ThrottlingException',
+    });
     expect(errorCodes(chatbot, chatbot.operations.AssociateToConfiguration).notFound).toBe('InvalidRequestException');
-    expect(errorCodes(lex, lex.operations.GetBots)).toMatchObject({ validation: 'BadRequestException', notFound: 'NotFoundException', throttling: 'LimitExceededException', internal: 'InternalFailureException' });
+    expect(errorCodes(lex, lex.operations.GetBots)).toMatchObject({
+      validation: 'BadRequestException',
+      notFound: 'NotFoundException',
+      throttling: 'LimitExceededException',
+      internal: 'InternalFailureException',
+    });
   });
 });
 
@@ -174,7 +223,8 @@ describe('pagination', () => {
   it('uses documented default page sizes, else the model maximum', () => {
     const connect = loadModel('connect');
     const lex = loadModel('lex-models');
-    const size = (model: typeof connect, op: string) => defaultPageSize(model, model.operations[op], paginatorFor(model, op)?.limit_key);
+    const size = (model: typeof connect, op: string) =>
+      defaultPageSize(model, model.operations[op], paginatorFor(model, op)?.limit_key);
     expect(size(connect, 'ListContactFlows')).toBe(100);
     expect(size(connect, 'ListRules')).toBe(200);
     expect(size(lex, 'GetBots')).toBe(10);

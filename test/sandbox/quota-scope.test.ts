@@ -56,58 +56,76 @@ async function passesBeforeThrottle(connect: ConnectClient, instanceId: string, 
 }
 
 describe('quotas per account and region', () => {
-  it('two instances of one account in one region spend one bucket per API', () => onFrozenClock(async () => {
-    await withSandbox({}, async (sb) => {
-      const { connect } = clients(sb.endpoint, 'us-east-2');
-      expect(await passesBeforeThrottle(connect, INSTANCE, 3)).toBe(3);
-      // The other instance finds the account's bucket two tokens from empty.
-      expect(await passesBeforeThrottle(connect, OTHER_INSTANCE)).toBe(2);
-      expect(sb.stats().operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1 });
-    });
-  }));
-
-  it('another region of the same account has its own bucket', () => onFrozenClock(async () => {
-    await withSandbox({}, async (sb) => {
-      expect(await passesBeforeThrottle(clients(sb.endpoint, 'us-east-2').connect, INSTANCE)).toBe(5);
-      expect(await passesBeforeThrottle(clients(sb.endpoint, 'eu-west-2').connect, INSTANCE)).toBe(5);
-    });
-  }));
-
-  it("another account (an assumed role's) has its own bucket", () => onFrozenClock(async () => {
-    await withSandbox({}, async (sb) => {
-      expect(await passesBeforeThrottle(clients(sb.endpoint, 'us-east-2').connect, INSTANCE)).toBe(5);
-      const sts = new STSClient({ endpoint: sb.endpoint, region: 'us-east-2', credentials: { accessKeyId: 'AKIAPLAINSANDBOXKEY1', secretAccessKey: 'x' }, maxAttempts: 1 });
-      const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/other', RoleSessionName: 'quota' }));
-      const other = new ConnectClient({
-        endpoint: sb.endpoint,
-        region: 'us-east-2',
-        credentials: { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken },
-        maxAttempts: 1,
+  it('two instances of one account in one region spend one bucket per API', () =>
+    onFrozenClock(async () => {
+      await withSandbox({}, async (sb) => {
+        const { connect } = clients(sb.endpoint, 'us-east-2');
+        expect(await passesBeforeThrottle(connect, INSTANCE, 3)).toBe(3);
+        // The other instance finds the account's bucket two tokens from empty.
+        expect(await passesBeforeThrottle(connect, OTHER_INSTANCE)).toBe(2);
+        expect(sb.stats().operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1 });
       });
-      // Answered (not throttled) five times: the quota is that account's own.
-      let passed = 0;
-      for (let i = 0; i < 6; i++) {
-        const err = await failure(other.send(new ListRulesCommand({ InstanceId: INSTANCE }))).catch(() => undefined);
-        if (!(err instanceof ThrottlingException)) passed++;
-      }
-      expect(passed).toBe(5);
-    });
-  }));
+    }));
+
+  it('another region of the same account has its own bucket', () =>
+    onFrozenClock(async () => {
+      await withSandbox({}, async (sb) => {
+        expect(await passesBeforeThrottle(clients(sb.endpoint, 'us-east-2').connect, INSTANCE)).toBe(5);
+        expect(await passesBeforeThrottle(clients(sb.endpoint, 'eu-west-2').connect, INSTANCE)).toBe(5);
+      });
+    }));
+
+  it("another account (an assumed role's) has its own bucket", () =>
+    onFrozenClock(async () => {
+      await withSandbox({}, async (sb) => {
+        expect(await passesBeforeThrottle(clients(sb.endpoint, 'us-east-2').connect, INSTANCE)).toBe(5);
+        const sts = new STSClient({
+          endpoint: sb.endpoint,
+          region: 'us-east-2',
+          credentials: { accessKeyId: 'AKIAPLAINSANDBOXKEY1', secretAccessKey: 'x' },
+          maxAttempts: 1,
+        });
+        const { Credentials: c } = await sts.send(
+          new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222222222222:role/other', RoleSessionName: 'quota' }),
+        );
+        const other = new ConnectClient({
+          endpoint: sb.endpoint,
+          region: 'us-east-2',
+          credentials: {
+            accessKeyId: c!.AccessKeyId!,
+            secretAccessKey: c!.SecretAccessKey!,
+            sessionToken: c!.SessionToken,
+          },
+          maxAttempts: 1,
+        });
+        // Answered (not throttled) five times: the quota is that account's own.
+        let passed = 0;
+        for (let i = 0; i < 6; i++) {
+          const err = await failure(other.send(new ListRulesCommand({ InstanceId: INSTANCE }))).catch(() => undefined);
+          if (!(err instanceof ThrottlingException)) passed++;
+        }
+        expect(passed).toBe(5);
+      });
+    }));
 });
 
 describe('background load: a simulated other client spends part of each quota', () => {
-  it('at 0.5 the other client takes one token in two: two calls pass after 2 s, not four', () => onFrozenClock(async () => {
-    for (const [load, expected] of [[0.5, 2], [undefined, 4]] as const) {
-      await withSandbox({ backgroundLoad: load }, async (sb) => {
-        const { connect } = clients(sb.endpoint, 'us-east-2');
-        expect(await passesBeforeThrottle(connect, INSTANCE)).toBe(5);
-        // 2 s refill 4 tokens at 2/s; the other client asks for 1/s and is served first.
-        vi.advanceTimersByTime(2000);
-        expect(await passesBeforeThrottle(connect, INSTANCE), `load ${load}`).toBe(expected);
-        expect(sb.backgroundStats()).toEqual(load ? { requests: 2, served: 2 } : { requests: 0, served: 0 });
-      });
-    }
-  }));
+  it('at 0.5 the other client takes one token in two: two calls pass after 2 s, not four', () =>
+    onFrozenClock(async () => {
+      for (const [load, expected] of [
+        [0.5, 2],
+        [undefined, 4],
+      ] as const) {
+        await withSandbox({ backgroundLoad: load }, async (sb) => {
+          const { connect } = clients(sb.endpoint, 'us-east-2');
+          expect(await passesBeforeThrottle(connect, INSTANCE)).toBe(5);
+          // 2 s refill 4 tokens at 2/s; the other client asks for 1/s and is served first.
+          vi.advanceTimersByTime(2000);
+          expect(await passesBeforeThrottle(connect, INSTANCE), `load ${load}`).toBe(expected);
+          expect(sb.backgroundStats()).toEqual(load ? { requests: 2, served: 2 } : { requests: 0, served: 0 });
+        });
+      }
+    }));
 
   it('over a long run the other client gets its share and leaves the rest (counted, on an injected clock)', () => {
     let t = 0;
@@ -123,15 +141,21 @@ describe('background load: a simulated other client spends part of each quota', 
   });
 
   it('refuses a load outside 0..1', async () => {
-    await expect(withSandbox({ backgroundLoad: 1.5 }, async () => {})).rejects.toThrow(/backgroundLoad must be within 0\.\.1/);
+    await expect(withSandbox({ backgroundLoad: 1.5 }, async () => {})).rejects.toThrow(
+      /backgroundLoad must be within 0\.\.1/,
+    );
   });
 });
 
 describe('connectform sandbox --background-load', () => {
   it('takes a share of the quota between 0 and 1, and only with quotas on', () => {
     expect(sandboxOptionsFrom({ backgroundLoad: '0.5' }).backgroundLoad).toBe(0.5);
-    expect(() => sandboxOptionsFrom({ backgroundLoad: '50%' })).toThrow(/^--background-load must be between 0 and 1 .*got "50%"$/);
+    expect(() => sandboxOptionsFrom({ backgroundLoad: '50%' })).toThrow(
+      /^--background-load must be between 0 and 1 .*got "50%"$/,
+    );
     expect(() => sandboxOptionsFrom({ backgroundLoad: '1.5' })).toThrow(UsageError);
-    expect(() => sandboxOptionsFrom({ backgroundLoad: '0.5', quotas: false })).toThrow(/needs the quotas on \(drop --no-quotas\)/);
+    expect(() => sandboxOptionsFrom({ backgroundLoad: '0.5', quotas: false })).toThrow(
+      /needs the quotas on \(drop --no-quotas\)/,
+    );
   });
 });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { CreateRuleCommand, DescribeRuleCommand, ListContactFlowsCommand, ListRulesCommand, ListTaskTemplatesCommand } from '@aws-sdk/client-connect';
+import {
+  CreateRuleCommand,
+  DescribeRuleCommand,
+  ListContactFlowsCommand,
+  ListRulesCommand,
+  ListTaskTemplatesCommand,
+} from '@aws-sdk/client-connect';
 import { GetBotChannelAssociationsCommand } from '@aws-sdk/client-lex-model-building-service';
 import { ListAssociationsCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { DEFAULT_SEED, SeedError, startSandbox } from '../../src/sandbox/index.js';
@@ -20,7 +26,9 @@ describe('persistence', () => {
     const dir = tmp();
     const statePath = join(dir, 'state.json');
     const first = await startSandbox({ quotas: false, statePath });
-    const { RuleId } = await clients(first.endpoint).connect.send(new CreateRuleCommand(ruleInput('persisted', { ClientToken: 'persisted-token' })));
+    const { RuleId } = await clients(first.endpoint).connect.send(
+      new CreateRuleCommand(ruleInput('persisted', { ClientToken: 'persisted-token' })),
+    );
     await first.stop();
     expect(JSON.parse(readFileSync(statePath, 'utf8')).format).toBe('connectform-sandbox-state/1');
     expect(readdirSync(dir)).toEqual(['state.json']);
@@ -30,7 +38,9 @@ describe('persistence', () => {
     const connect = clients(second.endpoint).connect;
     const { Rule } = await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }));
     expect(Rule!.Name).toBe('persisted');
-    const replay = await connect.send(new CreateRuleCommand(ruleInput('persisted', { ClientToken: 'persisted-token' })));
+    const replay = await connect.send(
+      new CreateRuleCommand(ruleInput('persisted', { ClientToken: 'persisted-token' })),
+    );
     expect(replay.RuleId).toBe(RuleId);
     await second.stop();
   });
@@ -82,17 +92,29 @@ lex:
         ['Escalation', 'CONTACT_FLOW', 'PUBLISHED'],
         ['Hold music', 'CUSTOMER_HOLD', 'SAVED'],
       ]);
-      expect((await connect.send(new ListRulesCommand({ InstanceId: id }))).RuleSummaryList!.map((r) => r.Name)).toEqual(['seeded-rule']);
-      expect((await connect.send(new ListTaskTemplatesCommand({ InstanceId: id }))).TaskTemplates!.map((t) => t.Name)).toEqual(['Seeded template']);
-      const assoc = await chatbot.send(new ListAssociationsCommand({ ChatConfiguration: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops' }));
+      expect(
+        (await connect.send(new ListRulesCommand({ InstanceId: id }))).RuleSummaryList!.map((r) => r.Name),
+      ).toEqual(['seeded-rule']);
+      expect(
+        (await connect.send(new ListTaskTemplatesCommand({ InstanceId: id }))).TaskTemplates!.map((t) => t.Name),
+      ).toEqual(['Seeded template']);
+      const assoc = await chatbot.send(
+        new ListAssociationsCommand({
+          ChatConfiguration: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+        }),
+      );
       expect(assoc.Associations).toEqual([{ Resource: 'arn:aws:chatbot::123456789012:custom-action/seeded-action' }]);
-      const channels = await lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: 'prod' }));
+      const channels = await lex.send(
+        new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: 'prod' }),
+      );
       expect(channels.botChannelAssociations!.map((c) => c.name)).toEqual(['orders_slack']);
       // The default instance is not there: the seed replaces the default seed.
       expect(sb.world.connect.instances[INSTANCE]).toBeUndefined();
       // randomSeed makes server-generated ids reproducible.
       const again = await startSandbox({ quotas: false, seed: seedPath, randomSeed: 3 });
-      expect(Object.keys(again.world.connect.instances[id].rules)).toEqual(Object.keys(sb.world.connect.instances[id].rules));
+      expect(Object.keys(again.world.connect.instances[id].rules)).toEqual(
+        Object.keys(sb.world.connect.instances[id].rules),
+      );
       await again.stop();
     } finally {
       await sb.stop();
@@ -102,7 +124,9 @@ lex:
   it('refuses invalid seeds with every problem listed', async () => {
     const bad = {
       connect: { instances: [{ id: INSTANCE, contactFlows: [{ id: 'f', name: 'F', type: 'NOT_A_TYPE' }] }] },
-      lex: { bots: [{ name: 'Bot', aliases: ['prod'], channelAssociations: [{ name: 'c', botAlias: 'qa', type: 'Fax' }] }] },
+      lex: {
+        bots: [{ name: 'Bot', aliases: ['prod'], channelAssociations: [{ name: 'c', botAlias: 'qa', type: 'Fax' }] }],
+      },
     };
     const err = (await startSandbox({ seed: bad }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(SeedError);
@@ -116,7 +140,9 @@ lex:
   it('DEFAULT_SEED has the documented world', () => {
     const inst = DEFAULT_SEED.connect.instances[0];
     expect(inst.id).toBe('6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d');
-    expect(inst.contactFlows!.map((f) => f.name)).toEqual(expect.arrayContaining(['Escalation', 'Default agent transfer', 'Callback', 'VIP routing', 'Task routing']));
+    expect(inst.contactFlows!.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['Escalation', 'Default agent transfer', 'Callback', 'VIP routing', 'Task routing']),
+    );
     expect(inst.contactFlows!.find((f) => f.name === 'Escalation')!.id).toBe(FLOW_ESCALATION);
     expect(DEFAULT_SEED.chatbot.chatConfigurations).toEqual([
       'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
@@ -134,7 +160,15 @@ describe('CLI', () => {
     const lines: string[] = [];
     const stop = new AbortController();
     const dir = tmp();
-    const done = sandboxCommand({ port: '0', state: join(dir, 's.json'), quotas: false, latency: '0-1', randomSeed: '5', print: (l) => lines.push(l), signal: stop.signal });
+    const done = sandboxCommand({
+      port: '0',
+      state: join(dir, 's.json'),
+      quotas: false,
+      latency: '0-1',
+      randomSeed: '5',
+      print: (l) => lines.push(l),
+      signal: stop.signal,
+    });
     while (!lines.length) await new Promise((r) => setTimeout(r, 5));
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${lines[0]}/_sandbox/health`);
@@ -146,7 +180,17 @@ describe('CLI', () => {
   });
 
   it('parses and checks flags', () => {
-    expect(sandboxOptionsFrom({ latency: '20-200', errorRate: '0.1', resetRate: '0', quotas: false, port: '8080', randomSeed: '9', quotaScale: '4' })).toMatchObject({
+    expect(
+      sandboxOptionsFrom({
+        latency: '20-200',
+        errorRate: '0.1',
+        resetRate: '0',
+        quotas: false,
+        port: '8080',
+        randomSeed: '9',
+        quotaScale: '4',
+      }),
+    ).toMatchObject({
       latencyMs: [20, 200],
       errorRate: 0.1,
       resetRate: 0,
@@ -168,7 +212,18 @@ describe('CLI', () => {
     const cmd = program.commands.find((c) => c.name() === 'sandbox')!;
     const flags = cmd.options.map((o) => o.long);
     expect(flags).toEqual(
-      expect.arrayContaining(['--host', '--port', '--state', '--seed', '--random-seed', '--no-quotas', '--latency', '--error-rate', '--reset-rate', '--quota-scale']),
+      expect.arrayContaining([
+        '--host',
+        '--port',
+        '--state',
+        '--seed',
+        '--random-seed',
+        '--no-quotas',
+        '--latency',
+        '--error-rate',
+        '--reset-rate',
+        '--quota-scale',
+      ]),
     );
   });
 });

@@ -51,7 +51,11 @@ describe('GetCallerIdentity', () => {
   it('credentials from AssumeRole are the assumed role session, in the role account', async () => {
     const out = await assume(ROLE_A, 'team-a');
     const c = out.Credentials!;
-    const who = await sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken }).send(new GetCallerIdentityCommand({}));
+    const who = await sts({
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken,
+    }).send(new GetCallerIdentityCommand({}));
     expect(who.Account).toBe('111111111111');
     // The role name without its path, as the assumed-role ARN shows it.
     expect(who.Arn).toBe('arn:aws:sts::111111111111:assumed-role/connectform-a/team-a');
@@ -59,7 +63,11 @@ describe('GetCallerIdentity', () => {
   });
 
   it('an ASIA key with a session token this STS did not issue is refused', async () => {
-    const err = await failure(sts({ accessKeyId: 'ASIAFORGEDFORGED0000', secretAccessKey: 'x', sessionToken: 'forged' }).send(new GetCallerIdentityCommand({})));
+    const err = await failure(
+      sts({ accessKeyId: 'ASIAFORGEDFORGED0000', secretAccessKey: 'x', sessionToken: 'forged' }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
     expect(err.name).toBe('InvalidClientTokenId');
     expect(err.$metadata.httpStatusCode).toBe(403);
   });
@@ -78,9 +86,16 @@ describe('AssumeRole', () => {
     // Between the clocks read around the call (timestamps are whole seconds on the wire).
     expect(c.Expiration!.getTime()).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
     expect(c.Expiration!.getTime()).toBeLessThanOrEqual(after + 3600_000);
-    expect(a.AssumedRoleUser).toEqual({ Arn: 'arn:aws:sts::111111111111:assumed-role/connectform-a/one', AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:one$/) });
+    expect(a.AssumedRoleUser).toEqual({
+      Arn: 'arn:aws:sts::111111111111:assumed-role/connectform-a/one',
+      AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:one$/),
+    });
 
-    const keys = new Set([c.AccessKeyId, (await assume(ROLE_A, 'two')).Credentials!.AccessKeyId, (await assume(ROLE_B, 'one')).Credentials!.AccessKeyId]);
+    const keys = new Set([
+      c.AccessKeyId,
+      (await assume(ROLE_A, 'two')).Credentials!.AccessKeyId,
+      (await assume(ROLE_B, 'one')).Credentials!.AccessKeyId,
+    ]);
     expect(keys.size).toBe(3);
     // The same role session again: the same key (a refresh signs as the same identity).
     expect((await assume(ROLE_A, 'one')).Credentials!.AccessKeyId).toBe(c.AccessKeyId);
@@ -106,8 +121,14 @@ describe('AssumeRole', () => {
 
   it('role chaining is limited to one hour', async () => {
     const c = (await assume(ROLE_A, 'chain')).Credentials!;
-    const chained = sts({ accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken });
-    const err = await failure(chained.send(new AssumeRoleCommand({ RoleArn: ROLE_B, RoleSessionName: 'chained', DurationSeconds: 7200 })));
+    const chained = sts({
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken,
+    });
+    const err = await failure(
+      chained.send(new AssumeRoleCommand({ RoleArn: ROLE_B, RoleSessionName: 'chained', DurationSeconds: 7200 })),
+    );
     expect(err.name).toBe('ValidationError');
     const ok = await chained.send(new AssumeRoleCommand({ RoleArn: ROLE_B, RoleSessionName: 'chained' }));
     expect(ok.AssumedRoleUser!.Arn).toBe('arn:aws:sts::222222222222:assumed-role/connectform-b/chained');
@@ -116,29 +137,45 @@ describe('AssumeRole', () => {
 
 describe('the wire', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(sb.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers }, body });
-  const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=AKIARAWKEY0000000000/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' };
+    fetch(sb.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
+      body,
+    });
+  const signed = {
+    authorization:
+      'AWS4-HMAC-SHA256 Credential=AKIARAWKEY0000000000/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
+  };
 
   it('answers XML in the operation envelope with its Result wrapper and the namespace', async () => {
     const res = await post('Action=GetCallerIdentity&Version=2011-06-15', signed);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/xml');
     const xml = await res.text();
-    expect(xml).toMatch(/^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);
+    expect(xml).toMatch(
+      /^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/,
+    );
     expect(xml).toContain(`<Account>${ACCOUNT}</Account>`);
-    expect(xml).toMatch(/<ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/GetCallerIdentityResponse>$/);
+    expect(xml).toMatch(
+      /<ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/GetCallerIdentityResponse>$/,
+    );
   });
 
   it('errors come in the awsQuery ErrorResponse envelope', async () => {
     const unsigned = await post('Action=GetCallerIdentity&Version=2011-06-15');
     expect(unsigned.status).toBe(403);
-    expect(await unsigned.text()).toMatch(/<ErrorResponse[^>]*><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>[^<]+<\/Message><\/Error><RequestId>/);
+    expect(await unsigned.text()).toMatch(
+      /<ErrorResponse[^>]*><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>[^<]+<\/Message><\/Error><RequestId>/,
+    );
     const unknown = await post('Action=GetSessionToken&Version=2011-06-15', signed);
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
     const none = await post('Version=2011-06-15', signed);
     expect(await none.text()).toContain('<Code>MissingAction</Code>');
-    const missing = await post('Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fx', signed);
+    const missing = await post(
+      'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fx',
+      signed,
+    );
     expect(missing.status).toBe(400);
     expect(await missing.text()).toMatch(/<Code>ValidationError<\/Code><Message>[^<]*RoleSessionName/);
   });
@@ -149,7 +186,12 @@ describe('identities in the managed services', () => {
     sb.resetStats();
     const c = (await assume(ROLE_A, 'writer')).Credentials!;
     const roleKeys = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
-    const connect = new ConnectClient({ endpoint: sb.endpoint, region: 'us-east-1', credentials: roleKeys, maxAttempts: 1 });
+    const connect = new ConnectClient({
+      endpoint: sb.endpoint,
+      region: 'us-east-1',
+      credentials: roleKeys,
+      maxAttempts: 1,
+    });
     const created = await connect.send(new CreateRuleCommand(ruleInput('sts-caller')));
     const rule = await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: created.RuleId! }));
     expect(rule.Rule!.LastUpdatedBy).toBe('arn:aws:sts::111111111111:assumed-role/connectform-a/writer');

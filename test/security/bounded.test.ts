@@ -27,7 +27,9 @@ describe('a silent endpoint', () => {
     writeConfig(dir, { stuck: { endpoint } }, {}, { rules: [] });
     const r = await run(['plan', dir, '--request-timeout', '1', '--connect-timeout', '1'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: target stuck: sts:GetCallerIdentity: no answer from 127\.0\.0\.1:\d+ within 1s; check the endpoint or network, or raise --request-timeout$/m);
+    expect(r.stderr).toMatch(
+      /^Error: target stuck: sts:GetCallerIdentity: no answer from 127\.0\.0\.1:\d+ within 1s; check the endpoint or network, or raise --request-timeout$/m,
+    );
   });
 
   it('timeouts are bounded flags', async () => {
@@ -41,7 +43,13 @@ describe('a silent endpoint', () => {
 
 describe('flags are bounded like the settings schema', () => {
   it('--parallelism and --quota-scale refuse values outside the settings ranges', async () => {
-    for (const [flag, bad] of [['--parallelism', '65'], ['--parallelism', '0'], ['--parallelism', '2.5'], ['--quota-scale', '0.0001'], ['--quota-scale', '5000']]) {
+    for (const [flag, bad] of [
+      ['--parallelism', '65'],
+      ['--parallelism', '0'],
+      ['--parallelism', '2.5'],
+      ['--quota-scale', '0.0001'],
+      ['--quota-scale', '5000'],
+    ]) {
       const r = await run(['plan', tempDir(), flag, bad]);
       expect(r.code, `${flag} ${bad}`).toBe(1);
       expect(r.stderr).toMatch(/expected a (whole )?number from/);

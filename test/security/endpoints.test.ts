@@ -12,7 +12,13 @@ import { runCliInProcess, tempDir } from '../helpers/cli.js';
 
 describe('checkEndpoint', () => {
   it('takes loopback hosts on their own', () => {
-    for (const url of ['http://127.0.0.1:4566', 'http://127.9.8.7', 'http://localhost:1234/x', 'https://[::1]:9000', 'http://api.localhost']) {
+    for (const url of [
+      'http://127.0.0.1:4566',
+      'http://127.9.8.7',
+      'http://localhost:1234/x',
+      'https://[::1]:9000',
+      'http://api.localhost',
+    ]) {
       expect(checkEndpoint(url, []), url).toBeUndefined();
     }
     expect(isLoopbackHost('127.0.0.1.attacker.example')).toBe(false);
@@ -52,7 +58,9 @@ describe('through the CLI', () => {
     for (const cmd of ['validate', 'plan']) {
       const r = await runCliInProcess([cmd, dir], { env, cwd: dir });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/connectform\.yaml:5:15: error: targets\.prod\.endpoint: endpoint cannot use \$\{\.\.\.\} interpolation/);
+      expect(r.stderr).toMatch(
+        /connectform\.yaml:5:15: error: targets\.prod\.endpoint: endpoint cannot use \$\{\.\.\.\} interpolation/,
+      );
       expect(r.stdout + r.stderr).not.toContain('wJalrXUtnFEMI');
     }
   });
@@ -61,10 +69,17 @@ describe('through the CLI', () => {
     const dir = config('https://connect.vpce.example.com');
     const refused = await runCliInProcess(['validate', dir], { cwd: dir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/connectform\.yaml:5:15: error: .*'connect\.vpce\.example\.com' is not loopback.*--allow-endpoint https:\/\/connect\.vpce\.example\.com/);
-    const byFlag = await runCliInProcess(['validate', dir, '--allow-endpoint', 'https://connect.vpce.example.com'], { cwd: dir });
+    expect(refused.stderr).toMatch(
+      /connectform\.yaml:5:15: error: .*'connect\.vpce\.example\.com' is not loopback.*--allow-endpoint https:\/\/connect\.vpce\.example\.com/,
+    );
+    const byFlag = await runCliInProcess(['validate', dir, '--allow-endpoint', 'https://connect.vpce.example.com'], {
+      cwd: dir,
+    });
     expect(byFlag.code, byFlag.stderr).toBe(0);
-    const byEnv = await runCliInProcess(['validate', dir], { cwd: dir, env: { CONNECTFORM_ALLOW_ENDPOINTS: 'https://other.example, https://connect.vpce.example.com' } });
+    const byEnv = await runCliInProcess(['validate', dir], {
+      cwd: dir,
+      env: { CONNECTFORM_ALLOW_ENDPOINTS: 'https://other.example, https://connect.vpce.example.com' },
+    });
     expect(byEnv.code, byEnv.stderr).toBe(0);
   });
 });

@@ -70,11 +70,20 @@ describe('values from the environment are never printed', () => {
 
   it('text, markdown, JSON, the saved plan and show: (sensitive: env.LEAKY), never the value', async () => {
     const dir = config();
-    writeFileSync(join(dir, 'connectform.yaml'), readFileSync(join(dir, 'connectform.yaml'), 'utf8').replace('${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}', '${env.LEAKY}'));
+    writeFileSync(
+      join(dir, 'connectform.yaml'),
+      readFileSync(join(dir, 'connectform.yaml'), 'utf8').replace(
+        '${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}',
+        '${env.LEAKY}',
+      ),
+    );
     const env = { LEAKY: SECRET };
     const planFile = join(dir, 'plan.out');
     for (const format of ['text', 'markdown', 'json']) {
-      const r = await run(['plan', dir, '-f', format, ...(format === 'json' ? ['--out', planFile] : [])], { env, cwd: dir });
+      const r = await run(['plan', dir, '-f', format, ...(format === 'json' ? ['--out', planFile] : [])], {
+        env,
+        cwd: dir,
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(outputs(r), format).not.toContain(SECRET);
       expect(r.stdout, format).toContain('(sensitive: env.LEAKY)');
@@ -92,7 +101,10 @@ describe('values from the environment are never printed', () => {
     expect(planOf(again).changes).toEqual([]);
 
     // A changed value says so without showing either value.
-    const changed = await run(['plan', dir, '-f', 'json', '--kinds', 'rule'], { env: { LEAKY: `${SECRET}-rotated` }, cwd: dir });
+    const changed = await run(['plan', dir, '-f', 'json', '--kinds', 'rule'], {
+      env: { LEAKY: `${SECRET}-rotated` },
+      cwd: dir,
+    });
     expect(outputs(changed)).not.toContain(SECRET);
     const fields = planOf(changed).changes[0].fields;
     expect(JSON.stringify(fields)).toContain('(sensitive: env.LEAKY)');
@@ -100,11 +112,23 @@ describe('values from the environment are never printed', () => {
 
   it('--public-env / CONNECTFORM_PUBLIC_ENV show a variable the run vouches for', async () => {
     const dir = config();
-    writeFileSync(join(dir, 'connectform.yaml'), readFileSync(join(dir, 'connectform.yaml'), 'utf8').replace('${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}', '${env.LEAKY}'));
-    const viaFlag = await run(['plan', dir, '-f', 'json', '--kinds', 'customAction', '--public-env', 'LEAKY'], { env: { LEAKY: 'shown-value' }, cwd: dir });
+    writeFileSync(
+      join(dir, 'connectform.yaml'),
+      readFileSync(join(dir, 'connectform.yaml'), 'utf8').replace(
+        '${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}',
+        '${env.LEAKY}',
+      ),
+    );
+    const viaFlag = await run(['plan', dir, '-f', 'json', '--kinds', 'customAction', '--public-env', 'LEAKY'], {
+      env: { LEAKY: 'shown-value' },
+      cwd: dir,
+    });
     expect(viaFlag.code, viaFlag.stderr).toBe(0);
     expect(viaFlag.stdout).toContain('shown-value');
-    const viaEnv = await run(['plan', dir, '-f', 'json', '--kinds', 'customAction'], { env: { LEAKY: 'shown-value', CONNECTFORM_PUBLIC_ENV: 'OTHER,LEAKY' }, cwd: dir });
+    const viaEnv = await run(['plan', dir, '-f', 'json', '--kinds', 'customAction'], {
+      env: { LEAKY: 'shown-value', CONNECTFORM_PUBLIC_ENV: 'OTHER,LEAKY' },
+      cwd: dir,
+    });
     expect(viaEnv.stdout).toContain('shown-value');
   });
 });

@@ -15,7 +15,10 @@ import { BIN, metricRule, tempDir, writeConfig } from '../helpers/cli.js';
 const HOOK = join(import.meta.dirname, 'record-imports.mjs');
 
 /** Runs the CLI cold with the hook; the specifiers it resolved, and its exit code. */
-function resolvedBy(args: string[], cwd: string): Promise<{ code: number; specifiers: string[]; stdout: string; stderr: string }> {
+function resolvedBy(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; specifiers: string[]; stdout: string; stderr: string }> {
   const log = join(tempDir('imports-'), 'resolved.tsv');
   return new Promise((done) => {
     execFile(
@@ -29,7 +32,15 @@ function resolvedBy(args: string[], cwd: string): Promise<{ code: number; specif
         } catch {
           // nothing resolved at all: the assertions below say so
         }
-        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, specifiers: text.split('\n').filter(Boolean).map((l) => l.split('\t')[0]), stdout, stderr });
+        done({
+          code: err ? ((err as { code?: number }).code ?? 1) : 0,
+          specifiers: text
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split('\t')[0]),
+          stdout,
+          stderr,
+        });
       },
     );
   });
@@ -45,7 +56,12 @@ let dir: string;
 let sandbox: SandboxHandle;
 beforeAll(async () => {
   sandbox = await startSandbox({ quotas: false });
-  dir = writeConfig(tempDir('fast-start-'), { t: { endpoint: sandbox.endpoint } }, {}, { rules: [metricRule('fast-start')] });
+  dir = writeConfig(
+    tempDir('fast-start-'),
+    { t: { endpoint: sandbox.endpoint } },
+    {},
+    { rules: [metricRule('fast-start')] },
+  );
 });
 afterAll(async () => sandbox?.stop());
 

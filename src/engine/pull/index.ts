@@ -84,7 +84,9 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
   const target = options.includeUnmanaged;
   // Before any AWS call: a file pull would refuse to write is known now.
   if (target && existsSync(target) && !source.config.files.some((f) => resolve(f) === resolve(target))) {
-    throw new UsageError(`--include-unmanaged ${target}: the file exists but is not part of the config given; name one of the config's files, or a new file`);
+    throw new UsageError(
+      `--include-unmanaged ${target}: the file exists but is not part of the config given; name one of the config's files, or a new file`,
+    );
   }
   await source.resolveReferences();
   const live = await source.readLive();
@@ -108,8 +110,18 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         const renamed = d.lifecycle.renamedFrom && byKey.get(d.lifecycle.renamedFrom);
         if (renamed) {
           claimed.add(renamed.key);
-          reports.push({ resource: title, pos: d.pos, message: `is still named "${d.lifecycle.renamedFrom}" live (lifecycle.renamedFrom): apply the rename first, then pull` });
-        } else reports.push({ resource: title, pos: d.pos, message: 'is declared but does not exist live; left in the file (delete it by hand if it was deleted on purpose, or apply to create it again)' });
+          reports.push({
+            resource: title,
+            pos: d.pos,
+            message: `is still named "${d.lifecycle.renamedFrom}" live (lifecycle.renamedFrom): apply the rename first, then pull`,
+          });
+        } else
+          reports.push({
+            resource: title,
+            pos: d.pos,
+            message:
+              'is declared but does not exist live; left in the file (delete it by hand if it was deleted on purpose, or apply to create it again)',
+          });
         continue;
       }
       claimed.add(key);
@@ -119,7 +131,11 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
       const f = parsed(files, d.file);
       const node = itemNode(f.doc, kind.configKey, indexOf(d.label));
       if (!node) {
-        reports.push({ resource: title, pos: d.pos, message: 'could not be found in the file again (was it edited during the pull?); not written' });
+        reports.push({
+          resource: title,
+          pos: d.pos,
+          message: 'could not be found in the file again (was it edited during the pull?); not written',
+        });
         continue;
       }
       const result = new ItemReconciler({
@@ -136,7 +152,14 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         targetName: source.name,
         reports,
       }).run(node, d.rawBody, d.body, desired, liveBody);
-      if (result.edits) pulled.push({ kind: kind.name, name: key, file: d.file, paths: result.paths, attribution: current.attribution ?? {} });
+      if (result.edits)
+        pulled.push({
+          kind: kind.name,
+          name: key,
+          file: d.file,
+          paths: result.paths,
+          attribution: current.attribution ?? {},
+        });
     }
     const undeclared = lives.filter((l) => !claimed.has(l.key));
     if (undeclared.length) unmanaged.push(toConfigItems(kind, undeclared, flows));
@@ -158,7 +181,10 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
       addItems(parsed(files, file), unmanaged);
     } else {
       const before = '';
-      const after = renderDocument({ target: source.name, kinds: unmanaged, skipped: [], notes: [] }, { schemaRef: options.schemaRef });
+      const after = renderDocument(
+        { target: source.name, kinds: unmanaged, skipped: [], notes: [] },
+        { schemaRef: options.schemaRef },
+      );
       added.push({ file, before, after });
     }
   }
@@ -174,7 +200,10 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
 /** Undeclared resources appended to the lists of a config file (the list is added when missing). */
 function addItems(f: ParsedFile, kinds: ExportedKind[]): void {
   const root = f.doc.contents;
-  if (!isMap(root)) throw new UsageError(`${f.file}: --include-unmanaged needs a file whose top level is a mapping (rules:, taskTemplates: ...)`);
+  if (!isMap(root))
+    throw new UsageError(
+      `${f.file}: --include-unmanaged needs a file whose top level is a mapping (rules:, taskTemplates: ...)`,
+    );
   for (const k of kinds) {
     if (!k.items.length) continue;
     const list = (root as YAMLMap<unknown, unknown>).get(k.configKey, true) as Node | undefined;
@@ -200,7 +229,8 @@ function parsed(files: Map<string, ParsedFile>, file: string): ParsedFile {
   const key = resolve(file);
   let f = files.get(key);
   if (f) return f;
-  if (statSync(file).size > MAX_FILE_BYTES) throw new UsageError(`${file} grew past ${MAX_FILE_BYTES} bytes during the pull; run it again`);
+  if (statSync(file).size > MAX_FILE_BYTES)
+    throw new UsageError(`${file} grew past ${MAX_FILE_BYTES} bytes during the pull; run it again`);
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { merge: true, uniqueKeys: false, lineCounter: lines });

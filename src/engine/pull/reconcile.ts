@@ -77,10 +77,13 @@ export function identityOf(v: Json): string {
   const id = v.Id;
   if (isObject(id) && typeof id.Name === 'string') return `Id.Name=${id.Name}`;
   if (typeof v.ActionType === 'string') {
-    const member = Object.values(v).find((m) => isObject(m) && typeof m.Name === 'string') as Record<string, Json> | undefined;
+    const member = Object.values(v).find((m) => isObject(m) && typeof m.Name === 'string') as
+      | Record<string, Json>
+      | undefined;
     return `ActionType=${v.ActionType},Name=${member ? String(member.Name) : ''}`;
   }
-  for (const key of ['Name', 'TagKey', 'ActionName', 'Key', 'VariableName', 'name']) if (typeof v[key] === 'string') return `${key}=${v[key] as string}`;
+  for (const key of ['Name', 'TagKey', 'ActionName', 'Key', 'VariableName', 'name'])
+    if (typeof v[key] === 'string') return `${key}=${v[key] as string}`;
   return `=${canonicalJson(v)}`;
 }
 
@@ -95,7 +98,8 @@ export class ItemReconciler {
     this.before = this.c.edits.size;
     const item = this.deref(node);
     if (!isMap(item.node) || item.shared) {
-      if (!same(desired, live)) this.report(node, [], 'the resource item comes from an anchor or alias; edit it by hand');
+      if (!same(desired, live))
+        this.report(node, [], 'the resource item comes from an anchor or alias; edit it by hand');
       return { edits: 0, paths: [] };
     }
     this.object(item.node, raw, config, desired, live, []);
@@ -104,7 +108,14 @@ export class ItemReconciler {
 
   // -------------------------------------------------------------------------------------------
 
-  private object(map: YAMLMap, raw: Json, config: Json, desired: Record<string, Json>, live: Record<string, Json>, at: Segments): void {
+  private object(
+    map: YAMLMap,
+    raw: Json,
+    config: Json,
+    desired: Record<string, Json>,
+    live: Record<string, Json>,
+    at: Segments,
+  ): void {
     const keys = [...new Set([...Object.keys(desired), ...Object.keys(live)])];
     for (const key of keys) {
       if (same(desired[key], live[key])) continue;
@@ -115,7 +126,12 @@ export class ItemReconciler {
       const configV = isObject(config) ? config[key] : undefined;
       if (!pair) {
         if (hasMerge(map) && isObject(config) && key in config) {
-          this.report(map, path, 'comes from a `<<` merge of an anchor other items use; not written: change the anchor by hand if every item using it should change, or set the value on this item', live[key]);
+          this.report(
+            map,
+            path,
+            'comes from a `<<` merge of an anchor other items use; not written: change the anchor by hand if every item using it should change, or set the value on this item',
+            live[key],
+          );
           continue;
         }
         if (live[key] === undefined) {
@@ -128,7 +144,8 @@ export class ItemReconciler {
       }
       if (live[key] === undefined) {
         const value = this.deref(pair.value);
-        if (value.shared) this.report(pair.value, path, 'lives in an anchor other items use; the live resource has none; not removed');
+        if (value.shared)
+          this.report(pair.value, path, 'lives in an anchor other items use; the live resource has none; not removed');
         else {
           this.c.edits.removePair(map, pair);
           this.wrote(path);
@@ -139,11 +156,25 @@ export class ItemReconciler {
     }
   }
 
-  private value(node: Node | null | undefined, raw: Json, config: Json, desired: Json, live: Json, path: Segments): void {
+  private value(
+    node: Node | null | undefined,
+    raw: Json,
+    config: Json,
+    desired: Json,
+    live: Json,
+    path: Segments,
+  ): void {
     if (!node || this.skipped(path, node)) return;
     const target = this.deref(node);
     if (target.shared) {
-      this.report(node, path, isAlias(node) ? `comes from the alias *${node.source}; not written: ${SHARED_FIX}` : `lives in an anchor other items use; not written: ${SHARED_FIX}`, live);
+      this.report(
+        node,
+        path,
+        isAlias(node)
+          ? `comes from the alias *${node.source}; not written: ${SHARED_FIX}`
+          : `lives in an anchor other items use; not written: ${SHARED_FIX}`,
+        live,
+      );
       return;
     }
     const n = target.node;
@@ -173,7 +204,10 @@ export class ItemReconciler {
       // Elements without an identity of their own: the list is rewritten as a whole.
       if (interpolated(raw)) this.interpolationReport(seq, raw, path, live);
       else {
-        this.c.edits.replace(seq, live.map((v) => this.toConfig(v, undefined)));
+        this.c.edits.replace(
+          seq,
+          live.map((v) => this.toConfig(v, undefined)),
+        );
         this.wrote(path);
       }
       return;
@@ -196,7 +230,13 @@ export class ItemReconciler {
       const c = configIds.indexOf(id);
       if (liveIds.includes(liveIdOf(id)) || c < 0 || this.skipped([...path, c], seq)) return;
       const item = this.deref(items[c]);
-      if (item.shared) this.report(items[c], [...path, c], 'is gone live but lives in an anchor other items use; not removed', undefined);
+      if (item.shared)
+        this.report(
+          items[c],
+          [...path, c],
+          'is gone live but lives in an anchor other items use; not removed',
+          undefined,
+        );
       else {
         this.c.edits.removeItem(seq, c);
         this.wrote([...path, c], 'removed');
@@ -218,7 +258,12 @@ export class ItemReconciler {
     });
     const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
     const liveOrder = liveIds.filter((id) => kept.includes(id));
-    if (!same(kept, liveOrder)) this.report(seq, path, 'lists its elements in another order than the live resource; reorder them by hand if the order matters');
+    if (!same(kept, liveOrder))
+      this.report(
+        seq,
+        path,
+        'lists its elements in another order than the live resource; reorder them by hand if the order matters',
+      );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -244,7 +289,10 @@ export class ItemReconciler {
     }
     if (typeof live === 'string') return escapeInterpolation(live);
     if (Array.isArray(live)) return live.map((v) => this.toConfig(v, undefined));
-    if (isObject(live)) return Object.fromEntries(Object.entries(live).map(([k, v]) => [k, this.toConfig(v, isObject(config) ? config[k] : undefined)]));
+    if (isObject(live))
+      return Object.fromEntries(
+        Object.entries(live).map(([k, v]) => [k, this.toConfig(v, isObject(config) ? config[k] : undefined)]),
+      );
     return live;
   }
 
@@ -255,15 +303,26 @@ export class ItemReconciler {
     if (whole?.[1] === 'var') {
       const at = this.c.varPosition(whole[2]);
       fix = `set targets.${this.c.targetName}.vars.${whole[2]}${at ? ` (${at.file}:${at.line}:${at.col})` : ''} to the live value`;
-    } else if (whole?.[1] === 'env') fix = `set the environment variable ${whole[2]} to the live value where connectform runs`;
-    this.report(node, path, `comes from ${text.length > 80 ? 'interpolation' : text || 'interpolation'}; not written: ${fix}`, live);
+    } else if (whole?.[1] === 'env')
+      fix = `set the environment variable ${whole[2]} to the live value where connectform runs`;
+    this.report(
+      node,
+      path,
+      `comes from ${text.length > 80 ? 'interpolation' : text || 'interpolation'}; not written: ${fix}`,
+      live,
+    );
   }
 
   private report(node: Node | null | undefined, path: Segments, message: string, live?: Json): void {
     const pos = this.c.positionOf(node?.range?.[0] ?? 0);
     const sensitive = this.isSensitive(path);
     const shown = live === undefined ? '' : ` (live: ${sensitive ? '(sensitive)' : JSON.stringify(live)})`;
-    this.c.reports.push({ resource: this.c.title, pos, ...(path.length ? { path: formatPath(path) } : {}), message: `${message}${shown}` });
+    this.c.reports.push({
+      resource: this.c.title,
+      pos,
+      ...(path.length ? { path: formatPath(path) } : {}),
+      message: `${message}${shown}`,
+    });
   }
 
   /** A value from a sensitive variable, or a kind's secret: its live value is never printed. */
@@ -322,7 +381,9 @@ function isMergeKey(key: unknown): boolean {
 }
 
 function ownPair(map: YAMLMap, key: string): Pair<Node, Node> | undefined {
-  return (map.items as Pair<Node, Node>[]).find((p) => !isMergeKey(p.key) && isScalar(p.key) && String(p.key.value) === key);
+  return (map.items as Pair<Node, Node>[]).find(
+    (p) => !isMergeKey(p.key) && isScalar(p.key) && String(p.key.value) === key,
+  );
 }
 
 function hasMerge(map: YAMLMap): boolean {

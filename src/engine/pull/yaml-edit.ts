@@ -7,7 +7,19 @@
  * Values are written in the style of the node they replace (plain, quoted, block scalar, flow or
  * block collection); new collections are written block style like `export` writes them.
  */
-import { Document, isMap, isScalar, isSeq, stringify, visit, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  Document,
+  isMap,
+  isScalar,
+  isSeq,
+  stringify,
+  visit,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 
 interface Edit {
   start: number;
@@ -44,7 +56,6 @@ export class SourceEdits {
     // What pull writes ends its lines the way the file does (a CRLF file stays CRLF).
     this.edits.push({ start, end, text: this.crlf ? text.replace(/\r?\n/g, '\r\n') : text });
   }
-
 
   // -------------------------------------------------------------------------------------------
   // Positions
@@ -130,7 +141,12 @@ export class SourceEdits {
   removePair(map: YAMLMap, pair: Pair<Node, Node>): void {
     const index = map.items.indexOf(pair);
     if (map.flow) {
-      this.removeFlowItem(map.items as Pair<Node, Node>[], index, (p) => p.key!.range![0], (p) => this.endOf(p.value, p.key!.range![1]));
+      this.removeFlowItem(
+        map.items as Pair<Node, Node>[],
+        index,
+        (p) => p.key!.range![0],
+        (p) => this.endOf(p.value, p.key!.range![1]),
+      );
       return;
     }
     const keyStart = pair.key!.range![0];
@@ -149,7 +165,8 @@ export class SourceEdits {
       const close = this.text.lastIndexOf(']', this.endOf(seq, 0));
       if (close < 0) return this.replace(seq, [value]);
       if (!items.length) this.add(close, close, renderFlow(value));
-      else if (before === undefined) this.add(items[items.length - 1].range![1], items[items.length - 1].range![1], `, ${renderFlow(value)}`);
+      else if (before === undefined)
+        this.add(items[items.length - 1].range![1], items[items.length - 1].range![1], `, ${renderFlow(value)}`);
       else this.add(items[before].range![0], items[before].range![0], `${renderFlow(value)}, `);
       return;
     }
@@ -169,7 +186,12 @@ export class SourceEdits {
   removeItem(seq: YAMLSeq, index: number): void {
     const items = seq.items as Node[];
     if (seq.flow) {
-      this.removeFlowItem(items, index, (n) => n.range![0], (n) => n.range![1]);
+      this.removeFlowItem(
+        items,
+        index,
+        (n) => n.range![0],
+        (n) => n.range![1],
+      );
       return;
     }
     const dash = this.dashBefore(items[index].range![0]);
@@ -200,7 +222,11 @@ export class SourceEdits {
         const contentIndent = /\n( +)\S/.exec(source)?.[1] ?? ' '.repeat(this.col(start) + 2);
         // Folded text is re-read with single newlines as spaces: write it literal instead.
         const head = header.startsWith('>') ? `|${header.slice(1)}` : header;
-        const body = value.replace(/\n+$/, '').split('\n').map((l) => (l ? contentIndent + l : '')).join('\n');
+        const body = value
+          .replace(/\n+$/, '')
+          .split('\n')
+          .map((l) => (l ? contentIndent + l : ''))
+          .join('\n');
         return `${head}${body}\n`;
       }
       default:

@@ -6,7 +6,13 @@
  * regions could not hold two actions with one name without their ARNs colliding.
  */
 import type { Handlers, OpContext } from '../server.js';
-import { customActionArn, type ChatConfigurationRecord, type CustomActionRecord, type Tags, type World } from '../world.js';
+import {
+  customActionArn,
+  type ChatConfigurationRecord,
+  type CustomActionRecord,
+  type Tags,
+  type World,
+} from '../world.js';
 
 /**
  * Per-resource tag limit. Chatbot documents none of its own (TagList's 200 bounds one request);
@@ -33,14 +39,19 @@ function configuration(world: World, arn: string, ctx: OpContext): ChatConfigura
 }
 
 function taggable(world: World, arn: string, ctx: OpContext): { Tags: Tags } {
-  return world.chatbot.customActions[arn] ?? world.chatbot.chatConfigurations[arn] ?? ctx.notFound(`Resource ${arn} not found.`);
+  return (
+    world.chatbot.customActions[arn] ??
+    world.chatbot.chatConfigurations[arn] ??
+    ctx.notFound(`Resource ${arn} not found.`)
+  );
 }
 
 export const chatbotOps: Handlers = {
   CreateCustomAction(world, input, ctx) {
     const arn = customActionArn(ctx.accountId, input.ActionName);
     // A name just deleted (or just taken) still conflicts while reads can see it.
-    if (world.chatbot.customActions[arn] || ctx.visible.chatbot.customActions[arn]) ctx.conflict(`A custom action named ${input.ActionName} already exists.`);
+    if (world.chatbot.customActions[arn] || ctx.visible.chatbot.customActions[arn])
+      ctx.conflict(`A custom action named ${input.ActionName} already exists.`);
     const tags = toMap(input.Tags);
     // TooManyTagsException is not among CreateCustomAction's errors; its validation error is.
     if (Object.keys(tags).length > MAX_TAGS) ctx.invalid(`A resource can have at most ${MAX_TAGS} tags.`);
@@ -78,7 +89,8 @@ export const chatbotOps: Handlers = {
   DeleteCustomAction(world, input, ctx) {
     const a = action(world, input.CustomActionArn, ctx);
     delete world.chatbot.customActions[a.CustomActionArn];
-    for (const c of Object.values(world.chatbot.chatConfigurations)) c.associations = c.associations.filter((r) => r !== a.CustomActionArn);
+    for (const c of Object.values(world.chatbot.chatConfigurations))
+      c.associations = c.associations.filter((r) => r !== a.CustomActionArn);
     ctx.deleted(a.CustomActionArn);
     return {};
   },
@@ -112,7 +124,8 @@ export const chatbotOps: Handlers = {
   TagResource(world, input, ctx) {
     const target = taggable(world, input.ResourceARN, ctx);
     const merged = { ...target.Tags, ...toMap(input.Tags) };
-    if (Object.keys(merged).length > MAX_TAGS) ctx.fail('TooManyTagsException', `A resource can have at most ${MAX_TAGS} tags.`);
+    if (Object.keys(merged).length > MAX_TAGS)
+      ctx.fail('TooManyTagsException', `A resource can have at most ${MAX_TAGS} tags.`);
     target.Tags = merged;
     return {};
   },

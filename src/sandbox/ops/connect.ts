@@ -67,17 +67,21 @@ function checkActions(inst: ConnectInstance, actions: Json[], ctx: OpContext): v
       ctx.invalid(`Actions[${i}]: ActionType ${type} requires ${own}.`);
     }
     for (const key of Object.keys(action)) {
-      if (definitions.has(key) && key !== own) ctx.invalid(`Actions[${i}]: ${key} does not belong to ActionType ${type}.`);
+      if (definitions.has(key) && key !== own)
+        ctx.invalid(`Actions[${i}]: ${key} does not belong to ActionType ${type}.`);
     }
     const flow = (action.TaskAction as Json | undefined)?.ContactFlowId as string | undefined;
     if (flow !== undefined && !flowExists(inst, flow)) {
-      ctx.invalid(`Actions[${i}].TaskAction.ContactFlowId: contact flow ${flow} does not exist in instance ${inst.Id}.`);
+      ctx.invalid(
+        `Actions[${i}].TaskAction.ContactFlowId: contact flow ${flow} does not exist in instance ${inst.Id}.`,
+      );
     }
   });
 }
 
 /** The instance as the live world and as reads see it (they differ under a consistency delay). */
-const bothViews = (inst: ConnectInstance, ctx: OpContext): ConnectInstance[] => [inst, ctx.visible.connect.instances[inst.Id]].filter((i) => i !== undefined);
+const bothViews = (inst: ConnectInstance, ctx: OpContext): ConnectInstance[] =>
+  [inst, ctx.visible.connect.instances[inst.Id]].filter((i) => i !== undefined);
 
 function uniqueRuleName(inst: ConnectInstance, name: string, self: string | undefined, ctx: OpContext): void {
   if (bothViews(inst, ctx).some((i) => Object.values(i.rules).some((r) => r.Name === name && r.RuleId !== self))) {
@@ -90,7 +94,11 @@ function uniqueRuleName(inst: ConnectInstance, name: string, self: string | unde
  * CloudFormation schema, AWS::Connect::Rule RuleTriggerEventSource, says so of its
  * IntegrationAssociationArn; the API reference's wording is ambiguous, see docs/FIDELITY.md).
  */
-export const SOURCES_NEEDING_INTEGRATION = ['OnZendeskTicketCreate', 'OnZendeskTicketStatusUpdate', 'OnSalesforceCaseCreate'];
+export const SOURCES_NEEDING_INTEGRATION = [
+  'OnZendeskTicketCreate',
+  'OnZendeskTicketStatusUpdate',
+  'OnSalesforceCaseCreate',
+];
 
 function checkTrigger(source: Json, ctx: OpContext): void {
   const name = source.EventSourceName as string;
@@ -120,8 +128,11 @@ interface PropertyProblem {
  */
 function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined, ctx: OpContext): void {
   const problems: PropertyProblem[] = [];
-  const add = (PropertyPath: string, Reason: string, Message: string) => problems.push({ PropertyPath, Reason, Message });
-  if (bothViews(inst, ctx).some((i) => Object.values(i.taskTemplates).some((o) => o.Name === t.Name && o.Id !== self))) {
+  const add = (PropertyPath: string, Reason: string, Message: string) =>
+    problems.push({ PropertyPath, Reason, Message });
+  if (
+    bothViews(inst, ctx).some((i) => Object.values(i.taskTemplates).some((o) => o.Name === t.Name && o.Id !== self))
+  ) {
     add('Name', 'RESOURCE_NAME_ALREADY_EXISTS', `A task template named ${String(t.Name)} already exists.`);
   }
   const fields = (t.Fields as Json[] | undefined) ?? [];
@@ -129,11 +140,16 @@ function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined,
   fields.forEach((f, i) => {
     const name = (f.Id as Json | undefined)?.Name as string | undefined;
     if (name === undefined) return add(`Fields[${i}].Id.Name`, 'REQUIRED_PROPERTY_MISSING', 'A field needs a name.');
-    if (seen.has(name)) add(`Fields[${i}].Id.Name`, 'UNIQUE_CONSTRAINT_VIOLATED', `Field name ${name} is used more than once.`);
+    if (seen.has(name))
+      add(`Fields[${i}].Id.Name`, 'UNIQUE_CONSTRAINT_VIOLATED', `Field name ${name} is used more than once.`);
     seen.add(name);
   });
   if (t.ContactFlowId === undefined && !fields.some((f) => f.Type === 'QUICK_CONNECT')) {
-    add('ContactFlowId', 'REQUIRED_PROPERTY_MISSING', 'Either a ContactFlowId or a field of type QUICK_CONNECT is required.');
+    add(
+      'ContactFlowId',
+      'REQUIRED_PROPERTY_MISSING',
+      'Either a ContactFlowId or a field of type QUICK_CONNECT is required.',
+    );
   }
   for (const key of ['ContactFlowId', 'SelfAssignFlowId']) {
     const ref = t[key] as string | undefined;
@@ -141,7 +157,8 @@ function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined,
       add(key, 'REFERENCED_RESOURCE_NOT_FOUND', `Contact flow ${ref} does not exist in instance ${inst.Id}.`);
     }
   }
-  if (problems.length) ctx.fail('PropertyValidationException', problems.map((p) => p.Message).join(' '), { PropertyList: problems });
+  if (problems.length)
+    ctx.fail('PropertyValidationException', problems.map((p) => p.Message).join(' '), { PropertyList: problems });
 }
 
 function template(inst: ConnectInstance, id: string, ctx: OpContext): TaskTemplateRecord {
@@ -149,7 +166,14 @@ function template(inst: ConnectInstance, id: string, ctx: OpContext): TaskTempla
 }
 
 /** The members UpdateTaskTemplate replaces wholesale ("does not support partial updates"). */
-const TEMPLATE_CONTENT = ['Description', 'ContactFlowId', 'SelfAssignFlowId', 'Constraints', 'Defaults', 'Fields'] as const;
+const TEMPLATE_CONTENT = [
+  'Description',
+  'ContactFlowId',
+  'SelfAssignFlowId',
+  'Constraints',
+  'Defaults',
+  'Fields',
+] as const;
 
 // ------------------------------------------------------------------------------------------
 // Tags
@@ -265,7 +289,16 @@ export const connectOps: Handlers = {
     const Id = ctx.newId();
     const Arn = taskTemplateArn(ctx.region, ctx.accountId, inst.Id, Id);
     const now = ctx.now();
-    const record: TaskTemplateRecord = { Id, Arn, Name: input.Name, Fields: input.Fields, Status: input.Status ?? 'ACTIVE', CreatedTime: now, LastModifiedTime: now, Tags: {} };
+    const record: TaskTemplateRecord = {
+      Id,
+      Arn,
+      Name: input.Name,
+      Fields: input.Fields,
+      Status: input.Status ?? 'ACTIVE',
+      CreatedTime: now,
+      LastModifiedTime: now,
+      Tags: {},
+    };
     for (const key of TEMPLATE_CONTENT) if (input[key] !== undefined) (record as unknown as Json)[key] = input[key];
     inst.taskTemplates[Id] = record;
     ctx.created(Arn);
@@ -299,11 +332,21 @@ export const connectOps: Handlers = {
     // file names NextToken as a page token; the member's own text is the stricter reading.
     const inst = instance(world, ctx, input.InstanceId);
     const matching = Object.values(inst.taskTemplates).filter(
-      (t) => (input.Status === undefined || t.Status === input.Status) && (input.Name === undefined || t.Name === input.Name),
+      (t) =>
+        (input.Status === undefined || t.Status === input.Status) &&
+        (input.Name === undefined || t.Name === input.Name),
     );
     const cap = input.MaxResults ?? ctx.fidelity.taskTemplatesDefaultPage;
     const page = cap === undefined ? matching : matching.slice(0, cap);
-    const TaskTemplates = page.map((t) => ({ Id: t.Id, Arn: t.Arn, Name: t.Name, Description: t.Description, Status: t.Status, LastModifiedTime: t.LastModifiedTime, CreatedTime: t.CreatedTime }));
+    const TaskTemplates = page.map((t) => ({
+      Id: t.Id,
+      Arn: t.Arn,
+      Name: t.Name,
+      Description: t.Description,
+      Status: t.Status,
+      LastModifiedTime: t.LastModifiedTime,
+      CreatedTime: t.CreatedTime,
+    }));
     return { TaskTemplates };
   },
 

@@ -11,10 +11,17 @@ import type { LexBot, LexChannelAssociation, World } from '../world.js';
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const contains = (name: string, part: string | undefined) => part === undefined || name.includes(part);
 
-function association(world: World, input: { botName: string; botAlias: string; name: string }, ctx: OpContext): { bot: LexBot; assoc: LexChannelAssociation } {
+function association(
+  world: World,
+  input: { botName: string; botAlias: string; name: string },
+  ctx: OpContext,
+): { bot: LexBot; assoc: LexChannelAssociation } {
   const bot = world.lex.bots[input.botName];
   const assoc = bot?.channelAssociations.find((c) => c.botAlias === input.botAlias && c.name === input.name);
-  if (!bot || !assoc) return ctx.notFound(`Could not find bot channel association ${input.name} for bot ${input.botName} and alias ${input.botAlias}.`);
+  if (!bot || !assoc)
+    return ctx.notFound(
+      `Could not find bot channel association ${input.name} for bot ${input.botName} and alias ${input.botAlias}.`,
+    );
   return { bot, assoc };
 }
 
@@ -25,7 +32,14 @@ export const lexOps: Handlers = {
       .sort(byName);
     const { page, nextToken } = ctx.paginate(bots);
     return {
-      bots: page.map((b) => ({ name: b.name, description: b.description, status: b.status, version: b.version, createdDate: b.createdDate, lastUpdatedDate: b.lastUpdatedDate })),
+      bots: page.map((b) => ({
+        name: b.name,
+        description: b.description,
+        status: b.status,
+        version: b.version,
+        createdDate: b.createdDate,
+        lastUpdatedDate: b.lastUpdatedDate,
+      })),
       nextToken,
     };
   },
