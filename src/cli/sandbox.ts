@@ -28,6 +28,8 @@ export interface SandboxCommandOptions {
   tokenWindow?: number | string;
   forgetTokensOnDelete?: boolean;
   lexV1?: string;
+  /** stored | reformat: how DescribeRule returns a rule's Function. */
+  ruleFunctionEcho?: string;
   /** Stops the sandbox (tests); otherwise SIGINT / SIGTERM do. */
   signal?: AbortSignal;
   /** Where lines go; default stdout. */
@@ -89,6 +91,7 @@ export function sandboxOptionsFrom(opts: SandboxCommandOptions): SandboxOptions 
     tokenWindowMs: number('--token-window', opts.tokenWindow, wholeMs, 'a whole number of milliseconds (0 or more)'),
     forgetTokensOnDelete: opts.forgetTokensOnDelete,
     lexV1: parseLexV1(opts.lexV1),
+    ruleFunctionEcho: parseRuleFunctionEcho(opts.ruleFunctionEcho),
   };
 }
 
@@ -110,6 +113,11 @@ const wholeMs = (n: number) => Number.isSafeInteger(n) && n >= 0;
 function parseLexV1(value: string | undefined): SandboxOptions['lexV1'] {
   if (value === undefined || value === 'retired' || value === 'available') return value;
   throw new UsageError(`--lex-v1 must be retired or available, got ${JSON.stringify(value)}`);
+}
+
+function parseRuleFunctionEcho(value: string | undefined): SandboxOptions['ruleFunctionEcho'] {
+  if (value === undefined || value === 'stored' || value === 'reformat') return value;
+  throw new UsageError(`--rule-function-echo must be stored or reformat, got ${JSON.stringify(value)}`);
 }
 
 export async function sandboxCommand(opts: SandboxCommandOptions): Promise<void> {
@@ -183,6 +191,10 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
       "forget a create's client token when its resource is deleted (not AWS's documented behaviour)",
     )
     .option('--lex-v1 <state>', 'retired (every Lex V1 call fails, as since 2025-09-15) or available (default)')
+    .option(
+      '--rule-function-echo <mode>',
+      "how DescribeRule returns a rule's Function: stored (as sent, default) or reformat (same JSON, other key order and spacing)",
+    )
     .action(async (opts: SandboxCommandOptions) => {
       await sandboxCommand({ print: (line) => io.stdout.write(`${line}\n`), ...opts });
     });

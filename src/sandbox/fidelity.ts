@@ -36,6 +36,13 @@ export interface FidelityOptions {
    * connectform also works when AWS caps it.
    */
   taskTemplatesDefaultPage?: number;
+  /**
+   * How DescribeRule returns a rule's Function: 'stored' (as CreateRule / UpdateRule sent it, the
+   * default) or 'reformat' (the same JSON value with other key order and spacing, as a service
+   * that stores the parsed document might answer). Tests run connectform under both to prove a
+   * live Function written differently is no change (docs/FIDELITY.md).
+   */
+  ruleFunctionEcho?: 'stored' | 'reformat';
 }
 
 /**

@@ -37,7 +37,7 @@ export { DEFAULT_SERVER_QUOTA } from './faults.js';
 export { DEFAULT_MAX_BODY_BYTES } from './body.js';
 export { DEFAULT_TOKEN_WINDOW_MS, type FidelityOptions } from './fidelity.js';
 
-/** Fidelity options (token window, consistency delay, Lex V1 state): see fidelity.ts and docs/FIDELITY.md. */
+/** Fidelity options (token window, consistency delay, Lex V1 state, rule Function echo): see fidelity.ts and docs/FIDELITY.md. */
 export interface SandboxOptions extends FidelityOptions {
   /** Default 127.0.0.1. */
   host?: string;
@@ -134,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       lexV1: options.lexV1,
       taskTemplatesDefaultPage: options.taskTemplatesDefaultPage,
       customActionUpdateOmitted: options.customActionUpdateOmitted,
+      ruleFunctionEcho: options.ruleFunctionEcho,
     },
   });
   if (!loaded) await seedResources(engine, seed);

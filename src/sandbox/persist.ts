@@ -5,9 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { RuleFunctionProblem, checkRuleFunction } from './rules-function.js';
 import { SeedError, type World } from './world.js';
 
-const STATE_FORMAT = 'connectform-sandbox-state/1';
+/**
+ * Version 2: a rule's Function is checked against the Rules Function language (issue 19).
+ * Version 1 files may hold Functions of the old free-form kind, which no API call could create
+ * now: they load only when every rule's Function is valid, and are saved as version 2.
+ */
+const STATE_FORMAT = 'connectform-sandbox-state/2';
+const STATE_FORMAT_V1 = 'connectform-sandbox-state/1';
 
 export async function loadState(path: string): Promise<World | undefined> {
   let text: string;
@@ -17,10 +24,33 @@ export async function loadState(path: string): Promise<World | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const doc = JSON.parse(text) as { format?: string; world?: World };
-  if (doc.format !== STATE_FORMAT || !doc.world)
+  let doc: { format?: string; world?: World };
+  try {
+    doc = JSON.parse(text) as { format?: string; world?: World };
+  } catch {
+    throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT}): not valid JSON`);
+  }
+  if (doc?.format === STATE_FORMAT_V1 && doc.world) return migrateV1(path, doc.world);
+  if (doc?.format !== STATE_FORMAT || !doc.world)
     throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
   return doc.world;
+}
+
+/** Version 1 → 2: nothing changes in the data; every stored Function must be a valid one. */
+function migrateV1(path: string, world: World): World {
+  for (const inst of Object.values(world.connect?.instances ?? {})) {
+    for (const rule of Object.values(inst.rules ?? {})) {
+      try {
+        checkRuleFunction(rule.Function, rule.TriggerEventSource.EventSourceName as string);
+      } catch (err) {
+        if (!(err instanceof RuleFunctionProblem)) throw err;
+        throw new SeedError(
+          `${path} is an older sandbox state file (${STATE_FORMAT_V1}) whose rule ${JSON.stringify(rule.Name)} (${rule.RuleId}, instance ${inst.Id}) has a Function outside the Rules Function language (${err.message}); delete the file to start from the seed, or fix that rule's Function in it`,
+        );
+      }
+    }
+  }
+  return world;
 }
 
 export const serializeState = (world: World) => `${JSON.stringify({ format: STATE_FORMAT, world }, null, 2)}\n`;

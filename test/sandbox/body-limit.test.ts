@@ -24,7 +24,10 @@ import { registerSandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbo
 import { processIO } from '../../src/cli/io.js';
 import { Redactor } from '../../src/sensitive.js';
 import { UsageError } from '../../src/errors.js';
-import { INSTANCE, clients, failure, ruleInput } from './helpers.js';
+import { INSTANCE, clients, failure, postCallFunction, ruleInput } from './helpers.js';
+
+/** A documented Function exactly `length` characters long (one long operand). */
+const paddedFunction = (length: number) => postCallFunction('q'.repeat(length - postCallFunction('').length));
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -153,7 +156,7 @@ describe('request body limit', () => {
     connect.destroy();
     // A megabyte body is well within the limit (RuleFunction has no length constraint).
     const { connect: again } = clients(sandbox.endpoint);
-    const big = await again.send(new CreateRuleCommand(ruleInput('big', { Function: 'x'.repeat(MiB) })));
+    const big = await again.send(new CreateRuleCommand(ruleInput('big', { Function: paddedFunction(MiB) })));
     expect(sandbox.world.connect.instances[INSTANCE].rules[big.RuleId!].Function).toHaveLength(MiB);
     again.destroy();
     await stillServes(sandbox);

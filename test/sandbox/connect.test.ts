@@ -22,7 +22,18 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { ACCOUNT, FLOW_ESCALATION, INSTANCE, clients, failure, raw, ruleInput, templateInput } from './helpers.js';
+import {
+  ACCOUNT,
+  FLOW_ESCALATION,
+  INSTANCE,
+  clients,
+  failure,
+  functionFor,
+  postCallFunction,
+  raw,
+  ruleInput,
+  templateInput,
+} from './helpers.js';
 
 let sb: SandboxHandle;
 let connect: ConnectClient;
@@ -134,7 +145,7 @@ describe('rules', () => {
         InstanceId: INSTANCE,
         RuleId: created.RuleId,
         Name: 'lifecycle-renamed',
-        Function: 'f2',
+        Function: postCallFunction('22222222-1234-5678-9123-123456789012'),
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'evt' } }],
         PublishStatus: 'PUBLISHED',
       }),
@@ -142,7 +153,7 @@ describe('rules', () => {
     const after = (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: created.RuleId }))).Rule!;
     expect(after).toMatchObject({
       Name: 'lifecycle-renamed',
-      Function: 'f2',
+      Function: postCallFunction('22222222-1234-5678-9123-123456789012'),
       PublishStatus: 'PUBLISHED',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
     });
@@ -167,7 +178,7 @@ describe('rules', () => {
       InstanceId: INSTANCE,
       RuleId: a.RuleId,
       Name: 'dup-b',
-      Function: 'f',
+      Function: postCallFunction(),
       Actions: ruleInput('x').Actions,
       PublishStatus: 'DRAFT' as const,
     };
@@ -199,7 +210,12 @@ describe('rules', () => {
   it('pages ListRules and refuses a token from other filters', async () => {
     for (let i = 0; i < 5; i++)
       await connect.send(
-        new CreateRuleCommand(ruleInput(`page-${i}`, { TriggerEventSource: { EventSourceName: 'OnSlaBreach' } })),
+        new CreateRuleCommand(
+          ruleInput(`page-${i}`, {
+            TriggerEventSource: { EventSourceName: 'OnSlaBreach' },
+            Function: functionFor('OnSlaBreach'),
+          }),
+        ),
       );
     const names: string[] = [];
     let token: string | undefined;

@@ -197,6 +197,6 @@ describe('temp files', () => {
     await sandbox.stop();
     expect(readdirSync(dir).sort()).toEqual([...kept, 'state.json'].sort());
     expect(await removeStaleTempFiles(statePath)).toEqual([]);
-    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toMatch(/connectform-sandbox-state\/1/);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toMatch(/connectform-sandbox-state\/2/);
   });
 });

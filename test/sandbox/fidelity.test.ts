@@ -53,7 +53,7 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox/index.js';
 import { sandboxOptionsFrom } from '../../src/cli/sandbox.js';
-import { CHAT_OPS, INSTANCE, clients, failure, ruleInput, templateInput } from './helpers.js';
+import { CHAT_OPS, INSTANCE, clients, failure, functionFor, ruleInput, templateInput } from './helpers.js';
 
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 let running: SandboxHandle[] = [];
@@ -439,6 +439,7 @@ describe('rules on integration event sources', () => {
               EventSourceName: source,
               IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
             },
+            Function: functionFor(source),
           }),
         ),
       );

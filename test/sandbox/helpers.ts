@@ -73,11 +73,60 @@ export async function raw(
   };
 }
 
+/**
+ * A documented OnPostCallAnalysisAvailable Function (the "PostCall queue condition" of
+ * https://docs.aws.amazon.com/connect/latest/APIReference/OnPostCallAnalysisAvailable.html),
+ * optionally matching other queue ids.
+ */
+export const postCallFunction = (...queueIds: string[]) =>
+  JSON.stringify({
+    Version: '2022-11-25',
+    RuleFunction: {
+      Operator: 'AND',
+      Operands: [
+        {
+          Operator: 'CONTAINS_ANY',
+          Operands: queueIds.length ? queueIds : ['11111111-1234-5678-9123-123456789012'],
+          ComparisonValue: '$.ContactLens.PostCall.Queue.QueueId',
+          Negate: false,
+        },
+      ],
+    },
+  });
+
+/**
+ * One documented condition per event source, from its page under
+ * https://docs.aws.amazon.com/connect/latest/APIReference/ (the first condition each page lists
+ * that takes a plain string operand).
+ */
+const DOCUMENTED_CONDITION: Record<string, [operator: string, comparisonValue: string, operand: string]> = {
+  OnPostCallAnalysisAvailable: ['CONTAINS_ANY', '$.ContactLens.PostCall.Queue.QueueId', 'queue-1'],
+  OnRealTimeCallAnalysisAvailable: ['CONTAINS_ANY', '$.ContactLens.RealTimeCall.Queue.QueueId', 'queue-1'],
+  OnPostChatAnalysisAvailable: ['CONTAINS_ANY', '$.ContactLens.PostChat.Queue.QueueId', 'queue-1'],
+  OnEmailAnalysisAvailable: ['CONTAINS_ANY', '$.ContactLens.Email.InitiationMethod', 'INBOUND'],
+  OnContactEvaluationSubmit: ['EQUALS', '$.ContactLens.ContactEvaluation.Form.FormId', 'form-1'],
+  OnZendeskTicketCreate: ['EQUALS', '$.ThirdParty.Zendesk.TicketCreate.Type', 'incident'],
+  OnZendeskTicketStatusUpdate: ['EQUALS', '$.ThirdParty.Zendesk.StatusUpdate.Status', 'solved'],
+  OnSalesforceCaseCreate: ['EQUALS', '$.ThirdParty.Salesforce.CaseCreate.AccountId', 'account-1'],
+  OnCaseCreate: ['EQUALS', '$.Case.Fields.status', 'open'],
+  OnCaseUpdate: ['EQUALS', '$.Case.Fields.status', 'open'],
+  OnSlaBreach: ['CONTAINS_ANY', '$.RelatedItem.SlaConfiguration.Name', 'highPrioritySla'],
+};
+
+/** A Function with one documented condition of `source`. */
+export const functionFor = (source: keyof typeof DOCUMENTED_CONDITION | string) => {
+  const [Operator, ComparisonValue, operand] = DOCUMENTED_CONDITION[source];
+  return JSON.stringify({
+    Version: '2022-11-25',
+    RuleFunction: { Operator: 'AND', Operands: [{ Operator, Operands: [operand], ComparisonValue, Negate: false }] },
+  });
+};
+
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({
   InstanceId: INSTANCE,
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
-  Function: '{"Version":"2022-11-25","RuleFunction":{}}',
+  Function: postCallFunction(),
   Actions: [
     {
       ActionType: 'CREATE_TASK' as const,

@@ -30,7 +30,7 @@ describe('persistence', () => {
       new CreateRuleCommand(ruleInput('persisted', { ClientToken: 'persisted-token' })),
     );
     await first.stop();
-    expect(JSON.parse(readFileSync(statePath, 'utf8')).format).toBe('connectform-sandbox-state/1');
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).format).toBe('connectform-sandbox-state/2');
     expect(readdirSync(dir)).toEqual(['state.json']);
 
     // A seed is ignored once state exists; the ClientToken record survived too.
@@ -61,7 +61,7 @@ describe('seeds', () => {
       rules:
         - Name: seeded-rule
           TriggerEventSource: { EventSourceName: OnCaseCreate }
-          Function: "{}"
+          Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"EQUALS","Operands":["open"],"ComparisonValue":"$.Case.Fields.status","Negate":false}]}}'
           Actions: [ { ActionType: END_ASSOCIATED_TASKS } ]
           PublishStatus: PUBLISHED
       taskTemplates:

@@ -19,6 +19,7 @@ import {
   type World,
 } from '../world.js';
 import { loadModel } from '../../aws/models.js';
+import { RuleFunctionProblem, checkRuleFunction, reformatRuleFunction } from '../rules-function.js';
 
 type Json = Record<string, unknown>;
 
@@ -104,6 +105,20 @@ function checkTrigger(source: Json, ctx: OpContext): void {
   const name = source.EventSourceName as string;
   if (SOURCES_NEEDING_INTEGRATION.includes(name) && source.IntegrationAssociationId === undefined) {
     ctx.invalid(`TriggerEventSource.IntegrationAssociationId is required when EventSourceName is ${name}.`);
+  }
+}
+
+/**
+ * The Function must be a document in the Rules Function language whose conditions belong to the
+ * rule's event source (rules-function.ts). AWS's message for a refused Function is a known
+ * unknown (docs/FIDELITY.md): the answer is the operation's declared validation error.
+ */
+function checkFunction(text: string, eventSource: string, ctx: OpContext): void {
+  try {
+    checkRuleFunction(text, eventSource);
+  } catch (err) {
+    if (err instanceof RuleFunctionProblem) ctx.invalid(err.message);
+    throw err;
   }
 }
 
@@ -206,6 +221,7 @@ export const connectOps: Handlers = {
   CreateRule(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
     checkTrigger(input.TriggerEventSource, ctx);
+    checkFunction(input.Function, input.TriggerEventSource.EventSourceName, ctx);
     uniqueRuleName(inst, input.Name, undefined, ctx);
     checkActions(inst, input.Actions, ctx);
     const RuleId = ctx.newId();
@@ -232,6 +248,7 @@ export const connectOps: Handlers = {
   UpdateRule(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
     const r = rule(inst, input.RuleId, ctx);
+    checkFunction(input.Function, r.TriggerEventSource.EventSourceName as string, ctx);
     uniqueRuleName(inst, input.Name, r.RuleId, ctx);
     checkActions(inst, input.Actions, ctx);
     // TriggerEventSource cannot change; everything UpdateRule carries is replaced.
@@ -249,7 +266,9 @@ export const connectOps: Handlers = {
 
   DescribeRule(world, input, ctx) {
     const r = rule(instance(world, ctx, input.InstanceId), input.RuleId, ctx);
-    return { Rule: { ...r, Tags: tagsOrNothing(r.Tags) } };
+    // Stored as sent; under `ruleFunctionEcho: 'reformat'` the same JSON value, written otherwise.
+    const echoed = ctx.fidelity.ruleFunctionEcho === 'reformat' ? reformatRuleFunction(r.Function) : r.Function;
+    return { Rule: { ...r, Function: echoed, Tags: tagsOrNothing(r.Tags) } };
   },
 
   ListRules(world, input, ctx) {
