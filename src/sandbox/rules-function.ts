@@ -64,6 +64,12 @@ const RULE_LEVEL_FILTER = new Set(['OnMetricDataUpdate']);
 
 const PATTERN_TYPES = ['PLAIN', 'LIST', 'PROXIMITY', 'NUMERICAL'];
 
+/**
+ * Documented Functions nest about 11 levels (a filter's Data inside a compound condition); a
+ * bound keeps every later walk (the checks, the reformatting echo) clear of the stack limit.
+ */
+export const MAX_NESTING = 32;
+
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -95,6 +101,7 @@ export function checkRuleFunction(text: string, eventSource: string): Json {
     fail('', 'is not valid JSON; a rule function is a JSON document in the Rules Function language.');
   }
   if (!isObject(doc)) fail('', 'must be a JSON object with Version and RuleFunction.');
+  if (!nestedWithin(doc, MAX_NESTING)) fail('', `nests objects and arrays deeper than ${MAX_NESTING} levels.`);
   onlyKeys(doc, '', ['Version', 'RuleFunction']);
   if (doc.Version !== RULES_FUNCTION_VERSION)
     fail(
@@ -122,6 +129,18 @@ export function checkRuleFunction(text: string, eventSource: string): Json {
     }
   });
   return doc;
+}
+
+/** Iterative, so a hostile document cannot exhaust the stack here either. */
+function nestedWithin(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 function checkGroupOperator(group: Json, where: string): void {

@@ -382,6 +382,16 @@ describe('the Rules Function language (CreateRule / UpdateRule)', () => {
       ),
       /Operands\[0\]\.Type: "REGEX" is not a PatternMatch type/,
     );
+    // Bounded input: a filter's Data nested 100 levels deep.
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = [deep];
+    await refused(
+      postCall({
+        ...QUEUE_CONDITION,
+        FilterClause: { LogicOperator: 'AND', Filters: [{ Type: 'ParticipantRole', Data: deep }] },
+      }),
+      /^Function: nests objects and arrays deeper than 32 levels/,
+    );
     // Structural checks hold for undocumented sources too.
     await refused(
       fn(and({ Operator: 'LIKE', Operands: [], ComparisonValue: '$.A.B' })),
