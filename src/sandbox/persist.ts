@@ -3,11 +3,95 @@
  * saver that lets the server answer a write only once a save including it is on disk.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { SeedError, type World } from './world.js';
 
+/** The state file's format: a change that old files would be misread under bumps it (one line). */
 const STATE_FORMAT = 'connectform-sandbox-state/1';
+
+// The sandbox may not import the client's code (layer rules), so it checks its own file here.
+const record = (required: string[], properties: Record<string, object> = {}) => ({
+  type: 'object',
+  required,
+  properties: Object.fromEntries([...required.map((k) => [k, {}]), ...Object.entries(properties)]),
+});
+const tags = { type: 'object', additionalProperties: { type: 'string' } };
+const byId = (item: object) => ({ type: 'object', additionalProperties: item });
+
+/** The World (world.ts) down to the fields the handlers index and iterate. */
+const STATE_SCHEMA = {
+  type: 'object',
+  required: ['format', 'world'],
+  properties: {
+    format: { const: STATE_FORMAT },
+    world: record(['accountId', 'connect', 'chatbot', 'lex', 'idempotency'], {
+      accountId: { type: 'string' },
+      connect: record(['instances'], {
+        instances: byId(
+          record(['Id', 'Tags', 'contactFlows', 'rules', 'taskTemplates'], {
+            Id: { type: 'string' },
+            Tags: tags,
+            contactFlows: byId(record(['Id', 'Name', 'Tags'], { Tags: tags })),
+            rules: byId(
+              record(['RuleId', 'RuleArn', 'Name', 'Actions', 'Tags'], { Actions: { type: 'array' }, Tags: tags }),
+            ),
+            taskTemplates: byId(
+              record(['Id', 'Arn', 'Name', 'Fields', 'Tags'], { Fields: { type: 'array' }, Tags: tags }),
+            ),
+          }),
+        ),
+      }),
+      chatbot: record(['chatConfigurations', 'customActions'], {
+        chatConfigurations: byId(
+          record(['Arn', 'Tags', 'associations'], {
+            Tags: tags,
+            associations: { type: 'array', items: { type: 'string' } },
+          }),
+        ),
+        customActions: byId(
+          record(['CustomActionArn', 'ActionName', 'Definition', 'Tags'], {
+            Definition: { type: 'object' },
+            Tags: tags,
+          }),
+        ),
+      }),
+      lex: record(['bots'], {
+        bots: byId(
+          record(['name', 'status', 'version', 'aliases', 'channelAssociations'], {
+            aliases: byId(record(['name', 'botVersion'])),
+            channelAssociations: { type: 'array', items: record(['name', 'botAlias', 'type', 'botConfiguration']) },
+          }),
+        ),
+      }),
+      idempotency: byId(record(['fingerprint'], { fingerprint: { type: 'string' } })),
+    }),
+  },
+};
+
+let validateState: ValidateFunction | undefined;
+
+/** Why `doc` is not a state file this sandbox can load, in one line; none when it is. */
+function stateProblem(doc: unknown): string | undefined {
+  const format = doc !== null && typeof doc === 'object' ? (doc as { format?: unknown }).format : undefined;
+  if (format !== STATE_FORMAT)
+    return typeof format === 'string' && format.startsWith('connectform-sandbox-state/')
+      ? `written by another version of the sandbox (${JSON.stringify(format).slice(0, 60)}; this one reads ${STATE_FORMAT})`
+      : `not a sandbox state file (${STATE_FORMAT})`;
+  if (!validateState) {
+    // Loaded only when there is a state file to check: ajv is a large CommonJS package.
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    validateState = new Ajv({ allErrors: false, strict: false }).compile(STATE_SCHEMA);
+  }
+  if (validateState(doc)) return undefined;
+  const [first] = validateState.errors ?? [];
+  const path = JSON.stringify(first?.instancePath ?? '')
+    .slice(1, -1)
+    .slice(0, 120);
+  return `damaged: ${path ? `at ${path}: ` : ''}${first?.message ?? 'does not match the state format'}`;
+}
 
 export async function loadState(path: string): Promise<World | undefined> {
   let text: string;
@@ -17,10 +101,18 @@ export async function loadState(path: string): Promise<World | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const doc = JSON.parse(text) as { format?: string; world?: World };
-  if (doc.format !== STATE_FORMAT || !doc.world)
-    throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
-  return doc.world;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const problem = doc === undefined ? 'damaged: not JSON' : stateProblem(doc);
+  if (problem)
+    throw new SeedError(
+      `${path}: ${problem}; the sandbox will not start on it: move it aside (or delete it) to start from the seed`,
+    );
+  return (doc as { world: World }).world;
 }
 
 export const serializeState = (world: World) => `${JSON.stringify({ format: STATE_FORMAT, world }, null, 2)}\n`;
@@ -68,7 +160,7 @@ export async function writeFileDurably(path: string, text: string): Promise<void
 
 /** Makes a rename in `dir` durable. Windows cannot open a directory: best effort there. */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
