@@ -26,6 +26,9 @@
  * Entries expire after TOKEN_RECORD_TTL_MS: AWS's own replay window for tokens, past which a stale
  * create entry proves nothing; a replace entry's old body goes with it (the plan showed it a week
  * of runs long). A delete of the resource (prune) clears both.
+ *
+ * The file is checked against its schema when read; one that cannot be read is refused, never
+ * skipped (see `refuse`), unlike the snapshot cache, which is only an optimisation.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
