@@ -1,7 +1,10 @@
 /**
- * Typed errors. Everything user-facing is thrown as one of these and caught once, in
- * `main()` of src/cli/program.ts, which maps it to an exit code and prints it without a stack
- * trace (unless --debug).
+ * Typed errors. Everything user-facing is thrown as one of these. It is caught at the top, in
+ * `main()` of src/cli/program.ts, which prints it as one line without a stack trace (unless
+ * --debug) and exits with its `exitCode`; commands over several targets (cli/plan.ts) also catch
+ * one target's error, report it the same way (cli/report-error.ts) and go on with the others.
+ * Exit codes of outcomes that are not errors (changes found, a refused plan, an interrupted
+ * apply) are set by the commands.
  */
 
 /** A position in a config file, 1-based like editors show it. */

@@ -3,7 +3,12 @@ import type { Redactor } from '../sensitive.js';
 /**
  * The CLI's only view of the process: output streams, stdin, environment and an exit-code slot.
  * `main(argv, io)` takes one, so tests run the real program in-process with captured streams
- * and a made-up environment, and nothing below the CLI reads `process.*` for these.
+ * and a made-up environment; the commands pass `io.env` and `io.stdout` down. Below cli/, what
+ * still reads the process: `resolveTarget`'s default `env` (config/resolve.ts, for callers that
+ * pass none: the bench, tests; the CLI always passes io.env), the sandbox's loopback credentials
+ * (aws/credentials.ts, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, defaulting to dummies), and
+ * programs of their own (`npm run schemas` in config/generate-schemas.ts, src/bench/, the
+ * sandbox server).
  */
 export interface OutStream {
   write(chunk: string): unknown;

@@ -11,6 +11,7 @@ import { escapeJsonText, escapeMarkdownInline, escapeTerminal, markdownCode } fr
 import { DEFAULT_SCHEMA_REF } from '../engine/export.js';
 import type { PullResult } from '../engine/pull/index.js';
 import { unifiedDiff } from '../render/unified-diff.js';
+import { renderDocument } from '../render/export-yaml.js';
 import { attributionText } from '../render/change-parts.js';
 import { kindByName } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
@@ -42,7 +43,7 @@ export function registerPullCommand(program: Command, run: CliRun): void {
     const result = await withSessions(run, configPaths, { ...opts, refresh: true }, ([session]) =>
       pullTarget(session, {
         ...(opts.includeUnmanaged ? { includeUnmanaged: opts.includeUnmanaged } : {}),
-        schemaRef: DEFAULT_SCHEMA_REF,
+        renderNewFile: (exported) => renderDocument(exported, { schemaRef: DEFAULT_SCHEMA_REF }),
       }),
     );
     const diffs = result.files.map((f) => ({

@@ -73,7 +73,7 @@ export function moreLine(total: number): string | undefined {
  * commands when `env.GITHUB_ACTIONS` is set. Ends with a newline. File names, messages and hints
  * quote the user's config, so each line is escaped (src/render/escape.ts).
  */
-export function formatProblems(problems: readonly Problem[], env: NodeJS.ProcessEnv = process.env): string {
+export function formatProblems(problems: readonly Problem[], env: NodeJS.ProcessEnv): string {
   const sorted = sortProblems(dedupeProblems(problems));
   const lines = sorted.slice(0, MAX_SHOWN_PROBLEMS).map((p) => escapeTerminal(formatProblem(p)));
   const more = moreLine(sorted.length);

@@ -1,8 +1,12 @@
 /**
  * The config layer's one door: load the files (YAML with positions), resolve one target
  * (variables, environment, trust options) and validate (schema + each kind's audit), returning
- * every problem at once. Commands and the engine come through here; nothing reaches into
- * load/resolve/validate separately.
+ * every problem at once. Outside config/, load.ts, resolve.ts, validate.ts and interpolate.ts are
+ * reached only through here (layer rule `config-one-door`). The config format's constants and
+ * pure helpers keep their own modules and are imported directly, since they load, resolve and
+ * validate nothing: bounds.ts, endpoints.ts (the endpoint policy cli/options.ts builds),
+ * settings.ts, annotations.ts (problem lines), generate-schemas.ts (schema file names) and
+ * plan-schemas.ts.
  */
 import { ConfigError, type Problem } from '../errors.js';
 import { allKinds } from '../kinds/index.js';
@@ -13,8 +17,9 @@ import { interpretSettings, type TargetSettings } from './settings.js';
 import { validateResources } from './validate.js';
 import type { Redactor } from '../sensitive.js';
 
-export { loadConfig } from './load.js';
-export type { LoadedConfig, ResolvedTargetConfig, Settings } from './load.js';
+export { loadConfig, MAX_FILE_BYTES } from './load.js';
+export type { LoadedConfig, LoadedTarget, ResolvedTargetConfig, Settings } from './load.js';
+export type { VarValue } from './interpolate.js';
 export { listTargets } from './resolve.js';
 export type { ResolveOptions } from './resolve.js';
 export {

@@ -12,6 +12,7 @@ import { writeFileAtomically } from '../util/write-file.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../kinds/common.js';
+import { schemaProblem } from '../util/json-schema.js';
 import type { DescribeCache, KindName, LiveResource } from '../kinds/types.js';
 
 interface Entry {
@@ -47,7 +48,77 @@ export interface SnapshotCacheOptions {
   now?: () => number;
 }
 
+/** The cache's format version: a change that old readers would misread bumps it (one line). */
 const FORMAT = 2;
+
+const ENTRY_SCHEMA = {
+  type: 'object',
+  properties: {
+    version: { type: 'string' },
+    savedAt: { type: 'number' },
+    live: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string' },
+        key: { type: 'string' },
+        id: { type: 'string' },
+        arn: { type: 'string' },
+        body: { type: 'object' },
+        managed: { type: 'boolean' },
+        version: { type: 'string' },
+        extra: { type: 'object' },
+        createdAt: { type: 'string' },
+        attribution: { type: 'object' },
+      },
+      required: ['kind', 'key', 'id', 'body', 'managed', 'version'],
+    },
+  },
+  required: ['version', 'live', 'savedAt'],
+};
+
+const CACHE_SCHEMA = {
+  type: 'object',
+  properties: {
+    format: { const: FORMAT },
+    entries: {
+      type: 'array',
+      items: { type: 'array', items: [{ type: 'string' }, ENTRY_SCHEMA], minItems: 2, maxItems: 2 },
+    },
+  },
+  required: ['format', 'entries'],
+};
+
+/**
+ * The entries of the cache file; none, with why, when it is damaged or foreign (a cache is only
+ * ever an optimisation: the run reads everything afresh and rewrites it). No file: no entries, silently.
+ */
+function readCache(file: string): { entries: [string, Entry][]; ignored?: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { entries: [], ...(code === 'ENOENT' ? {} : { ignored: `cannot be read (${code ?? 'error'})` }) };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { entries: [], ignored: 'not JSON (damaged)' };
+  }
+  const format = doc !== null && typeof doc === 'object' ? (doc as { format?: unknown }).format : undefined;
+  if (format !== FORMAT)
+    return {
+      entries: [],
+      ignored:
+        format === undefined
+          ? 'not a snapshot cache'
+          : `written by another version of connectform (cache format ${JSON.stringify(format).slice(0, 20)}; this one reads ${FORMAT})`,
+    };
+  const problem = schemaProblem(CACHE_SCHEMA, doc);
+  if (problem) return { entries: [], ignored: `not a snapshot cache (${problem})` };
+  return { entries: (doc as { entries: [string, Entry][] }).entries };
+}
 
 /** Always describes; remembers nothing. */
 export const NO_CACHE: DescribeCache = { through: (_k, _id, _v, describe) => describe() };
@@ -64,8 +135,10 @@ export class SnapshotCache implements DescribeCache {
   /** Per unstamped kind, the keys this run re-describes (chosen on the kind's first lookup). */
   private readonly dueByKind = new Map<KindName, Set<string>>();
   private readonly refresh: boolean;
-  /** forget() dropped something since the last save: the file must lose it too. */
-  private forgotten = false;
+  /** The file holds what the entries do not (forget() dropped one, or it was ignored): save must write. */
+  private dirty = false;
+  /** One line for the plan's notes when the file was there but could not be used. */
+  notice: string | undefined;
   private readonly maxAgeMs: number;
   private readonly slices: number;
   private readonly now: () => number;
@@ -79,12 +152,12 @@ export class SnapshotCache implements DescribeCache {
     this.slices = Math.max(1, options.slices ?? UNSTAMPED_SLICES);
     this.now = options.now ?? Date.now;
     // Read even with --refresh: the entries of kinds this run does not read are kept.
-    try {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as { format: number; entries: [string, Entry][] };
-      if (doc.format === FORMAT) this.entries = new Map(doc.entries);
-    } catch {
-      // no cache yet, or unreadable: start empty (a cache is only ever an optimisation)
+    const read = readCache(file);
+    if (read.ignored) {
+      this.notice = `ignored the snapshot cache ${file}: ${read.ignored}; read every resource afresh (this run rewrites it)`;
+      this.dirty = true;
     }
+    this.entries = new Map(read.entries);
   }
 
   static fileFor(dir: string, scope: { region: string; instanceId: string; endpoint?: string }): string {
@@ -145,7 +218,7 @@ export class SnapshotCache implements DescribeCache {
     const key = `${kind}|${id}`;
     this.entries.delete(key);
     this.seen.delete(key);
-    this.forgotten = true;
+    this.dirty = true;
   }
 
   /**
@@ -157,9 +230,9 @@ export class SnapshotCache implements DescribeCache {
     const kept = [...this.entries].filter(([key]) => !this.seen.has(key) && !this.readKinds.has(kindOfKey(key)));
     const next = [...kept, ...this.seen];
     const unchanged = next.length === this.entries.size && next.every(([key, e]) => this.entries.get(key) === e);
-    if (unchanged && !this.forgotten) return;
+    if (unchanged && !this.dirty) return;
     writeFileAtomically(this.file, JSON.stringify({ format: FORMAT, entries: next }));
     this.entries = new Map(next);
-    this.forgotten = false;
+    this.dirty = false;
   }
 }

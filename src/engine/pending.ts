@@ -26,12 +26,17 @@
  * Entries expire after TOKEN_RECORD_TTL_MS: AWS's own replay window for tokens, past which a stale
  * create entry proves nothing; a replace entry's old body goes with it (the plan showed it a week
  * of runs long). A delete of the resource (prune) clears both.
+ *
+ * The file is checked against its schema when read; one that cannot be read is refused, never
+ * skipped (see `refuse`), unlike the snapshot cache, which is only an optimisation.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ConnectformError } from '../errors.js';
+import { schemaProblem } from '../util/json-schema.js';
 import { writeFileAtomically } from '../util/write-file.js';
 import { DEFAULT_CALL_BUDGET_MS } from '../aws/timeouts.js';
-import type { Body, KindName, LiveResource } from '../kinds/types.js';
+import type { KindName, LiveResource } from '../kinds/types.js';
 import { liveKey, type Adoption, type JournalView, type ReplacedResource } from './planner.js';
 
 /** How long an unfinished create or replace is remembered (the replay window AWS documents for tokens). */
@@ -60,6 +65,7 @@ interface ReplaceEntry extends ReplacedResource {
   at: number;
 }
 
+/** The journal's format version: a change that old readers would misread bumps it (one line). */
 const FORMAT = 2;
 
 export class Journal implements JournalView {
@@ -214,51 +220,96 @@ export { Journal as PendingCreates };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** One create entry as written (format 2) or by the version before (creates alone). */
+const CREATE_ENTRY_SCHEMA = {
+  type: 'object',
+  properties: {
+    nonce: { type: 'string', minLength: 1 },
+    at: { type: 'number' },
+    attemptAt: { type: 'number' },
+    id: { type: 'string' },
+  },
+  required: ['nonce', 'at'],
+  additionalProperties: false,
+};
+
+const REPLACE_ENTRY_SCHEMA = {
+  type: 'object',
+  properties: { oldId: { type: 'string' }, oldBody: { type: 'object' }, at: { type: 'number' } },
+  required: ['oldId', 'oldBody', 'at'],
+  additionalProperties: false,
+};
+
+/** The journal as this version writes it. */
+const JOURNAL_SCHEMA = {
+  type: 'object',
+  properties: {
+    format: { const: FORMAT },
+    creates: { type: 'object', additionalProperties: CREATE_ENTRY_SCHEMA },
+    replaces: { type: 'object', additionalProperties: REPLACE_ENTRY_SCHEMA },
+  },
+  required: ['format', 'creates', 'replaces'],
+  additionalProperties: false,
+};
+
+/** The journals of earlier versions: a plain list of keys; then the creates alone, keyed by resource. */
+const KEY_LIST_SCHEMA = { type: 'array', items: { type: 'string' } };
+const CREATES_ALONE_SCHEMA = { type: 'object', additionalProperties: CREATE_ENTRY_SCHEMA };
+
+interface JournalFile {
+  creates: Record<string, CreateEntry>;
+  replaces: Record<string, ReplaceEntry>;
+}
+
+/**
+ * A journal that cannot be read is refused, never skipped: it may hold the only record of a
+ * create in flight (whose token prevents a duplicate) or of a deleted resource's old body.
+ */
+function refuse(file: string, why: string): never {
+  throw new ConnectformError(
+    `${file}: ${why}; this journal records what an interrupted apply left in flight, so connectform will not guess: restore it from where CI keeps .connectform/, or delete it if no apply was interrupted`,
+  );
+}
+
 function read(file: string, now: number): { creates: [string, CreateEntry][]; replaces: [string, ReplaceEntry][] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { creates: [], replaces: [] }; // none yet
+    refuse(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = JSON.parse(text);
   } catch {
-    return { creates: [], replaces: [] }; // none yet
+    refuse(file, 'is not JSON (damaged)');
   }
-  const fresh = (at: unknown) => typeof at === 'number' && now - at < TOKEN_RECORD_TTL_MS;
+  const fresh = ([, e]: [string, { at: number }]) => now - e.at < TOKEN_RECORD_TTL_MS;
   // The first journal was a plain list of keys: their creates get a fresh nonce (the old token
   // had none, so nothing can be replayed against it anyway).
-  if (Array.isArray(doc))
+  if (Array.isArray(doc)) {
+    const problem = schemaProblem(KEY_LIST_SCHEMA, doc);
+    if (problem) refuse(file, `is not a journal (${problem})`);
     return {
-      creates: doc
-        .filter((k): k is string => typeof k === 'string')
-        .map((k) => [k, { nonce: randomUUID(), at: now, attemptAt: now }]),
+      creates: (doc as string[]).map((k) => [k, { nonce: randomUUID(), at: now, attemptAt: now }]),
       replaces: [],
     };
-  if (doc === null || typeof doc !== 'object') return { creates: [], replaces: [] };
-  // The second was the creates alone, keyed by resource.
-  const { creates, replaces } =
-    (doc as { format?: number }).format === FORMAT
-      ? (doc as { creates?: unknown; replaces?: unknown })
-      : { creates: doc, replaces: {} };
-  const entries = (x: unknown) =>
-    Object.entries(x && typeof x === 'object' ? (x as Record<string, Record<string, unknown>>) : {});
+  }
+  const format = doc !== null && typeof doc === 'object' ? (doc as { format?: unknown }).format : undefined;
+  if (format !== undefined && format !== FORMAT)
+    refuse(
+      file,
+      `was written by another version of connectform (journal format ${JSON.stringify(format).slice(0, 20)}; this one reads ${FORMAT})`,
+    );
+  const problem = schemaProblem(format === undefined ? CREATES_ALONE_SCHEMA : JOURNAL_SCHEMA, doc);
+  if (problem) refuse(file, `is not a journal (${problem})`);
+  const { creates, replaces }: JournalFile =
+    format === undefined ? { creates: doc as Record<string, CreateEntry>, replaces: {} } : (doc as JournalFile);
   return {
-    creates: entries(creates).flatMap(([k, e]) =>
-      typeof e?.nonce === 'string' && fresh(e.at)
-        ? [
-            [
-              k,
-              {
-                nonce: e.nonce,
-                at: e.at as number,
-                attemptAt: typeof e.attemptAt === 'number' ? e.attemptAt : (e.at as number),
-                ...(typeof e.id === 'string' ? { id: e.id } : {}),
-              },
-            ] as [string, CreateEntry],
-          ]
-        : [],
-    ),
-    replaces: entries(replaces).flatMap(([k, e]) =>
-      typeof e?.oldId === 'string' && e.oldBody && typeof e.oldBody === 'object' && fresh(e.at)
-        ? [[k, { oldId: e.oldId, oldBody: e.oldBody as Body, at: e.at as number }] as [string, ReplaceEntry]]
-        : [],
-    ),
+    creates: Object.entries(creates)
+      .filter(fresh)
+      .map(([k, e]) => [k, { ...e, attemptAt: e.attemptAt ?? e.at }]),
+    replaces: Object.entries(replaces).filter(fresh),
   };
 }

@@ -363,9 +363,13 @@ export class TargetSession {
   /** The plan says how far it trusted the cache (apply re-reads those resources anyway). */
   private cacheNotes(): string[] {
     const hits = this.snapshot?.hits ?? 0;
-    if (!hits) return [];
+    const ignored = this.snapshot?.notice ? [this.snapshot.notice] : [];
+    if (!hits) return ignored;
     // One short line: which resources and why is in docs/CONCEPTS.md, not on every plan.
-    return [`${hits} resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)`];
+    return [
+      ...ignored,
+      `${hits} resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)`,
+    ];
   }
 
   /** Calls per API made by this session (the bench and --debug print them). */

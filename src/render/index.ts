@@ -57,10 +57,7 @@ function formatRenderer(format: Format, options: RenderOptions): Renderer {
 }
 
 /** Colour only on a TTY, never with NO_COLOR (https://no-color.org), FORCE_COLOR to insist. */
-export function colorWanted(
-  stream: { isTTY?: boolean } = process.stdout,
-  env: NodeJS.ProcessEnv = process.env,
-): boolean {
+export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';

@@ -3,18 +3,102 @@
  * saver that lets the server answer a write only once a save including it is on disk.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { RuleFunctionProblem, checkRuleFunction } from './rules-function.js';
 import { SeedError, type World } from './world.js';
 
 /**
+ * The state file's format: a change that old files would be misread under bumps it (one line).
  * Version 2: a rule's Function is checked against the Rules Function language (issue 19).
  * Version 1 files may hold Functions of the old free-form kind, which no API call could create
  * now: they load only when every rule's Function is valid, and are saved as version 2.
  */
 const STATE_FORMAT = 'connectform-sandbox-state/2';
 const STATE_FORMAT_V1 = 'connectform-sandbox-state/1';
+
+// The sandbox may not import the client's code (layer rules), so it checks its own file here.
+const record = (required: string[], properties: Record<string, object> = {}) => ({
+  type: 'object',
+  required,
+  properties: Object.fromEntries([...required.map((k) => [k, {}]), ...Object.entries(properties)]),
+});
+const tags = { type: 'object', additionalProperties: { type: 'string' } };
+const byId = (item: object) => ({ type: 'object', additionalProperties: item });
+
+/** The World (world.ts) down to the fields the handlers index and iterate. */
+const STATE_SCHEMA = {
+  type: 'object',
+  required: ['format', 'world'],
+  properties: {
+    format: { enum: [STATE_FORMAT, STATE_FORMAT_V1] },
+    world: record(['accountId', 'connect', 'chatbot', 'lex', 'idempotency'], {
+      accountId: { type: 'string' },
+      connect: record(['instances'], {
+        instances: byId(
+          record(['Id', 'Tags', 'contactFlows', 'rules', 'taskTemplates'], {
+            Id: { type: 'string' },
+            Tags: tags,
+            contactFlows: byId(record(['Id', 'Name', 'Tags'], { Tags: tags })),
+            rules: byId(
+              record(['RuleId', 'RuleArn', 'Name', 'Actions', 'Tags'], { Actions: { type: 'array' }, Tags: tags }),
+            ),
+            taskTemplates: byId(
+              record(['Id', 'Arn', 'Name', 'Fields', 'Tags'], { Fields: { type: 'array' }, Tags: tags }),
+            ),
+          }),
+        ),
+      }),
+      chatbot: record(['chatConfigurations', 'customActions'], {
+        chatConfigurations: byId(
+          record(['Arn', 'Tags', 'associations'], {
+            Tags: tags,
+            associations: { type: 'array', items: { type: 'string' } },
+          }),
+        ),
+        customActions: byId(
+          record(['CustomActionArn', 'ActionName', 'Definition', 'Tags'], {
+            Definition: { type: 'object' },
+            Tags: tags,
+          }),
+        ),
+      }),
+      lex: record(['bots'], {
+        bots: byId(
+          record(['name', 'status', 'version', 'aliases', 'channelAssociations'], {
+            aliases: byId(record(['name', 'botVersion'])),
+            channelAssociations: { type: 'array', items: record(['name', 'botAlias', 'type', 'botConfiguration']) },
+          }),
+        ),
+      }),
+      idempotency: byId(record(['fingerprint'], { fingerprint: { type: 'string' } })),
+    }),
+  },
+};
+
+let validateState: ValidateFunction | undefined;
+
+/** Why `doc` is not a state file this sandbox can load, in one line; none when it is. */
+function stateProblem(doc: unknown): string | undefined {
+  const format = doc !== null && typeof doc === 'object' ? (doc as { format?: unknown }).format : undefined;
+  if (format !== STATE_FORMAT && format !== STATE_FORMAT_V1)
+    return typeof format === 'string' && format.startsWith('connectform-sandbox-state/')
+      ? `written by another version of the sandbox (${JSON.stringify(format).slice(0, 60)}; this one reads ${STATE_FORMAT})`
+      : `not a sandbox state file (${STATE_FORMAT})`;
+  if (!validateState) {
+    // Loaded only when there is a state file to check: ajv is a large CommonJS package.
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    validateState = new Ajv({ allErrors: false, strict: false }).compile(STATE_SCHEMA);
+  }
+  if (validateState(doc)) return undefined;
+  const [first] = validateState.errors ?? [];
+  const path = JSON.stringify(first?.instancePath ?? '')
+    .slice(1, -1)
+    .slice(0, 120);
+  return `damaged: ${path ? `at ${path}: ` : ''}${first?.message ?? 'does not match the state format'}`;
+}
 
 export async function loadState(path: string): Promise<World | undefined> {
   let text: string;
@@ -24,16 +108,19 @@ export async function loadState(path: string): Promise<World | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  let doc: { format?: string; world?: World };
+  let doc: unknown;
   try {
-    doc = JSON.parse(text) as { format?: string; world?: World };
+    doc = JSON.parse(text);
   } catch {
-    throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT}): not valid JSON`);
+    doc = undefined;
   }
-  if (doc?.format === STATE_FORMAT_V1 && doc.world) return migrateV1(path, doc.world);
-  if (doc?.format !== STATE_FORMAT || !doc.world)
-    throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
-  return doc.world;
+  const problem = doc === undefined ? 'damaged: not JSON' : stateProblem(doc);
+  if (problem)
+    throw new SeedError(
+      `${path}: ${problem}; the sandbox will not start on it: move it aside (or delete it) to start from the seed`,
+    );
+  const state = doc as { format: string; world: World };
+  return state.format === STATE_FORMAT_V1 ? migrateV1(path, state.world) : state.world;
 }
 
 /** Version 1 → 2: nothing changes in the data; every stored Function must be a valid one. */
@@ -98,7 +185,7 @@ export async function writeFileDurably(path: string, text: string): Promise<void
 
 /** Makes a rename in `dir` durable. Windows cannot open a directory: best effort there. */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

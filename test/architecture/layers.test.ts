@@ -1,9 +1,11 @@
 /**
  * The layer rules of docs/ARCHITECTURE.md, checked on the import statements of src/**\/*.ts.
  *
- * A parameter enters at cli/ and travels down (cli → config → engine → kinds → aws); render/
- * only reads the data the engine produced; the sandbox shares the AWS models with the client and
- * nothing else, because an emulator that imports the client's beliefs proves nothing about them.
+ * A parameter enters at cli/ and travels down (cli → engine → kinds → aws, with config/ read by
+ * cli and engine and itself reading kinds/ for the registry); render/ only reads the data the
+ * engine produced and neither engine/ nor config/ imports it; the sandbox shares the AWS models
+ * with the client and nothing else, because an emulator that imports the client's beliefs proves
+ * nothing about them. Nothing outside src/kinds names a kind (see kindNamings below).
  *
  * Imports that break a rule today are listed in ALLOWED below, each with the rule it breaks: the
  * test passes with them and fails on any new violation, and on an allowed one that is gone (so
@@ -113,6 +115,33 @@ const RULES: Rule[] = [
     text: 'config/ imports neither engine/ nor cli/',
     broken: (e) => layerOf(e.from) === 'config' && (layerOf(e.to) === 'engine' || layerOf(e.to) === 'cli'),
   },
+  {
+    id: 'config-one-door',
+    text: 'outside config/, config/load.ts, resolve.ts, validate.ts and interpolate.ts are reached only through config/index.ts',
+    broken: (e) =>
+      layerOf(e.from) !== 'config' &&
+      ['config/load.ts', 'config/resolve.ts', 'config/validate.ts', 'config/interpolate.ts'].includes(e.to),
+  },
+  {
+    id: 'engine-not-render',
+    text: 'engine/ does not import render/ (the engine produces data; the CLI chooses how it is printed)',
+    broken: (e) => layerOf(e.from) === 'engine' && layerOf(e.to) === 'render',
+  },
+  {
+    id: 'config-not-render',
+    text: 'config/ does not import render/',
+    broken: (e) => layerOf(e.from) === 'config' && layerOf(e.to) === 'render',
+  },
+  {
+    id: 'kinds-below-engine',
+    text: 'kinds/ imports neither engine/ nor config/ (a kind is called by them, never calls back)',
+    broken: (e) => layerOf(e.from) === 'kinds' && (layerOf(e.to) === 'engine' || layerOf(e.to) === 'config'),
+  },
+  {
+    id: 'aws-at-the-bottom',
+    text: 'aws/ imports none of kinds/, engine/, config/, render/ (the AWS layer knows calls, not resources)',
+    broken: (e) => layerOf(e.from) === 'aws' && ['kinds', 'engine', 'config', 'render'].includes(layerOf(e.to)),
+  },
 ];
 
 /**
@@ -131,6 +160,12 @@ const ALLOWED: { from: string; to: string; rule: string; why: string }[] = [
     to: 'sensitive.ts',
     rule: 'render-reads-types',
     why: 'a sensitive marker is shown as itself, not as a quoted value; sensitive.ts is a leaf module (no imports) shared by config, engine and render',
+  },
+  {
+    from: 'config/annotations.ts',
+    to: 'render/escape.ts',
+    rule: 'config-not-render',
+    why: "problem lines (terminal and GitHub annotations) are formatted next to the problems, before any plan exists, with the one set of escaping rules per destination; moving formatProblems/githubAnnotation(s) into render/ would make render import errors.ts and config/bounds.ts (render-reads-types), and moving escape.ts out of render/ would make every renderer import a module outside render/. Fix with a problems renderer once render/ may read errors.ts's Problem",
   },
   {
     from: 'sandbox/ops/connect.ts',
@@ -161,6 +196,135 @@ function violations(edges: Edge[], rules: Rule[] = RULES): { rule: string; edge:
 }
 
 const key = (v: { rule: string; from: string; to: string }) => `${v.rule}: ${v.from} → ${v.to}`;
+
+// ------------------------------------------------------------------------------------------
+// Nothing outside src/kinds names a kind
+// ------------------------------------------------------------------------------------------
+
+/**
+ * Code selects a kind by comparing or looking up its name or config key, and that takes a string
+ * literal (`kind === 'rule'`, `kindByName('taskTemplates')`, `['rules', ...]`): so the check is a
+ * string literal whose whole text is a registered kind's name or config key, in src/ outside
+ * src/kinds, comments excluded. Identifiers and prose are not checked: `rules` and `rule` are
+ * everyday words here (layer rules, safety rules), and a message that mentions a kind selects
+ * nothing.
+ *
+ * src/sandbox is excepted: it is AWS's side, which knows nothing of our kinds; its collections
+ * carry the API's own names (`rules`, `taskTemplates`), which our config keys copy because YAML
+ * field names are the API's own.
+ */
+const KIND_NAMING_EXEMPT_DIRS = ['kinds/', 'sandbox/'];
+
+/** Literals outside src/kinds that spell a kind's name today, per file, with why. */
+const KIND_NAMES_ALLOWED: { file: string; names: string[]; why: string }[] = [
+  {
+    file: 'config/plan-schemas.ts',
+    names: ['rule'],
+    why: "a blocker's member `rule` (the safety rule that blocked), spelled like the rule kind; not the kind",
+  },
+  {
+    file: 'bench/generate.ts',
+    names: ['rules', 'taskTemplates', 'customActions'],
+    why: 'the bench is a fixed workload of the built-in kinds (as test fixtures are): it writes their config sections',
+  },
+  {
+    file: 'bench/inprocess.ts',
+    names: ['rule', 'rules', 'taskTemplate', 'taskTemplates', 'customAction', 'customActions'],
+    why: 'the in-process bench builds live resources of the built-in kinds directly (as test fixtures do)',
+  },
+  {
+    file: 'bench/main.ts',
+    names: ['rules'],
+    why: "the bench's --rules flag: how many rules its fixed workload holds",
+  },
+];
+
+/**
+ * String literals of `source`: quoted strings and template literals without `${}` (a template
+ * with one is never a whole name), found by a small scanner that steps over comments. A quoted
+ * string ends at its line's end at the latest, so a quote inside a regular expression literal
+ * (read as code) cannot swallow more than its line.
+ */
+function stringLiterals(source: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let line = 1;
+  /** Template nesting: each entry counts the open braces of one `${ ... }`. */
+  const templates: number[] = [];
+  let i = 0;
+  const readQuoted = (quote: string) => {
+    const startLine = line;
+    let text = '';
+    for (i++; i < source.length && source[i] !== quote && source[i] !== '\n'; i++) {
+      if (source[i] === '\\') text += source[i++];
+      text += source[i];
+    }
+    if (source[i] === quote) i++;
+    return { text, line: startLine };
+  };
+  /** From just after a backtick or a closing `}` of `${}` to the end of the template or the next `${`. */
+  const readTemplate = (whole: boolean) => {
+    const startLine = line;
+    let text = '';
+    for (; i < source.length; i++) {
+      const c = source[i];
+      if (c === '\\') {
+        text += c + source[++i];
+        continue;
+      }
+      if (c === '`') {
+        i++;
+        if (whole) out.push({ text, line: startLine });
+        return;
+      }
+      if (c === '$' && source[i + 1] === '{') {
+        i += 2;
+        templates.push(0);
+        return;
+      }
+      if (c === '\n') line++;
+      text += c;
+    }
+  };
+  while (i < source.length) {
+    const c = source[i];
+    if (c === '\n') {
+      line++;
+      i++;
+    } else if (c === '/' && source[i + 1] === '/') {
+      while (i < source.length && source[i] !== '\n') i++;
+    } else if (c === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      line += source.slice(i, stop).split('\n').length - 1;
+      i = stop;
+    } else if (c === "'" || c === '"') {
+      out.push(readQuoted(c));
+    } else if (c === '`') {
+      i++;
+      readTemplate(true);
+    } else if (templates.length && c === '{') {
+      templates[templates.length - 1]++;
+      i++;
+    } else if (templates.length && c === '}') {
+      i++;
+      if (templates[templates.length - 1]-- === 0) {
+        templates.pop();
+        readTemplate(false);
+      }
+    } else i++;
+  }
+  return out;
+}
+
+function kindNamings(files: { path: string; source: string }[], names: ReadonlySet<string>) {
+  return files
+    .filter((f) => !KIND_NAMING_EXEMPT_DIRS.some((d) => f.path.startsWith(d)))
+    .flatMap((f) =>
+      stringLiterals(f.source)
+        .filter((l) => names.has(l.text))
+        .map((l) => ({ file: f.path, name: l.text, line: l.line })),
+    );
+}
 
 describe('the import parser', () => {
   it('finds static, multi-line, type-only, re-exported, side-effect and dynamic imports, and skips comments', () => {
@@ -229,6 +393,18 @@ describe('the layer rules', () => {
     expect(broken(edge('sandbox/world.ts', 'aws/clients.ts'))).toEqual(['sandbox-shares-only-models']);
     expect(broken(edge('config/resolve.ts', 'engine/plan.ts', true))).toEqual(['config-below-engine']);
     expect(broken(edge('config/resolve.ts', 'kinds/types.ts', true))).toEqual([]);
+    expect(broken(edge('engine/pull/index.ts', 'render/export-yaml.ts'))).toEqual(['engine-not-render']);
+    expect(broken(edge('engine/export.ts', 'config/load.ts', true))).toEqual(['config-one-door']);
+    expect(broken(edge('engine/export.ts', 'config/index.ts', true))).toEqual([]);
+    expect(broken(edge('config/index.ts', 'config/load.ts'))).toEqual([]);
+    expect(broken(edge('engine/plan.ts', 'render/values.ts', true))).toEqual(['engine-not-render']);
+    expect(broken(edge('config/annotations.ts', 'render/escape.ts'))).toEqual(['config-not-render']);
+    expect(broken(edge('kinds/rule.ts', 'engine/plan.ts', true))).toEqual(['kinds-below-engine']);
+    expect(broken(edge('kinds/rule.ts', 'config/bounds.ts'))).toEqual(['kinds-below-engine']);
+    expect(broken(edge('kinds/rule.ts', 'aws/clients.ts'))).toEqual([]);
+    expect(broken(edge('aws/clients.ts', 'kinds/types.ts', true))).toEqual(['aws-at-the-bottom']);
+    expect(broken(edge('aws/clients.ts', 'engine/plan.ts'))).toEqual(['aws-at-the-bottom']);
+    expect(broken(edge('aws/clients.ts', 'errors.ts'))).toEqual([]);
   });
 
   it('src/ breaks no rule except the allowed imports, and every allowed import still exists', () => {
@@ -248,6 +424,50 @@ describe('the layer rules', () => {
       ALLOWED.map(key).filter((k) => !present.has(k)),
       'allowed violations that are gone: remove them from ALLOWED',
     ).toEqual([]);
+  });
+
+  it('nothing outside src/kinds names a kind (src/sandbox excepted: AWS side), except the allowed literals', async () => {
+    const { allKinds } = await import('../../src/kinds/index.js');
+    const names = new Set(allKinds().flatMap((k) => [k.name, k.configKey]));
+    expect(names.size).toBeGreaterThanOrEqual(8);
+    const files = sourceFiles(SRC).map((file) => ({
+      path: relative(SRC, file).split(sep).join('/'),
+      source: readFileSync(file, 'utf8'),
+    }));
+    const found = kindNamings(files, names);
+    const allowed = (v: { file: string; name: string }) =>
+      KIND_NAMES_ALLOWED.some((a) => a.file === v.file && a.names.includes(v.name));
+    expect(
+      found.filter((v) => !allowed(v)).map((v) => `${v.file}:${v.line} names the kind '${v.name}'`),
+      'ask the registry (src/kinds/index.ts) or the kind instead of naming it',
+    ).toEqual([]);
+    expect(
+      KIND_NAMES_ALLOWED.flatMap((a) => a.names.map((name) => ({ file: a.file, name }))).filter(
+        (a) => !found.some((v) => v.file === a.file && v.name === a.name),
+      ),
+      'allowed kind names that are gone: remove them from KIND_NAMES_ALLOWED',
+    ).toEqual([]);
+  });
+
+  it('the kind-name check sees literals, not comments, identifiers or prose, and exempts kinds/ and sandbox/', () => {
+    const names = new Set(['rule', 'rules']);
+    const source = [
+      "if (kind === 'rule') x();",
+      'const k = "rules";',
+      'const t = `rules`;',
+      '// a comment about a rule: kind === "rule"',
+      'const rules = layerRules; // identifiers are not names',
+      "const msg = 'the rules of the layer';",
+      'const u = `${a}rule`;',
+    ].join('\n');
+    const at = (path: string) => kindNamings([{ path, source }], names).map((v) => [v.name, v.line]);
+    expect(at('engine/x.ts')).toEqual([
+      ['rule', 1],
+      ['rules', 2],
+      ['rules', 3],
+    ]);
+    expect(at('kinds/x.ts')).toEqual([]);
+    expect(at('sandbox/ops/x.ts')).toEqual([]);
   });
 
   it('the rules checked here are the ones docs/ARCHITECTURE.md states', () => {

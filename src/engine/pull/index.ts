@@ -8,16 +8,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, isAlias, isMap, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
 import { UsageError } from '../../errors.js';
-import { MAX_FILE_BYTES } from '../../config/load.js';
+import { MAX_FILE_BYTES, type LoadedTarget } from '../../config/index.js';
 import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../../kinds/types.js';
 import type { Attribution } from '../plan.js';
-import { toConfigItems, type ExportedKind } from '../export.js';
+import { toConfigItems, type ExportedKind, type ExportResult } from '../export.js';
 import { isPrunable } from '../planner.js';
 import { ItemReconciler, type PullReport } from './reconcile.js';
 import { SourceEdits } from './yaml-edit.js';
-import { renderDocument } from '../../render/export-yaml.js';
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
-import type { LoadedTarget } from '../../config/load.js';
 
 /** What pull needs of a session (a TargetSession is one). */
 export interface PullSource {
@@ -76,8 +74,11 @@ interface ParsedFile {
 export interface PullOptions {
   /** Add the live resources the config does not declare to this file (`--include-unmanaged`). */
   includeUnmanaged?: string;
-  /** `$schema` of a new --include-unmanaged file's editor line. */
-  schemaRef: string;
+  /**
+   * The text of a new --include-unmanaged file (the caller's renderer: the engine does not import
+   * render/; the CLI passes export's, so the new file reads like one `export` wrote).
+   */
+  renderNewFile(result: ExportResult): string;
 }
 
 export async function pullTarget(source: PullSource, options: PullOptions): Promise<PullResult> {
@@ -181,10 +182,7 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
       addItems(parsed(files, file), unmanaged);
     } else {
       const before = '';
-      const after = renderDocument(
-        { target: source.name, kinds: unmanaged, skipped: [], notes: [] },
-        { schemaRef: options.schemaRef },
-      );
+      const after = options.renderNewFile({ target: source.name, kinds: unmanaged, skipped: [], notes: [] });
       added.push({ file, before, after });
     }
   }
