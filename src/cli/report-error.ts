@@ -1,9 +1,11 @@
 /**
  * How an error reads on stderr: one escaped line per problem (positions for config problems),
  * the stack only with --debug. Used by the top-level catch and by multi-target commands, which
- * report one target's error and go on with the others.
+ * report one target's error and go on with the others. It reads the error's fields (a
+ * RemoteError's `target`), never its message's wording.
  */
-import { ConfigError, ConnectformError } from '../errors.js';
+import { ConfigError, ConnectformError, RemoteError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { formatProblems } from '../config/annotations.js';
 import { escapeTerminalLines } from '../render/escape.js';
 
@@ -14,8 +16,9 @@ export function formatError(err: unknown, debug: boolean, env: NodeJS.ProcessEnv
     out = formatProblems(err.problems, env);
     if (prefix) out = out.replace(/^(?!$)/gm, prefix);
   } else if (err instanceof ConnectformError) {
-    // A session names its own target (`target prod: ...`): say it once.
-    out = `Error: ${err.message.startsWith('target ') ? '' : prefix}${escapeTerminalLines(err.message)}\n`;
+    // An AWS failure names its own target (`target prod: ...`): say it once.
+    const named = err instanceof RemoteError && err.target !== undefined;
+    out = `Error: ${named ? '' : prefix}${escapeTerminalLines(err.message)}\n`;
   } else {
     const e = err as Error;
     out = `Error: ${prefix}${escapeTerminalLines(e?.message ?? String(err))}${debug ? '' : ' (run with --debug for details)'}\n`;
@@ -28,5 +31,5 @@ export function formatError(err: unknown, debug: boolean, env: NodeJS.ProcessEnv
 }
 
 export function exitCodeOf(err: unknown): number {
-  return err instanceof ConnectformError ? err.exitCode : 1;
+  return err instanceof ConnectformError ? err.exitCode : EXIT.error;
 }
