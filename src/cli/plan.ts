@@ -161,7 +161,7 @@ async function applyTargets(
   const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
   const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
-  const { assertSafe } = await import('../engine/apply.js');
+  const { raiseIfUnsafe } = await import('../engine/plan-passes/safety.js');
   const outcomes: TargetOutcome[] = [];
   const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
   for (const session of sessions) {
@@ -184,7 +184,7 @@ async function applyTargets(
         continue;
       }
       try {
-        assertSafe(plan, opts.force);
+        raiseIfUnsafe(plan, opts.force);
       } catch (err) {
         outcome.status = 'refused';
         throw err;
