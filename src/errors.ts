@@ -113,6 +113,15 @@ export class RemoteError extends ConnectformError {
   }
 }
 
+/**
+ * An error's line where the output already names the target (a target's apply report): a
+ * RemoteError without its `target T: `, any other error as its message.
+ */
+export function messageWithinTarget(err: unknown): string {
+  if (err instanceof RemoteError) return remoteMessage({ ...err.where, target: undefined }, err.detail);
+  return err instanceof Error ? err.message : String(err);
+}
+
 function remoteMessage({ api, target, resource }: RemoteWhere, detail: string): string {
   return `${target !== undefined ? `target ${target}: ` : ''}${api} failed${resource ? ` for ${resource}` : ''}: ${detail}`;
 }

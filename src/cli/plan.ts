@@ -163,7 +163,6 @@ async function applyTargets(
   const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { raiseIfUnsafe } = await import('../engine/plan-passes/safety.js');
   const outcomes: TargetOutcome[] = [];
-  const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
   for (const session of sessions) {
     const outcome: TargetOutcome = { target: session.name, status: 'failed' };
     outcomes.push(outcome);
@@ -207,7 +206,8 @@ async function applyTargets(
       if (text) io.stdout.write(render.report([report]));
       if (opts.debug)
         for (const r of report.results)
-          if (r.error) io.stderr.write(formatError(r.error, true, io.env, `${r.action} ${r.kind} "${r.name}": `));
+          if (r.error)
+            io.stderr.write(formatError(r.error, true, io.env, { change: `${r.action} ${r.kind} "${r.name}"` }));
       outcome.status =
         report.summary.failed || report.summary.restored
           ? 'failed'
@@ -219,7 +219,7 @@ async function applyTargets(
       if (io.interrupt) io.interrupt.applying = false;
       outcome.error = err;
       // One target: finishApply rethrows it once the output is written (the top-level catch prints it).
-      if (sessions.length > 1) io.stderr.write(formatError(err, Boolean(opts.debug), io.env, prefix(session.name)));
+      if (sessions.length > 1) io.stderr.write(formatError(err, Boolean(opts.debug), io.env, { target: session.name }));
     }
   }
   return outcomes;
@@ -299,7 +299,7 @@ async function planTargets(
           failures.push({ target: sessions[i].name, error: r.reason, alone: sessions.length === 1 });
           // One target: writePlans rethrows it after the output (the top-level catch prints it as always).
           if (sessions.length > 1)
-            io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+            io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, { target: sessions[i].name }));
         }
       });
       return { plans, failures };

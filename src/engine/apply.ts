@@ -6,7 +6,7 @@
  * run recovering one that was killed in between) the old resource is created again from it.
  */
 import pLimit from 'p-limit';
-import { RemoteError } from '../errors.js';
+import { RemoteError, messageWithinTarget } from '../errors.js';
 import { canonicalJson, idempotencyToken } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { changedTopLevel } from './diff.js';
@@ -164,7 +164,7 @@ async function applyChange(
     }
   } catch (err) {
     // The error object rides along (not enumerable: the report stays plain data) for --debug.
-    return Object.defineProperty({ ...base, status: 'failed' as const, message: (err as Error).message }, 'error', {
+    return Object.defineProperty({ ...base, status: 'failed' as const, message: messageWithinTarget(err) }, 'error', {
       value: err,
       enumerable: false,
     });
@@ -232,13 +232,13 @@ async function createOrRestore(
       return {
         ...base,
         status: 'restored',
-        message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged`,
+        message: `create failed (${messageWithinTarget(createErr)}); the previous ${kind.title} was restored: not converged`,
       };
     } catch (restoreErr) {
       return {
         ...base,
         status: 'failed',
-        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
+        message: `create failed (${messageWithinTarget(createErr)}) and restoring the previous ${kind.title} failed too (${messageWithinTarget(restoreErr)}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
         lostBody: old.oldBody,
       };
     }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsCallError, isNotFound, remedyFor } from '../../src/aws/clients.js';
-import { RemoteError } from '../../src/errors.js';
+import { RemoteError, UsageError, messageWithinTarget } from '../../src/errors.js';
+import { formatError } from '../../src/cli/report-error.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
 
@@ -58,6 +59,27 @@ describe('remedies', () => {
       'target dev: connect:DescribeRule failed for rule "r" (created as 12): ResourceNotFoundException: Rule not found',
     );
     expect(isNotFound(told)).toBe(true);
+  });
+});
+
+describe('reporting', () => {
+  const failure = new AwsCallError(
+    { api: 'connect:CreateRule', target: 'prod', resource: 'rule "r"' },
+    sdkError('ValidationException', 'bad'),
+  );
+
+  it('reads the target from the error, so a target is named once', () => {
+    expect(formatError(failure, false, {}, { target: 'prod' })).toBe(
+      'Error: target prod: connect:CreateRule failed for rule "r": ValidationException: bad\n',
+    );
+    expect(formatError(new UsageError('no'), false, {}, { target: 'prod' })).toBe('Error: target prod: no\n');
+  });
+
+  it("under a change of a target's report, the change is named and the target goes without saying", () => {
+    expect(messageWithinTarget(failure)).toBe('connect:CreateRule failed for rule "r": ValidationException: bad');
+    expect(formatError(failure, false, {}, { change: 'create rule "r"' })).toBe(
+      'Error: create rule "r": connect:CreateRule failed for rule "r": ValidationException: bad\n',
+    );
   });
 });
 
