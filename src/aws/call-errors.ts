@@ -1,6 +1,6 @@
 /**
- * What a failed AWS call becomes: one error naming the API, what AWS said and, where known, what
- * to do. Apart from clients.ts because the kinds need these at load time and clients.ts brings the
+ * What a failed AWS call becomes: one error naming the target, the API and the resource, what AWS
+ * said and, where known, what to do (made by AwsClients.call, never re-wrapped). Apart from clients.ts because the kinds need these at load time and clients.ts brings the
  * AWS SDK, which commands that call nothing (`--help`, `validate`) must not load.
  */
 import { RemoteError, type RemoteWhere } from '../errors.js';
