@@ -1,9 +1,9 @@
 /**
- * What a failed AWS call becomes: one error naming the API, what AWS said and, where known, what
- * to do. Apart from clients.ts because the kinds need these at load time and clients.ts brings the
+ * What a failed AWS call becomes: one error naming the target, the API and the resource, what AWS
+ * said and, where known, what to do (made by AwsClients.call, never re-wrapped). Apart from clients.ts because the kinds need these at load time and clients.ts brings the
  * AWS SDK, which commands that call nothing (`--help`, `validate`) must not load.
  */
-import { RemoteError } from '../errors.js';
+import { RemoteError, type RemoteWhere } from '../errors.js';
 
 /** Name of an SDK error for messages: `ResourceNotFoundException: Rule not found`. */
 export function describeAwsError(err: unknown): string {
@@ -24,23 +24,26 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /**
- * The failure of one call, after its retries: the one error every AWS failure becomes. It names
- * the API, says what AWS said, and for the failures people hit most, what to do. The SDK error is
- * its `cause` (the stack with --debug); kinds still ask `isNotFound`, which looks through it.
+ * The failure of one call, after its retries: the one error every AWS failure becomes, made once
+ * by AwsClients.call. It names the target, the API and the resource, says what AWS said, and for
+ * the failures people hit most, what to do. The SDK error is its `cause` (the stack with
+ * --debug); kinds still ask `isNotFound`, which looks through it.
  */
 export class AwsCallError extends RemoteError {
   constructor(
-    api: string,
+    where: RemoteWhere,
     err: unknown,
     /** host:port the call went to (never its path or query). */
     readonly host?: string,
+    /** Where the target's instanceId is written (`targets.dev.instanceId at f.yaml:4:17`). */
+    instanceIdAt?: string,
   ) {
-    super(`${api}: ${describeAwsError(err)}${remedyFor(api, err, host)}`, api, err);
+    super(where, `${describeAwsError(err)}${remedyFor(where.api, err, host, instanceIdAt)}`, err);
   }
 }
 
 /** One line of what to do, for the failures with a known cure ('' otherwise). */
-export function remedyFor(api: string, err: unknown, host?: string): string {
+export function remedyFor(api: string, err: unknown, host?: string, instanceIdAt?: string): string {
   const e = rootCause(err) as {
     name?: string;
     code?: string;
@@ -69,18 +72,7 @@ export function remedyFor(api: string, err: unknown, host?: string): string {
   }
   if ((e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') && host)
     return `; ${host} does not resolve: check the region and the network`;
+  if (instanceIdAt && isNotFound(err) && /instance/i.test(message)) return `; check ${instanceIdAt}`;
+  if (api === 'sts:GetCallerIdentity') return "; check the target's credentials (profile, roleArn, --profile)";
   return '';
-}
-
-/**
- * Wrap a failed call as a RemoteError naming the operation and the resource. A timeout made by
- * call() already names the target, the API and what to do: kept as is.
- */
-export function remoteError(api: string, what: string, err: unknown): RemoteError {
-  if (err instanceof RemoteError && !(err instanceof AwsCallError)) return err;
-  return new RemoteError(
-    `${api} failed for ${what}: ${describeAwsError(err)}${remedyFor(api, err)}`,
-    api,
-    rootCause(err),
-  );
 }

@@ -32,12 +32,14 @@ import { lagClock, type LagClock } from './lag.js';
 import { AwsCallError } from './call-errors.js';
 import { CHATBOT_REGIONS } from './chatbot-regions.js';
 
-export { AwsCallError, describeAwsError, isNotFound, remedyFor, remoteError, rootCause } from './call-errors.js';
+export { AwsCallError, describeAwsError, isNotFound, remedyFor, rootCause } from './call-errors.js';
 export { CHATBOT_REGIONS } from './chatbot-regions.js';
 
 export interface AwsClientOptions extends TimeoutOptions {
   /** The target's name, for error messages. */
   target?: string;
+  /** Where the target's instanceId is written, for the error of a call to an instance that does not exist. */
+  instanceIdAt?: string;
   region: string;
   /** AWS Chatbot answers in four regions only; custom actions belong to the account. */
   chatbotRegion?: string;
@@ -78,6 +80,12 @@ export interface PacingBucket {
   confirm(slot: Slot): Slot;
   /** The server throttled the call reserved with `ticket`. */
   throttled(ticket: number): void;
+}
+
+/** What a call is about, for its error (the API and the target the client knows). */
+export interface CallAbout {
+  /** As a user names it: `rule "r"`, `task template "t"`, `instance 1234…`. */
+  resource?: string;
 }
 
 export interface CallStats {
@@ -134,9 +142,11 @@ export class AwsClients {
    * Run one AWS request for `api` ('connect:ListRules') under the quota, with retries. The time
    * spent in attempts and backoffs is bounded by the call budget (waits for a token or a free
    * slot are pacing, not the endpoint's silence, and do not count): a retry starts only when it
-   * could still finish within it.
+   * could still finish within it. A failure leaves as one RemoteError naming the target, `api`
+   * and `about.resource`: the only place an AWS failure is wrapped (kinds and the session pass it
+   * on as it is).
    */
-  async call<T>(api: string, send: () => Promise<T>): Promise<T> {
+  async call<T>(api: string, send: () => Promise<T>, about: CallAbout = {}): Promise<T> {
     const stats = this.statsFor(api);
     stats.calls++;
     const maxAttempts = this.options.maxAttempts ?? 8;
@@ -175,12 +185,12 @@ export class AwsClients {
         const overBudget = spent + backoff + attemptCeilingMs(this.timeouts) > this.timeouts.callBudgetMs;
         if (failure === 'permanent' || attempt + 1 >= maxAttempts || overBudget) {
           stats.failed++;
-          if (isTimeout(err))
-            throw noAnswerError(this.options.target, api, err, hostOf(err, this.hostFor(api)), this.timeouts);
+          const where = { api, target: this.options.target, resource: about.resource };
+          if (isTimeout(err)) throw noAnswerError(where, err, hostOf(err, this.hostFor(api)), this.timeouts);
           // Already ours (a credential provider's AssumeRole that timed out, a profile that does
           // not exist): it names its own API and cure.
           if (err instanceof RemoteError) throw err;
-          throw new AwsCallError(api, err, hostOf(err, this.hostFor(api)));
+          throw new AwsCallError(where, err, hostOf(err, this.hostFor(api)), this.options.instanceIdAt);
         }
         await sleep(backoff);
         spent += backoff;
@@ -192,14 +202,19 @@ export class AwsClients {
    * Who the credentials are (sts:GetCallerIdentity), through call() like every request. The STS
    * client is loaded on first use: commands that never call AWS do not pay for it.
    */
-  async callerIdentity(): Promise<{ Account?: string; Arn?: string; UserId?: string }> {
+  async callerIdentity(about: CallAbout = {}): Promise<{ Account?: string; Arn?: string; UserId?: string }> {
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     if (!this.sts) {
       this.sts = new STSClient(this.common);
       rememberHost(this.sts);
     }
     const sts = this.sts;
-    return this.call('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+    return this.call('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})), about);
+  }
+
+  /** The target these clients call for (what their errors name). */
+  get target(): string | undefined {
+    return this.options.target;
   }
 
   /** The host a call to `api` goes to, for messages when the error does not carry it. */

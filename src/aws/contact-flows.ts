@@ -31,10 +31,13 @@ export class ContactFlowDirectory {
     const flows: ContactFlowRef[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await aws.call('connect:ListContactFlows', () =>
-        aws.connect.send(
-          new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 }),
-        ),
+      const page = await aws.call(
+        'connect:ListContactFlows',
+        () =>
+          aws.connect.send(
+            new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 }),
+          ),
+        { resource: `the contact flows of instance ${instanceId}` },
       );
       for (const s of page.ContactFlowSummaryList ?? []) flows.push(toRef(s));
       NextToken = page.NextToken;

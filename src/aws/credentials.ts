@@ -174,21 +174,23 @@ class AssumedRole {
     } catch (err) {
       if (isTimeout(err))
         throw noAnswerError(
-          target,
-          api,
+          { api, target, resource: `role ${roleArn} (from ${this.base.source})` },
           err,
           hostOf(err, endpointHost(this.options.endpoint, 'sts', this.options.region)),
           resolveTimeouts(this.options),
         );
       throw new RemoteError(
-        `target ${target}: ${api} of ${roleArn} with ${this.base.source} failed: ${describeAwsError(err)}; check the role's trust policy, the target's externalId and the base credentials`,
-        api,
+        { api, target, resource: `role ${roleArn} (from ${this.base.source})` },
+        `${describeAwsError(err)}; check the role's trust policy, the target's externalId and the base credentials`,
         err,
       );
     }
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey)
-      throw new RemoteError(`target ${target}: ${api} of ${roleArn} returned no credentials`, api);
+      throw new RemoteError(
+        { api, target, resource: `role ${roleArn} (from ${this.base.source})` },
+        'AWS returned no credentials',
+      );
     this.current = {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,

@@ -10,7 +10,8 @@
  * delete of the same name (a replace) may be told the name is taken. Both are waited out here,
  * for a bounded time, with backoff: the one place that says how long.
  */
-import { isNotFound, rootCause } from './call-errors.js';
+import { describeAwsError, isNotFound, rootCause } from './call-errors.js';
+import { RemoteError } from '../errors.js';
 import { sleep } from './pacing.js';
 
 /** The bounds of every lag wait (docs/FIDELITY.md, "connectform under lag"). */
@@ -63,6 +64,21 @@ export class LagOutlasted extends Error {
       `${cause instanceof Error ? cause.message : String(cause)} (still so after waiting ${Math.round(waitedMs / 1000)}s for AWS's eventual consistency)`,
     );
   }
+}
+
+/**
+ * A wait that outlasted its bound, told as the failure of the call it retried (its API and
+ * target), of `resource` as the kind can now name it ("created as 12, not tagged yet"). The
+ * LagOutlasted stays the cause: apply tells "created but AWS was slow" by it.
+ */
+export function outlastedError(err: LagOutlasted, resource: string): RemoteError {
+  const call = err.cause instanceof RemoteError ? err.cause : undefined;
+  const waited = `still so after waiting ${Math.round(err.waitedMs / 1000)}s for AWS's eventual consistency`;
+  return new RemoteError(
+    { api: call?.api ?? 'unknown', target: call?.target, resource },
+    `${describeAwsError(err.cause)} (${waited})`,
+    err,
+  );
 }
 
 /**

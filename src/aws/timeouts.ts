@@ -4,7 +4,7 @@
  * retries together get a time budget (AwsClients.call), so a silent endpoint fails within
  * two minutes whatever the retry policy.
  */
-import { RemoteError } from '../errors.js';
+import { RemoteError, type RemoteWhere } from '../errors.js';
 
 export interface TimeoutOptions {
   /** Most time to establish a TCP connection (ms). */
@@ -105,17 +105,15 @@ export function formatMs(ms: number): string {
 
 /** The one-line error for a call that timed out on every attempt it was allowed. */
 export function noAnswerError(
-  target: string | undefined,
-  api: string,
+  where: RemoteWhere,
   err: unknown,
   host: string,
   t: Required<TimeoutOptions>,
 ): RemoteError {
-  const where = target ? `target ${target}: ${api}` : api;
-  const message = isConnectTimeout(err)
-    ? `${where}: could not connect to ${host} within ${formatMs(t.connectTimeoutMs)}; check the endpoint or network, or raise --connect-timeout`
-    : `${where}: no answer from ${host} within ${formatMs(t.requestTimeoutMs)}; check the endpoint or network, or raise --request-timeout`;
-  return new RemoteError(message, api, err);
+  const detail = isConnectTimeout(err)
+    ? `could not connect to ${host} within ${formatMs(t.connectTimeoutMs)}; check the endpoint or network, or raise --connect-timeout`
+    : `no answer from ${host} within ${formatMs(t.requestTimeoutMs)}; check the endpoint or network, or raise --request-timeout`;
+  return new RemoteError(where, detail, err);
 }
 
 /** `sts.us-east-1.amazonaws.com`, or the override's host: what a message may show. */

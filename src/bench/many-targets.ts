@@ -16,6 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { QuotaTable } from '../aws/pacing.js';
 import { QuotaBudget } from '../aws/quota-budget.js';
 import type { CallStats } from '../aws/clients.js';
+import { loadAndValidate } from '../config/index.js';
 import { TargetSession } from '../engine/session.js';
 import { startSandbox, type ServerQuota } from '../sandbox/index.js';
 import { addCallStats, emptyCallStats, type Phase } from './floor.js';
@@ -89,8 +90,8 @@ async function planAll(
     // One budget for the run, as `withSessions` gives the CLI's targets.
     const quotaBudget = new QuotaBudget();
     const sessions = await Promise.all(
-      names.map((name) =>
-        TargetSession.open(dir, name, {
+      names.map(async (name) =>
+        TargetSession.create(await loadAndValidate(dir, name), {
           endpoint: sandbox.endpoint,
           credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
           quotaScale: o.quotaScale,

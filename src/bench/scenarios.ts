@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { QuotaTable } from '../aws/pacing.js';
+import { loadAndValidate } from '../config/index.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
@@ -245,7 +246,7 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
   let plan: Plan | undefined;
   let report: ApplyReport | undefined;
   const t0 = now();
-  const session = await TargetSession.open(step.configDir, BENCH_TARGET, step.session);
+  const session = TargetSession.create(await loadAndValidate(step.configDir, BENCH_TARGET), step.session);
   const loadSeconds = (now() - t0) / 1000;
   o.log(`${step.name}: config loaded and validated in ${loadSeconds.toFixed(2)} s; running`);
   try {

@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { ApplyFailedError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { escapeTerminal } from '../render/escape.js';
 import { formatError } from './report-error.js';
 import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
@@ -22,12 +23,6 @@ import { openProgress, type Progress } from './progress.js';
 import { ReadTally } from './read-tally.js';
 import { kindByName, kindNames } from '../kinds/index.js';
 import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
-
-/** Exit codes beyond 0/1 (program.ts): changes, a plan apply would refuse, interrupted. */
-const EXIT_ERROR = 1;
-const EXIT_CHANGES = 2;
-const EXIT_REFUSED = 3;
-const EXIT_INTERRUPTED = 130;
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
@@ -65,9 +60,13 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     const { plans, failures } = await planTargets(run, configPaths, opts);
     if (opts.out && plans.length) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
     writePlans(run, opts.format, plans, failures);
-    if (failures.length) run.exitCode = EXIT_ERROR;
+    if (failures.length) run.exitCode = EXIT.error;
     else if (opts.detailedExitcode)
-      run.exitCode = plans.some((p) => p.blocked.length) ? EXIT_REFUSED : plans.some(hasChanges) ? EXIT_CHANGES : 0;
+      run.exitCode = plans.some((p) => p.blocked.length)
+        ? EXIT.refused
+        : plans.some(hasChanges)
+          ? EXIT.changes
+          : EXIT.ok;
   });
 
   addTargetOptions(
@@ -81,7 +80,7 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     // The cron job's answer must not depend on a cache: tag edits move no version stamp.
     const { plans, failures } = await planTargets(run, configPaths, { ...opts, refresh: !opts.cached });
     writePlans(run, opts.format, plans, failures, 'drift');
-    run.exitCode = failures.length ? EXIT_ERROR : plans.some(hasChanges) ? EXIT_CHANGES : 0;
+    run.exitCode = failures.length ? EXIT.error : plans.some(hasChanges) ? EXIT.changes : EXIT.ok;
   });
 
   program
@@ -162,9 +161,8 @@ async function applyTargets(
   const render = rendererOf(run, opts.format);
   const text = opts.format !== 'json'; // JSON is one document at the end
   const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
-  const { assertSafe } = await import('../engine/apply.js');
+  const { raiseIfUnsafe } = await import('../engine/plan-passes/safety.js');
   const outcomes: TargetOutcome[] = [];
-  const prefix = sessions.length > 1 ? (name: string) => `target ${name}: ` : () => '';
   for (const session of sessions) {
     const outcome: TargetOutcome = { target: session.name, status: 'failed' };
     outcomes.push(outcome);
@@ -185,7 +183,7 @@ async function applyTargets(
         continue;
       }
       try {
-        assertSafe(plan, opts.force);
+        raiseIfUnsafe(plan, opts.force);
       } catch (err) {
         outcome.status = 'refused';
         throw err;
@@ -208,7 +206,8 @@ async function applyTargets(
       if (text) io.stdout.write(render.report([report]));
       if (opts.debug)
         for (const r of report.results)
-          if (r.error) io.stderr.write(formatError(r.error, true, io.env, `${r.action} ${r.kind} "${r.name}": `));
+          if (r.error)
+            io.stderr.write(formatError(r.error, true, io.env, { change: `${r.action} ${r.kind} "${r.name}"` }));
       outcome.status =
         report.summary.failed || report.summary.restored
           ? 'failed'
@@ -220,7 +219,7 @@ async function applyTargets(
       if (io.interrupt) io.interrupt.applying = false;
       outcome.error = err;
       // One target: finishApply rethrows it once the output is written (the top-level catch prints it).
-      if (sessions.length > 1) io.stderr.write(formatError(err, Boolean(opts.debug), io.env, prefix(session.name)));
+      if (sessions.length > 1) io.stderr.write(formatError(err, Boolean(opts.debug), io.env, { target: session.name }));
     }
   }
   return outcomes;
@@ -255,7 +254,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
     io.stderr.write(
       'Interrupted: the changes under way finished, nothing new was started; run apply again to converge.\n',
     );
-    run.exitCode = EXIT_INTERRUPTED;
+    run.exitCode = EXIT.interrupted;
     return;
   }
   // A replace that fell back to the previous resource lost nothing, but did not converge either.
@@ -271,7 +270,7 @@ function finishApply(run: CliRun, outcomes: TargetOutcome[], opts: ApplyCliOptio
     throw new ApplyFailedError(`not converged: ${what}; fix the cause and run apply again (it converges)`);
   }
   if (outcomes.some((o) => o.status === 'cancelled' && outcomes.length === 1)) throw new UsageError('apply cancelled');
-  if (outcomes.some((o) => o.status !== 'applied' && o.status !== 'no changes')) run.exitCode = EXIT_ERROR;
+  if (outcomes.some((o) => o.status !== 'applied' && o.status !== 'no changes')) run.exitCode = EXIT.error;
 }
 
 /**
@@ -300,7 +299,7 @@ async function planTargets(
           failures.push({ target: sessions[i].name, error: r.reason, alone: sessions.length === 1 });
           // One target: writePlans rethrows it after the output (the top-level catch prints it as always).
           if (sessions.length > 1)
-            io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, `target ${sessions[i].name}: `));
+            io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, { target: sessions[i].name }));
         }
       });
       return { plans, failures };

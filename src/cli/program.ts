@@ -1,11 +1,13 @@
 /**
- * The program and the one place errors become exit codes:
- *   0 success · 1 error (config, usage, AWS, refused) · 2 changes/drift with --detailed-exitcode.
- * A user sees one line per problem; the stack only with --debug.
+ * The program, and the one place an error that ends a command is caught: `main()` prints it (one
+ * line per problem, the stack only with --debug; report-error.ts) and returns its exit code.
+ * Exit codes are one table, src/exit-codes.ts: 0 ok · 1 error · 2 changes/drift and 3 blocked
+ * with plan --detailed-exitcode · 130 interrupted.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { exitCodeOf, formatError } from './report-error.js';
 import { processIO, scrubbedIO, type CliIO, type CliRun } from './io.js';
 import { Redactor } from '../sensitive.js';
@@ -15,8 +17,6 @@ import { registerSandboxCommand } from './sandbox.js';
 import { registerExportCommand } from './export.js';
 import { registerTargetsCommand } from './targets.js';
 import { registerPullCommand } from './pull.js';
-
-export const EXIT = { ok: 0, error: 1, changes: 2 } as const;
 
 export function buildProgram(run: CliRun): Command {
   const { io } = run;

@@ -44,7 +44,6 @@ export async function withSessions<T>(
       connectTimeoutMs: opts.connectTimeout,
       requestTimeoutMs: opts.requestTimeout,
       log: opts.debug ? (line) => void io.stderr.write(`${line}\n`) : undefined,
-      env: io.env,
       // One budget for the run: targets in one account and region share its quota.
       quotaBudget: new QuotaBudget(),
     };

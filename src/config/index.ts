@@ -14,7 +14,7 @@ import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
 import { interpretSettings, type TargetSettings } from './settings.js';
-import { validateResources } from './validate.js';
+import { validateResources, type KindLike, type ValidateOptions } from './validate.js';
 import type { Redactor } from '../sensitive.js';
 
 export { loadConfig, MAX_FILE_BYTES } from './load.js';
@@ -43,6 +43,12 @@ export interface ValidatedConfig {
   redactor: Redactor;
   /** `config.settings` interpreted, defaults filled: what the engine reads instead of the raw settings. */
   settings: TargetSettings;
+  /**
+   * The errors among the resources of `kinds` once the contact flows are read (name references),
+   * with the same messages as validation: the engine re-checks through this, not validate.ts.
+   * Only those kinds: `--kinds rule` must not trip over the config's other kinds.
+   */
+  checkReferences(kinds: readonly KindLike[], flows: ValidateOptions['flows']): Problem[];
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -74,5 +80,11 @@ export function validateFor(
     sensitiveFields,
     redactor,
     settings: interpretSettings(config.settings, config.declaredKinds),
+    checkReferences: (kinds, flows) =>
+      validateResources(
+        resources.filter((r) => kinds.some((k) => k.name === r.kind)),
+        kinds,
+        { flows },
+      ).filter((p) => p.severity === 'error'),
   };
 }

@@ -6,7 +6,7 @@
  * run recovering one that was killed in between) the old resource is created again from it.
  */
 import pLimit from 'p-limit';
-import { RemoteError, SafetyError } from '../errors.js';
+import { RemoteError, messageWithinTarget } from '../errors.js';
 import { canonicalJson, idempotencyToken } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { changedTopLevel } from './diff.js';
@@ -15,6 +15,7 @@ import { rootCause } from '../aws/clients.js';
 import { LagOutlasted, isNameTaken, untilNameFree } from '../aws/lag.js';
 import type { Change, Plan } from './plan.js';
 import { MARKER_PATH, liveKey, type ReplacedResource } from './planner.js';
+import { raiseIfUnsafe } from './plan-passes/safety.js';
 import { PendingCreates } from './pending.js';
 
 /** `skipped`: a manual step, never applied; `interrupted`: not started because the run was interrupted. */
@@ -54,17 +55,6 @@ export interface ApplyOptions {
   signal?: AbortSignal;
 }
 
-/** Refuse before any write call when a safety rail says no. */
-export function assertSafe(plan: Plan, force: boolean | undefined): void {
-  const hard = plan.blocked.filter((b) => b.rule === 'preventDestroy');
-  const soft = plan.blocked.filter((b) => b.rule === 'threshold');
-  const reasons = [...hard, ...(force ? [] : soft)].map((b) => b.message);
-  if (reasons.length) {
-    const forceHint = hard.length ? 'remove lifecycle.preventDestroy from the config first' : 'or re-run with --force';
-    throw new SafetyError(`apply refused (${forceHint}):\n  - ${reasons.join('\n  - ')}`, reasons);
-  }
-}
-
 /**
  * The same create re-run after a crash sends the same token (no duplicates): the nonce comes from
  * the journal of creates in flight (pending.ts), which hands it back until the create is done;
@@ -89,7 +79,7 @@ export async function applyPlan(
   live: ReadonlyMap<string, LiveResource>,
   options: ApplyOptions,
 ): Promise<ApplyReport> {
-  assertSafe(plan, options.force);
+  raiseIfUnsafe(plan, options.force);
   const kindOf = new Map(kinds.map((k) => [k.name, k]));
   const results: ApplyResult[] = [];
 
@@ -174,7 +164,7 @@ async function applyChange(
     }
   } catch (err) {
     // The error object rides along (not enumerable: the report stays plain data) for --debug.
-    return Object.defineProperty({ ...base, status: 'failed' as const, message: (err as Error).message }, 'error', {
+    return Object.defineProperty({ ...base, status: 'failed' as const, message: messageWithinTarget(err) }, 'error', {
       value: err,
       enumerable: false,
     });
@@ -242,13 +232,13 @@ async function createOrRestore(
       return {
         ...base,
         status: 'restored',
-        message: `create failed (${(createErr as Error).message}); the previous ${kind.title} was restored: not converged`,
+        message: `create failed (${messageWithinTarget(createErr)}); the previous ${kind.title} was restored: not converged`,
       };
     } catch (restoreErr) {
       return {
         ...base,
         status: 'failed',
-        message: `create failed (${(createErr as Error).message}) and restoring the previous ${kind.title} failed too (${(restoreErr as Error).message}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
+        message: `create failed (${messageWithinTarget(createErr)}) and restoring the previous ${kind.title} failed too (${messageWithinTarget(restoreErr)}); its body is in this report and in the journal${pending.file ? ` (${pending.file})` : ''}, and the next apply tries again`,
         lostBody: old.oldBody,
       };
     }

@@ -14,7 +14,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.js';
 import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
 import type { LoadedConfig, Settings } from '../config/index.js';
-import { RemoteError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { formatPath, type PathSegment } from '../problem-path.js';
 import { canonicalJson, cmp } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
@@ -95,11 +95,7 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
       ctx.flows = await ContactFlowDirectory.read(source.aws, ctx.target.instanceId);
       ctx.log(`read ${ctx.flows.size} contact flows`);
     } catch (err) {
-      flowsError = new RemoteError(
-        `the contact flows of instance ${ctx.target.instanceId} could not be read: ${messageOf(err)}`,
-        'connect:ListContactFlows',
-        err,
-      );
+      flowsError = err; // names the target, the API and the instance (AwsClients.call)
     }
   }
 

@@ -1,65 +1,31 @@
 /**
- * One target, end to end: resolve the config for it, validate (offline first, so a broken
- * config makes no API call), read live state under the quotas, build the plan, apply it.
- * The CLI and the tests both drive connectform through this module.
+ * One target's plan and apply: read live state under the quotas, build the plan, apply it. It is
+ * given a validated target (the caller loads and validates: config/index.ts, or the CLI's
+ * runtime.ts for every target at once, so a broken config makes no API call) and reaches AWS
+ * through its TargetConnection (connection.ts: credentials, clients, identity). Errors pass
+ * through as they were raised (an AWS failure already names its target, API and resource).
  */
 import { join } from 'node:path';
-import {
-  loadAndValidate,
-  validateResources,
-  type LoadedConfig,
-  type ResolvedTargetConfig,
-  type TargetSettings,
-  type ValidatedConfig,
-} from '../config/index.js';
+import type { LoadedConfig, ResolvedTargetConfig, TargetSettings, ValidatedConfig } from '../config/index.js';
 import { sensitiveMarker } from '../sensitive.js';
-import { AwsCallError, AwsClients, describeAwsError, isNotFound, remedyFor, rootCause } from '../aws/clients.js';
-import {
-  targetCredentials,
-  type SharedFiles,
-  type StaticCredentials,
-  type TargetCredentials,
-} from '../aws/credentials.js';
-import type { TimeoutOptions } from '../aws/timeouts.js';
+import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { QuotaTable } from '../aws/pacing.js';
-import { QuotaBudget, TargetBudget, accountOfArn } from '../aws/quota-budget.js';
-import { ConfigError, RemoteError, SafetyError, UsageError, formatPos, type Problem } from '../errors.js';
+import { ConfigError, UsageError, type Problem } from '../errors.js';
 import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
 import type { DeclaredResource, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
 import { applyPlan, type ApplyOptions, type ApplyReport } from './apply.js';
 import { NO_CACHE, SnapshotCache } from './cache.js';
+import { TargetConnection, type ConnectionOptions } from './connection.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey } from './planner.js';
 import { printableBody } from './redact.js';
 import type { Plan } from './plan.js';
 
-export interface SessionOptions extends TimeoutOptions {
-  /** Endpoint override for every client of the target (the sandbox). */
-  endpoint?: string;
-  /** Static credentials (the sandbox takes any); they win over any profile, and a roleArn is assumed from them. */
-  credentials?: StaticCredentials;
-  region?: string;
-  /** Region of the AWS Chatbot client (custom actions); default: the target's, if Chatbot serves it. */
-  chatbotRegion?: string;
-  /** Overrides every target's `profile` (--profile). */
-  profile?: string;
-  /** Shared config/credentials files to read profiles from (default: the SDK's). */
-  sharedFiles?: SharedFiles;
+export interface SessionOptions extends ConnectionOptions {
   parallelism?: number;
-  /** Multiply every quota (the bench, the fast in-process sandbox). */
-  quotaScale?: number;
-  /**
-   * The quota buckets shared by every session of the run: targets in one account and region pace
-   * together (quota-budget.ts). Default: a budget of this session's own.
-   */
-  quotaBudget?: QuotaBudget;
   /** Restrict to these kinds. */
   kinds?: KindName[];
-  env?: NodeJS.ProcessEnv;
-  /** Variables whose values may be printed (`--public-env`); see config/sensitive.ts. */
-  publicEnv?: string[];
   log?: (line: string) => void;
   /** Snapshot cache directory; false turns the cache off. Default `.connectform/cache`. */
   cacheDir?: string | false;
@@ -82,33 +48,51 @@ export class TargetSession {
   onRead?: (kind: KindName, name: string) => void;
   /** Called as a kind's list calls find resources, and once with `complete` (progress totals). */
   onListed?: (kind: KindName, event: 'found' | 'complete') => void;
+  readonly config: LoadedConfig;
+  readonly settings: TargetSettings;
+  readonly target: ResolvedTargetConfig;
+  readonly resources: DeclaredResource[];
+  readonly warnings: Problem[];
+  readonly kinds: readonly ResourceKind[];
+  readonly connection: TargetConnection;
+  /** Target fields from sensitive variables → their `env.NAME`s. */
+  readonly sensitiveFields: Record<string, string[]>;
+  private readonly validated: ValidatedConfig;
   private liveIndex = new Map<string, LiveResource>();
   private readonly snapshot?: SnapshotCache;
   private readonly pending: PendingCreates;
-  private identity?: Promise<string>;
+
+  /** A session for a validated target (creating its clients makes no call). */
+  static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
+    return new TargetSession(validated, options);
+  }
 
   private constructor(
-    readonly config: LoadedConfig,
-    readonly settings: TargetSettings,
-    readonly target: ResolvedTargetConfig,
-    readonly resources: DeclaredResource[],
-    readonly warnings: Problem[],
-    readonly kinds: readonly ResourceKind[],
-    readonly aws: AwsClients,
+    validated: ValidatedConfig,
     private readonly options: SessionOptions,
-    private readonly credentials: TargetCredentials,
-    /** Target fields from sensitive variables → their `env.NAME`s. */
-    readonly sensitiveFields: Record<string, string[]>,
-    private readonly budget: TargetBudget,
   ) {
+    const { config, target, resources, warnings, sensitiveFields } = validated;
+    this.validated = validated;
+    this.config = config;
+    this.target = target;
+    this.resources = resources;
+    this.warnings = warnings;
+    this.sensitiveFields = sensitiveFields;
+    // --parallelism wins over the settings' for the clients and for apply alike.
+    this.settings =
+      options.parallelism === undefined
+        ? validated.settings
+        : { ...validated.settings, parallelism: options.parallelism };
+    this.kinds = selectKinds(this.settings, resources, options.kinds);
+    this.connection = new TargetConnection(target, this.settings, options);
     this.ctx = {
       target: {
         name: target.name,
-        region: options.region ?? target.region,
+        region: this.connection.region,
         instanceId: target.instanceId,
         accountId: target.accountId ?? '',
       },
-      aws,
+      aws: this.connection.aws,
       flows: new ContactFlowDirectory(),
       cache: NO_CACHE,
       declared: resources,
@@ -137,78 +121,8 @@ export class TargetSession {
     }
   }
 
-  /** Validates offline and throws ConfigError before any client is even created. */
-  static async open(
-    configPaths: string | string[],
-    targetName: string | undefined,
-    options: SessionOptions = {},
-  ): Promise<TargetSession> {
-    return TargetSession.create(
-      await loadAndValidate(configPaths, targetName, options.env, { publicEnv: options.publicEnv }),
-      options,
-    );
-  }
-
-  /** A session from an already validated config (creating clients makes no call). */
-  static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
-    const { config, target, resources, warnings, sensitiveFields } = validated;
-    // --parallelism wins over the settings' for the clients and for apply alike.
-    const settings =
-      options.parallelism === undefined
-        ? validated.settings
-        : { ...validated.settings, parallelism: options.parallelism };
-    const kinds = selectKinds(settings, resources, options.kinds);
-    const region = options.region ?? target.region;
-    const endpoint = options.endpoint ?? target.endpoint;
-    const timeouts: TimeoutOptions = {
-      connectTimeoutMs: options.connectTimeoutMs,
-      requestTimeoutMs: options.requestTimeoutMs,
-      callBudgetMs: options.callBudgetMs,
-    };
-    // Each target its own provider: never process.env, which every target of the run shares.
-    const credentials = targetCredentials({
-      target: target.name,
-      region,
-      endpoint,
-      profile: options.profile ?? target.profile,
-      roleArn: target.roleArn,
-      externalId: target.externalId,
-      roleSessionName: target.roleSessionName,
-      staticCredentials: options.credentials,
-      sharedFiles: options.sharedFiles,
-      ...timeouts,
-    });
-    const quotas = new QuotaTable(settings.quotas, options.quotaScale ?? 1);
-    // The account before STS answers: the target's accountId, else its role's; else the credentials stand for it.
-    const budget = new TargetBudget(
-      options.quotaBudget ?? new QuotaBudget(),
-      credentials.source,
-      target.accountId ?? accountOfArn(target.roleArn),
-    );
-    const aws = new AwsClients({
-      target: target.name,
-      region,
-      chatbotRegion: options.chatbotRegion ?? target.chatbotRegion,
-      endpoint,
-      credentials: credentials.provider,
-      parallelism: settings.parallelism,
-      quotas,
-      pacing: (api, apiRegion) => budget.bucket(api, apiRegion, quotas.for(api)),
-      ...timeouts,
-    });
-    return new TargetSession(
-      config,
-      settings,
-      target,
-      resources,
-      warnings,
-      kinds,
-      aws,
-      options,
-      credentials,
-      sensitiveFields,
-      budget,
-    );
+  get aws(): AwsClients {
+    return this.connection.aws;
   }
 
   get name(): string {
@@ -216,43 +130,13 @@ export class TargetSession {
   }
 
   /**
-   * Which account the credentials act in (sts:GetCallerIdentity, once per session), before any
-   * read: a target whose `accountId` names another account is refused before any Connect,
-   * Chatbot or Lex call. The learned account goes to ctx.target.accountId.
+   * Which account the credentials act in (connection.ts: once, and a target whose `accountId`
+   * names another account is refused), before any read; it goes to ctx.target.accountId.
    */
-  verifyIdentity(): Promise<string> {
-    this.identity ??= this.learnIdentity();
-    return this.identity;
-  }
-
-  private async learnIdentity(): Promise<string> {
-    const api = 'sts:GetCallerIdentity';
-    const name = this.target.name;
-    let who: { Account?: string; Arn?: string };
-    try {
-      who = await this.aws.callerIdentity();
-    } catch (err) {
-      // A timeout (or a role that could not be assumed) already says where and what to do.
-      if (err instanceof RemoteError && !(err instanceof AwsCallError)) throw err;
-      throw new RemoteError(
-        `target ${name}: ${api} with ${this.credentials.source} failed: ${describeAwsError(err)}` +
-          (remedyFor(api, err, err instanceof AwsCallError ? err.host : undefined) ||
-            "; check the target's credentials (profile, roleArn, --profile)"),
-        api,
-        rootCause(err),
-      );
-    }
-    const actual = who.Account ?? '';
-    const expected = this.target.accountId;
-    if (expected && actual !== expected) {
-      throw new SafetyError(
-        `${formatPos(this.target.accountIdPos ?? this.target.pos)}: target ${name}: accountId is ${expected} but the credentials (${this.credentials.source}) belong to account ${actual} (${who.Arn ?? 'unknown identity'}); ` +
-          `use credentials for account ${expected} (the target's profile or roleArn), or correct accountId`,
-      );
-    }
-    this.ctx.target.accountId = actual;
-    this.budget.learnAccount(actual);
-    return actual;
+  async verifyIdentity(): Promise<string> {
+    const account = await this.connection.accountId();
+    this.ctx.target.accountId = account;
+    return account;
   }
 
   /** Reads contact flows (when a kind in scope uses them), then re-checks name references. */
@@ -260,11 +144,7 @@ export class TargetSession {
     await this.verifyIdentity();
     if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
     this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
-    // Only the kinds in scope: `--kinds rule` must not trip over the config's other kinds.
-    const inScope = this.resources.filter((r) => this.kinds.some((k) => k.name === r.kind));
-    const problems = validateResources(inScope, this.kinds, { flows: this.ctx.flows }).filter(
-      (p) => p.severity === 'error',
-    );
+    const problems = this.validated.checkReferences(this.kinds, this.ctx.flows);
     if (problems.length) throw new ConfigError(problems);
   }
 
@@ -331,10 +211,6 @@ export class TargetSession {
   }
 
   async plan(): Promise<Plan> {
-    return this.namingTarget(() => this.planNow());
-  }
-
-  private async planNow(): Promise<Plan> {
     await this.verifyIdentity(); // first: a wrong account must not even be read
     await this.resolveReferences();
     const live = await this.readLive();
@@ -374,33 +250,11 @@ export class TargetSession {
 
   /** Calls per API made by this session (the bench and --debug print them). */
   callStats() {
-    return this.aws.stats();
+    return this.connection.callStats();
   }
 
   /** Apply `plan`; the live index must come from the read that made (or re-checked) it. */
   async apply(plan: Plan, options: Partial<ApplyOptions> = {}): Promise<ApplyReport> {
-    return this.namingTarget(() => this.applyNow(plan, options));
-  }
-
-  /**
-   * Errors leave a session once, naming its target: an AWS failure says which target, which API,
-   * what AWS said and (where known) what to do; an unknown instance also where it is configured.
-   */
-  private async namingTarget<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (!(err instanceof RemoteError) || err.message.startsWith('target ')) throw err;
-      const root = rootCause(err) as { message?: string };
-      const instance =
-        isNotFound(err) && /instance/i.test(root?.message ?? '')
-          ? `; check targets.${this.target.name}.instanceId at ${formatPos(this.target.instanceIdPos ?? this.target.pos)}`
-          : '';
-      throw new RemoteError(`target ${this.target.name}: ${err.message}${instance}`, err.operation, err);
-    }
-  }
-
-  private async applyNow(plan: Plan, options: Partial<ApplyOptions>): Promise<ApplyReport> {
     await this.verifyIdentity();
     // What this apply changes leaves the cache before the first write (saved, so a crash
     // mid-apply cannot keep a stale entry either): a tag change moves no version stamp.
@@ -419,8 +273,7 @@ export class TargetSession {
   }
 
   close(): void {
-    this.aws.destroy();
-    this.credentials.destroy();
+    this.connection.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import type { AwsClients } from '../aws/clients.js';
-import { isNotFound, remoteError } from '../aws/call-errors.js';
+import { isNotFound } from '../aws/call-errors.js';
 import type { Body, Listing } from './types.js';
 
 /** JSON with object keys sorted at every depth: equal data → equal text. */
@@ -242,9 +242,9 @@ export async function deleteIfPresent(
   send: () => Promise<unknown>,
 ): Promise<void> {
   try {
-    await aws.call(api, send);
+    await aws.call(api, send, { resource: what });
   } catch (err) {
     if (isNotFound(err)) return;
-    throw remoteError(api, what, err);
+    throw err; // names the target, the API and `what` (AwsClients.call)
   }
 }

@@ -23,7 +23,7 @@ import type {
   UpdateCustomActionCommandInput,
 } from '../aws/chatbot-custom-actions.js';
 import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
-import { isNotFound, remoteError } from '../aws/call-errors.js';
+import { isNotFound } from '../aws/call-errors.js';
 import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
 import { UsageError, type Problem } from '../errors.js';
 import {
@@ -367,13 +367,11 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const associations = await readAssociations(ctx);
   const arns = pages(
     async (NextToken) => {
-      try {
-        return await aws.call('chatbot:ListCustomActions', () =>
-          aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })),
-        );
-      } catch (err) {
-        throw remoteError('chatbot:ListCustomActions', 'custom actions', err);
-      }
+      return await aws.call(
+        'chatbot:ListCustomActions',
+        () => aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })),
+        { resource: 'custom actions' },
+      );
     },
     (page) => page.CustomActions,
   );
@@ -429,10 +427,13 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
     try {
       for await (const a of pages(
         (NextToken) =>
-          aws.call('chatbot:ListAssociations', () =>
-            aws.chatbot.send(
-              new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }),
-            ),
+          aws.call(
+            'chatbot:ListAssociations',
+            () =>
+              aws.chatbot.send(
+                new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }),
+              ),
+            { resource: `chat configuration "${ChatConfiguration}"` },
           ),
         (page) => page.Associations,
       )) {
@@ -442,8 +443,7 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
       // ListAssociations declares no errors: an unknown configuration may be a not-found or the
       // service's InvalidRequestException (the sandbox's answer). Either way it is skipped, not
       // the end of the plan (docs/KINDS.md).
-      if (!unknownToChatbot(err))
-        throw remoteError('chatbot:ListAssociations', `chat configuration "${ChatConfiguration}"`, err);
+      if (!unknownToChatbot(err)) throw err;
       unreadable(ctx).add(ChatConfiguration);
       ctx.log(
         `chat configuration ${ChatConfiguration} does not exist in this account (chatbot:ListAssociations: ${answerOf(err).name}); skipped: its associations are neither read nor changed`,
@@ -494,17 +494,21 @@ async function describe(
   const { aws } = ctx;
   try {
     const [got, tagged] = await Promise.all([
-      aws.call('chatbot:GetCustomAction', () =>
-        aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn })),
+      aws.call(
+        'chatbot:GetCustomAction',
+        () => aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn })),
+        { resource: `custom action "${arn}"` },
       ),
-      aws.call('chatbot:ListTagsForResource', () =>
-        aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn })),
+      aws.call(
+        'chatbot:ListTagsForResource',
+        () => aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn })),
+        { resource: `custom action "${arn}"` },
       ),
     ]);
     return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
     if (isNotFound(err)) return undefined; // deleted between the list and the describe
-    throw remoteError('chatbot:GetCustomAction', `custom action "${arn}"`, err);
+    throw err;
   }
 }
 
@@ -555,35 +559,29 @@ function tagMap(action: CustomActionBody): TagMap {
 }
 
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
-  try {
-    await ctx.aws.call('chatbot:AssociateToConfiguration', () =>
+  await ctx.aws.call(
+    'chatbot:AssociateToConfiguration',
+    () =>
       ctx.aws.chatbot.send(
         new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration }),
       ),
-    );
-  } catch (err) {
-    throw remoteError(
-      'chatbot:AssociateToConfiguration',
-      `custom action "${arn}" and chat configuration "${ChatConfiguration}"`,
-      err,
-    );
-  }
+    { resource: `custom action "${arn}" and chat configuration "${ChatConfiguration}"` },
+  );
 }
 
 async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
-    await ctx.aws.call('chatbot:DisassociateFromConfiguration', () =>
-      ctx.aws.chatbot.send(
-        new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration }),
-      ),
+    await ctx.aws.call(
+      'chatbot:DisassociateFromConfiguration',
+      () =>
+        ctx.aws.chatbot.send(
+          new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration }),
+        ),
+      { resource: `custom action "${arn}" and chat configuration "${ChatConfiguration}"` },
     );
   } catch (err) {
     if (isNotFound(err)) return; // not associated (or gone): what we wanted
-    throw remoteError(
-      'chatbot:DisassociateFromConfiguration',
-      `custom action "${arn}" and chat configuration "${ChatConfiguration}"`,
-      err,
-    );
+    throw err;
   }
 }
 
@@ -601,15 +599,12 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     Tags: [...(want.Tags ?? []), { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
     ClientToken: token,
   } satisfies CreateCustomActionCommandInput;
-  let arn: string;
-  try {
-    const out = await ctx.aws.call('chatbot:CreateCustomAction', () =>
-      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)),
-    );
-    arn = out.CustomActionArn;
-  } catch (err) {
-    throw remoteError('chatbot:CreateCustomAction', `custom action "${name}"`, err);
-  }
+  const out = await ctx.aws.call(
+    'chatbot:CreateCustomAction',
+    () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)),
+    { resource: `custom action "${name}"` },
+  );
+  const arn = out.CustomActionArn;
   // The new action may not be visible to AssociateToConfiguration at once (eventual
   // consistency). That operation declares no not-found error, so an action it cannot see yet is
   // its InvalidRequestException: waited out for a bounded time, like a not-found (aws/lag.ts).
@@ -643,13 +638,11 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       AliasName: want.AliasName,
       Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
     } satisfies UpdateCustomActionCommandInput;
-    try {
-      await ctx.aws.call('chatbot:UpdateCustomAction', () =>
-        ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)),
-      );
-    } catch (err) {
-      throw remoteError('chatbot:UpdateCustomAction', what, err);
-    }
+    await ctx.aws.call(
+      'chatbot:UpdateCustomAction',
+      () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)),
+      { resource: what },
+    );
   }
 
   if (changed.includes('Tags')) await reconcileTags(chatbotTagCalls(ctx.aws), arn, what, tagMap(have), tagMap(want));

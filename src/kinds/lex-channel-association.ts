@@ -15,7 +15,7 @@
  */
 import type { BotChannelAssociation, GetBotsCommandOutput } from '@aws-sdk/client-lex-model-building-service';
 import type { Problem } from '../errors.js';
-import { isNotFound, remoteError } from '../aws/call-errors.js';
+import { isNotFound } from '../aws/call-errors.js';
 import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
 
@@ -79,12 +79,14 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const bots = pages(
     async (nextToken): Promise<GetBotsCommandOutput> => {
       try {
-        return await aws.call('lex:GetBots', () =>
-          aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })),
+        return await aws.call(
+          'lex:GetBots',
+          () => aws.lex.send(new aws.sdk.lex.GetBotsCommand({ nextToken, maxResults: PAGE_SIZE })),
+          { resource: 'Lex V1 bots' },
         );
       } catch (err) {
         if (isNotFound(err)) return { bots: [], $metadata: {} }; // an account without bots
-        throw remoteError('lex:GetBots', 'Lex V1 bots', err);
+        throw err;
       }
     },
     (page) => page.bots,
@@ -99,11 +101,14 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 async function readBot(ctx: TargetContext, botName: string): Promise<LiveResource[]> {
   const { aws } = ctx;
   const aliases: string[] = [];
-  const gone = await tolerateNotFound(ctx, 'lex:GetBotAliases', `Lex bot "${botName}"`, async () => {
+  const bot = `Lex bot "${botName}"`;
+  const gone = await tolerateNotFound(ctx, bot, async () => {
     for await (const alias of pages(
       (nextToken) =>
-        aws.call('lex:GetBotAliases', () =>
-          aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE })),
+        aws.call(
+          'lex:GetBotAliases',
+          () => aws.lex.send(new aws.sdk.lex.GetBotAliasesCommand({ botName, nextToken, maxResults: PAGE_SIZE })),
+          { resource: bot },
         ),
       (page) => page.BotAliases,
     )) {
@@ -114,14 +119,13 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
   const out: LiveResource[] = [];
   for (const botAlias of aliases) {
     const found: LiveResource[] = [];
-    const aliasGone = await tolerateNotFound(
-      ctx,
-      'lex:GetBotChannelAssociations',
-      `Lex bot "${botName}" alias "${botAlias}"`,
-      async () => {
-        for await (const assoc of pages(
-          (nextToken) =>
-            aws.call('lex:GetBotChannelAssociations', () =>
+    const alias = `Lex bot "${botName}" alias "${botAlias}"`;
+    const aliasGone = await tolerateNotFound(ctx, alias, async () => {
+      for await (const assoc of pages(
+        (nextToken) =>
+          aws.call(
+            'lex:GetBotChannelAssociations',
+            () =>
               aws.lex.send(
                 new aws.sdk.lex.GetBotChannelAssociationsCommand({
                   botName,
@@ -130,25 +134,20 @@ async function readBot(ctx: TargetContext, botName: string): Promise<LiveResourc
                   maxResults: PAGE_SIZE,
                 }),
               ),
-            ),
-          (page) => page.botChannelAssociations,
-        )) {
-          found.push(toLive(assoc, botName, botAlias));
-        }
-      },
-    );
+            { resource: alias },
+          ),
+        (page) => page.botChannelAssociations,
+      )) {
+        found.push(toLive(assoc, botName, botAlias));
+      }
+    });
     if (!aliasGone) out.push(...found);
   }
   return out;
 }
 
-/** Runs `fn`; true when it hit NotFound (the thing was deleted while we read), else rethrows wrapped. */
-async function tolerateNotFound(
-  ctx: TargetContext,
-  api: string,
-  what: string,
-  fn: () => Promise<void>,
-): Promise<boolean> {
+/** Runs `fn`; true when it hit NotFound (the thing was deleted while we read), else rethrows as is. */
+async function tolerateNotFound(ctx: TargetContext, what: string, fn: () => Promise<void>): Promise<boolean> {
   try {
     await fn();
     return false;
@@ -157,7 +156,7 @@ async function tolerateNotFound(
       ctx.log(`${what} disappeared while it was read; skipped`);
       return true;
     }
-    throw remoteError(api, what, err);
+    throw err; // names the target, the API and the bot (AwsClients.call)
   }
 }
 

@@ -16,7 +16,7 @@ import type {
 import type { Problem } from '../errors.js';
 import { ACTION_MEMBER } from '../aws/connect-rules.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
-import { isNotFound, remoteError } from '../aws/call-errors.js';
+import { isNotFound } from '../aws/call-errors.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
@@ -314,10 +314,13 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
   const { aws, target } = ctx;
   const summaries = pages(
     (NextToken) =>
-      aws.call('connect:ListRules', () =>
-        aws.connect.send(
-          new aws.sdk.connect.ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }),
-        ),
+      aws.call(
+        'connect:ListRules',
+        () =>
+          aws.connect.send(
+            new aws.sdk.connect.ListRulesCommand({ InstanceId: target.instanceId, NextToken, MaxResults: 200 }),
+          ),
+        { resource: `instance ${target.instanceId}` },
       ),
     (page) => page.RuleSummaryList,
   );
@@ -333,10 +336,13 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 
 async function describe(ctx: TargetContext, ruleId: string): Promise<LiveResource | undefined> {
   try {
-    const { Rule: rule } = await ctx.aws.call('connect:DescribeRule', () =>
-      ctx.aws.connect.send(
-        new ctx.aws.sdk.connect.DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId }),
-      ),
+    const { Rule: rule } = await ctx.aws.call(
+      'connect:DescribeRule',
+      () =>
+        ctx.aws.connect.send(
+          new ctx.aws.sdk.connect.DescribeRuleCommand({ InstanceId: ctx.target.instanceId, RuleId: ruleId }),
+        ),
+      { resource: `rule ${ruleId}` },
     );
     return rule ? toLive(rule) : undefined;
   } catch (err) {
@@ -374,14 +380,12 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     Tags: { ...rule.Tags, [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
     ClientToken: token,
   } satisfies CreateRuleCommandInput;
-  try {
-    const out = await ctx.aws.call('connect:CreateRule', () =>
-      ctx.aws.connect.send(new ctx.aws.sdk.connect.CreateRuleCommand(input)),
-    );
-    return { id: out.RuleId ?? '', arn: out.RuleArn };
-  } catch (err) {
-    throw remoteError('connect:CreateRule', `rule "${input.Name}"`, err);
-  }
+  const out = await ctx.aws.call(
+    'connect:CreateRule',
+    () => ctx.aws.connect.send(new ctx.aws.sdk.connect.CreateRuleCommand(input)),
+    { resource: `rule "${input.Name}"` },
+  );
+  return { id: out.RuleId ?? '', arn: out.RuleArn };
 }
 
 /** The fields UpdateRule carries (it replaces the whole rule); Tags go through the tag calls. */
@@ -402,11 +406,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       PublishStatus: rule.PublishStatus,
       PreEvaluationFilters: rule.PreEvaluationFilters,
     } satisfies UpdateRuleCommandInput;
-    try {
-      await aws.call('connect:UpdateRule', () => aws.connect.send(new aws.sdk.connect.UpdateRuleCommand(input)));
-    } catch (err) {
-      throw remoteError('connect:UpdateRule', what, err);
-    }
+    await aws.call('connect:UpdateRule', () => aws.connect.send(new aws.sdk.connect.UpdateRuleCommand(input)), {
+      resource: what,
+    });
   }
   if (changed.includes('Tags')) await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), rule.Tags);
 }

@@ -8,11 +8,12 @@
  *   - connectform's marker is never touched: it is neither removed (it is not a user tag, so it
  *     is never "removed from the config") nor added (adopting an unmanaged resource, which
  *     makes it prunable, is not a side effect of editing its tags; creates and `mark` do that);
- *   - a failure names the exact call that failed (`connect:UntagResource`, `chatbot:TagResource`).
+ *   - a failure names the exact call that failed (`connect:UntagResource`, `chatbot:TagResource`)
+ *     and the resource, as AwsClients.call raises it.
  * Each service's tag calls are the kind's parameter (connectTagCalls, chatbotTagCalls).
  */
 import type { AwsClients } from '../aws/clients.js';
-import { remoteError } from '../aws/call-errors.js';
+import { RemoteError } from '../errors.js';
 import { MARKER_TAG_KEY, isRecord } from './common.js';
 import type { LiveResource } from './types.js';
 
@@ -23,20 +24,28 @@ export type TagMap = Record<string, string>;
 export interface TagCalls {
   /** API prefix in error messages and quota keys: `connect`, `chatbot`. */
   readonly service: string;
-  tag(arn: string, tags: TagMap): Promise<unknown>;
-  untag(arn: string, keys: string[]): Promise<unknown>;
+  /** The target the calls go to, for the error of a resource with no ARN. */
+  readonly target?: string;
+  /** `resource` names the resource in the call's error (`rule "r"`). */
+  tag(arn: string, tags: TagMap, resource?: string): Promise<unknown>;
+  untag(arn: string, keys: string[], resource?: string): Promise<unknown>;
 }
 
 export function connectTagCalls(aws: AwsClients): TagCalls {
   return {
     service: 'connect',
-    tag: (resourceArn, tags) =>
-      aws.call('connect:TagResource', () =>
-        aws.connect.send(new aws.sdk.connect.TagResourceCommand({ resourceArn, tags })),
+    target: aws.target,
+    tag: (resourceArn, tags, resource) =>
+      aws.call(
+        'connect:TagResource',
+        () => aws.connect.send(new aws.sdk.connect.TagResourceCommand({ resourceArn, tags })),
+        { resource },
       ),
-    untag: (resourceArn, tagKeys) =>
-      aws.call('connect:UntagResource', () =>
-        aws.connect.send(new aws.sdk.connect.UntagResourceCommand({ resourceArn, tagKeys })),
+    untag: (resourceArn, tagKeys, resource) =>
+      aws.call(
+        'connect:UntagResource',
+        () => aws.connect.send(new aws.sdk.connect.UntagResourceCommand({ resourceArn, tagKeys })),
+        { resource },
       ),
   };
 }
@@ -44,18 +53,24 @@ export function connectTagCalls(aws: AwsClients): TagCalls {
 export function chatbotTagCalls(aws: AwsClients): TagCalls {
   return {
     service: 'chatbot',
-    tag: (ResourceARN, tags) =>
-      aws.call('chatbot:TagResource', () =>
-        aws.chatbot.send(
-          new aws.sdk.chatbot.TagResourceCommand({
-            ResourceARN,
-            Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
-          }),
-        ),
+    target: aws.target,
+    tag: (ResourceARN, tags, resource) =>
+      aws.call(
+        'chatbot:TagResource',
+        () =>
+          aws.chatbot.send(
+            new aws.sdk.chatbot.TagResourceCommand({
+              ResourceARN,
+              Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+            }),
+          ),
+        { resource },
       ),
-    untag: (ResourceARN, TagKeys) =>
-      aws.call('chatbot:UntagResource', () =>
-        aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys })),
+    untag: (ResourceARN, TagKeys, resource) =>
+      aws.call(
+        'chatbot:UntagResource',
+        () => aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys })),
+        { resource },
       ),
   };
 }
@@ -109,20 +124,12 @@ export async function reconcileTags(
   const nothing = changes.removed.length === 0 && Object.keys(changes.set).length === 0;
   if (nothing) return changes;
   const first = changes.removed.length ? 'UntagResource' : 'TagResource';
-  if (!arn) throw remoteError(`${calls.service}:${first}`, what, new Error('the live resource has no ARN'));
-  if (changes.removed.length) {
-    try {
-      await calls.untag(arn, changes.removed);
-    } catch (err) {
-      throw remoteError(`${calls.service}:UntagResource`, what, err);
-    }
-  }
-  if (Object.keys(changes.set).length) {
-    try {
-      await calls.tag(arn, changes.set);
-    } catch (err) {
-      throw remoteError(`${calls.service}:TagResource`, what, err);
-    }
-  }
+  if (!arn)
+    throw new RemoteError(
+      { api: `${calls.service}:${first}`, target: calls.target, resource: what },
+      'the live resource has no ARN',
+    );
+  if (changes.removed.length) await calls.untag(arn, changes.removed, what);
+  if (Object.keys(changes.set).length) await calls.tag(arn, changes.set, what);
   return changes;
 }

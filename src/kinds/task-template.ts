@@ -20,9 +20,9 @@ import type {
   TaskTemplateMetadata,
   UpdateTaskTemplateCommandInput,
 } from '@aws-sdk/client-connect';
-import type { Problem } from '../errors.js';
-import { isNotFound, remoteError } from '../aws/call-errors.js';
-import { LagOutlasted, untilVisible } from '../aws/lag.js';
+import { RemoteError, type Problem } from '../errors.js';
+import { isNotFound } from '../aws/call-errors.js';
+import { LagOutlasted, outlastedError, untilVisible } from '../aws/lag.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { nearest } from '../edit-distance.js';
 import {
@@ -481,17 +481,16 @@ async function listTemplates(
   let paged = false;
   const listed = pages(
     async (NextToken) => {
-      try {
-        const page = await aws.call('connect:ListTaskTemplates', () =>
+      const page = await aws.call(
+        'connect:ListTaskTemplates',
+        () =>
           aws.connect.send(
             new aws.sdk.connect.ListTaskTemplatesCommand({ InstanceId: target.instanceId, NextToken, ...filter }),
           ),
-        );
-        paged ||= Boolean(page.NextToken);
-        return page;
-      } catch (err) {
-        throw remoteError('connect:ListTaskTemplates', `instance ${target.instanceId}`, err);
-      }
+        { resource: `instance ${target.instanceId}` },
+      );
+      paged ||= Boolean(page.NextToken);
+      return page;
     },
     (page) => page.TaskTemplates,
   );
@@ -505,15 +504,18 @@ async function describe(
   summary: TaskTemplateMetadata = {},
 ): Promise<LiveResource | undefined> {
   try {
-    const out = await ctx.aws.call('connect:GetTaskTemplate', () =>
-      ctx.aws.connect.send(
-        new ctx.aws.sdk.connect.GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id }),
-      ),
+    const out = await ctx.aws.call(
+      'connect:GetTaskTemplate',
+      () =>
+        ctx.aws.connect.send(
+          new ctx.aws.sdk.connect.GetTaskTemplateCommand({ InstanceId: ctx.target.instanceId, TaskTemplateId: id }),
+        ),
+      { resource: `task template "${summary.Name ?? id}"` },
     );
     return toLive(out, summary);
   } catch (err) {
     if (isNotFound(err)) return undefined; // deleted between list and get
-    throw remoteError('connect:GetTaskTemplate', `task template "${summary.Name ?? id}"`, err);
+    throw err;
   }
 }
 
@@ -576,35 +578,31 @@ async function create(
   const { aws, target } = ctx;
   const template = asTemplateBody(desired);
   const name = template.Name ?? '';
-  let created: { id: string; arn?: string };
-  try {
-    const input = {
-      InstanceId: target.instanceId,
-      ClientToken: token,
-      ...wireDocument(template, ctx.flows),
-    } satisfies CreateTaskTemplateCommandInput;
-    const out = await aws.call('connect:CreateTaskTemplate', () =>
-      aws.connect.send(new aws.sdk.connect.CreateTaskTemplateCommand(input)),
-    );
-    created = { id: out.Id ?? '', arn: out.Arn };
-  } catch (err) {
-    throw remoteError('connect:CreateTaskTemplate', `task template "${name}"`, err);
-  }
+  const input = {
+    InstanceId: target.instanceId,
+    ClientToken: token,
+    ...wireDocument(template, ctx.flows),
+  } satisfies CreateTaskTemplateCommandInput;
+  const out = await aws.call(
+    'connect:CreateTaskTemplate',
+    () => aws.connect.send(new aws.sdk.connect.CreateTaskTemplateCommand(input)),
+    { resource: `task template "${name}"` },
+  );
+  const created = { id: out.Id ?? '', arn: out.Arn };
   reportCreated?.(created); // the journal binds its entry to this id before the marker's call
   // CreateTaskTemplate carries no tags: the user's tags and the marker follow on the ARN. AWS
   // may not show the new template to TagResource at once (eventual consistency): its not-found
   // is waited out for a bounded time (aws/lag.ts).
   const tags = { ...userTags(template.Tags), [MARKER_TAG_KEY]: MARKER_TAG_VALUE };
   try {
-    await untilVisible(aws.lag, () => connectTagCalls(aws).tag(created.arn ?? '', tags));
+    await untilVisible(aws.lag, () => connectTagCalls(aws).tag(created.arn ?? '', tags, `task template "${name}"`));
   } catch (err) {
     if (err instanceof LagOutlasted) {
       // The template exists; AWS is only slow to show it. Never undo a create for that: the
       // journal keeps this create pending (apply.ts), so the next plan marks it and tags it.
-      throw remoteError(
-        'connect:TagResource',
-        `task template "${name}" (created as ${created.id}, not tagged yet; the next apply tags it)`,
+      throw outlastedError(
         err,
+        `task template "${name}" (created as ${created.id}, not tagged yet; the next apply tags it)`,
       );
     }
     // Refused for good: without the marker the template would be unmanaged for good (the next
@@ -620,11 +618,9 @@ async function create(
         () => true,
         () => false,
       );
-    throw remoteError(
-      'connect:TagResource',
-      `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`,
-      err,
-    );
+    // What the tag call raised, told of the template as it now stands.
+    const told = `task template "${name}" (created as ${created.id}, but not tagged; ${undone ? 'the create was undone' : 'deleting it failed too: delete it by hand'})`;
+    throw err instanceof RemoteError ? err.about(told) : err;
   }
   return created;
 }
@@ -635,18 +631,16 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
   const what = `task template "${template.Name ?? live.key}"`;
   if (changed.some((f) => f !== 'Tags')) {
     // A full update: every field is sent, changed or not; a field left out is cleared.
-    try {
-      const input = {
-        InstanceId: target.instanceId,
-        TaskTemplateId: live.id,
-        ...wireDocument(template, ctx.flows),
-      } satisfies UpdateTaskTemplateCommandInput;
-      await aws.call('connect:UpdateTaskTemplate', () =>
-        aws.connect.send(new aws.sdk.connect.UpdateTaskTemplateCommand(input)),
-      );
-    } catch (err) {
-      throw remoteError('connect:UpdateTaskTemplate', what, err);
-    }
+    const input = {
+      InstanceId: target.instanceId,
+      TaskTemplateId: live.id,
+      ...wireDocument(template, ctx.flows),
+    } satisfies UpdateTaskTemplateCommandInput;
+    await aws.call(
+      'connect:UpdateTaskTemplate',
+      () => aws.connect.send(new aws.sdk.connect.UpdateTaskTemplateCommand(input)),
+      { resource: what },
+    );
   }
   if (changed.includes('Tags'))
     await reconcileTags(connectTagCalls(aws), live.arn, what, liveTagMap(live), template.Tags);
@@ -654,13 +648,14 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 
 /** Finish an interrupted create: the marker the create could not carry (see engine/pending.ts). */
 async function mark(ctx: TargetContext, live: LiveResource): Promise<void> {
+  const what = `task template "${live.key}"`;
   try {
     // The template may have been created moments ago (a create whose tagging outlasted the lag).
     await untilVisible(ctx.aws.lag, () =>
-      connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE }),
+      connectTagCalls(ctx.aws).tag(live.arn ?? '', { [MARKER_TAG_KEY]: MARKER_TAG_VALUE }, what),
     );
   } catch (err) {
-    throw remoteError('connect:TagResource', `task template "${live.key}"`, err);
+    throw err instanceof LagOutlasted ? outlastedError(err, what) : err;
   }
 }
 

@@ -72,7 +72,7 @@ describe('AwsClients.call against the sandbox', () => {
     await c.call('connect:ListRules', listRules(c));
     const err = await c.call('connect:ListRules', listRules(c)).catch((e: unknown) => e);
     expect((rootCause(err) as Error).name).toBe('ThrottlingException');
-    expect((err as Error).message).toMatch(/^connect:ListRules: ThrottlingException/);
+    expect((err as Error).message).toMatch(/^connect:ListRules failed: ThrottlingException/);
     expect(c.stats()['connect:ListRules']).toEqual({ calls: 2, attempts: 5, throttled: 4, transient: 0, failed: 1 });
     expect(sandbox!.stats().throttled).toBe(4);
   });

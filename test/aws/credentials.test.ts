@@ -113,7 +113,7 @@ describe('profiles per target', () => {
     const err = await planAll([a]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
     expect((err as Error).message).toMatch(
-      /^target a: sts:GetCallerIdentity with profile 'nope' failed: .*nope.*; there is no profile 'nope' in the shared config or credentials files: check its name/,
+      /^target a: sts:GetCallerIdentity failed for credentials from profile 'nope': .*nope.*; there is no profile 'nope' in the shared config or credentials files: check its name/,
     );
     expect((err as Error).message).not.toContain('\n');
     expect(sb.stats().calls).toBe(0);

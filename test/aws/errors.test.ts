@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsCallError, isNotFound, remedyFor, remoteError } from '../../src/aws/clients.js';
-import { RemoteError } from '../../src/errors.js';
+import { AwsCallError, isNotFound, remedyFor } from '../../src/aws/clients.js';
+import { RemoteError, UsageError, messageWithinTarget } from '../../src/errors.js';
+import { formatError } from '../../src/cli/report-error.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
 
@@ -43,15 +44,42 @@ describe('remedies', () => {
     expect(remedyFor('connect:ListRules', sdkError('ValidationException', 'bad'))).toBe('');
   });
 
-  it('wrapping keeps the SDK error as the cause, and "not found" is still recognised through it', () => {
+  it('one error names target, API and resource as fields and in its line; the SDK error is its cause', () => {
     const notFound = sdkError('ResourceNotFoundException', 'Rule not found');
-    const call = new AwsCallError('connect:DescribeRule', notFound);
+    const call = new AwsCallError({ api: 'connect:DescribeRule', target: 'dev', resource: 'rule "r"' }, notFound);
     expect(call).toBeInstanceOf(RemoteError);
     expect(call.cause).toBe(notFound);
     expect(isNotFound(call)).toBe(true);
-    const named = remoteError('connect:DescribeRule', 'rule "r"', call);
-    expect(named.message).toBe('connect:DescribeRule failed for rule "r": ResourceNotFoundException: Rule not found');
-    expect(isNotFound(named)).toBe(true);
+    expect([call.target, call.api, call.resource]).toEqual(['dev', 'connect:DescribeRule', 'rule "r"']);
+    expect(call.message).toBe(
+      'target dev: connect:DescribeRule failed for rule "r": ResourceNotFoundException: Rule not found',
+    );
+    const told = call.about('rule "r" (created as 12)');
+    expect(told.message).toBe(
+      'target dev: connect:DescribeRule failed for rule "r" (created as 12): ResourceNotFoundException: Rule not found',
+    );
+    expect(isNotFound(told)).toBe(true);
+  });
+});
+
+describe('reporting', () => {
+  const failure = new AwsCallError(
+    { api: 'connect:CreateRule', target: 'prod', resource: 'rule "r"' },
+    sdkError('ValidationException', 'bad'),
+  );
+
+  it('reads the target from the error, so a target is named once', () => {
+    expect(formatError(failure, false, {}, { target: 'prod' })).toBe(
+      'Error: target prod: connect:CreateRule failed for rule "r": ValidationException: bad\n',
+    );
+    expect(formatError(new UsageError('no'), false, {}, { target: 'prod' })).toBe('Error: target prod: no\n');
+  });
+
+  it("under a change of a target's report, the change is named and the target goes without saying", () => {
+    expect(messageWithinTarget(failure)).toBe('connect:CreateRule failed for rule "r": ValidationException: bad');
+    expect(formatError(failure, false, {}, { change: 'create rule "r"' })).toBe(
+      'Error: create rule "r": connect:CreateRule failed for rule "r": ValidationException: bad\n',
+    );
   });
 });
 
@@ -86,7 +114,7 @@ describe('through the CLI', () => {
     const r = await run(['plan', dir], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^Error: target dev: sts:GetCallerIdentity with .* failed: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m,
+      /^Error: target dev: sts:GetCallerIdentity failed for credentials from .*: .*ECONNREFUSED.*; nothing answers at 127\.0\.0\.1:1: check the target's endpoint/m,
     );
     const debug = await run(['plan', dir, '--debug'], { cwd: dir });
     expect(debug.stderr).toMatch(/Caused by: /);

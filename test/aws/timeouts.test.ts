@@ -89,9 +89,10 @@ describe('a silent endpoint', () => {
       );
       expect(err).toBeInstanceOf(RemoteError);
       expect(err.message).toBe(
-        `target slow: connect:ListRules: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+        `target slow: connect:ListRules failed: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
       );
-      expect((err as RemoteError).operation).toBe('connect:ListRules');
+      expect((err as RemoteError).api).toBe('connect:ListRules');
+      expect((err as RemoteError).target).toBe('slow');
       expect(aws.stats()['connect:ListRules']).toMatchObject({ calls: 1, attempts: 3, transient: 3, failed: 1 });
     } finally {
       aws.destroy();
@@ -108,7 +109,7 @@ describe('a silent endpoint', () => {
         ),
       );
       expect(err.message).toBe(
-        `target slow: chatbot:ListTagsForResource: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+        `target slow: chatbot:ListTagsForResource failed: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
       );
       expect(aws.stats()['chatbot:ListTagsForResource'].attempts).toBe(2);
     } finally {
@@ -184,8 +185,11 @@ describe('a silent endpoint', () => {
       try {
         const err = await rejection(session.plan());
         expect(err).toBeInstanceOf(RemoteError);
-        expect(err.message).toBe(
-          `target ${target}: ${api}: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,
+        // Named once: the target, the API, the credentials (or role) it was for, and what to do.
+        expect(err.message).toMatch(
+          new RegExp(
+            `^target ${target}: ${api} failed for (credentials from|role) .+: no answer from 127\\.0\\.0\\.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout$`,
+          ),
         );
       } finally {
         session.close();
@@ -217,9 +221,14 @@ describe('defaults', () => {
       { name: 'TimeoutError' },
     );
     expect(
-      noAnswerError('prod', 'connect:ListRules', cause, 'connect.eu-west-2.amazonaws.com', resolveTimeouts({})).message,
+      noAnswerError(
+        { api: 'connect:ListRules', target: 'prod' },
+        cause,
+        'connect.eu-west-2.amazonaws.com',
+        resolveTimeouts({}),
+      ).message,
     ).toBe(
-      'target prod: connect:ListRules: could not connect to connect.eu-west-2.amazonaws.com within 10s; check the endpoint or network, or raise --connect-timeout',
+      'target prod: connect:ListRules failed: could not connect to connect.eu-west-2.amazonaws.com within 10s; check the endpoint or network, or raise --connect-timeout',
     );
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { TargetSession } from '../../src/engine/session.js';
+import { openSession } from '../helpers/session.js';
 import { metricRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 /**
@@ -74,7 +74,7 @@ describe('targets of one account share its quota', () => {
 
   it('sessions that each pace alone (no shared budget) are throttled by the same sandbox (the check above can fail)', async () => {
     const dir = fourTargets('alone');
-    const open = (t: string) => TargetSession.open(dir, t, { quotaScale: SCALE, cacheDir: false, pendingDir: false });
+    const open = (t: string) => openSession(dir, t, { quotaScale: SCALE, cacheDir: false, pendingDir: false });
     const applied = await run(['apply', dir, '-t', 'all', '--auto-approve', '--quota-scale', String(SCALE)], {
       cwd: dir,
     });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { TargetSession } from '../../src/engine/session.js';
+import { openSession } from '../helpers/session.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import type { KindName } from '../../src/kinds/types.js';
 import { tempDir, writeConfig } from '../helpers/cli.js';
@@ -29,7 +29,7 @@ describe('TargetSession', () => {
     resources: Record<string, unknown[]>,
     only?: KindName[],
   ): Promise<string[]> {
-    const session = await TargetSession.open(configDir(settings, resources), undefined, { ...OFFLINE, kinds: only });
+    const session = await openSession(configDir(settings, resources), undefined, { ...OFFLINE, kinds: only });
     try {
       return session.kinds.map((k) => k.name);
     } finally {
@@ -74,7 +74,7 @@ describe('TargetSession', () => {
         customActions: [{ ...actionBody('a'), AliasName: undefined, Definition: undefined }],
       },
     );
-    const err = await TargetSession.open(broken, undefined, OFFLINE).catch((e: unknown) => e);
+    const err = await openSession(broken, undefined, OFFLINE).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     const paths = (err as ConfigError).problems.filter((p) => p.severity === 'error').map((p) => p.path);
     expect(paths).toEqual(
@@ -84,14 +84,14 @@ describe('TargetSession', () => {
       ]),
     );
 
-    const session = await TargetSession.open(configDir({}, { rules: [ruleBody('r')] }), undefined, OFFLINE);
+    const session = await openSession(configDir({}, { rules: [ruleBody('r')] }), undefined, OFFLINE);
     session.close();
     expect(sandbox.stats().calls).toBe(0);
   });
 
   it('plans, applies, and then plans nothing against the sandbox', async () => {
     const dir = configDir({}, { rules: [ruleBody('session-rule', { tags: { team: 'care' } })] });
-    const open = () => TargetSession.open(dir, undefined, { ...OFFLINE, quotaScale: 100 });
+    const open = () => openSession(dir, undefined, { ...OFFLINE, quotaScale: 100 });
 
     const first = await open();
     try {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { TargetSession } from '../../src/engine/session.js';
+import { openSession } from '../helpers/session.js';
 import { SnapshotCache, UNSTAMPED_MAX_AGE_MS, UNSTAMPED_SLICES } from '../../src/engine/cache.js';
 import type { LiveResource } from '../../src/kinds/types.js';
 import { tempDir, writeConfig } from '../helpers/cli.js';
@@ -26,7 +26,7 @@ let clock = T0;
 /** One plan at the injected time; returns how many custom actions it described. */
 async function planAt(time: number, extra: { refresh?: boolean } = {}): Promise<number> {
   clock = time;
-  const session = await TargetSession.open(dir, 't', {
+  const session = await openSession(dir, 't', {
     endpoint: sandbox.endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     cacheDir,
@@ -61,7 +61,7 @@ beforeAll(async () => {
     { customActions: Array.from({ length: ACTIONS }, (_, i) => actionBody(`slice-${i}`)) },
   );
   cacheDir = join(dir, 'cache');
-  const session = await TargetSession.open(dir, 't', {
+  const session = await openSession(dir, 't', {
     endpoint: sandbox.endpoint,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     cacheDir: false,

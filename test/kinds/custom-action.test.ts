@@ -13,6 +13,7 @@ import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
 import { FastForwardClock } from '../sandbox/clock.js';
 import { sdk } from '../../src/aws/clients.js';
+import { AwsCallError } from '../../src/aws/call-errors.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -335,7 +336,11 @@ function fakeTarget(
 ) {
   const sent: { name: string; input: any }[] = [];
   const aws = {
-    call: (_api: string, send: () => Promise<unknown>) => send(),
+    // Fails as AwsClients.call does: one error naming the API and the resource.
+    call: (api: string, send: () => Promise<unknown>, about: { resource?: string } = {}) =>
+      send().catch((err: unknown) => {
+        throw new AwsCallError({ api, resource: about.resource }, err);
+      }),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
     sdk, // the real command classes: kinds take them from the clients

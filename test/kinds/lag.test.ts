@@ -135,7 +135,7 @@ describe('a task template under a 1,500 ms delay', () => {
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(
-      /connect:TagResource failed for task template "Billing dispute follow-up" \(created as [\w-]+, not tagged yet; the next apply tags it\): EventualConsistency: .*ResourceNotFoundException.*still so after waiting \d+s/,
+      /connect:TagResource failed for task template "Billing dispute follow-up" \(created as [\w-]+, not tagged yet; the next apply tags it\): ResourceNotFoundException.*still so after waiting \d+s/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(t.calls('connect:DeleteTaskTemplate').calls).toBe(0);

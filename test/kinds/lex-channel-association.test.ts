@@ -12,6 +12,7 @@ import { buildPlan } from '../../src/engine/planner.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { lexChannelAssociationFixture as fixture, seed } from '../battery/fixtures/lex-channel-association.js';
 import { sdk } from '../../src/aws/clients.js';
+import { AwsCallError } from '../../src/aws/call-errors.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -194,7 +195,11 @@ function fakeTarget(answer: (name: string, input: any) => unknown) {
   const sent: { name: string; input: any }[] = [];
   const logs: string[] = [];
   const aws = {
-    call: (_api: string, send: () => Promise<unknown>) => send(),
+    // Fails as AwsClients.call does: one error naming the API and the resource.
+    call: (api: string, send: () => Promise<unknown>, about: { resource?: string } = {}) =>
+      send().catch((err: unknown) => {
+        throw new AwsCallError({ api, resource: about.resource }, err);
+      }),
     sdk, // the real command classes: kinds take them from the clients
     lex: {
       send: async (cmd: { constructor: { name: string }; input: any }) => {

@@ -132,7 +132,7 @@ describe('reconcileTags on the sandbox', () => {
     const err = await reconcileTags(connectTagCalls(aws), arn, 'rule "tags-over"', full, { ...full, extra: 'x' }).catch(
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ name: 'RemoteError', operation: 'connect:TagResource' });
+    expect(err).toMatchObject({ name: 'RemoteError', api: 'connect:TagResource' });
     expect((err as Error).message).toMatch(/^connect:TagResource failed for rule "tags-over": \S+: .*50 tags/);
   });
 
@@ -164,11 +164,11 @@ describe('reconcileTags on the sandbox', () => {
 
   it('refuses without an ARN, naming the call it could not make', async () => {
     await expect(reconcileTags(connectTagCalls(aws), undefined, 'rule "x"', {}, { a: '1' })).rejects.toMatchObject({
-      operation: 'connect:TagResource',
+      api: 'connect:TagResource',
     });
     await expect(
       reconcileTags(chatbotTagCalls(aws), undefined, 'custom action "x"', { a: '1' }, {}),
-    ).rejects.toMatchObject({ operation: 'chatbot:UntagResource' });
+    ).rejects.toMatchObject({ api: 'chatbot:UntagResource' });
   });
 });
 
@@ -200,7 +200,7 @@ describe('reconcileTags under injected faults', () => {
     const err = await reconcileTags(calls, arn, 'the resource', have as TagMap, want as TagMap).catch(
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ name: 'RemoteError', operation: api });
+    expect(err).toMatchObject({ name: 'RemoteError', api });
     const message = (err as Error).message;
     expect(message.startsWith(`${api} failed for the resource: `)).toBe(true);
     expect(message).not.toContain('\n');
@@ -282,7 +282,7 @@ describe("each kind's tag-only update names the tag call that failed", () => {
     ],
   ])('%s: %s', async (_kind, api, update) => {
     const err = await update().catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'RemoteError', operation: api });
+    expect(err).toMatchObject({ name: 'RemoteError', api });
     expect((err as Error).message).toMatch(new RegExp(`^${api} failed for (rule|task template|custom action) "x": `));
   });
 });

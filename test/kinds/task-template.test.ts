@@ -11,6 +11,7 @@ import type { Body } from '../../src/kinds/types.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { FastForwardClock } from '../sandbox/clock.js';
 import { sdk } from '../../src/aws/clients.js';
+import { AwsCallError } from '../../src/aws/call-errors.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -356,7 +357,11 @@ describe('taskTemplate kind: audit', () => {
 function fakeTarget(answer: (name: string, input: any) => unknown) {
   const sent: { api: string; name: string; input: any }[] = [];
   const aws = {
-    call: (_api: string, send: () => Promise<unknown>) => send(),
+    // Fails as AwsClients.call does: one error naming the API and the resource.
+    call: (api: string, send: () => Promise<unknown>, about: { resource?: string } = {}) =>
+      send().catch((err: unknown) => {
+        throw new AwsCallError({ api, resource: about.resource }, err);
+      }),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
     sdk, // the real command classes: kinds take them from the clients
@@ -475,7 +480,7 @@ describe('taskTemplate kind: calls (fake client, no network)', () => {
     });
     await expect(kind.create(ctx, norm(minimal()), 't')).rejects.toMatchObject({
       name: 'RemoteError',
-      operation: 'connect:CreateTaskTemplate',
+      api: 'connect:CreateTaskTemplate',
       message: 'connect:CreateTaskTemplate failed for task template "T": PropertyValidationException: bad field',
     });
   });

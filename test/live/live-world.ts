@@ -5,7 +5,8 @@
  * whatever happened before (the battery calls it from afterAll).
  */
 import { join } from 'node:path';
-import { TargetSession } from '../../src/engine/session.js';
+import type { TargetSession } from '../../src/engine/session.js';
+import { openSession } from '../helpers/session.js';
 import { kindByName } from '../../src/kinds/index.js';
 import type { Body, KindName } from '../../src/kinds/types.js';
 import type { BatteryFixture, BatteryWorld } from '../battery/battery.js';
@@ -121,7 +122,7 @@ async function managedOf(
     { prune: [fx.kind] },
     { [fx.configKey]: [] },
   );
-  const session = await TargetSession.open(dir, 'live', {
+  const session = await openSession(dir, 'live', {
     kinds: [fx.kind],
     cacheDir: false,
     pendingDir: false,

@@ -28,7 +28,7 @@ describe('a silent endpoint', () => {
     const r = await run(['plan', dir, '--request-timeout', '1', '--connect-timeout', '1'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^Error: target stuck: sts:GetCallerIdentity: no answer from 127\.0\.0\.1:\d+ within 1s; check the endpoint or network, or raise --request-timeout$/m,
+      /^Error: target stuck: sts:GetCallerIdentity failed for credentials from .+: no answer from 127\.0\.0\.1:\d+ within 1s; check the endpoint or network, or raise --request-timeout$/m,
     );
   });
 
