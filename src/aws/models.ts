@@ -45,6 +45,8 @@ export interface ModelShape {
   pattern?: string;
   sensitive?: boolean;
   exception?: boolean;
+  /** A server fault (an error shape's `fault: true`). */
+  fault?: boolean;
   error?: { httpStatusCode: number; senderFault?: boolean; code?: string };
   timestampFormat?: string;
   documentation?: string;

@@ -14,14 +14,13 @@
  * about the chat configurations the config names (collected by `audit`, or handed over with
  * `declaredChatConfigurations`); associations with other channels are not seen.
  */
-import type { Tag } from '@aws-sdk/client-chatbot';
 import type {
-  CreateCustomActionCommandInput,
   CreateCustomActionRequest,
   CustomAction,
   CustomActionAttachment,
-  UpdateCustomActionCommandInput,
-} from '../aws/chatbot-custom-actions.js';
+  Tag,
+  UpdateCustomActionRequest,
+} from '../aws/chatbot.js';
 import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
 import { isNotFound, remoteError } from '../aws/call-errors.js';
 import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
@@ -369,7 +368,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     async (NextToken) => {
       try {
         return await aws.call('chatbot:ListCustomActions', () =>
-          aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })),
+          aws.chatbot.send('ListCustomActions', { NextToken, MaxResults: 100 }),
         );
       } catch (err) {
         throw remoteError('chatbot:ListCustomActions', 'custom actions', err);
@@ -430,9 +429,7 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
       for await (const a of pages(
         (NextToken) =>
           aws.call('chatbot:ListAssociations', () =>
-            aws.chatbot.send(
-              new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }),
-            ),
+            aws.chatbot.send('ListAssociations', { ChatConfiguration, NextToken, MaxResults: 100 }),
           ),
         (page) => page.Associations,
       )) {
@@ -494,12 +491,8 @@ async function describe(
   const { aws } = ctx;
   try {
     const [got, tagged] = await Promise.all([
-      aws.call('chatbot:GetCustomAction', () =>
-        aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn })),
-      ),
-      aws.call('chatbot:ListTagsForResource', () =>
-        aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn })),
-      ),
+      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send('GetCustomAction', { CustomActionArn: arn })),
+      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send('ListTagsForResource', { ResourceARN: arn })),
     ]);
     return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
@@ -557,9 +550,7 @@ function tagMap(action: CustomActionBody): TagMap {
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:AssociateToConfiguration', () =>
-      ctx.aws.chatbot.send(
-        new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration }),
-      ),
+      ctx.aws.chatbot.send('AssociateToConfiguration', { Resource: arn, ChatConfiguration }),
     );
   } catch (err) {
     throw remoteError(
@@ -573,9 +564,7 @@ async function associate(ctx: TargetContext, arn: string, ChatConfiguration: str
 async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   try {
     await ctx.aws.call('chatbot:DisassociateFromConfiguration', () =>
-      ctx.aws.chatbot.send(
-        new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration }),
-      ),
+      ctx.aws.chatbot.send('DisassociateFromConfiguration', { Resource: arn, ChatConfiguration }),
     );
   } catch (err) {
     if (isNotFound(err)) return; // not associated (or gone): what we wanted
@@ -600,11 +589,11 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     Attachments: want.Attachments,
     Tags: [...(want.Tags ?? []), { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
     ClientToken: token,
-  } satisfies CreateCustomActionCommandInput;
+  } satisfies CreateCustomActionRequest;
   let arn: string;
   try {
     const out = await ctx.aws.call('chatbot:CreateCustomAction', () =>
-      ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)),
+      ctx.aws.chatbot.send('CreateCustomAction', input),
     );
     arn = out.CustomActionArn;
   } catch (err) {
@@ -642,11 +631,9 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       Definition: want.Definition,
       AliasName: want.AliasName,
       Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
-    } satisfies UpdateCustomActionCommandInput;
+    } satisfies UpdateCustomActionRequest;
     try {
-      await ctx.aws.call('chatbot:UpdateCustomAction', () =>
-        ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)),
-      );
+      await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send('UpdateCustomAction', input));
     } catch (err) {
       throw remoteError('chatbot:UpdateCustomAction', what, err);
     }
@@ -666,7 +653,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
   for (const c of normalized(live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
   await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
-    ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.DeleteCustomActionCommand({ CustomActionArn: arn })),
+    ctx.aws.chatbot.send('DeleteCustomAction', { CustomActionArn: arn }),
   );
 }
 

@@ -46,17 +46,13 @@ export function chatbotTagCalls(aws: AwsClients): TagCalls {
     service: 'chatbot',
     tag: (ResourceARN, tags) =>
       aws.call('chatbot:TagResource', () =>
-        aws.chatbot.send(
-          new aws.sdk.chatbot.TagResourceCommand({
-            ResourceARN,
-            Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
-          }),
-        ),
+        aws.chatbot.send('TagResource', {
+          ResourceARN,
+          Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+        }),
       ),
     untag: (ResourceARN, TagKeys) =>
-      aws.call('chatbot:UntagResource', () =>
-        aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys })),
-      ),
+      aws.call('chatbot:UntagResource', () => aws.chatbot.send('UntagResource', { ResourceARN, TagKeys })),
   };
 }
 

@@ -3,8 +3,8 @@
  * YAML position), replaceReason, and the read/write calls against a fake Chatbot client.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { AwsServiceError } from '../../src/aws/chatbot.js';
 import { declareBodies as declareBodiesOf, diffPaths, declareYaml } from '../helpers/declare.js';
-import { ResourceNotFoundException } from '@aws-sdk/client-chatbot';
 import { NO_CACHE } from '../../src/engine/cache.js';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { UsageError } from '../../src/errors.js';
@@ -12,7 +12,6 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
 import { FastForwardClock } from '../sandbox/clock.js';
-import { sdk } from '../../src/aws/clients.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
 vi.mock('../../src/config/generate-schemas.js', () => ({ buildKindSchema: () => ({}) }));
@@ -338,13 +337,11 @@ function fakeTarget(
     call: (_api: string, send: () => Promise<unknown>) => send(),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
-    sdk, // the real command classes: kinds take them from the clients
     chatbotRegion: region,
     chatbot: {
-      send: async (cmd: { constructor: { name: string }; input: any }) => {
-        const name = cmd.constructor.name.replace(/Command$/, '');
-        sent.push({ name, input: structuredClone(cmd.input) });
-        return answer(name, cmd.input);
+      send: async (name: string, input: any) => {
+        sent.push({ name, input: structuredClone(input) });
+        return answer(name, input);
       },
     },
   };
@@ -361,7 +358,7 @@ function fakeTarget(
   return { ctx, sent };
 }
 
-const notFound = () => new ResourceNotFoundException({ $metadata: {}, message: 'nope' } as any);
+const notFound = () => new AwsServiceError('ResourceNotFoundException', 'nope', 'client', { httpStatusCode: 404 });
 
 async function collect(it: AsyncIterable<LiveResource>): Promise<LiveResource[]> {
   const out: LiveResource[] = [];

@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, TagResourceCommand, type CreateRuleCommandInput } from '@aws-sdk/client-connect';
-import { CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
@@ -86,6 +85,6 @@ describe('the sandbox refuses what validation refuses: 50 user tags and the mark
       Definition: { CommandText: 'x' },
       Tags: [...list(50), { TagKey: MARKER_TAG_KEY, TagValue: 'true' }],
     };
-    expect((await failure(chatbot.send(new CreateCustomActionCommand(action)))).name).toBe('InvalidRequestException');
+    expect((await failure(chatbot.send('CreateCustomAction', action))).name).toBe('InvalidRequestException');
   });
 });

@@ -7,8 +7,6 @@ import {
   CreateRuleCommand,
 } from '@aws-sdk/client-connect';
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
-import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
-import { ListCustomActionsCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Faults, ThrottleBucket, mulberry32 } from '../../src/sandbox/faults.js';
 import { CHAT_OPS, INSTANCE, clients, failure, raw, ruleInput } from './helpers.js';
@@ -56,8 +54,8 @@ describe('quotas', () => {
         expect(lexErr).toBeInstanceOf(LimitExceededException);
         expect(lexErr.retryAfterSeconds).toBe('1');
 
-        for (let i = 0; i < 5; i++) await chatbot.send(new ListCustomActionsCommand({}));
-        const chatErr = await failure(chatbot.send(new ListCustomActionsCommand({})));
+        for (let i = 0; i < 5; i++) await chatbot.send('ListCustomActions', {});
+        const chatErr = await failure(chatbot.send('ListCustomActions', {}));
         expect(chatErr.name).toBe('ThrottlingException');
         expect(chatErr.$metadata.httpStatusCode).toBe(429);
 
@@ -145,7 +143,7 @@ describe('injected faults', () => {
     await withSandbox({ quotas: false, resetRate: 1 }, async (endpoint, sb) => {
       await expect(fetch(`${endpoint}/rules/${INSTANCE}`)).rejects.toThrow();
       const { chatbot } = clients(endpoint);
-      const err = await failure(chatbot.send(new ListTagsForResourceCommand({ ResourceARN: CHAT_OPS })));
+      const err = await failure(chatbot.send('ListTagsForResource', { ResourceARN: CHAT_OPS }));
       expect(err.$metadata?.httpStatusCode).toBeUndefined();
       await new Promise((r) => setTimeout(r, 20));
       expect(sb.stats().resets).toBe(2);
