@@ -177,10 +177,11 @@ export function commandVariables(commandText: string): string[] {
 }
 
 /**
- * 50 tags per resource (AWS's general tagging rule; Chatbot documents no cap of its own and
- * TagList's 200 only bounds one request: docs/FIDELITY.md, tag caps), less the marker.
+ * 200 tags per custom action (the model's TagList max 200, CloudFormation's
+ * AWS::Chatbot::CustomAction `Tags` maxItems 200: docs/FIDELITY.md, tag caps), less the marker.
+ * Connect's kinds hold 50.
  */
-const MAX_USER_TAGS = 49;
+const MAX_USER_TAGS = 199;
 
 const CHAT_CONFIGURATION_ARN = /^arn:aws[a-z-]*:(chatbot|wheatley):[^:]*:\d{12}:chat-configuration\/.+/;
 

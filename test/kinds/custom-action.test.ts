@@ -278,13 +278,13 @@ describe('customAction kind: audit', () => {
     ]);
   });
 
-  // 50 tags per resource: AWS's general tagging rule (Chatbot documents no cap of its own;
-  // TagList's 200 bounds one request), the sandbox's cap too (docs/FIDELITY.md, tag caps).
-  it('leaves room for the marker in the 50 tags a resource holds', () => {
+  // 200 tags per custom action: the model's TagList max 200 and CloudFormation's Tags maxItems
+  // 200, the sandbox's cap too (docs/FIDELITY.md, tag caps); Connect's kinds hold 50.
+  it('leaves room for the marker in the 200 tags a custom action holds', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
-    expect(errors({ ...minimal(), Tags: tags(49) })).toEqual([]);
-    expect(errors({ ...minimal(), Tags: tags(50) })).toEqual([
-      expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 49') }),
+    expect(errors({ ...minimal(), Tags: tags(199) })).toEqual([]);
+    expect(errors({ ...minimal(), Tags: tags(200) })).toEqual([
+      expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 199') }),
     ]);
   });
 

@@ -217,7 +217,8 @@ describe('tags', () => {
       name: 'ResourceNotFoundException',
     });
     const arn = (await chatbot.send('CreateCustomAction', action('tag-limit'))).CustomActionArn;
-    const tags = (prefix: string) => Array.from({ length: 30 }, (_, i) => ({ TagKey: `${prefix}${i}`, TagValue: 'v' }));
+    const tags = (prefix: string) =>
+      Array.from({ length: 120 }, (_, i) => ({ TagKey: `${prefix}${i}`, TagValue: 'v' }));
     await chatbot.send('TagResource', { ResourceARN: arn, Tags: tags('a') });
     expect(await failure(chatbot.send('TagResource', { ResourceARN: arn, Tags: tags('b') }))).toMatchObject({
       name: 'TooManyTagsException',
