@@ -74,6 +74,8 @@ export interface ServiceModel {
   };
   operations: Record<string, ModelOperation>;
   shapes: Record<string, ModelShape>;
+  /** The service's documentation (HTML); Chatbot's lists the regions its API answers in. */
+  documentation?: string;
   /** paginators-1.json entries, keyed by operation name. */
   _paginators?: Record<
     string,

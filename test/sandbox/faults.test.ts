@@ -9,6 +9,7 @@ import {
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Faults, ThrottleBucket, mulberry32 } from '../../src/sandbox/faults.js';
+import { classifyFailure } from '../../src/aws/retry.js';
 import { CHAT_OPS, INSTANCE, clients, failure, raw, ruleInput } from './helpers.js';
 
 async function withSandbox<T>(
@@ -56,8 +57,10 @@ describe('quotas', () => {
 
         for (let i = 0; i < 5; i++) await chatbot.send('ListCustomActions', {});
         const chatErr = await failure(chatbot.send('ListCustomActions', {}));
-        expect(chatErr.name).toBe('ThrottlingException');
+        // Chatbot's model declares no ThrottlingException: its 429 shape is ServiceUnavailableException.
+        expect(chatErr).toMatchObject({ name: 'ServiceUnavailableException', $fault: 'client' });
         expect(chatErr.$metadata.httpStatusCode).toBe(429);
+        expect(classifyFailure(chatErr)).toBe('throttled');
 
         const stats = sb.stats();
         expect(stats.operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1, errors: 0 });
