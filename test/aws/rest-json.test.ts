@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadModel, type ServiceModel } from '../../src/aws/models.js';
+import { classifyFailure } from '../../src/aws/retry.js';
 import { AwsServiceError, errorCodeOf, parseError, parseResponse, serializeRequest } from '../../src/aws/rest-json.js';
 
 const model = loadModel('chatbot');
@@ -123,6 +124,16 @@ describe('restJson1 serde against the Chatbot model', () => {
     expect(
       parseError(model, { status: 429, headers: { 'x-amzn-errortype': 'ThrottlingException' }, body: '' }),
     ).toMatchObject({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 429 } });
+    // Throttling under both readings (the sandbox's declared shape, AWS's common error) is retried as such.
+    for (const code of ['ServiceUnavailableException', 'ThrottlingException'])
+      expect(classifyFailure(parseError(model, { status: 429, headers: { 'x-amzn-errortype': code }, body: '' }))).toBe(
+        'throttled',
+      );
+    expect(
+      classifyFailure(
+        parseError(model, { status: 500, headers: { 'x-amzn-errortype': 'InternalServiceError' }, body: '' }),
+      ),
+    ).toBe('transient');
     expect(parseError(model, { status: 502, headers: {}, body: '<html>bad gateway</html>' })).toMatchObject({
       name: 'UnknownServerError',
       $fault: 'server',
