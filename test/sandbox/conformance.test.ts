@@ -155,7 +155,8 @@ async function send(endpoint: string, signingName: string, req: Built) {
     headers: {
       ...req.headers,
       ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=0`,
+      // Chatbot answers in four regions only (not us-east-1).
+      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/${signingName === 'chatbot' ? 'us-east-2' : 'us-east-1'}/${signingName}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: req.body,
   });
