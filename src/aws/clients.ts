@@ -5,12 +5,10 @@
  * that each attempt is paced and counted here.
  */
 import * as connectSdk from '@aws-sdk/client-connect';
-import * as chatbotSdk from '@aws-sdk/client-chatbot';
 import * as lexSdk from '@aws-sdk/client-lex-model-building-service';
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
-import * as customActionsSdk from './chatbot-custom-actions.js';
+import { ChatbotClient } from './chatbot.js';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -70,8 +68,9 @@ export interface AwsClientOptions extends TimeoutOptions {
  * The SDK's command classes, reached through the clients that send them: this module is the one
  * that loads the AWS SDK, and only commands that call AWS load it (src/cli/runtime.ts), so the
  * kinds, which `validate` and `--help` load too, take their commands from here at call time.
+ * Chatbot has none: its client (chatbot.ts) takes the operation's name.
  */
-export const sdk = { connect: connectSdk, chatbot: chatbotSdk, lex: lexSdk, customActions: customActionsSdk } as const;
+export const sdk = { connect: connectSdk, lex: lexSdk } as const;
 
 /** What call() needs of a pacing bucket (pacing.ts AdaptiveBucket). */
 export interface PacingBucket {
@@ -132,9 +131,15 @@ export class AwsClients {
     this.connect = new ConnectClient(common);
     this.chatbotRegion =
       options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);
-    this.chatbot = new ChatbotClient({ ...common, region: this.chatbotRegion });
+    // Refuses to send outside CHATBOT_REGIONS (config validation refuses such a chatbotRegion first).
+    this.chatbot = new ChatbotClient({
+      region: this.chatbotRegion,
+      endpoint: common.endpoint,
+      credentials: common.credentials,
+      requestHandler: common.requestHandler,
+    });
     this.lex = new LexModelBuildingServiceClient(common);
-    for (const client of [this.connect, this.chatbot, this.lex]) rememberHost(client);
+    for (const client of [this.connect, this.lex]) rememberHost(client);
     this.limit = pLimit(Math.max(1, options.parallelism));
   }
 

@@ -45,6 +45,8 @@ export interface ModelShape {
   pattern?: string;
   sensitive?: boolean;
   exception?: boolean;
+  /** A server fault (an error shape's `fault: true`). */
+  fault?: boolean;
   error?: { httpStatusCode: number; senderFault?: boolean; code?: string };
   timestampFormat?: string;
   documentation?: string;
@@ -72,6 +74,8 @@ export interface ServiceModel {
   };
   operations: Record<string, ModelOperation>;
   shapes: Record<string, ModelShape>;
+  /** The service's documentation (HTML); Chatbot's lists the regions its API answers in. */
+  documentation?: string;
   /** paginators-1.json entries, keyed by operation name. */
   _paginators?: Record<
     string,

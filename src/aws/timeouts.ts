@@ -40,10 +40,9 @@ export function resolveTimeouts(options: TimeoutOptions): Required<TimeoutOption
 export const attemptCeilingMs = (t: Required<TimeoutOptions>) => t.connectTimeoutMs + t.requestTimeoutMs;
 
 /**
- * The clients' `requestHandler` settings. The installed clients use two generations of
- * @smithy/node-http-handler: in 3.x `requestTimeout` is the socket's idle timeout; in 4.x it is a
+ * The clients' `requestHandler` settings (@smithy/node-http-handler 4.x): `requestTimeout` is a
  * whole-request timer that only warns unless `throwOnRequestTimeout`, and `socketTimeout` is the
- * idle timeout. Setting all of them gives both the same behaviour.
+ * socket's idle timeout.
  */
 export function requestHandlerOptions(t: Required<TimeoutOptions>) {
   return {
@@ -86,13 +85,17 @@ export function rememberHost(client: StackOwner): void {
           return await next(args);
         } catch (err) {
           const r = args.request;
-          if (err && typeof err === 'object' && r?.hostname)
-            (err as Record<symbol, string>)[HOST] = r.port ? `${r.hostname}:${r.port}` : r.hostname;
-          throw err;
+          throw r?.hostname ? markHost(err, r.hostname, r.port) : err;
         }
       },
     { step: 'finalizeRequest', name: 'connectformRememberHost' },
   );
+}
+
+/** Records on `err` the host it came from (see rememberHost); returns `err`. */
+export function markHost(err: unknown, hostname: string, port?: number): unknown {
+  if (err && typeof err === 'object') (err as Record<symbol, string>)[HOST] = port ? `${hostname}:${port}` : hostname;
+  return err;
 }
 
 export function hostOf(err: unknown, fallback: string): string {

@@ -3,6 +3,7 @@
  * only) and every resource (`${var.x}` from that target, `${env.X}`), and hand back
  * DeclaredResources that still know where each of their values was written.
  */
+import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
 import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
@@ -176,6 +177,13 @@ function resolveTargetFields(
     err(['region'], `${quote('region', region)} is not an AWS region`, 'e.g. us-east-1');
   if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion))
     err(['chatbotRegion'], `${quote('chatbotRegion', chatbotRegion)} is not an AWS region`, 'e.g. us-east-2');
+  // Chatbot answers in the regions its model names only: no Chatbot call is ever sent elsewhere.
+  else if (chatbotRegion !== undefined && !CHATBOT_REGIONS.includes(chatbotRegion))
+    err(
+      ['chatbotRegion'],
+      `${quote('chatbotRegion', chatbotRegion)}: the AWS Chatbot API answers only in ${CHATBOT_REGIONS.join(', ')}`,
+      'custom actions belong to the account: pick one of those regions',
+    );
   if (instanceId !== undefined) {
     const arn = INSTANCE_ARN.exec(instanceId);
     if (arn)

@@ -14,14 +14,13 @@
  * about the chat configurations the config names (collected by `audit`, or handed over with
  * `declaredChatConfigurations`); associations with other channels are not seen.
  */
-import type { Tag } from '@aws-sdk/client-chatbot';
 import type {
-  CreateCustomActionCommandInput,
   CreateCustomActionRequest,
   CustomAction,
   CustomActionAttachment,
-  UpdateCustomActionCommandInput,
-} from '../aws/chatbot-custom-actions.js';
+  Tag,
+  UpdateCustomActionRequest,
+} from '../aws/chatbot.js';
 import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
 import { isNotFound } from '../aws/call-errors.js';
 import { answerOf, isNotFoundAnswer, untilVisible } from '../aws/lag.js';
@@ -178,10 +177,11 @@ export function commandVariables(commandText: string): string[] {
 }
 
 /**
- * 50 tags per resource (AWS's general tagging rule; Chatbot documents no cap of its own and
- * TagList's 200 only bounds one request: docs/FIDELITY.md, tag caps), less the marker.
+ * 200 tags per custom action (the model's TagList max 200, CloudFormation's
+ * AWS::Chatbot::CustomAction `Tags` maxItems 200: docs/FIDELITY.md, tag caps), less the marker.
+ * Connect's kinds hold 50.
  */
-const MAX_USER_TAGS = 49;
+const MAX_USER_TAGS = 199;
 
 const CHAT_CONFIGURATION_ARN = /^arn:aws[a-z-]*:(chatbot|wheatley):[^:]*:\d{12}:chat-configuration\/.+/;
 
@@ -369,7 +369,7 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
     async (NextToken) => {
       return await aws.call(
         'chatbot:ListCustomActions',
-        () => aws.chatbot.send(new aws.sdk.customActions.ListCustomActionsCommand({ NextToken, MaxResults: 100 })),
+        () => aws.chatbot.send('ListCustomActions', { NextToken, MaxResults: 100 }),
         { resource: 'custom actions' },
       );
     },
@@ -429,10 +429,7 @@ async function readAssociations(ctx: TargetContext): Promise<Map<string, string[
         (NextToken) =>
           aws.call(
             'chatbot:ListAssociations',
-            () =>
-              aws.chatbot.send(
-                new aws.sdk.customActions.ListAssociationsCommand({ ChatConfiguration, NextToken, MaxResults: 100 }),
-              ),
+            () => aws.chatbot.send('ListAssociations', { ChatConfiguration, NextToken, MaxResults: 100 }),
             { resource: `chat configuration "${ChatConfiguration}"` },
           ),
         (page) => page.Associations,
@@ -494,16 +491,12 @@ async function describe(
   const { aws } = ctx;
   try {
     const [got, tagged] = await Promise.all([
-      aws.call(
-        'chatbot:GetCustomAction',
-        () => aws.chatbot.send(new aws.sdk.customActions.GetCustomActionCommand({ CustomActionArn: arn })),
-        { resource: `custom action "${arn}"` },
-      ),
-      aws.call(
-        'chatbot:ListTagsForResource',
-        () => aws.chatbot.send(new aws.sdk.chatbot.ListTagsForResourceCommand({ ResourceARN: arn })),
-        { resource: `custom action "${arn}"` },
-      ),
+      aws.call('chatbot:GetCustomAction', () => aws.chatbot.send('GetCustomAction', { CustomActionArn: arn }), {
+        resource: `custom action "${arn}"`,
+      }),
+      aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send('ListTagsForResource', { ResourceARN: arn }), {
+        resource: `custom action "${arn}"`,
+      }),
     ]);
     return toLive(arn, got.CustomAction, tagged.Tags ?? [], chatConfigurations);
   } catch (err) {
@@ -561,10 +554,7 @@ function tagMap(action: CustomActionBody): TagMap {
 async function associate(ctx: TargetContext, arn: string, ChatConfiguration: string): Promise<void> {
   await ctx.aws.call(
     'chatbot:AssociateToConfiguration',
-    () =>
-      ctx.aws.chatbot.send(
-        new ctx.aws.sdk.customActions.AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration }),
-      ),
+    () => ctx.aws.chatbot.send('AssociateToConfiguration', { Resource: arn, ChatConfiguration }),
     { resource: `custom action "${arn}" and chat configuration "${ChatConfiguration}"` },
   );
 }
@@ -573,10 +563,7 @@ async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: 
   try {
     await ctx.aws.call(
       'chatbot:DisassociateFromConfiguration',
-      () =>
-        ctx.aws.chatbot.send(
-          new ctx.aws.sdk.customActions.DisassociateFromConfigurationCommand({ Resource: arn, ChatConfiguration }),
-        ),
+      () => ctx.aws.chatbot.send('DisassociateFromConfiguration', { Resource: arn, ChatConfiguration }),
       { resource: `custom action "${arn}" and chat configuration "${ChatConfiguration}"` },
     );
   } catch (err) {
@@ -598,10 +585,10 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     Attachments: want.Attachments,
     Tags: [...(want.Tags ?? []), { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE }],
     ClientToken: token,
-  } satisfies CreateCustomActionCommandInput;
+  } satisfies CreateCustomActionRequest;
   const out = await ctx.aws.call(
     'chatbot:CreateCustomAction',
-    () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.CreateCustomActionCommand(input)),
+    () => ctx.aws.chatbot.send('CreateCustomAction', input),
     { resource: `custom action "${name}"` },
   );
   const arn = out.CustomActionArn;
@@ -637,12 +624,10 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       Definition: want.Definition,
       AliasName: want.AliasName,
       Attachments: want.Attachments ?? (have.Attachments ? [] : undefined),
-    } satisfies UpdateCustomActionCommandInput;
-    await ctx.aws.call(
-      'chatbot:UpdateCustomAction',
-      () => ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.UpdateCustomActionCommand(input)),
-      { resource: what },
-    );
+    } satisfies UpdateCustomActionRequest;
+    await ctx.aws.call('chatbot:UpdateCustomAction', () => ctx.aws.chatbot.send('UpdateCustomAction', input), {
+      resource: what,
+    });
   }
 
   if (changed.includes('Tags')) await reconcileTags(chatbotTagCalls(ctx.aws), arn, what, tagMap(have), tagMap(want));
@@ -659,7 +644,7 @@ async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
   for (const c of normalized(live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
   await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
-    ctx.aws.chatbot.send(new ctx.aws.sdk.customActions.DeleteCustomActionCommand({ CustomActionArn: arn })),
+    ctx.aws.chatbot.send('DeleteCustomAction', { CustomActionArn: arn }),
   );
 }
 

@@ -58,20 +58,16 @@ export function chatbotTagCalls(aws: AwsClients): TagCalls {
       aws.call(
         'chatbot:TagResource',
         () =>
-          aws.chatbot.send(
-            new aws.sdk.chatbot.TagResourceCommand({
-              ResourceARN,
-              Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
-            }),
-          ),
+          aws.chatbot.send('TagResource', {
+            ResourceARN,
+            Tags: Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+          }),
         { resource },
       ),
     untag: (ResourceARN, TagKeys, resource) =>
-      aws.call(
-        'chatbot:UntagResource',
-        () => aws.chatbot.send(new aws.sdk.chatbot.UntagResourceCommand({ ResourceARN, TagKeys })),
-        { resource },
-      ),
+      aws.call('chatbot:UntagResource', () => aws.chatbot.send('UntagResource', { ResourceARN, TagKeys }), {
+        resource,
+      }),
   };
 }
 

@@ -87,6 +87,17 @@ export function buildRoutes(all: ServiceInfo[]): Route[] {
   return routes;
 }
 
+/**
+ * The regions a service answers in, when its model's documentation names them: Chatbot's says
+ * "AWS Chatbot APIs are currently available in the following Regions" and lists them (us-east-2,
+ * us-west-2, ap-southeast-1, eu-west-1). Undefined: the model names none (every region).
+ */
+export function documentedRegions(model: ServiceModel): string[] | undefined {
+  const list = /available in the following Regions:(.*?)<\/ul>/s.exec(model.documentation ?? '')?.[1];
+  if (!list) return undefined;
+  return [...list.matchAll(/<code>([a-z]{2}(?:-[a-z]+)+-\d)<\/code>/g)].map((m) => m[1]!);
+}
+
 /** The service named in a SigV4 `Authorization` header's credential scope, and its region. */
 export function credentialScope(authorization: string | undefined): { region: string; service: string } | undefined {
   const m = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
@@ -410,8 +421,9 @@ export interface ErrorCodes {
  * none, validation falls back to the service's own validation shape (Chatbot's tag operations
  * declare no validation error at all), and not-found / conflict / idempotency fall back to the
  * validation error: the SDK still raises a class the caller's error handling already expects.
- * Throttling on a service without a throttling shape (Chatbot) is `ThrottlingException` 429,
- * which every SDK classifies as throttling by code.
+ * Throttling answers the service's error shape at 429 (Chatbot's is ServiceUnavailableException,
+ * declared by its tag operations only, used for all of them); a service with none would answer
+ * `ThrottlingException` 429, which every SDK classifies as throttling by code.
  */
 export function errorCodes(model: ServiceModel, operation: ModelOperation): ErrorCodes {
   const declared = new Set((operation.errors ?? []).map((e) => e.shape));
@@ -420,7 +432,10 @@ export function errorCodes(model: ServiceModel, operation: ModelOperation): Erro
     prefs.find((c) => declared.has(c)) ?? fallbacks.find((f) => f !== undefined);
   const validation = pick(VALIDATION, VALIDATION.find(serviceHas), 'ValidationException')!;
   const conflict = pick(CONFLICT, validation)!;
-  const throttlingShape = ['ThrottlingException', 'LimitExceededException'].find(
+  // A throttle answers with an error shape the service declares at 429: the operation's own, else
+  // the service's (Connect ThrottlingException, Lex LimitExceededException, Chatbot
+  // ServiceUnavailableException: Chatbot's model has no ThrottlingException, docs/FIDELITY.md).
+  const throttles = [...THROTTLING, ...Object.keys(model.shapes)].filter(
     (c) => serviceHas(c) && model.shapes[c].error?.httpStatusCode === 429,
   );
   return {
@@ -428,11 +443,7 @@ export function errorCodes(model: ServiceModel, operation: ModelOperation): Erro
     notFound: pick(NOT_FOUND, validation)!,
     conflict,
     idempotency: pick(IDEMPOTENCY, conflict)!,
-    throttling: pick(
-      THROTTLING.filter((c) => model.shapes[c]?.error?.httpStatusCode === 429),
-      throttlingShape,
-      'ThrottlingException',
-    )!,
+    throttling: pick(throttles, throttles[0], 'ThrottlingException')!,
     internal: pick(INTERNAL, INTERNAL.find(serviceHas), 'InternalFailure')!,
   };
 }

@@ -15,6 +15,7 @@ import {
   credentialScope,
   decodePageToken,
   defaultPageSize,
+  documentedRegions,
   encodePageToken,
   errorCodes,
   fingerprint,
@@ -507,6 +508,19 @@ export class SandboxEngine {
 
     const { route, labels } = match;
     const { api, service, operation } = route;
+    // Chatbot answers only in the regions its model names: elsewhere no operation of it exists.
+    const served = documentedRegions(service.model);
+    const signedRegion = scope?.region ?? this.options.defaultRegion ?? 'us-east-1';
+    if (served && !served.includes(signedRegion)) {
+      this.stats.unrouted();
+      return send(res, {
+        status: 404,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' },
+        body: JSON.stringify({
+          message: `${service.model.metadata.serviceId} does not answer in ${signedRegion}, only in ${served.join(', ')}`,
+        }),
+      });
+    }
     const faults = this.options.faults;
     const codes = errorCodes(service.model, operation);
     this.stats.begin(api, isWrite(route.name), signer.accessKeyId);
@@ -517,7 +531,7 @@ export class SandboxEngine {
     const verdict = faults.verdict(api);
     const latency = faults.latency(api);
     // Quotas are per account and region: the caller's account (an assumed role's), the signed region.
-    const region = scope?.region ?? this.options.defaultRegion ?? 'us-east-1';
+    const region = signedRegion;
     const throttleMs = faults.throttle(api, { account: signer.identity?.account ?? this.world.accountId, region });
     await faults.delay(latency);
 

@@ -1,29 +1,14 @@
 /**
- * The custom-action commands, sent by a stock ChatbotClient to a local HTTP server that records
- * each raw request and answers a canned response: checks the wire format against the model
- * (method, path, JSON body, status codes) and the client's own machinery (endpoint override,
- * SigV4 with the configured region/credentials, error classes). The model has no timestamp
- * members in these shapes, so there is nothing date-like to deserialize.
+ * Our Chatbot client (src/aws/chatbot.ts) sending to a local HTTP server that records each raw
+ * request and answers a canned response: checks the wire format against the model (method, path,
+ * JSON body, status codes) and the client's own machinery (endpoint override, SigV4 with the
+ * configured region/credentials, errors). The model has no timestamp members in these shapes, so
+ * there is nothing date-like to deserialize. rest-json.test.ts checks every operation's serde.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ChatbotClient, ChatbotServiceException, ResourceNotFoundException } from '@aws-sdk/client-chatbot';
-import {
-  AssociateToConfigurationCommand,
-  CreateCustomActionCommand,
-  DeleteCustomActionCommand,
-  DisassociateFromConfigurationCommand,
-  GetCustomActionCommand,
-  ListAssociationsCommand,
-  ListCustomActionsCommand,
-  UnauthorizedException,
-  UpdateCustomActionCommand,
-  paginateListAssociations,
-  paginateListCustomActions,
-  type ListAssociationsCommandOutput,
-  type ListCustomActionsCommandOutput,
-} from '../../src/aws/chatbot-custom-actions.js';
+import { AwsServiceError, ChatbotClient, type ChatbotOutput } from '../../src/aws/chatbot.js';
 
 interface Recorded {
   method: string;
@@ -90,27 +75,25 @@ beforeEach(() => {
   responses = [];
 });
 
-describe('chatbot custom actions over a stock ChatbotClient', () => {
+describe('the Chatbot client on the wire', () => {
   it('CreateCustomAction: POST /create-custom-action, model wire body, auto ClientToken, 201', async () => {
     answer({ status: 201, body: { CustomActionArn: ARN } });
-    const out = await client.send(
-      new CreateCustomActionCommand({
-        ActionName: 'my-action',
-        AliasName: 'restart',
-        Definition: { CommandText: 'lambda invoke $name' },
-        Attachments: [
-          {
-            NotificationType: 'CloudWatch',
-            ButtonText: 'Restart',
-            Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'name' }],
-            Variables: { name: 'event.detail.name' },
-          },
-        ],
-        Tags: [{ TagKey: 'team', TagValue: 'ops' }],
-        // not a model member: must not reach the wire
-        ...({ Stray: 1 } as object),
-      }),
-    );
+    const out = await client.send('CreateCustomAction', {
+      ActionName: 'my-action',
+      AliasName: 'restart',
+      Definition: { CommandText: 'lambda invoke $name' },
+      Attachments: [
+        {
+          NotificationType: 'CloudWatch',
+          ButtonText: 'Restart',
+          Criteria: [{ Operator: 'HAS_VALUE', VariableName: 'name' }],
+          Variables: { name: 'event.detail.name' },
+        },
+      ],
+      Tags: [{ TagKey: 'team', TagValue: 'ops' }],
+      // not a model member: must not reach the wire
+      ...({ Stray: 1 } as object),
+    });
     expect(out.CustomActionArn).toBe(ARN);
     expect(out.$metadata.httpStatusCode).toBe(201);
     expect(out.$metadata.requestId).toBe('req-1');
@@ -146,11 +129,9 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     answer({ status: 201, body: { CustomActionArn: ARN } }, { status: 201, body: { CustomActionArn: ARN } });
     answer({ status: 201, body: { CustomActionArn: ARN } });
     const token = 'my-own-idempotency-token-0123456789abcdef';
-    await client.send(
-      new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token }),
-    );
-    await client.send(new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' } }));
-    await client.send(new CreateCustomActionCommand({ ActionName: 'a', Definition: { CommandText: 'x' } }));
+    await client.send('CreateCustomAction', { ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token });
+    await client.send('CreateCustomAction', { ActionName: 'a', Definition: { CommandText: 'x' } });
+    await client.send('CreateCustomAction', { ActionName: 'a', Definition: { CommandText: 'x' } });
     expect(bodyOf(0)).toEqual({ ActionName: 'a', Definition: { CommandText: 'x' }, ClientToken: token });
     const [t1, t2] = [1, 2].map((i) => (bodyOf(i) as { ClientToken: string }).ClientToken);
     expect(t1).toMatch(UUID);
@@ -177,7 +158,7 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
       ],
     };
     answer({ status: 200, body: { CustomAction: customAction } });
-    const out = await client.send(new GetCustomActionCommand({ CustomActionArn: ARN }));
+    const out = await client.send('GetCustomAction', { CustomActionArn: ARN });
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/get-custom-action' });
     expect(bodyOf(0)).toEqual({ CustomActionArn: ARN });
     expect(out.CustomAction).toEqual(customAction);
@@ -186,9 +167,11 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
 
   it('UpdateCustomAction: POST /update-custom-action, 200', async () => {
     answer({ status: 200, body: { CustomActionArn: ARN } });
-    const out = await client.send(
-      new UpdateCustomActionCommand({ CustomActionArn: ARN, Definition: { CommandText: 'y' }, Attachments: [] }),
-    );
+    const out = await client.send('UpdateCustomAction', {
+      CustomActionArn: ARN,
+      Definition: { CommandText: 'y' },
+      Attachments: [],
+    });
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/update-custom-action' });
     expect(bodyOf(0)).toEqual({ CustomActionArn: ARN, Definition: { CommandText: 'y' }, Attachments: [] });
     expect(out.CustomActionArn).toBe(ARN);
@@ -196,15 +179,15 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
 
   it('DeleteCustomAction: POST /delete-custom-action, empty 204', async () => {
     answer({ status: 204 });
-    const out = await client.send(new DeleteCustomActionCommand({ CustomActionArn: ARN }));
+    const out = await client.send('DeleteCustomAction', { CustomActionArn: ARN });
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/delete-custom-action' });
     expect(bodyOf(0)).toEqual({ CustomActionArn: ARN });
     expect(out).toEqual({ $metadata: expect.objectContaining({ httpStatusCode: 204 }) });
   });
 
-  it('ListCustomActions and its paginator follow NextToken with MaxResults as page size', async () => {
+  it('ListCustomActions follows NextToken with MaxResults as page size', async () => {
     answer({ status: 200, body: { CustomActions: [ARN] } });
-    const one = await client.send(new ListCustomActionsCommand({}));
+    const one = await client.send('ListCustomActions', {});
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/list-custom-actions' });
     expect(bodyOf(0)).toEqual({});
     expect(one.CustomActions).toEqual([ARN]);
@@ -213,8 +196,13 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     requests = [];
     answer({ status: 200, body: { CustomActions: [ARN], NextToken: 'page-2' } });
     answer({ status: 200, body: { CustomActions: [`${ARN}-2`] } });
-    const pages: ListCustomActionsCommandOutput[] = [];
-    for await (const page of paginateListCustomActions({ client, pageSize: 1 }, {})) pages.push(page);
+    const pages: ChatbotOutput<'ListCustomActions'>[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send('ListCustomActions', { MaxResults: 1, NextToken });
+      pages.push(page);
+      NextToken = page.NextToken;
+    } while (NextToken);
     expect(pages.map((p) => p.CustomActions)).toEqual([[ARN], [`${ARN}-2`]]);
     expect(bodyOf(0)).toEqual({ MaxResults: 1 });
     expect(bodyOf(1)).toEqual({ MaxResults: 1, NextToken: 'page-2' });
@@ -222,10 +210,8 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
 
   it('AssociateToConfiguration (201) and DisassociateFromConfiguration (204)', async () => {
     answer({ status: 201 }, { status: 204 });
-    const a = await client.send(new AssociateToConfigurationCommand({ Resource: ARN, ChatConfiguration: CHANNEL }));
-    const d = await client.send(
-      new DisassociateFromConfigurationCommand({ Resource: ARN, ChatConfiguration: CHANNEL }),
-    );
+    const a = await client.send('AssociateToConfiguration', { Resource: ARN, ChatConfiguration: CHANNEL });
+    const d = await client.send('DisassociateFromConfiguration', { Resource: ARN, ChatConfiguration: CHANNEL });
     expect(requests.map((r) => [r.method, r.url])).toEqual([
       ['POST', '/associate-to-configuration'],
       ['POST', '/disassociate-from-configuration'],
@@ -236,9 +222,9 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     expect(d.$metadata.httpStatusCode).toBe(204);
   });
 
-  it('ListAssociations and its paginator', async () => {
+  it('ListAssociations and its NextToken', async () => {
     answer({ status: 200, body: { Associations: [{ Resource: ARN }] } });
-    const one = await client.send(new ListAssociationsCommand({ ChatConfiguration: CHANNEL, MaxResults: 10 }));
+    const one = await client.send('ListAssociations', { ChatConfiguration: CHANNEL, MaxResults: 10 });
     expect(requests[0]).toMatchObject({ method: 'POST', url: '/list-associations' });
     expect(bodyOf(0)).toEqual({ ChatConfiguration: CHANNEL, MaxResults: 10 });
     expect(one.Associations).toEqual([{ Resource: ARN }]);
@@ -246,46 +232,53 @@ describe('chatbot custom actions over a stock ChatbotClient', () => {
     requests = [];
     answer({ status: 200, body: { Associations: [{ Resource: ARN }], NextToken: 't2' } });
     answer({ status: 200, body: { Associations: [] } });
-    const pages: ListAssociationsCommandOutput[] = [];
-    for await (const page of paginateListAssociations({ client }, { ChatConfiguration: CHANNEL })) pages.push(page);
+    const pages: ChatbotOutput<'ListAssociations'>[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send('ListAssociations', { ChatConfiguration: CHANNEL, NextToken });
+      pages.push(page);
+      NextToken = page.NextToken;
+    } while (NextToken);
     expect(pages.map((p) => p.Associations)).toEqual([[{ Resource: ARN }], []]);
     expect(bodyOf(0)).toEqual({ ChatConfiguration: CHANNEL });
     expect(bodyOf(1)).toEqual({ ChatConfiguration: CHANNEL, NextToken: 't2' });
   });
 
-  it('404 + x-amzn-ErrorType ResourceNotFoundException becomes the client class', async () => {
+  it('404 + x-amzn-ErrorType ResourceNotFoundException becomes an error named after the shape', async () => {
     answer({
       status: 404,
       headers: { 'x-amzn-ErrorType': 'ResourceNotFoundException' },
       body: { Message: 'no such custom action' },
     });
-    const err = await client.send(new GetCustomActionCommand({ CustomActionArn: ARN })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ResourceNotFoundException);
-    expect(err).toBeInstanceOf(ChatbotServiceException);
-    const e = err as ResourceNotFoundException;
+    const err = await client.send('GetCustomAction', { CustomActionArn: ARN }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AwsServiceError);
+    const e = err as AwsServiceError;
     expect(e.name).toBe('ResourceNotFoundException');
     expect(e.$fault).toBe('client');
-    // as for the client's own commands, decorateServiceException moves the model's `Message` to `message`
+    // as the SDK's errors do, the model's `Message` becomes `message`
     expect(e.message).toBe('no such custom action');
     expect(e.$metadata.httpStatusCode).toBe(404);
     expect(e.$metadata.requestId).toBe('req-1');
   });
 
-  it('UnauthorizedException (absent from 3.670.0) and unknown codes', async () => {
+  it('UnauthorizedException (x-amzn-ErrorType with a namespace suffix) and unknown codes (__type)', async () => {
     answer({
       status: 403,
       headers: { 'x-amzn-ErrorType': 'UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.chatbot/' },
       body: { message: 'not allowed' },
     });
     answer({ status: 400, body: { __type: 'com.amazonaws.chatbot#SomethingNewException', message: 'huh' } });
-    const unauthorized = await client.send(new ListCustomActionsCommand({})).catch((e: unknown) => e);
-    expect(unauthorized).toBeInstanceOf(UnauthorizedException);
-    expect(unauthorized).toBeInstanceOf(ChatbotServiceException);
-    expect((unauthorized as UnauthorizedException).message).toBe('not allowed');
-    expect((unauthorized as UnauthorizedException).$metadata.httpStatusCode).toBe(403);
+    const unauthorized = await client.send('ListCustomActions', {}).catch((e: unknown) => e);
+    expect(unauthorized).toBeInstanceOf(AwsServiceError);
+    expect(unauthorized).toMatchObject({
+      name: 'UnauthorizedException',
+      message: 'not allowed',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
 
-    const unknown = await client.send(new ListCustomActionsCommand({})).catch((e: unknown) => e);
-    expect(unknown).toBeInstanceOf(ChatbotServiceException);
-    expect((unknown as ChatbotServiceException).name).toBe('SomethingNewException');
+    const unknown = await client.send('ListCustomActions', {}).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(AwsServiceError);
+    expect(unknown).toMatchObject({ name: 'SomethingNewException', message: 'huh', $fault: 'client' });
   });
 });

@@ -10,7 +10,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListRulesCommand } from '@aws-sdk/client-connect';
-import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
 import { AwsClients } from '../../src/aws/clients.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
 import {
@@ -104,9 +103,7 @@ describe('a silent endpoint', () => {
     try {
       const arn = 'arn:aws:chatbot::123456789012:custom-action/a';
       const err = await rejection(
-        aws.call('chatbot:ListTagsForResource', () =>
-          aws.chatbot.send(new ListTagsForResourceCommand({ ResourceARN: arn })),
-        ),
+        aws.call('chatbot:ListTagsForResource', () => aws.chatbot.send('ListTagsForResource', { ResourceARN: arn })),
       );
       expect(err.message).toBe(
         `target slow: chatbot:ListTagsForResource failed: no answer from 127.0.0.1:${port} within 150ms; check the endpoint or network, or raise --request-timeout`,

@@ -256,20 +256,20 @@ describe('connectform export (CLI, sandbox)', () => {
     expect((await plan(dir, 'A')).changes).toEqual([]);
   });
 
-  it('skips custom actions where Chatbot is unavailable (noted), unless they were asked for', async () => {
+  // Chatbot answers in four regions only (docs/FIDELITY.md): a chatbotRegion elsewhere is a config
+  // error, so no Chatbot call (and no export of custom actions) is ever tried there.
+  it('refuses a chatbotRegion where Chatbot does not answer, before reading anything', async () => {
     const dir = writeSource(join(root, 'source-c'), sandbox.endpoint, {
       C: { region: 'eu-central-1', chatbotRegion: 'eu-central-1', instanceId: INSTANCE, endpoint: sandbox.endpoint },
     });
-    const r = await cliOk('export', dir, '--target', 'C');
-    expect(r.stderr).toMatch(/note: customAction not exported: .*not available in eu-central-1/);
-    const doc = parse(r.stdout);
-    expect(Object.keys(doc)).toEqual(['rules', 'taskTemplates', 'lexChannelAssociations']);
-    expect(r.stdout).toContain('# Not exported: customAction');
-
-    const named = await cli('export', dir, '--target', 'C', '--kinds', 'customAction');
-    expect(named.code).toBe(1);
-    expect(named.stderr).toMatch(/Chatbot API \(custom actions\) is not available in eu-central-1/);
-    expect(named.stdout).toBe('');
+    sandbox.resetStats();
+    const r = await cli('export', dir, '--target', 'C');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /connectform\.yaml:\d+:\d+: .*chatbotRegion.*'eu-central-1': the AWS Chatbot API answers only in us-east-2, us-west-2, ap-southeast-1, eu-west-1/,
+    );
+    expect(r.stdout).toBe('');
+    expect(sandbox.stats().calls).toBe(0);
   });
 
   it('refuses what it cannot do before reading anything', async () => {

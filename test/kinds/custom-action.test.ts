@@ -3,8 +3,8 @@
  * YAML position), replaceReason, and the read/write calls against a fake Chatbot client.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { AwsServiceError } from '../../src/aws/chatbot.js';
 import { declareBodies as declareBodiesOf, diffPaths, declareYaml } from '../helpers/declare.js';
-import { ResourceNotFoundException } from '@aws-sdk/client-chatbot';
 import { NO_CACHE } from '../../src/engine/cache.js';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { UsageError } from '../../src/errors.js';
@@ -12,7 +12,6 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body, LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { ONCALL_CHANNEL, OPS_CHANNEL, customActionFixture as fixture } from '../battery/fixtures/custom-action.js';
 import { FastForwardClock } from '../sandbox/clock.js';
-import { sdk } from '../../src/aws/clients.js';
 import { AwsCallError } from '../../src/aws/call-errors.js';
 
 // The schema getter is not under test; keep the generator (a script) out of the module graph.
@@ -280,13 +279,13 @@ describe('customAction kind: audit', () => {
     ]);
   });
 
-  // 50 tags per resource: AWS's general tagging rule (Chatbot documents no cap of its own;
-  // TagList's 200 bounds one request), the sandbox's cap too (docs/FIDELITY.md, tag caps).
-  it('leaves room for the marker in the 50 tags a resource holds', () => {
+  // 200 tags per custom action: the model's TagList max 200 and CloudFormation's Tags maxItems
+  // 200, the sandbox's cap too (docs/FIDELITY.md, tag caps); Connect's kinds hold 50.
+  it('leaves room for the marker in the 200 tags a custom action holds', () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ TagKey: `k${i}`, TagValue: 'v' }));
-    expect(errors({ ...minimal(), Tags: tags(49) })).toEqual([]);
-    expect(errors({ ...minimal(), Tags: tags(50) })).toEqual([
-      expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 49') }),
+    expect(errors({ ...minimal(), Tags: tags(199) })).toEqual([]);
+    expect(errors({ ...minimal(), Tags: tags(200) })).toEqual([
+      expect.objectContaining({ path: 'customActions[0].Tags', message: expect.stringContaining('at most 199') }),
     ]);
   });
 
@@ -343,13 +342,11 @@ function fakeTarget(
       }),
     // Lag waits move a clock of their own: nothing here sleeps.
     lag: new FastForwardClock(),
-    sdk, // the real command classes: kinds take them from the clients
     chatbotRegion: region,
     chatbot: {
-      send: async (cmd: { constructor: { name: string }; input: any }) => {
-        const name = cmd.constructor.name.replace(/Command$/, '');
-        sent.push({ name, input: structuredClone(cmd.input) });
-        return answer(name, cmd.input);
+      send: async (name: string, input: any) => {
+        sent.push({ name, input: structuredClone(input) });
+        return answer(name, input);
       },
     },
   };
@@ -366,7 +363,7 @@ function fakeTarget(
   return { ctx, sent };
 }
 
-const notFound = () => new ResourceNotFoundException({ $metadata: {}, message: 'nope' } as any);
+const notFound = () => new AwsServiceError('ResourceNotFoundException', 'nope', 'client', { httpStatusCode: 404 });
 
 async function collect(it: AsyncIterable<LiveResource>): Promise<LiveResource[]> {
   const out: LiveResource[] = [];

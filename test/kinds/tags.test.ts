@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, ListTagsForResourceCommand as ConnectListTags } from '@aws-sdk/client-connect';
-import { ListTagsForResourceCommand as ChatbotListTags } from '@aws-sdk/client-chatbot';
 import { AwsClients } from '../../src/aws/clients.js';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { NO_CACHE } from '../../src/engine/cache.js';
@@ -14,7 +13,6 @@ import { ruleKind } from '../../src/kinds/rule.js';
 import { taskTemplateKind } from '../../src/kinds/task-template.js';
 import type { LiveResource, TargetContext } from '../../src/kinds/types.js';
 import { QuotaTable } from '../../src/aws/pacing.js';
-import { CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import {
   chatbotTagCalls,
@@ -137,17 +135,15 @@ describe('reconcileTags on the sandbox', () => {
   });
 
   it('Chatbot: the same semantics on a custom action, whose tags are a list', async () => {
-    const created = await sdk().chatbot.send(
-      new CreateCustomActionCommand({
-        ActionName: 'tags-chatbot',
-        Definition: { CommandText: 'sts get-caller-identity' },
-        Tags: [
-          { TagKey: 'keep', TagValue: 'k' },
-          { TagKey: 'drop', TagValue: 'd' },
-          { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE },
-        ],
-      }),
-    );
+    const created = await sdk().chatbot.send('CreateCustomAction', {
+      ActionName: 'tags-chatbot',
+      Definition: { CommandText: 'sts get-caller-identity' },
+      Tags: [
+        { TagKey: 'keep', TagValue: 'k' },
+        { TagKey: 'drop', TagValue: 'd' },
+        { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE },
+      ],
+    });
     const arn = created.CustomActionArn;
     const { calls, sent } = counted(chatbotTagCalls(aws));
     await reconcileTags(
@@ -158,7 +154,7 @@ describe('reconcileTags on the sandbox', () => {
       { keep: 'kk', add: 'a' },
     );
     expect(sent).toEqual(['untag drop', 'tag keep,add']);
-    const listed = (await sdk().chatbot.send(new ChatbotListTags({ ResourceARN: arn }))).Tags ?? [];
+    const listed = (await sdk().chatbot.send('ListTagsForResource', { ResourceARN: arn })).Tags ?? [];
     expect(Object.fromEntries(listed.map((t) => [t.TagKey, t.TagValue]))).toEqual({ keep: 'kk', add: 'a', ...MARKER });
   });
 

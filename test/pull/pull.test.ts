@@ -21,12 +21,6 @@ import {
   UpdateTaskTemplateCommand,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import {
-  AssociateToConfigurationCommand,
-  GetCustomActionCommand,
-  ListCustomActionsCommand,
-  UpdateCustomActionCommand,
-} from '../../src/aws/chatbot-custom-actions.js';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ConnectClient as Connect } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
@@ -258,19 +252,15 @@ describe('connectform pull (CLI, sandbox)', () => {
     const dir = config('actions', ACTIONS);
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     const { chatbot } = clients(sandbox.endpoint);
-    const list = await chatbot.send(new ListCustomActionsCommand({}));
+    const list = await chatbot.send('ListCustomActions', {});
     const arn = (
-      await Promise.all(
-        list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))),
-      )
+      await Promise.all(list.CustomActions!.map((a: string) => chatbot.send('GetCustomAction', { CustomActionArn: a })))
     ).find((a) => a.CustomAction?.ActionName === 'restart-service')!.CustomAction!.CustomActionArn!;
-    await chatbot.send(
-      new UpdateCustomActionCommand({
-        CustomActionArn: arn,
-        Definition: { CommandText: 'lambda invoke --function-name restart-v2' },
-      }),
-    );
-    await chatbot.send(new AssociateToConfigurationCommand({ Resource: arn, ChatConfiguration: CHAT_ONCALL }));
+    await chatbot.send('UpdateCustomAction', {
+      CustomActionArn: arn,
+      Definition: { CommandText: 'lambda invoke --function-name restart-v2' },
+    });
+    await chatbot.send('AssociateToConfiguration', { Resource: arn, ChatConfiguration: CHAT_ONCALL });
     const before = resources(dir);
     const r = await ok('pull', dir, '-t', 'dev', '-f', 'json');
     const out = JSON.parse(r.stdout);
@@ -332,13 +322,13 @@ describe('connectform pull (CLI, sandbox)', () => {
     const dir = config('escape', ESCAPE);
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     const { chatbot } = clients(sandbox.endpoint);
-    const list = await chatbot.send(new ListCustomActionsCommand({}));
+    const list = await chatbot.send('ListCustomActions', {});
     const all = await Promise.all(
-      list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))),
+      list.CustomActions!.map((a: string) => chatbot.send('GetCustomAction', { CustomActionArn: a })),
     );
     const arn = all.find((a) => a.CustomAction?.ActionName === 'escape-me')!.CustomAction!.CustomActionArn!;
     const hostile = 'echo \u001b[2J\u202eevil\n::warning::x';
-    await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: arn, Definition: { CommandText: hostile } }));
+    await chatbot.send('UpdateCustomAction', { CustomActionArn: arn, Definition: { CommandText: hostile } });
     for (const format of ['text', 'markdown', 'json']) {
       const r = await ok('pull', dir, '-t', 'dev', '--dry-run', '-f', format);
       expect(r.stdout, format).not.toMatch(/[\u001b\u202e]/);

@@ -10,7 +10,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, CreateTaskTemplateCommand } from '@aws-sdk/client-connect';
-import { AssociateToConfigurationCommand, CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { loadModel, type ModelOperation, type ServiceModel, type ServiceName } from '../../src/aws/models.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { buildRoutes, errorCodes, matchRoute, services } from '../../src/sandbox/protocol.js';
@@ -156,7 +155,8 @@ async function send(endpoint: string, signingName: string, req: Built) {
     headers: {
       ...req.headers,
       ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=0`,
+      // Chatbot answers in four regions only (not us-east-1).
+      authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/${signingName === 'chatbot' ? 'us-east-2' : 'us-east-1'}/${signingName}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: req.body,
   });
@@ -251,16 +251,12 @@ beforeAll(async () => {
   ids.template = (await connect.send(new CreateTaskTemplateCommand(templateInput('Conformance template')))).Id!;
   ids.templateToDelete = (await connect.send(new CreateTaskTemplateCommand(templateInput('Conformance delete')))).Id!;
   ids.action = (
-    await chatbot.send(
-      new CreateCustomActionCommand({ ActionName: 'conformance-action', Definition: { CommandText: 'x' } }),
-    )
+    await chatbot.send('CreateCustomAction', { ActionName: 'conformance-action', Definition: { CommandText: 'x' } })
   ).CustomActionArn;
   ids.actionToDelete = (
-    await chatbot.send(
-      new CreateCustomActionCommand({ ActionName: 'conformance-delete', Definition: { CommandText: 'x' } }),
-    )
+    await chatbot.send('CreateCustomAction', { ActionName: 'conformance-delete', Definition: { CommandText: 'x' } })
   ).CustomActionArn;
-  await chatbot.send(new AssociateToConfigurationCommand({ Resource: ids.action, ChatConfiguration: CHAT_OPS }));
+  await chatbot.send('AssociateToConfiguration', { Resource: ids.action, ChatConfiguration: CHAT_OPS });
 });
 afterAll(() => sb.stop());
 

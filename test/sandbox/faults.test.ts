@@ -7,10 +7,9 @@ import {
   CreateRuleCommand,
 } from '@aws-sdk/client-connect';
 import { GetBotsCommand, LimitExceededException } from '@aws-sdk/client-lex-model-building-service';
-import { ListTagsForResourceCommand } from '@aws-sdk/client-chatbot';
-import { ListCustomActionsCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { startSandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { Faults, ThrottleBucket, mulberry32 } from '../../src/sandbox/faults.js';
+import { classifyFailure } from '../../src/aws/retry.js';
 import { CHAT_OPS, INSTANCE, clients, failure, raw, ruleInput } from './helpers.js';
 
 async function withSandbox<T>(
@@ -56,10 +55,12 @@ describe('quotas', () => {
         expect(lexErr).toBeInstanceOf(LimitExceededException);
         expect(lexErr.retryAfterSeconds).toBe('1');
 
-        for (let i = 0; i < 5; i++) await chatbot.send(new ListCustomActionsCommand({}));
-        const chatErr = await failure(chatbot.send(new ListCustomActionsCommand({})));
-        expect(chatErr.name).toBe('ThrottlingException');
+        for (let i = 0; i < 5; i++) await chatbot.send('ListCustomActions', {});
+        const chatErr = await failure(chatbot.send('ListCustomActions', {}));
+        // Chatbot's model declares no ThrottlingException: its 429 shape is ServiceUnavailableException.
+        expect(chatErr).toMatchObject({ name: 'ServiceUnavailableException', $fault: 'client' });
         expect(chatErr.$metadata.httpStatusCode).toBe(429);
+        expect(classifyFailure(chatErr)).toBe('throttled');
 
         const stats = sb.stats();
         expect(stats.operations['connect:ListRules']).toMatchObject({ calls: 6, throttled: 1, errors: 0 });
@@ -145,7 +146,7 @@ describe('injected faults', () => {
     await withSandbox({ quotas: false, resetRate: 1 }, async (endpoint, sb) => {
       await expect(fetch(`${endpoint}/rules/${INSTANCE}`)).rejects.toThrow();
       const { chatbot } = clients(endpoint);
-      const err = await failure(chatbot.send(new ListTagsForResourceCommand({ ResourceARN: CHAT_OPS })));
+      const err = await failure(chatbot.send('ListTagsForResource', { ResourceARN: CHAT_OPS }));
       expect(err.$metadata?.httpStatusCode).toBeUndefined();
       await new Promise((r) => setTimeout(r, 20));
       expect(sb.stats().resets).toBe(2);

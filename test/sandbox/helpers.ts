@@ -3,8 +3,9 @@
  * cases no SDK can send (missing path labels, bad enums in the query, garbage tokens).
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
-import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
+import { ChatbotClient } from '../../src/aws/chatbot.js';
+import { CHATBOT_REGIONS } from '../../src/aws/chatbot-regions.js';
 import { DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
 
 export const INSTANCE = DEFAULT_INSTANCE_ID;
@@ -15,12 +16,16 @@ export const CHAT_ONCALL = `arn:aws:chatbot::${ACCOUNT}:chat-configuration/slack
 
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
-/** SDK retries off, so every error surfaces as the class the sandbox answered with. */
+/**
+ * SDK retries off, so every error surfaces as the class the sandbox answered with. Chatbot answers
+ * in four regions only: its client gets `region` when it is one of them, else us-east-2.
+ */
 export function clients(endpoint: string, region = 'us-east-1') {
   const common = { endpoint, region, credentials, maxAttempts: 1 };
+  const chatbotRegion = CHATBOT_REGIONS.includes(region) ? region : 'us-east-2';
   return {
     connect: new ConnectClient(common),
-    chatbot: new ChatbotClient(common),
+    chatbot: new ChatbotClient({ endpoint, region: chatbotRegion, credentials }),
     lex: new LexModelBuildingServiceClient(common),
   };
 }
@@ -56,7 +61,9 @@ export async function raw(
 ): Promise<RawResponse> {
   const h: Record<string, string> = { ...headers };
   if (signingName) {
-    h.authorization = `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/us-east-1/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
+    // Chatbot answers in four regions only (not us-east-1).
+    const region = signingName === 'chatbot' ? 'us-east-2' : 'us-east-1';
+    h.authorization = `AWS4-HMAC-SHA256 Credential=AKIDSANDBOX/20260101/${region}/${signingName}/aws4_request, SignedHeaders=host, Signature=00`;
   }
   if (body !== undefined) h['content-type'] = 'application/json';
   const res = await fetch(endpoint + path, {

@@ -200,9 +200,13 @@ describe('responses', () => {
     expect(errorCodes(chatbot, chatbot.operations.TagResource)).toMatchObject({
       validation: 'InvalidRequestException',
       notFound: 'ResourceNotFoundException',
-      throttling: 'ThrottlingException',
+      throttling: 'ServiceUnavailableException',
     });
-    expect(errorCodes(chatbot, chatbot.operations.AssociateToConfiguration).notFound).toBe('InvalidRequestException');
+    expect(errorCodes(chatbot, chatbot.operations.AssociateToConfiguration)).toMatchObject({
+      notFound: 'InvalidRequestException',
+      // Not declared by the custom-action operations: the service's only 429 shape.
+      throttling: 'ServiceUnavailableException',
+    });
     expect(errorCodes(lex, lex.operations.GetBots)).toMatchObject({
       validation: 'BadRequestException',
       notFound: 'NotFoundException',

@@ -11,7 +11,6 @@ import {
   ListTaskTemplatesCommand,
 } from '@aws-sdk/client-connect';
 import { GetBotChannelAssociationsCommand } from '@aws-sdk/client-lex-model-building-service';
-import { ListAssociationsCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { DEFAULT_SEED, SeedError, startSandbox } from '../../src/sandbox/index.js';
 import { registerSandboxCommand, sandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbox.js';
 import { UsageError } from '../../src/errors.js';
@@ -98,11 +97,9 @@ lex:
       expect(
         (await connect.send(new ListTaskTemplatesCommand({ InstanceId: id }))).TaskTemplates!.map((t) => t.Name),
       ).toEqual(['Seeded template']);
-      const assoc = await chatbot.send(
-        new ListAssociationsCommand({
-          ChatConfiguration: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
-        }),
-      );
+      const assoc = await chatbot.send('ListAssociations', {
+        ChatConfiguration: 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops',
+      });
       expect(assoc.Associations).toEqual([{ Resource: 'arn:aws:chatbot::123456789012:custom-action/seeded-action' }]);
       const channels = await lex.send(
         new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: 'prod' }),

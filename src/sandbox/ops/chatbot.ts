@@ -15,12 +15,13 @@ import {
 } from '../world.js';
 
 /**
- * Per-resource tag limit. Chatbot documents none of its own (TagList's 200 bounds one request);
- * AWS's general tagging rules say 50 per resource. TagResource answers TooManyTagsException
- * ("The supplied list of tags contains too many tags"); CreateCustomAction does not declare it,
- * so it answers its validation error.
+ * Per-resource tag limit: 200, the model's TagList max (one request) and CloudFormation's
+ * AWS::Chatbot::CustomAction `Tags` maxItems 200 (the resource), counted over the merged tags
+ * (docs/FIDELITY.md, tag caps). TagResource answers TooManyTagsException ("The supplied list of
+ * tags contains too many tags"); CreateCustomAction does not declare it, so it answers its
+ * validation error (TagList's max already refuses 201 there).
  */
-const MAX_TAGS = 50;
+const MAX_TAGS = 200;
 
 interface Tag {
   TagKey: string;
