@@ -214,15 +214,16 @@ describe('consistency delay', () => {
     const { connect, time } = await sandbox({ consistencyDelayMs: DELAY });
     const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('before')));
     time.now = START + DELAY;
-    const { Name, TriggerEventSource, ...rest } = ruleInput('after');
-    void Name;
+    const { TriggerEventSource, ...rest } = ruleInput('before', { PublishStatus: 'PUBLISHED' });
     void TriggerEventSource;
-    await connect.send(new UpdateRuleCommand({ ...rest, RuleId, Name: 'after' }));
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('before');
+    await connect.send(new UpdateRuleCommand({ ...rest, RuleId }));
+    const status = async () =>
+      (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.PublishStatus;
+    expect(await status()).toBe('DRAFT');
     time.now = START + 2 * DELAY;
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    expect(await status()).toBe('PUBLISHED');
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    expect(await status()).toBe('PUBLISHED');
     time.now = START + 3 * DELAY;
     expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(
       ResourceNotFoundException,

@@ -96,5 +96,7 @@ export const templateInput = (name: string, extra: Record<string, unknown> = {})
     { Id: { Name: 'Name' }, Type: 'NAME' as const },
     { Id: { Name: 'Customer' }, Type: 'TEXT' as const, Description: 'Who called' },
   ],
+  // The model: Constraints is required, and RequiredFields lists the NAME field.
+  Constraints: { RequiredFields: [{ Id: { Name: 'Name' } }] },
   ...extra,
 });

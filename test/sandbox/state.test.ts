@@ -60,7 +60,7 @@ describe('seeds', () => {
         - { id: aaaaaaaa-1b2c-4d3e-8f70-a1b2c3d4e5f6, name: Hold music, type: CUSTOMER_HOLD, status: SAVED }
       rules:
         - Name: seeded-rule
-          TriggerEventSource: { EventSourceName: OnCaseCreate }
+          TriggerEventSource: { EventSourceName: OnCaseUpdate }
           Function: "{}"
           Actions: [ { ActionType: END_ASSOCIATED_TASKS } ]
           PublishStatus: PUBLISHED
@@ -68,6 +68,7 @@ describe('seeds', () => {
         - Name: Seeded template
           ContactFlowId: 0d6a4f9e-1b2c-4d3e-8f70-a1b2c3d4e5f6
           Fields: [ { Id: { Name: Name }, Type: NAME } ]
+          Constraints: { RequiredFields: [ { Id: { Name: Name } } ] }
 chatbot:
   chatConfigurations: [ "arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops" ]
   customActions:
