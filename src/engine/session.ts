@@ -33,6 +33,7 @@ import { NO_CACHE, SnapshotCache } from './cache.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey } from './planner.js';
 import { printableBody } from './redact.js';
+import { readUnlessRetired } from './retired.js';
 import type { Plan } from './plan.js';
 
 export interface SessionOptions extends TimeoutOptions {
@@ -86,6 +87,8 @@ export class TargetSession {
   private readonly snapshot?: SnapshotCache;
   private readonly pending: PendingCreates;
   private identity?: Promise<string>;
+  /** Warnings of the last readLive() for kinds whose API no longer answers. */
+  private retiredNotes: string[] = [];
 
   private constructor(
     readonly config: LoadedConfig,
@@ -250,6 +253,16 @@ export class TargetSession {
           `use credentials for account ${expected} (the target's profile or roleArn), or correct accountId`,
       );
     }
+    // An instance named by its ARN (config/resolve.ts) belongs to the ARN's account.
+    const instanceAccount = this.target.instanceAccountId;
+    if (instanceAccount && actual !== instanceAccount) {
+      const fromEnv = this.sensitiveFields.instanceId;
+      const shown = fromEnv ? `${sensitiveMarker(fromEnv)}'s` : instanceAccount;
+      throw new SafetyError(
+        `${formatPos(this.target.instanceIdPos ?? this.target.pos)}: target ${name}: instanceId is the ARN of an instance in account ${shown}, but the credentials (${this.credentials.source}) belong to account ${actual} (${who.Arn ?? 'unknown identity'}); ` +
+          `use credentials for account ${shown} (the target's profile or roleArn), or the ARN of an instance in account ${actual}`,
+      );
+    }
     this.ctx.target.accountId = actual;
     this.budget.learnAccount(actual);
     return actual;
@@ -268,10 +281,19 @@ export class TargetSession {
     if (problems.length) throw new ConfigError(problems);
   }
 
-  /** Live state of every kind in scope, kinds read in parallel. */
+  /**
+   * Live state of every kind in scope, kinds read in parallel. A kind whose API AWS has retired
+   * is left out, with a warning for the plan (retired.ts).
+   */
   async readLive(): Promise<Map<KindName, LiveResource[]>> {
     await this.verifyIdentity();
-    const entries = await Promise.all(this.kinds.map(async (kind) => [kind.name, await this.readKind(kind)] as const));
+    const reads = await Promise.all(
+      this.kinds.map(
+        async (kind) => [kind.name, await readUnlessRetired(kind, this.resources, () => this.readKind(kind))] as const,
+      ),
+    );
+    this.retiredNotes = reads.flatMap(([, r]) => ('retired' in r ? [r.retired] : []));
+    const entries = reads.flatMap(([name, r]) => ('items' in r ? [[name, r.items] as const] : []));
     this.snapshot?.save();
     this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
     return new Map(entries);
@@ -352,6 +374,7 @@ export class TargetSession {
       pending: this.pending,
       threshold: this.settings.threshold,
       notes: [
+        ...this.retiredNotes,
         ...this.cacheNotes(),
         ...this.warnings
           .filter((w) => w.severity === 'warning')

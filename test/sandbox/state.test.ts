@@ -84,7 +84,7 @@ lex:
         - { name: orders_slack, botAlias: prod, type: Slack, description: "Slack", botConfiguration: { clientId: "1" } }
 `,
     );
-    const sb = await startSandbox({ quotas: false, seed: seedPath, randomSeed: 3 });
+    const sb = await startSandbox({ quotas: false, seed: seedPath, randomSeed: 3, lexV1: 'available' });
     try {
       const { connect, chatbot, lex } = clients(sb.endpoint);
       const id = '11111111-2222-4333-8444-555555555555';
