@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { lexChannelAssociationFixture as fixture } from '../battery/fixtures/lex-channel-association.js';
 import { cpSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { ROOT, metricRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
@@ -135,4 +136,79 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     expect(out).not.toMatch(/error|fail(?!ed for Lex V1 bots)|exception(?!: Amazon Lex V1)/i);
     expect(r.stdout).toMatch(/25 to create/);
   });
+});
+
+/**
+ * AWS names no answer for a retired Lex V1 (docs/FIDELITY.md): whatever it is, the target goes on.
+ * A proxy in front of the sandbox answers every Lex V1 request (paths under /bots) the way a
+ * stricter or different service could: an access denial, or a page that is not the API at all.
+ */
+describe('Lex V1 past end of support, under answers other than the sandbox’s', () => {
+  let sandbox: SandboxHandle;
+  let proxy: Server;
+  let endpoint = '';
+  let lexAnswer: { status: number; headers: Record<string, string>; body: string };
+  beforeAll(async () => {
+    sandbox = await startSandbox({ quotas: false });
+    const target = new URL(sandbox.endpoint);
+    proxy = createServer((req, res) => {
+      if (req.url?.startsWith('/bots')) {
+        req.resume();
+        res.writeHead(lexAnswer.status, lexAnswer.headers).end(lexAnswer.body);
+        return;
+      }
+      const forward = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+    const address = proxy.address();
+    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await new Promise((ok) => proxy?.close(ok));
+    await sandbox?.stop();
+  });
+
+  for (const [what, answer, said] of [
+    [
+      'an access denial',
+      {
+        status: 403,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' },
+        body: JSON.stringify({ message: 'Lex V1 is no longer available' }),
+      },
+      /AccessDeniedException/,
+    ],
+    [
+      'a page that is not the API',
+      { status: 410, headers: { 'content-type': 'text/html' }, body: '<html>Gone</html>' },
+      /410|Gone|Unknown/i,
+    ],
+  ] as const) {
+    it(`${what}: the rules plan, Lex is the one warning quoting it`, async () => {
+      lexAnswer = answer;
+      const dir = tempDir('lex-other-answer-');
+      writeConfig(
+        dir,
+        { dev: { endpoint } },
+        {},
+        { rules: [metricRule('other-answer-rule')], lexChannelAssociations: fixture.base.map(withoutSecrets) },
+      );
+      const r = await run(['plan', dir, '-f', 'json', '--detailed-exitcode'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      const p = planOf(r);
+      expect(p.changes.map((c) => [c.name, c.action])).toEqual([['other-answer-rule', 'create']]);
+      const lex = p.notes.filter((n) => /Lex/.test(n));
+      expect(lex).toEqual([
+        expect.stringMatching(/^warning: 4 declared Lex V1 bot channel association\(s\) could not be checked/),
+      ]);
+      expect(lex[0]).toMatch(said);
+    });
+  }
 });
