@@ -135,6 +135,20 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     ]);
     expect(out).not.toMatch(/error|fail(?!ed for Lex V1 bots)|exception(?!: Amazon Lex V1)/i);
     expect(r.stdout).toMatch(/25 to create/);
+
+    // The CI example's path: a saved plan, applied, then nothing left to do.
+    const saved = await run(
+      ['plan', 'examples/contact-center', '-t', 'dev', '--sandbox', '--detailed-exitcode', '--out', 'plan.json'],
+      { cwd: dir },
+    );
+    expect(saved.code, saved.stderr).toBe(2);
+    const applied = await run(['apply', 'plan.json', '--sandbox', '--auto-approve'], { cwd: dir });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/Apply: 25 changes applied, 0 failed/);
+    const again = await run(['plan', 'examples/contact-center', '-t', 'dev', '--sandbox', '--detailed-exitcode'], {
+      cwd: dir,
+    });
+    expect(again.code, again.stderr).toBe(0);
   });
 });
 
