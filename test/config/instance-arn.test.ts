@@ -5,7 +5,9 @@
  * credentials belong to (sts:GetCallerIdentity, before any other call).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../src/config/resolve.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { loadText } from './helpers.js';
 import { INSTANCE, metricRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const arn = (region: string, account: string) => `arn:aws:connect:${region}:${account}:instance/${INSTANCE}`;
@@ -61,5 +63,34 @@ describe('instanceId as the instance ARN', () => {
       /connectform\.yaml:\d+:\d+: target dev: instanceId is the ARN of an instance in account 210987654321, but the credentials .* belong to account 123456789012/,
     );
     expect(Object.keys(sandbox.stats().operations)).toEqual(['sts:GetCallerIdentity']);
+  });
+});
+
+describe('instanceId as the instance ARN, resolved offline', () => {
+  const resolve = async (instanceId: string, extra = '') => {
+    const { config } = await loadText(`targets:\n  t:\n    region: us-east-2\n    instanceId: ${instanceId}\n${extra}`);
+    return resolveTarget(config, 't', {});
+  };
+
+  it('is the UUID at its end, and remembers the account the credentials must belong to', async () => {
+    const r = await resolve(arn('us-east-2', SANDBOX_ACCOUNT));
+    expect(r.problems).toEqual([]);
+    expect(r.target).toMatchObject({ instanceId: INSTANCE, instanceAccountId: SANDBOX_ACCOUNT });
+  });
+
+  it("an ARN of another account than the target's accountId is a config error", async () => {
+    const r = await resolve(arn('us-east-2', '210987654321'), '    accountId: "123456789012"\n');
+    expect(r.problems.map((p) => p.message)).toEqual([
+      "targets.t.instanceId: the instance ARN is in another account than the target's accountId '123456789012'",
+    ]);
+  });
+
+  it('a value from the environment is never quoted', async () => {
+    const { config } = await loadText('targets:\n  t:\n    region: us-east-2\n    instanceId: ${env.INSTANCE_ARN}\n');
+    const r = resolveTarget(config, 't', { INSTANCE_ARN: arn('eu-west-1', SANDBOX_ACCOUNT) });
+    expect(r.problems.map((p) => p.message)).toEqual([
+      "targets.t.instanceId: the instance ARN is in region (sensitive), but the target's region is 'us-east-2'",
+    ]);
+    expect(JSON.stringify(r.problems)).not.toContain('eu-west-1');
   });
 });
