@@ -190,7 +190,10 @@ export function registerSandboxCommand(program: Command, { io }: CliRun): Comman
       '--forget-tokens-on-delete',
       "forget a create's client token when its resource is deleted (not AWS's documented behaviour)",
     )
-    .option('--lex-v1 <state>', 'retired (every Lex V1 call fails, as since 2025-09-15) or available (default)')
+    .option(
+      '--lex-v1 <state>',
+      'retired (default: every Lex V1 call fails, as since 2025-09-15) or available (Lex V1 answers, as before)',
+    )
     .option(
       '--rule-function-echo <mode>',
       "how DescribeRule returns a rule's Function: stored (as sent, default) or reformat (same JSON, other key order and spacing)",

@@ -73,7 +73,7 @@ export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
         REGION_PATTERN,
       ),
       instanceId: targetString(
-        'Amazon Connect instance id (the UUID at the end of the instance ARN). ${env.NAME} works here.',
+        'Amazon Connect instance id (the UUID at the end of the instance ARN), or the instance ARN (its region and account are checked). ${env.NAME} works here.',
       ),
       profile: targetString('AWS shared-config profile for this target (default credential chain otherwise).'),
       endpoint: targetString(

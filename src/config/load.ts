@@ -135,6 +135,12 @@ export interface ResolvedTargetConfig {
   accountIdPos?: SourcePos;
   /** Where `instanceId` is written (an unknown instance is reported there). */
   instanceIdPos?: SourcePos;
+  /**
+   * The account of the instance, when `instanceId` was written as the instance ARN (it is then
+   * resolved to the UUID at its end): the credentials must belong to it (session.ts checks it
+   * with sts:GetCallerIdentity before any other call).
+   */
+  instanceAccountId?: string;
   /** IAM role to assume for this target (from the profile's or the default credentials). */
   roleArn?: string;
   externalId?: string;

@@ -94,7 +94,11 @@ const TARGET_FIELDS = [
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
-const INSTANCE_ARN = /^arn:aws[\w-]*:connect:[^:]*:\d*:instance\/([^/]+)$/;
+/**
+ * An instance ARN, `arn:aws:connect:REGION:ACCOUNT:instance/UUID`: AWS's own CloudFormation
+ * handlers pass it as InstanceId, so a target may name its instance so (docs/CONFIGURATION.md).
+ */
+const INSTANCE_ARN = /^arn:aws[\w-]*:connect:([^:]*):(\d*):instance\/([^/]+)$/;
 
 interface ResolvedFields {
   target: ResolvedTargetConfig;
@@ -173,6 +177,7 @@ function resolveTargetFields(
   const [region, chatbotRegion, instanceId, accountId] = ['region', 'chatbotRegion', 'instanceId', 'accountId'].map(
     known,
   );
+  let instanceAccountId: string | undefined;
   if (region !== undefined && !new RegExp(REGION_PATTERN).test(region))
     err(['region'], `${quote('region', region)} is not an AWS region`, 'e.g. us-east-1');
   if (chatbotRegion !== undefined && !new RegExp(REGION_PATTERN).test(chatbotRegion))
@@ -184,15 +189,32 @@ function resolveTargetFields(
       `${quote('chatbotRegion', chatbotRegion)}: the AWS Chatbot API answers only in ${CHATBOT_REGIONS.join(', ')}`,
       'custom actions belong to the account: pick one of those regions',
     );
-  if (instanceId !== undefined) {
-    const arn = INSTANCE_ARN.exec(instanceId);
-    if (arn)
+  const arn = instanceId === undefined ? null : INSTANCE_ARN.exec(instanceId);
+  if (arn) {
+    // The ARN names the instance: the calls take the UUID at its end; its region must be the
+    // target's and its account the credentials' (checked once they are known, session.ts).
+    const [, arnRegion, arnAccount, uuid] = arn;
+    const shown = (value: string) => (sensitive.instanceId ? sensitiveMarker(sensitive.instanceId) : `'${value}'`);
+    if (!uuid || uuid.length > 100 || /\s/.test(uuid))
+      err(['instanceId'], `${shown(instanceId!)} does not end in a Connect instance id`, 'the id is a UUID');
+    if (!new RegExp(ACCOUNT_ID_PATTERN).test(arnAccount))
+      err(['instanceId'], `${shown(instanceId!)} has no 12-digit account id`, 'copy the ARN from the Connect console');
+    if (region !== undefined && new RegExp(REGION_PATTERN).test(region) && arnRegion !== region)
       err(
         ['instanceId'],
-        'is an instance ARN; connectform wants the instance id',
-        sensitive.instanceId ? 'use the UUID at its end' : `use '${arn[1]}'`,
+        `the instance ARN is in region ${sensitive.instanceId ? '(sensitive)' : `'${arnRegion}'`}, but the target's region is ${quote('region', region)}`,
+        "use the ARN of the target region's instance, or correct region",
       );
-    else if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId))
+    if (accountId !== undefined && arnAccount !== accountId)
+      err(
+        ['instanceId'],
+        `the instance ARN is in another account than the target's accountId ${quote('accountId', accountId)}`,
+        'use the ARN of the instance in that account, or correct accountId',
+      );
+    fields.instanceId = uuid;
+    instanceAccountId = arnAccount;
+  } else if (instanceId !== undefined) {
+    if (!instanceId || instanceId.length > 100 || /\s/.test(instanceId))
       err(
         ['instanceId'],
         `${quote('instanceId', instanceId)} is not a Connect instance id`,
@@ -226,6 +248,7 @@ function resolveTargetFields(
     ...(fields.chatbotRegion !== undefined ? { chatbotRegion: fields.chatbotRegion } : {}),
     instanceId: fields.instanceId ?? '',
     ...(typeof t.raw.instanceId === 'string' ? { instanceIdPos: t.positionOf(['instanceId']) } : {}),
+    ...(instanceAccountId !== undefined ? { instanceAccountId } : {}),
     ...(fields.profile !== undefined ? { profile: fields.profile } : {}),
     ...(fields.endpoint !== undefined ? { endpoint: fields.endpoint } : {}),
     ...(fields.accountId !== undefined

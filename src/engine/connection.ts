@@ -16,6 +16,7 @@ import { QuotaTable } from '../aws/pacing.js';
 import { QuotaBudget, TargetBudget, accountOfArn } from '../aws/quota-budget.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
 import { SafetyError, formatPos } from '../errors.js';
+import { sensitiveMarker } from '../sensitive.js';
 
 export interface ConnectionOptions extends TimeoutOptions {
   /** Endpoint override for every client of the target (the sandbox). */
@@ -51,6 +52,8 @@ export class TargetConnection {
     /** Quotas and parallelism (the session's settings, --parallelism applied). */
     settings: Pick<TargetSettings, 'quotas' | 'parallelism'>,
     options: ConnectionOptions = {},
+    /** Where `instanceId` came from when it was sensitive (env): messages show its marker only. */
+    private readonly instanceIdSources?: string[],
   ) {
     const region = options.region ?? target.region;
     this.region = region;
@@ -114,6 +117,15 @@ export class TargetConnection {
       throw new SafetyError(
         `${formatPos(this.target.accountIdPos ?? this.target.pos)}: target ${name}: accountId is ${expected} but the credentials (${this.credentials.source}) belong to account ${actual} (${who.Arn ?? 'unknown identity'}); ` +
           `use credentials for account ${expected} (the target's profile or roleArn), or correct accountId`,
+      );
+    }
+    // An instance named by its ARN (config/resolve.ts) belongs to the ARN's account.
+    const instanceAccount = this.target.instanceAccountId;
+    if (instanceAccount && actual !== instanceAccount) {
+      const shown = this.instanceIdSources ? `${sensitiveMarker(this.instanceIdSources)}'s` : instanceAccount;
+      throw new SafetyError(
+        `${formatPos(this.target.instanceIdPos ?? this.target.pos)}: target ${name}: instanceId is the ARN of an instance in account ${shown}, but the credentials (${this.credentials.source}) belong to account ${actual} (${who.Arn ?? 'unknown identity'}); ` +
+          `use credentials for account ${shown} (the target's profile or roleArn), or the ARN of an instance in account ${actual}`,
       );
     }
     this.budget.learnAccount(actual);

@@ -20,6 +20,7 @@ import { TargetConnection, type ConnectionOptions } from './connection.js';
 import { PendingCreates } from './pending.js';
 import { buildPlan, liveKey } from './planner.js';
 import { printableBody } from './redact.js';
+import { readUnlessRetired } from './retired.js';
 import type { Plan } from './plan.js';
 
 export interface SessionOptions extends ConnectionOptions {
@@ -66,6 +67,8 @@ export class TargetSession {
   static create(validated: ValidatedConfig, options: SessionOptions = {}): TargetSession {
     return new TargetSession(validated, options);
   }
+  /** Warnings of the last readLive() for kinds whose API no longer answers. */
+  private retiredNotes: string[] = [];
 
   private constructor(
     validated: ValidatedConfig,
@@ -84,7 +87,7 @@ export class TargetSession {
         ? validated.settings
         : { ...validated.settings, parallelism: options.parallelism };
     this.kinds = selectKinds(this.settings, resources, options.kinds);
-    this.connection = new TargetConnection(target, this.settings, options);
+    this.connection = new TargetConnection(target, this.settings, options, sensitiveFields.instanceId);
     this.ctx = {
       target: {
         name: target.name,
@@ -148,10 +151,19 @@ export class TargetSession {
     if (problems.length) throw new ConfigError(problems);
   }
 
-  /** Live state of every kind in scope, kinds read in parallel. */
+  /**
+   * Live state of every kind in scope, kinds read in parallel. A kind whose API AWS has retired
+   * is left out, with a warning for the plan (retired.ts).
+   */
   async readLive(): Promise<Map<KindName, LiveResource[]>> {
     await this.verifyIdentity();
-    const entries = await Promise.all(this.kinds.map(async (kind) => [kind.name, await this.readKind(kind)] as const));
+    const reads = await Promise.all(
+      this.kinds.map(
+        async (kind) => [kind.name, await readUnlessRetired(kind, this.resources, () => this.readKind(kind))] as const,
+      ),
+    );
+    this.retiredNotes = reads.flatMap(([, r]) => ('retired' in r ? [r.retired] : []));
+    const entries = reads.flatMap(([name, r]) => ('items' in r ? [[name, r.items] as const] : []));
     this.snapshot?.save();
     this.liveIndex = new Map(entries.flatMap(([, items]) => items.map((l) => [liveKey(l.kind, l.key), l] as const)));
     return new Map(entries);
@@ -228,6 +240,7 @@ export class TargetSession {
       pending: this.pending,
       threshold: this.settings.threshold,
       notes: [
+        ...this.retiredNotes,
         ...this.cacheNotes(),
         ...this.warnings
           .filter((w) => w.severity === 'warning')

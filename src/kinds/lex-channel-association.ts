@@ -193,6 +193,18 @@ function withoutSecretValues(body: Body): Body {
   return { ...body, botConfiguration: Object.keys(config).sort() };
 }
 
+/**
+ * AWS ended Lex V1 on 2025-09-15 and says only that requests "will fail" from then on (AWS Health
+ * notice; docs/FIDELITY.md, "Lex V1 after end of support"): no source names the answer. So any
+ * failure of the read counts as the API no longer answering, whatever it is (the sandbox's
+ * BadRequestException, an access denial, an unknown operation, an endpoint that is gone), and the
+ * warning quotes it, so a problem of another cause stays visible.
+ */
+function retiredApi(err: unknown): string {
+  const said = err instanceof Error ? err.message : String(err);
+  return `the Lex V1 API no longer answers (AWS ended Lex V1 on 2025-09-15); it said: ${said}`;
+}
+
 function manualStep(what: string, body: Body): Error {
   return new Error(
     `the Lex V1 API cannot ${what} bot channel association "${lexChannelKey(body)}": it needs a manual step in the Lex (V1) console ` +
@@ -237,6 +249,7 @@ export const lexChannelAssociationKind: ResourceKind<'lexChannelAssociation'> = 
   // empty" (no API could empty them anyway).
   managedWhenDeclared: ['botConfiguration'],
   key: lexChannelKey,
+  retiredApi,
   audit,
   read,
   normalize,

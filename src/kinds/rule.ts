@@ -118,6 +118,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   const trigger = d.body.TriggerEventSource;
   const source = isRecord(trigger) && typeof trigger.EventSourceName === 'string' ? trigger.EventSourceName : '';
   const actions = Array.isArray(d.body.Actions) ? d.body.Actions.filter(isRecord) : [];
+  // The sandbox refuses a rule with no action (the stricter reading; docs/FIDELITY.md).
+  if (Array.isArray(d.body.Actions) && d.body.Actions.length === 0)
+    error(['Actions'], 'a rule needs at least one action', 'add an action, or remove the rule');
 
   actions.forEach((action, i) => {
     const type = typeof action.ActionType === 'string' ? action.ActionType : '';

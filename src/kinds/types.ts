@@ -195,6 +195,13 @@ export interface ResourceKind<N extends KindName = KindName> {
    * offered in the target's region...), as a sentence saying what to change; undefined when it can.
    */
   unavailable?(ctx: TargetContext): string | undefined;
+  /**
+   * For a kind whose API AWS has retired (Lex V1): whether a failed read means the API no longer
+   * answers, as a phrase for the plan's one warning line; undefined for an ordinary failure. The
+   * target then plans without the kind: nothing of it is changed, pruned or reported as drift
+   * (src/engine/retired.ts).
+   */
+  retiredApi?(err: unknown): string | undefined;
   /** Semantic checks the schema cannot express; positions via d.positionOf. */
   audit(d: DeclaredResource, ctx: AuditContext): Problem[];
   /** List, then describe each (through ctx.aws.call, which paces by quota; via ctx.cache when the list gives a stamp). */

@@ -22,7 +22,10 @@ export interface FidelityOptions {
   forgetTokensOnDelete?: boolean;
   /** New, changed and deleted resources reach reads, tag calls, custom action links and name checks this late. Default 0. */
   consistencyDelayMs?: number;
-  /** 'retired': every Lex V1 model building call fails, as after 2025-09-15. Default 'available'. */
+  /**
+   * 'retired' (the default): every Lex V1 model building call fails, as AWS says it does since
+   * 2025-09-15. 'available': Lex V1 answers, as before (opt-in, for the history).
+   */
   lexV1?: 'retired' | 'available';
   /**
    * What UpdateCustomAction does with AliasName and Attachments left out: 'keep' (AWS's own
@@ -60,10 +63,10 @@ export const LEX_V1_END_OF_SUPPORT = '2025-09-15';
  * NotFoundException it cannot be read as "already deleted".
  */
 export function retiredService(service: ServiceName, lexV1: FidelityOptions['lexV1']): ApiError | undefined {
-  if (service !== 'lex-models' || lexV1 !== 'retired') return undefined;
+  if (service !== 'lex-models' || lexV1 === 'available') return undefined;
   return new ApiError(
     'BadRequestException',
-    `Amazon Lex V1 reached end of support on ${LEX_V1_END_OF_SUPPORT}: its APIs no longer answer (sandbox started with lexV1: 'retired'). Migrate the bot to Amazon Lex V2.`,
+    `Amazon Lex V1 reached end of support on ${LEX_V1_END_OF_SUPPORT}: its APIs no longer answer. Migrate the bot to Amazon Lex V2.`,
   );
 }
 

@@ -17,7 +17,7 @@ import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { kindByName } from '../../src/kinds/index.js';
 import type { Body, KindName, ResourceKind } from '../../src/kinds/types.js';
 import { useLagClock } from '../../src/aws/lag.js';
-import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { planOf, runCliInProcess as runCli, tempDir, writeConfig, type TargetSpec } from '../helpers/cli.js';
 import { FastForwardClock } from '../sandbox/clock.js';
@@ -38,6 +38,12 @@ export interface BatteryFixture {
     | null;
   reorderSet(b: Body[]): Body[];
   broken: { yaml: string; lines?: number[]; expectLines?: number[] };
+  /**
+   * Sandbox options the kind needs beyond the defaults. The battery runs with the sandbox's
+   * defaults, Lex V1 retired included; the Lex kind opts in to `lexV1: 'available'` (its API as
+   * it answered before its end of support) to be exercised at all.
+   */
+  sandboxOptions?: Pick<SandboxOptions, 'lexV1'>;
 }
 
 /** Where the target's resources live, and what the battery counts of the calls made to it. */
@@ -74,6 +80,7 @@ export async function sandboxWorld(dir: string, fx: BatteryFixture, lag?: WorldL
     quotas: { ratePerSecond: 2, burst: 5 },
     quotaScale: Number(QUOTA_SCALE),
     statePath: join(dir, 'sandbox-state.json'),
+    ...fx.sandboxOptions,
     ...(lag ? { consistencyDelayMs: lag.consistencyDelayMs, clock: lag.clock } : {}),
   });
 }

@@ -17,10 +17,16 @@ let sandbox: SandboxHandle;
 let dir: string;
 const cli = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: dir });
 
-/** A sandbox hosting the example's instances, and a copy of the example pointed at it. */
+/**
+ * A sandbox hosting the example's instances, and a copy of the example pointed at it. Lex V1
+ * answers here (`lexV1: 'available'`, the opt-in for the history), so the example's Lex
+ * associations are read and compared; with Lex retired (the sandbox's default) the quick start
+ * is covered by test/cli/lex-v1.test.ts.
+ */
 async function exampleOn(options: SandboxOptions = {}): Promise<{ sandbox: SandboxHandle; dir: string }> {
   const sandbox = await startSandbox({
     quotas: false,
+    lexV1: 'available',
     ensureInstances: ['2b7d9c41-5e3a-4f8b-a1c6-7d8e9f0a1b2c', '9e4f3a2b-1c0d-4e5f-8a9b-0c1d2e3f4a5b'],
     ...options,
   });

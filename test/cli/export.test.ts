@@ -141,6 +141,7 @@ describe('connectform export (CLI, sandbox)', () => {
       quotas: { ratePerSecond: 2, burst: 5 },
       quotaScale: Number(QUOTA_SCALE),
       statePath: join(root, 'sandbox-state.json'),
+      lexV1: 'available', // Lex V1 as it answered: its associations are exported too
     });
     source = writeSource(join(root, 'source'), sandbox.endpoint);
     await cliOk('apply', source, '--target', 'A', '--auto-approve');

@@ -209,11 +209,11 @@ describe('resolveTarget', () => {
     expect(r.problems.map((p) => [p.message, p.pos?.line])).toEqual([
       // The value came from the environment: the message names the variable, not the value.
       ['targets.t.region: (sensitive: env.REGION) is not an AWS region', 3],
-      ['targets.t.instanceId: is an instance ARN; connectform wants the instance id', 4],
       ["targets.t.endpoint: 'not a url' is not an http(s) URL", 5],
       ['targets.t.accountId: ${var.acct} cannot be used in target fields', 6],
     ]);
-    expect(r.problems[1].hint).toBe("use 'abc'");
+    // An instance ARN is taken, as the UUID at its end (issue #20).
+    expect(r.target.instanceId).toBe('abc');
     expect(r.problems[0].pos).toEqual(at(file, text, '${env.REGION}'));
   });
 

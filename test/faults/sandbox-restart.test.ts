@@ -26,6 +26,7 @@ const template = (Name: string) =>
     Name,
     ContactFlowId: '4bae8d3c-5f6a-4b7c-8db4-e5f6a7b8c9d0',
     Fields: [{ Id: { Name: 'Title' }, Type: 'NAME' }],
+    Constraints: { RequiredFields: [{ Id: { Name: 'Title' } }] }, // required (the model's Constraints doc)
   });
 
 describe('sandbox restarted from its state file under the same randomSeed', () => {

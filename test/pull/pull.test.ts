@@ -56,7 +56,7 @@ describe('connectform pull (CLI, sandbox)', () => {
 
   beforeAll(async () => {
     root = tempDir('pull-');
-    sandbox = await startSandbox({ quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: 25 });
+    sandbox = await startSandbox({ quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: 25, lexV1: 'available' });
     const sts = new STSClient({
       endpoint: sandbox.endpoint,
       region: 'us-east-1',

@@ -242,7 +242,7 @@ let sb: SandboxHandle;
 const routes = buildRoutes(services());
 
 beforeAll(async () => {
-  sb = await startSandbox({ quotas: false });
+  sb = await startSandbox({ quotas: false, lexV1: 'available' }); // Lex V1 as it answered
   const { connect, chatbot } = clients(sb.endpoint);
   const rule = await connect.send(new CreateRuleCommand(ruleInput('conformance-rule')));
   ids.rule = rule.RuleId!;

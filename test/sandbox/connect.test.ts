@@ -144,7 +144,7 @@ describe('rules', () => {
       new UpdateRuleCommand({
         InstanceId: INSTANCE,
         RuleId: created.RuleId,
-        Name: 'lifecycle-renamed',
+        Name: 'lifecycle', // a rule on OnPostCallAnalysisAvailable keeps its name (UpdateRule's Name doc)
         Function: postCallFunction('22222222-1234-5678-9123-123456789012'),
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'evt' } }],
         PublishStatus: 'PUBLISHED',
@@ -152,7 +152,7 @@ describe('rules', () => {
     );
     const after = (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: created.RuleId }))).Rule!;
     expect(after).toMatchObject({
-      Name: 'lifecycle-renamed',
+      Name: 'lifecycle',
       Function: postCallFunction('22222222-1234-5678-9123-123456789012'),
       PublishStatus: 'PUBLISHED',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
@@ -169,7 +169,14 @@ describe('rules', () => {
   });
 
   it('refuses a duplicate name with ResourceConflictException, on create and on rename', async () => {
-    const a = await connect.send(new CreateRuleCommand(ruleInput('dup-a')));
+    // Only rules on the Zendesk and Salesforce sources can be renamed (UpdateRule's Name doc).
+    const zendesk = {
+      TriggerEventSource: {
+        EventSourceName: 'OnZendeskTicketCreate' as const,
+        IntegrationAssociationId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      },
+    };
+    const a = await connect.send(new CreateRuleCommand(ruleInput('dup-a', zendesk)));
     await connect.send(new CreateRuleCommand(ruleInput('dup-b')));
     expect(await failure(connect.send(new CreateRuleCommand(ruleInput('dup-a'))))).toBeInstanceOf(
       ResourceConflictException,
@@ -178,7 +185,7 @@ describe('rules', () => {
       InstanceId: INSTANCE,
       RuleId: a.RuleId,
       Name: 'dup-b',
-      Function: postCallFunction(),
+      Function: functionFor('OnZendeskTicketCreate'),
       Actions: ruleInput('x').Actions,
       PublishStatus: 'DRAFT' as const,
     };
@@ -295,19 +302,25 @@ describe('task templates', () => {
     const inactive = await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, Status: 'INACTIVE' }));
     expect(inactive.TaskTemplates!.some((t) => t.Id === created.Id)).toBe(false);
 
-    // No partial updates: what is left out (Description) is gone; Name and Status are kept.
-    const updated = await connect.send(
-      new UpdateTaskTemplateCommand({
-        InstanceId: INSTANCE,
-        TaskTemplateId: created.Id,
-        ContactFlowId: FLOW_ESCALATION,
-        Fields: [{ Id: { Name: 'Only' }, Type: 'TEXT' }],
-      }),
-    );
+    // No partial updates: what is left out (Description) is gone; Name is kept. Status is
+    // required ("the service requires it when calling UpdateTaskTemplate").
+    const only = {
+      InstanceId: INSTANCE,
+      TaskTemplateId: created.Id,
+      ContactFlowId: FLOW_ESCALATION,
+      Fields: [{ Id: { Name: 'Only' }, Type: 'NAME' as const }],
+      Constraints: { RequiredFields: [{ Id: { Name: 'Only' } }] },
+    };
+    const noStatus = await failure(connect.send(new UpdateTaskTemplateCommand(only)));
+    expect(noStatus).toBeInstanceOf(PropertyValidationException);
+    expect((noStatus as PropertyValidationException).PropertyList).toEqual([
+      { PropertyPath: 'Status', Reason: 'REQUIRED_PROPERTY_MISSING', Message: 'Status is required.' },
+    ]);
+    const updated = await connect.send(new UpdateTaskTemplateCommand({ ...only, Status: 'INACTIVE' }));
     expect(updated).toMatchObject({
       Name: 'Callback request',
-      Status: 'ACTIVE',
-      Fields: [{ Id: { Name: 'Only' }, Type: 'TEXT' }],
+      Status: 'INACTIVE',
+      Fields: [{ Id: { Name: 'Only' }, Type: 'NAME' }],
     });
     expect(updated.Description).toBeUndefined();
 
@@ -318,6 +331,75 @@ describe('task templates', () => {
     expect(
       await failure(connect.send(new DeleteTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId: created.Id }))),
     ).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('holds the document to what the model and the API Reference say of NAME, Constraints and Defaults', async () => {
+    const problems = async (name: string, extra: Record<string, unknown>) => {
+      const err = await failure(connect.send(new CreateTaskTemplateCommand(templateInput(name, extra))));
+      expect(err).toBeInstanceOf(PropertyValidationException);
+      return (err as PropertyValidationException).PropertyList!.map((p) => [p.PropertyPath, p.Reason]);
+    };
+    // Constraints: "the service requires it when calling CreateTaskTemplate or UpdateTaskTemplate".
+    expect(await problems('No constraints', { Constraints: undefined })).toEqual([
+      ['Constraints', 'REQUIRED_PROPERTY_MISSING'],
+    ]);
+    // "The RequiredFields array must contain at least one element, and the field of type NAME must be included".
+    expect(await problems('Empty required', { Constraints: { RequiredFields: [] } })).toEqual([
+      ['Constraints.RequiredFields', 'REQUIRED_PROPERTY_MISSING'],
+      ['Constraints.RequiredFields', 'REQUIRED_PROPERTY_MISSING'],
+    ]);
+    expect(
+      await problems('Name not required', { Constraints: { RequiredFields: [{ Id: { Name: 'Customer' } }] } }),
+    ).toEqual([['Constraints.RequiredFields', 'REQUIRED_PROPERTY_MISSING']]);
+    // "exactly one field of type NAME".
+    expect(
+      await problems('Two names', {
+        Fields: [
+          { Id: { Name: 'Name' }, Type: 'NAME' },
+          { Id: { Name: 'Other' }, Type: 'NAME' },
+        ],
+      }),
+    ).toEqual([['Fields', 'REQUIRED_PROPERTY_MISSING']]);
+    // Constraints and Defaults name fields of the template; a single select default is one of its options.
+    expect(
+      await problems('Unknown refs', {
+        Fields: [
+          { Id: { Name: 'Name' }, Type: 'NAME' },
+          { Id: { Name: 'Priority' }, Type: 'SINGLE_SELECT', SingleSelectOptions: ['low', 'high'] },
+        ],
+        Constraints: { RequiredFields: [{ Id: { Name: 'Name' } }], ReadOnlyFields: [{ Id: { Name: 'Ghost' } }] },
+        Defaults: {
+          DefaultFieldValues: [
+            { Id: { Name: 'Nobody' }, DefaultValue: 'x' },
+            { Id: { Name: 'Priority' }, DefaultValue: 'urgent' },
+          ],
+        },
+      }),
+    ).toEqual([
+      ['Constraints.ReadOnlyFields[0].Id.Name', 'REFERENCED_RESOURCE_NOT_FOUND'],
+      ['Defaults.DefaultFieldValues[0].Id.Name', 'REFERENCED_RESOURCE_NOT_FOUND'],
+      ['Defaults.DefaultFieldValues[1].DefaultValue', 'INVALID_FORMAT'],
+    ]);
+    const ok = await connect.send(
+      new CreateTaskTemplateCommand(
+        templateInput('Default among options', {
+          Fields: [
+            { Id: { Name: 'Name' }, Type: 'NAME' },
+            { Id: { Name: 'Priority' }, Type: 'SINGLE_SELECT', SingleSelectOptions: ['low', 'high'] },
+          ],
+          Defaults: { DefaultFieldValues: [{ Id: { Name: 'Priority' }, DefaultValue: 'high' }] },
+        }),
+      ),
+    );
+    expect(ok.Id).toBeTruthy();
+  });
+
+  it('ListTaskTemplates answers 400 to a NextToken it never issued', async () => {
+    const err = await failure(
+      connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE, NextToken: 'never-issued' })),
+    );
+    expect(err.$metadata.httpStatusCode).toBe(400);
+    expect(err.message).toMatch(/NextToken is not valid/);
   });
 
   it('reports property problems as PropertyValidationException with a PropertyList', async () => {
@@ -339,7 +421,10 @@ describe('task templates', () => {
       new CreateTaskTemplateCommand(
         templateInput('Quick connect', {
           ContactFlowId: undefined,
-          Fields: [{ Id: { Name: 'Transfer' }, Type: 'QUICK_CONNECT' }],
+          Fields: [
+            { Id: { Name: 'Name' }, Type: 'NAME' },
+            { Id: { Name: 'Transfer' }, Type: 'QUICK_CONNECT' },
+          ],
         }),
       ),
     );

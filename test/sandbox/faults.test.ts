@@ -16,7 +16,7 @@ async function withSandbox<T>(
   options: SandboxOptions,
   fn: (endpoint: string, sb: Awaited<ReturnType<typeof startSandbox>>) => Promise<T>,
 ): Promise<T> {
-  const sb = await startSandbox(options);
+  const sb = await startSandbox({ lexV1: 'available', ...options }); // Lex V1's own throttling error
   try {
     return await fn(sb.endpoint, sb);
   } finally {

@@ -200,15 +200,16 @@ describe('consistency delay', () => {
     const { connect, time } = await sandbox({ consistencyDelayMs: DELAY });
     const { RuleId } = await connect.send(new CreateRuleCommand(ruleInput('before')));
     time.now = START + DELAY;
-    const { Name, TriggerEventSource, ...rest } = ruleInput('after');
-    void Name;
+    const { TriggerEventSource, ...rest } = ruleInput('before', { PublishStatus: 'PUBLISHED' });
     void TriggerEventSource;
-    await connect.send(new UpdateRuleCommand({ ...rest, RuleId, Name: 'after' }));
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('before');
+    await connect.send(new UpdateRuleCommand({ ...rest, RuleId }));
+    const status = async () =>
+      (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.PublishStatus;
+    expect(await status()).toBe('DRAFT');
     time.now = START + 2 * DELAY;
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    expect(await status()).toBe('PUBLISHED');
     await connect.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId }));
-    expect((await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }))).Rule?.Name).toBe('after');
+    expect(await status()).toBe('PUBLISHED');
     time.now = START + 3 * DELAY;
     expect(await failure(connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId })))).toBeInstanceOf(
       ResourceNotFoundException,
@@ -436,8 +437,8 @@ describe('rules on integration event sources', () => {
 // holders: "Any requests to Lex 1 endpoints after September 15, 2025 will fail"
 // (quoted in https://github.com/SummitRoute/aws_breaking_changes/issues/107).
 describe('Lex V1', () => {
-  it("lexV1: 'retired' fails every call, reads and deletes alike, and changes nothing", async () => {
-    const { sb, lex } = await sandbox({ lexV1: 'retired' });
+  it('retired by default: every call fails, reads and deletes alike, and nothing changes', async () => {
+    const { sb, lex } = await sandbox();
     for (const call of [
       lex.send(new GetBotsCommand({})),
       lex.send(new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-' })),
@@ -452,15 +453,15 @@ describe('Lex V1', () => {
     expect(sb.world.lex.bots.OrderFlowers.channelAssociations).toHaveLength(3);
   });
 
-  it("answers by default ('available'), so the client's Lex kind still runs", async () => {
-    const { lex } = await sandbox();
+  it("answers with lexV1: 'available' (the opt-in for the history)", async () => {
+    const { lex } = await sandbox({ lexV1: 'available' });
     expect((await lex.send(new GetBotsCommand({}))).bots!.map((b) => b.name)).toEqual(['BookTrip', 'OrderFlowers']);
   });
 
   // GetBotChannelAssociations' nameContains: "To return all bot channel associations, use a
   // hyphen ("-") as the nameContains parameter" (the operation's reference and the model's doc).
   it('GetBotChannelAssociations: nameContains "-" returns every association; other values match substrings', async () => {
-    const { lex } = await sandbox();
+    const { lex } = await sandbox({ lexV1: 'available' });
     const all = await lex.send(
       new GetBotChannelAssociationsCommand({ botName: 'OrderFlowers', botAlias: '-', nameContains: '-' }),
     );

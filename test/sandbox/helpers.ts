@@ -129,11 +129,14 @@ export const functionFor = (source: keyof typeof DOCUMENTED_CONDITION | string) 
   });
 };
 
+/** A rule's input; its Function is one documented condition of the event source `extra` names. */
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({
   InstanceId: INSTANCE,
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
-  Function: postCallFunction(),
+  Function: extra.TriggerEventSource
+    ? functionFor((extra.TriggerEventSource as { EventSourceName: string }).EventSourceName)
+    : postCallFunction(),
   Actions: [
     {
       ActionType: 'CREATE_TASK' as const,
@@ -152,5 +155,7 @@ export const templateInput = (name: string, extra: Record<string, unknown> = {})
     { Id: { Name: 'Name' }, Type: 'NAME' as const },
     { Id: { Name: 'Customer' }, Type: 'TEXT' as const, Description: 'Who called' },
   ],
+  // The model: Constraints is required, and RequiredFields lists the NAME field.
+  Constraints: { RequiredFields: [{ Id: { Name: 'Name' } }] },
   ...extra,
 });

@@ -16,7 +16,7 @@ let sb: SandboxHandle;
 let lex: LexModelBuildingServiceClient;
 
 beforeAll(async () => {
-  sb = await startSandbox({ quotas: false });
+  sb = await startSandbox({ quotas: false, lexV1: 'available' }); // Lex V1 as it answered before its end
   lex = clients(sb.endpoint).lex;
 });
 afterAll(() => sb.stop());

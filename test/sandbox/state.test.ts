@@ -59,7 +59,7 @@ describe('seeds', () => {
         - { id: aaaaaaaa-1b2c-4d3e-8f70-a1b2c3d4e5f6, name: Hold music, type: CUSTOMER_HOLD, status: SAVED }
       rules:
         - Name: seeded-rule
-          TriggerEventSource: { EventSourceName: OnCaseCreate }
+          TriggerEventSource: { EventSourceName: OnCaseUpdate }
           Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"EQUALS","Operands":["open"],"ComparisonValue":"$.Case.Fields.status","Negate":false}]}}'
           Actions: [ { ActionType: END_ASSOCIATED_TASKS } ]
           PublishStatus: PUBLISHED
@@ -67,6 +67,7 @@ describe('seeds', () => {
         - Name: Seeded template
           ContactFlowId: 0d6a4f9e-1b2c-4d3e-8f70-a1b2c3d4e5f6
           Fields: [ { Id: { Name: Name }, Type: NAME } ]
+          Constraints: { RequiredFields: [ { Id: { Name: Name } } ] }
 chatbot:
   chatConfigurations: [ "arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops" ]
   customActions:
@@ -82,7 +83,7 @@ lex:
         - { name: orders_slack, botAlias: prod, type: Slack, description: "Slack", botConfiguration: { clientId: "1" } }
 `,
     );
-    const sb = await startSandbox({ quotas: false, seed: seedPath, randomSeed: 3 });
+    const sb = await startSandbox({ quotas: false, seed: seedPath, randomSeed: 3, lexV1: 'available' });
     try {
       const { connect, chatbot, lex } = clients(sb.endpoint);
       const id = '11111111-2222-4333-8444-555555555555';

@@ -20,6 +20,7 @@ import {
 } from '../world.js';
 import { loadModel } from '../../aws/models.js';
 import { RuleFunctionProblem, checkRuleFunction, reformatRuleFunction } from '../rules-function.js';
+import { checkActionsForSource, checkRename } from './rule-actions.js';
 
 type Json = Record<string, unknown>;
 
@@ -159,6 +160,7 @@ function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined,
       add(`Fields[${i}].Id.Name`, 'UNIQUE_CONSTRAINT_VIOLATED', `Field name ${name} is used more than once.`);
     seen.add(name);
   });
+  checkTemplateDocument(t, fields, add);
   if (t.ContactFlowId === undefined && !fields.some((f) => f.Type === 'QUICK_CONNECT')) {
     add(
       'ContactFlowId',
@@ -174,6 +176,82 @@ function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined,
   }
   if (problems.length)
     ctx.fail('PropertyValidationException', problems.map((p) => p.Message).join(' '), { PropertyList: problems });
+}
+
+/**
+ * What the model and the API Reference say of a template's document (CreateTaskTemplate and
+ * UpdateTaskTemplate):
+ * - Fields: "The request must contain exactly one field of type NAME. This field must also be
+ *   listed in the RequiredFields array within the Constraints parameter."
+ * - Constraints: "Although this parameter is marked as optional in the API model, the service
+ *   requires it when calling CreateTaskTemplate or UpdateTaskTemplate. The RequiredFields array
+ *   must contain at least one element".
+ * - Constraints and Defaults "apply to the template fields" / are "default values for fields"
+ *   (TaskTemplateConstraints, TaskTemplateDefaults): a name that is not a field is refused, and a
+ *   SINGLE_SELECT field's default is one of its SingleSelectOptions ("A list of options for a
+ *   single select field"). The service's answer to those two is not documented: the stricter
+ *   reading refuses them (docs/FIDELITY.md).
+ */
+function checkTemplateDocument(
+  t: Json,
+  fields: Json[],
+  add: (path: string, reason: string, message: string) => void,
+): void {
+  const nameOf = (entry: unknown) => ((entry as Json | undefined)?.Id as Json | undefined)?.Name as string | undefined;
+  const byName = new Map(fields.map((f) => [nameOf(f), f] as const));
+  const nameFields = fields.filter((f) => f.Type === 'NAME');
+  if (nameFields.length !== 1)
+    add(
+      'Fields',
+      'REQUIRED_PROPERTY_MISSING',
+      `Exactly one field of type NAME is required, found ${nameFields.length}.`,
+    );
+  const constraints = t.Constraints as Json | undefined;
+  if (constraints === undefined) {
+    add('Constraints', 'REQUIRED_PROPERTY_MISSING', 'Constraints is required.');
+  } else {
+    const required = (constraints.RequiredFields as Json[] | undefined) ?? [];
+    if (!required.length)
+      add('Constraints.RequiredFields', 'REQUIRED_PROPERTY_MISSING', 'RequiredFields must have at least one entry.');
+    const nameField = nameFields.length === 1 ? nameOf(nameFields[0]) : undefined;
+    if (nameField !== undefined && !required.some((r) => nameOf(r) === nameField))
+      add(
+        'Constraints.RequiredFields',
+        'REQUIRED_PROPERTY_MISSING',
+        `The NAME field ${nameField} must be listed in RequiredFields.`,
+      );
+    for (const list of ['RequiredFields', 'ReadOnlyFields', 'InvisibleFields']) {
+      ((constraints[list] as Json[] | undefined) ?? []).forEach((entry, i) => {
+        const name = nameOf(entry);
+        if (!byName.has(name))
+          add(
+            `Constraints.${list}[${i}].Id.Name`,
+            'REFERENCED_RESOURCE_NOT_FOUND',
+            `Field ${String(name)} is not a field of the template.`,
+          );
+      });
+    }
+  }
+  const defaults = ((t.Defaults as Json | undefined)?.DefaultFieldValues as Json[] | undefined) ?? [];
+  defaults.forEach((entry, i) => {
+    const name = nameOf(entry);
+    const field = byName.get(name);
+    if (!field) {
+      add(
+        `Defaults.DefaultFieldValues[${i}].Id.Name`,
+        'REFERENCED_RESOURCE_NOT_FOUND',
+        `Field ${String(name)} is not a field of the template.`,
+      );
+      return;
+    }
+    const options = field.SingleSelectOptions as unknown[] | undefined;
+    if (field.Type === 'SINGLE_SELECT' && entry.DefaultValue !== undefined && !options?.includes(entry.DefaultValue))
+      add(
+        `Defaults.DefaultFieldValues[${i}].DefaultValue`,
+        'INVALID_FORMAT',
+        `${String(entry.DefaultValue)} is not an option of the single select field ${String(name)}.`,
+      );
+  });
 }
 
 function template(inst: ConnectInstance, id: string, ctx: OpContext): TaskTemplateRecord {
@@ -224,6 +302,7 @@ export const connectOps: Handlers = {
     checkFunction(input.Function, input.TriggerEventSource.EventSourceName, ctx);
     uniqueRuleName(inst, input.Name, undefined, ctx);
     checkActions(inst, input.Actions, ctx);
+    checkActionsForSource(input.TriggerEventSource.EventSourceName, input.Actions, ctx);
     const RuleId = ctx.newId();
     const RuleArn = ruleArn(ctx.region, ctx.accountId, inst.Id, RuleId);
     const now = ctx.now();
@@ -249,8 +328,10 @@ export const connectOps: Handlers = {
     const inst = instance(world, ctx, input.InstanceId);
     const r = rule(inst, input.RuleId, ctx);
     checkFunction(input.Function, r.TriggerEventSource.EventSourceName as string, ctx);
+    checkRename(r.TriggerEventSource.EventSourceName as string, r.Name, input.Name, ctx);
     uniqueRuleName(inst, input.Name, r.RuleId, ctx);
     checkActions(inst, input.Actions, ctx);
+    checkActionsForSource(r.TriggerEventSource.EventSourceName as string, input.Actions, ctx);
     // TriggerEventSource cannot change; everything UpdateRule carries is replaced.
     Object.assign(r, {
       Name: input.Name,
@@ -334,9 +415,14 @@ export const connectOps: Handlers = {
   UpdateTaskTemplate(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
     const t = template(inst, input.TaskTemplateId, ctx);
-    // Full update of the content; Name and Status, which every template has, keep their value
-    // when left out.
-    const next: Json = { Name: input.Name ?? t.Name, Status: input.Status ?? t.Status, Fields: input.Fields ?? [] };
+    // Status: "Although this parameter is marked as optional, the service requires it when
+    // calling UpdateTaskTemplate" (the model). Full update of the content; Name, which every
+    // template has, keeps its value when left out.
+    if (input.Status === undefined)
+      ctx.fail('PropertyValidationException', 'Status is required when calling UpdateTaskTemplate.', {
+        PropertyList: [{ PropertyPath: 'Status', Reason: 'REQUIRED_PROPERTY_MISSING', Message: 'Status is required.' }],
+      });
+    const next: Json = { Name: input.Name ?? t.Name, Status: input.Status, Fields: input.Fields ?? [] };
     for (const key of TEMPLATE_CONTENT) if (key !== 'Fields' && input[key] !== undefined) next[key] = input[key];
     checkTemplate(inst, next, t.Id, ctx);
     for (const key of TEMPLATE_CONTENT) delete (t as unknown as Json)[key];
@@ -350,6 +436,9 @@ export const connectOps: Handlers = {
     // one page; with it, at most MaxResults come and the rest cannot be reached. The paginator
     // file names NextToken as a page token; the member's own text is the stricter reading.
     const inst = instance(world, ctx, input.InstanceId);
+    // It never issues a NextToken, so any token is one it never issued (as ListContactFlows
+    // answers a token it did not issue).
+    if (input.NextToken !== undefined) ctx.invalid('The NextToken is not valid for this request.');
     const matching = Object.values(inst.taskTemplates).filter(
       (t) =>
         (input.Status === undefined || t.Status === input.Status) &&
