@@ -21,8 +21,6 @@ export default defineConfig({
     // four workers keep a 2-core machine busy and overlap those waits, loaded or not (measured
     // with two CPU-bound processes beside it: 234 s with four, 227-264 s with three).
     maxWorkers: 4,
-    // The SDK's "future releases need Node 22" notice, printed once per worker, buries real output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         extends: true,

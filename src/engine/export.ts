@@ -204,8 +204,9 @@ export function toConfigItems(
 function flowIds(body: Body): { path: string; id: string }[] {
   const out: { path: string; id: string }[] = [];
   const walk = (v: unknown, path: PathSegment[]) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    } else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: formatPath([...path, k]), id: x });
         else walk(x, [...path, k]);

@@ -3,7 +3,7 @@
  * saver that lets the server answer a write only once a save including it is on disk.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SeedError, type World } from './world.js';
 
@@ -68,7 +68,7 @@ export async function writeFileDurably(path: string, text: string): Promise<void
 
 /** Makes a rename in `dir` durable. Windows cannot open a directory: best effort there. */
 async function syncDirectory(dir: string): Promise<void> {
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');
     await handle.sync();

@@ -134,7 +134,7 @@ function stateKept(wf: Workflow, id: string, job: Job, apply: Step): string[] {
   )
     out.push(`${id}: restores the state directory without a key and restore-keys per target`);
   const save = steps.slice(at + 1).find((s) => /^actions\/cache\/save@/.test(s.uses ?? '') && isStateDir(s.with?.path));
-  if (!save || save.if !== 'always()')
+  if (save?.if !== 'always()')
     out.push(
       `${id}: does not save the state directory after applying, always (a failed or cancelled apply leaves the journal that matters most)`,
     );

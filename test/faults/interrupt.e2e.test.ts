@@ -77,7 +77,11 @@ describe('a change under way that never finishes', () => {
       writeConfig(dir, { dev: { endpoint } }, {}, { rules: [rule('grace-1'), rule('grace-2')] });
       // The first CreateRule hangs (the proxy never answers): a call that outlives the grace.
       let held = false;
-      proxy.arm(undefined, (r) => (r.api === 'connect:CreateRule' && !held ? ((held = true), 'hold') : 'forward'));
+      proxy.arm(undefined, (r) => {
+        if (r.api !== 'connect:CreateRule' || held) return 'forward';
+        held = true;
+        return 'hold';
+      });
       const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, {
         CONNECTFORM_INTERRUPT_GRACE_MS: '1500',
       });

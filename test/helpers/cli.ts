@@ -143,8 +143,20 @@ export async function runCliInProcess(
     isTTY: opts.tty ?? false,
   });
   const io = {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: opts.tty ?? false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.tty ?? false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+      isTTY: opts.tty ?? false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: opts.tty ?? false,
+    },
     stdin,
     env: { NO_COLOR: '1', ...opts.env },
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),
