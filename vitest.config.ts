@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects, a test pyramid:
  *   unit — everything that runs in this process: the CLI through `main(argv, io)`, the sandbox
- *          through `startSandbox`. The bulk of the suite; it never spawns the CLI.
+ *          through `startSandbox`. The bulk of the suite; it spawns no process and never reads
+ *          `dist/`, nor does anything it imports (test/architecture/pyramid.test.ts).
  *   e2e  — `*.e2e.test.ts` only: tests where a real process is the point (SIGKILL fault suites,
- *          one smoke test per command, the bench harness). They run the compiled `dist/`, which
- *          `test/helpers/fresh-dist.ts` rebuilds first when any `src/` file is newer.
+ *          one smoke test per command, workflow scripts in bash, git, the biggest configs under a
+ *          heap limit, the bench harness). They run the compiled `dist/`, which
+ *          `test/helpers/fresh-dist.ts` rebuilds once first when any `src/` file is newer.
  * `npm test` runs the type-checks, then both projects in one vitest run (one summary, one exit
  * code: a unit failure does not hide the e2e results); `npm run test:unit` / `test:e2e` run one.
  */

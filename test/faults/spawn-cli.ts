@@ -34,7 +34,6 @@ export function spawnCli(
   return { child, done };
 }
 
-
 /** Spawn the CLI with `args` in `cwd` and kill it at the first call `decide` picks; returns that call. */
 export async function killedRun(
   proxy: KillProxy,
