@@ -39,7 +39,20 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'e2e', include: [E2E], globalSetup: ['test/helpers/fresh-dist.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: [E2E],
+          globalSetup: ['test/helpers/fresh-dist.ts'],
+          // A hang guard, not a budget: an e2e test starts processes one after another (bash, the
+          // CLI, git), and each start takes ten times longer on a 2-core machine under a load of
+          // 20; 60 s timed out a green gated-apply test there (measured: 31 s for its sibling at
+          // load 16).
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });
