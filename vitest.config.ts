@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects, a test pyramid:
  *   unit — everything that runs in this process: the CLI through `main(argv, io)`, the sandbox
- *          through `startSandbox`. The bulk of the suite; it never spawns the CLI.
+ *          through `startSandbox`. The bulk of the suite; it spawns no process and never reads
+ *          `dist/`, nor does anything it imports (test/architecture/pyramid.test.ts).
  *   e2e  — `*.e2e.test.ts` only: tests where a real process is the point (SIGKILL fault suites,
- *          one smoke test per command, the bench harness). They run the compiled `dist/`, which
- *          `test/helpers/fresh-dist.ts` rebuilds first when any `src/` file is newer.
+ *          one smoke test per command, workflow scripts in bash, git, the biggest configs under a
+ *          heap limit, the bench harness). They run the compiled `dist/`, which
+ *          `test/helpers/fresh-dist.ts` rebuilds once first when any `src/` file is newer.
  * `npm test` runs the type-checks, then both projects in one vitest run (one summary, one exit
  * code: a unit failure does not hide the e2e results); `npm run test:unit` / `test:e2e` run one.
  */
@@ -21,8 +23,6 @@ export default defineConfig({
     // four workers keep a 2-core machine busy and overlap those waits, loaded or not (measured
     // with two CPU-bound processes beside it: 234 s with four, 227-264 s with three).
     maxWorkers: 4,
-    // The SDK's "future releases need Node 22" notice, printed once per worker, buries real output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         extends: true,
@@ -39,7 +39,20 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'e2e', include: [E2E], globalSetup: ['test/helpers/fresh-dist.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: [E2E],
+          globalSetup: ['test/helpers/fresh-dist.ts'],
+          // A hang guard, not a budget: an e2e test starts processes one after another (bash, the
+          // CLI, git), and each start takes ten times longer on a 2-core machine under a load of
+          // 20; 60 s timed out a green gated-apply test there (measured: 31 s for its sibling at
+          // load 16).
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

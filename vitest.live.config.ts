@@ -17,6 +17,5 @@ export default defineConfig({
     // One kind after the other: they share the account's quotas.
     fileParallelism: false,
     maxWorkers: 1,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

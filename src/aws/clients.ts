@@ -121,13 +121,14 @@ export class AwsClients {
   constructor(readonly options: AwsClientOptions) {
     this.timeouts = resolveTimeouts(options);
     this.lag = options.lagClock ?? lagClock();
-    const common = (this.common = {
+    this.common = {
       region: options.region,
       endpoint: options.endpoint,
       credentials: options.credentials,
       maxAttempts: 1,
       requestHandler: requestHandlerOptions(this.timeouts),
-    });
+    };
+    const common = this.common;
     this.connect = new ConnectClient(common);
     this.chatbotRegion =
       options.chatbotRegion ?? (CHATBOT_REGIONS.includes(options.region) ? options.region : CHATBOT_REGIONS[0]);

@@ -9,7 +9,7 @@
  * default chain. With `roleArn` the target assumes that role through STS from the base
  * credentials (at the target's endpoint when it has one), and refreshes it before it expires.
  */
-import type { STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RemoteError } from '../errors.js';
 import { describeAwsError } from './clients.js';
@@ -162,7 +162,7 @@ class AssumedRole {
       });
       rememberHost(this.sts);
     }
-    let out;
+    let out: AssumeRoleCommandOutput;
     try {
       out = await this.sts.send(
         new AssumeRoleCommand({

@@ -128,7 +128,7 @@ function diffRender(n: number): InProcessResult {
   const decl: DeclaredResource[] = [];
   const liveByKind = new Map<KindName, LiveResource[]>();
   for (const [kind, key] of kinds) {
-    desiredSet[key].forEach((g, i) => decl.push(declared(kind, g.config, i)));
+    decl.push(...desiredSet[key].map((g, i) => declared(kind, g.config, i)));
     const missing = Math.max(1, Math.round(100 / MISSING_PERCENT));
     liveByKind.set(
       kind,
@@ -241,7 +241,6 @@ async function childMain(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   childMain(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = 1;

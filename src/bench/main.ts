@@ -212,8 +212,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // The SDK's notice about future Node versions is noise in a results table.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let options: BenchOptions | 'help';
   try {
     options = parseOptions(argv);

@@ -155,7 +155,10 @@ async function planAll(
 export function mergeCallStats(all: Record<string, CallStats>[]): Record<string, CallStats> {
   const out: Record<string, CallStats> = {};
   for (const stats of all) {
-    for (const [api, c] of Object.entries(stats)) addCallStats((out[api] ??= emptyCallStats()), c);
+    for (const [api, c] of Object.entries(stats)) {
+      out[api] ??= emptyCallStats();
+      addCallStats(out[api], c);
+    }
   }
   return out;
 }

@@ -4,10 +4,6 @@ import { writeSync } from 'node:fs';
 import { processIO, type Interrupt } from './io.js';
 import { main } from './program.js';
 
-// Node 20 is our supported runtime and the lockfile pins the SDK; the SDK's notice that future
-// releases will need Node 22 is noise on every run (shown with --debug).
-if (!process.argv.includes('--debug')) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /**
  * After the first signal, changes under way get this long to finish before we exit anyway.
  * CONNECTFORM_INTERRUPT_GRACE_MS shortens it where the runner kills soon after its first signal

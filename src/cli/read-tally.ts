@@ -29,7 +29,10 @@ export class ReadTally {
 
   private count(kind: KindName): KindCount {
     let c = this.kinds.get(kind);
-    if (!c) this.kinds.set(kind, (c = { read: 0, found: 0, listing: new Set(), complete: new Set() }));
+    if (!c) {
+      c = { read: 0, found: 0, listing: new Set(), complete: new Set() };
+      this.kinds.set(kind, c);
+    }
     return c;
   }
 

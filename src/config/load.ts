@@ -596,9 +596,10 @@ const CONTROL_TOKENS = new Set(['scalar', 'doc-mode', 'flow-error-end']);
 /**
  * The offset where the file gets heavier than MAX_YAML_WEIGHT, if it does. Only the lexer runs
  * (a tenth of the parser's time, and it keeps nothing), so a file the parser could not hold is
- * refused before the parser builds any of it.
+ * refused before the parser builds any of it. `limit` is a parameter so tests can check the
+ * weighing on small texts (counted, not timed).
  */
-function tooHeavy(text: string): number | undefined {
+export function tooHeavy(text: string, limit = MAX_YAML_WEIGHT): number | undefined {
   let weight = 0;
   let offset = 0;
   let scalarText = false;
@@ -608,7 +609,7 @@ function tooHeavy(text: string): number | undefined {
     else {
       const type = CST.tokenType(lexeme);
       weight += type && LIGHT_TOKENS.has(type) ? 1 : VALUE_WEIGHT;
-      if (weight > MAX_YAML_WEIGHT) return offset;
+      if (weight > limit) return offset;
       scalarText = type === 'scalar';
       if (type && CONTROL_TOKENS.has(type)) continue;
     }

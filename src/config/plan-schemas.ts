@@ -115,6 +115,7 @@ function planDefinitions(): Record<string, JsonSchema> {
       'One field row.',
     ),
     if: { properties: { op: { const: 'move' } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable (ajv reads it)
     then: { required: ['from', 'to'] },
   };
   const change = strictObject(

@@ -119,11 +119,11 @@ class Differ {
 
   value(before: Json, after: Json, at: PathSegment[]): void {
     if (deepEqual(before, after)) return;
-    if (before === undefined) return this.push(at, { op: 'add', after });
-    if (after === undefined) return this.push(at, { op: 'remove', before });
-    if (isRecord(before) && isRecord(after)) return this.object(before, after, at);
-    if (Array.isArray(before) && Array.isArray(after)) return this.list(before, after, at);
-    this.push(at, { op: 'change', before, after });
+    if (before === undefined) this.push(at, { op: 'add', after });
+    else if (after === undefined) this.push(at, { op: 'remove', before });
+    else if (isRecord(before) && isRecord(after)) this.object(before, after, at);
+    else if (Array.isArray(before) && Array.isArray(after)) this.list(before, after, at);
+    else this.push(at, { op: 'change', before, after });
   }
 
   private object(before: Record<string, Json>, after: Record<string, Json>, at: PathSegment[]): void {
@@ -137,8 +137,8 @@ class Differ {
       this.hidden([...at, -1, ...(member === undefined ? [] : member.split('.'))]);
     const liveIds = spec && identities(spec, before, shown);
     const desiredIds = spec && identities(spec, after, shown);
-    if (!spec || !liveIds || !desiredIds) return this.positional(before, after, at);
-    this.keyed(spec, before, after, liveIds, desiredIds, at);
+    if (!spec || !liveIds || !desiredIds) this.positional(before, after, at);
+    else this.keyed(spec, before, after, liveIds, desiredIds, at);
   }
 
   /** Lists without identity: element i against element i, the surplus added or removed. */

@@ -390,7 +390,10 @@ async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
 const unreadableConfigs = new WeakMap<TargetContext, Set<string>>();
 const unreadable = (ctx: TargetContext): Set<string> => {
   let set = unreadableConfigs.get(ctx);
-  if (!set) unreadableConfigs.set(ctx, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    unreadableConfigs.set(ctx, set);
+  }
   return set;
 };
 

@@ -232,7 +232,7 @@ function replaceFields(live: Body): string[] {
   return renamable ? ['TriggerEventSource'] : ['TriggerEventSource', 'Name'];
 }
 
-function replaceReason(live: Body, desired: Body, changed: string[]): string | undefined {
+function replaceReason(live: Body, _desired: Body, changed: string[]): string | undefined {
   const forcing = replaceFields(live).filter((f) => changed.includes(f));
   if (forcing.includes('TriggerEventSource')) return 'UpdateRule cannot change TriggerEventSource';
   if (forcing.includes('Name')) return `UpdateRule renames only rules on ${INTEGRATION_SOURCES.join(', ')}`;

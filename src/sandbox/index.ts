@@ -79,6 +79,11 @@ export interface SandboxOptions extends FidelityOptions {
   ensureInstances?: string[];
   /** Milliseconds since the epoch (default Date.now): tests move time by hand. */
   clock?: () => number;
+  /**
+   * Monotonic milliseconds the quota buckets refill by (default performance.now): a test moves it
+   * to have the buckets full again instead of waiting for them.
+   */
+  quotaClock?: () => number;
 }
 
 export interface SandboxHandle {
@@ -106,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     errorRate: options.errorRate,
     resetRate: options.resetRate,
     randomSeed: options.randomSeed,
+    now: options.quotaClock,
   });
   let saver: StateSaver | undefined;
   // A sandbox killed mid-save leaves its temp file behind.

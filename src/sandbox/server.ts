@@ -80,6 +80,7 @@ export interface OpContext {
 }
 
 /** Inputs are validated against the model before a handler runs, hence the loose type. */
+// biome-ignore lint/suspicious/noExplicitAny: the input's shape is the operation's AWS model, checked at run time (validateShape) before any handler runs; no static type exists for it
 export type Handler = (world: World, input: any, ctx: OpContext) => unknown;
 export type Handlers = Record<string, Handler>;
 
@@ -151,7 +152,7 @@ class StatsRecorder {
   }
 
   private op(api: string, write: boolean): OperationStats {
-    return (this.s.operations[api] ??= {
+    this.s.operations[api] ??= {
       calls: 0,
       throttled: 0,
       errors: 0,
@@ -160,12 +161,14 @@ class StatsRecorder {
       inFlight: 0,
       maxInFlight: 0,
       write,
-    });
+    };
+    return this.s.operations[api];
   }
 
   begin(api: string, write: boolean, accessKeyId?: string): void {
     if (accessKeyId) {
-      const byKey = (this.s.byAccessKey[accessKeyId] ??= {});
+      this.s.byAccessKey[accessKeyId] ??= {};
+      const byKey = this.s.byAccessKey[accessKeyId];
       byKey[api] = (byKey[api] ?? 0) + 1;
     }
     const o = this.op(api, write);
@@ -609,14 +612,13 @@ export class SandboxEngine {
   private control(method: string, path: string, res: ServerResponse): void {
     const json = (status: number, value: unknown) =>
       send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
-    if (method === 'GET' && path === '/_sandbox/stats') return json(200, this.stats.snapshot());
-    if (method === 'POST' && path === '/_sandbox/reset-stats') {
+    if (method === 'GET' && path === '/_sandbox/stats') json(200, this.stats.snapshot());
+    else if (method === 'POST' && path === '/_sandbox/reset-stats') {
       this.stats.reset();
-      return json(200, {});
-    }
-    if (method === 'GET' && path === '/_sandbox/world') return json(200, this.world);
-    if (method === 'GET' && path === '/_sandbox/health') return json(200, { ok: true });
-    return json(404, { message: `unknown sandbox endpoint ${method} ${path}` });
+      json(200, {});
+    } else if (method === 'GET' && path === '/_sandbox/world') json(200, this.world);
+    else if (method === 'GET' && path === '/_sandbox/health') json(200, { ok: true });
+    else json(404, { message: `unknown sandbox endpoint ${method} ${path}` });
   }
 }
 

@@ -145,11 +145,13 @@ function walk(
     case 'integer':
     case 'long':
       if (typeof value !== 'number' || !Number.isInteger(value)) return void fail('be an integer');
-      return checkRange(shape, value, fail, 'be');
+      checkRange(shape, value, fail, 'be');
+      return;
     case 'double':
     case 'float':
       if (typeof value !== 'number' || !Number.isFinite(value)) return void fail('be a number');
-      return checkRange(shape, value, fail, 'be');
+      checkRange(shape, value, fail, 'be');
+      return;
     case 'boolean':
       if (typeof value !== 'boolean') fail('be a boolean');
       return;

@@ -326,7 +326,10 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
   (seed.connect?.instances ?? []).forEach((inst, i) => {
     const id = str(inst?.id);
     check('connect', 'InstanceId', id ?? null, `connect.instances[${i}].id`);
-    if (!id) return problems.push({ path: `connect.instances[${i}].id`, message: 'an instance needs an id' });
+    if (!id) {
+      problems.push({ path: `connect.instances[${i}].id`, message: 'an instance needs an id' });
+      return;
+    }
     const flows: Record<string, ContactFlow> = {};
     (inst.contactFlows ?? []).forEach((f, j) => {
       const at = `connect.instances[${i}].contactFlows[${j}]`;

@@ -10,7 +10,15 @@ import { ThrottleBucket as ServerBucket, mulberry32 } from '../../src/sandbox/fa
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms), set: (ms: number) => void (t = ms) };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    set: (ms: number) => {
+      t = ms;
+    },
+  };
 }
 
 /** The waits of `n` reservations made at the same instant. */

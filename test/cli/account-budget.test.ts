@@ -29,12 +29,18 @@ beforeAll(async () => {
   const seed = structuredClone(DEFAULT_SEED);
   const template = seed.connect!.instances![0];
   seed.connect!.instances = INSTANCES.map((id) => ({ ...structuredClone(template), id }));
-  sandbox = await startSandbox({ seed, quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: SCALE });
+  sandbox = await startSandbox({ seed, quotas: { ratePerSecond: 2, burst: 5 }, quotaScale: SCALE, quotaClock });
 });
 afterAll(async () => sandbox?.stop());
 
-/** Waits until the sandbox's buckets are full again (burst 5 at 2 × SCALE per second). */
-const refill = () => new Promise((r) => setTimeout(r, (5 / (2 * SCALE)) * 1000 + 50));
+/** The sandbox's quota time: real time, plus whatever the test skipped. */
+let skipped = 0;
+const quotaClock = () => performance.now() + skipped;
+
+/** The sandbox's buckets full again (burst 5 at 2 × SCALE per second), by moving its clock, not waiting. */
+const refill = () => {
+  skipped += (5 / (2 * SCALE)) * 1000;
+};
 
 /** Four targets, one per instance, all in the sandbox's one account and region. */
 function fourTargets(prefix: string): string {
@@ -54,8 +60,8 @@ describe('targets of one account share its quota', () => {
       cwd: dir,
     });
     expect(applied.code, applied.stderr).toBe(0);
-    // A new run believes the buckets full: let the sandbox's refill after the apply's last calls.
-    await refill();
+    // A new run believes the buckets full: the sandbox's are, once its clock is past their refill.
+    refill();
     const plan = await run(
       ['plan', dir, '-t', 'all', '--refresh', '--format', 'json', '--quota-scale', String(SCALE)],
       { cwd: dir },
@@ -80,7 +86,7 @@ describe('targets of one account share its quota', () => {
     });
     expect(applied.code, applied.stderr).toBe(0);
 
-    await refill();
+    refill();
     sandbox.resetStats();
     const alone = await Promise.all(INSTANCES.map((_, i) => open(`t${i + 1}`)));
     try {

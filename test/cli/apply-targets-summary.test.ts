@@ -32,8 +32,8 @@ async function runInterleaved(
   process.chdir(cwd);
   try {
     const code = await main(args, {
-      stdout: { write: (text: string) => (writes.push({ stream: 'out', text }), true), isTTY: true },
-      stderr: { write: (text: string) => (writes.push({ stream: 'err', text }), true), isTTY: false },
+      stdout: { write: (text: string) => writes.push({ stream: 'out', text }) > 0, isTTY: true },
+      stderr: { write: (text: string) => writes.push({ stream: 'err', text }) > 0, isTTY: false },
       stdin: Object.assign(Readable.from([stdin]), { isTTY: true }),
       env: { NO_COLOR: '1', CI: '1' },
     });

@@ -354,6 +354,7 @@ describe('export engine', () => {
   const failingKind: ResourceKind = {
     ...ruleKind,
     capabilities: { ...ruleKind.capabilities, usesContactFlows: false },
+    // biome-ignore lint/correctness/useYield: a reader whose first read fails, before any resource
     async *read() {
       throw new Error('AccessDeniedException: not allowed to list rules');
     },

@@ -32,7 +32,7 @@ const validateSaved = compile(SAVED_PLAN_SCHEMA_FILE);
 
 /** The whole of stdout as one JSON document (two documents back to back would throw), schema-checked. */
 function documentOf(r: CliResult) {
-  let doc;
+  let doc: any;
   try {
     doc = JSON.parse(r.stdout);
   } catch {

@@ -3,7 +3,7 @@
  * hides the others, apply reports each target as it finishes and ends with a per-target summary,
  * and an interrupt starts nothing new (the rest is reported as not started).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { planOf, runCliInProcess as run, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
@@ -94,7 +94,7 @@ describe('interrupt', () => {
       const interrupt = { signal: controller.signal, applying: false };
       const applying = run(['apply', dir, '--auto-approve', '--parallelism', '1'], { cwd: dir, interrupt });
       const creates = () => slow.stats().operations['connect:CreateRule']?.calls ?? 0;
-      for (let i = 0; i < 500 && creates() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      await vi.waitFor(() => expect(creates()).toBeGreaterThanOrEqual(1), { timeout: 5000 });
       expect(interrupt.applying).toBe(true);
       controller.abort();
       const r = await applying;

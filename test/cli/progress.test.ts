@@ -19,7 +19,9 @@ function manualClock() {
     every(ms, fn) {
       const t = { ms, next: now + ms, fn, live: true };
       timers.push(t);
-      return () => void (t.live = false);
+      return () => {
+        t.live = false;
+      };
     },
   };
   const advance = (ms: number) => {
@@ -122,7 +124,10 @@ describe('progress on a terminal', () => {
     const { clock, advance } = manualClock();
     // a terminal as ora drives it (it may also be disabled by CI in the test's own environment)
     const tty = {
-      write: (s: string) => ((out += s), true),
+      write: (s: string) => {
+        out += s;
+        return true;
+      },
       isTTY: true,
       columns: 80,
       on: () => tty,

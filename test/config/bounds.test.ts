@@ -11,8 +11,9 @@ import {
   MAX_YAML_WEIGHT,
   PARALLELISM,
   RATE_PER_SECOND,
+  VALUE_WEIGHT,
 } from '../../src/config/bounds.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, MAX_FILE_BYTES, tooHeavy } from '../../src/config/load.js';
 import { resolveTarget } from '../../src/config/resolve.js';
 import { schemaProblems, validateResources } from '../../src/config/validate.js';
 import { FAKE_KINDS, TARGETS_YAML, loadFailure, loadText, tempConfig } from './helpers.js';
@@ -51,26 +52,51 @@ describe('MAX_RESOURCES', () => {
 });
 
 describe('MAX_YAML_WEIGHT', () => {
-  it('refuses a file the parser could not hold, where it crosses the limit, before parsing it', async () => {
-    // Comment lines weigh 2 (the comment and the line break): the limit falls about halfway.
-    const lines = MAX_YAML_WEIGHT / 2 + 1000;
-    const dir = tempConfig({ 'heavy.yaml': `${TARGETS_YAML}${'#\n'.repeat(lines)}` });
+  /** A text's weight: the least limit it stays within. */
+  const weightOf = (text: string) => {
+    let limit = 0;
+    while (tooHeavy(text, limit) !== undefined) limit++;
+    return limit;
+  };
+  // Counted, not timed: the weighing is exact on small texts with a small limit (the same function,
+  // the limit as a parameter); at the real limit only the lexer runs, never the parser, so no test
+  // here builds a 2.5-million-token document (what such a file costs in memory is checked by
+  // test/corpus/malformed-huge.e2e.test.ts, in a child with a 500 MB heap).
+  it('weighs each comment line 2 (the comment and its line break), and a text exactly at the limit passes', () => {
+    const lines = (n: number) => '#\n'.repeat(n);
+    expect(tooHeavy(lines(1000), 2000)).toBeUndefined();
+    // One more line: its comment, at offset 2000 (a line start), is where the limit is crossed.
+    expect(tooHeavy(lines(1001), 2000)).toBe(2000);
+    expect(tooHeavy(lines(1000), 1999)).toBe(1999);
+  });
+
+  it('weighs an opening bracket, entry or separator VALUE_WEIGHT, a closing bracket 1', () => {
+    // One more `{}` item: `,` and `{` weigh VALUE_WEIGHT each, `}` weighs 1.
+    expect(weightOf('x: [{},{}]\n') - weightOf('x: [{}]\n')).toBe(2 * VALUE_WEIGHT + 1);
+    expect(weightOf('#\n'.repeat(7))).toBe(14);
+  });
+
+  it('refuses a file over the limit, where it crosses, with the lexer alone', async () => {
+    // `- {}` lines: the most weight per token, so the fewest tokens to lex (about a million).
+    const item = '  - {}\n';
+    const perLine = weightOf(`rules:\n${item}${item}`) - weightOf(`rules:\n${item}`);
+    const lines = Math.ceil(MAX_YAML_WEIGHT / perLine) + 100;
+    const dir = tempConfig({ 'heavy.yaml': `${TARGETS_YAML}rules:\n${item.repeat(lines)}` });
     const [problem, ...rest] = await loadFailure(join(dir, 'heavy.yaml'));
     expect(rest).toEqual([]);
     expect(problem.message).toMatch(
       /^file holds more YAML than one file may \(about 500,000 values and entries\); the limit is reached here$/,
     );
     expect(problem.hint).toBe('split it into several files in one directory');
-    // Past the target's lines, within the last thousand comment lines, at a line start.
-    expect(problem.pos!.line).toBeGreaterThan(MAX_YAML_WEIGHT / 2 - 1000);
-    expect(problem.pos!.line).toBeLessThan(lines);
-    expect(problem.pos!.col).toBe(1);
+    // Within the last hundred and some item lines, not at the file's end.
+    const header = TARGETS_YAML.split('\n').length;
+    expect(problem.pos!.line).toBeGreaterThan(header + lines - 120);
+    expect(problem.pos!.line).toBeLessThan(header + lines - 90);
   });
 
-  it('parses a file just under the limit', async () => {
-    const lines = MAX_YAML_WEIGHT / 2 - 1000;
-    const { config } = await loadText(`${TARGETS_YAML}${'#\n'.repeat(lines)}rules: []\n`);
-    expect(config.declaredKinds).toEqual(['rule']);
+  it('binds before the size limit: a file of one byte per unit of weight at the limit is smaller than MAX_FILE_BYTES', () => {
+    expect(weightOf('#\n'.repeat(100))).toBe(Buffer.byteLength('#\n'.repeat(100)));
+    expect(MAX_YAML_WEIGHT).toBeLessThan(MAX_FILE_BYTES);
   });
 });
 

@@ -228,7 +228,7 @@ describe('loadConfig: hostile and broken input', () => {
 
   it.each([
     ['flow', (n: number) => `${'['.repeat(n)}${']'.repeat(n)}\n`],
-    ['block', (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + '\n'],
+    ['block', (n: number) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n')}\n`],
     ['compact sequence', (n: number) => `${'- '.repeat(n)}x\n`],
   ])('rejects %s nesting 1000 deep without overflowing the stack', async (_kind, make) => {
     const dir = tempConfig({ 'deep.yaml': make(1000) });

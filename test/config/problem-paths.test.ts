@@ -61,7 +61,7 @@ customActions:
     const printed = formatProblems(problems, {});
     const line = (file: string, path: string, text: string) =>
       expect(printed).toMatch(
-        new RegExp(`^${escape(join(dir, file))}:\\d+:\\d+: error: ${escape(path)}: .*${text}`, 'm'),
+        new RegExp(`^${escapeRegExp(join(dir, file))}:\\d+:\\d+: error: ${escapeRegExp(path)}: .*${text}`, 'm'),
       );
 
     line('b.yaml', 'rules[0].PublishStatus', 'must be one of'); // schema
@@ -79,6 +79,6 @@ customActions:
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -63,7 +63,10 @@ describe('writeSavedPlan / readSavedPlanIfAny', () => {
 
   it('is not a saved plan: a YAML config, a directory, a missing file, JSON that is something else', () => {
     const dir = tempDir('saved-plan-');
-    const write = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
     expect(readSavedPlanIfAny(write('c.yaml', 'targets: {}\n'))).toBeUndefined();
     expect(readSavedPlanIfAny(dir)).toBeUndefined();
     expect(readSavedPlanIfAny(join(dir, 'missing.json'))).toBeUndefined();

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN } from '../helpers/spawn-cli.js';
 
 export interface WorkflowStep {
   id?: string;

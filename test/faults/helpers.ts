@@ -1,11 +1,10 @@
 /**
  * Shared pieces of the fault suite: realistic resource bodies (valid against the default sandbox
- * seed), a view of the sandbox world by kind and name, the CLI spawned as a killable child, and
- * an intercepting proxy that can SIGKILL the CLI at an exact API call.
+ * seed), a view of the sandbox world by kind and name, and an intercepting proxy that can SIGKILL
+ * the CLI at an exact API call (the CLI spawned as that killable child: spawn-cli.ts, e2e only).
  */
-import { expect } from 'vitest';
 import { mulberry32 } from '../../src/sandbox/faults.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -14,7 +13,7 @@ import { stringify } from 'yaml';
 import type { Body } from '../../src/kinds/types.js';
 import type { World } from '../../src/sandbox/index.js';
 import { buildRoutes, credentialScope, matchRoute, services } from '../../src/sandbox/protocol.js';
-import { BIN, INSTANCE } from '../helpers/cli.js';
+import { INSTANCE } from '../helpers/cli.js';
 
 export const OPS = 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops';
 export const ONCALL = 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/oncall';
@@ -198,36 +197,6 @@ export function duplicatesIn(view: LiveView): string[] {
 
 export const names = (items: LiveItem[]) => items.map((i) => i.name).sort();
 
-// ---------------------------------------------------------------------------------------------
-// The CLI as a killable child
-
-export interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function spawnCli(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; done: Promise<ChildResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const done = new Promise<ChildResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
 /** Resolves once `check()` holds (polling), or rejects after `ms` (a bound against hangs, not a budget). */
 export async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
   const end = performance.now() + ms;
@@ -275,18 +244,6 @@ export class KillProxy {
   held = 0;
 
   constructor(private readonly upstream: string) {}
-
-  /** Spawn the CLI with `args` in `cwd` and kill it at the first call `decide` picks; returns that call. */
-  async killedRun(args: string[], cwd: string, decide: (r: ProxyRequest) => Verdict): Promise<ProxyRequest> {
-    const { child, done } = spawnCli(args, cwd);
-    this.arm(child, decide);
-    const result = await done;
-    const at = this.killedAt;
-    this.disarm();
-    expect(at, `the kill point was never reached:\n${result.stderr}`).toBeDefined();
-    expect(result.signal).toBe('SIGKILL');
-    return at!;
-  }
 
   async start(): Promise<string> {
     const up = new URL(this.upstream);

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
-import { KillProxy, spawnCli, until } from './helpers.js';
+import { KillProxy, until } from './helpers.js';
+import { spawnCli } from './spawn-cli.js';
 
 const rule = (name: string) => metricRule(name);
 const NAMES = ['sig-1', 'sig-2', 'sig-3', 'sig-4', 'sig-5', 'sig-6'];
@@ -77,7 +78,11 @@ describe('a change under way that never finishes', () => {
       writeConfig(dir, { dev: { endpoint } }, {}, { rules: [rule('grace-1'), rule('grace-2')] });
       // The first CreateRule hangs (the proxy never answers): a call that outlives the grace.
       let held = false;
-      proxy.arm(undefined, (r) => (r.api === 'connect:CreateRule' && !held ? ((held = true), 'hold') : 'forward'));
+      proxy.arm(undefined, (r) => {
+        if (r.api !== 'connect:CreateRule' || held) return 'forward';
+        held = true;
+        return 'hold';
+      });
       const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, {
         CONNECTFORM_INTERRUPT_GRACE_MS: '1500',
       });

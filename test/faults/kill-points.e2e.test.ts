@@ -23,6 +23,7 @@ import {
   type ProxyRequest,
   type Verdict,
 } from './helpers.js';
+import { killedRun } from './spawn-cli.js';
 
 const none: Desired = { rules: [], taskTemplates: [], customActions: [] };
 
@@ -54,7 +55,7 @@ describe('SIGKILL at a chosen call, then re-run', () => {
 
   /** An apply the proxy kills at the first call `decide` picks; returns that call. */
   const killedApply = (decide: (r: ProxyRequest) => Verdict) =>
-    proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
+    killedRun(proxy, args('apply', '--auto-approve', '--force'), dir, decide);
 
   async function expectConverged(): Promise<void> {
     await apply();

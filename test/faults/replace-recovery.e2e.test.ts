@@ -21,13 +21,13 @@ import {
   KillProxy,
   liveView,
   ruleBody,
-  spawnCli,
   templateBody,
   writeDesired,
   type Desired,
   type ProxyRequest,
   type Verdict,
 } from './helpers.js';
+import { killedRun, spawnCli } from './spawn-cli.js';
 
 const none: Desired = { rules: [], taskTemplates: [], customActions: [] };
 const CHAT = 'OnPostChatAnalysisAvailable';
@@ -90,7 +90,7 @@ describe('a replace killed between its delete and its create', () => {
 
   /** An apply the proxy kills at the first call `decide` picks; returns that call. */
   const killedApply = (decide: (r: ProxyRequest) => Verdict) =>
-    proxy.killedRun(args('apply', '--auto-approve', '--force'), dir, decide);
+    killedRun(proxy, args('apply', '--auto-approve', '--force'), dir, decide);
 
   /** flip-rule exists (managed) on post-call analysis; the config now wants it on chat analysis: a replace. */
   async function killMidReplace(): Promise<{ oldId: string; oldFunction: string }> {

@@ -34,7 +34,6 @@ import {
   liveView,
   prng,
   ruleBody,
-  spawnCli,
   until,
   templateBody,
   writeDesired,
@@ -42,6 +41,7 @@ import {
   type LiveView,
   type RuleSource,
 } from './helpers.js';
+import { spawnCli } from './spawn-cli.js';
 
 /** Resources nobody told connectform about: created in the seed, without its marker tag. */
 const UNMANAGED_SEED = {

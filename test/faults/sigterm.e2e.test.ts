@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
-import { spawnCli, until } from './helpers.js';
+import { until } from './helpers.js';
+import { spawnCli } from './spawn-cli.js';
 
 const NAMES = ['term-1', 'term-2', 'term-3', 'term-4', 'term-5'];
 

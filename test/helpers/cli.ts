@@ -1,39 +1,20 @@
 /**
  * Test helpers: run the real CLI against a sandbox started in this process, with a config written
- * to a temp directory. `runCliInProcess` (the default choice) calls `main(argv, io)` on captured
- * streams. `runCli` spawns `node bin/connectform.js` (the compiled `dist/`, as users run it);
- * only `*.e2e.test.ts` files use it, and their project rebuilds a stale `dist/` first
- * (fresh-dist.ts). It is asynchronous so the in-process sandbox keeps serving meanwhile.
+ * to a temp directory. `runCliInProcess` calls `main(argv, io)` on captured streams. The spawned
+ * CLI (`runCli`, the compiled `dist/`) is in spawn-cli.ts, for `*.e2e.test.ts` files only.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'connectform.js');
 export const INSTANCE = '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d';
 
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        cwd: opts.cwd,
-        env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 export function tempDir(prefix = 'connectform-'): string {
@@ -143,8 +124,20 @@ export async function runCliInProcess(
     isTTY: opts.tty ?? false,
   });
   const io = {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: opts.tty ?? false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.tty ?? false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+      isTTY: opts.tty ?? false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: opts.tty ?? false,
+    },
     stdin,
     env: { NO_COLOR: '1', ...opts.env },
     ...(opts.interrupt ? { interrupt: opts.interrupt } : {}),

@@ -15,7 +15,16 @@ function gate() {
     new Promise<string>((resolve, reject) => {
       maxInFlight = Math.max(maxInFlight, ++inFlight);
       const done = () => inFlight--;
-      pending.set(i, { resolve: (v) => (done(), resolve(v)), reject: (e) => (done(), reject(e)) });
+      pending.set(i, {
+        resolve: (v) => {
+          done();
+          resolve(v);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
     });
   return { pending, fn, max: () => maxInFlight };
 }

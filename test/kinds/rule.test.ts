@@ -101,7 +101,7 @@ describe('rule kind: normalize', () => {
   it('treats Actions, notification recipients and pre-evaluation conditions as sets', () => {
     const reordered = ruleFixture.reorderSet(ruleFixture.base);
     expect(reordered).not.toEqual(ruleFixture.base);
-    ruleFixture.base.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]), 'rule')).toEqual([]));
+    for (const [i, b] of ruleFixture.base.entries()) expect(diffPaths(norm(b), norm(reordered[i]), 'rule')).toEqual([]);
 
     const notify = (ids: string[]) => ({
       ...minimal(),

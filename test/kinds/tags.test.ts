@@ -46,8 +46,14 @@ function counted(calls: TagCalls): { calls: TagCalls; sent: string[] } {
     sent,
     calls: {
       service: calls.service,
-      tag: (arn, tags) => (sent.push(`tag ${Object.keys(tags).join(',')}`), calls.tag(arn, tags)),
-      untag: (arn, keys) => (sent.push(`untag ${keys.join(',')}`), calls.untag(arn, keys)),
+      tag: (arn, tags) => {
+        sent.push(`tag ${Object.keys(tags).join(',')}`);
+        return calls.tag(arn, tags);
+      },
+      untag: (arn, keys) => {
+        sent.push(`untag ${keys.join(',')}`);
+        return calls.untag(arn, keys);
+      },
     },
   };
 }

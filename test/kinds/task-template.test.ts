@@ -151,7 +151,7 @@ describe('taskTemplate kind: normalize', () => {
     const bodies = taskTemplateFixture.base;
     const reordered = taskTemplateFixture.reorderSet(bodies);
     expect(reordered).not.toEqual(bodies);
-    bodies.forEach((b, i) => expect(diffPaths(norm(b), norm(reordered[i]), 'taskTemplate')).toEqual([]));
+    for (const [i, b] of bodies.entries()) expect(diffPaths(norm(b), norm(reordered[i]), 'taskTemplate')).toEqual([]);
     const dup = minimal();
     (dup.Constraints as any).RequiredFields.push({ Id: { Name: 'Title' } });
     expect(norm(dup)).toEqual(norm(minimal()));
@@ -176,7 +176,7 @@ describe('taskTemplate kind: normalize', () => {
     const { bodies, expectPath, key } = taskTemplateFixture.oneFieldChange(taskTemplateFixture.base);
     const i = bodies.findIndex((b) => b.Name === key);
     expect(diffPaths(norm(taskTemplateFixture.base[i]), norm(bodies[i]), 'taskTemplate')).toEqual([expectPath]);
-    bodies.forEach((b, j) => j !== i && expect(norm(b)).toEqual(norm(taskTemplateFixture.base[j])));
+    for (const [j, b] of bodies.entries()) if (j !== i) expect(norm(b)).toEqual(norm(taskTemplateFixture.base[j]));
   });
 
   it('shows a changed default value at its entry, not as a shuffle', () => {

@@ -275,7 +275,7 @@ describe('connectform pull (CLI, sandbox)', () => {
 
   it('Lex associations: a description is written, a secret never (reported without its value)', async () => {
     const dir = config('lex', LEX);
-    const bot = sandbox.world.lex.bots['OrderFlowers'];
+    const bot = sandbox.world.lex.bots.OrderFlowers;
     const slack = bot.channelAssociations.find((c) => c.name === 'orders_slack')!;
     slack.description = 'Orders from #flowers-v2';
     slack.botConfiguration.clientSecret = 'rotated-in-console';

@@ -117,7 +117,7 @@ describe('SourceEdits on whole lists', () => {
 
 describe('unifiedDiff', () => {
   it('shows only the changed lines, with three lines of context and correct ranges', () => {
-    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n') + '\n';
+    const before = `${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n')}\n`;
     const after = before.replace('e\n', 'E\n');
     expect(unifiedDiff('x.yaml', before, after)).toBe(
       '--- a/x.yaml\n+++ b/x.yaml\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n',
@@ -146,7 +146,7 @@ describe('unifiedDiff', () => {
 
   it('is empty for equal texts and separates far-apart hunks', () => {
     expect(unifiedDiff('x', 'a\n', 'a\n')).toBe('');
-    const before = Array.from({ length: 20 }, (_, i) => `l${i}`).join('\n') + '\n';
+    const before = `${Array.from({ length: 20 }, (_, i) => `l${i}`).join('\n')}\n`;
     const after = before.replace('l1\n', 'L1\n').replace('l18\n', 'L18\n');
     expect(unifiedDiff('x', before, after).match(/^@@/gm)).toHaveLength(2);
   });

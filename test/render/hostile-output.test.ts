@@ -426,7 +426,11 @@ describe('problems and GitHub annotations', () => {
 describe('progress lines', () => {
   it('escapes names in phase and step lines of plain (CI) progress', () => {
     let written = '';
-    const stream = { isTTY: false, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
+    const write = (s: string) => {
+      written += s;
+      return true;
+    };
+    const stream = { isTTY: false, write } as unknown as NodeJS.WriteStream;
     const progress = createProgress(stream, true, {});
     progress.phase(`Reading live state of ${HOSTILE}`);
     progress.step(`rule ${HOSTILE}`); // not logged in plain mode: repeated (escaped) on the done line

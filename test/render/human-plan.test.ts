@@ -298,7 +298,10 @@ describe('markdown', () => {
 describe('the sequence diff under both outputs', () => {
   /** A small deterministic generator, so a failure can be replayed. */
   function random(seed: number) {
-    return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    return () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
   }
 
   it('gives back both sides exactly, and hunking keeps every change', () => {

@@ -63,8 +63,8 @@ const FIXTURES: Record<string, () => Input> = {
     ],
   }),
   'connect:UpdateRule': () => {
-    const { InstanceId, Name, Function, Actions, PublishStatus } = ruleInput('conformance-rule');
-    return { InstanceId, RuleId: ids.rule, Name, Function, Actions, PublishStatus };
+    const { InstanceId, Name, Function: fn, Actions, PublishStatus } = ruleInput('conformance-rule');
+    return { InstanceId, RuleId: ids.rule, Name, Function: fn, Actions, PublishStatus };
   },
   'connect:DescribeRule': () => ({ InstanceId: INSTANCE, RuleId: ids.rule }),
   'connect:ListRules': () => ({ InstanceId: INSTANCE, PublishStatus: 'DRAFT', MaxResults: 10 }),
@@ -188,7 +188,8 @@ function requiredPaths(model: ServiceModel, shapeName: string, value: unknown, a
       out.push(...requiredPaths(model, member.shape, v, [...at, name]));
     }
   } else if (shape.type === 'list') {
-    (value as unknown[]).forEach((v, i) => out.push(...requiredPaths(model, shape.member!.shape, v, [...at, i])));
+    for (const [i, v] of (value as unknown[]).entries())
+      out.push(...requiredPaths(model, shape.member!.shape, v, [...at, i]));
   } else if (shape.type === 'map') {
     for (const [k, v] of Object.entries(value as Input))
       out.push(...requiredPaths(model, shape.value!.shape, v, [...at, k]));

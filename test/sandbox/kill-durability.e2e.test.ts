@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConnectClient, CreateRuleCommand, paginateListRules } from '@aws-sdk/client-connect';
 import { mulberry32 } from '../../src/sandbox/faults.js';
-import { BIN, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { BIN } from '../helpers/spawn-cli.js';
 import { INSTANCE, ruleInput } from './helpers.js';
 
 const KILLS = 5;

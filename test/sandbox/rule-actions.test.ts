@@ -128,9 +128,9 @@ describe('rule actions per event source', () => {
     );
     await update(zendesk.RuleId!, 'zendesk-renamed', {}, 'OnZendeskTicketCreate');
     // UpdateRule checks the actions against the rule's own source too.
-    expect(await failure(update(zendesk.RuleId!, 'zendesk-renamed', { Actions: [EVENT] }, 'OnZendeskTicketCreate'))).toBeInstanceOf(
-      InvalidRequestException,
-    );
+    expect(
+      await failure(update(zendesk.RuleId!, 'zendesk-renamed', { Actions: [EVENT] }, 'OnZendeskTicketCreate')),
+    ).toBeInstanceOf(InvalidRequestException);
   });
 
   it('validate refuses a rule with no action before any call, with its position', async () => {

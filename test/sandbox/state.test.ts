@@ -156,6 +156,10 @@ lex:
 describe('CLI', () => {
   it('prints the endpoint first and serves until stopped', async () => {
     const lines: string[] = [];
+    let listening!: () => void;
+    const firstLine = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
     const stop = new AbortController();
     const dir = tmp();
     const done = sandboxCommand({
@@ -164,10 +168,13 @@ describe('CLI', () => {
       quotas: false,
       latency: '0-1',
       randomSeed: '5',
-      print: (l) => lines.push(l),
+      print: (l) => {
+        lines.push(l);
+        listening();
+      },
       signal: stop.signal,
     });
-    while (!lines.length) await new Promise((r) => setTimeout(r, 5));
+    await firstLine;
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${lines[0]}/_sandbox/health`);
     expect(await res.json()).toEqual({ ok: true });

@@ -9,7 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { tempDir, writeConfig } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/spawn-cli.js';
 
 const RULE = {
   Name: 'smoke-rule',

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { BIN, metricRule, tempDir, writeConfig } from '../helpers/cli.js';
+import { metricRule, tempDir, writeConfig } from '../helpers/cli.js';
+import { BIN } from '../helpers/spawn-cli.js';
 
 const HOOK = join(import.meta.dirname, 'record-imports.mjs');
 

@@ -163,8 +163,8 @@ export class SourceEdits {
     const items = seq.items as Node[];
     if (seq.flow || !items.length) {
       const close = this.text.lastIndexOf(']', this.endOf(seq, 0));
-      if (close < 0) return this.replace(seq, [value]);
-      if (!items.length) this.add(close, close, renderFlow(value));
+      if (close < 0) this.replace(seq, [value]);
+      else if (!items.length) this.add(close, close, renderFlow(value));
       else if (before === undefined)
         this.add(items[items.length - 1].range![1], items[items.length - 1].range![1], `, ${renderFlow(value)}`);
       else this.add(items[before].range![0], items[before].range![0], `${renderFlow(value)}, `);

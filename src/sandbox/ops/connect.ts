@@ -155,7 +155,10 @@ function checkTemplate(inst: ConnectInstance, t: Json, self: string | undefined,
   const seen = new Set<string>();
   fields.forEach((f, i) => {
     const name = (f.Id as Json | undefined)?.Name as string | undefined;
-    if (name === undefined) return add(`Fields[${i}].Id.Name`, 'REQUIRED_PROPERTY_MISSING', 'A field needs a name.');
+    if (name === undefined) {
+      add(`Fields[${i}].Id.Name`, 'REQUIRED_PROPERTY_MISSING', 'A field needs a name.');
+      return;
+    }
     if (seen.has(name))
       add(`Fields[${i}].Id.Name`, 'UNIQUE_CONSTRAINT_VIOLATED', `Field name ${name} is used more than once.`);
     seen.add(name);

@@ -8,7 +8,8 @@
 import { copyFileSync, cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { tempDir, writeConfig } from '../helpers/cli.js';
+import { runCli } from '../helpers/spawn-cli.js';
 import { loadWorkflow, placeArtifact, runStep, sandboxForSuite } from './workflow-harness.js';
 
 const WORKFLOW = loadWorkflow('connectform-apply.yml');

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { tempDir, writeConfig } from '../helpers/cli.js';
+import { runCli } from '../helpers/spawn-cli.js';
 import { CONTEXT, loadWorkflow, placeArtifact, runGithubScript, runStep, sandboxForSuite } from './workflow-harness.js';
 
 const WORKFLOW = loadWorkflow('connectform-drift.yml');
