@@ -12,6 +12,7 @@ import {
   type TargetSettings,
   type ValidatedConfig,
 } from '../config/index.js';
+import { connectableEndpoint } from '../config/endpoints.js';
 import { sensitiveMarker } from '../sensitive.js';
 import { AwsCallError, AwsClients, describeAwsError, isNotFound, remedyFor, rootCause } from '../aws/clients.js';
 import {
@@ -159,7 +160,8 @@ export class TargetSession {
         : { ...validated.settings, parallelism: options.parallelism };
     const kinds = selectKinds(settings, resources, options.kinds);
     const region = options.region ?? target.region;
-    const endpoint = options.endpoint ?? target.endpoint;
+    // `localhost` as 127.0.0.1: a loopback endpoint's name is never looked up (config/endpoints.ts).
+    const endpoint = connectableEndpoint(options.endpoint ?? target.endpoint);
     const timeouts: TimeoutOptions = {
       connectTimeoutMs: options.connectTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs,
