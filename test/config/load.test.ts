@@ -230,11 +230,13 @@ describe('loadConfig: hostile and broken input', () => {
     const dir = tempConfig({ 'over.yaml': over });
     const problems = await loadFailure(dir);
     expect(problems).toHaveLength(1);
-    expect(problems[0].message).toBe(
-      'aliases and merge keys repeat more than 5242880 bytes of text (an alias bomb?)',
-    );
+    expect(problems[0].message).toBe('aliases and merge keys repeat more than 5242880 bytes of text (an alias bomb?)');
     // The alias that crossed the limit: the last one, at its line and column.
-    expect(problems[0].pos).toMatchObject({ file: join(dir, 'over.yaml'), line: 4, col: over.split('\n')[3].lastIndexOf('*t') + 1 });
+    expect(problems[0].pos).toMatchObject({
+      file: join(dir, 'over.yaml'),
+      line: 4,
+      col: over.split('\n')[3].lastIndexOf('*t') + 1,
+    });
   });
 
   it('counts keys and values that merge keys repeat', async () => {

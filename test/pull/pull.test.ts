@@ -32,6 +32,8 @@ import { ConnectClient as Connect } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, planOf, runCliInProcess, tempDir } from '../helpers/cli.js';
 import { ACCOUNT, CHAT_ONCALL, clients } from '../sandbox/helpers.js';
+import { commandLines, rawDangerous } from '../render/dangerous.js';
+import { parse } from 'yaml';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 const QUOTA = ['--parallelism', '3', '--quota-scale', '25'];
@@ -337,7 +339,7 @@ describe('connectform pull (CLI, sandbox)', () => {
       list.CustomActions!.map((a: string) => chatbot.send(new GetCustomActionCommand({ CustomActionArn: a }))),
     );
     const arn = all.find((a) => a.CustomAction?.ActionName === 'escape-me')!.CustomAction!.CustomActionArn!;
-    const hostile = 'echo \u001b[2J\u202eevil\n::warning::x';
+    const hostile = 'echo \u001b[2J\u202eevil\n::warning::x\n##[warning]y\u2028z';
     await chatbot.send(new UpdateCustomActionCommand({ CustomActionArn: arn, Definition: { CommandText: hostile } }));
     for (const format of ['text', 'markdown', 'json']) {
       const r = await ok('pull', dir, '-t', 'dev', '--dry-run', '-f', format);
@@ -345,6 +347,12 @@ describe('connectform pull (CLI, sandbox)', () => {
       expect(r.stdout, format).not.toMatch(/^::warning::/m);
     }
     await ok('pull', dir, '-t', 'dev');
+    // The file holds it as YAML escapes (issue 23): no raw control or bidi, no workflow command.
+    const written = resources(dir);
+    expect(rawDangerous(written)).toEqual([]);
+    expect(commandLines(written)).toEqual([]);
+    expect(written).toContain('\\u202E');
+    expect(parse(written).customActions[0].Definition.CommandText).toBe(hostile);
     expect((await plan(dir)).changes).toEqual([]);
   });
 

@@ -14,12 +14,7 @@ import { runCliInProcess, tempDir } from '../helpers/cli.js';
 
 describe('checkEndpoint', () => {
   it('takes loopback hosts on their own', () => {
-    for (const url of [
-      'http://127.0.0.1:4566',
-      'http://127.9.8.7',
-      'http://localhost:1234/x',
-      'https://[::1]:9000',
-    ]) {
+    for (const url of ['http://127.0.0.1:4566', 'http://127.9.8.7', 'http://localhost:1234/x', 'https://[::1]:9000']) {
       expect(checkEndpoint(url, []), url).toBeUndefined();
     }
     expect(isLoopbackHost('127.0.0.1.attacker.example')).toBe(false);
@@ -103,7 +98,9 @@ describe('through the CLI', () => {
     const dir = config('http://evil.localhost:4566');
     const r = await runCliInProcess(['plan', dir], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/connectform\.yaml:5:15: error: .*'evil\.localhost:4566' is not loopback.*--allow-endpoint/);
+    expect(r.stderr).toMatch(
+      /connectform\.yaml:5:15: error: .*'evil\.localhost:4566' is not loopback.*--allow-endpoint/,
+    );
   });
 
   it('localhost reaches the sandbox without a name lookup', async () => {
