@@ -17,8 +17,14 @@ export async function loadState(path: string): Promise<World | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const doc = JSON.parse(text) as { format?: string; world?: World };
-  if (doc.format !== STATE_FORMAT || !doc.world)
+  // JSON.parse's message quotes the text: the file may not be ours, so say only what it is not.
+  let doc: { format?: string; world?: World } | null;
+  try {
+    doc = JSON.parse(text) as { format?: string; world?: World } | null;
+  } catch {
+    doc = null;
+  }
+  if (doc?.format !== STATE_FORMAT || !doc.world)
     throw new SeedError(`${path} is not a sandbox state file (${STATE_FORMAT})`);
   return doc.world;
 }
