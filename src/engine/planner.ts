@@ -22,7 +22,8 @@ import {
   type ResourceRef,
   type SensitivePath,
 } from './plan.js';
-import { markRow, printableBody, sensitiveMarkerAt, sensitivePathsOf } from './redact.js';
+import { markLiveRow, markRow, printableBody, recordedPathsOf, sensitiveMarkerAt, sensitivePathsOf } from './redact.js';
+import { encodeMarker, nextMarker, recordedFrom } from '../kinds/sensitive-marker.js';
 
 export interface PlanInput {
   target: string;
@@ -173,6 +174,9 @@ export function buildPlan(input: PlanInput): Plan {
           ...withSensitive(sensitive),
           ...named,
         };
+        // Which fields came from sensitive sources: remembered on the resource (sensitive-marker.ts).
+        const marker = kind.capabilities.marker ? encodeMarker(recordedFrom(d.sensitive)) : MARKER_TAG_VALUE;
+        if (marker !== MARKER_TAG_VALUE) change.marker = marker;
         // Apply creates it as declared and, should that fail, the journaled old body again.
         if (input.pending?.interruptedReplace(kind.name, key))
           change.reason = `recovering an interrupted replace of ${kind.title} "${shownKey}"; previous body kept in the journal`;
@@ -185,10 +189,13 @@ export function buildPlan(input: PlanInput): Plan {
         continue;
       }
 
+      // Fields an earlier apply wrote from sensitive sources: their live side stays masked (sensitive-marker.ts).
+      const recorded = recordedPathsOf(current);
+      const sensitiveNow = [...sensitive, ...recorded];
       const before = kind.normalize(current.body, normCtx);
       // A field the kind manages only when declared, and the config omits: left as it is.
       for (const field of kind.managedWhenDeclared ?? []) if (!(field in desired)) delete before[field];
-      const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitive));
+      const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitiveNow));
       // Each hidden row's root: the part of the body whose live value update must keep.
       const ignoredRoots: PathSegment[][] = [];
       const shown = detailed.filter((x) => {
@@ -196,7 +203,11 @@ export function buildPlan(input: PlanInput): Plan {
         if (depth !== undefined) ignoredRoots.push(x.segments.slice(0, depth));
         return depth === undefined;
       });
-      const fields = shown.map((x) => marked({ ...x.field, impact: 'update' }, x.segments, sensitive));
+      const fields = shown.map((x) => {
+        const row = marked({ ...x.field, impact: 'update' }, x.segments, sensitive);
+        markLiveRow(row, x.segments, recorded);
+        return row;
+      });
       // Marked (so prunable) only when the journal proves an interrupted create of ours made it.
       const adoption = kind.mark && !current.managed ? input.pending?.adoption(kind.name, key, current) : undefined;
       const unmarked = adoption?.adopt === true;
@@ -223,6 +234,10 @@ export function buildPlan(input: PlanInput): Plan {
         ...withSensitive(sensitive),
         ...named,
       };
+      if (kind.capabilities.marker && (current.managed || unmarked)) {
+        const marker = nextMarker(current.marker, d.body, d.sensitive);
+        if (marker !== (current.marker ?? MARKER_TAG_VALUE)) change.marker = marker;
+      }
       if (renamedFrom) change.renamedFrom = renamedFrom;
       if (unmarked) {
         change.mark = true;
@@ -253,7 +268,7 @@ export function buildPlan(input: PlanInput): Plan {
     for (const l of live) {
       if (claimed.has(l.key) || declared.some((d) => kind.key(d.body) === l.key)) continue;
       if (isPrunable(kind, l, input.prune)) {
-        const sensitive = sensitivePathsOf(undefined, kind);
+        const sensitive = [...sensitivePathsOf(undefined, kind), ...recordedPathsOf(l)];
         changes.push({
           kind: kind.name,
           name: l.key,

@@ -72,6 +72,21 @@ export function liveTagMap(live: LiveResource): TagMap | undefined {
   return out;
 }
 
+/**
+ * A kind's `writeMarker`: sets the marker tag's value (which fields came from sensitive sources,
+ * sensitive-marker.ts) with the service's TagResource. Only the marker key is sent.
+ */
+export function markerWriter(calls: (aws: AwsClients) => TagCalls) {
+  return async (ctx: { aws: AwsClients }, target: { id: string; arn?: string }, value: string): Promise<void> => {
+    const tagCalls = calls(ctx.aws);
+    try {
+      await tagCalls.tag(target.arn ?? target.id, { [MARKER_TAG_KEY]: value });
+    } catch (err) {
+      throw remoteError(`${tagCalls.service}:TagResource`, `the marker of ${target.arn ?? target.id}`, err);
+    }
+  };
+}
+
 export interface TagChanges {
   /** Keys to set: new ones and ones whose value changed. */
   set: TagMap;

@@ -410,9 +410,13 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(text).toMatch(/^# yaml-language-server: \$schema=/);
     expect(text).toContain('name: Task routing');
     expect(text).toContain('made-in-console');
-    // every rule of the instance is now declared: the plan is empty and nothing is unmanaged
+    // every rule of the instance is now declared: the plan is empty and nothing is unmanaged,
+    // but for merged-rule: its Description was applied from ${env.PAGE_TEXT} (an earlier test) and
+    // changed live since; its marker records that, so it is written back as the reference
+    // (issue 23: export and pull never write such a value), which no longer matches live.
     const p = await plan(dir);
-    expect(p.changes).toEqual([]);
+    expect(text).toContain('Description: ${env.PAGE_TEXT}');
+    expect(p.changes.filter((c) => c.name !== 'merged-rule')).toEqual([]);
     expect(p.unmanaged.filter((u) => u.kind === 'rule')).toEqual([]);
 
     // into a file of the config: appended to its list, the rest of the file as it was

@@ -18,6 +18,7 @@ import { SourceEdits } from './yaml-edit.js';
 import { renderDocument } from '../../render/export-yaml.js';
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
 import type { LoadedTarget } from '../../config/load.js';
+import { decodeMarker } from '../../kinds/sensitive-marker.js';
 
 /** What pull needs of a session (a TargetSession is one). */
 export interface PullSource {
@@ -148,6 +149,7 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         flows,
         lifecycle: d.lifecycle,
         sensitive: d.sensitive ?? [],
+        recorded: decodeMarker(current.marker),
         varPosition: (name) => (loadedTarget ? loadedTarget.positionOf(['vars', name]) : undefined),
         targetName: source.name,
         reports,
