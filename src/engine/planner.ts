@@ -216,6 +216,16 @@ export function buildPlan(input: PlanInput): Plan {
           `${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`,
         );
       if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
+      // Which fields came from sensitive sources, as the marker will record them (sensitive-marker.ts).
+      const marker =
+        kind.capabilities.marker && (current.managed || unmarked)
+          ? nextMarker(current.marker, d.body, d.sensitive)
+          : undefined;
+      const markerMoves = marker !== undefined && marker !== (current.marker ?? MARKER_TAG_VALUE);
+      // Nothing else to write, but the record is not what it should be (an apply cut before the
+      // marker's call, a resource applied by an older connectform): the marker alone converges.
+      if (fields.length === 0 && markerMoves)
+        fields.push({ path: MARKER_PATH, op: 'change', impact: 'update', before: current.marker, after: marker });
       if (fields.length === 0) {
         summary.unchanged++;
         continue;
@@ -234,10 +244,7 @@ export function buildPlan(input: PlanInput): Plan {
         ...withSensitive(sensitive),
         ...named,
       };
-      if (kind.capabilities.marker && (current.managed || unmarked)) {
-        const marker = nextMarker(current.marker, d.body, d.sensitive);
-        if (marker !== (current.marker ?? MARKER_TAG_VALUE)) change.marker = marker;
-      }
+      if (markerMoves) change.marker = marker;
       if (renamedFrom) change.renamedFrom = renamedFrom;
       if (unmarked) {
         change.mark = true;

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../src/kinds/sensitive-marker.js';
 import { INSTANCE, runCliInProcess as run, tempDir } from '../helpers/cli.js';
+import { clients } from '../sandbox/helpers.js';
+import { ListRulesCommand, TagResourceCommand } from '@aws-sdk/client-connect';
 
 const SECRET = 'hunter2-remembered-S3CRET';
 
@@ -90,6 +92,31 @@ describe('a field applied from a secret stays masked after its reference is gone
     const next = repo(rule('other subject', 'other'));
     const shown = await run(['plan', '.'], { cwd: next });
     expect(shown.stdout).toMatch(/Tags\.team: plain → other|Tags\.team: "plain" → "other"/);
+  });
+});
+
+describe('an apply cut before the marker call converges on the next one', () => {
+  it('a marker that records less than the config says is rewritten alone, and then masks', async () => {
+    const dir = repo(rule("'${env.MYSEC2}'", 'plain'));
+    const env = { MYSEC2: `${SECRET}-2` };
+    expect((await run(['apply', '.', '--auto-approve'], { cwd: dir, env })).code).toBe(0);
+    // As an older connectform (or an apply killed between the write and the marker) leaves it.
+    const { connect } = clients(sandbox.endpoint, 'us-east-2');
+    const list = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
+    const arn = list.RuleSummaryList!.find((r) => r.Name === 'remembered')!.RuleArn!;
+    await connect.send(new TagResourceCommand({ resourceArn: arn, tags: { 'connectform:managed': 'true' } }));
+
+    const planned = await run(['plan', '.', '-f', 'json', '--refresh'], { cwd: dir, env });
+    const fields = JSON.parse(planned.stdout).plans[0].changes.flatMap((c: { fields: { path: string }[] }) =>
+      c.fields.map((f) => f.path),
+    );
+    expect(fields).toEqual(['Tags.connectform:managed']);
+    expect((await run(['apply', '.', '--auto-approve'], { cwd: dir, env })).code).toBe(0);
+    expect(JSON.parse((await run(['plan', '.', '-f', 'json'], { cwd: dir, env })).stdout).plans[0].changes).toEqual([]);
+    const literal = repo(rule('literal now', 'plain'));
+    const r = await run(['plan', '.'], { cwd: literal });
+    expect(all(r)).not.toContain(SECRET);
+    expect(r.stdout).toContain('(sensitive: env.MYSEC2)');
   });
 });
 
