@@ -13,7 +13,17 @@ import { escapeTerminal } from '../render/escape.js';
 import { formatError } from './report-error.js';
 import type { ApplyEvent, ApplyReport } from '../engine/apply.js';
 import { hasChanges, type Plan } from '../engine/plan.js';
-import { assertSamePlan, readSavedPlanIfAny, savedConfigPaths, writeSavedPlan } from '../engine/saved-plan.js';
+import {
+  assertSamePlan,
+  bindingOf,
+  readSavedPlanIfAny,
+  savedConfigPaths,
+  writeSavedPlan,
+  type BindingSource,
+  type PlanBinding,
+  type SavedPlan,
+} from '../engine/saved-plan.js';
+import { redactPlan } from '../engine/redact.js';
 import type { TargetSession } from '../engine/session.js';
 import { FORMATS, colorWanted, renderJsonDocument, rendererFor, type Format } from '../render/index.js';
 import type { TargetError, TargetStatus } from '../render/json.js';
@@ -22,7 +32,8 @@ import type { CliIO, CliRun } from './io.js';
 import { openProgress, type Progress } from './progress.js';
 import { ReadTally } from './read-tally.js';
 import { kindByName, kindNames } from '../kinds/index.js';
-import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
+import { addTargetOptions, singleTarget, stateDirOf, type TargetOptions } from './options.js';
+import { join, relative, resolve } from 'node:path';
 
 interface PlanOptions extends TargetOptions {
   detailedExitcode?: boolean;
@@ -34,6 +45,8 @@ interface ApplyCliOptions extends TargetOptions {
   autoApprove?: boolean;
   force?: boolean;
   refresh?: boolean;
+  /** With a saved plan: the config paths to read instead of the plan's recorded ones. */
+  config?: string[];
 }
 
 export function registerPlanCommands(program: Command, run: CliRun): void {
@@ -57,8 +70,9 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
   ).action(async (configPaths: string[], _opts: PlanOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PlanOptions;
     if (opts.out) singleTarget(opts.target, "--out saves one target's plan");
-    const { plans, failures } = await planTargets(run, configPaths, opts);
-    if (opts.out && plans.length) writeSavedPlan(opts.out, plans[0], configPaths, opts.kinds as KindName[] | undefined);
+    const { plans, failures, bindings } = await planTargets(run, configPaths, opts);
+    if (opts.out && plans.length)
+      writeSavedPlan(opts.out, plans[0], configPaths, bindings[0], opts.kinds as KindName[] | undefined);
     writePlans(run, opts.format, plans, failures);
     if (failures.length) run.exitCode = EXIT.error;
     else if (opts.detailedExitcode)
@@ -93,8 +107,8 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     .action((file: string, opts: { format: Format }) => {
       const saved = readSavedPlanIfAny(file);
       if (!saved) throw new UsageError(`${file} is not a plan saved by connectform plan --out`);
-      // The document holds the plan itself; the file's own members (format, configPaths, kinds) stay in the file.
-      const { format: _format, configPaths: _paths, kinds: _kinds, ...plan } = saved;
+      // The document holds the plan itself; the file's own members (format, configPaths, kinds, binding) stay in the file.
+      const { format: _format, configPaths: _paths, kinds: _kinds, binding: _binding, ...plan } = saved;
       io.stdout.write(renderer(opts.format).plan([plan]));
     });
 
@@ -105,7 +119,11 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
       .argument('<config-or-plan...>', 'config file(s)/directory, or one saved plan file')
       .option('--auto-approve', 'do not ask for confirmation (required when stdin is not a terminal)')
       .option('--force', 'apply even when deletes/replaces exceed the destroy threshold')
-      .option('--refresh', 'ignore the snapshot cache and describe every resource'),
+      .option('--refresh', 'ignore the snapshot cache and describe every resource')
+      .option(
+        '--config <paths...>',
+        "with a saved plan: read the config from PATHs instead of the plan's recorded paths (their digests must still match)",
+      ),
   ).action(async (args: string[], _opts: ApplyCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ApplyCliOptions;
     const savedFile = args.length === 1 ? args[0] : undefined;
@@ -120,13 +138,17 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
     }
     if (saved && opts.kinds?.length)
       throw new UsageError(`${savedFile}: a saved plan is applied with the --kinds it was made with; drop --kinds`);
-    const configPaths = saved ? savedConfigPaths(saved, savedFile!) : args;
+    if (!saved && opts.config?.length)
+      throw new UsageError(
+        '--config goes with a saved plan (apply PLAN-FILE --config PATH...); pass config paths as arguments',
+      );
+    const configPaths = saved ? savedConfigPaths(saved, savedFile!, opts.config) : args;
     const sessionOpts: ApplyCliOptions = saved
       ? { ...opts, target: [saved.target], ...(saved.kinds ? { kinds: saved.kinds } : {}), refresh: true }
       : opts;
     const { withSessions } = await import('./runtime.js');
     const outcomes = await withSessions(run, configPaths, sessionOpts, (sessions) =>
-      applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile! }),
+      applyTargets(run, sessions, opts, saved && { plan: saved, file: savedFile!, configPaths }, sessionOpts),
     );
     finishApply(run, outcomes, opts);
   });
@@ -155,7 +177,8 @@ async function applyTargets(
   run: CliRun,
   sessions: TargetSession[],
   opts: ApplyCliOptions,
-  saved?: { plan: Plan; file: string },
+  saved?: { plan: SavedPlan; file: string; configPaths: string[] },
+  sessionOpts: TargetOptions = opts,
 ): Promise<TargetOutcome[]> {
   const { io } = run;
   const render = rendererOf(run, opts.format);
@@ -175,7 +198,13 @@ async function applyTargets(
       progress.stop();
       // The reviewed file is a checksum, never a script: apply what a plan made now says,
       // and only when that is exactly what was reviewed.
-      if (saved) assertSamePlan(saved.plan, plan, saved.file);
+      if (saved)
+        assertSamePlan(
+          saved.plan,
+          plan,
+          saved.file,
+          bindingOf(bindingSource(run, session, plan, sessionOpts, saved.configPaths)),
+        );
       outcome.plan = plan;
       if (text) io.stdout.write(render.plan([plan]));
       if (!plan.changes.some((c) => c.action !== 'manual')) {
@@ -281,7 +310,7 @@ async function planTargets(
   run: CliRun,
   configPaths: string[],
   opts: PlanOptions,
-): Promise<{ plans: Plan[]; failures: TargetFailure[] }> {
+): Promise<{ plans: Plan[]; failures: TargetFailure[]; bindings: PlanBinding[] }> {
   const { io } = run;
   const progress = await openProgress(io.stderr, opts.format === 'text', io.env);
   const { withSessions } = await import('./runtime.js');
@@ -293,20 +322,52 @@ async function planTargets(
       progress.stop();
       const plans: Plan[] = [];
       const failures: TargetFailure[] = [];
+      // What a saved plan binds (--out): computed only for the file, while the session is open.
+      const bindings: PlanBinding[] = [];
       settled.forEach((r, i) => {
-        if (r.status === 'fulfilled') plans.push(r.value);
-        else {
+        if (r.status === 'fulfilled') {
+          plans.push(r.value);
+          if (opts.out) bindings.push(bindingOf(bindingSource(run, sessions[i], r.value, opts, configPaths)));
+        } else {
           failures.push({ target: sessions[i].name, error: r.reason, alone: sessions.length === 1 });
           // One target: writePlans rethrows it after the output (the top-level catch prints it as always).
           if (sessions.length > 1)
             io.stderr.write(formatError(r.reason, Boolean(opts.debug), io.env, { target: sessions[i].name }));
         }
       });
-      return { plans, failures };
+      return { plans, failures, bindings };
     });
   } finally {
     progress.stop();
   }
+}
+
+/**
+ * Where `session` acts, as a saved plan binds it: printable region and instance, the account STS
+ * reported, the endpoint (the in-process sandbox by its state file: its port changes every run),
+ * the Chatbot region, the settings and the files the config loader read.
+ */
+function bindingSource(
+  run: CliRun,
+  session: TargetSession,
+  plan: Plan,
+  opts: TargetOptions,
+  configPaths: readonly string[],
+): BindingSource {
+  const scope = redactPlan(plan).scope;
+  const sandboxState = resolve(opts.sandboxState ?? join(stateDirOf(opts, run.io.env), 'sandbox-state.json'));
+  return {
+    region: scope.region,
+    instanceId: scope.instanceId,
+    accountId: session.ctx.target.accountId,
+    endpoint: opts.sandbox
+      ? `sandbox:${relative(process.cwd(), sandboxState)}`
+      : (session.aws.options.endpoint ?? 'AWS'),
+    chatbotRegion: session.aws.chatbotRegion,
+    settings: { ...session.config.settings, parallelism: session.settings.parallelism },
+    configFiles: session.config.files,
+    configPaths,
+  };
 }
 
 /** A target that could not be planned; `alone` when it was the only one chosen. */

@@ -12,6 +12,7 @@ import type { KindName } from '../kinds/types.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import type { CliRun } from './io.js';
 import { Redactor } from '../sensitive.js';
+import { refuseLinks } from '../util/no-links.js';
 import { chooseTargets, resolveOptions, SANDBOX_QUOTA_SCALE, stateDirOf, type TargetOptions } from './options.js';
 
 /**
@@ -79,6 +80,7 @@ async function startInProcessSandbox(
   opts: TargetOptions,
   instanceIds: string[],
 ): Promise<SandboxHandle> {
+  refuseLinks(statePath); // a committed link must not redirect the world's file (util/no-links.ts)
   mkdirSync(resolve(statePath, '..'), { recursive: true });
   const { startSandbox } = await import('../sandbox/index.js'); // loaded by --sandbox runs only
   return startSandbox({

@@ -27,12 +27,37 @@ export function allowedEndpoints(
   return [...(flags ?? []), ...fromEnv];
 }
 
+/**
+ * Loopback means a loopback address: a literal in 127.0.0.0/8, `::1`, or the name `localhost`,
+ * which connectform maps to 127.0.0.1 itself (connectableEndpoint) and never looks up. Any other
+ * name (`evil.localhost`, `localhost.example`) would be resolved through the system's DNS, whose
+ * answer the config's author may control, so it is not loopback and needs --allow-endpoint.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.split('.')[0] === '127';
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
   return false;
+}
+
+/**
+ * The endpoint the SDK clients are given: `localhost` replaced by 127.0.0.1, so no name of a
+ * loopback endpoint reaches a resolver (a hosts file or DNS could point it anywhere). Other
+ * endpoints are returned as they are.
+ */
+export function connectableEndpoint(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return endpoint;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return endpoint;
+  }
+  if (url.hostname.toLowerCase() !== 'localhost') return endpoint;
+  url.hostname = '127.0.0.1';
+  // new URL adds a trailing '/' to a bare origin: keep the endpoint as written otherwise.
+  return endpoint.endsWith('/') || url.pathname !== '/' ? url.href : url.href.replace(/\/$/, '');
 }
 
 /** The problem with `raw` as a target endpoint, or undefined when it may be used. */

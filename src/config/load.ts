@@ -51,6 +51,13 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_DEPTH = 64;
 /** Values an alias may produce in one file, all aliases together; real configs use a few hundred. */
 export const MAX_ALIAS_EXPANSION = 100_000;
+/**
+ * Bytes of text (scalars and keys, UTF-8) aliases and merge keys may repeat in one file, all
+ * together. Counting values alone let a 1 MB string aliased 300 times through `<<: *s` become a
+ * 300 MB config (48 s and 1.3 GB to plan). Aliases are for sharing defaults: repeating more text
+ * than a whole file may hold (MAX_FILE_BYTES) is not sharing.
+ */
+export const MAX_ALIAS_BYTES = 5 * 1024 * 1024;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +312,10 @@ function keyText(key: unknown): string | undefined {
 // AST → plain data
 
 class AliasBudgetExceeded extends Error {
-  constructor(readonly alias: Alias) {
+  constructor(
+    readonly alias: Alias,
+    readonly problem: string,
+  ) {
     super('alias budget exceeded');
   }
 }
@@ -318,6 +328,8 @@ class AliasBudgetExceeded extends Error {
 class Converter {
   readonly problems: Problem[] = [];
   private expanded = 0;
+  /** UTF-8 bytes of the scalars and keys aliases repeated so far (MAX_ALIAS_BYTES). */
+  private expandedBytes = 0;
   private outerAlias: Alias | undefined;
   private readonly open = new Set<Node>();
 
@@ -346,7 +358,14 @@ class Converter {
   value(node: Node | null | undefined, depth: number): unknown {
     if (!node) return null;
     if (isAlias(node)) return this.alias(node, depth);
-    if (this.outerAlias && ++this.expanded > MAX_ALIAS_EXPANSION) throw new AliasBudgetExceeded(this.outerAlias);
+    if (this.outerAlias) {
+      if (++this.expanded > MAX_ALIAS_EXPANSION)
+        throw new AliasBudgetExceeded(
+          this.outerAlias,
+          `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`,
+        );
+      if (isScalar(node)) this.countAliasedBytes(node.value);
+    }
     if (isScalar(node)) {
       const v = node.value;
       return typeof v === 'symbol' ? String(node.source ?? '<<') : (v as unknown);
@@ -368,6 +387,17 @@ class Converter {
     } finally {
       this.open.delete(node);
     }
+  }
+
+  /** Counted before the value is built: the limit stops the copy, not the aftermath. */
+  private countAliasedBytes(text: unknown): void {
+    if (!this.outerAlias || typeof text !== 'string') return;
+    this.expandedBytes += Buffer.byteLength(text, 'utf8');
+    if (this.expandedBytes > MAX_ALIAS_BYTES)
+      throw new AliasBudgetExceeded(
+        this.outerAlias,
+        `aliases and merge keys repeat more than ${MAX_ALIAS_BYTES} bytes of text (an alias bomb?)`,
+      );
   }
 
   private alias(node: Alias, depth: number): unknown {
@@ -408,6 +438,7 @@ class Converter {
       this.error(keyNode, `key '${text}' is not allowed`, 'no connectform field has this name; remove it');
       return undefined;
     }
+    this.countAliasedBytes(text);
     return text;
   }
 
@@ -462,11 +493,7 @@ class Converter {
       data = this.value(root, 0);
     } catch (err) {
       if (!(err instanceof AliasBudgetExceeded)) throw err;
-      this.error(
-        err.alias,
-        `aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?)`,
-        'use fewer nested aliases',
-      );
+      this.error(err.alias, err.problem, 'use fewer nested aliases; repeat a long text by writing it once');
     }
     if (this.unlisted) {
       this.problems.push({

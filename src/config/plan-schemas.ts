@@ -257,13 +257,38 @@ export function savedPlanSchema(): JsonSchema {
           const: DOCUMENT_SAVED_PLAN_FORMAT,
         },
         ...planProperties(),
-        configPaths: arrayOf(
-          { type: 'string' },
-          "The config files/directories, relative to the plan file's directory.",
-        ),
+        configPaths: {
+          ...arrayOf(
+            { type: 'string' },
+            'The config files/directories as passed to plan, relative to the working directory (apply reads them from there, or from --config).',
+          ),
+          minItems: 1,
+        },
         kinds: { ...arrayOf(kindSchema(), 'Only when the plan was made with --kinds.'), uniqueItems: true },
+        binding: strictObject(
+          {
+            region: text('AWS region (printable form).'),
+            instanceId: text('Amazon Connect instance id (printable form).'),
+            accountId: text('The account the credentials acted in (configured, or learned through STS).'),
+            endpoint: text('The endpoint the clients used (AWS when none; sandbox:FILE for --sandbox).'),
+            chatbotRegion: text('Region of the AWS Chatbot client.'),
+            settings: text("sha256 of the target's settings."),
+            configFiles: arrayOf(
+              strictObject(
+                {
+                  path: text('The file, relative to the config path it was found through.'),
+                  sha256: text("sha256 of the file's bytes."),
+                },
+                ['path', 'sha256'],
+              ),
+              'Every config file read.',
+            ),
+          },
+          ['region', 'instanceId', 'accountId', 'endpoint', 'chatbotRegion', 'settings', 'configFiles'],
+          'Where apply acts and what it read: apply refuses when any of it differs (not the identity).',
+        ),
       },
-      ['format', ...PLAN_REQUIRED, 'configPaths'],
+      ['format', ...PLAN_REQUIRED, 'configPaths', 'binding'],
     ),
     definitions: planDefinitions(),
   };

@@ -138,9 +138,10 @@ async function applyChange(
         // The resource is missing because a replace was cut after its delete: finish that replace.
         const replaced = pending.interruptedReplace(change.kind, change.name);
         if (replaced) return await createOrRestore(ctx, kind, change, replaced, pending, true);
-        await createTracked(kind, pending, change.name, (nonce, created) =>
+        const made = await createTracked(kind, pending, change.name, (nonce, created) =>
           kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce), created),
         );
+        await writeMarker(ctx, kind, change, made);
         return { ...base, status: 'ok' };
       }
       case 'update': {
@@ -151,6 +152,7 @@ async function applyChange(
           await kind.mark(ctx, target);
           pending.remove(change.kind, change.name);
         }
+        await writeMarker(ctx, kind, change, target);
         return { ...base, status: 'ok' };
       }
       case 'delete':
@@ -214,10 +216,11 @@ async function createOrRestore(
   const base = { kind: change.kind, name: change.name, action: change.action };
   const freed = <T>(create: () => Promise<T>) => (sameName ? untilNameFree(ctx.aws.lag, create) : create());
   try {
-    await createTracked(kind, pending, change.name, (nonce, created) =>
+    const made = await createTracked(kind, pending, change.name, (nonce, created) =>
       freed(() => kind.create(ctx, change.desired!, tokenFor(ctx, change, change.desired!, nonce, old.oldId), created)),
     );
     pending.endReplace(change.kind, change.name);
+    await writeMarker(ctx, kind, change, made);
     return { ...base, status: 'ok' };
   } catch (createErr) {
     // Created, but AWS was too slow to show it to the call after (tags, links): nothing to
@@ -243,6 +246,19 @@ async function createOrRestore(
       };
     }
   }
+}
+
+/**
+ * After the resource is written: record on it which fields came from sensitive sources (the
+ * marker tag's value, kinds/sensitive-marker.ts), so later plans mask them with the variable gone.
+ */
+async function writeMarker(
+  ctx: TargetContext,
+  kind: ResourceKind,
+  change: Change,
+  target: { id: string; arn?: string },
+): Promise<void> {
+  if (change.marker !== undefined && kind.writeMarker) await kind.writeMarker(ctx, target, change.marker);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { QuotaTable } from '../aws/pacing.js';
 import { QuotaBudget, TargetBudget, accountOfArn } from '../aws/quota-budget.js';
 import type { TimeoutOptions } from '../aws/timeouts.js';
+import { connectableEndpoint } from '../config/endpoints.js';
 import { SafetyError, formatPos } from '../errors.js';
 import { sensitiveMarker } from '../sensitive.js';
 
@@ -57,7 +58,8 @@ export class TargetConnection {
   ) {
     const region = options.region ?? target.region;
     this.region = region;
-    const endpoint = options.endpoint ?? target.endpoint;
+    // `localhost` as 127.0.0.1: a loopback endpoint's name is never looked up (config/endpoints.ts).
+    const endpoint = connectableEndpoint(options.endpoint ?? target.endpoint);
     const timeouts: TimeoutOptions = {
       connectTimeoutMs: options.connectTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs,

@@ -18,6 +18,7 @@ import { UsageError } from '../errors.js';
 import { formatPath, type PathSegment } from '../problem-path.js';
 import { canonicalJson, cmp } from '../kinds/common.js';
 import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
+import { decodeMarker, type RecordedSensitive } from '../kinds/sensitive-marker.js';
 
 /** What export needs of a session (a TargetSession is one). */
 export interface ExportSource {
@@ -172,7 +173,7 @@ export function toConfigItems(
 ): ExportedKind {
   const lookup = new UniquelyNamedFlows(flows);
   const items = live
-    .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }) }))
+    .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }), marker: l.marker }))
     .sort((a, b) => cmp(a.key, b.key) || cmp(canonicalJson(a.body), canonicalJson(b.body)));
 
   const count = new Map<string, number>();
@@ -193,7 +194,15 @@ export function toConfigItems(
       );
     }
   }
-  return { kind: kind.name, configKey: kind.configKey, items: items.map(({ body }) => present(kind, body)) };
+  return {
+    kind: kind.name,
+    configKey: kind.configKey,
+    items: items.map(({ key, body, marker }) =>
+      withoutRecordedSecrets(present(kind, body), decodeMarker(marker), (path, written) =>
+        notes.push(`${kind.title} "${key}": ${path} was applied from a sensitive value; written as ${written}`),
+      ),
+    ),
+  };
 }
 
 /** Contact flow references still written as ids after normalization, with where they are. */
@@ -255,6 +264,55 @@ function presentValue(v: unknown): unknown {
     return Object.fromEntries(
       ordered(v as Record<string, unknown>, NESTED_FIRST).map(([k, x]) => [k, presentValue(x)]),
     );
+  return v;
+}
+
+/**
+ * Written in place of a value the marker records as applied from a sensitive source, when it was
+ * not exactly one `${env.NAME}`: an unknown interpolation, so the exported config does not
+ * validate until someone writes the reference (or the value) there.
+ */
+export const SENSITIVE_PLACEHOLDER = '${sensitive.not-exported}';
+
+/**
+ * `body` (presented) with every field the marker records replaced by the `${env.NAME}` it came
+ * from, or SENSITIVE_PLACEHOLDER: export never writes such a value into a file.
+ */
+function withoutRecordedSecrets(
+  body: Body,
+  recorded: readonly RecordedSensitive[],
+  note: (path: string, written: string) => void,
+): Body {
+  if (!recorded.length) return body;
+  const out = structuredClone(body) as Record<string, unknown>;
+  for (const r of recorded) {
+    const written = r.env ? `\${env.${r.env}}` : SENSITIVE_PLACEHOLDER;
+    const replace = (v: unknown, path: readonly (string | null)[], at: PathSegment[]): unknown => {
+      if (!path.length) {
+        if (v === undefined) return v;
+        note(formatPath(at) || 'every field', written);
+        return typeof v === 'string' || v === null || typeof v !== 'object' ? written : replaceAll(v, written);
+      }
+      const [head, ...rest] = path;
+      if (head === null) return Array.isArray(v) ? v.map((x, i) => replace(x, rest, [...at, i])) : v;
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, head)) return v;
+      const obj = v as Record<string, unknown>;
+      obj[head] = replace(obj[head], rest, [...at, head]);
+      return obj;
+    };
+    // Everything masked: every field but the identity (the first key, kind.exportOrder), or the item has no name.
+    if (!r.path.length) for (const k of Object.keys(out).slice(1)) out[k] = replace(out[k], [], [k]);
+    else replace(out, r.path, []);
+  }
+  return out as Body;
+}
+
+/** Every string leaf of `v` as `written` (a whole-resource marker: every field is masked). */
+function replaceAll(v: unknown, written: string): unknown {
+  if (typeof v === 'string') return written;
+  if (Array.isArray(v)) return v.map((x) => replaceAll(x, written));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceAll(x, written)]));
   return v;
 }
 

@@ -42,6 +42,10 @@ export interface FieldChange {
   sensitive?: string[];
   /** In memory only: sensitive places inside this row's value (it holds a whole list item or mapping). */
   sensitiveInside?: SensitivePath[];
+  /** The live (old) side only came from a sensitive source in an earlier apply: `env.NAME`s (kinds/sensitive-marker.ts). */
+  sensitiveBefore?: string[];
+  /** Places inside the live (old) side that did. */
+  sensitiveBeforeInside?: SensitivePath[];
 }
 
 /** A place in a body whose value is sensitive; `null` stands for any list index. */
@@ -74,6 +78,11 @@ export interface Change {
   shownName?: string;
   /** Finish an interrupted create: put connectform's marker on the resource. */
   mark?: boolean;
+  /**
+   * The marker tag value apply leaves on the resource after writing it, when it differs from the
+   * live one: which fields came from sensitive sources (kinds/sensitive-marker.ts). Not printed.
+   */
+  marker?: string;
   /** Identity before a rename (lifecycle.renamedFrom). */
   renamedFrom?: string;
   lifecycle?: Lifecycle;

@@ -6,11 +6,20 @@
  * without either value, and nothing derived from a secret (no digest) is left.
  */
 import { changedMarker, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
-import type { Body, DeclaredResource, ResourceKind } from '../kinds/types.js';
+import type { Body, DeclaredResource, LiveResource, ResourceKind } from '../kinds/types.js';
+import { decodeMarker, recordedSources } from '../kinds/sensitive-marker.js';
 import type { Change, FieldChange, Plan, SensitivePath } from './plan.js';
 import type { PathSegment } from './diff.js';
 
 export { Redactor } from '../sensitive.js';
+
+/**
+ * The fields the live resource's marker records as applied from sensitive sources: masked in
+ * every plan, drift, show, export and pull of it, whatever the config says now.
+ */
+export function recordedPathsOf(live: Pick<LiveResource, 'marker'> | undefined): SensitivePath[] {
+  return decodeMarker(live?.marker).map((r) => ({ path: r.path, sources: recordedSources(r) }));
+}
 
 /** A member name, or a list element (by position, or by identity in a plan row's path). */
 type Segment = PathSegment;
@@ -100,8 +109,27 @@ export function redactValue<T>(value: T, patterns: readonly SensitivePath[], sho
   return walk(value, []) as T;
 }
 
+/**
+ * Record on `row` (at `segments`) that its live side is, or holds, a value an earlier apply wrote
+ * from a sensitive source (recordedPathsOf): only the old side is hidden; the new one is the
+ * config's, shown or hidden by its own sources. In place.
+ */
+export function markLiveRow(row: FieldChange, segments: readonly Segment[], recorded: readonly SensitivePath[]): void {
+  if (!recorded.length || row.before === undefined) return;
+  const covering = recorded.filter((p) => isUnder(segments, p.path));
+  if (covering.length) {
+    row.sensitiveBefore = union(covering.map((p) => p.sources));
+    return;
+  }
+  const within = recorded.flatMap((p) => {
+    const rest = inside(segments, p.path);
+    return rest ? [{ path: rest, sources: p.sources }] : [];
+  });
+  if (within.length) row.sensitiveBeforeInside = within;
+}
+
 function redactRow(row: FieldChange): FieldChange {
-  const { sensitiveInside, ...out } = row;
+  const { sensitiveInside, sensitiveBefore, sensitiveBeforeInside, ...out } = row;
   if (row.sensitive) {
     const marker = sensitiveMarker(row.sensitive);
     if (row.before !== undefined) out.before = marker;
@@ -110,11 +138,15 @@ function redactRow(row: FieldChange): FieldChange {
     if (row.before !== undefined) out.before = redactValue(row.before, sensitiveInside);
     if (row.after !== undefined) out.after = redactValue(row.after, sensitiveInside);
   }
+  if (!row.sensitive && out.before !== undefined) {
+    if (sensitiveBefore) out.before = sensitiveMarker(sensitiveBefore);
+    else if (sensitiveBeforeInside) out.before = redactValue(out.before, sensitiveBeforeInside);
+  }
   return out;
 }
 
 function redactChange(change: Change): Change {
-  const { shownName, ...rest } = change;
+  const { shownName, marker: _marker, ...rest } = change;
   const out: Change = { ...rest, name: shownName ?? change.name, fields: change.fields.map(redactRow) };
   if (change.desired && change.sensitive) out.desired = redactValue(change.desired, change.sensitive);
   // A server id can embed the name (a custom action's ARN does).

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { LoadedConfig, ResolvedTargetConfig, TargetSettings, ValidatedConfig } from '../config/index.js';
+import { refuseLinks } from '../util/no-links.js';
 import { sensitiveMarker } from '../sensitive.js';
 import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
@@ -110,13 +111,17 @@ export class TargetSession {
       instanceId: target.instanceId,
       endpoint: options.cacheScope ?? options.endpoint ?? target.endpoint,
     };
+    // State is read only where no committed link redirects it (util/no-links.ts).
+    const stateFile = (dir: string) => {
+      const file = SnapshotCache.fileFor(dir, scope);
+      refuseLinks(file);
+      return file;
+    };
     this.pending = new PendingCreates(
-      options.pendingDir === false
-        ? undefined
-        : SnapshotCache.fileFor(options.pendingDir ?? DEFAULT_PENDING_DIR, scope),
+      options.pendingDir === false ? undefined : stateFile(options.pendingDir ?? DEFAULT_PENDING_DIR),
     );
     if (options.cacheDir !== false) {
-      this.snapshot = new SnapshotCache(SnapshotCache.fileFor(options.cacheDir ?? DEFAULT_CACHE_DIR, scope), {
+      this.snapshot = new SnapshotCache(stateFile(options.cacheDir ?? DEFAULT_CACHE_DIR), {
         refresh: options.refresh,
         now: options.cacheClock,
       });

@@ -40,7 +40,7 @@ import {
   typedBody,
   deleteIfPresent,
 } from './common.js';
-import { chatbotTagCalls, reconcileTags, type TagMap } from './tags.js';
+import { chatbotTagCalls, markerWriter, reconcileTags, type TagMap } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
@@ -512,6 +512,12 @@ export function actionNameFromArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('custom-action/') + 'custom-action/'.length);
 }
 
+/** The marker tag's value, when the action carries it (sensitive-marker.ts). */
+function markerOf(tags: Tag[]): { marker?: string } {
+  const marker = tags.find((t) => t.TagKey === MARKER_TAG_KEY);
+  return marker ? { marker: marker.TagValue ?? '' } : {};
+}
+
 /** `action` is absent when GetCustomAction answered without one: the ARN still names it. */
 function toLive(
   arn: string,
@@ -536,6 +542,7 @@ function toLive(
     arn,
     body,
     managed: tags.some((t) => t.TagKey === MARKER_TAG_KEY),
+    ...markerOf(tags),
     // GetCustomAction carries no last-modified stamp: a hash of everything read stands in.
     version: sha256(canonicalJson(body)),
     // GetCustomAction tells neither when nor who.
@@ -683,6 +690,7 @@ export const customActionKind: ResourceKind<'customAction'> = {
   replaceReason,
   replaceFields,
   lists: LISTS,
+  writeMarker: markerWriter(chatbotTagCalls),
   create,
   update,
   delete: remove,

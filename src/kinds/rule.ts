@@ -34,7 +34,7 @@ import {
   userTags,
   type FlowRef,
 } from './common.js';
-import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
+import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
 import type {
@@ -362,7 +362,8 @@ function toLive(rule: Rule): LiveResource {
     id: rule.RuleId ?? '',
     arn: rule.RuleArn,
     body,
-    managed: rule.Tags?.[MARKER_TAG_KEY] === MARKER_TAG_VALUE,
+    managed: rule.Tags?.[MARKER_TAG_KEY] !== undefined,
+    ...(rule.Tags?.[MARKER_TAG_KEY] !== undefined ? { marker: rule.Tags[MARKER_TAG_KEY] } : {}),
     version: rule.LastUpdatedTime?.toISOString() ?? '',
     extra: { tags: rule.Tags ?? {} },
     // DescribeRule tells who (an ARN) and when: drift and pull show it next to the difference.
@@ -448,4 +449,5 @@ export const ruleKind: ResourceKind<'rule'> = {
   create,
   update,
   delete: remove,
+  writeMarker: markerWriter(connectTagCalls),
 };

@@ -83,6 +83,17 @@ export function liveTagMap(live: LiveResource): TagMap | undefined {
   return out;
 }
 
+/**
+ * A kind's `writeMarker`: sets the marker tag's value (which fields came from sensitive sources,
+ * sensitive-marker.ts) with the service's TagResource. Only the marker key is sent.
+ */
+export function markerWriter(calls: (aws: AwsClients) => TagCalls) {
+  return async (ctx: { aws: AwsClients }, target: { id: string; arn?: string }, value: string): Promise<void> => {
+    const where = target.arn ?? target.id;
+    await calls(ctx.aws).tag(where, { [MARKER_TAG_KEY]: value }, `the marker of ${where}`);
+  };
+}
+
 export interface TagChanges {
   /** Keys to set: new ones and ones whose value changed. */
   set: TagMap;

@@ -46,7 +46,7 @@ import {
 } from './common.js';
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
-import { connectTagCalls, liveTagMap, reconcileTags } from './tags.js';
+import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
 import { byMembers, byValue, fieldNameSet } from './lists.js';
 import type {
   AuditContext,
@@ -543,6 +543,7 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
     arn: t.Arn ?? summary.Arn,
     body,
     managed: MARKER_TAG_KEY in tags,
+    ...(MARKER_TAG_KEY in tags ? { marker: tags[MARKER_TAG_KEY] } : {}),
     version: modified ? modified.toISOString() : `sha256:${sha256(canonicalJson({ ...body, Tags: tags }))}`,
     ...(created ? { createdAt: created.toISOString() } : {}),
     extra: { tags },
@@ -703,6 +704,7 @@ export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
   read,
   describe: (ctx: TargetContext, id: string) => describe(ctx, id),
   mark,
+  writeMarker: markerWriter(connectTagCalls),
   normalize,
   replaceReason,
   lists: LISTS,

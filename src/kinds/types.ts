@@ -88,6 +88,8 @@ export interface LiveResource {
   body: Body;
   /** Carries connectform's management marker: only these are eligible for pruning. */
   managed: boolean;
+  /** The marker tag's value when present: which fields hold values from sensitive sources (sensitive-marker.ts). */
+  marker?: string;
   /** A last-modified stamp or content hash; a saved plan refuses to apply when it moved. */
   version: string;
   /** Kind-private data the write calls need (e.g. the Lex bot and alias). */
@@ -211,6 +213,11 @@ export interface ResourceKind<N extends KindName = KindName> {
    * marker itself have it; for them apply journals each create until the marker is on.
    */
   mark?(ctx: TargetContext, live: LiveResource): Promise<void>;
+  /**
+   * Set the marker tag's value (which fields came from sensitive sources, sensitive-marker.ts)
+   * on a resource that carries the marker. Kinds with `capabilities.marker` have it.
+   */
+  writeMarker?(ctx: TargetContext, target: { id: string; arn?: string }, value: string): Promise<void>;
   /** Re-read one resource by id (apply uses it on cached entries); undefined when it is gone. */
   describe?(ctx: TargetContext, id: string): Promise<LiveResource | undefined>;
   /**

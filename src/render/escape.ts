@@ -13,6 +13,7 @@
  *
  * Our own styling (ANSI colours, markdown syntax) is added after escaping, so it still works.
  */
+import { HIDDEN_CLASS } from '../util/hidden-characters.js';
 
 // ---------------------------------------------------------------------------------------------
 // What must never reach an output raw
@@ -34,8 +35,7 @@
  * Joiners U+200C/U+200D and variation selectors stay: emoji sequences and several scripts need
  * them, and they cannot reorder or hide text.
  */
-const HIDDEN_CLASS =
-  '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u180e\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}\\ud800-\\udfff';
+// HIDDEN_CLASS (src/util/hidden-characters.ts) is this list, shared with the YAML writers.
 
 /** Every hidden character (one-line values). With the `u` flag a surrogate range matches lone ones only. */
 const HIDDEN = new RegExp(`[${HIDDEN_CLASS}]`, 'gu');

@@ -6,6 +6,7 @@
  */
 import { Document, isMap, isPair, isScalar, isSeq, parse as parseYaml, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ExportedTargets, ExportResult } from '../engine/export.js';
+import { safeYamlText } from '../util/yaml-escape.js';
 
 export interface RenderOptions {
   /** `$schema` of the yaml-language-server line (engine/export.ts DEFAULT_SCHEMA_REF, or --schema). */
@@ -112,7 +113,8 @@ function renderYaml(data: Record<string, unknown>, head: string): string {
     if (!map.items.every((p) => isPair(p) && oneLine(p.value))) continue;
     if (JSON.stringify(map.toJSON()).length <= FLOW_MAP_WIDTH) map.flow = true;
   }
-  const text = `${head}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: true })}`;
+  // Control and bidi characters, `##[`: written double-quoted, as YAML escapes (util/yaml-escape.ts).
+  const text = `${head}\n${safeYamlText(doc, { lineWidth: 0, flowCollectionPadding: true })}`;
   // What is written must read back as what was meant (quoting, block scalars, merge keys). Key
   // order survives the round trip, so the plain JSON texts compare (a `__proto__` key included).
   const back = parseYaml(text, { merge: true, uniqueKeys: true });

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { refuseLinks } from './no-links.js';
 
 export interface WriteOptions {
   /** File mode for a new file (0o600: readable by its owner only). */
@@ -14,6 +15,8 @@ export interface WriteOptions {
 }
 
 export function writeFileAtomically(file: string, text: string, options: WriteOptions = {}): void {
+  // write-file-atomic writes through a link to its target: a committed link must not redirect us.
+  refuseLinks(file);
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic.sync(file, text, { fsync: true, ...(options.mode !== undefined ? { mode: options.mode } : {}) });
 }

@@ -193,8 +193,12 @@ describe('saved plans', () => {
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stdout).toMatch(/t-a/);
     }
-    const elsewhere = await runCli(['apply', file, '--auto-approve', '--quota-scale', '50'], {
-      cwd: tempDir('elsewhere-'),
+    // From another directory the recorded paths are not there: --config names the same files.
+    const elsewhereDir = tempDir('elsewhere-');
+    const missing = await runCli(['apply', file, '--auto-approve'], { cwd: elsewhereDir });
+    expect(missing.code).toBe(1);
+    const elsewhere = await runCli(['apply', file, '--config', dir, '--auto-approve', '--quota-scale', '50'], {
+      cwd: elsewhereDir,
     });
     expect(elsewhere.code, elsewhere.stderr).toBe(0);
     expect(planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json')).changes).toEqual([]);

@@ -188,7 +188,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(validateSaved(saved) ? [] : validateSaved.errors).toEqual([]);
     expect(saved).toMatchObject({ format: 'connectform-saved-plan', version: 2, target: 'dev' });
     const shown = documentOf(await run(['show', file, '-f', 'json'], { cwd: dir }));
-    const { format: _f, configPaths: _c, ...plan } = saved;
+    const { format: _f, configPaths: _c, binding: _b, ...plan } = saved;
     expect(shown).toEqual({ version: 2, plans: [plan], errors: [] });
   });
 });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, MAX_DEPTH } from '../../src/config/load.js';
+import { loadConfig, MAX_ALIAS_BYTES, MAX_DEPTH } from '../../src/config/load.js';
+import type { Problem } from '../../src/errors.js';
 import { FIXTURE_DIR, at, loadFailure, loadText, messages, tempConfig, TARGETS_YAML, ruleYaml } from './helpers.js';
 
 describe('loadConfig: files and merging', () => {
@@ -213,6 +214,39 @@ describe('loadConfig: hostile and broken input', () => {
     expect(problems[0].message).toBe('aliases expand to more than 100000 values (an alias bomb?)');
     expect(problems[0].pos!.file).toBe(join(dir, 'bomb.yaml'));
     expect(problems[0].pos!.line).toBeGreaterThan(1);
+  });
+
+  it('counts the bytes aliases repeat: up to MAX_ALIAS_BYTES loads, one byte more is refused at the alias', async () => {
+    const chunk = 'y'.repeat(1024 * 1024);
+    // Five aliases of 1 MiB repeat exactly MAX_ALIAS_BYTES; the key 's' of a merge counts too.
+    const fits = `defaults:\n  s: &s "${chunk}"\n  l: [*s, *s, *s, *s, *s]\n`;
+    expect(MAX_ALIAS_BYTES).toBe(5 * chunk.length);
+    const loaded = await loadConfig(tempConfig({ 'fits.yaml': fits })).then(
+      () => [],
+      (err: { problems?: { message: string }[] }) => err.problems ?? [],
+    );
+    expect(messages(loaded as Problem[]).filter((m) => m.includes('bytes of text'))).toEqual([]);
+    const over = `defaults:\n  s: &s "${chunk}"\n  t: &t "z"\n  l: [*s, *s, *s, *s, *s, *t]\n`;
+    const dir = tempConfig({ 'over.yaml': over });
+    const problems = await loadFailure(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toBe('aliases and merge keys repeat more than 5242880 bytes of text (an alias bomb?)');
+    // The alias that crossed the limit: the last one, at its line and column.
+    expect(problems[0].pos).toMatchObject({
+      file: join(dir, 'over.yaml'),
+      line: 4,
+      col: over.split('\n')[3].lastIndexOf('*t') + 1,
+    });
+  });
+
+  it('counts keys and values that merge keys repeat', async () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `k${i}: "${'v'.repeat(40 * 1024)}"`).join(', ');
+    const text = `defaults: &d { ${keys} }\nrules:\n${Array.from({ length: 2 }, (_, i) => `  - <<: *d\n    Name: r${i}\n`).join('')}`;
+    // 100 × 40 KiB ≈ 4 MB per merge: the second merge crosses the limit.
+    const problems = await loadFailure(tempConfig({ 'merge.yaml': text }));
+    expect(problems.map((p) => [p.message, p.pos?.line])).toEqual([
+      ['aliases and merge keys repeat more than 5242880 bytes of text (an alias bomb?)', 5],
+    ]);
   });
 
   it('reports unknown anchors and aliases that contain themselves', async () => {

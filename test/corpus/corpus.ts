@@ -89,6 +89,20 @@ export function generatedCases(dir: string, where: 'in-process' | 'child'): Case
     true,
   );
 
+  // Aliases amplify bytes (issue 23): a 1 MB Function merged into 300 rules, a 1 MB string
+  // aliased 2,000 times. Few values, hundreds of MB of text: refused at the alias that crosses
+  // MAX_ALIAS_BYTES, before any value is built from it. Over 1 MiB to parse: in a child.
+  const mb = 'x'.repeat(1024 * 1024);
+  let merged = `${TARGET}defaults: &s\n  Function: "${mb}"\nrules:\n`;
+  for (let r = 0; r < 300; r++) merged += `  - <<: *s\n    Name: r${r}\n`;
+  add('bomb-merge-bytes', merged, '* /aliases and merge keys repeat more than 5242880 bytes of text/', true);
+  add(
+    'bomb-alias-bytes',
+    `${TARGET}leftovers:\n  s: &s "${mb}"\n  l: [${Array(2000).fill('*s').join(', ')}]\n`,
+    `${TARGET_LINES + 3}:27 /aliases and merge keys repeat more than 5242880 bytes of text/`,
+    true,
+  );
+
   // Deep nesting: flow and block style, just, a little and a lot over MAX_DEPTH, closed and not.
   // The root mapping is level 1, so 63 brackets under a top-level key are the deepest allowed.
   add(

@@ -9,10 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { emptySummary, type Change, type Plan } from '../../src/engine/plan.js';
 import {
   assertSamePlan,
+  bindingDifferences,
   planDifferences,
   readSavedPlanIfAny,
   savedConfigPaths,
   writeSavedPlan,
+  type PlanBinding,
 } from '../../src/engine/saved-plan.js';
 import { SafetyError, UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
@@ -43,22 +45,87 @@ function plan(changes: Change[] = [structuredClone(update)], over: Partial<Plan>
   };
 }
 
+const BINDING: PlanBinding = {
+  region: 'us-east-2',
+  instanceId: 'i-1',
+  accountId: '123456789012',
+  endpoint: 'http://127.0.0.1:4566',
+  chatbotRegion: 'us-east-2',
+  settings: 'digest-of-settings',
+  configFiles: [{ path: 'connectform.yaml', sha256: 'aa' }],
+};
+
+/** A complete saved plan document, as plan --out writes it. */
+const savedDoc = () => ({ format: 'connectform-saved-plan', ...plan(), configPaths: ['.'], binding: BINDING });
+
 describe('writeSavedPlan / readSavedPlanIfAny', () => {
-  it('round-trips under any file name, readable by its owner only, config paths relative to the file', () => {
+  it('round-trips under any file name, readable by its owner only, config paths relative to the working directory', () => {
     const dir = tempDir('saved-plan-');
     mkdirSync(join(dir, 'plans'));
     const file = join(dir, 'plans', 'tfplan');
-    writeSavedPlan(file, plan(), [join(dir, 'config')], ['rule']);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const saved = readSavedPlanIfAny(file)!;
-    expect(saved).toMatchObject({
-      format: 'connectform-saved-plan',
-      target: 'prod',
-      configPaths: ['../config'],
-      kinds: ['rule'],
-    });
-    expect(saved.changes).toEqual([update]);
-    expect(savedConfigPaths(saved, file)).toEqual([join(dir, 'config')]);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      writeSavedPlan(file, plan(), [join(dir, 'config')], BINDING, ['rule']);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const saved = readSavedPlanIfAny(file)!;
+      expect(saved).toMatchObject({
+        format: 'connectform-saved-plan',
+        target: 'prod',
+        configPaths: ['config'],
+        kinds: ['rule'],
+        binding: BINDING,
+      });
+      expect(saved.changes).toEqual([update]);
+      expect(savedConfigPaths(saved, file)).toEqual([join(dir, 'config')]);
+      expect(savedConfigPaths(saved, file, ['other.yaml'])).toEqual(['other.yaml']);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('recorded config paths must resolve inside the working directory', () => {
+    const dir = tempDir('saved-plan-');
+    const file = join(dir, 'p.json');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      for (const p of ['../elsewhere', '/etc/connectform', 'a/../../b']) {
+        writeFileSync(file, JSON.stringify({ ...savedDoc(), configPaths: [p] }));
+        expect(() => savedConfigPaths(readSavedPlanIfAny(file)!, file), p).toThrow(
+          /is outside the working directory; run apply from the repository the plan was made in, or pass --config PATH/,
+        );
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('a damaged or foreign saved plan is refused in one line naming the first problem, never a TypeError', () => {
+    const dir = tempDir('saved-plan-');
+    const file = join(dir, 'p.json');
+    const refusal = (doc: object) => {
+      writeFileSync(file, JSON.stringify(doc));
+      try {
+        readSavedPlanIfAny(file);
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError);
+        expect((err as Error).message).not.toContain('\n');
+        return (err as Error).message.replace(file, 'FILE');
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal({ ...savedDoc(), changes: [{ kind: 'rule', name: 'r', action: 'update', fields: 'x' }] })).toBe(
+      'FILE: not a complete saved plan (changes.0.fields: must be array); make it again with plan --out',
+    );
+    expect(refusal({ ...savedDoc(), changes: [null] })).toMatch(
+      /^FILE: not a complete saved plan \(changes\.0: must be object\)/,
+    );
+    expect(refusal({ ...savedDoc(), binding: undefined })).toMatch(/\(the document: binding is missing\)/);
+    expect(refusal({ ...savedDoc(), binding: { ...BINDING, configFiles: [{ path: 1 }] } })).toMatch(
+      /binding\.configFiles\.0/,
+    );
+    expect(refusal({ ...savedDoc(), scope: 'x' })).toMatch(/\(scope: must be object\)/);
   });
 
   it('is not a saved plan: a YAML config, a directory, a missing file, JSON that is something else', () => {
@@ -161,5 +228,37 @@ describe('planDifferences', () => {
       /a plan made now is blocked: r has preventDestroy; the saved plan says otherwise/,
     );
     expect(() => assertSamePlan(now, now, 'tfplan')).not.toThrow();
+  });
+});
+
+describe('bindingDifferences', () => {
+  it('lists every bound value and every config file digest that differs, one line each', () => {
+    const now: PlanBinding = {
+      ...BINDING,
+      accountId: '210987654321',
+      endpoint: 'http://127.0.0.1:4999',
+      chatbotRegion: 'us-west-2',
+      settings: 'other',
+      configFiles: [
+        { path: 'connectform.yaml', sha256: 'bb' },
+        { path: 'f2.yaml', sha256: 'cc' },
+      ],
+    };
+    expect(bindingDifferences(BINDING, BINDING)).toEqual([]);
+    expect(bindingDifferences(BINDING, now)).toEqual([
+      'accountId: the plan was made for "123456789012", apply would act on "210987654321"',
+      'endpoint: the plan was made for "http://127.0.0.1:4566", apply would act on "http://127.0.0.1:4999"',
+      'chatbotRegion: the plan was made for "us-east-2", apply would act on "us-west-2"',
+      'settings: differ from those the plan was made with',
+      'config file connectform.yaml: changed since the plan was made',
+      'config file f2.yaml: read by apply, not by the plan',
+    ]);
+  });
+
+  it('assertSamePlan refuses a plan equal in every change when only the binding moved', () => {
+    expect(() => assertSamePlan({ ...plan(), binding: BINDING }, plan(), 'p.json', BINDING)).not.toThrow();
+    expect(() =>
+      assertSamePlan({ ...plan(), binding: BINDING }, plan(), 'p.json', { ...BINDING, region: 'eu-west-2' }),
+    ).toThrow(/region: the plan was made for "us-east-2", apply would act on "eu-west-2"/);
   });
 });

@@ -26,6 +26,8 @@ import { ConnectClient as Connect } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, planOf, runCliInProcess, tempDir } from '../helpers/cli.js';
 import { ACCOUNT, CHAT_ONCALL, clients } from '../sandbox/helpers.js';
+import { commandLines, rawDangerous } from '../render/dangerous.js';
+import { parse } from 'yaml';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 const QUOTA = ['--parallelism', '3', '--quota-scale', '25'];
@@ -327,7 +329,7 @@ describe('connectform pull (CLI, sandbox)', () => {
       list.CustomActions!.map((a: string) => chatbot.send('GetCustomAction', { CustomActionArn: a })),
     );
     const arn = all.find((a) => a.CustomAction?.ActionName === 'escape-me')!.CustomAction!.CustomActionArn!;
-    const hostile = 'echo \u001b[2J\u202eevil\n::warning::x';
+    const hostile = 'echo \u001b[2J\u202eevil\n::warning::x\n##[warning]y\u2028z';
     await chatbot.send('UpdateCustomAction', { CustomActionArn: arn, Definition: { CommandText: hostile } });
     for (const format of ['text', 'markdown', 'json']) {
       const r = await ok('pull', dir, '-t', 'dev', '--dry-run', '-f', format);
@@ -335,6 +337,12 @@ describe('connectform pull (CLI, sandbox)', () => {
       expect(r.stdout, format).not.toMatch(/^::warning::/m);
     }
     await ok('pull', dir, '-t', 'dev');
+    // The file holds it as YAML escapes (issue 23): no raw control or bidi, no workflow command.
+    const written = resources(dir);
+    expect(rawDangerous(written)).toEqual([]);
+    expect(commandLines(written)).toEqual([]);
+    expect(written).toContain('\\u202E');
+    expect(parse(written).customActions[0].Definition.CommandText).toBe(hostile);
     expect((await plan(dir)).changes).toEqual([]);
   });
 
@@ -392,9 +400,13 @@ describe('connectform pull (CLI, sandbox)', () => {
     expect(text).toMatch(/^# yaml-language-server: \$schema=/);
     expect(text).toContain('name: Task routing');
     expect(text).toContain('made-in-console');
-    // every rule of the instance is now declared: the plan is empty and nothing is unmanaged
+    // every rule of the instance is now declared: the plan is empty and nothing is unmanaged,
+    // but for merged-rule: its Description was applied from ${env.PAGE_TEXT} (an earlier test) and
+    // changed live since; its marker records that, so it is written back as the reference
+    // (issue 23: export and pull never write such a value), which no longer matches live.
     const p = await plan(dir);
-    expect(p.changes).toEqual([]);
+    expect(text).toContain('Description: ${env.PAGE_TEXT}');
+    expect(p.changes.filter((c) => c.name !== 'merged-rule')).toEqual([]);
     expect(p.unmanaged.filter((u) => u.kind === 'rule')).toEqual([]);
 
     // into a file of the config: appended to its list, the rest of the file as it was

@@ -4,25 +4,36 @@
  * token) go there. A config alone may only name loopback endpoints; anything else must be
  * allowed by the trusted side of the run, and interpolation in `endpoint` is refused outright.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkEndpoint, isLoopbackHost } from '../../src/config/endpoints.js';
+import { checkEndpoint, connectableEndpoint, isLoopbackHost } from '../../src/config/endpoints.js';
+import dns from 'node:dns';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { runCliInProcess, tempDir } from '../helpers/cli.js';
 
 describe('checkEndpoint', () => {
   it('takes loopback hosts on their own', () => {
-    for (const url of [
-      'http://127.0.0.1:4566',
-      'http://127.9.8.7',
-      'http://localhost:1234/x',
-      'https://[::1]:9000',
-      'http://api.localhost',
-    ]) {
+    for (const url of ['http://127.0.0.1:4566', 'http://127.9.8.7', 'http://localhost:1234/x', 'https://[::1]:9000']) {
       expect(checkEndpoint(url, []), url).toBeUndefined();
     }
     expect(isLoopbackHost('127.0.0.1.attacker.example')).toBe(false);
     expect(isLoopbackHost('localhost.attacker.example')).toBe(false);
+  });
+
+  it('a name under .localhost is a name, resolved by DNS: not loopback (issue 23)', () => {
+    for (const url of ['http://evil.localhost:4566', 'http://api.localhost', 'http://LOCALHOST.localhost']) {
+      expect(checkEndpoint(url, [])?.message, url).toMatch(/not loopback/);
+    }
+    expect(isLoopbackHost('evil.localhost')).toBe(false);
+  });
+
+  it('the clients are given 127.0.0.1 for localhost, never the name', () => {
+    expect(connectableEndpoint('http://localhost:4566')).toBe('http://127.0.0.1:4566');
+    expect(connectableEndpoint('http://LocalHost:4566/base/')).toBe('http://127.0.0.1:4566/base/');
+    expect(connectableEndpoint('http://127.0.0.1:4566')).toBe('http://127.0.0.1:4566');
+    expect(connectableEndpoint('https://vpce.example.com')).toBe('https://vpce.example.com');
+    expect(connectableEndpoint(undefined)).toBeUndefined();
   });
 
   it('refuses other hosts unless allowed from outside, by scheme, host, port and path prefix', () => {
@@ -81,5 +92,28 @@ describe('through the CLI', () => {
       env: { CONNECTFORM_ALLOW_ENDPOINTS: 'https://other.example, https://connect.vpce.example.com' },
     });
     expect(byEnv.code, byEnv.stderr).toBe(0);
+  });
+
+  it('evil.localhost is refused before any call, naming --allow-endpoint', async () => {
+    const dir = config('http://evil.localhost:4566');
+    const r = await runCliInProcess(['plan', dir], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /connectform\.yaml:5:15: error: .*'evil\.localhost:4566' is not loopback.*--allow-endpoint/,
+    );
+  });
+
+  it('localhost reaches the sandbox without a name lookup', async () => {
+    const sandbox = await startSandbox({ quotas: false });
+    const lookup = vi.spyOn(dns, 'lookup');
+    try {
+      const dir = config(sandbox.endpoint.replace('127.0.0.1', 'localhost'));
+      const r = await runCliInProcess(['plan', dir], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(lookup.mock.calls.filter(([host]) => String(host).includes('localhost'))).toEqual([]);
+    } finally {
+      lookup.mockRestore();
+      await sandbox.stop();
+    }
   });
 });

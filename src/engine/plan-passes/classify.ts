@@ -9,7 +9,15 @@ import { changedTopLevel, diffDetailed, type PathSegment } from '../diff.js';
 import { ignoredDepth, keepLiveValues } from '../ignore-changes.js';
 import type { Blocker, Change, FieldChange, SensitivePath } from '../plan.js';
 import type { JournalView } from '../planner.js';
-import { markRow, printableBody, sensitiveMarkerAt, sensitivePathsOf } from '../redact.js';
+import {
+  markLiveRow,
+  markRow,
+  printableBody,
+  recordedPathsOf,
+  sensitiveMarkerAt,
+  sensitivePathsOf,
+} from '../redact.js';
+import { encodeMarker, nextMarker, recordedFrom } from '../../kinds/sensitive-marker.js';
 
 /** The row a `mark` change carries (connectform's marker, not a body field). */
 export const MARKER_PATH = `Tags.${MARKER_TAG_KEY}`;
@@ -107,6 +115,9 @@ function createChange(kind: ResourceKind, one: Declared, pending: JournalView | 
     ...withSensitive(sensitive),
     ...shownName(one),
   };
+  // Which fields came from sensitive sources: remembered on the resource (sensitive-marker.ts).
+  const marker = kind.capabilities.marker ? encodeMarker(recordedFrom(d.sensitive)) : MARKER_TAG_VALUE;
+  if (marker !== MARKER_TAG_VALUE) change.marker = marker;
   // Apply creates it as declared and, should that fail, the journaled old body again.
   if (pending?.interruptedReplace(kind.name, key))
     change.reason = `recovering an interrupted replace of ${kind.title} "${one.shownKey}"; previous body kept in the journal`;
@@ -132,10 +143,13 @@ function changeOf(
   out: Pick<Classified, 'blocked' | 'notes'>,
 ): Change | undefined {
   const { d, key, shownKey, desired, sensitive } = one;
+  // Fields an earlier apply wrote from sensitive sources: their live side stays masked (sensitive-marker.ts).
+  const recorded = recordedPathsOf(current);
+  const sensitiveNow = [...sensitive, ...recorded];
   const before = kind.normalize(current.body, { flows: input.flows });
   // A field the kind manages only when declared, and the config omits: left as it is.
   for (const field of kind.managedWhenDeclared ?? []) if (!(field in desired)) delete before[field];
-  const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitive));
+  const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitiveNow));
   // Each hidden row's root: the part of the body whose live value update must keep.
   const ignoredRoots: PathSegment[][] = [];
   const shown = detailed.filter((x) => {
@@ -143,7 +157,11 @@ function changeOf(
     if (depth !== undefined) ignoredRoots.push(x.segments.slice(0, depth));
     return depth === undefined;
   });
-  const fields = shown.map((x) => marked({ ...x.field, impact: 'update' }, x.segments, sensitive));
+  const fields = shown.map((x) => {
+    const row = marked({ ...x.field, impact: 'update' }, x.segments, sensitive);
+    markLiveRow(row, x.segments, recorded);
+    return row;
+  });
   // Marked (so prunable) only when the journal proves an interrupted create of ours made it.
   const adoption = kind.mark && !current.managed ? input.pending?.adoption(kind.name, key, current) : undefined;
   const unmarked = adoption?.adopt === true;
@@ -152,6 +170,16 @@ function changeOf(
       `${kind.title} "${shownKey}" is not marked as managed, so prune will never delete it: ${adoption.why}`,
     );
   if (unmarked) fields.push({ path: MARKER_PATH, op: 'add', impact: 'update', after: MARKER_TAG_VALUE });
+  // Which fields came from sensitive sources, as the marker will record them (sensitive-marker.ts).
+  const marker =
+    kind.capabilities.marker && (current.managed || unmarked)
+      ? nextMarker(current.marker, d.body, d.sensitive)
+      : undefined;
+  const markerMoves = marker !== undefined && marker !== (current.marker ?? MARKER_TAG_VALUE);
+  // Nothing else to write, but the record is not what it should be (an apply cut before the
+  // marker's call, a resource applied by an older connectform): the marker alone converges.
+  if (fields.length === 0 && markerMoves)
+    fields.push({ path: MARKER_PATH, op: 'change', impact: 'update', before: current.marker, after: marker });
   if (fields.length === 0) return undefined;
   const changed = changedTopLevel(fields);
   const change: Change = {
@@ -167,6 +195,7 @@ function changeOf(
     ...withSensitive(sensitive),
     ...shownName(one),
   };
+  if (markerMoves) change.marker = marker;
   if (renamedFrom) change.renamedFrom = renamedFrom;
   if (unmarked) {
     change.mark = true;

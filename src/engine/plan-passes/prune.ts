@@ -5,7 +5,7 @@
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
 import type { KindName, LiveResource, ResourceKind } from '../../kinds/types.js';
 import type { Change, ResourceRef } from '../plan.js';
-import { markRow, sensitivePathsOf } from '../redact.js';
+import { markRow, recordedPathsOf, sensitivePathsOf } from '../redact.js';
 
 export interface Pruned {
   deletes: Change[];
@@ -35,7 +35,8 @@ export function pruneUndeclared(input: KindInput): Pruned {
 }
 
 function deleteChange(kind: ResourceKind, l: LiveResource, flows: ContactFlowDirectory): Change {
-  const sensitive = sensitivePathsOf(undefined, kind);
+  // Fields an earlier apply wrote from sensitive sources stay masked (sensitive-marker.ts).
+  const sensitive = [...sensitivePathsOf(undefined, kind), ...recordedPathsOf(l)];
   return {
     kind: kind.name,
     name: l.key,

@@ -16,6 +16,7 @@ import { isPrunable } from '../planner.js';
 import { ItemReconciler, type PullReport } from './reconcile.js';
 import { SourceEdits } from './yaml-edit.js';
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
+import { decodeMarker } from '../../kinds/sensitive-marker.js';
 
 /** What pull needs of a session (a TargetSession is one). */
 export interface PullSource {
@@ -149,6 +150,7 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         flows,
         lifecycle: d.lifecycle,
         sensitive: d.sensitive ?? [],
+        recorded: decodeMarker(current.marker),
         varPosition: (name) => (loadedTarget ? loadedTarget.positionOf(['vars', name]) : undefined),
         targetName: source.name,
         reports,

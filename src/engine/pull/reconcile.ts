@@ -14,6 +14,7 @@ import type { SourcePos } from '../../errors.js';
 import { canonicalJson } from '../../kinds/common.js';
 import type { Body, Lifecycle, ResourceKind } from '../../kinds/types.js';
 import type { SensitiveValue } from '../../sensitive.js';
+import type { RecordedSensitive } from '../../kinds/sensitive-marker.js';
 import { formatPath } from '../../problem-path.js';
 import { ignoredDepth } from '../ignore-changes.js';
 import { escapeInterpolation } from '../export.js';
@@ -41,6 +42,11 @@ export interface ItemContext {
   flows: ContactFlowDirectory;
   lifecycle: Lifecycle;
   sensitive: readonly SensitiveValue[];
+  /**
+   * Fields the live resource's marker records as applied from a sensitive source
+   * (kinds/sensitive-marker.ts): their live values are secrets, never written into a file.
+   */
+  recorded?: readonly RecordedSensitive[];
   /** `targets.prod.vars`: where a `${var.NAME}` is defined, and its position. */
   varPosition(name: string): SourcePos | undefined;
   targetName: string;
@@ -275,7 +281,26 @@ export class ItemReconciler {
       this.report(near, path, 'is a secret: pull never writes secrets; set it by hand if it changed on purpose');
       return true;
     }
+    // A place the config fills from a variable is reported as such (value()); others by their record.
+    if (!this.isSensitive(path) && this.recordedAt(path)) {
+      this.report(
+        near,
+        path,
+        'was applied from a sensitive value (${env...}): pull never writes it; set it by hand if it changed on purpose',
+      );
+      return true;
+    }
     return false;
+  }
+
+  /** `path` is, holds or lies inside a field the marker records as applied from a sensitive source. */
+  private recordedAt(path: Segments): boolean {
+    const matches = (p: string | null, s: string | number) => (p === null ? typeof s === 'number' : p === s);
+    return (this.c.recorded ?? []).some((r) => {
+      const n = Math.min(r.path.length, path.length);
+      for (let i = 0; i < n; i++) if (!matches(r.path[i], path[i])) return false;
+      return true;
+    });
   }
 
   /**
@@ -315,7 +340,7 @@ export class ItemReconciler {
 
   private report(node: Node | null | undefined, path: Segments, message: string, live?: Json): void {
     const pos = this.c.positionOf(node?.range?.[0] ?? 0);
-    const sensitive = this.isSensitive(path);
+    const sensitive = this.isSensitive(path) || this.recordedAt(path);
     const shown = live === undefined ? '' : ` (live: ${sensitive ? '(sensitive)' : JSON.stringify(live)})`;
     this.c.reports.push({
       resource: this.c.title,

@@ -12,7 +12,6 @@ import {
   isMap,
   isScalar,
   isSeq,
-  stringify,
   visit,
   type Node,
   type Pair,
@@ -20,6 +19,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
+import { escapeQuotedYaml, needsYamlEscapes, safeYamlText } from '../../util/yaml-escape.js';
 
 interface Edit {
   start: number;
@@ -208,6 +208,8 @@ export class SourceEdits {
   /** A scalar's new text, in the node's style when the value can be written so. */
   private scalarText(node: Scalar, value: string | number | boolean | null): string {
     if (typeof value !== 'string') return renderFlow(value);
+    // Control and bidi characters, `##[`: double-quoted, as YAML escapes (util/yaml-escape.ts).
+    if (needsYamlEscapes(value)) return escapeQuotedYaml(JSON.stringify(value));
     const [start] = node.range!;
     switch (node.type) {
       case 'QUOTE_DOUBLE':
@@ -245,7 +247,11 @@ function isEmpty(v: unknown): boolean {
 
 /** One line of YAML for any value: plain/quoted scalars, `{ a: b }` / `[a, b]` collections. */
 export function renderFlow(value: unknown): string {
-  return stringify(value, { lineWidth: 0, flowCollectionPadding: true, collectionStyle: 'flow' }).replace(/\n$/, '');
+  return safeYamlText(new Document(value), {
+    lineWidth: 0,
+    flowCollectionPadding: true,
+    collectionStyle: 'flow',
+  }).replace(/\n$/, '');
 }
 
 /** A block collection whose first line starts at column `indent` (the caller wrote the indent). */
@@ -257,7 +263,7 @@ function renderBlock(value: unknown, indent: number): string {
       if (path.some((n) => isMap(n) || isSeq(n)) && isShortMap(map.toJSON())) map.flow = true;
     },
   });
-  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: true }).replace(/\n$/, '');
+  const text = safeYamlText(doc, { lineWidth: 0, flowCollectionPadding: true }).replace(/\n$/, '');
   return text
     .split('\n')
     .map((line, i) => (i === 0 || !line ? line : ' '.repeat(indent) + line))
