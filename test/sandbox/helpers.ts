@@ -134,9 +134,10 @@ export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => 
   InstanceId: INSTANCE,
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
-  Function: extra.TriggerEventSource
-    ? functionFor((extra.TriggerEventSource as { EventSourceName: string }).EventSourceName)
-    : postCallFunction(),
+  Function:
+    (extra.TriggerEventSource as { EventSourceName: string } | undefined)?.EventSourceName! in DOCUMENTED_CONDITION
+      ? functionFor((extra.TriggerEventSource as { EventSourceName: string }).EventSourceName)
+      : postCallFunction(),
   Actions: [
     {
       ActionType: 'CREATE_TASK' as const,
