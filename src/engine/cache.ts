@@ -47,7 +47,11 @@ export interface SnapshotCacheOptions {
   now?: () => number;
 }
 
-const FORMAT = 2;
+/**
+ * The file's format. 3: rule Functions are compared as Rules Function documents (a cache written
+ * before is dropped, not read: it is only ever an optimisation).
+ */
+const FORMAT = 3;
 
 /** Always describes; remembers nothing. */
 export const NO_CACHE: DescribeCache = { through: (_k, _id, _v, describe) => describe() };

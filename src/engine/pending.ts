@@ -60,7 +60,13 @@ interface ReplaceEntry extends ReplacedResource {
   at: number;
 }
 
-const FORMAT = 2;
+/**
+ * The journal's format. 3: a replaced rule's body holds its Function as a document; format 2
+ * held it as a string, which create still sends as it is, so a format-2 journal is read as one
+ * of format 3 (migrated on its next save).
+ */
+const FORMAT = 3;
+const FORMAT_STRING_FUNCTIONS = 2;
 
 export class Journal implements JournalView {
   private readonly creates: Map<string, CreateEntry>;
@@ -234,7 +240,7 @@ function read(file: string, now: number): { creates: [string, CreateEntry][]; re
   if (doc === null || typeof doc !== 'object') return { creates: [], replaces: [] };
   // The second was the creates alone, keyed by resource.
   const { creates, replaces } =
-    (doc as { format?: number }).format === FORMAT
+    [FORMAT, FORMAT_STRING_FUNCTIONS].includes((doc as { format?: number }).format ?? 0)
       ? (doc as { creates?: unknown; replaces?: unknown })
       : { creates: doc, replaces: {} };
   const entries = (x: unknown) =>

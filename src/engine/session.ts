@@ -262,7 +262,10 @@ export class TargetSession {
     this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
     // Only the kinds in scope: `--kinds rule` must not trip over the config's other kinds.
     const inScope = this.resources.filter((r) => this.kinds.some((k) => k.name === r.kind));
-    const problems = validateResources(inScope, this.kinds, { flows: this.ctx.flows }).filter(
+    const problems = validateResources(inScope, this.kinds, {
+      flows: this.ctx.flows,
+      ruleFunction: this.config.settings.ruleFunction,
+    }).filter(
       (p) => p.severity === 'error',
     );
     if (problems.length) throw new ConfigError(problems);
