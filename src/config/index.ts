@@ -59,7 +59,10 @@ export function validateFor(
 ): ValidatedConfig {
   const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
-  const all: Problem[] = [...problems, ...validateResources(resources, allKinds(), { ruleFunction: config.settings.ruleFunction })];
+  const all: Problem[] = [
+    ...problems,
+    ...validateResources(resources, allKinds(), { ruleFunction: config.settings.ruleFunction }),
+  ];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return {
     config,

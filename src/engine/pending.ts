@@ -239,10 +239,9 @@ function read(file: string, now: number): { creates: [string, CreateEntry][]; re
     };
   if (doc === null || typeof doc !== 'object') return { creates: [], replaces: [] };
   // The second was the creates alone, keyed by resource.
-  const { creates, replaces } =
-    [FORMAT, FORMAT_STRING_FUNCTIONS].includes((doc as { format?: number }).format ?? 0)
-      ? (doc as { creates?: unknown; replaces?: unknown })
-      : { creates: doc, replaces: {} };
+  const { creates, replaces } = [FORMAT, FORMAT_STRING_FUNCTIONS].includes((doc as { format?: number }).format ?? 0)
+    ? (doc as { creates?: unknown; replaces?: unknown })
+    : { creates: doc, replaces: {} };
   const entries = (x: unknown) =>
     Object.entries(x && typeof x === 'object' ? (x as Record<string, Record<string, unknown>>) : {});
   return {

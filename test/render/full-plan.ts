@@ -202,7 +202,7 @@ const changes: Change[] = [
 ];
 
 export const busyPlan: Plan = {
-  version: 2,
+  version: 3,
   target: 'prod',
   scope: { region: 'us-east-2', instanceId: '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d' },
   createdAt: '2026-01-01T00:00:00.000Z',

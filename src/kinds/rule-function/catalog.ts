@@ -437,7 +437,8 @@ export const EVENT_SOURCES: Readonly<Record<string, EventSourceSpec>> = {
  * and one warning that the conditions are unverified. Known unknowns in docs/FIDELITY.md.
  */
 export const UNDOCUMENTED_SOURCES: Readonly<Record<string, string>> = {
-  OnRealTimeChatAnalysisAvailable: 'no conditions page for it is listed under "Conditions in Amazon Connect Rules Function language"',
+  OnRealTimeChatAnalysisAvailable:
+    'no conditions page for it is listed under "Conditions in Amazon Connect Rules Function language"',
   OnMetricDataUpdate: 'listed under "Conditions", but its page could not be read',
   OnEmailAnalysisAvailable: 'listed under "Conditions", but its page could not be read',
   OnAlertUpdate: 'no conditions page',
@@ -448,7 +449,10 @@ export const UNDOCUMENTED_SOURCES: Readonly<Record<string, string>> = {
 
 /** Every operator any page names (for did-you-mean on an operator no condition of the source takes). */
 export const ALL_OPERATORS: readonly string[] = [
-  ...new Set([...TOP_OPERATORS, ...Object.values(EVENT_SOURCES).flatMap((s) => s.conditions.flatMap((c) => c.operators))]),
+  ...new Set([
+    ...TOP_OPERATORS,
+    ...Object.values(EVENT_SOURCES).flatMap((s) => s.conditions.flatMap((c) => c.operators)),
+  ]),
 ];
 
 /** The documented condition with this ComparisonValue on `source`, if any (`<key>` patterns match any key). */

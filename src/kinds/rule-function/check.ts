@@ -100,9 +100,7 @@ class Checker {
     if (doc.Version !== RULE_FUNCTION_VERSION)
       this.error(
         doc.Version === undefined ? [] : ['Version'],
-        doc.Version === undefined
-          ? 'Function needs Version'
-          : `Version ${show(doc.Version)} is not one AWS documents`,
+        doc.Version === undefined ? 'Function needs Version' : `Version ${show(doc.Version)} is not one AWS documents`,
         `the only supported version is "${RULE_FUNCTION_VERSION}" (${EXAMPLE_PAGE}); quote it so YAML keeps it a string`,
       );
     const rf = doc.RuleFunction;
@@ -227,19 +225,29 @@ class Checker {
       this.error(
         at,
         message,
-        elsewhere ? hint : `${hint}; a condition AWS added after connectform's catalog: settings.ruleFunction.unknownConditions: warn`,
+        elsewhere
+          ? hint
+          : `${hint}; a condition AWS added after connectform's catalog: settings.ruleFunction.unknownConditions: warn`,
       );
   }
 
   private operands(operands: unknown[], spec: ConditionSpec, at: FunctionPath): void {
     if (spec.count !== undefined && operands.length !== spec.count)
-      this.error(at, `${spec.comparisonValue} takes exactly ${spec.count} operand(s), not ${operands.length}`, `see ${spec.page}`);
+      this.error(
+        at,
+        `${spec.comparisonValue} takes exactly ${spec.count} operand(s), not ${operands.length}`,
+        `see ${spec.page}`,
+      );
     const o = spec.operands;
     operands.forEach((v, i) => {
       const here = [...at, i];
       if (o.type === 'number') {
         if (typeof v !== 'number' || !Number.isFinite(v))
-          return this.error(here, `operands of ${spec.comparisonValue} are numbers, not ${show(v)}`, 'write it unquoted');
+          return this.error(
+            here,
+            `operands of ${spec.comparisonValue} are numbers, not ${show(v)}`,
+            'write it unquoted',
+          );
         if (o.integer && !Number.isInteger(v)) this.error(here, `${v} must be an integer`);
         if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max))
           this.error(here, `${v} is out of range (${o.min ?? '-∞'} to ${o.max ?? '∞'})`, `see ${spec.page}`);
@@ -248,7 +256,8 @@ class Checker {
           return this.error(here, `operands of ${spec.comparisonValue} are non-empty strings, not ${show(v)}`);
         if (o.enum && !o.enum.includes(v)) {
           const hint = didYouMean(v, o.enum) ?? `documented: ${o.enum.join(', ')}`;
-          if (o.partialEnum) this.warn(here, `${show(v)} is not among the values connectform's copy of ${spec.page} lists`, hint);
+          if (o.partialEnum)
+            this.warn(here, `${show(v)} is not among the values connectform's copy of ${spec.page} lists`, hint);
           else this.error(here, `${show(v)} is not a value of ${spec.comparisonValue}`, hint);
         }
       } else this.patternMatch(v, here);
@@ -258,7 +267,11 @@ class Checker {
   /** "Each operand is an array of Pattern match objects" (PatternMatch Operands page). */
   private patternMatch(v: unknown, at: FunctionPath): void {
     if (!Array.isArray(v) || v.length === 0) {
-      this.error(at, 'a pattern match operand is a non-empty list of PatternMatch objects ({ Type, Value })', `see ${PATTERN_PAGE}`);
+      this.error(
+        at,
+        'a pattern match operand is a non-empty list of PatternMatch objects ({ Type, Value })',
+        `see ${PATTERN_PAGE}`,
+      );
       return;
     }
     v.forEach((p, i) => this.patternObject(p, [...at, i], true));
@@ -269,7 +282,11 @@ class Checker {
     this.unknownKeys(p, ['Type', 'Value'], at);
     const types = listAllowed ? ['PLAIN', 'LIST', 'PROXIMITY', 'NUMERICAL'] : ['PLAIN'];
     if (typeof p.Type !== 'string' || !types.includes(p.Type))
-      return this.error([...at, 'Type'], `PatternMatch Type is one of ${types.join(' | ')}, not ${show(p.Type)}`, didYouMean(String(p.Type), types));
+      return this.error(
+        [...at, 'Type'],
+        `PatternMatch Type is one of ${types.join(' | ')}, not ${show(p.Type)}`,
+        didYouMean(String(p.Type), types),
+      );
     const value = p.Value;
     const ok =
       p.Type === 'PLAIN'
@@ -279,8 +296,14 @@ class Checker {
           : p.Type === 'PROXIMITY'
             ? isRecord(value) && typeof value.Distance === 'number' && typeof value.IsWithin === 'boolean'
             : isRecord(value) && typeof value.Decimal === 'boolean';
-    if (!ok) this.error([...at, 'Value'], `the Value of a ${p.Type} PatternMatch object has the wrong form`, `see ${PATTERN_PAGE}`);
-    if (p.Type === 'LIST' && Array.isArray(value)) value.forEach((x, i) => this.patternObject(x, [...at, 'Value', i], false));
+    if (!ok)
+      this.error(
+        [...at, 'Value'],
+        `the Value of a ${p.Type} PatternMatch object has the wrong form`,
+        `see ${PATTERN_PAGE}`,
+      );
+    if (p.Type === 'LIST' && Array.isArray(value))
+      value.forEach((x, i) => this.patternObject(x, [...at, 'Value', i], false));
   }
 
   private filterClause(fc: unknown, spec: ConditionSpec, at: FunctionPath): void {
@@ -298,8 +321,12 @@ class Checker {
     if (!isRecord(fc)) return this.error(at, 'FilterClause is a mapping with LogicOperator and Filters');
     this.unknownKeys(fc, ['LogicOperator', 'Filters'], at);
     if (typeof fc.LogicOperator !== 'string' || !allowed.logicOperators.includes(fc.LogicOperator))
-      this.error([...at, 'LogicOperator'], `FilterClause LogicOperator is ${allowed.logicOperators.join(' | ')}, not ${show(fc.LogicOperator)}`);
-    if (!Array.isArray(fc.Filters)) return this.error([...at, 'Filters'], 'FilterClause.Filters is a list of { Type, Data }');
+      this.error(
+        [...at, 'LogicOperator'],
+        `FilterClause LogicOperator is ${allowed.logicOperators.join(' | ')}, not ${show(fc.LogicOperator)}`,
+      );
+    if (!Array.isArray(fc.Filters))
+      return this.error([...at, 'Filters'], 'FilterClause.Filters is a list of { Type, Data }');
     this.filters(fc.Filters, allowed, spec, [...at, 'Filters']);
   }
 
@@ -312,13 +339,21 @@ class Checker {
       this.unknownKeys(f, ['Type', 'Data'], here);
       const type = f.Type;
       if (typeof type !== 'string' || !(type in allowed.filters))
-        return this.error([...here, 'Type'], `${show(type)} is not a filter of ${spec.comparisonValue} (${types.join(' | ')})`, didYouMean(String(type), types));
+        return this.error(
+          [...here, 'Type'],
+          `${show(type)} is not a filter of ${spec.comparisonValue} (${types.join(' | ')})`,
+          didYouMean(String(type), types),
+        );
       if (seen.has(type)) this.error([...here, 'Type'], `filter ${type} is given twice`);
       seen.add(type);
       const data = allowed.filters[type].data;
       if ('oneOf' in data) {
         if (typeof f.Data !== 'string' || !data.oneOf.includes(f.Data))
-          this.error([...here, 'Data'], `${type} Data is one of ${data.oneOf.join(' | ')}, not ${show(f.Data)}`, didYouMean(String(f.Data), data.oneOf));
+          this.error(
+            [...here, 'Data'],
+            `${type} Data is one of ${data.oneOf.join(' | ')}, not ${show(f.Data)}`,
+            didYouMean(String(f.Data), data.oneOf),
+          );
       } else {
         const members = isRecord(f.Data) ? Object.keys(f.Data) : [];
         const good =
@@ -328,7 +363,11 @@ class Checker {
           typeof f.Data[members[0]] === 'number' &&
           (f.Data[members[0]] as number) >= 0;
         if (!good)
-          this.error([...here, 'Data'], `${type} Data is { ${data.exactlyOneOf.join(' | ')}: seconds } (exactly one)`, `see ${spec.page}`);
+          this.error(
+            [...here, 'Data'],
+            `${type} Data is { ${data.exactlyOneOf.join(' | ')}: seconds } (exactly one)`,
+            `see ${spec.page}`,
+          );
       }
     });
     for (const [type, f] of Object.entries(allowed.filters))

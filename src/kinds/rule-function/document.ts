@@ -127,12 +127,18 @@ function pairGroup(x: Json): string | undefined {
     return `compound:${x.Operands.map((p) => String(p.ComparisonValue))
       .sort(cmp)
       .join('&')}`;
-  return isRecord(x) && typeof x.ComparisonValue === 'string' ? x.ComparisonValue : undefined;
+  if (isRecord(x) && typeof x.ComparisonValue === 'string') return x.ComparisonValue;
+  // One operand gone and one new (a threshold moved, a phrase reworded): shown as one change.
+  return typeof x === 'string' || typeof x === 'number' ? 'operand' : undefined;
 }
 
 const CONDITIONS = 'Function.RuleFunction.Operands';
 /** The Function's lists: conditions, compound parts and operands, all sets. */
-export const FUNCTION_LISTS: ListSpec[] = [CONDITIONS, `${CONDITIONS}[].Operands`, `${CONDITIONS}[].Operands[].Operands`].map(
+export const FUNCTION_LISTS: ListSpec[] = [
+  CONDITIONS,
+  `${CONDITIONS}[].Operands`,
+  `${CONDITIONS}[].Operands[].Operands`,
+].map(
   (path): ListSpec => ({
     path,
     ordered: false,
