@@ -474,7 +474,7 @@ export const ruleKind: ResourceKind<'rule'> = {
     shape: 'CreateRuleRequest',
     operation: 'CreateRule',
     omit: ['InstanceId', 'ClientToken'],
-    extend(_shapes, properties) {
+    extend(_, properties) {
       properties.Function = functionSchema();
     },
   },

@@ -134,7 +134,7 @@ class Checker {
       this.error([...at, 'Operands'], 'RuleFunction.Operands must be a non-empty list of conditions', FUNCTION_DOCS);
       return;
     }
-    operands.forEach((c, i) => this.conditionOrCompound(c, [...at, 'Operands', i]));
+    for (const [i, c] of operands.entries()) this.conditionOrCompound(c, [...at, 'Operands', i]);
   }
 
   private conditionOrCompound(c: unknown, at: FunctionPath): void {
@@ -190,7 +190,10 @@ class Checker {
     if (!this.documented) return;
 
     const spec = conditionFor(this.source, cv);
-    if (!spec) return this.unknownCondition(cv, [...at, 'ComparisonValue']);
+    if (!spec) {
+      this.unknownCondition(cv, [...at, 'ComparisonValue']);
+      return;
+    }
     if (!inCompound && EVENT_SOURCES[this.source].compoundOnly?.includes(spec.comparisonValue)) {
       const compound = EVENT_SOURCES[this.source].compounds?.find((k) => k.parts.includes(spec.comparisonValue));
       this.error(
@@ -242,18 +245,18 @@ class Checker {
     operands.forEach((v, i) => {
       const here = [...at, i];
       if (o.type === 'number') {
-        if (typeof v !== 'number' || !Number.isFinite(v))
-          return this.error(
-            here,
-            `operands of ${spec.comparisonValue} are numbers, not ${show(v)}`,
-            'write it unquoted',
-          );
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          this.error(here, `operands of ${spec.comparisonValue} are numbers, not ${show(v)}`, 'write it unquoted');
+          return;
+        }
         if (o.integer && !Number.isInteger(v)) this.error(here, `${v} must be an integer`);
         if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max))
           this.error(here, `${v} is out of range (${o.min ?? '-∞'} to ${o.max ?? '∞'})`, `see ${spec.page}`);
       } else if (o.type === 'string') {
-        if (typeof v !== 'string' || !v)
-          return this.error(here, `operands of ${spec.comparisonValue} are non-empty strings, not ${show(v)}`);
+        if (typeof v !== 'string' || !v) {
+          this.error(here, `operands of ${spec.comparisonValue} are non-empty strings, not ${show(v)}`);
+          return;
+        }
         if (o.enum && !o.enum.includes(v)) {
           const hint = didYouMean(v, o.enum) ?? `documented: ${o.enum.join(', ')}`;
           if (o.partialEnum)
@@ -274,19 +277,24 @@ class Checker {
       );
       return;
     }
-    v.forEach((p, i) => this.patternObject(p, [...at, i], true));
+    for (const [i, p] of v.entries()) this.patternObject(p, [...at, i], true);
   }
 
   private patternObject(p: unknown, at: FunctionPath, listAllowed: boolean): void {
-    if (!isRecord(p)) return this.error(at, 'a PatternMatch object is a mapping with Type and Value');
+    if (!isRecord(p)) {
+      this.error(at, 'a PatternMatch object is a mapping with Type and Value');
+      return;
+    }
     this.unknownKeys(p, ['Type', 'Value'], at);
     const types = listAllowed ? ['PLAIN', 'LIST', 'PROXIMITY', 'NUMERICAL'] : ['PLAIN'];
-    if (typeof p.Type !== 'string' || !types.includes(p.Type))
-      return this.error(
+    if (typeof p.Type !== 'string' || !types.includes(p.Type)) {
+      this.error(
         [...at, 'Type'],
         `PatternMatch Type is one of ${types.join(' | ')}, not ${show(p.Type)}`,
         didYouMean(String(p.Type), types),
       );
+      return;
+    }
     const value = p.Value;
     const ok =
       p.Type === 'PLAIN'
@@ -303,7 +311,7 @@ class Checker {
         `see ${PATTERN_PAGE}`,
       );
     if (p.Type === 'LIST' && Array.isArray(value))
-      value.forEach((x, i) => this.patternObject(x, [...at, 'Value', i], false));
+      for (const [i, x] of value.entries()) this.patternObject(x, [...at, 'Value', i], false);
   }
 
   private filterClause(fc: unknown, spec: ConditionSpec, at: FunctionPath): void {
@@ -317,16 +325,24 @@ class Checker {
         );
       return;
     }
-    if (!allowed) return this.error(at, `${spec.comparisonValue} takes no FilterClause`, `see ${spec.page}`);
-    if (!isRecord(fc)) return this.error(at, 'FilterClause is a mapping with LogicOperator and Filters');
+    if (!allowed) {
+      this.error(at, `${spec.comparisonValue} takes no FilterClause`, `see ${spec.page}`);
+      return;
+    }
+    if (!isRecord(fc)) {
+      this.error(at, 'FilterClause is a mapping with LogicOperator and Filters');
+      return;
+    }
     this.unknownKeys(fc, ['LogicOperator', 'Filters'], at);
     if (typeof fc.LogicOperator !== 'string' || !allowed.logicOperators.includes(fc.LogicOperator))
       this.error(
         [...at, 'LogicOperator'],
         `FilterClause LogicOperator is ${allowed.logicOperators.join(' | ')}, not ${show(fc.LogicOperator)}`,
       );
-    if (!Array.isArray(fc.Filters))
-      return this.error([...at, 'Filters'], 'FilterClause.Filters is a list of { Type, Data }');
+    if (!Array.isArray(fc.Filters)) {
+      this.error([...at, 'Filters'], 'FilterClause.Filters is a list of { Type, Data }');
+      return;
+    }
     this.filters(fc.Filters, allowed, spec, [...at, 'Filters']);
   }
 
@@ -335,15 +351,20 @@ class Checker {
     const types = Object.keys(allowed.filters);
     filters.forEach((f, i) => {
       const here = [...at, i];
-      if (!isRecord(f)) return this.error(here, 'a filter is a mapping with Type and Data');
+      if (!isRecord(f)) {
+        this.error(here, 'a filter is a mapping with Type and Data');
+        return;
+      }
       this.unknownKeys(f, ['Type', 'Data'], here);
       const type = f.Type;
-      if (typeof type !== 'string' || !(type in allowed.filters))
-        return this.error(
+      if (typeof type !== 'string' || !(type in allowed.filters)) {
+        this.error(
           [...here, 'Type'],
           `${show(type)} is not a filter of ${spec.comparisonValue} (${types.join(' | ')})`,
           didYouMean(String(type), types),
         );
+        return;
+      }
       if (seen.has(type)) this.error([...here, 'Type'], `filter ${type} is given twice`);
       seen.add(type);
       const data = allowed.filters[type].data;
