@@ -10,4 +10,5 @@ export { exampleFunction, exampleFunctionJson };
 export const fnMapping = (source = 'OnPostCallAnalysisAvailable', n = 0): string => exampleFunctionJson(source, n);
 
 /** `'{"Version":…}'`: the string form, on one YAML line. */
-export const fnString = (source = 'OnPostCallAnalysisAvailable', n = 0): string => `'${exampleFunctionJson(source, n)}'`;
+export const fnString = (source = 'OnPostCallAnalysisAvailable', n = 0): string =>
+  `'${exampleFunctionJson(source, n)}'`;
