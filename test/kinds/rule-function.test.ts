@@ -307,3 +307,15 @@ describe('plans by condition', () => {
     expect(rows(doc(phrase), doc(phrase, queue('1111')))).toEqual([`add ${Q}`]);
   });
 });
+
+describe('the bench generator', () => {
+  it('writes documented Functions: the mapping in the config, the same document in the seed', async () => {
+    const { rule: generated } = await import('../../src/bench/generate.js');
+    for (let i = 0; i < 16; i++) {
+      const { config, seed } = generated(i, i % 2 === 1);
+      const source = (config.TriggerEventSource as { EventSourceName: string }).EventSourceName;
+      expect(problems(source, config.Function), String(config.Name)).toEqual([]);
+      expect(norm(seed).Function).toEqual(norm(config).Function);
+    }
+  });
+});
