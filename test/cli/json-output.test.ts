@@ -20,7 +20,7 @@ import { schemasDir } from '../../src/config/generate-schemas.js';
 import { PLAN_VERSION } from '../../src/engine/plan.js';
 import { SAVED_PLAN_FORMAT } from '../../src/engine/saved-plan.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { metricRule, runCliInProcess as run, tempDir, writeConfig, type CliResult } from '../helpers/cli.js';
+import { postCallRule, runCliInProcess as run, tempDir, writeConfig, type CliResult } from '../helpers/cli.js';
 
 /** The committed files, as a reader of the output would load them. */
 function compile(file: string): ValidateFunction {
@@ -67,7 +67,7 @@ const broken = { endpoint: 'http://127.0.0.1:1' };
 describe('one JSON document, the same shape for one target or many', () => {
   it('plan: { version, plans, errors } for one target and for two; field rows carry op and impact', async () => {
     const dir = tempDir('json-plan-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-a', '$.x > 1')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-a', 1)] });
     const created = documentOf(await run(['plan', dir, '-f', 'json'], { cwd: dir }));
     expect(created).toMatchObject({ version: 2, errors: [] });
     expect(created.plans).toHaveLength(1);
@@ -75,7 +75,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(created.plans[0].changes[0].fields.every((f: { op: string }) => f.op === 'add')).toBe(true);
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
 
-    writeConfig(dir, { dev: target(), prod: target() }, {}, { rules: [metricRule('json-a', '$.x > 2')] });
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { rules: [postCallRule('json-a', 2)] });
     const one = await run(['plan', dir, '-t', 'dev', '-f', 'json'], { cwd: dir });
     const both = await run(['plan', dir, '-t', 'all', '-f', 'json'], { cwd: dir });
     expect(one.code, one.stderr).toBe(0);
@@ -89,7 +89,7 @@ describe('one JSON document, the same shape for one target or many', () => {
 
   it('plan: a target that failed to plan is in `errors`, alone or beside others (exit 1, the error on stderr too)', async () => {
     const dir = tempDir('json-fail-');
-    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [metricRule('json-f')] });
+    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [postCallRule('json-f')] });
     const alone = await run(['plan', dir, '-t', 'down', '-f', 'json'], { cwd: dir });
     expect(alone.code).toBe(1);
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
@@ -117,7 +117,7 @@ describe('one JSON document, the same shape for one target or many', () => {
 
   it('apply: one document with plans, reports and every target, for one target and for two', async () => {
     const dir = tempDir('json-apply-');
-    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [metricRule('json-ap')] });
+    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [postCallRule('json-ap')] });
     const one = await run(['apply', dir, '-t', 'dev', '--auto-approve', '-f', 'json'], { cwd: dir });
     expect(one.code, one.stderr).toBe(0);
     const doc = documentOf(one);
@@ -181,7 +181,7 @@ describe('one JSON document, the same shape for one target or many', () => {
 
   it('the saved plan is one plan object (saved-plan schema); show -f json prints it in the document', async () => {
     const dir = tempDir('json-saved-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-saved')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-saved')] });
     const file = join(dir, 'plan.json');
     expect((await run(['plan', dir, '--out', file], { cwd: dir })).code).toBe(0);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
@@ -201,7 +201,7 @@ describe('the published schemas', () => {
 
   it('accept moves and attribution, and reject a broken document', async () => {
     const dir = tempDir('json-schema-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-s')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-s')] });
     const real = documentOf(await run(['plan', dir, '-f', 'json'], { cwd: dir }));
     const change = real.plans[0].changes[0];
     const variant = (edit: (d: typeof real) => void) => {

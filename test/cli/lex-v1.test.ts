@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { lexChannelAssociationFixture as fixture } from '../battery/fixtures/lex-channel-association.js';
-import { metricRule, planDocumentOf, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, planDocumentOf, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const withoutSecrets = (b: Record<string, unknown>) => {
   const { botConfiguration: _omitted, ...rest } = b;
@@ -75,7 +75,7 @@ describe('Lex V1 past end of support (sandbox lexV1: retired)', () => {
       dir,
       { dev: { endpoint: sandbox.endpoint } },
       { prune: true },
-      { rules: [metricRule('lex-retired-rule')] },
+      { rules: [postCallRule('lex-retired-rule')] },
     );
     sandbox.resetStats();
     const rules = await run(['plan', dir, '-f', 'json'], { cwd: dir });

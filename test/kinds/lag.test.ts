@@ -17,7 +17,7 @@ import { CreateRuleCommand, type CreateRuleCommandInput } from '@aws-sdk/client-
 import { LAG_BOUNDS, isNameTaken, useLagClock, waitOutLag } from '../../src/aws/lag.js';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { INSTANCE, metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { FastForwardClock } from '../sandbox/clock.js';
 import { clients } from '../sandbox/helpers.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
@@ -199,14 +199,14 @@ describe('a custom action whose links outlast the bound', () => {
 
 describe('a replace under a 1,500 ms delay', () => {
   const replaced = () =>
-    metricRule('backlog', '$.x > 1', {
+    postCallRule('backlog', 1, {
       TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
       Function: '$.x > 1',
     });
 
   it('waits for the name its delete freed, then creates: one rule, the new trigger', async () => {
     const t = await lagged(1500);
-    t.declare({ rules: [metricRule('backlog')] });
+    t.declare({ rules: [postCallRule('backlog')] });
     expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
     t.clock.advance(1500);
     t.declare({ rules: [replaced()] });
@@ -225,7 +225,7 @@ describe('a replace under a 1,500 ms delay', () => {
 
   it('a name someone else takes in between still fails after the bound, in one line, and nothing is undone silently', async () => {
     const t = await lagged(1500);
-    t.declare({ rules: [metricRule('backlog')] });
+    t.declare({ rules: [postCallRule('backlog')] });
     expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
     t.clock.advance(1500);
     t.declare({ rules: [replaced()] });
@@ -240,7 +240,7 @@ describe('a replace under a 1,500 ms delay', () => {
           t.clock.advance(1500); // our old rule is gone for everyone; they take the name
           await connect.send(
             new CreateRuleCommand({
-              ...metricRule('backlog', '$.theirs > 0'),
+              ...postCallRule('backlog', 100),
               InstanceId: INSTANCE,
             } as CreateRuleCommandInput),
           );
@@ -272,11 +272,11 @@ describe('a replace under a 1,500 ms delay', () => {
     // Someone else's rule, too new for the plan's read to see: the plan says create.
     await connect.send(
       new CreateRuleCommand({
-        ...metricRule('theirs', '$.theirs > 0'),
+        ...postCallRule('theirs', 100),
         InstanceId: INSTANCE,
       } as CreateRuleCommandInput),
     );
-    t.declare({ rules: [metricRule('theirs')] });
+    t.declare({ rules: [postCallRule('theirs')] });
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(

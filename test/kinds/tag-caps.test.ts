@@ -11,7 +11,7 @@ import { CreateRuleCommand, TagResourceCommand, type CreateRuleCommandInput } fr
 import { CreateCustomActionCommand } from '../../src/aws/chatbot-custom-actions.js';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { INSTANCE, metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { clients, failure } from '../sandbox/helpers.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 
@@ -19,7 +19,7 @@ const map = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) =
 const list = (n: number) => Object.entries(map(n)).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
 
 const KINDS = [
-  { key: 'rules', body: (n: number) => metricRule('tagged', '$.x > 1', { Tags: map(n) }) },
+  { key: 'rules', body: (n: number) => postCallRule('tagged', 1, { Tags: map(n) }) },
   { key: 'taskTemplates', body: (n: number) => ({ ...structuredClone(taskTemplateFixture.base[1]), Tags: map(n) }) },
   {
     key: 'customActions',
@@ -68,7 +68,7 @@ describe('the sandbox refuses what validation refuses: 50 user tags and the mark
   it('on CreateRule, TagResource of a task template, and CreateCustomAction', async () => {
     const { connect, chatbot } = clients(sandbox.endpoint);
     const rule = {
-      ...metricRule('fifty-one'),
+      ...postCallRule('fifty-one'),
       InstanceId: INSTANCE,
       Tags: { ...map(50), [MARKER_TAG_KEY]: 'true' },
     } as CreateRuleCommandInput;
