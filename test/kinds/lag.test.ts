@@ -22,6 +22,7 @@ import { FastForwardClock } from '../sandbox/clock.js';
 import { clients } from '../sandbox/helpers.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { customActionFixture, OPS_CHANNEL } from '../battery/fixtures/custom-action.js';
+import { exampleFunction, exampleFunctionJson } from '../helpers/rule-function.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -197,11 +198,14 @@ describe('a custom action whose links outlast the bound', () => {
   });
 });
 
+/** Someone else's rule's Function, as the API takes it (a string of JSON). */
+const THEIRS = exampleFunctionJson('OnPostCallAnalysisAvailable', 100);
+
 describe('a replace under a 1,500 ms delay', () => {
   const replaced = () =>
     postCallRule('backlog', 1, {
       TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
-      Function: '$.x > 1',
+      Function: exampleFunction('OnRealTimeCallAnalysisAvailable'),
     });
 
   it('waits for the name its delete freed, then creates: one rule, the new trigger', async () => {
@@ -241,6 +245,7 @@ describe('a replace under a 1,500 ms delay', () => {
           await connect.send(
             new CreateRuleCommand({
               ...postCallRule('backlog', 100),
+              Function: THEIRS,
               InstanceId: INSTANCE,
             } as CreateRuleCommandInput),
           );
@@ -261,7 +266,7 @@ describe('a replace under a 1,500 ms delay', () => {
     expect(waited).toBeGreaterThan(LAG_BOUNDS.nameFreeWithinMs - LAG_BOUNDS.maxWaitMs);
     expect(waited).toBeLessThanOrEqual(2 * LAG_BOUNDS.nameFreeWithinMs); // the create's wait and the restore's
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
-    expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);
+    expect(rules.map((x) => x.Function)).toEqual([THEIRS]);
     // Nothing was created: the journal keeps no token to replay.
     expect(journaled(t.dir)).toEqual([]);
   });
@@ -273,6 +278,7 @@ describe('a replace under a 1,500 ms delay', () => {
     await connect.send(
       new CreateRuleCommand({
         ...postCallRule('theirs', 100),
+        Function: THEIRS,
         InstanceId: INSTANCE,
       } as CreateRuleCommandInput),
     );
@@ -284,6 +290,6 @@ describe('a replace under a 1,500 ms delay', () => {
     );
     expect(t.clock.waits).toEqual([]);
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
-    expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);
+    expect(rules.map((x) => x.Function)).toEqual([THEIRS]);
   });
 });
