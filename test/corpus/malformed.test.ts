@@ -71,7 +71,7 @@ function fileCases(): Case[] {
 const TARGET = `targets:\n  sandbox:\n    region: us-east-2\n    instanceId: ${INSTANCE}\n    endpoint: http://127.0.0.1:4566\n`;
 const TARGET_LINES = TARGET.split('\n').length - 1;
 const RULE = (i: number, name = `rule-${i}`) =>
-  `  - Name: ${name}\n    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }\n    Function: ${exampleFunctionJson('OnPostCallAnalysisAvailable', i)}\n    PublishStatus: PUBLISHED\n    Actions: [ { ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e${i} } } ]\n`;
+  `  - Name: ${name}\n    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }\n    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable', i)}'\n    PublishStatus: PUBLISHED\n    Actions: [ { ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e${i} } } ]\n`;
 /** `rules: [{},{},...]`: 3 bytes an item, the shape that costs the parser the most per byte. */
 const EMPTY_ITEMS = (key: string, n: number) => `${TARGET}${key}: [${'{},'.repeat(n - 1)}{}]\n`;
 
