@@ -16,6 +16,7 @@ import {
 } from '../../src/engine/saved-plan.js';
 import { SafetyError, UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
+import { exampleFunction } from '../helpers/rule-function.js';
 
 const update: Change = {
   kind: 'rule',
@@ -24,7 +25,7 @@ const update: Change = {
   id: 'rule-1',
   liveVersion: '2026-01-01T00:00:00.000Z',
   fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 2' }],
-  desired: { Name: 'r', Function: '$.x > 2' },
+  desired: { Name: 'r', Function: exampleFunction('OnPostCallAnalysisAvailable', 2) },
 };
 
 function plan(changes: Change[] = [structuredClone(update)], over: Partial<Plan> = {}): Plan {

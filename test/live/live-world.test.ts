@@ -91,12 +91,12 @@ describe('live fixtures', () => {
     expect(liveKinds(FIXTURES).map((f) => f.kind)).toEqual(['rule', 'taskTemplate', 'customAction']);
     const rules = liveFixture(ruleFixture as unknown as BatteryFixture, t);
     // The Zendesk rule needs an integration the instance may not have: left out without one.
-    expect(rules.base.map((b) => b.Name)).toEqual(['cfl-x-escalate-negative-sentiment', 'cfl-x-queue-backlog-alarm']);
+    expect(rules.base.map((b) => b.Name)).toEqual(['cfl-x-escalate-negative-sentiment', 'cfl-x-low-evaluation-score']);
     expect(JSON.stringify(rules.base)).toContain('{"name":"Inbound"}');
     expect(JSON.stringify(rules.base)).not.toContain('Escalation');
     expect(rules.oneFieldChange(rules.base)).toMatchObject({
-      name: 'cfl-x-queue-backlog-alarm',
-      expectPath: 'Function',
+      name: 'cfl-x-low-evaluation-score',
+      expectPath: expect.stringMatching(/^Function\.RuleFunction\.Operands\[/),
     });
     const withIntegration = liveFixture(ruleFixture as unknown as BatteryFixture, {
       ...t,

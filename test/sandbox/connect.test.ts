@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-connect';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { ACCOUNT, FLOW_ESCALATION, INSTANCE, clients, failure, raw, ruleInput, templateInput } from './helpers.js';
+import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 let sb: SandboxHandle;
 let connect: ConnectClient;
@@ -134,7 +135,7 @@ describe('rules', () => {
         InstanceId: INSTANCE,
         RuleId: created.RuleId,
         Name: 'lifecycle-renamed',
-        Function: 'f2',
+        Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 2),
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'evt' } }],
         PublishStatus: 'PUBLISHED',
       }),
@@ -142,7 +143,7 @@ describe('rules', () => {
     const after = (await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId: created.RuleId }))).Rule!;
     expect(after).toMatchObject({
       Name: 'lifecycle-renamed',
-      Function: 'f2',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 2),
       PublishStatus: 'PUBLISHED',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
     });
@@ -167,7 +168,7 @@ describe('rules', () => {
       InstanceId: INSTANCE,
       RuleId: a.RuleId,
       Name: 'dup-b',
-      Function: 'f',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 1),
       Actions: ruleInput('x').Actions,
       PublishStatus: 'DRAFT' as const,
     };

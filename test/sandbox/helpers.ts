@@ -6,6 +6,7 @@ import { ConnectClient } from '@aws-sdk/client-connect';
 import { ChatbotClient } from '@aws-sdk/client-chatbot';
 import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-building-service';
 import { DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
+import { exampleFunction, exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 export const INSTANCE = DEFAULT_INSTANCE_ID;
 export const ACCOUNT = '123456789012';
@@ -73,11 +74,24 @@ export async function raw(
   };
 }
 
+/**
+ * A documented Function whose JSON text is exactly `length` characters long (one long phrase),
+ * for body-size tests.
+ */
+export function functionOfLength(length: number): string {
+  const withPhrase = (phrase: string) => {
+    const doc = exampleFunction('OnPostCallAnalysisAvailable');
+    doc.RuleFunction.Operands[0].Operands = [phrase];
+    return JSON.stringify(doc);
+  };
+  return withPhrase('x'.repeat(Math.max(1, length - withPhrase('').length)));
+}
+
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({
   InstanceId: INSTANCE,
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
-  Function: '{"Version":"2022-11-25","RuleFunction":{}}',
+  Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
   Actions: [
     {
       ActionType: 'CREATE_TASK' as const,

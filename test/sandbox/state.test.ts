@@ -61,7 +61,7 @@ describe('seeds', () => {
       rules:
         - Name: seeded-rule
           TriggerEventSource: { EventSourceName: OnCaseCreate }
-          Function: "{}"
+          Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"EQUALS","Operands":["closed"],"ComparisonValue":"$.Case.Fields.status","Negate":false}]}}'
           Actions: [ { ActionType: END_ASSOCIATED_TASKS } ]
           PublishStatus: PUBLISHED
       taskTemplates:
