@@ -265,9 +265,7 @@ export class TargetSession {
     const problems = validateResources(inScope, this.kinds, {
       flows: this.ctx.flows,
       ruleFunction: this.config.settings.ruleFunction,
-    }).filter(
-      (p) => p.severity === 'error',
-    );
+    }).filter((p) => p.severity === 'error');
     if (problems.length) throw new ConfigError(problems);
   }
 

@@ -125,7 +125,10 @@ describe('saving the snapshot cache', () => {
     writeFileSync(file, JSON.stringify({ ...doc, format: 2 }));
     const second = new SnapshotCache(file);
     let described = 0;
-    await second.through('rule', 'a', 'stamp-1', async () => (described++, live('a')));
+    await second.through('rule', 'a', 'stamp-1', async () => {
+      described++;
+      return live('a');
+    });
     expect(described).toBe(1);
   });
 
