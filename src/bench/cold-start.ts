@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { BENCH_INSTANCE, BENCH_REGION, BENCH_TARGET } from './generate.js';
+import { exampleFunction } from '../kinds/rule-function/examples.js';
 
 export interface ColdStartResult {
   name: string;
@@ -47,8 +48,8 @@ function writeSmallConfig(dir: string): string {
   );
   const rule = {
     Name: 'cold-start',
-    TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-    Function: '$.x > 1',
+    TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+    Function: exampleFunction('OnPostCallAnalysisAvailable'),
     PublishStatus: 'PUBLISHED',
     Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'cold-start' } }],
   };

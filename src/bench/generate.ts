@@ -56,6 +56,8 @@ function split(template: unknown): Generated {
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.$flow === 'string') return flow(o.$flow)[side];
+      // A rule Function: the config writes the mapping, the live rule holds DescribeRule's string.
+      if (o.$fn !== undefined) return side === 'config' ? o.$fn : JSON.stringify(o.$fn);
       return Object.fromEntries(
         Object.entries(o)
           .filter(([, x]) => x !== undefined)
@@ -70,6 +72,19 @@ function split(template: unknown): Generated {
 // ---------------------------------------------------------------------------------------------
 // Rules
 // ---------------------------------------------------------------------------------------------
+
+const customer = { LogicOperator: 'AND', Filters: [{ Type: 'ParticipantRole', Data: 'CUSTOMER' }] };
+/** A documented Function (docs/KINDS.md, "Rule Function") of these conditions, config and seed forms. */
+const fn = (...conditions: Body[]) => ({
+  $fn: { Version: '2022-11-25', RuleFunction: { Operator: 'AND', Operands: conditions } },
+});
+const transcript = (path: string, phrases: string[]) => ({
+  Operator: 'CONTAINS_ANY',
+  Operands: phrases,
+  ComparisonValue: path,
+  FilterClause: customer,
+  Negate: false,
+});
 
 /** Rule `i`; `changed` moves its Function's threshold (the 5% scenario's one-field change). */
 export function rule(i: number, changed = false): Generated {
@@ -91,15 +106,20 @@ export function rule(i: number, changed = false): Generated {
   switch (i % 8) {
     case 0:
       return split({
-        Name: `${t}-negative-sentiment-${pad(i)}`,
+        Name: `${t}-long-hold-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: `$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -${(n % 5) + 1} AND $.Queue.Name == "${t}-${i % 9}"`,
+        Function: fn(transcript('$.ContactLens.PostCall.ExactMatch.Transcript', ['cancel', `${t} account ${i % 9}`]), {
+          Operator: 'NumberGreaterOrEqualTo',
+          Operands: [n],
+          ComparisonValue: '$.ContactLens.PostCall.Agent.CustomerHoldDurationPct',
+          Negate: false,
+        }),
         Actions: [
           {
             ActionType: 'CREATE_TASK',
             TaskAction: {
               Name: `Call back unhappy ${t} customer`,
-              Description: 'Customer sentiment ended strongly negative on contact $.ContactId',
+              Description: 'Customer asked to cancel after a long hold on contact $.ContactId',
               ContactFlowId: { $flow: 'Escalation' },
               References: {
                 Recording: { Type: 'URL', Value: 'https://connect.example.com/contact-trace-records/$.ContactId' },
@@ -114,15 +134,15 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-live-call-risk-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
-        Function: `$.ContactLens.RealTime.Categories.MatchedCategories CONTAINS "${t}-cancel-${n}"`,
+        Function: fn(transcript('$.ContactLens.RealTimeCall.ExactMatch.Transcript', [`${t} cancel ${n}`])),
         Actions: [notify(`Live ${t} call at risk`, 'Contact $.ContactId mentioned cancelling. Consider barging in.')],
         ...base,
       });
     case 2:
       return split({
         Name: `${t}-chat-profanity-${pad(i)}`,
-        TriggerEventSource: { EventSourceName: 'OnRealTimeChatAnalysisAvailable' },
-        Function: `$.ContactLens.RealTime.Categories.MatchedCategories CONTAINS "profanity-level-${n}"`,
+        TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
+        Function: fn(transcript('$.ContactLens.PostChat.ExactMatch.Transcript', [`profanity level ${n}`])),
         Actions: [
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-profanity-${i % 50}` } },
         ],
@@ -132,7 +152,7 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-chat-follow-up-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
-        Function: `$.ContactLens.PostChat.Sentiment.Overall.Customer.Score < -${(n % 4) + 1}`,
+        Function: fn(transcript('$.ContactLens.PostChat.SemanticMatch.Transcript', [`${t} unhappy ${n}`])),
         Actions: [
           {
             ActionType: 'CREATE_TASK',
@@ -144,12 +164,19 @@ export function rule(i: number, changed = false): Generated {
       });
     case 4:
       return split({
-        Name: `${t}-queue-backlog-${pad(i)}`,
-        TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-        Function: `$.Metric.CONTACTS_IN_QUEUE > ${n}`,
+        Name: `${t}-sla-breach-${pad(i)}`,
+        TriggerEventSource: { EventSourceName: 'OnSlaBreach' },
+        Function: fn({
+          Operator: 'CONTAINS_ANY',
+          Operands: [`${t}-sla-${n}`],
+          ComparisonValue: '$.RelatedItem.SlaConfiguration.Name',
+          Negate: false,
+        }),
         Actions: [
-          { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-queue-backlog` } },
-          notify(`${t} queue backlog above ${n}`, 'Consider moving agents to the voice queue.'),
+          {
+            ActionType: 'CREATE_TASK',
+            TaskAction: { Name: `${t} SLA ${n} breached on case $.Case.Id`, ContactFlowId: { $flow: 'Task routing' } },
+          },
         ],
         ...base,
       });
@@ -157,10 +184,24 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-low-evaluation-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
-        Function: `$.ContactEvaluation.TotalScore < ${40 + n}`,
-        Actions: [
-          notify(`Evaluation below ${40 + n}%`, 'Agent $.Agent.UserName scored $.ContactEvaluation.TotalScore.'),
-        ],
+        Function: fn({
+          Operator: 'AND',
+          Operands: [
+            {
+              Operator: 'EQUALS',
+              Operands: [`${pad(i % 8).padStart(8, '0')}-1234-5678-9123-000000000001`],
+              ComparisonValue: '$.ContactLens.ContactEvaluation.Form.FormId',
+              Negate: false,
+            },
+            {
+              Operator: 'NumberLessOrEqualTo',
+              Operands: [40 + n],
+              ComparisonValue: '$.ContactLens.ContactEvaluation.Form.Score',
+              Negate: false,
+            },
+          ],
+        }),
+        Actions: [notify(`Evaluation at or below ${40 + n}%`, 'Agent $.Agent.UserName scored low.')],
         ...base,
       });
     case 6:
@@ -170,20 +211,38 @@ export function rule(i: number, changed = false): Generated {
           EventSourceName: 'OnZendeskTicketCreate',
           IntegrationAssociationId: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
         },
-        Function: `$.Zendesk.Ticket.Priority == "urgent" AND $.Zendesk.Ticket.GroupId == "${n}"`,
+        Function: fn(
+          {
+            Operator: 'EQUALS',
+            Operands: ['urgent'],
+            ComparisonValue: '$.ThirdParty.Zendesk.TicketCreate.Priority',
+            Negate: false,
+          },
+          {
+            Operator: 'EQUALS',
+            Operands: [`requester-${n}`],
+            ComparisonValue: '$.ThirdParty.Zendesk.TicketCreate.RequesterId',
+            Negate: false,
+          },
+        ),
         Actions: [
           {
             ActionType: 'CREATE_TASK',
-            TaskAction: { Name: 'Urgent Zendesk ticket $.Zendesk.Ticket.Id', ContactFlowId: { $flow: 'Task routing' } },
+            TaskAction: { Name: 'Urgent Zendesk ticket', ContactFlowId: { $flow: 'Task routing' } },
           },
         ],
         ...base,
       });
     default:
       return split({
-        Name: `${t}-case-priority-${pad(i)}`,
+        Name: `${t}-case-reason-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
-        Function: `$.Case.Fields.priority == "high" AND $.Case.Fields.tier == "${n}"`,
+        Function: fn({
+          Operator: 'EQUALS',
+          Operands: [`${t} refund ${n}`],
+          ComparisonValue: '$.Case.Fields.case_reason',
+          Negate: false,
+        }),
         Actions: [
           {
             ActionType: 'UPDATE_CASE',

@@ -34,6 +34,8 @@ import {
   type Phase,
 } from './floor.js';
 import { UNSTAMPED_SLICES } from '../engine/cache.js';
+import { canonicalJson } from '../kinds/common.js';
+import { normalizeFunction } from '../kinds/rule-function/document.js';
 
 /** The scenario of the hourly drift job (judged against the full plan). */
 export const HOURLY_INCREMENTAL = 'incremental plan, cache 1 h old';
@@ -412,7 +414,10 @@ function checkEdited(sandbox: SandboxHandle, counts: Counts, percent: number): s
     ]),
   );
   let wrong = 0;
-  for (const r of edited.rules) if (rules.get(String(r.config.Name)) !== r.config.Function) wrong++;
+  // Functions compare as documents (the live string against the config's mapping).
+  const sameFunction = (live: unknown, config: unknown) =>
+    canonicalJson(normalizeFunction(live)) === canonicalJson(normalizeFunction(config));
+  for (const r of edited.rules) if (!sameFunction(rules.get(String(r.config.Name)), r.config.Function)) wrong++;
   for (const t of edited.taskTemplates) if (templates.get(String(t.config.Name)) !== t.config.Description) wrong++;
   for (const x of edited.customActions)
     if (actions.get(String(x.config.ActionName)) !== (x.config.Definition as { CommandText: string }).CommandText)

@@ -167,6 +167,19 @@ export function settingsSchema(): JsonSchema {
           additionalProperties: false,
         },
       },
+      ruleFunction: {
+        description: 'How rule Functions are checked against the documented conditions.',
+        type: 'object',
+        properties: {
+          unknownConditions: {
+            description:
+              "A ComparisonValue connectform's condition catalog does not know: an error (default), or a warning (for conditions AWS added after this connectform).",
+            type: 'string',
+            enum: ['error', 'warn'],
+          },
+        },
+        additionalProperties: false,
+      },
     },
     additionalProperties: false,
   };

@@ -70,7 +70,10 @@ export function validateFor(
 ): ValidatedConfig {
   const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
-  const all: Problem[] = [...problems, ...validateResources(resources, allKinds())];
+  const all: Problem[] = [
+    ...problems,
+    ...validateResources(resources, allKinds(), { ruleFunction: config.settings.ruleFunction }),
+  ];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return {
     config,
@@ -84,7 +87,7 @@ export function validateFor(
       validateResources(
         resources.filter((r) => kinds.some((k) => k.name === r.kind)),
         kinds,
-        { flows },
+        { flows, ruleFunction: config.settings.ruleFunction },
       ).filter((p) => p.severity === 'error'),
   };
 }

@@ -30,7 +30,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { ConfigError, type Problem, type SourcePos } from '../errors.js';
-import type { Body, KindName, Path } from '../kinds/types.js';
+import type { Body, KindName, Path, RuleFunctionSettings } from '../kinds/types.js';
 import { sortProblems } from './annotations.js';
 import { allKinds, kindNames } from '../kinds/index.js';
 import {
@@ -77,6 +77,8 @@ export interface Settings {
   destroyThreshold?: { percent?: number; minResources?: number };
   /** Keyed by `connect:ListRules` or `connect:*`. */
   quotas?: Record<string, QuotaSetting>;
+  /** How rule Functions are checked: `unknownConditions: warn` for conditions newer than connectform's catalog. */
+  ruleFunction?: RuleFunctionSettings;
 }
 
 export interface LoadedTarget {
@@ -816,6 +818,10 @@ function toSettings(raw: unknown): Settings {
       if (isPlainObject(q) && inRange(q.ratePerSecond, RATE_PER_SECOND) && inRange(q.burst, BURST))
         s.quotas[k] = { ratePerSecond: q.ratePerSecond, burst: q.burst };
     }
+  }
+  if (isPlainObject(raw.ruleFunction)) {
+    const u = raw.ruleFunction.unknownConditions;
+    if (u === 'warn' || u === 'error') s.ruleFunction = { unknownConditions: u };
   }
   return s;
 }

@@ -13,7 +13,7 @@ import { kindNames } from '../kinds/index.js';
 import { lifecycleSchema, SCHEMA_BASE_URL, SCHEMA_DRAFT, type JsonSchema } from '../kinds/schema.js';
 
 /** src/engine/plan.ts PLAN_VERSION. */
-export const DOCUMENT_PLAN_VERSION = 2;
+export const DOCUMENT_PLAN_VERSION = 3;
 /** src/engine/saved-plan.ts SAVED_PLAN_FORMAT. */
 export const DOCUMENT_SAVED_PLAN_FORMAT = 'connectform-saved-plan';
 

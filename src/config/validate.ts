@@ -31,6 +31,8 @@ export interface KindLike {
 export interface ValidateOptions {
   /** The target's contact flows, once read: audits then check name references too. */
   flows?: AuditContext['flows'];
+  /** `settings.ruleFunction`. */
+  ruleFunction?: AuditContext['ruleFunction'];
 }
 
 /** Where a validated value lives: a label for messages (`rules[3]`) and positions inside it. */
@@ -432,7 +434,11 @@ export function validateResources(
     // The audit runs for every item, so a broken item shows its semantic problems too (every
     // problem at once). An audit may not expect a body the schema rejected: if it throws on
     // one, the schema errors already say what is wrong; on a valid body it is a bug.
-    const ctx: AuditContext = { all: labelled, ...(options.flows ? { flows: options.flows } : {}) };
+    const ctx: AuditContext = {
+      all: labelled,
+      ...(options.flows ? { flows: options.flows } : {}),
+      ...(options.ruleFunction ? { ruleFunction: options.ruleFunction } : {}),
+    };
     for (const { d, label, valid } of checked) {
       try {
         for (const p of kind.audit(d, ctx)) problems.push(startingWithPath(p));

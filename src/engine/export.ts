@@ -228,17 +228,27 @@ function flowIds(body: Body): { path: string; id: string }[] {
 
 /** Nested keys that read best first (names, types); every other key follows alphabetically. */
 const NESTED_FIRST = [
+  // A rule's Function document, in the order AWS's pages write it.
+  'Version',
+  'RuleFunction',
   'Name',
   'name',
   'Id',
   'ActionType',
   'EventSourceName',
   'Type',
+  'Data',
   'TagKey',
   'TagValue',
   'NotificationType',
   'ButtonText',
   'Operator',
+  'Operands',
+  'ComparisonValue',
+  'LogicOperator',
+  'FilterClause',
+  'Filters',
+  'Negate',
   'VariableName',
 ];
 

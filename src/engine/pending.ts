@@ -65,8 +65,13 @@ interface ReplaceEntry extends ReplacedResource {
   at: number;
 }
 
-/** The journal's format version: a change that old readers would misread bumps it (one line). */
-const FORMAT = 2;
+/**
+ * The journal's format. 3: a replaced rule's body holds its Function as a document; format 2
+ * held it as a string, which create still sends as it is, so a format-2 journal is read as one
+ * of format 3 (migrated on its next save).
+ */
+const FORMAT = 3;
+const FORMAT_STRING_FUNCTIONS = 2;
 
 export class Journal implements JournalView {
   private readonly creates: Map<string, CreateEntry>;
@@ -244,7 +249,7 @@ const REPLACE_ENTRY_SCHEMA = {
 const JOURNAL_SCHEMA = {
   type: 'object',
   properties: {
-    format: { const: FORMAT },
+    format: { enum: [FORMAT, FORMAT_STRING_FUNCTIONS] },
     creates: { type: 'object', additionalProperties: CREATE_ENTRY_SCHEMA },
     replaces: { type: 'object', additionalProperties: REPLACE_ENTRY_SCHEMA },
   },
@@ -297,7 +302,7 @@ function read(file: string, now: number): { creates: [string, CreateEntry][]; re
     };
   }
   const format = doc !== null && typeof doc === 'object' ? (doc as { format?: unknown }).format : undefined;
-  if (format !== undefined && format !== FORMAT)
+  if (format !== undefined && format !== FORMAT && format !== FORMAT_STRING_FUNCTIONS)
     refuse(
       file,
       `was written by another version of connectform (journal format ${JSON.stringify(format).slice(0, 20)}; this one reads ${FORMAT})`,

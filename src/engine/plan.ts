@@ -4,7 +4,8 @@
  */
 import type { Body, KindName, Lifecycle } from '../kinds/types.js';
 
-export const PLAN_VERSION = 2;
+/** 3: a rule's Function is a Rules Function document (was its string), diffed by condition. */
+export const PLAN_VERSION = 3;
 
 /**
  * create/update/replace/delete are carried out by apply; `manual` is a difference the API cannot

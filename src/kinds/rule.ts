@@ -37,6 +37,9 @@ import {
 import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
+import { checkFunction, DOCUMENTED_FORM, FUNCTION_DOCS, parseFunction } from './rule-function/check.js';
+import { FUNCTION_LISTS, normalizeFunction, wireFunction } from './rule-function/document.js';
+import { functionSchema } from './rule-function/schema.js';
 import type {
   AuditContext,
   Body,
@@ -67,8 +70,13 @@ type TaskActionBody = Omit<TaskActionDefinition, 'ContactFlowId'> & { ContactFlo
 /** A RuleAction as configs hold it (only the task action's flow reference differs). */
 type RuleActionBody = Omit<RuleAction, 'TaskAction'> & { TaskAction?: TaskActionBody };
 /** The typed normal form of a rule: CreateRule's request without InstanceId/ClientToken. */
-export type RuleBody = Omit<Pick<CreateRuleRequest, (typeof RULE_FIELDS)[number]>, 'Actions'> & {
+export type RuleBody = Omit<Pick<CreateRuleRequest, (typeof RULE_FIELDS)[number]>, 'Actions' | 'Function'> & {
   Actions?: RuleActionBody[];
+  /**
+   * The Rules Function document: a mapping as configs prefer it, the comparable form once
+   * normalized (./rule-function/document.ts); a string holding its JSON as DescribeRule returns it.
+   */
+  Function?: unknown;
 };
 
 const asRuleBody = (body: Body): RuleBody => typedBody<RuleBody>(body);
@@ -154,6 +162,8 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
     }
   });
 
+  problems.push(...auditFunction(d, source, ctx));
+
   if (isRecord(d.body.Tags) && MARKER_TAG_KEY in d.body.Tags) {
     error(
       ['Tags', MARKER_TAG_KEY],
@@ -187,6 +197,40 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
   return problems;
 }
 
+/**
+ * The Function against the Rules Function language and the condition catalog: in the mapping
+ * form each problem at its own line:col; in the string form at the Function, with the JSON path.
+ */
+function auditFunction(d: DeclaredResource, source: string, ctx: AuditContext): Problem[] {
+  const fn = d.body.Function;
+  if (fn === undefined) return []; // the schema reports the missing member
+  const label = d.label ?? CONFIG_KEY;
+  const parsed = parseFunction(fn);
+  if (parsed.doc === undefined || (parsed.form === 'mapping' && !isRecord(parsed.doc))) {
+    const why = 'error' in parsed ? parsed.error : 'Function is not a Rules Function document';
+    return [
+      {
+        severity: 'error',
+        message: why,
+        hint: `write ${DOCUMENTED_FORM}; ${FUNCTION_DOCS}`,
+        pos: d.positionOf(['Function']),
+        path: joinPath(label, ['Function']),
+      },
+    ];
+  }
+  return checkFunction(parsed.doc, source, ctx.ruleFunction ?? {}).map((p) => {
+    const inString = parsed.form === 'string';
+    const where = inString && p.path.length ? ` (at ${joinPath('', p.path)} in the Function's JSON)` : '';
+    return {
+      severity: p.severity,
+      message: `${p.message}${where}`,
+      ...(p.hint ? { hint: p.hint } : {}),
+      pos: d.positionOf(inString ? ['Function'] : ['Function', ...p.path]),
+      path: joinPath(label, ['Function', ...p.path]),
+    };
+  });
+}
+
 function typeForMember(member: string): string {
   return Object.entries(ACTION_MEMBER).find(([, m]) => m === member)?.[0] ?? '?';
 }
@@ -197,8 +241,8 @@ function normalize(body: Body, ctx: NormalizeContext): Body {
   const out: RuleBody = {
     Name: rule.Name,
     TriggerEventSource: rule.TriggerEventSource,
-    // Block scalars end in a newline; the rule language does not care, a diff would.
-    Function: rule.Function?.trim(),
+    // Mapping or JSON string, any spacing, key order or number spelling: one comparable form.
+    Function: normalizeFunction(rule.Function),
     Actions: asSet(rule.Actions?.map((a) => normalizeAction(a, ctx.flows))),
     PublishStatus: rule.PublishStatus,
     Tags: userTags(rule.Tags),
@@ -269,6 +313,7 @@ function actionIdentity(action: unknown): ElementIdentity | undefined {
  * one action pairs it with its old self when it is the only change among actions of its type.
  */
 const LISTS: ListSpec[] = [
+  ...FUNCTION_LISTS,
   {
     path: 'Actions',
     ordered: false,
@@ -377,7 +422,7 @@ async function create(ctx: TargetContext, desired: Body, token: string): Promise
     InstanceId: ctx.target.instanceId,
     Name: rule.Name,
     TriggerEventSource: rule.TriggerEventSource,
-    Function: rule.Function,
+    Function: wireFunction(rule.Function),
     Actions: wireActions(rule.Actions, ctx.flows),
     PublishStatus: rule.PublishStatus,
     PreEvaluationFilters: rule.PreEvaluationFilters,
@@ -405,7 +450,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       InstanceId: target.instanceId,
       RuleId: live.id,
       Name: rule.Name,
-      Function: rule.Function,
+      Function: wireFunction(rule.Function),
       Actions: wireActions(rule.Actions, ctx.flows),
       PublishStatus: rule.PublishStatus,
       PreEvaluationFilters: rule.PreEvaluationFilters,
@@ -435,6 +480,9 @@ export const ruleKind: ResourceKind<'rule'> = {
     shape: 'CreateRuleRequest',
     operation: 'CreateRule',
     omit: ['InstanceId', 'ClientToken'],
+    extend(_, properties) {
+      properties.Function = functionSchema();
+    },
   },
   exportOrder: ['Name', 'TriggerEventSource', 'Function', 'PublishStatus', 'Actions', 'PreEvaluationFilters', 'Tags'],
   capabilities: { create: true, update: true, delete: true, marker: true, usesContactFlows: true },

@@ -131,6 +131,13 @@ export interface AuditContext {
   all: DeclaredResource[];
   /** Known contact flows of the target, when the kind uses them and the target was reachable. */
   flows?: ContactFlowDirectory;
+  /** `settings.ruleFunction`: how rule Functions are checked. */
+  ruleFunction?: RuleFunctionSettings;
+}
+
+/** `settings.ruleFunction`: a condition the catalog does not know is an error, or with `warn` a warning. */
+export interface RuleFunctionSettings {
+  unknownConditions?: 'error' | 'warn';
 }
 
 export interface TargetInfo {

@@ -7,7 +7,7 @@ import type { Renderer } from './index.js';
  * The plan contract's version, without a runtime import of the engine (render/ reads types
  * only): typed by the contract's own constant, so a bump of PLAN_VERSION fails to compile here.
  */
-const DOCUMENT_VERSION: typeof PLAN_VERSION = 2;
+const DOCUMENT_VERSION: typeof PLAN_VERSION = 3;
 
 /** A target that has no plan (it failed to plan) or whose apply ended in an error. */
 export interface TargetError {

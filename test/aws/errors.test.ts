@@ -10,6 +10,7 @@ import { RemoteError, UsageError, messageWithinTarget } from '../../src/errors.j
 import { formatError } from '../../src/cli/report-error.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { runCliInProcess as run, tempDir } from '../helpers/cli.js';
+import { fnString } from '../helpers/rule-function.js';
 
 const sdkError = (name: string, message: string, extra: object = {}) =>
   Object.assign(new Error(message), { name, ...extra });
@@ -94,7 +95,7 @@ describe('through the CLI', () => {
     const dir = tempDir('errors-');
     writeFileSync(
       join(dir, 'connectform.yaml'),
-      `targets:\n  dev:\n    region: us-east-2\n    instanceId: ${instanceId}\n    endpoint: ${endpoint}\nrules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n    Function: "$.x > 1"\n    PublishStatus: PUBLISHED\n    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } }]\n`,
+      `targets:\n  dev:\n    region: us-east-2\n    instanceId: ${instanceId}\n    endpoint: ${endpoint}\nrules:\n  - Name: r\n    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }\n    Function: ${fnString()}\n    PublishStatus: PUBLISHED\n    Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } }]\n`,
     );
     return dir;
   };

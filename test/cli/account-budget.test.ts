@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { openSession } from '../helpers/session.js';
-import { metricRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 /**
  * The sandbox's quotas × SCALE, and the client's the same (`--quota-scale`): the same shape,
@@ -48,7 +48,7 @@ function fourTargets(prefix: string): string {
   const targets = Object.fromEntries(
     INSTANCES.map((id, i) => [`t${i + 1}`, { endpoint: sandbox.endpoint, instanceId: id, region: 'us-east-2' }]),
   );
-  writeConfig(dir, targets, {}, { rules: Array.from({ length: RULES }, (_, i) => metricRule(`${prefix}-${i}`)) });
+  writeConfig(dir, targets, {}, { rules: Array.from({ length: RULES }, (_, i) => postCallRule(`${prefix}-${i}`)) });
   return dir;
 }
 

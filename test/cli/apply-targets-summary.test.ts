@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/program.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { metricRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { phraseFunction, postCallRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const PROD_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
 
@@ -53,7 +53,7 @@ function config(dir: string, vars: { staging: Record<string, string>; prod: Reco
     },
     // Any delete is over the threshold: a plan that deletes is refused.
     { prune: ['rule'], destroyThreshold: { percent: 0, minResources: 1 } },
-    { rules: [metricRule('sum-${var.env}-${var.name}', '$.x > ${var.n}')] },
+    { rules: [postCallRule('sum-${var.env}-${var.name}', phraseFunction('refund ${var.n}'))] },
   );
 }
 

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { planOf, runCliInProcess as runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
+import { exampleFunction, exampleFunctionJson } from '../helpers/rule-function.js';
 
 const rule = (i: number) => ({
   Name: `cached-${i}`,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: `$.x > ${i}`,
+  TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+  Function: exampleFunction('OnPostCallAnalysisAvailable', i),
   PublishStatus: 'PUBLISHED',
   Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `cached-${i}` } }],
 });
@@ -44,7 +45,12 @@ describe('snapshot cache', () => {
 
     // One rule changes out of band: only that one is described again.
     const other = tempDir('cache-other-');
-    writeConfig(other, { t: { endpoint: sandbox.endpoint } }, {}, { rules: [{ ...RULES[3], Function: '$.x > 300' }] });
+    writeConfig(
+      other,
+      { t: { endpoint: sandbox.endpoint } },
+      {},
+      { rules: [{ ...RULES[3], Function: exampleFunction('OnPostCallAnalysisAvailable', 300) }] },
+    );
     expect(
       (await runCli(['apply', other, '--auto-approve', '--quota-scale', '50', '--kinds', 'rule'], { cwd: other })).code,
     ).toBe(0);
@@ -67,7 +73,7 @@ describe('snapshot cache', () => {
     const [file] = readdirSync(cacheDir);
     const doc = JSON.parse(readFileSync(join(cacheDir, file), 'utf8'));
     const entry = doc.entries.find(([, e]: [string, { live: { key: string } }]) => e.live.key === 'cached-5')[1];
-    entry.live.body.Function = '$.x > 999'; // the cache now lies about cached-5
+    entry.live.body.Function = exampleFunctionJson('OnPostCallAnalysisAvailable', 999); // the cache now lies about cached-5
     writeFileSync(join(cacheDir, file), JSON.stringify(doc));
 
     const lying = planOf(await cli('plan', dir, '--format', 'json'));

@@ -50,23 +50,23 @@ describe('examples/contact-center', () => {
   it('validates for every target', async () => {
     const r = await runCli(['validate', join(ROOT, 'examples', 'contact-center')]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Config is valid: 29 resource\(s\), 3 target\(s\)/);
+    expect(r.stdout).toMatch(/Config is valid: 21 resource\(s\), 3 target\(s\)/);
   });
 
   it('plans all four kinds in one plan, applies, and the second plan is empty', async () => {
     const p = planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json'));
     const byKind = (kind: string) => p.changes.filter((c) => c.kind === kind).map((c) => c.action);
-    expect(byKind('rule')).toEqual(Array(20).fill('create'));
+    expect(byKind('rule')).toEqual(Array(12).fill('create'));
     expect(byKind('taskTemplate')).toEqual(Array(3).fill('create'));
     expect(byKind('customAction')).toEqual(Array(2).fill('create'));
     expect(byKind('lexChannelAssociation')).toEqual([]); // declared as seeded: unchanged
-    expect(p.summary).toMatchObject({ create: 25, unchanged: 4 });
+    expect(p.summary).toMatchObject({ create: 17, unchanged: 4 });
 
     const apply = await cli('apply', dir, '-t', 'dev', '--auto-approve');
     expect(apply.code, apply.stderr).toBe(0);
     const again = planOf(await cli('plan', dir, '-t', 'dev', '--format', 'json'));
     expect(again.changes).toEqual([]);
-    expect(again.summary.unchanged).toBe(29);
+    expect(again.summary.unchanged).toBe(21);
   });
 
   it('reports a differing Lex association as a manual step, never applied', async () => {
@@ -141,6 +141,6 @@ describe('examples/contact-center under a 1,500 ms consistency delay', () => {
     clock.advance(DELAY_MS);
     const again = planOf(await run('plan', lagged.dir, '-t', 'dev', '--format', 'json'));
     expect(again.changes).toEqual([]);
-    expect(again.summary.unchanged).toBe(29);
+    expect(again.summary.unchanged).toBe(21);
   });
 });

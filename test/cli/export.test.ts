@@ -27,6 +27,7 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED, type FullSeed } from '../../src/sandbox/world.js';
 import { INSTANCE, planOf, runCliInProcess as runCli, tempDir } from '../helpers/cli.js';
 import { ruleFixture } from '../battery/fixtures/rule.js';
+import { exampleFunction, exampleFunctionJson } from '../helpers/rule-function.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { customActionFixture } from '../battery/fixtures/custom-action.js';
 
@@ -44,7 +45,7 @@ function seed(): FullSeed {
     {
       Name: 'seeded-vip-task',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-      Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 4),
       PublishStatus: 'PUBLISHED',
       Actions: [
         {
@@ -95,7 +96,7 @@ function writeSource(dir: string, endpoint: string, extraTargets: Record<string,
   rules.push({
     Name: 'literal-dollar-brace',
     TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-    Function: '$.ContactLens.PostCall.Sentiment.Overall.Agent.Score < -3',
+    Function: exampleFunction('OnPostCallAnalysisAvailable', 3),
     PublishStatus: 'DRAFT',
     Actions: [
       {
@@ -431,7 +432,7 @@ describe('export engine', () => {
       body: {
         Name: 'r',
         TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: '$.x > 1',
+        Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
         PublishStatus: 'DRAFT',
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' } }],
         Tags: { '<<': 'merge-looking', note: 'costs ${amount} and $${more}' },

@@ -9,11 +9,19 @@ import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { CreateRuleCommand, ListRulesCommand, TagResourceCommand } from '@aws-sdk/client-connect';
-import { planOf, runCliInProcess as runCli, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
+import {
+  planOf,
+  runCliInProcess as runCli,
+  tempDir,
+  writeConfig,
+  phraseFunction,
+  postCallRule,
+} from '../helpers/cli.js';
 import { INSTANCE, clients } from '../sandbox/helpers.js';
+import { exampleFunction } from '../helpers/rule-function.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = metricRule;
+const rule = postCallRule;
 
 let sandbox: SandboxHandle;
 let dir: string;
@@ -38,18 +46,18 @@ describe('saved plans', () => {
     writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b')] });
     expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
 
-    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', '$.x > 2'), rule('saved-b', '$.x > 3')] });
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', 2), rule('saved-b', 3)] });
     const planFile = join(dir, 'plan.json');
     expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
     const saved = JSON.parse(readFileSync(planFile, 'utf8'));
-    expect(saved.version).toBe(2);
+    expect(saved.version).toBe(3);
     expect(saved.changes.map((c: { name: string }) => c.name)).toEqual(['saved-a', 'saved-b']);
     expect(readFileSync(planFile, 'utf8')).not.toMatch(/secretAccessKey|sandbox-secret/);
     expect(statSync(planFile).mode & 0o777).toBe(0o600);
 
     // Someone changes saved-b behind our back: the plan is stale, nothing is applied.
     const other = join(dir, 'other');
-    writeConfig(other, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b', '$.x > 7')] });
+    writeConfig(other, { dev: targets().dev }, {}, { rules: [rule('saved-a'), rule('saved-b', 7)] });
     expect(
       (await runCli(['apply', other, '-t', 'dev', '--auto-approve', '--quota-scale', '50'], { cwd: dir })).code,
     ).toBe(0);
@@ -71,7 +79,7 @@ describe('saved plans', () => {
 
     // A changed config makes the saved plan stale too.
     expect((await cli('plan', dir, '-t', 'dev', '--out', planFile)).code).toBe(0);
-    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', '$.x > 5'), rule('saved-b', '$.x > 3')] });
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('saved-a', 5), rule('saved-b', 3)] });
     const changed = await cli('apply', planFile, '--auto-approve');
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/the config changed since the plan was made/);
@@ -84,7 +92,7 @@ describe('saved plans', () => {
   async function savedUpdate(file: string, extraRules: object[] = [], settings: object = {}) {
     writeConfig(dir, { dev: targets().dev }, settings, { rules: [rule('t-a'), ...extraRules] });
     expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
-    writeConfig(dir, { dev: targets().dev }, settings, { rules: [rule('t-a', '$.x > 42'), ...extraRules] });
+    writeConfig(dir, { dev: targets().dev }, settings, { rules: [rule('t-a', 42), ...extraRules] });
     const r = await cli('plan', dir, '-t', 'dev', '--out', file);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -96,8 +104,8 @@ describe('saved plans', () => {
       new CreateRuleCommand({
         InstanceId: INSTANCE,
         Name: 'console-made',
-        TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-        Function: '$.x > 1',
+        TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+        Function: JSON.stringify(phraseFunction('refund')),
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'console' } }],
         PublishStatus: 'PUBLISHED',
       }),
@@ -121,7 +129,7 @@ describe('saved plans', () => {
     );
     expect(writes()).toBe(0);
 
-    tamper((d) => (d.changes[0].desired.Function = '$.x > 0'));
+    tamper((d) => (d.changes[0].desired.Function = phraseFunction('tampered')));
     r = await cli('apply', file, '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rule "t-a": the body apply would send differs/);
@@ -146,7 +154,11 @@ describe('saved plans', () => {
       {
         rules: [
           rule('t-a'),
-          { ...protectedRule, TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } },
+          {
+            ...protectedRule,
+            TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
+            Function: exampleFunction('OnContactEvaluationSubmit'),
+          },
         ],
       },
     );
@@ -164,9 +176,9 @@ describe('saved plans', () => {
 
   it('notices a tag changed in the console between plan and apply', async () => {
     const file = join(dir, 'plan.json');
-    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', '$.x > 1', { Tags: { team: 'a' } })] });
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', 1, { Tags: { team: 'a' } })] });
     expect((await cli('apply', dir, '-t', 'dev', '--auto-approve')).code).toBe(0);
-    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', '$.x > 2', { Tags: { team: 'a' } })] });
+    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('t-tag', 2, { Tags: { team: 'a' } })] });
     expect((await cli('plan', dir, '-t', 'dev', '--out', file)).code).toBe(0);
     const { connect } = clients(sandbox.endpoint, 'us-east-2');
     const listed = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
@@ -207,13 +219,18 @@ describe('saved plans', () => {
 
 describe('values from the environment (issue #9)', () => {
   it('are saved as markers, and apply of the saved plan sends the real value', async () => {
-    writeConfig(dir, { dev: targets().dev }, {}, { rules: [rule('sensitive-a', '$.x == "${env.CF_TEST_PHRASE}"')] });
+    writeConfig(
+      dir,
+      { dev: targets().dev },
+      {},
+      { rules: [rule('sensitive-a', phraseFunction('${env.CF_TEST_PHRASE}'))] },
+    );
     const env = { CF_TEST_PHRASE: 'hunter2-xyz' };
     const run = (...args: string[]) => runCli([...args, '--quota-scale', '50'], { cwd: dir, env });
     const planFile = join(dir, 'plan.json');
     const planned = await run('plan', dir, '-t', 'dev', '--out', planFile);
     expect(planned.code, planned.stderr).toBe(0);
-    expect(planned.stdout).toContain('\n      Function: (sensitive: env.CF_TEST_PHRASE)\n'); // a create's body
+    expect(planned.stdout).toContain('- "(sensitive: env.CF_TEST_PHRASE)"'); // a create's body, at the operand
     expect(planned.stdout + planned.stderr + readFileSync(planFile, 'utf8')).not.toContain('hunter2-xyz');
 
     const applied = await run('apply', planFile, '--auto-approve');
@@ -232,7 +249,7 @@ describe('drift', () => {
     expect(none.code).toBe(0);
     expect(JSON.parse(none.stdout).plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
 
-    writeConfig(dir, targets(), {}, { rules: [rule('drift-${var.env}', '$.x > ${var.threshold}')] });
+    writeConfig(dir, targets(), {}, { rules: [rule('drift-${var.env}', phraseFunction('refund ${var.threshold}'))] });
     const drift = await cli('drift', dir, '-t', 'all', '--format', 'json');
     expect(drift.code).toBe(2);
     const plans = JSON.parse(drift.stdout).plans;
@@ -242,8 +259,8 @@ describe('drift', () => {
         p.changes[0].fields[0].after,
       ]),
     ).toEqual([
-      ['drift-dev', '$.x > 10'],
-      ['drift-prod', '$.x > 99'],
+      ['drift-dev', 'refund 10'],
+      ['drift-prod', 'refund 99'],
     ]);
     expect((await cli('plan', dir, '-t', 'dev', '--detailed-exitcode')).code).toBe(2);
 
@@ -276,9 +293,12 @@ describe('markdown for pull requests', () => {
         {
           rules: [
             rule('md-keep'),
-            rule('md-change', '$.x > 5'),
+            rule('md-change', 5),
             rule('md-new'),
-            rule('md-replace', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
+            rule('md-replace', 1, {
+              TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
+              Function: exampleFunction('OnContactEvaluationSubmit'),
+            }),
           ],
         },
       );
@@ -302,7 +322,10 @@ describe('safety rails', () => {
     expect((await cli('apply', dir, '--auto-approve')).code).toBe(0);
 
     const protectedReplace = {
-      ...rule('rail-0', '$.x > 1', { TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' } }),
+      ...rule('rail-0', 1, {
+        TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
+        Function: exampleFunction('OnContactEvaluationSubmit'),
+      }),
       lifecycle: { preventDestroy: true },
     };
     writeConfig(dir, { dev: targets().dev }, { prune: true }, { rules: [protectedReplace, ...rules.slice(1)] });

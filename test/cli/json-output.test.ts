@@ -20,7 +20,8 @@ import { schemasDir } from '../../src/config/generate-schemas.js';
 import { PLAN_VERSION } from '../../src/engine/plan.js';
 import { SAVED_PLAN_FORMAT } from '../../src/engine/saved-plan.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { metricRule, runCliInProcess as run, tempDir, writeConfig, type CliResult } from '../helpers/cli.js';
+import { postCallRule, runCliInProcess as run, tempDir, writeConfig, type CliResult } from '../helpers/cli.js';
+import { exampleFunction } from '../helpers/rule-function.js';
 
 /** The committed files, as a reader of the output would load them. */
 function compile(file: string): ValidateFunction {
@@ -49,7 +50,7 @@ function documentOf(r: CliResult) {
 const callRule = (name: string, source = 'OnPostCallAnalysisAvailable', extra: object = {}) => ({
   Name: name,
   TriggerEventSource: { EventSourceName: source },
-  Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2',
+  Function: exampleFunction(source),
   PublishStatus: 'PUBLISHED',
   Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
   ...extra,
@@ -67,15 +68,15 @@ const broken = { endpoint: 'http://127.0.0.1:1' };
 describe('one JSON document, the same shape for one target or many', () => {
   it('plan: { version, plans, errors } for one target and for two; field rows carry op and impact', async () => {
     const dir = tempDir('json-plan-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-a', '$.x > 1')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-a', 1)] });
     const created = documentOf(await run(['plan', dir, '-f', 'json'], { cwd: dir }));
-    expect(created).toMatchObject({ version: 2, errors: [] });
+    expect(created).toMatchObject({ version: 3, errors: [] });
     expect(created.plans).toHaveLength(1);
     expect(created.plans[0].changes[0]).toMatchObject({ kind: 'rule', name: 'json-a', action: 'create' });
     expect(created.plans[0].changes[0].fields.every((f: { op: string }) => f.op === 'add')).toBe(true);
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
 
-    writeConfig(dir, { dev: target(), prod: target() }, {}, { rules: [metricRule('json-a', '$.x > 2')] });
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { rules: [postCallRule('json-a', 2)] });
     const one = await run(['plan', dir, '-t', 'dev', '-f', 'json'], { cwd: dir });
     const both = await run(['plan', dir, '-t', 'all', '-f', 'json'], { cwd: dir });
     expect(one.code, one.stderr).toBe(0);
@@ -83,18 +84,24 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(Object.keys(oneDoc).sort()).toEqual(Object.keys(bothDoc).sort());
     expect(bothDoc.plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
     expect(oneDoc.plans[0].changes[0].fields).toEqual([
-      { path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' },
+      {
+        path: 'Function.RuleFunction.Operands[ComparisonValue="$.ContactLens.PostCall.ExactMatch.Transcript",Operator="CONTAINS_ANY",FilterClause="ParticipantRole=CUSTOMER"].Operands[="refund 1"]',
+        op: 'change',
+        impact: 'update',
+        before: 'refund 1',
+        after: 'refund 2',
+      },
     ]);
   });
 
   it('plan: a target that failed to plan is in `errors`, alone or beside others (exit 1, the error on stderr too)', async () => {
     const dir = tempDir('json-fail-');
-    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [metricRule('json-f')] });
+    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [postCallRule('json-f')] });
     const alone = await run(['plan', dir, '-t', 'down', '-f', 'json'], { cwd: dir });
     expect(alone.code).toBe(1);
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
-      version: 2,
+      version: 3,
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
     });
@@ -117,11 +124,11 @@ describe('one JSON document, the same shape for one target or many', () => {
 
   it('apply: one document with plans, reports and every target, for one target and for two', async () => {
     const dir = tempDir('json-apply-');
-    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [metricRule('json-ap')] });
+    writeConfig(dir, { dev: target(), down: broken }, {}, { rules: [postCallRule('json-ap')] });
     const one = await run(['apply', dir, '-t', 'dev', '--auto-approve', '-f', 'json'], { cwd: dir });
     expect(one.code, one.stderr).toBe(0);
     const doc = documentOf(one);
-    expect(doc).toMatchObject({ version: 2, errors: [], targets: [{ target: 'dev', status: 'applied' }] });
+    expect(doc).toMatchObject({ version: 3, errors: [], targets: [{ target: 'dev', status: 'applied' }] });
     expect(doc.plans.map((p: { target: string }) => p.target)).toEqual(['dev']);
     expect(doc.reports).toEqual([
       {
@@ -135,7 +142,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(alone.code).toBe(1);
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
-      version: 2,
+      version: 3,
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
       targets: [{ target: 'down', status: 'failed' }],
@@ -168,7 +175,13 @@ describe('one JSON document, the same shape for one target or many', () => {
       dir,
       { dev: target() },
       {},
-      { rules: [callRule('json-guarded', 'OnPostCallAnalysisAvailable', { Function: '$.x > 9' })] },
+      {
+        rules: [
+          callRule('json-guarded', 'OnPostCallAnalysisAvailable', {
+            Function: exampleFunction('OnPostCallAnalysisAvailable', 9),
+          }),
+        ],
+      },
     );
     const cancelled = await run(['apply', dir, '-f', 'json'], { cwd: dir, tty: true, stdin: 'no\n' });
     expect(cancelled.code).toBe(1);
@@ -181,15 +194,15 @@ describe('one JSON document, the same shape for one target or many', () => {
 
   it('the saved plan is one plan object (saved-plan schema); show -f json prints it in the document', async () => {
     const dir = tempDir('json-saved-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-saved')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-saved')] });
     const file = join(dir, 'plan.json');
     expect((await run(['plan', dir, '--out', file], { cwd: dir })).code).toBe(0);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(validateSaved(saved) ? [] : validateSaved.errors).toEqual([]);
-    expect(saved).toMatchObject({ format: 'connectform-saved-plan', version: 2, target: 'dev' });
+    expect(saved).toMatchObject({ format: 'connectform-saved-plan', version: 3, target: 'dev' });
     const shown = documentOf(await run(['show', file, '-f', 'json'], { cwd: dir }));
     const { format: _f, configPaths: _c, binding: _b, ...plan } = saved;
-    expect(shown).toEqual({ version: 2, plans: [plan], errors: [] });
+    expect(shown).toEqual({ version: 3, plans: [plan], errors: [] });
   });
 });
 
@@ -201,7 +214,7 @@ describe('the published schemas', () => {
 
   it('accept moves and attribution, and reject a broken document', async () => {
     const dir = tempDir('json-schema-');
-    writeConfig(dir, { dev: target() }, {}, { rules: [metricRule('json-s')] });
+    writeConfig(dir, { dev: target() }, {}, { rules: [postCallRule('json-s')] });
     const real = documentOf(await run(['plan', dir, '-f', 'json'], { cwd: dir }));
     const change = real.plans[0].changes[0];
     const variant = (edit: (d: typeof real) => void) => {

@@ -16,7 +16,7 @@ import { lexChannelAssociationFixture as fixture } from '../battery/fixtures/lex
 import { cpSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, metricRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { ROOT, postCallRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const withoutSecrets = (b: Record<string, unknown>) => {
   const { botConfiguration: _omitted, ...rest } = b;
@@ -80,7 +80,12 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
 
   it('a config without Lex never calls it', async () => {
     const dir = tempDir('lex-retired-none-');
-    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, { prune: true }, { rules: [metricRule('no-lex-rule')] });
+    writeConfig(
+      dir,
+      { dev: { endpoint: sandbox.endpoint } },
+      { prune: true },
+      { rules: [postCallRule('no-lex-rule')] },
+    );
     sandbox.resetStats();
     const rules = await run(['plan', dir, '-f', 'json'], { cwd: dir });
     expect(rules.code, rules.stderr).toBe(0);
@@ -96,7 +101,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
         { prune: ['rule', 'lexChannelAssociation'] },
         { rules, lexChannelAssociations: fixture.base.map(withoutSecrets) },
       );
-    write([metricRule('lex-retired-rule')]);
+    write([postCallRule('lex-retired-rule')]);
 
     const planned = await run(['plan', dir, '-f', 'json', '--detailed-exitcode'], { cwd: dir });
     expect(planned.code, planned.stderr).toBe(2); // the rule's create, nothing of Lex
@@ -119,7 +124,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     ]);
 
     // A real drift of another kind still counts.
-    write([metricRule('lex-retired-rule', '$.x > 2')]);
+    write([postCallRule('lex-retired-rule', 2)]);
     expect((await run(['drift', dir], { cwd: dir })).code).toBe(2);
     expect((await run(['plan', dir, '--detailed-exitcode'], { cwd: dir })).code).toBe(2);
   });
@@ -212,7 +217,7 @@ describe('Lex V1 past end of support, under answers other than the sandbox’s',
         dir,
         { dev: { endpoint } },
         {},
-        { rules: [metricRule('other-answer-rule')], lexChannelAssociations: fixture.base.map(withoutSecrets) },
+        { rules: [postCallRule('other-answer-rule')], lexChannelAssociations: fixture.base.map(withoutSecrets) },
       );
       const r = await run(['plan', dir, '-f', 'json', '--detailed-exitcode'], { cwd: dir });
       expect(r.code, r.stderr).toBe(2);

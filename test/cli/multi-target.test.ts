@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { planOf, runCliInProcess as run, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
+import { planOf, runCliInProcess as run, tempDir, writeConfig, postCallRule } from '../helpers/cli.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = (name: string) => metricRule(name);
+const rule = (name: string) => postCallRule(name);
 
 let sandbox: SandboxHandle;
 beforeAll(async () => {

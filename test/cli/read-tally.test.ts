@@ -7,7 +7,7 @@ import { mapConcurrent } from '../../src/kinds/common.js';
 import { ReadTally } from '../../src/cli/read-tally.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED } from '../../src/sandbox/world.js';
-import { metricRule, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 
 describe('ReadTally', () => {
   it('shows read/found per kind, an ellipsis while a list may have more pages, a bare count for a kind that cannot count ahead', () => {
@@ -117,7 +117,7 @@ describe('a plan off a terminal', () => {
       dir,
       { dev: { endpoint: sandbox.endpoint } },
       {},
-      { rules: [metricRule('tally-a'), metricRule('tally-b'), metricRule('tally-c')] },
+      { rules: [postCallRule('tally-a'), postCallRule('tally-b'), postCallRule('tally-c')] },
     );
     expect((await runCliInProcess(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
     const r = await runCliInProcess(['plan', dir], { cwd: dir });

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 
 let sandbox: SandboxHandle;
 let dir: string;
@@ -22,7 +22,12 @@ const describes = () => sandbox.stats().operations['connect:DescribeRule']?.call
 beforeAll(async () => {
   sandbox = await startSandbox({ quotas: false });
   dir = tempDir('state-files-');
-  writeConfig(dir, { t: { endpoint: sandbox.endpoint } }, {}, { rules: [metricRule('kept-1'), metricRule('kept-2')] });
+  writeConfig(
+    dir,
+    { t: { endpoint: sandbox.endpoint } },
+    {},
+    { rules: [postCallRule('kept-1'), postCallRule('kept-2')] },
+  );
   expect((await cli('apply', dir, '--auto-approve')).code).toBe(0); // leaves a journal (empty) and a cache
 });
 afterAll(async () => sandbox?.stop());
@@ -142,7 +147,7 @@ describe('the --sandbox state', () => {
     mkdirSync(join(d, '.connectform'));
     const file = join(d, '.connectform', 'sandbox-state.json');
     writeFileSync(file, text);
-    writeConfig(d, { t: {} }, {}, { rules: [metricRule('r')] });
+    writeConfig(d, { t: {} }, {}, { rules: [postCallRule('r')] });
     const r = await runCliInProcess(['plan', d, '--sandbox'], { cwd: d });
     expectOneLineRefusal(r, file, why);
     expect(r.stderr).toMatch(/move it aside \(or delete it\)/);

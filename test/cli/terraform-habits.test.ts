@@ -10,10 +10,10 @@ import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { varOverrides } from '../../src/cli/options.js';
 import { loadConfig } from '../../src/config/index.js';
 import { UsageError } from '../../src/errors.js';
-import { planOf, runCliInProcess as run, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
+import { planOf, runCliInProcess as run, tempDir, writeConfig, phraseFunction, postCallRule } from '../helpers/cli.js';
 
 const OTHER_INSTANCE = '0b5e2f7a-3c4d-4e8f-9a1b-2c3d4e5f6a7b';
-const rule = metricRule;
+const rule = postCallRule;
 
 let sandbox: SandboxHandle;
 let dir: string;
@@ -31,7 +31,7 @@ beforeAll(async () => {
       qa: { endpoint: sandbox.endpoint, vars: { threshold: '1', env: 'qa' } },
     },
     {},
-    { rules: [rule('habit-${var.env}', '$.x > ${var.threshold}')] },
+    { rules: [rule('habit-${var.env}', phraseFunction('refund ${var.threshold}'))] },
   );
 });
 afterAll(async () => sandbox?.stop());
@@ -73,12 +73,16 @@ describe('terraform habits', () => {
     writeFileSync(varFile, 'threshold: 50\n');
     const r = await run(['plan', dir, '-t', 'dev', '--format', 'json', '--var-file', varFile], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    expect(planOf(r).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({ after: '$.x > 50' });
+    expect(planOf(r).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({
+      after: phraseFunction('refund 50'),
+    });
     const both = await run(
       ['plan', dir, '-t', 'dev', '--format', 'json', '--var-file', varFile, '--var', 'threshold=7'],
       { cwd: dir },
     );
-    expect(planOf(both).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({ after: '$.x > 7' });
+    expect(planOf(both).changes[0].fields.find((f) => f.path === 'Function')).toMatchObject({
+      after: phraseFunction('refund 7'),
+    });
     const typo = await run(['validate', dir, '--var', 'treshold=7'], { cwd: dir });
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/no target defines a variable 'treshold' \(defined: env, threshold\)/);

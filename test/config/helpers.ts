@@ -9,6 +9,7 @@ import type { KindLike } from '../../src/config/validate.js';
 import { ConfigError, type Problem, type SourcePos } from '../../src/errors.js';
 import { kindByName } from '../../src/kinds/index.js';
 import type { Body, KindName } from '../../src/kinds/types.js';
+import { fnMapping } from '../helpers/rule-function.js';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/config', import.meta.url));
 
@@ -83,7 +84,7 @@ export function ruleYaml(name: string, extra = ''): string {
   return `  - Name: ${name}
     TriggerEventSource:
       EventSourceName: OnPostCallAnalysisAvailable
-    Function: "true"
+    Function: ${fnMapping()}
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
         EventBridgeAction:

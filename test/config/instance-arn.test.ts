@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/config/resolve.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { loadText } from './helpers.js';
-import { INSTANCE, metricRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const arn = (region: string, account: string) => `arn:aws:connect:${region}:${account}:instance/${INSTANCE}`;
 const SANDBOX_ACCOUNT = '123456789012';
@@ -26,7 +26,7 @@ describe('instanceId as the instance ARN', () => {
       dir,
       { dev: { endpoint: sandbox.endpoint, instanceId, region: 'us-east-2' } },
       {},
-      { rules: [metricRule('arn-named-instance')] },
+      { rules: [postCallRule('arn-named-instance')] },
     );
     return dir;
   };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, MAX_ALIAS_BYTES, MAX_DEPTH } from '../../src/config/load.js';
 import type { Problem } from '../../src/errors.js';
 import { FIXTURE_DIR, at, loadFailure, loadText, messages, tempConfig, TARGETS_YAML, ruleYaml } from './helpers.js';
+import { exampleFunctionJson, fnString } from '../helpers/rule-function.js';
 
 describe('loadConfig: files and merging', () => {
   it('reads a directory of *.yaml and *.yml, sorted, and concatenates lists in file order', async () => {
@@ -83,18 +84,18 @@ describe('loadConfig: files and merging', () => {
     const text = `rules:
   - &base
     Name: one
-    Function: "true"
+    Function: ${fnString()}
     PublishStatus: DRAFT
   - <<: *base
     Name: two
 `;
     const { config, file } = await loadText(text);
     expect(config.items.map((i) => i.body)).toEqual([
-      { Name: 'one', Function: 'true', PublishStatus: 'DRAFT' },
-      { Name: 'two', Function: 'true', PublishStatus: 'DRAFT' },
+      { Name: 'one', Function: exampleFunctionJson('OnPostCallAnalysisAvailable'), PublishStatus: 'DRAFT' },
+      { Name: 'two', Function: exampleFunctionJson('OnPostCallAnalysisAvailable'), PublishStatus: 'DRAFT' },
     ]);
     // a merged value's position is where it is written (inside the anchor)
-    expect(config.items[1].positionOf(['Function'])).toEqual(at(file, text, '"true"'));
+    expect(config.items[1].positionOf(['Function'])).toEqual(at(file, text, fnString()));
   });
 
   it('the same target in two files is an error at the second, naming the first', async () => {

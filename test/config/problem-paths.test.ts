@@ -12,6 +12,7 @@ import { loadAndValidate } from '../../src/config/index.js';
 import { ConfigError, type Problem } from '../../src/errors.js';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { TARGETS_YAML, ruleYaml, tempConfig } from './helpers.js';
+import { fnMapping } from '../helpers/rule-function.js';
 
 /** `rules[2].Actions[0].ActionType`, `taskTemplates[0].Tags["a:b"]`. */
 const PATH_FORMAT = /^[a-z][A-Za-z]*\[\d+\](?:\.[A-Za-z_$][A-Za-z0-9_$-]*|\[\d+\]|\["[^"]*"\])*$/;
@@ -33,8 +34,8 @@ describe('problem paths', () => {
       'a.yaml': `${TARGETS_YAML}rules:\n${ruleYaml('fine')}`,
       'b.yaml': `rules:
 ${ruleYaml('schema-error').replace('PublishStatus: DRAFT', 'PublishStatus: LIVE')}  - Name: audit-error
-    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }
-    Function: "$.x > 1"
+    TriggerEventSource: { EventSourceName: OnSlaBreach }
+    Function: ${fnMapping('OnSlaBreach')}
     PublishStatus: DRAFT
     Actions:
       - ActionType: UPDATE_CASE

@@ -15,6 +15,7 @@ import {
 } from '../../src/config/generate-schemas.js';
 import { kindNames } from '../../src/kinds/index.js';
 import { FIXTURE_DIR } from './helpers.js';
+import { exampleFunction } from '../helpers/rule-function.js';
 
 type S = JsonSchema & {
   properties: Record<string, S>;
@@ -58,7 +59,7 @@ describe('generated schemas', () => {
         rules: [
           {
             Name: 'bad name',
-            Function: 'x',
+            Function: exampleFunction('OnCaseCreate'),
             Actions: [],
             PublishStatus: 'DRAFT',
             TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
@@ -75,7 +76,7 @@ describe('generated schemas', () => {
     const rule = {
       Name: 'escalate-${var.env}',
       TriggerEventSource: { EventSourceName: '${var.source}' },
-      Function: 'true',
+      Function: exampleFunction('OnPostCallAnalysisAvailable'),
       PublishStatus: 'DRAFT',
       Actions: [
         {

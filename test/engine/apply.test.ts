@@ -56,7 +56,7 @@ const liveOf = (name: string, v: number): LiveResource => ({
   version: '1',
 });
 const planOf = (changes: Change[], blocked: Plan['blocked'] = []): Plan => ({
-  version: 2,
+  version: 3,
   target: 't',
   scope: { region: 'us-east-2', instanceId: 'i' },
   createdAt: '',

@@ -43,8 +43,27 @@ describe('journal', () => {
     ]);
     expect(b.interruptedReplaces('customAction')).toEqual([]);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
-    expect(doc.format).toBe(2);
+    expect(doc.format).toBe(3);
     expect(Object.keys(doc.replaces)).toEqual([liveKey('rule', 'flip')]);
+  });
+
+  it('migrates a format-2 journal: a replaced rule whose Function was kept as a string is still restorable', () => {
+    const file = fileIn();
+    const oldFunction = '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[]}}';
+    const oldBody = { Name: 'flip', Function: oldFunction };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 2,
+        creates: {},
+        replaces: { [liveKey('rule', 'flip')]: { oldId: 'old-1', oldBody, at: T0 } },
+      }),
+    );
+    const j = new Journal(file, clock().now);
+    // create sends a string Function as it is (src/kinds/rule-function/document.ts wireFunction).
+    expect(j.interruptedReplace('rule', 'flip')).toEqual({ oldId: 'old-1', oldBody });
+    j.begin('rule', 'other'); // the next save writes format 3
+    expect(JSON.parse(readFileSync(file, 'utf8')).format).toBe(3);
   });
 
   it('reads the journals of earlier versions (a list of keys; the creates alone)', () => {

@@ -9,6 +9,7 @@ import { customActionKind } from '../../src/kinds/custom-action.js';
 import { ruleKind } from '../../src/kinds/rule.js';
 import { taskTemplateKind } from '../../src/kinds/task-template.js';
 import type { Body, DeclaredResource, Lifecycle, LiveResource } from '../../src/kinds/types.js';
+import { exampleFunction, exampleFunctionJson } from '../helpers/rule-function.js';
 
 const flows = new ContactFlowDirectory([{ id: 'f-1', name: 'Escalation' }]);
 const pos = { file: 'c.yaml', line: 1, col: 1 };
@@ -16,7 +17,8 @@ const pos = { file: 'c.yaml', line: 1, col: 1 };
 const rule = (name: string, extra: Partial<Body> = {}): Body => ({
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-  Function: '$.x > 1',
+  // Live bodies hold DescribeRule's string; declared ones here the same (a config may write either).
+  Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 1),
   PublishStatus: 'PUBLISHED',
   Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalation' } } }],
   ...extra,
@@ -67,7 +69,11 @@ describe('planner', () => {
         ...(rule('a').Actions as Body[]),
       ],
     });
-    const reordered = { ...body, Actions: [...(body.Actions as Body[])].reverse(), Function: '$.x > 1\n' };
+    const reordered = {
+      ...body,
+      Actions: [...(body.Actions as Body[])].reverse(),
+      Function: exampleFunction('OnPostCallAnalysisAvailable', 1),
+    }; // the mapping form
     const p = plan([declared(reordered)], [live(body)]);
     expect(p.changes).toEqual([]);
     expect(p.summary.unchanged).toBe(1);
@@ -77,8 +83,13 @@ describe('planner', () => {
     const p = plan(
       [
         declared(rule('new')),
-        declared(rule('upd', { Function: '$.x > 2' })),
-        declared(rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' } })),
+        declared(rule('upd', { Function: exampleFunction('OnPostCallAnalysisAvailable', 2) })),
+        declared(
+          rule('rep', {
+            TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
+            Function: exampleFunction('OnPostChatAnalysisAvailable', 1),
+          }),
+        ),
       ],
       [live(rule('upd')), live(rule('rep')), live(rule('other'))],
     );
@@ -88,7 +99,13 @@ describe('planner', () => {
       ['upd', 'update'],
     ]);
     expect(p.changes.find((c) => c.name === 'upd')!.fields).toEqual([
-      { path: 'Function', op: 'change', impact: 'update', before: '$.x > 1', after: '$.x > 2' },
+      {
+        path: 'Function.RuleFunction.Operands[ComparisonValue="$.ContactLens.PostCall.ExactMatch.Transcript",Operator="CONTAINS_ANY",FilterClause="ParticipantRole=CUSTOMER"].Operands[="refund 1"]',
+        op: 'change',
+        impact: 'update',
+        before: 'refund 1',
+        after: 'refund 2',
+      },
     ]);
     expect(p.changes.find((c) => c.name === 'rep')!.reason).toMatch(/TriggerEventSource/);
     expect(p.unmanaged).toEqual([{ kind: 'rule', name: 'other' }]);
@@ -103,12 +120,16 @@ describe('planner', () => {
 
   it('ignoreChanges hides a difference and keeps the live value in what update sends', () => {
     const p = plan(
-      [declared(rule('a', { Function: '$.x > 9', PublishStatus: 'DRAFT' }), { ignoreChanges: ['Function'] })],
+      [
+        declared(rule('a', { Function: exampleFunction('OnPostCallAnalysisAvailable', 9), PublishStatus: 'DRAFT' }), {
+          ignoreChanges: ['Function'],
+        }),
+      ],
       [live(rule('a'))],
     );
     expect(p.changes).toHaveLength(1);
     expect(p.changes[0].fields.map((f) => f.path)).toEqual(['PublishStatus']);
-    expect(p.changes[0].desired!.Function).toBe('$.x > 1');
+    expect(p.changes[0].desired!.Function).toEqual(exampleFunction('OnPostCallAnalysisAvailable', 1));
   });
 
   it('renamedFrom renames in place on integration sources and replaces elsewhere', () => {
@@ -156,16 +177,20 @@ describe('planner', () => {
     const p = plan(
       [
         declared(
-          rule('rep', { TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' }, Function: '$.x > 2' }),
+          rule('rep', {
+            TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
+            Function: exampleFunction('OnPostChatAnalysisAvailable', 2),
+          }),
         ),
-        declared(rule('upd', { Function: '$.x > 2' })),
+        declared(rule('upd', { Function: exampleFunction('OnPostCallAnalysisAvailable', 2) })),
       ],
       [live(rule('rep')), live(rule('upd'))],
     );
     const [rep, upd] = [p.changes.find((c) => c.name === 'rep')!, p.changes.find((c) => c.name === 'upd')!];
     expect(rep.action).toBe('replace');
-    expect(rep.fields.map((f) => [f.path, f.impact])).toEqual([
-      ['Function', 'update'],
+    expect(rep.fields.map((f) => [f.path.split('[')[0], f.impact])).toEqual([
+      ['Function.RuleFunction.Operands', 'update'], // the post-call condition out
+      ['Function.RuleFunction.Operands', 'update'], // the post-chat condition in
       ['TriggerEventSource.EventSourceName', 'replace'],
     ]);
     expect(upd.fields.map((f) => f.impact)).toEqual(['update']);
@@ -270,10 +295,20 @@ describe('planner', () => {
         'Actions[ActionType="GENERATE_EVENTBRIDGE_EVENT"]',
       ];
       const p = plan(
-        [declared(rule('a', { Actions: [task('x', 'd'), category], Function: '$.x > 2' }), { ignoreChanges })],
+        [
+          declared(
+            rule('a', {
+              Actions: [task('x', 'd'), category],
+              Function: exampleFunction('OnPostCallAnalysisAvailable', 2),
+            }),
+            {
+              ignoreChanges,
+            },
+          ),
+        ],
         [live(rule('a', { Actions: [task('x', 'd'), bridge] }))],
       );
-      expect(p.changes[0].fields.map((f) => f.path)).toEqual(['Function']);
+      expect(p.changes[0].fields.map((f) => f.path.split('.')[0])).toEqual(['Function']);
       expect((p.changes[0].desired!.Actions as Body[]).map((a) => a.ActionType).sort()).toEqual([
         'CREATE_TASK',
         'GENERATE_EVENTBRIDGE_EVENT',

@@ -24,6 +24,8 @@ import { allKinds } from '../../src/kinds/index.js';
 import type { Body, KindName, LiveResource } from '../../src/kinds/types.js';
 import { at, loadText, TARGETS_YAML } from '../config/helpers.js';
 import { rendererFor } from '../../src/render/index.js';
+import { phraseFunction } from '../helpers/cli.js';
+import { exampleFunctionJson, fnMapping } from '../helpers/rule-function.js';
 
 const SECRET = 'hunter2-xyz';
 const OLD = 'old-phrase-123';
@@ -37,7 +39,16 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
     yaml: `rules:
   - Name: r1
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: '$.x == "\${env.MY_PHRASE}"'
+    Function:
+      Version: '2022-11-25'
+      RuleFunction:
+        Operator: AND
+        Operands:
+          - Operator: CONTAINS_ANY
+            Operands: ["\${env.MY_PHRASE}"]
+            ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript
+            FilterClause: { LogicOperator: AND, Filters: [ { Type: ParticipantRole, Data: CUSTOMER } ] }
+            Negate: false
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
         EventBridgeAction: { Name: ev }
@@ -46,7 +57,7 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
     live: (v) => ({
       Name: 'r1',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-      Function: `$.x == "${v}"`,
+      Function: JSON.stringify(phraseFunction(v)),
       Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'ev' } }],
       PublishStatus: 'DRAFT',
     }),
@@ -57,7 +68,7 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
     yaml: `rules:
   - Name: r2
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: "true"
+    Function: ${fnMapping()}
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
         EventBridgeAction: { Name: ev }
@@ -73,7 +84,7 @@ const CASES: { field: string; kind: KindName; yaml: string; live: (value: string
     live: (v) => ({
       Name: 'r2',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-      Function: 'true',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
       Actions: [
         { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'ev' } },
         {
@@ -374,7 +385,7 @@ describe('errors quote a sensitive value by its marker', () => {
     const { config } = await loadText(`${TARGETS_YAML}rules:
   - Name: r1
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: "true"
+    Function: ${fnMapping()}
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
         EventBridgeAction: { Name: ev }

@@ -18,6 +18,7 @@ import {
 } from '../../src/engine/saved-plan.js';
 import { SafetyError, UsageError } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
+import { exampleFunction } from '../helpers/rule-function.js';
 
 const update: Change = {
   kind: 'rule',
@@ -26,12 +27,12 @@ const update: Change = {
   id: 'rule-1',
   liveVersion: '2026-01-01T00:00:00.000Z',
   fields: [{ path: 'Function', op: 'change', before: '$.x > 1', after: '$.x > 2' }],
-  desired: { Name: 'r', Function: '$.x > 2' },
+  desired: { Name: 'r', Function: exampleFunction('OnPostCallAnalysisAvailable', 2) },
 };
 
 function plan(changes: Change[] = [structuredClone(update)], over: Partial<Plan> = {}): Plan {
   return {
-    version: 2,
+    version: 3,
     target: 'prod',
     scope: { region: 'us-east-2', instanceId: 'i-1' },
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -160,11 +161,15 @@ describe('writeSavedPlan / readSavedPlanIfAny', () => {
     expect(
       refusal({ format: 'connectform-saved-plan', version: 99, target: 't', changes: [], configPaths: [] }),
     ).toMatch(
-      /^FILE: plan format version 99 is not supported by this connectform \(it reads version 2\); make it again/,
+      /^FILE: plan format version 99 is not supported by this connectform \(it reads version 3\); make it again/,
     );
-    expect(refusal({ format: 'connectform-saved-plan', version: 2, target: 't', changes: [] })).toMatch(
+    expect(refusal({ format: 'connectform-saved-plan', version: 3, target: 't', changes: [] })).toMatch(
       /^FILE: not a complete saved plan/,
     );
+    // Version 2 held rule Functions as strings: refused with the command that makes it again.
+    expect(
+      refusal({ format: 'connectform-saved-plan', version: 2, target: 't', changes: [], configPaths: [] }),
+    ).toMatch(/plan format version 2 is not supported .*make it again with plan --out/);
   });
 });
 

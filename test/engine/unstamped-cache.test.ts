@@ -5,7 +5,7 @@
  * describe calls (chatbot:GetCustomAction) each plan makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { openSession } from '../helpers/session.js';
@@ -114,6 +114,23 @@ describe('saving the snapshot cache', () => {
     version: 'v1',
   });
   const fileIn = () => join(tempDir('cache-save-'), 'cache.json');
+
+  it('a cache of an earlier format (rule Functions as strings) is dropped, not read', async () => {
+    const file = fileIn();
+    const first = new SnapshotCache(file);
+    await first.through('rule', 'a', 'stamp-1', async () => live('a'));
+    first.completed('rule');
+    first.save();
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...doc, format: 2 }));
+    const second = new SnapshotCache(file);
+    let described = 0;
+    await second.through('rule', 'a', 'stamp-1', async () => {
+      described++;
+      return live('a');
+    });
+    expect(described).toBe(1);
+  });
 
   it('a run that only took entries from the cache leaves the file alone', async () => {
     const file = fileIn();

@@ -15,6 +15,7 @@ import { DescribeRuleCommand, ListRulesCommand, UpdateRuleCommand } from '@aws-s
 import { INSTANCE, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
 import { CONTEXT, loadWorkflow, runGithubScript, runStep, sandboxForSuite } from './workflow-harness.js';
+import { exampleFunctionJson, fnString } from '../helpers/rule-function.js';
 
 const WORKFLOW = loadWorkflow('connectform-drift.yml');
 const DRIFT_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'drift')!.run!;
@@ -22,11 +23,15 @@ const PULL_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'pull')!.run!
 const PR_SCRIPT = WORKFLOW.jobs['pull-requests'].steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!
   .script!;
 
+// The string form: pull keeps a Function in the form the file wrote it (one line here).
+const FN_1 = fnString('OnPostCallAnalysisAvailable', 1);
+const FN_5 = fnString('OnPostCallAnalysisAvailable', 5);
+
 const RESOURCES = `# Rules of the floor: reviewed changes only.
 rules:
   - Name: backlog-alert   # paged to the on-call lead
-    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }
-    Function: $.x > 1
+    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
+    Function: ${FN_1}
     PublishStatus: PUBLISHED
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
@@ -134,7 +139,7 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
         InstanceId: INSTANCE,
         RuleId,
         Name: rule!.Name!,
-        Function: '$.x > 5',
+        Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 5),
         PublishStatus: 'PUBLISHED',
         Actions: rule!.Actions!,
       }),
@@ -146,9 +151,9 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
     const pulled = await runStep(PULL_SCRIPT, dir, env);
     expect(pulled.code, pulled.stderr).toBe(0);
     const written = readFileSync(join(dir, 'pulled', 'files', 'connect', 'resources.yaml'), 'utf8');
-    expect(written).toBe(RESOURCES.replace('Function: $.x > 1', 'Function: $.x > 5'));
+    expect(written).toBe(RESOURCES.replace(`Function: ${FN_1}`, `Function: ${FN_5}`));
     const description = readFileSync(join(dir, 'pulled', 'description.md'), 'utf8');
-    expect(description).toContain('-    Function: $.x > 1\n+    Function: $.x > 5');
+    expect(description).toContain(`-    Function: ${FN_1}\n+    Function: ${FN_5}`);
     expect(description).toMatch(/last changed \d{4}-\d\d-\d\dT[^ ]+ by arn:aws:iam::\d{12}:user\/sandbox/);
     expect(pulled.summary).toBe(description);
 
@@ -166,7 +171,7 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
       title: 'connectform: adopt the live changes of dev',
     });
     expect(gh.pulls[0].body).toContain(description.trim().split('\n')[0]);
-    expect(gh.pulls[0].body).toContain('+    Function: $.x > 5');
+    expect(gh.pulls[0].body).toContain(`+    Function: ${FN_5}`);
     expect(gh.filesAt('connectform/pull-dev')).toEqual({ 'connect/resources.yaml': written });
     expect(gh.commits.get(gh.refs.get('heads/connectform/pull-dev')!)!.parents).toEqual(['c0']);
 

@@ -25,8 +25,13 @@ import {
   type Desired,
   type RuleSource,
 } from './helpers.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
-const SOURCES: RuleSource[] = ['OnPostCallAnalysisAvailable', 'OnMetricDataUpdate', 'OnPostChatAnalysisAvailable'];
+const SOURCES: RuleSource[] = [
+  'OnPostCallAnalysisAvailable',
+  'OnContactEvaluationSubmit',
+  'OnPostChatAnalysisAvailable',
+];
 const CHANNELS = [[OPS], [OPS, ONCALL], [ONCALL]];
 
 /** 12 rules, 8 task templates, 10 custom actions. */
@@ -139,10 +144,12 @@ describe('apply under 10% 5xx, 5% connection resets and throttling', () => {
   it('a second round of changes (replace, update, prune) under the same faults also converges', async () => {
     const next = thirty();
     // replaces: TriggerEventSource is immutable
-    next.rules[0].TriggerEventSource = { EventSourceName: 'OnPostChatAnalysisAvailable' };
-    next.rules[3].TriggerEventSource = { EventSourceName: 'OnPostChatAnalysisAvailable' };
+    for (const i of [0, 3]) {
+      next.rules[i].TriggerEventSource = { EventSourceName: 'OnPostChatAnalysisAvailable' };
+      next.rules[i].Function = exampleFunction('OnPostChatAnalysisAvailable', i);
+    }
     // updates
-    next.rules[1].Function = '$.Metric.CONTACTS_IN_QUEUE > 99';
+    next.rules[1].Function = exampleFunction('OnContactEvaluationSubmit', 39);
     next.taskTemplates[2].Description = 'Changed under faults';
     (next.customActions[4].Definition as { CommandText: string }).CommandText = 'lambda invoke --function-name changed';
     next.customActions[5].ChatConfigurations = [OPS];
@@ -207,6 +214,7 @@ describe('every write answer lost once after the server acted', () => {
 
     const next = thirty();
     next.rules[0].TriggerEventSource = { EventSourceName: 'OnPostChatAnalysisAvailable' };
+    next.rules[0].Function = exampleFunction('OnPostChatAnalysisAvailable');
     next.rules[2].Tags = { team: 'renamed' };
     next.taskTemplates[1].Description = 'lost answers';
     next.customActions[1].ChatConfigurations = [ONCALL];

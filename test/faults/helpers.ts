@@ -14,6 +14,7 @@ import type { Body } from '../../src/kinds/types.js';
 import type { World } from '../../src/sandbox/index.js';
 import { buildRoutes, credentialScope, matchRoute, services } from '../../src/sandbox/protocol.js';
 import { INSTANCE } from '../helpers/cli.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
 export const OPS = 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops';
 export const ONCALL = 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/oncall';
@@ -22,9 +23,9 @@ export const MARKER = 'connectform:managed';
 // ---------------------------------------------------------------------------------------------
 // Bodies
 
-export type RuleSource = 'OnPostCallAnalysisAvailable' | 'OnPostChatAnalysisAvailable' | 'OnMetricDataUpdate';
+export type RuleSource = 'OnPostCallAnalysisAvailable' | 'OnPostChatAnalysisAvailable' | 'OnContactEvaluationSubmit';
 
-/** A Connect rule; analysis sources get a task + category + event, metric ones a notification. */
+/** A Connect rule; analysis sources get a task + category + event, evaluation ones a notification. */
 export function ruleBody(
   name: string,
   o: { source?: RuleSource; threshold?: number; tags?: Record<string, string> } = {},
@@ -32,19 +33,19 @@ export function ruleBody(
   const source = o.source ?? 'OnPostCallAnalysisAvailable';
   const threshold = o.threshold ?? 2;
   const body: Body =
-    source === 'OnMetricDataUpdate'
+    source === 'OnContactEvaluationSubmit'
       ? {
           Name: name,
           TriggerEventSource: { EventSourceName: source },
-          Function: `$.Metric.CONTACTS_IN_QUEUE > ${threshold * 10}`,
+          Function: exampleFunction('OnContactEvaluationSubmit', threshold * 10),
           PublishStatus: 'PUBLISHED',
           Actions: [
             {
               ActionType: 'SEND_NOTIFICATION',
               SendNotificationAction: {
                 DeliveryMethod: 'EMAIL',
-                Subject: `Queue backlog (${name})`,
-                Content: `More than ${threshold * 10} contacts are waiting.`,
+                Subject: `Low evaluation score (${name})`,
+                Content: `An evaluation scored ${40 + threshold * 10}% or less.`,
                 ContentType: 'PLAIN_TEXT',
                 Recipient: { UserTags: { role: 'supervisor' } },
               },
@@ -55,7 +56,7 @@ export function ruleBody(
       : {
           Name: name,
           TriggerEventSource: { EventSourceName: source },
-          Function: `$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -${threshold}`,
+          Function: exampleFunction(source, threshold),
           PublishStatus: 'PUBLISHED',
           Actions: [
             {

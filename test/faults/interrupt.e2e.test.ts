@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
+import { planOf, runCliInProcess, tempDir, writeConfig, postCallRule } from '../helpers/cli.js';
 import { KillProxy, until } from './helpers.js';
 import { spawnCli } from './spawn-cli.js';
 
-const rule = (name: string) => metricRule(name);
+const rule = (name: string) => postCallRule(name);
 const NAMES = ['sig-1', 'sig-2', 'sig-3', 'sig-4', 'sig-5', 'sig-6'];
 
 let sandbox: SandboxHandle;

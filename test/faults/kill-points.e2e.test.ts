@@ -67,7 +67,9 @@ describe('SIGKILL at a chosen call, then re-run', () => {
 
   it('a replace cut between its delete and its create: the re-run creates the rule as declared', async () => {
     const seed = structuredClone(DEFAULT_SEED);
-    seed.connect.instances[0].rules = [{ ...ruleBody('hand-made', { source: 'OnMetricDataUpdate' }) }];
+    const handMade = ruleBody('hand-made', { source: 'OnContactEvaluationSubmit' });
+    // Sandbox state holds what DescribeRule returns: the Function as a string.
+    seed.connect.instances[0].rules = [{ ...handMade, Function: JSON.stringify(handMade.Function) }];
     await setup(seed);
     configure({ rules: [ruleBody('flip-rule'), ruleBody('steady-rule')] });
     await apply();

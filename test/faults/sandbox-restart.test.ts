@@ -9,13 +9,14 @@ import { ConnectClient, CreateRuleCommand, CreateTaskTemplateCommand } from '@aw
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
 import { tempDir } from '../helpers/cli.js';
+import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 const rule = (Name: string) =>
   new CreateRuleCommand({
     InstanceId: DEFAULT_INSTANCE_ID,
     Name,
     TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-    Function: '$.x > 1',
+    Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
     PublishStatus: 'PUBLISHED',
     Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }],
   });

@@ -47,7 +47,7 @@ import { spawnCli } from './spawn-cli.js';
 const UNMANAGED_SEED = {
   rules: [
     { ...ruleBody('legacy-escalation', { source: 'OnPostCallAnalysisAvailable' }), Tags: { owner: 'someone-else' } },
-    ruleBody('legacy-backlog', { source: 'OnMetricDataUpdate' }),
+    ruleBody('legacy-backlog', { source: 'OnContactEvaluationSubmit' }),
   ],
   taskTemplates: [
     { ...templateBody('Legacy callback', { flow: 1 }), ContactFlowId: '2f8c6b1a-3d4e-4f5a-8b92-c3d4e5f6a7b8' },
@@ -70,6 +70,7 @@ function seed() {
     const b = structuredClone(r) as Record<string, unknown>;
     for (const a of b.Actions as { TaskAction?: { ContactFlowId: unknown } }[])
       if (a.TaskAction) a.TaskAction.ContactFlowId = '0d6a4f9e-1b2c-4d3e-8f70-a1b2c3d4e5f6';
+    b.Function = JSON.stringify(b.Function); // the API's form: a string of JSON
     return b;
   });
   inst.taskTemplates = structuredClone(UNMANAGED_SEED.taskTemplates);
@@ -88,7 +89,7 @@ function variant(rnd: () => number, i: number): Desired {
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   const d: Desired = { rules: [], taskTemplates: [], customActions: [] };
   for (let r = 0; r < 8; r++) {
-    const source = r < 6 ? pick(ANALYSIS) : 'OnMetricDataUpdate';
+    const source = r < 6 ? pick(ANALYSIS) : 'OnContactEvaluationSubmit';
     const threshold = 1 + Math.floor(rnd() * 4);
     // Tags vary too: a tag-only change once never converged (tag-only-change.test.ts); here a
     // kill may also land between a rule's UpdateRule and its TagResource.

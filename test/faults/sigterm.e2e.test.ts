@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { planOf, runCliInProcess, tempDir, writeConfig, metricRule } from '../helpers/cli.js';
+import { planOf, runCliInProcess, tempDir, writeConfig, postCallRule } from '../helpers/cli.js';
 import { until } from './helpers.js';
 import { spawnCli } from './spawn-cli.js';
 
@@ -22,7 +22,7 @@ const creates = () => sandbox.stats().operations['connect:CreateRule']?.calls ??
 describe('SIGTERM during apply', () => {
   it('finishes the change under way, starts nothing new, reports, exits 130; a re-run converges', async () => {
     const dir = tempDir('sigterm-');
-    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map((n) => metricRule(n)) });
+    writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map((n) => postCallRule(n)) });
     const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
     await until(() => creates() >= 1, 30_000, 'the first create');
     child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const INSTANCE = '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d';
@@ -152,11 +153,31 @@ export async function runCliInProcess(
   }
 }
 
-/** A minimal valid rule (metric trigger, one EventBridge action) for CLI tests. */
-export const metricRule = (name: string, fn = '$.x > 1', extra: object = {}) => ({
+/** A documented post-call Function matching one phrase the customer says (any text, `${var.x}` too). */
+export const phraseFunction = (phrase: string) => ({
+  Version: '2022-11-25',
+  RuleFunction: {
+    Operator: 'AND',
+    Operands: [
+      {
+        Operator: 'CONTAINS_ANY',
+        Operands: [phrase],
+        ComparisonValue: '$.ContactLens.PostCall.ExactMatch.Transcript',
+        FilterClause: { LogicOperator: 'AND', Filters: [{ Type: 'ParticipantRole', Data: 'CUSTOMER' }] },
+        Negate: false,
+      },
+    ],
+  },
+});
+
+/**
+ * A minimal valid rule for CLI tests: post-call analysis, one EventBridge action, a documented
+ * Function (`fn`: a variant number of the example Function, or the Function itself).
+ */
+export const postCallRule = (name: string, fn: unknown = 0, extra: object = {}) => ({
   Name: name,
-  TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: fn,
+  TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+  Function: typeof fn === 'number' ? exampleFunction('OnPostCallAnalysisAvailable', fn) : fn,
   PublishStatus: 'PUBLISHED',
   Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${name}-event` } }],
   ...extra,

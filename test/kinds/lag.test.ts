@@ -17,11 +17,12 @@ import { CreateRuleCommand, type CreateRuleCommandInput } from '@aws-sdk/client-
 import { LAG_BOUNDS, isNameTaken, useLagClock, waitOutLag } from '../../src/aws/lag.js';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { INSTANCE, metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { FastForwardClock } from '../sandbox/clock.js';
 import { clients } from '../sandbox/helpers.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 import { customActionFixture, OPS_CHANNEL } from '../battery/fixtures/custom-action.js';
+import { exampleFunction, exampleFunctionJson } from '../helpers/rule-function.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -197,16 +198,19 @@ describe('a custom action whose links outlast the bound', () => {
   });
 });
 
+/** Someone else's rule's Function, as the API takes it (a string of JSON). */
+const THEIRS = exampleFunctionJson('OnPostCallAnalysisAvailable', 100);
+
 describe('a replace under a 1,500 ms delay', () => {
   const replaced = () =>
-    metricRule('backlog', '$.x > 1', {
+    postCallRule('backlog', 1, {
       TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
-      Function: '$.x > 1',
+      Function: exampleFunction('OnRealTimeCallAnalysisAvailable'),
     });
 
   it('waits for the name its delete freed, then creates: one rule, the new trigger', async () => {
     const t = await lagged(1500);
-    t.declare({ rules: [metricRule('backlog')] });
+    t.declare({ rules: [postCallRule('backlog')] });
     expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
     t.clock.advance(1500);
     t.declare({ rules: [replaced()] });
@@ -225,7 +229,7 @@ describe('a replace under a 1,500 ms delay', () => {
 
   it('a name someone else takes in between still fails after the bound, in one line, and nothing is undone silently', async () => {
     const t = await lagged(1500);
-    t.declare({ rules: [metricRule('backlog')] });
+    t.declare({ rules: [postCallRule('backlog')] });
     expect((await t.cli('apply', '--auto-approve')).code).toBe(0);
     t.clock.advance(1500);
     t.declare({ rules: [replaced()] });
@@ -240,7 +244,8 @@ describe('a replace under a 1,500 ms delay', () => {
           t.clock.advance(1500); // our old rule is gone for everyone; they take the name
           await connect.send(
             new CreateRuleCommand({
-              ...metricRule('backlog', '$.theirs > 0'),
+              ...postCallRule('backlog', 100),
+              Function: THEIRS,
               InstanceId: INSTANCE,
             } as CreateRuleCommandInput),
           );
@@ -261,7 +266,7 @@ describe('a replace under a 1,500 ms delay', () => {
     expect(waited).toBeGreaterThan(LAG_BOUNDS.nameFreeWithinMs - LAG_BOUNDS.maxWaitMs);
     expect(waited).toBeLessThanOrEqual(2 * LAG_BOUNDS.nameFreeWithinMs); // the create's wait and the restore's
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
-    expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);
+    expect(rules.map((x) => x.Function)).toEqual([THEIRS]);
     // Nothing was created: the journal keeps no token to replay.
     expect(journaled(t.dir)).toEqual([]);
   });
@@ -272,11 +277,12 @@ describe('a replace under a 1,500 ms delay', () => {
     // Someone else's rule, too new for the plan's read to see: the plan says create.
     await connect.send(
       new CreateRuleCommand({
-        ...metricRule('theirs', '$.theirs > 0'),
+        ...postCallRule('theirs', 100),
+        Function: THEIRS,
         InstanceId: INSTANCE,
       } as CreateRuleCommandInput),
     );
-    t.declare({ rules: [metricRule('theirs')] });
+    t.declare({ rules: [postCallRule('theirs')] });
     const r = await t.cli('apply', '--auto-approve');
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(
@@ -284,6 +290,6 @@ describe('a replace under a 1,500 ms delay', () => {
     );
     expect(t.clock.waits).toEqual([]);
     const rules = Object.values(t.sandbox.world.connect.instances[INSTANCE].rules);
-    expect(rules.map((x) => x.Function)).toEqual(['$.theirs > 0']);
+    expect(rules.map((x) => x.Function)).toEqual([THEIRS]);
   });
 });

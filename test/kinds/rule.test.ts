@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../src/kinds/common.js';
 import type { Body } from '../../src/kinds/types.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 import { ruleFixture } from '../battery/fixtures/rule.js';
 import { declareBodies as declareBodiesOf, declareYaml, diffPaths } from '../helpers/declare.js';
 
@@ -38,7 +39,7 @@ function minimal(): Body {
   return {
     Name: 'r',
     TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-    Function: '$.x > 1',
+    Function: exampleFunction('OnPostCallAnalysisAvailable'),
     PublishStatus: 'PUBLISHED',
     Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'ev' } }],
   };
@@ -51,7 +52,8 @@ function liveOf(body: Body): Body {
     if (a.TaskAction?.ContactFlowId?.name) a.TaskAction.ContactFlowId = idOf(a.TaskAction.ContactFlowId.name);
   return {
     ...b,
-    Function: `${b.Function}\n`,
+    // DescribeRule's string, spaced and ordered its own way.
+    Function: `${JSON.stringify(typeof b.Function === 'string' ? JSON.parse(b.Function) : b.Function, null, 1)}\n`,
     Actions: [...(b.Actions ?? [])].reverse(),
     RuleId: 'rule-1',
     RuleArn: 'arn:aws:connect:us-east-1:123456789012:instance/i-1/rule/rule-1',
@@ -82,7 +84,7 @@ describe('rule kind: normalize', () => {
       expect(diffPaths(norm(liveOf(body)), norm(body), 'rule'), String(body.Name)).toEqual([]);
   });
 
-  it('keeps only the fields a config describes, hides the marker, trims the Function', () => {
+  it('keeps only the fields a config describes, hides the marker, parses the Function', () => {
     const n = norm(liveOf(ruleFixture.base[0]));
     expect(Object.keys(n).sort()).toEqual([
       'Actions',
@@ -93,7 +95,7 @@ describe('rule kind: normalize', () => {
       'TriggerEventSource',
     ]);
     expect(n.Tags).toEqual({ cost: 'cc-1', env: 'test', team: 'care' });
-    expect(n.Function).toBe('$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2');
+    expect(n.Function).toEqual(exampleFunction('OnPostCallAnalysisAvailable'));
     // Only the marker: no Tags at all, like a body that declares none.
     expect(norm({ ...minimal(), Tags: { [MARKER_TAG_KEY]: MARKER_TAG_VALUE } })).toEqual(norm(minimal()));
   });
@@ -200,6 +202,7 @@ describe('rule kind: audit', () => {
     const body = {
       ...minimal(),
       TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' },
+      Function: exampleFunction(source),
       Actions: [{ ActionType: 'ASSIGN_CONTACT_CATEGORY', AssignContactCategoryAction: {} }],
     };
     expect(errorsOf(body)).toEqual([
@@ -213,7 +216,14 @@ describe('rule kind: audit', () => {
   // (test/sandbox/fidelity.test.ts › rules on integration event sources).
   it.each(INTEGRATION_SOURCES)('a rule on %s needs TriggerEventSource.IntegrationAssociationId', (source) => {
     const task = [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: { name: 'Escalation' } } }];
-    expect(errorsOf({ ...minimal(), TriggerEventSource: { EventSourceName: source }, Actions: task })).toEqual([
+    expect(
+      errorsOf({
+        ...minimal(),
+        TriggerEventSource: { EventSourceName: source },
+        Function: exampleFunction(source),
+        Actions: task,
+      }),
+    ).toEqual([
       expect.stringMatching(
         new RegExp(
           `^rules\\[0\\]\\.TriggerEventSource: rules on ${source} need TriggerEventSource\\.IntegrationAssociationId`,
@@ -224,11 +234,18 @@ describe('rule kind: audit', () => {
       errorsOf({
         ...minimal(),
         TriggerEventSource: { EventSourceName: source, IntegrationAssociationId: 'ia-1' },
+        Function: exampleFunction(source),
         Actions: task,
       }),
     ).toEqual([]);
     // Not required on the API reference's wider list (a known unknown, docs/FIDELITY.md).
-    expect(errorsOf({ ...minimal(), TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' } })).toEqual([]);
+    expect(
+      errorsOf({
+        ...minimal(),
+        TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
+        Function: exampleFunction('OnContactEvaluationSubmit'),
+      }),
+    ).toEqual([]);
   });
 
   // Connect: "Maximum number of tags per resource – 50", and CreateRule sends the marker too.
@@ -244,8 +261,8 @@ describe('rule kind: audit', () => {
     const text = [
       'rules:',
       '  - Name: r',
-      '    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }',
-      '    Function: "$.x > 1"',
+      '    TriggerEventSource: { EventSourceName: OnSlaBreach }',
+      `    Function: '${JSON.stringify(exampleFunction('OnSlaBreach'))}'`,
       '    PublishStatus: PUBLISHED',
       '    Actions:',
       '      - ActionType: UPDATE_CASE',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateRuleCommand, TagResourceCommand, type CreateRuleCommandInput } from '@aws-sdk/client-connect';
 import { MARKER_TAG_KEY } from '../../src/kinds/common.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { INSTANCE, metricRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { clients, failure } from '../sandbox/helpers.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
 
@@ -18,7 +18,7 @@ const map = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) =
 const list = (n: number) => Object.entries(map(n)).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
 
 const KINDS = [
-  { key: 'rules', cap: 50, body: (n: number) => metricRule('tagged', '$.x > 1', { Tags: map(n) }) },
+  { key: 'rules', cap: 50, body: (n: number) => postCallRule('tagged', 1, { Tags: map(n) }) },
   {
     key: 'taskTemplates',
     cap: 50,
@@ -72,7 +72,7 @@ describe('the sandbox refuses what validation refuses: cap user tags and the mar
   it('on CreateRule, TagResource of a task template, and CreateCustomAction', async () => {
     const { connect, chatbot } = clients(sandbox.endpoint);
     const rule = {
-      ...metricRule('fifty-one'),
+      ...postCallRule('fifty-one'),
       InstanceId: INSTANCE,
       Tags: { ...map(50), [MARKER_TAG_KEY]: 'true' },
     } as CreateRuleCommandInput;

@@ -16,7 +16,7 @@ import { customActionFixture, OPS_CHANNEL } from '../battery/fixtures/custom-act
 import { lexChannelAssociationFixture } from '../battery/fixtures/lex-channel-association.js';
 import { ruleFixture } from '../battery/fixtures/rule.js';
 import { taskTemplateFixture } from '../battery/fixtures/task-template.js';
-import { INSTANCE, metricRule, planOf, ROOT, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { INSTANCE, postCallRule, planOf, ROOT, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 import { LIVE_DEFAULTS, liveSetup, runPrefix, type LiveTarget } from './live-env.js';
 import { deleteOurs, liveFixture, liveKinds, liveWorld, targetSpec } from './live-world.js';
 
@@ -91,12 +91,12 @@ describe('live fixtures', () => {
     expect(liveKinds(FIXTURES).map((f) => f.kind)).toEqual(['rule', 'taskTemplate', 'customAction']);
     const rules = liveFixture(ruleFixture as unknown as BatteryFixture, t);
     // The Zendesk rule needs an integration the instance may not have: left out without one.
-    expect(rules.base.map((b) => b.Name)).toEqual(['cfl-x-escalate-negative-sentiment', 'cfl-x-queue-backlog-alarm']);
+    expect(rules.base.map((b) => b.Name)).toEqual(['cfl-x-escalate-negative-sentiment', 'cfl-x-low-evaluation-score']);
     expect(JSON.stringify(rules.base)).toContain('{"name":"Inbound"}');
     expect(JSON.stringify(rules.base)).not.toContain('Escalation');
     expect(rules.oneFieldChange(rules.base)).toMatchObject({
-      name: 'cfl-x-queue-backlog-alarm',
-      expectPath: 'Function',
+      name: 'cfl-x-low-evaluation-score',
+      expectPath: expect.stringMatching(/^Function\.RuleFunction\.Operands\[/),
     });
     const withIntegration = liveFixture(ruleFixture as unknown as BatteryFixture, {
       ...t,
@@ -184,7 +184,7 @@ describe('a rehearsal of the live world against the sandbox', () => {
       dir,
       { t: { endpoint: sandbox.endpoint } },
       {},
-      { rules: [metricRule(`${t.prefix}ours`), metricRule('someone-elses')] },
+      { rules: [postCallRule(`${t.prefix}ours`), postCallRule('someone-elses')] },
     );
     expect((await run(['apply', dir, '--auto-approve'], { cwd: dir })).code).toBe(0);
     const rules = ruleFixture as unknown as BatteryFixture;

@@ -11,11 +11,12 @@ import type { Change, Plan } from '../../src/engine/plan.js';
 import { planDifferences } from '../../src/engine/saved-plan.js';
 import { allKinds } from '../../src/kinds/index.js';
 import type { DeclaredResource, LiveResource } from '../../src/kinds/types.js';
+import { exampleFunctionJson } from '../helpers/rule-function.js';
 
 const rule = (name: string, status: string) => ({
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnMetricDataUpdate' },
-  Function: '$.x > 1',
+  Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
   PublishStatus: status,
   Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'e' } }],
 });

@@ -28,6 +28,7 @@ import { INSTANCE, planOf, runCliInProcess, tempDir } from '../helpers/cli.js';
 import { ACCOUNT, CHAT_ONCALL, clients } from '../sandbox/helpers.js';
 import { commandLines, rawDangerous } from '../render/dangerous.js';
 import { parse } from 'yaml';
+import { exampleFunctionJson, fnMapping } from '../helpers/rule-function.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
 const QUOTA = ['--parallelism', '3', '--quota-scale', '25'];
@@ -128,7 +129,8 @@ describe('connectform pull (CLI, sandbox)', () => {
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     await editRule('negative-sentiment', (r) => ({
       ...r,
-      Function: r.Function.replace('-3', '-4'),
+      // DescribeRule's string edited: the threshold moved (the file writes a mapping).
+      Function: r.Function.replace('"Operands":[30]', '"Operands":[40]'),
       PublishStatus: 'DRAFT',
       Actions: r.Actions.map((a: any) =>
         a.TaskAction ? { ...a, TaskAction: { ...a.TaskAction, Name: 'Call back today' } } : a,
@@ -136,6 +138,8 @@ describe('connectform pull (CLI, sandbox)', () => {
     }));
     await editRule('team-events', (r) => ({
       ...r,
+      // The file writes this one as a string: it stays a string.
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 6),
       // from ${var.team}: reported with the var's position, not written
       Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'billing-event' } }],
     }));
@@ -155,9 +159,11 @@ describe('connectform pull (CLI, sandbox)', () => {
     const after = resources(dir);
     golden('rules.yaml', after);
     expect(changedLines(before, after)).toEqual([
-      '      $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4',
+      '              - 40', // edited in place, the comment above the condition kept
       "    PublishStatus: 'DRAFT'",
       '          Name: "Call back today"',
+      // written as a string of JSON: stays one (compact), only its content changes
+      `    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable', 6)}'`,
     ]);
     expect(r.stdout).toContain('--- a/rules/resources.yaml');
     expect(r.stdout).toContain(`last changed`);
@@ -362,7 +368,7 @@ describe('connectform pull (CLI, sandbox)', () => {
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
     await editRule('ignored-function', (r) => ({
       ...r,
-      Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -9',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 9),
       PublishStatus: 'DRAFT',
     }));
     await editor.send(new DeleteRuleCommand({ InstanceId: INSTANCE, RuleId: await ruleId('deleted-in-console') }));
@@ -370,7 +376,7 @@ describe('connectform pull (CLI, sandbox)', () => {
     const r = await ok('pull', dir, '-t', 'dev');
     const after = resources(dir);
     expect(changedLines(before, after)).toEqual(['    PublishStatus: DRAFT']);
-    expect(after).toContain('Score < -2');
+    expect(after).toContain(fnMapping('OnPostCallAnalysisAvailable', 2));
     expect(after).toContain('deleted-in-console');
     expect(r.stdout).toMatch(
       /resources\.yaml:\d+:5: Connect rule "deleted-in-console" is declared but does not exist live; left in the file/,
@@ -385,7 +391,7 @@ describe('connectform pull (CLI, sandbox)', () => {
         InstanceId: INSTANCE,
         Name: 'made-in-console',
         TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -7',
+        Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 7),
         PublishStatus: 'DRAFT',
         Actions: [{ ActionType: 'CREATE_TASK', TaskAction: { Name: 'Look', ContactFlowId: FLOW_TASK_ROUTING } }],
         ClientToken: 'console-1',
@@ -415,7 +421,7 @@ describe('connectform pull (CLI, sandbox)', () => {
         InstanceId: INSTANCE,
         Name: 'made-in-console-too',
         TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -9',
+        Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 9),
         PublishStatus: 'DRAFT',
         Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'too' } }],
         ClientToken: 'console-2',
@@ -465,8 +471,17 @@ rules:
   # Escalate calls that went badly.
   - Name: negative-sentiment   # the name agents know
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: |
-      $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -3
+    Function:
+      Version: '2022-11-25'
+      RuleFunction:
+        Operator: AND
+        Operands:
+          # Agents silent too long.
+          - Operator: NumberGreaterOrEqualTo
+            Operands:
+              - 30
+            ComparisonValue: $.ContactLens.PostCall.Agent.NonTalkTimePct
+            Negate: false
     PublishStatus: 'PUBLISHED'
     Actions:
       - ActionType: CREATE_TASK
@@ -480,7 +495,7 @@ rules:
       team: support
   - Name: team-events
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -5
+    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable', 5)}'
     PublishStatus: PUBLISHED
     Actions:
       - ActionType: GENERATE_EVENTBRIDGE_EVENT
@@ -560,12 +575,12 @@ const MERGED = `rules:
   - &base
     Name: base-rule
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -8
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 8)}
     PublishStatus: PUBLISHED
     Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: base } }]
   - <<: *base
     Name: merged-rule
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -6
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 6)}
     Actions:
       - ActionType: CREATE_TASK
         TaskAction: { Name: Page, Description: "\${env.PAGE_TEXT}", ContactFlowId: { name: Escalation } }
@@ -574,7 +589,7 @@ const MERGED = `rules:
 const DRY = `rules:
   - Name: dry-run-rule
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -1
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 1)}
     PublishStatus: PUBLISHED
     Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: dry } }]
 `;
@@ -582,14 +597,14 @@ const DRY = `rules:
 const IGNORE = `rules:
   - Name: ignored-function
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 2)}
     PublishStatus: PUBLISHED
     Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: ignored } }]
     lifecycle:
       ignoreChanges: [Function]
   - Name: deleted-in-console
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 2)}
     PublishStatus: PUBLISHED
     Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: deleted } }]
 `;
@@ -597,7 +612,7 @@ const IGNORE = `rules:
 const UNMANAGED = `rules:
   - Name: declared-one
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: $.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -1
+    Function: ${fnMapping('OnPostCallAnalysisAvailable', 1)}
     PublishStatus: PUBLISHED
     Actions: [{ ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: declared } }]
 `;

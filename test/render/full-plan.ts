@@ -1,30 +1,50 @@
 /**
  * A plan with every kind (rule, taskTemplate, customAction, lexChannelAssociation) and every
- * action (create, update, replace, delete, manual), written by hand as plan-format-2 data:
+ * action (create, update, replace, delete, manual), written by hand as plan-format-3 data:
  * identity paths, add/remove/change/move rows, a list insert and a move, a rename, a replace
  * with the row that forces it, long multi-line and one-line changes, attribution (known, partly
  * known, not reported), unmanaged resources past the cap, a cache note and a blocker. Then a
  * second target with no changes. The golden files of both human outputs render it.
  */
-import { emptySummary, type Change, type Plan } from '../../src/engine/plan.js';
+import { diffDetailed } from '../../src/engine/diff.js';
+import { emptySummary, type Change, type FieldChange, type Plan } from '../../src/engine/plan.js';
+import { ContactFlowDirectory } from '../../src/aws/contact-flows.js';
+import { ruleKind } from '../../src/kinds/rule.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
-const BACKLOG_FUNCTION_BEFORE = [
-  '$.Metric.CONTACTS_IN_QUEUE > 25',
-  'AND $.Metric.OLDEST_CONTACT_AGE > 120',
-  'AND $.Queue.Name = "Claims"',
-  'AND $.Queue.Channel = "VOICE"',
-  'AND $.Hours.Open = true',
-  'AND $.Agents.Available < 3',
-  'AND $.Agents.OnContact > 10',
-  'AND $.Calendar.Holiday = false',
-  'AND $.Region = "us-east-2"',
-  'AND $.Priority >= 2',
-].join('\n');
+const phrase = exampleFunction('OnPostCallAnalysisAvailable').RuleFunction.Operands[0];
+const queues = (...ids: string[]) => ({
+  Operator: 'CONTAINS_ANY',
+  Operands: ids,
+  ComparisonValue: '$.ContactLens.PostCall.Queue.QueueId',
+  Negate: false,
+});
+const holdPct = (n: number) => ({
+  Operator: 'NumberGreaterOrEqualTo',
+  Operands: [n],
+  ComparisonValue: '$.ContactLens.PostCall.Agent.CustomerHoldDurationPct',
+  Negate: false,
+});
+const fn = (...conditions: object[]) => ({
+  Version: '2022-11-25',
+  RuleFunction: { Operator: 'AND', Operands: conditions },
+});
+const QUEUE = '11111111-1234-5678-9123-000000000001';
+const QUEUE_2 = '22222222-1234-5678-9123-000000000002';
 
-const BACKLOG_FUNCTION_AFTER = BACKLOG_FUNCTION_BEFORE.replace('> 25', '> 40').replace(
-  '>= 2',
-  '>= 3\nAND $.Tier = "gold"',
-);
+/**
+ * The backlog rule's Function change as the planner shows it (the real diff of the rule kind,
+ * not written by hand): a queue added to one condition, a threshold moved in another, a
+ * condition removed; the live side is DescribeRule's string, the config's a mapping.
+ */
+const BACKLOG_FUNCTION_ROWS: FieldChange[] = diffDetailed(
+  ruleKind.normalize(
+    { Function: JSON.stringify(fn(phrase, queues(QUEUE), holdPct(20))) },
+    { flows: new ContactFlowDirectory() },
+  ),
+  ruleKind.normalize({ Function: fn(queues(QUEUE, QUEUE_2), holdPct(30)) }, { flows: new ContactFlowDirectory() }),
+  ruleKind.lists,
+).map((r) => ({ ...r.field, impact: 'update' as const }));
 
 const RESTART_BEFORE = '#!/bin/sh\nset -e\nsystemctl restart claims-api\necho "restarted"\n';
 const RESTART_AFTER =
@@ -47,7 +67,7 @@ const changes: Change[] = [
         op: 'add',
         after: { EventSourceName: 'OnPostCallAnalysisAvailable', IntegrationAssociationId: 'ia-1' },
       },
-      { path: 'Function', op: 'add', after: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2' },
+      { path: 'Function', op: 'add', after: exampleFunction('OnPostCallAnalysisAvailable') },
       {
         path: 'Actions',
         op: 'add',
@@ -70,7 +90,7 @@ const changes: Change[] = [
     attribution: { at: '2026-10-02T08:15:00Z', by: 'arn:aws:iam::123456789012:role/connectform-apply' },
     fields: [
       { path: 'Name', op: 'remove', before: 'old-escalation' },
-      { path: 'Function', op: 'remove', before: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4' },
+      { path: 'Function', op: 'remove', before: exampleFunction('OnPostCallAnalysisAvailable', 4) },
       {
         path: 'Actions',
         op: 'remove',
@@ -84,13 +104,7 @@ const changes: Change[] = [
     action: 'update',
     attribution: { at: '2026-11-29T10:00:00Z', by: 'arn:aws:sts::123456789012:assumed-role/Admin/jane' },
     fields: [
-      {
-        path: 'Function',
-        op: 'change',
-        impact: 'update',
-        before: BACKLOG_FUNCTION_BEFORE,
-        after: BACKLOG_FUNCTION_AFTER,
-      },
+      ...BACKLOG_FUNCTION_ROWS,
       {
         path: 'Actions[ActionType="SEND_NOTIFICATION",SendNotificationAction.Subject="Claims backlog"].SendNotificationAction.Content',
         op: 'change',
@@ -202,7 +216,7 @@ const changes: Change[] = [
 ];
 
 export const busyPlan: Plan = {
-  version: 2,
+  version: 3,
   target: 'prod',
   scope: { region: 'us-east-2', instanceId: '6f1c2a7e-8a39-4f5e-9d0b-3c2e1a4b5c6d' },
   createdAt: '2026-01-01T00:00:00.000Z',
@@ -237,4 +251,4 @@ export const quietPlan: Plan = {
   summary: { ...emptySummary(), unchanged: 12 },
 };
 
-export { BACKLOG_FUNCTION_AFTER, BACKLOG_FUNCTION_BEFORE, NOTIFY_AFTER, NOTIFY_BEFORE, RESTART_AFTER, RESTART_BEFORE };
+export { BACKLOG_FUNCTION_ROWS, NOTIFY_AFTER, NOTIFY_BEFORE, RESTART_AFTER, RESTART_BEFORE };

@@ -50,7 +50,7 @@ const HOSTILE_LINES = [
 
 function hostilePlan(target = `dev\n\n# ${HOSTILE}`): Plan {
   return {
-    version: 2,
+    version: 3,
     target,
     scope: { region: `us-east-2${HOSTILE}`, instanceId: `i\u202e${HOSTILE}` },
     createdAt: '1970-01-01T00:00:00.000Z',
@@ -347,7 +347,7 @@ describe('JSON output', () => {
   it('carries the very same data, with nothing hidden raw and no workflow command', () => {
     const plan = hostilePlan();
     const out = rendererFor('json', { color: false }).plan([plan]);
-    expect(JSON.parse(out)).toEqual({ version: 2, plans: [{ ...plan, redacted: true }], errors: [] }); // printable form: redactPlan marks it
+    expect(JSON.parse(out)).toEqual({ version: 3, plans: [{ ...plan, redacted: true }], errors: [] }); // printable form: redactPlan marks it
     expect(rawDangerous(out)).toEqual([]);
     expect(commandLines(out)).toEqual([]);
   });

@@ -12,7 +12,7 @@ import { showScalar } from '../../src/render/values.js';
 
 function plan(changes: Change[], extra: Partial<Plan> = {}): Plan {
   return {
-    version: 2,
+    version: 3,
     target: 'dev',
     scope: { region: 'us-east-2', instanceId: 'i-1' },
     createdAt: '2026-01-01T00:00:00.000Z',

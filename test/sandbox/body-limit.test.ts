@@ -24,10 +24,7 @@ import { registerSandboxCommand, sandboxOptionsFrom } from '../../src/cli/sandbo
 import { processIO } from '../../src/cli/io.js';
 import { Redactor } from '../../src/sensitive.js';
 import { UsageError } from '../../src/errors.js';
-import { INSTANCE, clients, failure, postCallFunction, ruleInput } from './helpers.js';
-
-/** A documented Function exactly `length` characters long (one long operand). */
-const paddedFunction = (length: number) => postCallFunction('q'.repeat(length - postCallFunction('').length));
+import { INSTANCE, clients, failure, functionOfLength, ruleInput } from './helpers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -110,7 +107,7 @@ describe('request body limit', () => {
     sandbox = await startSandbox({ quotas: false, maxBodyBytes: 64 * KiB });
     const { connect } = clients(sandbox.endpoint);
     const err = await failure(
-      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(256 * KiB) }))),
+      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: functionOfLength(256 * KiB) }))),
     );
     expect(err.name).toBe('RequestTooLargeException');
     expect(err.message).toBe(`HTTP content length exceeded ${64 * KiB} bytes.`);
@@ -150,13 +147,13 @@ describe('request body limit', () => {
 
     const { connect } = clients(sandbox.endpoint);
     const err = await failure(
-      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: 'x'.repeat(20 * MiB) }))),
+      connect.send(new CreateRuleCommand(ruleInput('huge', { Function: functionOfLength(20 * MiB) }))),
     );
     expect([err.name, err.$metadata.httpStatusCode]).toEqual(['RequestTooLargeException', 413]);
     connect.destroy();
     // A megabyte body is well within the limit (RuleFunction has no length constraint).
     const { connect: again } = clients(sandbox.endpoint);
-    const big = await again.send(new CreateRuleCommand(ruleInput('big', { Function: paddedFunction(MiB) })));
+    const big = await again.send(new CreateRuleCommand(ruleInput('big', { Function: functionOfLength(MiB) })));
     expect(sandbox.world.connect.instances[INSTANCE].rules[big.RuleId!].Function).toHaveLength(MiB);
     again.destroy();
     await stillServes(sandbox);

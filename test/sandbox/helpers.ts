@@ -7,6 +7,7 @@ import { LexModelBuildingServiceClient } from '@aws-sdk/client-lex-model-buildin
 import { ChatbotClient } from '../../src/aws/chatbot.js';
 import { CHATBOT_REGIONS } from '../../src/aws/chatbot-regions.js';
 import { DEFAULT_INSTANCE_ID } from '../../src/sandbox/world.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
 export const INSTANCE = DEFAULT_INSTANCE_ID;
 export const ACCOUNT = '123456789012';
@@ -128,6 +129,19 @@ export const functionFor = (source: keyof typeof DOCUMENTED_CONDITION | string) 
     RuleFunction: { Operator: 'AND', Operands: [{ Operator, Operands: [operand], ComparisonValue, Negate: false }] },
   });
 };
+
+/**
+ * A documented Function whose JSON text is exactly `length` characters long (one long phrase),
+ * for body-size tests.
+ */
+export function functionOfLength(length: number): string {
+  const withPhrase = (phrase: string) => {
+    const doc = exampleFunction('OnPostCallAnalysisAvailable');
+    doc.RuleFunction.Operands[0].Operands = [phrase];
+    return JSON.stringify(doc);
+  };
+  return withPhrase('x'.repeat(Math.max(1, length - withPhrase('').length)));
+}
 
 /** A rule's input; its Function is one documented condition of the event source `extra` names. */
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -31,8 +31,8 @@ function config(extra = '') {
     endpoint: ${sandbox.endpoint}
 rules:
   - Name: leak-function
-    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }
-    Function: '$.x == "\${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}"'
+    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
+    Function: { Version: '2022-11-25', RuleFunction: { Operator: AND, Operands: [ { Operator: CONTAINS_ANY, Operands: ["\${env.MY_TOKEN_VALUE_IS_NOT_A_NAME}"], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript, FilterClause: { LogicOperator: AND, Filters: [ { Type: ParticipantRole, Data: CUSTOMER } ] }, Negate: false } ] } }
     PublishStatus: PUBLISHED
     Actions:
       - ActionType: SEND_NOTIFICATION

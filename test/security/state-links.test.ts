@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { metricRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
 
 const VICTIM = 'VICTIM-FIRST-BYTES do not echo me';
 
@@ -22,7 +22,7 @@ afterAll(async () => sandbox?.stop());
 
 function repo(endpoint?: string): string {
   const dir = tempDir('links-');
-  writeConfig(dir, { dev: endpoint ? { endpoint } : {} }, {}, { rules: [metricRule('linked')] });
+  writeConfig(dir, { dev: endpoint ? { endpoint } : {} }, {}, { rules: [postCallRule('linked')] });
   return dir;
 }
 

@@ -11,11 +11,12 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeConfig } from '../helpers/cli.js';
 import { BIN, runCli } from '../helpers/spawn-cli.js';
+import { exampleFunction } from '../../src/kinds/rule-function/examples.js';
 
 const RULE = {
   Name: 'smoke-rule',
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-  Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -2',
+  Function: exampleFunction('OnPostCallAnalysisAvailable'),
   PublishStatus: 'PUBLISHED',
   Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'smoke-event' } }],
 };

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { metricRule, tempDir, writeConfig } from '../helpers/cli.js';
+import { postCallRule, tempDir, writeConfig } from '../helpers/cli.js';
 import { BIN } from '../helpers/spawn-cli.js';
 
 const HOOK = join(import.meta.dirname, 'record-imports.mjs');
@@ -61,7 +61,7 @@ beforeAll(async () => {
     tempDir('fast-start-'),
     { t: { endpoint: sandbox.endpoint } },
     {},
-    { rules: [metricRule('fast-start')] },
+    { rules: [postCallRule('fast-start')] },
   );
 });
 afterAll(async () => sandbox?.stop());

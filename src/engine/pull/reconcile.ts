@@ -63,6 +63,15 @@ export interface ItemResult {
 type Segments = (string | number)[];
 type Json = unknown;
 
+function holdsJsonObject(text: string): boolean {
+  if (!text.trim().startsWith('{')) return false;
+  try {
+    return isObject(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
 const same = (a: Json, b: Json) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -197,7 +206,10 @@ export class ItemReconciler {
       return;
     }
     if (!n) return;
-    this.c.edits.replace(n, this.toConfig(live, config));
+    // A document the file writes as a string of JSON (a rule's Function copied from DescribeRule
+    // or CloudFormation) stays a string: the user's form is kept, only its content changes.
+    const asJsonText = typeof config === 'string' && isObject(live) && holdsJsonObject(config);
+    this.c.edits.replace(n, asJsonText ? escapeInterpolation(JSON.stringify(live)) : this.toConfig(live, config));
     this.wrote(path);
   }
 
