@@ -14,7 +14,7 @@
  * `botConfiguration` does not manage it (`managedWhenDeclared`): no difference is shown.
  */
 import type { BotChannelAssociation, GetBotsCommandOutput } from '@aws-sdk/client-lex-model-building-service';
-import type { Problem } from '../errors.js';
+import { messageWithinTarget, type Problem } from '../errors.js';
 import { isNotFound } from '../aws/call-errors.js';
 import { canonicalJson, deleteIfPresent, mapConcurrent, pages, pick, prune, secretDigest, sha256 } from './common.js';
 import type { AuditContext, Body, DeclaredResource, LiveResource, ResourceKind, TargetContext } from './types.js';
@@ -201,7 +201,8 @@ function withoutSecretValues(body: Body): Body {
  * warning quotes it, so a problem of another cause stays visible.
  */
 function retiredApi(err: unknown): string {
-  const said = err instanceof Error ? err.message : String(err);
+  // The plan names the target already: the failure without its `target T: `.
+  const said = messageWithinTarget(err);
   return `the Lex V1 API no longer answers (AWS ended Lex V1 on 2025-09-15); it said: ${said}`;
 }
 

@@ -139,7 +139,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
       expect.stringMatching(/^Note: warning: 4 declared Lex V1 bot channel association\(s\) could not be checked/),
     ]);
     expect(out).not.toMatch(/error|fail(?!ed for Lex V1 bots)|exception(?!: Amazon Lex V1)/i);
-    expect(r.stdout).toMatch(/25 to create/);
+    expect(r.stdout).toMatch(/17 to create/);
 
     // The CI example's path: a saved plan, applied, then nothing left to do.
     const saved = await run(
@@ -149,7 +149,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     expect(saved.code, saved.stderr).toBe(2);
     const applied = await run(['apply', 'plan.json', '--sandbox', '--auto-approve'], { cwd: dir });
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toMatch(/Apply: 25 changes applied, 0 failed/);
+    expect(applied.stdout).toMatch(/Apply: 17 changes applied, 0 failed/);
     const again = await run(['plan', 'examples/contact-center', '-t', 'dev', '--sandbox', '--detailed-exitcode'], {
       cwd: dir,
     });

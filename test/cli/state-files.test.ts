@@ -59,7 +59,7 @@ describe('the journal', () => {
     [
       'a foreign version',
       JSON.stringify({ format: 99, creates: {}, replaces: {} }),
-      /another version of connectform \(journal format 99; this one reads 2\)/,
+      /another version of connectform \(journal format 99; this one reads 3\)/,
     ],
   ];
   it.each(cases)('with %s is refused in one line naming the file and what to do', async (_, text, why) => {
@@ -79,17 +79,17 @@ describe('the journal', () => {
 
 describe('the snapshot cache', () => {
   const cases: [string, string, RegExp][] = [
-    ['damaged JSON', '{"format":2,"entries":[', /not JSON/],
+    ['damaged JSON', '{"format":3,"entries":[', /not JSON/],
     [
       'a wrong shape',
-      JSON.stringify({ format: 2, entries: [['rule|x', { live: 5 }]] }),
+      JSON.stringify({ format: 3, entries: [['rule|x', { live: 5 }]] }),
       /not a snapshot cache \(at \/entries\/0\/1/,
     ],
     ['a foreign file', JSON.stringify([1, 2, 3]), /not a snapshot cache/],
     [
       'a foreign version',
       JSON.stringify({ format: 99, entries: {} }),
-      /another version of connectform \(cache format 99; this one reads 2\)/,
+      /another version of connectform \(cache format 99; this one reads 3\)/,
     ],
   ];
   it.each(cases)('with %s is named in one note and ignored: every resource is read afresh', async (_, text, why) => {

@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, planOf, runCliInProcess as run, tempDir } from '../helpers/cli.js';
+import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 let mine: SandboxHandle;
 let theirs: SandboxHandle;
@@ -28,8 +29,8 @@ afterAll(async () => {
 
 const RULES = `rules:
   - Name: bound-rule
-    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }
-    Function: "$.x > 1"
+    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
+    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable')}'
     PublishStatus: PUBLISHED
     Actions: [ { ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e } } ]
 `;

@@ -14,6 +14,7 @@ import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../src/kinds/s
 import { INSTANCE, runCliInProcess as run, tempDir } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
 import { ListRulesCommand, TagResourceCommand } from '@aws-sdk/client-connect';
+import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 const SECRET = 'hunter2-remembered-S3CRET';
 
@@ -26,7 +27,7 @@ afterAll(async () => sandbox?.stop());
 const rule = (subject: string, team: string) => `rules:
   - Name: remembered
     TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: "$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4"
+    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable')}'
     PublishStatus: PUBLISHED
     Actions:
       - ActionType: SEND_NOTIFICATION

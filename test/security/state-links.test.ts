@@ -58,7 +58,7 @@ describe('state never follows a link out of the repository', () => {
     writeFileSync(join(dir, '.connectform', 'sandbox-state.json'), VICTIM);
     const r = await run(['plan', '.', '--sandbox'], { cwd: dir });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/sandbox-state\.json is not a sandbox state file/);
+    expect(r.stderr).toMatch(/sandbox-state\.json: damaged: not JSON/);
     expect(r.stdout + r.stderr).not.toContain('VICTIM');
   });
 

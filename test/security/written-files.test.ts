@@ -13,6 +13,7 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { DEFAULT_SEED, type FullSeed } from '../../src/sandbox/world.js';
 import { INSTANCE, runCliInProcess as run, tempDir } from '../helpers/cli.js';
 import { commandLines, rawDangerous } from '../render/dangerous.js';
+import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
 
 // Tags cannot hold these (their pattern refuses them); free-text fields can.
 const HOSTILE_NAME = 'abc\u202edef\u2066 \u001b[31mred\u0085\u2028x\ufeff\u{e0041}';
@@ -24,7 +25,7 @@ function seed(): FullSeed {
     {
       Name: 'hostile-live',
       TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-      Function: '$.ContactLens.PostCall.Sentiment.Overall.Customer.Score < -4',
+      Function: exampleFunctionJson('OnPostCallAnalysisAvailable'),
       PublishStatus: 'PUBLISHED',
       Actions: [
         {
