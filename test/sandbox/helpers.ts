@@ -143,15 +143,16 @@ export function functionOfLength(length: number): string {
   return withPhrase('x'.repeat(Math.max(1, length - withPhrase('').length)));
 }
 
+/** One documented condition of `source` where the table has it, else the post-call one. */
+const functionOfSource = (source: string | undefined) =>
+  source !== undefined && source in DOCUMENTED_CONDITION ? functionFor(source) : postCallFunction();
+
 /** A rule's input; its Function is one documented condition of the event source `extra` names. */
 export const ruleInput = (name: string, extra: Record<string, unknown> = {}) => ({
   InstanceId: INSTANCE,
   Name: name,
   TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' as const },
-  Function:
-    (extra.TriggerEventSource as { EventSourceName: string } | undefined)?.EventSourceName! in DOCUMENTED_CONDITION
-      ? functionFor((extra.TriggerEventSource as { EventSourceName: string }).EventSourceName)
-      : postCallFunction(),
+  Function: functionOfSource((extra.TriggerEventSource as { EventSourceName?: string } | undefined)?.EventSourceName),
   Actions: [
     {
       ActionType: 'CREATE_TASK' as const,
