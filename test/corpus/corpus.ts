@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { MAX_RESOURCES } from '../../src/config/bounds.js';
 import { MAX_FILE_BYTES } from '../../src/config/load.js';
 import { INSTANCE } from '../helpers/cli.js';
+import { exampleFunctionJson } from '../helpers/rule-function.js';
 
 const CASES_DIR = join(import.meta.dirname, 'cases');
 
@@ -49,7 +50,7 @@ export function fileCases(): Case[] {
 export const TARGET = `targets:\n  sandbox:\n    region: us-east-2\n    instanceId: ${INSTANCE}\n    endpoint: http://127.0.0.1:4566\n`;
 export const TARGET_LINES = TARGET.split('\n').length - 1;
 export const RULE = (i: number, name = `rule-${i}`) =>
-  `  - Name: ${name}\n    TriggerEventSource: { EventSourceName: OnMetricDataUpdate }\n    Function: "$.Metric.CONTACTS_IN_QUEUE > ${i}"\n    PublishStatus: PUBLISHED\n    Actions: [ { ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e${i} } } ]\n`;
+  `  - Name: ${name}\n    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }\n    Function: '${exampleFunctionJson('OnPostCallAnalysisAvailable', i)}'\n    PublishStatus: PUBLISHED\n    Actions: [ { ActionType: GENERATE_EVENTBRIDGE_EVENT, EventBridgeAction: { Name: e${i} } } ]\n`;
 /** `rules: [{},{},...]`: 3 bytes an item, the shape that costs the parser the most per byte. */
 export const EMPTY_ITEMS = (key: string, n: number) => `${TARGET}${key}: [${'{},'.repeat(n - 1)}{}]\n`;
 
