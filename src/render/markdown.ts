@@ -1,6 +1,16 @@
 import type { ApplyReport } from '../engine/apply.js';
 import type { Change, Plan } from '../engine/plan.js';
-import { attributionText, bodyRows, showsBody, UNMANAGED_HINT, unmanagedGroups } from './change-parts.js';
+import {
+  attributionText,
+  bodyRows,
+  DRIFT_HEADING,
+  DRIFT_VERB,
+  driftChange,
+  driftCounts,
+  showsBody,
+  UNMANAGED_HINT,
+  unmanagedGroups,
+} from './change-parts.js';
 import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
 import type { Renderer } from './index.js';
@@ -36,24 +46,18 @@ export class MarkdownRenderer implements Renderer {
   /** `drift` titles the comment "connectform drift" (the cron job's issue), otherwise "plan". */
   constructor(private readonly command: 'plan' | 'drift' = 'plan') {}
 
+  private get drift(): boolean {
+    return this.command === 'drift';
+  }
+
   plan(plans: Plan[]): string {
-    const out: string[] = [
-      `## connectform ${this.command}`,
-      '',
-      '| target | region | instance | create | update | replace | delete | manual | unchanged | unmanaged |',
-      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ];
-    for (const p of plans) {
-      const s = p.summary;
-      out.push(
-        `| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`,
-      );
-    }
+    const out: string[] = [`## connectform ${this.command}`, '', ...this.table(plans)];
+    if (this.drift && plans.some((p) => p.changes.length)) out.push('', `_${md(DRIFT_HEADING)}_`);
     const tails = plans.map((p) => this.tail(p));
     const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
     plans.forEach((p, i) => {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
-      if (!p.changes.length) out.push('', 'No changes.');
+      if (!p.changes.length) out.push('', this.drift ? 'No drift.' : 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
       for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))])
         out.push(...this.fitted(c, budget));
@@ -65,6 +69,28 @@ export class MarkdownRenderer implements Renderer {
         `_${budget.omitted} more change(s) not shown to fit a pull-request comment; see \`connectform plan --format json\`._`,
       );
     return `${out.join('\n')}\n`;
+  }
+
+  /** One row per target: apply's counts, or drift's (changed, removed, added outside connectform). */
+  private table(plans: Plan[]): string[] {
+    const where = (p: Plan) => `| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} |`;
+    if (this.drift)
+      return [
+        '| target | region | instance | changed | removed | added | unchanged | unmanaged |',
+        '|---|---|---|---:|---:|---:|---:|---:|',
+        ...plans.map((p) => {
+          const d = driftCounts(p);
+          return `${where(p)} ${d.changed} | ${d.removed} | ${d.added} | ${p.summary.unchanged} | ${p.unmanaged.length} |`;
+        }),
+      ];
+    return [
+      '| target | region | instance | create | update | replace | delete | manual | unchanged | unmanaged |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...plans.map((p) => {
+        const s = p.summary;
+        return `${where(p)} ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`;
+      }),
+    ];
   }
 
   /**
@@ -80,7 +106,10 @@ export class MarkdownRenderer implements Renderer {
     return [];
   }
 
-  /** Unmanaged resources (named, capped) and the notes: short, always shown. */
+  /**
+   * Unmanaged resources (named, capped) and the notes: short, always shown. The plan's `log`
+   * (the cache note) is not for reviewers: the CLI writes it to stderr.
+   */
   private tail(p: Plan): string[] {
     const out: string[] = [];
     if (p.unmanaged.length) {
@@ -94,23 +123,28 @@ export class MarkdownRenderer implements Renderer {
     return out;
   }
 
-  private change(c: Change): string[] {
+  private change(planned: Change): string[] {
+    const c = this.drift ? driftChange(planned) : planned;
+    const verb = this.drift ? DRIFT_VERB[c.action] : VERB[c.action];
     const rename = c.renamedFrom ? ' (renamed from ' : '';
-    const reason = c.reason ? ` — ${c.reason}` : '';
+    // drift's verb and heading already say a resource was removed or added outside connectform
+    const said = this.drift && verb !== 'changed' ? undefined : c.reason;
+    const reason = said ? ` — ${said}` : '';
     const attribution = attributionText(c.attribution);
     const body = [...(attribution ? ['', `_${md(attribution)}_`] : []), ...diffBlock(this.diffLines(c))];
     if (destructive(c)) {
-      const head = `**${VERB[c.action]}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
+      const head = `**${verb}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
       return [head, ...body];
     }
-    const summary = `<b>${VERB[c.action]}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.renamedFrom ? `${rename}<code>${escapeHtml(c.renamedFrom)}</code>)` : ''}${escapeHtml(reason)}`;
+    const summary = `<b>${verb}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.renamedFrom ? `${rename}<code>${escapeHtml(c.renamedFrom)}</code>)` : ''}${escapeHtml(reason)}`;
     return [`<details><summary>${summary}</summary>`, ...body, '', '</details>'];
   }
 
   /** The change as diff lines: a create's or delete's body all `+` or `-`, else its field rows. */
   private diffLines(c: Change): string[] {
     if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f)));
-    const sign = c.action === 'create' ? '+' : '-';
+    // drift reads the other way round: a create is a resource removed outside connectform
+    const sign = (c.action === 'create') !== this.drift ? '+' : '-';
     return bodyRows(c).flatMap((f) => {
       const v = fieldView(f);
       if (v.shape === 'block')

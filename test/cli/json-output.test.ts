@@ -95,6 +95,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
       version: 2,
+      direction: 'apply',
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
     });
@@ -136,6 +137,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
       version: 2,
+      direction: 'apply',
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
       targets: [{ target: 'down', status: 'failed' }],
@@ -189,7 +191,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(saved).toMatchObject({ format: 'connectform-saved-plan', version: 2, target: 'dev' });
     const shown = documentOf(await run(['show', file, '-f', 'json'], { cwd: dir }));
     const { format: _f, configPaths: _c, ...plan } = saved;
-    expect(shown).toEqual({ version: 2, plans: [plan], errors: [] });
+    expect(shown).toEqual({ version: 2, direction: 'apply', plans: [plan], errors: [] });
   });
 });
 

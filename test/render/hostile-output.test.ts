@@ -347,7 +347,12 @@ describe('JSON output', () => {
   it('carries the very same data, with nothing hidden raw and no workflow command', () => {
     const plan = hostilePlan();
     const out = rendererFor('json', { color: false }).plan([plan]);
-    expect(JSON.parse(out)).toEqual({ version: 2, plans: [{ ...plan, redacted: true }], errors: [] }); // printable form: redactPlan marks it
+    expect(JSON.parse(out)).toEqual({
+      version: 2,
+      direction: 'apply',
+      plans: [{ ...plan, redacted: true }],
+      errors: [],
+    }); // printable form: redactPlan marks it
     expect(rawDangerous(out)).toEqual([]);
     expect(commandLines(out)).toEqual([]);
   });
