@@ -13,6 +13,7 @@ import {
 } from './change-parts.js';
 import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
+import { selectorShortener } from './identity-path.js';
 import type { Renderer } from './index.js';
 import type { DiffPart, Skipped } from './line-diff.js';
 import { plural } from './values.js';
@@ -142,11 +143,12 @@ export class MarkdownRenderer implements Renderer {
 
   /** The change as diff lines: a create's or delete's body all `+` or `-`, else its field rows. */
   private diffLines(c: Change): string[] {
-    if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f)));
+    const shown = selectorShortener(c.fields.map((f) => f.path));
+    if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f, shown)));
     // drift reads the other way round: a create is a resource removed outside connectform
     const sign = (c.action === 'create') !== this.drift ? '+' : '-';
     return bodyRows(c).flatMap((f) => {
-      const v = fieldView(f);
+      const v = fieldView(f, shown);
       if (v.shape === 'block')
         return [`${sign} ${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${sign}   ${l}`)];
       if (v.shape === 'inline') return [`${sign} ${v.path}: ${v.after ?? v.before}`];

@@ -15,6 +15,7 @@ import {
 } from './change-parts.js';
 import { escapeTerminal as esc } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
+import { selectorShortener } from './identity-path.js';
 import type { Renderer } from './index.js';
 import type { DiffPart, Skipped } from './line-diff.js';
 import { plural } from './values.js';
@@ -107,10 +108,11 @@ export class TextRenderer implements Renderer {
     const out = [`  ${this.sign(symbol)} ${esc(change.kind)} "${esc(change.name)}"${rename}${reason}`];
     const attribution = attributionText(change.attribution);
     if (attribution) out.push(c.dim(`${ROW}# ${esc(attribution)}`));
+    const shown = selectorShortener(change.fields.map((f) => f.path));
     if (showsBody(change)) {
-      for (const f of bodyRows(change)) out.push(...this.bodyRow(fieldView(f)));
+      for (const f of bodyRows(change)) out.push(...this.bodyRow(fieldView(f, shown)));
     } else {
-      for (const f of change.fields) out.push(...this.row(fieldView(f)));
+      for (const f of change.fields) out.push(...this.row(fieldView(f, shown)));
     }
     return out;
   }
