@@ -195,6 +195,41 @@ describe('one JSON document, the same shape for one target or many', () => {
   });
 });
 
+describe('drift and show documents (issue 22)', () => {
+  const template = (Description: string, Tags: Record<string, string>) => ({
+    Name: 'json-drift',
+    Description,
+    ContactFlowId: { name: 'Escalation' },
+    Fields: [{ Id: { Name: 'Name' }, Type: 'NAME' }],
+    Constraints: { RequiredFields: [{ Id: { Name: 'Name' } }] },
+    Tags,
+  });
+
+  it('drift keeps apply direction and says so; a tag-only change is unattributed; show of several saved plans carries each log', async () => {
+    const dir = tempDir('json-drift-');
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { taskTemplates: [template('first', { team: 'a' })] });
+    expect((await run(['apply', dir, '-t', 'dev', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { taskTemplates: [template('first', { team: 'b' })] });
+    const drift = await run(['drift', dir, '-t', 'dev', '-f', 'json'], { cwd: dir });
+    expect(drift.code, drift.stderr).toBe(2);
+    const doc = documentOf(drift);
+    expect(doc.direction).toBe('apply');
+    expect(doc.plans[0].changes[0].fields).toEqual([
+      { path: 'Tags.team', op: 'change', impact: 'update', before: 'a', after: 'b' },
+    ]);
+    expect(doc.plans[0].changes[0].attribution.unattributed).toMatch(/only tags changed/);
+
+    await run(['plan', dir, '-t', 'all'], { cwd: dir }); // warms the cache: the saved plans carry a log
+    for (const t of ['dev', 'prod'])
+      expect((await run(['plan', dir, '-t', t, '--out', join(dir, `${t}.json`)], { cwd: dir })).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8'));
+    expect(validateSaved(saved) ? [] : validateSaved.errors).toEqual([]);
+    expect(saved.log).toEqual([expect.stringMatching(/snapshot cache/)]);
+    const shown = documentOf(await run(['show', join(dir, 'dev.json'), join(dir, 'prod.json'), '-f', 'json']));
+    expect(shown.plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
+  });
+});
+
 describe('the published schemas', () => {
   it('restate the engine constants they cannot import', () => {
     expect(DOCUMENT_PLAN_VERSION).toBe(PLAN_VERSION);
