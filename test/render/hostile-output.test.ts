@@ -143,7 +143,17 @@ const SGR = /\x1b\[[0-9;]*m/g;
 describe('text output', () => {
   /** Every line a text plan can have: ours, with values only after our own prefix. */
   const TEXT_LINE =
-    /^(Target | {2}(\+|~|-|-\/\+|!) rule "| {6}|Not in the config, left alone| {2}rule: "| {2}\(settings\.prune|Note: |Blocked: |Plan: |No changes\.)/;
+    /^(Target | {2}(\+|~|-|-\/\+|!) rule "| {6}|Not in the config, left alone| {2}rule: "| {2}\(settings\.prune|Note: |Blocked: |Plan: |No changes\.|Drift: |No drift\.|Changed outside connectform \(configured value → live value\):$)/;
+
+  it('keeps every line one of ours when drift shows the rows the other way round', () => {
+    const out = rendererFor('text', { color: false, command: 'drift' }).plan([hostilePlan()]);
+    expect(rawDangerous(out)).toEqual([]);
+    expect(commandLines(out)).toEqual([]);
+    for (const line of out.trimEnd().split('\n')) {
+      if (line) expect(line, line).toMatch(TEXT_LINE);
+    }
+    expect(out).toMatch(/^ {2}\+ rule "[^\n]*# added outside connectform$/m);
+  });
 
   it('shows hostile names, keys, values and messages escaped, every line one of ours', () => {
     const out = rendererFor('text', { color: false }).plan([hostilePlan()]);
@@ -189,7 +199,7 @@ describe('markdown output', () => {
   const DIFF_LINE = /^([-+!] \S|[-+ ] {3}| {2}\S|@@ \d+ unchanged lines? @@$)/;
   /** Lines outside diff blocks: blank, a table row, a heading, ours, or a quoted blocker. */
   const OUR_LINE =
-    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|\*\*(delete|replace)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
+    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|No drift\.$|\*\*(delete|replace|added|changed)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
 
   /**
    * Fenced blocks as CommonMark reads them: an opening fence of n ≥ 3 backticks (up to 3 spaces
@@ -264,6 +274,13 @@ describe('markdown output', () => {
     expectOnlyOurStructure(md, ['## connectform plan'], [2 + 1], 3, 2);
     expect(md).toContain('&lt;/details&gt;&lt;script&gt;');
     expect(md).toContain('\\u202e');
+  });
+
+  it('keeps the same structure when drift shows the rows the other way round', () => {
+    const md = rendererFor('markdown', { color: false, command: 'drift' }).plan([hostilePlan()]);
+    expectOnlyOurStructure(md, ['## connectform drift'], [2 + 1], 3, 2);
+    expect(md).toContain('_Changed outside connectform (configured value → live value):_');
+    expect(md).toContain('&lt;/details&gt;&lt;script&gt;');
   });
 
   it('escapes hostile target names in the summary table and the per-target headings', () => {
