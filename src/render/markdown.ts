@@ -14,6 +14,7 @@ import {
 import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
 import { selectorShortener } from './identity-path.js';
+import { type SharedChange, sharedChanges } from './shared-changes.js';
 import type { Renderer } from './index.js';
 import type { DiffPart, Skipped } from './line-diff.js';
 import { plural } from './values.js';
@@ -56,11 +57,24 @@ export class MarkdownRenderer implements Renderer {
     if (this.drift && plans.some((p) => p.changes.length)) out.push('', `_${md(DRIFT_HEADING)}_`);
     const tails = plans.map((p) => this.tail(p));
     const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
+    // The same change on several targets is shown once, under all their names, before each target's own.
+    const { groups, grouped } = plans.length > 1 ? sharedChanges(plans) : { groups: [], grouped: new Set<Change>() };
+    for (const g of groups) {
+      out.push('', `### ${g.targets.map(md).join(', ')}`, '', `_The same on ${plural(g.targets.length, 'target')}:_`);
+      for (const s of [
+        ...g.changes.filter((x) => destructive(x.change)),
+        ...g.changes.filter((x) => !destructive(x.change)),
+      ])
+        out.push(...this.fitted(s.change, budget, sharedAttribution(s)));
+    }
     plans.forEach((p, i) => {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
       if (!p.changes.length) out.push('', this.drift ? 'No drift.' : 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
-      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))])
+      const own = p.changes.filter((c) => !grouped.has(c));
+      if (own.length < p.changes.length)
+        out.push('', `_${plural(p.changes.length - own.length, 'change')} shown above with other targets._`);
+      for (const c of [...own.filter(destructive), ...own.filter((x) => !destructive(x))])
         out.push(...this.fitted(c, budget));
       out.push(...tails[i]);
     });
@@ -98,8 +112,8 @@ export class MarkdownRenderer implements Renderer {
    * A change's section if it fits the budget. A delete or replace is never left out silently:
    * when its section does not fit, its header stays and says its differences are left out.
    */
-  private fitted(c: Change, budget: Budget): string[] {
-    const section = ['', ...this.change(c)];
+  private fitted(c: Change, budget: Budget, attribution?: string[]): string[] {
+    const section = ['', ...this.change(c, attribution)];
     if (budget.take(section)) return section;
     const head = ['', section[1], '', TOO_LONG];
     if (destructive(c) && budget.take(head)) return head;
@@ -124,15 +138,16 @@ export class MarkdownRenderer implements Renderer {
     return out;
   }
 
-  private change(planned: Change): string[] {
+  /** `attribution`: the lines to show instead of the change's own (a shared change: each target's). */
+  private change(planned: Change, attribution?: string[]): string[] {
     const c = this.drift ? driftChange(planned) : planned;
     const verb = this.drift ? DRIFT_VERB[c.action] : VERB[c.action];
     const rename = c.renamedFrom ? ' (renamed from ' : '';
     // drift's verb and heading already say a resource was removed or added outside connectform
     const said = this.drift && verb !== 'changed' ? undefined : c.reason;
     const reason = said ? ` — ${said}` : '';
-    const attribution = attributionText(c.attribution);
-    const body = [...(attribution ? ['', `_${md(attribution)}_`] : []), ...diffBlock(this.diffLines(c))];
+    const saidBy = attribution ?? [attributionText(c.attribution)].filter((x) => x !== undefined);
+    const body = [...saidBy.flatMap((a) => ['', `_${md(a)}_`]), ...diffBlock(this.diffLines(c))];
     if (destructive(c)) {
       const head = `**${verb}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
       return [head, ...body];
@@ -176,6 +191,15 @@ export class MarkdownRenderer implements Renderer {
     }
     return `${out.join('\n')}\n`;
   }
+}
+
+/** A shared change's attribution: once when every target says the same, else per target. */
+function sharedAttribution(s: SharedChange): string[] {
+  const texts = s.byTarget.map((t) => ({ target: t.target, text: attributionText(t.change.attribution) }));
+  const said = texts.filter((t): t is { target: string; text: string } => t.text !== undefined);
+  if (!said.length) return [];
+  if (said.length === texts.length && said.every((t) => t.text === said[0].text)) return [said[0].text];
+  return said.map((t) => `${t.target}: ${t.text}`);
 }
 
 /** Characters left for a comment's sections. */

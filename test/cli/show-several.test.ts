@@ -59,6 +59,9 @@ describe('show several saved plans', () => {
     expect(md).toMatch(/^\| prod \| us-east-2 \| .* \| 0 \| 1 \| 0 \| 0 \| 0 \| 1 \| 0 \|$/m);
     expect(md.indexOf('### dev')).toBeGreaterThan(md.indexOf('| prod |'));
     expect(md.indexOf('### prod')).toBeGreaterThan(md.indexOf('### dev'));
+    // the same change on both targets is shown once, under both names
+    expect(md).toMatch(/^### dev, prod$/m);
+    expect(md.match(/<code>Callback<\/code>/g)).toHaveLength(1);
     expect(md).not.toContain('snapshot cache');
     expect(r.stderr).toMatch(/^Note \(dev\): \d+ resource\(s\) from the snapshot cache/m);
     expect(r.stderr).toMatch(/^Note \(prod\): \d+ resource\(s\) from the snapshot cache/m);
