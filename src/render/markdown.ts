@@ -48,6 +48,11 @@ export class MarkdownRenderer implements Renderer {
   /** `drift` titles the comment "connectform drift" (the cron job's issue), otherwise "plan". */
   constructor(private readonly command: 'plan' | 'drift' = 'plan') {}
 
+  /** Shown open and first: what destroys a live resource, and in drift a resource removed outside connectform. */
+  private open(c: Change): boolean {
+    return destructive(c) || (this.drift && c.action === 'create');
+  }
+
   private get drift(): boolean {
     return this.command === 'drift';
   }
@@ -62,8 +67,8 @@ export class MarkdownRenderer implements Renderer {
     for (const g of groups) {
       out.push('', `### ${g.targets.map(md).join(', ')}`, '', `_The same on ${plural(g.targets.length, 'target')}:_`);
       for (const s of [
-        ...g.changes.filter((x) => destructive(x.change)),
-        ...g.changes.filter((x) => !destructive(x.change)),
+        ...g.changes.filter((x) => this.open(x.change)),
+        ...g.changes.filter((x) => !this.open(x.change)),
       ])
         out.push(...this.fitted(s.change, budget, sharedAttribution(s)));
     }
@@ -74,7 +79,7 @@ export class MarkdownRenderer implements Renderer {
       const own = p.changes.filter((c) => !grouped.has(c));
       if (own.length < p.changes.length)
         out.push('', `_${plural(p.changes.length - own.length, 'change')} shown above with other targets._`);
-      for (const c of [...own.filter(destructive), ...own.filter((x) => !destructive(x))])
+      for (const c of [...own.filter((x) => this.open(x)), ...own.filter((x) => !this.open(x))])
         out.push(...this.fitted(c, budget));
       out.push(...tails[i]);
     });
@@ -116,7 +121,7 @@ export class MarkdownRenderer implements Renderer {
     const section = ['', ...this.change(c, attribution)];
     if (budget.take(section)) return section;
     const head = ['', section[1], '', TOO_LONG];
-    if (destructive(c) && budget.take(head)) return head;
+    if (this.open(c) && budget.take(head)) return head;
     budget.omitted++;
     return [];
   }
@@ -148,7 +153,7 @@ export class MarkdownRenderer implements Renderer {
     const reason = said ? ` — ${said}` : '';
     const saidBy = attribution ?? [attributionText(c.attribution)].filter((x) => x !== undefined);
     const body = [...saidBy.flatMap((a) => ['', `_${md(a)}_`]), ...diffBlock(this.diffLines(c))];
-    if (destructive(c)) {
+    if (this.open(c)) {
       const head = `**${verb}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
       return [head, ...body];
     }

@@ -128,7 +128,7 @@ describe('drift says what happened', () => {
     expect(drift.stdout).toContain('- taskTemplate "Deleted in console"  # removed outside connectform');
     expect(drift.stdout).toMatch(/Drift: 0 changed, 1 removed, 0 added outside connectform/);
     const md = await cli('drift', dir, '-f', 'markdown');
-    expect(md.stdout).toContain('<b>removed</b> taskTemplate <code>Deleted in console</code>');
+    expect(md.stdout).toContain('**removed** taskTemplate `Deleted in console`'); // open, like a delete in a plan
     expect(md.stdout).toContain('- Description: Callbacks the floor promised');
     expect((await cli('plan', dir)).stdout).toContain('+ taskTemplate "Deleted in console"');
   });

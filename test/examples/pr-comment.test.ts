@@ -64,8 +64,10 @@ async function runCommentJob(dir: string, comments: Comment[], targets: string):
         listComments,
         createComment: async ({ body }: { body: string }) =>
           void comments.push({ id: comments.length + 1, user: { login: 'github-actions[bot]' }, body }),
-        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) =>
-          void (comments.find((c) => c.id === comment_id)!.body = body),
+        updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+          const comment = comments.find((c) => c.id === comment_id);
+          if (comment) comment.body = body;
+        },
       },
     },
   };

@@ -199,7 +199,7 @@ describe('markdown output', () => {
   const DIFF_LINE = /^([-+!] \S|[-+ ] {3}| {2}\S|@@ \d+ unchanged lines? @@$)/;
   /** Lines outside diff blocks: blank, a table row, a heading, ours, or a quoted blocker. */
   const OUR_LINE =
-    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|No drift\.$|\*\*(delete|replace|added|changed)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
+    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|No drift\.$|\*\*(delete|replace|added|changed|removed)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
 
   /**
    * Fenced blocks as CommonMark reads them: an opening fence of n ≥ 3 backticks (up to 3 spaces
@@ -278,7 +278,8 @@ describe('markdown output', () => {
 
   it('keeps the same structure when drift shows the rows the other way round', () => {
     const md = rendererFor('markdown', { color: false, command: 'drift' }).plan([hostilePlan()]);
-    expectOnlyOurStructure(md, ['## connectform drift'], [2 + 1], 3, 2);
+    // the create reads as removed outside connectform and, like the delete, is shown open
+    expectOnlyOurStructure(md, ['## connectform drift'], [2 + 1], 3, 1);
     expect(md).toContain('_Changed outside connectform (configured value → live value):_');
     expect(md).toContain('&lt;/details&gt;&lt;script&gt;');
   });
