@@ -186,6 +186,7 @@ async function applyTargets(
       // and only when that is exactly what was reviewed.
       if (saved) assertSamePlan(saved.plan, plan, saved.file);
       outcome.plan = plan;
+      writeLogLines(run, opts.format, [plan]);
       if (text) io.stdout.write(render.plan([plan]));
       if (!plan.changes.some((c) => c.action !== 'manual')) {
         outcome.status = 'no changes';
