@@ -99,17 +99,26 @@ export function registerPlanCommands(program: Command, run: CliRun): void {
 
   program
     .command('show')
-    .description('render a plan saved with plan --out (reads no live state)')
-    .argument('<plan-file>', 'a file written by plan --out')
+    .description('render plans saved with plan --out, several as one document (reads no live state)')
+    .argument('<plan-file...>', 'files written by plan --out (one per target)')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(FORMATS as unknown as string[]).default('text'),
     )
-    .action((file: string, opts: { format: Format }) => {
-      const saved = readSavedPlanIfAny(file);
-      if (!saved) throw new UsageError(`${file} is not a plan saved by connectform plan --out`);
-      // The document holds the plan itself; the file's own members (format, configPaths, kinds, binding) stay in the file.
-      const { format: _format, configPaths: _paths, kinds: _kinds, binding: _binding, ...plan } = saved;
-      io.stdout.write(renderer(opts.format).plan([plan]));
+    .action((files: string[], opts: { format: Format }) => {
+      const plans = files.map((file) => {
+        const saved = readSavedPlanIfAny(file);
+        if (!saved) throw new UsageError(`${file} is not a plan saved by connectform plan --out`);
+        // The document holds the plan itself; the file's own members (format, configPaths, kinds, binding) stay in the file.
+        const { format: _format, configPaths: _paths, kinds: _kinds, binding: _binding, ...plan } = saved;
+        return plan;
+      });
+      const twice = plans.find((p, i) => plans.findIndex((q) => q.target === p.target) !== i);
+      if (twice)
+        throw new UsageError(
+          `two of the plan files are for target "${twice.target}"; show one plan per target (the newest)`,
+        );
+      writeLogLines(run, opts.format, plans);
+      io.stdout.write(opts.format === 'json' ? renderJsonDocument({ plans }) : renderer(opts.format).plan(plans));
     });
 
   addTargetOptions(
@@ -206,6 +215,7 @@ async function applyTargets(
           bindingOf(bindingSource(run, session, plan, sessionOpts, saved.configPaths)),
         );
       outcome.plan = plan;
+      writeLogLines(run, opts.format, [plan]);
       if (text) io.stdout.write(render.plan([plan]));
       if (!plan.changes.some((c) => c.action !== 'manual')) {
         outcome.status = 'no changes';
@@ -387,11 +397,23 @@ function targetError(target: string, err: unknown): TargetError {
  * `errors`); text and markdown print the plans made. A lone target's failure is rethrown after.
  */
 function writePlans(run: CliRun, format: Format, plans: Plan[], failures: TargetFailure[], command?: 'drift'): void {
+  writeLogLines(run, format, plans);
   if (format === 'json')
     run.io.stdout.write(renderJsonDocument({ plans, errors: failures.map((f) => targetError(f.target, f.error)) }));
   else if (plans.length) run.io.stdout.write(rendererOf(run, format, command).plan(plans));
   const alone = failures.find((f) => f.alone);
   if (alone) throw alone.error;
+}
+
+/**
+ * A markdown plan is a pull-request comment: the plans' log lines (the cache note) are for the
+ * job's log, so they go to stderr. Text shows them as notes, JSON carries them as `log`.
+ */
+function writeLogLines(run: CliRun, format: Format, plans: Plan[]): void {
+  if (format !== 'markdown') return;
+  for (const p of plans)
+    for (const line of p.log ?? [])
+      run.io.stderr.write(`Note (${escapeTerminal(p.target)}): ${escapeTerminal(line)}\n`);
 }
 
 /** One target, its own progress phase (apply plans targets one at a time). */

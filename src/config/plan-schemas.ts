@@ -59,7 +59,11 @@ const planProperties = (): Record<string, JsonSchema> => ({
   changes: arrayOf(ref('change'), 'Sorted: kind (registry order), name, action.'),
   unmanaged: arrayOf(ref('resourceRef'), 'Live resources not declared and not pruned: left alone.'),
   blocked: arrayOf(ref('blocker'), 'Why apply would refuse (exit 3 with plan --detailed-exitcode).'),
-  notes: arrayOf({ type: 'string' }, 'Notes for the reader (cache trusted, kinds skipped, warnings).'),
+  notes: arrayOf({ type: 'string' }, 'Notes for the reader (kinds skipped, warnings).'),
+  log: arrayOf(
+    { type: 'string' },
+    "Lines for the run's log rather than the reader of a plan (how far the snapshot cache was trusted); markdown leaves them to stderr.",
+  ),
   summary: strictObject(
     Object.fromEntries(
       ['create', 'update', 'replace', 'delete', 'manual', 'unchanged', 'unmanaged'].map((k) => [k, count]),
@@ -136,6 +140,9 @@ function planDefinitions(): Record<string, JsonSchema> {
         {
           at: { description: 'When the live resource last changed (ISO-8601).', type: 'string' },
           by: text('Who changed it (an ARN).'),
+          unattributed: text(
+            'The change cannot be attributed (every row is in a field whose change moves no stamp, such as tags): why. at/by then name an earlier edit.',
+          ),
         },
         [],
         'Who last changed the live resource, as far as its API tells ({} when it does not).',
@@ -223,6 +230,11 @@ export function planOutputSchema(): JsonSchema {
     type: 'object',
     properties: {
       version: { const: DOCUMENT_PLAN_VERSION },
+      direction: {
+        description:
+          "Which way every field row reads: apply's, before = live value, after = configured value (the way apply would change it), for drift too. drift's text and markdown show the same rows the other way round (configured → live, what changed outside connectform).",
+        const: 'apply',
+      },
       plans: arrayOf(ref('plan'), 'One plan per target that was planned, in the order chosen.'),
       errors: arrayOf(
         ref('targetError'),
@@ -231,7 +243,7 @@ export function planOutputSchema(): JsonSchema {
       targets: arrayOf(ref('targetStatus'), 'apply only: every chosen target and what happened to it.'),
       reports: arrayOf(ref('report'), 'apply only: a report per target whose changes were carried out.'),
     },
-    required: ['version', 'plans', 'errors'],
+    required: ['version', 'direction', 'plans', 'errors'],
     dependencies: { targets: ['reports'], reports: ['targets'] },
     additionalProperties: false,
     definitions: {

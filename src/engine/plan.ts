@@ -100,6 +100,11 @@ export interface Attribution {
   at?: string;
   /** The identity (ARN) that made it. */
   by?: string;
+  /**
+   * The change cannot be attributed: every row is in a field whose change moves no stamp (a
+   * rule's tags), so `at`/`by` name an earlier edit, not this one. Why, in words.
+   */
+  unattributed?: string;
 }
 
 export interface ResourceRef {
@@ -132,8 +137,13 @@ export interface Plan {
   unmanaged: ResourceRef[];
   /** Reasons apply must refuse without --force (thresholds) or at all (preventDestroy). */
   blocked: Blocker[];
-  /** Non-fatal notes for the reader (cache trusted, kinds skipped, validation warnings...). */
+  /** Non-fatal notes for the reader (kinds skipped, validation warnings...). */
   notes: string[];
+  /**
+   * Lines for the run's log rather than the plan's reader (how far the snapshot cache was
+   * trusted): text shows them as notes, markdown (a pull-request comment) leaves them to stderr.
+   */
+  log?: string[];
   summary: Summary;
   /** Set by redactPlan: the printable, saveable form (no sensitive value, nothing derived from one). */
   redacted?: true;

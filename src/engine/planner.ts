@@ -43,6 +43,8 @@ export interface PlanInput {
   pending?: JournalView;
   threshold?: DestroyThreshold;
   notes?: string[];
+  /** Plan.log: lines for the run's log (the cache note). */
+  log?: string[];
   now?: Date;
 }
 
@@ -128,6 +130,7 @@ export function buildPlan(input: PlanInput): Plan {
     ),
     blocked,
     notes,
+    ...(input.log?.length ? { log: input.log } : {}),
     summary,
   };
 }

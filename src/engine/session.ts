@@ -244,9 +244,9 @@ export class TargetSession {
       pruneAll: this.settings.pruneAll,
       pending: this.pending,
       threshold: this.settings.threshold,
+      log: this.cacheNotes(),
       notes: [
         ...this.retiredNotes,
-        ...this.cacheNotes(),
         ...this.warnings
           .filter((w) => w.severity === 'warning')
           .map((w) => `${w.pos ? `${w.pos.file}:${w.pos.line}:${w.pos.col}: ` : ''}${w.message}`),

@@ -474,6 +474,11 @@ export const ruleKind: ResourceKind<'rule'> = {
   name: 'rule',
   configKey: CONFIG_KEY,
   title: 'Connect rule',
+  // Tags go through TagResource/UntagResource, which move neither LastUpdatedTime nor LastUpdatedBy.
+  unstampedFields: {
+    fields: ['Tags'],
+    why: 'only tags changed, and a tag change moves no LastUpdatedTime/LastUpdatedBy',
+  },
   schemaSpec: {
     title: 'Amazon Connect rule',
     service: 'connect',

@@ -672,6 +672,8 @@ export const taskTemplateKind: ResourceKind<'taskTemplate'> = {
   name: 'taskTemplate',
   configKey: CONFIG_KEY,
   title: 'Connect task template',
+  // Tags go through TagResource/UntagResource (not UpdateTaskTemplate), which move no LastModifiedTime.
+  unstampedFields: { fields: ['Tags'], why: 'only tags changed, and a tag change moves no LastModifiedTime' },
   schemaSpec: {
     title: 'Amazon Connect task template',
     service: 'connect',

@@ -197,6 +197,12 @@ export interface ResourceKind<N extends KindName = KindName> {
    * to the console. Without it an omitted field is compared like any other.
    */
   readonly managedWhenDeclared?: readonly string[];
+  /**
+   * Top-level fields whose change moves none of the live resource's last-changed stamps (tags:
+   * TagResource/UntagResource). A change of only these cannot be attributed to the stamp's
+   * editor; the value says why, in words (Change.attribution.unattributed).
+   */
+  readonly unstampedFields?: { fields: readonly string[]; why: string };
 
   key(body: Body): string;
   /**

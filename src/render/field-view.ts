@@ -29,8 +29,9 @@ export type FieldView = {
   | { shape: 'words'; before: string; after: string; parts: (DiffPart | Skipped)[] }
 );
 
-export function fieldView(f: FieldChange): FieldView {
-  const base = { path: escapeTerminal(f.path), forcesReplace: f.impact === 'replace' };
+/** `shownPath`: how the row's path reads (identity-path.ts abbreviates long selector values). */
+export function fieldView(f: FieldChange, shownPath: (path: string) => string = (p) => p): FieldView {
+  const base = { path: escapeTerminal(shownPath(f.path)), forcesReplace: f.impact === 'replace' };
   const op = f.op ?? (f.before === undefined ? 'add' : f.after === undefined ? 'remove' : 'change');
   if (op === 'move') return { ...base, shape: 'move', from: position(f.from), to: position(f.to) };
   if (op === 'add' || op === 'remove') {

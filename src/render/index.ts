@@ -52,7 +52,7 @@ function formatRenderer(format: Format, options: RenderOptions): Renderer {
     case 'markdown':
       return new MarkdownRenderer(options.command);
     default:
-      return new TextRenderer(options.color);
+      return new TextRenderer(options.color, options.command === 'drift' ? 'drift' : 'apply');
   }
 }
 

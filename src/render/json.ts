@@ -29,6 +29,11 @@ export interface TargetStatus {
  */
 export interface PlanDocument {
   version: typeof PLAN_VERSION;
+  /**
+   * Which way the field rows read: always apply's (before = live, after = configured), drift's
+   * too, so one reader serves every command; drift's human outputs reverse them (change-parts.ts).
+   */
+  direction: 'apply';
   plans: Plan[];
   errors: TargetError[];
   targets?: TargetStatus[];
@@ -43,7 +48,12 @@ export interface PlanDocumentParts {
 
 /** The document around printable plans (callers pass them redacted: see render/index.ts). */
 export function planDocument(parts: PlanDocumentParts): PlanDocument {
-  const doc: PlanDocument = { version: DOCUMENT_VERSION, plans: parts.plans, errors: parts.errors ?? [] };
+  const doc: PlanDocument = {
+    version: DOCUMENT_VERSION,
+    direction: 'apply',
+    plans: parts.plans,
+    errors: parts.errors ?? [],
+  };
   if (parts.apply) {
     doc.targets = parts.apply.targets;
     doc.reports = parts.apply.reports;

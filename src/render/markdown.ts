@@ -1,8 +1,20 @@
 import type { ApplyReport } from '../engine/apply.js';
 import type { Change, Plan } from '../engine/plan.js';
-import { attributionText, bodyRows, showsBody, UNMANAGED_HINT, unmanagedGroups } from './change-parts.js';
+import {
+  attributionText,
+  bodyRows,
+  DRIFT_HEADING,
+  DRIFT_VERB,
+  driftChange,
+  driftCounts,
+  showsBody,
+  UNMANAGED_HINT,
+  unmanagedGroups,
+} from './change-parts.js';
 import { escapeHtml, escapeMarkdownInline as md, markdownCode, markdownCodeCell } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
+import { selectorShortener } from './identity-path.js';
+import { type SharedChange, sharedChanges } from './shared-changes.js';
 import type { Renderer } from './index.js';
 import type { DiffPart, Skipped } from './line-diff.js';
 import { plural } from './values.js';
@@ -36,26 +48,38 @@ export class MarkdownRenderer implements Renderer {
   /** `drift` titles the comment "connectform drift" (the cron job's issue), otherwise "plan". */
   constructor(private readonly command: 'plan' | 'drift' = 'plan') {}
 
+  /** Shown open and first: what destroys a live resource, and in drift a resource removed outside connectform. */
+  private open(c: Change): boolean {
+    return destructive(c) || (this.drift && c.action === 'create');
+  }
+
+  private get drift(): boolean {
+    return this.command === 'drift';
+  }
+
   plan(plans: Plan[]): string {
-    const out: string[] = [
-      `## connectform ${this.command}`,
-      '',
-      '| target | region | instance | create | update | replace | delete | manual | unchanged | unmanaged |',
-      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ];
-    for (const p of plans) {
-      const s = p.summary;
-      out.push(
-        `| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`,
-      );
-    }
+    const out: string[] = [`## connectform ${this.command}`, '', ...this.table(plans)];
+    if (this.drift && plans.some((p) => p.changes.length)) out.push('', `_${md(DRIFT_HEADING)}_`);
     const tails = plans.map((p) => this.tail(p));
     const budget = new Budget(out.join('\n').length + tails.flat().join('\n').length);
+    // The same change on several targets is shown once, under all their names, before each target's own.
+    const { groups, grouped } = plans.length > 1 ? sharedChanges(plans) : { groups: [], grouped: new Set<Change>() };
+    for (const g of groups) {
+      out.push('', `### ${g.targets.map(md).join(', ')}`, '', `_The same on ${plural(g.targets.length, 'target')}:_`);
+      for (const s of [
+        ...g.changes.filter((x) => this.open(x.change)),
+        ...g.changes.filter((x) => !this.open(x.change)),
+      ])
+        out.push(...this.fitted(s.change, budget, sharedAttribution(s)));
+    }
     plans.forEach((p, i) => {
       if (plans.length > 1) out.push('', `### ${md(p.target)}`);
-      if (!p.changes.length) out.push('', 'No changes.');
+      if (!p.changes.length) out.push('', this.drift ? 'No drift.' : 'No changes.');
       for (const b of p.blocked) out.push('', `> **Blocked:** ${md(b.message)}`);
-      for (const c of [...p.changes.filter(destructive), ...p.changes.filter((x) => !destructive(x))])
+      const own = p.changes.filter((c) => !grouped.has(c));
+      if (own.length < p.changes.length)
+        out.push('', `_${plural(p.changes.length - own.length, 'change')} shown above with other targets._`);
+      for (const c of [...own.filter((x) => this.open(x)), ...own.filter((x) => !this.open(x))])
         out.push(...this.fitted(c, budget));
       out.push(...tails[i]);
     });
@@ -67,20 +91,45 @@ export class MarkdownRenderer implements Renderer {
     return `${out.join('\n')}\n`;
   }
 
+  /** One row per target: apply's counts, or drift's (changed, removed, added outside connectform). */
+  private table(plans: Plan[]): string[] {
+    const where = (p: Plan) => `| ${md(p.target)} | ${md(p.scope.region)} | ${markdownCodeCell(p.scope.instanceId)} |`;
+    if (this.drift)
+      return [
+        '| target | region | instance | changed | removed | added | unchanged | unmanaged |',
+        '|---|---|---|---:|---:|---:|---:|---:|',
+        ...plans.map((p) => {
+          const d = driftCounts(p);
+          return `${where(p)} ${d.changed} | ${d.removed} | ${d.added} | ${p.summary.unchanged} | ${p.unmanaged.length} |`;
+        }),
+      ];
+    return [
+      '| target | region | instance | create | update | replace | delete | manual | unchanged | unmanaged |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+      ...plans.map((p) => {
+        const s = p.summary;
+        return `${where(p)} ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.manual} | ${s.unchanged} | ${p.unmanaged.length} |`;
+      }),
+    ];
+  }
+
   /**
    * A change's section if it fits the budget. A delete or replace is never left out silently:
    * when its section does not fit, its header stays and says its differences are left out.
    */
-  private fitted(c: Change, budget: Budget): string[] {
-    const section = ['', ...this.change(c)];
+  private fitted(c: Change, budget: Budget, attribution?: string[]): string[] {
+    const section = ['', ...this.change(c, attribution)];
     if (budget.take(section)) return section;
     const head = ['', section[1], '', TOO_LONG];
-    if (destructive(c) && budget.take(head)) return head;
+    if (this.open(c) && budget.take(head)) return head;
     budget.omitted++;
     return [];
   }
 
-  /** Unmanaged resources (named, capped) and the notes: short, always shown. */
+  /**
+   * Unmanaged resources (named, capped) and the notes: short, always shown. The plan's `log`
+   * (the cache note) is not for reviewers: the CLI writes it to stderr.
+   */
   private tail(p: Plan): string[] {
     const out: string[] = [];
     if (p.unmanaged.length) {
@@ -94,25 +143,32 @@ export class MarkdownRenderer implements Renderer {
     return out;
   }
 
-  private change(c: Change): string[] {
+  /** `attribution`: the lines to show instead of the change's own (a shared change: each target's). */
+  private change(planned: Change, attribution?: string[]): string[] {
+    const c = this.drift ? driftChange(planned) : planned;
+    const verb = this.drift ? DRIFT_VERB[c.action] : VERB[c.action];
     const rename = c.renamedFrom ? ' (renamed from ' : '';
-    const reason = c.reason ? ` — ${c.reason}` : '';
-    const attribution = attributionText(c.attribution);
-    const body = [...(attribution ? ['', `_${md(attribution)}_`] : []), ...diffBlock(this.diffLines(c))];
-    if (destructive(c)) {
-      const head = `**${VERB[c.action]}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
+    // drift's verb and heading already say a resource was removed or added outside connectform
+    const said = this.drift && verb !== 'changed' ? undefined : c.reason;
+    const reason = said ? ` — ${said}` : '';
+    const saidBy = attribution ?? [attributionText(c.attribution)].filter((x) => x !== undefined);
+    const body = [...saidBy.flatMap((a) => ['', `_${md(a)}_`]), ...diffBlock(this.diffLines(c))];
+    if (this.open(c)) {
+      const head = `**${verb}** ${md(c.kind)} ${markdownCode(c.name)}${c.renamedFrom ? `${rename}${markdownCode(c.renamedFrom)})` : ''}${md(reason)}`;
       return [head, ...body];
     }
-    const summary = `<b>${VERB[c.action]}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.renamedFrom ? `${rename}<code>${escapeHtml(c.renamedFrom)}</code>)` : ''}${escapeHtml(reason)}`;
+    const summary = `<b>${verb}</b> ${escapeHtml(c.kind)} <code>${escapeHtml(c.name)}</code>${c.renamedFrom ? `${rename}<code>${escapeHtml(c.renamedFrom)}</code>)` : ''}${escapeHtml(reason)}`;
     return [`<details><summary>${summary}</summary>`, ...body, '', '</details>'];
   }
 
   /** The change as diff lines: a create's or delete's body all `+` or `-`, else its field rows. */
   private diffLines(c: Change): string[] {
-    if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f)));
-    const sign = c.action === 'create' ? '+' : '-';
+    const shown = selectorShortener(c.fields.map((f) => f.path));
+    if (!showsBody(c)) return c.fields.flatMap((f) => rowLines(fieldView(f, shown)));
+    // drift reads the other way round: a create is a resource removed outside connectform
+    const sign = (c.action === 'create') !== this.drift ? '+' : '-';
     return bodyRows(c).flatMap((f) => {
-      const v = fieldView(f);
+      const v = fieldView(f, shown);
       if (v.shape === 'block')
         return [`${sign} ${v.path}:${v.header ? ` ${v.header}` : ''}`, ...v.lines.map((l) => `${sign}   ${l}`)];
       if (v.shape === 'inline') return [`${sign} ${v.path}: ${v.after ?? v.before}`];
@@ -140,6 +196,15 @@ export class MarkdownRenderer implements Renderer {
     }
     return `${out.join('\n')}\n`;
   }
+}
+
+/** A shared change's attribution: once when every target says the same, else per target. */
+function sharedAttribution(s: SharedChange): string[] {
+  const texts = s.byTarget.map((t) => ({ target: t.target, text: attributionText(t.change.attribution) }));
+  const said = texts.filter((t): t is { target: string; text: string } => t.text !== undefined);
+  if (!said.length) return [];
+  if (said.length === texts.length && said.every((t) => t.text === said[0].text)) return [said[0].text];
+  return said.map((t) => `${t.target}: ${t.text}`);
 }
 
 /** Characters left for a comment's sections. */

@@ -1,14 +1,28 @@
 import { createColors } from 'picocolors';
 import type { ApplyReport } from '../engine/apply.js';
 import type { Action, Change, Plan } from '../engine/plan.js';
-import { attributionText, bodyRows, showsBody, UNMANAGED_HINT, unmanagedGroups } from './change-parts.js';
+import {
+  attributionText,
+  bodyRows,
+  DRIFT_HEADING,
+  DRIFT_VERB,
+  type Direction,
+  driftChange,
+  driftCounts,
+  showsBody,
+  UNMANAGED_HINT,
+  unmanagedGroups,
+} from './change-parts.js';
 import { escapeTerminal as esc } from './escape.js';
 import { fieldView, type FieldView } from './field-view.js';
+import { selectorShortener } from './identity-path.js';
 import type { Renderer } from './index.js';
 import type { DiffPart, Skipped } from './line-diff.js';
 import { plural } from './values.js';
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-', manual: '!' };
+/** Drift: what happened outside connectform (DRIFT_VERB): changed, removed, added. */
+const DRIFT_SYMBOL: Record<Action, string> = { create: '-', update: '~', replace: '~', delete: '+', manual: '~' };
 
 /** Field rows sit under the change header; a block value's lines under the row. */
 const ROW = '      ';
@@ -24,7 +38,11 @@ export class TextRenderer implements Renderer {
   private readonly c: ReturnType<typeof createColors>;
   private readonly paintSign: Record<string, (s: string) => string>;
 
-  constructor(color: boolean) {
+  /** `drift` prints each row the way it happened (configured → live); `apply` the way apply would go. */
+  constructor(
+    color: boolean,
+    private readonly direction: Direction = 'apply',
+  ) {
     this.c = createColors(color);
     const c = this.c;
     this.paintSign = { '+': c.green, '-': c.red, '~': c.yellow, '-/+': c.magenta, '!': c.cyan, '↕': c.cyan };
@@ -39,7 +57,10 @@ export class TextRenderer implements Renderer {
     const lines: string[] = [
       c.bold(`Target ${esc(plan.target)} (${esc(plan.scope.region)}, instance ${esc(plan.scope.instanceId)})`),
     ];
-    if (plan.changes.length === 0) lines.push('', 'No changes. Live state matches the config.');
+    const drift = this.direction === 'drift';
+    if (plan.changes.length === 0)
+      lines.push('', drift ? 'No drift. Live state matches the config.' : 'No changes. Live state matches the config.');
+    else if (drift) lines.push(DRIFT_HEADING);
     for (const change of plan.changes) lines.push('', ...this.change(change));
     const footer: string[] = [];
     if (plan.unmanaged.length) {
@@ -50,10 +71,19 @@ export class TextRenderer implements Renderer {
       }
       footer.push(c.dim(`  (${UNMANAGED_HINT})`));
     }
-    for (const note of plan.notes) footer.push(c.dim(`Note: ${esc(note)}`));
+    // At a terminal the log lines (the cache note) are notes like the others.
+    for (const note of [...(plan.log ?? []), ...plan.notes]) footer.push(c.dim(`Note: ${esc(note)}`));
     for (const b of plan.blocked) footer.push(`${c.red('Blocked:')} ${esc(b.message)}`);
     if (footer.length) lines.push('', ...footer);
     const s = plan.summary;
+    if (drift) {
+      const d = driftCounts(plan);
+      lines.push(
+        '',
+        `Drift: ${d.changed} changed, ${d.removed} removed, ${d.added} added outside connectform; ${s.unchanged} unchanged.`,
+      );
+      return `${lines.join('\n')}\n`;
+    }
     lines.push(
       '',
       `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete} to delete` +
@@ -66,17 +96,23 @@ export class TextRenderer implements Renderer {
     return (this.paintSign[symbol] ?? ((s: string) => s))(symbol);
   }
 
-  private change(change: Change): string[] {
+  private change(planned: Change): string[] {
     const c = this.c;
+    const drift = this.direction === 'drift';
+    const change = drift ? driftChange(planned) : planned;
     const rename = change.renamedFrom ? ` (renamed from "${esc(change.renamedFrom)}")` : '';
-    const reason = change.reason ? c.dim(`  # ${esc(change.reason)}`) : '';
-    const out = [`  ${this.sign(SYMBOL[change.action])} ${esc(change.kind)} "${esc(change.name)}"${rename}${reason}`];
+    const verb = DRIFT_VERB[change.action];
+    const said = drift && verb !== 'changed' ? `${verb} outside connectform` : change.reason;
+    const reason = said ? c.dim(`  # ${esc(said)}`) : '';
+    const symbol = (drift ? DRIFT_SYMBOL : SYMBOL)[change.action];
+    const out = [`  ${this.sign(symbol)} ${esc(change.kind)} "${esc(change.name)}"${rename}${reason}`];
     const attribution = attributionText(change.attribution);
     if (attribution) out.push(c.dim(`${ROW}# ${esc(attribution)}`));
+    const shown = selectorShortener(change.fields.map((f) => f.path));
     if (showsBody(change)) {
-      for (const f of bodyRows(change)) out.push(...this.bodyRow(fieldView(f)));
+      for (const f of bodyRows(change)) out.push(...this.bodyRow(fieldView(f, shown)));
     } else {
-      for (const f of change.fields) out.push(...this.row(fieldView(f)));
+      for (const f of change.fields) out.push(...this.row(fieldView(f, shown)));
     }
     return out;
   }

@@ -39,9 +39,9 @@ describe('snapshot cache', () => {
     const warm = await cli('plan', dir, '--format', 'json');
     expect(describes()).toBe(0);
     expect(planOf(warm).changes).toEqual([]);
-    const notes = planOf(warm).notes;
-    expect(notes.join(' ')).toMatch(/12 resource\(s\) .* snapshot cache/);
-    expect(notes.filter((n) => n.length > 100)).toEqual([]); // printed on every plan: one short line
+    const log = planOf(warm).log ?? [];
+    expect(log.join(' ')).toMatch(/12 resource\(s\) .* snapshot cache/);
+    expect(log.filter((n) => n.length > 100)).toEqual([]); // printed on every plan: one short line
 
     // One rule changes out of band: only that one is described again.
     const other = tempDir('cache-other-');

@@ -102,6 +102,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
       version: 3,
+      direction: 'apply',
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
     });
@@ -143,6 +144,7 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(alone.stderr).toMatch(/^Error: .*ECONNREFUSED/m);
     expect(documentOf(alone)).toEqual({
       version: 3,
+      direction: 'apply',
       plans: [],
       errors: [{ target: 'down', message: expect.stringMatching(/ECONNREFUSED/) }],
       targets: [{ target: 'down', status: 'failed' }],
@@ -202,7 +204,42 @@ describe('one JSON document, the same shape for one target or many', () => {
     expect(saved).toMatchObject({ format: 'connectform-saved-plan', version: 3, target: 'dev' });
     const shown = documentOf(await run(['show', file, '-f', 'json'], { cwd: dir }));
     const { format: _f, configPaths: _c, binding: _b, ...plan } = saved;
-    expect(shown).toEqual({ version: 3, plans: [plan], errors: [] });
+    expect(shown).toEqual({ version: 3, direction: 'apply', plans: [plan], errors: [] });
+  });
+});
+
+describe('drift and show documents (issue 22)', () => {
+  const template = (Description: string, Tags: Record<string, string>) => ({
+    Name: 'json-drift',
+    Description,
+    ContactFlowId: { name: 'Escalation' },
+    Fields: [{ Id: { Name: 'Name' }, Type: 'NAME' }],
+    Constraints: { RequiredFields: [{ Id: { Name: 'Name' } }] },
+    Tags,
+  });
+
+  it('drift keeps apply direction and says so; a tag-only change is unattributed; show of several saved plans carries each log', async () => {
+    const dir = tempDir('json-drift-');
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { taskTemplates: [template('first', { team: 'a' })] });
+    expect((await run(['apply', dir, '-t', 'dev', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    writeConfig(dir, { dev: target(), prod: target() }, {}, { taskTemplates: [template('first', { team: 'b' })] });
+    const drift = await run(['drift', dir, '-t', 'dev', '-f', 'json'], { cwd: dir });
+    expect(drift.code, drift.stderr).toBe(2);
+    const doc = documentOf(drift);
+    expect(doc.direction).toBe('apply');
+    expect(doc.plans[0].changes[0].fields).toEqual([
+      { path: 'Tags.team', op: 'change', impact: 'update', before: 'a', after: 'b' },
+    ]);
+    expect(doc.plans[0].changes[0].attribution.unattributed).toMatch(/only tags changed/);
+
+    await run(['plan', dir, '-t', 'all'], { cwd: dir }); // warms the cache: the saved plans carry a log
+    for (const t of ['dev', 'prod'])
+      expect((await run(['plan', dir, '-t', t, '--out', join(dir, `${t}.json`)], { cwd: dir })).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'dev.json'), 'utf8'));
+    expect(validateSaved(saved) ? [] : validateSaved.errors).toEqual([]);
+    expect(saved.log).toEqual([expect.stringMatching(/snapshot cache/)]);
+    const shown = documentOf(await run(['show', join(dir, 'dev.json'), join(dir, 'prod.json'), '-f', 'json']));
+    expect(shown.plans.map((p: { target: string }) => p.target)).toEqual(['dev', 'prod']);
   });
 });
 

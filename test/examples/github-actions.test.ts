@@ -218,6 +218,23 @@ describe('examples/github-actions', () => {
     const script = String(comment.steps?.[1].with?.script);
     expect(script).toContain('plan failed');
     expect(script).toContain('updateComment');
+    expect(script).not.toMatch(/\bnpx\b|child_process|\bexec/); // it posts what it receives, runs nothing
+  });
+
+  it('renders the comment from the saved plans in a job with a read-only token and no AWS access', () => {
+    const pr = parse(load('connectform-pr.yml')) as Workflow;
+    const plan = pr.jobs.plan.steps?.find((s) => /connectform plan\b/.test(s.run ?? ''));
+    expect(plan?.run).toMatch(/connectform plan [^\n]*--out plan\.json/);
+    const render = pr.jobs.render;
+    expect(render.permissions).toEqual({ contents: 'read' });
+    expect(assumesAwsRole(render)).toBe(false);
+    expect(render.needs).toEqual(['targets', 'plan']);
+    expect(render.if).toContain('!cancelled()');
+    expect(render.if).toContain(FORK_GUARD);
+    const run = (render.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(run).toMatch(/npx --no -- connectform show "\$\{plans\[@\]\}" --format markdown/);
+    expect(run).not.toMatch(/npx[^\n]*connectform (plan|apply|drift)\b/);
+    expect(pr.jobs.comment.needs).toContain('render');
   });
 
   it('catches a workflow that breaks those promises', () => {

@@ -75,6 +75,8 @@ export interface JsonPlan {
   changes: { kind: string; name: string; action: string; fields: PlanField[]; reason?: string }[];
   unmanaged: { kind: string; name: string }[];
   notes: string[];
+  /** Lines for the run's log (the cache note); absent when there are none. */
+  log?: string[];
   blocked: { rule: string; kind: string; name?: string; message: string }[];
   summary: Record<string, number>;
 }

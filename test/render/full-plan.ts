@@ -3,7 +3,8 @@
  * action (create, update, replace, delete, manual), written by hand as plan-format-3 data:
  * identity paths, add/remove/change/move rows, a list insert and a move, a rename, a replace
  * with the row that forces it, long multi-line and one-line changes, attribution (known, partly
- * known, not reported), unmanaged resources past the cap, a cache note and a blocker. Then a
+ * known, not reported), unmanaged resources past the cap, a note, a cache note (the plan's log) and
+ * a blocker. Then a
  * second target with no changes. The golden files of both human outputs render it.
  */
 import { diffDetailed } from '../../src/engine/diff.js';
@@ -236,7 +237,8 @@ export const busyPlan: Plan = {
       message: '2 of 10 managed rules would be deleted or replaced (limit 10%); --force applies anyway',
     },
   ],
-  notes: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'],
+  notes: ['rules.yaml:3:5: Function compares a number with a string'],
+  log: ['12 resource(s) from the snapshot cache (apply re-reads what it changes; --refresh reads all)'],
   summary: { ...emptySummary(), create: 2, update: 3, replace: 1, delete: 2, manual: 1, unchanged: 7, unmanaged: 24 },
 };
 
@@ -248,6 +250,7 @@ export const quietPlan: Plan = {
   unmanaged: [],
   blocked: [],
   notes: [],
+  log: [],
   summary: { ...emptySummary(), unchanged: 12 },
 };
 

@@ -143,7 +143,17 @@ const SGR = /\x1b\[[0-9;]*m/g;
 describe('text output', () => {
   /** Every line a text plan can have: ours, with values only after our own prefix. */
   const TEXT_LINE =
-    /^(Target | {2}(\+|~|-|-\/\+|!) rule "| {6}|Not in the config, left alone| {2}rule: "| {2}\(settings\.prune|Note: |Blocked: |Plan: |No changes\.)/;
+    /^(Target | {2}(\+|~|-|-\/\+|!) rule "| {6}|Not in the config, left alone| {2}rule: "| {2}\(settings\.prune|Note: |Blocked: |Plan: |No changes\.|Drift: |No drift\.|Changed outside connectform \(configured value → live value\):$)/;
+
+  it('keeps every line one of ours when drift shows the rows the other way round', () => {
+    const out = rendererFor('text', { color: false, command: 'drift' }).plan([hostilePlan()]);
+    expect(rawDangerous(out)).toEqual([]);
+    expect(commandLines(out)).toEqual([]);
+    for (const line of out.trimEnd().split('\n')) {
+      if (line) expect(line, line).toMatch(TEXT_LINE);
+    }
+    expect(out).toMatch(/^ {2}\+ rule "[^\n]*# added outside connectform$/m);
+  });
 
   it('shows hostile names, keys, values and messages escaped, every line one of ours', () => {
     const out = rendererFor('text', { color: false }).plan([hostilePlan()]);
@@ -189,7 +199,7 @@ describe('markdown output', () => {
   const DIFF_LINE = /^([-+!] \S|[-+ ] {3}| {2}\S|@@ \d+ unchanged lines? @@$)/;
   /** Lines outside diff blocks: blank, a table row, a heading, ours, or a quoted blocker. */
   const OUR_LINE =
-    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|\*\*(delete|replace)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
+    /^(\||## |### |<details><summary><b>|<\/details>$|> \*\*Blocked:\*\* |No changes\.$|No drift\.$|\*\*(delete|replace|added|changed|removed)\*\* rule |_|Note: |- rule: |\*\*Not in the config, left alone)/;
 
   /**
    * Fenced blocks as CommonMark reads them: an opening fence of n ≥ 3 backticks (up to 3 spaces
@@ -266,12 +276,22 @@ describe('markdown output', () => {
     expect(md).toContain('\\u202e');
   });
 
+  it('keeps the same structure when drift shows the rows the other way round', () => {
+    const md = rendererFor('markdown', { color: false, command: 'drift' }).plan([hostilePlan()]);
+    // the create reads as removed outside connectform and, like the delete, is shown open
+    expectOnlyOurStructure(md, ['## connectform drift'], [2 + 1], 3, 1);
+    expect(md).toContain('_Changed outside connectform (configured value → live value):_');
+    expect(md).toContain('&lt;/details&gt;&lt;script&gt;');
+  });
+
   it('escapes hostile target names in the summary table and the per-target headings', () => {
     const md = rendererFor('markdown', { color: false }).plan([hostilePlan(), hostilePlan(`# prod\n\n</details>|x`)]);
     const headings = md.split('\n').filter((l) => l.startsWith('#'));
-    expect(headings).toHaveLength(3);
-    expect(headings[2]).toBe('### \\# prod\\\\n\\\\n\\</details\\>\\|x');
-    expectOnlyOurStructure(md, headings, [2 + 2], 6, 4); // header + separator + rows
+    // the title, the changes both targets share (shown once, under both names), then each target
+    expect(headings).toHaveLength(4);
+    expect(headings[1]).toMatch(/^### .*, \\# prod\\\\n\\\\n\\<\/details\\>\\\|x$/);
+    expect(headings[3]).toBe('### \\# prod\\\\n\\\\n\\</details\\>\\|x');
+    expectOnlyOurStructure(md, headings, [2 + 2], 3, 2); // header + separator + rows
   });
 
   it('fences diff blocks with more backticks than any run in them, and code spans likewise', () => {
@@ -347,7 +367,12 @@ describe('JSON output', () => {
   it('carries the very same data, with nothing hidden raw and no workflow command', () => {
     const plan = hostilePlan();
     const out = rendererFor('json', { color: false }).plan([plan]);
-    expect(JSON.parse(out)).toEqual({ version: 3, plans: [{ ...plan, redacted: true }], errors: [] }); // printable form: redactPlan marks it
+    expect(JSON.parse(out)).toEqual({
+      version: 3,
+      direction: 'apply',
+      plans: [{ ...plan, redacted: true }],
+      errors: [],
+    }); // printable form: redactPlan marks it
     expect(rawDangerous(out)).toEqual([]);
     expect(commandLines(out)).toEqual([]);
   });

@@ -12,12 +12,20 @@ import { TextRenderer } from '../../src/render/text.js';
 import { busyPlan, quietPlan } from './full-plan.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'plan.txt');
+/** The same plans as `drift` shows them: each row the change made outside connectform. */
+const DRIFT_GOLDEN = join(import.meta.dirname, 'golden', 'drift.txt');
 
 describe('text renderer', () => {
   it('renders every kind of change as the golden file shows', () => {
     const text = new TextRenderer(false).plan([busyPlan, quietPlan]);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
     expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('renders drift the way it happened (configured → live) as the drift golden file shows', () => {
+    const drift = new TextRenderer(false, 'drift').plan([busyPlan, quietPlan]);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(DRIFT_GOLDEN, drift);
+    expect(drift).toBe(readFileSync(DRIFT_GOLDEN, 'utf8'));
   });
 
   it('with colour, the same text once the escape codes are removed', () => {

@@ -7,7 +7,7 @@ import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../kinds/common.js';
 import type { Body, DeclaredResource, LiveResource, ResourceKind } from '../../kinds/types.js';
 import { changedTopLevel, diffDetailed, type PathSegment } from '../diff.js';
 import { ignoredDepth, keepLiveValues } from '../ignore-changes.js';
-import type { Blocker, Change, FieldChange, SensitivePath } from '../plan.js';
+import type { Attribution, Blocker, Change, FieldChange, SensitivePath } from '../plan.js';
 import type { JournalView } from '../planner.js';
 import {
   markLiveRow,
@@ -189,7 +189,7 @@ function changeOf(
     fields,
     id: current.id,
     liveVersion: current.version,
-    ...(current.attribution ? { attribution: current.attribution } : {}),
+    ...(current.attribution ? { attribution: attributionOf(kind, current.attribution, fields) } : {}),
     desired: keepLiveValues(desired, before, ignoredRoots),
     lifecycle: d.lifecycle,
     ...withSensitive(sensitive),
@@ -232,4 +232,17 @@ function markImpact(fields: FieldChange[], forcing: readonly string[]): void {
   const forces = (f: FieldChange) => forcing.includes(changedTopLevel([f])[0]);
   const any = fields.some(forces);
   for (const f of fields) f.impact = !any || forces(f) ? 'replace' : 'update';
+}
+
+/**
+ * The live stamp's attribution, unless every row is in a field whose change moves no stamp
+ * (tags): then `at`/`by` name an earlier edit, and the change says it cannot be attributed.
+ */
+function attributionOf(kind: ResourceKind, attribution: Attribution, fields: FieldChange[]): Attribution {
+  const unstamped = kind.unstampedFields;
+  if (!unstamped || !fields.length) return attribution;
+  const top = (path: string) => /^[^.[]*/.exec(path)?.[0] ?? path;
+  return fields.every((f) => unstamped.fields.includes(top(f.path)))
+    ? { ...attribution, unattributed: unstamped.why }
+    : attribution;
 }
