@@ -285,7 +285,7 @@ async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promi
     session.close();
   }
 
-  const cacheHits = Number(plan?.notes.map((n) => CACHE_NOTE.exec(n)?.[1]).find(Boolean) ?? 0);
+  const cacheHits = Number((plan?.log ?? []).map((n) => CACHE_NOTE.exec(n)?.[1]).find(Boolean) ?? 0);
   const summary = plan?.summary;
   const planRow = {
     create: summary?.create ?? 0,

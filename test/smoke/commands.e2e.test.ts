@@ -74,7 +74,7 @@ describe('every command as a real process', () => {
   it('drift', async () => {
     const r = await cli('drift', '.');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(line(r.stdout, /^No changes\. Live state matches the config\.$/)).toBeDefined();
+    expect(line(r.stdout, /^No drift\. Live state matches the config\.$/)).toBeDefined();
   });
 
   it('pull', async () => {
