@@ -5,14 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parse, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { SourceEdits } from '../../src/engine/pull/yaml-edit.js';
+import { readBackProblem } from '../../src/engine/pull/read-back.js';
 import { unifiedDiff } from '../../src/render/unified-diff.js';
 
 function edit(text: string, make: (e: SourceEdits, root: YAMLMap) => void): string {
   const doc = parseDocument(text);
-  const e = new SourceEdits(text);
+  const e = new SourceEdits(text, doc);
   make(e, doc.contents as YAMLMap);
   const out = e.result();
   parse(out); // still YAML
+  // and reads back as the edits mean
+  expect(readBackProblem(doc, e.ops, out)).toBeUndefined();
   return out;
 }
 
@@ -44,7 +47,8 @@ describe('SourceEdits', () => {
   it('rewrites a block scalar with its header and indentation', () => {
     const text = 'f: |\n    one\n    two\n\ng: x\n';
     const out = edit(text, (e, root) => e.replace(get(root, 'f'), 'three\nfour'));
-    expect(out).toBe('f: |\n    three\n    four\n\ng: x\n');
+    // no final line break live: `|-` (the chomping indicator follows the value)
+    expect(out).toBe('f: |-\n    three\n    four\n\ng: x\n');
   });
 
   it('adds and removes pairs in block and flow mappings', () => {

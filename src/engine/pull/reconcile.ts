@@ -17,7 +17,7 @@ import type { SensitiveValue } from '../../sensitive.js';
 import { formatPath } from '../../problem-path.js';
 import { ignoredDepth } from '../ignore-changes.js';
 import { escapeInterpolation } from '../export.js';
-import type { SourceEdits } from './yaml-edit.js';
+import type { OpWhere, SourceEdits } from './yaml-edit.js';
 
 /** Something pull left alone and the user should know about. */
 export interface PullReport {
@@ -28,6 +28,8 @@ export interface PullReport {
   /** `Actions[1].TaskAction.Name`: the place inside the item, when it is one value. */
   path?: string;
   message: string;
+  /** The target(s) it was found in, when the pull read several. */
+  target?: string;
 }
 
 export interface ItemContext {
@@ -44,6 +46,8 @@ export interface ItemContext {
   /** `targets.prod.vars`: where a `${var.NAME}` is defined, and its position. */
   varPosition(name: string): SourcePos | undefined;
   targetName: string;
+  /** The item's name as the summary shows it (kind and key). */
+  item: { kind: string; name: string; file: string };
   reports: PullReport[];
 }
 
@@ -138,7 +142,7 @@ export class ItemReconciler {
           this.report(map, path, 'is filled in by default and the live resource has none; not written', undefined);
           continue;
         }
-        this.c.edits.addPair(map, key, this.toConfig(live[key], undefined));
+        this.edit(map, path, () => this.c.edits.addPair(map, key, this.toConfig(live[key], undefined)));
         this.wrote(path);
         continue;
       }
@@ -147,7 +151,7 @@ export class ItemReconciler {
         if (value.shared)
           this.report(pair.value, path, 'lives in an anchor other items use; the live resource has none; not removed');
         else {
-          this.c.edits.removePair(map, pair);
+          this.edit(pair.value ?? map, path, () => this.c.edits.removePair(map, pair));
           this.wrote(path);
         }
         continue;
@@ -191,7 +195,7 @@ export class ItemReconciler {
       return;
     }
     if (!n) return;
-    this.c.edits.replace(n, this.toConfig(live, config));
+    this.edit(n, path, () => this.c.edits.replace(n, this.toConfig(live, config)));
     this.wrote(path);
   }
 
@@ -204,9 +208,11 @@ export class ItemReconciler {
       // Elements without an identity of their own: the list is rewritten as a whole.
       if (interpolated(raw)) this.interpolationReport(seq, raw, path, live);
       else {
-        this.c.edits.replace(
-          seq,
-          live.map((v) => this.toConfig(v, undefined)),
+        this.edit(seq, path, () =>
+          this.c.edits.replace(
+            seq,
+            live.map((v) => this.toConfig(v, undefined)),
+          ),
         );
         this.wrote(path);
       }
@@ -238,7 +244,7 @@ export class ItemReconciler {
           undefined,
         );
       else {
-        this.c.edits.removeItem(seq, c);
+        this.edit(seq, path, () => this.c.edits.removeItem(seq, c));
         this.wrote([...path, c], 'removed');
       }
     });
@@ -253,7 +259,7 @@ export class ItemReconciler {
             .slice(j + 1)
             .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
             .find((c) => c >= 0);
-      this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next);
+      this.edit(seq, path, () => this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next));
       this.wrote(path, 'added');
     });
     const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
@@ -331,6 +337,21 @@ export class ItemReconciler {
     if (this.c.kind.secretPaths?.includes(top)) return true;
     const prefix = (p: Segments) => p.every((s, i) => s === path[i]) || path.every((s, i) => s === p[i]);
     return this.c.sensitive.some((s) => prefix(s.path));
+  }
+
+  /** Make an edit, recording on its ops where it is (for reports when targets disagree). */
+  private edit(near: Node, path: Segments, make: () => void): void {
+    const from = this.c.edits.ops.length;
+    make();
+    const where: OpWhere = {
+      resource: this.c.title,
+      item: this.c.item,
+      path: formatPath(path),
+      segments: path,
+      pos: this.c.positionOf(near.range?.[0] ?? 0),
+      sensitive: this.isSensitive(path),
+    };
+    for (const op of this.c.edits.ops.slice(from)) op.where = where;
   }
 
   private wrote(path: Segments, what?: 'added' | 'removed'): void {
