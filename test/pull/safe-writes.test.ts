@@ -31,7 +31,11 @@ const FUNCTION =
   '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.Keyword"}]}}';
 
 /** A task template the service accepts, with `extra` lines (4-space indented) after its name. */
-const tmpl = (name: string, extra: string, constraints = '    Constraints: { RequiredFields: [{ Id: { Name: Title } }] }\n') =>
+const tmpl = (
+  name: string,
+  extra: string,
+  constraints = '    Constraints: { RequiredFields: [{ Id: { Name: Title } }] }\n',
+) =>
   `  - Name: ${name}\n${extra}    ContactFlowId: { name: Task routing }\n    Fields:\n      - Id: { Name: Title }\n        Type: NAME\n      - Id: { Name: Amount }\n        Type: NUMBER\n${constraints}`;
 
 describe('pull writes only whole, valid files (issue 22)', () => {
@@ -132,9 +136,10 @@ describe('pull writes only whole, valid files (issue 22)', () => {
     Attachments:
       - NotificationType: AWSHealth
         ButtonText: Run
-        Variables: { svc: event.detail.service }
+        Variables: { svc: event.detail.service, region: event.region }
         Criteria:
           - { Operator: HAS_VALUE, VariableName: svc }
+          - { Operator: HAS_VALUE, VariableName: region }
 `,
     );
     await ok('apply', dir, '-t', 'dev', '--auto-approve');
@@ -151,8 +156,11 @@ describe('pull writes only whole, valid files (issue 22)', () => {
         {
           NotificationType: 'AWSHealth',
           ButtonText: 'Run now',
-          Variables: { svc: 'event.detail.service' },
-          Criteria: [{ Operator: 'EQUALS', VariableName: 'svc', Value: 'EC2' }],
+          Variables: { svc: 'event.detail.service', region: 'event.region' },
+          Criteria: [
+            { Operator: 'EQUALS', VariableName: 'svc', Value: 'EC2' },
+            { Operator: 'HAS_VALUE', VariableName: 'region' },
+          ],
         },
       ],
     });

@@ -202,7 +202,8 @@ export class ItemReconciler {
   private list(seq: YAMLSeq, raw: Json, config: Json[], desired: Json[], live: Json[], path: Segments): void {
     const rawList = Array.isArray(raw) ? raw : [];
     const ids = (list: Json[]) => list.map(identityOf);
-    const [configIds, desiredIds, liveIds] = [ids(config), ids(desired), ids(live)];
+    const [desiredIds, liveIds] = [ids(desired), ids(live)];
+    const configIds = alignIds(config, desired, desiredIds);
     const unique = (list: string[]) => new Set(list).size === list.length;
     if (!unique(configIds) || !unique(liveIds) || !unique(desiredIds) || config.length !== seq.items.length) {
       // Elements without an identity of their own: the list is rewritten as a whole.
@@ -366,6 +367,40 @@ export class ItemReconciler {
 }
 
 const SHARED_FIX = 'change it by hand if every item using it should change, or give this item its own value';
+
+/**
+ * The identity of each config element as the planner sees it. An element without a key of its
+ * own is identified by its whole value, and the config writes it before normalizing (a set in
+ * another order, keys in another order): such an element is matched to the normalized one that
+ * has the same members in any order, or to the one left when one of each is left. Unmatched, it
+ * would be neither edited nor removed (the console user's deleted element kept).
+ */
+function alignIds(config: Json[], desired: Json[], desiredIds: string[]): string[] {
+  const ids = config.map(identityOf);
+  const unmatched = () => ids.flatMap((id, c) => (desiredIds.includes(id) ? [] : [c]));
+  const free = new Set(desiredIds.flatMap((id, i) => (ids.includes(id) ? [] : [i])));
+  for (const c of unmatched()) {
+    const key = orderFree(config[c]);
+    const i = [...free].find((x) => orderFree(desired[x]) === key);
+    if (i === undefined) continue;
+    ids[c] = desiredIds[i];
+    free.delete(i);
+  }
+  const left = unmatched();
+  if (left.length === 1 && free.size === 1) ids[left[0]] = desiredIds[[...free][0]];
+  return ids;
+}
+
+/** A value's canonical JSON with every list sorted too (members compared, order not). */
+function orderFree(v: Json): string {
+  const sortLists = (x: Json): Json =>
+    Array.isArray(x)
+      ? x.map(sortLists).sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1))
+      : isObject(x)
+        ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, sortLists(y)]))
+        : x;
+  return canonicalJson(sortLists(v));
+}
 
 /** What sort of element it is, for pairing a renamed one: an action's type, a field's type. */
 function sortOf(v: Json): string | undefined {
