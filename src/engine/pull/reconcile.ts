@@ -224,6 +224,30 @@ export class ItemReconciler {
     // edited, when it pairs with exactly one new one of its type: edited where it is.
     const renamed = pairRenamed(desired, desiredIds, live, liveIds);
     const liveIdOf = (id: string) => renamed.get(id) ?? id;
+    const isSet = !same(configIds, desiredIds);
+    const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
+    const liveOrder = liveIds.filter((id) => kept.includes(id));
+    if (!isSet && !same(kept, liveOrder)) {
+      // Reordered live, in a list whose order counts: written again whole, in the live order,
+      // unless part of it is not the file's to change.
+      const shared = items.some((n) => this.deref(n).shared);
+      if (interpolated(raw) || shared)
+        this.report(
+          seq,
+          path,
+          `lists its elements in another order than the live resource; not written (${shared ? 'an element lives in an anchor other items use' : 'an element comes from ${...}'}): reorder them by hand`,
+        );
+      else {
+        this.edit(seq, path, () =>
+          this.c.edits.replace(
+            seq,
+            live.map((v) => this.toConfig(v, undefined)),
+          ),
+        );
+        this.wrote(path);
+      }
+      return;
+    }
     // Kept elements, changed where they are.
     desired.forEach((d, i) => {
       const j = liveIds.indexOf(liveIdOf(desiredIds[i]));
@@ -251,7 +275,6 @@ export class ItemReconciler {
     });
     // New live: in an ordered list, inserted before the next element the file already has (the
     // live order kept); in a set (normalizing reordered the file's elements), appended.
-    const isSet = !same(configIds, desiredIds);
     liveIds.forEach((id, j) => {
       if (paired.has(id) || this.skipped([...path, j], seq)) return;
       const next = isSet
@@ -263,14 +286,6 @@ export class ItemReconciler {
       this.edit(seq, path, () => this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next));
       this.wrote(path, 'added');
     });
-    const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
-    const liveOrder = liveIds.filter((id) => kept.includes(id));
-    if (!same(kept, liveOrder))
-      this.report(
-        seq,
-        path,
-        'lists its elements in another order than the live resource; reorder them by hand if the order matters',
-      );
   }
 
   // -------------------------------------------------------------------------------------------

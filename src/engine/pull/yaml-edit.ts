@@ -20,7 +20,6 @@ import {
   isPair,
   isScalar,
   isSeq,
-  stringify,
   visit,
   type Node,
   type Pair,
@@ -387,10 +386,21 @@ function isEmpty(v: unknown): boolean {
  * a block key (`a, b` is quoted; `a b` stays plain).
  */
 export function renderFlow(value: unknown): string {
-  const opts = { lineWidth: 0, flowCollectionPadding: true, collectionStyle: 'flow' } as const;
-  if (isScalarValue(value))
-    return stringify([value], { ...opts, flowCollectionPadding: false }).replace(/^\[|\]\n$/g, '');
-  return stringify(value, opts).replace(/\n$/, '');
+  const scalar = isScalarValue(value);
+  const doc = new Document(scalar ? [value] : value);
+  // A line break: one double-quoted line (a folded flow scalar's indentation depends on where it is).
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && /[\n\r]/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  const text = doc.toString({
+    lineWidth: 0,
+    flowCollectionPadding: !scalar,
+    collectionStyle: 'flow',
+    doubleQuotedAsJSON: true,
+  });
+  return scalar ? text.replace(/^\[|\]\n$/g, '') : text.replace(/\n$/, '');
 }
 
 /** A block collection whose first line starts at column `indent` (the caller wrote the indent). */
