@@ -8,7 +8,7 @@
  *   - the next plan is empty (the file's value is the live one, as the planner compares them),
  *   - every byte outside the edited resources is as it was (unedited items, comments before them),
  *   - a second pull has nothing to write.
- * Seeded: PULL_PROPERTY_SEED=<n> replays a run, PULL_PROPERTY_RUNS=<n> runs longer (default 4,
+ * Seeded: PULL_PROPERTY_SEED=<n> replays a run, PULL_PROPERTY_RUNS=<n> runs longer (default 6,
  * a few seconds in `npm test`). A failure names its seed.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, planOf, runCliInProcess, tempDir } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
 
-const RUNS = Number(process.env.PULL_PROPERTY_RUNS ?? 4);
+const RUNS = Number(process.env.PULL_PROPERTY_RUNS ?? 6);
 const SEED = Number(process.env.PULL_PROPERTY_SEED ?? 22);
 const QUOTA = ['--parallelism', '3', '--quota-scale', '25'];
 
