@@ -182,3 +182,39 @@ function applyPatch(text: string, diff: string): string {
   while (at < lines.length) out.push(lines[at++]);
   return `${out.join('\n')}\n`;
 }
+
+describe('SourceEdits where edits meet', () => {
+  it('removes the first two keys of a list item (the second one moves up to the dash)', () => {
+    const text = 'l:\n  - A: 1\n    B: 2\n    C: 3\n';
+    const out = edit(text, (e, root) => {
+      const item = (get(root, 'l') as YAMLSeq).items[0] as YAMLMap;
+      e.removePair(item, pair(item, 'A'));
+      e.removePair(item, pair(item, 'B'));
+    });
+    expect(parse(out)).toEqual({ l: [{ C: 3 }] });
+  });
+
+  it('rewrites a flow list whose every element is replaced, and a flow map that loses its only key', () => {
+    const text = 'f: [ a, b ] # kept\nm: { team: billing }\n';
+    const out = edit(text, (e, root) => {
+      const f = get(root, 'f') as YAMLSeq;
+      e.removeItem(f, 0);
+      e.removeItem(f, 1);
+      e.insertItem(f, 'c');
+      e.insertItem(f, 'd, e');
+      const m = get(root, 'm') as YAMLMap;
+      e.removePair(m, pair(m, 'team'));
+      e.addPair(m, 'owner', 'ops');
+    });
+    expect(out).toBe('f: [ c, "d, e" ] # kept\nm: { owner: ops }\n');
+  });
+
+  it('writes a block scalar in its own style with the chomping the value needs', () => {
+    const text = 'a: |+\n  one\n\nb: >-\n  two\n  words\nc: x\n';
+    const out = edit(text, (e, root) => {
+      e.replace(get(root, 'a'), 'one\nmore\n\n');
+      e.replace(get(root, 'b'), 'three words');
+    });
+    expect(out).toBe('a: |+\n  one\n  more\n\nb: >-\n  three words\nc: x\n');
+  });
+});

@@ -159,7 +159,17 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
     }
     return e;
   };
-  const pulledPaths = new Map<string, Set<string>>();
+  // What each target had written, by resource: `target \0 kind \0 name`.
+  const pulledPaths = new Map<string, { file: string; paths: Set<string> }>();
+  const wrote = (where: OpWhere | undefined, path: string) => {
+    if (!where) return;
+    for (const n of names) {
+      const k = `${n}\0${where.item.kind}\0${where.item.name}`;
+      const entry = pulledPaths.get(k) ?? { file: where.item.file, paths: new Set<string>() };
+      entry.paths.add(path);
+      pulledPaths.set(k, entry);
+    }
+  };
   const perTargetVars: PerTargetVar[] = [];
   for (const [key, f] of files) {
     const sites = new Map<string, Map<string, EditOp[]>>();
@@ -180,12 +190,7 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
       const where = ops[0].where;
       if (agreed || (names.length === 1 && everyTarget.length <= 1)) {
         for (const op of ops) replay(combinedFor(f), op);
-        if (where)
-          for (const n of names) {
-            const k = `${n}\0${where.item.kind}\0${where.item.name}`;
-            if (!pulledPaths.has(k)) pulledPaths.set(k, new Set());
-            pulledPaths.get(k)!.add(where.path);
-          }
+        for (const op of ops) wrote(op.where, op.where?.label ?? '');
         continue;
       }
       const made = options.perTarget ? perTargetVar(f, ops[0], per, names, unpulled) : undefined;
@@ -197,11 +202,7 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
           node: (ops[0] as { node: Node }).node,
           value: `\${var.${made.name}}`,
         } as EditOp);
-        for (const n of names) {
-          const k = `${n}\0${where!.item.kind}\0${where!.item.name}`;
-          if (!pulledPaths.has(k)) pulledPaths.set(k, new Set());
-          pulledPaths.get(k)!.add(`${where!.path} (\${var.${made.name}})`);
-        }
+        wrote(where, `${where!.path} (\${var.${made.name}})`);
         continue;
       }
       reports.push(disagreement(per, names, unpulled, typeof made === 'string' ? made : undefined));
@@ -211,16 +212,14 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
 
   const pulled: PulledResource[] = [];
   for (const pass of passes)
-    for (const [k, paths] of pulledPaths) {
+    for (const [k, { file, paths }] of pulledPaths) {
       const [t, kind, name] = k.split('\0');
       if (t !== pass.name) continue;
-      const file = [...passes[0].edits.values()].flatMap((e) => e.ops).find((o) => o.where?.item.name === name)?.where
-        ?.item.file;
       pulled.push({
         target: t,
         kind: kind as KindName,
         name,
-        file: file ?? '',
+        file,
         paths: [...paths],
         attribution: pass.attribution.get(`${kind}\0${name}`) ?? {},
       });

@@ -269,7 +269,7 @@ export class ItemReconciler {
           undefined,
         );
       else {
-        this.edit(seq, path, () => this.c.edits.removeItem(seq, c));
+        this.edit(seq, path, () => this.c.edits.removeItem(seq, c), `${formatPath([...path, c])} (removed)`);
         this.wrote([...path, c], 'removed');
       }
     });
@@ -283,7 +283,12 @@ export class ItemReconciler {
             .slice(j + 1)
             .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
             .find((c) => c >= 0);
-      this.edit(seq, path, () => this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next));
+      this.edit(
+        seq,
+        path,
+        () => this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next),
+        `${formatPath(path)} (added)`,
+      );
       this.wrote(path, 'added');
     });
   }
@@ -356,13 +361,14 @@ export class ItemReconciler {
   }
 
   /** Make an edit, recording on its ops where it is (for reports when targets disagree). */
-  private edit(near: Node, path: Segments, make: () => void): void {
+  private edit(near: Node, path: Segments, make: () => void, label = formatPath(path)): void {
     const from = this.c.edits.ops.length;
     make();
     const where: OpWhere = {
       resource: this.c.title,
       item: this.c.item,
       path: formatPath(path),
+      label,
       segments: path,
       pos: this.c.positionOf(near.range?.[0] ?? 0),
       sensitive: this.isSensitive(path),

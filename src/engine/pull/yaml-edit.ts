@@ -32,6 +32,8 @@ export interface OpWhere {
   resource: string;
   item: { kind: string; name: string; file: string };
   path: string;
+  /** What the summary says was written (`Fields (added)`). */
+  label: string;
   segments: (string | number)[];
   pos: { file: string; line: number; col: number };
   /** Its value comes from a sensitive variable or is a secret: never printed. */
@@ -128,9 +130,17 @@ export class SourceEdits {
     let out = '';
     let at = start;
     let container: Edit | undefined;
+    let deleting = false;
     for (const e of inside) {
       if (container && e.start >= container.start && e.end <= container.end && e !== container) continue;
+      if (e.start < at && deleting && e.text === '') {
+        // Two removals that share bytes (a key moved up to the dash, the next key's line) remove
+        // both spans; read-back.ts checks what that leaves.
+        at = Math.max(at, e.end);
+        continue;
+      }
       if (e.start < at) throw new EditConflict(`edits overlap at offset ${e.start}`);
+      deleting = e.text === '';
       out += this.text.slice(at, e.start);
       if (e.flow) {
         out += this.renderFlowRewrite(e, inside);
