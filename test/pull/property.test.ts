@@ -2,7 +2,8 @@
  * Issue 22, item 4: pull as a property. Each run writes a config in random YAML styles (flow and
  * block collections, every scalar style and block chomping, comments, an anchor and its aliases,
  * CRLF, a BOM), applies it to the in-process sandbox, makes random console edits of every sort
- * (a value changed, added, removed; list elements added, removed, replaced, reordered; tags added,
+ * of rules, task templates and custom actions (a value changed, added, removed; list elements
+ * added, removed, replaced, reordered, every one replaced; tags added,
  * removed, changed), pulls, and checks that
  *   - the file parses, and pull reported nothing it left unwritten,
  *   - the next plan is empty (the file's value is the live one, as the planner compares them),
@@ -15,10 +16,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DescribeRuleCommand,
   GetTaskTemplateCommand,
+  ListRulesCommand,
   ListTaskTemplatesCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdateRuleCommand,
   UpdateTaskTemplateCommand,
   type ConnectClient,
   type TaskTemplateField,
@@ -80,9 +84,18 @@ function text(rng: Rng, multiLine: boolean): string {
 }
 
 interface Model {
+  rules: Record<string, unknown>[];
   taskTemplates: Record<string, unknown>[];
   customActions: Record<string, unknown>[];
 }
+
+/** A documented Rules Function (Amazon Connect Rules Function language, OnPostCallAnalysisAvailable). */
+const FUNCTION =
+  '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.Keyword"}]}}';
+const event = (name: string) => ({
+  ActionType: 'GENERATE_EVENTBRIDGE_EVENT' as const,
+  EventBridgeAction: { Name: name },
+});
 
 function model(rng: Rng, prefix: string): Model {
   const taskTemplates = Array.from({ length: 2 + rng.int(2) }, (_, i) => {
@@ -116,7 +129,15 @@ function model(rng: Rng, prefix: string): Model {
       ],
     })),
   }));
-  return { taskTemplates, customActions };
+  const rules = Array.from({ length: rng.int(2) + 1 }, (_, i) => ({
+    Name: `${prefix}-r${i}`,
+    TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+    Function: FUNCTION,
+    PublishStatus: rng.pick(['PUBLISHED', 'DRAFT']),
+    Actions: Array.from({ length: 1 + rng.int(3) }, (_, k) => event(`e${i}-${k}`)),
+    ...(rng.chance(0.5) ? { Tags: { team: 'care' } } : {}),
+  }));
+  return { rules, taskTemplates, customActions };
 }
 
 /** The model as YAML in random styles; `ContactFlowId` an anchor on the first template, aliased after. */
@@ -139,6 +160,7 @@ function render(rng: Rng, m: Model): string {
       if (rng.chance(0.1)) scalar.comment = ' trailing comment';
     },
   });
+  // The Function is JSON text: one quoted or block string (the style picked above, never flow).
   const templates = doc.get('taskTemplates') as YAMLSeq<YAMLMap>;
   const flow = templates.items[0].get('ContactFlowId', true) as unknown as YAMLMap;
   flow.anchor = 'flow';
@@ -221,6 +243,36 @@ describe('pull (property: random console edits on random YAML styles)', () => {
       );
       edited.add(String(tm.Name));
     }
+    const rules = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE, MaxResults: 100 }));
+    for (const rm of m.rules) {
+      if (!rng.chance(0.5)) continue;
+      const RuleId = rules.RuleSummaryList!.find((r) => r.Name === rm.Name)!.RuleId!;
+      const { Rule: rule } = await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }));
+      const edit = rng.pick(['status', 'add', 'remove', 'replace', 'all', 'tags']);
+      let actions = [...rule!.Actions!];
+      let status = rule!.PublishStatus!;
+      if (edit === 'status') status = status === 'PUBLISHED' ? 'DRAFT' : 'PUBLISHED';
+      else if (edit === 'add') actions.splice(rng.int(actions.length + 1), 0, event(`new${rng.int(99)}`));
+      else if (edit === 'remove' && actions.length > 1) actions.splice(rng.int(actions.length), 1);
+      else if (edit === 'replace') actions[rng.int(actions.length)] = event(`other${rng.int(99)}`);
+      else if (edit === 'all') actions = actions.map((_, k) => event(`all${k}-${rng.int(99)}`));
+      else if (edit === 'tags') {
+        await connect.send(new TagResourceCommand({ resourceArn: rule!.RuleArn!, tags: { owner: `o${rng.int(9)}` } }));
+        edited.add(String(rm.Name));
+        continue;
+      }
+      await connect.send(
+        new UpdateRuleCommand({
+          InstanceId: INSTANCE,
+          RuleId,
+          Name: rule!.Name,
+          Function: rule!.Function,
+          PublishStatus: status,
+          Actions: actions,
+        }),
+      );
+      edited.add(String(rm.Name));
+    }
     const { chatbot } = clients(sandbox.endpoint);
     const arns = (await chatbot.send('ListCustomActions', {})).CustomActions as string[];
     const actions = await Promise.all(arns.map((a) => chatbot.send('GetCustomAction', { CustomActionArn: a })));
@@ -262,12 +314,12 @@ describe('pull (property: random console edits on random YAML styles)', () => {
     const doc = parseDocument(source);
     const items = new Map<string, string>();
     let head = source.length;
-    for (const key of ['taskTemplates', 'customActions']) {
+    for (const key of ['rules', 'taskTemplates', 'customActions']) {
       const seq = doc.get(key, true);
       if (!isSeq(seq)) continue;
       for (const item of seq.items) {
         if (!isMap(item)) continue;
-        const name = item.get('Name') ?? item.get('ActionName');
+        const name = `${key}:${item.get('Name') ?? item.get('ActionName')}`;
         items.set(String(name), source.slice(item.range![0], item.range![1]));
         head = Math.min(head, item.range![0]);
       }
@@ -307,7 +359,7 @@ describe('pull (property: random console edits on random YAML styles)', () => {
       const [was, is] = [itemTexts(before), itemTexts(after)];
       expect(is.head, context).toBe(was.head);
       for (const [name, source] of was.items)
-        if (!edited.has(name)) expect(is.items.get(name), `${name}\n${context}`).toBe(source);
+        if (!edited.has(name.replace(/^[^:]+:/, ''))) expect(is.items.get(name), `${name}\n${context}`).toBe(source);
       expect(after.startsWith('\uFEFF'), context).toBe(before.startsWith('\uFEFF'));
       expect(after.includes('\r\n'), context).toBe(before.includes('\r\n'));
 
