@@ -171,6 +171,13 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
     }
   };
   const perTargetVars: PerTargetVar[] = [];
+  // Var names any target already defines: a new one never takes them.
+  const takenVars = new Set(
+    first.config.targets.flatMap((t) => {
+      const vars = t.raw.vars;
+      return vars && typeof vars === 'object' ? Object.keys(vars) : [];
+    }),
+  );
   for (const [key, f] of files) {
     const sites = new Map<string, Map<string, EditOp[]>>();
     for (const pass of passes)
@@ -193,7 +200,7 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
         for (const op of ops) wrote(op.where, op.where?.label ?? '');
         continue;
       }
-      const made = options.perTarget ? perTargetVar(f, ops[0], per, names, unpulled) : undefined;
+      const made = options.perTarget ? perTargetVar(ops[0], per, names, unpulled, takenVars) : undefined;
       if (made && typeof made !== 'string') {
         perTargetVars.push(made);
         replay(combinedFor(f), {
@@ -451,11 +458,11 @@ interface PerTargetVar {
 
 /** A literal made a variable, or why it cannot be. */
 function perTargetVar(
-  f: ParsedFile,
   op: EditOp,
   per: Map<string, EditOp[]>,
   names: string[],
   unpulled: string[],
+  taken: Set<string>,
 ): PerTargetVar | string {
   if (
     op.op !== 'replace' ||
@@ -472,8 +479,11 @@ function perTargetVar(
     values.set(n, mine ? (mine[0] as { value: unknown }).value : configured);
   }
   if (![...values.values()].every(isVarValue)) return 'only text, numbers and true/false can be variables';
-  void f;
-  return { name: varNameFor(where.item.name, where.segments), values, where };
+  const base = varNameFor(where.item.name, where.segments);
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  taken.add(name);
+  return { name, values, where };
 }
 
 /** Each per-target variable added to every target's `vars` (the mapping made when missing). */
