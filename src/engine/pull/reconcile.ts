@@ -93,6 +93,7 @@ export function identityOf(v: Json): string {
 
 export class ItemReconciler {
   private written: string[] = [];
+  private configBody: Body = {};
   private before = 0;
 
   constructor(private readonly c: ItemContext) {}
@@ -106,6 +107,7 @@ export class ItemReconciler {
         this.report(node, [], 'the resource item comes from an anchor or alias; edit it by hand');
       return { edits: 0, paths: [] };
     }
+    this.configBody = config;
     this.object(item.node, raw, config, desired, live, []);
     return { edits: this.c.edits.size - this.before, paths: this.written };
   }
@@ -195,7 +197,8 @@ export class ItemReconciler {
       return;
     }
     if (!n) return;
-    this.edit(n, path, () => this.c.edits.replace(n, this.toConfig(live, config)));
+    const value = this.keepTrailingBreaks(path, this.toConfig(live, config), config);
+    this.edit(n, path, () => this.c.edits.replace(n, value));
     this.wrote(path);
   }
 
@@ -358,6 +361,28 @@ export class ItemReconciler {
     if (this.c.kind.secretPaths?.includes(top)) return true;
     const prefix = (p: Segments) => p.every((s, i) => s === path[i]) || path.every((s, i) => s === p[i]);
     return this.c.sensitive.some((s) => prefix(s.path));
+  }
+
+  /**
+   * The config's final line breaks kept on a new string when the kind reads both alike (a rule's
+   * Function is compared as JSON): a `|` block stays `|`, not `|-`, and the value means the same.
+   */
+  private keepTrailingBreaks(path: Segments, value: Json, config: Json): Json {
+    if (typeof value !== 'string' || typeof config !== 'string') return value;
+    const kept = value.replace(/\n*$/, '') + (/\n*$/.exec(config)?.[0] ?? '');
+    if (kept === value) return value;
+    const normalized = (v: string) => {
+      const body = structuredClone(this.configBody) as Record<string, Json>;
+      let at: Json = body;
+      for (const seg of path.slice(0, -1)) at = (at as Record<string | number, Json>)[seg];
+      (at as Record<string | number, Json>)[path[path.length - 1]] = v;
+      return canonicalJson(this.c.kind.normalize(body as Body, { flows: this.c.flows }));
+    };
+    try {
+      return normalized(kept) === normalized(value) ? kept : value;
+    } catch {
+      return value;
+    }
   }
 
   /** Make an edit, recording on its ops where it is (for reports when targets disagree). */
