@@ -3,9 +3,9 @@
  * unified diff per file, what was pulled with who changed it last, and what was left alone and
  * why; writes the files atomically unless --dry-run. See docs/PULL.md.
  */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomically } from '../util/write-file.js';
+import { removeStaleTempFiles, writeAllOrNothing } from '../engine/pull/write-files.js';
 import { formatPos } from '../errors.js';
 import { escapeJsonText, escapeMarkdownInline, escapeTerminal, markdownCode } from '../render/escape.js';
 import { DEFAULT_SCHEMA_REF } from '../engine/export.js';
@@ -14,12 +14,13 @@ import { unifiedDiff } from '../render/unified-diff.js';
 import { renderDocument } from '../render/export-yaml.js';
 import { attributionText } from '../render/change-parts.js';
 import { kindByName } from '../kinds/index.js';
-import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
+import { addTargetOptions, type TargetOptions } from './options.js';
 import type { CliRun } from './io.js';
 
 interface PullCliOptions extends TargetOptions {
   dryRun?: boolean;
   includeUnmanaged?: string;
+  perTarget?: boolean;
 }
 
 export function registerPullCommand(program: Command, run: CliRun): void {
@@ -33,24 +34,34 @@ export function registerPullCommand(program: Command, run: CliRun): void {
       .option(
         '--include-unmanaged <file>',
         'also add live resources the config does not declare, to this file (a config file, or a new one)',
+      )
+      .option(
+        '--per-target',
+        "a value the targets disagree on becomes ${var.NAME}, each target's value in its vars (default: reported, not written)",
       ),
   ).action(async (configPaths: string[], _opts: PullCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as PullCliOptions;
-    singleTarget(opts.target, 'pull writes one target into the config');
     const { withSessions } = await import('./runtime.js');
-    const { pullTarget } = await import('../engine/pull/index.js');
+    const { pullTargets } = await import('../engine/pull/index.js');
     // Every resource is described afresh: a console edit may not move the stamps the cache trusts.
-    const result = await withSessions(run, configPaths, { ...opts, refresh: true }, ([session]) =>
-      pullTarget(session, {
+    const result = await withSessions(run, configPaths, { ...opts, refresh: true }, (sessions) => {
+      // What a pull killed mid-write left beside the config: removed, never read.
+      if (!opts.dryRun)
+        removeStaleTempFiles([
+          ...sessions[0].config.files.map((f) => dirname(f)),
+          ...(opts.includeUnmanaged ? [dirname(opts.includeUnmanaged)] : []),
+        ]);
+      return pullTargets(sessions, {
         ...(opts.includeUnmanaged ? { includeUnmanaged: opts.includeUnmanaged } : {}),
+        ...(opts.perTarget ? { perTarget: true } : {}),
         renderNewFile: (exported) => renderDocument(exported, { schemaRef: DEFAULT_SCHEMA_REF }),
-      }),
-    );
+      });
+    });
     const diffs = result.files.map((f) => ({
       file: shownPath(f.file),
       diff: unifiedDiff(shownPath(f.file), f.before, f.after),
     }));
-    if (!opts.dryRun) for (const f of result.files) writeFileAtomically(f.file, f.after);
+    if (!opts.dryRun) writeAllOrNothing(result.files);
     const render = opts.format === 'json' ? renderJson : opts.format === 'markdown' ? renderMarkdown : renderText;
     io.stdout.write(render(result, diffs, Boolean(opts.dryRun), Boolean(opts.includeUnmanaged)));
   });
@@ -85,9 +96,11 @@ function titleOf(kind: string): string {
 function renderText(result: PullResult, diffs: Diffs, dryRun: boolean, included: boolean): string {
   const out: string[] = [];
   for (const d of diffs) out.push(...d.diff.replace(/\n$/, '').split('\n').map(escapeTerminal));
-  if (result.pulled.length) {
-    out.push('', `Pulled from target ${escapeTerminal(result.target)}:`);
-    for (const p of result.pulled)
+  for (const target of result.targets) {
+    const pulled = result.pulled.filter((p) => p.target === target);
+    if (!pulled.length) continue;
+    out.push('', `Pulled from target ${escapeTerminal(target)}:`);
+    for (const p of pulled)
       out.push(
         `  ${escapeTerminal(`${titleOf(p.kind)} "${p.name}"`)}: ${escapeTerminal(p.paths.join(', '))} (${escapeTerminal(attributionText(p.attribution))})`,
       );
@@ -96,7 +109,7 @@ function renderText(result: PullResult, diffs: Diffs, dryRun: boolean, included:
     out.push('', 'Not written (the next plan still shows these):');
     for (const r of result.reports)
       out.push(
-        `  ${escapeTerminal(formatPos(r.pos))}: ${escapeTerminal(r.resource)}${r.path ? ` ${escapeTerminal(r.path)}` : ''} ${escapeTerminal(r.message)}`,
+        `  ${escapeTerminal(formatPos(r.pos))}: ${escapeTerminal(r.resource)}${r.path ? ` ${escapeTerminal(r.path)}` : ''} ${escapeTerminal(r.message)}${targetNote(result, r)}`,
       );
   }
   const note = unmanagedNote(result, included);
@@ -105,20 +118,28 @@ function renderText(result: PullResult, diffs: Diffs, dryRun: boolean, included:
   return `${out.join('\n').replace(/^\n/, '')}\n`;
 }
 
+/** ` (in prod)`: which target a report is about, when the pull read several. */
+function targetNote(result: PullResult, r: PullResult['reports'][number]): string {
+  return result.targets.length > 1 && r.target ? ` (in ${escapeTerminal(r.target)})` : '';
+}
+
 function summaryLine(result: PullResult, dryRun: boolean): string {
   const files = result.files.length;
   if (!files)
-    return `No change to write: the config already describes target ${escapeTerminal(result.target)}${result.reports.length ? ' (except what is listed above)' : ''}.`;
+    return `No change to write: the config already describes ${result.targets.length > 1 ? 'targets' : 'target'} ${escapeTerminal(result.targets.join(', '))}${result.reports.length ? ' (except what is listed above)' : ''}.`;
   return dryRun ? `Dry run: ${files} file(s) would change; nothing was written.` : `Wrote ${files} file(s).`;
 }
 
 function renderMarkdown(result: PullResult, diffs: Diffs, dryRun: boolean, included: boolean): string {
-  const out: string[] = [`### connectform pull: target ${markdownCode(result.target)}`, ''];
+  const out: string[] = [
+    `### connectform pull: ${result.targets.length > 1 ? 'targets' : 'target'} ${result.targets.map((t) => markdownCode(t)).join(', ')}`,
+    '',
+  ];
   if (result.pulled.length) {
     out.push('Live changes written back into the config:', '');
     for (const p of result.pulled)
       out.push(
-        `- ${escapeMarkdownInline(`${titleOf(p.kind)} "${p.name}"`)}: ${p.paths.map(markdownCode).join(', ')} (${escapeMarkdownInline(attributionText(p.attribution))})`,
+        `- ${result.targets.length > 1 ? `${markdownCode(p.target)} ` : ''}${escapeMarkdownInline(`${titleOf(p.kind)} "${p.name}"`)}: ${p.paths.map(markdownCode).join(', ')} (${escapeMarkdownInline(attributionText(p.attribution))})`,
       );
     out.push('');
   }
@@ -126,7 +147,7 @@ function renderMarkdown(result: PullResult, diffs: Diffs, dryRun: boolean, inclu
     out.push('Not written (the next plan still shows these):', '');
     for (const r of result.reports)
       out.push(
-        `- ${markdownCode(formatPos(r.pos))}: ${escapeMarkdownInline(r.resource)}${r.path ? ` ${markdownCode(r.path)}` : ''} ${escapeMarkdownInline(r.message)}`,
+        `- ${markdownCode(formatPos(r.pos))}: ${escapeMarkdownInline(r.resource)}${r.path ? ` ${markdownCode(r.path)}` : ''} ${escapeMarkdownInline(r.message)}${escapeMarkdownInline(targetNote(result, r))}`,
       );
     out.push('');
   }
@@ -154,7 +175,8 @@ function escapeTerminalKeepLines(text: string): string {
 
 function renderJson(result: PullResult, diffs: Diffs, dryRun: boolean): string {
   const doc = {
-    target: result.target,
+    target: result.targets.length === 1 ? result.targets[0] : undefined,
+    targets: result.targets,
     dryRun,
     files: diffs,
     pulled: result.pulled,
@@ -164,6 +186,7 @@ function renderJson(result: PullResult, diffs: Diffs, dryRun: boolean): string {
       line: r.pos.line,
       col: r.pos.col,
       ...(r.path ? { path: r.path } : {}),
+      ...(r.target ? { target: r.target } : {}),
       message: r.message,
     })),
     unmanaged: result.unmanaged.flatMap((k) =>

@@ -1,41 +1,37 @@
 /**
- * The drift workflow's optional pull request (CONNECTFORM_PULL_REQUESTS): on drift, the drift job's
- * `pull` step writes the console edit back into the checked-out config and keeps the changed files
- * and pull's markdown report; the `pull-requests` job turns them into one commit on one branch per
- * target and opens (then updates, never duplicates) a pull request whose description is the report
- * (diff and attribution). The bash step runs for real with the compiled CLI against an in-process
+ * The drift workflow's optional pull request (CONNECTFORM_PULL_REQUESTS): when a target drifted, the
+ * `pull` job runs one `pull -t all`, which writes the console edits back into the checked-out config
+ * and keeps the changed files and pull's markdown report; the `pull-requests` job turns them into
+ * one commit on one branch and opens (then updates, never duplicates) one pull request whose
+ * description is the report (diff and attribution). The bash step runs for real with the compiled CLI against an in-process
  * sandbox, in a real git checkout; the github-script body runs with an in-memory Git database and
  * pull request list behind the calls it makes. See workflow-harness.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DescribeRuleCommand, ListRulesCommand, UpdateRuleCommand } from '@aws-sdk/client-connect';
+import { GetTaskTemplateCommand, ListTaskTemplatesCommand, UpdateTaskTemplateCommand } from '@aws-sdk/client-connect';
 import { INSTANCE, runCliInProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
 import { CONTEXT, loadWorkflow, runGithubScript, runStep, sandboxForSuite } from './workflow-harness.js';
-import { exampleFunctionJson, fnString } from '../helpers/rule-function.js';
 
 const WORKFLOW = loadWorkflow('connectform-drift.yml');
 const DRIFT_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'drift')!.run!;
-const PULL_SCRIPT = WORKFLOW.jobs.drift.steps.find((s) => s.id === 'pull')!.run!;
+const DRIFTED_SCRIPT = WORKFLOW.jobs.pull.steps.find((s) => s.id === 'drifted')!.run!;
+const PULL_SCRIPT = WORKFLOW.jobs.pull.steps.find((s) => s.id === 'pull')!.run!;
 const PR_SCRIPT = WORKFLOW.jobs['pull-requests'].steps.find((s) => s.uses?.startsWith('actions/github-script@'))!.with!
   .script!;
 
-// The string form: pull keeps a Function in the form the file wrote it (one line here).
-const FN_1 = fnString('OnPostCallAnalysisAvailable', 1);
-const FN_5 = fnString('OnPostCallAnalysisAvailable', 5);
-
-const RESOURCES = `# Rules of the floor: reviewed changes only.
-rules:
-  - Name: backlog-alert   # paged to the on-call lead
-    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function: ${FN_1}
-    PublishStatus: PUBLISHED
-    Actions:
-      - ActionType: GENERATE_EVENTBRIDGE_EVENT
-        EventBridgeAction: { Name: backlog }
+const RESOURCES = `# Task templates of the floor: reviewed changes only.
+taskTemplates:
+  - Name: Callback   # agents see this name
+    Description: Call the customer back within 1 day
+    ContactFlowId: { name: Task routing }
+    Fields:
+      - Id: { Name: Title }
+        Type: NAME
+    Constraints: { RequiredFields: [{ Id: { Name: Title } }] }
 `;
 
 interface PullRequest {
@@ -120,7 +116,7 @@ const git = (dir: string, ...args: string[]) =>
 describe('the drift workflow opens a pull request with the pulled config', () => {
   const sandbox = sandboxForSuite();
 
-  it('pulls a console edit into the checkout and opens one pull request per target, updated on the next run', async () => {
+  it('pulls every target into the checkout at once and opens one pull request, updated on the next run', async () => {
     const dir = tempDir('connectform-drift-pull-');
     writeConfig(join(dir, 'connect'), { dev: { endpoint: sandbox.endpoint } }, {}, RESOURCES);
     git(dir, 'init', '-q');
@@ -131,67 +127,78 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
 
     // the console edit
     const { connect } = clients(sandbox.endpoint, 'us-east-2');
-    const list = await connect.send(new ListRulesCommand({ InstanceId: INSTANCE }));
-    const RuleId = list.RuleSummaryList!.find((r) => r.Name === 'backlog-alert')!.RuleId!;
-    const { Rule: rule } = await connect.send(new DescribeRuleCommand({ InstanceId: INSTANCE, RuleId }));
+    const list = await connect.send(new ListTaskTemplatesCommand({ InstanceId: INSTANCE }));
+    const TaskTemplateId = list.TaskTemplates!.find((t) => t.Name === 'Callback')!.Id!;
+    const t = await connect.send(new GetTaskTemplateCommand({ InstanceId: INSTANCE, TaskTemplateId }));
     await connect.send(
-      new UpdateRuleCommand({
+      new UpdateTaskTemplateCommand({
         InstanceId: INSTANCE,
-        RuleId,
-        Name: rule!.Name!,
-        Function: exampleFunctionJson('OnPostCallAnalysisAvailable', 5),
-        PublishStatus: 'PUBLISHED',
-        Actions: rule!.Actions!,
+        TaskTemplateId,
+        Name: t.Name,
+        Description: 'Call the customer back within 2 days',
+        ContactFlowId: t.ContactFlowId,
+        Constraints: t.Constraints,
+        Fields: t.Fields,
       }),
     );
 
     const env = { CONFIG: 'connect/', TARGET: 'dev' };
     expect((await runStep(DRIFT_SCRIPT, dir, env)).code).toBe(0);
     expect(readFileSync(join(dir, 'exit-code'), 'utf8')).toBe('2\n');
-    const pulled = await runStep(PULL_SCRIPT, dir, env);
+    // the pull job: it runs when any target's drift artifact says 2
+    const drift = join(dir, 'drift', 'connectform-drift-dev');
+    cpSync(join(dir, 'exit-code'), join(drift, 'exit-code'), { recursive: true });
+    expect((await runStep(DRIFTED_SCRIPT, dir, {})).outputs).toBe('any=true\n');
+    const pulled = await runStep(PULL_SCRIPT, dir, { CONFIG: 'connect/' });
+    expect(pulled.stderr).toBe('');
     expect(pulled.code, pulled.stderr).toBe(0);
     const written = readFileSync(join(dir, 'pulled', 'files', 'connect', 'resources.yaml'), 'utf8');
-    expect(written).toBe(RESOURCES.replace(`Function: ${FN_1}`, `Function: ${FN_5}`));
+    expect(written).toBe(RESOURCES.replace('within 1 day', 'within 2 days'));
     const description = readFileSync(join(dir, 'pulled', 'description.md'), 'utf8');
-    expect(description).toContain(`-    Function: ${FN_1}\n+    Function: ${FN_5}`);
-    expect(description).toMatch(/last changed \d{4}-\d\d-\d\dT[^ ]+ by arn:aws:iam::\d{12}:user\/sandbox/);
+    expect(description).toContain(
+      '-    Description: Call the customer back within 1 day\n+    Description: Call the customer back within 2 days',
+    );
+    expect(description).toMatch(/last changed \d{4}-\d\d-\d\dT[^ )]+\)/);
     expect(pulled.summary).toBe(description);
 
     // the pull-requests job, twice: one branch, one pull request, its description kept current
     const art = tempDir('connectform-pull-artifacts-');
-    cpSync(join(dir, 'pulled'), join(art, 'artifacts', 'connectform-pull-dev'), { recursive: true });
+    cpSync(join(dir, 'pulled'), join(art, 'artifacts', 'connectform-pull'), { recursive: true });
     const gh = fakeGitHub();
-    const run = () =>
-      runGithubScript(PR_SCRIPT, art, gh.github, CONTEXT, { TARGETS: JSON.stringify(['dev', 'prod']), BASE: 'main' });
+    const run = () => runGithubScript(PR_SCRIPT, art, gh.github, CONTEXT, { BASE: 'main' });
     await run();
     expect(gh.pulls).toHaveLength(1);
     expect(gh.pulls[0]).toMatchObject({
-      head: 'connectform/pull-dev',
+      head: 'connectform/pull',
       base: 'main',
-      title: 'connectform: adopt the live changes of dev',
+      title: 'connectform: adopt the live changes',
     });
     expect(gh.pulls[0].body).toContain(description.trim().split('\n')[0]);
-    expect(gh.pulls[0].body).toContain(`+    Function: ${FN_5}`);
-    expect(gh.filesAt('connectform/pull-dev')).toEqual({ 'connect/resources.yaml': written });
-    expect(gh.commits.get(gh.refs.get('heads/connectform/pull-dev')!)!.parents).toEqual(['c0']);
+    expect(gh.pulls[0].body).toContain('+    Description: Call the customer back within 2 days');
+    expect(gh.filesAt('connectform/pull')).toEqual({ 'connect/resources.yaml': written });
+    expect(gh.commits.get(gh.refs.get('heads/connectform/pull')!)!.parents).toEqual(['c0']);
 
-    writeFileSync(join(art, 'artifacts', 'connectform-pull-dev', 'description.md'), 'newer report\n');
+    writeFileSync(join(art, 'artifacts', 'connectform-pull', 'description.md'), 'newer report\n');
     await run();
     expect(gh.pulls).toHaveLength(1);
     expect(gh.pulls[0].body).toMatch(/^newer report\n/);
   });
 
-  it('does nothing without drift: no files, no pull request', async () => {
+  it('does nothing without drift: no pull, no pull request', async () => {
     const dir = tempDir('connectform-drift-clean-');
-    writeFileSync(join(dir, 'exit-code'), '0\n');
-    const r = await runStep(PULL_SCRIPT, dir, { CONFIG: 'connect/', TARGET: 'dev' });
+    for (const [target, code] of [
+      ['dev', '0'],
+      ['prod', '1'],
+    ]) {
+      mkdirSync(join(dir, 'drift', `connectform-drift-${target}`), { recursive: true });
+      writeFileSync(join(dir, 'drift', `connectform-drift-${target}`, 'exit-code'), `${code}\n`);
+    }
+    const r = await runStep(DRIFTED_SCRIPT, dir, {});
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(join(dir, 'pulled'))).toBe(false);
+    expect(r.outputs).toBe('');
+    expect(WORKFLOW.jobs.pull.steps.find((s) => s.id === 'pull')!.if).toBe("steps.drifted.outputs.any == 'true'");
     const gh = fakeGitHub();
-    await runGithubScript(PR_SCRIPT, tempDir('connectform-pull-none-'), gh.github, CONTEXT, {
-      TARGETS: '["dev"]',
-      BASE: 'main',
-    });
+    await runGithubScript(PR_SCRIPT, tempDir('connectform-pull-none-'), gh.github, CONTEXT, { BASE: 'main' });
     expect(gh.pulls).toEqual([]);
   });
 });

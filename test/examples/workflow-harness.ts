@@ -16,6 +16,7 @@ import { BIN } from '../helpers/spawn-cli.js';
 export interface WorkflowStep {
   id?: string;
   run?: string;
+  if?: string;
   uses?: string;
   with?: { script?: string };
 }

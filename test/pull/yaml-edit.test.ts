@@ -5,14 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parse, parseDocument, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { SourceEdits } from '../../src/engine/pull/yaml-edit.js';
+import { readBackProblem } from '../../src/engine/pull/read-back.js';
 import { unifiedDiff } from '../../src/render/unified-diff.js';
 
 function edit(text: string, make: (e: SourceEdits, root: YAMLMap) => void): string {
   const doc = parseDocument(text);
-  const e = new SourceEdits(text);
+  const e = new SourceEdits(text, doc);
   make(e, doc.contents as YAMLMap);
   const out = e.result();
   parse(out); // still YAML
+  // and reads back as the edits mean
+  expect(readBackProblem(doc, e.ops, out)).toBeUndefined();
   return out;
 }
 
@@ -44,7 +47,8 @@ describe('SourceEdits', () => {
   it('rewrites a block scalar with its header and indentation', () => {
     const text = 'f: |\n    one\n    two\n\ng: x\n';
     const out = edit(text, (e, root) => e.replace(get(root, 'f'), 'three\nfour'));
-    expect(out).toBe('f: |\n    three\n    four\n\ng: x\n');
+    // no final line break live: `|-` (the chomping indicator follows the value)
+    expect(out).toBe('f: |-\n    three\n    four\n\ng: x\n');
   });
 
   it('adds and removes pairs in block and flow mappings', () => {
@@ -178,3 +182,39 @@ function applyPatch(text: string, diff: string): string {
   while (at < lines.length) out.push(lines[at++]);
   return `${out.join('\n')}\n`;
 }
+
+describe('SourceEdits where edits meet', () => {
+  it('removes the first two keys of a list item (the second one moves up to the dash)', () => {
+    const text = 'l:\n  - A: 1\n    B: 2\n    C: 3\n';
+    const out = edit(text, (e, root) => {
+      const item = (get(root, 'l') as YAMLSeq).items[0] as YAMLMap;
+      e.removePair(item, pair(item, 'A'));
+      e.removePair(item, pair(item, 'B'));
+    });
+    expect(parse(out)).toEqual({ l: [{ C: 3 }] });
+  });
+
+  it('rewrites a flow list whose every element is replaced, and a flow map that loses its only key', () => {
+    const text = 'f: [ a, b ] # kept\nm: { team: billing }\n';
+    const out = edit(text, (e, root) => {
+      const f = get(root, 'f') as YAMLSeq;
+      e.removeItem(f, 0);
+      e.removeItem(f, 1);
+      e.insertItem(f, 'c');
+      e.insertItem(f, 'd, e');
+      const m = get(root, 'm') as YAMLMap;
+      e.removePair(m, pair(m, 'team'));
+      e.addPair(m, 'owner', 'ops');
+    });
+    expect(out).toBe('f: [ c, "d, e" ] # kept\nm: { owner: ops }\n');
+  });
+
+  it('writes a block scalar in its own style with the chomping the value needs', () => {
+    const text = 'a: |+\n  one\n\nb: >-\n  two\n  words\nc: x\n';
+    const out = edit(text, (e, root) => {
+      e.replace(get(root, 'a'), 'one\nmore\n\n');
+      e.replace(get(root, 'b'), 'three words');
+    });
+    expect(out).toBe('a: |+\n  one\n  more\n\nb: >-\n  three words\nc: x\n');
+  });
+});

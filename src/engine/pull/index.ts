@@ -6,15 +6,29 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, isAlias, isMap, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap } from 'yaml';
-import { UsageError } from '../../errors.js';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLMap,
+} from 'yaml';
+import { ConnectformError, UsageError } from '../../errors.js';
+import { canonicalJson } from '../../kinds/common.js';
+import { varNameFor } from '../var-names.js';
+import { readBackProblem } from './read-back.js';
 import { MAX_FILE_BYTES, type LoadedTarget } from '../../config/index.js';
 import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../../kinds/types.js';
 import type { Attribution } from '../plan.js';
 import { toConfigItems, type ExportedKind, type ExportResult } from '../export.js';
 import { isPrunable } from '../planner.js';
 import { ItemReconciler, type PullReport } from './reconcile.js';
-import { SourceEdits } from './yaml-edit.js';
+import { EditConflict, SourceEdits, replay, type EditOp, type OpWhere } from './yaml-edit.js';
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
 import { decodeMarker } from '../../kinds/sensitive-marker.js';
 
@@ -31,6 +45,7 @@ export interface PullSource {
 }
 
 export interface PulledResource {
+  target: string;
   kind: KindName;
   name: string;
   file: string;
@@ -46,7 +61,8 @@ export interface PulledFile {
 }
 
 export interface PullResult {
-  target: string;
+  /** The targets read, in the order given. */
+  targets: string[];
   /** Files whose text changed. */
   files: PulledFile[];
   pulled: PulledResource[];
@@ -62,6 +78,7 @@ interface ConfigItem extends DeclaredResource {
   rawBody: Body;
 }
 
+/** A config file as pull reads it: parsed once, whatever the number of targets. */
 interface ParsedFile {
   /** As the config loader named it (what the user passed, or DIR/name.yaml). */
   file: string;
@@ -69,12 +86,16 @@ interface ParsedFile {
   doc: Document.Parsed;
   lines: LineCounter;
   usedAnchors: Set<string>;
-  edits: SourceEdits;
 }
 
 export interface PullOptions {
   /** Add the live resources the config does not declare to this file (`--include-unmanaged`). */
   includeUnmanaged?: string;
+  /**
+   * A literal the targets disagree on becomes `${var.NAME}`, each target's value in its `vars`
+   * (`--per-target`); without it such a literal is reported and left alone.
+   */
+  perTarget?: boolean;
   /**
    * The text of a new --include-unmanaged file (the caller's renderer: the engine does not import
    * render/; the CLI passes export's, so the new file reads like one `export` wrote).
@@ -82,23 +103,202 @@ export interface PullOptions {
   renderNewFile(result: ExportResult): string;
 }
 
+/** The edits one target's live state asks for, file by file, before the targets are compared. */
+interface TargetPass {
+  name: string;
+  edits: Map<string, SourceEdits>;
+  attribution: Map<string, Attribution>;
+  unmanaged: ExportedKind[];
+}
+
+/** One target's pull (see pullTargets). */
 export async function pullTarget(source: PullSource, options: PullOptions): Promise<PullResult> {
+  return pullTargets([source], options);
+}
+
+/**
+ * Several targets pulled into the one config they share. Every target is read, and its edits
+ * prepared apart; an edit is made only when every target the config applies to asks for the same
+ * one (a literal is every target's value). Where they differ, or a target was not pulled, the
+ * field is reported with each target's value (or, with perTarget, made a variable). Then every
+ * edited file is parsed again and compared with what the edits mean: one that would not read back
+ * so fails the pull, and nothing is written.
+ */
+export async function pullTargets(sources: readonly PullSource[], options: PullOptions): Promise<PullResult> {
+  const first = sources[0];
+  if (!first) throw new UsageError('pull needs a target');
   const target = options.includeUnmanaged;
+  if (target && sources.length > 1)
+    throw new UsageError("--include-unmanaged adds one target's resources; name one target with --target");
   // Before any AWS call: a file pull would refuse to write is known now.
-  if (target && existsSync(target) && !source.config.files.some((f) => resolve(f) === resolve(target))) {
+  if (target && existsSync(target) && !first.config.files.some((f) => resolve(f) === resolve(target))) {
     throw new UsageError(
       `--include-unmanaged ${target}: the file exists but is not part of the config given; name one of the config's files, or a new file`,
     );
   }
-  await source.resolveReferences();
-  const live = await source.readLive();
+  const lives = await Promise.all(
+    sources.map(async (s) => {
+      await s.resolveReferences();
+      return s.readLive();
+    }),
+  );
   const files = new Map<string, ParsedFile>();
   const reports: PullReport[] = [];
+  const passes = sources.map((s, i) => reconcileTarget(s, lives[i], files, reports, options));
+
+  // The targets compared, edit by edit (a site: one value, one key, or one list's elements).
+  const names = sources.map((s) => s.name);
+  const everyTarget = first.config.targets.map((t) => t.name);
+  const unpulled = everyTarget.filter((t) => !names.includes(t));
+  const combined = new Map<string, SourceEdits>();
+  const combinedFor = (f: ParsedFile) => {
+    const key = resolve(f.file);
+    let e = combined.get(key);
+    if (!e) {
+      e = new SourceEdits(f.text, f.doc);
+      combined.set(key, e);
+    }
+    return e;
+  };
+  // What each target had written, by resource: `target \0 kind \0 name`.
+  const pulledPaths = new Map<string, { file: string; paths: Set<string> }>();
+  const wrote = (where: OpWhere | undefined, path: string) => {
+    if (!where) return;
+    for (const n of names) {
+      const k = `${n}\0${where.item.kind}\0${where.item.name}`;
+      const entry = pulledPaths.get(k) ?? { file: where.item.file, paths: new Set<string>() };
+      entry.paths.add(path);
+      pulledPaths.set(k, entry);
+    }
+  };
+  const perTargetVars: PerTargetVar[] = [];
+  // Var names any target already defines: a new one never takes them.
+  const takenVars = new Set(
+    first.config.targets.flatMap((t) => {
+      const vars = t.raw.vars;
+      return vars && typeof vars === 'object' ? Object.keys(vars) : [];
+    }),
+  );
+  for (const [key, f] of files) {
+    const sites = new Map<string, Map<string, EditOp[]>>();
+    for (const pass of passes)
+      for (const op of pass.edits.get(key)?.ops ?? []) {
+        const site = siteOf(op);
+        let per = sites.get(site);
+        if (!per) {
+          per = new Map();
+          sites.set(site, per);
+        }
+        per.set(pass.name, [...(per.get(pass.name) ?? []), op]);
+      }
+    for (const per of sites.values()) {
+      const signatures = names.map((n) => (per.has(n) ? signature(per.get(n)!) : undefined));
+      const agreed = !unpulled.length && signatures.every((sig) => sig !== undefined && sig === signatures[0]);
+      const ops = [...per.values()][0];
+      const where = ops[0].where;
+      if (agreed || (names.length === 1 && everyTarget.length <= 1)) {
+        for (const op of ops) replay(combinedFor(f), op);
+        for (const op of ops) wrote(op.where, op.where?.label ?? '');
+        continue;
+      }
+      const made = options.perTarget ? perTargetVar(ops[0], per, names, unpulled, takenVars) : undefined;
+      if (made && typeof made !== 'string') {
+        perTargetVars.push(made);
+        replay(combinedFor(f), {
+          ...ops[0],
+          op: 'replace',
+          node: (ops[0] as { node: Node }).node,
+          value: `\${var.${made.name}}`,
+        } as EditOp);
+        wrote(where, `${where!.path} (\${var.${made.name}})`);
+        continue;
+      }
+      reports.push(disagreement(per, names, unpulled, typeof made === 'string' ? made : undefined));
+    }
+  }
+  if (perTargetVars.length) addVars(perTargetVars, first.config.targets, files, combinedFor, reports);
+
   const pulled: PulledResource[] = [];
+  for (const pass of passes)
+    for (const [k, { file, paths }] of pulledPaths) {
+      const [t, kind, name] = k.split('\0');
+      if (t !== pass.name) continue;
+      pulled.push({
+        target: t,
+        kind: kind as KindName,
+        name,
+        file,
+        paths: [...paths],
+        attribution: pass.attribution.get(`${kind}\0${name}`) ?? {},
+      });
+    }
+
+  const unmanaged = passes[0].unmanaged;
+  const added: PulledFile[] = [];
+  if (options.includeUnmanaged && unmanaged.some((k) => k.items.length)) {
+    const file = options.includeUnmanaged;
+    if (existsSync(file)) {
+      addItems(parsed(files, file), combinedFor(parsed(files, file)), unmanaged);
+    } else {
+      const before = '';
+      const after = options.renderNewFile({ target: first.name, kinds: unmanaged, skipped: [], notes: [] });
+      added.push({ file, before, after });
+    }
+  }
+
+  const changed: PulledFile[] = [];
+  const problems: string[] = [];
+  for (const [key, edits] of combined) {
+    const f = files.get(key)!;
+    let after: string;
+    try {
+      after = edits.result();
+    } catch (e) {
+      if (!(e instanceof EditConflict)) throw e;
+      problems.push(`${f.file}: two edits overlap (${e.message})`);
+      continue;
+    }
+    const problem = readBackProblem(f.doc, edits.ops, after);
+    if (problem) problems.push(`${f.file}: ${problem}`);
+    else if (after !== f.text) changed.push({ file: f.file, before: f.text, after });
+  }
+  if (problems.length)
+    throw new PullWriteRefused(
+      `pull would write a file that does not read back as the live values; nothing was written (please report this): ${problems.join('; ')}`,
+    );
+  return {
+    targets: names,
+    files: [...changed, ...added],
+    pulled,
+    reports: dedupe(reports).sort(byPosition),
+    unmanaged,
+  };
+}
+
+/** A pull that would write a wrong file: refused whole. */
+export class PullWriteRefused extends ConnectformError {
+  override name = 'PullWriteRefused';
+}
+
+function reconcileTarget(
+  source: PullSource,
+  live: Map<KindName, LiveResource[]>,
+  files: Map<string, ParsedFile>,
+  reports: PullReport[],
+  options: PullOptions,
+): TargetPass {
+  const pass: TargetPass = { name: source.name, edits: new Map(), attribution: new Map(), unmanaged: [] };
+  const editsOf = (f: ParsedFile) => {
+    const key = resolve(f.file);
+    let e = pass.edits.get(key);
+    if (!e) {
+      e = new SourceEdits(f.text, f.doc);
+      pass.edits.set(key, e);
+    }
+    return e;
+  };
   const flows = source.ctx.flows;
   const loadedTarget = source.config.targets.find((t) => t.name === source.name);
-  const unmanaged: ExportedKind[] = [];
-
   for (const kind of source.kinds) {
     const lives = live.get(kind.name);
     if (!lives) continue;
@@ -115,18 +315,21 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
           reports.push({
             resource: title,
             pos: d.pos,
+            target: source.name,
             message: `is still named "${d.lifecycle.renamedFrom}" live (lifecycle.renamedFrom): apply the rename first, then pull`,
           });
         } else
           reports.push({
             resource: title,
             pos: d.pos,
+            target: source.name,
             message:
               'is declared but does not exist live; left in the file (delete it by hand if it was deleted on purpose, or apply to create it again)',
           });
         continue;
       }
       claimed.add(key);
+      pass.attribution.set(`${kind.name}\0${key}`, current.attribution ?? {});
       const normCtx = { flows };
       const desired = kind.normalize(d.body, normCtx);
       const liveBody = kind.normalize(current.body, normCtx);
@@ -136,14 +339,16 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         reports.push({
           resource: title,
           pos: d.pos,
+          target: source.name,
           message: 'could not be found in the file again (was it edited during the pull?); not written',
         });
         continue;
       }
-      const result = new ItemReconciler({
+      const own: PullReport[] = [];
+      new ItemReconciler({
         kind,
         title,
-        edits: f.edits,
+        edits: editsOf(f),
         doc: f.doc,
         usedAnchors: f.usedAnchors,
         positionOf: (offset) => ({ file: d.file, ...f.lines.linePos(offset) }),
@@ -153,52 +358,186 @@ export async function pullTarget(source: PullSource, options: PullOptions): Prom
         recorded: decodeMarker(current.marker),
         varPosition: (name) => (loadedTarget ? loadedTarget.positionOf(['vars', name]) : undefined),
         targetName: source.name,
-        reports,
+        item: { kind: kind.name, name: key, file: d.file },
+        reports: own,
       }).run(node, d.rawBody, d.body, desired, liveBody);
-      if (result.edits)
-        pulled.push({
-          kind: kind.name,
-          name: key,
-          file: d.file,
-          paths: result.paths,
-          attribution: current.attribution ?? {},
-        });
+      for (const r of own) reports.push({ ...r, target: source.name });
     }
     const undeclared = lives.filter((l) => !claimed.has(l.key));
-    if (undeclared.length) unmanaged.push(toConfigItems(kind, undeclared, flows));
+    if (undeclared.length) pass.unmanaged.push(toConfigItems(kind, undeclared, flows));
     const prunable = undeclared.filter((l) => isPrunable(kind, l, source.settings.pruneFor));
     if (prunable.length && !options.includeUnmanaged) {
       // Then the next plan is not empty: it deletes them. Said at the first file of the config.
       reports.push({
         resource: `${prunable.length} ${kind.configKey}`,
         pos: { file: source.config.files[0] ?? '', line: 1, col: 1 },
+        target: source.name,
         message: `live and managed by connectform but not declared, and settings.prune is on: the next apply deletes them (pass --include-unmanaged FILE to keep them)`,
       });
     }
   }
+  return pass;
+}
 
-  const added: PulledFile[] = [];
-  if (options.includeUnmanaged && unmanaged.some((k) => k.items.length)) {
-    const file = options.includeUnmanaged;
-    if (existsSync(file)) {
-      addItems(parsed(files, file), unmanaged);
-    } else {
-      const before = '';
-      const after = options.renderNewFile({ target: source.name, kinds: unmanaged, skipped: [], notes: [] });
-      added.push({ file, before, after });
+// ---------------------------------------------------------------------------------------------
+// Targets compared
+
+const nodeIds = new WeakMap<object, number>();
+let nextNodeId = 0;
+function idOf(node: object): number {
+  let id = nodeIds.get(node);
+  if (id === undefined) {
+    id = nextNodeId++;
+    nodeIds.set(node, id);
+  }
+  return id;
+}
+
+/** What an edit changes: one value, one key of a map, or the elements of one list. */
+function siteOf(op: EditOp): string {
+  switch (op.op) {
+    case 'replace':
+      return `value ${idOf(op.node)}`;
+    case 'addPair':
+      return `key ${idOf(op.map)} ${op.key}`;
+    case 'removePair':
+      return `key ${idOf(op.map)} ${String((op.pair.key as { value: unknown }).value)}`;
+    case 'insertItem':
+    case 'removeItem':
+      return `list ${idOf(op.seq)}`;
+  }
+}
+
+/** An edit's meaning, for comparing what two targets ask for at one site. */
+function signature(ops: EditOp[]): string {
+  return canonicalJson(
+    ops.map((o) => ({
+      op: o.op,
+      ...('value' in o ? { value: o.value ?? null } : {}),
+      ...('key' in o ? { key: o.key } : {}),
+      ...('before' in o ? { before: o.before ?? null } : {}),
+      ...('index' in o ? { index: o.index } : {}),
+    })),
+  );
+}
+
+/** What one target asks for at a site, as a report shows it. */
+function shownValue(ops: EditOp[] | undefined, sensitive: boolean): string {
+  if (!ops) return 'as in the file';
+  if (sensitive) return '(sensitive)';
+  const o = ops[0];
+  if (o.op === 'replace' || o.op === 'addPair') return JSON.stringify(o.value);
+  if (o.op === 'removePair') return 'none';
+  const added = ops.filter((x) => x.op === 'insertItem').length;
+  const removed = ops.filter((x) => x.op === 'removeItem').length;
+  return `${added} element(s) added, ${removed} removed`;
+}
+
+function disagreement(per: Map<string, EditOp[]>, names: string[], unpulled: string[], why?: string): PullReport {
+  const where = [...per.values()][0][0].where!;
+  const values = names.map((n) => `${n}: ${shownValue(per.get(n), where.sensitive)}`).join('; ');
+  const changedIn = names.filter((n) => per.has(n));
+  const fix = unpulled.length
+    ? `pull those targets together (${[...names, ...unpulled].map((n) => `-t ${n}`).join(' ')}, or -t all), or pass --per-target to give each target its own value`
+    : 'pass --per-target to give each target its own value, or make the targets agree';
+  const message = unpulled.length
+    ? `changed live in ${changedIn.join(', ')}, but the value is also used by ${unpulled.join(', ')} (not pulled); not written: ${fix} (live: ${values})`
+    : `differs live between targets; not written: ${fix} (live: ${values})`;
+  return {
+    resource: where.resource,
+    pos: where.pos,
+    ...(where.path ? { path: where.path } : {}),
+    message: why ? `${message}; --per-target: ${why}` : message,
+  };
+}
+
+interface PerTargetVar {
+  name: string;
+  /** Each target's value (every target of the config). */
+  values: Map<string, unknown>;
+  where: OpWhere;
+}
+
+/** A literal made a variable, or why it cannot be. */
+function perTargetVar(
+  op: EditOp,
+  per: Map<string, EditOp[]>,
+  names: string[],
+  unpulled: string[],
+  taken: Set<string>,
+): PerTargetVar | string {
+  if (
+    op.op !== 'replace' ||
+    !isScalar(op.node) ||
+    ![...per.values()].every((o) => o.length === 1 && o[0].op === 'replace')
+  )
+    return 'only a single value (a scalar) can become a variable';
+  const where = op.where!;
+  const configured = op.node.value;
+  const isVarValue = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+  const values = new Map<string, unknown>();
+  for (const n of [...names, ...unpulled]) {
+    const mine = per.get(n);
+    values.set(n, mine ? (mine[0] as { value: unknown }).value : configured);
+  }
+  if (![...values.values()].every(isVarValue)) return 'only text, numbers and true/false can be variables';
+  const base = varNameFor(where.item.name, where.segments);
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  taken.add(name);
+  return { name, values, where };
+}
+
+/** Each per-target variable added to every target's `vars` (the mapping made when missing). */
+function addVars(
+  vars: PerTargetVar[],
+  targets: readonly LoadedTarget[],
+  files: Map<string, ParsedFile>,
+  combinedFor: (f: ParsedFile) => SourceEdits,
+  reports: PullReport[],
+): void {
+  for (const t of targets) {
+    const f = parsed(files, t.file);
+    const root = f.doc.contents;
+    const targetsMap = isMap(root) ? (root as YAMLMap).get('targets', true) : undefined;
+    const mine = isMap(targetsMap) ? (targetsMap as YAMLMap).get(t.name, true) : undefined;
+    if (!isMap(mine)) {
+      reports.push({
+        resource: `target ${t.name}`,
+        pos: t.pos,
+        message: 'its vars could not be found to add per-target values; add them by hand',
+      });
+      continue;
     }
+    const existing = (mine as YAMLMap).get('vars', true);
+    const add: Record<string, unknown> = {};
+    for (const v of vars) add[v.name] = v.values.get(t.name);
+    if (isMap(existing))
+      for (const [k, value] of Object.entries(add)) combinedFor(f).addPair(existing as YAMLMap, k, value);
+    else if (existing === undefined) combinedFor(f).addPair(mine as YAMLMap, 'vars', add);
+    else
+      reports.push({
+        resource: `target ${t.name}`,
+        pos: t.pos,
+        message: 'vars is not a mapping; add the per-target values by hand',
+      });
   }
+}
 
-  const changed: PulledFile[] = [];
-  for (const f of files.values()) {
-    const after = f.edits.result();
-    if (after !== f.text) changed.push({ file: f.file, before: f.text, after });
+function dedupe(reports: PullReport[]): PullReport[] {
+  const seen = new Map<string, PullReport>();
+  for (const r of reports) {
+    const key = `${r.pos.file}\0${r.pos.line}\0${r.pos.col}\0${r.path ?? ''}\0${r.message}`;
+    const before = seen.get(key);
+    if (!before) seen.set(key, { ...r });
+    else if (r.target && before.target && !before.target.split(', ').includes(r.target))
+      before.target = `${before.target}, ${r.target}`;
   }
-  return { target: source.name, files: [...changed, ...added], pulled, reports: reports.sort(byPosition), unmanaged };
+  return [...seen.values()];
 }
 
 /** Undeclared resources appended to the lists of a config file (the list is added when missing). */
-function addItems(f: ParsedFile, kinds: ExportedKind[]): void {
+function addItems(f: ParsedFile, edits: SourceEdits, kinds: ExportedKind[]): void {
   const root = f.doc.contents;
   if (!isMap(root))
     throw new UsageError(
@@ -207,8 +546,8 @@ function addItems(f: ParsedFile, kinds: ExportedKind[]): void {
   for (const k of kinds) {
     if (!k.items.length) continue;
     const list = (root as YAMLMap<unknown, unknown>).get(k.configKey, true) as Node | undefined;
-    if (isSeq(list)) for (const item of k.items) f.edits.insertItem(list, item);
-    else if (list === undefined) f.edits.addPair(root as YAMLMap, k.configKey, k.items);
+    if (isSeq(list)) for (const item of k.items) edits.insertItem(list, item);
+    else if (list === undefined) edits.addPair(root as YAMLMap, k.configKey, k.items);
     else throw new UsageError(`${f.file}: ${k.configKey} is not a list; --include-unmanaged cannot add to it`);
   }
 }
@@ -241,7 +580,7 @@ function parsed(files: Map<string, ParsedFile>, file: string): ParsedFile {
       usedAnchors.add(alias.source);
     },
   });
-  f = { file, text, doc, lines, usedAnchors, edits: new SourceEdits(text) };
+  f = { file, text, doc, lines, usedAnchors };
   files.set(key, f);
   return f;
 }

@@ -18,7 +18,7 @@ import type { RecordedSensitive } from '../../kinds/sensitive-marker.js';
 import { formatPath } from '../../problem-path.js';
 import { ignoredDepth } from '../ignore-changes.js';
 import { escapeInterpolation } from '../export.js';
-import type { SourceEdits } from './yaml-edit.js';
+import type { OpWhere, SourceEdits } from './yaml-edit.js';
 
 /** Something pull left alone and the user should know about. */
 export interface PullReport {
@@ -29,6 +29,8 @@ export interface PullReport {
   /** `Actions[1].TaskAction.Name`: the place inside the item, when it is one value. */
   path?: string;
   message: string;
+  /** The target(s) it was found in, when the pull read several. */
+  target?: string;
 }
 
 export interface ItemContext {
@@ -50,6 +52,8 @@ export interface ItemContext {
   /** `targets.prod.vars`: where a `${var.NAME}` is defined, and its position. */
   varPosition(name: string): SourcePos | undefined;
   targetName: string;
+  /** The item's name as the summary shows it (kind and key). */
+  item: { kind: string; name: string; file: string };
   reports: PullReport[];
 }
 
@@ -104,6 +108,7 @@ export function identityOf(v: Json): string {
 
 export class ItemReconciler {
   private written: string[] = [];
+  private configBody: Body = {};
   private before = 0;
 
   constructor(private readonly c: ItemContext) {}
@@ -117,6 +122,7 @@ export class ItemReconciler {
         this.report(node, [], 'the resource item comes from an anchor or alias; edit it by hand');
       return { edits: 0, paths: [] };
     }
+    this.configBody = config;
     this.object(item.node, raw, config, desired, live, []);
     return { edits: this.c.edits.size - this.before, paths: this.written };
   }
@@ -153,7 +159,7 @@ export class ItemReconciler {
           this.report(map, path, 'is filled in by default and the live resource has none; not written', undefined);
           continue;
         }
-        this.c.edits.addPair(map, key, this.toConfig(live[key], undefined));
+        this.edit(map, path, () => this.c.edits.addPair(map, key, this.toConfig(live[key], undefined)));
         this.wrote(path);
         continue;
       }
@@ -162,7 +168,7 @@ export class ItemReconciler {
         if (value.shared)
           this.report(pair.value, path, 'lives in an anchor other items use; the live resource has none; not removed');
         else {
-          this.c.edits.removePair(map, pair);
+          this.edit(pair.value ?? map, path, () => this.c.edits.removePair(map, pair));
           this.wrote(path);
         }
         continue;
@@ -209,22 +215,28 @@ export class ItemReconciler {
     // A document the file writes as a string of JSON (a rule's Function copied from DescribeRule
     // or CloudFormation) stays a string: the user's form is kept, only its content changes.
     const asJsonText = typeof config === 'string' && isObject(live) && holdsJsonObject(config);
-    this.c.edits.replace(n, asJsonText ? escapeInterpolation(JSON.stringify(live)) : this.toConfig(live, config));
+    const value = asJsonText
+      ? escapeInterpolation(JSON.stringify(live))
+      : this.keepTrailingBreaks(path, this.toConfig(live, config), config);
+    this.edit(n, path, () => this.c.edits.replace(n, value));
     this.wrote(path);
   }
 
   private list(seq: YAMLSeq, raw: Json, config: Json[], desired: Json[], live: Json[], path: Segments): void {
     const rawList = Array.isArray(raw) ? raw : [];
     const ids = (list: Json[]) => list.map(identityOf);
-    const [configIds, desiredIds, liveIds] = [ids(config), ids(desired), ids(live)];
+    const [desiredIds, liveIds] = [ids(desired), ids(live)];
+    const configIds = alignIds(config, desired, desiredIds);
     const unique = (list: string[]) => new Set(list).size === list.length;
     if (!unique(configIds) || !unique(liveIds) || !unique(desiredIds) || config.length !== seq.items.length) {
       // Elements without an identity of their own: the list is rewritten as a whole.
       if (interpolated(raw)) this.interpolationReport(seq, raw, path, live);
       else {
-        this.c.edits.replace(
-          seq,
-          live.map((v) => this.toConfig(v, undefined)),
+        this.edit(seq, path, () =>
+          this.c.edits.replace(
+            seq,
+            live.map((v) => this.toConfig(v, undefined)),
+          ),
         );
         this.wrote(path);
       }
@@ -235,6 +247,30 @@ export class ItemReconciler {
     // edited, when it pairs with exactly one new one of its type: edited where it is.
     const renamed = pairRenamed(desired, desiredIds, live, liveIds);
     const liveIdOf = (id: string) => renamed.get(id) ?? id;
+    const isSet = !same(configIds, desiredIds);
+    const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
+    const liveOrder = liveIds.filter((id) => kept.includes(id));
+    if (!isSet && !same(kept, liveOrder)) {
+      // Reordered live, in a list whose order counts: written again whole, in the live order,
+      // unless part of it is not the file's to change.
+      const shared = items.some((n) => this.deref(n).shared);
+      if (interpolated(raw) || shared)
+        this.report(
+          seq,
+          path,
+          `lists its elements in another order than the live resource; not written (${shared ? 'an element lives in an anchor other items use' : 'an element comes from ${...}'}): reorder them by hand`,
+        );
+      else {
+        this.edit(seq, path, () =>
+          this.c.edits.replace(
+            seq,
+            live.map((v) => this.toConfig(v, undefined)),
+          ),
+        );
+        this.wrote(path);
+      }
+      return;
+    }
     // Kept elements, changed where they are.
     desired.forEach((d, i) => {
       const j = liveIds.indexOf(liveIdOf(desiredIds[i]));
@@ -256,13 +292,12 @@ export class ItemReconciler {
           undefined,
         );
       else {
-        this.c.edits.removeItem(seq, c);
+        this.edit(seq, path, () => this.c.edits.removeItem(seq, c), `${formatPath([...path, c])} (removed)`);
         this.wrote([...path, c], 'removed');
       }
     });
     // New live: in an ordered list, inserted before the next element the file already has (the
     // live order kept); in a set (normalizing reordered the file's elements), appended.
-    const isSet = !same(configIds, desiredIds);
     liveIds.forEach((id, j) => {
       if (paired.has(id) || this.skipped([...path, j], seq)) return;
       const next = isSet
@@ -271,17 +306,14 @@ export class ItemReconciler {
             .slice(j + 1)
             .map((x) => configIds.indexOf([...renamed].find(([, to]) => to === x)?.[0] ?? x))
             .find((c) => c >= 0);
-      this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next);
-      this.wrote(path, 'added');
-    });
-    const kept = desiredIds.map(liveIdOf).filter((id) => liveIds.includes(id));
-    const liveOrder = liveIds.filter((id) => kept.includes(id));
-    if (!same(kept, liveOrder))
-      this.report(
+      this.edit(
         seq,
         path,
-        'lists its elements in another order than the live resource; reorder them by hand if the order matters',
+        () => this.c.edits.insertItem(seq, this.toConfig(live[j], undefined), next),
+        `${formatPath(path)} (added)`,
       );
+      this.wrote(path, 'added');
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -370,6 +402,44 @@ export class ItemReconciler {
     return this.c.sensitive.some((s) => prefix(s.path));
   }
 
+  /**
+   * The config's final line breaks kept on a new string when the kind reads both alike (a rule's
+   * Function is compared as JSON): a `|` block stays `|`, not `|-`, and the value means the same.
+   */
+  private keepTrailingBreaks(path: Segments, value: Json, config: Json): Json {
+    if (typeof value !== 'string' || typeof config !== 'string') return value;
+    const kept = value.replace(/\n*$/, '') + (/\n*$/.exec(config)?.[0] ?? '');
+    if (kept === value) return value;
+    const normalized = (v: string) => {
+      const body = structuredClone(this.configBody) as Record<string, Json>;
+      let at: Json = body;
+      for (const seg of path.slice(0, -1)) at = (at as Record<string | number, Json>)[seg];
+      (at as Record<string | number, Json>)[path[path.length - 1]] = v;
+      return canonicalJson(this.c.kind.normalize(body as Body, { flows: this.c.flows }));
+    };
+    try {
+      return normalized(kept) === normalized(value) ? kept : value;
+    } catch {
+      return value;
+    }
+  }
+
+  /** Make an edit, recording on its ops where it is (for reports when targets disagree). */
+  private edit(near: Node, path: Segments, make: () => void, label = formatPath(path)): void {
+    const from = this.c.edits.ops.length;
+    make();
+    const where: OpWhere = {
+      resource: this.c.title,
+      item: this.c.item,
+      path: formatPath(path),
+      label,
+      segments: path,
+      pos: this.c.positionOf(near.range?.[0] ?? 0),
+      sensitive: this.isSensitive(path),
+    };
+    for (const op of this.c.edits.ops.slice(from)) op.where = where;
+  }
+
   private wrote(path: Segments, what?: 'added' | 'removed'): void {
     this.written.push(`${formatPath(path)}${what ? ` (${what})` : ''}`);
   }
@@ -382,6 +452,40 @@ export class ItemReconciler {
 }
 
 const SHARED_FIX = 'change it by hand if every item using it should change, or give this item its own value';
+
+/**
+ * The identity of each config element as the planner sees it. An element without a key of its
+ * own is identified by its whole value, and the config writes it before normalizing (a set in
+ * another order, keys in another order): such an element is matched to the normalized one that
+ * has the same members in any order, or to the one left when one of each is left. Unmatched, it
+ * would be neither edited nor removed (the console user's deleted element kept).
+ */
+function alignIds(config: Json[], desired: Json[], desiredIds: string[]): string[] {
+  const ids = config.map(identityOf);
+  const unmatched = () => ids.flatMap((id, c) => (desiredIds.includes(id) ? [] : [c]));
+  const free = new Set(desiredIds.flatMap((id, i) => (ids.includes(id) ? [] : [i])));
+  for (const c of unmatched()) {
+    const key = orderFree(config[c]);
+    const i = [...free].find((x) => orderFree(desired[x]) === key);
+    if (i === undefined) continue;
+    ids[c] = desiredIds[i];
+    free.delete(i);
+  }
+  const left = unmatched();
+  if (left.length === 1 && free.size === 1) ids[left[0]] = desiredIds[[...free][0]];
+  return ids;
+}
+
+/** A value's canonical JSON with every list sorted too (members compared, order not). */
+function orderFree(v: Json): string {
+  const sortLists = (x: Json): Json =>
+    Array.isArray(x)
+      ? x.map(sortLists).sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1))
+      : isObject(x)
+        ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, sortLists(y)]))
+        : x;
+  return canonicalJson(sortLists(v));
+}
 
 /** What sort of element it is, for pairing a renamed one: an action's type, a field's type. */
 function sortOf(v: Json): string | undefined {

@@ -4,57 +4,197 @@
  * The yaml library's own `String(doc)` re-flows untouched nodes (comment spacing, flow padding,
  * line folding), which a reviewer would see as noise in the pull request; ranges do not.
  *
- * Values are written in the style of the node they replace (plain, quoted, block scalar, flow or
- * block collection); new collections are written block style like `export` writes them.
+ * Every edit is also recorded as an operation on the document's value (`ops`): read-back.ts
+ * applies them to the value the file had and compares the result with the edited text parsed
+ * again, so a text that would not read back as intended is never written.
+ *
+ * Values are written in the style of the node they replace (plain, quoted, block scalar with its
+ * indicator, flow or block collection); new collections are written block style like `export`.
+ * A flow collection that gains or loses elements is written again from its elements (each kept
+ * element's own text, with the edits inside it), so commas and braces are always the right ones.
  */
 import {
   Document,
+  Scalar,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   visit,
   type Node,
   type Pair,
-  type Scalar,
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
 import { escapeQuotedYaml, needsYamlEscapes, safeYamlText } from '../../util/yaml-escape.js';
 
+/** Where an edit is, as reports name it (set by the reconciler). */
+export interface OpWhere {
+  resource: string;
+  item: { kind: string; name: string; file: string };
+  path: string;
+  /** What the summary says was written (`Fields (added)`). */
+  label: string;
+  segments: (string | number)[];
+  pos: { file: string; line: number; col: number };
+  /** Its value comes from a sensitive variable or is a secret: never printed. */
+  sensitive: boolean;
+}
+
+/** One change of the document's value, as the text edits mean it (see read-back.ts). */
+export type EditOp = (
+  | { op: 'replace'; node: Node; value: unknown }
+  | { op: 'addPair'; map: YAMLMap; key: string; value: unknown }
+  | { op: 'removePair'; map: YAMLMap; pair: Pair<Node, Node> }
+  | { op: 'insertItem'; seq: YAMLSeq; value: unknown; before?: number }
+  | { op: 'removeItem'; seq: YAMLSeq; index: number }
+) & { where?: OpWhere };
+
+/** The same edit made again on another SourceEdits of the same document. */
+export function replay(edits: SourceEdits, op: EditOp): void {
+  const before = edits.ops.length;
+  switch (op.op) {
+    case 'replace':
+      edits.replace(op.node, op.value);
+      break;
+    case 'addPair':
+      edits.addPair(op.map, op.key, op.value);
+      break;
+    case 'removePair':
+      edits.removePair(op.map, op.pair);
+      break;
+    case 'insertItem':
+      edits.insertItem(op.seq, op.value, op.before);
+      break;
+    case 'removeItem':
+      edits.removeItem(op.seq, op.index);
+      break;
+  }
+  for (const made of edits.ops.slice(before)) if (op.where) made.where = op.where;
+}
+
 interface Edit {
   start: number;
   end: number;
-  text: string;
+  text?: string;
+  /** A flow collection written again: its text made from the edits inside its span. */
+  flow?: FlowRewrite;
+}
+
+/** A flow collection's elements after the edits: kept ones by index, new ones as text. */
+interface FlowRewrite {
+  node: YAMLMap | YAMLSeq;
+  removed: Set<number>;
+  /** New elements' text; `before` an original index, or undefined for the end. */
+  inserts: { before?: number; text: string }[];
+}
+
+/** Two edits of one span that neither contains: pull cannot write this file safely. */
+export class EditConflict extends Error {
+  override name = 'EditConflict';
 }
 
 export class SourceEdits {
   private readonly edits: Edit[] = [];
+  private readonly flows = new Map<Node, FlowRewrite>();
+  readonly ops: EditOp[] = [];
   private readonly crlf: boolean;
+  private readonly flowSpans: [number, number][] = [];
 
-  constructor(readonly text: string) {
+  /** `doc`: the document parsed from `text`, whose nodes the edits name. */
+  constructor(
+    readonly text: string,
+    doc?: Document.Parsed,
+  ) {
     this.crlf = text.includes('\r\n');
+    if (doc)
+      visit(doc, {
+        Map: (_, n) => void (n.flow && n.range && this.flowSpans.push([n.range[0], n.range[1]])),
+        Seq: (_, n) => void (n.flow && n.range && this.flowSpans.push([n.range[0], n.range[1]])),
+      });
   }
 
   get size(): number {
-    return this.edits.length;
+    return this.ops.length;
   }
 
-  /** The text with every edit made; overlapping edits are a bug of the caller. */
+  /** The text with every edit made. */
   result(): string {
-    const sorted = [...this.edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    return this.render(0, this.text.length, this.edits);
+  }
+
+  /** `text[start, end)` with the edits inside it made (a flow rewrite takes the edits inside it). */
+  private render(start: number, end: number, edits: Edit[]): string {
+    const inside = edits
+      .filter((e) => e.start >= start && e.end <= end)
+      .sort((a, b) => a.start - b.start || b.end - a.end || (a.flow ? -1 : b.flow ? 1 : 0));
     let out = '';
-    let at = 0;
-    for (const e of sorted) {
-      if (e.start < at) throw new Error('internal error: overlapping edits of one YAML file (please report this)');
-      out += this.text.slice(at, e.start) + e.text;
+    let at = start;
+    let container: Edit | undefined;
+    let deleting = false;
+    for (const e of inside) {
+      if (container && e.start >= container.start && e.end <= container.end && e !== container) continue;
+      if (e.start < at && deleting && e.text === '') {
+        // Two removals that share bytes (a key moved up to the dash, the next key's line) remove
+        // both spans; read-back.ts checks what that leaves.
+        at = Math.max(at, e.end);
+        continue;
+      }
+      if (e.start < at) throw new EditConflict(`edits overlap at offset ${e.start}`);
+      deleting = e.text === '';
+      out += this.text.slice(at, e.start);
+      if (e.flow) {
+        out += this.renderFlowRewrite(e, inside);
+        container = e;
+      } else out += e.text ?? '';
       at = e.end;
     }
-    return out + this.text.slice(at);
+    return out + this.text.slice(at, end);
+  }
+
+  private renderFlowRewrite(e: Edit, edits: Edit[]): string {
+    const plan = e.flow!;
+    const items = plan.node.items as (Node | Pair<Node, Node>)[];
+    const spans = items.map((item) => itemSpan(item));
+    const entries: ({ i: number } | { text: string })[] = [];
+    items.forEach((_, i) => {
+      for (const ins of plan.inserts) if (ins.before === i) entries.push({ text: ins.text });
+      if (!plan.removed.has(i)) entries.push({ i });
+    });
+    for (const ins of plan.inserts) if (ins.before === undefined) entries.push({ text: ins.text });
+    const inner = edits.filter((x) => x !== e);
+    const texts = entries.map((x) => ('i' in x ? this.render(spans[x.i][0], spans[x.i][1], inner) : x.text));
+    if (!entries.length) return '';
+    let joined = texts[0];
+    for (let k = 1; k < entries.length; k++) {
+      const [a, b] = [entries[k - 1], entries[k]];
+      // Kept neighbours keep what separated them (a comma, a line break, a comment).
+      const sep = 'i' in a && 'i' in b && b.i === a.i + 1 ? this.text.slice(spans[a.i][1], spans[b.i][0]) : ', ';
+      joined += sep + texts[k];
+    }
+    if (!items.length) return ` ${joined} `;
+    // The padding inside the brackets, before the first element and after the last, stays.
+    const lead = this.text.slice(e.start, spans[0][0]);
+    const trail = this.text.slice(spans[spans.length - 1][1], e.end);
+    return lead + joined + trail;
   }
 
   private add(start: number, end: number, text: string): void {
     // What pull writes ends its lines the way the file does (a CRLF file stays CRLF).
     this.edits.push({ start, end, text: this.crlf ? text.replace(/\r?\n/g, '\r\n') : text });
+  }
+
+  /** The rewrite of a flow collection, made once, spanning the inside of its brackets. */
+  private flowRewrite(node: YAMLMap | YAMLSeq): FlowRewrite {
+    let plan = this.flows.get(node);
+    if (plan) return plan;
+    const [start, end] = node.range!;
+    const open = this.text.indexOf(isSeq(node) ? '[' : '{', start);
+    const close = this.text.lastIndexOf(isSeq(node) ? ']' : '}', end - 1);
+    plan = { node, removed: new Set(), inserts: [] };
+    this.flows.set(node, plan);
+    this.edits.push({ start: open + 1, end: close, flow: plan });
+    return plan;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -90,12 +230,19 @@ export class SourceEdits {
     return node?.range?.[1] ?? fallback;
   }
 
+  /** Whether the node sits inside a flow collection (its text must be flow-safe). */
+  private inFlow(start: number): boolean {
+    return this.flowSpans.some(([s, e]) => s < start && start < e);
+  }
+
   // -------------------------------------------------------------------------------------------
   // Edits
 
   /** Replace a value node (scalar or collection) in place, in its own style where it can be kept. */
   replace(node: Node, value: unknown): void {
+    this.ops.push({ op: 'replace', node, value });
     const [start, end] = node.range!;
+    const flow = this.inFlow(start);
     if (start === end) {
       // `key:` with nothing after it (the node is empty): the value needs its own spacing.
       const before = /[ \t]/.test(this.text[start - 1] ?? '') ? '' : ' ';
@@ -104,7 +251,7 @@ export class SourceEdits {
       return;
     }
     if (isScalar(node) && isScalarValue(value)) {
-      this.add(start, end, this.scalarText(node, value));
+      this.add(start, end, this.scalarText(node, value, flow));
       return;
     }
     if ((isMap(node) || isSeq(node)) && !node.flow && !isScalarValue(value) && !isEmpty(value)) {
@@ -117,18 +264,15 @@ export class SourceEdits {
 
   /** Add `key: value` at the end of a mapping. */
   addPair(map: YAMLMap, key: string, value: unknown): void {
+    this.ops.push({ op: 'addPair', map, key, value });
     const keyText = renderFlow(key);
-    if (map.flow || !map.items.length) {
-      const close = this.text.lastIndexOf('}', this.endOf(map, 0));
-      if (map.flow && close >= 0) {
-        // After the last entry (its padding before `}` stays), or inside an empty `{}`.
-        const last = map.items[map.items.length - 1] as Pair<Node, Node> | undefined;
-        if (last) {
-          const at = this.endOf(last.value, last.key!.range![1]);
-          this.add(at, at, `, ${keyText}: ${renderFlow(value)}`);
-        } else this.add(close, close, ` ${keyText}: ${renderFlow(value)} `);
-        return;
-      }
+    if (map.flow) {
+      this.flowRewrite(map).inserts.push({ text: `${keyText}: ${renderFlow(value)}` });
+      return;
+    }
+    if (!map.items.length) {
+      this.add(map.range![0], map.range![1], renderFlow({ [key]: value }));
+      return;
     }
     const first = map.items[0] as Pair<Node, Node>;
     const indent = this.col(first.key!.range![0]);
@@ -139,14 +283,10 @@ export class SourceEdits {
 
   /** Remove one `key: value` (and its line, in block style). */
   removePair(map: YAMLMap, pair: Pair<Node, Node>): void {
+    this.ops.push({ op: 'removePair', map, pair });
     const index = map.items.indexOf(pair);
     if (map.flow) {
-      this.removeFlowItem(
-        map.items as Pair<Node, Node>[],
-        index,
-        (p) => p.key!.range![0],
-        (p) => this.endOf(p.value, p.key!.range![1]),
-      );
+      this.flowRewrite(map).removed.add(index);
       return;
     }
     const keyStart = pair.key!.range![0];
@@ -160,14 +300,14 @@ export class SourceEdits {
 
   /** Insert a list element before element `before` (or at the end when undefined). */
   insertItem(seq: YAMLSeq, value: unknown, before?: number): void {
+    this.ops.push({ op: 'insertItem', seq, value, ...(before === undefined ? {} : { before }) });
     const items = seq.items as Node[];
-    if (seq.flow || !items.length) {
-      const close = this.text.lastIndexOf(']', this.endOf(seq, 0));
-      if (close < 0) this.replace(seq, [value]);
-      else if (!items.length) this.add(close, close, renderFlow(value));
-      else if (before === undefined)
-        this.add(items[items.length - 1].range![1], items[items.length - 1].range![1], `, ${renderFlow(value)}`);
-      else this.add(items[before].range![0], items[before].range![0], `${renderFlow(value)}, `);
+    if (seq.flow) {
+      this.flowRewrite(seq).inserts.push({ ...(before === undefined ? {} : { before }), text: renderFlow(value) });
+      return;
+    }
+    if (!items.length) {
+      this.add(seq.range![0], seq.range![1], renderFlow([value]));
       return;
     }
     const dash = this.dashBefore(items[0].range![0]);
@@ -184,33 +324,22 @@ export class SourceEdits {
 
   /** Remove list element `index` (its whole lines, in block style). */
   removeItem(seq: YAMLSeq, index: number): void {
+    this.ops.push({ op: 'removeItem', seq, index });
     const items = seq.items as Node[];
     if (seq.flow) {
-      this.removeFlowItem(
-        items,
-        index,
-        (n) => n.range![0],
-        (n) => n.range![1],
-      );
+      this.flowRewrite(seq).removed.add(index);
       return;
     }
     const dash = this.dashBefore(items[index].range![0]);
     this.add(this.lineStart(dash), this.afterLine(this.endOf(items[index], dash + 1)), '');
   }
 
-  /** A flow collection's element with the comma that separated it from its neighbour. */
-  private removeFlowItem<T>(items: T[], index: number, start: (x: T) => number, end: (x: T) => number): void {
-    if (index + 1 < items.length) this.add(start(items[index]), start(items[index + 1]), '');
-    else if (index > 0) this.add(end(items[index - 1]), end(items[index]), '');
-    else this.add(start(items[index]), end(items[index]), '');
-  }
-
   /** A scalar's new text, in the node's style when the value can be written so. */
-  private scalarText(node: Scalar, value: string | number | boolean | null): string {
+  private scalarText(node: Scalar, value: string | number | boolean | null, flow: boolean): string {
     if (typeof value !== 'string') return renderFlow(value);
     // Control and bidi characters, `##[`: double-quoted, as YAML escapes (util/yaml-escape.ts).
     if (needsYamlEscapes(value)) return escapeQuotedYaml(JSON.stringify(value));
-    const [start] = node.range!;
+    const [start, end] = node.range!;
     switch (node.type) {
       case 'QUOTE_DOUBLE':
         return JSON.stringify(value);
@@ -218,23 +347,42 @@ export class SourceEdits {
         return value.includes('\n') ? JSON.stringify(value) : `'${value.replaceAll("'", "''")}'`;
       case 'BLOCK_LITERAL':
       case 'BLOCK_FOLDED': {
-        if (/^\s/.test(value) || /[\r\t]/.test(value) || /[ ]\n|[ ]$/.test(value)) return JSON.stringify(value);
-        const source = this.text.slice(start, node.range![1]);
-        const header = source.slice(0, source.indexOf('\n') + 1);
+        if (flow) return renderFlow(value);
+        const source = this.text.slice(start, end);
         const contentIndent = /\n( +)\S/.exec(source)?.[1] ?? ' '.repeat(this.col(start) + 2);
-        // Folded text is re-read with single newlines as spaces: write it literal instead.
-        const head = header.startsWith('>') ? `|${header.slice(1)}` : header;
-        const body = value
-          .replace(/\n+$/, '')
-          .split('\n')
-          .map((l) => (l ? contentIndent + l : ''))
-          .join('\n');
-        return `${head}${body}\n`;
+        // A block node's range ends after its last line break: the replacement does too.
+        return blockScalar(value, node.type, contentIndent);
       }
       default:
         return renderFlow(value);
     }
   }
+}
+
+/** The span of a flow collection's element: a node, or a pair from its key to its value. */
+function itemSpan(item: Node | Pair<Node, Node>): [number, number] {
+  if (isPair(item)) return [item.key!.range![0], (item.value ?? item.key)!.range![1]];
+  const node = item as Node;
+  return [node.range![0], node.range![1]];
+}
+
+/**
+ * A string as a block scalar of the node's style (`|` or `>`), with the chomping indicator the
+ * value needs (`-` no final line break, none one, `+` more), indented like the node's content.
+ * The yaml library writes it (folding, indentation indicators); it falls back to a quoted string
+ * when the value cannot be a block scalar, and read-back.ts checks the result either way.
+ */
+function blockScalar(value: string, type: 'BLOCK_LITERAL' | 'BLOCK_FOLDED', indent: string): string {
+  const scalar = new Scalar(value);
+  scalar.type = type;
+  const text = new Document({ k: scalar }).toString({ lineWidth: 0, indent: 2 }).slice('k: '.length);
+  if (!/^[|>]/.test(text)) return text.replace(/\n$/, '');
+  const [header, ...lines] = text.split('\n');
+  // The library ends the text with a line break; the node's range ends after its last line break.
+  return `${header}\n${lines
+    .slice(0, -1)
+    .map((l) => (l ? indent + l.slice(2) : ''))
+    .join('\n')}\n`;
 }
 
 function isScalarValue(v: unknown): v is string | number | boolean | null {
@@ -245,13 +393,27 @@ function isEmpty(v: unknown): boolean {
   return (Array.isArray(v) && !v.length) || (v !== null && typeof v === 'object' && !Object.keys(v).length);
 }
 
-/** One line of YAML for any value: plain/quoted scalars, `{ a: b }` / `[a, b]` collections. */
+/**
+ * One line of YAML for any value: plain/quoted scalars, `{ a: b }` / `[a, b]` collections. A
+ * scalar is written as it would be inside a flow collection, so it is valid both there and after
+ * a block key (`a, b` is quoted; `a b` stays plain).
+ */
 export function renderFlow(value: unknown): string {
-  return safeYamlText(new Document(value), {
+  const scalar = isScalarValue(value);
+  const doc = new Document(scalar ? [value] : value);
+  // A line break: one double-quoted line (a folded flow scalar's indentation depends on where it is).
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && /[\n\r]/.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  const text = safeYamlText(doc, {
     lineWidth: 0,
-    flowCollectionPadding: true,
+    flowCollectionPadding: !scalar,
     collectionStyle: 'flow',
-  }).replace(/\n$/, '');
+    doubleQuotedAsJSON: true,
+  });
+  return scalar ? text.replace(/^\[|\]\n$/g, '') : text.replace(/\n$/, '');
 }
 
 /** A block collection whose first line starts at column `indent` (the caller wrote the indent). */
@@ -273,7 +435,7 @@ function renderBlock(value: unknown, indent: number): string {
 /** The text after `key:`: ` scalar`, or a newline and a block collection indented under the key. */
 function valueAfterKey(value: unknown, keyIndent: number): string {
   if (isScalarValue(value) || isEmpty(value) || isShortMap(value)) return ` ${renderFlow(value)}`;
-  const indent = Array.isArray(value) ? keyIndent + 2 : keyIndent + 2;
+  const indent = keyIndent + 2;
   return `\n${' '.repeat(indent)}${renderBlock(value, indent)}`;
 }
 
