@@ -139,6 +139,7 @@ describe('the drift workflow opens a pull request with the pulled config', () =>
         ContactFlowId: t.ContactFlowId,
         Constraints: t.Constraints,
         Fields: t.Fields,
+        Status: t.Status, // the service requires it (UpdateTaskTemplate's doc)
       }),
     );
 
