@@ -8,14 +8,15 @@
  * settings.ts, annotations.ts (problem lines), generate-schemas.ts (schema file names) and
  * plan-schemas.ts.
  */
-import { ConfigError, type Problem } from '../errors.js';
+import { ConfigError, formatPos, type Problem } from '../errors.js';
+import { accountArnProblems } from './account-arns.js';
 import { allKinds } from '../kinds/index.js';
 import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
 import { interpretSettings, type TargetSettings } from './settings.js';
 import { validateResources, type KindLike, type ValidateOptions } from './validate.js';
-import type { Redactor } from '../sensitive.js';
+import { sensitiveMarker, type Redactor } from '../sensitive.js';
 
 export { loadConfig, MAX_FILE_BYTES } from './load.js';
 export type { LoadedConfig, LoadedTarget, ResolvedTargetConfig, Settings } from './load.js';
@@ -49,6 +50,12 @@ export interface ValidatedConfig {
    * Only those kinds: `--kinds rule` must not trip over the config's other kinds.
    */
   checkReferences(kinds: readonly KindLike[], flows: ValidateOptions['flows']): Problem[];
+  /**
+   * ARNs of another account than `account`, the one the credentials act in (learned through STS):
+   * the engine checks them before any read or write when the target writes no `accountId` (with
+   * one, validation has checked them already).
+   */
+  checkAccount(account: string): Problem[];
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -70,9 +77,21 @@ export function validateFor(
 ): ValidatedConfig {
   const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
+  const accountId = target.accountId;
   const all: Problem[] = [
     ...problems,
-    ...validateResources(resources, allKinds(), { ruleFunction: config.settings.ruleFunction }),
+    ...(accountId !== undefined && /^\d{12}$/.test(accountId)
+      ? accountArnProblems(resources, {
+          target: target.name,
+          account: accountId,
+          source: `its accountId at ${formatPos(target.accountIdPos ?? target.pos)}`,
+          ...(sensitiveFields.accountId ? { shown: sensitiveMarker(sensitiveFields.accountId) } : {}),
+        }).map((p) => redactor.scrubProblem(p))
+      : []),
+    ...validateResources(resources, allKinds(), {
+      ruleFunction: config.settings.ruleFunction,
+      targetName: target.name,
+    }),
   ];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return {
@@ -89,5 +108,11 @@ export function validateFor(
         kinds,
         { flows, ruleFunction: config.settings.ruleFunction },
       ).filter((p) => p.severity === 'error'),
+    checkAccount: (account) =>
+      accountArnProblems(resources, {
+        target: target.name,
+        account,
+        source: 'the account of its credentials; the target writes no accountId',
+      }).map((p) => redactor.scrubProblem(p)),
   };
 }
