@@ -23,6 +23,12 @@ export interface TargetAccount {
   shown?: string;
 }
 
+/**
+ * Tags are free text AWS never resolves: an ARN of another account there (an owner, a cost
+ * record) is a label, not a reference, and is right in every account.
+ */
+const FREE_TEXT_FIELDS = new Set(['Tags', 'tags']);
+
 /** Every ARN string in `value` with its path, depth-first in document order. */
 function* arnsIn(value: unknown, path: Path): Generator<{ path: Path; account: string }> {
   if (typeof value === 'string') {
@@ -44,7 +50,8 @@ export function accountArnProblems(resources: readonly DeclaredResource[], targe
   const problems: Problem[] = [];
   const shownTarget = target.shown ?? target.account;
   for (const d of resources) {
-    for (const { path, account } of arnsIn(d.body, [])) {
+    const body = Object.entries(d.body).filter(([k]) => !FREE_TEXT_FIELDS.has(k));
+    for (const { path, account } of arnsIn(Object.fromEntries(body), [])) {
       if (account === target.account) continue;
       const where = joinPath(d.label ?? d.kind, path);
       // An ARN from a sensitive variable is not quoted, not even its account.
