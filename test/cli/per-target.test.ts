@@ -61,6 +61,29 @@ describe('onlyTargets and exceptTargets', () => {
     expect(await planned(dir, 'prod')).toEqual(['create pt-not-dev', 'create pt-only-prod']);
   });
 
+  it("an item's variables need only be defined by the targets it goes to", async () => {
+    const dir = tempDir('per-target-vars-');
+    writeConfig(
+      dir,
+      {
+        dev: { endpoint: sandbox.endpoint, instanceId: DEV_INSTANCE },
+        prod: { endpoint: sandbox.endpoint, instanceId: PROD_INSTANCE, vars: { suffix: 'p' } },
+      },
+      {},
+      {
+        rules: [
+          { ...postCallRule('pt-vars-${var.suffix}'), onlyTargets: ['prod'] },
+          { ...postCallRule('pt-vars-${var.suffix}'), exceptTargets: ['prod'] },
+        ],
+      },
+    );
+    const r = await run(['validate', dir]);
+    expect(r.code).toBe(1);
+    // Only the second item, in dev's view, misses the variable.
+    expect(r.stderr).not.toMatch(/rules\[0\][.\w[\]]*: undefined variable/);
+    expect(r.stderr).toMatch(/rules\[1\]\.Name: undefined variable 'suffix'/);
+  });
+
   it('variants with disjoint target sets share a name, each target gets its own', async () => {
     const dir = config({
       rules: [
@@ -127,6 +150,13 @@ describe('onlyTargets and exceptTargets', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('rules[0].exceptTargets: an item takes onlyTargets or exceptTargets, not both');
     expect(r.stderr).toContain('rules[1].onlyTargets: must be a non-empty list of target names');
+
+    const nowhere = config({ rules: [{ ...postCallRule('pt-nowhere'), exceptTargets: ['dev', 'staging', 'prod'] }] });
+    const w = await run(['validate', nowhere]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(
+      /warning: rules\[0\]: exceptTargets: \[dev, staging, prod\] leaves no target: the item is declared nowhere/,
+    );
   });
 
   it('a target the item no longer goes to leaves it alone, or prunes it under prune', async () => {
