@@ -61,7 +61,7 @@ export function accountArnProblems(resources: readonly DeclaredResource[], targe
       problems.push({
         severity: 'error',
         message: `${where}: ${of}, but target ${target.target} is account ${shownTarget} (${target.source}); it cannot be right there`,
-        hint: "declare the resource for that account's target only (onlyTargets), or write the ARN per target with ${var.x}",
+        hint: "declare the resource only for that account's targets with onlyTargets, or write the ARN per target with ${var.x}",
         pos: d.positionOf(path),
         path: where,
       });

@@ -94,7 +94,8 @@ export function selectionProblems(items: readonly SelectableItem[], targets: rea
       });
     }
     const selection = selectionOf(item);
-    if (targets.length && present.length === 1 && !targets.some((t) => appliesTo(selection, t))) {
+    const namesKnown = present.every((k) => isNameList(item[k]) && item[k].every((n) => targets.includes(n)));
+    if (namesKnown && present.length === 1 && !targets.some((t) => appliesTo(selection, t))) {
       problems.push({
         severity: 'warning',
         message: `${item.label}: ${describeSelection(selection)} leaves no target: the item is declared nowhere`,
