@@ -12,6 +12,7 @@
 import type { Problem, SourcePos } from '../errors.js';
 import type { Path } from '../kinds/types.js';
 import { didYouMean, joinPath } from './annotations.js';
+import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 
 export const SELECTION_KEYS = ['onlyTargets', 'exceptTargets'] as const;
 export type SelectionKey = (typeof SELECTION_KEYS)[number];
@@ -63,12 +64,25 @@ export function describeSelection(selection: TargetSelection): string {
  */
 export function selectionProblems(items: readonly SelectableItem[], targets: readonly string[]): Problem[] {
   const problems: Problem[] = [];
+  const unlisted: { n: number; first?: SelectableItem } = { n: 0 };
   for (const item of items) {
     const present = SELECTION_KEYS.filter((k) => Object.hasOwn(item, k));
     if (!present.length) continue;
-    const error = (path: Path, message: string, hint: string, pos = item.positionOf(path)) => {
+    const error = (path: Path, message: string, hint: string, pos?: SourcePos) => {
+      // A list of thousands of wrong names is as many problems: past the bound they are counted.
+      if (problems.length >= MAX_COLLECTED_PROBLEMS) {
+        unlisted.n++;
+        unlisted.first ??= item;
+        return;
+      }
       const where = joinPath(item.label, path);
-      problems.push({ severity: 'error', message: `${where}: ${message}`, hint, pos, path: where });
+      problems.push({
+        severity: 'error',
+        message: `${where}: ${message}`,
+        hint,
+        pos: pos ?? item.positionOf(path),
+        path: where,
+      });
     };
     if (present.length === 2)
       error(
@@ -95,7 +109,7 @@ export function selectionProblems(items: readonly SelectableItem[], targets: rea
     }
     const selection = selectionOf(item);
     const namesKnown = present.every((k) => isNameList(item[k]) && item[k].every((n) => targets.includes(n)));
-    if (namesKnown && present.length === 1 && !targets.some((t) => appliesTo(selection, t))) {
+    if (namesKnown && present.length === 1 && !targets.some((t) => appliesTo(selection, t)))
       problems.push({
         severity: 'warning',
         message: `${item.label}: ${describeSelection(selection)} leaves no target: the item is declared nowhere`,
@@ -103,7 +117,14 @@ export function selectionProblems(items: readonly SelectableItem[], targets: rea
         pos: item.keyPositionOf([present[0]]),
         path: joinPath(item.label, [present[0]]),
       });
-    }
   }
+  if (unlisted.first)
+    problems.push({
+      severity: 'error',
+      message: `${unlisted.first.label}: ${unlisted.n} more onlyTargets/exceptTargets problems from here on are not listed`,
+      hint: 'fix the ones listed and validate again',
+      pos: unlisted.first.pos,
+      path: unlisted.first.label,
+    });
   return problems;
 }
