@@ -146,8 +146,8 @@ export class TargetSession {
   async verifyIdentity(): Promise<string> {
     const account = await this.connection.accountId();
     this.ctx.target.accountId = account;
-    // With an accountId written, validation checked the config's ARNs against it already.
-    if (this.target.accountId === undefined && !this.arnsChecked) {
+    // The config's ARNs against the account the credentials act in (validation checked them when the config names it).
+    if (!this.arnsChecked) {
       const problems = this.validated.checkAccount(account);
       if (problems.length) throw new ConfigError(problems);
       this.arnsChecked = true;

@@ -223,6 +223,22 @@ describe('an ARN of another account than the target', () => {
     expect(sandbox.stats().calls).toBe(0);
   });
 
+  it('an instance ARN names the account too: validate refuses it offline', async () => {
+    const dir = tempDir('per-target-instance-arn-');
+    writeConfig(dir, {}, {}, { customActions: [action] });
+    const instanceArn = `arn:aws:connect:us-east-2:444444444444:instance/${PROD_INSTANCE}`;
+    writeFileSync(
+      join(dir, 'connectform.yaml'),
+      stringify({ targets: { prod: { region: 'us-east-2', instanceId: instanceArn, endpoint: sandbox.endpoint } } }),
+    );
+    const r = await run(['validate', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /customActions\[0\]\.ChatConfigurations\[0\]: the ARN is of account 123456789012, but target prod is account 444444444444 \(the account of its instance ARN at .*connectform\.yaml:\d+:\d+\)/,
+    );
+    expect(sandbox.stats().calls).toBe(0);
+  });
+
   it('without accountId, the account learned through STS refuses it before any other call', async () => {
     const other = 'arn:aws:chatbot::999999999999:chat-configuration/slack-channel/ops';
     const dir = config({ customActions: [{ ...action, ChatConfigurations: [other] }] });
