@@ -8,14 +8,15 @@
  * settings.ts, annotations.ts (problem lines), generate-schemas.ts (schema file names) and
  * plan-schemas.ts.
  */
-import { ConfigError, type Problem } from '../errors.js';
+import { ConfigError, formatPos, type Problem, type SourcePos } from '../errors.js';
+import { accountArnProblems, type TargetAccount } from './account-arns.js';
 import { allKinds } from '../kinds/index.js';
 import type { DeclaredResource } from '../kinds/types.js';
 import { loadConfig, type LoadedConfig, type ResolvedTargetConfig } from './load.js';
 import { resolveTarget, type ResolveOptions } from './resolve.js';
 import { interpretSettings, type TargetSettings } from './settings.js';
 import { validateResources, type KindLike, type ValidateOptions } from './validate.js';
-import type { Redactor } from '../sensitive.js';
+import { sensitiveMarker, type Redactor } from '../sensitive.js';
 
 export { loadConfig, MAX_FILE_BYTES } from './load.js';
 export type { LoadedConfig, LoadedTarget, ResolvedTargetConfig, Settings } from './load.js';
@@ -49,6 +50,12 @@ export interface ValidatedConfig {
    * Only those kinds: `--kinds rule` must not trip over the config's other kinds.
    */
   checkReferences(kinds: readonly KindLike[], flows: ValidateOptions['flows']): Problem[];
+  /**
+   * ARNs of another account than `account`, the one the credentials act in (learned through STS):
+   * the engine checks them before any read or write. Empty when the config names the account
+   * (`accountId`, an instance ARN): validation checked them against it already.
+   */
+  checkAccount(account: string): Problem[];
 }
 
 /** Load the config and return every problem at once (loader, interpolation, schema, audit). */
@@ -70,9 +77,14 @@ export function validateFor(
 ): ValidatedConfig {
   const { target, resources, problems, sensitiveFields, redactor } = resolveTarget(config, targetName, env, options);
   // Every problem at once: a settings typo must not hide the resources' errors.
+  const account = knownAccount(target, sensitiveFields);
   const all: Problem[] = [
     ...problems,
-    ...validateResources(resources, allKinds(), { ruleFunction: config.settings.ruleFunction }),
+    ...(account ? accountArnProblems(resources, account).map((p) => redactor.scrubProblem(p)) : []),
+    ...validateResources(resources, allKinds(), {
+      ruleFunction: config.settings.ruleFunction,
+      targetName: target.name,
+    }),
   ];
   if (all.some((p) => p.severity === 'error')) throw new ConfigError(all);
   return {
@@ -89,5 +101,38 @@ export function validateFor(
         kinds,
         { flows, ruleFunction: config.settings.ruleFunction },
       ).filter((p) => p.severity === 'error'),
+    checkAccount: (learned) =>
+      account
+        ? [] // checked above, and the credentials were found to act in it
+        : accountArnProblems(resources, {
+            target: target.name,
+            account: learned,
+            source: 'the account of its credentials; the target writes no accountId',
+          }).map((p) => redactor.scrubProblem(p)),
   };
+}
+
+/**
+ * The target's account when the config says it: `accountId`, else the account in an instance ARN
+ * written as `instanceId` (the credentials must act in either, connection.ts checks it).
+ */
+function knownAccount(target: ResolvedTargetConfig, sensitive: Record<string, string[]>): TargetAccount | undefined {
+  const at = (pos: SourcePos | undefined) => formatPos(pos ?? target.pos);
+  const accountId = target.accountId;
+  if (accountId !== undefined && /^\d{12}$/.test(accountId))
+    return {
+      target: target.name,
+      account: accountId,
+      source: `its accountId at ${at(target.accountIdPos)}`,
+      ...(sensitive.accountId ? { shown: sensitiveMarker(sensitive.accountId) } : {}),
+    };
+  const ofInstance = target.instanceAccountId;
+  if (ofInstance !== undefined && /^\d{12}$/.test(ofInstance))
+    return {
+      target: target.name,
+      account: ofInstance,
+      source: `the account of its instance ARN at ${at(target.instanceIdPos)}`,
+      ...(sensitive.instanceId ? { shown: sensitiveMarker(sensitive.instanceId) } : {}),
+    };
+  return undefined;
 }

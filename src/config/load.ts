@@ -44,6 +44,7 @@ import {
   type Range,
 } from './bounds.js';
 import type { VarValue } from './interpolate.js';
+import { selectionProblems } from './target-selection.js';
 import { validateDocument } from './validate.js';
 import { uniqueBy } from '../util/unique.js';
 
@@ -102,10 +103,13 @@ export interface LoadedItem {
   index: number;
   /** `rules[3]`: how messages name the item (with the file:line:col in front). */
   label: string;
-  /** The API body, without the `lifecycle` key. */
+  /** The API body, without the `lifecycle`, `onlyTargets` and `exceptTargets` keys. */
   body: Body;
   /** The `lifecycle` value as written, when the item has one. */
   rawLifecycle?: unknown;
+  /** `onlyTargets` / `exceptTargets` as written, when present (target-selection.ts). */
+  onlyTargets?: unknown;
+  exceptTargets?: unknown;
   pos: SourcePos;
   /** Position of the value at `path` (relative to the item), or of the nearest existing parent. */
   positionOf(path: Path): SourcePos;
@@ -887,7 +891,7 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
       list.forEach((item, index) => {
         if (!isPlainObject(item)) return;
         const node = y.find(rootNode, [configKey, index]).node;
-        const { lifecycle, ...body } = item;
+        const { lifecycle, onlyTargets, exceptTargets, ...body } = item;
         items.push({
           kind,
           configKey,
@@ -896,6 +900,8 @@ function merge(files: ParsedFile[]): Omit<LoadedConfig, 'files' | 'problems'> & 
           label: `${configKey}[${index}]`,
           body,
           ...(Object.hasOwn(item, 'lifecycle') ? { rawLifecycle: lifecycle } : {}),
+          ...(Object.hasOwn(item, 'onlyTargets') ? { onlyTargets } : {}),
+          ...(Object.hasOwn(item, 'exceptTargets') ? { exceptTargets } : {}),
           pos: y.pos(node),
           positionOf: (p) => y.positionOf(node, p),
           keyPositionOf: (p) => y.keyPositionOf(node, p),
@@ -944,7 +950,11 @@ export async function loadConfig(pathOrPaths: string | string[]): Promise<Loaded
     }),
   );
   const merged = merge(good);
-  const problems = sortProblems([...warnings, ...documentProblems, ...merged.problems]);
+  const selection = selectionProblems(
+    merged.items,
+    merged.targets.map((t) => t.name),
+  );
+  const problems = sortProblems([...warnings, ...documentProblems, ...merged.problems, ...selection]);
   if (fatal.length) throw new ConfigError(sortProblems([...fatal, ...problems]));
   return {
     files,

@@ -1,6 +1,7 @@
 /**
  * One target's view of the config: pick the target, interpolate its own fields (`${env.X}`
- * only) and every resource (`${var.x}` from that target, `${env.X}`), and hand back
+ * only) and every resource that goes to it (`onlyTargets` / `exceptTargets`,
+ * target-selection.ts) with `${var.x}` from that target and `${env.X}`, and hand back
  * DeclaredResources that still know where each of their values was written.
  */
 import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
@@ -11,6 +12,7 @@ import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './generate-schemas.js';
 import { checkEndpoint } from './endpoints.js';
 import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
+import { appliesTo, selectionOf, type TargetSelection } from './target-selection.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
 import { PUBLIC_ENV_VARIABLE, Redactor, parsePublicEnv, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
 
@@ -25,6 +27,8 @@ export interface ConfigResource extends DeclaredResource {
   rawBody: DeclaredResource['body'];
   /** The lifecycle as written (interpolated), when present; validation checks its shape. */
   rawLifecycle?: unknown;
+  /** `onlyTargets` / `exceptTargets`, when the item has them (this target is among its targets). */
+  selection?: TargetSelection;
   keyPositionOf(path: Path): SourcePos;
 }
 
@@ -264,7 +268,13 @@ function resolveTargetFields(
   return { target, problems, sensitive, sensitiveVars };
 }
 
-function toResource(item: LoadedItem, body: unknown, lifecycle: unknown, sensitive: SensitiveValue[]): ConfigResource {
+function toResource(
+  item: LoadedItem,
+  selection: TargetSelection,
+  body: unknown,
+  lifecycle: unknown,
+  sensitive: SensitiveValue[],
+): ConfigResource {
   const isObject = lifecycle !== null && typeof lifecycle === 'object' && !Array.isArray(lifecycle);
   return {
     kind: item.kind,
@@ -278,6 +288,7 @@ function toResource(item: LoadedItem, body: unknown, lifecycle: unknown, sensiti
     file: item.file,
     rawBody: item.body,
     ...('rawLifecycle' in item ? { rawLifecycle: lifecycle } : {}),
+    ...(Object.keys(selection).length ? { selection } : {}),
     ...(sensitive.length ? { sensitive } : {}),
   };
 }
@@ -340,7 +351,10 @@ export function resolveTarget(
   let firstUnlisted: LoadedItem | undefined;
   const used: string[] = Object.values(fields.sensitive).flat();
 
-  const resources = config.items.map((item) => {
+  // An item for other targets only is not declared here: left alone, or pruned as any undeclared one.
+  const resources = config.items.flatMap((item) => {
+    const selection = selectionOf(item);
+    if (!appliesTo(selection, target.name)) return [];
     const body = interpolate(item.body, scope);
     const lifecycle =
       'rawLifecycle' in item
@@ -358,7 +372,7 @@ export function resolveTarget(
     }
     for (const s of [...body.sensitive, ...lifecycle.sensitive]) used.push(...s.sources);
     if (budget.unlisted) firstUnlisted ??= item;
-    return toResource(item, body.value, lifecycle.value, body.sensitive);
+    return [toResource(item, selection, body.value, lifecycle.value, body.sensitive)];
   });
   if (firstUnlisted) {
     problems.push({

@@ -15,6 +15,7 @@ import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
 import { Redactor } from '../sensitive.js';
+import { describeSelection, type TargetSelection } from './target-selection.js';
 import { uniqueBy } from '../util/unique.js';
 
 /** What validation needs from a kind; src/kinds/index.ts's ResourceKind satisfies it. */
@@ -33,6 +34,8 @@ export interface ValidateOptions {
   flows?: AuditContext['flows'];
   /** `settings.ruleFunction`. */
   ruleFunction?: AuditContext['ruleFunction'];
+  /** The target whose view this is: messages about overlapping per-target variants name it. */
+  targetName?: string;
 }
 
 /** Where a validated value lives: a label for messages (`rules[3]`) and positions inside it. */
@@ -52,6 +55,8 @@ interface ResourceExtras {
   rawLifecycle?: unknown;
   /** Scrubs the target's sensitive values: messages quote bad values, never sensitive ones. */
   redactor?: Redactor;
+  /** `onlyTargets` / `exceptTargets`, when the item has them. */
+  selection?: TargetSelection;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +459,8 @@ export function validateResources(
     }
     // Lifecycle and identity checks need a well-formed body.
     const valid = checked.filter((c) => c.valid).map(({ d, label }) => ({ d, label, key: safeKey(kind, d.body) }));
-    for (const p of [...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid)]) problems.push(p);
+    for (const p of [...lifecycleProblems(kind, valid), ...duplicateProblems(kind, valid, options.targetName)])
+      problems.push(p);
   }
   // Schema messages quote the bad value (`got '...'`), audits quote names: a value from a
   // sensitive variable shows as its marker instead.
@@ -479,7 +485,8 @@ function startingWithPath(p: Problem): Problem {
 }
 
 function topLevelFields(kind: KindLike): string[] {
-  return Object.keys((itemSchema(kind).properties as object | undefined) ?? {}).filter((k) => k !== 'lifecycle');
+  const notBody = new Set(['lifecycle', 'onlyTargets', 'exceptTargets']);
+  return Object.keys((itemSchema(kind).properties as object | undefined) ?? {}).filter((k) => !notBody.has(k));
 }
 
 /** ignoreChanges must name real fields; renamedFrom must name a resource that is gone. */
@@ -538,24 +545,44 @@ function lifecycleProblems(kind: KindLike, valid: { d: DeclaredResource; label: 
   return problems;
 }
 
-/** Identity (kind.key) must be unique per target: the second declaration is the error. */
-function duplicateProblems(kind: KindLike, valid: { d: DeclaredResource; label: string; key?: string }[]): Problem[] {
+/**
+ * Identity (kind.key) must be unique per target: the second declaration is the error. Two items
+ * with onlyTargets/exceptTargets may share an identity (per-target variants) when no target sees
+ * both; when one does, the message names the target and both items' selections.
+ */
+function duplicateProblems(
+  kind: KindLike,
+  valid: { d: DeclaredResource; label: string; key?: string }[],
+  targetName?: string,
+): Problem[] {
   const problems: Problem[] = [];
-  const first = new Map<string, DeclaredResource>();
+  const first = new Map<string, { d: DeclaredResource; label: string }>();
   for (const { d, label, key } of valid) {
     if (key === undefined) continue;
     const earlier = first.get(key);
     if (!earlier) {
-      first.set(key, d);
+      first.set(key, { d, label });
       continue;
     }
-    problems.push({
-      severity: 'error',
-      message: `${label}: duplicate ${kind.name} '${key}'; first declared at ${formatPos(earlier.pos)}`,
-      hint: 'names identify resources within a target: rename or remove one',
-      pos: d.positionOf(keyField(d.body, key)),
-      path: label,
-    });
+    const [mine, theirs] = [extras(d).selection, extras(earlier.d).selection];
+    const variants = mine !== undefined || theirs !== undefined;
+    problems.push(
+      variants
+        ? {
+            severity: 'error',
+            message: `${label}: ${kind.name} '${key}' is declared twice for target ${targetName ?? '(this one)'}: here (${describeSelection(mine ?? {})}) and at ${formatPos(earlier.d.pos)} (${earlier.label}, ${describeSelection(theirs ?? {})})`,
+            hint: 'per-target variants of one resource need disjoint onlyTargets/exceptTargets',
+            pos: d.positionOf(keyField(d.body, key)),
+            path: label,
+          }
+        : {
+            severity: 'error',
+            message: `${label}: duplicate ${kind.name} '${key}'; first declared at ${formatPos(earlier.d.pos)}`,
+            hint: 'names identify resources within a target: rename or remove one',
+            pos: d.positionOf(keyField(d.body, key)),
+            path: label,
+          },
+    );
   }
   return problems;
 }

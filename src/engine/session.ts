@@ -70,6 +70,8 @@ export class TargetSession {
   }
   /** Warnings of the last readLive() for kinds whose API no longer answers. */
   private retiredNotes: string[] = [];
+  /** The config's ARNs were found to be of the credentials' account (verifyIdentity). */
+  private arnsChecked = false;
 
   private constructor(
     validated: ValidatedConfig,
@@ -144,6 +146,12 @@ export class TargetSession {
   async verifyIdentity(): Promise<string> {
     const account = await this.connection.accountId();
     this.ctx.target.accountId = account;
+    // The config's ARNs against the account the credentials act in (validation checked them when the config names it).
+    if (!this.arnsChecked) {
+      const problems = this.validated.checkAccount(account);
+      if (problems.length) throw new ConfigError(problems);
+      this.arnsChecked = true;
+    }
     return account;
   }
 

@@ -269,6 +269,25 @@ export function lifecycleSchema(): JsonSchema {
   };
 }
 
+/** `onlyTargets` / `exceptTargets` (src/config/target-selection.ts checks the names against the targets). */
+export function targetSelectionSchemas(): Record<'onlyTargets' | 'exceptTargets', JsonSchema> {
+  const names = (description: string): JsonSchema => ({
+    description,
+    type: 'array',
+    items: { type: 'string', minLength: 1 },
+    minItems: 1,
+    uniqueItems: true,
+  });
+  return {
+    onlyTargets: names(
+      'connectform: the targets this resource goes to (names under targets:); every other target sees it as undeclared. Not with exceptTargets.',
+    ),
+    exceptTargets: names(
+      'connectform: the targets this resource does not go to (names under targets:); they see it as undeclared. Not with onlyTargets.',
+    ),
+  };
+}
+
 const itemSchemas = new WeakMap<KindSchemaSpec, JsonSchema>();
 
 /** The JSON Schema of one config item of `kind` (memoized per spec: validation and ajv share one object). */
@@ -290,6 +309,7 @@ function generateItemSchema(name: string, spec: KindSchemaSpec): JsonSchema {
   const properties = body.properties as Record<string, JsonSchema>;
   spec.extend?.(walker, properties);
   properties.lifecycle = lifecycleSchema();
+  Object.assign(properties, targetSelectionSchemas());
   const required = spec.required ?? (body.required as string[] | undefined) ?? [];
   const description = plainText(spec.operation ? model.operations[spec.operation]?.documentation : shape.documentation);
   return {

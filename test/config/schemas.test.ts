@@ -127,6 +127,8 @@ describe('generated schemas', () => {
       'PreEvaluationFilters',
       'Tags',
       'lifecycle',
+      'onlyTargets',
+      'exceptTargets',
     ]);
     expect(rule.required).toEqual(['Name', 'TriggerEventSource', 'Function', 'Actions', 'PublishStatus']);
     const action = rule.properties.Actions.items;
@@ -169,6 +171,8 @@ describe('generated schemas', () => {
       'Fields',
       'Tags',
       'lifecycle',
+      'onlyTargets',
+      'exceptTargets',
     ]);
     expect(props('taskTemplate').Tags).toMatchObject({
       type: 'object',
@@ -187,6 +191,8 @@ describe('generated schemas', () => {
       'ActionName',
       'ChatConfigurations',
       'lifecycle',
+      'onlyTargets',
+      'exceptTargets',
     ]);
     expect(props('customAction').ChatConfigurations.items).toMatchObject({
       type: 'string',
@@ -206,14 +212,18 @@ describe('generated schemas', () => {
       'type',
       'botConfiguration',
       'lifecycle',
+      'onlyTargets',
+      'exceptTargets',
     ]);
     expect((buildKindSchema('lexChannelAssociation') as S).required).toEqual(['name', 'botName', 'botAlias', 'type']);
     expect(props('lexChannelAssociation').type.enum).toEqual(['Facebook', 'Slack', 'Twilio-Sms', 'Kik']);
   });
 
-  it('every item schema allows lifecycle, and structures are closed', () => {
+  it('every item schema allows lifecycle, onlyTargets and exceptTargets, and structures are closed', () => {
     for (const kind of kindNames()) {
       expect(props(kind).lifecycle.properties).toHaveProperty('ignoreChanges');
+      for (const key of ['onlyTargets', 'exceptTargets'])
+        expect(props(kind)[key]).toMatchObject({ type: 'array', items: { type: 'string' }, minItems: 1 });
       for (const [at, s] of walk(buildKindSchema(kind)))
         if (s.type === 'object' && s.properties) expect(s.additionalProperties, at).toBe(false);
     }

@@ -58,7 +58,7 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
       {
         severity: 'error',
         message: "unknown field 'Zzzzzz' in rules[0]",
-        hint: 'allowed: Name, TriggerEventSource, Function, Actions, PublishStatus, PreEvaluationFilters, Tags, lifecycle',
+        hint: 'allowed: Name, TriggerEventSource, Function, Actions, PublishStatus, PreEvaluationFilters, Tags, lifecycle, onlyTargets, exceptTargets',
         pos: at(file, full, 'Zzzzzz'),
         path: 'rules[0].Zzzzzz',
       },
