@@ -82,6 +82,11 @@ const FIXTURES: Record<string, () => Input> = {
   'connect:UntagResource': () => ({ resourceArn: ids.ruleArn, tagKeys: ['a'] }),
   'connect:ListTagsForResource': () => ({ resourceArn: ids.ruleArn }),
   'connect:ListContactFlows': () => ({ InstanceId: INSTANCE, ContactFlowTypes: ['CONTACT_FLOW'], MaxResults: 5 }),
+  'connect:ListQueues': () => ({ InstanceId: INSTANCE, QueueTypes: ['STANDARD'], MaxResults: 5 }),
+  'connect:ListUsers': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
+  'connect:ListUserHierarchyGroups': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
+  'connect:ListRoutingProfiles': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
+  'connect:ListEvaluationForms': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
   'chatbot:CreateCustomAction': () => ({
     ActionName: 'conformance-create',
     Definition: { CommandText: 'x' },
