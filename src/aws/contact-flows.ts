@@ -20,13 +20,19 @@ export class ContactFlowDirectory extends Directory<ContactFlowRef> {
   }
 
   /**
-   * Reads the flows (ListContactFlows pages) and the directories of `kinds` (one list operation
-   * each, paged), all at once: each list operation has its own quota bucket.
+   * Reads the flows (ListContactFlows pages; not when `withFlows` is false: no kind in scope
+   * references flows) and the directories of `kinds` (their list operations, paged), all at
+   * once: each list operation has its own quota bucket.
    */
-  static async read(aws: AwsClients, instanceId: string, kinds: ReferenceKind[] = []): Promise<ContactFlowDirectory> {
+  static async read(
+    aws: AwsClients,
+    instanceId: string,
+    kinds: ReferenceKind[] = [],
+    withFlows = true,
+  ): Promise<ContactFlowDirectory> {
     const wanted = [...new Set(kinds)].filter((k) => k !== 'contactFlow');
     const [flows, ...lists] = await Promise.all([
-      REFERENCE_KINDS.contactFlow.read(aws, instanceId),
+      withFlows ? REFERENCE_KINDS.contactFlow.read(aws, instanceId) : [],
       ...wanted.map((k) => REFERENCE_KINDS[k].read(aws, instanceId)),
     ]);
     return new ContactFlowDirectory(flows, Object.fromEntries(wanted.map((k, i) => [k, lists[i]])));

@@ -5,9 +5,17 @@
  * target, by id and by name, for resolving names and for "did you mean" hints.
  */
 import { editDistance } from '../edit-distance.js';
+import type { ChatConfigurationSummary } from './chatbot.js';
 import type { AwsClients } from './clients.js';
 
-export type ReferenceKind = 'contactFlow' | 'queue' | 'user' | 'hierarchyGroup' | 'routingProfile' | 'evaluationForm';
+export type ReferenceKind =
+  | 'contactFlow'
+  | 'queue'
+  | 'user'
+  | 'hierarchyGroup'
+  | 'routingProfile'
+  | 'evaluationForm'
+  | 'chatConfiguration';
 
 export interface DirectoryEntry {
   id: string;
@@ -60,8 +68,8 @@ interface ReferenceKindSpec {
   noun: string;
   /** How the config's `{ name }` is matched: 'name', 'username', 'title'. */
   nameWord: string;
-  /** The list operation that reads them (`service:Operation`, paced by AwsClients.call). */
-  api: string;
+  /** The list operations that read them (`service:Operation`, each paced by AwsClients.call). */
+  apis: string[];
   read(aws: AwsClients, instanceId: string): Promise<DirectoryEntry[]>;
 }
 
@@ -84,11 +92,38 @@ async function listAll<P extends { NextToken?: string }>(
   return out;
 }
 
+/** One Chatbot list operation's chat configurations (account-wide, not per instance). */
+async function chatConfigurations(
+  aws: AwsClients,
+  op:
+    | 'DescribeSlackChannelConfigurations'
+    | 'DescribeChimeWebhookConfigurations'
+    | 'ListMicrosoftTeamsChannelConfigurations',
+  items: (page: Record<string, unknown>) => unknown,
+): Promise<DirectoryEntry[]> {
+  const out: DirectoryEntry[] = [];
+  let token: string | undefined;
+  do {
+    const page = await aws.call(`chatbot:${op}`, () => aws.chatbot.send(op, { NextToken: token, MaxResults: 100 }), {
+      resource: 'the chat configurations of this account',
+    });
+    const list = (items(page as unknown as Record<string, unknown>) ?? []) as ChatConfigurationSummary[];
+    for (const c of list)
+      out.push({
+        id: c.ChatConfigurationArn,
+        name: c.ConfigurationName ?? c.ChatConfigurationArn.split('/').pop() ?? '',
+        arn: c.ChatConfigurationArn,
+      });
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
 export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   contactFlow: {
     noun: 'contact flow',
     nameWord: 'name',
-    api: 'connect:ListContactFlows',
+    apis: ['connect:ListContactFlows'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -109,7 +144,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   queue: {
     noun: 'queue',
     nameWord: 'name',
-    api: 'connect:ListQueues',
+    apis: ['connect:ListQueues'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -131,7 +166,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   user: {
     noun: 'user',
     nameWord: 'username',
-    api: 'connect:ListUsers',
+    apis: ['connect:ListUsers'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -146,7 +181,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   hierarchyGroup: {
     noun: 'agent hierarchy group',
     nameWord: 'name',
-    api: 'connect:ListUserHierarchyGroups',
+    apis: ['connect:ListUserHierarchyGroups'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -163,7 +198,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   routingProfile: {
     noun: 'routing profile',
     nameWord: 'name',
-    api: 'connect:ListRoutingProfiles',
+    apis: ['connect:ListRoutingProfiles'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -178,7 +213,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   evaluationForm: {
     noun: 'evaluation form',
     nameWord: 'title',
-    api: 'connect:ListEvaluationForms',
+    apis: ['connect:ListEvaluationForms'],
     read: (aws, InstanceId) =>
       listAll(
         aws,
@@ -195,5 +230,23 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
             arn: s.EvaluationFormArn,
           })),
       ),
+  },
+  chatConfiguration: {
+    noun: 'chat configuration',
+    nameWord: 'name',
+    apis: [
+      'chatbot:DescribeSlackChannelConfigurations',
+      'chatbot:DescribeChimeWebhookConfigurations',
+      'chatbot:ListMicrosoftTeamsChannelConfigurations',
+    ],
+    // Slack, Chime and Teams configurations: every channel type a custom action may be linked to.
+    read: async (aws) =>
+      (
+        await Promise.all([
+          chatConfigurations(aws, 'DescribeSlackChannelConfigurations', (p) => p.SlackChannelConfigurations),
+          chatConfigurations(aws, 'DescribeChimeWebhookConfigurations', (p) => p.WebhookConfigurations),
+          chatConfigurations(aws, 'ListMicrosoftTeamsChannelConfigurations', (p) => p.TeamChannelConfigurations),
+        ])
+      ).flat(),
   },
 };

@@ -155,11 +155,12 @@ export class TargetSession {
    */
   async resolveReferences(): Promise<void> {
     await this.verifyIdentity();
-    if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
+    const flows = this.kinds.some((k) => k.capabilities.usesContactFlows);
     const named = this.resources
       .filter((r) => this.kinds.some((k) => k.name === r.kind))
       .flatMap((r) => namedReferenceKinds(r.kind, r.body));
-    this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId, named);
+    if (!flows && !named.length) return;
+    this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId, named, flows);
     const problems = this.validated.checkReferences(this.kinds, this.ctx.flows);
     if (problems.length) throw new ConfigError(problems);
   }

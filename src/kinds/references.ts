@@ -39,6 +39,8 @@ export const REFERENCE_FIELDS: readonly ReferenceField[] = [
   { kind: 'rule', path: 'Actions[].SubmitAutoEvaluationAction.EvaluationFormId', ref: 'evaluationForm', wire: 'id' },
   { kind: 'taskTemplate', path: 'ContactFlowId', ref: 'contactFlow', wire: 'id' },
   { kind: 'taskTemplate', path: 'SelfAssignFlowId', ref: 'contactFlow', wire: 'id' },
+  // connectform's own member (AssociateToConfiguration's ChatConfiguration, an ARN).
+  { kind: 'customAction', path: 'ChatConfigurations[]', ref: 'chatConfiguration', wire: 'arn' },
 ];
 
 /** The model shapes of those members: the schema accepts `{ name }` wherever they appear. */

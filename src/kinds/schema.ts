@@ -129,10 +129,15 @@ const REFERENCE_WORDS: Record<ReferenceKind, { what: string; name: string; nameS
   },
   routingProfile: { what: 'routing profile', name: "The routing profile's name", nameShape: 'RoutingProfileName' },
   evaluationForm: { what: 'evaluation form', name: "The evaluation form's title", nameShape: 'EvaluationFormTitle' },
+  chatConfiguration: {
+    what: 'chat configuration',
+    name: "The chat configuration's name (ConfigurationName)",
+    nameShape: 'ConfigurationName',
+  },
 };
 
 /** How an instance resource may be referenced: the API's id, or `{ name }` looked up in the instance. */
-function nameReference(
+export function nameReference(
   idSchema: JsonSchema,
   description: string | undefined,
   kind: ReferenceKind,
@@ -140,7 +145,10 @@ function nameReference(
 ): JsonSchema {
   const words = REFERENCE_WORDS[kind];
   const name: JsonSchema = {
-    description: `${words.name} in the target's Connect instance; connectform looks up its id.`,
+    description:
+      kind === 'chatConfiguration'
+        ? `${words.name} in the target's account; connectform looks up its ARN.`
+        : `${words.name} in the target's Connect instance; connectform looks up its id.`,
     type: 'string',
     minLength: nameShape?.min ?? 1,
   };
@@ -152,7 +160,7 @@ function nameReference(
         }
       : {}),
     oneOf: [
-      { title: `${words.what} id`, ...idSchema },
+      { title: `${words.what} ${kind === 'chatConfiguration' ? 'ARN' : 'id'}`, ...idSchema },
       {
         title: `${words.what} name reference`,
         type: 'object',

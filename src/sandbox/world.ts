@@ -101,6 +101,8 @@ export interface CustomActionRecord {
 
 export interface ChatConfigurationRecord {
   Arn: string;
+  /** The configuration's name (configs name it); the ARN's last segment unless the seed says. */
+  ConfigurationName?: string;
   Tags: Tags;
   /** Custom action ARNs linked with AssociateToConfiguration, in link order. */
   associations: string[];
@@ -212,7 +214,7 @@ export interface Seed {
   accountId?: string;
   connect?: { instances?: SeedInstance[] };
   chatbot?: {
-    chatConfigurations?: (string | { arn: string; tags?: Tags })[];
+    chatConfigurations?: (string | { arn: string; name?: string; tags?: Tags })[];
     /** CreateCustomAction request bodies. */
     customActions?: Json[];
     /** Links made after the custom actions exist; `customAction` is an ActionName or ARN. */
@@ -421,9 +423,12 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
     const arn = typeof c === 'string' ? c : str(c?.arn);
     const at = `chatbot.chatConfigurations[${i}]`;
     check('chatbot', 'ChatConfigurationArn', arn ?? null, at);
+    const name = (typeof c === 'string' ? undefined : str(c?.name)) ?? arn?.split('/').pop() ?? '';
+    if (arn) check('chatbot', 'ConfigurationName', name, `${at}.name`);
     if (arn)
       world.chatbot.chatConfigurations[arn] = {
         Arn: arn,
+        ConfigurationName: name,
         Tags: { ...(typeof c === 'string' ? {} : (c.tags ?? {})) },
         associations: [],
       };

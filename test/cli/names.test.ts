@@ -233,6 +233,58 @@ describe('one config, two instances, each with its own ids', () => {
       'ListRoutingProfiles',
     ])
       expect(calls(`connect:${api}`)).toBe(0);
+    for (const api of CHAT_LISTS) expect(calls(`chatbot:${api}`)).toBe(0);
+  });
+});
+
+const CHAT_LISTS = [
+  'DescribeSlackChannelConfigurations',
+  'DescribeChimeWebhookConfigurations',
+  'ListMicrosoftTeamsChannelConfigurations',
+];
+
+describe('chat configurations by name', () => {
+  const OPS = `arn:aws:chatbot::${DEFAULT_SEED.accountId}:chat-configuration/slack-channel/ops`;
+  const action = (name: string, configs: unknown[]) => ({
+    ActionName: name,
+    Definition: { CommandText: 'cloudwatch describe-alarms' },
+    ChatConfigurations: configs,
+  });
+  const dir = (configs: unknown[], name: string) => {
+    const d = tempDir('names-');
+    writeConfig(
+      d,
+      { dev: { endpoint: sandbox.endpoint, instanceId: DEV } },
+      {},
+      { customActions: [action(name, configs)] },
+    );
+    return d;
+  };
+
+  it('a custom action names its chat configuration; apply links the ARN, the plan shows the name and converges', async () => {
+    const d = dir([{ name: 'ops' }], 'names-chat');
+    const plan = await run(['plan', d, '-t', 'dev'], { cwd: d });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('ops');
+    expect(plan.stdout).not.toContain(OPS);
+    // Each Chatbot list once; no Connect directory (custom actions name no instance resource).
+    for (const api of CHAT_LISTS) expect(calls(`chatbot:${api}`)).toBe(1);
+    expect(calls('connect:ListContactFlows')).toBe(0);
+
+    expect((await run(['apply', d, '-t', 'dev', '--auto-approve'], { cwd: d })).code).toBe(0);
+    const created = Object.values(sandbox.world.chatbot.customActions).find((a) => a.ActionName === 'names-chat')!;
+    expect(sandbox.world.chatbot.chatConfigurations[OPS].associations).toContain(created.CustomActionArn);
+    const again = await run(['plan', d, '-t', 'dev', '--format', 'json'], { cwd: d });
+    expect(planDocumentOf(again).plans[0].changes).toEqual([]);
+  });
+
+  it('an unknown chat configuration name is a positioned error with the nearest names', async () => {
+    const d = dir([{ name: 'oncal' }], 'names-chat-unknown');
+    const r = await run(['plan', d, '-t', 'dev'], { cwd: d });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /resources\.yaml:\d+:\d+: error: customActions\[0\]\.ChatConfigurations\[0\]: unknown chat configuration "oncal"; nearest: "oncall"/,
+    );
   });
 });
 

@@ -87,6 +87,9 @@ const FIXTURES: Record<string, () => Input> = {
   'connect:ListUserHierarchyGroups': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
   'connect:ListRoutingProfiles': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
   'connect:ListEvaluationForms': () => ({ InstanceId: INSTANCE, MaxResults: 5 }),
+  'chatbot:DescribeSlackChannelConfigurations': () => ({ MaxResults: 5 }),
+  'chatbot:DescribeChimeWebhookConfigurations': () => ({ MaxResults: 5 }),
+  'chatbot:ListMicrosoftTeamsChannelConfigurations': () => ({ MaxResults: 5 }),
   'chatbot:CreateCustomAction': () => ({
     ActionName: 'conformance-create',
     Definition: { CommandText: 'x' },
