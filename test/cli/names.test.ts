@@ -298,6 +298,13 @@ describe('names that do not resolve', () => {
     );
   });
 
+  it('in CI, an unknown name is an annotation on its line, like validation errors', async () => {
+    const dir = config('h', 'Biling');
+    const r = await run(['plan', dir, '-t', 'dev'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/::error file=.*resources\.yaml,line=\d+,col=\d+::.*unknown queue "Biling"/);
+  });
+
   it('an ambiguous name is an error that says to use the id', async () => {
     const dir = config('f', 'Twice');
     const r = await run(['plan', dir, '-t', 'dev'], { cwd: dir });
