@@ -101,6 +101,25 @@ export interface ChatbotOperations {
   TagResource: { input: { ResourceARN: string; Tags: Tag[] }; output: Empty };
   UntagResource: { input: { ResourceARN: string; TagKeys: string[] }; output: Empty };
   ListTagsForResource: { input: { ResourceARN: string }; output: { Tags?: Tag[] } };
+  // Chat configurations, listed for their names (configs may name them: kinds/references.ts).
+  DescribeSlackChannelConfigurations: {
+    input: Page;
+    output: { SlackChannelConfigurations?: ChatConfigurationSummary[]; NextToken?: string };
+  };
+  DescribeChimeWebhookConfigurations: {
+    input: Page;
+    output: { WebhookConfigurations?: ChatConfigurationSummary[]; NextToken?: string };
+  };
+  ListMicrosoftTeamsChannelConfigurations: {
+    input: Page;
+    output: { TeamChannelConfigurations?: ChatConfigurationSummary[]; NextToken?: string };
+  };
+}
+
+/** What connectform reads of a Slack, Chime or Teams chat configuration. */
+export interface ChatConfigurationSummary {
+  ChatConfigurationArn: string;
+  ConfigurationName?: string;
 }
 
 export type ChatbotOperation = keyof ChatbotOperations;

@@ -1,74 +1,45 @@
 /**
- * Contact flows of one Connect instance, by id and by name, so configs can say
- * `ContactFlowId: { name: Escalation }` and plans can show names instead of UUIDs.
- * Read once per target (ListContactFlows pages), only when some kind needs it.
+ * The directories of one Connect instance: its contact flows (this class is their Directory, as
+ * it always was, so configs can say `ContactFlowId: { name: Escalation }`), and the other kinds
+ * of reference the config names (queues, users, hierarchy groups, routing profiles, evaluation
+ * forms: `of(kind)`). Read once per target, each kind only when the config needs it.
  */
-import { editDistance } from '../edit-distance.js';
-import type { ContactFlowSummary } from '@aws-sdk/client-connect';
 import type { AwsClients } from './clients.js';
+import { Directory, type DirectoryEntry, REFERENCE_KINDS, type ReferenceKind } from './directories.js';
 
-export interface ContactFlowRef {
-  id: string;
-  name: string;
-  arn?: string;
-  type?: string;
-}
+export type ContactFlowRef = DirectoryEntry;
 
-export class ContactFlowDirectory {
-  private readonly byId = new Map<string, ContactFlowRef>();
-  private readonly byName = new Map<string, ContactFlowRef[]>();
+export class ContactFlowDirectory extends Directory<ContactFlowRef> {
+  private readonly others = new Map<ReferenceKind, Directory>();
 
-  constructor(flows: ContactFlowRef[] = []) {
-    for (const f of flows) {
-      this.byId.set(f.id, f);
-      const list = this.byName.get(f.name) ?? [];
-      list.push(f);
-      this.byName.set(f.name, list);
-    }
+  /** `others`: the directories of the other kinds of reference that were read. */
+  constructor(flows: ContactFlowRef[] = [], others: Partial<Record<ReferenceKind, DirectoryEntry[]>> = {}) {
+    super(flows);
+    for (const [kind, entries] of Object.entries(others) as [ReferenceKind, DirectoryEntry[]][])
+      if (kind !== 'contactFlow') this.others.set(kind, new Directory(entries));
   }
 
-  static async read(aws: AwsClients, instanceId: string): Promise<ContactFlowDirectory> {
-    const flows: ContactFlowRef[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await aws.call(
-        'connect:ListContactFlows',
-        () =>
-          aws.connect.send(
-            new aws.sdk.connect.ListContactFlowsCommand({ InstanceId: instanceId, NextToken, MaxResults: 1000 }),
-          ),
-        { resource: `the contact flows of instance ${instanceId}` },
-      );
-      for (const s of page.ContactFlowSummaryList ?? []) flows.push(toRef(s));
-      NextToken = page.NextToken;
-    } while (NextToken);
-    return new ContactFlowDirectory(flows);
+  /**
+   * Reads the flows (ListContactFlows pages; not when `withFlows` is false: no kind in scope
+   * references flows) and the directories of `kinds` (their list operations, paged), all at
+   * once: each list operation has its own quota bucket.
+   */
+  static async read(
+    aws: AwsClients,
+    instanceId: string,
+    kinds: ReferenceKind[] = [],
+    withFlows = true,
+  ): Promise<ContactFlowDirectory> {
+    const wanted = [...new Set(kinds)].filter((k) => k !== 'contactFlow');
+    const [flows, ...lists] = await Promise.all([
+      withFlows ? REFERENCE_KINDS.contactFlow.read(aws, instanceId) : [],
+      ...wanted.map((k) => REFERENCE_KINDS[k].read(aws, instanceId)),
+    ]);
+    return new ContactFlowDirectory(flows, Object.fromEntries(wanted.map((k, i) => [k, lists[i]])));
   }
 
-  get size(): number {
-    return this.byId.size;
+  /** The directory of one kind of reference, when it was read for this target. */
+  of(kind: ReferenceKind): Directory | undefined {
+    return kind === 'contactFlow' ? this : this.others.get(kind);
   }
-
-  /** Accepts a UUID, a flow ARN (its last segment is the id) or nothing. */
-  byIdOrArn(idOrArn: string): ContactFlowRef | undefined {
-    return this.byId.get(idOrArn) ?? this.byId.get(idOrArn.split('/').pop() ?? '');
-  }
-
-  /** Flows with exactly this name (names are unique in Connect, but be honest if not). */
-  named(name: string): ContactFlowRef[] {
-    return this.byName.get(name) ?? [];
-  }
-
-  /** The `limit` known names closest to `name`, for "did you mean" hints. */
-  nearest(name: string, limit = 3): string[] {
-    return [...this.byName.keys()]
-      .map((n) => ({ n, d: editDistance(n.toLowerCase(), name.toLowerCase()) }))
-      .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
-      .slice(0, limit)
-      .map((x) => x.n);
-  }
-}
-
-function toRef(s: ContactFlowSummary): ContactFlowRef {
-  return { id: s.Id ?? '', name: s.Name ?? '', arn: s.Arn, type: s.ContactFlowType };
 }

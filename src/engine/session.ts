@@ -11,6 +11,7 @@ import { refuseLinks } from '../util/no-links.js';
 import { sensitiveMarker } from '../sensitive.js';
 import type { AwsClients } from '../aws/clients.js';
 import { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { namedReferenceKinds } from '../kinds/references.js';
 import { ConfigError, UsageError, type Problem } from '../errors.js';
 import { allKinds, kindByName } from '../kinds/index.js';
 import { canonicalJson, sha256 } from '../kinds/common.js';
@@ -155,11 +156,19 @@ export class TargetSession {
     return account;
   }
 
-  /** Reads contact flows (when a kind in scope uses them), then re-checks name references. */
+  /**
+   * Reads contact flows (when a kind in scope uses them) and the directories of the other kinds
+   * of reference the config names (queues, users...: only those written as `{ name }`), once
+   * per run, then re-checks name references.
+   */
   async resolveReferences(): Promise<void> {
     await this.verifyIdentity();
-    if (!this.kinds.some((k) => k.capabilities.usesContactFlows)) return;
-    this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId);
+    const flows = this.kinds.some((k) => k.capabilities.usesContactFlows);
+    const named = this.resources
+      .filter((r) => this.kinds.some((k) => k.name === r.kind))
+      .flatMap((r) => namedReferenceKinds(r.kind, r.body));
+    if (!flows && !named.length) return;
+    this.ctx.flows = await ContactFlowDirectory.read(this.aws, this.ctx.target.instanceId, named, flows);
     const problems = this.validated.checkReferences(this.kinds, this.ctx.flows);
     if (problems.length) throw new ConfigError(problems);
   }

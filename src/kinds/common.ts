@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import type { AwsClients } from '../aws/clients.js';
 import { isNotFound } from '../aws/call-errors.js';
+import { refProblem, refToName, refToWire } from './references.js';
 import type { Body, Listing } from './types.js';
 
 /** JSON with object keys sorted at every depth: equal data → equal text. */
@@ -98,16 +99,11 @@ export function sha256(text: string): string {
 /** A contact flow reference as configs and normal forms hold it: its id (or ARN), or `{ name }`. */
 export type FlowRef = string | { name: string };
 
-/**
- * Normal form of a flow reference: `{ name }` when the flow is known (plans then show names),
- * otherwise the id string as is (an unknown id still diffs honestly).
- */
+// The flow helpers below are the generic reference mechanism (./references.ts) for one kind.
+
+/** Normal form of a flow reference: `{ name }` when the flow is known, otherwise as written. */
 export function flowRefToName(ref: FlowRef, flows: ContactFlowDirectory): FlowRef {
-  if (typeof ref === 'string') {
-    const flow = flows.byIdOrArn(ref);
-    return flow ? { name: flow.name } : ref;
-  }
-  return ref;
+  return refToName(ref, 'contactFlow', flows) as FlowRef;
 }
 
 /** Wire form of a flow reference: the id. Unknown names were rejected by validation earlier. */
@@ -115,25 +111,12 @@ export function flowRefToId(ref: FlowRef, flows: ContactFlowDirectory): string;
 export function flowRefToId(ref: FlowRef | undefined, flows: ContactFlowDirectory): string | undefined;
 export function flowRefToId(ref: FlowRef | undefined, flows: ContactFlowDirectory): string | undefined {
   if (ref === undefined || ref === null) return undefined;
-  if (typeof ref === 'string') return flows.byIdOrArn(ref)?.id ?? ref;
-  const name = ref.name ?? '';
-  const match = flows.named(name);
-  if (match.length !== 1) throw new Error(`contact flow "${name}" ${match.length ? 'is ambiguous' : 'does not exist'}`);
-  return match[0].id;
+  return refToWire(ref, 'contactFlow', 'id', flows) as string;
 }
 
 /** Validation message for a flow reference that does not resolve, with the nearest names. */
 export function unknownFlowMessage(ref: unknown, flows: ContactFlowDirectory): string | undefined {
-  if (ref === undefined || ref === null) return undefined;
-  if (typeof ref === 'string') {
-    return flows.byIdOrArn(ref) ? undefined : `contact flow id "${ref}" does not exist in this instance`;
-  }
-  const name = isRecord(ref) && typeof ref.name === 'string' ? ref.name : '';
-  const n = flows.named(name).length;
-  if (n === 1) return undefined;
-  if (n > 1) return `contact flow name "${name}" is ambiguous (${n} flows); use its id`;
-  const near = flows.nearest(name);
-  return `unknown contact flow "${name}"${near.length ? `; nearest: ${near.map((x) => `"${x}"`).join(', ')}` : ''}`;
+  return refProblem(ref, 'contactFlow', flows);
 }
 
 /** Deterministic idempotency token (UUID-shaped, fits every ClientToken constraint we call). */

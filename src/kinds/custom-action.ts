@@ -42,6 +42,9 @@ import {
 } from './common.js';
 import { chatbotTagCalls, markerWriter, reconcileTags, type TagMap } from './tags.js';
 import { joinPath } from '../problem-path.js';
+import { loadModel } from '../aws/models.js';
+import { isNameRef, referenceProblems, referencesToNames, referencesToWire, refToWire } from './references.js';
+import { nameReference } from './schema.js';
 import { uniqueBy } from '../util/unique.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
 import type {
@@ -50,6 +53,7 @@ import type {
   DeclaredResource,
   ListSpec,
   LiveResource,
+  NormalizeContext,
   ResourceKind,
   TargetContext,
 } from './types.js';
@@ -117,9 +121,18 @@ function declaredChatConfigurations(ctx: TargetContext): string[] {
   const arns = new Set<string>();
   for (const d of ctx.declared) {
     if (d.kind !== 'customAction' || !Array.isArray(d.body.ChatConfigurations)) continue;
-    for (const arn of d.body.ChatConfigurations) if (typeof arn === 'string' && arn) arns.add(arn);
+    for (const arn of declaredArns(ctx, d.body.ChatConfigurations)) arns.add(arn);
   }
   return [...arns].sort(cmp);
+}
+
+/** A declared ChatConfigurations list as ARNs: names resolved (validation refused unknown ones). */
+function declaredArns(ctx: TargetContext, list: unknown[]): string[] {
+  return list.flatMap((c) => {
+    if (typeof c === 'string') return c ? [c] : [];
+    if (!isNameRef(c) || !ctx.flows.of('chatConfiguration')) return [];
+    return [refToWire(c, 'chatConfiguration', 'arn', ctx.flows) as string];
+  });
 }
 
 function accountOf(arn: string): string {
@@ -148,8 +161,9 @@ function normalizeTags(tags: Tag[] | undefined): Tag[] | undefined {
     .sort((a, b) => cmp(a.TagKey ?? '', b.TagKey ?? '') || cmp(canonicalJson(a), canonicalJson(b)));
 }
 
-function normalize(body: Body): Body {
-  const action = asCustomActionBody(body);
+function normalize(body: Body, ctx?: NormalizeContext): Body {
+  // Chat configurations the account knows are shown by name (references.ts), as written or not.
+  const action = asCustomActionBody(referencesToNames('customAction', body, ctx?.flows));
   const out: CustomActionBody = {
     ActionName: action.ActionName,
     AliasName: action.AliasName,
@@ -158,9 +172,15 @@ function normalize(body: Body): Body {
     // `insertionOrder: false`; sorted here for one canonical body, compared by identity (LISTS).
     Attachments: asSet(action.Attachments?.map(normalizeAttachment)),
     Tags: normalizeTags(action.Tags),
-    ChatConfigurations: action.ChatConfigurations && [...new Set(action.ChatConfigurations)].sort(cmp),
+    ChatConfigurations: action.ChatConfigurations && uniqueSorted(action.ChatConfigurations),
   };
   return prune(out);
+}
+
+/** ARNs and `{ name }`s, each once, in one canonical order. */
+function uniqueSorted<T>(list: T[]): T[] {
+  const byText = new Map(list.map((c) => [canonicalJson(c), c] as const));
+  return [...byText.keys()].sort(cmp).map((k) => byText.get(k) as T);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -305,6 +325,8 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
       add('warning', ['ChatConfigurations', i], `chat configuration "${arn}" is listed more than once`);
     seenConfigs.add(arn);
   });
+  // Names of chat configurations, once the account's configurations are read.
+  problems.push(...referenceProblems(d, ctx.flows, CONFIG_KEY));
 
   return problems;
 }
@@ -406,7 +428,7 @@ function skippedFor(ctx: TargetContext, actionName: string): string[] {
   if (!skipped.size) return [];
   const declared = ctx.declared.find((d) => d.kind === 'customAction' && d.body.ActionName === actionName)?.body
     .ChatConfigurations;
-  return Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string' && skipped.has(c)) : [];
+  return Array.isArray(declared) ? declaredArns(ctx, declared).filter((c) => skipped.has(c)) : [];
 }
 
 /** The chat configurations to link or unlink: the skipped ones left out (and said so). */
@@ -582,11 +604,12 @@ async function disassociate(ctx: TargetContext, arn: string, ChatConfiguration: 
   }
 }
 
-/** Normal form, typed: create and update work on it (normalize is idempotent). */
-const normalized = (body: Body): CustomActionBody => asCustomActionBody(normalize(body));
+/** Normal form, typed, chat configurations as ARNs: create, update and delete work on it. */
+const normalized = (ctx: TargetContext, body: Body): CustomActionBody =>
+  asCustomActionBody(normalize(referencesToWire('customAction', body, ctx.flows)));
 
 async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
-  const want = normalized(desired);
+  const want = normalized(ctx, desired);
   const name = want.ActionName ?? '';
   const input = {
     ActionName: name,
@@ -621,8 +644,8 @@ function unknownToChatbot(err: unknown): boolean {
 }
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
-  const want = normalized(desired);
-  const have = normalized(live.body);
+  const want = normalized(ctx, desired);
+  const have = normalized(ctx, live.body);
   const arn = live.arn ?? live.id;
   const what = `custom action "${want.ActionName ?? live.key}"`;
 
@@ -652,7 +675,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
 
 async function remove(ctx: TargetContext, live: LiveResource): Promise<void> {
   const arn = live.arn ?? live.id;
-  for (const c of normalized(live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
+  for (const c of normalized(ctx, live.body).ChatConfigurations ?? []) await disassociate(ctx, arn, c);
   await deleteIfPresent(ctx.aws, 'chatbot:DeleteCustomAction', `custom action "${live.key}"`, () =>
     ctx.aws.chatbot.send('DeleteCustomAction', { CustomActionArn: arn }),
   );
@@ -671,11 +694,13 @@ export const customActionKind: ResourceKind<'customAction'> = {
     extend(shapes, properties) {
       // connectform's own field: the chat configurations to associate the action with
       // (AssociateToConfiguration's ChatConfiguration, one call per ARN).
+      // Each an ARN, or { name } of a chat configuration of the target's account (references.ts).
+      const { description: _, ...arn } = shapes.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']);
       properties.ChatConfigurations = {
         description:
-          'Chat configuration ARNs the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration).',
+          'Chat configurations the action is associated with (AssociateToConfiguration / DisassociateFromConfiguration): ARNs, or { name } of a configuration.',
         type: 'array',
-        items: shapes.shape('ChatConfigurationArn', undefined, ['CreateCustomActionRequest']),
+        items: nameReference(arn, undefined, 'chatConfiguration', loadModel('chatbot').shapes.ConfigurationName),
       };
     },
   },

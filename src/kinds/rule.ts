@@ -15,27 +15,24 @@ import type {
 } from '@aws-sdk/client-connect';
 import type { Problem } from '../errors.js';
 import { ACTION_MEMBER } from '../aws/connect-rules.js';
-import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { isNotFound } from '../aws/call-errors.js';
 import {
   MARKER_TAG_KEY,
   MARKER_TAG_VALUE,
   asSet,
   deleteIfPresent,
-  flowRefToId,
-  flowRefToName,
   isRecord,
   mapConcurrent,
   pages,
   pick,
   prune,
   typedBody,
-  unknownFlowMessage,
   userTags,
   type FlowRef,
 } from './common.js';
 import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
+import { referenceProblems, referencesToNames, referencesToWire } from './references.js';
 import { byMembers, scalarSet, stringAt } from './lists.js';
 import { checkFunction, DOCUMENTED_FORM, FUNCTION_DOCS, parseFunction } from './rule-function/check.js';
 import { FUNCTION_LISTS, normalizeFunction, wireFunction } from './rule-function/document.js';
@@ -155,12 +152,9 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
         );
       }
     }
-    const flow = isRecord(action.TaskAction) ? action.TaskAction.ContactFlowId : undefined;
-    if (ctx.flows && flow !== undefined) {
-      const msg = unknownFlowMessage(flow, ctx.flows);
-      if (msg) error(['Actions', i, 'TaskAction', 'ContactFlowId'], msg);
-    }
   });
+  // Names and ids of flows, users, evaluation forms, queues... (references.ts), once read.
+  problems.push(...referenceProblems(d, ctx.flows, CONFIG_KEY));
 
   problems.push(...auditFunction(d, source, ctx));
 
@@ -218,7 +212,7 @@ function auditFunction(d: DeclaredResource, source: string, ctx: AuditContext): 
       },
     ];
   }
-  return checkFunction(parsed.doc, source, ctx.ruleFunction ?? {}).map((p) => {
+  return checkFunction(parsed.doc, source, { ...ctx.ruleFunction, names: parsed.form === 'mapping' }).map((p) => {
     const inString = parsed.form === 'string';
     const where = inString && p.path.length ? ` (at ${joinPath('', p.path)} in the Function's JSON)` : '';
     return {
@@ -236,14 +230,14 @@ function typeForMember(member: string): string {
 }
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const rule = asRuleBody(body);
+  const rule = asRuleBody(referencesToNames('rule', body, ctx.flows));
   const filters = rule.PreEvaluationFilters;
   const out: RuleBody = {
     Name: rule.Name,
     TriggerEventSource: rule.TriggerEventSource,
     // Mapping or JSON string, any spacing, key order or number spelling: one comparable form.
     Function: normalizeFunction(rule.Function),
-    Actions: asSet(rule.Actions?.map((a) => normalizeAction(a, ctx.flows))),
+    Actions: asSet(rule.Actions?.map(normalizeAction)),
     PublishStatus: rule.PublishStatus,
     Tags: userTags(rule.Tags),
     PreEvaluationFilters: filters?.AndConditions
@@ -253,12 +247,12 @@ function normalize(body: Body, ctx: NormalizeContext): Body {
   return prune(out);
 }
 
-function normalizeAction(action: RuleActionBody, flows: ContactFlowDirectory): RuleActionBody {
+function normalizeAction(action: RuleActionBody): RuleActionBody {
   const a = structuredClone(action);
-  if (a.TaskAction?.ContactFlowId !== undefined)
-    a.TaskAction.ContactFlowId = flowRefToName(a.TaskAction.ContactFlowId, flows);
   const recipient = a.SendNotificationAction?.Recipient;
   if (recipient?.UserIds) recipient.UserIds = asSet(recipient.UserIds);
+  const exclusion = a.SendNotificationAction?.Exclusion;
+  if (exclusion?.UserIds) exclusion.UserIds = asSet(exclusion.UserIds);
   if (a.CreateCaseAction?.Fields) a.CreateCaseAction.Fields = asSet(a.CreateCaseAction.Fields);
   if (a.UpdateCaseAction?.Fields) a.UpdateCaseAction.Fields = asSet(a.UpdateCaseAction.Fields);
   const extract = a.ExtractInformationAction;
@@ -350,12 +344,10 @@ const LISTS: ListSpec[] = [
   },
 ];
 
-/** The config's actions as the API takes them (flow names resolved to ids). */
-function wireActions(actions: RuleActionBody[] | undefined, flows: ContactFlowDirectory): RuleAction[] {
-  return (actions ?? []).map(({ TaskAction, ...rest }): RuleAction => {
-    if (!TaskAction) return rest;
-    return { ...rest, TaskAction: { ...TaskAction, ContactFlowId: flowRefToId(TaskAction.ContactFlowId, flows) } };
-  });
+/** The config's actions as the API takes them (names already resolved: references.ts). */
+function wireActions(actions: RuleActionBody[] | undefined): RuleAction[] {
+  // Every reference is an id string by now (referencesToWire), which RuleAction's members are.
+  return (actions ?? []) as RuleAction[];
 }
 
 async function* read(ctx: TargetContext): AsyncIterable<LiveResource> {
@@ -417,13 +409,13 @@ function toLive(rule: Rule): LiveResource {
 }
 
 async function create(ctx: TargetContext, desired: Body, token: string): Promise<{ id: string; arn?: string }> {
-  const rule = asRuleBody(desired);
+  const rule = asRuleBody(referencesToWire('rule', desired, ctx.flows));
   const input = {
     InstanceId: ctx.target.instanceId,
     Name: rule.Name,
     TriggerEventSource: rule.TriggerEventSource,
     Function: wireFunction(rule.Function),
-    Actions: wireActions(rule.Actions, ctx.flows),
+    Actions: wireActions(rule.Actions),
     PublishStatus: rule.PublishStatus,
     PreEvaluationFilters: rule.PreEvaluationFilters,
     Tags: { ...rule.Tags, [MARKER_TAG_KEY]: MARKER_TAG_VALUE },
@@ -442,7 +434,7 @@ const UPDATE_FIELDS = ['Name', 'Function', 'Actions', 'PublishStatus', 'PreEvalu
 
 async function update(ctx: TargetContext, live: LiveResource, desired: Body, changed: string[]): Promise<void> {
   const { aws, target } = ctx;
-  const rule = asRuleBody(desired);
+  const rule = asRuleBody(referencesToWire('rule', desired, ctx.flows));
   const what = `rule "${rule.Name}"`;
   if (changed.some((f) => UPDATE_FIELDS.includes(f))) {
     // UpdateRule replaces the whole rule: send every field, changed or not.
@@ -451,7 +443,7 @@ async function update(ctx: TargetContext, live: LiveResource, desired: Body, cha
       RuleId: live.id,
       Name: rule.Name,
       Function: wireFunction(rule.Function),
-      Actions: wireActions(rule.Actions, ctx.flows),
+      Actions: wireActions(rule.Actions),
       PublishStatus: rule.PublishStatus,
       PreEvaluationFilters: rule.PreEvaluationFilters,
     } satisfies UpdateRuleCommandInput;

@@ -6,6 +6,7 @@
  * writes them to schemas/ for editors. Nothing here knows a kind by name.
  */
 import { loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
+import { REFERENCE_SHAPES, type ReferenceKind } from './references.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -116,26 +117,52 @@ function isAnchored(pattern: string): boolean {
   return true;
 }
 
-/** How a contact flow may be referenced: the API's id, or `{ name }` looked up in the instance. */
-function flowReference(
+/** How each kind of reference is named in the schema, and the model shape its name has. */
+const REFERENCE_WORDS: Record<ReferenceKind, { what: string; name: string; nameShape: string }> = {
+  contactFlow: { what: 'flow', name: "The flow's name", nameShape: 'ContactFlowName' },
+  queue: { what: 'queue', name: "The queue's name", nameShape: 'QueueName' },
+  user: { what: 'user', name: "The user's Username", nameShape: 'AgentUsername' },
+  hierarchyGroup: {
+    what: 'hierarchy group',
+    name: "The agent hierarchy group's name",
+    nameShape: 'HierarchyGroupName',
+  },
+  routingProfile: { what: 'routing profile', name: "The routing profile's name", nameShape: 'RoutingProfileName' },
+  evaluationForm: { what: 'evaluation form', name: "The evaluation form's title", nameShape: 'EvaluationFormTitle' },
+  chatConfiguration: {
+    what: 'chat configuration',
+    name: "The chat configuration's name (ConfigurationName)",
+    nameShape: 'ConfigurationName',
+  },
+};
+
+/** How an instance resource may be referenced: the API's id, or `{ name }` looked up in the instance. */
+export function nameReference(
   idSchema: JsonSchema,
   description: string | undefined,
+  kind: ReferenceKind,
   nameShape: ModelShape | undefined,
 ): JsonSchema {
+  const words = REFERENCE_WORDS[kind];
   const name: JsonSchema = {
-    description: "The flow's name in the target's Connect instance; connectform looks up its id.",
+    description:
+      kind === 'chatConfiguration'
+        ? `${words.name} in the target's account; connectform looks up its ARN.`
+        : `${words.name} in the target's Connect instance; connectform looks up its id.`,
     type: 'string',
     minLength: nameShape?.min ?? 1,
   };
   if (nameShape?.max !== undefined) name.maxLength = nameShape.max;
   return {
     ...(description
-      ? { description: `${description} Either the flow's id, or { name } holding the flow's name.` }
+      ? {
+          description: `${description} Either the ${words.what}'s id, or { name } holding the ${words.what}'s ${kind === 'user' ? 'username' : kind === 'evaluationForm' ? 'title' : 'name'}.`,
+        }
       : {}),
     oneOf: [
-      { title: 'flow id', ...idSchema },
+      { title: `${words.what} ${kind === 'chatConfiguration' ? 'ARN' : 'id'}`, ...idSchema },
       {
-        title: 'flow name reference',
+        title: `${words.what} name reference`,
         type: 'object',
         properties: { name },
         required: ['name'],
@@ -165,7 +192,7 @@ class ShapeWalker implements ShapeSchemas {
         return Object.assign(out, this.structure(shape, inner));
       case 'list':
         out.type = 'array';
-        out.items = this.shape(shape.member!.shape, undefined, inner);
+        out.items = this.member(shape.member!.shape, undefined, inner);
         if (shape.min !== undefined) out.minItems = shape.min;
         if (shape.max !== undefined) out.maxItems = shape.max;
         return out;
@@ -233,11 +260,12 @@ class ShapeWalker implements ShapeSchemas {
   }
 
   member(shapeName: string, description: string | undefined, stack: readonly string[]): JsonSchema {
-    // Every Connect position typed ContactFlowId (TaskAction.ContactFlowId, a task template's
-    // ContactFlowId and SelfAssignFlowId) also accepts a name reference.
-    if (this.source === 'connect' && shapeName === 'ContactFlowId') {
+    // Every Connect position typed as a reference (references.ts: ContactFlowId, UserId,
+    // EvaluationFormId) also accepts a name reference.
+    const ref = this.source === 'connect' ? REFERENCE_SHAPES[shapeName] : undefined;
+    if (ref) {
       const { description: _, ...id } = this.shape(shapeName, undefined, stack);
-      return flowReference(id, description, this.model.shapes.ContactFlowName);
+      return nameReference(id, description, ref, this.model.shapes[REFERENCE_WORDS[ref].nameShape]);
     }
     return this.shape(shapeName, description, stack);
   }

@@ -30,8 +30,6 @@ import {
   MARKER_TAG_VALUE,
   canonicalJson,
   cmp,
-  flowRefToId,
-  flowRefToName,
   isRecord,
   mapConcurrent,
   pages,
@@ -39,11 +37,11 @@ import {
   prune,
   sha256,
   typedBody,
-  unknownFlowMessage,
   userTags,
   deleteIfPresent,
   type FlowRef,
 } from './common.js';
+import { referenceProblems, referencesToNames, referencesToWire } from './references.js';
 import { joinPath } from '../problem-path.js';
 import { uniqueBy } from '../util/unique.js';
 import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
@@ -133,11 +131,8 @@ function nonEmpty<T>(x: T): T | undefined {
 // ---------------------------------------------------------------------------------------------
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const t = asTemplateBody(body);
-  const flow = (ref: FlowRef | undefined) => {
-    const r = nonEmpty(ref);
-    return r === undefined ? undefined : flowRefToName(r, ctx.flows);
-  };
+  const t = asTemplateBody(referencesToNames('taskTemplate', body, ctx.flows));
+  const flow = (ref: FlowRef | undefined) => nonEmpty(ref);
   const c = t.Constraints;
   const out: TemplateBody = {
     Name: t.Name,
@@ -361,15 +356,8 @@ function audit(d: DeclaredResource, ctx: AuditContext): Problem[] {
       `${defaults.length} defaults; CloudFormation caps DefaultFieldValues at ${LIST_CAP}`,
     );
 
-  // --- contact flows ---
-  if (ctx.flows) {
-    for (const f of FLOW_FIELDS) {
-      const ref = nonEmpty(body[f]);
-      if (ref === undefined) continue;
-      const msg = unknownFlowMessage(ref, ctx.flows);
-      if (msg) error([f], msg);
-    }
-  }
+  // --- contact flows (references.ts), once read ---
+  problems.push(...referenceProblems(d, ctx.flows, CONFIG_KEY));
 
   // --- tags ---
   if (isRecord(body.Tags)) {
@@ -557,12 +545,14 @@ function toLive(t: GetTaskTemplateResponse, summary: TaskTemplateMetadata): Live
 // ---------------------------------------------------------------------------------------------
 
 /** The template document as the API takes it: flow references resolved to ids, no tags. */
-function wireDocument(t: TemplateBody, flows: ContactFlowDirectory): Document {
+function wireDocument(body: TemplateBody, flows: ContactFlowDirectory): Document {
+  const t = asTemplateBody(referencesToWire('taskTemplate', body, flows));
   return {
     Name: t.Name,
     Description: nonEmpty(t.Description),
-    ContactFlowId: flowRefToId(nonEmpty(t.ContactFlowId), flows),
-    SelfAssignFlowId: flowRefToId(nonEmpty(t.SelfAssignFlowId), flows),
+    // Strings by now (referencesToWire).
+    ContactFlowId: nonEmpty(t.ContactFlowId) as string | undefined,
+    SelfAssignFlowId: nonEmpty(t.SelfAssignFlowId) as string | undefined,
     Constraints: t.Constraints,
     Defaults: t.Defaults,
     Status: t.Status ?? DEFAULT_STATUS,

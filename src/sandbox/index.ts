@@ -3,6 +3,7 @@
  * operations connectform calls, speaking restJson1 so the real AWS SDK clients (and the AWS CLI)
  * talk to it through an endpoint override. See docs/SANDBOX.md.
  */
+import { createHash } from 'node:crypto';
 import { ApiError } from './protocol.js';
 import { Faults, type ServerQuotaOptions } from './faults.js';
 import { SandboxEngine, type SandboxStats } from './server.js';
@@ -12,10 +13,12 @@ import { lexOps } from './ops/lex.js';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_SEED,
+  DIRECTORY_COLLECTIONS,
   SeedError,
   customActionArn,
   loadSeedFile,
   worldFromSeed,
+  type DirectoryRecord,
   type Seed,
   type World,
 } from './world.js';
@@ -172,15 +175,28 @@ function addMissingInstances(world: World, ids: string[], accountId: string): vo
   const missing = ids.filter((id) => !world.connect.instances[id]);
   if (!missing.length) return;
   const template = worldFromSeed({ connect: { instances: [DEFAULT_SEED.connect.instances[0]] } }, accountId);
-  const flows = Object.values(template.connect.instances)[0].contactFlows;
+  const seeded = Object.values(template.connect.instances)[0];
   for (const id of missing)
     world.connect.instances[id] = {
       Id: id,
       Tags: {},
-      contactFlows: structuredClone(flows),
+      contactFlows: structuredClone(seeded.contactFlows),
+      // The same names with this instance's own ids, as in AWS (ids are per instance).
+      ...Object.fromEntries(DIRECTORY_COLLECTIONS.map((c) => [c, reissued(seeded[c] ?? {}, id)])),
       rules: {},
       taskTemplates: {},
     };
+}
+
+/** `records` under ids derived from `instanceId` and each old id: stable across restarts. */
+function reissued(records: Record<string, DirectoryRecord>, instanceId: string): Record<string, DirectoryRecord> {
+  return Object.fromEntries(
+    Object.values(records).map((r) => {
+      const h = createHash('sha256').update(`${instanceId}/${r.Id}`).digest('hex');
+      const Id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+      return [Id, { ...r, Id }];
+    }),
+  );
 }
 
 /**

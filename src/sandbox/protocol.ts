@@ -418,19 +418,32 @@ export interface ErrorCodes {
 
 /**
  * Picks, per failure kind, the first preferred code the operation declares. When it declares
- * none, validation falls back to the service's own validation shape (Chatbot's tag operations
+ * none, validation falls back to the service's own validation shape (serviceValidation) (Chatbot's tag operations
  * declare no validation error at all), and not-found / conflict / idempotency fall back to the
  * validation error: the SDK still raises a class the caller's error handling already expects.
  * Throttling answers the service's error shape at 429 (Chatbot's is ServiceUnavailableException,
  * declared by its tag operations only, used for all of them); a service with none would answer
  * `ThrottlingException` 429, which every SDK classifies as throttling by code.
  */
+/**
+ * The service's own validation shape: the one most of its operations declare (ties: VALIDATION's
+ * order). Counting, not "the first the model has", keeps the answer the same when more of the
+ * service's operations are trimmed into the model (Chatbot's Describe operations brought
+ * InvalidParameterException; its custom action operations all declare InvalidRequestException).
+ */
+function serviceValidation(model: ServiceModel): string | undefined {
+  const count = (c: string) =>
+    Object.values(model.operations).filter((o) => (o.errors ?? []).some((e) => e.shape === c)).length;
+  const declared = VALIDATION.filter((c) => model.shapes[c]?.exception === true);
+  return declared.sort((a, b) => count(b) - count(a) || VALIDATION.indexOf(a) - VALIDATION.indexOf(b))[0];
+}
+
 export function errorCodes(model: ServiceModel, operation: ModelOperation): ErrorCodes {
   const declared = new Set((operation.errors ?? []).map((e) => e.shape));
   const serviceHas = (c: string) => model.shapes[c]?.exception === true;
   const pick = (prefs: string[], ...fallbacks: (string | undefined)[]) =>
     prefs.find((c) => declared.has(c)) ?? fallbacks.find((f) => f !== undefined);
-  const validation = pick(VALIDATION, VALIDATION.find(serviceHas), 'ValidationException')!;
+  const validation = pick(VALIDATION, serviceValidation(model), 'ValidationException')!;
   const conflict = pick(CONFLICT, validation)!;
   // A throttle answers with an error shape the service declares at 429: the operation's own, else
   // the service's (Connect ThrottlingException, Lex LimitExceededException, Chatbot

@@ -55,10 +55,36 @@ export interface TaskTemplateRecord {
   Tags: Tags;
 }
 
+/**
+ * A queue, user, agent hierarchy group, routing profile or evaluation form: only what the list
+ * operations answer about it (they have no create API in the sandbox). `Name` is the user's
+ * Username and the evaluation form's Title.
+ */
+export interface DirectoryRecord {
+  Id: string;
+  Name: string;
+}
+
+/** The instance's resources connectform references by name, with the list operation of each. */
+export const DIRECTORY_COLLECTIONS = [
+  'queues',
+  'users',
+  'hierarchyGroups',
+  'routingProfiles',
+  'evaluationForms',
+] as const;
+export type DirectoryCollection = (typeof DIRECTORY_COLLECTIONS)[number];
+
 export interface ConnectInstance {
   Id: string;
   Tags: Tags;
   contactFlows: Record<string, ContactFlow>;
+  /** Absent in state files written before they existed: read as empty. */
+  queues?: Record<string, DirectoryRecord>;
+  users?: Record<string, DirectoryRecord>;
+  hierarchyGroups?: Record<string, DirectoryRecord>;
+  routingProfiles?: Record<string, DirectoryRecord>;
+  evaluationForms?: Record<string, DirectoryRecord>;
   rules: Record<string, RuleRecord>;
   taskTemplates: Record<string, TaskTemplateRecord>;
 }
@@ -75,6 +101,8 @@ export interface CustomActionRecord {
 
 export interface ChatConfigurationRecord {
   Arn: string;
+  /** The configuration's name (configs name it); the ARN's last segment unless the seed says. */
+  ConfigurationName?: string;
   Tags: Tags;
   /** Custom action ARNs linked with AssociateToConfiguration, in link order. */
   associations: string[];
@@ -152,6 +180,11 @@ export interface SeedInstance {
   id: string;
   tags?: Tags;
   contactFlows?: SeedContactFlow[];
+  queues?: { id: string; name: string }[];
+  users?: { id: string; username: string }[];
+  hierarchyGroups?: { id: string; name: string }[];
+  routingProfiles?: { id: string; name: string }[];
+  evaluationForms?: { id: string; title: string }[];
   /** CreateRule request bodies (InstanceId implied). */
   rules?: Json[];
   /** CreateTaskTemplate request bodies (InstanceId implied). */
@@ -181,7 +214,7 @@ export interface Seed {
   accountId?: string;
   connect?: { instances?: SeedInstance[] };
   chatbot?: {
-    chatConfigurations?: (string | { arn: string; tags?: Tags })[];
+    chatConfigurations?: (string | { arn: string; name?: string; tags?: Tags })[];
     /** CreateCustomAction request bodies. */
     customActions?: Json[];
     /** Links made after the custom actions exist; `customAction` is an ActionName or ARN. */
@@ -219,6 +252,18 @@ export const DEFAULT_SEED: FullSeed = {
           { id: '4bae8d3c-5f6a-4b7c-8db4-e5f6a7b8c9d0', name: 'Task routing' },
           { id: '5cbf9e4d-6a7b-4c8d-9ec5-f6a7b8c9d0e1', name: 'Default customer queue', type: 'CUSTOMER_QUEUE' },
         ],
+        queues: [
+          { id: '7d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f', name: 'BasicQueue' },
+          { id: '8e2f3a4b-5c6d-4e7f-9a81-2b3c4d5e6f7a', name: 'Billing' },
+          { id: '9f3a4b5c-6d7e-4f8a-8b92-3c4d5e6f7a8b', name: 'Sales' },
+        ],
+        users: [
+          { id: 'a04b5c6d-7e8f-4a9b-9ca3-4d5e6f7a8b9c', username: 'alice' },
+          { id: 'b15c6d7e-8f9a-4bac-8db4-5e6f7a8b9c0d', username: 'bob' },
+        ],
+        hierarchyGroups: [{ id: 'c26d7e8f-9a0b-4cbd-9ec5-6f7a8b9c0d1e', name: 'Tier 1' }],
+        routingProfiles: [{ id: 'd37e8f9a-0b1c-4dce-8fd6-7a8b9c0d1e2f', name: 'Basic Routing Profile' }],
+        evaluationForms: [{ id: 'e48f9a0b-1c2d-4edf-9ae7-8b9c0d1e2f3a', title: 'Call quality' }],
       },
     ],
   },
@@ -347,10 +392,28 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
       check('connect', 'ContactFlowStatus', flow.ContactFlowStatus, `${at}.status`);
       flows[flow.Id] = flow;
     });
+    const directory = (collection: DirectoryCollection, nameKey: 'name' | 'username' | 'title', nameShape: string) => {
+      const out: Record<string, DirectoryRecord> = {};
+      const entries = (inst[collection] ?? []) as Record<string, unknown>[];
+      entries.forEach((e, j) => {
+        const at = `connect.instances[${i}].${collection}[${j}]`;
+        const record = { Id: str(e?.id) ?? '', Name: str(e?.[nameKey]) ?? '' };
+        if (!record.Id || !record.Name) problems.push({ path: at, message: `an entry needs an id and a ${nameKey}` });
+        else if (record.Id in out) problems.push({ path: `${at}.id`, message: `id ${record.Id} is used twice` });
+        check('connect', nameShape, record.Name, `${at}.${nameKey}`);
+        out[record.Id] = record;
+      });
+      return out;
+    };
     world.connect.instances[id] = {
       Id: id,
       Tags: { ...(inst.tags ?? {}) },
       contactFlows: flows,
+      queues: directory('queues', 'name', 'QueueName'),
+      users: directory('users', 'username', 'AgentUsername'),
+      hierarchyGroups: directory('hierarchyGroups', 'name', 'HierarchyGroupName'),
+      routingProfiles: directory('routingProfiles', 'name', 'RoutingProfileName'),
+      evaluationForms: directory('evaluationForms', 'title', 'EvaluationFormTitle'),
       rules: {},
       taskTemplates: {},
     };
@@ -360,9 +423,12 @@ export function worldFromSeed(seed: Seed, accountId: string): World {
     const arn = typeof c === 'string' ? c : str(c?.arn);
     const at = `chatbot.chatConfigurations[${i}]`;
     check('chatbot', 'ChatConfigurationArn', arn ?? null, at);
+    const name = (typeof c === 'string' ? undefined : str(c?.name)) ?? arn?.split('/').pop() ?? '';
+    if (arn) check('chatbot', 'ConfigurationName', name, `${at}.name`);
     if (arn)
       world.chatbot.chatConfigurations[arn] = {
         Arn: arn,
+        ConfigurationName: name,
         Tags: { ...(typeof c === 'string' ? {} : (c.tags ?? {})) },
         associations: [],
       };

@@ -194,12 +194,15 @@ describe('generated schemas', () => {
       'onlyTargets',
       'exceptTargets',
     ]);
-    expect(props('customAction').ChatConfigurations.items).toMatchObject({
+    // An ARN, or { name } of a chat configuration (names instead of ids, issue 21).
+    const [arn, byName] = (props('customAction').ChatConfigurations.items as { oneOf: S[] }).oneOf;
+    expect(arn).toMatchObject({
       type: 'string',
       minLength: 19,
       maxLength: 1169,
       pattern: expect.stringMatching(/^\^\(\?:arn:aws:/),
     });
+    expect(byName).toMatchObject({ type: 'object', required: ['name'], additionalProperties: false });
     expect((buildKindSchema('customAction') as S).required).toEqual(['Definition', 'ActionName']);
   });
 

@@ -261,7 +261,7 @@ taskTemplate: []
       ],
       ['settings.destroyThreshold.percent: must be <= 100 (got 130)', at(file, text, '130')],
       [
-        "settings.quotas: key 'connect:ListRule' must be one of 33 values; did you mean 'connect:ListRules'?",
+        "settings.quotas: key 'connect:ListRule' must be one of 41 values; did you mean 'connect:ListRules'?",
         at(file, text, '"connect:ListRule"'),
       ],
       ['settings.quotas["connect:*"]: missing required field \'burst\'', at(file, text, '{ ratePerSecond: 1 }')],

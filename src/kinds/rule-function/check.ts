@@ -32,6 +32,12 @@ export interface FunctionProblem {
 export interface CheckOptions {
   /** `settings.ruleFunction.unknownConditions`: a ComparisonValue the catalog does not know. */
   unknownConditions?: 'error' | 'warn';
+  /**
+   * The Function is written as a mapping: operands of conditions the catalog marks as taking an
+   * instance resource may be `{ name: X }` (../references.ts resolves them per target). The JSON
+   * string form takes no names.
+   */
+  names?: boolean;
 }
 
 /** What docs/KINDS.md shows; every "not the language" message points there. */
@@ -60,6 +66,11 @@ function nearestPaths(word: string, candidates: readonly string[], n = 3): strin
     .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
     .slice(0, n)
     .map((x) => x.c);
+}
+
+/** `{ name: X }`, X a non-empty string, nothing else. */
+function isNameOperand(v: unknown): boolean {
+  return isRecord(v) && typeof v.name === 'string' && v.name !== '' && Object.keys(v).length === 1;
 }
 
 class Checker {
@@ -253,6 +264,7 @@ class Checker {
         if ((o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max))
           this.error(here, `${v} is out of range (${o.min ?? '-∞'} to ${o.max ?? '∞'})`, `see ${spec.page}`);
       } else if (o.type === 'string') {
+        if (o.resource && this.options.names && isNameOperand(v)) return;
         if (typeof v !== 'string' || !v) {
           this.error(here, `operands of ${spec.comparisonValue} are non-empty strings, not ${show(v)}`);
           return;

@@ -1,6 +1,7 @@
 /**
  * AWS Chatbot operations: custom actions, their links to chat configurations (which only come
- * from the seed: the sandbox does not emulate Slack/Teams/Chime configuration APIs), and tags.
+ * from the seed: the sandbox lists Slack/Teams/Chime configurations but does not create them),
+ * and tags.
  *
  * Custom actions are per account, not per region: their ARN has an empty region field, so two
  * regions could not hold two actions with one name without their ARNs colliding.
@@ -140,4 +141,68 @@ export const chatbotOps: Handlers = {
   ListTagsForResource(world, input, ctx) {
     return { Tags: toList(taggable(world, input.ResourceARN, ctx).Tags) };
   },
+
+  // The chat configurations of each channel type, as the seed lists them (connectform reads
+  // their names). Members the model requires but the seed does not hold (team, channel, role,
+  // topics) are filled with fixed sandbox values of the model's formats.
+  DescribeSlackChannelConfigurations(world, input, ctx) {
+    const { page, nextToken } = ctx.paginate(configurationsOf(world, 'slack-channel', input.ChatConfigurationArn));
+    return {
+      SlackChannelConfigurations: page.map((c) => ({
+        SlackTeamName: 'sandbox',
+        SlackTeamId: 'T0SANDBOX',
+        SlackChannelId: 'C0SANDBOX',
+        SlackChannelName: c.ConfigurationName ?? 'sandbox',
+        ...common(world, c),
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  DescribeChimeWebhookConfigurations(world, input, ctx) {
+    const { page, nextToken } = ctx.paginate(configurationsOf(world, 'chime-webhook', input.ChatConfigurationArn));
+    return {
+      WebhookConfigurations: page.map((c) => ({
+        WebhookDescription: c.ConfigurationName ?? 'sandbox',
+        ...common(world, c),
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  ListMicrosoftTeamsChannelConfigurations(world, input, ctx) {
+    const all = configurationsOf(world, 'microsoft-teams-channel', undefined);
+    const { page, nextToken } = ctx.paginate(input.TeamId && input.TeamId !== SANDBOX_TEAM ? [] : all);
+    return {
+      TeamChannelConfigurations: page.map((c) => ({
+        ChannelId: 'sandbox-channel',
+        TeamId: SANDBOX_TEAM,
+        TenantId: SANDBOX_TEAM,
+        ...common(world, c),
+      })),
+      NextToken: nextToken,
+    };
+  },
 };
+
+const SANDBOX_TEAM = '00000000-0000-4000-8000-000000000000';
+
+/** A chat configuration's channel type: the ARN's `chat-configuration/<type>/<name>` segment. */
+function configurationsOf(world: World, type: string, arn: string | undefined): ChatConfigurationRecord[] {
+  return Object.values(world.chatbot.chatConfigurations).filter(
+    (c) => c.Arn.split(':').slice(5).join(':').split('/')[1] === type && (arn === undefined || c.Arn === arn),
+  );
+}
+
+function common(world: World, c: ChatConfigurationRecord) {
+  // State files written before names were kept hold none: the ARN's last segment, as seeded.
+  const name = c.ConfigurationName ?? c.Arn.split('/').pop();
+  return {
+    ChatConfigurationArn: c.Arn,
+    IamRoleArn: `arn:aws:iam::${world.accountId}:role/sandbox-chatbot`,
+    SnsTopicArns: [],
+    ConfigurationName: name,
+    Tags: toList(c.Tags),
+    State: 'ENABLED',
+  };
+}

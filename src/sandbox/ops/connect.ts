@@ -9,6 +9,7 @@ import { ACTION_MEMBER } from '../../aws/connect-rules.js';
 import type { Handlers, OpContext } from '../server.js';
 import {
   contactFlowArn,
+  instanceArn,
   parseConnectArn,
   ruleArn,
   taskTemplateArn,
@@ -505,4 +506,84 @@ export const connectOps: Handlers = {
       NextToken: nextToken,
     };
   },
+
+  // The summaries of the resources configs reference by name (seeded only; no create API here).
+  // Each answers the members connectform and the console read; LastModified* are left out
+  // (optional in the model).
+  ListQueues(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const types = input.QueueTypes as string[] | undefined;
+    // Seeded queues are STANDARD (agent queues are not seeded).
+    const queues = types?.length && !types.includes('STANDARD') ? [] : Object.values(inst.queues ?? {});
+    const { page, nextToken } = ctx.paginate(queues);
+    return {
+      QueueSummaryList: page.map((q) => ({
+        Id: q.Id,
+        Arn: directoryArn(ctx, inst, 'queue', q.Id),
+        Name: q.Name,
+        QueueType: 'STANDARD',
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  ListUsers(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const { page, nextToken } = ctx.paginate(Object.values(inst.users ?? {}));
+    return {
+      UserSummaryList: page.map((u) => ({ Id: u.Id, Arn: directoryArn(ctx, inst, 'agent', u.Id), Username: u.Name })),
+      NextToken: nextToken,
+    };
+  },
+
+  ListUserHierarchyGroups(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const { page, nextToken } = ctx.paginate(Object.values(inst.hierarchyGroups ?? {}));
+    return {
+      UserHierarchyGroupSummaryList: page.map((g) => ({
+        Id: g.Id,
+        Arn: directoryArn(ctx, inst, 'agent-group', g.Id),
+        Name: g.Name,
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  ListRoutingProfiles(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const { page, nextToken } = ctx.paginate(Object.values(inst.routingProfiles ?? {}));
+    return {
+      RoutingProfileSummaryList: page.map((r) => ({
+        Id: r.Id,
+        Arn: directoryArn(ctx, inst, 'routing-profile', r.Id),
+        Name: r.Name,
+      })),
+      NextToken: nextToken,
+    };
+  },
+
+  ListEvaluationForms(world, input, ctx) {
+    const inst = instance(world, ctx, input.InstanceId);
+    const { page, nextToken } = ctx.paginate(Object.values(inst.evaluationForms ?? {}));
+    const seeded = 'arn:aws:iam::000000000000:user/sandbox-seed';
+    return {
+      EvaluationFormSummaryList: page.map((f) => ({
+        EvaluationFormId: f.Id,
+        EvaluationFormArn: directoryArn(ctx, inst, 'evaluation-form', f.Id),
+        Title: f.Name,
+        CreatedTime: ctx.now(),
+        CreatedBy: seeded,
+        LastModifiedTime: ctx.now(),
+        LastModifiedBy: seeded,
+        LatestVersion: 1,
+        ActiveVersion: 1,
+      })),
+      NextToken: nextToken,
+    };
+  },
 };
+
+/** `arn:aws:connect:REGION:ACCOUNT:instance/ID/KIND/ID`, as the console shows them. */
+function directoryArn(ctx: OpContext, inst: ConnectInstance, kind: string, id: string): string {
+  return `${instanceArn(ctx.region, ctx.accountId, inst.Id)}/${kind}/${id}`;
+}

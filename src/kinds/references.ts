@@ -1,0 +1,236 @@
+/**
+ * Names for instance-specific ids: the one table of where a config may write `{ name: X }`
+ * instead of an id or ARN (docs/CONFIGURATION.md, "Names instead of ids"), and the one walker
+ * every kind uses to turn names into ids for the API, ids into names for plans, and unknown or
+ * ambiguous names into positioned problems. Inside a rule's Function the places are the operands
+ * of the conditions the catalog marks (`resource`), in the mapping form only.
+ */
+import type { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { type Directory, REFERENCE_KINDS, type ReferenceKind } from '../aws/directories.js';
+import type { Problem } from '../errors.js';
+import { joinPath } from '../problem-path.js';
+import { EVENT_SOURCES, type ResourceRef } from './rule-function/catalog.js';
+import { parseFunction } from './rule-function/check.js';
+import type { Body, DeclaredResource, KindName, Path } from './types.js';
+
+export type { ReferenceKind } from '../aws/directories.js';
+
+/** What the API takes at a reference: the resource's id, or its full ARN. */
+export type WireForm = 'id' | 'arn';
+
+export interface ReferenceField {
+  kind: KindName;
+  /** Inside the item's body; `[]` stands for every element of a list. */
+  path: string;
+  ref: ReferenceKind;
+  wire: WireForm;
+}
+
+/**
+ * Every member of the operations connectform calls that takes the id of a queue, user, agent
+ * hierarchy group, routing profile, evaluation form or contact flow (src/aws/models/connect.json:
+ * the members typed ContactFlowId, UserId / UserIdList and EvaluationFormId in CreateRule,
+ * UpdateRule, CreateTaskTemplate and UpdateTaskTemplate).
+ */
+export const REFERENCE_FIELDS: readonly ReferenceField[] = [
+  { kind: 'rule', path: 'Actions[].TaskAction.ContactFlowId', ref: 'contactFlow', wire: 'id' },
+  { kind: 'rule', path: 'Actions[].SendNotificationAction.Recipient.UserIds[]', ref: 'user', wire: 'id' },
+  { kind: 'rule', path: 'Actions[].SendNotificationAction.Exclusion.UserIds[]', ref: 'user', wire: 'id' },
+  { kind: 'rule', path: 'Actions[].SubmitAutoEvaluationAction.EvaluationFormId', ref: 'evaluationForm', wire: 'id' },
+  { kind: 'taskTemplate', path: 'ContactFlowId', ref: 'contactFlow', wire: 'id' },
+  { kind: 'taskTemplate', path: 'SelfAssignFlowId', ref: 'contactFlow', wire: 'id' },
+  // connectform's own member (AssociateToConfiguration's ChatConfiguration, an ARN).
+  { kind: 'customAction', path: 'ChatConfigurations[]', ref: 'chatConfiguration', wire: 'arn' },
+];
+
+/** The model shapes of those members: the schema accepts `{ name }` wherever they appear. */
+export const REFERENCE_SHAPES: Readonly<Record<string, ReferenceKind>> = {
+  ContactFlowId: 'contactFlow',
+  UserId: 'user',
+  EvaluationFormId: 'evaluationForm',
+};
+
+/** A reference as configs and normal forms hold it: the id (or ARN) as written, or `{ name }`. */
+export type Ref = string | { name: string };
+
+const isRecord = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+
+/** `{ name: X }` and nothing else (the only object form a reference takes). */
+export function isNameRef(x: unknown): x is { name: string } {
+  return isRecord(x) && typeof x.name === 'string' && Object.keys(x).length === 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One reference
+
+/** Normal form: `{ name }` when the id is known in the target (plans show names), else as written. */
+export function refToName(ref: unknown, kind: ReferenceKind, dirs: ContactFlowDirectory | undefined): unknown {
+  if (typeof ref !== 'string' || !ref) return ref;
+  const entry = dirs?.of(kind)?.byIdOrArn(ref);
+  return entry ? { name: entry.name } : ref;
+}
+
+/** Wire form: the id or ARN. Unknown and ambiguous names were rejected by validation earlier. */
+export function refToWire(
+  ref: unknown,
+  kind: ReferenceKind,
+  wire: WireForm,
+  dirs: ContactFlowDirectory | undefined,
+): unknown {
+  const dir = dirs?.of(kind);
+  if (typeof ref === 'string') return wire === 'id' && ref ? (dir?.byIdOrArn(ref)?.id ?? ref) : ref;
+  if (!isNameRef(ref)) return ref;
+  const match = dir?.named(ref.name) ?? [];
+  const spec = REFERENCE_KINDS[kind];
+  if (match.length !== 1)
+    throw new Error(`${spec.noun} "${ref.name}" ${match.length ? 'is ambiguous' : 'does not exist'}`);
+  const entry = match[0];
+  return wire === 'arn' ? (entry.arn ?? entry.id) : entry.id;
+}
+
+/** Why a reference does not resolve in the target (with the nearest names), or undefined. */
+export function refProblem(ref: unknown, kind: ReferenceKind, dir: Directory | undefined): string | undefined {
+  if (!dir || ref === undefined || ref === null || ref === '') return undefined;
+  const { noun, nameWord } = REFERENCE_KINDS[kind];
+  if (typeof ref === 'string')
+    return dir.byIdOrArn(ref) ? undefined : `${noun} id "${ref}" does not exist in this instance`;
+  const name = isRecord(ref) && typeof ref.name === 'string' ? ref.name : '';
+  const n = dir.named(name).length;
+  if (n === 1) return undefined;
+  if (n > 1) return `${noun} ${nameWord} "${name}" is ambiguous (${n} ${noun}s); use its id`;
+  const near = dir.nearest(name);
+  return `unknown ${noun} "${name}"${near.length ? `; nearest: ${near.map((x) => `"${x}"`).join(', ')}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking a body
+
+interface Site {
+  path: Path;
+  ref: ReferenceKind;
+  wire: WireForm;
+}
+
+type Visit = (value: unknown, site: Site) => unknown;
+
+/** Calls `visit` on every value at `segments` under `value`, replacing it with the result. */
+function mapAt(value: unknown, segments: string[], at: Path, site: Omit<Site, 'path'>, visit: Visit): unknown {
+  if (!segments.length) return visit(value, { ...site, path: at });
+  const [head, ...rest] = segments;
+  if (head === '[]') {
+    if (!Array.isArray(value)) return value;
+    return value.map((v, i) => mapAt(v, rest, [...at, i], site, visit));
+  }
+  if (!isRecord(value) || !(head in value)) return value;
+  return { ...value, [head]: mapAt(value[head], rest, [...at, head], site, visit) };
+}
+
+function segmentsOf(path: string): string[] {
+  return path
+    .split(/\.|(?=\[\])/)
+    .flatMap((s) => (s.startsWith('[]') ? ['[]', ...(s.slice(2) ? [s.slice(2)] : [])] : [s]));
+}
+
+/** ComparisonValue → the resource its operands are, from the catalog; `.ARN` conditions take ARNs. */
+const FUNCTION_REFERENCES: ReadonlyMap<string, { ref: ResourceRef; wire: WireForm }> = new Map(
+  Object.values(EVENT_SOURCES).flatMap((s) =>
+    s.conditions.flatMap((c) =>
+      c.operands.type === 'string' && c.operands.resource
+        ? [
+            [
+              c.comparisonValue,
+              { ref: c.operands.resource, wire: c.comparisonValue.endsWith('.ARN') ? 'arn' : 'id' },
+            ] as const,
+          ]
+        : [],
+    ),
+  ),
+);
+
+/** The Function document with `visit` applied to the operands of every marked condition. */
+function mapFunction(doc: unknown, at: Path, visit: Visit): unknown {
+  if (!isRecord(doc) || !isRecord(doc.RuleFunction)) return doc;
+  const condition = (c: unknown, here: Path): unknown => {
+    if (!isRecord(c) || !Array.isArray(c.Operands)) return c;
+    if (c.ComparisonValue === undefined)
+      return { ...c, Operands: c.Operands.map((p, i) => condition(p, [...here, 'Operands', i])) };
+    const marked = typeof c.ComparisonValue === 'string' ? FUNCTION_REFERENCES.get(c.ComparisonValue) : undefined;
+    if (!marked) return c;
+    return { ...c, Operands: c.Operands.map((o, i) => visit(o, { ...marked, path: [...here, 'Operands', i] })) };
+  };
+  return { ...doc, RuleFunction: condition(doc.RuleFunction, [...at, 'RuleFunction']) };
+}
+
+/**
+ * `body` with `visit` applied at every reference of its kind. The Function is visited when it is
+ * a mapping, or (`parseStrings`) a string holding its JSON, which then becomes the mapping.
+ */
+function mapReferences(kind: KindName, body: Body, visit: Visit, parseStrings: boolean): Body {
+  let out: unknown = body;
+  for (const f of REFERENCE_FIELDS)
+    if (f.kind === kind) out = mapAt(out, segmentsOf(f.path), [], { ref: f.ref, wire: f.wire }, visit);
+  const result = out as Body;
+  if (kind === 'rule' && result.Function !== undefined) {
+    const parsed = parseFunction(result.Function);
+    if (parsed.doc !== undefined && (parsed.form === 'mapping' || parseStrings))
+      return { ...result, Function: mapFunction(parsed.doc, ['Function'], visit) };
+  }
+  return result;
+}
+
+/** Ids the target knows → `{ name }`, on both sides of a diff (the planner compares names). */
+export function referencesToNames(kind: KindName, body: Body, dirs: ContactFlowDirectory | undefined): Body {
+  if (!dirs) return body;
+  return mapReferences(kind, body, (v, s) => refToName(v, s.ref, dirs), true);
+}
+
+/** `{ name }` → the id or ARN the API takes; a literal id or ARN goes as written. */
+export function referencesToWire(kind: KindName, body: Body, dirs: ContactFlowDirectory | undefined): Body {
+  return mapReferences(kind, body, (v, s) => refToWire(v, s.ref, s.wire, dirs), false);
+}
+
+/** The references of a declared body, with where they are (the Function's only in its mapping form). */
+function sitesOf(kind: KindName, body: Body): { value: unknown; site: Site }[] {
+  const found: { value: unknown; site: Site }[] = [];
+  mapReferences(
+    kind,
+    body,
+    (value, site) => {
+      found.push({ value, site });
+      return value;
+    },
+    false,
+  );
+  return found;
+}
+
+/** The kinds of reference a declared body names with `{ name }` (whose directories must be read). */
+export function namedReferenceKinds(kind: KindName, body: Body): ReferenceKind[] {
+  return sitesOf(kind, body)
+    .filter((s) => isNameRef(s.value))
+    .map((s) => s.site.ref);
+}
+
+/**
+ * Every reference of `d` that does not resolve in the target, positioned at its field. A kind
+ * of reference whose directory was not read is not checked (offline validation).
+ */
+export function referenceProblems(
+  d: DeclaredResource,
+  dirs: ContactFlowDirectory | undefined,
+  configKey: string,
+): Problem[] {
+  if (!dirs) return [];
+  const problems: Problem[] = [];
+  for (const { value, site } of sitesOf(d.kind, d.body)) {
+    const message = refProblem(value, site.ref, dirs.of(site.ref));
+    if (message)
+      problems.push({
+        severity: 'error',
+        message,
+        pos: d.positionOf(site.path),
+        path: joinPath(d.label ?? configKey, site.path),
+      });
+  }
+  return problems;
+}
