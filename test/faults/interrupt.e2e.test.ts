@@ -27,7 +27,7 @@ describe('SIGINT during apply', () => {
     writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map(rule) });
     sandbox.resetStats();
     const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
-    await until(() => creates() >= 1, 30_000, 'the first create');
+    await until(() => creates() >= 1, 180_000, 'the first create');
     child.kill('SIGINT');
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
@@ -50,13 +50,13 @@ describe('SIGINT during apply', () => {
     writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map((n) => rule(`${n}-b`)) });
     sandbox.resetStats();
     const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
-    await until(() => creates() >= 1, 30_000, 'the first create');
+    await until(() => creates() >= 1, 180_000, 'the first create');
     let stderr = '';
     child.stderr!.on('data', (c: string) => (stderr += c));
     child.kill('SIGINT');
     // Two signals sent back to back may arrive as one (POSIX does not queue them): the second
     // goes once the first has been handled.
-    await until(() => stderr.includes('finishing the changes under way'), 30_000, 'the first signal handled');
+    await until(() => stderr.includes('finishing the changes under way'), 180_000, 'the first signal handled');
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(130);
@@ -86,7 +86,7 @@ describe('a change under way that never finishes', () => {
       const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir, {
         CONNECTFORM_INTERRUPT_GRACE_MS: '1500',
       });
-      await until(() => proxy.held === 1, 30_000, 'the held create');
+      await until(() => proxy.held === 1, 180_000, 'the held create');
       child.kill('SIGINT');
       const r = await done;
       expect(r.code, r.stderr).toBe(130);

@@ -24,7 +24,7 @@ describe('SIGTERM during apply', () => {
     const dir = tempDir('sigterm-');
     writeConfig(dir, { dev: { endpoint: sandbox.endpoint } }, {}, { rules: NAMES.map((n) => postCallRule(n)) });
     const { child, done } = spawnCli(['apply', dir, '--auto-approve', '--parallelism', '1'], dir);
-    await until(() => creates() >= 1, 30_000, 'the first create');
+    await until(() => creates() >= 1, 180_000, 'the first create');
     child.kill('SIGTERM');
     const r = await done;
     expect(r.code, r.stderr).toBe(130);
