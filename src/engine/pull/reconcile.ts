@@ -232,13 +232,7 @@ export class ItemReconciler {
       // Elements without an identity of their own: the list is rewritten as a whole.
       if (interpolated(raw)) this.interpolationReport(seq, raw, path, live);
       else {
-        this.edit(seq, path, () =>
-          this.c.edits.replace(
-            seq,
-            live.map((v) => this.toConfig(v, undefined)),
-          ),
-        );
-        this.wrote(path);
+        this.rewriteWhole(seq, path, live);
       }
       return;
     }
@@ -261,13 +255,7 @@ export class ItemReconciler {
           `lists its elements in another order than the live resource; not written (${shared ? 'an element lives in an anchor other items use' : 'an element comes from ${...}'}): reorder them by hand`,
         );
       else {
-        this.edit(seq, path, () =>
-          this.c.edits.replace(
-            seq,
-            live.map((v) => this.toConfig(v, undefined)),
-          ),
-        );
-        this.wrote(path);
+        this.rewriteWhole(seq, path, live);
       }
       return;
     }
@@ -438,6 +426,17 @@ export class ItemReconciler {
       sensitive: this.isSensitive(path),
     };
     for (const op of this.c.edits.ops.slice(from)) op.where = where;
+  }
+
+  /** The list written again as a whole, in the live order (elements without identities, or reordered live). */
+  private rewriteWhole(seq: YAMLSeq, path: Segments, live: Json[]): void {
+    this.edit(seq, path, () =>
+      this.c.edits.replace(
+        seq,
+        live.map((v) => this.toConfig(v, undefined)),
+      ),
+    );
+    this.wrote(path);
   }
 
   private wrote(path: Segments, what?: 'added' | 'removed'): void {

@@ -538,28 +538,12 @@ export const connectOps: Handlers = {
 
   ListUserHierarchyGroups(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
-    const { page, nextToken } = ctx.paginate(Object.values(inst.hierarchyGroups ?? {}));
-    return {
-      UserHierarchyGroupSummaryList: page.map((g) => ({
-        Id: g.Id,
-        Arn: directoryArn(ctx, inst, 'agent-group', g.Id),
-        Name: g.Name,
-      })),
-      NextToken: nextToken,
-    };
+    return namedSummaries(ctx, inst, inst.hierarchyGroups, 'agent-group', 'UserHierarchyGroupSummaryList');
   },
 
   ListRoutingProfiles(world, input, ctx) {
     const inst = instance(world, ctx, input.InstanceId);
-    const { page, nextToken } = ctx.paginate(Object.values(inst.routingProfiles ?? {}));
-    return {
-      RoutingProfileSummaryList: page.map((r) => ({
-        Id: r.Id,
-        Arn: directoryArn(ctx, inst, 'routing-profile', r.Id),
-        Name: r.Name,
-      })),
-      NextToken: nextToken,
-    };
+    return namedSummaries(ctx, inst, inst.routingProfiles, 'routing-profile', 'RoutingProfileSummaryList');
   },
 
   ListEvaluationForms(world, input, ctx) {
@@ -584,6 +568,21 @@ export const connectOps: Handlers = {
 };
 
 /** `arn:aws:connect:REGION:ACCOUNT:instance/ID/KIND/ID`, as the console shows them. */
+/** One page of `{ Id, Arn, Name }` summaries of seeded resources, under the list member `member`. */
+function namedSummaries(
+  ctx: OpContext,
+  inst: ConnectInstance,
+  items: Record<string, { Id: string; Name: string }> | undefined,
+  arnKind: string,
+  member: string,
+): Record<string, unknown> {
+  const { page, nextToken } = ctx.paginate(Object.values(items ?? {}));
+  return {
+    [member]: page.map((x) => ({ Id: x.Id, Arn: directoryArn(ctx, inst, arnKind, x.Id), Name: x.Name })),
+    NextToken: nextToken,
+  };
+}
+
 function directoryArn(ctx: OpContext, inst: ConnectInstance, kind: string, id: string): string {
   return `${instanceArn(ctx.region, ctx.accountId, inst.Id)}/${kind}/${id}`;
 }
