@@ -144,17 +144,16 @@ function segmentsOf(path: string): readonly string[] {
   return segments;
 }
 
-/** ComparisonValue → the resource its operands are, from the catalog; `.ARN` conditions take ARNs. */
+/**
+ * ComparisonValue → the resource its operands are, and whether they are ARNs, from the catalog
+ * (the page's word, not the path: the email routing profile condition takes ARNs at a path
+ * without `.ARN`).
+ */
 const FUNCTION_REFERENCES: ReadonlyMap<string, { ref: ResourceRef; wire: WireForm }> = new Map(
   Object.values(EVENT_SOURCES).flatMap((s) =>
     s.conditions.flatMap((c) =>
       c.operands.type === 'string' && c.operands.resource
-        ? [
-            [
-              c.comparisonValue,
-              { ref: c.operands.resource, wire: c.comparisonValue.endsWith('.ARN') ? 'arn' : 'id' },
-            ] as const,
-          ]
+        ? [[c.comparisonValue, { ref: c.operands.resource, wire: c.operands.arn ? 'arn' : 'id' }] as const]
         : [],
     ),
   ),

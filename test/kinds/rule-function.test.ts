@@ -109,6 +109,38 @@ describe('checks by kind of catalog entry', () => {
     ]);
   });
 
+  it('routing profile: the email page condition, CONTAINS_ANY of routing profile ARNs, Negate false, names in the mapping form', () => {
+    const arn = 'arn:aws:connect:us-east-1:123456789012:instance/i-1/routing-profile/rp-1';
+    const profile = (operands: unknown[], extra: Record<string, unknown> = {}) =>
+      doc({
+        Operator: 'CONTAINS_ANY',
+        Operands: operands,
+        ComparisonValue: '$.ContactLens.Email.Agent.RoutingProfile',
+        Negate: false,
+        ...extra,
+      });
+    expect(problems('OnEmailAnalysisAvailable', profile([arn]))).toEqual([]);
+    expect(errors('OnEmailAnalysisAvailable', profile([arn], { Operator: 'EQUALS', Negate: true }))).toEqual([
+      expect.stringMatching(
+        /"EQUALS" is not an operator of \$\.ContactLens\.Email\.Agent\.RoutingProfile \(CONTAINS_ANY\)/,
+      ),
+      expect.stringMatching(
+        /takes Negate false only \(see https:\/\/docs\.aws\.amazon\.com\/connect\/latest\/devguide\/OnEmailAnalysisAvailable\.html\)/,
+      ),
+    ]);
+    // A name only where the mapping form allows names (the audit passes `names` for a mapping).
+    expect(
+      checkFunction(profile([{ name: 'Basic Routing Profile' }]), 'OnEmailAnalysisAvailable', { names: true }),
+    ).toEqual([]);
+    expect(errors('OnEmailAnalysisAvailable', profile([{ name: 'Basic Routing Profile' }]))).toEqual([
+      expect.stringMatching(/operands of \$\.ContactLens\.Email\.Agent\.RoutingProfile are non-empty strings/),
+    ]);
+    // Documented for email contacts only: no other source's page shows it.
+    expect(errors('OnPostCallAnalysisAvailable', profile([arn]))).toEqual([
+      expect.stringMatching(/is a condition of OnEmailAnalysisAvailable, not of OnPostCallAnalysisAvailable/),
+    ]);
+  });
+
   it('filter clause: allowed types and data, no duplicates', () => {
     const fc = (...filters: unknown[]) =>
       doc({

@@ -184,6 +184,18 @@ const DOCUMENTED: [source: string, text: string][] = [
       }),
     ),
   ],
+  // "Routing Profile" (devguide/OnEmailAnalysisAvailable.html): "Operands - Routing profile ARNs".
+  [
+    'OnEmailAnalysisAvailable',
+    fn(
+      and({
+        Operator: 'CONTAINS_ANY',
+        Operands: [`arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/routing-profile/rp-1`],
+        ComparisonValue: '$.ContactLens.Email.Agent.RoutingProfile',
+        Negate: false,
+      }),
+    ),
+  ],
   // A MetricGroup holding the OLDEST_CONTACT_AGE example, under the rule-level MetricDataGrouping filter.
   [
     'OnMetricDataUpdate',

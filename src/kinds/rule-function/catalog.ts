@@ -23,7 +23,7 @@ export const RULE_FUNCTION_VERSION = '2022-11-25';
 /** "The very top Operator has to be either AND or OR" (Concepts page). */
 export const TOP_OPERATORS = ['AND', 'OR'] as const;
 
-/** Instance resources whose ids or ARNs a condition's operands are (a later issue resolves names). */
+/** Instance resources whose ids or ARNs a condition's operands are (a config may name them). */
 export type ResourceRef = 'queue' | 'user' | 'hierarchyGroup' | 'routingProfile' | 'evaluationForm';
 
 /** What each operand of a condition is. */
@@ -34,8 +34,10 @@ export type OperandSpec =
       enum?: readonly string[];
       /** The page's list is cut short or says "such as": other values are warned about, not refused. */
       partialEnum?: boolean;
-      /** Ids or ARNs of an instance resource (for naming them per environment, later). */
+      /** Ids or ARNs of an instance resource (a config may name them: ../references.ts). */
       resource?: ResourceRef;
+      /** The page says the operands are ARNs ("Agent hierarchy ARNs"), not ids: names resolve to ARNs. */
+      arn?: boolean;
     }
   | { type: 'number'; integer?: boolean; min?: number; max?: number }
   /** An array of PatternMatch objects ("PatternMatch Operands" page). */
@@ -165,7 +167,7 @@ function contactLensAnalysis(
       title: 'Agent Hierarchy',
       comparisonValue: cv('Agent.HierarchyGroup.ARN'),
       operators: ['CONTAINS_ANY'],
-      operands: { type: 'string', resource: 'hierarchyGroup' },
+      operands: { type: 'string', resource: 'hierarchyGroup', arn: true },
       negatable: false,
       page: page.replace('/APIReference/', '/devguide/'),
     },
@@ -199,6 +201,8 @@ const SALESFORCE_PAGE = `${API_REF}OnSalesforceCaseCreate.html`;
 const CASE_CREATE_PAGE = `${API_REF}OnCaseCreate.html`;
 const CASE_UPDATE_PAGE = `${API_REF}OnCaseUpdate.html`;
 const SLA_PAGE = `${API_REF}OnSlaBreach.html`;
+/** Read in the developer guide's copy (its Markdown): the API Reference page's text was not stored. */
+const EMAIL_PAGE = 'https://docs.aws.amazon.com/connect/latest/devguide/OnEmailAnalysisAvailable.html';
 
 /** Zendesk's four ticket conditions, identical on both Zendesk pages but for the path segment. */
 function zendesk(segment: 'TicketCreate' | 'StatusUpdate', page: string): ConditionSpec[] {
@@ -351,6 +355,59 @@ export const EVENT_SOURCES: Readonly<Record<string, EventSourceSpec>> = {
       },
     ],
   },
+  OnEmailAnalysisAvailable: {
+    // The stored copy of the page is cut inside its sixth condition ("Custom User-Defined Segment
+    // Attribute"): the five before it are here; the rest are known unknowns (docs/FIDELITY.md).
+    page: EMAIL_PAGE,
+    conditions: [
+      {
+        title: 'Agent Hierarchy',
+        comparisonValue: '$.ContactLens.Email.Agent.HierarchyGroup.ARN',
+        operators: ['CONTAINS_ANY'],
+        operands: { type: 'string', resource: 'hierarchyGroup', arn: true },
+        negatable: false,
+        page: EMAIL_PAGE,
+      },
+      {
+        title: 'Initiation Method',
+        comparisonValue: '$.ContactLens.Email.InitiationMethod',
+        operators: ['CONTAINS_ANY'],
+        operands: { type: 'string', enum: ['INBOUND', 'OUTBOUND', 'AGENT_REPLY', 'FLOW'] },
+        negatable: false,
+        page: EMAIL_PAGE,
+      },
+      {
+        title: 'DisconnectReason',
+        comparisonValue: '$.ContactLens.Email.DisconnectReason',
+        operators: ['CONTAINS_ANY'],
+        operands: {
+          type: 'string',
+          enum: ['AGENT_DISCONNECT', 'CONTACT_FLOW_DISCONNECT', 'EXPIRED', 'DISCARDED', 'OTHER', 'API', 'TRANSFERRED'],
+        },
+        negatable: false,
+        page: EMAIL_PAGE,
+      },
+      {
+        title: 'After Contact Work Duration',
+        comparisonValue: '$.ContactLens.Email.Agent.AfterContactWorkDurationSecs',
+        operators: ['NumberGreaterOrEqualTo', 'NumberLessOrEqualTo'],
+        // "A positive integer or zero."
+        operands: { type: 'number', integer: true, min: 0 },
+        negatable: false,
+        page: EMAIL_PAGE,
+      },
+      {
+        // The one condition any page documents on a routing profile: "Operands - Routing profile
+        // ARNs", ComparisonValue "$.ContactLens.Email.Agent.RoutingProfile" (no ".ARN" suffix).
+        title: 'Routing Profile',
+        comparisonValue: '$.ContactLens.Email.Agent.RoutingProfile',
+        operators: ['CONTAINS_ANY'],
+        operands: { type: 'string', resource: 'routingProfile', arn: true },
+        negatable: false,
+        page: EMAIL_PAGE,
+      },
+    ],
+  },
   OnContactEvaluationSubmit: {
     page: EVALUATION_PAGE,
     conditions: [
@@ -440,7 +497,6 @@ export const UNDOCUMENTED_SOURCES: Readonly<Record<string, string>> = {
   OnRealTimeChatAnalysisAvailable:
     'no conditions page for it is listed under "Conditions in Amazon Connect Rules Function language"',
   OnMetricDataUpdate: 'listed under "Conditions", but its page could not be read',
-  OnEmailAnalysisAvailable: 'listed under "Conditions", but its page could not be read',
   OnAlertUpdate: 'no conditions page',
   OnSchedulePublish: 'no conditions page',
   OnScheduleUpdate: 'no conditions page',

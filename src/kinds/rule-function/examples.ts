@@ -46,6 +46,13 @@ const BUILDERS: Record<string, (n: number) => RuleFunctionDocument> = {
       FilterClause: customer,
       Negate: false,
     }),
+  OnEmailAnalysisAvailable: (n) =>
+    doc({
+      Operator: 'NumberGreaterOrEqualTo',
+      Operands: [300 + n],
+      ComparisonValue: '$.ContactLens.Email.Agent.AfterContactWorkDurationSecs',
+      Negate: false,
+    }),
   OnContactEvaluationSubmit: (n) =>
     doc({
       Operator: 'AND',

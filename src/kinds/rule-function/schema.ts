@@ -19,7 +19,7 @@ export function functionSchema(): JsonSchema {
     properties: {
       Operator: { description: 'The condition operator.', examples: operators },
       Operands: {
-        description: `What the condition compares with: strings, numbers or PatternMatch objects (${PATTERN_MATCH_PAGE}), by condition; where a condition takes ids or ARNs of queues, users, hierarchy groups or evaluation forms, { name } of one (resolved per target).`,
+        description: `What the condition compares with: strings, numbers or PatternMatch objects (${PATTERN_MATCH_PAGE}), by condition; where a condition takes ids or ARNs of queues, users, hierarchy groups, routing profiles or evaluation forms, { name } of one (resolved per target).`,
       },
       ComparisonValue: {
         description: "A JSON path valid for the rule's TriggerEventSource.",
