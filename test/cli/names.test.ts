@@ -8,41 +8,16 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { DEFAULT_SEED, type SeedInstance } from '../../src/sandbox/world.js';
+import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { planDocumentOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { condition, namedInstance, namedResources as resources, type SeededList, seededId } from '../helpers/names.js';
 
 const DEV = '11111111-1111-4111-8111-111111111111';
 const PROD = '22222222-2222-4222-8222-222222222222';
 
-/** The same names in both instances, each with that instance's own ids (`p` prefixes them). */
-function instance(id: string, p: string): SeedInstance {
-  const uuid = (n: number) => `${p}${String(n).padStart(7, '0')}-0000-4000-8000-000000000000`;
-  return {
-    id,
-    contactFlows: [
-      { id: uuid(1), name: 'Escalation' },
-      { id: uuid(2), name: 'Task routing' },
-    ],
-    queues: [
-      { id: uuid(3), name: 'Billing' },
-      { id: uuid(4), name: 'Sales' },
-      { id: uuid(5), name: 'Twice' },
-      { id: uuid(6), name: 'Twice' },
-    ],
-    users: [
-      { id: uuid(7), username: 'alice' },
-      { id: uuid(8), username: 'bob' },
-    ],
-    hierarchyGroups: [{ id: uuid(9), name: 'Tier 1' }],
-    routingProfiles: [{ id: uuid(10), name: 'Basic Routing Profile' }],
-    evaluationForms: [{ id: uuid(11), title: 'Call quality' }],
-  };
-}
-const SEEDED = { dev: instance(DEV, 'd'), prod: instance(PROD, 'e') };
-const idOf = (target: 'dev' | 'prod', list: 'contactFlows' | 'queues' | 'users' | 'evaluationForms', name: string) =>
-  (SEEDED[target][list] as { id: string; name?: string; username?: string; title?: string }[]).find(
-    (e) => (e.name ?? e.username ?? e.title) === name,
-  )!.id;
+/** The same names in both instances, each with that instance's own ids. */
+const SEEDED = { dev: namedInstance(DEV, 'd'), prod: namedInstance(PROD, 'e') };
+const idOf = (target: 'dev' | 'prod', list: SeededList, name: string) => seededId(SEEDED[target], list, name);
 
 let sandbox: SandboxHandle;
 beforeAll(async () => {
@@ -52,73 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.stop());
 beforeEach(() => sandbox.resetStats());
-
-const condition = (cv: string, operands: unknown[], Operator = 'CONTAINS_ANY') => ({
-  Operator,
-  Operands: operands,
-  ComparisonValue: cv,
-  Negate: false,
-});
-
-/** Every kind of reference a rule or task template can hold, by name. */
-function resources(suffix: string, queue = 'Billing') {
-  return {
-    rules: [
-      {
-        Name: `angry-billing-${suffix}`,
-        TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: {
-          Version: '2022-11-25',
-          RuleFunction: {
-            Operator: 'AND',
-            Operands: [
-              condition('$.ContactLens.PostCall.Queue.QueueId', [{ name: queue }, { name: 'Sales' }]),
-              condition('$.ContactLens.PostCall.Agent.HierarchyGroup.ARN', [{ name: 'Tier 1' }]),
-            ],
-          },
-        },
-        PublishStatus: 'PUBLISHED',
-        Actions: [
-          { ActionType: 'CREATE_TASK', TaskAction: { Name: 'Call back', ContactFlowId: { name: 'Escalation' } } },
-          {
-            ActionType: 'SEND_NOTIFICATION',
-            SendNotificationAction: {
-              DeliveryMethod: 'EMAIL',
-              Subject: 'Angry caller',
-              Content: 'A caller was angry.',
-              ContentType: 'PLAIN_TEXT',
-              Recipient: { UserIds: [{ name: 'alice' }, { name: 'bob' }] },
-            },
-          },
-        ],
-      },
-      {
-        Name: `low-score-${suffix}`,
-        TriggerEventSource: { EventSourceName: 'OnContactEvaluationSubmit' },
-        Function: {
-          Version: '2022-11-25',
-          RuleFunction: {
-            Operator: 'AND',
-            Operands: [condition('$.ContactLens.ContactEvaluation.Form.FormId', [{ name: 'Call quality' }], 'EQUALS')],
-          },
-        },
-        PublishStatus: 'PUBLISHED',
-        Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'low-score' } }],
-      },
-    ],
-    taskTemplates: [
-      {
-        Name: `callback-${suffix}`,
-        ContactFlowId: { name: 'Task routing' },
-        Fields: [
-          { Id: { Name: 'Title' }, Type: 'NAME' },
-          { Id: { Name: 'Notes' }, Type: 'TEXT' },
-        ],
-        Constraints: { RequiredFields: [{ Id: { Name: 'Title' } }] },
-      },
-    ],
-  };
-}
 
 function config(suffix: string, queue?: string): string {
   const dir = tempDir('names-');
