@@ -38,6 +38,18 @@ export class ContactFlowDirectory extends Directory<ContactFlowRef> {
     return new ContactFlowDirectory(flows, Object.fromEntries(wanted.map((k, i) => [k, lists[i]])));
   }
 
+  /**
+   * The same directories holding only the entries whose name is unique in theirs: export writes
+   * a name only where it can be looked up again (validation refuses an ambiguous one).
+   */
+  uniquelyNamed(): ContactFlowDirectory {
+    const unique = (dir: Directory) => dir.entries().filter((e) => dir.named(e.name).length === 1);
+    return new ContactFlowDirectory(
+      unique(this),
+      Object.fromEntries([...this.others].map(([kind, dir]) => [kind, unique(dir)])),
+    );
+  }
+
   /** The directory of one kind of reference, when it was read for this target. */
   of(kind: ReferenceKind): Directory | undefined {
     return kind === 'contactFlow' ? this : this.others.get(kind);

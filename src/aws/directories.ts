@@ -48,6 +48,11 @@ export class Directory<E extends DirectoryEntry = DirectoryEntry> {
     return this.byId.get(idOrArn) ?? this.byId.get(idOrArn.split('/').pop() ?? '');
   }
 
+  /** Every entry, in the order read. */
+  entries(): E[] {
+    return [...this.byId.values()];
+  }
+
   /** Entries with exactly this name (names are unique in Connect, but be honest if not). */
   named(name: string): E[] {
     return this.byName.get(name) ?? [];

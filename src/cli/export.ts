@@ -1,9 +1,8 @@
 /**
- * `export`: write a target's live state as config. Without --out one YAML document (the
- * resource lists) goes to stdout; with --out DIR, one file per kind plus targets.yaml, so DIR is
- * a config of its own: `plan DIR` shows no change, `apply DIR --target other` bootstraps another
- * environment. See docs/EXPORT.md.
- */
+ * `export`: write targets' live state as config. Without --out one YAML document goes to stdout
+ * (one target: the resource lists; several: a whole config, vars included); with --out DIR, one
+ * file per kind plus targets.yaml, so DIR is a config of its own: `plan DIR -t all` shows no
+ * change for every target exported. See docs/EXPORT.md. */
 import { writeFileAtomically } from '../util/write-file.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { escapeTerminal } from '../render/escape.js';
 import { DEFAULT_SCHEMA_REF, exportLive, exportedTargets, type ExportResult } from '../engine/export.js';
+import { mergeTargets } from '../engine/export-merge.js';
+import { definedVarNames } from '../engine/var-names.js';
 import {
   EXPORT_MARKER,
   TARGETS_FILE,
@@ -21,7 +22,7 @@ import {
 } from '../render/export-yaml.js';
 import { kindByName, kindNames } from '../kinds/index.js';
 import type { KindName } from '../kinds/types.js';
-import { addTargetOptions, singleTarget, type TargetOptions } from './options.js';
+import { addTargetOptions, type TargetOptions } from './options.js';
 import type { CliRun } from './io.js';
 
 interface ExportCliOptions extends TargetOptions {
@@ -34,8 +35,10 @@ export function registerExportCommand(program: Command, run: CliRun): void {
   addTargetOptions(
     program
       .command('export')
-      .description('write the live state of a target as config (a plan of it shows no change)')
-      .argument('<config...>', 'config file(s) or directory that define the target')
+      .description(
+        'write the live state of one or more targets (-t dev -t prod, or -t all) as one config: ids as names, values the targets differ in as vars, resources some targets lack with onlyTargets; a plan of it shows no change for any of them',
+      )
+      .argument('<config...>', 'config file(s) or directory that define the targets')
       .option(
         '-o, --out <dir>',
         'write one file per kind and targets.yaml into this directory (default: one YAML document on stdout)',
@@ -43,7 +46,6 @@ export function registerExportCommand(program: Command, run: CliRun): void {
       .option('--schema <ref>', 'path or URL for the "# yaml-language-server: $schema=" line of each file'),
   ).action(async (configPaths: string[], _opts: ExportCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals() as ExportCliOptions;
-    singleTarget(opts.target, 'export reads one target');
     if (!opts.out && opts.format !== 'text')
       throw new UsageError(
         'without --out, export prints the config as YAML; --format chooses the format of the summary printed with --out',
@@ -55,19 +57,23 @@ export function registerExportCommand(program: Command, run: CliRun): void {
     if (outDir) checkOutDir(outDir, [...kinds.map((k) => exportFileName(kindByName(k)!.configKey)), TARGETS_FILE]);
 
     const { withSessions } = await import('./runtime.js');
-    const { result, config } = await withSessions(run, configPaths, { ...opts, kinds }, async ([session]) => ({
-      result: await exportLive(session, { explicitKinds: explicit }),
-      config: session.config,
-    }));
+    const { result, config } = await withSessions(run, configPaths, { ...opts, kinds }, async (sessions) => {
+      // Targets are read at once (each paced by its own account's quotas), then merged.
+      const read = await Promise.all(sessions.map((s) => exportLive(s, { explicitKinds: explicit })));
+      const config = sessions[0].config;
+      return { result: mergeTargets(read, definedVarNames(config.targets)), config };
+    });
 
     for (const s of result.skipped) io.stderr.write(`note: ${s.kind} not exported: ${escapeTerminal(s.reason)}\n`);
     const rendering = { schemaRef: opts.schema ?? DEFAULT_SCHEMA_REF };
+    const targets = exportedTargets(result, config);
     if (!outDir) {
-      for (const n of result.notes) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
-      io.stdout.write(renderDocument(result, rendering));
+      const several = result.targets.length > 1;
+      for (const n of [...result.notes, ...(several ? targets.notes : [])])
+        io.stderr.write(`note: ${escapeTerminal(n)}\n`);
+      io.stdout.write(renderDocument(result, rendering, several ? targets : undefined));
       return;
     }
-    const targets = exportedTargets(result, config);
     const files = renderFiles(result, targets, rendering);
     for (const n of [...result.notes, ...targets.notes]) io.stderr.write(`note: ${escapeTerminal(n)}\n`);
     writeFiles(outDir, files);
@@ -136,7 +142,7 @@ function summary(result: ExportResult, dir: string, files: ExportFile[], format:
   if (format === 'json') {
     return `${JSON.stringify(
       {
-        target: result.target,
+        targets: result.targets,
         out: dir,
         files: files.map((f) => ({ file: f.name, kind: f.kind, count: f.count })),
         skipped: result.skipped,
@@ -155,5 +161,6 @@ function summary(result: ExportResult, dir: string, files: ExportFile[], format:
     return `  ${f.name.padEnd(width)}  ${what}`;
   });
   const skipped = result.skipped.map((s) => `  (not exported: ${s.kind})`);
-  return `Exported target "${result.target}" to ${dir}:\n${[...lines, ...skipped].join('\n')}\n`;
+  const which = result.targets.map((t) => `"${t}"`).join(', ');
+  return `Exported ${result.targets.length === 1 ? 'target' : 'targets'} ${which} to ${dir}:\n${[...lines, ...skipped].join('\n')}\n`;
 }

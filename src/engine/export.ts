@@ -11,13 +11,23 @@
  * writes it as YAML files.
  */
 import type { AwsClients } from '../aws/clients.js';
-import { ContactFlowDirectory, type ContactFlowRef } from '../aws/contact-flows.js';
+import { ContactFlowDirectory } from '../aws/contact-flows.js';
+import { REFERENCE_KINDS } from '../aws/directories.js';
 import { DOCUMENT_SCHEMA_FILE, SCHEMA_BASE_URL } from '../config/generate-schemas.js';
 import type { LoadedConfig, Settings } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { formatPath, type PathSegment } from '../problem-path.js';
+import { literalReferences, referenceKindsOf, type ReferenceKind } from '../kinds/references.js';
 import { canonicalJson, cmp } from '../kinds/common.js';
-import type { Body, KindName, LiveResource, ResourceKind, TargetContext } from '../kinds/types.js';
+import type {
+  Body,
+  DeclaredResource,
+  KindName,
+  Lifecycle,
+  LiveResource,
+  ResourceKind,
+  TargetContext,
+} from '../kinds/types.js';
 import { decodeMarker, type RecordedSensitive } from '../kinds/sensitive-marker.js';
 
 /** What export needs of a session (a TargetSession is one). */
@@ -36,6 +46,7 @@ export interface ExportOptions {
   explicitKinds: boolean;
 }
 
+/** One kind's items as written: config items (API body, then `lifecycle`, `onlyTargets`). */
 export interface ExportedKind {
   kind: KindName;
   configKey: string;
@@ -48,13 +59,36 @@ export interface SkippedKind {
   reason: string;
 }
 
-export interface ExportResult {
+/** One live resource of one target, in its config form. */
+export interface ExportedEntry {
+  key: string;
+  /** Presented (keys ordered, `${` escaped), references as names, recorded secrets replaced. */
+  body: Body;
+  /** The config item that declares it in this target (`file#label`), when one does. */
+  origin?: string;
+  /** That item's lifecycle, carried over (without renamedFrom: the live resource has the name). */
+  lifecycle?: Lifecycle;
+}
+
+/** What one target holds, kind by kind (export-merge.ts makes one config of several). */
+export interface TargetExport {
   target: string;
+  kinds: { kind: KindName; configKey: string; entries: ExportedEntry[] }[];
+  skipped: SkippedKind[];
+  notes: string[];
+}
+
+/** The config export writes: one or more targets' live state as one set of items and vars. */
+export interface ExportResult {
+  /** The targets read, in the order given. */
+  targets: string[];
   /** In registry order. */
   kinds: ExportedKind[];
   skipped: SkippedKind[];
-  /** Things the user should know about the written config (flows kept as ids, duplicates...). */
+  /** Things the user should know about the written config (references kept as ids, duplicates...). */
   notes: string[];
+  /** Per target read: the vars its items use (`${var.NAME}` where the targets' values differ). */
+  vars: Record<string, Record<string, unknown>>;
 }
 
 /** Default `$schema` of the exported files' editor line: the document schema's `$id`. */
@@ -68,7 +102,7 @@ export const DEFAULT_SCHEMA_REF = `${SCHEMA_BASE_URL}${DOCUMENT_SCHEMA_FILE}`;
  * Read every kind of `source` and turn the live resources into config items. Kinds are read in
  * parallel; one that fails is skipped (or fails the export when the kinds were named).
  */
-export async function exportLive(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
+export async function exportLive(source: ExportSource, options: ExportOptions): Promise<TargetExport> {
   const { ctx } = source;
   const skipped: SkippedKind[] = [];
   const failures: unknown[] = [];
@@ -89,20 +123,16 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
     skipped.push({ kind: kind.name, reason: messageOf(error) });
   }
 
-  // Contact flows, read once, only when a kind refers to them.
-  let flowsError: unknown;
-  if (kinds.some((k) => k.capabilities.usesContactFlows)) {
-    try {
-      ctx.flows = await ContactFlowDirectory.read(source.aws, ctx.target.instanceId);
-      ctx.log(`read ${ctx.flows.size} contact flows`);
-    } catch (err) {
-      flowsError = err; // names the target, the API and the instance (AwsClients.call)
-    }
-  }
+  // The directories of every kind of reference the kinds in scope may hold, so ids become names.
+  ctx.flows = await readDirectories(
+    source.aws,
+    ctx.target.instanceId,
+    kinds.flatMap((k) => referenceKindsOf(k.name)),
+    notes,
+  );
 
   const read = await Promise.all(
     kinds.map(async (kind) => {
-      if (kind.capabilities.usesContactFlows && flowsError !== undefined) return { kind, error: flowsError };
       try {
         return { kind, items: await source.readKind(kind) };
       } catch (err) {
@@ -111,7 +141,7 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
     }),
   );
 
-  const exported: ExportedKind[] = [];
+  const exported: TargetExport['kinds'] = [];
   for (const r of read) {
     if ('error' in r) {
       // Named kinds must all be exported: the first failure is the command's error, as it came.
@@ -120,11 +150,37 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
       failures.push(r.error);
       continue;
     }
-    exported.push(toConfigItems(r.kind, r.items, ctx.flows, notes));
+    const entries = toEntries(r.kind, r.items, ctx.flows, notes, ctx.declared);
+    exported.push({ kind: r.kind.name, configKey: r.kind.configKey, entries });
   }
   // Nothing readable at all (no credentials, wrong endpoint...) is a failure, not an empty export.
   if (!exported.length && skipped.length) throw asError(failures[0] ?? unavailableError);
   return { target: ctx.target.name, kinds: exported, skipped, notes };
+}
+
+/**
+ * Each kind of reference's directory, read once. One that cannot be read (a plan role without
+ * the new list permission...) leaves its ids as ids, with a note; it fails nothing.
+ */
+async function readDirectories(
+  aws: AwsClients,
+  instanceId: string,
+  wanted: ReferenceKind[],
+  notes: string[],
+): Promise<ContactFlowDirectory> {
+  const kinds = [...new Set(wanted)];
+  const lists = await Promise.all(
+    kinds.map(async (k) => {
+      try {
+        return await REFERENCE_KINDS[k].read(aws, instanceId);
+      } catch (err) {
+        notes.push(`${REFERENCE_KINDS[k].noun}s not read, so their ids are written as ids: ${messageOf(err)}`);
+        return undefined;
+      }
+    }),
+  );
+  const read = Object.fromEntries(kinds.flatMap((k, i) => (lists[i] ? [[k, lists[i]]] : [])));
+  return new ContactFlowDirectory(read.contactFlow ?? [], read);
 }
 
 function messageOf(err: unknown): string {
@@ -135,43 +191,25 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new UsageError(String(err));
 }
 
-/**
- * A directory that answers only for flows whose name is unique: an ambiguous name cannot be
- * looked up again (validation rejects it), so such a flow stays an id in the export.
- */
-class UniquelyNamedFlows extends ContactFlowDirectory {
-  constructor(private readonly all: ContactFlowDirectory) {
-    super();
-  }
-
-  override get size(): number {
-    return this.all.size;
-  }
-
-  override byIdOrArn(idOrArn: string): ContactFlowRef | undefined {
-    const flow = this.all.byIdOrArn(idOrArn);
-    return flow && this.all.named(flow.name).length === 1 ? flow : undefined;
-  }
-
-  override named(name: string): ContactFlowRef[] {
-    return this.all.named(name);
-  }
-
-  override nearest(name: string, limit?: number): string[] {
-    return this.all.nearest(name, limit);
-  }
-}
-
-/** Top-level fields that hold contact flow references (rules' are inside actions). */
-const FLOW_FIELDS = new Set(['ContactFlowId', 'SelfAssignFlowId']);
-
+/** `kind`'s live resources as config items (pull writes the unmanaged ones with it). */
 export function toConfigItems(
   kind: ResourceKind,
   live: readonly LiveResource[],
-  flows: ContactFlowDirectory,
+  dirs: ContactFlowDirectory,
   notes: string[] = [],
 ): ExportedKind {
-  const lookup = new UniquelyNamedFlows(flows);
+  return { kind: kind.name, configKey: kind.configKey, items: toEntries(kind, live, dirs, notes).map((e) => e.body) };
+}
+
+function toEntries(
+  kind: ResourceKind,
+  live: readonly LiveResource[],
+  dirs: ContactFlowDirectory,
+  notes: string[],
+  declared: readonly DeclaredResource[] = [],
+): ExportedEntry[] {
+  // A name only where it can be looked up again: an ambiguous one stays an id (validation refuses it).
+  const lookup = dirs.uniquelyNamed();
   const items = live
     .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }), marker: l.marker }))
     .sort((a, b) => cmp(a.key, b.key) || cmp(canonicalJson(a.body), canonicalJson(b.body)));
@@ -185,40 +223,44 @@ export function toConfigItems(
       );
   }
   for (const { key, body } of items) {
-    for (const ref of flowIds(body)) {
-      const flow = flows.byIdOrArn(ref.id);
+    for (const ref of literalReferences(kind.name, body)) {
+      const dir = dirs.of(ref.ref);
+      if (!dir) continue; // not read: noted once with the reason
+      const { noun, nameWord } = REFERENCE_KINDS[ref.ref];
+      const known = dir.byIdOrArn(ref.id);
+      const path = formatPath(ref.path);
       notes.push(
-        flow
-          ? `${kind.title} "${key}": ${ref.path} is written as the id ${ref.id}, because more than one contact flow is named "${flow.name}"`
-          : `${kind.title} "${key}": ${ref.path} refers to contact flow ${ref.id}, which does not exist in the instance; the exported config will not validate until it is fixed`,
+        known
+          ? `${kind.title} "${key}": ${path} is written as the id ${ref.id}, because more than one ${noun} has the ${nameWord} "${known.name}"`
+          : `${kind.title} "${key}": ${path} refers to ${noun} ${ref.id}, which does not exist in the instance; the exported config will not validate until it is fixed`,
       );
     }
   }
-  return {
-    kind: kind.name,
-    configKey: kind.configKey,
-    items: items.map(({ key, body, marker }) =>
-      withoutRecordedSecrets(present(kind, body), decodeMarker(marker), (path, written) =>
-        notes.push(`${kind.title} "${key}": ${path} was applied from a sensitive value; written as ${written}`),
-      ),
+  const origins = declaredOrigins(kind, declared);
+  return items.map(({ key, body, marker }) => ({
+    key,
+    body: withoutRecordedSecrets(present(kind, body), decodeMarker(marker), (path, written) =>
+      notes.push(`${kind.title} "${key}": ${path} was applied from a sensitive value; written as ${written}`),
     ),
-  };
+    ...origins.get(key),
+  }));
 }
 
-/** Contact flow references still written as ids after normalization, with where they are. */
-function flowIds(body: Body): { path: string; id: string }[] {
-  const out: { path: string; id: string }[] = [];
-  const walk = (v: unknown, path: PathSegment[]) => {
-    if (Array.isArray(v)) {
-      for (const [i, x] of v.entries()) walk(x, [...path, i]);
-    } else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (FLOW_FIELDS.has(k) && typeof x === 'string') out.push({ path: formatPath([...path, k]), id: x });
-        else walk(x, [...path, k]);
-      }
-    }
-  };
-  walk(body, []);
+/** The config items of `kind` declared in the target, by identity: where each came from, its lifecycle. */
+function declaredOrigins(
+  kind: ResourceKind,
+  declared: readonly DeclaredResource[],
+): Map<string, { origin: string; lifecycle?: Lifecycle }> {
+  const out = new Map<string, { origin: string; lifecycle?: Lifecycle }>();
+  for (const d of declared) {
+    if (d.kind !== kind.name) continue;
+    const { renamedFrom: _, ...kept } = d.lifecycle;
+    const file = (d as { file?: unknown }).file;
+    out.set(kind.key(d.body), {
+      origin: `${typeof file === 'string' ? file : ''}#${d.label ?? kind.key(d.body)}`,
+      ...(Object.keys(kept).length ? { lifecycle: kept } : {}),
+    });
+  }
   return out;
 }
 
@@ -356,11 +398,19 @@ export function exportedTargets(
     result.kinds.map((k) => k.kind),
     notes,
   );
-  return {
-    targets: Object.fromEntries(config.targets.map((t) => [t.name, t.raw])) as ExportedTargets['targets'],
-    settings,
-    notes,
-  };
+  const made = new Set(Object.values(result.vars).flatMap((v) => Object.keys(v)));
+  const unread = config.targets.map((t) => t.name).filter((t) => !result.targets.includes(t));
+  if (made.size && unread.length)
+    notes.push(
+      `target(s) ${unread.join(', ')} were not exported: before they plan, give them values for the vars export made (${[...made].join(', ')}) under targets.<name>.vars`,
+    );
+  const targets = config.targets.map((t) => {
+    const vars = result.vars[t.name];
+    if (!vars || !Object.keys(vars).length) return [t.name, t.raw];
+    const own = t.raw.vars && typeof t.raw.vars === 'object' && !Array.isArray(t.raw.vars) ? t.raw.vars : {};
+    return [t.name, { ...t.raw, vars: { ...own, ...vars } }];
+  });
+  return { targets: Object.fromEntries(targets) as ExportedTargets['targets'], settings, notes };
 }
 
 /**

@@ -21,3 +21,32 @@ export function varNameFor(resourceName: string, path: readonly (string | number
   // A var name starts with a letter (VAR_NAME accepts more; a letter reads as a name everywhere).
   return /^[a-z]/.test(name) ? name : `v_${name}`;
 }
+
+/**
+ * Hands out var names for one run: `varNameFor`'s name, or `_2`, `_3`... after it when the config
+ * already defines it or this run gave it to another field (fields are visited in a fixed order,
+ * so the same config and state give the same names).
+ */
+export class VarNames {
+  private readonly taken: Set<string>;
+
+  constructor(taken: Iterable<string> = []) {
+    this.taken = new Set(taken);
+  }
+
+  claim(resourceName: string, path: readonly (string | number)[]): string {
+    const base = varNameFor(resourceName, path);
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    return name;
+  }
+}
+
+/** Every var name any of `targets` defines (a new var never takes one). */
+export function definedVarNames(targets: readonly { raw: Record<string, unknown> }[]): string[] {
+  return targets.flatMap((t) => {
+    const vars = t.raw.vars;
+    return vars && typeof vars === 'object' && !Array.isArray(vars) ? Object.keys(vars) : [];
+  });
+}

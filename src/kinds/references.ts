@@ -266,3 +266,20 @@ export function referenceProblems(
   }
   return problems;
 }
+
+/** The kinds of reference a kind's bodies may hold (export reads the directories of all of them). */
+export function referenceKindsOf(kind: KindName): ReferenceKind[] {
+  const kinds = REFERENCE_FIELDS.filter((f) => f.kind === kind).map((f) => f.ref);
+  if (kind === 'rule') kinds.push(...FUNCTION_REFERENCE_KINDS);
+  return [...new Set(kinds)];
+}
+
+/**
+ * The references of a normal-form body still written as an id or ARN (its name is unknown or
+ * ambiguous in the target), with where they are: export says why each one is not a name.
+ */
+export function literalReferences(kind: KindName, body: Body): { path: Path; ref: ReferenceKind; id: string }[] {
+  return sitesOf(kind, body).flatMap(({ value, site }) =>
+    typeof value === 'string' && value ? [{ path: site.path, ref: site.ref, id: value }] : [],
+  );
+}

@@ -33,10 +33,30 @@ export function exportFileName(configKey: string): string {
 /** The first comment lines of every file export writes; export only overwrites files starting so. */
 export const EXPORT_MARKER = '# Written by `connectform export`';
 
-/** The single document export prints without --out: the resource lists only. */
-export function renderDocument(result: ExportResult, options: RenderOptions): string {
-  const data = Object.fromEntries(result.kinds.map((k) => [k.configKey, k.items]));
-  return renderYaml(data, header(options, [`Live state of target "${result.target}".`, ...skippedLines(result)]));
+/** "target \"dev\"" or "targets \"dev\", \"prod\"": what a header says was read. */
+function whichTargets(result: ExportResult): string {
+  const quoted = result.targets.map((t) => `"${t}"`).join(', ');
+  return `${result.targets.length === 1 ? 'target' : 'targets'} ${quoted}`;
+}
+
+/**
+ * The single document export prints without --out: the resource lists of one target; of
+ * several, a whole config (targets with their vars, settings, resources), since the items need
+ * the vars.
+ */
+export function renderDocument(result: ExportResult, options: RenderOptions, targets?: ExportedTargets): string {
+  const data = {
+    ...(targets ? targetsDocument(targets) : {}),
+    ...Object.fromEntries(result.kinds.map((k) => [k.configKey, k.items])),
+  };
+  return renderYaml(data, header(options, [`Live state of ${whichTargets(result)}.`, ...skippedLines(result)]));
+}
+
+function targetsDocument(targets: ExportedTargets): Record<string, unknown> {
+  return {
+    targets: targets.targets,
+    ...(Object.keys(targets.settings).length ? { settings: targets.settings } : {}),
+  };
 }
 
 /** One file per exported kind, plus targets.yaml with the targets and settings export chose. */
@@ -47,21 +67,17 @@ export function renderFiles(result: ExportResult, targets: ExportedTargets, opti
     count: k.items.length,
     text: renderYaml(
       { [k.configKey]: k.items },
-      header(options, [`Live state of target "${result.target}": ${k.configKey}.`]),
+      header(options, [`Live state of ${whichTargets(result)}: ${k.configKey}.`]),
     ),
   }));
-  const doc = {
-    targets: targets.targets,
-    ...(Object.keys(targets.settings).length ? { settings: targets.settings } : {}),
-  };
   files.push({
     name: TARGETS_FILE,
     kind: 'targets',
     count: Object.keys(targets.targets).length,
     text: renderYaml(
-      doc,
+      targetsDocument(targets),
       header(options, [
-        `Targets and settings copied from the config the export of target "${result.target}" ran with.`,
+        `Targets and settings copied from the config the export of ${whichTargets(result)} ran with${Object.values(result.vars).some((v) => Object.keys(v).length) ? ', with the vars of the values the targets differ in' : ''}.`,
         ...skippedLines(result),
       ]),
     ),

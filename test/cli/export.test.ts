@@ -17,6 +17,7 @@ import {
   toConfigItems,
   type ExportSource,
 } from '../../src/engine/export.js';
+import { mergeTargets } from '../../src/engine/export-merge.js';
 import { renderDocument, renderFiles } from '../../src/render/export-yaml.js';
 import type { LoadedTarget } from '../../src/config/load.js';
 import { lexChannelAssociationKind } from '../../src/kinds/lex-channel-association.js';
@@ -284,7 +285,6 @@ describe('connectform export (CLI, sandbox)', () => {
         ['export', source, '--target', 'A', '--out', handWritten],
         /rules\.yaml exists and was not written by connectform export/,
       ],
-      [['export', source, '--target', 'all'], /one target/],
       [['export', source, '--target', 'A', '--kinds', 'rulez'], /unknown kind "rulez"/],
       [['export', source, '--target', 'A', '--format', 'json'], /without --out/],
     ];
@@ -313,7 +313,7 @@ describe('connectform export (CLI, sandbox)', () => {
     );
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({
-      target: 'A',
+      targets: ['A'],
       skipped: [],
       files: [
         { file: 'lex-channel-associations.yaml', kind: 'lexChannelAssociation', count: 4 },
@@ -371,7 +371,7 @@ describe('export engine', () => {
   };
 
   it('skips a kind whose read fails (every kind by default), fails when the kinds were named', async () => {
-    const result = await exportLive(source([failingKind, okKind]), { explicitKinds: false });
+    const result = mergeTargets([await exportLive(source([failingKind, okKind]), { explicitKinds: false })]);
     expect(result.skipped).toEqual([{ kind: 'rule', reason: 'AccessDeniedException: not allowed to list rules' }]);
     expect(result.kinds.map((k) => k.kind)).toEqual(['lexChannelAssociation']);
     const text = renderDocument(result, { schemaRef: DEFAULT_SCHEMA_REF });
@@ -418,7 +418,7 @@ describe('export engine', () => {
     ]);
     expect(notes).toHaveLength(2);
     expect(notes[0]).toMatch(
-      /"b": ContactFlowId is written as the id f-2, because more than one contact flow is named "Twice"/,
+      /"b": ContactFlowId is written as the id f-2, because more than one contact flow has the name "Twice"/,
     );
     expect(notes[1]).toMatch(/"c": ContactFlowId refers to contact flow gone, which does not exist/);
     expect(Object.keys(out.items[0])).toEqual(['Name', 'ContactFlowId', 'Status', 'Fields', 'Constraints']);
@@ -441,10 +441,11 @@ describe('export engine', () => {
       version: '',
     };
     const result = {
-      target: 't',
+      targets: ['t'],
       kinds: [toConfigItems(ruleKind, [rule], new ContactFlowDirectory())],
       skipped: [],
       notes: [],
+      vars: {},
     };
     const text = renderDocument(result, { schemaRef: DEFAULT_SCHEMA_REF });
     expect(text).toContain('"<<": merge-looking');
@@ -465,10 +466,11 @@ describe('export engine', () => {
       raw: { region: 'us-east-2', instanceId: '${env.PROD_INSTANCE}' },
     } as unknown as LoadedTarget;
     const result = {
-      target: 'prod',
+      targets: ['prod'],
       kinds: [toConfigItems(ruleKind, [], new ContactFlowDirectory())],
       skipped: [],
       notes: [],
+      vars: {},
     };
     const targets = exportedTargets(result, {
       targets: [target],

@@ -63,9 +63,6 @@ describe('terraform habits', () => {
     expect((await run(['plan', dir, '-t', 'dev', '-t', 'dev'], { cwd: dir })).stderr).toMatch(
       /--target dev is given more than once/,
     );
-    expect((await run(['export', dir, '-t', 'dev', '-t', 'prod'], { cwd: dir })).stderr).toMatch(
-      /export reads one target; name one target/,
-    );
   });
 
   it('--var and --var-file override the target vars (later wins); an unknown name is an error', async () => {

@@ -11,10 +11,11 @@ const OPTIONS = { schemaRef: 'schemas/connectform.schema.json' };
 
 function result(items: Record<string, unknown>[]): ExportResult {
   return {
-    target: 'prod',
+    targets: ['prod'],
     kinds: [{ kind: 'rule', configKey: 'rules', items }],
     skipped: [{ kind: 'customAction', reason: 'AccessDenied\nmore' }],
     notes: [],
+    vars: {},
   };
 }
 

@@ -20,7 +20,7 @@ import {
 } from 'yaml';
 import { ConnectformError, UsageError } from '../../errors.js';
 import { canonicalJson } from '../../kinds/common.js';
-import { varNameFor } from '../var-names.js';
+import { definedVarNames, VarNames } from '../var-names.js';
 import { readBackProblem } from './read-back.js';
 import { MAX_FILE_BYTES, type LoadedTarget } from '../../config/index.js';
 import type { Body, DeclaredResource, KindName, LiveResource, ResourceKind } from '../../kinds/types.js';
@@ -173,12 +173,7 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
   };
   const perTargetVars: PerTargetVar[] = [];
   // Var names any target already defines: a new one never takes them.
-  const takenVars = new Set(
-    first.config.targets.flatMap((t) => {
-      const vars = t.raw.vars;
-      return vars && typeof vars === 'object' ? Object.keys(vars) : [];
-    }),
-  );
+  const takenVars = new VarNames(definedVarNames(first.config.targets));
   for (const [key, f] of files) {
     const sites = new Map<string, Map<string, EditOp[]>>();
     for (const pass of passes)
@@ -241,7 +236,13 @@ export async function pullTargets(sources: readonly PullSource[], options: PullO
       addItems(parsed(files, file), combinedFor(parsed(files, file)), unmanaged);
     } else {
       const before = '';
-      const after = options.renderNewFile({ target: first.name, kinds: unmanaged, skipped: [], notes: [] });
+      const after = options.renderNewFile({
+        targets: [first.name],
+        kinds: unmanaged,
+        skipped: [],
+        notes: [],
+        vars: {},
+      });
       added.push({ file, before, after });
     }
   }
@@ -464,7 +465,7 @@ function perTargetVar(
   per: Map<string, EditOp[]>,
   names: string[],
   unpulled: string[],
-  taken: Set<string>,
+  taken: VarNames,
 ): PerTargetVar | string {
   if (
     op.op !== 'replace' ||
@@ -481,11 +482,7 @@ function perTargetVar(
     values.set(n, mine ? (mine[0] as { value: unknown }).value : configured);
   }
   if (![...values.values()].every(isVarValue)) return 'only text, numbers and true/false can be variables';
-  const base = varNameFor(where.item.name, where.segments);
-  let name = base;
-  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
-  taken.add(name);
-  return { name, values, where };
+  return { name: taken.claim(where.item.name, where.segments), values, where };
 }
 
 /** Each per-target variable added to every target's `vars` (the mapping made when missing). */
