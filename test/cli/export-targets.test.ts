@@ -11,33 +11,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { DEFAULT_SEED, type SeedInstance } from '../../src/sandbox/world.js';
+import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { planDocumentOf, runCliInProcess as run, tempDir, writeConfig } from '../helpers/cli.js';
+import { condition, NOTIFY_ALICE_AND_BOB, namedInstance } from '../helpers/names.js';
 
 const DEV = '31111111-1111-4111-8111-111111111111';
 const PROD = '32222222-2222-4222-8222-222222222222';
 
-/** The same names in both instances under that instance's own ids. */
-function instance(id: string, p: string): SeedInstance {
-  const uuid = (n: number) => `${p}${String(n).padStart(7, '0')}-0000-4000-8000-000000000000`;
-  return {
-    id,
-    contactFlows: [{ id: uuid(1), name: 'Task routing' }],
-    queues: [
-      { id: uuid(2), name: 'Billing' },
-      { id: uuid(3), name: 'Sales' },
-    ],
-    users: [
-      { id: uuid(4), username: 'alice' },
-      { id: uuid(5), username: 'bob' },
-    ],
-    hierarchyGroups: [],
-    routingProfiles: [],
-    evaluationForms: [],
-  };
-}
-const SEEDED = [instance(DEV, 'd'), instance(PROD, 'e')];
-const ALL_IDS = SEEDED.flatMap((i) => [...i.contactFlows!, ...i.queues!, ...i.users!].map((e) => e.id));
+const SEEDED = [namedInstance(DEV, 'd'), namedInstance(PROD, 'e')];
+const LISTS = ['contactFlows', 'queues', 'users', 'hierarchyGroups', 'routingProfiles', 'evaluationForms'] as const;
+const ALL_IDS = SEEDED.flatMap((i) => LISTS.flatMap((l) => (i[l] ?? []).map((e) => e.id)));
 
 /** Client pacing scaled like the other sandbox tests (the sandbox's own quotas are off). */
 const FAST = ['--quota-scale', '25'];
@@ -49,71 +32,58 @@ beforeAll(async () => {
 });
 afterAll(async () => sandbox?.stop());
 
+/** A post-call rule whose one condition names queues. */
+const queueRule = (Name: string, queues: string[], rest: object) => ({
+  Name,
+  TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
+  Function: {
+    Version: '2022-11-25',
+    RuleFunction: {
+      Operator: 'AND',
+      Operands: [
+        condition(
+          '$.ContactLens.PostCall.Queue.QueueId',
+          queues.map((name) => ({ name })),
+        ),
+      ],
+    },
+  },
+  PublishStatus: 'PUBLISHED',
+  ...rest,
+});
+
 /** Rules and a task template: shared, differing (through vars) and dev-only. */
-const RESOURCES = `
-rules:
-  - Name: angry-billing
-    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function:
-      Version: '2022-11-25'
-      RuleFunction:
-        Operator: AND
-        Operands:
-          - Operator: CONTAINS_ANY
-            ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
-            Operands: [{ name: Billing }, { name: Sales }]
-            Negate: false
-    PublishStatus: PUBLISHED
-    Actions:
-      - ActionType: SEND_NOTIFICATION
-        SendNotificationAction:
-          DeliveryMethod: EMAIL
-          Subject: Angry caller
-          Content: A caller was angry.
-          ContentType: PLAIN_TEXT
-          Recipient: { UserIds: [{ name: alice }, { name: bob }] }
-    Tags: { env: '\${var.env}', team: support }
-  - Name: escalate-\${var.env}
-    lifecycle: { preventDestroy: true }
-    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function:
-      Version: '2022-11-25'
-      RuleFunction:
-        Operator: AND
-        Operands:
-          - Operator: CONTAINS_ANY
-            ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
-            Operands: [{ name: Sales }]
-            Negate: false
-    PublishStatus: PUBLISHED
-    Actions:
-      - ActionType: CREATE_TASK
-        TaskAction: { Name: Escalate, ContactFlowId: { name: Task routing } }
-  - Name: dev-experiment
-    onlyTargets: [dev]
-    TriggerEventSource: { EventSourceName: OnPostCallAnalysisAvailable }
-    Function:
-      Version: '2022-11-25'
-      RuleFunction:
-        Operator: AND
-        Operands:
-          - Operator: CONTAINS_ANY
-            ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
-            Operands: [{ name: Billing }]
-            Negate: false
-    PublishStatus: DRAFT
-    Actions:
-      - ActionType: GENERATE_EVENTBRIDGE_EVENT
-        EventBridgeAction: { Name: experiment }
-taskTemplates:
-  - Name: callback
-    Description: '\${var.callback}'
-    ContactFlowId: { name: Task routing }
-    Fields:
-      - { Id: { Name: Title }, Type: NAME }
-      - { Id: { Name: Notes }, Type: TEXT }
-    Constraints: { RequiredFields: [{ Id: { Name: Title } }] }
-`;
+const RESOURCES = {
+  rules: [
+    queueRule('angry-billing', ['Billing', 'Sales'], {
+      Actions: [NOTIFY_ALICE_AND_BOB],
+      Tags: { env: '${var.env}', team: 'support' },
+    }),
+    queueRule('escalate-${var.env}', ['Sales'], {
+      lifecycle: { preventDestroy: true },
+      Actions: [
+        { ActionType: 'CREATE_TASK', TaskAction: { Name: 'Escalate', ContactFlowId: { name: 'Task routing' } } },
+      ],
+    }),
+    queueRule('dev-experiment', ['Billing'], {
+      onlyTargets: ['dev'],
+      PublishStatus: 'DRAFT',
+      Actions: [{ ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: 'experiment' } }],
+    }),
+  ],
+  taskTemplates: [
+    {
+      Name: 'callback',
+      Description: '${var.callback}',
+      ContactFlowId: { name: 'Task routing' },
+      Fields: [
+        { Id: { Name: 'Title' }, Type: 'NAME' },
+        { Id: { Name: 'Notes' }, Type: 'TEXT' },
+      ],
+      Constraints: { RequiredFields: [{ Id: { Name: 'Title' } }] },
+    },
+  ],
+};
 
 function sourceConfig(): string {
   return writeConfig(

@@ -46,6 +46,18 @@ export function seededId(instance: SeedInstance, list: SeededList, name: string)
   return entry.id;
 }
 
+/** A rule action naming two users as its recipients. */
+export const NOTIFY_ALICE_AND_BOB = {
+  ActionType: 'SEND_NOTIFICATION',
+  SendNotificationAction: {
+    DeliveryMethod: 'EMAIL',
+    Subject: 'Angry caller',
+    Content: 'A caller was angry.',
+    ContentType: 'PLAIN_TEXT',
+    Recipient: { UserIds: [{ name: 'alice' }, { name: 'bob' }] },
+  },
+};
+
 /** One condition of a Function, Negate false. */
 export const condition = (cv: string, operands: unknown[], Operator = 'CONTAINS_ANY') => ({
   Operator,
@@ -74,16 +86,7 @@ export function namedResources(suffix: string, queue = 'Billing') {
         PublishStatus: 'PUBLISHED',
         Actions: [
           { ActionType: 'CREATE_TASK', TaskAction: { Name: 'Call back', ContactFlowId: { name: 'Escalation' } } },
-          {
-            ActionType: 'SEND_NOTIFICATION',
-            SendNotificationAction: {
-              DeliveryMethod: 'EMAIL',
-              Subject: 'Angry caller',
-              Content: 'A caller was angry.',
-              ContentType: 'PLAIN_TEXT',
-              Recipient: { UserIds: [{ name: 'alice' }, { name: 'bob' }] },
-            },
-          },
+          NOTIFY_ALICE_AND_BOB,
         ],
       },
       {
