@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
+import { DEFAULT_SEED } from '../../src/sandbox/world.js';
 import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../src/kinds/sensitive-marker.js';
 import { INSTANCE, runCliInProcess as run, tempDir } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
@@ -149,5 +150,44 @@ describe('the marker value', () => {
     expect(decodeMarker('true +')).toEqual([{ path: [] }]);
     expect(decodeMarker('yes please')).toEqual([{ path: [] }]);
     expect(decodeMarker('true a=b=c')).toEqual([{ path: [] }]);
+  });
+});
+
+describe('export of several targets', () => {
+  it('writes each target secret field as the ${env.NAME} it came from (a var when they differ), never a value', async () => {
+    const second = '7a2d4e6f-1a3b-4c5d-9e7f-0a1b2c3d4e5f';
+    const seed = structuredClone(DEFAULT_SEED);
+    seed.connect.instances = [...seed.connect.instances, { id: second }];
+    const world = await startSandbox({ seed, quotas: false });
+    try {
+      const dir = tempDir('remembered-targets-');
+      const target = (name: string, instance: string) =>
+        `  ${name}:\n    region: us-east-2\n    instanceId: ${instance}\n    endpoint: ${world.endpoint}\n    vars:\n      team: \${env.${name.toUpperCase()}_TEAM}\n`;
+      writeFileSync(
+        join(dir, 'connectform.yaml'),
+        `targets:\n${target('dev', INSTANCE)}${target('prod', second)}${rule('same subject', "'${var.team}'")}`,
+      );
+      const env = { DEV_TEAM: `${SECRET}-dev`, PROD_TEAM: `${SECRET}-prod` };
+      const applied = await run(['apply', '.', '-t', 'all', '--auto-approve'], { cwd: dir, env });
+      expect(applied.code, applied.stderr).toBe(0);
+
+      const out = join(dir, 'exported');
+      const exported = await run(['export', '.', '-t', 'all', '--kinds', 'rule', '--out', out], { cwd: dir, env });
+      expect(exported.code, exported.stderr).toBe(0);
+      const text = readdirSync(out)
+        .filter((n) => n.endsWith('.yaml'))
+        .map((n) => readFileSync(join(out, n), 'utf8'))
+        .join('\n');
+      expect(all(exported) + text).not.toContain(SECRET);
+      expect(text).toContain('team: "${var.remembered_tags_team}"');
+      expect(text).toMatch(
+        /remembered_tags_team: \$\{env\.DEV_TEAM\}[\s\S]*remembered_tags_team: \$\{env\.PROD_TEAM\}/,
+      );
+      const plan = await run(['plan', out, '-t', 'all', '--format', 'json'], { cwd: out, env });
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(JSON.parse(plan.stdout).plans.map((p: { changes: unknown[] }) => p.changes)).toEqual([[], []]);
+    } finally {
+      await world.stop();
+    }
   });
 });
