@@ -1,3 +1,4 @@
+import { noteLine } from './note-label.js';
 import type { ApplyReport } from '../engine/apply.js';
 import type { Change, Plan } from '../engine/plan.js';
 import {
@@ -139,7 +140,7 @@ export class MarkdownRenderer implements Renderer {
       }
       out.push('', `_${md(UNMANAGED_HINT)}_`);
     }
-    for (const note of p.notes) out.push('', `Note: ${md(note)}`);
+    for (const note of p.notes) out.push('', noteLine(note, md));
     return out;
   }
 

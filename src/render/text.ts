@@ -1,3 +1,4 @@
+import { noteLine } from './note-label.js';
 import { createColors } from 'picocolors';
 import type { ApplyReport } from '../engine/apply.js';
 import type { Action, Change, Plan } from '../engine/plan.js';
@@ -72,7 +73,7 @@ export class TextRenderer implements Renderer {
       footer.push(c.dim(`  (${UNMANAGED_HINT})`));
     }
     // At a terminal the log lines (the cache note) are notes like the others.
-    for (const note of [...(plan.log ?? []), ...plan.notes]) footer.push(c.dim(`Note: ${esc(note)}`));
+    for (const note of [...(plan.log ?? []), ...plan.notes]) footer.push(c.dim(noteLine(note, esc)));
     for (const b of plan.blocked) footer.push(`${c.red('Blocked:')} ${esc(b.message)}`);
     if (footer.length) lines.push('', ...footer);
     const s = plan.summary;

@@ -120,7 +120,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     const clean = await run(['drift', dir], { cwd: dir });
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout.split('\n').filter((l) => /Lex/.test(l))).toEqual([
-      expect.stringMatching(/Note: warning: 4 declared/),
+      expect.stringMatching(/Warning: 4 declared/),
     ]);
 
     // A real drift of another kind still counts.
@@ -136,7 +136,7 @@ describe('Lex V1 past end of support (the sandbox default: lexV1 retired)', () =
     expect(r.code, r.stderr).toBe(0);
     const out = `${r.stdout}\n${r.stderr}`;
     expect(out.split('\n').filter((l) => /Lex/.test(l))).toEqual([
-      expect.stringMatching(/^Note: warning: 4 declared Lex V1 bot channel association\(s\) could not be checked/),
+      expect.stringMatching(/^Warning: 4 declared Lex V1 bot channel association\(s\) could not be checked/),
     ]);
     expect(out).not.toMatch(/error|fail(?!ed for Lex V1 bots)|exception(?!: Amazon Lex V1)/i);
     expect(r.stdout).toMatch(/17 to create/);
