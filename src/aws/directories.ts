@@ -73,6 +73,8 @@ interface ReferenceKindSpec {
   noun: string;
   /** How the config's `{ name }` is matched: 'name', 'username', 'title'. */
   nameWord: string;
+  /** The model shape of that name (src/aws/models/): the config schema bounds `{ name }` by it. */
+  nameShape: string;
   /** The list operations that read them (`service:Operation`, each paced by AwsClients.call). */
   apis: string[];
   read(aws: AwsClients, instanceId: string): Promise<DirectoryEntry[]>;
@@ -128,6 +130,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   contactFlow: {
     noun: 'contact flow',
     nameWord: 'name',
+    nameShape: 'ContactFlowName',
     apis: ['connect:ListContactFlows'],
     read: (aws, InstanceId) =>
       listAll(
@@ -149,6 +152,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   queue: {
     noun: 'queue',
     nameWord: 'name',
+    nameShape: 'QueueName',
     apis: ['connect:ListQueues'],
     read: (aws, InstanceId) =>
       listAll(
@@ -171,6 +175,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   user: {
     noun: 'user',
     nameWord: 'username',
+    nameShape: 'AgentUsername',
     apis: ['connect:ListUsers'],
     read: (aws, InstanceId) =>
       listAll(
@@ -186,6 +191,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   hierarchyGroup: {
     noun: 'agent hierarchy group',
     nameWord: 'name',
+    nameShape: 'HierarchyGroupName',
     apis: ['connect:ListUserHierarchyGroups'],
     read: (aws, InstanceId) =>
       listAll(
@@ -203,6 +209,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   routingProfile: {
     noun: 'routing profile',
     nameWord: 'name',
+    nameShape: 'RoutingProfileName',
     apis: ['connect:ListRoutingProfiles'],
     read: (aws, InstanceId) =>
       listAll(
@@ -218,6 +225,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   evaluationForm: {
     noun: 'evaluation form',
     nameWord: 'title',
+    nameShape: 'EvaluationFormTitle',
     apis: ['connect:ListEvaluationForms'],
     read: (aws, InstanceId) =>
       listAll(
@@ -239,6 +247,7 @@ export const REFERENCE_KINDS: Record<ReferenceKind, ReferenceKindSpec> = {
   chatConfiguration: {
     noun: 'chat configuration',
     nameWord: 'name',
+    nameShape: 'ConfigurationName',
     apis: [
       'chatbot:DescribeSlackChannelConfigurations',
       'chatbot:DescribeChimeWebhookConfigurations',

@@ -7,6 +7,7 @@
  */
 import { loadModel, type ModelShape, type ServiceModel, type ServiceName } from '../aws/models.js';
 import { REFERENCE_SHAPES, type ReferenceKind } from './references.js';
+import { REFERENCE_KINDS } from '../aws/directories.js';
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -117,25 +118,6 @@ function isAnchored(pattern: string): boolean {
   return true;
 }
 
-/** How each kind of reference is named in the schema, and the model shape its name has. */
-const REFERENCE_WORDS: Record<ReferenceKind, { what: string; name: string; nameShape: string }> = {
-  contactFlow: { what: 'flow', name: "The flow's name", nameShape: 'ContactFlowName' },
-  queue: { what: 'queue', name: "The queue's name", nameShape: 'QueueName' },
-  user: { what: 'user', name: "The user's Username", nameShape: 'AgentUsername' },
-  hierarchyGroup: {
-    what: 'hierarchy group',
-    name: "The agent hierarchy group's name",
-    nameShape: 'HierarchyGroupName',
-  },
-  routingProfile: { what: 'routing profile', name: "The routing profile's name", nameShape: 'RoutingProfileName' },
-  evaluationForm: { what: 'evaluation form', name: "The evaluation form's title", nameShape: 'EvaluationFormTitle' },
-  chatConfiguration: {
-    what: 'chat configuration',
-    name: "The chat configuration's name (ConfigurationName)",
-    nameShape: 'ConfigurationName',
-  },
-};
-
 /** How an instance resource may be referenced: the API's id, or `{ name }` looked up in the instance. */
 export function nameReference(
   idSchema: JsonSchema,
@@ -143,12 +125,12 @@ export function nameReference(
   kind: ReferenceKind,
   nameShape: ModelShape | undefined,
 ): JsonSchema {
-  const words = REFERENCE_WORDS[kind];
+  const { noun, nameWord } = REFERENCE_KINDS[kind];
   const name: JsonSchema = {
     description:
       kind === 'chatConfiguration'
-        ? `${words.name} in the target's account; connectform looks up its ARN.`
-        : `${words.name} in the target's Connect instance; connectform looks up its id.`,
+        ? `The ${noun}'s ${nameWord} in the target's account; connectform looks up its ARN.`
+        : `The ${noun}'s ${nameWord} in the target's Connect instance; connectform looks up its id.`,
     type: 'string',
     minLength: nameShape?.min ?? 1,
   };
@@ -156,13 +138,13 @@ export function nameReference(
   return {
     ...(description
       ? {
-          description: `${description} Either the ${words.what}'s id, or { name } holding the ${words.what}'s ${kind === 'user' ? 'username' : kind === 'evaluationForm' ? 'title' : 'name'}.`,
+          description: `${description} Either the ${noun}'s ${kind === 'chatConfiguration' ? 'ARN' : 'id'}, or { name } holding the ${noun}'s ${nameWord}.`,
         }
       : {}),
     oneOf: [
-      { title: `${words.what} ${kind === 'chatConfiguration' ? 'ARN' : 'id'}`, ...idSchema },
+      { title: `${noun} ${kind === 'chatConfiguration' ? 'ARN' : 'id'}`, ...idSchema },
       {
-        title: `${words.what} name reference`,
+        title: `${noun} name reference`,
         type: 'object',
         properties: { name },
         required: ['name'],
@@ -265,7 +247,7 @@ class ShapeWalker implements ShapeSchemas {
     const ref = this.source === 'connect' ? REFERENCE_SHAPES[shapeName] : undefined;
     if (ref) {
       const { description: _, ...id } = this.shape(shapeName, undefined, stack);
-      return nameReference(id, description, ref, this.model.shapes[REFERENCE_WORDS[ref].nameShape]);
+      return nameReference(id, description, ref, this.model.shapes[REFERENCE_KINDS[ref].nameShape]);
     }
     return this.shape(shapeName, description, stack);
   }

@@ -93,7 +93,7 @@ ${ruleYaml('r1')}${ruleYaml('r2')}${ruleYaml('r3')}${ruleYaml('r4').replace('Pub
     const full = `${TARGETS_YAML}${text}`;
     expect(problems.map((p) => [p.message, p.pos])).toEqual([
       [
-        'taskTemplates[2].ContactFlowId: must be a string (flow id) or a mapping (flow name reference)',
+        'taskTemplates[2].ContactFlowId: must be a string (contact flow id) or a mapping (contact flow name reference)',
         at(file, full, '42'),
       ],
       ['taskTemplates[3].ContactFlowId.name: must be a string (got an integer)', at(file, full, '5 }')],
