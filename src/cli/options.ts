@@ -8,7 +8,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { allowedEndpoints } from '../config/endpoints.js';
 import { PARALLELISM, QUOTA_SCALE, type Range } from '../config/bounds.js';
-import { listTargets, type LoadedConfig, type ResolveOptions, type VarValue } from '../config/index.js';
+import { joinPath } from '../config/annotations.js';
+import { listTargets, varValueIssue, type LoadedConfig, type ResolveOptions, type VarValue } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { kindNames } from '../kinds/index.js';
 import { FORMATS, type Format } from '../render/index.js';
@@ -126,7 +127,7 @@ export const VAR_OPTION = [
 ] as const;
 export const VAR_FILE_OPTION = [
   '--var-file <file>',
-  "YAML mapping of variable names to values, overriding the targets' vars; repeatable (later files and --var win)",
+  "YAML mapping of variable names to values (scalars, lists, mappings), overriding the targets' vars; repeatable (later files and --var win)",
   collect,
 ] as const;
 
@@ -168,20 +169,27 @@ const MAX_VAR_FILE_BYTES = 1024 * 1024;
 
 /**
  * `--var-file` files then `--var` flags, later ones winning, like Terraform. Values are YAML
- * scalars (`30` a number, `true` a boolean, `"30"` a string). A name no target defines is an
- * error: a typo would otherwise change nothing, silently.
+ * scalars (`30` a number, `true` a boolean, `"30"` a string); a file's may also be lists and
+ * mappings, bounded as the config's own vars are. A name no target defines is an error: a typo
+ * would otherwise change nothing, silently.
  */
 export function varOverrides(
   opts: Pick<TargetOptions, 'var' | 'varFile'>,
   config: LoadedConfig,
 ): Record<string, VarValue> {
   const out: Record<string, VarValue> = {};
-  const set = (name: string, value: unknown, where: string) => {
+  /** `lists`: a file's value may be a list or mapping; a --var flag's is one scalar. */
+  const set = (name: string, value: unknown, where: string, lists: boolean) => {
     if (!VAR_NAME.test(name))
       throw new UsageError(`${where}: '${name}' is not a variable name (letters, digits, _ and -)`);
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new UsageError(`${where}: the value of '${name}' must be a string, number or boolean`);
+    const structured = lists && value !== null && typeof value === 'object';
+    if (!structured && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new UsageError(
+        `${where}: the value of '${name}' must be a string, number or boolean${lists ? ', or a list or mapping of them' : ''}`,
+      );
     }
+    const issue = structured ? varValueIssue(value, { types: true }) : undefined;
+    if (issue) throw new UsageError(`${where}: ${joinPath(name, issue.path)}: ${issue.message}; ${issue.hint}`);
     Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
   };
   for (const file of opts.varFile ?? []) {
@@ -196,7 +204,7 @@ export function varOverrides(
     if (doc === null || doc === undefined) continue;
     if (typeof doc !== 'object' || Array.isArray(doc))
       throw new UsageError(`--var-file ${file}: expected a mapping of variable names to values`);
-    for (const [name, value] of Object.entries(doc)) set(name, value, `--var-file ${file}`);
+    for (const [name, value] of Object.entries(doc)) set(name, value, `--var-file ${file}`, true);
   }
   for (const pair of opts.var ?? []) {
     const eq = pair.indexOf('=');
@@ -208,7 +216,7 @@ export function varOverrides(
     } catch {
       value = pair.slice(eq + 1);
     }
-    set(name, value ?? '', `--var ${name}`);
+    set(name, value ?? '', `--var ${name}`, false);
   }
   const defined = new Set(
     config.targets.flatMap((t) => (t.raw.vars && typeof t.raw.vars === 'object' ? Object.keys(t.raw.vars) : [])),

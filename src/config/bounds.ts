@@ -61,3 +61,19 @@ export const MAX_SHOWN_PROBLEMS = 200;
  * broken generator can produce a million of them.
  */
 export const MAX_COLLECTED_PROBLEMS = 1_000;
+
+/**
+ * A list or mapping var (`vars: { ids: [a, b] }`, or from a --var-file): values in it, lists,
+ * mappings and scalars each counting one, and how deeply it nests. A resource field takes a
+ * few dozen values (a rule's UserIds, a template's Fields); ten thousand is room to spare, and
+ * 16 levels is deeper than any Connect resource body goes below the field a var fills.
+ */
+export const MAX_VAR_VALUES = 10_000;
+export const MAX_VAR_DEPTH = 16;
+
+/**
+ * Values list and mapping vars may copy into one target's resources, every use together: each
+ * use is a copy, so a big var used in every resource multiplies (like an alias in YAML). A list
+ * of 10 ids in each of 20,000 resources copies 220,000; one million values is ~100 MB at most.
+ */
+export const MAX_VAR_EXPANSION = 1_000_000;

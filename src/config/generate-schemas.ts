@@ -56,6 +56,14 @@ function targetStringOf(description: string, format?: string): JsonSchema {
   return s;
 }
 
+/** A var's value; recursive, so it lives in the document's definitions. */
+const VAR_VALUE_REF: JsonSchema = { $ref: '#/definitions/varValue' };
+const VAR_VALUE: JsonSchema = {
+  type: ['string', 'number', 'boolean', 'array', 'object'],
+  items: VAR_VALUE_REF,
+  additionalProperties: VAR_VALUE_REF,
+};
+
 /**
  * `formats: false` leaves out the patterns: the loader's check runs before `${env.X}` is
  * resolved, and resolveTarget checks the real values afterwards with clearer messages.
@@ -90,10 +98,11 @@ export function targetSchema(options: { formats?: boolean } = {}): JsonSchema {
       externalId: targetString("External id the role's trust policy requires (with roleArn)."),
       roleSessionName: targetString('Session name when assuming roleArn; default connectform-<target>.'),
       vars: {
-        description: 'Values for ${var.NAME} in resource fields of this target.',
+        description:
+          'Values for ${var.NAME} in resource fields of this target: text, numbers, true/false, or lists and mappings of them (used only as a whole value).',
         type: 'object',
         propertyNames: { pattern: VAR_NAME_PATTERN },
-        additionalProperties: { type: ['string', 'number', 'boolean'] },
+        additionalProperties: VAR_VALUE_REF,
       },
     },
     required: ['region', 'instanceId'],
@@ -219,6 +228,7 @@ export function buildDocumentSchema(options: { items?: 'ref' | 'object' } = {}):
     type: ['object', 'null'],
     properties,
     additionalProperties: false,
+    definitions: { varValue: VAR_VALUE },
   };
 }
 

@@ -20,7 +20,7 @@ import { sensitiveMarker, type Redactor } from '../sensitive.js';
 
 export { loadConfig, MAX_FILE_BYTES } from './load.js';
 export type { LoadedConfig, LoadedTarget, ResolvedTargetConfig, Settings } from './load.js';
-export type { VarValue } from './interpolate.js';
+export { varValueIssue, type VarValue } from './interpolate.js';
 export { listTargets } from './resolve.js';
 export type { ResolveOptions } from './resolve.js';
 export {

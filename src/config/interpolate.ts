@@ -1,15 +1,18 @@
 /**
  * `${var.NAME}` and `${env.NAME}` in string values (never in keys), resolved for one target.
  * `$${` is a literal `${`. A string that is exactly one `${var.x}` takes the var's own type
- * (number, boolean), so `TargetSlaMinutes: ${var.sla}` stays a number; embedded ones are
- * stringified. One pass only: a var's value is not interpolated again. Values from the
- * environment are sensitive (see sensitive.ts): each result says which variables it used.
+ * (number, boolean, or a copy of a list or mapping), so `TargetSlaMinutes: ${var.sla}` stays a
+ * number; embedded ones are stringified, and a list or mapping cannot be. One pass only: a
+ * var's value is not interpolated again. Values from the environment are sensitive (see
+ * sensitive.ts): each result says which variables it used.
  */
 import type { Path } from '../kinds/types.js';
 import { didYouMean } from './annotations.js';
 import { credentialReason, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
+import { MAX_VAR_DEPTH, MAX_VAR_EXPANSION, MAX_VAR_VALUES } from './bounds.js';
 
-export type VarValue = string | number | boolean;
+/** A var's value: a scalar, or a list or mapping of values (used only as a whole value). */
+export type VarValue = string | number | boolean | VarValue[] | { [key: string]: VarValue };
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface InterpolationScope {
@@ -27,6 +30,8 @@ export interface InterpolationScope {
    * `unlisted`, and cost nothing (an undefined-variable message lists and searches the vars).
    */
   budget?: { left: number; unlisted: number };
+  /** Values list and mapping vars may still copy into the target's resources (MAX_VAR_EXPANSION). */
+  expansion?: { left: number };
 }
 
 /** Vars named in an "undefined variable" message; and above how many no suggestion is sought. */
@@ -61,14 +66,92 @@ export interface SensitiveVar {
   sources: readonly string[];
   /** The value with a marker in place of each sensitive part. */
   shown: VarValue;
+  /** A list or mapping var: each sensitive string in it, at its path inside the value. */
+  parts?: readonly SensitiveValue[];
 }
+
+function isListOrMap(value: VarValue): value is VarValue[] | { [key: string]: VarValue } {
+  return typeof value === 'object';
+}
+
+/** `parts`: the sensitive strings of a var's value, paths relative to the value ([] for a scalar). */
+export function sensitiveVar(value: VarValue, parts: readonly SensitiveValue[]): SensitiveVar {
+  const sources = [...new Set(parts.flatMap((p) => p.sources))].sort();
+  if (!isListOrMap(value)) return { sources, shown: parts[0]?.shown ?? '' };
+  const shown = structuredClone(value);
+  for (const { path, shown: part } of parts) {
+    let at = shown as Record<string | number, VarValue>;
+    for (const segment of path.slice(0, -1)) at = at[segment] as Record<string | number, VarValue>;
+    at[path[path.length - 1]] = part ?? '';
+  }
+  return { sources, shown, parts };
+}
+
+/** A list or mapping var's size, and the first place it nests too deep or holds no var value. */
+interface VarShape {
+  /** Values counted (stops past MAX_VAR_VALUES). */
+  values: number;
+  tooDeep?: Path;
+  /** Where a value is not text, a number, true/false, a list or a mapping (a null). */
+  notAValue?: Path;
+}
+
+/** Walks no deeper than MAX_VAR_DEPTH and stops past MAX_VAR_VALUES: a huge value costs the bound. */
+function varShape(value: unknown): VarShape {
+  const shape: VarShape = { values: 0 };
+  const stopped = () => shape.values > MAX_VAR_VALUES || shape.tooDeep !== undefined;
+  const walk = (v: unknown, at: Path): void => {
+    shape.values++;
+    if (at.length > MAX_VAR_DEPTH) shape.tooDeep = at;
+    else if (Array.isArray(v)) for (let i = 0; i < v.length && !stopped(); i++) walk(v[i], [...at, i]);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        if (stopped()) break;
+        walk(item, [...at, k]);
+      }
+    } else if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') shape.notAValue ??= at;
+  };
+  walk(value, []);
+  return shape;
+}
+
+/**
+ * Where a var's value nests deeper or holds more than a var may (bounds.ts), and why; with
+ * `types`, also where it holds something other than text, numbers, true/false, lists and
+ * mappings (the config's own vars leave that to the document schema).
+ */
+export function varValueIssue(value: unknown, options: { types?: boolean } = {}): InterpolationIssue | undefined {
+  const shape = varShape(value);
+  if (shape.tooDeep)
+    return {
+      path: shape.tooDeep,
+      message: `a var nests at most ${MAX_VAR_DEPTH} levels deep`,
+      hint: 'flatten the value, or split it into several vars',
+    };
+  if (shape.values > MAX_VAR_VALUES)
+    return {
+      path: [],
+      message: `a var holds at most ${MAX_VAR_VALUES} values (lists, mappings and scalars each count one)`,
+      hint: 'split it into several vars',
+    };
+  if (options.types && shape.notAValue)
+    return {
+      path: shape.notAValue,
+      message: 'a var holds text, numbers, true/false, lists and mappings only',
+      hint: 'remove the empty value, or quote it',
+    };
+  return undefined;
+}
+
+/** Values of each list or mapping var, counted once (each use is charged them). */
+const valueCounts = new WeakMap<object, number>();
 
 /**
  * A value, the `env.NAME` sources that make it sensitive (none: printable), and the value as
  * it may be shown: a marker in place of each sensitive part.
  */
 type Resolved =
-  | { value: VarValue; sources: readonly string[]; shown: VarValue }
+  | { value: VarValue; sources: readonly string[]; shown: VarValue; parts?: readonly SensitiveValue[] }
   | { issue: Omit<InterpolationIssue, 'path'> };
 
 function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolved {
@@ -98,6 +181,7 @@ function lookup(expr: string, scope: InterpolationScope, quiet: boolean): Resolv
         value: scope.vars[name],
         sources: sensitive?.sources ?? [],
         shown: sensitive?.shown ?? scope.vars[name],
+        ...(sensitive?.parts ? { parts: sensitive.parts } : {}),
       };
     }
     if (quiet) return { issue: UNLISTED };
@@ -155,6 +239,35 @@ export interface InterpolatedString {
   sources: string[];
   /** The value with a marker in place of each sensitive part (the config's own text stays). */
   shown: VarValue;
+  /** A list or mapping var used whole: its sensitive strings, at their paths inside the value. */
+  parts?: readonly SensitiveValue[];
+}
+
+/**
+ * A list or mapping var used whole: a copy (resources must not share one object), charged to
+ * the target's expansion budget.
+ */
+function copyWhole(
+  name: string,
+  value: VarValue[] | { [key: string]: VarValue },
+  scope: InterpolationScope,
+): { value: VarValue } | { issue: Omit<InterpolationIssue, 'path'> } {
+  let values = valueCounts.get(value);
+  if (values === undefined) {
+    values = varShape(value).values;
+    valueCounts.set(value, values);
+  }
+  if (scope.expansion) {
+    if (values > scope.expansion.left)
+      return {
+        issue: {
+          message: `\${var.${name}} would copy more than ${MAX_VAR_EXPANSION} values of list and mapping vars into this target's resources`,
+          hint: 'use big list or mapping vars in fewer places, or make them smaller',
+        },
+      };
+    scope.expansion.left -= values;
+  }
+  return { value: structuredClone(value) };
 }
 
 /** Interpolate one string; issues carry no path. */
@@ -172,12 +285,21 @@ export function interpolateString(text: string, scope: InterpolationScope, quiet
   // Exactly one `${var.x}` and nothing else: keep the var's type.
   if (text.startsWith('${var.') && text.indexOf('}') === text.length - 1) {
     const r = lookup(text.slice(2, -1), scope, quiet);
-    if ('value' in r) {
-      for (const s of r.sources) sources.add(s);
-      return done(r.value, r.shown);
+    if ('issue' in r) {
+      issues.push(r.issue);
+      return done(text);
     }
-    issues.push(r.issue);
-    return done(text);
+    let value = r.value;
+    if (isListOrMap(value)) {
+      const copy = copyWhole(text.slice(6, -1), value, scope);
+      if ('issue' in copy) {
+        issues.push(copy.issue);
+        return done(text);
+      }
+      value = copy.value;
+    }
+    for (const s of r.sources) sources.add(s);
+    return { ...done(value, r.shown), ...(r.parts ? { parts: r.parts } : {}) };
   }
 
   let out = '';
@@ -210,8 +332,15 @@ export function interpolateString(text: string, scope: InterpolationScope, quiet
         literal(text.slice(dollar));
         break;
       }
-      const r = lookup(text.slice(dollar + 2, close), scope, quiet);
-      if ('value' in r) {
+      const expr = text.slice(dollar + 2, close);
+      const r = lookup(expr, scope, quiet);
+      if ('value' in r && isListOrMap(r.value)) {
+        issues.push({
+          message: `\${${expr}} is a ${Array.isArray(r.value) ? 'list' : 'mapping'}: a list or mapping var can only be used as a whole value`,
+          hint: `write '\${${expr}}' alone as the value, or make the var text`,
+        });
+        literal(text.slice(dollar, close + 1));
+      } else if ('value' in r) {
         out += String(r.value);
         shown += String(r.shown);
         for (const s of r.sources) sources.add(s);
@@ -247,7 +376,9 @@ export function interpolate(
           issues.push({ path: at, ...issue });
         }
       }
-      if (r.sources.length) sensitive.push({ path: at, sources: r.sources, shown: r.shown });
+      if (r.parts) for (const p of r.parts) sensitive.push({ ...p, path: [...at, ...p.path] });
+      else if (r.sources.length && !isListOrMap(r.shown))
+        sensitive.push({ path: at, sources: r.sources, shown: r.shown });
       return r.value;
     }
     if (Array.isArray(v)) return v.map((item, i) => walk(item, [...at, i]));

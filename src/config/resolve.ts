@@ -8,10 +8,10 @@ import { CHATBOT_REGIONS } from '../aws/chatbot-regions.js';
 import { ConfigError, UsageError, type Problem, type SourcePos } from '../errors.js';
 import type { DeclaredResource, Lifecycle, Path } from '../kinds/types.js';
 import { didYouMean, joinPath, sortProblems } from './annotations.js';
-import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
+import { MAX_COLLECTED_PROBLEMS, MAX_VAR_EXPANSION } from './bounds.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './generate-schemas.js';
 import { checkEndpoint } from './endpoints.js';
-import { interpolate, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
+import { interpolate, sensitiveVar, varValueIssue, type Env, type SensitiveVar, type VarValue } from './interpolate.js';
 import { appliesTo, selectionOf, type TargetSelection } from './target-selection.js';
 import type { LoadedConfig, LoadedItem, LoadedTarget, ResolvedTargetConfig } from './load.js';
 import { PUBLIC_ENV_VARIABLE, Redactor, parsePublicEnv, sensitiveMarker, type SensitiveValue } from '../sensitive.js';
@@ -154,15 +154,23 @@ function resolveTargetFields(
   const rawVars = t.raw.vars;
   if (rawVars !== null && typeof rawVars === 'object' && !Array.isArray(rawVars)) {
     for (const [name, value] of Object.entries(rawVars)) {
-      if (typeof value === 'string') {
-        const r = interpolate(value, scope, ['vars', name]);
-        for (const issue of r.issues) err(issue.path, issue.message, issue.hint);
-        vars[name] = String(r.value);
-        if (r.sensitive.length) {
-          sensitive[`vars.${name}`] = r.sensitive[0].sources;
-          sensitiveVars[name] = { sources: r.sensitive[0].sources, shown: r.sensitive[0].shown ?? '' };
-        }
-      } else if (typeof value === 'number' || typeof value === 'boolean') vars[name] = value;
+      if (typeof value === 'number' || typeof value === 'boolean') {
+        vars[name] = value;
+        continue;
+      }
+      if (typeof value !== 'string' && (value === null || typeof value !== 'object')) continue; // the schema said so
+      // A list or mapping: bounded like the document around it (a null in it: the schema said so).
+      const bound = typeof value === 'object' ? varValueIssue(value) : undefined;
+      if (bound) err(['vars', name, ...bound.path], bound.message, bound.hint);
+      // Strings in it take ${env.X} as a string var does; each sensitive one is tracked by its path.
+      const r = interpolate(value, scope, ['vars', name]);
+      for (const issue of r.issues) err(issue.path, issue.message, issue.hint);
+      vars[name] = r.value as VarValue;
+      if (r.sensitive.length) {
+        const parts = r.sensitive.map((s) => ({ ...s, path: s.path.slice(2) }));
+        sensitiveVars[name] = sensitiveVar(vars[name], parts);
+        sensitive[`vars.${name}`] = [...sensitiveVars[name].sources];
+      }
     }
   }
   // Only names the target defines: another target's variable is not this one's. A value given on
@@ -341,6 +349,7 @@ export function resolveTarget(
   // Past MAX_COLLECTED_PROBLEMS interpolation problems the rest are counted, not built.
   const budget = { left: MAX_COLLECTED_PROBLEMS, unlisted: 0 };
   const scope = {
+    expansion: { left: MAX_VAR_EXPANSION },
     vars: target.vars,
     env,
     targetName: target.name,

@@ -8,6 +8,9 @@ import {
   BURST,
   MAX_COLLECTED_PROBLEMS,
   MAX_RESOURCES,
+  MAX_VAR_DEPTH,
+  MAX_VAR_EXPANSION,
+  MAX_VAR_VALUES,
   MAX_YAML_WEIGHT,
   PARALLELISM,
   RATE_PER_SECOND,
@@ -16,7 +19,7 @@ import {
 import { loadConfig, MAX_FILE_BYTES, tooHeavy } from '../../src/config/load.js';
 import { resolveTarget } from '../../src/config/resolve.js';
 import { schemaProblems, validateResources } from '../../src/config/validate.js';
-import { FAKE_KINDS, TARGETS_YAML, loadFailure, loadText, tempConfig } from './helpers.js';
+import { FAKE_KINDS, TARGETS_YAML, at, loadFailure, loadText, tempConfig } from './helpers.js';
 
 /** `key: [{},{},...]`: n empty items on one line. */
 const emptyItems = (key: string, n: number) => `${key}: [${Array(n).fill('{}').join(',')}]\n`;
@@ -198,5 +201,64 @@ describe('interpolation problems', () => {
       pos: { file, line: 19, col: 5 },
       path: 'rules[0]',
     });
+  });
+});
+
+describe('list and mapping vars', () => {
+  /** A config whose target defines `big: <value>` and whose one rule uses it `uses` times, whole. */
+  const withVar = (value: string, uses = 1) =>
+    `${TARGETS_YAML}    vars:\n      big: ${value}\nrules:\n  - Name: r\n    Tags:\n${Array.from({ length: uses }, (_, i) => `      t${i}: \${var.big}\n`).join('')}`;
+  const list = (items: number) => `[${Array(items).fill('x').join(',')}]`;
+
+  it(`hold at most ${MAX_VAR_VALUES} values, the list itself counting one`, async () => {
+    const ok = await loadText(withVar(list(MAX_VAR_VALUES - 1)));
+    const r = resolveTarget(ok.config, undefined, {});
+    expect(r.problems).toEqual([]);
+    expect(r.resources[0].body.Tags).toEqual({ t0: Array(MAX_VAR_VALUES - 1).fill('x') });
+    const text = withVar(list(MAX_VAR_VALUES));
+    const over = await loadText(text);
+    expect(resolveTarget(over.config, undefined, {}).problems).toEqual([
+      {
+        severity: 'error',
+        message: `targets.dev.vars.big: a var holds at most ${MAX_VAR_VALUES} values (lists, mappings and scalars each count one)`,
+        hint: 'split it into several vars',
+        pos: at(over.file, text, '[x,'),
+        path: 'targets.dev.vars.big',
+      },
+    ]);
+  });
+
+  it(`nest at most ${MAX_VAR_DEPTH} levels, and the error points at the value too deep`, async () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}deepest${']'.repeat(levels)}`;
+    const ok = await loadText(withVar(nested(MAX_VAR_DEPTH)));
+    expect(resolveTarget(ok.config, undefined, {}).problems).toEqual([]);
+    const text = withVar(nested(MAX_VAR_DEPTH + 1));
+    const over = await loadText(text);
+    expect(resolveTarget(over.config, undefined, {}).problems.map((p) => [p.message, p.pos])).toEqual([
+      [
+        `targets.dev.vars.big${'[0]'.repeat(MAX_VAR_DEPTH + 1)}: a var nests at most ${MAX_VAR_DEPTH} levels deep`,
+        at(over.file, text, 'deepest'),
+      ],
+    ]);
+  });
+
+  it(`copy at most ${MAX_VAR_EXPANSION} values into one target's resources, all uses together`, async () => {
+    const uses = MAX_VAR_EXPANSION / MAX_VAR_VALUES;
+    const ok = await loadText(withVar(list(MAX_VAR_VALUES - 1), uses));
+    expect(resolveTarget(ok.config, undefined, {}).problems).toEqual([]);
+    const text = withVar(list(MAX_VAR_VALUES - 1), uses + 1);
+    const over = await loadText(text);
+    const r = resolveTarget(over.config, undefined, {});
+    expect(r.problems).toEqual([
+      {
+        severity: 'error',
+        message: `rules[0].Tags.t${uses}: \${var.big} would copy more than ${MAX_VAR_EXPANSION} values of list and mapping vars into this target's resources`,
+        hint: 'use big list or mapping vars in fewer places, or make them smaller',
+        pos: at(over.file, text, '${var.big}', uses + 1),
+        path: `rules[0].Tags.t${uses}`,
+      },
+    ]);
+    // The budget is per target resolution: resolving again starts afresh.
+    expect(resolveTarget(ok.config, undefined, {}).problems).toEqual([]);
   });
 });

@@ -237,7 +237,7 @@ describe('validateDocument (through loadConfig)', () => {
   it('checks targets, settings and top-level keys with suggestions', async () => {
     const text = `targets:
   "bad name": { region: us-east-1, instanceId: i }
-  dev: { region: us-east-1, instanceID: i, vars: { ok: 1, nested: { no: 1 } } }
+  dev: { region: us-east-1, instanceID: i, vars: { ok: 1, nested: { fine: [1], no: ~ } } }
 settings:
   prune: [rule, rules]
   destroyThreshold: { percent: 130 }
@@ -252,8 +252,8 @@ taskTemplate: []
       ["targets.dev: missing required field 'instanceId'", at(file, text, '{ region: us-east-1, instanceID')],
       ["unknown field 'instanceID' in targets.dev; did you mean 'instanceId'?", at(file, text, 'instanceID')],
       [
-        'targets.dev.vars.nested: must be a string or a number or true or false (got a mapping)',
-        at(file, text, '{ no: 1 }'),
+        'targets.dev.vars.nested.no: must be a string or a number or true or false or a list or a mapping (got empty)',
+        at(file, text, '~'),
       ],
       [
         "settings.prune[1]: must be one of rule, taskTemplate, customAction, lexChannelAssociation (got 'rules'); did you mean 'rule'?",

@@ -29,7 +29,7 @@ export interface TargetSpec {
   region?: string;
   profile?: string;
   chatbotRegion?: string;
-  vars?: Record<string, string>;
+  vars?: Record<string, unknown>;
 }
 
 /** Write a config directory: connectform.yaml (targets, settings) + resources.yaml. */
