@@ -251,7 +251,8 @@ function relaxScalar(schema: JsonSchema): JsonSchema {
     strict.maxLength !== undefined;
   let alternative: JsonSchema | undefined;
   if (strict.type === 'string' && constrained) alternative = { type: 'string', pattern: INTERPOLATION_ANYWHERE };
-  else if (strict.type === 'integer' || strict.type === 'number' || strict.type === 'boolean')
+  else if (['integer', 'number', 'boolean', 'array', 'object'].includes(strict.type as string))
+    // A list or mapping may be one whole `${var.NAME}` too (vars hold lists and maps).
     alternative = { type: 'string', pattern: INTERPOLATION_WHOLE };
   if (!alternative) return schema;
   return {
@@ -268,7 +269,7 @@ function relaxScalar(schema: JsonSchema): JsonSchema {
  * interpolation.
  */
 export function editorSchema(schema: JsonSchema): JsonSchema {
-  const visit = (node: unknown, isSchema: boolean): unknown => {
+  const visit = (node: unknown, isSchema: boolean, root = false): unknown => {
     if (Array.isArray(node)) return node.map((n) => visit(n, isSchema));
     if (!node || typeof node !== 'object') return node;
     const out: JsonSchema = {};
@@ -279,9 +280,10 @@ export function editorSchema(schema: JsonSchema): JsonSchema {
       else if (['items', 'additionalProperties', 'oneOf', 'anyOf'].includes(k)) out[k] = visit(v, true);
       else out[k] = v; // enum, required, propertyNames (keys), scalars
     }
-    return isSchema ? relaxScalar(out) : out;
+    return isSchema && !root ? relaxScalar(out) : out;
   };
-  const relaxed = visit(schema, true) as JsonSchema;
+  // The item itself stays a mapping: a var never stands for a whole resource item.
+  const relaxed = visit(schema, true, true) as JsonSchema;
   return { ...relaxed, $comment: `${String(schema.$comment ?? '')} ${EDITOR_NOTE}`.trim() };
 }
 

@@ -56,7 +56,16 @@ const queueRule = (Name: string, queues: string[], rest: object) => ({
 const RESOURCES = {
   rules: [
     queueRule('angry-billing', ['Billing', 'Sales'], {
-      Actions: [NOTIFY_ALICE_AND_BOB],
+      // A list var: the targets notify different users.
+      Actions: [
+        {
+          ...NOTIFY_ALICE_AND_BOB,
+          SendNotificationAction: {
+            ...NOTIFY_ALICE_AND_BOB.SendNotificationAction,
+            Recipient: { UserIds: '${var.recipients}' },
+          },
+        },
+      ],
       Tags: { env: '${var.env}', team: 'support' },
     }),
     queueRule('escalate-${var.env}', ['Sales'], {
@@ -92,12 +101,12 @@ function sourceConfig(): string {
       dev: {
         endpoint: sandbox.endpoint,
         instanceId: DEV,
-        vars: { env: 'dev', callback: 'Call back (dev)' },
+        vars: { env: 'dev', callback: 'Call back (dev)', recipients: [{ name: 'alice' }, { name: 'bob' }] },
       },
       prod: {
         endpoint: sandbox.endpoint,
         instanceId: PROD,
-        vars: { env: 'prod', callback: 'Call back' },
+        vars: { env: 'prod', callback: 'Call back', recipients: [{ name: 'alice' }] },
       },
     },
     {},
@@ -131,7 +140,7 @@ describe('export of two targets into one config', () => {
     for (const id of ALL_IDS) expect(text).not.toContain(id);
     const rules = parse(files(out)['rules.yaml']).rules as Record<string, unknown>[];
     const angry = rules.find((r) => r.Name === 'angry-billing')!;
-    expect(JSON.stringify(angry)).toContain('{"name":"alice"}');
+    expect(JSON.stringify(angry.Function)).toContain('"Operands":[{"name":"Billing"},{"name":"Sales"}]');
   });
 
   it('shared values are literals, differing ones vars with each target value, missing resources onlyTargets', () => {
@@ -142,6 +151,12 @@ describe('export of two targets into one config', () => {
     expect(angry.Tags).toEqual({ env: '${var.angry_billing_tags_env}', team: 'support' });
     expect(targets.dev.vars.angry_billing_tags_env).toBe('dev');
     expect(targets.prod.vars.angry_billing_tags_env).toBe('prod');
+    // Lists of other lengths: one var holding each target's whole list.
+    const notify = (angry.Actions as { SendNotificationAction: { Recipient: { UserIds: unknown } } }[])[0];
+    const listVar = /^\$\{var\.([a-z0-9_]+)\}$/.exec(String(notify.SendNotificationAction.Recipient.UserIds))![1];
+    expect(targets.prod.vars[listVar]).toEqual([{ name: 'alice' }]);
+    expect(targets.dev.vars[listVar]).toEqual([{ name: 'alice' }, { name: 'bob' }]);
+    expect(listVar).not.toBe('recipients'); // export's own var, beside the config's
 
     // One item whose name differs per target: matched through the config item, its lifecycle kept.
     const escalate = rules.filter((r) => String(r.Name).includes('escalate'));

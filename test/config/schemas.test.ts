@@ -92,6 +92,20 @@ describe('generated schemas', () => {
     expect(strict(rule)).toBe(false);
     expect(editor({ ...rule, PublishStatus: 'LIVE' })).toBe(false);
     expect(editor({ ...rule, Name: 'has space' })).toBe(false);
+    // Lists and mappings may be one whole ${var.x} (vars hold lists and maps); a resource item may not.
+    const notify = {
+      ActionType: 'SEND_NOTIFICATION',
+      SendNotificationAction: {
+        DeliveryMethod: 'EMAIL',
+        Content: 'c',
+        ContentType: 'PLAIN_TEXT',
+        Recipient: { UserIds: '${var.oncall}' },
+      },
+    };
+    expect(editor({ ...rule, Actions: [notify], Tags: '${var.tags}' }) ? [] : editor.errors).toEqual([]);
+    expect(editor({ ...rule, Actions: '${var.actions}' })).toBe(true);
+    expect(editor({ ...rule, Actions: 'a-${var.actions}' })).toBe(false);
+    expect(editor('${var.rule}')).toBe(false);
   });
 
   it('anchors every model pattern and each compiles with the unicode flag', () => {
