@@ -46,7 +46,7 @@ import { loadModel } from '../aws/models.js';
 import { isNameRef, referenceProblems, referencesToNames, referencesToWire, refToWire } from './references.js';
 import { nameReference } from './schema.js';
 import { uniqueBy } from '../util/unique.js';
-import { byMembers, scalarSet, stringAt } from './lists.js';
+import { byMembers, referenceSet, stringAt } from './lists.js';
 import type {
   AuditContext,
   Body,
@@ -162,8 +162,8 @@ function normalizeTags(tags: Tag[] | undefined): Tag[] | undefined {
 }
 
 function normalize(body: Body, ctx?: NormalizeContext): Body {
-  // Chat configurations the account knows are shown by name (references.ts), as written or not.
-  const action = asCustomActionBody(referencesToNames('customAction', body, ctx?.flows));
+  // Chat configurations the account knows are shown by name, or as the config wrote them (references.ts).
+  const action = asCustomActionBody(referencesToNames('customAction', body, ctx?.flows, ctx?.written));
   const out: CustomActionBody = {
     ActionName: action.ActionName,
     AliasName: action.AliasName,
@@ -355,7 +355,7 @@ function replaceReason(live: Body, desired: Body, changed: string[]): string | u
  * AWS::Chatbot::CustomAction marks them `insertionOrder: false`) are keyed by NotificationType
  * and ButtonText, and one whose button text changed is paired with its old self by
  * NotificationType; criteria by VariableName and Operator (paired by VariableName); tags by
- * TagKey; chat configurations by ARN.
+ * TagKey; chat configurations by ARN or name.
  */
 const LISTS: ListSpec[] = [
   {
@@ -375,7 +375,7 @@ const LISTS: ListSpec[] = [
     example: 'Attachments[].Criteria[VariableName="status",Operator="EQUALS"]',
   },
   { path: 'Tags', ordered: false, identity: byMembers('TagKey'), keyedBy: 'TagKey', example: 'Tags[TagKey="team"]' },
-  scalarSet('ChatConfigurations', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops'),
+  referenceSet('ChatConfigurations', 'arn:aws:chatbot::123456789012:chat-configuration/slack-channel/ops'),
 ];
 
 // -------------------------------------------------------------------------------------------

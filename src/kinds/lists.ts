@@ -26,13 +26,23 @@ export function byValue(element: unknown): ElementIdentity | undefined {
   return typeof element === 'string' ? element : undefined;
 }
 
-/** A set of strings keyed by value (`ChatConfigurations[="arn:…"]`). */
-export function scalarSet(path: string, example: string): ListSpec {
+/**
+ * Identity of a reference (src/kinds/references.ts): an id or ARN is itself, `{ name }` its name.
+ * So a list mixing literals and names is still a set, each element found by what it stands for.
+ */
+export function byReference(element: unknown): ElementIdentity | undefined {
+  if (typeof element === 'string') return element;
+  const name = element !== null && typeof element === 'object' ? (element as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? { name } : undefined;
+}
+
+/** A set of references keyed by value or name (`ChatConfigurations[="arn:…"]`, `UserIds[name="alice"]`). */
+export function referenceSet(path: string, example: string): ListSpec {
   return {
     path,
     ordered: false,
-    identity: byValue,
-    keyedBy: 'value',
+    identity: byReference,
+    keyedBy: 'value (an id or ARN) or name',
     example: `${path.replace(/\[\]/g, '')}[=${JSON.stringify(example)}]`,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Names for instance-specific ids: the one table of where a config may write `{ name: X }`
  * instead of an id or ARN (docs/CONFIGURATION.md, "Names instead of ids"), and the one walker
- * every kind uses to turn names into ids for the API, ids into names for plans, and unknown or
- * ambiguous names into positioned problems. Inside a rule's Function the places are the operands
- * of the conditions the catalog marks (`resource`), in the mapping form only.
+ * every kind uses to turn names into ids for the API, ids into what plans show (the literal the
+ * config wrote, else the name), and unknown or ambiguous names into positioned problems. Inside a
+ * rule's Function the places are the operands of the conditions the catalog marks (`resource`),
+ * in the mapping form only.
  */
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import { type Directory, REFERENCE_KINDS, type ReferenceKind } from '../aws/directories.js';
@@ -63,11 +64,15 @@ export function isNameRef(x: unknown): x is { name: string } {
 // ---------------------------------------------------------------------------------------------
 // One reference
 
-/** Normal form: `{ name }` when the id is known in the target (plans show names), else as written. */
+/**
+ * Normal form: `{ name }` when the id is known in the target (plans show names), else as written.
+ * A name several resources share stays the id: it could not tell them apart (nor be written back).
+ */
 export function refToName(ref: unknown, kind: ReferenceKind, dirs: ContactFlowDirectory | undefined): unknown {
   if (typeof ref !== 'string' || !ref) return ref;
-  const entry = dirs?.of(kind)?.byIdOrArn(ref);
-  return entry ? { name: entry.name } : ref;
+  const dir = dirs?.of(kind);
+  const entry = dir?.byIdOrArn(ref);
+  return entry && dir?.named(entry.name).length === 1 ? { name: entry.name } : ref;
 }
 
 /** Wire form: the id or ARN. Unknown and ambiguous names were rejected by validation earlier. */
@@ -109,25 +114,46 @@ interface Site {
   path: Path;
   ref: ReferenceKind;
   wire: WireForm;
+  /** Which field it is: the table path, or `Function <ComparisonValue>` (see WrittenReferences). */
+  field: string;
 }
 
 type Visit = (value: unknown, site: Site) => unknown;
 
 /**
- * Calls `visit` on every value at `segments` under `value`, replacing it with the result. A part
- * where nothing changed is returned as it was, not copied: most bodies hold no reference at most
- * table paths, and plans walk every body (the bench's diff + render of 10,000 resources).
+ * Calls `visit` on every value at `segments` (from `from` on) under `value`, replacing it with the
+ * result. A part where nothing changed is returned as it was, not copied, and nothing is allocated
+ * on the way down (`at` is one stack, copied for a visit only): most bodies hold no reference at
+ * most table paths, and plans walk every body up to three times (the declared one for how it
+ * writes its references, then both sides: the bench's diff + render of 10,000 resources).
  */
-function mapAt(value: unknown, segments: readonly string[], at: Path, site: Omit<Site, 'path'>, visit: Visit): unknown {
-  if (!segments.length) return visit(value, { ...site, path: at });
-  const [head, ...rest] = segments;
+function mapAt(
+  value: unknown,
+  segments: readonly string[],
+  from: number,
+  at: Path,
+  site: Omit<Site, 'path'>,
+  visit: Visit,
+): unknown {
+  if (from === segments.length) return visit(value, { ...site, path: [...at] });
+  const head = segments[from];
   if (head === '[]') {
     if (!Array.isArray(value)) return value;
-    const mapped = value.map((v, i) => mapAt(v, rest, [...at, i], site, visit));
-    return mapped.every((v, i) => v === value[i]) ? value : mapped;
+    let mapped: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      const next = mapAt(value[i], segments, from + 1, at, site, visit);
+      at.pop();
+      if (next === value[i]) continue;
+      mapped ??= [...value];
+      mapped[i] = next;
+    }
+    return mapped ?? value;
   }
   if (!isRecord(value) || !(head in value)) return value;
-  const next = mapAt(value[head], rest, [...at, head], site, visit);
+  at.push(head);
+  const next = mapAt(value[head], segments, from + 1, at, site, visit);
+  at.pop();
   return next === value[head] ? value : { ...value, [head]: next };
 }
 
@@ -147,13 +173,22 @@ function segmentsOf(path: string): readonly string[] {
 /**
  * ComparisonValue → the resource its operands are, and whether they are ARNs, from the catalog
  * (the page's word, not the path: the email routing profile condition takes ARNs at a path
- * without `.ARN`).
+ * without `.ARN`); `field` keys how the config wrote each one (writtenReferences).
  */
-const FUNCTION_REFERENCES: ReadonlyMap<string, { ref: ResourceRef; wire: WireForm }> = new Map(
+const FUNCTION_REFERENCES: ReadonlyMap<string, { ref: ResourceRef; wire: WireForm; field: string }> = new Map(
   Object.values(EVENT_SOURCES).flatMap((s) =>
     s.conditions.flatMap((c) =>
       c.operands.type === 'string' && c.operands.resource
-        ? [[c.comparisonValue, { ref: c.operands.resource, wire: c.operands.arn ? 'arn' : 'id' }] as const]
+        ? [
+            [
+              c.comparisonValue,
+              {
+                ref: c.operands.resource,
+                wire: c.operands.arn ? 'arn' : 'id',
+                field: `Function ${c.comparisonValue}`,
+              },
+            ] as const,
+          ]
         : [],
     ),
   ),
@@ -164,18 +199,26 @@ const FUNCTION_REFERENCE_KINDS: readonly ReferenceKind[] = [
   ...new Set([...FUNCTION_REFERENCES.values()].map((r) => r.ref)),
 ];
 
-/** The Function document with `visit` applied to the operands of every marked condition. */
+/**
+ * The Function document with `visit` applied to the operands of every marked condition; like
+ * mapAt, a part where nothing changed is returned as it was.
+ */
 function mapFunction(doc: unknown, at: Path, visit: Visit): unknown {
   if (!isRecord(doc) || !isRecord(doc.RuleFunction)) return doc;
+  const operands = (c: Record<string, unknown>, each: (o: unknown, i: number) => unknown): unknown => {
+    const list = c.Operands as unknown[];
+    const mapped = list.map(each);
+    return mapped.every((v, i) => v === list[i]) ? c : { ...c, Operands: mapped };
+  };
   const condition = (c: unknown, here: Path): unknown => {
     if (!isRecord(c) || !Array.isArray(c.Operands)) return c;
-    if (c.ComparisonValue === undefined)
-      return { ...c, Operands: c.Operands.map((p, i) => condition(p, [...here, 'Operands', i])) };
+    if (c.ComparisonValue === undefined) return operands(c, (p, i) => condition(p, [...here, 'Operands', i]));
     const marked = typeof c.ComparisonValue === 'string' ? FUNCTION_REFERENCES.get(c.ComparisonValue) : undefined;
     if (!marked) return c;
-    return { ...c, Operands: c.Operands.map((o, i) => visit(o, { ...marked, path: [...here, 'Operands', i] })) };
+    return operands(c, (o, i) => visit(o, { ...marked, path: [...here, 'Operands', i] }));
   };
-  return { ...doc, RuleFunction: condition(doc.RuleFunction, [...at, 'RuleFunction']) };
+  const fn = condition(doc.RuleFunction, [...at, 'RuleFunction']);
+  return fn === doc.RuleFunction ? doc : { ...doc, RuleFunction: fn };
 }
 
 /**
@@ -192,7 +235,8 @@ function mapReferences(
 ): Body {
   let out: unknown = body;
   for (const f of REFERENCE_FIELDS)
-    if (f.kind === kind && only(f.ref)) out = mapAt(out, segmentsOf(f.path), [], { ref: f.ref, wire: f.wire }, visit);
+    if (f.kind === kind && only(f.ref))
+      out = mapAt(out, segmentsOf(f.path), 0, [], { ref: f.ref, wire: f.wire, field: f.path }, visit);
   const result = out as Body;
   if (kind === 'rule' && result.Function !== undefined && FUNCTION_REFERENCE_KINDS.some(only)) {
     const parsed = parseFunction(result.Function);
@@ -202,18 +246,70 @@ function mapReferences(
   return result;
 }
 
-/** Ids the target knows → `{ name }`, on both sides of a diff (the planner compares names). */
-export function referencesToNames(kind: KindName, body: Body, dirs: ContactFlowDirectory | undefined): Body {
+/**
+ * How one declared body wrote each resource it references, by field (`Site.field`) and the
+ * resource's id: the literal id or ARN, or null when it was named (or written in more than one
+ * form at that field). undefined when no literal resolves: the body is shown by names only.
+ */
+export type WrittenReferences = ReadonlyMap<string, string | null>;
+
+const writtenKey = (field: string, id: string) => `${field}\u0000${id}`;
+
+/** The kinds of reference whose directory was read (only those are walked: see referencesToNames). */
+const readIn = (dirs: ContactFlowDirectory) => (ref: ReferenceKind) => dirs.of(ref) !== undefined;
+
+/**
+ * How `body` (a declared one) writes its references, for referencesToNames on both sides of its
+ * diff. Keyed by field and resource, not by position: lists of references are sets, and a rule's
+ * actions and conditions are matched by identity, so the live element a literal stands for may
+ * be anywhere; the same resource under the same field is the same reference.
+ */
+export function writtenReferences(
+  kind: KindName,
+  body: Body,
+  dirs: ContactFlowDirectory | undefined,
+): WrittenReferences | undefined {
+  if (!dirs) return undefined;
+  const written = new Map<string, string | null>();
+  let literals = false;
+  const visit: Visit = (value, site) => {
+    const dir = dirs.of(site.ref);
+    const literal = typeof value === 'string' ? value : null;
+    const entry = literal ? dir?.byIdOrArn(literal) : isNameRef(value) ? dir?.named(value.name)[0] : undefined;
+    if (!entry) return value;
+    const key = writtenKey(site.field, entry.id);
+    written.set(key, written.has(key) && written.get(key) !== literal ? null : literal);
+    literals ||= literal !== null;
+    return value;
+  };
+  mapReferences(kind, body, visit, true, readIn(dirs));
+  return literals ? written : undefined;
+}
+
+/**
+ * Ids the target knows → what plans show, on both sides of a diff: the literal the declared body
+ * wrote for that resource at that field (`written`, from writtenReferences), else `{ name }`.
+ * So a config's literal id or ARN is shown as written and a name as a name, and an id and an
+ * ARN of one resource compare equal. Without `written` (deletes, exports) every known id is named.
+ */
+export function referencesToNames(
+  kind: KindName,
+  body: Body,
+  dirs: ContactFlowDirectory | undefined,
+  written?: WrittenReferences,
+): Body {
   if (!dirs) return body;
+  const shown: Visit = (v, s) => {
+    if (written && typeof v === 'string' && v) {
+      const entry = dirs.of(s.ref)?.byIdOrArn(v);
+      const literal = entry && written.get(writtenKey(s.field, entry.id));
+      if (literal) return literal;
+    }
+    return refToName(v, s.ref, dirs);
+  };
   // An id of a kind whose list was not read stays as it is (refToName): not walked at all, since
   // every plan normalizes every body (a rule's Function is parsed again by the kind's normalize).
-  return mapReferences(
-    kind,
-    body,
-    (v, s) => refToName(v, s.ref, dirs),
-    true,
-    (ref) => dirs.of(ref) !== undefined,
-  );
+  return mapReferences(kind, body, shown, true, readIn(dirs));
 }
 
 /** `{ name }` → the id or ARN the API takes; a literal id or ARN goes as written. */

@@ -33,7 +33,7 @@ import {
 import { connectTagCalls, liveTagMap, markerWriter, reconcileTags } from './tags.js';
 import { joinPath } from '../problem-path.js';
 import { referenceProblems, referencesToNames, referencesToWire } from './references.js';
-import { byMembers, scalarSet, stringAt } from './lists.js';
+import { byMembers, referenceSet, stringAt } from './lists.js';
 import { checkFunction, DOCUMENTED_FORM, FUNCTION_DOCS, parseFunction } from './rule-function/check.js';
 import { FUNCTION_LISTS, normalizeFunction, wireFunction } from './rule-function/document.js';
 import { functionSchema } from './rule-function/schema.js';
@@ -230,7 +230,7 @@ function typeForMember(member: string): string {
 }
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const rule = asRuleBody(referencesToNames('rule', body, ctx.flows));
+  const rule = asRuleBody(referencesToNames('rule', body, ctx.flows, ctx.written));
   const filters = rule.PreEvaluationFilters;
   const out: RuleBody = {
     Name: rule.Name,
@@ -316,8 +316,8 @@ const LISTS: ListSpec[] = [
     keyedBy: "ActionType and the action's name member",
     example: 'Actions[ActionType="CREATE_TASK",TaskAction.Name="Follow up"]',
   },
-  scalarSet('Actions[].SendNotificationAction.Recipient.UserIds', 'user-id'),
-  scalarSet('Actions[].SendNotificationAction.Exclusion.UserIds', 'user-id'),
+  referenceSet('Actions[].SendNotificationAction.Recipient.UserIds', 'user-id'),
+  referenceSet('Actions[].SendNotificationAction.Exclusion.UserIds', 'user-id'),
   ...['CreateCaseAction', 'UpdateCaseAction'].map(
     (m): ListSpec => ({
       path: `Actions[].${m}.Fields`,

@@ -131,7 +131,7 @@ function nonEmpty<T>(x: T): T | undefined {
 // ---------------------------------------------------------------------------------------------
 
 function normalize(body: Body, ctx: NormalizeContext): Body {
-  const t = asTemplateBody(referencesToNames('taskTemplate', body, ctx.flows));
+  const t = asTemplateBody(referencesToNames('taskTemplate', body, ctx.flows, ctx.written));
   const flow = (ref: FlowRef | undefined) => nonEmpty(ref);
   const c = t.Constraints;
   const out: TemplateBody = {

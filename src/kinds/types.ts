@@ -8,6 +8,7 @@ import type { Problem, SourcePos } from '../errors.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { ContactFlowDirectory } from '../aws/contact-flows.js';
 import type { KindName } from './index.js';
+import type { WrittenReferences } from './references.js';
 import type { KindSchemaSpec } from './schema.js';
 import type { SensitiveValue } from '../sensitive.js';
 
@@ -173,6 +174,11 @@ export interface Listing {
 
 export interface NormalizeContext {
   flows: ContactFlowDirectory;
+  /**
+   * How the declared body of this diff wrote its references (references.ts writtenReferences):
+   * given to both sides, so literal ids show as written. Absent: every known id shows by name.
+   */
+  written?: WrittenReferences;
 }
 
 export interface ResourceKind<N extends KindName = KindName> {
@@ -234,8 +240,9 @@ export interface ResourceKind<N extends KindName = KindName> {
   /** Re-read one resource by id (apply uses it on cached entries); undefined when it is gone. */
   describe?(ctx: TargetContext, id: string): Promise<LiveResource | undefined>;
   /**
-   * The comparable form of either side: no server fields, defaults filled, sets sorted, contact
-   * flow ids shown as `{ name }` references, secrets hashed. Pure.
+   * The comparable form of either side: no server fields, defaults filled, sets sorted, known
+   * ids shown as `{ name }` references or as the config wrote them (`ctx.written`), secrets
+   * hashed. Pure.
    */
   normalize(body: Body, ctx: NormalizeContext): Body;
   /**

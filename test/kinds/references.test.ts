@@ -12,6 +12,7 @@ import {
   namedReferenceKinds,
   referencesToNames,
   referencesToWire,
+  writtenReferences,
 } from '../../src/kinds/references.js';
 
 /** Every path (`Actions[].TaskAction.ContactFlowId`) under `shape` whose shape is one of `names`. */
@@ -106,5 +107,94 @@ describe('resolving', () => {
     const asString = { Function: JSON.stringify(rule([{ name: 'Billing' }]).Function) };
     expect(referencesToWire('rule', asString, dirs).Function).toBe(asString.Function);
     expect(namedReferenceKinds('rule', asString)).toEqual([]);
+  });
+});
+
+describe('literals as written', () => {
+  const FLOW_ARN = 'arn:aws:connect:r:1:instance/i/contact-flow/flow-1';
+  const dirs = new ContactFlowDirectory(
+    [
+      { id: 'flow-1', name: 'Escalation', arn: FLOW_ARN },
+      { id: 'flow-2', name: 'Callback' },
+    ],
+    {
+      user: [
+        { id: 'user-1', name: 'alice' },
+        { id: 'user-2', name: 'bob' },
+      ],
+      queue: [
+        { id: 'queue-1', name: 'Twice' },
+        { id: 'queue-2', name: 'Twice' },
+      ],
+    },
+  );
+  const rule = (flow: unknown, users: unknown[], queues: unknown[] = []) => ({
+    Function: {
+      Version: '2022-11-25',
+      RuleFunction: {
+        Operator: 'AND',
+        Operands: [
+          { Operator: 'CONTAINS_ANY', Operands: queues, ComparisonValue: '$.ContactLens.PostCall.Queue.QueueId' },
+        ],
+      },
+    },
+    Actions: [
+      { ActionType: 'CREATE_TASK', TaskAction: { Name: 't', ContactFlowId: flow } },
+      { ActionType: 'SEND_NOTIFICATION', SendNotificationAction: { Recipient: { UserIds: users } } },
+    ],
+  });
+  /** Both sides of a diff as the planner normalizes their references: the declared body decides. */
+  const sides = (declared: Record<string, unknown>, live: Record<string, unknown>) => {
+    const written = writtenReferences('rule', declared, dirs);
+    return [referencesToNames('rule', declared, dirs, written), referencesToNames('rule', live, dirs, written)];
+  };
+
+  it('the declared literal shows on both sides, at every field and whatever the live order', () => {
+    const declared = rule(FLOW_ARN, [{ name: 'alice' }, 'user-2'], ['queue-1']);
+    const live = rule('flow-1', ['user-2', 'user-1'], ['queue-1']);
+    const [d, l] = sides(declared, live);
+    expect(d).toEqual(declared);
+    // An ARN and the id AWS returns are one flow: the live side shows the ARN as written.
+    expect(l).toEqual(rule(FLOW_ARN, ['user-2', { name: 'alice' }], ['queue-1']));
+  });
+
+  it('a live resource the config does not write there shows by name (by id when its name is shared)', () => {
+    const [, l] = sides(rule('flow-1', ['user-2'], ['queue-1']), rule('flow-2', ['user-1'], ['queue-2']));
+    expect(l).toEqual(rule({ name: 'Callback' }, [{ name: 'alice' }], ['queue-2']));
+    // A literal at one field does not make the resource a literal at another.
+    const declared = { ContactFlowId: 'flow-1', SelfAssignFlowId: { name: 'Escalation' } };
+    const written = writtenReferences('taskTemplate', declared, dirs);
+    expect(
+      referencesToNames('taskTemplate', { ContactFlowId: 'flow-1', SelfAssignFlowId: 'flow-1' }, dirs, written),
+    ).toEqual(declared);
+  });
+
+  it('a body of names only, or none, is walked for nothing: no written map', () => {
+    expect(writtenReferences('rule', rule({ name: 'Escalation' }, [{ name: 'alice' }]), dirs)).toBeUndefined();
+    expect(writtenReferences('rule', { Name: 'x' }, dirs)).toBeUndefined();
+    // Without a declared body (a delete, an export) every known id shows by name.
+    expect(referencesToNames('rule', rule('flow-1', []), dirs).Actions).toEqual(
+      rule({ name: 'Escalation' }, []).Actions,
+    );
+  });
+
+  it('one resource written two ways at one field shows by name on both sides, so they still compare equal', () => {
+    const declared = {
+      Actions: [
+        {
+          ActionType: 'SEND_NOTIFICATION',
+          SendNotificationAction: { Subject: 'a', Recipient: { UserIds: ['user-1'] } },
+        },
+        {
+          ActionType: 'SEND_NOTIFICATION',
+          SendNotificationAction: { Subject: 'b', Recipient: { UserIds: [{ name: 'alice' }] } },
+        },
+      ],
+    };
+    const live = structuredClone(declared);
+    live.Actions[1].SendNotificationAction.Recipient.UserIds = ['user-1'];
+    const [d, l] = sides(declared, live);
+    expect(d).toEqual(l);
+    expect(JSON.stringify(d)).not.toContain('user-1');
   });
 });

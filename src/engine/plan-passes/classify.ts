@@ -4,6 +4,7 @@
  */
 import type { ContactFlowDirectory } from '../../aws/contact-flows.js';
 import { MARKER_TAG_KEY, MARKER_TAG_VALUE } from '../../kinds/common.js';
+import { type WrittenReferences, writtenReferences } from '../../kinds/references.js';
 import type { Body, DeclaredResource, LiveResource, ResourceKind } from '../../kinds/types.js';
 import { changedTopLevel, diffDetailed, type PathSegment } from '../diff.js';
 import { ignoredDepth, keepLiveValues } from '../ignore-changes.js';
@@ -50,6 +51,8 @@ interface Declared {
   /** The key as a plan may show it (a marker in place of a sensitive part). */
   shownKey: string;
   desired: Body;
+  /** How it writes its references: both sides of its diff show a literal id as written. */
+  written: WrittenReferences | undefined;
   sensitive: SensitivePath[];
 }
 
@@ -60,11 +63,13 @@ export function classifyDeclared(input: KindInput): Classified {
     const key = kind.key(d.body);
     // A name built from a sensitive value is shown with a marker in place of that part.
     const shownKey = d.sensitive?.length ? kind.key(printableBody(d, undefined)) : key;
+    const written = writtenReferences(kind.name, d.body, input.flows);
     const one: Declared = {
       d,
       key,
       shownKey,
-      desired: kind.normalize(d.body, { flows: input.flows }),
+      desired: kind.normalize(d.body, { flows: input.flows, written }),
+      written,
       sensitive: sensitivePathsOf(d, kind),
     };
     let current = input.live.get(key);
@@ -142,11 +147,11 @@ function changeOf(
   input: KindInput,
   out: Pick<Classified, 'blocked' | 'notes'>,
 ): Change | undefined {
-  const { d, key, shownKey, desired, sensitive } = one;
+  const { d, key, shownKey, desired, written, sensitive } = one;
   // Fields an earlier apply wrote from sensitive sources: their live side stays masked (sensitive-marker.ts).
   const recorded = recordedPathsOf(current);
   const sensitiveNow = [...sensitive, ...recorded];
-  const before = kind.normalize(current.body, { flows: input.flows });
+  const before = kind.normalize(current.body, { flows: input.flows, written });
   // A field the kind manages only when declared, and the config omits: left as it is.
   for (const field of kind.managedWhenDeclared ?? []) if (!(field in desired)) delete before[field];
   const detailed = diffDetailed(before, desired, kind.lists, (at) => sensitiveMarkerAt(at, sensitiveNow));
