@@ -79,12 +79,12 @@ describe('list and mapping vars', () => {
     });
     expect(staging.code, staging.stderr).toBe(0);
     expect(prod.code, prod.stderr).toBe(0);
-    // The list var filled UserIds whole (a plan shows a user id by its name: BOB is bob).
+    // The list var filled UserIds whole (a literal id is shown as written: BOB, public here).
     expect(field(planOf(staging), 'rule', 'Actions')).toMatchObject([
       { SendNotificationAction: { Recipient: { UserIds: [{ name: 'alice' }] } } },
     ]);
     expect(field(planOf(prod), 'rule', 'Actions')).toMatchObject([
-      { SendNotificationAction: { Recipient: { UserIds: [{ name: 'alice' }, { name: 'bob' }] } } },
+      { SendNotificationAction: { Recipient: { UserIds: [BOB, { name: 'alice' }] } } },
     ]);
     // The mapping var filled Constraints whole.
     expect(field(planOf(staging), 'taskTemplate', 'Constraints')).toEqual({
