@@ -11,7 +11,7 @@
  * shapes allow, so a var holds the least it can: maps with the same keys and lists of the same
  * length are merged member by member; anything else is one var holding the whole value.
  */
-import { canonicalJson } from '../kinds/common.js';
+import { canonicalJson, cmp } from '../kinds/common.js';
 import type { Body, Lifecycle } from '../kinds/types.js';
 import type { ExportedEntry, ExportedKind, ExportResult, SkippedKind, TargetExport } from './export.js';
 import { VarNames } from './var-names.js';
@@ -82,7 +82,8 @@ function groupsOf(targets: readonly string[], perTarget: readonly ExportedEntry[
     }
   }
   for (const g of groups) g.sort((x, y) => targets.indexOf(x.target) - targets.indexOf(y.target));
-  return groups;
+  // By identity, as one target's export is: a resource only a later target holds is not last.
+  return groups.sort((x, y) => cmp(x[0].entry.key, y[0].entry.key));
 }
 
 /**

@@ -99,6 +99,14 @@ describe('mergeTargets', () => {
     expect(merged.notes.join('\n')).toMatch(/taskTemplate not exported from dev either/);
   });
 
+  it('sorts items by identity, wherever the targets hold them', () => {
+    const merged = mergeTargets([
+      target('dev', [entry({ Name: 'b' })]),
+      target('prod', [entry({ Name: 'a' }), entry({ Name: 'b' })]),
+    ]);
+    expect(merged.kinds[0].items).toEqual([{ Name: 'a', onlyTargets: ['prod'] }, { Name: 'b' }]);
+  });
+
   it('one target: no var, no onlyTargets', () => {
     const merged = mergeTargets([target('dev', dev)]);
     expect(merged.kinds[0].items).toEqual(dev.map((e) => e.body));
