@@ -32,37 +32,11 @@ import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { INSTANCE, planOf, runCliInProcess, tempDir } from '../helpers/cli.js';
 import { clients } from '../sandbox/helpers.js';
 import { exampleFunctionJson } from '../../src/kinds/rule-function/examples.js';
+import { prng, type Rng } from '../helpers/prng.js';
 
 const RUNS = Number(process.env.PULL_PROPERTY_RUNS ?? 6);
 const SEED = Number(process.env.PULL_PROPERTY_SEED ?? 22);
 const QUOTA = ['--parallelism', '3', '--quota-scale', '25'];
-
-/** mulberry32: a small, well-known seeded PRNG (no dependency). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    chance: (p: number) => next() < p,
-    int,
-    pick: <T>(list: readonly T[]): T => list[int(list.length)],
-    shuffle: <T>(list: T[]): T[] => {
-      const out = [...list];
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = int(i + 1);
-        [out[i], out[j]] = [out[j], out[i]];
-      }
-      return out;
-    },
-  };
-}
-type Rng = ReturnType<typeof prng>;
 
 /** Text a console user might type: YAML indicators, quotes, line breaks, trailing blank lines. */
 function text(rng: Rng, multiLine: boolean): string {
