@@ -4,28 +4,33 @@
  * custom actions with aliases, notification buttons, tags and chat channel links.
  *
  * Each resource comes in two shapes that describe the same thing:
- *  - `config`: what a user writes (contact flows by `{ name }`, `ChatConfigurations`);
- *  - `seed`: the create request the sandbox seed takes (flow ids; no connectform-only fields).
+ *  - `config`: what a user writes (contact flows by `{ name }`, `ChatConfigurations`; with
+ *    `{ names: true }` queues, users, hierarchy groups, routing profiles, evaluation forms and
+ *    chat configurations by name too, from the large directories of lookups.ts);
+ *  - `seed`: the create request the sandbox seed takes (ids and ARNs; no connectform-only fields).
  * A world seeded with `seed` bodies and a config declaring the `config` bodies plan to no change.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_INSTANCE_ID, DEFAULT_SEED, type FullSeed } from '../sandbox/world.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_SEED, type FullSeed } from '../sandbox/world.js';
+import type { ReferenceKind } from '../aws/directories.js';
 import type { Body } from '../kinds/types.js';
+import {
+  BENCH_INSTANCE,
+  BENCH_REGION,
+  entryAt,
+  entryNamed,
+  seededChatConfigurations,
+  seededDirectories,
+  type Entry,
+} from './lookups.js';
 
+export { BENCH_INSTANCE, BENCH_REGION } from './lookups.js';
 export const BENCH_TARGET = 'bench';
-/** AWS Chatbot answers in four regions only; the target sits in one of them. */
-export const BENCH_REGION = 'us-east-2';
-export const BENCH_INSTANCE = DEFAULT_INSTANCE_ID;
 
 export const OPS_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configuration/slack-channel/ops`;
 export const ONCALL_CHANNEL = `arn:aws:chatbot::${DEFAULT_ACCOUNT_ID}:chat-configuration/slack-channel/oncall`;
-
-/** Contact flows of the default seed, by name (the config references them by name). */
-const FLOW_IDS: Record<string, string> = Object.fromEntries(
-  DEFAULT_SEED.connect.instances[0].contactFlows!.map((f) => [f.name, f.id]),
-);
 
 export interface Counts {
   rules: number;
@@ -36,28 +41,43 @@ export interface Counts {
 export interface Generated {
   config: Body;
   seed: Body;
+  /** A custom action's chat configuration ARNs (the seed links them; the config may name them). */
+  chatConfigurations?: string[];
+}
+
+/** How the config writes instance-specific ids: flows by name only, or every kind by name. */
+export interface Style {
+  /** Queues, users, hierarchy groups, routing profiles, evaluation forms, more flows and chat configurations by name. */
+  names?: boolean;
 }
 
 const TEAMS = ['care', 'billing', 'retention', 'sales', 'support', 'workforce', 'claims', 'onboarding'];
 const pad = (i: number) => String(i).padStart(4, '0');
 const team = (i: number) => TEAMS[i % TEAMS.length];
 
-/** The flow reference in both shapes. */
-function flow(name: string): { config: { name: string }; seed: string } {
-  const id = FLOW_IDS[name];
-  if (!id) throw new Error(`no contact flow "${name}" in the default seed`);
-  return { config: { name }, seed: id };
-}
+/** A reference: `{ name }` in the config, the entry's id (or ARN, `arn`) in the seed. */
+const ref = (entry: Entry, arn = false) => ({ $ref: entry, arn });
+/** The k-th entry of a directory, as a reference (spreads a generated config's names over it). */
+const refAt = (kind: ReferenceKind, k: number, arn = false) => ref(entryAt(kind, k), arn);
 
-/** A body whose `{ $flow: name }` leaves become `{ name }` (config) or the flow id (seed). */
+/**
+ * A body whose `{ $flow: name }` and `{ $ref }` leaves become `{ name }` (config) or the id or
+ * ARN (seed), and whose `{ $fn }` becomes the Function (a mapping, or DescribeRule's string).
+ */
 function split(template: unknown): Generated {
   const walk = (v: unknown, side: 'config' | 'seed'): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x, side));
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (typeof o.$flow === 'string') return flow(o.$flow)[side];
-      // A rule Function: the config writes the mapping, the live rule holds DescribeRule's string.
-      if (o.$fn !== undefined) return side === 'config' ? o.$fn : JSON.stringify(o.$fn);
+      if (typeof o.$flow === 'string') return walk(ref(entryNamed('contactFlow', o.$flow)), side);
+      if (o.$ref) {
+        const e = o.$ref as Entry;
+        return side === 'config' ? { name: e.name } : o.arn ? e.arn : e.id;
+      }
+      if (o.$fn !== undefined) {
+        const doc = walk(o.$fn, side);
+        return side === 'config' ? doc : JSON.stringify(doc);
+      }
       return Object.fromEntries(
         Object.entries(o)
           .filter(([, x]) => x !== undefined)
@@ -85,9 +105,23 @@ const transcript = (path: string, phrases: string[]) => ({
   FilterClause: customer,
   Negate: false,
 });
+/** A condition on resources (queues, users...): CONTAINS_ANY of `refs`. */
+const among = (path: string, refs: unknown[]) => ({
+  Operator: 'CONTAINS_ANY',
+  Operands: refs,
+  ComparisonValue: path,
+  Negate: false,
+});
 
-/** Rule `i`; `changed` moves its Function's threshold (the 5% scenario's one-field change). */
-export function rule(i: number, changed = false): Generated {
+/**
+ * Rule `i`; `changed` moves its Function's threshold (the 5% scenario's one-field change). With
+ * `style.names`, each rule also names instance resources: queues, agents, hierarchy groups,
+ * routing profiles (the email rule, in the Zendesk rule's place), evaluation forms, more flows.
+ */
+export function rule(i: number, changed = false, style: Style = {}): Generated {
+  const named = style.names === true;
+  /** Only with names: the extra conditions, none otherwise. */
+  const ifNamed = <T>(...xs: T[]): T[] => (named ? xs : []);
   const t = team(i);
   const n = 10 + (i % 37) + (changed ? 1 : 0);
   const tags = i % 2 === 0 ? { team: t, env: 'bench', 'cost-center': `cc-${100 + (i % 12)}` } : undefined;
@@ -99,7 +133,9 @@ export function rule(i: number, changed = false): Generated {
       Subject: subject,
       Content: content,
       ContentType: 'PLAIN_TEXT',
-      Recipient: { UserTags: { role: `${t}-supervisor` } },
+      Recipient: named
+        ? { UserIds: [refAt('user', i * 7), refAt('user', i * 7 + 1)] }
+        : { UserTags: { role: `${t}-supervisor` } },
     },
   });
   const base = { PublishStatus: publish, Tags: tags };
@@ -108,12 +144,19 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-long-hold-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnPostCallAnalysisAvailable' },
-        Function: fn(transcript('$.ContactLens.PostCall.ExactMatch.Transcript', ['cancel', `${t} account ${i % 9}`]), {
-          Operator: 'NumberGreaterOrEqualTo',
-          Operands: [n],
-          ComparisonValue: '$.ContactLens.PostCall.Agent.CustomerHoldDurationPct',
-          Negate: false,
-        }),
+        Function: fn(
+          transcript('$.ContactLens.PostCall.ExactMatch.Transcript', ['cancel', `${t} account ${i % 9}`]),
+          {
+            Operator: 'NumberGreaterOrEqualTo',
+            Operands: [n],
+            ComparisonValue: '$.ContactLens.PostCall.Agent.CustomerHoldDurationPct',
+            Negate: false,
+          },
+          ...ifNamed(
+            among('$.ContactLens.PostCall.Queue.QueueId', [refAt('queue', i), refAt('queue', i + 300)]),
+            among('$.ContactLens.PostCall.Agent.HierarchyGroup.ARN', [refAt('hierarchyGroup', i, true)]),
+          ),
+        ),
         Actions: [
           {
             ActionType: 'CREATE_TASK',
@@ -134,7 +177,13 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-live-call-risk-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnRealTimeCallAnalysisAvailable' },
-        Function: fn(transcript('$.ContactLens.RealTimeCall.ExactMatch.Transcript', [`${t} cancel ${n}`])),
+        Function: fn(
+          transcript('$.ContactLens.RealTimeCall.ExactMatch.Transcript', [`${t} cancel ${n}`]),
+          ...ifNamed(
+            among('$.ContactLens.RealTimeCall.Agent.AgentId', [refAt('user', i), refAt('user', i + 1250)]),
+            among('$.ContactLens.RealTimeCall.Queue.QueueId', [refAt('queue', i)]),
+          ),
+        ),
         Actions: [notify(`Live ${t} call at risk`, 'Contact $.ContactId mentioned cancelling. Consider barging in.')],
         ...base,
       });
@@ -142,7 +191,10 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-chat-profanity-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnPostChatAnalysisAvailable' },
-        Function: fn(transcript('$.ContactLens.PostChat.ExactMatch.Transcript', [`profanity level ${n}`])),
+        Function: fn(
+          transcript('$.ContactLens.PostChat.ExactMatch.Transcript', [`profanity level ${n}`]),
+          ...ifNamed(among('$.ContactLens.PostChat.Queue.QueueId', [refAt('queue', i + 1)])),
+        ),
         Actions: [
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-profanity-${i % 50}` } },
         ],
@@ -156,7 +208,10 @@ export function rule(i: number, changed = false): Generated {
         Actions: [
           {
             ActionType: 'CREATE_TASK',
-            TaskAction: { Name: `Follow up ${t} chat $.ContactId`, ContactFlowId: { $flow: 'Callback' } },
+            TaskAction: {
+              Name: `Follow up ${t} chat $.ContactId`,
+              ContactFlowId: named ? refAt('contactFlow', i) : { $flow: 'Callback' },
+            },
           },
           { ActionType: 'GENERATE_EVENTBRIDGE_EVENT', EventBridgeAction: { Name: `${t}-chat-negative` } },
         ],
@@ -189,7 +244,9 @@ export function rule(i: number, changed = false): Generated {
           Operands: [
             {
               Operator: 'EQUALS',
-              Operands: [`${pad(i % 8).padStart(8, '0')}-1234-5678-9123-000000000001`],
+              Operands: [
+                named ? refAt('evaluationForm', i) : `${pad(i % 8).padStart(8, '0')}-1234-5678-9123-000000000001`,
+              ],
               ComparisonValue: '$.ContactLens.ContactEvaluation.Form.FormId',
               Negate: false,
             },
@@ -205,6 +262,29 @@ export function rule(i: number, changed = false): Generated {
         ...base,
       });
     case 6:
+      if (named)
+        return split({
+          Name: `${t}-email-routing-${pad(i)}`,
+          TriggerEventSource: { EventSourceName: 'OnEmailAnalysisAvailable' },
+          Function: fn(
+            // The email page's routing profile and hierarchy conditions take ARNs.
+            among('$.ContactLens.Email.Agent.RoutingProfile', [refAt('routingProfile', i, true)]),
+            among('$.ContactLens.Email.Agent.HierarchyGroup.ARN', [refAt('hierarchyGroup', i + 1, true)]),
+            {
+              Operator: 'NumberGreaterOrEqualTo',
+              Operands: [60 + n],
+              ComparisonValue: '$.ContactLens.Email.Agent.AfterContactWorkDurationSecs',
+              Negate: false,
+            },
+          ),
+          Actions: [
+            {
+              ActionType: 'SUBMIT_AUTO_EVALUATION',
+              SubmitAutoEvaluationAction: { EvaluationFormId: refAt('evaluationForm', i + 1) },
+            },
+          ],
+          ...base,
+        });
       return split({
         Name: `${t}-zendesk-urgent-${pad(i)}`,
         TriggerEventSource: {
@@ -237,12 +317,18 @@ export function rule(i: number, changed = false): Generated {
       return split({
         Name: `${t}-case-reason-${pad(i)}`,
         TriggerEventSource: { EventSourceName: 'OnCaseCreate' },
-        Function: fn({
-          Operator: 'EQUALS',
-          Operands: [`${t} refund ${n}`],
-          ComparisonValue: '$.Case.Fields.case_reason',
-          Negate: false,
-        }),
+        Function: fn(
+          {
+            Operator: 'EQUALS',
+            Operands: [`${t} refund ${n}`],
+            ComparisonValue: '$.Case.Fields.case_reason',
+            Negate: false,
+          },
+          ...ifNamed(
+            among('$.Case.Fields.assigned_queue', [refAt('queue', i + 2)]),
+            among('$.Case.Fields.assigned_user', [refAt('user', i + 2)]),
+          ),
+        ),
         Actions: [
           {
             ActionType: 'UPDATE_CASE',
@@ -270,8 +356,9 @@ const TEMPLATE_TOPICS = [
 ];
 const FLOW_NAMES = ['Task routing', 'Callback', 'Escalation', 'VIP routing'];
 
-/** Task template `i`; `changed` edits its Description. */
-export function taskTemplate(i: number, changed = false): Generated {
+/** Task template `i`; `changed` edits its Description; `style.names` spreads its flows over the directory. */
+export function taskTemplate(i: number, changed = false, style: Style = {}): Generated {
+  const named = style.names === true;
   const topic = TEMPLATE_TOPICS[i % TEMPLATE_TOPICS.length];
   const fields: Body[] = [
     { Id: { Name: 'Title' }, Type: 'NAME', Description: `Short summary of the ${topic.toLowerCase()}` },
@@ -289,7 +376,7 @@ export function taskTemplate(i: number, changed = false): Generated {
   return split({
     Name: `${topic} ${pad(i)}`,
     Description: `${topic} for the ${team(i)} team, queue ${i % 17}${changed ? ' (revised)' : ''}`,
-    ContactFlowId: { $flow: FLOW_NAMES[i % FLOW_NAMES.length] },
+    ContactFlowId: named ? refAt('contactFlow', i * 3 + 1) : { $flow: FLOW_NAMES[i % FLOW_NAMES.length] },
     SelfAssignFlowId: i % 2 === 1 ? { $flow: 'Default agent transfer' } : undefined,
     Status: i % 10 === 9 ? 'INACTIVE' : 'ACTIVE',
     Fields: fields,
@@ -325,8 +412,12 @@ const COMMANDS = [
   },
 ];
 
-/** Custom action `i`; `changed` edits Definition.CommandText. */
-export function customAction(i: number, changed = false): Generated {
+/**
+ * Custom action `i`; `changed` edits Definition.CommandText. With `style.names` its chat
+ * configurations are named, over the three channel types: ops, a team's Slack alerts channel, a
+ * Teams channel, a Chime webhook (a dozen configurations in all, each probed by ListAssociations).
+ */
+export function customAction(i: number, changed = false, style: Style = {}): Generated {
   const c = COMMANDS[i % COMMANDS.length];
   const name = `${team(i)}-${c.verb}-${pad(i)}`;
   const withButton = i % 2 === 0;
@@ -343,7 +434,23 @@ export function customAction(i: number, changed = false): Generated {
         },
       ]
     : undefined;
-  const channels = i % 4 === 0 ? [OPS_CHANNEL, ONCALL_CHANNEL] : i % 4 === 3 ? undefined : [OPS_CHANNEL];
+  const chat = (name: string) => entryNamed('chatConfiguration', name);
+  const linked: Entry[] | undefined = !style.names
+    ? undefined
+    : i % 4 === 0
+      ? [chat('ops'), entryAt('chatConfiguration', 2 + ((i / 4) % 8))]
+      : i % 4 === 1
+        ? [chat(`teams-escalations-00${i % 3}`)]
+        : i % 4 === 2
+          ? [chat('chime-bridge-000'), chat('oncall')]
+          : undefined;
+  const channels = style.names
+    ? linked?.map((e) => e.arn)
+    : i % 4 === 0
+      ? [OPS_CHANNEL, ONCALL_CHANNEL]
+      : i % 4 === 3
+        ? undefined
+        : [OPS_CHANNEL];
   const tags = [
     { TagKey: 'team', TagValue: team(i) },
     { TagKey: 'env', TagValue: 'bench' },
@@ -358,10 +465,10 @@ export function customAction(i: number, changed = false): Generated {
   };
   const config: Body = structuredClone(body) as Body;
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
-  if (channels) config.ChatConfigurations = channels;
+  if (channels) config.ChatConfigurations = linked ? linked.map((e) => ({ name: e.name })) : channels;
   const seed = structuredClone(config);
   delete seed.ChatConfigurations;
-  return { config, seed };
+  return { config, seed, ...(channels ? { chatConfigurations: channels } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,12 +488,12 @@ export function changedIndex(i: number, percent: number): boolean {
   return i % step === step - 1;
 }
 
-export function generate(counts: Counts, changePercent = 0): ResourceSet {
+export function generate(counts: Counts, changePercent = 0, style: Style = {}): ResourceSet {
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   return {
-    rules: range(counts.rules).map((i) => rule(i, changedIndex(i, changePercent))),
-    taskTemplates: range(counts.taskTemplates).map((i) => taskTemplate(i, changedIndex(i, changePercent))),
-    customActions: range(counts.customActions).map((i) => customAction(i, changedIndex(i, changePercent))),
+    rules: range(counts.rules).map((i) => rule(i, changedIndex(i, changePercent), style)),
+    taskTemplates: range(counts.taskTemplates).map((i) => taskTemplate(i, changedIndex(i, changePercent), style)),
+    customActions: range(counts.customActions).map((i) => customAction(i, changedIndex(i, changePercent), style)),
   };
 }
 
@@ -414,16 +521,24 @@ export function seedWithInstances(set: ResourceSet, instanceIds: string[]): Full
   return seed;
 }
 
-/** DEFAULT_SEED plus `set` pre-created (rules, task templates, custom actions and their links). */
-export function seedWith(set: ResourceSet | undefined): FullSeed {
+/**
+ * DEFAULT_SEED plus `set` pre-created (rules, task templates, custom actions and their links);
+ * with `directories`, the instance and the account hold a large contact center's directories
+ * (lookups.ts) in place of DEFAULT_SEED's few entries.
+ */
+export function seedWith(set: ResourceSet | undefined, options: { directories?: boolean } = {}): FullSeed {
   const seed = structuredClone(DEFAULT_SEED);
-  if (!set) return seed;
   const instance = seed.connect.instances.find((x) => x.id === BENCH_INSTANCE)!;
+  if (options.directories) {
+    Object.assign(instance, seededDirectories());
+    seed.chatbot.chatConfigurations = seededChatConfigurations();
+  }
+  if (!set) return seed;
   instance.rules = set.rules.map((r) => r.seed);
   instance.taskTemplates = set.taskTemplates.map((t) => t.seed);
   seed.chatbot.customActions = set.customActions.map((a) => a.seed);
   seed.chatbot.associations = set.customActions.flatMap((a) =>
-    ((a.config.ChatConfigurations as string[] | undefined) ?? []).map((chatConfiguration) => ({
+    (a.chatConfigurations ?? []).map((chatConfiguration) => ({
       customAction: String(a.config.ActionName),
       chatConfiguration,
     })),

@@ -101,7 +101,7 @@ function live(kind: KindName, g: Generated, i: number): LiveResource {
       ...((body.Tags as unknown[] | undefined) ?? []),
       { TagKey: MARKER_TAG_KEY, TagValue: MARKER_TAG_VALUE },
     ];
-    const channels = g.config.ChatConfigurations as string[] | undefined;
+    const channels = g.chatConfigurations;
     if (channels) body.ChatConfigurations = [...channels].sort();
   }
   return {

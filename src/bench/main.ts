@@ -9,7 +9,7 @@
  *                    [--random-seed N] [--targets N] [--target-rules N]
  *                    [--target-task-templates N] [--background-load X]
  *                    [--cold-start-runs N]
- *                    [--scenario single-target|many-targets|in-process|cold-start]... [--strict]
+ *                    [--scenario single-target|names|many-targets|in-process|cold-start]... [--strict]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,14 +18,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PARALLELISM } from '../config/index.js';
 import { runInChild, type InProcessResult } from './inprocess.js';
-import { judge, machine, renderText, type BenchReport, type BenchSettings } from './report.js';
-import { runNetworkScenarios, sandboxQuota, type ScenarioResult } from './scenarios.js';
+import {
+  judge,
+  machine,
+  renderText,
+  SCENARIO_GROUPS,
+  type BenchReport,
+  type BenchSettings,
+  type ScenarioGroup,
+} from './report.js';
+import { runNetworkScenarios, sandboxQuota, type NetworkOptions, type ScenarioResult } from './scenarios.js';
 import { runManyTargetsScenarios } from './many-targets.js';
+import { runNamesScenario } from './names.js';
 import { measureColdStart, type ColdStartResult } from './cold-start.js';
 
-/** Groups `--scenario` selects (default: all of them). */
-export const SCENARIO_GROUPS = ['single-target', 'many-targets', 'in-process', 'cold-start'] as const;
-export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number];
+export { SCENARIO_GROUPS, type ScenarioGroup } from './report.js';
 
 /**
  * Every quota (client and sandbox) and so the floor run this many times faster. At ×1 (the real
@@ -61,8 +68,9 @@ const USAGE = `usage: npm run bench -- [options]
   --target-task-templates N  task templates of each of those targets (default 8)
   --background-load X      share of each API's quota another client spends (default 0.5)
   --cold-start-runs N      spawned runs of each cold-start command (default 9)
-  --scenario GROUP         run only GROUP: single-target, many-targets, in-process or
-                           cold-start (repeatable; default all)
+  --scenario GROUP         run only GROUP: single-target, names (the full plan with
+                           names), many-targets, in-process or cold-start (repeatable;
+                           default all)
   --strict                 exit 1 when a target is missed
 `;
 
@@ -155,20 +163,22 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         `latency ${o.latencyMs[0]}-${o.latencyMs[1]} ms; parallelism ${o.parallelism}`,
     );
     const run = (group: ScenarioGroup) => o.scenarioGroups.includes(group);
-    if (run('single-target')) {
-      scenarios.push(
-        ...(await runNetworkScenarios({
-          counts: o.counts,
-          quotaScale: o.quotaScale,
-          latencyMs: o.latencyMs,
-          parallelism: o.parallelism,
-          changePercent: o.changePercent,
-          randomSeed: o.randomSeed,
-          workDir,
-          connectOnlyIncremental: true,
-          log: o.log,
-        })),
-      );
+    // The single-target scenarios and the full plan with names share their settings.
+    const network: NetworkOptions = {
+      counts: o.counts,
+      quotaScale: o.quotaScale,
+      latencyMs: o.latencyMs,
+      parallelism: o.parallelism,
+      changePercent: o.changePercent,
+      randomSeed: o.randomSeed,
+      workDir,
+      log: o.log,
+    };
+    if (run('single-target'))
+      scenarios.push(...(await runNetworkScenarios({ ...network, connectOnlyIncremental: true })));
+    if (run('names')) {
+      o.log('full plan with names: seeding the directories of a large instance');
+      scenarios.push(...(await runNamesScenario(network)));
     }
     if (run('many-targets')) {
       const m = o.manyTargets;

@@ -96,6 +96,28 @@ export interface ScenarioResult {
    * sandbox sees them arrive together, throttles no real server would answer.
    */
   eventLoopDelayMs?: { p99: number; max: number };
+  /** The directory look-ups a plan naming references made (the "full plan with names" scenario). */
+  lookups?: LookupRow[];
+  /**
+   * The look-ups alone (identity, then every directory), timed in a session of their own after
+   * the plan: the wall time a plan spends before its first list or describe of a kind.
+   */
+  lookupSeconds?: number;
+}
+
+/** One list operation reading a directory: the calls made, against one read of every page. */
+export interface LookupRow {
+  api: string;
+  /** Entries the directory holds, and how many one call returns (the MaxResults sent). */
+  entries: number;
+  pageSize: number;
+  /** Requests that reached the sandbox (throttled ones included), and the throttled ones. */
+  calls: number;
+  throttled: number;
+  /** One read of every page: ceil(entries / pageSize), at least 1. */
+  expected: number;
+  /** This API's share of the floor (s): 0 while its pages fit in the burst. */
+  floorSeconds: number;
 }
 
 /** Targets a scenario is judged against: wall/floor at most `ratio`, throttled calls at most `throttledShare` of all. */
@@ -104,7 +126,7 @@ export interface ScenarioLimits {
   throttledShare?: number;
 }
 
-interface Step {
+export interface Step {
   name: string;
   description: string;
   sandbox: SandboxHandle;
@@ -124,15 +146,28 @@ export function sandboxQuota(): ServerQuota {
   return { ...DEFAULT_SERVER_QUOTA };
 }
 
-export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioResult[]> {
-  const quota = sandboxQuota();
-  const quotas = new QuotaTable({}, o.quotaScale, quota);
-  const sandboxOptions = {
-    quotas: { ...quota },
+/** The sandbox's quotas, scale, latency and seed of the network scenarios (its world aside). */
+export function sandboxOptions(o: Pick<NetworkOptions, 'quotaScale' | 'latencyMs' | 'randomSeed'>) {
+  return { quotas: sandboxQuota(), quotaScale: o.quotaScale, latencyMs: o.latencyMs, randomSeed: o.randomSeed };
+}
+
+/** A session of the bench's target against `sandbox`, as the CLI would open it. */
+export function sessionOptions(
+  o: Pick<NetworkOptions, 'quotaScale' | 'parallelism'>,
+  sandbox: SandboxHandle,
+  cacheDir: string | false,
+): SessionOptions {
+  return {
+    endpoint: sandbox.endpoint,
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     quotaScale: o.quotaScale,
-    latencyMs: o.latencyMs,
-    randomSeed: o.randomSeed,
+    parallelism: o.parallelism,
+    cacheDir,
   };
+}
+
+export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioResult[]> {
+  const quotas = new QuotaTable({}, o.quotaScale, sandboxQuota());
   const total = o.counts.rules + o.counts.taskTemplates + o.counts.customActions;
   const connectKinds = o.counts.rules + o.counts.taskTemplates;
   const changed = changedCount(o.counts, o.changePercent);
@@ -141,17 +176,11 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
   const edited = generate(o.counts, o.changePercent);
   const settings = { parallelism: o.parallelism };
   const results: ScenarioResult[] = [];
-  const common = (sandbox: SandboxHandle, cacheDir: string): SessionOptions => ({
-    endpoint: sandbox.endpoint,
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    quotaScale: o.quotaScale,
-    parallelism: o.parallelism,
-    cacheDir,
-  });
+  const common = (sandbox: SandboxHandle, cacheDir: string) => sessionOptions(o, sandbox, cacheDir);
 
   // ---- world A: the resources exist (seeded), the config declares them ----
   const t = now();
-  const a = await startSandbox({ ...sandboxOptions, seed: seedWith(base) });
+  const a = await startSandbox({ ...sandboxOptions(o), seed: seedWith(base) });
   o.log(
     `sandbox A seeded with ${o.counts.rules} rules, ${o.counts.taskTemplates} task templates, ${o.counts.customActions} custom actions in ${((now() - t) / 1000).toFixed(1)} s`,
   );
@@ -217,7 +246,7 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
   }
 
   // ---- world B: nothing exists yet ----
-  const b = await startSandbox({ ...sandboxOptions, seed: seedWith(undefined) });
+  const b = await startSandbox({ ...sandboxOptions(o), seed: seedWith(undefined) });
   try {
     const dirB = writeConfigDir(join(o.workDir, 'config-b'), base, settings);
     results.push(
@@ -238,10 +267,14 @@ export async function runNetworkScenarios(o: NetworkOptions): Promise<ScenarioRe
   return results;
 }
 
-async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promise<ScenarioResult> {
-  // Let the sandbox's buckets refill to their burst: the floor assumes every phase starts full.
+/** Lets the sandbox's buckets refill to their burst: the floor assumes every phase starts full. */
+export async function refillBuckets(quotas: QuotaTable): Promise<void> {
   const refill = Math.max(...[quotas.for('connect:*'), quotas.for('chatbot:*')].map((q) => q.burst / q.ratePerSecond));
   await sleep(refill * 1000 + 50);
+}
+
+export async function runStep(o: NetworkOptions, quotas: QuotaTable, step: Step): Promise<ScenarioResult> {
+  await refillBuckets(quotas);
 
   const problems: string[] = [];
   const phases: Phase[] = [];

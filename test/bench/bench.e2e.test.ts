@@ -61,7 +61,13 @@ describe('bench harness', () => {
 
     const names = report.scenarios.map((s: { name: string }) => s.name);
     expect(names).toEqual(
-      expect.arrayContaining(['full plan', 'incremental plan', 'apply 5% changes', 'apply from empty']),
+      expect.arrayContaining([
+        'full plan',
+        'incremental plan',
+        'apply 5% changes',
+        'apply from empty',
+        'full plan with names',
+      ]),
     );
     for (const s of report.scenarios) {
       for (const field of ['wallSeconds', 'floorSeconds', 'calls', 'throttled', 'failed'])
@@ -94,6 +100,12 @@ describe('bench harness', () => {
     expect(byName['apply from empty'].plan.create).toBe(30);
     expect(byName['apply from empty'].apply).toMatchObject({ ok: 30, failed: 0 });
     expect(byName['apply from empty'].phases.map((p: { name: string }) => p.name)).toEqual(['plan', 'apply']);
+    // Names of every kind: each directory read once, every page (test/bench/names.test.ts has more).
+    const named = byName['full plan with names'];
+    expect(named.plan).toMatchObject({ create: 0, update: 0, unchanged: 30 });
+    for (const l of named.lookups) expect(l.calls, l.api).toBe(l.expected);
+    expect(named.operations['connect:ListUsers'].calls).toBe(3);
+    expect(r.stdout).toContain('look-ups of full plan with names');
 
     // The many-targets scenarios: every target planned, through one account's quota.
     for (const name of ['3 targets, one account', '3 targets, 50% load']) {
@@ -119,7 +131,12 @@ describe('bench harness', () => {
     expect(report.coldStart.map((c: { name: string }) => c.name)).toEqual(['node -e 0', '--help', 'validate']);
     for (const c of report.coldStart) expect(c.runs).toHaveLength(1);
     expect(report.targets.map((t: { name: string }) => t.name)).toEqual(
-      expect.arrayContaining(['incremental, cache 1 h old', 'cold start --help', 'cold start validate']),
+      expect.arrayContaining([
+        'incremental, cache 1 h old',
+        'cold start --help',
+        'cold start validate',
+        'full plan with names',
+      ]),
     );
     for (const t of report.targets) expect(Object.keys(t).sort()).toEqual(['measured', 'met', 'name', 'target']);
     // The table names the scale it ran at.
@@ -139,7 +156,7 @@ describe('bench harness', () => {
     const bad = await run(['--scenario', 'everything']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      '--scenario: unknown everything; known: single-target, many-targets, in-process, cold-start',
+      '--scenario: unknown everything; known: single-target, names, many-targets, in-process, cold-start',
     );
   });
 
