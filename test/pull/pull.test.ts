@@ -69,10 +69,12 @@ describe('connectform pull (CLI, sandbox)', () => {
     const { Credentials: c } = await sts.send(
       new AssumeRoleCommand({ RoleArn: EDITOR_ROLE, RoleSessionName: 'alice' }),
     );
+    // The console user shares the account's quotas with connectform's runs: like the console,
+    // it retries a throttled call (the SDK's standard retry).
     editor = new Connect({
       endpoint: sandbox.endpoint,
       region: 'us-east-1',
-      maxAttempts: 1,
+      maxAttempts: 5,
       credentials: {
         accessKeyId: c!.AccessKeyId!,
         secretAccessKey: c!.SecretAccessKey!,
