@@ -130,6 +130,8 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
     kinds.flatMap((k) => referenceKindsOf(k.name)),
     notes,
   );
+  // What the account holds, not only what the config names (custom actions' chat channels).
+  ctx.readEverything = true;
 
   const read = await Promise.all(
     kinds.map(async (kind) => {
@@ -174,7 +176,9 @@ async function readDirectories(
       try {
         return await REFERENCE_KINDS[k].read(aws, instanceId);
       } catch (err) {
-        notes.push(`${REFERENCE_KINDS[k].noun}s not read, so their ids are written as ids: ${messageOf(err)}`);
+        // Without the list, custom actions' channels are asked about as a plan asks: those named.
+        const links = k === 'chatConfiguration' ? ', and custom actions show only the channels the config names' : '';
+        notes.push(`${REFERENCE_KINDS[k].noun}s not read, so their ids are written as ids${links}: ${messageOf(err)}`);
         return undefined;
       }
     }),

@@ -10,9 +10,9 @@
  * (AssociateToConfiguration / DisassociateFromConfiguration; the member is `ChatConfiguration`).
  *
  * ListAssociations lists the resources of one chat configuration; there is no per-action
- * listing and the API set connectform uses cannot enumerate chat configurations. So `read` asks
- * about the chat configurations the config names (collected by `audit`, or handed over with
- * `declaredChatConfigurations`); associations with other channels are not seen.
+ * listing. So a plan's `read` asks about the chat configurations the config names
+ * (`declaredChatConfigurations`), and associations with other channels are not seen; export
+ * (`ctx.readEverything`) asks about every one the account's chat configuration lists return.
  */
 import type {
   CreateCustomActionRequest,
@@ -443,10 +443,14 @@ function linkable(ctx: TargetContext, configs: string[] | undefined, what: strin
 async function readAssociations(ctx: TargetContext): Promise<Map<string, string[]>> {
   const { aws, target } = ctx;
   const byAction = new Map<string, string[]>();
-  // A chat configuration of another account (another target's config) cannot be ours.
-  const probes = declaredChatConfigurations(ctx).filter(
-    (arn) => !target.accountId || accountOf(arn) === target.accountId,
-  );
+  // Export asks about every chat configuration the account lists (ctx.readEverything); a plan
+  // only about those the config names. One of another account (another target's) cannot be ours.
+  const listed = ctx.readEverything
+    ? (ctx.flows.of('chatConfiguration')?.entries() ?? []).map((e) => e.arn ?? e.id)
+    : [];
+  const probes = [...new Set([...declaredChatConfigurations(ctx), ...listed])]
+    .sort(cmp)
+    .filter((arn) => !target.accountId || accountOf(arn) === target.accountId);
   const lists = mapConcurrent(probes, ASSOCIATION_CONCURRENCY, async (ChatConfiguration) => {
     const resources: string[] = [];
     try {

@@ -157,6 +157,12 @@ export interface TargetContext {
   cache: DescribeCache;
   /** Every resource the config declares for this target (some reads are scoped by them). */
   declared: readonly DeclaredResource[];
+  /**
+   * Reads scoped by the declared resources read everything the directories in `flows` list
+   * instead (export: custom actions' associations with every chat configuration of the account,
+   * not only the ones the config names). A plan leaves it off: it compares what is declared.
+   */
+  readEverything?: boolean;
   /** Progress/diagnostic lines (never the plan itself). */
   log(line: string): void;
   /** Progress totals: where a kind's read reports what its list calls found (mapConcurrent in common.ts). */

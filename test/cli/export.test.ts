@@ -75,11 +75,15 @@ function seed(): FullSeed {
       Definition: { CommandText: 'lambda invoke --function-name restart' },
     },
   ];
+  // A channel no custom action of the config names: export finds it through the account's list.
+  const nightShift = `arn:aws:chatbot::${s.accountId}:chat-configuration/slack-channel/night-shift`;
+  s.chatbot.chatConfigurations = [...s.chatbot.chatConfigurations, { arn: nightShift, name: 'night-shift' }];
   s.chatbot.associations = [
     {
       customAction: 'seeded-restart',
       chatConfiguration: `arn:aws:chatbot::${s.accountId}:chat-configuration/slack-channel/oncall`,
     },
+    { customAction: 'seeded-restart', chatConfiguration: nightShift },
   ];
   return s;
 }
@@ -197,9 +201,14 @@ describe('connectform export (CLI, sandbox)', () => {
       Status: 'ACTIVE',
     });
     expect(templates.every((t) => !('Id' in t) && !('Arn' in t))).toBe(true);
-    // custom actions keep the associations of the chat configurations the config names
+    // custom actions keep their associations, by chat configuration name: those the config names,
+    // and those it never mentions (the seeded action's channel, found through the account's list)
     const actions = parse(written['custom-actions.yaml']).customActions as Body[];
     expect(actions.find((a) => a.ActionName === 'describe-queue-alarm')?.ChatConfigurations).toHaveLength(2);
+    expect(actions.find((a) => a.ActionName === 'seeded-restart')?.ChatConfigurations).toEqual([
+      { name: 'night-shift' },
+      { name: 'oncall' },
+    ]);
     // secrets are digests
     const lex = parse(written['lex-channel-associations.yaml']).lexChannelAssociations as Body[];
     expect(lex).toHaveLength(4);
