@@ -236,7 +236,7 @@ function toEntries(
       notes.push(
         known
           ? `${kind.title} "${key}": ${path} is written as the id ${ref.id}, because more than one ${noun} has the ${nameWord} "${known.name}"`
-          : `${kind.title} "${key}": ${path} refers to ${noun} ${ref.id}, which does not exist in the instance; the exported config will not validate until it is fixed`,
+          : `${kind.title} "${key}": ${path} refers to ${noun} ${ref.id}, which does not exist in the instance: written as it is; fix or remove it (a plan that reads the ${noun}s refuses it)`,
       );
     }
   }

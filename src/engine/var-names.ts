@@ -1,23 +1,29 @@
 /**
  * The name of a variable made for one resource field (`pull --per-target` turns a literal targets
- * disagree on into `${var.NAME}`; export can use the same names). Chosen from the resource's name
+ * disagree on into `${var.NAME}`, and export names the vars of the values targets differ in). Chosen from the resource's name
  * and the field's path only, so the same field gets the same name on every run: lower case,
  * words joined by `_`, list positions left out (`Refund request` + `Fields[2].Description` →
- * `refund_request_fields_description`).
+ * `refund_request_fields_description`), at most 64 characters.
  */
 const MAX_LENGTH = 64;
 
 export function varNameFor(resourceName: string, path: readonly (string | number)[]): string {
-  const words = [resourceName, ...path.filter((s): s is string => typeof s === 'string')]
-    .map((w) =>
-      w
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_+|_+$/g, ''),
-    )
+  const snake = (w: string) =>
+    w
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
+  const resource = snake(resourceName);
+  const fields = path
+    .filter((s): s is string => typeof s === 'string')
+    .map(snake)
     .filter(Boolean);
-  const name = words.join('_').slice(0, MAX_LENGTH).replace(/_+$/, '');
+  // Too long: the field's outer words go first, so the name still ends with what the value is
+  // (`…_recipient_user_tags_role`, not `…_send_notification_action_reci`).
+  let kept = fields;
+  while (kept.length > 1 && [resource, ...kept].filter(Boolean).join('_').length > MAX_LENGTH) kept = kept.slice(1);
+  const name = [resource, ...kept].filter(Boolean).join('_').slice(0, MAX_LENGTH).replace(/_+$/, '');
   // A var name starts with a letter (VAR_NAME accepts more; a letter reads as a name everywhere).
   return /^[a-z]/.test(name) ? name : `v_${name}`;
 }

@@ -14,6 +14,17 @@ describe('varNameFor', () => {
   it('is a valid var name whatever the resource is called, and bounded', () => {
     expect(varNameFor('2024 ☎ queue', ['PublishStatus'])).toBe('v_2024_queue_publish_status');
     expect(varNameFor('x'.repeat(200), ['Description']).length).toBeLessThanOrEqual(64);
+    // Too long: the path's outer words go, the field's own name stays.
+    expect(
+      varNameFor('live-call-supervisor-alert', [
+        'Actions',
+        0,
+        'SendNotificationAction',
+        'Recipient',
+        'UserTags',
+        'role',
+      ]),
+    ).toBe('live_call_supervisor_alert_recipient_user_tags_role');
     expect(varNameFor('Same', ['Description'])).toBe(varNameFor('Same', ['Description']));
   });
 });
