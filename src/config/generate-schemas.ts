@@ -312,20 +312,26 @@ export function schemasDir(): string {
 }
 
 export function main(outDir = schemasDir()): void {
+  writeGeneratedFiles(outDir, renderSchemaFiles());
+}
+
+/** Writes generated files into `outDir` (created if need be), saying each. */
+export function writeGeneratedFiles(outDir: string, files: Map<string, string>): void {
   mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of renderSchemaFiles()) {
+  for (const [name, text] of files) {
     writeFileSync(join(outDir, name), text);
     process.stdout.write(`wrote ${join(outDir, name)}\n`);
   }
 }
 
-function invokedAsScript(): boolean {
+/** True when the module at `moduleUrl` is the script node was started with (`node dist/config/x.js`). */
+export function invokedAsScript(moduleUrl: string): boolean {
   if (!process.argv[1]) return false;
   try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+    return moduleUrl === pathToFileURL(realpathSync(process.argv[1])).href;
   } catch {
     return false;
   }
 }
 
-if (invokedAsScript()) main();
+if (invokedAsScript(import.meta.url)) main();

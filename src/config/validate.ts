@@ -5,7 +5,7 @@
  * loader runs before interpolation. Nothing here throws for bad input; it returns Problems.
  */
 import { createRequire } from 'node:module';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { formatPos, type Problem, type SourcePos } from '../errors.js';
 import type { AuditContext, Body, DeclaredResource, KindName, Path, ResourceKind } from '../kinds/types.js';
 import { ignoreEntryProblem } from '../kinds/lists.js';
@@ -14,6 +14,7 @@ import { allKinds } from '../kinds/index.js';
 import { itemSchema, type KindSchemaSpec } from '../kinds/schema.js';
 import { MAX_COLLECTED_PROBLEMS } from './bounds.js';
 import { buildDocumentSchema, type JsonSchema } from './generate-schemas.js';
+import { precompiledValidator } from './precompiled.js';
 import { Redactor } from '../sensitive.js';
 import { describeSelection, type TargetSelection } from './target-selection.js';
 import { uniqueBy } from '../util/unique.js';
@@ -63,38 +64,50 @@ interface ResourceExtras {
 // ajv
 
 /**
- * Created on the first validation: ajv is a large CommonJS package, and `--help` (which loads
- * this module through the commands' registration) validates nothing. require, being synchronous,
- * keeps validation synchronous; it is the very module `import 'ajv'` would give.
+ * ajv's options for config validation, shared with the generator of the precompiled validators
+ * (generate-validators.ts), so that both paths check alike and report the same errors.
+ * optimize: false skips ajv's code-optimisation pass, about half of compiling the schemas a cold
+ * `validate` needs (measured: 1.0 → 0.66 s CPU for a one-rule validate); the checks and their
+ * errors are the same, the validators a little longer. validateSchema: false skips checking each
+ * schema against the JSON Schema meta-schema on every start (about a third of a compile): they
+ * are ours, generated, and test/config/schemas.test.ts checks them once.
+ */
+export const CONFIG_AJV_OPTIONS = {
+  strict: false,
+  allErrors: true,
+  verbose: true,
+  validateSchema: false,
+  code: { optimize: false },
+} as const satisfies Options;
+
+/**
+ * Created on the first schema without a precompiled validator (precompiled.ts): ajv is a large
+ * CommonJS package, and `--help` (which loads this module through the commands' registration)
+ * validates nothing. require, being synchronous, keeps validation synchronous; it is the very
+ * module `import 'ajv'` would give.
  */
 let ajv: Ajv | undefined;
 function compiler(): Ajv {
   if (!ajv) {
     const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    // optimize: false skips ajv's code-optimisation pass, about half of compiling the schemas a
-    // cold `validate` needs (measured: 1.0 → 0.66 s CPU for a one-rule validate); the checks and
-    // their errors are the same, the validators a little longer. validateSchema: false skips
-    // checking each schema against the JSON Schema meta-schema on every start (about a third of
-    // a compile): they are ours, generated, and test/config/schemas.test.ts checks them once.
-    ajv = new AjvClass({
-      strict: false,
-      allErrors: true,
-      verbose: true,
-      validateSchema: false,
-      code: { optimize: false },
-    });
+    ajv = new AjvClass(CONFIG_AJV_OPTIONS);
   }
   return ajv;
 }
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** One compiled validator per schema object, for the life of the process. */
+/** The schema as it is compiled: without $id, so two schema objects with the same $id (a test's fake kind) cannot clash. */
+export function compilableSchema(schema: object): JsonSchema {
+  const { $id: _id, ...rest } = schema as JsonSchema;
+  return rest;
+}
+
+/** One validator per schema object, for the life of the process: generated ahead of time, or compiled now. */
 function validatorFor(schema: object): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    // Compile without $id: two schema objects with the same $id (a test's fake kind) must not clash.
-    const { $id: _id, ...rest } = schema as JsonSchema;
-    validate = compiler().compile(rest);
+    const rest = compilableSchema(schema);
+    validate = precompiledValidator(rest) ?? compiler().compile(rest);
     compiled.set(schema, validate);
   }
   return validate;
@@ -351,12 +364,17 @@ export function schemaProblems(schema: object, data: unknown, loc: Locator): Pro
 /** Rebuilt when a kind is registered: the registry's array is replaced on each change. */
 let shell: { kinds: readonly unknown[]; schema: JsonSchema } | undefined;
 
+/** What validateDocument checks: resource items need only be mappings (generate-validators.ts compiles it too). */
+export function documentShellSchema(): JsonSchema {
+  return buildDocumentSchema({ items: 'object' });
+}
+
 /**
  * Top-level keys, `targets` and `settings` of one file, before interpolation. Resource items are
  * only required to be mappings here: they are checked per target, after `${...}`.
  */
 export function validateDocument(root: unknown, loc: Omit<Locator, 'label'>): Problem[] {
-  if (shell?.kinds !== allKinds()) shell = { kinds: allKinds(), schema: buildDocumentSchema({ items: 'object' }) };
+  if (shell?.kinds !== allKinds()) shell = { kinds: allKinds(), schema: documentShellSchema() };
   return schemaProblems(shell.schema, root ?? null, { ...loc, label: '' });
 }
 

@@ -20,6 +20,8 @@ const SELF = resolve(import.meta.filename);
 const PROCESS_MODULES = new Set(['node:child_process', 'child_process', 'node:cluster', 'cluster']);
 /** Code that points at the compiled program: `dist/...`, `'dist'` as a path segment, `bin/connectform`. */
 const COMPILED = /(['"`/])dist(['"`/])|\bbin['"`]?\s*,\s*['"`]connectform|bin\/connectform/;
+/** A dependency's own files (`'ajv/dist/standalone/index.js'`): a package name, not connectform's dist/. */
+const DEPENDENCY_DIST = /(['"`])(?:@[\w.-]+\/)?\w[\w.-]*\/dist\//g;
 
 /** Comments out (strings kept), so a comment about dist/ or a spawned CLI is no violation. */
 function stripComments(source: string): string {
@@ -75,7 +77,8 @@ function pyramidViolations(
     const code = stripComments(read(file));
     const chain = [...via, rel(file)];
     const where = chain.length > 1 ? ` (via ${chain.join(' → ')})` : '';
-    if (file !== SELF && COMPILED.test(code)) out.push(`${rel(file)}: uses the compiled dist/${where}`);
+    if (file !== SELF && COMPILED.test(code.replace(DEPENDENCY_DIST, '$1')))
+      out.push(`${rel(file)}: uses the compiled dist/${where}`);
     for (const ref of parseImports(code)) {
       if (ref.typeOnly) continue;
       if (PROCESS_MODULES.has(ref.specifier)) out.push(`${rel(file)}: imports ${ref.specifier}${where}`);
@@ -119,6 +122,8 @@ describe('the test pyramid', () => {
       '/r/test/c.test.ts': "const main = await import('../dist/cli/main.js');",
       '/r/test/d.test.ts':
         "// spawns with node:child_process, reads dist/\nimport type { X } from 'node:child_process';",
+      '/r/test/e.test.ts': "import standalone from 'ajv/dist/standalone/index.js';",
+      '/r/test/f.test.ts': "const main = 'ajv/dist/x.js' + join(ROOT, 'dist');",
     };
     const check = (f: string) =>
       pyramidViolations(
@@ -133,5 +138,7 @@ describe('the test pyramid', () => {
     expect(check('/r/test/b.test.ts')).toEqual(['test/b.test.ts: uses the compiled dist/']);
     expect(check('/r/test/c.test.ts')).toEqual(['test/c.test.ts: uses the compiled dist/']);
     expect(check('/r/test/d.test.ts')).toEqual([]);
+    expect(check('/r/test/e.test.ts')).toEqual([]);
+    expect(check('/r/test/f.test.ts')).toEqual(['test/f.test.ts: uses the compiled dist/']);
   });
 });

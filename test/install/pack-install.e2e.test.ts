@@ -168,7 +168,7 @@ describe.skipIf(!NPM_AVAILABLE)('the packed tarball, installed into a fresh proj
     if (work) rmSync(work, { recursive: true, force: true });
   }, INSTALL_TIMEOUT_MS);
 
-  it('ships the CLI, its compiled code and the AWS models, and not the bench or source maps', () => {
+  it('ships the CLI, its compiled code, the AWS models and the precompiled validators, and not the bench or source maps', () => {
     for (const needed of [
       'bin/connectform.js',
       'dist/cli/main.js',
@@ -177,6 +177,10 @@ describe.skipIf(!NPM_AVAILABLE)('the packed tarball, installed into a fresh proj
       'src/aws/models/chatbot.json',
       'src/aws/models/lex-models.json',
       'schemas/connectform.schema.json',
+      // The precompiled validators a cold `validate` uses instead of compiling with ajv.
+      'validators/index.json',
+      'validators/document.cjs',
+      'validators/rule.cjs',
       'examples/contact-center/connectform.yaml',
     ]) {
       expect(packedFiles, needed).toContain(needed);
