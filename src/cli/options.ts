@@ -12,7 +12,7 @@ import { joinPath } from '../config/annotations.js';
 import { listTargets, varValueIssue, type LoadedConfig, type ResolveOptions, type VarValue } from '../config/index.js';
 import { UsageError } from '../errors.js';
 import { kindNames } from '../kinds/index.js';
-import { FORMATS, type Format } from '../render/index.js';
+import { FORMATS, type Format } from '../render/formats.js';
 
 export interface TargetOptions {
   /** Every `-t NAME` given, in order; `all` alone means every target. */

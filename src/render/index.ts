@@ -2,6 +2,7 @@
  * Plan outputs as small pluggable renderers (octoDNS's PlanLogger/PlanMarkdown idea): the
  * engine produces data, a renderer only formats it. Add a format = add a file and a line here.
  */
+import type { Format } from './formats.js';
 import type { Plan } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
 import { redactPlan } from '../engine/redact.js';
@@ -20,8 +21,7 @@ export interface Renderer {
   report(reports: ApplyReport[]): string;
 }
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './formats.js';
 
 /**
  * A renderer that only ever sees printable plans: it redacts them itself (see redact.ts), so no
