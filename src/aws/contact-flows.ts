@@ -22,31 +22,30 @@ export class ContactFlowDirectory extends Directory<ContactFlowRef> {
   /**
    * Reads the flows (ListContactFlows pages; not when `withFlows` is false: no kind in scope
    * references flows) and the directories of `kinds` (their list operations, paged), all at
-   * once: each list operation has its own quota bucket.
+   * once: each list operation has its own quota bucket. A failed read fails the whole, unless
+   * `unreadable` takes it (export): that kind is then left unread (flows: an empty list).
    */
   static async read(
     aws: AwsClients,
     instanceId: string,
     kinds: ReferenceKind[] = [],
     withFlows = true,
+    unreadable?: (kind: ReferenceKind, err: unknown) => void,
   ): Promise<ContactFlowDirectory> {
     const wanted = [...new Set(kinds)].filter((k) => k !== 'contactFlow');
-    const [flows, ...lists] = await Promise.all([
-      withFlows ? REFERENCE_KINDS.contactFlow.read(aws, instanceId) : [],
-      ...wanted.map((k) => REFERENCE_KINDS[k].read(aws, instanceId)),
-    ]);
-    return new ContactFlowDirectory(flows, Object.fromEntries(wanted.map((k, i) => [k, lists[i]])));
-  }
-
-  /**
-   * The same directories holding only the entries whose name is unique in theirs: export writes
-   * a name only where it can be looked up again (validation refuses an ambiguous one).
-   */
-  uniquelyNamed(): ContactFlowDirectory {
-    const unique = (dir: Directory) => dir.entries().filter((e) => dir.named(e.name).length === 1);
+    const list = async (k: ReferenceKind): Promise<DirectoryEntry[] | undefined> => {
+      if (!unreadable) return REFERENCE_KINDS[k].read(aws, instanceId);
+      try {
+        return await REFERENCE_KINDS[k].read(aws, instanceId);
+      } catch (err) {
+        unreadable(k, err);
+        return undefined;
+      }
+    };
+    const [flows, ...lists] = await Promise.all([withFlows ? list('contactFlow') : [], ...wanted.map(list)]);
     return new ContactFlowDirectory(
-      unique(this),
-      Object.fromEntries([...this.others].map(([kind, dir]) => [kind, unique(dir)])),
+      flows ?? [],
+      Object.fromEntries(wanted.flatMap((k, i) => (lists[i] ? [[k, lists[i]]] : []))),
     );
   }
 

@@ -124,11 +124,21 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
   }
 
   // The directories of every kind of reference the kinds in scope may hold, so ids become names.
-  ctx.flows = await readDirectories(
+  // One that cannot be read (a plan role without the new list permission...) leaves its ids as
+  // ids, with a note; it fails nothing.
+  const unread = new Set<ReferenceKind>();
+  const wanted = kinds.flatMap((k) => referenceKindsOf(k.name));
+  ctx.flows = await ContactFlowDirectory.read(
     source.aws,
     ctx.target.instanceId,
-    kinds.flatMap((k) => referenceKindsOf(k.name)),
-    notes,
+    wanted,
+    wanted.includes('contactFlow'),
+    (k, err) => {
+      unread.add(k);
+      // Without the list, custom actions' channels are asked about as a plan asks: those named.
+      const links = k === 'chatConfiguration' ? ', and custom actions show only the channels the config names' : '';
+      notes.push(`${REFERENCE_KINDS[k].noun}s not read, so their ids are written as ids${links}: ${messageOf(err)}`);
+    },
   );
   // What the account holds, not only what the config names (custom actions' chat channels).
   ctx.readEverything = true;
@@ -152,39 +162,12 @@ export async function exportLive(source: ExportSource, options: ExportOptions): 
       failures.push(r.error);
       continue;
     }
-    const entries = toEntries(r.kind, r.items, ctx.flows, notes, ctx.declared);
+    const entries = toEntries(r.kind, r.items, ctx.flows, notes, unread, ctx.declared);
     exported.push({ kind: r.kind.name, configKey: r.kind.configKey, entries });
   }
   // Nothing readable at all (no credentials, wrong endpoint...) is a failure, not an empty export.
   if (!exported.length && skipped.length) throw asError(failures[0] ?? unavailableError);
   return { target: ctx.target.name, kinds: exported, skipped, notes };
-}
-
-/**
- * Each kind of reference's directory, read once. One that cannot be read (a plan role without
- * the new list permission...) leaves its ids as ids, with a note; it fails nothing.
- */
-async function readDirectories(
-  aws: AwsClients,
-  instanceId: string,
-  wanted: ReferenceKind[],
-  notes: string[],
-): Promise<ContactFlowDirectory> {
-  const kinds = [...new Set(wanted)];
-  const lists = await Promise.all(
-    kinds.map(async (k) => {
-      try {
-        return await REFERENCE_KINDS[k].read(aws, instanceId);
-      } catch (err) {
-        // Without the list, custom actions' channels are asked about as a plan asks: those named.
-        const links = k === 'chatConfiguration' ? ', and custom actions show only the channels the config names' : '';
-        notes.push(`${REFERENCE_KINDS[k].noun}s not read, so their ids are written as ids${links}: ${messageOf(err)}`);
-        return undefined;
-      }
-    }),
-  );
-  const read = Object.fromEntries(kinds.flatMap((k, i) => (lists[i] ? [[k, lists[i]]] : [])));
-  return new ContactFlowDirectory(read.contactFlow ?? [], read);
 }
 
 function messageOf(err: unknown): string {
@@ -202,7 +185,11 @@ export function toConfigItems(
   dirs: ContactFlowDirectory,
   notes: string[] = [],
 ): ExportedKind {
-  return { kind: kind.name, configKey: kind.configKey, items: toEntries(kind, live, dirs, notes).map((e) => e.body) };
+  return {
+    kind: kind.name,
+    configKey: kind.configKey,
+    items: toEntries(kind, live, dirs, notes, new Set()).map((e) => e.body),
+  };
 }
 
 function toEntries(
@@ -210,12 +197,14 @@ function toEntries(
   live: readonly LiveResource[],
   dirs: ContactFlowDirectory,
   notes: string[],
+  /** Kinds of reference whose list could not be read: their ids stay ids, noted once already. */
+  unread: ReadonlySet<ReferenceKind>,
   declared: readonly DeclaredResource[] = [],
 ): ExportedEntry[] {
-  // A name only where it can be looked up again: an ambiguous one stays an id (validation refuses it).
-  const lookup = dirs.uniquelyNamed();
+  // A name only where it can be looked up again: an id whose name two resources share stays an
+  // id (refToName), as validation refuses an ambiguous name.
   const items = live
-    .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: lookup }), marker: l.marker }))
+    .map((l) => ({ key: l.key, body: kind.normalize(l.body, { flows: dirs }), marker: l.marker }))
     .sort((a, b) => cmp(a.key, b.key) || cmp(canonicalJson(a.body), canonicalJson(b.body)));
 
   const count = new Map<string, number>();
@@ -229,7 +218,7 @@ function toEntries(
   for (const { key, body } of items) {
     for (const ref of literalReferences(kind.name, body)) {
       const dir = dirs.of(ref.ref);
-      if (!dir) continue; // not read: noted once with the reason
+      if (!dir || unread.has(ref.ref)) continue; // not read: noted once with the reason
       const { noun, nameWord } = REFERENCE_KINDS[ref.ref];
       const known = dir.byIdOrArn(ref.id);
       const path = formatPath(ref.path);
@@ -260,8 +249,9 @@ function declaredOrigins(
     if (d.kind !== kind.name) continue;
     const { renamedFrom: _, ...kept } = d.lifecycle;
     const file = (d as { file?: unknown }).file;
-    out.set(kind.key(d.body), {
-      origin: `${typeof file === 'string' ? file : ''}#${d.label ?? kind.key(d.body)}`,
+    const key = kind.key(d.body);
+    out.set(key, {
+      origin: `${typeof file === 'string' ? file : ''}#${d.label ?? key}`,
       ...(Object.keys(kept).length ? { lifecycle: kept } : {}),
     });
   }

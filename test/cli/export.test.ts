@@ -393,6 +393,32 @@ describe('export engine', () => {
     await expect(exportLive(source([failingKind]), { explicitKinds: false })).rejects.toThrow(/AccessDenied/);
   });
 
+  it('a list it cannot read leaves those ids as ids, with one note and no claim they do not exist', async () => {
+    const template: LiveResource = {
+      kind: 'taskTemplate',
+      key: 't',
+      id: 't',
+      body: {
+        Name: 't',
+        ContactFlowId: 'f-1',
+        Fields: [{ Id: { Name: 'T' }, Type: 'NAME' }],
+        Constraints: { RequiredFields: [{ Id: { Name: 'T' } }] },
+      },
+      managed: true,
+      version: '',
+    };
+    const templates: ResourceKind = {
+      ...taskTemplateKind,
+      async *read() {
+        yield template;
+      },
+    };
+    // The stub clients answer no list call: ListContactFlows fails.
+    const result = await exportLive(source([templates]), { explicitKinds: false });
+    expect(result.kinds[0].entries[0].body.ContactFlowId).toBe('f-1');
+    expect(result.notes).toEqual([expect.stringMatching(/^contact flows not read, so their ids are written as ids: /)]);
+  });
+
   it('writes flows as names only when the name is unique, and says why otherwise', () => {
     const flows = new ContactFlowDirectory([
       { id: 'f-1', name: 'Unique' },
