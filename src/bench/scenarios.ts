@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { QuotaTable } from '../aws/pacing.js';
 import { loadAndValidate } from '../config/index.js';
 import { TargetSession, type SessionOptions } from '../engine/session.js';
-import type { Plan } from '../engine/plan.js';
+import type { Plan, Summary } from '../engine/plan.js';
 import type { ApplyReport } from '../engine/apply.js';
 import { DEFAULT_SERVER_QUOTA, startSandbox, type SandboxHandle, type ServerQuota } from '../sandbox/index.js';
 import {
@@ -74,15 +74,8 @@ export interface ScenarioResult {
   loadSeconds: number;
   phases: { name: string; wallSeconds: number; floorSeconds: number; calls: number }[];
   operations: Record<string, OperationRow>;
-  plan: {
-    create: number;
-    update: number;
-    replace: number;
-    delete: number;
-    manual: number;
-    unchanged: number;
-    cacheHits: number;
-  };
+  /** The plan's summary (without unmanaged), and how many resources the cache answered. */
+  plan: Omit<Summary, 'unmanaged'> & { cacheHits: number };
   apply?: { ok: number; failed: number; restored: number; skipped: number };
   /** Sanity checks that did not hold (the scenario did not do what it should have). */
   problems: string[];
